@@ -1,0 +1,203 @@
+//! One error type for everything a Cognito request can end in, with the exception name
+//! Cognito sent and a plain-language hint on what to do next.
+
+use std::fmt;
+use std::time::Duration;
+
+/// The class of failure; decides the hint and the one-shot exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// UserNotFoundException.
+    UserNotFound,
+    /// ResourceNotFoundException: the pool does not exist in this account and Region.
+    PoolNotFound,
+    /// InvalidParameterException.
+    InvalidParameter,
+    /// TooManyRequestsException / ThrottlingException, after the SDK's bounded retries.
+    Throttled,
+    /// NotAuthorizedException: Cognito refused the caller.
+    NotAuthorized,
+    /// AccessDeniedException: IAM does not allow the action.
+    AccessDenied,
+    /// No credentials could be found, or they expired / were rejected.
+    Credentials,
+    /// InternalErrorException or an HTTP 5xx, after retries.
+    Internal,
+    /// No answer within the configured timeout.
+    Timeout,
+    /// The endpoint could not be reached (DNS, refused, reset).
+    Network,
+    /// The endpoint does not implement the operation (seen on emulators).
+    Unsupported,
+    /// An answer we could not understand, or an exception we do not know.
+    Other,
+}
+
+impl ErrorKind {
+    /// The one-shot command's exit code for this kind (documented in README).
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Self::UserNotFound => 3,
+            Self::PoolNotFound | Self::InvalidParameter => 5,
+            Self::NotAuthorized | Self::AccessDenied | Self::Credentials => 6,
+            Self::Throttled
+            | Self::Internal
+            | Self::Timeout
+            | Self::Network
+            | Self::Unsupported
+            | Self::Other => 7,
+        }
+    }
+}
+
+/// A failed Cognito request, mapped once from whatever the backend saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CognitoError {
+    pub kind: ErrorKind,
+    /// The API operation, e.g. `AdminGetUser`.
+    pub operation: &'static str,
+    /// Cognito's exception name, e.g. `UserNotFoundException`, when there was one.
+    pub exception: Option<String>,
+    /// Cognito's own message, or the transport's.
+    pub message: String,
+    /// The timeout that elapsed, for `Timeout`.
+    pub timeout: Option<Duration>,
+}
+
+impl CognitoError {
+    /// Builds an error of `kind` for `operation`.
+    pub fn new(kind: ErrorKind, operation: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            operation,
+            exception: None,
+            message: message.into(),
+            timeout: None,
+        }
+    }
+
+    /// Records the Cognito exception name.
+    pub fn with_exception(mut self, exception: impl Into<String>) -> Self {
+        self.exception = Some(exception.into());
+        self
+    }
+
+    /// Maps a Cognito exception name (the `__type` of a JSON error) to a kind.
+    pub fn kind_for_exception(code: &str) -> ErrorKind {
+        match code {
+            "UserNotFoundException" => ErrorKind::UserNotFound,
+            "ResourceNotFoundException" => ErrorKind::PoolNotFound,
+            "InvalidParameterException" | "ValidationException" | "SerializationException" => {
+                ErrorKind::InvalidParameter
+            }
+            "TooManyRequestsException" | "ThrottlingException" | "LimitExceededException" => {
+                ErrorKind::Throttled
+            }
+            "NotAuthorizedException" => ErrorKind::NotAuthorized,
+            "AccessDeniedException" | "AccessDenied" => ErrorKind::AccessDenied,
+            "UnrecognizedClientException"
+            | "InvalidSignatureException"
+            | "ExpiredTokenException"
+            | "ExpiredToken"
+            | "InvalidClientTokenId"
+            | "MissingAuthenticationTokenException"
+            | "IncompleteSignature" => ErrorKind::Credentials,
+            "InternalErrorException" | "InternalFailure" | "ServiceUnavailable" => {
+                ErrorKind::Internal
+            }
+            _ => ErrorKind::Other,
+        }
+    }
+
+    /// What the user should do next, given where the request went.
+    pub fn hint(&self, ctx: &ErrorContext<'_>) -> String {
+        let pool = ctx.pool.unwrap_or("the pool");
+        let action = format!("cognito-idp:{}", self.operation);
+        match self.kind {
+            ErrorKind::UserNotFound => format!("no such user in {pool}"),
+            ErrorKind::PoolNotFound => {
+                let mut hint = format!(
+                    "check the pool id and the Region: {pool} was not found{}",
+                    ctx.region.map(|r| format!(" in {r}")).unwrap_or_default()
+                );
+                if let (Some(asked), Some(region)) = (ctx.pool_region, ctx.region)
+                    && asked != region
+                {
+                    hint.push_str(&format!(
+                        " (the pool id says {asked}; try --region {asked})"
+                    ));
+                }
+                hint
+            }
+            ErrorKind::InvalidParameter => {
+                "Cognito rejected the request as malformed; check the pool id and the query".into()
+            }
+            ErrorKind::Throttled => format!(
+                "Cognito is throttling this account's {} requests (the quota is shared with \
+                 production); wait a few seconds and try again",
+                self.operation
+            ),
+            ErrorKind::NotAuthorized => format!(
+                "Cognito refused the caller; check that your credentials may call {action} on {pool}"
+            ),
+            ErrorKind::AccessDenied => {
+                format!("IAM denied {action}; ask for it on {pool} (see assets/iam-policy.json)")
+            }
+            ErrorKind::Credentials => match ctx.profile {
+                Some(p) => format!(
+                    "no valid AWS credentials for profile {p}; run `aws sso login --profile {p}` \
+                     (or check ~/.aws/credentials)"
+                ),
+                None => "no valid AWS credentials; set AWS_PROFILE and run `aws sso login`, or \
+                         export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --profile"
+                    .into(),
+            },
+            ErrorKind::Internal => {
+                "Cognito had an internal error even after retries; try again shortly".into()
+            }
+            ErrorKind::Timeout => format!(
+                "no answer within {}; check the network or raise --timeout",
+                self.timeout
+                    .map(|t| format!("{} s", t.as_secs_f64()))
+                    .unwrap_or_else(|| "the timeout".into())
+            ),
+            ErrorKind::Network => format!(
+                "could not reach {}; check the network, proxy settings or --endpoint-url",
+                ctx.target.unwrap_or("the Cognito endpoint")
+            ),
+            ErrorKind::Unsupported => format!(
+                "this endpoint does not implement {} (an emulator?)",
+                self.operation
+            ),
+            ErrorKind::Other => format!("{} failed unexpectedly; see the log file", self.operation),
+        }
+    }
+}
+
+/// Where a request went, so hints can name the pool, Region and profile.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ErrorContext<'a> {
+    pub pool: Option<&'a str>,
+    /// The Region the pool id names, if any.
+    pub pool_region: Option<&'a str>,
+    /// The Region requests went to.
+    pub region: Option<&'a str>,
+    pub profile: Option<&'a str>,
+    /// Endpoint or Region label.
+    pub target: Option<&'a str>,
+}
+
+impl fmt::Display for CognitoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed", self.operation)?;
+        if let Some(exception) = &self.exception {
+            write!(f, ": {exception}")?;
+        }
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CognitoError {}

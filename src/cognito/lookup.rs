@@ -1,0 +1,449 @@
+//! Identifier resolution: turn whatever a support ticket says (username, email, phone,
+//! preferred_username or sub) into one user, in as few Cognito calls as possible.
+//!
+//! AdminGetUser resolves usernames, configured aliases and subs in one call. When it says
+//! UserNotFound and the query has the shape of an email, phone number, sub or
+//! preferred_username, one exact ListUsers filter finds users whose attribute is not an alias
+//! (or whose alias is unverified), then AdminGetUser opens the single match: at most 3 calls.
+//! ListUsers is never paged through to find one user.
+
+use std::fmt;
+
+use super::{Backend, CognitoError, ErrorKind, FilterAttribute, ListFilter, PoolId, PoolSchema};
+use super::{User, UserSummary};
+
+/// Cognito's maximum username length; longer queries cannot name anyone.
+pub const MAX_QUERY_CHARS: usize = 128;
+
+/// How many matches an ambiguous lookup fetches (one ListUsers page, never more).
+pub const AMBIGUOUS_PAGE: i32 = 60;
+
+/// Which identifier the user says the query is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum LookupMode {
+    /// Detect from the query's shape.
+    #[default]
+    Auto,
+    /// Only a username (one AdminGetUser, no fallback).
+    Username,
+    /// email, phone_number or preferred_username.
+    Alias,
+    /// The user's `sub` (a UUID).
+    Sub,
+}
+
+impl LookupMode {
+    /// Short label used in the UI.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Auto => "any",
+            Self::Username => "username",
+            Self::Alias => "alias",
+            Self::Sub => "sub",
+        }
+    }
+}
+
+/// The shape of a query, which decides the ListUsers fallback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryShape {
+    Email,
+    /// An E.164 phone number, normalised (spaces, dashes, dots and brackets removed).
+    Phone(String),
+    Uuid,
+    Plain,
+}
+
+/// Classifies a (validated) query.
+pub fn classify(query: &str) -> QueryShape {
+    if is_uuid(query) {
+        return QueryShape::Uuid;
+    }
+    if let Some(phone) = normalize_phone(query) {
+        return QueryShape::Phone(phone);
+    }
+    if looks_like_email(query) {
+        return QueryShape::Email;
+    }
+    QueryShape::Plain
+}
+
+fn is_uuid(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+fn looks_like_email(s: &str) -> bool {
+    match s.rsplit_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// `+` then 2–15 digits, ignoring the separators people paste (spaces, `-`, `.`, brackets).
+fn normalize_phone(s: &str) -> Option<String> {
+    let rest = s.strip_prefix('+')?;
+    let mut digits = String::from("+");
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '-' | '.' | '(' | ')' => {}
+            _ => return None,
+        }
+    }
+    let n = digits.len() - 1;
+    ((2..=15).contains(&n) && !digits[1..].starts_with('0')).then_some(digits)
+}
+
+/// Trims the query and refuses what can never name a user, before any request.
+pub fn validate_query(raw: &str) -> Result<String, String> {
+    let query = raw.trim();
+    if query.is_empty() {
+        return Err("the query is empty: type a username, email, phone number or sub".into());
+    }
+    let chars = query.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(format!(
+            "the query is {chars} characters long; Cognito usernames and aliases have at most \
+             {MAX_QUERY_CHARS}"
+        ));
+    }
+    if query.chars().any(char::is_control) {
+        return Err("the query contains control characters, which no username can hold".into());
+    }
+    Ok(query.to_string())
+}
+
+/// How a user was identified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchedBy {
+    Username,
+    Email,
+    PhoneNumber,
+    PreferredUsername,
+    Sub,
+}
+
+impl MatchedBy {
+    fn from_filter(attribute: FilterAttribute) -> Self {
+        match attribute {
+            FilterAttribute::Email => Self::Email,
+            FilterAttribute::PhoneNumber => Self::PhoneNumber,
+            FilterAttribute::PreferredUsername => Self::PreferredUsername,
+            FilterAttribute::Sub => Self::Sub,
+            _ => Self::Username,
+        }
+    }
+
+    /// Attribute name, as in "by email".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Username => "username",
+            Self::Email => "email",
+            Self::PhoneNumber => "phone number",
+            Self::PreferredUsername => "preferred_username",
+            Self::Sub => "sub",
+        }
+    }
+}
+
+/// Which call found the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    AdminGetUser,
+    ListUsers,
+}
+
+/// How a lookup reached its answer, for the Status pane and the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolution {
+    pub matched_by: MatchedBy,
+    pub via: Via,
+    /// Cognito requests this lookup made.
+    pub calls: u32,
+}
+
+impl fmt::Display for Resolution {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let via = match self.via {
+            Via::AdminGetUser => "AdminGetUser",
+            Via::ListUsers => "ListUsers",
+        };
+        write!(f, "by {}, via {via}", self.matched_by.label())
+    }
+}
+
+/// A lookup that found exactly one user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub user: User,
+    pub resolution: Resolution,
+}
+
+/// A lookup whose ListUsers filter matched several users: never a silent pick.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ambiguous {
+    pub filter: ListFilter,
+    pub matches: Vec<UserSummary>,
+    /// More matches exist beyond the first page.
+    pub more: bool,
+    pub calls: u32,
+}
+
+/// The answer to a lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LookupOutcome {
+    Found(Box<Found>),
+    Ambiguous(Ambiguous),
+}
+
+/// Why a lookup produced no user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LookupError {
+    /// Refused locally; no request was made.
+    #[error("{0}")]
+    Refused(String),
+    /// Every route was tried and none found the user.
+    #[error("no user matches {query:?} in {pool}; tried {}", tried.join(", then "))]
+    NotFound {
+        pool: String,
+        query: String,
+        tried: Vec<String>,
+        calls: u32,
+    },
+    /// Cognito (or the network) failed.
+    #[error("{0}")]
+    Cognito(CognitoError),
+}
+
+impl LookupError {
+    /// The one-shot command's exit code.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::Refused(_) => 2,
+            Self::NotFound { .. } => 3,
+            Self::Cognito(e) => e.kind.exit_code(),
+        }
+    }
+}
+
+/// Resolves `raw_query` in `pool`. `schema` is DescribeUserPool's answer if the caller
+/// already has it cached; resolution never fetches it, so it costs no call here.
+pub async fn lookup(
+    backend: &dyn Backend,
+    pool: &PoolId,
+    raw_query: &str,
+    mode: LookupMode,
+    schema: Option<&PoolSchema>,
+) -> Result<LookupOutcome, LookupError> {
+    let query = validate_query(raw_query).map_err(LookupError::Refused)?;
+    let shape = classify(&query);
+    let fallback = fallback_attribute(mode, &shape, schema).map_err(LookupError::Refused)?;
+    // A pasted phone number with separators can only match in its E.164 form.
+    let direct_query = match &shape {
+        QueryShape::Phone(normalized) if mode != LookupMode::Username => normalized.clone(),
+        _ => query.clone(),
+    };
+
+    let mut calls = 1;
+    let mut tried = vec![format!(
+        "AdminGetUser {direct_query:?} (username, alias or sub)"
+    )];
+    match backend.admin_get_user(pool, &direct_query).await {
+        Ok(user) => {
+            let matched_by = identify(&user, &direct_query);
+            return Ok(found(user, matched_by, Via::AdminGetUser, calls));
+        }
+        Err(e) if e.kind == ErrorKind::UserNotFound => {}
+        Err(e) => return Err(LookupError::Cognito(e)),
+    }
+
+    let not_found = |tried: Vec<String>, calls| LookupError::NotFound {
+        pool: pool.to_string(),
+        query: query.clone(),
+        tried,
+        calls,
+    };
+    let Some(attribute) = fallback else {
+        return Err(not_found(tried, calls));
+    };
+
+    let filter = ListFilter::exact(attribute, direct_query.clone());
+    tried.push(format!("ListUsers {}", filter.expression()));
+    calls += 1;
+    let page = backend
+        .list_users(pool, Some(&filter), AMBIGUOUS_PAGE, None)
+        .await
+        .map_err(LookupError::Cognito)?;
+    // Keep only exact matches, whatever the endpoint's notion of "=".
+    let mut matches: Vec<UserSummary> = page
+        .users
+        .into_iter()
+        .filter(|u| {
+            u.attribute(attribute.as_str())
+                .is_some_and(|v| v.to_lowercase() == direct_query.to_lowercase())
+        })
+        .collect();
+    match matches.len() {
+        0 => Err(not_found(tried, calls)),
+        1 => {
+            let username = matches.remove(0).username;
+            calls += 1;
+            match backend.admin_get_user(pool, &username).await {
+                Ok(user) => Ok(found(
+                    user,
+                    MatchedBy::from_filter(attribute),
+                    Via::ListUsers,
+                    calls,
+                )),
+                Err(e) if e.kind == ErrorKind::UserNotFound => {
+                    tried.push(format!("AdminGetUser {username:?} (deleted meanwhile?)"));
+                    Err(not_found(tried, calls))
+                }
+                Err(e) => Err(LookupError::Cognito(e)),
+            }
+        }
+        _ => Ok(LookupOutcome::Ambiguous(Ambiguous {
+            filter,
+            matches,
+            more: page.next_token.is_some(),
+            calls,
+        })),
+    }
+}
+
+fn found(user: User, matched_by: MatchedBy, via: Via, calls: u32) -> LookupOutcome {
+    LookupOutcome::Found(Box::new(Found {
+        user,
+        resolution: Resolution {
+            matched_by,
+            via,
+            calls,
+        },
+    }))
+}
+
+/// Which attribute a ListUsers fallback should filter on, or a local refusal.
+fn fallback_attribute(
+    mode: LookupMode,
+    shape: &QueryShape,
+    schema: Option<&PoolSchema>,
+) -> Result<Option<FilterAttribute>, String> {
+    let by_shape = match shape {
+        QueryShape::Email => FilterAttribute::Email,
+        QueryShape::Phone(_) => FilterAttribute::PhoneNumber,
+        QueryShape::Uuid => FilterAttribute::Sub,
+        QueryShape::Plain => FilterAttribute::PreferredUsername,
+    };
+    Ok(match mode {
+        LookupMode::Username => None,
+        LookupMode::Sub => {
+            if *shape != QueryShape::Uuid {
+                return Err(
+                    "a sub is a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e".to_string(),
+                );
+            }
+            Some(FilterAttribute::Sub)
+        }
+        LookupMode::Alias if by_shape == FilterAttribute::Sub => {
+            Some(FilterAttribute::PreferredUsername)
+        }
+        LookupMode::Alias | LookupMode::Auto => {
+            // When DescribeUserPool told us preferred_username is an alias, AdminGetUser has
+            // already looked it up: a ListUsers would only repeat the question.
+            let redundant = by_shape == FilterAttribute::PreferredUsername
+                && schema.is_some_and(|s| s.resolves_directly("preferred_username"));
+            (!redundant).then_some(by_shape)
+        }
+    })
+}
+
+/// Works out which identifier AdminGetUser matched, by comparing the answer to the query.
+fn identify(user: &User, query: &str) -> MatchedBy {
+    let same = |v: &str| v == query || v.to_lowercase() == query.to_lowercase();
+    if same(&user.username) {
+        MatchedBy::Username
+    } else if user.sub().is_some_and(same) {
+        MatchedBy::Sub
+    } else if user.attribute("email").is_some_and(same) {
+        MatchedBy::Email
+    } else if user.attribute("phone_number").is_some_and(same) {
+        MatchedBy::PhoneNumber
+    } else if user.attribute("preferred_username").is_some_and(same) {
+        MatchedBy::PreferredUsername
+    } else {
+        MatchedBy::Username
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_query_shapes() {
+        assert_eq!(classify("alice"), QueryShape::Plain);
+        assert_eq!(classify("alice@example.com"), QueryShape::Email);
+        assert_eq!(
+            classify("+1 (555) 010-2030"),
+            QueryShape::Phone("+15550102030".into())
+        );
+        assert_eq!(classify("+0123"), QueryShape::Plain);
+        assert_eq!(
+            classify("0f8fad5b-d9cb-469f-a165-70867728950e"),
+            QueryShape::Uuid
+        );
+        assert_eq!(classify("@handle"), QueryShape::Plain);
+    }
+
+    #[test]
+    fn refuses_empty_long_and_control_queries() {
+        assert!(validate_query("   ").is_err());
+        assert!(validate_query(&"x".repeat(129)).is_err());
+        assert_eq!(
+            validate_query(&"é".repeat(128)).unwrap().chars().count(),
+            128
+        );
+        assert!(validate_query("bob\u{1b}[2J").is_err());
+        assert_eq!(validate_query("  bob \n").unwrap(), "bob");
+    }
+
+    #[test]
+    fn sub_mode_requires_a_uuid() {
+        assert!(fallback_attribute(LookupMode::Sub, &QueryShape::Plain, None).is_err());
+        assert_eq!(
+            fallback_attribute(LookupMode::Sub, &QueryShape::Uuid, None),
+            Ok(Some(FilterAttribute::Sub))
+        );
+        assert_eq!(
+            fallback_attribute(LookupMode::Username, &QueryShape::Email, None),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn schema_skips_redundant_preferred_username_fallback() {
+        let schema = PoolSchema {
+            alias_attributes: vec!["preferred_username".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            fallback_attribute(LookupMode::Auto, &QueryShape::Plain, Some(&schema)),
+            Ok(None)
+        );
+        assert_eq!(
+            fallback_attribute(LookupMode::Auto, &QueryShape::Plain, None),
+            Ok(Some(FilterAttribute::PreferredUsername))
+        );
+    }
+}

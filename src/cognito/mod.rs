@@ -1,0 +1,421 @@
+//! The domain: our own types for Cognito users and errors, and the `Backend` trait
+//! that the AWS SDK and the demo pool both implement. Nothing here depends on SDK types.
+
+pub mod demo;
+pub mod error;
+pub mod lookup;
+pub mod sdk;
+
+use std::fmt;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+pub use error::{CognitoError, ErrorKind};
+
+/// One name/value pair from `UserAttributes` (AdminGetUser) or `Attributes` (ListUsers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribute {
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl Attribute {
+    /// Convenience constructor for an attribute with a value.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: Some(value.into()),
+        }
+    }
+}
+
+/// `UserStatus` as Cognito reports it; unknown future values are kept verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UserStatus {
+    Unconfirmed,
+    Confirmed,
+    Archived,
+    Compromised,
+    Unknown,
+    ResetRequired,
+    ForceChangePassword,
+    ExternalProvider,
+    Other(String),
+}
+
+impl UserStatus {
+    /// Every status the API reference lists, in its order.
+    pub const ALL: [UserStatus; 8] = [
+        UserStatus::Unconfirmed,
+        UserStatus::Confirmed,
+        UserStatus::Archived,
+        UserStatus::Compromised,
+        UserStatus::Unknown,
+        UserStatus::ResetRequired,
+        UserStatus::ForceChangePassword,
+        UserStatus::ExternalProvider,
+    ];
+
+    /// Parses Cognito's wire value.
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "UNCONFIRMED" => Self::Unconfirmed,
+            "CONFIRMED" => Self::Confirmed,
+            "ARCHIVED" => Self::Archived,
+            "COMPROMISED" => Self::Compromised,
+            "UNKNOWN" => Self::Unknown,
+            "RESET_REQUIRED" => Self::ResetRequired,
+            "FORCE_CHANGE_PASSWORD" => Self::ForceChangePassword,
+            "EXTERNAL_PROVIDER" => Self::ExternalProvider,
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    /// Cognito's wire value.
+    pub fn as_wire(&self) -> &str {
+        match self {
+            Self::Unconfirmed => "UNCONFIRMED",
+            Self::Confirmed => "CONFIRMED",
+            Self::Archived => "ARCHIVED",
+            Self::Compromised => "COMPROMISED",
+            Self::Unknown => "UNKNOWN",
+            Self::ResetRequired => "RESET_REQUIRED",
+            Self::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            Self::ExternalProvider => "EXTERNAL_PROVIDER",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// What the status means, in the words a support engineer needs.
+    pub fn meaning(&self) -> &'static str {
+        match self {
+            Self::Unconfirmed => "created but not confirmed: has not verified the sign-up code yet",
+            Self::Confirmed => "confirmed: can sign in normally",
+            Self::Archived => "archived: no longer active",
+            Self::Compromised => {
+                "compromised: credentials were found in a breach; must reset the password"
+            }
+            Self::Unknown => "status is not known to Cognito",
+            Self::ResetRequired => {
+                "confirmed, but must request a code and reset the password before signing in"
+            }
+            Self::ForceChangePassword => {
+                "confirmed with a temporary password: must set a new password at next sign-in"
+            }
+            Self::ExternalProvider => "signed up through a federated identity provider",
+            Self::Other(_) => "a status this version of cognito-tui does not know",
+        }
+    }
+}
+
+impl fmt::Display for UserStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_wire())
+    }
+}
+
+impl Serialize for UserStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_wire())
+    }
+}
+
+impl<'de> Deserialize<'de> for UserStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(Self::from_wire(&s))
+    }
+}
+
+/// A legacy (deprecated) `MFAOptions` entry: SMS delivery to an attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MfaOption {
+    #[serde(
+        rename = "DeliveryMedium",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delivery_medium: Option<String>,
+    #[serde(
+        rename = "AttributeName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attribute_name: Option<String>,
+}
+
+/// A user as AdminGetUser returns it. Optional fields stay optional so that the JSON
+/// output can reproduce exactly what Cognito sent (omitted vs. empty).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct User {
+    pub username: String,
+    pub attributes: Vec<Attribute>,
+    pub created: Option<OffsetDateTime>,
+    pub last_modified: Option<OffsetDateTime>,
+    pub enabled: bool,
+    pub status: Option<UserStatus>,
+    /// Deprecated by AWS; kept because old SMS-MFA users still carry it.
+    pub mfa_options: Option<Vec<MfaOption>>,
+    pub preferred_mfa: Option<String>,
+    pub mfa_settings: Option<Vec<String>>,
+}
+
+impl User {
+    /// The value of an attribute, if present.
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        attribute_value(&self.attributes, name)
+    }
+
+    /// The immutable `sub` of the user.
+    pub fn sub(&self) -> Option<&str> {
+        self.attribute("sub")
+    }
+}
+
+/// A user as ListUsers returns it: no MFA fields.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserSummary {
+    pub username: String,
+    pub attributes: Vec<Attribute>,
+    pub created: Option<OffsetDateTime>,
+    pub last_modified: Option<OffsetDateTime>,
+    pub enabled: bool,
+    pub status: Option<UserStatus>,
+}
+
+impl UserSummary {
+    /// The value of an attribute, if present.
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        attribute_value(&self.attributes, name)
+    }
+}
+
+fn attribute_value<'a>(attributes: &'a [Attribute], name: &str) -> Option<&'a str> {
+    attributes
+        .iter()
+        .find(|a| a.name == name)
+        .and_then(|a| a.value.as_deref())
+}
+
+/// A validated user pool id (`[\w-]+_[0-9a-zA-Z]+`, at most 55 characters).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PoolId(String);
+
+impl PoolId {
+    /// Checks a pool id against Cognito's pattern before any request is made.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err("the user pool id is empty; it looks like us-east-1_AbCdEf123".into());
+        }
+        if raw.chars().count() > 55 {
+            return Err(format!(
+                "the user pool id is {} characters long; Cognito pool ids have at most 55",
+                raw.chars().count()
+            ));
+        }
+        let valid = match raw.rsplit_once('_') {
+            Some((prefix, suffix)) => {
+                !prefix.is_empty()
+                    && !suffix.is_empty()
+                    && prefix
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                    && suffix.chars().all(|c| c.is_ascii_alphanumeric())
+            }
+            None => false,
+        };
+        if !valid {
+            return Err(format!(
+                "{raw:?} is not a user pool id: expected REGION_ID such as us-east-1_AbCdEf123"
+            ));
+        }
+        Ok(Self(raw.to_string()))
+    }
+
+    /// The pool id as Cognito spells it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The Region encoded in the pool id (`eu-west-1_x` → `eu-west-1`), if it looks like one.
+    pub fn region(&self) -> Option<&str> {
+        let (prefix, _) = self.0.split_once('_')?;
+        let parts: Vec<&str> = prefix.split('-').collect();
+        let looks_like_region = parts.len() >= 3
+            && parts[0].len() == 2
+            && parts[0].chars().all(|c| c.is_ascii_lowercase())
+            && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+            && parts[1..parts.len() - 1]
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()));
+        looks_like_region.then_some(prefix)
+    }
+}
+
+impl fmt::Display for PoolId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An attribute that ListUsers can filter on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FilterAttribute {
+    Username,
+    Email,
+    PhoneNumber,
+    Name,
+    GivenName,
+    FamilyName,
+    PreferredUsername,
+    Status,
+    Sub,
+}
+
+impl FilterAttribute {
+    /// The attribute name used in the filter expression.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Username => "username",
+            Self::Email => "email",
+            Self::PhoneNumber => "phone_number",
+            Self::Name => "name",
+            Self::GivenName => "given_name",
+            Self::FamilyName => "family_name",
+            Self::PreferredUsername => "preferred_username",
+            Self::Status => "status",
+            Self::Sub => "sub",
+        }
+    }
+
+    /// Parses a filter attribute name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "username" => Self::Username,
+            "email" => Self::Email,
+            "phone_number" => Self::PhoneNumber,
+            "name" => Self::Name,
+            "given_name" => Self::GivenName,
+            "family_name" => Self::FamilyName,
+            "preferred_username" => Self::PreferredUsername,
+            "status" | "cognito:user_status" => Self::Status,
+            "sub" => Self::Sub,
+            _ => return None,
+        })
+    }
+}
+
+/// A ListUsers filter: `attribute = "value"` or `attribute ^= "value"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListFilter {
+    pub attribute: FilterAttribute,
+    pub prefix: bool,
+    pub value: String,
+}
+
+impl ListFilter {
+    /// An exact-match filter.
+    pub fn exact(attribute: FilterAttribute, value: impl Into<String>) -> Self {
+        Self {
+            attribute,
+            prefix: false,
+            value: value.into(),
+        }
+    }
+
+    /// The filter expression, with quotes and backslashes escaped.
+    pub fn expression(&self) -> String {
+        let mut escaped = String::with_capacity(self.value.len() + 2);
+        for c in self.value.chars() {
+            if c == '"' || c == '\\' {
+                escaped.push('\\');
+            }
+            escaped.push(c);
+        }
+        let op = if self.prefix { "^=" } else { "=" };
+        format!("{} {op} \"{escaped}\"", self.attribute.as_str())
+    }
+
+    /// Parses a filter expression as Cognito does (used by the demo backend).
+    pub fn parse(expr: &str) -> Option<Self> {
+        let expr = expr.trim();
+        let (name, _) = expr.split_once(|c: char| c.is_whitespace() || c == '^' || c == '=')?;
+        let attribute = FilterAttribute::parse(name.trim())?;
+        let rest = expr[name.len()..].trim_start();
+        let (prefix, rest) = if let Some(r) = rest.strip_prefix("^=") {
+            (true, r)
+        } else if let Some(r) = rest.strip_prefix('=') {
+            (false, r)
+        } else {
+            return None;
+        };
+        let rest = rest.trim();
+        let inner = rest.strip_prefix('"')?.strip_suffix('"')?;
+        let mut value = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                value.push(chars.next()?);
+            } else {
+                value.push(c);
+            }
+        }
+        Some(Self {
+            attribute,
+            prefix,
+            value,
+        })
+    }
+}
+
+/// One page of ListUsers.
+#[derive(Debug, Clone, Default)]
+pub struct UserPage {
+    pub users: Vec<UserSummary>,
+    pub next_token: Option<String>,
+}
+
+/// What DescribeUserPool tells us about how users can be named.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PoolSchema {
+    pub name: Option<String>,
+    /// `UsernameAttributes`: email and/or phone_number replace the username.
+    pub username_attributes: Vec<String>,
+    /// `AliasAttributes`: email, phone_number, preferred_username usable as sign-in aliases.
+    pub alias_attributes: Vec<String>,
+}
+
+impl PoolSchema {
+    /// Whether AdminGetUser resolves this attribute directly in this pool.
+    pub fn resolves_directly(&self, attribute: &str) -> bool {
+        self.alias_attributes.iter().any(|a| a == attribute)
+            || self.username_attributes.iter().any(|a| a == attribute)
+    }
+}
+
+/// The Cognito operations a backend performs. Every method is one request.
+#[async_trait]
+pub trait Backend: Send + Sync {
+    /// AdminGetUser. Counts the user as a monthly active user: call on an explicit open only.
+    async fn admin_get_user(&self, pool: &PoolId, username: &str) -> Result<User, CognitoError>;
+
+    /// ListUsers, one page (`limit` ≤ 60).
+    async fn list_users(
+        &self,
+        pool: &PoolId,
+        filter: Option<&ListFilter>,
+        limit: i32,
+        pagination_token: Option<&str>,
+    ) -> Result<UserPage, CognitoError>;
+
+    /// DescribeUserPool, reduced to what resolution needs.
+    async fn describe_pool(&self, pool: &PoolId) -> Result<PoolSchema, CognitoError>;
+
+    /// A short label for where requests go ("demo pool", "eu-west-1", an endpoint URL).
+    fn describe_target(&self) -> String;
+}

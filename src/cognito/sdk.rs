@@ -1,0 +1,352 @@
+//! The AWS backend. This is the only module that touches aws-sdk types: it builds the client
+//! from aws-config's default chain and maps every SDK answer and error into our domain.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_config::environment::EnvironmentVariableRegionProvider;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::profile::ProfileFileRegionProvider;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_cognitoidentityprovider as cip;
+use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use time::OffsetDateTime;
+
+use super::{
+    Attribute, Backend, CognitoError, ErrorKind, ListFilter, MfaOption, PoolId, PoolSchema, User,
+    UserPage, UserStatus, UserSummary,
+};
+
+/// Default bound on one operation, retries included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How to reach Cognito.
+#[derive(Debug, Clone)]
+pub struct SdkOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    /// `--endpoint-url`; `AWS_ENDPOINT_URL` is honoured by aws-config itself.
+    pub endpoint_url: Option<String>,
+    /// Bound on one operation including its retries.
+    pub timeout: Duration,
+    /// Attempts per request, first one included (throttling and 5xx are retried).
+    pub max_attempts: u32,
+}
+
+impl Default for SdkOptions {
+    fn default() -> Self {
+        Self {
+            profile: None,
+            region: None,
+            endpoint_url: None,
+            timeout: DEFAULT_TIMEOUT,
+            max_attempts: 3,
+        }
+    }
+}
+
+/// Cognito through the AWS SDK.
+#[derive(Debug, Clone)]
+pub struct SdkBackend {
+    client: cip::Client,
+    region: Option<String>,
+    target: String,
+    timeout: Duration,
+}
+
+impl SdkBackend {
+    /// Loads configuration (profile, Region, endpoint). Credentials are resolved lazily, on
+    /// the first request, so this returns quickly even where the credential chain is slow.
+    /// Region order: `--region`, the environment, the profile, the pool id, then the rest of
+    /// the default chain (instance metadata).
+    pub async fn connect(options: &SdkOptions, pool: Option<&PoolId>) -> Self {
+        let mut profile_region = ProfileFileRegionProvider::builder();
+        if let Some(profile) = &options.profile {
+            profile_region = profile_region.profile_name(profile);
+        }
+        let region_chain = RegionProviderChain::first_try(options.region.clone().map(Region::new))
+            .or_else(EnvironmentVariableRegionProvider::new())
+            .or_else(profile_region.build())
+            .or_else(
+                pool.and_then(|p| p.region())
+                    .map(|r| Region::new(r.to_string())),
+            )
+            .or_default_provider();
+
+        let connect_timeout = options.timeout.min(Duration::from_secs(5));
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(region_chain)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .operation_timeout(options.timeout)
+                    .connect_timeout(connect_timeout)
+                    .build(),
+            )
+            .retry_config(RetryConfig::standard().with_max_attempts(options.max_attempts.max(1)));
+        if let Some(profile) = &options.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(url) = &options.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        let config = loader.load().await;
+        let region = config.region().map(|r| r.to_string());
+        let target = match (&options.endpoint_url, std::env::var("AWS_ENDPOINT_URL")) {
+            (Some(url), _) => url.clone(),
+            (None, Ok(url)) if !url.is_empty() => url,
+            _ => match &region {
+                Some(r) => format!("Cognito in {r}"),
+                None => "Cognito (no Region configured)".into(),
+            },
+        };
+        Self {
+            client: cip::Client::new(&config),
+            region,
+            target,
+            timeout: options.timeout,
+        }
+    }
+
+    /// The Region requests go to, if one was found.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    fn no_region(&self, operation: &'static str) -> Option<CognitoError> {
+        self.region.is_none().then(|| {
+            CognitoError::new(
+                ErrorKind::InvalidParameter,
+                operation,
+                "no AWS Region: pass --region, set AWS_REGION, or use a pool id that starts \
+                 with its Region (us-east-1_…)",
+            )
+        })
+    }
+
+    fn map_error<E>(&self, operation: &'static str, err: SdkError<E, HttpResponse>) -> CognitoError
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        map_sdk_error(operation, err, self.timeout)
+    }
+}
+
+/// Maps any SDK error into our domain error. Kept apart so it is testable on its own.
+fn map_sdk_error<E>(
+    operation: &'static str,
+    err: SdkError<E, HttpResponse>,
+    timeout: Duration,
+) -> CognitoError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let detail = DisplayErrorContext(&err).to_string();
+    tracing::debug!(operation, error = %detail, "request failed");
+    match &err {
+        SdkError::ServiceError(ctx) => {
+            let status = ctx.raw().status().as_u16();
+            let code = ctx.err().code().map(str::to_string);
+            let message = ctx.err().message().unwrap_or_default().to_string();
+            let kind = match code.as_deref() {
+                Some("Unsupported" | "UnsupportedOperationException" | "NotImplemented") => {
+                    ErrorKind::Unsupported
+                }
+                Some(code) => match CognitoError::kind_for_exception(code) {
+                    ErrorKind::Other if status >= 500 => ErrorKind::Internal,
+                    kind => kind,
+                },
+                None if status == 403 => ErrorKind::AccessDenied,
+                None if status >= 500 => ErrorKind::Internal,
+                None => ErrorKind::Other,
+            };
+            let message = if message.is_empty() && code.is_none() {
+                format!("HTTP {status} with no Cognito error in the body")
+            } else {
+                message
+            };
+            let mut mapped = CognitoError::new(kind, operation, message);
+            mapped.exception = code;
+            mapped
+        }
+        SdkError::TimeoutError(_) => {
+            let mut mapped = CognitoError::new(
+                ErrorKind::Timeout,
+                operation,
+                format!("no answer within {} s", timeout.as_secs_f64()),
+            );
+            mapped.timeout = Some(timeout);
+            mapped
+        }
+        SdkError::DispatchFailure(failure) => {
+            if failure.is_timeout() {
+                let mut mapped = CognitoError::new(ErrorKind::Timeout, operation, detail);
+                mapped.timeout = Some(timeout);
+                mapped
+            } else if looks_like_credentials_problem(&detail) {
+                CognitoError::new(ErrorKind::Credentials, operation, detail)
+            } else {
+                CognitoError::new(ErrorKind::Network, operation, detail)
+            }
+        }
+        SdkError::ResponseError(_) => CognitoError::new(
+            ErrorKind::Other,
+            operation,
+            format!("the endpoint sent an answer that is not a Cognito response: {detail}"),
+        ),
+        _ if looks_like_credentials_problem(&detail) => {
+            CognitoError::new(ErrorKind::Credentials, operation, detail)
+        }
+        _ => CognitoError::new(ErrorKind::Other, operation, detail),
+    }
+}
+
+fn looks_like_credentials_problem(detail: &str) -> bool {
+    let lower = detail.to_lowercase();
+    [
+        "credential",
+        "identity",
+        "sso",
+        "token has expired",
+        "no profile",
+        "profile",
+    ]
+    .iter()
+    .any(|needle| lower.contains(needle))
+}
+
+fn to_time(dt: Option<aws_smithy_types::DateTime>) -> Option<OffsetDateTime> {
+    let dt = dt?;
+    let nanos = i128::from(dt.secs()) * 1_000_000_000 + i128::from(dt.subsec_nanos());
+    OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()
+}
+
+fn to_attributes(attrs: Option<Vec<cip::types::AttributeType>>) -> Vec<Attribute> {
+    attrs
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| Attribute {
+            name: a.name,
+            value: a.value,
+        })
+        .collect()
+}
+
+fn to_mfa_options(options: Option<Vec<cip::types::MfaOptionType>>) -> Option<Vec<MfaOption>> {
+    options.map(|list| {
+        list.into_iter()
+            .map(|o| MfaOption {
+                delivery_medium: o.delivery_medium.map(|d| d.as_str().to_string()),
+                attribute_name: o.attribute_name,
+            })
+            .collect()
+    })
+}
+
+fn to_status(status: Option<cip::types::UserStatusType>) -> Option<UserStatus> {
+    status.map(|s| UserStatus::from_wire(s.as_str()))
+}
+
+#[async_trait]
+impl Backend for SdkBackend {
+    async fn admin_get_user(&self, pool: &PoolId, username: &str) -> Result<User, CognitoError> {
+        if let Some(e) = self.no_region("AdminGetUser") {
+            return Err(e);
+        }
+        let out = self
+            .client
+            .admin_get_user()
+            .user_pool_id(pool.as_str())
+            .username(username)
+            .send()
+            .await
+            .map_err(|e| self.map_error("AdminGetUser", e))?;
+        Ok(User {
+            username: out.username,
+            attributes: to_attributes(out.user_attributes),
+            created: to_time(out.user_create_date),
+            last_modified: to_time(out.user_last_modified_date),
+            enabled: out.enabled,
+            status: to_status(out.user_status),
+            mfa_options: to_mfa_options(out.mfa_options),
+            preferred_mfa: out.preferred_mfa_setting,
+            mfa_settings: out.user_mfa_setting_list,
+        })
+    }
+
+    async fn list_users(
+        &self,
+        pool: &PoolId,
+        filter: Option<&ListFilter>,
+        limit: i32,
+        pagination_token: Option<&str>,
+    ) -> Result<UserPage, CognitoError> {
+        if let Some(e) = self.no_region("ListUsers") {
+            return Err(e);
+        }
+        let out = self
+            .client
+            .list_users()
+            .user_pool_id(pool.as_str())
+            .set_filter(filter.map(ListFilter::expression))
+            .limit(limit)
+            .set_pagination_token(pagination_token.map(str::to_string))
+            .send()
+            .await
+            .map_err(|e| self.map_error("ListUsers", e))?;
+        let users = out
+            .users
+            .unwrap_or_default()
+            .into_iter()
+            .map(|u| UserSummary {
+                username: u.username.unwrap_or_default(),
+                attributes: to_attributes(u.attributes),
+                created: to_time(u.user_create_date),
+                last_modified: to_time(u.user_last_modified_date),
+                enabled: u.enabled,
+                status: to_status(u.user_status),
+            })
+            .collect();
+        Ok(UserPage {
+            users,
+            next_token: out.pagination_token.filter(|t| !t.is_empty()),
+        })
+    }
+
+    async fn describe_pool(&self, pool: &PoolId) -> Result<PoolSchema, CognitoError> {
+        if let Some(e) = self.no_region("DescribeUserPool") {
+            return Err(e);
+        }
+        let out = self
+            .client
+            .describe_user_pool()
+            .user_pool_id(pool.as_str())
+            .send()
+            .await
+            .map_err(|e| self.map_error("DescribeUserPool", e))?;
+        let Some(pool) = out.user_pool else {
+            return Ok(PoolSchema::default());
+        };
+        Ok(PoolSchema {
+            name: pool.name,
+            username_attributes: pool
+                .username_attributes
+                .unwrap_or_default()
+                .iter()
+                .map(|a| a.as_str().to_string())
+                .collect(),
+            alias_attributes: pool
+                .alias_attributes
+                .unwrap_or_default()
+                .iter()
+                .map(|a| a.as_str().to_string())
+                .collect(),
+        })
+    }
+
+    fn describe_target(&self) -> String {
+        self.target.clone()
+    }
+}
