@@ -68,6 +68,7 @@ pub async fn connect(args: &TargetArgs, pool: PoolId, demo: bool) -> Session {
         endpoint_url: args.endpoint_url.clone(),
         timeout: args.timeout,
         max_attempts: args.max_attempts,
+        static_credentials: None,
     };
     let backend = SdkBackend::connect(&options, Some(&pool)).await;
     Session {

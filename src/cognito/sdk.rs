@@ -34,6 +34,8 @@ pub struct SdkOptions {
     pub timeout: Duration,
     /// Attempts per request, first one included (throttling and 5xx are retried).
     pub max_attempts: u32,
+    /// Fixed credentials instead of the default chain (tests, embedding); never probes IMDS.
+    pub static_credentials: Option<(String, String)>,
 }
 
 impl Default for SdkOptions {
@@ -44,6 +46,7 @@ impl Default for SdkOptions {
             endpoint_url: None,
             timeout: DEFAULT_TIMEOUT,
             max_attempts: 3,
+            static_credentials: None,
         }
     }
 }
@@ -91,6 +94,17 @@ impl SdkBackend {
         }
         if let Some(url) = &options.endpoint_url {
             loader = loader.endpoint_url(url);
+        }
+        if let Some((access_key, secret_key)) = &options.static_credentials {
+            loader = loader.credentials_provider(
+                aws_sdk_cognitoidentityprovider::config::Credentials::new(
+                    access_key,
+                    secret_key,
+                    None,
+                    None,
+                    "cognito-tui-static",
+                ),
+            );
         }
         let config = loader.load().await;
         let region = config.region().map(|r| r.to_string());

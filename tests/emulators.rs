@@ -1,0 +1,368 @@
+//! The lookup behaviour suite against real, independently written Cognito emulators
+//! (moto and cognito-local) on 127.0.0.1, with every request counted on the wire by a
+//! recording proxy. Where an emulator lacks something real Cognito does, the expectation
+//! names the gap instead of passing quietly.
+
+#[path = "common/emulator.rs"]
+mod emulator;
+#[path = "common/proxy.rs"]
+mod proxy;
+#[path = "common/seed.rs"]
+mod seed;
+
+use std::time::Duration;
+
+use cognito_tui::cognito::lookup::{
+    LookupError, LookupMode, LookupOutcome, MatchedBy, Via, lookup,
+};
+use cognito_tui::cognito::sdk::{SdkBackend, SdkOptions};
+use cognito_tui::cognito::{ErrorKind, PoolId};
+use emulator::{Emulator, Kind};
+use proxy::RecordingProxy;
+
+/// What a lookup should produce.
+#[derive(Debug, Clone)]
+enum Expect {
+    Found {
+        username: String,
+        matched_by: MatchedBy,
+        via: Via,
+    },
+    Ambiguous(Vec<&'static str>),
+    NotFound,
+    Error(ErrorKind),
+}
+
+struct Case {
+    name: &'static str,
+    pool: String,
+    query: String,
+    mode: LookupMode,
+    expect: Expect,
+    calls: usize,
+    /// Why this emulator's answer differs from real Cognito's, if it does.
+    gap: Option<&'static str>,
+}
+
+fn found(username: &str, matched_by: MatchedBy, via: Via) -> Expect {
+    Expect::Found {
+        username: username.to_string(),
+        matched_by,
+        via,
+    }
+}
+
+const ALIAS_GAP: &str =
+    "emulator's AdminGetUser does not resolve aliases; real Cognito finds this in 1 call";
+
+fn cases(kind: Kind, s: &seed::Seeded) -> Vec<Case> {
+    use MatchedBy as M;
+    let alice_sub = s.subs["alice"].clone();
+    let (sub_expect, sub_calls, sub_gap) = match kind {
+        Kind::CognitoLocal => (found("alice", M::Sub, Via::AdminGetUser), 1, None),
+        Kind::Moto => (
+            found("alice", M::Sub, Via::ListUsers),
+            3,
+            Some("moto's AdminGetUser does not resolve a sub; real Cognito finds it in 1 call"),
+        ),
+    };
+    let case = |name, pool: &String, query: &str, mode, expect, calls, gap| Case {
+        name,
+        pool: pool.clone(),
+        query: query.to_string(),
+        mode,
+        expect,
+        calls,
+        gap,
+    };
+    let auto = LookupMode::Auto;
+    vec![
+        case(
+            "username",
+            &s.alias_pool,
+            "alice",
+            auto,
+            found("alice", M::Username, Via::AdminGetUser),
+            1,
+            None,
+        ),
+        case(
+            "email alias",
+            &s.alias_pool,
+            "alice@example.com",
+            auto,
+            found("alice", M::Email, Via::ListUsers),
+            3,
+            Some(ALIAS_GAP),
+        ),
+        case(
+            "phone alias",
+            &s.alias_pool,
+            "+15550100001",
+            auto,
+            found("alice", M::PhoneNumber, Via::ListUsers),
+            3,
+            Some(ALIAS_GAP),
+        ),
+        case(
+            "phone alias as pasted",
+            &s.alias_pool,
+            "+1 555-010-0001",
+            LookupMode::Alias,
+            found("alice", M::PhoneNumber, Via::ListUsers),
+            3,
+            Some(ALIAS_GAP),
+        ),
+        case(
+            "preferred_username alias",
+            &s.alias_pool,
+            "ally",
+            auto,
+            found("alice", M::PreferredUsername, Via::ListUsers),
+            3,
+            Some(ALIAS_GAP),
+        ),
+        case(
+            "sub",
+            &s.alias_pool,
+            &alice_sub,
+            auto,
+            sub_expect.clone(),
+            sub_calls,
+            sub_gap,
+        ),
+        case(
+            "sub, sub mode",
+            &s.alias_pool,
+            &alice_sub,
+            LookupMode::Sub,
+            sub_expect,
+            sub_calls,
+            sub_gap,
+        ),
+        case(
+            "email-as-username pool",
+            &s.email_pool,
+            "eve@example.com",
+            auto,
+            found(&s.eve_username, M::Email, Via::AdminGetUser),
+            1,
+            None,
+        ),
+        case(
+            "email that is not an alias",
+            &s.plain_pool,
+            "carol@example.com",
+            auto,
+            found("carol", M::Email, Via::ListUsers),
+            3,
+            None,
+        ),
+        case(
+            "unverified email",
+            &s.alias_pool,
+            "bob@example.com",
+            auto,
+            found("bob", M::Email, Via::ListUsers),
+            3,
+            None,
+        ),
+        case(
+            "duplicate emails",
+            &s.alias_pool,
+            "shared@example.com",
+            auto,
+            Expect::Ambiguous(vec!["dup.one", "dup.two"]),
+            2,
+            None,
+        ),
+        case(
+            "unknown user",
+            &s.alias_pool,
+            "nobody",
+            auto,
+            Expect::NotFound,
+            2,
+            None,
+        ),
+        case(
+            "unknown email",
+            &s.alias_pool,
+            "nobody@example.com",
+            auto,
+            Expect::NotFound,
+            2,
+            None,
+        ),
+        case(
+            "username mode makes no fallback",
+            &s.alias_pool,
+            "alice@example.com",
+            LookupMode::Username,
+            Expect::NotFound,
+            1,
+            Some(ALIAS_GAP),
+        ),
+        case(
+            "unknown pool",
+            &"us-east-1_NoSuchPool0".to_string(),
+            "alice",
+            auto,
+            Expect::Error(ErrorKind::PoolNotFound),
+            1,
+            None,
+        ),
+        case(
+            "unicode username",
+            &s.alias_pool,
+            "zoë.müller",
+            auto,
+            found("zoë.müller", M::Username, Via::AdminGetUser),
+            1,
+            None,
+        ),
+        case(
+            "128-character username",
+            &s.alias_pool,
+            &seed::long_username(),
+            auto,
+            found(&seed::long_username(), M::Username, Via::AdminGetUser),
+            1,
+            None,
+        ),
+        case(
+            "hostile attribute values",
+            &s.alias_pool,
+            "mallory",
+            auto,
+            found("mallory", M::Username, Via::AdminGetUser),
+            1,
+            None,
+        ),
+    ]
+}
+
+async fn run_suite(kind: Kind) {
+    let Some(emulator) = Emulator::start(kind) else {
+        return;
+    };
+    let seeded = seed::seed(&seed::client(&emulator.url())).await;
+    let proxy = RecordingProxy::start(emulator.addr).await;
+    let backend = SdkBackend::connect(
+        &SdkOptions {
+            region: Some(seed::REGION.into()),
+            endpoint_url: Some(proxy.url()),
+            timeout: Duration::from_secs(15),
+            max_attempts: 1,
+            static_credentials: Some((seed::ACCESS_KEY.into(), seed::SECRET_KEY.into())),
+            ..SdkOptions::default()
+        },
+        None,
+    )
+    .await;
+
+    let mut failures = Vec::new();
+    println!(
+        "{:<34} {:>5}  requests seen by {}",
+        "lookup",
+        "calls",
+        kind.name()
+    );
+    for case in cases(kind, &seeded) {
+        proxy.take();
+        let pool = PoolId::parse(&case.pool).expect("valid pool id");
+        let result = lookup(&backend, &pool, &case.query, case.mode, None).await;
+        let seen = proxy.take();
+        println!(
+            "{:<34} {:>5}  {}{}",
+            case.name,
+            seen.len(),
+            seen.join(" → "),
+            case.gap
+                .map(|g| format!("   [gap: {g}]"))
+                .unwrap_or_default()
+        );
+        if let Err(problem) = check(&case, &result, &seen) {
+            failures.push(format!("{}: {problem}", case.name));
+        }
+        if case.name == "hostile attribute values"
+            && let Ok(LookupOutcome::Found(f)) = &result
+            && f.user.attribute("name") != Some(seed::HOSTILE_NAME)
+        {
+            failures.push(format!(
+                "hostile values must come back byte for byte, got {:?}",
+                f.user.attribute("name")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}: {failures:#?}", kind.name());
+}
+
+fn check(
+    case: &Case,
+    result: &Result<LookupOutcome, LookupError>,
+    seen: &[String],
+) -> Result<(), String> {
+    if seen.len() != case.calls {
+        return Err(format!("expected {} calls, saw {seen:?}", case.calls));
+    }
+    match (&case.expect, result) {
+        (
+            Expect::Found {
+                username,
+                matched_by,
+                via,
+            },
+            Ok(LookupOutcome::Found(f)),
+        ) => {
+            if &f.user.username != username {
+                return Err(format!(
+                    "found {:?}, expected {username:?}",
+                    f.user.username
+                ));
+            }
+            if f.resolution.matched_by != *matched_by || f.resolution.via != *via {
+                return Err(format!(
+                    "resolved {}, expected {matched_by:?} via {via:?}",
+                    f.resolution
+                ));
+            }
+            if f.resolution.calls as usize != seen.len() {
+                return Err(format!(
+                    "reported {} calls, the wire saw {}",
+                    f.resolution.calls,
+                    seen.len()
+                ));
+            }
+            Ok(())
+        }
+        (Expect::Ambiguous(names), Ok(LookupOutcome::Ambiguous(a))) => {
+            let mut got: Vec<&str> = a.matches.iter().map(|m| m.username.as_str()).collect();
+            got.sort();
+            if got == *names {
+                Ok(())
+            } else {
+                Err(format!("matches {got:?}, expected {names:?}"))
+            }
+        }
+        (Expect::NotFound, Err(LookupError::NotFound { calls, .. })) => {
+            if *calls as usize == seen.len() {
+                Ok(())
+            } else {
+                Err(format!("reported {calls} calls"))
+            }
+        }
+        (Expect::Error(kind), Err(LookupError::Cognito(e))) if e.kind == *kind => Ok(()),
+        (expect, got) => Err(format!("expected {expect:?}, got {got:?}")),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_behaviour_suite() {
+    run_suite(Kind::Moto).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cognito_local_behaviour_suite() {
+    run_suite(Kind::CognitoLocal).await;
+}
