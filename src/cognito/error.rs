@@ -31,12 +31,15 @@ pub enum ErrorKind {
     Unsupported,
     /// An answer we could not understand, or an exception we do not know.
     Other,
+    /// Local configuration is incomplete (e.g. no Region); no request was sent.
+    Configuration,
 }
 
 impl ErrorKind {
     /// The one-shot command's exit code for this kind (documented in README).
     pub fn exit_code(self) -> i32 {
         match self {
+            Self::Configuration => 2,
             Self::UserNotFound => 3,
             Self::PoolNotFound | Self::InvalidParameter => 5,
             Self::NotAuthorized | Self::AccessDenied | Self::Credentials => 6,
@@ -169,6 +172,9 @@ impl CognitoError {
                 "this endpoint does not implement {} (an emulator?)",
                 self.operation
             ),
+            ErrorKind::Configuration => {
+                "pass --region REGION (or set AWS_REGION, or region= in the profile)".into()
+            }
             ErrorKind::Other => format!("{} failed unexpectedly; see the log file", self.operation),
         }
     }

@@ -264,7 +264,12 @@ pub async fn lookup(
             let matched_by = identify(&user, &direct_query);
             return Ok(found(user, matched_by, Via::AdminGetUser, calls));
         }
-        Err(e) if e.kind == ErrorKind::UserNotFound => {}
+        Err(e) if e.kind == ErrorKind::UserNotFound => {
+            tried[0].push_str(&format!(
+                ": {}",
+                e.exception.as_deref().unwrap_or("UserNotFoundException")
+            ));
+        }
         Err(e) => return Err(LookupError::Cognito(e)),
     }
 
@@ -279,7 +284,7 @@ pub async fn lookup(
     };
 
     let filter = ListFilter::exact(attribute, direct_query.clone());
-    tried.push(format!("ListUsers {}", filter.expression()));
+    tried.push(format!("ListUsers {}: no match", filter.expression()));
     calls += 1;
     let page = backend
         .list_users(pool, Some(&filter), AMBIGUOUS_PAGE, None)

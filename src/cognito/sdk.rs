@@ -132,7 +132,7 @@ impl SdkBackend {
     fn no_region(&self, operation: &'static str) -> Option<CognitoError> {
         self.region.is_none().then(|| {
             CognitoError::new(
-                ErrorKind::InvalidParameter,
+                ErrorKind::Configuration,
                 operation,
                 "no AWS Region: pass --region, set AWS_REGION, or use a pool id that starts \
                  with its Region (us-east-1_…)",
@@ -157,8 +157,9 @@ fn map_sdk_error<E>(
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    let detail = DisplayErrorContext(&err).to_string();
-    tracing::debug!(operation, error = %detail, "request failed");
+    let full = DisplayErrorContext(&err).to_string();
+    tracing::debug!(operation, error = %full, "request failed");
+    let detail = concise(&full);
     match &err {
         SdkError::ServiceError(ctx) => {
             let status = ctx.raw().status().as_u16();
@@ -215,6 +216,30 @@ where
         }
         _ => CognitoError::new(ErrorKind::Other, operation, detail),
     }
+}
+
+/// The readable head of an SDK error chain, without the Debug dump the SDK appends.
+fn concise(full: &str) -> String {
+    let head = full
+        .split(['\n'])
+        .next()
+        .unwrap_or(full)
+        .split(" (DispatchFailure")
+        .next()
+        .unwrap_or(full)
+        .split(" (ResponseError")
+        .next()
+        .unwrap_or(full)
+        .split(" (TimeoutError")
+        .next()
+        .unwrap_or(full)
+        .replace("\\n", " ");
+    let mut head = head.as_str();
+    for prefix in ["dispatch failure: ", "other: ", "io error: "] {
+        head = head.strip_prefix(prefix).unwrap_or(head);
+    }
+    let head = head.trim_end_matches(" Attempted:").trim();
+    head.to_string()
 }
 
 fn looks_like_credentials_problem(detail: &str) -> bool {
