@@ -54,7 +54,7 @@ impl Emulator {
                 c
             }
             Kind::CognitoLocal => {
-                let dir = locate("COGNITO_LOCAL_DIR", &project_path(".ci/work/cl"))?;
+                let dir = locate("COGNITO_LOCAL_DIR", &project_path(".ci/node"))?;
                 let start = dir.join("node_modules/cognito-local/lib/bin/start.js");
                 if !start.exists() {
                     return missing(kind, &start);
