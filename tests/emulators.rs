@@ -366,3 +366,80 @@ async fn moto_behaviour_suite() {
 async fn cognito_local_behaviour_suite() {
     run_suite(Kind::CognitoLocal).await;
 }
+
+#[path = "common/cli.rs"]
+mod cli;
+
+/// The binary's `get` against each emulator prints what the SDK itself sees.
+async fn cli_get_matches_sdk(kind: Kind) {
+    let Some(emulator) = Emulator::start(kind) else {
+        return;
+    };
+    let client = seed::client(&emulator.url());
+    let seeded = seed::seed(&client).await;
+    let direct = client
+        .admin_get_user()
+        .user_pool_id(&seeded.alias_pool)
+        .username("alice")
+        .send()
+        .await
+        .expect("AdminGetUser through the SDK");
+    let url = emulator.url();
+    let pool = seeded.alias_pool.clone();
+    let (json_run, text_run) = tokio::task::spawn_blocking(move || {
+        let base = [
+            "get",
+            "--pool",
+            &pool,
+            "--endpoint-url",
+            &url,
+            "--region",
+            "us-east-1",
+        ];
+        let json = cli::run_args(&[&base[..], &["alice@example.com", "-o", "json"]].concat());
+        let text = cli::run_args(&[&base[..], &["mallory", "-o", "text"]].concat());
+        (json, text)
+    })
+    .await
+    .unwrap();
+    assert_eq!(json_run.code, 0, "{}: {}", kind.name(), json_run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&json_run.stdout).unwrap();
+    assert_eq!(v["Username"], "alice");
+    assert_eq!(v["Enabled"], direct.enabled);
+    assert_eq!(
+        v["UserStatus"],
+        direct.user_status.as_ref().unwrap().as_str()
+    );
+    let created = direct.user_create_date.unwrap();
+    let printed = time::OffsetDateTime::parse(
+        v["UserCreateDate"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert_eq!(printed.unix_timestamp(), created.secs(), "{}", kind.name());
+    let names: Vec<&str> = v["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["Name"].as_str().unwrap())
+        .collect();
+    let direct_names: Vec<&str> = direct.user_attributes().iter().map(|a| a.name()).collect();
+    assert_eq!(names, direct_names, "{}", kind.name());
+
+    assert_eq!(text_run.code, 0, "{}", text_run.stderr);
+    assert!(
+        !text_run.stdout.contains('\u{1b}'),
+        "raw escape reached the terminal"
+    );
+    assert!(text_run.stdout.contains("\\x1b[2J"), "{}", text_run.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_cli_get() {
+    cli_get_matches_sdk(Kind::Moto).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cognito_local_cli_get() {
+    cli_get_matches_sdk(Kind::CognitoLocal).await;
+}
