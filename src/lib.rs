@@ -1,8 +1,13 @@
 //! cognito-tui: look up AWS Cognito user-pool users by username, alias or sub.
 
+pub mod app;
 pub mod cli;
 pub mod cognito;
+pub mod keymap;
 pub mod oneshot;
 pub mod output;
 pub mod sanitize;
 pub mod session;
+pub mod tui;
+pub mod ui;
+pub mod worker;

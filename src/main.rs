@@ -25,10 +25,7 @@ fn main() -> ExitCode {
     };
     let code = match &cli.command {
         Some(Command::Get(args)) => runtime.block_on(oneshot::get(&cli.target, args)),
-        None => {
-            eprintln!("error: the terminal UI is not built yet; use `cognito-tui get`");
-            2
-        }
+        None => runtime.block_on(cognito_tui::tui::run(&cli)),
     };
     ExitCode::from(code.clamp(0, 255) as u8)
 }

@@ -1,0 +1,1128 @@
+//! The model of the terminal UI and its pure `update`: messages in, state changed,
+//! commands out. Nothing here waits on IO, so every behaviour is testable without a terminal.
+
+use crossterm::event::KeyEvent;
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::cognito::error::ErrorContext;
+use crate::cognito::lookup::{
+    self, Ambiguous, Found, LookupError, LookupMode, LookupOutcome, QueryShape,
+};
+use crate::cognito::{PoolId, User};
+use crate::keymap::{self, Action, Context};
+use crate::sanitize::sanitize;
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key press from the terminal.
+    Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    /// The spinner's clock; only runs while a request is in flight.
+    Tick,
+    /// The terminal changed size; nothing to update, but the screen must be redrawn.
+    Resize,
+    /// The worker has built its backend.
+    Connected(SessionInfo),
+    /// A lookup finished. `id` says which request; stale answers are dropped.
+    LookupDone {
+        id: u64,
+        result: Result<LookupOutcome, LookupError>,
+    },
+}
+
+/// Work for the outside world, returned by [`update`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cmd {
+    /// Resolve `query` in the worker; answer with [`Msg::LookupDone`] carrying `id`.
+    Lookup {
+        id: u64,
+        query: String,
+        mode: LookupMode,
+    },
+    /// Put this (already sanitized) text on the clipboard through the terminal (OSC 52).
+    Copy(String),
+}
+
+/// Where requests go, as the worker found out when it connected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub pool: String,
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub target: String,
+}
+
+impl SessionInfo {
+    /// What the worker's session says about where requests go.
+    pub fn from_session(session: &crate::session::Session) -> Self {
+        Self {
+            pool: session.pool.to_string(),
+            region: session.region.clone(),
+            profile: session.profile.clone(),
+            target: session.target.clone(),
+        }
+    }
+
+    /// Where a request for the pool went, for error hints.
+    pub fn error_context<'a>(&'a self, pool_region: Option<&'a str>) -> ErrorContext<'a> {
+        ErrorContext {
+            pool: Some(&self.pool),
+            pool_region,
+            region: self.region.as_deref(),
+            profile: self.profile.as_deref(),
+            target: Some(&self.target),
+        }
+    }
+}
+
+/// The three panes, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Attributes,
+    Status,
+    Mfa,
+}
+
+impl Pane {
+    /// Tab order, which is also reading order on screen (Status above the other two).
+    pub const ALL: [Pane; 3] = [Pane::Status, Pane::Attributes, Pane::Mfa];
+
+    /// Title on the pane's border.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Attributes => "Attributes",
+            Self::Status => "Status",
+            Self::Mfa => "MFA",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Self::Status => 0,
+            Self::Attributes => 1,
+            Self::Mfa => 2,
+        }
+    }
+}
+
+/// A one-line text editor with a cursor (counted in characters).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineInput {
+    pub text: String,
+    pub cursor: usize,
+}
+
+impl LineInput {
+    /// An editor holding `text`, cursor at the end.
+    pub fn with_text(text: &str) -> Self {
+        Self {
+            text: text.to_string(),
+            cursor: text.chars().count(),
+        }
+    }
+
+    fn byte_at(&self, char_index: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(char_index)
+            .map_or(self.text.len(), |(i, _)| i)
+    }
+
+    fn len(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    /// Inserts a character at the cursor; control characters are dropped (a pasted newline
+    /// must not submit or corrupt the line).
+    pub fn insert(&mut self, c: char) {
+        if c.is_control() {
+            return;
+        }
+        let at = self.byte_at(self.cursor);
+        self.text.insert(at, c);
+        self.cursor += 1;
+    }
+
+    /// Applies an editing action; returns whether it was one.
+    pub fn edit(&mut self, action: Action) -> bool {
+        match action {
+            Action::Insert(c) => self.insert(c),
+            Action::CursorLeft => self.cursor = self.cursor.saturating_sub(1),
+            Action::CursorRight => self.cursor = (self.cursor + 1).min(self.len()),
+            Action::CursorHome => self.cursor = 0,
+            Action::CursorEnd => self.cursor = self.len(),
+            Action::DeleteBack => {
+                if self.cursor > 0 {
+                    let start = self.byte_at(self.cursor - 1);
+                    let end = self.byte_at(self.cursor);
+                    self.text.replace_range(start..end, "");
+                    self.cursor -= 1;
+                }
+            }
+            Action::DeleteForward => {
+                if self.cursor < self.len() {
+                    let start = self.byte_at(self.cursor);
+                    let end = self.byte_at(self.cursor + 1);
+                    self.text.replace_range(start..end, "");
+                }
+            }
+            Action::ClearLine => {
+                let end = self.byte_at(self.cursor);
+                self.text.replace_range(..end, "");
+                self.cursor = 0;
+            }
+            Action::DeleteWord => {
+                let chars: Vec<char> = self.text.chars().collect();
+                let mut start = self.cursor;
+                while start > 0 && chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                while start > 0 && !chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                let (from, to) = (self.byte_at(start), self.byte_at(self.cursor));
+                self.text.replace_range(from..to, "");
+                self.cursor = start;
+            }
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// A popup or input line that takes the keyboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    /// The lookup bar.
+    Lookup {
+        mode: LookupMode,
+        input: LineInput,
+    },
+    /// Editing the attribute filter (applied as you type).
+    Filter {
+        input: LineInput,
+    },
+    /// Several users matched: choose one.
+    Picker {
+        ambiguous: Ambiguous,
+        cursor: usize,
+    },
+    /// This session's lookups, fuzzy-filtered.
+    Recent {
+        input: LineInput,
+        cursor: usize,
+    },
+    /// Every key binding.
+    Help {
+        scroll: u16,
+    },
+    /// One value in full.
+    Detail {
+        title: String,
+        text: String,
+        copy: String,
+        scroll: u16,
+    },
+}
+
+/// A request in flight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub id: u64,
+    pub query: String,
+    pub mode: LookupMode,
+}
+
+/// The user on screen and how it was asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    pub found: Found,
+    pub query: String,
+    pub mode: LookupMode,
+}
+
+/// A failed lookup, ready to show (every field already sanitized).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorView {
+    pub title: String,
+    /// Cognito's exception name, if there was one.
+    pub exception: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// One user looked up in this session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecentEntry {
+    pub username: String,
+    /// Email, else phone number, else sub: what the engineer will recognise.
+    pub detail: String,
+    pub status: String,
+    pub enabled: bool,
+}
+
+/// A note beside a value, and how it should read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Normal,
+    Good,
+    Warn,
+    Bad,
+    Dim,
+}
+
+/// One selectable row of a pane. Every string is sanitized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub label: String,
+    pub value: String,
+    pub value_tone: Tone,
+    pub note: Option<(String, Tone)>,
+    /// What `y` copies.
+    pub copy: String,
+    /// What Enter shows in full.
+    pub detail: String,
+}
+
+impl Row {
+    fn new(label: &str, value: impl Into<String>) -> Self {
+        let value = value.into();
+        Self {
+            label: label.to_string(),
+            copy: value.clone(),
+            detail: value.clone(),
+            value,
+            value_tone: Tone::Normal,
+            note: None,
+        }
+    }
+
+    fn tone(mut self, tone: Tone) -> Self {
+        self.value_tone = tone;
+        self
+    }
+
+    fn note(mut self, note: impl Into<String>, tone: Tone) -> Self {
+        let note = note.into();
+        self.detail = format!("{}\n\n{note}", self.detail);
+        self.note = Some((note, tone));
+        self
+    }
+}
+
+/// How times are shown: a fixed offset (tests) or the system's local time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeZone {
+    Fixed(UtcOffset),
+    Local,
+}
+
+impl TimeZone {
+    /// The offset in force at `t` (daylight saving included, for `Local`).
+    pub fn offset_at(self, t: OffsetDateTime) -> UtcOffset {
+        match self {
+            Self::Fixed(offset) => offset,
+            Self::Local => local_offset_at(t).unwrap_or(UtcOffset::UTC),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn local_offset_at(t: OffsetDateTime) -> Option<UtcOffset> {
+    let secs: libc::time_t = t.unix_timestamp().try_into().ok()?;
+    // SAFETY: `tm` is plain old data and localtime_r writes only to it. The time crate
+    // declines this call in multi-threaded programs because a concurrent setenv could race;
+    // this program never calls setenv.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let ok = unsafe { !libc::localtime_r(&secs, &mut tm).is_null() };
+    if !ok {
+        return None;
+    }
+    UtcOffset::from_whole_seconds(i32::try_from(tm.tm_gmtoff).ok()?).ok()
+}
+
+#[cfg(not(unix))]
+fn local_offset_at(t: OffsetDateTime) -> Option<UtcOffset> {
+    UtcOffset::local_offset_at(t).ok()
+}
+
+/// Most recent lookups kept for the session.
+pub const RECENT_MAX: usize = 100;
+/// Rows moved by PgUp/PgDn.
+const PAGE: usize = 10;
+
+/// The whole state of the UI.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// The pool as given on the command line (shown before the worker connects).
+    pub pool: String,
+    pub demo: bool,
+    pub session: Option<SessionInfo>,
+    pub user: Option<Loaded>,
+    pub focus: Pane,
+    /// Selected row per pane, by [`Pane::ALL`] index.
+    pub cursors: [usize; 3],
+    pub attr_filter: String,
+    pub overlay: Overlay,
+    pub pending: Option<Pending>,
+    next_id: u64,
+    pub error: Option<ErrorView>,
+    /// A one-line message in the bar (copied, refused input, ...).
+    pub notice: Option<String>,
+    /// Newest first.
+    pub recent: Vec<RecentEntry>,
+    pub spinner: usize,
+    /// The time ages are measured from; set by the terminal loop, fixed in tests.
+    pub now: OffsetDateTime,
+    pub tz: TimeZone,
+    /// False under NO_COLOR.
+    pub color: bool,
+    pub should_quit: bool,
+}
+
+impl App {
+    /// A fresh app on `pool`.
+    pub fn new(pool: &str, demo: bool) -> Self {
+        Self {
+            pool: pool.to_string(),
+            demo,
+            session: None,
+            user: None,
+            focus: Pane::Attributes,
+            cursors: [0; 3],
+            attr_filter: String::new(),
+            overlay: Overlay::None,
+            pending: None,
+            next_id: 1,
+            error: None,
+            notice: None,
+            recent: Vec::new(),
+            spinner: 0,
+            now: OffsetDateTime::UNIX_EPOCH,
+            tz: TimeZone::Fixed(UtcOffset::UTC),
+            color: true,
+            should_quit: false,
+        }
+    }
+
+    /// Starts a lookup, superseding any in flight.
+    pub fn start_lookup(&mut self, query: &str, mode: LookupMode) -> Cmd {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.pending = Some(Pending {
+            id,
+            query: query.to_string(),
+            mode,
+        });
+        self.error = None;
+        self.notice = None;
+        Cmd::Lookup {
+            id,
+            query: query.to_string(),
+            mode,
+        }
+    }
+
+    /// Which bindings apply now.
+    pub fn context(&self) -> Context {
+        match self.overlay {
+            Overlay::None => Context::Main,
+            Overlay::Lookup { .. } | Overlay::Filter { .. } | Overlay::Recent { .. } => {
+                Context::Input
+            }
+            Overlay::Picker { .. } => Context::List,
+            Overlay::Help { .. } => Context::Help,
+            Overlay::Detail { .. } => Context::Detail,
+        }
+    }
+
+    /// The selected row of `pane`.
+    pub fn cursor(&self, pane: Pane) -> usize {
+        self.cursors[pane.index()]
+    }
+
+    /// The rows `pane` shows for the loaded user.
+    pub fn rows(&self, pane: Pane) -> Vec<Row> {
+        let Some(loaded) = &self.user else {
+            return Vec::new();
+        };
+        match pane {
+            Pane::Attributes => attribute_rows(&loaded.found.user, &self.attr_filter),
+            Pane::Status => self.status_rows(loaded),
+            Pane::Mfa => mfa_rows(&loaded.found.user),
+        }
+    }
+
+    /// Recent lookups matching the recent-lookups filter, best first.
+    pub fn recent_matches(&self) -> Vec<&RecentEntry> {
+        let filter = match &self.overlay {
+            Overlay::Recent { input, .. } => input.text.trim(),
+            _ => "",
+        };
+        if filter.is_empty() {
+            return self.recent.iter().collect();
+        }
+        let matcher = SkimMatcherV2::default().ignore_case();
+        let mut scored: Vec<(i64, usize, &RecentEntry)> = self
+            .recent
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let haystack = format!("{} {}", e.username, e.detail);
+                matcher.fuzzy_match(&haystack, filter).map(|s| (s, i, e))
+            })
+            .collect();
+        // Best score first; among equals, the most recent.
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(_, _, e)| e).collect()
+    }
+
+    /// "2023-03-14 09:26:53 +00:00 (2 years ago)".
+    pub fn format_time(&self, t: Option<OffsetDateTime>) -> String {
+        let Some(t) = t else {
+            return "-".into();
+        };
+        let local = t.to_offset(self.tz.offset_at(t));
+        let format = time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute]:[second] [offset_hour sign:mandatory]:[offset_minute]"
+        );
+        let text = local
+            .format(&format)
+            .unwrap_or_else(|_| crate::output::rfc3339(t));
+        format!("{text} ({})", relative_age(self.now, t))
+    }
+
+    fn status_rows(&self, loaded: &Loaded) -> Vec<Row> {
+        let user = &loaded.found.user;
+        let mut rows = vec![
+            Row::new("Username", sanitize(&user.username)),
+            Row::new("Sub", sanitize(user.sub().unwrap_or("-"))),
+        ];
+        rows.push(if user.enabled {
+            Row::new("Enabled", "yes").tone(Tone::Good)
+        } else {
+            Row::new("Enabled", "NO").tone(Tone::Bad).note(
+                "disabled: cannot sign in until an admin enables the user",
+                Tone::Bad,
+            )
+        });
+        rows.push(match &user.status {
+            Some(status) => {
+                use crate::cognito::UserStatus as S;
+                let tone = match status {
+                    S::Confirmed | S::ExternalProvider => Tone::Good,
+                    S::Unconfirmed | S::ForceChangePassword | S::ResetRequired => Tone::Warn,
+                    S::Compromised | S::Archived => Tone::Bad,
+                    S::Unknown | S::Other(_) => Tone::Warn,
+                };
+                Row::new("Status", sanitize(status.as_wire()))
+                    .tone(tone)
+                    .note(status.meaning(), Tone::Normal)
+            }
+            None => Row::new("Status", "-"),
+        });
+        rows.push(Row::new("Created", self.format_time(user.created)));
+        rows.push(Row::new("Modified", self.format_time(user.last_modified)));
+        let r = loaded.found.resolution;
+        let mode = match loaded.mode {
+            LookupMode::Auto => "",
+            LookupMode::Username => ", asked by username",
+            LookupMode::Alias => ", asked by alias",
+            LookupMode::Sub => ", asked by sub",
+        };
+        rows.push(Row::new("Found", r.to_string()).note(
+            format!(
+                "{} call{} for {:?}{mode}",
+                r.calls,
+                if r.calls == 1 { "" } else { "s" },
+                sanitize(&loaded.query)
+            ),
+            Tone::Dim,
+        ));
+        let pool = self.session.as_ref().map_or(&self.pool, |s| &s.pool);
+        let mut row = Row::new("Pool", sanitize(pool));
+        if let Some(s) = &self.session {
+            let mut where_ = match &s.region {
+                Some(region) if s.target != *region => format!("{region} · {}", s.target),
+                Some(region) => region.clone(),
+                None => s.target.clone(),
+            };
+            if let Some(p) = &s.profile {
+                where_.push_str(&format!(" · profile {p}"));
+            }
+            row = row.note(sanitize(&where_), Tone::Dim);
+        }
+        rows.push(row);
+        rows
+    }
+
+    fn move_cursor(&mut self, action: Action) {
+        let pane = self.focus;
+        let len = self.rows(pane).len();
+        let c = &mut self.cursors[pane.index()];
+        *c = move_in_list(*c, len, action);
+    }
+
+    fn selected_row(&self) -> Option<Row> {
+        let rows = self.rows(self.focus);
+        rows.get(self.cursor(self.focus).min(rows.len().saturating_sub(1)))
+            .cloned()
+    }
+}
+
+fn move_in_list(cursor: usize, len: usize, action: Action) -> usize {
+    let last = len.saturating_sub(1);
+    match action {
+        Action::Up => cursor.saturating_sub(1),
+        Action::Down => (cursor + 1).min(last),
+        Action::PageUp => cursor.saturating_sub(PAGE),
+        Action::PageDown => (cursor + PAGE).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => cursor.min(last),
+    }
+}
+
+/// "3 hours ago", "just now", "in 2 days".
+pub fn relative_age(now: OffsetDateTime, t: OffsetDateTime) -> String {
+    let secs = (now - t).whole_seconds();
+    let abs = secs.unsigned_abs();
+    if abs < 60 {
+        return "just now".into();
+    }
+    let (n, unit) = match abs {
+        s if s < 3_600 => (s / 60, "minute"),
+        s if s < 86_400 => (s / 3_600, "hour"),
+        s if s < 86_400 * 60 => (s / 86_400, "day"),
+        s if s < 86_400 * 365 => (s / (86_400 * 30), "month"),
+        s => (s / (86_400 * 365), "year"),
+    };
+    let plural = if n == 1 { "" } else { "s" };
+    if secs < 0 {
+        format!("in {n} {unit}{plural}")
+    } else {
+        format!("{n} {unit}{plural} ago")
+    }
+}
+
+/// `identities` (federated sign-in) decoded into "Google: 1048… (primary)"; None if it is
+/// not the JSON Cognito writes.
+pub fn decode_identities(raw: &str) -> Option<Vec<String>> {
+    let items: Vec<serde_json::Value> = serde_json::from_str(raw).ok()?;
+    let text = |v: &serde_json::Value, key: &str| {
+        v.get(key)
+            .and_then(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .or_else(|| x.as_number().map(|n| n.to_string()))
+            })
+            .unwrap_or_else(|| "?".into())
+    };
+    Some(
+        items
+            .iter()
+            .map(|item| {
+                let primary = item.get("primary").and_then(|p| p.as_bool()) == Some(true);
+                format!(
+                    "{}: {}{}",
+                    sanitize(&text(item, "providerName")),
+                    sanitize(&text(item, "userId")),
+                    if primary { " (primary)" } else { "" }
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Attributes as rows: standard ones first, then `custom:`; verification flags folded
+/// into the email and phone rows; `identities` decoded. `filter` is fuzzy over name and value.
+pub fn attribute_rows(user: &User, filter: &str) -> Vec<Row> {
+    let has = |name: &str| user.attributes.iter().any(|a| a.name == name);
+    let folded = |name: &str| match name {
+        "email_verified" => has("email"),
+        "phone_number_verified" => has("phone_number"),
+        _ => false,
+    };
+    let (standard, custom): (Vec<_>, Vec<_>) = user
+        .attributes
+        .iter()
+        .filter(|a| !folded(&a.name))
+        .partition(|a| !a.name.starts_with("custom:"));
+    let matcher = SkimMatcherV2::default().ignore_case();
+    let filter = filter.trim();
+    standard
+        .into_iter()
+        .chain(custom)
+        .map(|a| {
+            let raw = a.value.as_deref().unwrap_or("");
+            let clean = sanitize(raw).into_owned();
+            let mut row = Row::new(&sanitize(&a.name), clean.clone());
+            if a.name == "identities"
+                && let Some(ids) = decode_identities(raw)
+            {
+                row.value = ids.join("; ");
+                let pretty = serde_json::from_str::<serde_json::Value>(raw)
+                    .ok()
+                    .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                    .map(|p| sanitize(&p).into_owned())
+                    .unwrap_or(clean);
+                row.detail = format!("{}\n\n{pretty}", ids.join("\n"));
+            }
+            let flag = match a.name.as_str() {
+                "email" => Some("email_verified"),
+                "phone_number" => Some("phone_number_verified"),
+                _ => None,
+            };
+            if let Some(flag) = flag {
+                row = match user.attribute(flag) {
+                    Some("true") => row.note("verified", Tone::Good),
+                    _ => row.note("not verified", Tone::Warn),
+                };
+            }
+            if a.value.is_none() {
+                row = row.tone(Tone::Dim);
+            }
+            row
+        })
+        .filter(|row| {
+            filter.is_empty()
+                || matcher
+                    .fuzzy_match(&format!("{} {}", row.label, row.value), filter)
+                    .is_some()
+        })
+        .collect()
+}
+
+fn mfa_description(setting: &str) -> &'static str {
+    match setting {
+        "SOFTWARE_TOKEN_MFA" => "authenticator app (TOTP)",
+        "SMS_MFA" => "code by text message",
+        "EMAIL_OTP" => "code by email",
+        _ => "",
+    }
+}
+
+/// The MFA pane: methods (preferred marked), an explicit "no MFA", legacy MFAOptions.
+pub fn mfa_rows(user: &User) -> Vec<Row> {
+    let settings = user.mfa_settings.as_deref().unwrap_or_default();
+    let mut rows = Vec::new();
+    for s in settings {
+        let preferred = user.preferred_mfa.as_deref() == Some(s.as_str());
+        let mut row = Row::new("Method", sanitize(s)).tone(Tone::Good);
+        if preferred {
+            row.value.push_str(" ★ preferred");
+        }
+        let description = mfa_description(s);
+        if !description.is_empty() {
+            row = row.note(description, Tone::Dim);
+        }
+        rows.push(row);
+    }
+    if settings.is_empty() {
+        rows.push(
+            Row::new("MFA", "none")
+                .tone(Tone::Warn)
+                .note("no MFA method is set up", Tone::Warn),
+        );
+    }
+    if let Some(p) = user
+        .preferred_mfa
+        .as_deref()
+        .filter(|p| !settings.iter().any(|s| s == p))
+    {
+        rows.push(
+            Row::new("Preferred", sanitize(p))
+                .tone(Tone::Warn)
+                .note("not in UserMFASettingList", Tone::Warn),
+        );
+    }
+    for option in user.mfa_options.as_deref().unwrap_or_default() {
+        let value = format!(
+            "{} to {}",
+            sanitize(option.delivery_medium.as_deref().unwrap_or("?")),
+            sanitize(option.attribute_name.as_deref().unwrap_or("?"))
+        );
+        rows.push(
+            Row::new("Legacy", value)
+                .tone(Tone::Dim)
+                .note("MFAOptions, deprecated", Tone::Warn),
+        );
+    }
+    rows
+}
+
+fn recent_entry(user: &User) -> RecentEntry {
+    let detail = user
+        .attribute("email")
+        .or_else(|| user.attribute("phone_number"))
+        .or_else(|| user.sub())
+        .unwrap_or("");
+    RecentEntry {
+        username: user.username.clone(),
+        detail: sanitize(detail).into_owned(),
+        status: user
+            .status
+            .as_ref()
+            .map_or("-".into(), |s| sanitize(s.as_wire()).into_owned()),
+        enabled: user.enabled,
+    }
+}
+
+fn error_view(app: &App, err: LookupError) -> ErrorView {
+    match err {
+        LookupError::Refused(message) => ErrorView {
+            title: "Not looked up".into(),
+            exception: None,
+            message: sanitize(&message).into_owned(),
+            hint: None,
+        },
+        LookupError::NotFound {
+            pool,
+            query,
+            tried,
+            calls,
+        } => ErrorView {
+            title: "No such user".into(),
+            exception: Some("UserNotFoundException".into()),
+            message: format!(
+                "no user matches {:?} in {}",
+                sanitize(&query),
+                sanitize(&pool)
+            ),
+            hint: Some(format!(
+                "tried {} ({calls} call{}); check the spelling, or try another kind of lookup \
+                 (u username, a alias, s sub)",
+                sanitize(&tried.join(", then ")),
+                if calls == 1 { "" } else { "s" }
+            )),
+        },
+        LookupError::Cognito(e) => {
+            let fallback = SessionInfo {
+                pool: app.pool.clone(),
+                region: None,
+                profile: None,
+                target: "the Cognito endpoint".into(),
+            };
+            let session = app.session.as_ref().unwrap_or(&fallback);
+            let pool = PoolId::parse(&session.pool).ok();
+            ErrorView {
+                title: format!("{} failed", e.operation),
+                exception: Some(
+                    e.exception
+                        .as_deref()
+                        .map(|x| sanitize(x).into_owned())
+                        .unwrap_or_else(|| format!("{:?} error", e.kind)),
+                ),
+                message: sanitize(&e.message).into_owned(),
+                hint: Some(
+                    sanitize(
+                        &e.hint(&session.error_context(pool.as_ref().and_then(PoolId::region))),
+                    )
+                    .into_owned(),
+                ),
+            }
+        }
+    }
+}
+
+/// Applies `msg` to `app`; returns the IO to perform.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    match msg {
+        Msg::Key(key) => match keymap::action(app.context(), &key) {
+            Some(action) => act(app, action),
+            None => Vec::new(),
+        },
+        Msg::Paste(text) => {
+            if let Some(input) = input_mut(&mut app.overlay) {
+                for c in text.chars() {
+                    input.insert(c);
+                }
+                after_edit(app);
+            }
+            Vec::new()
+        }
+        Msg::Tick => {
+            if app.pending.is_some() {
+                app.spinner = app.spinner.wrapping_add(1);
+            }
+            Vec::new()
+        }
+        Msg::Resize => Vec::new(),
+        Msg::Connected(info) => {
+            app.session = Some(info);
+            Vec::new()
+        }
+        Msg::LookupDone { id, result } => {
+            if app.pending.as_ref().is_none_or(|p| p.id != id) {
+                tracing::debug!(id, "dropping a superseded lookup result");
+                return Vec::new();
+            }
+            let pending = app.pending.take().expect("checked above");
+            match result {
+                Ok(LookupOutcome::Found(found)) => {
+                    let same_user = app
+                        .user
+                        .as_ref()
+                        .is_some_and(|l| l.found.user.username == found.user.username);
+                    if !same_user {
+                        app.cursors = [0; 3];
+                        app.attr_filter.clear();
+                    }
+                    let entry = recent_entry(&found.user);
+                    app.recent.retain(|e| e.username != entry.username);
+                    app.recent.insert(0, entry);
+                    app.recent.truncate(RECENT_MAX);
+                    app.user = Some(Loaded {
+                        found: *found,
+                        query: pending.query,
+                        mode: pending.mode,
+                    });
+                    for pane in Pane::ALL {
+                        let len = app.rows(pane).len();
+                        let c = &mut app.cursors[pane.index()];
+                        *c = (*c).min(len.saturating_sub(1));
+                    }
+                    app.error = None;
+                    if same_user {
+                        app.notice = Some("refreshed".into());
+                    }
+                }
+                Ok(LookupOutcome::Ambiguous(ambiguous)) => {
+                    app.overlay = Overlay::Picker {
+                        ambiguous,
+                        cursor: 0,
+                    };
+                }
+                Err(err) => app.error = Some(error_view(app, err)),
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn input_mut(overlay: &mut Overlay) -> Option<&mut LineInput> {
+    match overlay {
+        Overlay::Lookup { input, .. }
+        | Overlay::Filter { input }
+        | Overlay::Recent { input, .. } => Some(input),
+        _ => None,
+    }
+}
+
+/// Live effects of editing: the attribute filter applies as you type; the recent list
+/// jumps back to its best match.
+fn after_edit(app: &mut App) {
+    match &mut app.overlay {
+        Overlay::Filter { input } => {
+            app.attr_filter = input.text.clone();
+            app.cursors[Pane::Attributes.index()] = 0;
+        }
+        Overlay::Recent { cursor, .. } => *cursor = 0,
+        _ => {}
+    }
+}
+
+fn act(app: &mut App, action: Action) -> Vec<Cmd> {
+    if action == Action::ForceQuit {
+        app.should_quit = true;
+        return Vec::new();
+    }
+    match app.context() {
+        Context::Main | Context::Global => act_main(app, action),
+        Context::Input => act_input(app, action),
+        Context::List => act_picker(app, action),
+        Context::Help => {
+            if let Overlay::Help { scroll } = &mut app.overlay {
+                match action {
+                    Action::Up => *scroll = scroll.saturating_sub(1),
+                    Action::Down => *scroll = scroll.saturating_add(1),
+                    _ => app.overlay = Overlay::None,
+                }
+            }
+            Vec::new()
+        }
+        Context::Detail => {
+            if let Overlay::Detail { scroll, copy, .. } = &mut app.overlay {
+                match action {
+                    Action::Up => *scroll = scroll.saturating_sub(1),
+                    Action::Down => *scroll = scroll.saturating_add(1),
+                    Action::Copy => {
+                        let text = copy.clone();
+                        app.notice = Some(copied_notice(&text));
+                        return vec![Cmd::Copy(text)];
+                    }
+                    _ => app.overlay = Overlay::None,
+                }
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn copied_notice(text: &str) -> String {
+    let n = text.chars().count();
+    format!(
+        "copied {n} character{} to the clipboard (OSC 52)",
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
+    match action {
+        Action::Quit => app.should_quit = true,
+        Action::OpenLookup(mode) => {
+            app.error = None;
+            app.notice = None;
+            app.overlay = Overlay::Lookup {
+                mode,
+                input: LineInput::default(),
+            };
+        }
+        Action::FocusNext | Action::FocusPrev => {
+            let i = app.focus.index();
+            let n = Pane::ALL.len();
+            let next = if action == Action::FocusNext {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            app.focus = Pane::ALL[next];
+        }
+        Action::FocusPane(i) => {
+            if let Some(pane) = Pane::ALL.get(i) {
+                app.focus = *pane;
+            }
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => app.move_cursor(action),
+        Action::Open => {
+            if app.error.take().is_some() {
+                return Vec::new();
+            }
+            if let Some(row) = app.selected_row() {
+                app.overlay = Overlay::Detail {
+                    title: row.label,
+                    text: row.detail,
+                    copy: row.copy,
+                    scroll: 0,
+                };
+            }
+        }
+        Action::Copy => match app.selected_row() {
+            Some(row) => {
+                app.notice = Some(format!("{}: {}", row.label, copied_notice(&row.copy)));
+                return vec![Cmd::Copy(row.copy)];
+            }
+            None => app.notice = Some("nothing to copy: look a user up first (/)".into()),
+        },
+        Action::Refresh => match &app.user {
+            Some(loaded) => {
+                let username = loaded.found.user.username.clone();
+                return vec![app.start_lookup(&username, LookupMode::Username)];
+            }
+            None => app.notice = Some("nothing to refresh: look a user up first (/)".into()),
+        },
+        Action::Filter => {
+            app.focus = Pane::Attributes;
+            app.overlay = Overlay::Filter {
+                input: LineInput::with_text(&app.attr_filter),
+            };
+        }
+        Action::Recent => {
+            if app.recent.is_empty() {
+                app.notice = Some("no lookups yet in this session".into());
+            } else {
+                app.overlay = Overlay::Recent {
+                    input: LineInput::default(),
+                    cursor: 0,
+                };
+            }
+        }
+        Action::Help => app.overlay = Overlay::Help { scroll: 0 },
+        Action::Cancel => {
+            if app.error.take().is_none() && app.notice.take().is_none() {
+                app.attr_filter.clear();
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
+    if let Some(input) = input_mut(&mut app.overlay)
+        && input.edit(action)
+    {
+        after_edit(app);
+        return Vec::new();
+    }
+    match (&mut app.overlay, action) {
+        (Overlay::Lookup { .. }, Action::Cancel) => app.overlay = Overlay::None,
+        (Overlay::Lookup { mode, input }, Action::Submit) => {
+            let mode = *mode;
+            let query = match lookup::validate_query(&input.text) {
+                Ok(q) => q,
+                Err(message) => {
+                    app.notice = Some(message);
+                    return Vec::new();
+                }
+            };
+            if mode == LookupMode::Sub && lookup::classify(&query) != QueryShape::Uuid {
+                app.notice =
+                    Some("a sub is a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e".into());
+                return Vec::new();
+            }
+            app.overlay = Overlay::None;
+            return vec![app.start_lookup(&query, mode)];
+        }
+        (Overlay::Filter { .. }, Action::Submit) => app.overlay = Overlay::None,
+        (Overlay::Filter { .. }, Action::Cancel) => {
+            app.attr_filter.clear();
+            app.overlay = Overlay::None;
+        }
+        (Overlay::Recent { .. }, Action::Cancel) => app.overlay = Overlay::None,
+        (Overlay::Recent { .. }, Action::Up | Action::Down) => {
+            let len = app.recent_matches().len();
+            if let Overlay::Recent { cursor, .. } = &mut app.overlay {
+                *cursor = move_in_list(*cursor, len, action);
+            }
+        }
+        (Overlay::Recent { cursor, .. }, Action::Submit) => {
+            let cursor = *cursor;
+            let chosen = app.recent_matches().get(cursor).map(|e| e.username.clone());
+            if let Some(username) = chosen {
+                app.overlay = Overlay::None;
+                return vec![app.start_lookup(&username, LookupMode::Username)];
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn act_picker(app: &mut App, action: Action) -> Vec<Cmd> {
+    let Overlay::Picker { ambiguous, cursor } = &mut app.overlay else {
+        return Vec::new();
+    };
+    match action {
+        Action::Cancel => app.overlay = Overlay::None,
+        Action::Submit => {
+            if let Some(m) = ambiguous.matches.get(*cursor) {
+                let username = m.username.clone();
+                app.overlay = Overlay::None;
+                return vec![app.start_lookup(&username, LookupMode::Username)];
+            }
+        }
+        other => *cursor = move_in_list(*cursor, ambiguous.matches.len(), other),
+    }
+    Vec::new()
+}

@@ -1,0 +1,377 @@
+//! Key bindings: one table maps (context, key) to an [`Action`]. The same table drives
+//! dispatch, the help overlay and the footer, so what the help says is what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::cognito::lookup::LookupMode;
+
+/// Where the keyboard focus is; decides which bindings apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// Anywhere, before any other context.
+    Global,
+    /// The three panes.
+    Main,
+    /// A line being typed: the lookup bar, the attribute filter, the recent-lookups filter.
+    Input,
+    /// A list in a popup: the ambiguous-match picker and the recent lookups.
+    List,
+    /// The help overlay.
+    Help,
+    /// The full-value popup.
+    Detail,
+}
+
+impl Context {
+    /// Heading in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Global => "Everywhere",
+            Self::Main => "Panes",
+            Self::Input => "Typing (lookup bar, filters)",
+            Self::List => "Pickers (matches, recent lookups)",
+            Self::Help => "Help",
+            Self::Detail => "Full value",
+        }
+    }
+}
+
+/// What a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    ForceQuit,
+    OpenLookup(LookupMode),
+    FocusNext,
+    FocusPrev,
+    FocusPane(usize),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Copy,
+    Refresh,
+    Help,
+    Recent,
+    Filter,
+    Cancel,
+    Submit,
+    CursorLeft,
+    CursorRight,
+    CursorHome,
+    CursorEnd,
+    DeleteBack,
+    DeleteForward,
+    ClearLine,
+    DeleteWord,
+    /// A printable character typed into a line.
+    Insert(char),
+}
+
+/// A key and the modifiers that must be held (Shift is implied by the character).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key {
+        code,
+        mods: KeyModifiers::NONE,
+    }
+}
+
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+    }
+}
+
+/// One line of the binding table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [Key],
+    /// How the keys are written in the help and the footer.
+    pub label: &'static str,
+    pub action: Action,
+    /// What it does, for the help overlay.
+    pub help: &'static str,
+}
+
+macro_rules! bind {
+    ($ctx:ident, [$($k:expr),+], $label:expr, $action:expr, $help:expr) => {
+        Binding { context: Context::$ctx, keys: &[$($k),+], label: $label, action: $action, help: $help }
+    };
+}
+
+use Action as A;
+use KeyCode as K;
+
+/// Every default binding, in the order the help overlay lists them.
+pub const BINDINGS: &[Binding] = &[
+    bind!(
+        Global,
+        [ctrl('c')],
+        "Ctrl-C",
+        A::ForceQuit,
+        "quit, from anywhere"
+    ),
+    bind!(
+        Main,
+        [ch('/')],
+        "/",
+        A::OpenLookup(LookupMode::Auto),
+        "look up: username, alias or sub, detected"
+    ),
+    bind!(
+        Main,
+        [ch('u')],
+        "u",
+        A::OpenLookup(LookupMode::Username),
+        "look up by username"
+    ),
+    bind!(
+        Main,
+        [ch('a')],
+        "a",
+        A::OpenLookup(LookupMode::Alias),
+        "look up by alias: email, phone, preferred_username"
+    ),
+    bind!(
+        Main,
+        [ch('s')],
+        "s",
+        A::OpenLookup(LookupMode::Sub),
+        "look up by sub (UUID)"
+    ),
+    bind!(Main, [key(K::Tab)], "Tab", A::FocusNext, "next pane"),
+    bind!(
+        Main,
+        [key(K::BackTab)],
+        "Shift-Tab",
+        A::FocusPrev,
+        "previous pane"
+    ),
+    bind!(
+        Main,
+        [ch('1'), ch('2'), ch('3')],
+        "1 2 3",
+        A::FocusPane(0),
+        "jump to the Status, Attributes, MFA pane"
+    ),
+    bind!(Main, [ch('k'), key(K::Up)], "k ↑", A::Up, "previous row"),
+    bind!(Main, [ch('j'), key(K::Down)], "j ↓", A::Down, "next row"),
+    bind!(
+        Main,
+        [key(K::PageUp), ctrl('b')],
+        "PgUp",
+        A::PageUp,
+        "page up"
+    ),
+    bind!(
+        Main,
+        [key(K::PageDown), ctrl('f')],
+        "PgDn",
+        A::PageDown,
+        "page down"
+    ),
+    bind!(Main, [ch('g'), key(K::Home)], "g", A::Top, "first row"),
+    bind!(Main, [ch('G'), key(K::End)], "G", A::Bottom, "last row"),
+    bind!(
+        Main,
+        [key(K::Enter)],
+        "Enter",
+        A::Open,
+        "show the whole value"
+    ),
+    bind!(
+        Main,
+        [ch('y')],
+        "y",
+        A::Copy,
+        "copy the selected value (OSC 52)"
+    ),
+    bind!(Main, [ch('r')], "r", A::Refresh, "refresh the user"),
+    bind!(Main, [ch('f')], "f", A::Filter, "filter attributes (fuzzy)"),
+    bind!(
+        Main,
+        [ch('h'), ctrl('r')],
+        "h",
+        A::Recent,
+        "recent lookups (fuzzy)"
+    ),
+    bind!(Main, [ch('?')], "?", A::Help, "this help"),
+    bind!(
+        Main,
+        [key(K::Esc)],
+        "Esc",
+        A::Cancel,
+        "dismiss the error, clear the filter"
+    ),
+    bind!(Main, [ch('q')], "q", A::Quit, "quit"),
+    bind!(Input, [key(K::Enter)], "Enter", A::Submit, "submit"),
+    bind!(Input, [key(K::Esc)], "Esc", A::Cancel, "cancel"),
+    bind!(
+        Input,
+        [key(K::Left), ctrl('b')],
+        "← Ctrl-B",
+        A::CursorLeft,
+        "cursor left"
+    ),
+    bind!(
+        Input,
+        [key(K::Right), ctrl('f')],
+        "→ Ctrl-F",
+        A::CursorRight,
+        "cursor right"
+    ),
+    bind!(
+        Input,
+        [key(K::Home), ctrl('a')],
+        "Home Ctrl-A",
+        A::CursorHome,
+        "start of line"
+    ),
+    bind!(
+        Input,
+        [key(K::End), ctrl('e')],
+        "End Ctrl-E",
+        A::CursorEnd,
+        "end of line"
+    ),
+    bind!(
+        Input,
+        [key(K::Backspace), ctrl('h')],
+        "Backspace",
+        A::DeleteBack,
+        "delete before the cursor"
+    ),
+    bind!(
+        Input,
+        [key(K::Delete), ctrl('d')],
+        "Del Ctrl-D",
+        A::DeleteForward,
+        "delete under the cursor"
+    ),
+    bind!(
+        Input,
+        [ctrl('u')],
+        "Ctrl-U",
+        A::ClearLine,
+        "delete to the start of the line"
+    ),
+    bind!(
+        Input,
+        [ctrl('w')],
+        "Ctrl-W",
+        A::DeleteWord,
+        "delete the word before the cursor"
+    ),
+    bind!(
+        Input,
+        [key(K::Up), ctrl('p')],
+        "↑ Ctrl-P",
+        A::Up,
+        "previous match (recent lookups)"
+    ),
+    bind!(
+        Input,
+        [key(K::Down), ctrl('n')],
+        "↓ Ctrl-N",
+        A::Down,
+        "next match (recent lookups)"
+    ),
+    bind!(List, [ch('k'), key(K::Up)], "k ↑", A::Up, "previous"),
+    bind!(List, [ch('j'), key(K::Down)], "j ↓", A::Down, "next"),
+    bind!(List, [ch('g'), key(K::Home)], "g", A::Top, "first"),
+    bind!(List, [ch('G'), key(K::End)], "G", A::Bottom, "last"),
+    bind!(
+        List,
+        [key(K::Enter)],
+        "Enter",
+        A::Submit,
+        "open the selected user"
+    ),
+    bind!(List, [key(K::Esc), ch('q')], "Esc q", A::Cancel, "close"),
+    bind!(Help, [ch('k'), key(K::Up)], "k ↑", A::Up, "scroll up"),
+    bind!(Help, [ch('j'), key(K::Down)], "j ↓", A::Down, "scroll down"),
+    bind!(
+        Help,
+        [key(K::Esc), ch('q'), ch('?')],
+        "Esc q ?",
+        A::Cancel,
+        "close the help"
+    ),
+    bind!(Detail, [ch('k'), key(K::Up)], "k ↑", A::Up, "scroll up"),
+    bind!(
+        Detail,
+        [ch('j'), key(K::Down)],
+        "j ↓",
+        A::Down,
+        "scroll down"
+    ),
+    bind!(Detail, [ch('y')], "y", A::Copy, "copy the value"),
+    bind!(
+        Detail,
+        [key(K::Esc), key(K::Enter), ch('q')],
+        "Esc Enter q",
+        A::Cancel,
+        "close"
+    ),
+];
+
+fn matches(binding_key: &Key, event: &KeyEvent) -> bool {
+    // Shift is part of the character ('G', '?') or of BackTab, so it never has to match.
+    let mods = event.modifiers - KeyModifiers::SHIFT;
+    let code = match event.code {
+        KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => {
+            KeyCode::Char(c.to_ascii_lowercase())
+        }
+        other => other,
+    };
+    binding_key.code == code && binding_key.mods == mods
+}
+
+/// The action for `event` in `context` (global bindings first), or None.
+/// In [`Context::Input`], printable characters become [`Action::Insert`].
+pub fn action(context: Context, event: &KeyEvent) -> Option<Action> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    for binding in BINDINGS
+        .iter()
+        .filter(|b| b.context == Context::Global || b.context == context)
+    {
+        if let Some(i) = binding.keys.iter().position(|k| matches(k, event)) {
+            return Some(match binding.action {
+                // One row binds the three digits; the digit says which pane.
+                Action::FocusPane(_) => Action::FocusPane(i),
+                other => other,
+            });
+        }
+    }
+    if context == Context::Input
+        && let KeyCode::Char(c) = event.code
+        && !event
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        return Some(Action::Insert(c));
+    }
+    None
+}
+
+/// The bindings shown in the help overlay for `context`.
+pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().filter(move |b| b.context == context)
+}

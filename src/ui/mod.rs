@@ -1,0 +1,353 @@
+//! The view: draws the [`App`] and nothing else. It reads state, never changes it, and
+//! every string that came from Cognito has been sanitized by the model's row builders or
+//! is sanitized here before it is drawn.
+
+mod attributes;
+mod mfa;
+mod popups;
+pub mod rows;
+mod status;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+pub use theme::Theme;
+
+use crate::app::{App, Overlay, Pane};
+use crate::cognito::lookup::LookupMode;
+use crate::keymap::{self, Action, Context};
+use crate::sanitize::sanitize;
+
+/// Below this size the layout cannot work; a message says so instead.
+pub const MIN_WIDTH: u16 = 40;
+/// Below this height the layout cannot work.
+pub const MIN_HEIGHT: u16 = 12;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// Draws the whole screen.
+pub fn view(app: &App, frame: &mut Frame) {
+    let theme = Theme::new(app.color);
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area);
+        return;
+    }
+    let [header, body, bar, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(app, frame, header, &theme);
+    if app.user.is_some() {
+        render_panes(app, frame, body, &theme);
+    } else {
+        render_welcome(app, frame, body, &theme);
+    }
+    render_bar(app, frame, bar, &theme);
+    render_footer(app, frame, footer, &theme);
+    if let Some(error) = &app.error {
+        popups::error(error, frame, body, &theme);
+    }
+    popups::overlay(app, frame, body, &theme);
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let text = vec![
+        Line::from("Terminal too small"),
+        Line::from(format!(
+            "{}x{}, need {MIN_WIDTH}x{MIN_HEIGHT}",
+            area.width, area.height
+        )),
+        Line::from("q quits"),
+    ];
+    let top = area.height.saturating_sub(text.len() as u16) / 2;
+    let inner = Rect {
+        y: area.y + top,
+        height: area.height - top,
+        ..area
+    };
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        inner,
+    );
+}
+
+/// A pane's border, its title and "row/rows" at the bottom right.
+fn pane_block(app: &App, pane: Pane, title: String, len: usize, theme: &Theme) -> Block<'static> {
+    let focused = app.focus == pane;
+    let index = Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0) + 1;
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(theme.border(focused))
+        .padding(ratatui::widgets::Padding::horizontal(1))
+        .title(Span::styled(
+            format!(" {index} {title} "),
+            theme.title(focused),
+        ));
+    if len > 0 {
+        let position = app.cursor(pane).min(len - 1) + 1;
+        block = block.title_bottom(Line::from(format!(" {position}/{len} ")).right_aligned());
+    }
+    block
+}
+
+fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
+    let status_rows = app.rows(Pane::Status);
+    let status_lines = rows::height(
+        &status_rows,
+        status::LAYOUT,
+        body.width.saturating_sub(2) as usize,
+        theme,
+    ) as u16;
+    // Status gets what it needs up to just over half the body; the rest is for the lists.
+    let status_height = (status_lines + 2).min(body.height.saturating_mul(3) / 5);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(status_height), Constraint::Min(0)]).areas(body);
+    let attr_share = if body.width >= 120 { 65 } else { 58 };
+    let [left, right] = Layout::horizontal([
+        Constraint::Percentage(attr_share),
+        Constraint::Percentage(100 - attr_share),
+    ])
+    .areas(bottom);
+    status::render(app, frame, top, theme);
+    attributes::render(app, frame, left, theme);
+    mfa::render(app, frame, right, theme);
+}
+
+fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let pool = app.session.as_ref().map_or(&app.pool, |s| &s.pool);
+    let target = match &app.session {
+        Some(s) => match &s.region {
+            Some(r) if *r != s.target => format!("{r} · {}", s.target),
+            _ => s.target.clone(),
+        },
+        None => "connecting…".into(),
+    };
+    let left = format!(" cognito-tui │ {} │ {}", sanitize(pool), sanitize(&target));
+    let right = match &app.pending {
+        Some(p) => format!(
+            "{} looking up {:?} ({}) ",
+            SPINNER[app.spinner % SPINNER.len()],
+            sanitize(&p.query),
+            p.mode.label()
+        ),
+        None => String::new(),
+    };
+    frame.render_widget(Block::default().style(theme.header()), area);
+    let right_width = (right.width() as u16).min(area.width);
+    let [l, r] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
+    frame.render_widget(Paragraph::new(left).style(theme.header()), l);
+    frame.render_widget(
+        Paragraph::new(right).style(theme.header().patch(theme.accent())),
+        r,
+    );
+}
+
+fn prompt(mode: LookupMode) -> &'static str {
+    match mode {
+        LookupMode::Auto => "Look up (username, alias or sub) › ",
+        LookupMode::Username => "Username › ",
+        LookupMode::Alias => "Alias (email, phone, preferred_username) › ",
+        LookupMode::Sub => "Sub › ",
+    }
+}
+
+/// The line above the footer: the lookup bar or filter while typing, else a notice.
+fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let (label, input) = match &app.overlay {
+        Overlay::Lookup { mode, input } => (prompt(*mode), input),
+        Overlay::Filter { input } => ("Filter attributes › ", input),
+        _ => {
+            if let Some(notice) = &app.notice {
+                frame.render_widget(
+                    Paragraph::new(format!(" {}", sanitize(notice))).style(theme.accent()),
+                    area,
+                );
+            }
+            return;
+        }
+    };
+    let label = format!(" {label}");
+    let label_width = label.width() as u16;
+    let text = sanitize(&input.text);
+    let before_cursor: String = input.text.chars().take(input.cursor).collect();
+    let cursor_col = sanitize(&before_cursor).width() as u16;
+    let room = area.width.saturating_sub(label_width + 1);
+    // Long input scrolls so the cursor stays visible.
+    let skip = cursor_col.saturating_sub(room);
+    let mut line = vec![Span::styled(label, theme.accent())];
+    line.push(Span::raw(text.into_owned()));
+    let mut spans_line = Line::from(line);
+    if skip > 0 {
+        spans_line = Line::from(vec![
+            Span::styled(" …", theme.accent()),
+            Span::raw(
+                sanitize(&input.text)
+                    .chars()
+                    .skip(skip as usize + 2)
+                    .collect::<String>(),
+            ),
+        ]);
+    }
+    frame.render_widget(Paragraph::new(spans_line), area);
+    if let Some(notice) = &app.notice {
+        let notice = format!(" {} ", sanitize(notice));
+        let w = (notice.width() as u16).min(area.width / 2);
+        let r = Rect {
+            x: area.right().saturating_sub(w),
+            width: w,
+            ..area
+        };
+        frame.render_widget(Paragraph::new(notice).style(theme.error()), r);
+    }
+    let x = if skip > 0 {
+        area.x + 2 + cursor_col.saturating_sub(skip + 2).min(room)
+    } else {
+        area.x + label_width + cursor_col
+    };
+    frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
+}
+
+/// The keys for `action` in `context`, as the binding table writes them.
+pub fn keys_for(context: Context, action: Action) -> &'static str {
+    keymap::bindings(context)
+        .find(|b| b.action == action)
+        .map_or("?", |b| b.label)
+}
+
+fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    use Action as A;
+    let context = app.context();
+    let hints: Vec<(String, &str)> = match (&app.overlay, context) {
+        (_, Context::Main) => {
+            // Highest priority first; what does not fit is left out (all of it is in `?`).
+            let mut hints = vec![
+                ("/ u a s".to_string(), "lookup"),
+                (keys_for(context, A::Help).into(), "help"),
+                (keys_for(context, A::Quit).into(), "quit"),
+                ("Tab".into(), "pane"),
+                (keys_for(context, A::Open).into(), "view"),
+                (keys_for(context, A::Copy).into(), "copy"),
+                (keys_for(context, A::Recent).into(), "recent"),
+                (keys_for(context, A::Filter).into(), "filter"),
+                (keys_for(context, A::Refresh).into(), "refresh"),
+            ];
+            if app.error.is_some() {
+                hints.insert(0, ("Esc".into(), "dismiss"));
+            }
+            let width = |h: &[(String, &str)]| {
+                h.iter()
+                    .map(|(k, w)| k.width() + w.width() + 3)
+                    .sum::<usize>()
+                    + 1
+            };
+            while hints.len() > 1 && width(&hints) > area.width as usize {
+                hints.pop();
+            }
+            // Reading order: lookup, moving, acting, then help and quit at the end.
+            let order = [
+                "lookup", "dismiss", "pane", "view", "copy", "recent", "filter", "refresh", "help",
+                "quit",
+            ];
+            hints.sort_by_key(|(_, what)| order.iter().position(|o| o == what));
+            hints
+        }
+        (Overlay::Recent { .. }, _) => vec![
+            ("type".into(), "to filter"),
+            ("↑/↓".into(), "move"),
+            ("Enter".into(), "open"),
+            ("Esc".into(), "close"),
+        ],
+        (_, Context::Input) => vec![
+            ("Enter".into(), "submit"),
+            ("Esc".into(), "cancel"),
+            ("←/→".into(), "move"),
+            ("Ctrl-U".into(), "clear"),
+            ("Ctrl-W".into(), "delete word"),
+        ],
+        (_, Context::List) => vec![
+            ("j/k".into(), "move"),
+            ("Enter".into(), "open"),
+            ("Esc".into(), "close"),
+        ],
+        (_, Context::Help) => vec![("j/k".into(), "scroll"), ("Esc".into(), "close")],
+        (_, Context::Detail) => vec![
+            ("j/k".into(), "scroll"),
+            ("y".into(), "copy"),
+            ("Esc".into(), "close"),
+        ],
+        (_, Context::Global) => Vec::new(),
+    };
+    let mut spans = vec![Span::raw(" ")];
+    for (key, what) in hints {
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {what}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_welcome(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(" No user loaded ", theme.title(true)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let key = |k: &'static str| Span::styled(format!("{k:>3}  "), theme.key());
+    let mut lines = vec![
+        Line::from(""),
+        Line::from(vec![
+            key("/"),
+            Span::raw("look up a user: username, email, phone, preferred_username or sub"),
+        ]),
+        Line::from(vec![key("u"), Span::raw("by username only")]),
+        Line::from(vec![
+            key("a"),
+            Span::raw("by alias: email, phone number or preferred_username"),
+        ]),
+        Line::from(vec![key("s"), Span::raw("by sub (the user's UUID)")]),
+        Line::from(vec![key("h"), Span::raw("recent lookups")]),
+        Line::from(vec![key("?"), Span::raw("every key binding")]),
+        Line::from(vec![key("q"), Span::raw("quit")]),
+    ];
+    if app.demo {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            "  Demo pool: try alice, ally, bob@acme.example, shared@acme.example or mallory",
+            theme.tone(crate::app::Tone::Dim),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// A rectangle of at most `width`×`height` centred in `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// A plain style, for spans that need one.
+pub fn plain() -> Style {
+    Style::new()
+}

@@ -1,0 +1,273 @@
+//! Popups over the panes: an error, the ambiguous-match picker, recent lookups, the help
+//! and a full value.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::rows::{Segment, to_line, truncate};
+use super::{Theme, centered};
+use crate::app::{App, ErrorView, Overlay, Tone};
+use crate::keymap::{self, Context};
+use crate::sanitize::sanitize;
+
+fn popup_block(title: String, theme: &Theme) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(theme.border(true))
+        .title(Span::styled(format!(" {title} "), theme.title(true)))
+}
+
+/// Lines a paragraph of `lines` wraps to at `width` (a close estimate, for sizing).
+fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let width = width.max(1) as usize;
+    lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(width) as u16)
+        .sum()
+}
+
+/// The error of the last lookup, over the panes; the app keeps working underneath.
+pub fn error(error: &ErrorView, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let mut lines = Vec::new();
+    if let Some(exception) = &error.exception {
+        lines.push(Line::from(Span::styled(exception.clone(), theme.error())));
+    }
+    lines.push(Line::from(error.message.clone()));
+    if let Some(hint) = &error.hint {
+        lines.push(Line::from(""));
+        lines.push(Line::from(vec![
+            Span::styled("What to do: ", theme.tone(Tone::Warn)),
+            Span::raw(hint.clone()),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        "Esc dismisses · / looks up another user",
+        theme.tone(Tone::Dim),
+    )));
+    let width = area.width.saturating_sub(4).min(72);
+    let height = wrapped_height(&lines, width.saturating_sub(2)) + 2;
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = popup_block(error.title.clone(), theme).border_style(theme.error());
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}
+
+/// Whichever popup the overlay asks for.
+pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    match &app.overlay {
+        Overlay::Picker { ambiguous, cursor } => {
+            let title = format!(
+                "{} users match {}{}",
+                ambiguous.matches.len(),
+                sanitize(&ambiguous.filter.expression()),
+                if ambiguous.more { " (more exist)" } else { "" }
+            );
+            let rows: Vec<Vec<Segment>> = ambiguous
+                .matches
+                .iter()
+                .map(|m| {
+                    let status = m
+                        .status
+                        .as_ref()
+                        .map_or("-".into(), |s| sanitize(s.as_wire()).into_owned());
+                    vec![
+                        (format!("{:<20} ", sanitize(&m.username)), theme.label()),
+                        (format!("{status:<22} "), super::plain()),
+                        (
+                            (if m.enabled { "enabled " } else { "DISABLED" }).to_string(),
+                            theme.tone(if m.enabled { Tone::Good } else { Tone::Bad }),
+                        ),
+                        (
+                            format!("  {}", sanitize(m.attribute("email").unwrap_or("-"))),
+                            super::plain(),
+                        ),
+                    ]
+                })
+                .collect();
+            let footer = if ambiguous.more {
+                "Only the first page is shown: narrow the query. Enter opens the user."
+            } else {
+                "Enter opens the selected user (AdminGetUser by username)."
+            };
+            list_popup(frame, area, title, None, rows, *cursor, footer, theme);
+        }
+        Overlay::Recent { input, cursor } => {
+            let rows: Vec<Vec<Segment>> = app
+                .recent_matches()
+                .into_iter()
+                .map(|e| {
+                    vec![
+                        (format!("{:<24} ", sanitize(&e.username)), theme.label()),
+                        (format!("{:<30} ", e.detail), super::plain()),
+                        (
+                            e.status.clone(),
+                            theme.tone(if e.enabled { Tone::Normal } else { Tone::Bad }),
+                        ),
+                    ]
+                })
+                .collect();
+            let title = format!("Recent lookups ({})", app.recent.len());
+            let footer = "Type to filter (fuzzy) · Enter looks the user up again";
+            list_popup(
+                frame,
+                area,
+                title,
+                Some(input),
+                rows,
+                *cursor,
+                footer,
+                theme,
+            );
+        }
+        Overlay::Help { scroll } => help(frame, area, *scroll, theme),
+        Overlay::Detail {
+            title,
+            text,
+            scroll,
+            ..
+        } => {
+            let width = area.width.saturating_sub(4).min(90);
+            let lines: Vec<Line> = text.lines().map(|l| Line::from(l.to_string())).collect();
+            let height = (wrapped_height(&lines, width.saturating_sub(2)) + 2).min(area.height);
+            let rect = centered(area, width, height.max(3));
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(
+                        popup_block(title.clone(), theme)
+                            .title_bottom(Line::from(" y copy · Esc close ").right_aligned()),
+                    )
+                    .wrap(Wrap { trim: false })
+                    .scroll((*scroll, 0)),
+                rect,
+            );
+        }
+        Overlay::None | Overlay::Lookup { .. } | Overlay::Filter { .. } => {}
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn list_popup(
+    frame: &mut Frame,
+    area: Rect,
+    title: String,
+    input: Option<&crate::app::LineInput>,
+    rows: Vec<Vec<Segment>>,
+    cursor: usize,
+    footer: &str,
+    theme: &Theme,
+) {
+    let width = area.width.saturating_sub(4).min(96);
+    let extra = if input.is_some() { 2 } else { 0 };
+    let height = (rows.len() as u16 + 4 + extra).min(area.height);
+    let rect = centered(area, width, height.max(5));
+    frame.render_widget(Clear, rect);
+    let block = popup_block(title, theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [input_area, list_area, footer_area] = Layout::vertical([
+        Constraint::Length(extra),
+        Constraint::Min(0),
+        Constraint::Length(2),
+    ])
+    .areas(inner);
+    if let Some(input) = input {
+        let text = sanitize(&input.text);
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled("› ", theme.accent()),
+                Span::raw(text.into_owned()),
+            ])),
+            input_area,
+        );
+        let before: String = input.text.chars().take(input.cursor).collect();
+        let x = input_area.x + 2 + sanitize(&before).width() as u16;
+        if input_area.height > 0 {
+            frame.set_cursor_position((x.min(input_area.right().saturating_sub(1)), input_area.y));
+        }
+    }
+    let visible = list_area.height as usize;
+    let cursor = cursor.min(rows.len().saturating_sub(1));
+    let offset = (cursor + 1).saturating_sub(visible);
+    let mut lines: Vec<Line> = rows
+        .into_iter()
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .map(|(i, segs)| {
+            let mut segs = truncate(&segs, list_area.width as usize);
+            if i == cursor {
+                for (_, style) in &mut segs {
+                    *style = style.patch(theme.selected(true));
+                }
+            }
+            let line = to_line(segs);
+            if i == cursor {
+                line.style(theme.selected(true))
+            } else {
+                line
+            }
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "no matches",
+            theme.tone(Tone::Dim),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), list_area);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(""),
+            Line::from(Span::styled(footer.to_string(), theme.tone(Tone::Dim))),
+        ]),
+        footer_area,
+    );
+}
+
+fn help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
+    let mut lines = Vec::new();
+    for context in [
+        Context::Main,
+        Context::Global,
+        Context::Input,
+        Context::List,
+        Context::Detail,
+        Context::Help,
+    ] {
+        if !lines.is_empty() {
+            lines.push(Line::from(""));
+        }
+        lines.push(Line::from(Span::styled(context.title(), theme.title(true))));
+        for b in keymap::bindings(context) {
+            let pad = 13usize.saturating_sub(b.label.width());
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {}{}", b.label, " ".repeat(pad)), theme.key()),
+                Span::raw(b.help),
+            ]));
+        }
+    }
+    let width = area.width.saturating_sub(4).min(72);
+    let rect = centered(area, width, area.height);
+    frame.render_widget(Clear, rect);
+    let max_scroll = (lines.len() as u16).saturating_sub(rect.height.saturating_sub(2));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(
+                popup_block("Help: key bindings".into(), theme)
+                    .title_bottom(Line::from(" j/k scroll · Esc close ").right_aligned()),
+            )
+            .scroll((scroll.min(max_scroll), 0)),
+        rect,
+    );
+}
