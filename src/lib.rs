@@ -11,3 +11,5 @@ pub mod session;
 pub mod tui;
 pub mod ui;
 pub mod worker;
+pub mod audit;
+pub mod redact;
