@@ -1,0 +1,529 @@
+//! Key → action → state/commands, without a terminal. Users come from real lookups on the
+//! embedded demo pool, through the same `lookup` the worker runs.
+
+use clap::Parser;
+use cognito_tui::app::{App, Cmd, Msg, Overlay, Pane, SessionInfo, update};
+use cognito_tui::cli::Cli;
+use cognito_tui::cognito::demo::DemoBackend;
+use cognito_tui::cognito::lookup::{self, LookupMode, LookupOutcome};
+use cognito_tui::cognito::{CognitoError, ErrorKind};
+use cognito_tui::keymap::{self, Action, Context};
+use cognito_tui::session;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn demo_app() -> App {
+    let cli = Cli::parse_from(["cognito-tui", "--demo"]);
+    let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
+    let session = futures::executor::block_on(session::connect(&cli.target, pool.clone(), demo));
+    let mut app = App::new(pool.as_str(), demo);
+    update(
+        &mut app,
+        Msg::Connected(SessionInfo::from_session(&session)),
+    );
+    app
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Sends each message; returns every command produced.
+fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Cmd> {
+    msgs.into_iter().flat_map(|m| update(app, m)).collect()
+}
+
+fn typed(text: &str) -> Vec<Msg> {
+    text.chars().map(ch).collect()
+}
+
+/// Runs the worker's half of a command against the demo pool and feeds the answer back.
+fn answer(app: &mut App, cmd: &Cmd) {
+    let Cmd::Lookup { id, query, mode } = cmd else {
+        panic!("not a lookup: {cmd:?}");
+    };
+    let result = run_lookup(query, *mode);
+    update(app, Msg::LookupDone { id: *id, result });
+}
+
+fn run_lookup(query: &str, mode: LookupMode) -> Result<LookupOutcome, lookup::LookupError> {
+    let backend = DemoBackend::embedded();
+    futures::executor::block_on(lookup::lookup(
+        &backend,
+        &backend.pool_id(),
+        query,
+        mode,
+        None,
+    ))
+}
+
+/// Types a lookup with `trigger`, submits it and applies the answer.
+fn look_up(app: &mut App, trigger: char, query: &str) {
+    let mut msgs = vec![ch(trigger)];
+    msgs.extend(typed(query));
+    msgs.push(key(KeyCode::Enter));
+    let cmds = send(app, msgs);
+    assert_eq!(cmds.len(), 1, "one lookup for {query:?}: {cmds:?}");
+    answer(app, &cmds[0]);
+}
+
+fn username(app: &App) -> &str {
+    &app.user
+        .as_ref()
+        .expect("a user is loaded")
+        .found
+        .user
+        .username
+}
+
+#[test]
+fn each_lookup_key_opens_the_bar_in_its_mode_and_enter_submits() {
+    for (trigger, mode, query) in [
+        ('/', LookupMode::Auto, "alice"),
+        ('u', LookupMode::Username, "bob"),
+        ('a', LookupMode::Alias, "ally"),
+        ('s', LookupMode::Sub, "13ec8665-a4ff-5525-87b0-8063bbe0cb29"),
+    ] {
+        let mut app = demo_app();
+        assert!(send(&mut app, [ch(trigger)]).is_empty());
+        assert!(
+            matches!(&app.overlay, Overlay::Lookup { mode: m, input } if *m == mode && input.text.is_empty())
+        );
+        assert_eq!(app.context(), Context::Input);
+        let cmds = send(&mut app, typed(query));
+        assert!(cmds.is_empty(), "typing makes no request");
+        let cmds = send(&mut app, [key(KeyCode::Enter)]);
+        assert_eq!(
+            cmds,
+            vec![Cmd::Lookup {
+                id: 1,
+                query: query.into(),
+                mode
+            }]
+        );
+        assert_eq!(app.overlay, Overlay::None);
+        assert_eq!(app.pending.as_ref().map(|p| p.id), Some(1));
+        answer(&mut app, &cmds[0]);
+        assert!(app.pending.is_none());
+        let expected = if trigger == 'u' { "bob" } else { "alice" };
+        assert_eq!(username(&app), expected);
+    }
+}
+
+#[test]
+fn line_editing_keys_edit_the_query() {
+    let mut app = demo_app();
+    send(&mut app, [ch('/')]);
+    send(&mut app, typed("alice smith"));
+    send(&mut app, [ctrl('w')]);
+    let text = |app: &App| match &app.overlay {
+        Overlay::Lookup { input, .. } => (input.text.clone(), input.cursor),
+        other => panic!("bar closed: {other:?}"),
+    };
+    assert_eq!(text(&app), ("alice ".into(), 6));
+    send(&mut app, [key(KeyCode::Backspace), key(KeyCode::Home)]);
+    assert_eq!(text(&app), ("alice".into(), 0));
+    send(&mut app, [key(KeyCode::Delete), key(KeyCode::Right)]);
+    assert_eq!(text(&app), ("lice".into(), 1));
+    send(&mut app, [ch('X'), key(KeyCode::Left), key(KeyCode::Left)]);
+    assert_eq!(text(&app), ("lXice".into(), 0));
+    send(&mut app, [key(KeyCode::End), ctrl('u')]);
+    assert_eq!(text(&app), (String::new(), 0));
+    // q and ? are text here, not commands.
+    send(&mut app, typed("q?"));
+    assert_eq!(text(&app), ("q?".into(), 2));
+    assert!(!app.should_quit);
+    // A paste loses its newline instead of submitting.
+    send(&mut app, [ctrl('u'), Msg::Paste("bob\n".into())]);
+    assert_eq!(text(&app), ("bob".into(), 3));
+    assert!(send(&mut app, [key(KeyCode::Esc)]).is_empty());
+    assert_eq!(app.overlay, Overlay::None);
+    assert!(app.pending.is_none());
+}
+
+#[test]
+fn invalid_queries_are_refused_before_any_request() {
+    let mut app = demo_app();
+    send(&mut app, [ch('/')]);
+    assert!(send(&mut app, [ch(' '), key(KeyCode::Enter)]).is_empty());
+    assert!(app.notice.as_deref().unwrap().contains("empty"));
+    assert!(
+        matches!(app.overlay, Overlay::Lookup { .. }),
+        "bar stays open"
+    );
+    send(&mut app, [key(KeyCode::Esc), ch('s')]);
+    let cmds = send(
+        &mut app,
+        typed("alice").into_iter().chain([key(KeyCode::Enter)]),
+    );
+    assert!(cmds.is_empty());
+    assert!(app.notice.as_deref().unwrap().contains("UUID"));
+}
+
+#[test]
+fn a_superseded_result_is_dropped() {
+    let mut app = demo_app();
+    let first = send(
+        &mut app,
+        [ch('/')]
+            .into_iter()
+            .chain(typed("alice"))
+            .chain([key(KeyCode::Enter)]),
+    );
+    let second = send(
+        &mut app,
+        [ch('/')]
+            .into_iter()
+            .chain(typed("bob"))
+            .chain([key(KeyCode::Enter)]),
+    );
+    assert!(matches!(second[0], Cmd::Lookup { id: 2, .. }));
+    answer(&mut app, &first[0]);
+    assert!(app.user.is_none(), "alice's answer came too late");
+    assert_eq!(
+        app.pending.as_ref().map(|p| p.id),
+        Some(2),
+        "still waiting for bob"
+    );
+    answer(&mut app, &second[0]);
+    assert_eq!(username(&app), "bob");
+    assert_eq!(
+        app.recent.len(),
+        1,
+        "the dropped answer is not a recent lookup"
+    );
+}
+
+#[test]
+fn ambiguous_matches_open_a_picker_and_choosing_looks_up_by_username() {
+    let mut app = demo_app();
+    look_up(&mut app, '/', "shared@acme.example");
+    let Overlay::Picker { ambiguous, cursor } = &app.overlay else {
+        panic!("expected a picker, got {:?}", app.overlay);
+    };
+    assert_eq!(ambiguous.matches.len(), 2);
+    assert_eq!(*cursor, 0);
+    assert_eq!(app.context(), Context::List);
+    let cmds = send(&mut app, [ch('j'), ch('j'), key(KeyCode::Enter)]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::Lookup {
+            id: 2,
+            query: "sam.two".into(),
+            mode: LookupMode::Username
+        }]
+    );
+    answer(&mut app, &cmds[0]);
+    assert_eq!(username(&app), "sam.two");
+    // Esc closes a picker without a request.
+    look_up(&mut app, 'a', "shared@acme.example");
+    assert!(send(&mut app, [key(KeyCode::Esc)]).is_empty());
+    assert_eq!(app.overlay, Overlay::None);
+}
+
+#[test]
+fn tab_and_digits_move_focus_and_jk_g_move_within_the_pane() {
+    let mut app = demo_app();
+    look_up(&mut app, '/', "alice");
+    assert_eq!(app.focus, Pane::Attributes);
+    send(&mut app, [key(KeyCode::Tab)]);
+    assert_eq!(app.focus, Pane::Mfa);
+    send(&mut app, [key(KeyCode::Tab)]);
+    assert_eq!(app.focus, Pane::Status);
+    send(
+        &mut app,
+        [Msg::Key(KeyEvent::new(
+            KeyCode::BackTab,
+            KeyModifiers::SHIFT,
+        ))],
+    );
+    assert_eq!(app.focus, Pane::Mfa);
+    send(&mut app, [ch('2')]);
+    assert_eq!(app.focus, Pane::Attributes);
+    let rows = app.rows(Pane::Attributes).len();
+    send(&mut app, [ch('j'), key(KeyCode::Down)]);
+    assert_eq!(app.cursor(Pane::Attributes), 2);
+    send(&mut app, [ch('k')]);
+    assert_eq!(app.cursor(Pane::Attributes), 1);
+    send(
+        &mut app,
+        [Msg::Key(KeyEvent::new(
+            KeyCode::Char('G'),
+            KeyModifiers::SHIFT,
+        ))],
+    );
+    assert_eq!(app.cursor(Pane::Attributes), rows - 1);
+    send(&mut app, [ch('j')]);
+    assert_eq!(
+        app.cursor(Pane::Attributes),
+        rows - 1,
+        "stops at the bottom"
+    );
+    send(&mut app, [ch('g'), ch('k')]);
+    assert_eq!(app.cursor(Pane::Attributes), 0, "stops at the top");
+    send(&mut app, [ch('1'), ch('j')]);
+    assert_eq!((app.focus, app.cursor(Pane::Status)), (Pane::Status, 1));
+}
+
+#[test]
+fn copy_sends_the_sanitized_value_of_the_selected_row() {
+    let mut app = demo_app();
+    assert!(send(&mut app, [ch('y')]).is_empty(), "nothing to copy yet");
+    look_up(&mut app, 'u', "mallory");
+    let rows = app.rows(Pane::Attributes);
+    let name = rows.iter().position(|r| r.label == "name").unwrap();
+    send(&mut app, std::iter::repeat_n(ch('j'), name));
+    let cmds = send(&mut app, [ch('y')]);
+    assert_eq!(cmds, vec![Cmd::Copy("Mallory \\x1b[2J\\x1b[Hpwned".into())]);
+    assert!(app.notice.as_deref().unwrap().contains("copied"));
+    // Every value mallory can put on the clipboard is free of control characters.
+    for i in 0..rows.len() {
+        send(&mut app, [ch('g')]);
+        send(&mut app, std::iter::repeat_n(ch('j'), i));
+        for cmd in send(&mut app, [ch('y')]) {
+            let Cmd::Copy(text) = cmd else { panic!() };
+            assert!(
+                !text.chars().any(cognito_tui::sanitize::is_unsafe),
+                "{text:?}"
+            );
+        }
+    }
+    // Status pane: the sub.
+    send(&mut app, [ch('1'), ch('j')]);
+    assert_eq!(
+        send(&mut app, [ch('y')]),
+        vec![Cmd::Copy("889c4060-ecb1-5cc2-95fd-1a97cdff5b8c".into())]
+    );
+}
+
+#[test]
+fn enter_shows_the_whole_value_which_can_be_copied() {
+    let mut app = demo_app();
+    look_up(&mut app, 'u', "victor");
+    let bio = app
+        .rows(Pane::Attributes)
+        .iter()
+        .position(|r| r.label == "custom:bio")
+        .unwrap();
+    send(&mut app, std::iter::repeat_n(ch('j'), bio));
+    send(&mut app, [key(KeyCode::Enter)]);
+    let Overlay::Detail { title, text, .. } = &app.overlay else {
+        panic!("no detail popup: {:?}", app.overlay);
+    };
+    assert_eq!(title, "custom:bio");
+    assert!(text.len() > 200 && text.starts_with("Long biography"));
+    let cmds = send(&mut app, [ch('j'), ch('y')]);
+    assert!(matches!(&cmds[..], [Cmd::Copy(t)] if t.starts_with("Long biography")));
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(app.overlay, Overlay::None);
+}
+
+#[test]
+fn refresh_looks_the_same_user_up_by_username_and_keeps_the_selection() {
+    let mut app = demo_app();
+    assert!(
+        send(&mut app, [ch('r')]).is_empty(),
+        "nothing to refresh yet"
+    );
+    look_up(&mut app, 'a', "ally");
+    send(&mut app, [ch('j'), ch('j')]);
+    let cmds = send(&mut app, [ch('r')]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::Lookup {
+            id: 2,
+            query: "alice".into(),
+            mode: LookupMode::Username
+        }]
+    );
+    assert!(
+        app.user.is_some(),
+        "the user stays on screen while refreshing"
+    );
+    answer(&mut app, &cmds[0]);
+    assert_eq!(app.cursor(Pane::Attributes), 2);
+    assert_eq!(app.notice.as_deref(), Some("refreshed"));
+    // A different user starts at the top.
+    look_up(&mut app, 'u', "bob");
+    assert_eq!(app.cursor(Pane::Attributes), 0);
+}
+
+#[test]
+fn errors_are_shown_and_the_next_lookup_works() {
+    let mut app = demo_app();
+    look_up(&mut app, '/', "nobody");
+    let error = app.error.clone().expect("an error");
+    assert_eq!(error.exception.as_deref(), Some("UserNotFoundException"));
+    assert!(error.message.contains("nobody"));
+    assert!(app.user.is_none());
+    // A Cognito failure carries the exception name, message and a hint.
+    let cmds = send(
+        &mut app,
+        [ch('/')]
+            .into_iter()
+            .chain(typed("bob"))
+            .chain([key(KeyCode::Enter)]),
+    );
+    assert!(app.error.is_none(), "a new lookup clears the old error");
+    let Cmd::Lookup { id, .. } = cmds[0] else {
+        panic!()
+    };
+    let denied = CognitoError::new(ErrorKind::AccessDenied, "AdminGetUser", "not authorized")
+        .with_exception("AccessDeniedException");
+    update(
+        &mut app,
+        Msg::LookupDone {
+            id,
+            result: Err(lookup::LookupError::Cognito(denied)),
+        },
+    );
+    let error = app.error.clone().unwrap();
+    assert_eq!(error.exception.as_deref(), Some("AccessDeniedException"));
+    assert!(error.hint.unwrap().contains("cognito-idp:AdminGetUser"));
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert!(app.error.is_none());
+    look_up(&mut app, '/', "bob");
+    assert_eq!(username(&app), "bob");
+}
+
+#[test]
+fn recent_lookups_are_fuzzy_filtered_and_reopened_by_username() {
+    let mut app = demo_app();
+    send(&mut app, [ch('h')]);
+    assert_eq!(app.overlay, Overlay::None, "nothing recent yet");
+    for q in ["alice", "kenji.tanaka", "bob", "ally"] {
+        look_up(&mut app, '/', q);
+    }
+    let names: Vec<&str> = app.recent.iter().map(|e| e.username.as_str()).collect();
+    assert_eq!(
+        names,
+        ["alice", "bob", "kenji.tanaka"],
+        "newest first, no duplicates"
+    );
+    send(&mut app, [ctrl('r')]);
+    assert!(matches!(app.overlay, Overlay::Recent { .. }));
+    send(&mut app, typed("kntk"));
+    let matches: Vec<&str> = app
+        .recent_matches()
+        .iter()
+        .map(|e| e.username.as_str())
+        .collect();
+    assert_eq!(matches, ["kenji.tanaka"]);
+    let cmds = send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::Lookup {
+            id: 5,
+            query: "kenji.tanaka".into(),
+            mode: LookupMode::Username
+        }]
+    );
+    // By email too, and arrows move.
+    send(&mut app, [ch('h')]);
+    send(&mut app, typed("acme"));
+    send(&mut app, [key(KeyCode::Down)]);
+    let cmds = send(&mut app, [key(KeyCode::Enter)]);
+    assert!(matches!(&cmds[..], [Cmd::Lookup { query, .. }] if query == "bob" || query == "alice"));
+}
+
+#[test]
+fn the_attribute_filter_applies_as_you_type_and_esc_clears_it() {
+    let mut app = demo_app();
+    look_up(&mut app, '/', "alice");
+    let all = app.rows(Pane::Attributes).len();
+    send(&mut app, [ch('1'), ch('f')]);
+    assert_eq!(app.focus, Pane::Attributes);
+    send(&mut app, typed("custom"));
+    let labels: Vec<String> = app
+        .rows(Pane::Attributes)
+        .into_iter()
+        .map(|r| r.label)
+        .collect();
+    assert_eq!(labels, ["custom:tenant", "custom:plan"]);
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(app.overlay, Overlay::None);
+    assert_eq!(app.attr_filter, "custom", "Enter keeps the filter");
+    // Values match too (fuzzy).
+    send(&mut app, [ch('f'), ctrl('u')]);
+    send(&mut app, typed("enterprise"));
+    assert_eq!(app.rows(Pane::Attributes)[0].label, "custom:plan");
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(app.attr_filter, "");
+    assert_eq!(app.rows(Pane::Attributes).len(), all);
+}
+
+#[test]
+fn help_opens_and_closes_and_quit_keys_quit() {
+    let mut app = demo_app();
+    send(&mut app, [ch('?')]);
+    assert!(matches!(app.overlay, Overlay::Help { .. }));
+    send(&mut app, [ch('j'), ch('j')]);
+    assert_eq!(app.overlay, Overlay::Help { scroll: 2 });
+    send(&mut app, [ch('q')]);
+    assert_eq!(app.overlay, Overlay::None, "q closes the help, not the app");
+    assert!(!app.should_quit);
+    send(&mut app, [ch('q')]);
+    assert!(app.should_quit);
+
+    let mut app = demo_app();
+    send(&mut app, [ch('/'), ctrl('c')]);
+    assert!(app.should_quit, "Ctrl-C quits even while typing");
+}
+
+#[test]
+fn spinner_ticks_only_while_a_request_is_in_flight() {
+    let mut app = demo_app();
+    send(&mut app, [Msg::Tick, Msg::Tick]);
+    assert_eq!(app.spinner, 0);
+    send(
+        &mut app,
+        [ch('/')]
+            .into_iter()
+            .chain(typed("alice"))
+            .chain([key(KeyCode::Enter)]),
+    );
+    send(&mut app, [Msg::Tick, Msg::Tick]);
+    assert_eq!(app.spinner, 2);
+}
+
+#[test]
+fn every_binding_in_the_table_reaches_its_action() {
+    use crossterm::event::KeyEventKind;
+    for binding in keymap::BINDINGS {
+        for (i, k) in binding.keys.iter().enumerate() {
+            let shift = match k.code {
+                KeyCode::Char(c) if c.is_ascii_uppercase() || "?".contains(c) => {
+                    KeyModifiers::SHIFT
+                }
+                KeyCode::BackTab => KeyModifiers::SHIFT,
+                _ => KeyModifiers::NONE,
+            };
+            let mut event = KeyEvent::new(k.code, k.mods | shift);
+            event.kind = KeyEventKind::Press;
+            let context = if binding.context == Context::Global {
+                Context::Main
+            } else {
+                binding.context
+            };
+            let expected = match binding.action {
+                Action::FocusPane(_) => Action::FocusPane(i),
+                other => other,
+            };
+            assert_eq!(
+                keymap::action(context, &event),
+                Some(expected),
+                "{} in {:?} ({:?})",
+                binding.label,
+                binding.context,
+                k.code
+            );
+        }
+    }
+}
