@@ -242,7 +242,13 @@ impl PoolId {
         &self.0
     }
 
-    /// The Region encoded in the pool id (`eu-west-1_x` → `eu-west-1`), if it looks like one.
+    /// The Region encoded in the pool id, if it looks like one.
+    ///
+    /// ```
+    /// use cognito_tui::cognito::PoolId;
+    /// assert_eq!(PoolId::parse("eu-west-1_AbC123").unwrap().region(), Some("eu-west-1"));
+    /// assert_eq!(PoolId::parse("local_AbC123").unwrap().region(), None);
+    /// ```
     pub fn region(&self) -> Option<&str> {
         let (prefix, _) = self.0.split_once('_')?;
         let parts: Vec<&str> = prefix.split('-').collect();
@@ -398,6 +404,20 @@ impl PoolSchema {
     }
 }
 
+/// A user pool as ListUserPools names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolSummary {
+    pub id: String,
+    pub name: String,
+}
+
+/// One page of ListUserPools.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PoolPage {
+    pub pools: Vec<PoolSummary>,
+    pub next_token: Option<String>,
+}
+
 /// The Cognito operations a backend performs. Every method is one request.
 #[async_trait]
 pub trait Backend: Send + Sync {
@@ -415,6 +435,20 @@ pub trait Backend: Send + Sync {
 
     /// DescribeUserPool, reduced to what resolution needs.
     async fn describe_pool(&self, pool: &PoolId) -> Result<PoolSchema, CognitoError>;
+
+    /// ListUserPools, one page (`max_results` 1–60). Backends that can't list pools say so.
+    async fn list_user_pools(
+        &self,
+        max_results: i32,
+        next_token: Option<&str>,
+    ) -> Result<PoolPage, CognitoError> {
+        let _ = (max_results, next_token);
+        Err(CognitoError::new(
+            ErrorKind::Unsupported,
+            "ListUserPools",
+            "this backend cannot list user pools",
+        ))
+    }
 
     /// A short label for where requests go ("demo pool", "eu-west-1", an endpoint URL).
     fn describe_target(&self) -> String;
