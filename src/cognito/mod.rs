@@ -404,20 +404,6 @@ impl PoolSchema {
     }
 }
 
-/// A user pool as ListUserPools names it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PoolSummary {
-    pub id: String,
-    pub name: String,
-}
-
-/// One page of ListUserPools.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PoolPage {
-    pub pools: Vec<PoolSummary>,
-    pub next_token: Option<String>,
-}
-
 /// The Cognito operations a backend performs. Every method is one request.
 #[async_trait]
 pub trait Backend: Send + Sync {
@@ -435,20 +421,6 @@ pub trait Backend: Send + Sync {
 
     /// DescribeUserPool, reduced to what resolution needs.
     async fn describe_pool(&self, pool: &PoolId) -> Result<PoolSchema, CognitoError>;
-
-    /// ListUserPools, one page (`max_results` 1–60). Backends that can't list pools say so.
-    async fn list_user_pools(
-        &self,
-        max_results: i32,
-        next_token: Option<&str>,
-    ) -> Result<PoolPage, CognitoError> {
-        let _ = (max_results, next_token);
-        Err(CognitoError::new(
-            ErrorKind::Unsupported,
-            "ListUserPools",
-            "this backend cannot list user pools",
-        ))
-    }
 
     /// A short label for where requests go ("demo pool", "eu-west-1", an endpoint URL).
     fn describe_target(&self) -> String;
