@@ -283,6 +283,8 @@ pub struct Row {
     pub value: String,
     pub value_tone: Tone,
     pub note: Option<(String, Tone)>,
+    /// A one-character form of the note for narrow panes ("✓" for "verified").
+    pub short_note: Option<String>,
     /// What `y` copies.
     pub copy: String,
     /// What Enter shows in full.
@@ -299,6 +301,7 @@ impl Row {
             value,
             value_tone: Tone::Normal,
             note: None,
+            short_note: None,
         }
     }
 
@@ -334,6 +337,8 @@ impl TimeZone {
 
 #[cfg(unix)]
 fn local_offset_at(t: OffsetDateTime) -> Option<UtcOffset> {
+    // time_t is 64-bit on the platforms we build for; the conversion is for the others.
+    #[allow(clippy::useless_conversion)]
     let secs: libc::time_t = t.unix_timestamp().try_into().ok()?;
     // SAFETY: `tm` is plain old data and localtime_r writes only to it. The time crate
     // declines this call in multi-threaded programs because a concurrent setenv could race;
@@ -679,10 +684,13 @@ pub fn attribute_rows(user: &User, filter: &str) -> Vec<Row> {
                 _ => None,
             };
             if let Some(flag) = flag {
-                row = match user.attribute(flag) {
-                    Some("true") => row.note("verified", Tone::Good),
-                    _ => row.note("not verified", Tone::Warn),
+                let verified = user.attribute(flag) == Some("true");
+                row = if verified {
+                    row.note("verified", Tone::Good)
+                } else {
+                    row.note("not verified", Tone::Warn)
                 };
+                row.short_note = Some(if verified { "✓" } else { "✗" }.into());
             }
             if a.value.is_none() {
                 row = row.tone(Tone::Dim);
@@ -1048,10 +1056,9 @@ fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
             }
         }
         Action::Help => app.overlay = Overlay::Help { scroll: 0 },
-        Action::Cancel => {
-            if app.error.take().is_none() && app.notice.take().is_none() {
-                app.attr_filter.clear();
-            }
+        // Esc peels one layer: the error, else the notice, else the attribute filter.
+        Action::Cancel if app.error.take().is_none() && app.notice.take().is_none() => {
+            app.attr_filter.clear();
         }
         _ => {}
     }

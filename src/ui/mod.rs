@@ -24,9 +24,9 @@ use crate::keymap::{self, Action, Context};
 use crate::sanitize::sanitize;
 
 /// Below this size the layout cannot work; a message says so instead.
-pub const MIN_WIDTH: u16 = 40;
+pub const MIN_WIDTH: u16 = 60;
 /// Below this height the layout cannot work.
-pub const MIN_HEIGHT: u16 = 12;
+pub const MIN_HEIGHT: u16 = 16;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -118,7 +118,7 @@ fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     let status_height = (status_lines + 2).min(body.height.saturating_mul(3) / 5);
     let [top, bottom] =
         Layout::vertical([Constraint::Length(status_height), Constraint::Min(0)]).areas(body);
-    let attr_share = if body.width >= 120 { 65 } else { 58 };
+    let attr_share = if body.width >= 120 { 65 } else { 62 };
     let [left, right] = Layout::horizontal([
         Constraint::Percentage(attr_share),
         Constraint::Percentage(100 - attr_share),

@@ -18,6 +18,7 @@ fn popup_block(title: String, theme: &Theme) -> Block<'static> {
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
         .border_style(theme.border(true))
+        .padding(ratatui::widgets::Padding::horizontal(1))
         .title(Span::styled(format!(" {title} "), theme.title(true)))
 }
 
@@ -50,7 +51,7 @@ pub fn error(error: &ErrorView, frame: &mut Frame, area: Rect, theme: &Theme) {
         theme.tone(Tone::Dim),
     )));
     let width = area.width.saturating_sub(4).min(72);
-    let height = wrapped_height(&lines, width.saturating_sub(2)) + 2;
+    let height = wrapped_height(&lines, width.saturating_sub(4)) + 2;
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = popup_block(error.title.clone(), theme).border_style(theme.error());
@@ -138,7 +139,7 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         } => {
             let width = area.width.saturating_sub(4).min(90);
             let lines: Vec<Line> = text.lines().map(|l| Line::from(l.to_string())).collect();
-            let height = (wrapped_height(&lines, width.saturating_sub(2)) + 2).min(area.height);
+            let height = (wrapped_height(&lines, width.saturating_sub(4)) + 2).min(area.height);
             let rect = centered(area, width, height.max(3));
             frame.render_widget(Clear, rect);
             frame.render_widget(

@@ -134,6 +134,15 @@ pub fn row_lines(
                 .note
                 .as_ref()
                 .map(|(note, tone)| (note.clone(), theme.tone(*tone)));
+            // Where the whole note would squeeze the value, its short form is used.
+            let note = match (&row.short_note, note) {
+                (Some(short), Some((text, style)))
+                    if !layout.wrap && row.value.width() + 2 + text.width() > value_width =>
+                {
+                    Some((short.clone(), style))
+                }
+                (_, note) => note,
+            };
             let value_lines = layout_value(value, note, layout.wrap, value_width);
             value_lines
                 .into_iter()

@@ -1,0 +1,413 @@
+//! Snapshots of the rendered screen on ratatui's TestBackend. Users come from real lookups
+//! on the embedded demo pool; the clock and the time zone are fixed so the snapshots do not
+//! depend on when or where they run.
+
+use clap::Parser;
+use cognito_tui::app::{App, Cmd, Msg, SessionInfo, TimeZone, update};
+use cognito_tui::cli::Cli;
+use cognito_tui::cognito::demo::DemoBackend;
+use cognito_tui::cognito::lookup::{self, LookupError, LookupMode};
+use cognito_tui::cognito::{CognitoError, ErrorKind};
+use cognito_tui::session;
+use cognito_tui::ui;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use time::macros::datetime;
+
+fn demo_app() -> App {
+    let cli = Cli::parse_from(["cognito-tui", "--demo"]);
+    let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
+    let session = futures::executor::block_on(session::connect(&cli.target, pool.clone(), demo));
+    let mut app = fresh_app();
+    update(
+        &mut app,
+        Msg::Connected(SessionInfo::from_session(&session)),
+    );
+    app
+}
+
+/// The first frame: before the worker has connected.
+fn fresh_app() -> App {
+    let mut app = App::new("us-east-1_DemoPool1", true);
+    app.now = datetime!(2026-01-15 12:00:00 UTC);
+    app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
+    app
+}
+
+fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Cmd> {
+    msgs.into_iter().flat_map(|m| update(app, m)).collect()
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn keys(text: &str) -> Vec<Msg> {
+    text.chars().map(|c| key(KeyCode::Char(c))).collect()
+}
+
+/// Starts a lookup and answers it with `result`.
+fn answer_with(app: &mut App, query: &str, result: Result<lookup::LookupOutcome, LookupError>) {
+    let Cmd::Lookup { id, .. } = app.start_lookup(query, LookupMode::Auto) else {
+        unreachable!()
+    };
+    update(app, Msg::LookupDone { id, result });
+}
+
+/// Looks `query` up in the demo pool the way the worker does.
+fn look_up(app: &mut App, query: &str, mode: LookupMode) {
+    let Cmd::Lookup { id, .. } = app.start_lookup(query, mode) else {
+        unreachable!()
+    };
+    let backend = DemoBackend::embedded();
+    let schema = futures::executor::block_on(cognito_tui::cognito::Backend::describe_pool(
+        &backend,
+        &backend.pool_id(),
+    ))
+    .ok();
+    let result = futures::executor::block_on(lookup::lookup(
+        &backend,
+        &backend.pool_id(),
+        query,
+        mode,
+        schema.as_ref(),
+    ));
+    update(app, Msg::LookupDone { id, result });
+}
+
+fn app_with(query: &str) -> App {
+    let mut app = demo_app();
+    look_up(&mut app, query, LookupMode::Auto);
+    assert!(app.error.is_none(), "{query}: {:?}", app.error);
+    app
+}
+
+fn buffer(app: &App, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| ui::view(app, f)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as text, one line per row.
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let buf = buffer(app, width, height);
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+macro_rules! snap {
+    ($name:expr, $app:expr) => {
+        snap!($name, $app, 80, 24)
+    };
+    ($name:expr, $app:expr, $w:expr, $h:expr) => {
+        insta::assert_snapshot!($name, screen(&$app, $w, $h))
+    };
+}
+
+#[test]
+fn empty_start_before_and_after_connecting() {
+    snap!("start_connecting", fresh_app());
+    snap!("start_connected", demo_app());
+}
+
+#[test]
+fn loading_shows_the_spinner_and_keeps_the_previous_user() {
+    let mut app = demo_app();
+    send(&mut app, keys("/alice"));
+    snap!("lookup_bar_typing", app);
+    send(&mut app, [key(KeyCode::Enter), Msg::Tick, Msg::Tick]);
+    snap!("loading_empty", app);
+    let mut app = app_with("bob");
+    send(&mut app, keys("r"));
+    snap!("loading_refresh", app);
+}
+
+#[test]
+fn each_user_status() {
+    for (name, query) in [
+        ("status_confirmed_mfa_totp", "alice"),
+        ("status_unconfirmed", "carol"),
+        ("status_force_change_password", "dave"),
+        ("status_reset_required_mfa_email", "erin"),
+        ("status_compromised", "frank"),
+        ("status_archived_disabled", "grace"),
+        ("status_unknown", "heidi"),
+        (
+            "status_external_provider_identities",
+            "google_104893221457820364112",
+        ),
+        ("status_confirmed_disabled", "judy"),
+    ] {
+        snap!(name, app_with(query));
+    }
+}
+
+#[test]
+fn mfa_variants() {
+    snap!("mfa_none", app_with("omar.haddad"));
+    snap!("mfa_sms_with_legacy_options", app_with("bob"));
+    snap!("mfa_sms_and_totp", app_with("kenji.tanaka"));
+}
+
+#[test]
+fn found_through_list_users() {
+    // bob's phone is not an alias in the demo pool: AdminGetUser misses, ListUsers finds.
+    snap!("found_by_phone_via_list_users", app_with("+15550100002"));
+}
+
+#[test]
+fn ambiguous_picker() {
+    let mut app = demo_app();
+    look_up(&mut app, "shared@acme.example", LookupMode::Auto);
+    send(&mut app, keys("j"));
+    snap!("ambiguous_picker", app);
+}
+
+fn cognito_error(kind: ErrorKind, exception: Option<&str>, message: &str) -> LookupError {
+    let mut e = CognitoError::new(kind, "AdminGetUser", message);
+    if let Some(x) = exception {
+        e = e.with_exception(x);
+    }
+    if kind == ErrorKind::Timeout {
+        e.timeout = Some(std::time::Duration::from_secs(20));
+    }
+    LookupError::Cognito(e)
+}
+
+#[test]
+fn each_error_kind() {
+    let mut app = demo_app();
+    look_up(&mut app, "nobody", LookupMode::Auto);
+    snap!("error_user_not_found", app);
+    let mut app = demo_app();
+    look_up(&mut app, &"x".repeat(200), LookupMode::Auto);
+    snap!("error_refused_locally", app);
+    for (name, kind, exception, message) in [
+        (
+            "error_pool_not_found",
+            ErrorKind::PoolNotFound,
+            Some("ResourceNotFoundException"),
+            "User pool us-east-1_DemoPool1 does not exist.",
+        ),
+        (
+            "error_invalid_parameter",
+            ErrorKind::InvalidParameter,
+            Some("InvalidParameterException"),
+            "1 validation error detected: Value at 'username' failed to satisfy constraint",
+        ),
+        (
+            "error_throttled",
+            ErrorKind::Throttled,
+            Some("TooManyRequestsException"),
+            "Rate exceeded",
+        ),
+        (
+            "error_not_authorized",
+            ErrorKind::NotAuthorized,
+            Some("NotAuthorizedException"),
+            "User is not authorized to perform this operation",
+        ),
+        (
+            "error_access_denied",
+            ErrorKind::AccessDenied,
+            Some("AccessDeniedException"),
+            "User: arn:aws:sts::123456789012:assumed-role/support/jo is not authorized to perform: cognito-idp:AdminGetUser",
+        ),
+        (
+            "error_credentials",
+            ErrorKind::Credentials,
+            Some("UnrecognizedClientException"),
+            "The security token included in the request is invalid.",
+        ),
+        (
+            "error_internal",
+            ErrorKind::Internal,
+            Some("InternalErrorException"),
+            "Internal server error",
+        ),
+        (
+            "error_timeout",
+            ErrorKind::Timeout,
+            None,
+            "no response within 20 s",
+        ),
+        (
+            "error_network",
+            ErrorKind::Network,
+            None,
+            "dns error: failed to lookup address information",
+        ),
+        (
+            "error_unsupported",
+            ErrorKind::Unsupported,
+            None,
+            "AdminGetUser is not implemented",
+        ),
+        (
+            "error_other",
+            ErrorKind::Other,
+            Some("SomethingNewException"),
+            "something unexpected",
+        ),
+    ] {
+        let mut app = demo_app();
+        answer_with(
+            &mut app,
+            "alice",
+            Err(cognito_error(kind, exception, message)),
+        );
+        snap!(name, app);
+    }
+    // Over a loaded user, the error is a popup and the user stays underneath.
+    let mut app = app_with("alice");
+    answer_with(
+        &mut app,
+        "bob",
+        Err(cognito_error(
+            ErrorKind::Throttled,
+            Some("TooManyRequestsException"),
+            "Rate exceeded",
+        )),
+    );
+    snap!("error_over_loaded_user", app);
+}
+
+#[test]
+fn hostile_values_are_drawn_as_visible_escapes() {
+    let mut app = app_with("mallory");
+    snap!("hostile_mallory", app, 100, 30);
+    // Nothing drawn holds a control, bidi or zero-width character.
+    let buf = buffer(&app, 100, 30);
+    for cell in buf.content() {
+        assert!(
+            !cell.symbol().chars().any(cognito_tui::sanitize::is_unsafe),
+            "unsafe cell {:?}",
+            cell.symbol()
+        );
+    }
+    // The full value of the hyperlink attribute, in the detail popup.
+    let link = app
+        .rows(cognito_tui::app::Pane::Attributes)
+        .iter()
+        .position(|r| r.label == "custom:link")
+        .unwrap();
+    send(&mut app, std::iter::repeat_n(key(KeyCode::Char('j')), link));
+    send(&mut app, [key(KeyCode::Enter)]);
+    snap!("hostile_mallory_detail", app);
+}
+
+#[test]
+fn long_and_unicode_values() {
+    let mut app = app_with("victor");
+    snap!("long_value_truncated", app);
+    let bio = app
+        .rows(cognito_tui::app::Pane::Attributes)
+        .iter()
+        .position(|r| r.label == "custom:bio")
+        .unwrap();
+    send(&mut app, std::iter::repeat_n(key(KeyCode::Char('j')), bio));
+    send(&mut app, [key(KeyCode::Enter)]);
+    snap!("long_value_detail", app);
+    snap!("unicode_cjk", app_with("李雷"));
+    snap!("unicode_multiline_address", app_with("zoë.müller"));
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = demo_app();
+    send(&mut app, keys("?"));
+    snap!("help_80x24", app);
+    snap!("help_120x40", app, 120, 40);
+    send(&mut app, keys("jjjjjjjjjjjjjjjjjjjj"));
+    snap!("help_scrolled", app);
+}
+
+#[test]
+fn sizes() {
+    let app = app_with("alice");
+    snap!("alice_120x40", app, 120, 40);
+    snap!("alice_minimum_60x16", app, 60, 16);
+    snap!("too_small_59x16", app, 59, 16);
+    snap!("too_small_80x15", app, 80, 15);
+}
+
+#[test]
+fn no_size_panics() {
+    let mut apps = vec![fresh_app(), app_with("mallory"), app_with("victor")];
+    let mut picker = demo_app();
+    look_up(&mut picker, "shared@acme.example", LookupMode::Auto);
+    apps.push(picker);
+    let mut help = app_with("alice");
+    send(&mut help, keys("?"));
+    apps.push(help);
+    let mut error = app_with("alice");
+    answer_with(
+        &mut error,
+        "x",
+        Err(cognito_error(ErrorKind::Network, None, "refused")),
+    );
+    apps.push(error);
+    let mut typing = app_with("alice");
+    send(&mut typing, keys(&format!("/{}", "long query ".repeat(20))));
+    apps.push(typing);
+    for app in &apps {
+        for w in (0..=130).step_by(3).chain([1, 2, 59, 60, 80]) {
+            for h in (0..=45).step_by(2).chain([1, 15, 16, 24]) {
+                buffer(app, w, h);
+            }
+        }
+    }
+}
+
+#[test]
+fn attribute_filter_and_recent_lookups() {
+    let mut app = app_with("alice");
+    send(&mut app, keys("fphone"));
+    snap!("attribute_filter_typing", app);
+    let mut app = demo_app();
+    for q in ["alice", "bob", "kenji.tanaka", "judy", "mallory"] {
+        look_up(&mut app, q, LookupMode::Auto);
+    }
+    send(&mut app, keys("h"));
+    send(&mut app, keys("ac"));
+    snap!("recent_lookups_filtered", app);
+}
+
+#[test]
+fn no_color_draws_no_colour_but_keeps_the_selection_visible() {
+    let mut app = app_with("dave");
+    let coloured = |buf: &Buffer| {
+        buf.content()
+            .iter()
+            .any(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+    };
+    assert!(coloured(&buffer(&app, 80, 24)));
+    app.color = false;
+    let buf = buffer(&app, 80, 24);
+    assert!(!coloured(&buf), "NO_COLOR: every cell in default colours");
+    assert!(
+        buf.content()
+            .iter()
+            .any(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED)),
+        "the selection is shown in reverse video"
+    );
+    // 16-colour safe: only the 8 basic ANSI colours (and their bright black) are used.
+    app.color = true;
+    for cell in buffer(&app, 80, 24).content() {
+        for c in [cell.fg, cell.bg] {
+            assert!(
+                !matches!(c, Color::Rgb(..) | Color::Indexed(_)),
+                "{c:?} needs more than 16 colours"
+            );
+        }
+    }
+}
