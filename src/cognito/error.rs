@@ -33,13 +33,18 @@ pub enum ErrorKind {
     Other,
     /// Local configuration is incomplete (e.g. no Region); no request was sent.
     Configuration,
+    /// A pool feature the operation needs is off (UserPoolAddOnNotEnabledException).
+    NotEnabled,
+    /// A write was refused locally: cognito-tui runs read-only without --allow-write.
+    ReadOnly,
 }
 
 impl ErrorKind {
     /// The one-shot command's exit code for this kind (documented in README).
     pub fn exit_code(self) -> i32 {
         match self {
-            Self::Configuration => 2,
+            Self::Configuration | Self::ReadOnly => 2,
+            Self::NotEnabled => 5,
             Self::UserNotFound => 3,
             Self::PoolNotFound | Self::InvalidParameter => 5,
             Self::NotAuthorized | Self::AccessDenied | Self::Credentials => 6,
@@ -97,6 +102,7 @@ impl CognitoError {
                 ErrorKind::Throttled
             }
             "NotAuthorizedException" => ErrorKind::NotAuthorized,
+            "UserPoolAddOnNotEnabledException" => ErrorKind::NotEnabled,
             "AccessDeniedException" | "AccessDenied" => ErrorKind::AccessDenied,
             "UnrecognizedClientException"
             | "InvalidSignatureException"
@@ -172,6 +178,16 @@ impl CognitoError {
                 "this endpoint does not implement {} (an emulator?)",
                 self.operation
             ),
+            ErrorKind::NotEnabled if self.operation == "AdminListUserAuthEvents" => {
+                "sign-in history needs threat protection (advanced security) on this pool".into()
+            }
+            ErrorKind::NotEnabled => format!(
+                "{} needs a feature this pool has not enabled",
+                self.operation
+            ),
+            ErrorKind::ReadOnly => {
+                "cognito-tui is read-only; start it with --allow-write to change users".into()
+            }
             ErrorKind::Configuration => {
                 "pass --region REGION (or set AWS_REGION, or region= in the profile)".into()
             }
