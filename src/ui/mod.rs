@@ -152,6 +152,14 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let right_width = (right.width() as u16).min(area.width);
     let [l, r] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
+    // The target gives way to the spinner, visibly cut rather than run into it.
+    let left = rows::truncate(
+        &[(left, Style::new())],
+        l.width.saturating_sub(u16::from(!right.is_empty())) as usize,
+    )
+    .into_iter()
+    .map(|(t, _)| t)
+    .collect::<String>();
     frame.render_widget(Paragraph::new(left).style(theme.header()), l);
     frame.render_widget(
         Paragraph::new(right).style(theme.header().patch(theme.accent())),
