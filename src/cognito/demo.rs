@@ -2,14 +2,18 @@
 //! rules (username, verified-alias and sub resolution, ListUsers filters and paging, the same
 //! exceptions), so `--demo` exercises exactly the code paths a real pool does.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use async_trait::async_trait;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{
     Attribute, Backend, CognitoError, ErrorKind, FilterAttribute, ListFilter, MfaOption, PoolId,
-    PoolSchema, User, UserPage, UserStatus, UserSummary,
+    PoolPage, PoolSchema, PoolSummary, User, UserPage, UserStatus, UserSummary,
 };
+use super::{AuthEvent, Device, Group, Page, WriteAction};
 
 /// The demo pool shipped in the binary.
 pub const DEMO_POOL_JSON: &str = include_str!("../../assets/demo-pool.json");
@@ -25,6 +29,11 @@ struct PoolFile {
     username_attributes: Vec<String>,
     #[serde(default = "default_true")]
     case_sensitive: bool,
+    /// Whether threat protection is on (sign-in history available).
+    #[serde(default)]
+    threat_protection: bool,
+    #[serde(default)]
+    groups: Vec<Group>,
     users: Vec<DemoUser>,
 }
 
@@ -60,10 +69,95 @@ struct DemoUser {
     preferred_mfa: Option<String>,
     #[serde(rename = "UserMFASettingList")]
     mfa_settings: Option<Vec<String>>,
-    /// Group names; used by the groups pane.
+    /// Names of the pool's groups this user is in.
     #[serde(rename = "Groups", default)]
-    #[allow(dead_code)]
     groups: Vec<String>,
+    #[serde(rename = "Devices", default)]
+    devices: Vec<DemoDevice>,
+    #[serde(rename = "AuthEvents", default)]
+    auth_events: Vec<DemoAuthEvent>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DemoDevice {
+    device_key: String,
+    #[serde(default)]
+    device_attributes: Vec<Attribute>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    device_create_date: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    device_last_modified_date: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    device_last_authenticated_date: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DemoRisk {
+    risk_level: Option<String>,
+    risk_decision: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DemoContext {
+    ip_address: Option<String>,
+    city: Option<String>,
+    country: Option<String>,
+    device_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DemoAuthEvent {
+    event_id: Option<String>,
+    event_type: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    creation_date: Option<OffsetDateTime>,
+    event_response: Option<String>,
+    #[serde(default)]
+    event_risk: DemoRisk,
+    #[serde(default)]
+    event_context_data: DemoContext,
+}
+
+/// Changes made by write actions (`--allow-write` on the demo pool), by username.
+#[derive(Debug, Clone, Default)]
+struct Changes {
+    enabled: Option<bool>,
+    status: Option<UserStatus>,
+    last_modified: Option<OffsetDateTime>,
+}
+
+/// One page of `items` from a numeric token, as the demo hands them out.
+fn paginate<T: Clone>(
+    items: &[T],
+    limit: i32,
+    token: Option<&str>,
+    operation: &'static str,
+) -> Result<Page<T>, CognitoError> {
+    let start = match token {
+        Some(t) => t.parse::<usize>().map_err(|_| {
+            CognitoError::new(
+                ErrorKind::InvalidParameter,
+                operation,
+                "Invalid pagination token",
+            )
+            .with_exception("InvalidParameterException")
+        })?,
+        None => 0,
+    };
+    let limit = if limit <= 0 {
+        60
+    } else {
+        limit.min(60) as usize
+    };
+    let end = (start + limit).min(items.len());
+    Ok(Page {
+        items: items.get(start..end).unwrap_or_default().to_vec(),
+        next_token: (end < items.len()).then(|| end.to_string()),
+    })
 }
 
 impl DemoUser {
@@ -74,28 +168,28 @@ impl DemoUser {
             .and_then(|a| a.value.as_deref())
     }
 
-    fn to_user(&self) -> User {
+    fn to_user(&self, changes: &Changes) -> User {
         User {
             username: self.username.clone(),
             attributes: self.attributes.clone(),
             created: self.created,
-            last_modified: self.last_modified,
-            enabled: self.enabled,
-            status: self.status.clone(),
+            last_modified: changes.last_modified.or(self.last_modified),
+            enabled: changes.enabled.unwrap_or(self.enabled),
+            status: changes.status.clone().or_else(|| self.status.clone()),
             mfa_options: self.mfa_options.clone(),
             preferred_mfa: self.preferred_mfa.clone(),
             mfa_settings: self.mfa_settings.clone(),
         }
     }
 
-    fn to_summary(&self) -> UserSummary {
+    fn to_summary(&self, changes: &Changes) -> UserSummary {
         UserSummary {
             username: self.username.clone(),
             attributes: self.attributes.clone(),
             created: self.created,
-            last_modified: self.last_modified,
-            enabled: self.enabled,
-            status: self.status.clone(),
+            last_modified: changes.last_modified.or(self.last_modified),
+            enabled: changes.enabled.unwrap_or(self.enabled),
+            status: changes.status.clone().or_else(|| self.status.clone()),
         }
     }
 }
@@ -104,6 +198,8 @@ impl DemoUser {
 #[derive(Debug, Clone)]
 pub struct DemoBackend {
     pool: PoolFile,
+    /// Shared by clones, so a write made through one handle is seen by all.
+    changes: Arc<Mutex<HashMap<String, Changes>>>,
 }
 
 impl DemoBackend {
@@ -116,6 +212,7 @@ impl DemoBackend {
     pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
         Ok(Self {
             pool: serde_json::from_str(json)?,
+            changes: Arc::default(),
         })
     }
 
@@ -132,6 +229,36 @@ impl DemoBackend {
     /// Whether the pool has no users.
     pub fn is_empty(&self) -> bool {
         self.pool.users.is_empty()
+    }
+
+    /// The user AdminGetUser would resolve `name` to (username, verified alias or sub).
+    fn resolve(&self, name: &str) -> Option<&DemoUser> {
+        let users = &self.pool.users;
+        users
+            .iter()
+            .find(|u| self.same_name(&u.username, name))
+            .or_else(|| users.iter().find(|u| self.is_alias_for(u, name)))
+            .or_else(|| users.iter().find(|u| u.attribute("sub") == Some(name)))
+    }
+
+    fn resolve_or_not_found(
+        &self,
+        name: &str,
+        operation: &'static str,
+    ) -> Result<&DemoUser, CognitoError> {
+        self.resolve(name).ok_or_else(|| {
+            CognitoError::new(ErrorKind::UserNotFound, operation, "User does not exist.")
+                .with_exception("UserNotFoundException")
+        })
+    }
+
+    fn changes_for(&self, username: &str) -> Changes {
+        self.changes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(username)
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn check_pool(&self, pool: &PoolId, operation: &'static str) -> Result<(), CognitoError> {
@@ -173,10 +300,18 @@ impl DemoBackend {
     }
 }
 
-fn filter_value(user: &DemoUser, attribute: FilterAttribute) -> Option<&str> {
+fn filter_value<'a>(
+    user: &'a DemoUser,
+    attribute: FilterAttribute,
+    changes: &Changes,
+) -> Option<&'a str> {
     match attribute {
         FilterAttribute::Username => Some(&user.username),
-        FilterAttribute::Status => Some(if user.enabled { "Enabled" } else { "Disabled" }),
+        FilterAttribute::Status => Some(if changes.enabled.unwrap_or(user.enabled) {
+            "Enabled"
+        } else {
+            "Disabled"
+        }),
         other => user.attribute(other.as_str()),
     }
 }
@@ -185,21 +320,8 @@ fn filter_value(user: &DemoUser, attribute: FilterAttribute) -> Option<&str> {
 impl Backend for DemoBackend {
     async fn admin_get_user(&self, pool: &PoolId, username: &str) -> Result<User, CognitoError> {
         self.check_pool(pool, "AdminGetUser")?;
-        let users = &self.pool.users;
-        users
-            .iter()
-            .find(|u| self.same_name(&u.username, username))
-            .or_else(|| users.iter().find(|u| self.is_alias_for(u, username)))
-            .or_else(|| users.iter().find(|u| u.attribute("sub") == Some(username)))
-            .map(DemoUser::to_user)
-            .ok_or_else(|| {
-                CognitoError::new(
-                    ErrorKind::UserNotFound,
-                    "AdminGetUser",
-                    "User does not exist.",
-                )
-                .with_exception("UserNotFoundException")
-            })
+        let user = self.resolve_or_not_found(username, "AdminGetUser")?;
+        Ok(user.to_user(&self.changes_for(&user.username)))
     }
 
     async fn list_users(
@@ -240,13 +362,14 @@ impl Backend for DemoBackend {
             .iter()
             .filter(|u| match &filter {
                 None => true,
-                Some(f) => filter_value(u, f.attribute).is_some_and(|v| {
-                    if f.prefix {
-                        v.starts_with(&f.value)
-                    } else {
-                        v == f.value
-                    }
-                }),
+                Some(f) => filter_value(u, f.attribute, &self.changes_for(&u.username))
+                    .is_some_and(|v| {
+                        if f.prefix {
+                            v.starts_with(&f.value)
+                        } else {
+                            v == f.value
+                        }
+                    }),
             })
             .collect();
         let limit = if limit == 0 { 60 } else { limit as usize };
@@ -255,7 +378,7 @@ impl Backend for DemoBackend {
             .get(start..end)
             .unwrap_or_default()
             .iter()
-            .map(|u| u.to_summary())
+            .map(|u| u.to_summary(&self.changes_for(&u.username)))
             .collect();
         Ok(UserPage {
             users,
@@ -270,6 +393,147 @@ impl Backend for DemoBackend {
             username_attributes: self.pool.username_attributes.clone(),
             alias_attributes: self.pool.alias_attributes.clone(),
         })
+    }
+
+    async fn list_user_pools(
+        &self,
+        max_results: i32,
+        next_token: Option<&str>,
+    ) -> Result<PoolPage, CognitoError> {
+        if !(1..=60).contains(&max_results) {
+            return Err(CognitoError::new(
+                ErrorKind::InvalidParameter,
+                "ListUserPools",
+                format!("MaxResults {max_results} must be between 1 and 60"),
+            )
+            .with_exception("InvalidParameterException"));
+        }
+        // One pool: a token can only be one this backend never hands out.
+        if next_token.is_some() {
+            return Err(CognitoError::new(
+                ErrorKind::InvalidParameter,
+                "ListUserPools",
+                "Invalid next token",
+            )
+            .with_exception("InvalidParameterException"));
+        }
+        Ok(PoolPage {
+            pools: vec![PoolSummary {
+                id: self.pool.user_pool_id.clone(),
+                name: self.pool.name.clone(),
+            }],
+            next_token: None,
+        })
+    }
+
+    async fn list_groups_for_user(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        limit: i32,
+        next_token: Option<&str>,
+    ) -> Result<Page<Group>, CognitoError> {
+        const OP: &str = "AdminListGroupsForUser";
+        self.check_pool(pool, OP)?;
+        let user = self.resolve_or_not_found(username, OP)?;
+        let groups: Vec<Group> = user
+            .groups
+            .iter()
+            .map(|name| {
+                self.pool
+                    .groups
+                    .iter()
+                    .find(|g| &g.name == name)
+                    .cloned()
+                    .unwrap_or_else(|| Group {
+                        name: name.clone(),
+                        ..Group::default()
+                    })
+            })
+            .collect();
+        paginate(&groups, limit, next_token, OP)
+    }
+
+    async fn list_devices(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        limit: i32,
+        pagination_token: Option<&str>,
+    ) -> Result<Page<Device>, CognitoError> {
+        const OP: &str = "AdminListDevices";
+        self.check_pool(pool, OP)?;
+        let user = self.resolve_or_not_found(username, OP)?;
+        let devices: Vec<Device> = user
+            .devices
+            .iter()
+            .map(|d| Device {
+                key: d.device_key.clone(),
+                attributes: d.device_attributes.clone(),
+                created: d.device_create_date,
+                last_modified: d.device_last_modified_date,
+                last_authenticated: d.device_last_authenticated_date,
+            })
+            .collect();
+        paginate(&devices, limit, pagination_token, OP)
+    }
+
+    async fn list_auth_events(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        max_results: i32,
+        next_token: Option<&str>,
+    ) -> Result<Page<AuthEvent>, CognitoError> {
+        const OP: &str = "AdminListUserAuthEvents";
+        self.check_pool(pool, OP)?;
+        if !self.pool.threat_protection {
+            return Err(CognitoError::new(
+                ErrorKind::NotEnabled,
+                OP,
+                "Advanced security features are not enabled for this user pool.",
+            )
+            .with_exception("UserPoolAddOnNotEnabledException"));
+        }
+        let user = self.resolve_or_not_found(username, OP)?;
+        let events: Vec<AuthEvent> = user
+            .auth_events
+            .iter()
+            .map(|e| AuthEvent {
+                id: e.event_id.clone(),
+                event_type: e.event_type.clone(),
+                created: e.creation_date,
+                response: e.event_response.clone(),
+                risk_level: e.event_risk.risk_level.clone(),
+                risk_decision: e.event_risk.risk_decision.clone(),
+                ip_address: e.event_context_data.ip_address.clone(),
+                city: e.event_context_data.city.clone(),
+                country: e.event_context_data.country.clone(),
+                device_name: e.event_context_data.device_name.clone(),
+            })
+            .collect();
+        paginate(&events, max_results, next_token, OP)
+    }
+
+    async fn write(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        action: WriteAction,
+    ) -> Result<(), CognitoError> {
+        let op = action.operation();
+        self.check_pool(pool, op)?;
+        let user = self.resolve_or_not_found(username, op)?;
+        let mut all = self.changes.lock().unwrap_or_else(|p| p.into_inner());
+        let changes = all.entry(user.username.clone()).or_default();
+        match action {
+            WriteAction::EnableUser => changes.enabled = Some(true),
+            WriteAction::DisableUser => changes.enabled = Some(false),
+            WriteAction::ResetPassword => changes.status = Some(UserStatus::ResetRequired),
+            WriteAction::GlobalSignOut => {}
+        }
+        changes.last_modified = Some(OffsetDateTime::now_utc());
+        Ok(())
     }
 
     fn describe_target(&self) -> String {

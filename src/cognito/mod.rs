@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod error;
 pub mod lookup;
+pub mod resources;
 pub mod sdk;
 
 use std::fmt;
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 pub use error::{CognitoError, ErrorKind};
+pub use resources::{AuthEvent, Device, Group, Page, WriteAction};
 
 /// One name/value pair from `UserAttributes` (AdminGetUser) or `Attributes` (ListUsers).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -404,6 +406,20 @@ impl PoolSchema {
     }
 }
 
+/// A user pool as ListUserPools names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolSummary {
+    pub id: String,
+    pub name: String,
+}
+
+/// One page of ListUserPools.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PoolPage {
+    pub pools: Vec<PoolSummary>,
+    pub next_token: Option<String>,
+}
+
 /// The Cognito operations a backend performs. Every method is one request.
 #[async_trait]
 pub trait Backend: Send + Sync {
@@ -422,6 +438,75 @@ pub trait Backend: Send + Sync {
     /// DescribeUserPool, reduced to what resolution needs.
     async fn describe_pool(&self, pool: &PoolId) -> Result<PoolSchema, CognitoError>;
 
+    /// ListUserPools, one page (`max_results` 1–60). Backends that can't list pools say so.
+    async fn list_user_pools(
+        &self,
+        max_results: i32,
+        next_token: Option<&str>,
+    ) -> Result<PoolPage, CognitoError> {
+        let _ = (max_results, next_token);
+        Err(CognitoError::new(
+            ErrorKind::Unsupported,
+            "ListUserPools",
+            "this backend cannot list user pools",
+        ))
+    }
+
+    /// AdminListGroupsForUser, one page (`limit` ≤ 60).
+    async fn list_groups_for_user(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        limit: i32,
+        next_token: Option<&str>,
+    ) -> Result<Page<Group>, CognitoError> {
+        let _ = (pool, username, limit, next_token);
+        Err(unsupported("AdminListGroupsForUser"))
+    }
+
+    /// AdminListDevices, one page (`limit` ≤ 60).
+    async fn list_devices(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        limit: i32,
+        pagination_token: Option<&str>,
+    ) -> Result<Page<Device>, CognitoError> {
+        let _ = (pool, username, limit, pagination_token);
+        Err(unsupported("AdminListDevices"))
+    }
+
+    /// AdminListUserAuthEvents, one page (`max_results` ≤ 60). Needs threat protection.
+    async fn list_auth_events(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        max_results: i32,
+        next_token: Option<&str>,
+    ) -> Result<Page<AuthEvent>, CognitoError> {
+        let _ = (pool, username, max_results, next_token);
+        Err(unsupported("AdminListUserAuthEvents"))
+    }
+
+    /// One write action. Only reachable through a `WriteAccess` that allows it.
+    async fn write(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        action: WriteAction,
+    ) -> Result<(), CognitoError> {
+        let _ = (pool, username);
+        Err(unsupported(action.operation()))
+    }
+
     /// A short label for where requests go ("demo pool", "eu-west-1", an endpoint URL).
     fn describe_target(&self) -> String;
+}
+
+fn unsupported(operation: &'static str) -> CognitoError {
+    CognitoError::new(
+        ErrorKind::Unsupported,
+        operation,
+        "this backend does not implement it",
+    )
 }

@@ -1,13 +1,13 @@
 //! What a support engineer asks after "who is this user": groups, devices, sign-in history,
 //! and the few write actions cognito-tui offers (only with `--allow-write`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::Attribute;
+use super::{Attribute, CognitoError};
 
 /// A group the user belongs to (AdminListGroupsForUser).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Group {
     #[serde(rename = "GroupName")]
     pub name: String,
@@ -129,4 +129,28 @@ impl WriteAction {
     pub fn needs_typed_confirmation(self) -> bool {
         matches!(self, Self::DisableUser | Self::ResetPassword)
     }
+}
+
+/// Most pages a pane loads on its own; a user in thousands of groups is a data problem, and
+/// the quota is shared with production.
+pub const MAX_PAGES: usize = 20;
+
+/// Every item of a paginated list, page by page (60 a page), stopping after `MAX_PAGES`.
+/// Returns the items and whether more remained.
+pub async fn collect_pages<T, F, Fut>(mut fetch: F) -> Result<(Vec<T>, bool), CognitoError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<T>, CognitoError>>,
+{
+    let mut items = Vec::new();
+    let mut token = None;
+    for _ in 0..MAX_PAGES {
+        let page = fetch(token.take()).await?;
+        items.extend(page.items);
+        match page.next_token {
+            Some(next) => token = Some(next),
+            None => return Ok((items, false)),
+        }
+    }
+    Ok((items, true))
 }

@@ -16,9 +16,10 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use time::OffsetDateTime;
 
 use super::{
-    Attribute, Backend, CognitoError, ErrorKind, ListFilter, MfaOption, PoolId, PoolSchema, User,
-    UserPage, UserStatus, UserSummary,
+    Attribute, Backend, CognitoError, ErrorKind, ListFilter, MfaOption, PoolId, PoolPage,
+    PoolSchema, PoolSummary, User, UserPage, UserStatus, UserSummary,
 };
+use super::{AuthEvent, Device, Group, Page, WriteAction};
 
 /// Default bound on one operation, retries included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -206,11 +207,24 @@ where
                 CognitoError::new(ErrorKind::Network, operation, detail)
             }
         }
-        SdkError::ResponseError(_) => CognitoError::new(
-            ErrorKind::Other,
-            operation,
-            format!("the endpoint sent an answer that is not a Cognito response: {detail}"),
-        ),
+        SdkError::ResponseError(ctx) => {
+            let status = ctx.raw().status().as_u16();
+            // A 5xx whose body is not JSON (a proxy's or emulator's HTML page) is still a
+            // server error, retried like one.
+            let kind = if status >= 500 {
+                ErrorKind::Internal
+            } else {
+                ErrorKind::Other
+            };
+            CognitoError::new(
+                kind,
+                operation,
+                format!(
+                    "the endpoint sent HTTP {status} with an answer that is not a Cognito \
+                     response: {detail}"
+                ),
+            )
+        }
         _ if looks_like_credentials_problem(&detail) => {
             CognitoError::new(ErrorKind::Credentials, operation, detail)
         }
@@ -383,6 +397,210 @@ impl Backend for SdkBackend {
                 .map(|a| a.as_str().to_string())
                 .collect(),
         })
+    }
+
+    async fn list_user_pools(
+        &self,
+        max_results: i32,
+        next_token: Option<&str>,
+    ) -> Result<PoolPage, CognitoError> {
+        if let Some(e) = self.no_region("ListUserPools") {
+            return Err(e);
+        }
+        let out = self
+            .client
+            .list_user_pools()
+            .max_results(max_results)
+            .set_next_token(next_token.map(str::to_string))
+            .send()
+            .await
+            .map_err(|e| self.map_error("ListUserPools", e))?;
+        Ok(PoolPage {
+            pools: out
+                .user_pools
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| PoolSummary {
+                    id: p.id.unwrap_or_default(),
+                    name: p.name.unwrap_or_default(),
+                })
+                .collect(),
+            next_token: out.next_token.filter(|t| !t.is_empty()),
+        })
+    }
+
+    async fn list_groups_for_user(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        limit: i32,
+        next_token: Option<&str>,
+    ) -> Result<Page<Group>, CognitoError> {
+        const OP: &str = "AdminListGroupsForUser";
+        if let Some(e) = self.no_region(OP) {
+            return Err(e);
+        }
+        let out = self
+            .client
+            .admin_list_groups_for_user()
+            .user_pool_id(pool.as_str())
+            .username(username)
+            .limit(limit)
+            .set_next_token(next_token.map(str::to_string))
+            .send()
+            .await
+            .map_err(|e| self.map_error(OP, e))?;
+        Ok(Page {
+            items: out
+                .groups
+                .unwrap_or_default()
+                .into_iter()
+                .map(|g| Group {
+                    name: g.group_name.unwrap_or_default(),
+                    description: g.description,
+                    precedence: g.precedence,
+                    role_arn: g.role_arn,
+                })
+                .collect(),
+            next_token: out.next_token.filter(|t| !t.is_empty()),
+        })
+    }
+
+    async fn list_devices(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        limit: i32,
+        pagination_token: Option<&str>,
+    ) -> Result<Page<Device>, CognitoError> {
+        const OP: &str = "AdminListDevices";
+        if let Some(e) = self.no_region(OP) {
+            return Err(e);
+        }
+        let out = self
+            .client
+            .admin_list_devices()
+            .user_pool_id(pool.as_str())
+            .username(username)
+            .limit(limit)
+            .set_pagination_token(pagination_token.map(str::to_string))
+            .send()
+            .await
+            .map_err(|e| self.map_error(OP, e))?;
+        Ok(Page {
+            items: out
+                .devices
+                .unwrap_or_default()
+                .into_iter()
+                .map(|d| Device {
+                    key: d.device_key.unwrap_or_default(),
+                    attributes: to_attributes(d.device_attributes),
+                    created: to_time(d.device_create_date),
+                    last_modified: to_time(d.device_last_modified_date),
+                    last_authenticated: to_time(d.device_last_authenticated_date),
+                })
+                .collect(),
+            next_token: out.pagination_token.filter(|t| !t.is_empty()),
+        })
+    }
+
+    async fn list_auth_events(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        max_results: i32,
+        next_token: Option<&str>,
+    ) -> Result<Page<AuthEvent>, CognitoError> {
+        const OP: &str = "AdminListUserAuthEvents";
+        if let Some(e) = self.no_region(OP) {
+            return Err(e);
+        }
+        let out = self
+            .client
+            .admin_list_user_auth_events()
+            .user_pool_id(pool.as_str())
+            .username(username)
+            .max_results(max_results)
+            .set_next_token(next_token.map(str::to_string))
+            .send()
+            .await
+            .map_err(|e| self.map_error(OP, e))?;
+        Ok(Page {
+            items: out
+                .auth_events
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| {
+                    let risk = e.event_risk.as_ref();
+                    let context = e.event_context_data;
+                    AuthEvent {
+                        id: e.event_id,
+                        event_type: e.event_type.map(|t| t.as_str().to_string()),
+                        created: to_time(e.creation_date),
+                        response: e.event_response.map(|r| r.as_str().to_string()),
+                        risk_level: risk
+                            .and_then(|r| r.risk_level.as_ref())
+                            .map(|r| r.as_str().to_string()),
+                        risk_decision: risk
+                            .and_then(|r| r.risk_decision.as_ref())
+                            .map(|r| r.as_str().to_string()),
+                        ip_address: context.as_ref().and_then(|c| c.ip_address.clone()),
+                        city: context.as_ref().and_then(|c| c.city.clone()),
+                        country: context.as_ref().and_then(|c| c.country.clone()),
+                        device_name: context.and_then(|c| c.device_name),
+                    }
+                })
+                .collect(),
+            next_token: out.next_token.filter(|t| !t.is_empty()),
+        })
+    }
+
+    async fn write(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        action: WriteAction,
+    ) -> Result<(), CognitoError> {
+        let op = action.operation();
+        if let Some(e) = self.no_region(op) {
+            return Err(e);
+        }
+        let (pool, user) = (pool.as_str(), username);
+        let c = &self.client;
+        match action {
+            WriteAction::EnableUser => c
+                .admin_enable_user()
+                .user_pool_id(pool)
+                .username(user)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| self.map_error(op, e)),
+            WriteAction::DisableUser => c
+                .admin_disable_user()
+                .user_pool_id(pool)
+                .username(user)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| self.map_error(op, e)),
+            WriteAction::ResetPassword => c
+                .admin_reset_user_password()
+                .user_pool_id(pool)
+                .username(user)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| self.map_error(op, e)),
+            WriteAction::GlobalSignOut => c
+                .admin_user_global_sign_out()
+                .user_pool_id(pool)
+                .username(user)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| self.map_error(op, e)),
+        }
     }
 
     fn describe_target(&self) -> String {
