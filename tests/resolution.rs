@@ -13,6 +13,7 @@ use cognito_tui::cognito::{
     Attribute, Backend, CognitoError, ErrorKind, ListFilter, PoolId, PoolSchema, User, UserPage,
     UserSummary,
 };
+use cognito_tui::cognito::{AuthEvent, Device, Group, Page, WriteAction};
 
 /// A backend that answers from a script and records every call.
 #[derive(Default)]
@@ -69,6 +70,36 @@ impl Backend for Scripted {
     }
     async fn describe_pool(&self, _: &PoolId) -> Result<PoolSchema, CognitoError> {
         panic!("resolution must never call DescribeUserPool itself")
+    }
+    async fn list_groups_for_user(
+        &self,
+        _: &PoolId,
+        _: &str,
+        _: i32,
+        _: Option<&str>,
+    ) -> Result<Page<Group>, CognitoError> {
+        panic!("resolution never lists groups")
+    }
+    async fn list_devices(
+        &self,
+        _: &PoolId,
+        _: &str,
+        _: i32,
+        _: Option<&str>,
+    ) -> Result<Page<Device>, CognitoError> {
+        panic!("resolution never lists devices")
+    }
+    async fn list_auth_events(
+        &self,
+        _: &PoolId,
+        _: &str,
+        _: i32,
+        _: Option<&str>,
+    ) -> Result<Page<AuthEvent>, CognitoError> {
+        panic!("resolution never lists sign-in events")
+    }
+    async fn write(&self, _: &PoolId, _: &str, _: WriteAction) -> Result<(), CognitoError> {
+        panic!("resolution never writes")
     }
     fn describe_target(&self) -> String {
         "scripted".into()

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod error;
+pub mod guard;
 pub mod lookup;
 pub mod resources;
 pub mod sdk;
@@ -459,10 +460,7 @@ pub trait Backend: Send + Sync {
         username: &str,
         limit: i32,
         next_token: Option<&str>,
-    ) -> Result<Page<Group>, CognitoError> {
-        let _ = (pool, username, limit, next_token);
-        Err(unsupported("AdminListGroupsForUser"))
-    }
+    ) -> Result<Page<Group>, CognitoError>;
 
     /// AdminListDevices, one page (`limit` ≤ 60).
     async fn list_devices(
@@ -471,10 +469,7 @@ pub trait Backend: Send + Sync {
         username: &str,
         limit: i32,
         pagination_token: Option<&str>,
-    ) -> Result<Page<Device>, CognitoError> {
-        let _ = (pool, username, limit, pagination_token);
-        Err(unsupported("AdminListDevices"))
-    }
+    ) -> Result<Page<Device>, CognitoError>;
 
     /// AdminListUserAuthEvents, one page (`max_results` ≤ 60). Needs threat protection.
     async fn list_auth_events(
@@ -483,10 +478,7 @@ pub trait Backend: Send + Sync {
         username: &str,
         max_results: i32,
         next_token: Option<&str>,
-    ) -> Result<Page<AuthEvent>, CognitoError> {
-        let _ = (pool, username, max_results, next_token);
-        Err(unsupported("AdminListUserAuthEvents"))
-    }
+    ) -> Result<Page<AuthEvent>, CognitoError>;
 
     /// One write action. Only reachable through a `WriteAccess` that allows it.
     async fn write(
@@ -494,19 +486,8 @@ pub trait Backend: Send + Sync {
         pool: &PoolId,
         username: &str,
         action: WriteAction,
-    ) -> Result<(), CognitoError> {
-        let _ = (pool, username);
-        Err(unsupported(action.operation()))
-    }
+    ) -> Result<(), CognitoError>;
 
     /// A short label for where requests go ("demo pool", "eu-west-1", an endpoint URL).
     fn describe_target(&self) -> String;
-}
-
-fn unsupported(operation: &'static str) -> CognitoError {
-    CognitoError::new(
-        ErrorKind::Unsupported,
-        operation,
-        "this backend does not implement it",
-    )
 }
