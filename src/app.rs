@@ -10,8 +10,11 @@ use crate::cognito::error::ErrorContext;
 use crate::cognito::lookup::{
     self, Ambiguous, Found, LookupError, LookupMode, LookupOutcome, QueryShape,
 };
-use crate::cognito::{PoolId, User};
+use crate::cognito::{
+    AuthEvent, CognitoError, Device, ErrorKind, Group, PoolId, User, WriteAction,
+};
 use crate::keymap::{self, Action, Context};
+use crate::redact;
 use crate::sanitize::sanitize;
 
 /// Everything that can happen to the app.
@@ -32,6 +35,18 @@ pub enum Msg {
         id: u64,
         result: Result<LookupOutcome, LookupError>,
     },
+    /// A list pane's fetch finished; stale answers (by `id`) are dropped.
+    ListDone {
+        id: u64,
+        result: Result<Fetched, CognitoError>,
+    },
+    /// A write action finished.
+    WriteDone {
+        id: u64,
+        result: Result<(), CognitoError>,
+    },
+    /// The audit log could not be written: loud, because the trail is now incomplete.
+    AuditFailed(String),
 }
 
 /// Work for the outside world, returned by [`update`].
@@ -43,8 +58,123 @@ pub enum Cmd {
         query: String,
         mode: LookupMode,
     },
+    /// Fetch every page of a list pane for `username`; answer with [`Msg::ListDone`].
+    FetchList {
+        id: u64,
+        list: ListKind,
+        username: String,
+    },
+    /// Perform a confirmed write action; answer with [`Msg::WriteDone`]. Only ever produced
+    /// when the app was started with `--allow-write`.
+    Write {
+        id: u64,
+        action: WriteAction,
+        username: String,
+        /// For the audit log.
+        sub: Option<String>,
+    },
     /// Put this (already sanitized) text on the clipboard through the terminal (OSC 52).
     Copy(String),
+}
+
+/// The lists fetched on demand, each in a pane of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ListKind {
+    Groups,
+    Devices,
+    SignIns,
+}
+
+impl ListKind {
+    /// The API operation behind the list.
+    pub fn operation(self) -> &'static str {
+        match self {
+            Self::Groups => "AdminListGroupsForUser",
+            Self::Devices => "AdminListDevices",
+            Self::SignIns => "AdminListUserAuthEvents",
+        }
+    }
+
+    /// "groups", for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Groups => "groups",
+            Self::Devices => "devices",
+            Self::SignIns => "sign-in history",
+        }
+    }
+}
+
+/// The items of one list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listing {
+    Groups(Vec<Group>),
+    Devices(Vec<Device>),
+    SignIns(Vec<AuthEvent>),
+}
+
+/// A fetched list and whether it was cut at `MAX_PAGES`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    pub listing: Listing,
+    pub more: bool,
+}
+
+/// Where a list pane stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ListState {
+    /// Not asked for: nothing is fetched until the pane is opened.
+    #[default]
+    NotLoaded,
+    Loading {
+        id: u64,
+    },
+    Loaded(Fetched),
+    /// The pool or endpoint can't answer (no threat protection, an emulator): a calm note.
+    Unavailable(String),
+    /// The fetch failed.
+    Failed(ErrorView),
+}
+
+/// The on-demand lists of the loaded user.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lists {
+    pub groups: ListState,
+    pub devices: ListState,
+    pub sign_ins: ListState,
+}
+
+impl Lists {
+    /// The state of `list`.
+    pub fn get(&self, list: ListKind) -> &ListState {
+        match list {
+            ListKind::Groups => &self.groups,
+            ListKind::Devices => &self.devices,
+            ListKind::SignIns => &self.sign_ins,
+        }
+    }
+
+    fn get_mut(&mut self, list: ListKind) -> &mut ListState {
+        match list {
+            ListKind::Groups => &mut self.groups,
+            ListKind::Devices => &mut self.devices,
+            ListKind::SignIns => &mut self.sign_ins,
+        }
+    }
+
+    fn loading(&self) -> bool {
+        [&self.groups, &self.devices, &self.sign_ins]
+            .iter()
+            .any(|s| matches!(s, ListState::Loading { .. }))
+    }
+}
+
+/// A write action sent to the worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WritePending {
+    pub id: u64,
+    pub action: WriteAction,
+    pub username: String,
 }
 
 /// Where requests go, as the worker found out when it connected.
@@ -79,17 +209,28 @@ impl SessionInfo {
     }
 }
 
-/// The three panes, in Tab order.
+/// The panes, in Tab order. Groups, Devices and Sign-ins share the lower half of the screen
+/// with Attributes and MFA, as tabs, and are fetched only when opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
     Attributes,
     Status,
     Mfa,
+    Groups,
+    Devices,
+    SignIns,
 }
 
 impl Pane {
-    /// Tab order, which is also reading order on screen (Status above the other two).
-    pub const ALL: [Pane; 3] = [Pane::Status, Pane::Attributes, Pane::Mfa];
+    /// Tab order, which is also the order of the digit keys 1-6.
+    pub const ALL: [Pane; 6] = [
+        Pane::Status,
+        Pane::Attributes,
+        Pane::Mfa,
+        Pane::Groups,
+        Pane::Devices,
+        Pane::SignIns,
+    ];
 
     /// Title on the pane's border.
     pub fn title(self) -> &'static str {
@@ -97,14 +238,31 @@ impl Pane {
             Self::Attributes => "Attributes",
             Self::Status => "Status",
             Self::Mfa => "MFA",
+            Self::Groups => "Groups",
+            Self::Devices => "Devices",
+            Self::SignIns => "Sign-ins",
         }
     }
 
-    fn index(self) -> usize {
+    /// Position in [`Pane::ALL`]; the digit key is this plus one.
+    pub fn index(self) -> usize {
         match self {
             Self::Status => 0,
             Self::Attributes => 1,
             Self::Mfa => 2,
+            Self::Groups => 3,
+            Self::Devices => 4,
+            Self::SignIns => 5,
+        }
+    }
+
+    /// The list this pane shows, for the panes fetched on demand.
+    pub fn list(self) -> Option<ListKind> {
+        match self {
+            Self::Groups => Some(ListKind::Groups),
+            Self::Devices => Some(ListKind::Devices),
+            Self::SignIns => Some(ListKind::SignIns),
+            _ => None,
         }
     }
 }
@@ -228,6 +386,21 @@ pub enum Overlay {
         copy: String,
         scroll: u16,
     },
+    /// The equivalent aws command and the console address (both sanitized).
+    Hatch {
+        command: String,
+        url: String,
+    },
+    /// The write actions that apply to the user (only with `--allow-write`).
+    Actions {
+        cursor: usize,
+    },
+    /// Asking before a write action; `input` holds the typed username where one is required.
+    Confirm {
+        action: WriteAction,
+        username: String,
+        input: LineInput,
+    },
 }
 
 /// A request in flight.
@@ -262,6 +435,8 @@ pub struct RecentEntry {
     pub username: String,
     /// Email, else phone number, else sub: what the engineer will recognise.
     pub detail: String,
+    /// `detail` as privacy mode shows it.
+    pub detail_masked: String,
     pub status: String,
     pub enabled: bool,
 }
@@ -371,7 +546,18 @@ pub struct App {
     pub user: Option<Loaded>,
     pub focus: Pane,
     /// Selected row per pane, by [`Pane::ALL`] index.
-    pub cursors: [usize; 3],
+    pub cursors: [usize; 6],
+    /// The loaded user's groups, devices and sign-in history, fetched when opened.
+    pub lists: Lists,
+    /// Started with `--allow-write`: write actions are offered. Without it no key, help line
+    /// or command for a write exists.
+    pub allow_write: bool,
+    /// A write action in flight.
+    pub writing: Option<WritePending>,
+    /// Privacy mode: personal values masked on screen and in copies.
+    pub redact: bool,
+    /// The one row shown unmasked in privacy mode, until the selection moves.
+    pub revealed: Option<(Pane, usize)>,
     pub attr_filter: String,
     pub overlay: Overlay,
     pub pending: Option<Pending>,
@@ -399,7 +585,12 @@ impl App {
             session: None,
             user: None,
             focus: Pane::Attributes,
-            cursors: [0; 3],
+            cursors: [0; 6],
+            lists: Lists::default(),
+            allow_write: false,
+            writing: None,
+            redact: false,
+            revealed: None,
             attr_filter: String::new(),
             overlay: Overlay::None,
             pending: None,
@@ -417,8 +608,7 @@ impl App {
 
     /// Starts a lookup, superseding any in flight.
     pub fn start_lookup(&mut self, query: &str, mode: LookupMode) -> Cmd {
-        let id = self.next_id;
-        self.next_id += 1;
+        let id = self.next_request_id();
         self.pending = Some(Pending {
             id,
             query: query.to_string(),
@@ -433,9 +623,20 @@ impl App {
         }
     }
 
+    fn next_request_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// Whether anything is in flight (the spinner runs only then).
+    pub fn busy(&self) -> bool {
+        self.pending.is_some() || self.writing.is_some() || self.lists.loading()
+    }
+
     /// Which bindings apply now.
     pub fn context(&self) -> Context {
-        match self.overlay {
+        match &self.overlay {
             Overlay::None => Context::Main,
             Overlay::Lookup { .. } | Overlay::Filter { .. } | Overlay::Recent { .. } => {
                 Context::Input
@@ -443,7 +644,33 @@ impl App {
             Overlay::Picker { .. } => Context::List,
             Overlay::Help { .. } => Context::Help,
             Overlay::Detail { .. } => Context::Detail,
+            Overlay::Hatch { .. } => Context::Hatch,
+            Overlay::Actions { .. } => Context::Menu,
+            Overlay::Confirm { action, .. } if action.needs_typed_confirmation() => Context::Input,
+            Overlay::Confirm { .. } => Context::Confirm,
         }
+    }
+
+    /// The write actions that apply to the loaded user, in menu order (enable only when
+    /// disabled, disable only when enabled). Empty without `--allow-write`.
+    pub fn menu_actions(&self) -> Vec<WriteAction> {
+        let Some(loaded) = self.user.as_ref().filter(|_| self.allow_write) else {
+            return Vec::new();
+        };
+        let enabled = loaded.found.user.enabled;
+        WriteAction::ALL
+            .into_iter()
+            .filter(|a| match a {
+                WriteAction::EnableUser => !enabled,
+                WriteAction::DisableUser => enabled,
+                _ => true,
+            })
+            .collect()
+    }
+
+    /// The pool as the session names it.
+    pub fn pool_name(&self) -> &str {
+        self.session.as_ref().map_or(&self.pool, |s| &s.pool)
     }
 
     /// The selected row of `pane`.
@@ -456,11 +683,147 @@ impl App {
         let Some(loaded) = &self.user else {
             return Vec::new();
         };
-        match pane {
+        let mut rows = match pane {
             Pane::Attributes => attribute_rows(&loaded.found.user, &self.attr_filter),
             Pane::Status => self.status_rows(loaded),
             Pane::Mfa => mfa_rows(&loaded.found.user),
+            Pane::Groups | Pane::Devices | Pane::SignIns => {
+                match pane.list().map(|l| self.lists.get(l)) {
+                    Some(ListState::Loaded(fetched)) => self.list_rows(&fetched.listing),
+                    _ => Vec::new(),
+                }
+            }
+        };
+        if self.redact && pane == Pane::Attributes {
+            for (i, row) in rows.iter_mut().enumerate() {
+                if self.revealed != Some((pane, i)) {
+                    mask_row(row);
+                }
+            }
         }
+        rows
+    }
+
+    /// Whether the selected row is masked right now (what `v` would reveal).
+    pub fn selected_is_masked(&self) -> bool {
+        self.redact
+            && self.focus == Pane::Attributes
+            && self
+                .selected_row()
+                .is_some_and(|r| redact::is_personal(&r.label))
+            && self.revealed != Some((self.focus, self.cursor(self.focus)))
+    }
+
+    /// "2025-11-20 08:12 +00:00", for list rows.
+    pub fn format_time_short(&self, t: Option<OffsetDateTime>) -> String {
+        let Some(t) = t else {
+            return "-".into();
+        };
+        let local = t.to_offset(self.tz.offset_at(t));
+        let format = time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute] [offset_hour sign:mandatory]:[offset_minute]"
+        );
+        local
+            .format(&format)
+            .unwrap_or_else(|_| crate::output::rfc3339(t))
+    }
+
+    fn list_rows(&self, listing: &Listing) -> Vec<Row> {
+        match listing {
+            Listing::Groups(groups) => groups.iter().map(group_row).collect(),
+            Listing::Devices(devices) => devices.iter().map(|d| self.device_row(d)).collect(),
+            Listing::SignIns(events) => events.iter().map(|e| self.sign_in_row(e)).collect(),
+        }
+    }
+
+    fn device_row(&self, d: &Device) -> Row {
+        let name = sanitize(d.attribute("device_name").unwrap_or("(unnamed device)")).into_owned();
+        let ip = d.attribute("last_ip_used").map(sanitize);
+        let mut value = format!(
+            "last signed in {}",
+            self.format_time_short(d.last_authenticated)
+        );
+        if let Some(ip) = &ip {
+            value.push_str(&format!(" from {ip}"));
+        }
+        let key = sanitize(&d.key).into_owned();
+        value.push_str(&format!(" · key {key}"));
+        let mut row = Row::new(&name, value);
+        row.copy = key.clone();
+        row.detail = format!(
+            "Device key: {key}\nLast signed in: {}\nCreated: {}\nModified: {}",
+            self.format_time(d.last_authenticated),
+            self.format_time(d.created),
+            self.format_time(d.last_modified),
+        );
+        for a in &d.attributes {
+            row.detail.push_str(&format!(
+                "\n{}: {}",
+                sanitize(&a.name),
+                sanitize(a.value.as_deref().unwrap_or("-"))
+            ));
+        }
+        match d.attribute("dev:device_remembered_status") {
+            Some("remembered") => row.note("remembered", Tone::Good),
+            Some("not_remembered") => row.note("not remembered", Tone::Dim),
+            Some(other) => row.note(sanitize(other).into_owned(), Tone::Normal),
+            None => row,
+        }
+    }
+
+    fn sign_in_row(&self, e: &AuthEvent) -> Row {
+        let text = |v: &Option<String>| sanitize(v.as_deref().unwrap_or("-")).into_owned();
+        let when = self.format_time_short(e.created);
+        let response = text(&e.response);
+        let mut value = format!("{} {response}", text(&e.event_type));
+        let risk = match (&e.risk_level, &e.risk_decision) {
+            (None, None) => None,
+            (level, decision) => Some(format!("risk {}/{}", text(level), text(decision))),
+        };
+        if let Some(risk) = &risk {
+            value.push_str(&format!(" · {risk}"));
+        }
+        let place: Vec<String> = [&e.city, &e.country]
+            .into_iter()
+            .filter_map(|v| v.as_deref().map(|s| sanitize(s).into_owned()))
+            .collect();
+        let mut from: Vec<String> = e
+            .ip_address
+            .iter()
+            .map(|ip| sanitize(ip).into_owned())
+            .collect();
+        if !place.is_empty() {
+            from.push(place.join(", "));
+        }
+        if !from.is_empty() {
+            value.push_str(&format!(" · {}", from.join(" ")));
+        }
+        if let Some(device) = &e.device_name {
+            value.push_str(&format!(" · {}", sanitize(device)));
+        }
+        let level = e.risk_level.as_deref().unwrap_or("");
+        let tone = if e.response.as_deref() == Some("Fail") || level == "High" {
+            Tone::Bad
+        } else if level == "Medium" {
+            Tone::Warn
+        } else {
+            Tone::Normal
+        };
+        let mut row = Row::new(&when, value).tone(tone);
+        row.detail = format!(
+            "Time: {}\nEvent: {}\nResult: {response}\nRisk level: {}\nRisk decision: {}\n\
+             IP address: {}\nCity: {}\nCountry: {}\nDevice: {}\nEvent id: {}",
+            self.format_time(e.created),
+            text(&e.event_type),
+            text(&e.risk_level),
+            text(&e.risk_decision),
+            text(&e.ip_address),
+            text(&e.city),
+            text(&e.country),
+            text(&e.device_name),
+            text(&e.id),
+        );
+        row
     }
 
     /// Recent lookups matching the recent-lookups filter, best first.
@@ -534,6 +897,11 @@ impl App {
         rows.push(Row::new("Created", self.format_time(user.created)));
         rows.push(Row::new("Modified", self.format_time(user.last_modified)));
         let r = loaded.found.resolution;
+        let query = if self.redact {
+            mask_query(&loaded.query)
+        } else {
+            loaded.query.clone()
+        };
         let mode = match loaded.mode {
             LookupMode::Auto => "",
             LookupMode::Username => ", asked by username",
@@ -545,12 +913,11 @@ impl App {
                 "{} call{} for {:?}{mode}",
                 r.calls,
                 if r.calls == 1 { "" } else { "s" },
-                sanitize(&loaded.query)
+                sanitize(&query)
             ),
             Tone::Dim,
         ));
-        let pool = self.session.as_ref().map_or(&self.pool, |s| &s.pool);
-        let mut row = Row::new("Pool", sanitize(pool));
+        let mut row = Row::new("Pool", sanitize(self.pool_name()));
         if let Some(s) = &self.session {
             let mut where_ = match &s.region {
                 Some(region) if s.target != *region => format!("{region} · {}", s.target),
@@ -567,6 +934,7 @@ impl App {
     }
 
     fn move_cursor(&mut self, action: Action) {
+        self.revealed = None;
         let pane = self.focus;
         let len = self.rows(pane).len();
         let c = &mut self.cursors[pane.index()];
@@ -578,6 +946,146 @@ impl App {
         rows.get(self.cursor(self.focus).min(rows.len().saturating_sub(1)))
             .cloned()
     }
+}
+
+/// Masks a row of a personal attribute (by its label, the attribute's name) in place.
+fn mask_row(row: &mut Row) {
+    if !redact::is_personal(&row.label) {
+        return;
+    }
+    row.value = redact::mask_attribute(&row.label, &row.value);
+    row.copy = row.value.clone();
+    row.detail = match &row.note {
+        Some((note, _)) => format!("{}\n\n{note}", row.value),
+        None => row.value.clone(),
+    };
+}
+
+/// A query as privacy mode shows it: emails and phone numbers masked.
+pub fn mask_query(query: &str) -> String {
+    if query.contains('@') {
+        redact::mask_attribute("email", query)
+    } else if query.trim_start().starts_with('+') {
+        redact::mask_attribute("phone_number", query)
+    } else {
+        query.to_string()
+    }
+}
+
+fn group_row(g: &Group) -> Row {
+    let description = g.description.as_deref().map(sanitize);
+    let mut row = Row::new(
+        &sanitize(&g.name),
+        description.as_deref().unwrap_or("(no description)"),
+    );
+    if g.description.is_none() {
+        row = row.tone(Tone::Dim);
+    }
+    row.copy = sanitize(&g.name).into_owned();
+    let mut note = match g.precedence {
+        Some(p) => format!("precedence {p}"),
+        None => "no precedence".into(),
+    };
+    if let Some(arn) = &g.role_arn {
+        let role = arn.rsplit_once('/').map_or(arn.as_str(), |(_, r)| r);
+        note.push_str(&format!(" · role {}", sanitize(role)));
+    }
+    row.detail = format!(
+        "Group: {}\nDescription: {}\nPrecedence: {}\nRole: {}",
+        sanitize(&g.name),
+        description.as_deref().unwrap_or("-"),
+        g.precedence.map_or("-".into(), |p| p.to_string()),
+        g.role_arn
+            .as_deref()
+            .map_or("-".into(), |r| sanitize(r).into_owned()),
+    );
+    row.note = Some((note, Tone::Dim));
+    row
+}
+
+/// The `aws cognito-idp admin-get-user` command that reproduces the lookup, shell-quoted.
+pub fn aws_command(session: &SessionInfo, pool: &str, username: &str) -> String {
+    let mut words = vec![
+        "aws".to_string(),
+        "cognito-idp".into(),
+        "admin-get-user".into(),
+        "--user-pool-id".into(),
+        shell_quote(pool),
+        "--username".into(),
+        shell_quote(username),
+    ];
+    if let Some(region) = console_region(session, pool) {
+        words.push("--region".into());
+        words.push(shell_quote(&region));
+    }
+    if let Some(profile) = &session.profile {
+        words.push("--profile".into());
+        words.push(shell_quote(profile));
+    }
+    if session.target.starts_with("http://") || session.target.starts_with("https://") {
+        words.push("--endpoint-url".into());
+        words.push(shell_quote(&session.target));
+    }
+    words.join(" ")
+}
+
+fn console_region(session: &SessionInfo, pool: &str) -> Option<String> {
+    session
+        .region
+        .clone()
+        .or_else(|| PoolId::parse(pool).ok()?.region().map(str::to_string))
+}
+
+/// The AWS console page of the user, or None when the Region is unknown.
+pub fn console_url(session: &SessionInfo, pool: &str, username: &str) -> Option<String> {
+    let region = console_region(session, pool)?;
+    let region = url_encode(&region);
+    Some(format!(
+        "https://{region}.console.aws.amazon.com/cognito/v2/idp/user-pools/{}/user-management/\
+         users/details/{}?region={region}",
+        url_encode(pool),
+        url_encode(username)
+    ))
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Quotes a word for a POSIX shell: bare when it is plainly safe, in single quotes otherwise,
+/// and as bash's `$'…'` with escapes when it holds characters a terminal must not receive
+/// (so the command both runs as the real username and displays safely).
+pub fn shell_quote(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        return word.to_string();
+    }
+    if !word.chars().any(crate::sanitize::is_unsafe) {
+        return format!("'{}'", word.replace('\'', r"'\''"));
+    }
+    let mut out = String::from("$'");
+    for c in word.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            c if crate::sanitize::is_unsafe(c) && (c as u32) < 0x80 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if crate::sanitize::is_unsafe(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }
 
 fn move_in_list(cursor: usize, len: usize, action: Action) -> usize {
@@ -770,9 +1278,17 @@ fn recent_entry(user: &User) -> RecentEntry {
         .or_else(|| user.attribute("phone_number"))
         .or_else(|| user.sub())
         .unwrap_or("");
+    let kind = if user.attribute("email").is_some() {
+        "email"
+    } else if user.attribute("phone_number").is_some() {
+        "phone_number"
+    } else {
+        "sub"
+    };
     RecentEntry {
         username: user.username.clone(),
         detail: sanitize(detail).into_owned(),
+        detail_masked: sanitize(&redact::mask_attribute(kind, detail)).into_owned(),
         status: user
             .status
             .as_ref()
@@ -809,39 +1325,102 @@ fn error_view(app: &App, err: LookupError) -> ErrorView {
                 if calls == 1 { "" } else { "s" }
             )),
         },
-        LookupError::Cognito(e) => {
-            let fallback = SessionInfo {
-                pool: app.pool.clone(),
-                region: None,
-                profile: None,
-                target: "the Cognito endpoint".into(),
-            };
-            let session = app.session.as_ref().unwrap_or(&fallback);
-            let pool = PoolId::parse(&session.pool).ok();
-            ErrorView {
-                title: format!("{} failed", e.operation),
-                exception: Some(
-                    e.exception
-                        .as_deref()
-                        .map(|x| sanitize(x).into_owned())
-                        .unwrap_or_else(|| format!("{:?} error", e.kind)),
-                ),
-                message: sanitize(&e.message).into_owned(),
-                hint: Some(
-                    sanitize(
-                        &e.hint(&session.error_context(pool.as_ref().and_then(PoolId::region))),
-                    )
-                    .into_owned(),
-                ),
-            }
+        LookupError::Cognito(e) => cognito_error_view(app, &e),
+    }
+}
+
+fn cognito_error_view(app: &App, e: &CognitoError) -> ErrorView {
+    let fallback = SessionInfo {
+        pool: app.pool.clone(),
+        region: None,
+        profile: None,
+        target: "the Cognito endpoint".into(),
+    };
+    let session = app.session.as_ref().unwrap_or(&fallback);
+    let pool = PoolId::parse(&session.pool).ok();
+    ErrorView {
+        title: format!("{} failed", e.operation),
+        exception: Some(
+            e.exception
+                .as_deref()
+                .map(|x| sanitize(x).into_owned())
+                .unwrap_or_else(|| format!("{:?} error", e.kind)),
+        ),
+        message: sanitize(&e.message).into_owned(),
+        hint: Some(
+            sanitize(&e.hint(&session.error_context(pool.as_ref().and_then(PoolId::region))))
+                .into_owned(),
+        ),
+    }
+}
+
+/// Starts fetching the list `pane` shows if it has not been asked for yet (or `again`).
+fn open_list(app: &mut App, pane: Pane, again: bool) -> Vec<Cmd> {
+    let (Some(list), Some(loaded)) = (pane.list(), app.user.as_ref()) else {
+        return Vec::new();
+    };
+    let username = loaded.found.user.username.clone();
+    let state = app.lists.get(list);
+    if !again && *state != ListState::NotLoaded {
+        return Vec::new();
+    }
+    let id = app.next_request_id();
+    *app.lists.get_mut(list) = ListState::Loading { id };
+    vec![Cmd::FetchList { id, list, username }]
+}
+
+fn list_done(app: &mut App, id: u64, result: Result<Fetched, CognitoError>) {
+    let Some(list) = [ListKind::Groups, ListKind::Devices, ListKind::SignIns]
+        .into_iter()
+        .find(|l| *app.lists.get(*l) == ListState::Loading { id })
+    else {
+        tracing::debug!(id, "dropping a superseded list result");
+        return;
+    };
+    let state = match result {
+        Ok(fetched) => ListState::Loaded(fetched),
+        Err(e) if e.kind == ErrorKind::NotEnabled && list == ListKind::SignIns => {
+            ListState::Unavailable(
+                "sign-in history needs threat protection on this pool (AdminListUserAuthEvents \
+                 answers only when advanced security is on)"
+                    .into(),
+            )
         }
+        Err(e) if e.kind == ErrorKind::NotEnabled => ListState::Unavailable(format!(
+            "{} needs a feature this pool has not enabled",
+            list.noun()
+        )),
+        Err(e) if e.kind == ErrorKind::Unsupported => ListState::Unavailable(format!(
+            "this endpoint does not implement {} (an emulator?), so {} can't be shown",
+            list.operation(),
+            list.noun()
+        )),
+        Err(e) => ListState::Failed(cognito_error_view(app, &e)),
+    };
+    *app.lists.get_mut(list) = state;
+    let pane = Pane::ALL
+        .into_iter()
+        .find(|p| p.list() == Some(list))
+        .expect("every list has a pane");
+    let len = app.rows(pane).len();
+    let c = &mut app.cursors[pane.index()];
+    *c = (*c).min(len.saturating_sub(1));
+}
+
+/// Past tense of an action, for the result notice.
+fn done_phrase(action: WriteAction) -> &'static str {
+    match action {
+        WriteAction::EnableUser => "enabled",
+        WriteAction::DisableUser => "disabled",
+        WriteAction::ResetPassword => "password reset for",
+        WriteAction::GlobalSignOut => "signed out everywhere:",
     }
 }
 
 /// Applies `msg` to `app`; returns the IO to perform.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
-        Msg::Key(key) => match keymap::action(app.context(), &key) {
+        Msg::Key(key) => match keymap::action(app.context(), &key, app.allow_write) {
             Some(action) => act(app, action),
             None => Vec::new(),
         },
@@ -855,7 +1434,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Tick => {
-            if app.pending.is_some() {
+            if app.busy() {
                 app.spinner = app.spinner.wrapping_add(1);
             }
             Vec::new()
@@ -878,9 +1457,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                         .as_ref()
                         .is_some_and(|l| l.found.user.username == found.user.username);
                     if !same_user {
-                        app.cursors = [0; 3];
+                        app.cursors = [0; 6];
                         app.attr_filter.clear();
+                        app.lists = Lists::default();
                     }
+                    app.revealed = None;
                     let entry = recent_entry(&found.user);
                     app.recent.retain(|e| e.username != entry.username);
                     app.recent.insert(0, entry);
@@ -896,9 +1477,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                         *c = (*c).min(len.saturating_sub(1));
                     }
                     app.error = None;
-                    if same_user {
+                    if same_user && app.notice.is_none() {
                         app.notice = Some("refreshed".into());
                     }
+                    // A list pane that is open shows the new user's list.
+                    let focus = app.focus;
+                    return open_list(app, focus, false);
                 }
                 Ok(LookupOutcome::Ambiguous(ambiguous)) => {
                     app.overlay = Overlay::Picker {
@@ -910,6 +1494,52 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             }
             Vec::new()
         }
+        Msg::ListDone { id, result } => {
+            list_done(app, id, result);
+            Vec::new()
+        }
+        Msg::WriteDone { id, result } => {
+            let Some(write) = app.writing.take_if(|w| w.id == id) else {
+                return Vec::new();
+            };
+            match result {
+                Ok(()) => {
+                    app.notice = Some(format!(
+                        "✓ {} {} in {}",
+                        done_phrase(write.action),
+                        sanitize(&write.username),
+                        sanitize(app.pool_name())
+                    ));
+                    // One AdminGetUser shows the user as the action left them.
+                    let id = app.next_request_id();
+                    app.pending = Some(Pending {
+                        id,
+                        query: write.username.clone(),
+                        mode: LookupMode::Username,
+                    });
+                    return vec![Cmd::Lookup {
+                        id,
+                        query: write.username,
+                        mode: LookupMode::Username,
+                    }];
+                }
+                Err(e) => app.error = Some(cognito_error_view(app, &e)),
+            }
+            Vec::new()
+        }
+        Msg::AuditFailed(message) => {
+            app.error = Some(ErrorView {
+                title: "Audit log not written".into(),
+                exception: None,
+                message: sanitize(&message).into_owned(),
+                hint: Some(
+                    "the audit trail is incomplete; fix the file (disk full? permissions?) \
+                     or quit"
+                        .into(),
+                ),
+            });
+            Vec::new()
+        }
     }
 }
 
@@ -917,7 +1547,8 @@ fn input_mut(overlay: &mut Overlay) -> Option<&mut LineInput> {
     match overlay {
         Overlay::Lookup { input, .. }
         | Overlay::Filter { input }
-        | Overlay::Recent { input, .. } => Some(input),
+        | Overlay::Recent { input, .. }
+        | Overlay::Confirm { input, .. } => Some(input),
         _ => None,
     }
 }
@@ -954,6 +1585,23 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
             }
             Vec::new()
         }
+        Context::Hatch => {
+            if let Overlay::Hatch { command, url } = &app.overlay {
+                let text = match action {
+                    Action::Copy => command.clone(),
+                    Action::CopyUrl => url.clone(),
+                    _ => {
+                        app.overlay = Overlay::None;
+                        return Vec::new();
+                    }
+                };
+                app.notice = Some(copied_notice(&text));
+                return vec![Cmd::Copy(text)];
+            }
+            Vec::new()
+        }
+        Context::Menu => act_menu(app, action),
+        Context::Confirm => act_confirm(app, action),
         Context::Detail => {
             if let Overlay::Detail { scroll, copy, .. } = &mut app.overlay {
                 match action {
@@ -1000,10 +1648,15 @@ fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
                 (i + n - 1) % n
             };
             app.focus = Pane::ALL[next];
+            app.revealed = None;
+            let focus = app.focus;
+            return open_list(app, focus, false);
         }
         Action::FocusPane(i) => {
             if let Some(pane) = Pane::ALL.get(i) {
                 app.focus = *pane;
+                app.revealed = None;
+                return open_list(app, *pane, false);
             }
         }
         Action::Up
@@ -1032,6 +1685,10 @@ fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
             }
             None => app.notice = Some("nothing to copy: look a user up first (/)".into()),
         },
+        Action::Refresh if app.focus.list().is_some() && app.user.is_some() => {
+            let focus = app.focus;
+            return open_list(app, focus, true);
+        }
         Action::Refresh => match &app.user {
             Some(loaded) => {
                 let username = loaded.found.user.username.clone();
@@ -1056,6 +1713,51 @@ fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
             }
         }
         Action::Help => app.overlay = Overlay::Help { scroll: 0 },
+        Action::Privacy => {
+            app.redact = !app.redact;
+            app.revealed = None;
+            app.notice = Some(if app.redact {
+                "privacy mode on: personal values are masked (v reveals the selected one)".into()
+            } else {
+                "privacy mode off".into()
+            });
+        }
+        Action::Reveal => {
+            if app.selected_is_masked() {
+                app.revealed = Some((app.focus, app.cursor(app.focus)));
+                app.notice = Some("revealed until the selection moves".into());
+            } else if !app.redact {
+                app.notice = Some("nothing is masked: privacy mode is off (p)".into());
+            } else {
+                app.notice = Some("the selected value is not masked".into());
+            }
+        }
+        Action::EscapeHatch => {
+            let (Some(loaded), Some(session)) = (&app.user, &app.session) else {
+                app.notice = Some("look a user up first (/)".into());
+                return Vec::new();
+            };
+            let username = &loaded.found.user.username;
+            let command = sanitize(&aws_command(session, &session.pool, username)).into_owned();
+            let url = console_url(session, &session.pool, username)
+                .map(|u| sanitize(&u).into_owned())
+                .unwrap_or_else(|| "(no console address: the Region is not known)".into());
+            app.notice = Some(format!("aws command: {}", copied_notice(&command)));
+            app.overlay = Overlay::Hatch {
+                command: command.clone(),
+                url,
+            };
+            return vec![Cmd::Copy(command)];
+        }
+        Action::Actions if app.allow_write => {
+            if app.user.is_none() {
+                app.notice = Some("look a user up first (/)".into());
+            } else if app.writing.is_some() {
+                app.notice = Some("an action is still running".into());
+            } else {
+                app.overlay = Overlay::Actions { cursor: 0 };
+            }
+        }
         // Esc peels one layer: the error, else the notice, else the attribute filter.
         Action::Cancel if app.error.take().is_none() && app.notice.take().is_none() => {
             app.attr_filter.clear();
@@ -1097,6 +1799,25 @@ fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
             app.overlay = Overlay::None;
         }
         (Overlay::Recent { .. }, Action::Cancel) => app.overlay = Overlay::None,
+        (Overlay::Confirm { .. }, Action::Cancel) => {
+            app.overlay = Overlay::None;
+            app.notice = Some("cancelled: nothing was changed".into());
+        }
+        (
+            Overlay::Confirm {
+                username, input, ..
+            },
+            Action::Submit,
+        ) => {
+            if input.text != *username {
+                app.notice = Some(format!(
+                    "type the username {} exactly to confirm, or Esc",
+                    sanitize(username)
+                ));
+                return Vec::new();
+            }
+            return confirm(app);
+        }
         (Overlay::Recent { .. }, Action::Up | Action::Down) => {
             let len = app.recent_matches().len();
             if let Overlay::Recent { cursor, .. } = &mut app.overlay {
@@ -1114,6 +1835,70 @@ fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
         _ => {}
     }
     Vec::new()
+}
+
+fn act_menu(app: &mut App, action: Action) -> Vec<Cmd> {
+    let actions = app.menu_actions();
+    let Overlay::Actions { cursor } = &mut app.overlay else {
+        return Vec::new();
+    };
+    match action {
+        Action::Cancel => app.overlay = Overlay::None,
+        Action::Submit => {
+            let (Some(chosen), Some(loaded)) = (actions.get(*cursor), &app.user) else {
+                return Vec::new();
+            };
+            app.overlay = Overlay::Confirm {
+                action: *chosen,
+                username: loaded.found.user.username.clone(),
+                input: LineInput::default(),
+            };
+        }
+        other => *cursor = move_in_list(*cursor, actions.len(), other),
+    }
+    Vec::new()
+}
+
+fn act_confirm(app: &mut App, action: Action) -> Vec<Cmd> {
+    match action {
+        Action::Submit => confirm(app),
+        _ => {
+            app.overlay = Overlay::None;
+            app.notice = Some("cancelled: nothing was changed".into());
+            Vec::new()
+        }
+    }
+}
+
+/// The confirmed action goes to the worker (only ever with `--allow-write`).
+fn confirm(app: &mut App) -> Vec<Cmd> {
+    let Overlay::Confirm {
+        action, username, ..
+    } = std::mem::replace(&mut app.overlay, Overlay::None)
+    else {
+        return Vec::new();
+    };
+    if !app.allow_write {
+        return Vec::new();
+    }
+    let sub = app
+        .user
+        .as_ref()
+        .filter(|l| l.found.user.username == username)
+        .and_then(|l| l.found.user.sub().map(str::to_string));
+    let id = app.next_request_id();
+    app.writing = Some(WritePending {
+        id,
+        action,
+        username: username.clone(),
+    });
+    app.notice = Some(format!("{} {}…", action.operation(), sanitize(&username)));
+    vec![Cmd::Write {
+        id,
+        action,
+        username,
+        sub,
+    }]
 }
 
 fn act_picker(app: &mut App, action: Action) -> Vec<Cmd> {

@@ -20,6 +20,12 @@ pub enum Context {
     Help,
     /// The full-value popup.
     Detail,
+    /// The escape-hatch popup: the equivalent aws command and the console address.
+    Hatch,
+    /// The write-actions menu (only with `--allow-write`).
+    Menu,
+    /// A yes/no confirmation of a write action (typed ones use [`Context::Input`]).
+    Confirm,
 }
 
 impl Context {
@@ -32,6 +38,9 @@ impl Context {
             Self::List => "Pickers (matches, recent lookups)",
             Self::Help => "Help",
             Self::Detail => "Full value",
+            Self::Hatch => "Escape hatch (aws command, console)",
+            Self::Menu => "Actions menu (--allow-write)",
+            Self::Confirm => "Confirming an action",
         }
     }
 }
@@ -59,6 +68,16 @@ pub enum Action {
     Filter,
     Cancel,
     Submit,
+    /// Privacy mode on/off.
+    Privacy,
+    /// Show the selected value unmasked until the selection moves.
+    Reveal,
+    /// The equivalent aws command and console address of the user.
+    EscapeHatch,
+    /// Copy the console address (escape hatch popup).
+    CopyUrl,
+    /// The write-actions menu; only bound with `--allow-write`.
+    Actions,
     CursorLeft,
     CursorRight,
     CursorHome,
@@ -106,11 +125,20 @@ pub struct Binding {
     pub action: Action,
     /// What it does, for the help overlay.
     pub help: &'static str,
+    /// Changes users: bound (and listed) only with `--allow-write`.
+    pub write: bool,
 }
 
 macro_rules! bind {
     ($ctx:ident, [$($k:expr),+], $label:expr, $action:expr, $help:expr) => {
-        Binding { context: Context::$ctx, keys: &[$($k),+], label: $label, action: $action, help: $help }
+        Binding { context: Context::$ctx, keys: &[$($k),+], label: $label, action: $action, help: $help, write: false }
+    };
+}
+
+/// A binding that exists only with `--allow-write`.
+macro_rules! bind_write {
+    ($ctx:ident, [$($k:expr),+], $label:expr, $action:expr, $help:expr) => {
+        Binding { context: Context::$ctx, keys: &[$($k),+], label: $label, action: $action, help: $help, write: true }
     };
 }
 
@@ -164,10 +192,10 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind!(
         Main,
-        [ch('1'), ch('2'), ch('3')],
-        "1 2 3",
+        [ch('1'), ch('2'), ch('3'), ch('4'), ch('5'), ch('6')],
+        "1-6",
         A::FocusPane(0),
-        "jump to the Status, Attributes, MFA pane"
+        "jump to a pane; 4-6 fetch their list when opened"
     ),
     bind!(Main, [ch('k'), key(K::Up)], "k ↑", A::Up, "previous row"),
     bind!(Main, [ch('j'), key(K::Down)], "j ↓", A::Down, "next row"),
@@ -201,7 +229,41 @@ pub const BINDINGS: &[Binding] = &[
         A::Copy,
         "copy the selected value (OSC 52)"
     ),
-    bind!(Main, [ch('r')], "r", A::Refresh, "refresh the user"),
+    bind!(
+        Main,
+        [ch('r')],
+        "r",
+        A::Refresh,
+        "refresh the user, or reload the open list (4-6)"
+    ),
+    bind!(
+        Main,
+        [ch('p')],
+        "p",
+        A::Privacy,
+        "privacy mode: mask personal values (and copies)"
+    ),
+    bind!(
+        Main,
+        [ch('v')],
+        "v",
+        A::Reveal,
+        "reveal the selected masked value until you move"
+    ),
+    bind!(
+        Main,
+        [ch('c')],
+        "c",
+        A::EscapeHatch,
+        "escape hatch: aws command (copied), console page"
+    ),
+    bind_write!(
+        Main,
+        [ch('x')],
+        "x",
+        A::Actions,
+        "actions: enable/disable, reset password, sign out"
+    ),
     bind!(Main, [ch('f')], "f", A::Filter, "filter attributes (fuzzy)"),
     bind!(
         Main,
@@ -322,6 +384,51 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind!(Detail, [ch('y')], "y", A::Copy, "copy the value"),
     bind!(
+        Hatch,
+        [ch('y'), ch('c')],
+        "y c",
+        A::Copy,
+        "copy the aws command"
+    ),
+    bind!(
+        Hatch,
+        [ch('o')],
+        "o",
+        A::CopyUrl,
+        "copy the console address"
+    ),
+    bind!(
+        Hatch,
+        [key(K::Esc), key(K::Enter), ch('q')],
+        "Esc Enter q",
+        A::Cancel,
+        "close"
+    ),
+    bind_write!(Menu, [ch('k'), key(K::Up)], "k ↑", A::Up, "previous action"),
+    bind_write!(Menu, [ch('j'), key(K::Down)], "j ↓", A::Down, "next action"),
+    bind_write!(
+        Menu,
+        [key(K::Enter)],
+        "Enter",
+        A::Submit,
+        "choose: a confirmation follows"
+    ),
+    bind_write!(Menu, [key(K::Esc), ch('q')], "Esc q", A::Cancel, "close"),
+    bind_write!(
+        Confirm,
+        [ch('y'), key(K::Enter)],
+        "y Enter",
+        A::Submit,
+        "yes, do it"
+    ),
+    bind_write!(
+        Confirm,
+        [ch('n'), key(K::Esc), ch('q')],
+        "n Esc",
+        A::Cancel,
+        "no, cancel"
+    ),
+    bind!(
         Detail,
         [key(K::Esc), key(K::Enter), ch('q')],
         "Esc Enter q",
@@ -344,14 +451,14 @@ fn matches(binding_key: &Key, event: &KeyEvent) -> bool {
 
 /// The action for `event` in `context` (global bindings first), or None.
 /// In [`Context::Input`], printable characters become [`Action::Insert`].
-pub fn action(context: Context, event: &KeyEvent) -> Option<Action> {
+/// Write bindings exist only when `allow_write` is set.
+pub fn action(context: Context, event: &KeyEvent, allow_write: bool) -> Option<Action> {
     if event.kind == KeyEventKind::Release {
         return None;
     }
-    for binding in BINDINGS
-        .iter()
-        .filter(|b| b.context == Context::Global || b.context == context)
-    {
+    for binding in BINDINGS.iter().filter(|b| {
+        (b.context == Context::Global || b.context == context) && (allow_write || !b.write)
+    }) {
         if let Some(i) = binding.keys.iter().position(|k| matches(k, event)) {
             return Some(match binding.action {
                 // One row binds the three digits; the digit says which pane.
@@ -371,7 +478,9 @@ pub fn action(context: Context, event: &KeyEvent) -> Option<Action> {
     None
 }
 
-/// The bindings shown in the help overlay for `context`.
-pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
-    BINDINGS.iter().filter(move |b| b.context == context)
+/// The bindings shown in the help overlay for `context` (write ones only with `allow_write`).
+pub fn bindings(context: Context, allow_write: bool) -> impl Iterator<Item = &'static Binding> {
+    BINDINGS
+        .iter()
+        .filter(move |b| b.context == context && (allow_write || !b.write))
 }

@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::clipboard::CopyToClipboard;
@@ -16,6 +17,7 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::app::{self, App, Cmd, Msg, TimeZone};
+use crate::audit::AuditLog;
 use crate::cli::Cli;
 use crate::sanitize::sanitize;
 use crate::session;
@@ -33,16 +35,35 @@ pub async fn run(cli: &Cli) -> i32 {
             return 2;
         }
     };
+    // Before the terminal is taken: a log that can't be written stops the app with a message
+    // on the normal screen, rather than the app running unaudited.
+    let audit = match &cli.target.audit_log {
+        Some(path) => match open_audit_log(cli, path, &pool) {
+            Ok(log) => Some(Arc::new(log)),
+            Err(message) => {
+                eprintln!("error: {}", sanitize(&message));
+                return 2;
+            }
+        },
+        None => None,
+    };
     let _log_guard = init_logging(cli.target.log_file.clone());
-    tracing::info!(pool = %pool, demo, "starting the terminal UI");
+    tracing::info!(
+        pool = %pool,
+        demo,
+        allow_write = cli.target.allow_write,
+        "starting the terminal UI"
+    );
 
     let mut app = App::new(pool.as_str(), demo);
+    app.allow_write = cli.target.allow_write;
+    app.redact = cli.target.redact;
     app.tz = TimeZone::Local;
     app.color = !Theme::no_color_requested();
     app.now = OffsetDateTime::now_utc();
 
     // The worker connects in the background: the first frame must not wait for credentials.
-    let (jobs, msgs) = worker::spawn(cli.target.clone(), pool, demo);
+    let (jobs, msgs) = worker::spawn(cli.target.clone(), pool, demo, audit);
     let mut startup = Vec::new();
     if let Some(query) = &cli.lookup {
         startup.push(app.start_lookup(query, Default::default()));
@@ -64,6 +85,24 @@ pub async fn run(cli: &Cli) -> i32 {
             1
         }
     }
+}
+
+/// The audit log, with the profile and Region the session will most likely use (the same
+/// precedence as the SDK: flag, environment, then the pool id's Region).
+fn open_audit_log(
+    cli: &Cli,
+    path: &std::path::Path,
+    pool: &crate::cognito::PoolId,
+) -> Result<AuditLog, String> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let profile = cli.target.profile.clone().or_else(|| env("AWS_PROFILE"));
+    let region = cli
+        .target
+        .region
+        .clone()
+        .or_else(|| env("AWS_REGION"))
+        .or_else(|| pool.region().map(str::to_string));
+    AuditLog::open(path, profile, region)
 }
 
 async fn event_loop(
@@ -88,7 +127,7 @@ async fn event_loop(
                 None => return Ok(()),
             },
             Some(msg) = msgs.recv() => batch.push(msg),
-            _ = tick.tick(), if app.pending.is_some() => batch.push(Msg::Tick),
+            _ = tick.tick(), if app.busy() => batch.push(Msg::Tick),
             _ = terminate.recv() => {
                 tracing::info!("terminated by a signal");
                 return Ok(());
@@ -106,7 +145,7 @@ async fn event_loop(
         if batch.is_empty() {
             continue;
         }
-        let was_busy = app.pending.is_some();
+        let was_busy = app.busy();
         for msg in batch {
             let cmds = app::update(app, msg);
             perform(app, cmds, &jobs);
@@ -114,7 +153,7 @@ async fn event_loop(
                 return Ok(());
             }
         }
-        if !was_busy && app.pending.is_some() {
+        if !was_busy && app.busy() {
             tick.reset();
         }
         draw(terminal, app)?;
@@ -147,11 +186,12 @@ fn perform(app: &mut App, cmds: Vec<Cmd>, jobs: &UnboundedSender<Cmd>) {
                     app.notice = Some(format!("could not copy: {e}"));
                 }
             }
-            lookup @ Cmd::Lookup { .. } => {
-                if jobs.send(lookup).is_err() {
+            job @ (Cmd::Lookup { .. } | Cmd::FetchList { .. } | Cmd::Write { .. }) => {
+                if jobs.send(job).is_err() {
                     tracing::error!("the worker has stopped");
                     app.notice = Some("internal error: the worker stopped; see the log".into());
                     app.pending = None;
+                    app.writing = None;
                 }
             }
         }

@@ -2,8 +2,11 @@
 //! embedded demo pool, through the same `lookup` the worker runs.
 
 use clap::Parser;
-use cognito_tui::app::{App, Cmd, Msg, Overlay, Pane, SessionInfo, update};
+use cognito_tui::app::{
+    App, Cmd, ListKind, ListState, Listing, Msg, Overlay, Pane, SessionInfo, update,
+};
 use cognito_tui::cli::Cli;
+use cognito_tui::cognito::WriteAction;
 use cognito_tui::cognito::demo::DemoBackend;
 use cognito_tui::cognito::lookup::{self, LookupMode, LookupOutcome};
 use cognito_tui::cognito::{CognitoError, ErrorKind};
@@ -235,7 +238,20 @@ fn tab_and_digits_move_focus_and_jk_g_move_within_the_pane() {
     assert_eq!(app.focus, Pane::Attributes);
     send(&mut app, [key(KeyCode::Tab)]);
     assert_eq!(app.focus, Pane::Mfa);
-    send(&mut app, [key(KeyCode::Tab)]);
+    // Tab goes on to the list panes (fetching each as it opens), then wraps to Status.
+    let cmds = send(&mut app, [key(KeyCode::Tab)]);
+    assert_eq!(app.focus, Pane::Groups);
+    assert!(matches!(
+        &cmds[..],
+        [Cmd::FetchList {
+            list: ListKind::Groups,
+            ..
+        }]
+    ));
+    send(
+        &mut app,
+        [key(KeyCode::Tab), key(KeyCode::Tab), key(KeyCode::Tab)],
+    );
     assert_eq!(app.focus, Pane::Status);
     send(
         &mut app,
@@ -244,6 +260,8 @@ fn tab_and_digits_move_focus_and_jk_g_move_within_the_pane() {
             KeyModifiers::SHIFT,
         ))],
     );
+    assert_eq!(app.focus, Pane::SignIns);
+    send(&mut app, [ch('3')]);
     assert_eq!(app.focus, Pane::Mfa);
     send(&mut app, [ch('2')]);
     assert_eq!(app.focus, Pane::Attributes);
@@ -517,7 +535,7 @@ fn every_binding_in_the_table_reaches_its_action() {
                 other => other,
             };
             assert_eq!(
-                keymap::action(context, &event),
+                keymap::action(context, &event, true),
                 Some(expected),
                 "{} in {:?} ({:?})",
                 binding.label,
@@ -525,5 +543,412 @@ fn every_binding_in_the_table_reaches_its_action() {
                 k.code
             );
         }
+    }
+}
+
+/// Runs a list fetch the way the worker does, against `backend`, and feeds the answer back.
+fn answer_list(app: &mut App, backend: &DemoBackend, cmd: &Cmd) {
+    let Cmd::FetchList { id, list, username } = cmd else {
+        panic!("not a list fetch: {cmd:?}");
+    };
+    let result = futures::executor::block_on(cognito_tui::worker::fetch_list(
+        backend,
+        &backend.pool_id(),
+        username,
+        *list,
+    ));
+    update(app, Msg::ListDone { id: *id, result });
+}
+
+#[test]
+fn lists_are_fetched_only_when_their_pane_opens() {
+    let mut app = demo_app();
+    // A lookup asks for the user only: no groups, devices or sign-ins.
+    let cmds = send(
+        &mut app,
+        [ch('/')]
+            .into_iter()
+            .chain(typed("alice"))
+            .chain([key(KeyCode::Enter)]),
+    );
+    assert!(matches!(&cmds[..], [Cmd::Lookup { .. }]), "{cmds:?}");
+    answer(&mut app, &cmds[0]);
+    assert_eq!(app.lists.groups, ListState::NotLoaded);
+    assert!(send(&mut app, [ch('j'), ch('1'), ch('2'), ch('3')]).is_empty());
+
+    // Opening Groups fetches groups, once.
+    let cmds = send(&mut app, [ch('4')]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::FetchList {
+            id: 2,
+            list: ListKind::Groups,
+            username: "alice".into()
+        }]
+    );
+    assert!(app.busy(), "the spinner runs while a list loads");
+    let backend = DemoBackend::embedded();
+    answer_list(&mut app, &backend, &cmds[0]);
+    let names: Vec<String> = app
+        .rows(Pane::Groups)
+        .into_iter()
+        .map(|r| r.label)
+        .collect();
+    assert_eq!(names, ["admins", "support"]);
+    assert!(
+        send(&mut app, [ch('2'), ch('4')]).is_empty(),
+        "already loaded"
+    );
+
+    // r on a list pane reloads that list only.
+    let cmds = send(&mut app, [ch('r')]);
+    assert!(matches!(
+        &cmds[..],
+        [Cmd::FetchList {
+            list: ListKind::Groups,
+            ..
+        }]
+    ));
+    // A stale answer (an older id) is dropped.
+    update(
+        &mut app,
+        Msg::ListDone {
+            id: 2,
+            result: Ok(cognito_tui::app::Fetched {
+                listing: Listing::Groups(Vec::new()),
+                more: false,
+            }),
+        },
+    );
+    assert!(matches!(app.lists.groups, ListState::Loading { .. }));
+    answer_list(&mut app, &backend, &cmds[0]);
+    assert_eq!(app.rows(Pane::Groups).len(), 2);
+
+    // Devices and sign-ins, each on opening.
+    let cmds = send(&mut app, [ch('5')]);
+    answer_list(&mut app, &backend, &cmds[0]);
+    let devices = app.rows(Pane::Devices);
+    assert_eq!(devices[0].label, "Chrome 131, macOS 15");
+    assert!(devices[0].value.contains("198.51.100.23"));
+    assert_eq!(devices[0].note.as_ref().unwrap().0, "remembered");
+    let cmds = send(&mut app, [ch('6')]);
+    answer_list(&mut app, &backend, &cmds[0]);
+    assert_eq!(app.rows(Pane::SignIns).len(), 3);
+
+    // Another user: the lists are forgotten, and the open pane fetches for the new user.
+    let cmds = send(
+        &mut app,
+        [ch('u')]
+            .into_iter()
+            .chain(typed("frank"))
+            .chain([key(KeyCode::Enter)]),
+    );
+    assert_eq!(cmds.len(), 1);
+    let Cmd::Lookup { id, query, mode } = &cmds[0] else {
+        panic!()
+    };
+    let result = run_lookup(query, *mode);
+    let cmds = update(&mut app, Msg::LookupDone { id: *id, result });
+    assert!(
+        matches!(&cmds[..], [Cmd::FetchList { list: ListKind::SignIns, username, .. }] if username == "frank"),
+        "{cmds:?}"
+    );
+    assert_eq!(app.lists.groups, ListState::NotLoaded);
+}
+
+#[test]
+fn sign_in_history_without_threat_protection_is_a_calm_notice() {
+    let mut app = demo_app();
+    look_up(&mut app, 'u', "alice");
+    let cmds = send(&mut app, [ch('6')]);
+    let Cmd::FetchList { id, .. } = cmds[0] else {
+        panic!()
+    };
+    let not_enabled = CognitoError::new(
+        ErrorKind::NotEnabled,
+        "AdminListUserAuthEvents",
+        "Advanced security features are not enabled for this user pool.",
+    )
+    .with_exception("UserPoolAddOnNotEnabledException");
+    update(
+        &mut app,
+        Msg::ListDone {
+            id,
+            result: Err(not_enabled),
+        },
+    );
+    assert!(app.error.is_none(), "no error popup");
+    let ListState::Unavailable(note) = &app.lists.sign_ins else {
+        panic!("{:?}", app.lists.sign_ins)
+    };
+    assert!(note.contains("sign-in history needs threat protection on this pool"));
+}
+
+#[test]
+fn without_allow_write_no_key_opens_actions_or_makes_a_write() {
+    let mut app = demo_app();
+    look_up(&mut app, 'u', "alice");
+    assert!(!app.allow_write);
+    assert!(app.menu_actions().is_empty());
+    // Every key in every context: none produces a write command or the actions menu.
+    let mut keys: Vec<Msg> = ('!'..='~').map(ch).collect();
+    keys.extend([KeyCode::Enter, KeyCode::Esc, KeyCode::Tab].map(key));
+    for k in keys {
+        let mut probe = app.clone();
+        for cmd in update(&mut probe, k.clone()) {
+            assert!(!matches!(cmd, Cmd::Write { .. }), "{k:?} gave {cmd:?}");
+        }
+        assert!(
+            !matches!(
+                probe.overlay,
+                Overlay::Actions { .. } | Overlay::Confirm { .. }
+            ),
+            "{k:?}"
+        );
+    }
+    // Nor is any write binding in the table that applies.
+    for context in [Context::Main, Context::Menu, Context::Confirm] {
+        assert!(keymap::bindings(context, false).all(|b| !b.write));
+    }
+    assert_eq!(keymap::bindings(Context::Menu, false).count(), 0);
+    assert!(
+        keymap::action(
+            Context::Main,
+            &KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE),
+            false
+        )
+        .is_none()
+    );
+}
+
+fn writable_app() -> App {
+    let mut app = demo_app();
+    app.allow_write = true;
+    look_up(&mut app, 'u', "alice");
+    app
+}
+
+#[test]
+fn disabling_needs_the_username_typed_then_refreshes_the_user() {
+    let mut app = writable_app();
+    send(&mut app, [ch('x')]);
+    assert_eq!(app.overlay, Overlay::Actions { cursor: 0 });
+    // alice is enabled: the menu offers disable, not enable.
+    assert_eq!(
+        app.menu_actions(),
+        [
+            WriteAction::DisableUser,
+            WriteAction::ResetPassword,
+            WriteAction::GlobalSignOut
+        ]
+    );
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert!(matches!(
+        app.overlay,
+        Overlay::Confirm {
+            action: WriteAction::DisableUser,
+            ..
+        }
+    ));
+    assert_eq!(app.context(), Context::Input, "the username is typed");
+    // Enter without the username, or with a wrong one, does nothing.
+    assert!(send(&mut app, [key(KeyCode::Enter)]).is_empty());
+    assert!(
+        send(
+            &mut app,
+            typed("alicf").into_iter().chain([key(KeyCode::Enter)])
+        )
+        .is_empty()
+    );
+    assert!(app.notice.as_deref().unwrap().contains("type the username"));
+    assert!(matches!(app.overlay, Overlay::Confirm { .. }));
+    // y is just a letter here, not a yes.
+    send(&mut app, [key(KeyCode::Backspace), ch('y')]);
+    assert!(matches!(app.overlay, Overlay::Confirm { .. }));
+    send(&mut app, [key(KeyCode::Backspace), ch('e')]);
+    let cmds = send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::Write {
+            id: 2,
+            action: WriteAction::DisableUser,
+            username: "alice".into(),
+            sub: Some("13ec8665-a4ff-5525-87b0-8063bbe0cb29".into()),
+        }]
+    );
+    assert!(app.busy());
+    // The worker reports success: one AdminGetUser refreshes the user.
+    let cmds = update(
+        &mut app,
+        Msg::WriteDone {
+            id: 2,
+            result: Ok(()),
+        },
+    );
+    assert_eq!(
+        cmds,
+        vec![Cmd::Lookup {
+            id: 3,
+            query: "alice".into(),
+            mode: LookupMode::Username
+        }]
+    );
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("disabled alice in us-east-1_DemoPool1")
+    );
+}
+
+#[test]
+fn sign_out_asks_yes_or_no_and_esc_cancels_anything() {
+    let mut app = writable_app();
+    send(&mut app, [ch('x'), ch('j'), ch('j'), key(KeyCode::Enter)]);
+    assert!(matches!(
+        app.overlay,
+        Overlay::Confirm {
+            action: WriteAction::GlobalSignOut,
+            ..
+        }
+    ));
+    assert_eq!(app.context(), Context::Confirm);
+    assert!(send(&mut app, [ch('n')]).is_empty());
+    assert_eq!(app.overlay, Overlay::None);
+    assert!(app.notice.as_deref().unwrap().contains("cancelled"));
+    send(&mut app, [ch('x'), ch('j'), ch('j'), key(KeyCode::Enter)]);
+    let cmds = send(&mut app, [ch('y')]);
+    assert!(matches!(
+        &cmds[..],
+        [Cmd::Write {
+            action: WriteAction::GlobalSignOut,
+            ..
+        }]
+    ));
+    // A refused write (the read-only guard, say) is shown as an error; nothing is refreshed.
+    let Cmd::Write { id, .. } = cmds[0] else {
+        panic!()
+    };
+    let refused = CognitoError::new(ErrorKind::ReadOnly, "AdminUserGlobalSignOut", "refused");
+    assert!(
+        update(
+            &mut app,
+            Msg::WriteDone {
+                id,
+                result: Err(refused)
+            }
+        )
+        .is_empty()
+    );
+    assert!(
+        app.error
+            .as_ref()
+            .unwrap()
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("--allow-write")
+    );
+}
+
+#[test]
+fn privacy_mode_masks_screen_and_copies_and_v_reveals_one_value() {
+    let mut app = demo_app();
+    app.redact = true;
+    look_up(&mut app, 'u', "alice");
+    let email = app
+        .rows(Pane::Attributes)
+        .iter()
+        .position(|r| r.label == "email")
+        .unwrap();
+    send(&mut app, std::iter::repeat_n(ch('j'), email));
+    assert_eq!(app.rows(Pane::Attributes)[email].value, "a•••@a•••.example");
+    assert_eq!(
+        send(&mut app, [ch('y')]),
+        vec![Cmd::Copy("a•••@a•••.example".into())]
+    );
+    // The sub is not personal: shown as it is.
+    assert_eq!(
+        app.rows(Pane::Attributes)[0].value,
+        "13ec8665-a4ff-5525-87b0-8063bbe0cb29"
+    );
+    // v reveals the selected value until the selection moves.
+    send(&mut app, [ch('v')]);
+    assert_eq!(
+        app.rows(Pane::Attributes)[email].value,
+        "alice@acme.example"
+    );
+    assert_eq!(
+        send(&mut app, [ch('y')]),
+        vec![Cmd::Copy("alice@acme.example".into())]
+    );
+    send(&mut app, [ch('j'), ch('k')]);
+    assert_eq!(app.rows(Pane::Attributes)[email].value, "a•••@a•••.example");
+    // p turns privacy mode off and on.
+    send(&mut app, [ch('p')]);
+    assert!(!app.redact);
+    assert_eq!(
+        app.rows(Pane::Attributes)[email].value,
+        "alice@acme.example"
+    );
+    send(&mut app, [ch('p')]);
+    assert!(app.redact);
+    assert!(app.notice.as_deref().unwrap().contains("privacy mode on"));
+}
+
+#[test]
+fn escape_hatch_shows_and_copies_the_aws_command_and_console_address() {
+    let mut app = demo_app();
+    assert!(send(&mut app, [ch('c')]).is_empty(), "no user yet");
+    look_up(&mut app, 'u', "alice");
+    let cmds = send(&mut app, [ch('c')]);
+    let expected = "aws cognito-idp admin-get-user --user-pool-id us-east-1_DemoPool1 \
+                    --username alice --region us-east-1";
+    assert_eq!(cmds, vec![Cmd::Copy(expected.into())]);
+    let Overlay::Hatch { url, .. } = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(
+        url,
+        "https://us-east-1.console.aws.amazon.com/cognito/v2/idp/user-pools/us-east-1_DemoPool1/\
+         user-management/users/details/alice?region=us-east-1"
+    );
+    let url = url.clone();
+    assert_eq!(send(&mut app, [ch('o')]), vec![Cmd::Copy(url)]);
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(app.overlay, Overlay::None);
+}
+
+#[test]
+fn escape_hatch_quotes_hostile_usernames_safely() {
+    use cognito_tui::app::{aws_command, console_url, shell_quote};
+    assert_eq!(shell_quote("alice"), "alice");
+    assert_eq!(shell_quote("o'brien x"), r"'o'\''brien x'");
+    assert_eq!(shell_quote("$(rm -rf ~)"), "'$(rm -rf ~)'");
+    assert_eq!(shell_quote("a\u{1b}[2J\u{202e}'"), r"$'a\x1b[2J\u202e\''");
+    let session = SessionInfo {
+        pool: "eu-west-1_AbC123".into(),
+        region: Some("eu-west-1".into()),
+        profile: Some("support desk".into()),
+        target: "http://127.0.0.1:9229".into(),
+    };
+    assert_eq!(
+        aws_command(&session, "eu-west-1_AbC123", "zoë müller"),
+        "aws cognito-idp admin-get-user --user-pool-id eu-west-1_AbC123 --username 'zoë müller' \
+         --region eu-west-1 --profile 'support desk' --endpoint-url http://127.0.0.1:9229"
+    );
+    let url = console_url(&session, "eu-west-1_AbC123", "zoë/müller?x=1&\u{1b}").unwrap();
+    assert!(
+        url.ends_with("/users/details/zo%C3%AB%2Fm%C3%BCller%3Fx%3D1%26%1B?region=eu-west-1"),
+        "{url}"
+    );
+    let mut app = demo_app();
+    look_up(&mut app, 'u', "mallory");
+    for cmd in send(&mut app, [ch('c'), ch('o')]) {
+        let Cmd::Copy(text) = cmd else { panic!() };
+        assert!(
+            !text.chars().any(cognito_tui::sanitize::is_unsafe),
+            "{text:?}"
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! is sanitized here before it is drawn.
 
 mod attributes;
+mod lists;
 mod mfa;
 mod popups;
 pub mod rows;
@@ -18,7 +19,7 @@ use unicode_width::UnicodeWidthStr;
 
 pub use theme::Theme;
 
-use crate::app::{App, Overlay, Pane};
+use crate::app::{App, Overlay, Pane, Tone};
 use crate::cognito::lookup::LookupMode;
 use crate::keymap::{self, Action, Context};
 use crate::sanitize::sanitize;
@@ -28,7 +29,7 @@ pub const MIN_WIDTH: u16 = 60;
 /// Below this height the layout cannot work.
 pub const MIN_HEIGHT: u16 = 16;
 
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+pub(crate) const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// Draws the whole screen.
 pub fn view(app: &App, frame: &mut Frame) {
@@ -116,21 +117,67 @@ fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     ) as u16;
     // Status gets what it needs up to just over half the body; the rest is for the lists.
     let status_height = (status_lines + 2).min(body.height.saturating_mul(3) / 5);
-    let [top, bottom] =
-        Layout::vertical([Constraint::Length(status_height), Constraint::Min(0)]).areas(body);
+    let [top, tabs, bottom] = Layout::vertical([
+        Constraint::Length(status_height),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(body);
+    status::render(app, frame, top, theme);
+    render_tabs(app, frame, tabs, theme);
+    // The lists fetched on demand take the whole lower half, one at a time.
+    if app.focus.list().is_some() {
+        lists::render(app, app.focus, frame, bottom, theme);
+        return;
+    }
     let attr_share = if body.width >= 120 { 65 } else { 62 };
     let [left, right] = Layout::horizontal([
         Constraint::Percentage(attr_share),
         Constraint::Percentage(100 - attr_share),
     ])
     .areas(bottom);
-    status::render(app, frame, top, theme);
     attributes::render(app, frame, left, theme);
     mfa::render(app, frame, right, theme);
 }
 
+/// The tab bar over the lower half: Attributes and MFA side by side, or one of the lists.
+fn render_tabs(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let lower = [
+        Pane::Attributes,
+        Pane::Mfa,
+        Pane::Groups,
+        Pane::Devices,
+        Pane::SignIns,
+    ];
+    let showing_list = app.focus.list().is_some();
+    let mut spans = vec![Span::raw(" ")];
+    for (i, pane) in lower.into_iter().enumerate() {
+        if i == 2 {
+            spans.push(Span::styled("│ ", theme.tone(Tone::Dim)));
+        }
+        let visible = if showing_list {
+            app.focus == pane
+        } else {
+            pane.list().is_none()
+        };
+        let style = if app.focus == pane {
+            theme.title(true).patch(theme.selected(true))
+        } else if visible {
+            theme.title(false)
+        } else {
+            theme.tone(Tone::Dim)
+        };
+        spans.push(Span::styled(
+            format!("{} {}", pane.index() + 1, pane.title()),
+            style,
+        ));
+        spans.push(Span::raw("  "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
 fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let pool = app.session.as_ref().map_or(&app.pool, |s| &s.pool);
+    let pool = app.pool_name();
     let target = match &app.session {
         Some(s) => match &s.region {
             Some(r) if *r != s.target => format!("{r} · {}", s.target),
@@ -139,17 +186,41 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         None => "connecting…".into(),
     };
     let left = format!(" cognito-tui │ {} │ {}", sanitize(pool), sanitize(&target));
-    let right = match &app.pending {
-        Some(p) => format!(
-            "{} looking up {:?} ({}) ",
-            SPINNER[app.spinner % SPINNER.len()],
-            sanitize(&p.query),
-            p.mode.label()
+    let spinner = SPINNER[app.spinner % SPINNER.len()];
+    let mut right = match (&app.pending, &app.writing) {
+        (_, Some(w)) => format!(
+            "{spinner} {} {} ",
+            w.action.operation(),
+            sanitize(&w.username)
         ),
-        None => String::new(),
+        (Some(p), None) => {
+            let query = if app.redact {
+                crate::app::mask_query(&p.query)
+            } else {
+                p.query.clone()
+            };
+            format!(
+                "{spinner} looking up {:?} ({}) ",
+                sanitize(&query),
+                p.mode.label()
+            )
+        }
+        (None, None) => String::new(),
     };
+    // Modes that change what the screen shows or what keys do are always in sight.
+    let mut badges = Vec::new();
+    if app.redact {
+        badges.push((" PRIVACY ", theme.tone(Tone::Warn).patch(theme.header())));
+    }
+    if app.allow_write {
+        badges.push((" WRITES ON ", theme.error().patch(theme.header())));
+    }
+    let badge_width: usize = badges.iter().map(|(b, _)| b.width() + 1).sum();
+    if !badges.is_empty() && right.is_empty() {
+        right.push(' ');
+    }
     frame.render_widget(Block::default().style(theme.header()), area);
-    let right_width = (right.width() as u16).min(area.width);
+    let right_width = ((right.width() + badge_width) as u16).min(area.width);
     let [l, r] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
     // The target gives way to the spinner, visibly cut rather than run into it.
@@ -161,10 +232,16 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     .map(|(t, _)| t)
     .collect::<String>();
     frame.render_widget(Paragraph::new(left).style(theme.header()), l);
-    frame.render_widget(
-        Paragraph::new(right).style(theme.header().patch(theme.accent())),
-        r,
-    );
+    let mut spans = Vec::new();
+    for (badge, style) in badges {
+        spans.push(Span::styled(
+            badge,
+            style.add_modifier(ratatui::style::Modifier::BOLD),
+        ));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(right, theme.header().patch(theme.accent())));
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header()), r);
 }
 
 fn prompt(mode: LookupMode) -> &'static str {
@@ -234,7 +311,7 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 
 /// The keys for `action` in `context`, as the binding table writes them.
 pub fn keys_for(context: Context, action: Action) -> &'static str {
-    keymap::bindings(context)
+    keymap::bindings(context, true)
         .find(|b| b.action == action)
         .map_or("?", |b| b.label)
 }
@@ -255,7 +332,15 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 (keys_for(context, A::Recent).into(), "recent"),
                 (keys_for(context, A::Filter).into(), "filter"),
                 (keys_for(context, A::Refresh).into(), "refresh"),
+                (keys_for(context, A::Privacy).into(), "privacy"),
+                (keys_for(context, A::EscapeHatch).into(), "aws cmd"),
             ];
+            if app.redact {
+                hints.insert(4, (keys_for(context, A::Reveal).into(), "reveal"));
+            }
+            if app.allow_write {
+                hints.insert(3, (keys_for(context, A::Actions).into(), "actions"));
+            }
             if app.error.is_some() {
                 hints.insert(0, ("Esc".into(), "dismiss"));
             }
@@ -270,8 +355,8 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             }
             // Reading order: lookup, moving, acting, then help and quit at the end.
             let order = [
-                "lookup", "dismiss", "pane", "view", "copy", "recent", "filter", "refresh", "help",
-                "quit",
+                "lookup", "dismiss", "pane", "view", "copy", "reveal", "recent", "filter",
+                "refresh", "privacy", "aws cmd", "actions", "help", "quit",
             ];
             hints.sort_by_key(|(_, what)| order.iter().position(|o| o == what));
             hints
@@ -281,6 +366,11 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             ("↑/↓".into(), "move"),
             ("Enter".into(), "open"),
             ("Esc".into(), "close"),
+        ],
+        (Overlay::Confirm { .. }, _) => vec![
+            ("type".into(), "the username"),
+            ("Enter".into(), "confirm"),
+            ("Esc".into(), "cancel"),
         ],
         (_, Context::Input) => vec![
             ("Enter".into(), "submit"),
@@ -300,6 +390,17 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             ("y".into(), "copy"),
             ("Esc".into(), "close"),
         ],
+        (_, Context::Hatch) => vec![
+            ("y".into(), "copy command"),
+            ("o".into(), "copy console address"),
+            ("Esc".into(), "close"),
+        ],
+        (_, Context::Menu) => vec![
+            ("j/k".into(), "move"),
+            ("Enter".into(), "choose"),
+            ("Esc".into(), "cancel"),
+        ],
+        (_, Context::Confirm) => vec![("y".into(), "yes, do it"), ("n Esc".into(), "cancel")],
         (_, Context::Global) => Vec::new(),
     };
     let mut spans = vec![Span::raw(" ")];

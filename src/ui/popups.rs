@@ -1,5 +1,5 @@
-//! Popups over the panes: an error, the ambiguous-match picker, recent lookups, the help
-//! and a full value.
+//! Popups over the panes: an error, the ambiguous-match picker, recent lookups, the help,
+//! a full value, the escape hatch, and the write-action menu and confirmations.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -89,7 +89,15 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                             theme.tone(if m.enabled { Tone::Good } else { Tone::Bad }),
                         ),
                         (
-                            format!("  {}", sanitize(m.attribute("email").unwrap_or("-"))),
+                            format!("  {}", {
+                                let email = m.attribute("email").unwrap_or("-");
+                                if app.redact {
+                                    sanitize(&crate::redact::mask_attribute("email", email))
+                                        .into_owned()
+                                } else {
+                                    sanitize(email).into_owned()
+                                }
+                            }),
                             super::plain(),
                         ),
                     ]
@@ -109,7 +117,17 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 .map(|e| {
                     vec![
                         (format!("{:<24} ", sanitize(&e.username)), theme.label()),
-                        (format!("{:<30} ", e.detail), super::plain()),
+                        (
+                            format!(
+                                "{:<30} ",
+                                if app.redact {
+                                    &e.detail_masked
+                                } else {
+                                    &e.detail
+                                }
+                            ),
+                            super::plain(),
+                        ),
                         (
                             e.status.clone(),
                             theme.tone(if e.enabled { Tone::Normal } else { Tone::Bad }),
@@ -130,7 +148,14 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 theme,
             );
         }
-        Overlay::Help { scroll } => help(frame, area, *scroll, theme),
+        Overlay::Help { scroll } => help(frame, area, *scroll, app.allow_write, theme),
+        Overlay::Hatch { command, url } => hatch(frame, area, command, url, app.demo, theme),
+        Overlay::Actions { cursor } => actions_menu(app, frame, area, *cursor, theme),
+        Overlay::Confirm {
+            action,
+            username,
+            input,
+        } => confirm(app, frame, area, *action, username, input, theme),
         Overlay::Detail {
             title,
             text,
@@ -236,7 +261,131 @@ fn list_popup(
     );
 }
 
-fn help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
+/// The equivalent aws command (already copied) and the console address.
+fn hatch(frame: &mut Frame, area: Rect, command: &str, url: &str, demo: bool, theme: &Theme) {
+    let mut lines = vec![
+        Line::from(Span::styled(
+            "The same lookup with the AWS CLI (copied):",
+            theme.label(),
+        )),
+        Line::from(command.to_string()),
+        Line::from(""),
+        Line::from(Span::styled("The user in the AWS console:", theme.label())),
+        Line::from(url.to_string()),
+    ];
+    if demo {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            "This is the demo pool: the command and the page only work for a real pool.",
+            theme.tone(Tone::Dim),
+        )));
+    }
+    let width = area.width.saturating_sub(4).min(100);
+    let height = (wrapped_height(&lines, width.saturating_sub(4)) + 2).min(area.height);
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(popup_block("Escape hatch".into(), theme).title_bottom(
+                Line::from(" y copy command · o copy address · Esc close ").right_aligned(),
+            ))
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}
+
+fn pool_line(app: &App) -> String {
+    sanitize(app.pool_name()).into_owned()
+}
+
+fn actions_menu(app: &App, frame: &mut Frame, area: Rect, cursor: usize, theme: &Theme) {
+    let username = app.user.as_ref().map_or(String::new(), |u| {
+        sanitize(&u.found.user.username).into_owned()
+    });
+    let rows: Vec<Vec<Segment>> = app
+        .menu_actions()
+        .into_iter()
+        .map(|a| {
+            vec![
+                (format!("{:<24}", a.operation()), theme.label()),
+                (a.description().to_string(), super::plain()),
+            ]
+        })
+        .collect();
+    let title = format!("Actions on {username} in {}", pool_line(app));
+    let footer = "Enter asks for confirmation · Esc closes. Every action is logged.";
+    list_popup(frame, area, title, None, rows, cursor, footer, theme);
+}
+
+fn confirm(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    action: crate::cognito::WriteAction,
+    username: &str,
+    input: &crate::app::LineInput,
+    theme: &Theme,
+) {
+    let username = sanitize(username).into_owned();
+    let typed = action.needs_typed_confirmation();
+    let mut lines = vec![
+        Line::from(vec![
+            Span::raw("About to "),
+            Span::styled(action.description().to_string(), theme.tone(Tone::Warn)),
+        ]),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("User  ", theme.label()),
+            Span::styled(username.clone(), theme.title(true)),
+        ]),
+        Line::from(vec![
+            Span::styled("Pool  ", theme.label()),
+            Span::raw(pool_line(app)),
+        ]),
+        Line::from(vec![
+            Span::styled("Call  ", theme.label()),
+            Span::raw(action.operation()),
+        ]),
+        Line::from(""),
+    ];
+    if typed {
+        lines.push(Line::from(format!(
+            "Type the username ({username}) and press Enter to confirm; Esc cancels."
+        )));
+        lines.push(Line::from(vec![
+            Span::styled("› ", theme.accent()),
+            Span::raw(sanitize(&input.text).into_owned()),
+        ]));
+    } else {
+        lines.push(Line::from(vec![
+            Span::styled("y", theme.key()),
+            Span::raw(" or Enter does it · "),
+            Span::styled("n", theme.key()),
+            Span::raw(" or Esc cancels"),
+        ]));
+    }
+    let width = area.width.saturating_sub(4).min(72);
+    let height = (wrapped_height(&lines, width.saturating_sub(4)) + 2).min(area.height);
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = popup_block(format!("Confirm: {}", action.operation()), theme)
+        .border_style(theme.tone(Tone::Warn));
+    let inner = block.inner(rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+    if typed && inner.height > 0 {
+        let before: String = input.text.chars().take(input.cursor).collect();
+        let x = inner.x + 2 + sanitize(&before).width() as u16;
+        let y = (inner.y + inner.height - 1).min(area.bottom().saturating_sub(1));
+        frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), y));
+    }
+}
+
+fn help(frame: &mut Frame, area: Rect, scroll: u16, allow_write: bool, theme: &Theme) {
     let mut lines = Vec::new();
     for context in [
         Context::Main,
@@ -244,13 +393,20 @@ fn help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
         Context::Input,
         Context::List,
         Context::Detail,
+        Context::Hatch,
+        Context::Menu,
+        Context::Confirm,
         Context::Help,
     ] {
+        let bindings: Vec<_> = keymap::bindings(context, allow_write).collect();
+        if bindings.is_empty() {
+            continue;
+        }
         if !lines.is_empty() {
             lines.push(Line::from(""));
         }
         lines.push(Line::from(Span::styled(context.title(), theme.title(true))));
-        for b in keymap::bindings(context) {
+        for b in bindings {
             let pad = 13usize.saturating_sub(b.label.width());
             lines.push(Line::from(vec![
                 Span::styled(format!("  {}{}", b.label, " ".repeat(pad)), theme.key()),

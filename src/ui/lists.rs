@@ -1,0 +1,112 @@
+//! The panes fetched on demand: Groups, Devices and Sign-ins. One at a time fills the lower
+//! half of the screen (a tab beside Attributes and MFA), so each list gets the full width
+//! even at 80×24. Until it has loaded, or when the pool can't answer, the pane says why.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::rows::{self, RowLayout};
+use super::{SPINNER, Theme, pane_block};
+use crate::app::{App, ListState, Listing, Pane, Tone};
+
+/// Draws `pane` (one of the list panes) into `area`.
+pub fn render(app: &App, pane: Pane, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let Some(list) = pane.list() else {
+        return;
+    };
+    let state = app.lists.get(list);
+    let rows = app.rows(pane);
+    let title = match state {
+        ListState::Loaded(fetched) if fetched.more => {
+            format!("{} (first {}; more exist)", pane.title(), rows.len())
+        }
+        ListState::Loaded(_) => format!("{} ({})", pane.title(), rows.len()),
+        _ => pane.title().to_string(),
+    };
+    let block = pane_block(app, pane, title, rows.len(), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let username = app.user.as_ref().map_or(String::new(), |u| {
+        crate::sanitize::sanitize(&u.found.user.username).into_owned()
+    });
+    let message: Vec<Line> = match state {
+        ListState::NotLoaded => vec![Line::from(Span::styled(
+            format!("not loaded yet: r loads {}", list.noun()),
+            theme.tone(Tone::Dim),
+        ))],
+        ListState::Loading { .. } => vec![Line::from(Span::styled(
+            format!(
+                "{} loading {} ({})…",
+                SPINNER[app.spinner % SPINNER.len()],
+                list.noun(),
+                list.operation()
+            ),
+            theme.accent(),
+        ))],
+        ListState::Loaded(fetched) if rows.is_empty() => {
+            let text = match fetched.listing {
+                Listing::Groups(_) => format!("{username} is in no groups"),
+                Listing::Devices(_) => format!("{username} has no remembered or tracked devices"),
+                Listing::SignIns(_) => format!("no sign-in events recorded for {username}"),
+            };
+            vec![Line::from(Span::styled(text, theme.tone(Tone::Dim)))]
+        }
+        ListState::Loaded(_) => Vec::new(),
+        ListState::Unavailable(note) => vec![
+            Line::from(Span::styled(note.clone(), theme.tone(Tone::Warn))),
+            Line::from(""),
+            Line::from(Span::styled(
+                "This is a setting of the pool, not a problem with the user.",
+                theme.tone(Tone::Dim),
+            )),
+        ],
+        ListState::Failed(error) => {
+            let mut lines = vec![Line::from(vec![
+                Span::styled(
+                    error
+                        .exception
+                        .clone()
+                        .unwrap_or_else(|| error.title.clone()),
+                    theme.error(),
+                ),
+                Span::raw(format!("  {}", error.message)),
+            ])];
+            if let Some(hint) = &error.hint {
+                lines.push(Line::from(vec![
+                    Span::styled("What to do: ", theme.tone(Tone::Warn)),
+                    Span::raw(hint.clone()),
+                ]));
+            }
+            lines.push(Line::from(Span::styled(
+                "r tries again",
+                theme.tone(Tone::Dim),
+            )));
+            lines
+        }
+    };
+    if !message.is_empty() {
+        frame.render_widget(Paragraph::new(message).wrap(Wrap { trim: false }), inner);
+        return;
+    }
+    let label_width = rows
+        .iter()
+        .map(|r| r.label.width())
+        .max()
+        .unwrap_or(0)
+        .min(24);
+    rows::render(
+        frame,
+        inner,
+        &rows,
+        app.cursor(pane),
+        app.focus == pane,
+        RowLayout {
+            label_width,
+            wrap: true,
+        },
+        theme,
+    );
+}
