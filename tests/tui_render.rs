@@ -411,3 +411,195 @@ fn no_color_draws_no_colour_but_keeps_the_selection_visible() {
         }
     }
 }
+
+/// Opens list pane `digit` and answers its fetch from the demo pool.
+fn open_list(app: &mut App, digit: char) {
+    let backend = DemoBackend::embedded();
+    for cmd in send(app, keys(&digit.to_string())) {
+        let Cmd::FetchList { id, list, username } = cmd else {
+            continue;
+        };
+        let result = futures::executor::block_on(cognito_tui::worker::fetch_list(
+            &backend,
+            &backend.pool_id(),
+            &username,
+            list,
+        ));
+        update(app, Msg::ListDone { id, result });
+    }
+}
+
+#[test]
+fn list_panes() {
+    let mut app = app_with("alice");
+    send(&mut app, keys("4"));
+    snap!("groups_loading", app);
+    let mut app = app_with("alice");
+    open_list(&mut app, '4');
+    snap!("groups_alice", app);
+    open_list(&mut app, '5');
+    snap!("devices_alice", app);
+    open_list(&mut app, '6');
+    snap!("sign_ins_alice", app);
+    snap!("sign_ins_alice_120x40", app, 120, 40);
+    let mut app = app_with("frank");
+    open_list(&mut app, '6');
+    snap!("sign_ins_frank_high_risk", app);
+    open_list(&mut app, '4');
+    snap!("groups_none", app);
+    // Hostile device names are escaped like everything else.
+    let mut app = app_with("mallory");
+    open_list(&mut app, '5');
+    snap!("devices_hostile", app);
+}
+
+#[test]
+fn list_pane_notices() {
+    let mut app = app_with("alice");
+    let cmds = send(&mut app, keys("6"));
+    let Cmd::FetchList { id, .. } = cmds[0] else {
+        unreachable!()
+    };
+    let not_enabled = CognitoError::new(
+        ErrorKind::NotEnabled,
+        "AdminListUserAuthEvents",
+        "Advanced security features are not enabled for this user pool.",
+    )
+    .with_exception("UserPoolAddOnNotEnabledException");
+    update(
+        &mut app,
+        Msg::ListDone {
+            id,
+            result: Err(not_enabled),
+        },
+    );
+    snap!("sign_ins_needs_threat_protection", app);
+    let cmds = send(&mut app, keys("5"));
+    let Cmd::FetchList { id, .. } = cmds[0] else {
+        unreachable!()
+    };
+    let unsupported = CognitoError::new(
+        ErrorKind::Unsupported,
+        "AdminListDevices",
+        "AdminListDevices is not implemented",
+    );
+    update(
+        &mut app,
+        Msg::ListDone {
+            id,
+            result: Err(unsupported),
+        },
+    );
+    snap!("devices_unsupported_emulator", app);
+    let cmds = send(&mut app, keys("4"));
+    let Cmd::FetchList { id, .. } = cmds[0] else {
+        unreachable!()
+    };
+    let denied = CognitoError::new(
+        ErrorKind::AccessDenied,
+        "AdminListGroupsForUser",
+        "not authorized to perform: cognito-idp:AdminListGroupsForUser",
+    )
+    .with_exception("AccessDeniedException");
+    update(
+        &mut app,
+        Msg::ListDone {
+            id,
+            result: Err(denied),
+        },
+    );
+    snap!("groups_access_denied", app);
+}
+
+fn writable(query: &str) -> App {
+    let mut app = demo_app();
+    app.allow_write = true;
+    look_up(&mut app, query, LookupMode::Auto);
+    app
+}
+
+#[test]
+fn write_actions_menu_and_confirmations() {
+    let mut app = writable("alice");
+    snap!("writes_on_header", app);
+    send(&mut app, keys("x"));
+    snap!("actions_menu", app);
+    send(&mut app, [key(KeyCode::Enter)]);
+    snap!("confirm_disable_typed_empty", app);
+    send(&mut app, keys("ali"));
+    snap!("confirm_disable_typed_partial", app);
+    let mut app = writable("alice");
+    send(&mut app, keys("xjj"));
+    send(&mut app, [key(KeyCode::Enter)]);
+    snap!("confirm_global_sign_out", app);
+    let mut app = writable("alice");
+    send(&mut app, keys("xj"));
+    send(&mut app, [key(KeyCode::Enter)]);
+    snap!("confirm_reset_password", app);
+    // A disabled user is offered enable instead of disable.
+    let mut app = writable("judy");
+    send(&mut app, keys("x"));
+    send(&mut app, [key(KeyCode::Enter)]);
+    snap!("confirm_enable", app);
+    let mut app = writable("alice");
+    send(&mut app, keys("?"));
+    snap!("help_with_writes", app, 100, 60);
+}
+
+#[test]
+fn privacy_mode_on_and_off() {
+    let mut app = app_with("alice");
+    snap!("privacy_off", app);
+    send(&mut app, keys("p"));
+    snap!("privacy_on", app);
+    send(&mut app, keys("jv"));
+    snap!("privacy_on_revealed", app);
+    let mut app = demo_app();
+    app.redact = true;
+    for q in ["alice", "bob", "+15550100002"] {
+        look_up(&mut app, q, LookupMode::Auto);
+    }
+    snap!("privacy_found_by_phone", app);
+    send(&mut app, keys("h"));
+    snap!("privacy_recent_lookups", app);
+    let mut app = demo_app();
+    app.redact = true;
+    look_up(&mut app, "shared@acme.example", LookupMode::Auto);
+    snap!("privacy_picker", app);
+}
+
+#[test]
+fn escape_hatch_popup() {
+    let mut app = app_with("alice");
+    send(&mut app, keys("c"));
+    snap!("escape_hatch", app);
+    let mut app = app_with("mallory");
+    send(&mut app, keys("c"));
+    snap!("escape_hatch_hostile", app, 100, 30);
+}
+
+#[test]
+fn new_screens_fit_every_size() {
+    let mut apps = Vec::new();
+    for digit in ['4', '5', '6'] {
+        let mut app = app_with("alice");
+        open_list(&mut app, digit);
+        apps.push(app);
+    }
+    let mut menu = writable("alice");
+    send(&mut menu, keys("x"));
+    apps.push(menu.clone());
+    send(&mut menu, [key(KeyCode::Enter)]);
+    send(&mut menu, keys("alice"));
+    apps.push(menu);
+    let mut hatch = app_with("mallory");
+    send(&mut hatch, keys("c"));
+    apps.push(hatch);
+    for app in &apps {
+        for w in (0..=130).step_by(7).chain([59, 60, 80]) {
+            for h in (0..=45).step_by(3).chain([15, 16, 24]) {
+                buffer(app, w, h);
+            }
+        }
+    }
+}

@@ -313,7 +313,7 @@ fn actions_menu(app: &App, frame: &mut Frame, area: Rect, cursor: usize, theme: 
         })
         .collect();
     let title = format!("Actions on {username} in {}", pool_line(app));
-    let footer = "Enter asks for confirmation · Esc closes. Every action is logged.";
+    let footer = "Enter asks for confirmation · Esc closes.";
     list_popup(frame, area, title, None, rows, cursor, footer, theme);
 }
 
