@@ -152,3 +152,91 @@ fn a_too_small_terminal_says_so_and_resizing_recovers() {
     t.type_text("q");
     assert_eq!(t.wait_exit().0, 0);
 }
+
+#[test]
+fn with_allow_write_a_user_is_disabled_end_to_end_and_audited() {
+    let audit = tempfile::tempdir().unwrap();
+    let audit_log = audit.path().join("audit.jsonl");
+    let (t, _dir) = start(
+        &["--allow-write", "--audit-log", audit_log.to_str().unwrap()],
+        80,
+        24,
+    );
+    t.wait_for("WRITES ON");
+    t.type_text("u");
+    t.type_text("bob");
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["Username bob", "Enabled  yes"]);
+
+    t.type_text("x");
+    let screen = t.wait_for("Actions on bob in us-east-1_DemoPool1");
+    assert!(screen.contains("AdminDisableUser"), "{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for("Type the username (bob)");
+    // A wrong name is refused; the right one goes through.
+    t.type_text("bo");
+    t.keys(&["Enter"]);
+    t.wait_for("type the username bob exactly");
+    t.type_text("b");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for_all(&["disabled bob in us-east-1_DemoPool1", "Enabled  NO"]);
+    assert!(!screen.contains("Confirm:"), "{screen}");
+
+    t.type_text("q");
+    assert_eq!(t.wait_exit().0, 0);
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit_log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let actions: Vec<&str> = lines
+        .iter()
+        .map(|l| l["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["lookup", "disable_user", "lookup"], "{lines:?}");
+    assert_eq!(lines[1]["username"], "bob");
+    assert_eq!(lines[1]["outcome"], "ok");
+    assert_eq!(lines[1]["pool"], "us-east-1_DemoPool1");
+    assert!(lines[1]["sub"].is_string());
+}
+
+#[test]
+fn without_allow_write_no_action_is_offered() {
+    let (t, _dir) = start(&[], 100, 40);
+    t.wait_for("No user loaded");
+    t.type_text("u");
+    t.type_text("bob");
+    t.keys(&["Enter"]);
+    t.wait_for("Username bob");
+    // x does nothing; the help has no write lines; no badge.
+    t.type_text("x");
+    t.type_text("?");
+    let screen = t.wait_for("Help: key bindings");
+    for absent in ["actions", "Actions", "WRITES ON", "Confirm"] {
+        assert!(!screen.contains(absent), "{absent:?} on screen:\n{screen}");
+    }
+    t.keys(&["Escape"]);
+    // The list panes load on demand, and privacy mode masks.
+    t.type_text("4");
+    t.wait_for("support Support desk: read customer records");
+    t.type_text("2p");
+    let screen = t.wait_for_all(&["PRIVACY", "b•••@a•••.example"]);
+    assert!(!screen.contains("bob@acme.example"), "{screen}");
+    t.type_text("q");
+    assert_eq!(t.wait_exit().0, 0);
+}
+
+#[test]
+fn an_unwritable_audit_log_stops_the_app_before_the_ui_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cognito-tui"))
+        .args(["--demo", "--audit-log"])
+        .arg(dir.path().join("no/such/dir/audit.jsonl"))
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write the audit log"), "{stderr}");
+    assert!(out.stdout.is_empty(), "the terminal UI never started");
+}
