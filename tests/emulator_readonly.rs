@@ -1,0 +1,132 @@
+//! Read-only by default, proven on the wire: a session built the way the app builds it,
+//! against moto behind a recording proxy. Without `--allow-write` every write action is
+//! refused before a request leaves the process; with it, each reaches the emulator.
+
+#[path = "common/emulator.rs"]
+mod emulator;
+#[path = "common/proxy.rs"]
+mod proxy;
+#[path = "common/seed.rs"]
+mod seed;
+
+use clap::Parser;
+use cognito_tui::cli::Cli;
+use cognito_tui::cognito::{ErrorKind, PoolId, WriteAction};
+use cognito_tui::session;
+use emulator::{Emulator, Kind};
+use proxy::RecordingProxy;
+
+/// Dummy credentials and no AWS or cognito-tui configuration from this machine: nothing but
+/// 127.0.0.1 is ever contacted.
+fn isolate_environment(home: &std::path::Path) {
+    let vars = [
+        ("AWS_ACCESS_KEY_ID", seed::ACCESS_KEY.to_string()),
+        ("AWS_SECRET_ACCESS_KEY", seed::SECRET_KEY.to_string()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+        (
+            "AWS_CONFIG_FILE",
+            home.join("no-config").display().to_string(),
+        ),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.join("no-credentials").display().to_string(),
+        ),
+        ("HOME", home.display().to_string()),
+        ("XDG_CONFIG_HOME", home.join("config").display().to_string()),
+    ];
+    // SAFETY: called once, at the start of the only test in this binary, before any runtime
+    // or other thread exists.
+    unsafe {
+        for (k, v) in vars {
+            std::env::set_var(k, v);
+        }
+        for k in [
+            "AWS_PROFILE",
+            "AWS_ENDPOINT_URL",
+            "AWS_SESSION_TOKEN",
+            "COGNITO_TUI_CONFIG",
+        ] {
+            std::env::remove_var(k);
+        }
+    }
+}
+
+const WRITES: [&str; 4] = [
+    "AdminEnableUser",
+    "AdminDisableUser",
+    "AdminResetUserPassword",
+    "AdminUserGlobalSignOut",
+];
+
+#[test]
+fn without_allow_write_no_write_request_reaches_the_emulator() {
+    let home = tempfile::tempdir().unwrap();
+    isolate_environment(home.path());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let Some(moto) = Emulator::start(Kind::Moto) else {
+            return;
+        };
+        let client = seed::client(&moto.url());
+        let seeded = seed::seed(&client).await;
+        let proxy = RecordingProxy::start(moto.addr).await;
+
+        for allow_write in [false, true] {
+            let mut argv = vec![
+                "cognito-tui".to_string(),
+                "--pool".into(),
+                seeded.alias_pool.clone(),
+                "--region".into(),
+                seed::REGION.into(),
+                "--endpoint-url".into(),
+                proxy.url(),
+                "--max-attempts".into(),
+                "1".into(),
+            ];
+            if allow_write {
+                argv.push("--allow-write".into());
+            }
+            let cli = Cli::parse_from(argv);
+            let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
+            assert!(!demo);
+            let session = session::connect(&cli.target, pool.clone(), demo).await;
+            assert_eq!(session.pool, PoolId::parse(&seeded.alias_pool).unwrap());
+            proxy.take();
+
+            for action in WriteAction::ALL {
+                let result = session.backend.write(&session.pool, "bob", action).await;
+                if !allow_write {
+                    let err = result.expect_err("refused");
+                    assert_eq!(err.kind, ErrorKind::ReadOnly, "{action:?}: {err}");
+                }
+            }
+            // Reads still go through either way.
+            session
+                .backend
+                .admin_get_user(&session.pool, "bob")
+                .await
+                .expect("AdminGetUser");
+
+            let seen = proxy.take();
+            let writes: Vec<&String> = seen
+                .iter()
+                .filter(|op| WRITES.contains(&op.as_str()))
+                .collect();
+            if allow_write {
+                for op in WRITES {
+                    assert!(
+                        seen.iter().any(|s| s == op),
+                        "{op} never reached moto: {seen:?}"
+                    );
+                }
+            } else {
+                assert!(writes.is_empty(), "write requests reached moto: {writes:?}");
+                assert_eq!(seen, ["AdminGetUser"], "only the read went out");
+            }
+        }
+    });
+}
