@@ -162,9 +162,31 @@ async fn event_loop(
 
 fn draw(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
     app.now = OffsetDateTime::now_utc();
-    terminal.draw(|frame| ui::view(app, frame))?;
+    terminal.draw(|frame| {
+        #[cfg(debug_assertions)]
+        panic_for_tests(app);
+        ui::view(app, frame)
+    })?;
     Ok(())
 }
+
+/// Debug builds only: `COGNITO_TUI_TEST_PANIC=USERNAME` panics while that user is drawn, so
+/// the end-to-end tests can check that a panic in the render path still restores the terminal.
+#[cfg(debug_assertions)]
+fn panic_for_tests(app: &App) {
+    if let Ok(target) = std::env::var(PANIC_FOR_TESTS_ENV)
+        && app
+            .user
+            .as_ref()
+            .is_some_and(|u| u.found.user.username == target)
+    {
+        panic!("injected render panic ({PANIC_FOR_TESTS_ENV})");
+    }
+}
+
+/// The debug-build variable read by `panic_for_tests`.
+#[cfg(debug_assertions)]
+pub const PANIC_FOR_TESTS_ENV: &str = "COGNITO_TUI_TEST_PANIC";
 
 fn to_msg(event: Event) -> Option<Msg> {
     match event {
