@@ -25,8 +25,13 @@ pub struct Cli {
 /// Where users are looked up.
 #[derive(Debug, Clone, Args)]
 pub struct TargetArgs {
-    /// User pool id, e.g. eu-west-1_AbCdEf123.
-    #[arg(long, global = true, env = "COGNITO_TUI_POOL", value_name = "POOL_ID")]
+    /// User pool id, e.g. eu-west-1_AbCdEf123, or a pool named in the config file.
+    #[arg(
+        long,
+        global = true,
+        env = "COGNITO_TUI_POOL",
+        value_name = "POOL_ID|NAME"
+    )]
     pub pool: Option<String>,
 
     /// Use the embedded demo pool: no AWS account, credentials or network needed.
@@ -53,10 +58,30 @@ pub struct TargetArgs {
     #[arg(long, global = true, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
     pub max_attempts: u32,
 
+    /// Config file (default: $XDG_CONFIG_HOME/cognito-tui/config.toml, else
+    /// ~/.config/cognito-tui/config.toml).
+    #[arg(long, global = true, env = "COGNITO_TUI_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Write logs to this file (default: the user's state directory; one-shot commands log
     /// only when RUST_LOG is set).
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+
+    /// Offer write actions (enable, disable, reset password, sign out everywhere), each
+    /// confirmed. Without it cognito-tui is read-only: no write request can leave it.
+    #[arg(long, global = true)]
+    pub allow_write: bool,
+
+    /// Privacy mode: mask personal values (email, phone, names, custom:…) on screen and in
+    /// copies; `p` toggles it in the terminal UI.
+    #[arg(long, global = true)]
+    pub redact: bool,
+
+    /// Append one JSON line per lookup and per action to this file; the app does not start
+    /// if it can't be written.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
 }
 
 fn parse_seconds(s: &str) -> Result<Duration, String> {
@@ -74,6 +99,23 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
 pub enum Command {
     /// Look up one user and print it (AdminGetUser's JSON shape, or text).
     Get(GetArgs),
+    /// Find users by prefix (ListUsers only, no AdminGetUser), best fuzzy match first.
+    Search(SearchArgs),
+}
+
+/// `search` arguments.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The start of a username, email, phone number (+…), name or sub.
+    pub query: String,
+
+    /// Output format (default: text on a terminal, json otherwise).
+    #[arg(long, short, value_enum)]
+    pub output: Option<OutputFormat>,
+
+    /// Print at most this many users.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=360))]
+    pub limit: u32,
 }
 
 /// `get` arguments.

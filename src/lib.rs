@@ -1,15 +1,18 @@
 //! cognito-tui: look up AWS Cognito user-pool users by username, alias or sub.
 
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod cognito;
+pub mod config;
 pub mod keymap;
 pub mod oneshot;
 pub mod output;
+pub mod ratelimit;
+pub mod redact;
 pub mod sanitize;
+pub mod search;
 pub mod session;
 pub mod tui;
 pub mod ui;
 pub mod worker;
-pub mod audit;
-pub mod redact;

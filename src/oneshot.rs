@@ -1,11 +1,12 @@
-//! One-shot commands: look up, print, exit with a documented code.
+//! One-shot commands: look up or search, print, exit with a documented code.
 
 use std::io::{IsTerminal, Write};
 
-use crate::cli::{GetArgs, OutputFormat, TargetArgs};
+use crate::cli::{GetArgs, OutputFormat, SearchArgs, TargetArgs};
 use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::output;
 use crate::sanitize::sanitize;
+use crate::search;
 use crate::session;
 
 /// Exit code for usage errors and locally refused input.
@@ -69,4 +70,70 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
             code
         }
     }
+}
+
+/// Runs `search`: prefix filters that fit the query, merged and ranked like the TUI's
+/// type-ahead; ListUsers only. Exit 0 with matches, 3 with none, otherwise as for `get`.
+pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
+    let (pool, demo) = match session::resolve_pool(target) {
+        Ok(p) => p,
+        Err(message) => {
+            eprintln!("error: {}", sanitize(&message));
+            return EXIT_USAGE;
+        }
+    };
+    let query = match lookup::validate_query(&args.query) {
+        Ok(q) => q,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let session = session::connect(target, pool, demo).await;
+    let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
+        OutputFormat::Text
+    } else {
+        OutputFormat::Json
+    });
+    let results = search::search(session.backend.as_ref(), &session.pool, &query, None).await;
+    let hits = &results.hits[..results.hits.len().min(args.limit as usize)];
+    let mut stdout = std::io::stdout().lock();
+    let users = hits.iter().map(|h| &h.user);
+    let code = match results.failures.first() {
+        Some((attribute, e)) => {
+            eprintln!(
+                "error: the {} filter failed: {}",
+                attribute.as_str(),
+                sanitize(&e.to_string())
+            );
+            eprintln!("hint: {}", sanitize(&e.hint(&session.error_context())));
+            e.kind.exit_code()
+        }
+        None if hits.is_empty() => {
+            eprintln!(
+                "error: no user in {} has a username, email, phone, name or sub starting with {}",
+                session.pool,
+                sanitize(&query)
+            );
+            3
+        }
+        None => 0,
+    };
+    // Print what was found even when a filter failed: the exit code says it is partial.
+    if !hits.is_empty() || (format == OutputFormat::Json && code == 3) {
+        let text = match format {
+            OutputFormat::Json => output::users_json(users) + "\n",
+            OutputFormat::Text => output::users_table(users),
+        };
+        let _ = stdout.write_all(text.as_bytes());
+    }
+    if code == 0 && (results.more || results.hits.len() > hits.len()) {
+        eprintln!(
+            "note: showing {} of {}{}; type more of the query to narrow it",
+            hits.len(),
+            results.hits.len(),
+            if results.more { "+" } else { "" }
+        );
+    }
+    code
 }

@@ -216,3 +216,83 @@ pub fn ambiguous_json(a: &Ambiguous) -> String {
     })
     .expect("plain data serializes")
 }
+
+/// A ListUsers `Users` entry, field for field, in its order.
+#[derive(Serialize)]
+struct ListUsersUserJson<'a> {
+    #[serde(rename = "Username")]
+    username: &'a str,
+    #[serde(rename = "Attributes")]
+    attributes: &'a [Attribute],
+    #[serde(rename = "UserCreateDate", skip_serializing_if = "Option::is_none")]
+    created: Option<String>,
+    #[serde(
+        rename = "UserLastModifiedDate",
+        skip_serializing_if = "Option::is_none"
+    )]
+    last_modified: Option<String>,
+    #[serde(rename = "Enabled")]
+    enabled: bool,
+    #[serde(rename = "UserStatus", skip_serializing_if = "Option::is_none")]
+    status: Option<&'a str>,
+}
+
+/// Users as a JSON array in ListUsers' `Users` shape, in the given order; raw values kept.
+pub fn users_json<'a>(users: impl IntoIterator<Item = &'a UserSummary>) -> String {
+    let shaped: Vec<ListUsersUserJson> = users
+        .into_iter()
+        .map(|u| ListUsersUserJson {
+            username: &u.username,
+            attributes: &u.attributes,
+            created: u.created.map(rfc3339),
+            last_modified: u.last_modified.map(rfc3339),
+            enabled: u.enabled,
+            status: u.status.as_ref().map(|s| s.as_wire()),
+        })
+        .collect();
+    serde_json::to_string_pretty(&shaped).expect("plain data serializes")
+}
+
+/// Search results as a sanitized, aligned table: username, email, status, enabled, name.
+pub fn users_table<'a>(users: impl IntoIterator<Item = &'a UserSummary>) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let header = ["USERNAME", "EMAIL", "STATUS", "ENABLED", "NAME"];
+    let rows: Vec<[String; 5]> = users
+        .into_iter()
+        .map(|u| {
+            [
+                sanitize(&u.username).into_owned(),
+                sanitize(u.attribute("email").unwrap_or("-")).into_owned(),
+                u.status
+                    .as_ref()
+                    .map(|s| sanitize(s.as_wire()).into_owned())
+                    .unwrap_or("-".into()),
+                if u.enabled { "yes" } else { "NO" }.into(),
+                sanitize(u.attribute("name").unwrap_or("-")).into_owned(),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.len());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: [&str; 5]| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            text.push_str(cell);
+            if i + 1 < cells.len() {
+                text.push_str(&" ".repeat(widths[i] - cell.width() + 2));
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(header);
+    for row in &rows {
+        line([&row[0], &row[1], &row[2], &row[3], &row[4]]);
+    }
+    out
+}

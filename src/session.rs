@@ -6,8 +6,11 @@ use std::sync::Arc;
 use crate::cli::TargetArgs;
 use crate::cognito::demo::DemoBackend;
 use crate::cognito::error::ErrorContext;
+use crate::cognito::guard::ReadOnly;
 use crate::cognito::sdk::{SdkBackend, SdkOptions};
 use crate::cognito::{Backend, PoolId};
+use crate::config::{self, Config};
+use crate::ratelimit::{BackoffPolicy, RateLimitedBackend, RateLimiter};
 
 /// The backend and pool a session works on.
 #[derive(Clone)]
@@ -19,6 +22,9 @@ pub struct Session {
     pub region: Option<String>,
     /// Where requests go, for messages.
     pub target: String,
+    /// The client-side rate limiter every request goes through (None for the demo pool);
+    /// `subscribe()` gives the throttle indicator.
+    pub limiter: Option<Arc<RateLimiter>>,
 }
 
 impl Session {
@@ -34,8 +40,38 @@ impl Session {
     }
 }
 
+/// The target arguments with the config file applied, and the config: a `--pool` that is not
+/// a pool id but names a configured pool becomes that pool's id, and its profile, Region and
+/// endpoint apply unless given on the command line.
+pub fn effective_target(args: &TargetArgs) -> Result<(TargetArgs, Config), String> {
+    let config = config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
+    let mut args = args.clone();
+    if let Some(name) = args.pool.clone()
+        && let Err(not_an_id) = PoolId::parse(&name)
+    {
+        let Some(named) = config.pool(name.trim()) else {
+            let known: Vec<&str> = config.pools.keys().map(String::as_str).collect();
+            return Err(if known.is_empty() {
+                not_an_id
+            } else {
+                format!(
+                    "{not_an_id}, nor a pool named in the config file ({})",
+                    known.join(", ")
+                )
+            });
+        };
+        args.pool = Some(named.pool_id.clone());
+        args.profile = args.profile.or_else(|| named.profile.clone());
+        args.region = args.region.or_else(|| named.region.clone());
+        args.endpoint_url = args.endpoint_url.or_else(|| named.endpoint_url.clone());
+    }
+    Ok((args, config))
+}
+
 /// Checks the target arguments without any IO: which pool, and whether it is the demo.
+/// Reads the config file to resolve pool names.
 pub fn resolve_pool(args: &TargetArgs) -> Result<(PoolId, bool), String> {
+    let (args, _) = effective_target(args)?;
     if args.demo {
         let demo_pool = DemoBackend::embedded().pool_id();
         let pool = match &args.pool {
@@ -50,16 +86,32 @@ pub fn resolve_pool(args: &TargetArgs) -> Result<(PoolId, bool), String> {
     }
 }
 
+/// Without `--allow-write`, `backend` behind a guard that refuses every write locally.
+fn guard_writes(backend: Arc<dyn Backend>, allow_write: bool) -> Arc<dyn Backend> {
+    if allow_write {
+        backend
+    } else {
+        Arc::new(ReadOnly::new(backend))
+    }
+}
+
 /// Builds the backend. For AWS this loads configuration but resolves no credentials yet.
+/// Without `--allow-write` the backend refuses every write before it reaches Cognito.
+/// Every AWS request goes through a rate limiter with the config file's limits.
 pub async fn connect(args: &TargetArgs, pool: PoolId, demo: bool) -> Session {
+    // resolve_pool reported config errors already; here they only mean defaults.
+    let (args, config) =
+        effective_target(args).unwrap_or_else(|_| (args.clone(), Config::default()));
+    let args = &args;
     if demo {
         let backend = DemoBackend::embedded();
         return Session {
             target: backend.describe_target(),
-            backend: Arc::new(backend),
+            backend: guard_writes(Arc::new(backend), args.allow_write),
             pool,
             profile: None,
             region: None,
+            limiter: None,
         };
     }
     let options = SdkOptions {
@@ -71,10 +123,18 @@ pub async fn connect(args: &TargetArgs, pool: PoolId, demo: bool) -> Session {
         static_credentials: None,
     };
     let backend = SdkBackend::connect(&options, Some(&pool)).await;
+    let limiter = Arc::new(RateLimiter::new(
+        config.rate_limits,
+        BackoffPolicy::default(),
+    ));
     Session {
         target: backend.describe_target(),
         region: backend.region().map(str::to_string),
-        backend: Arc::new(backend),
+        backend: guard_writes(
+            Arc::new(RateLimitedBackend::new(backend, limiter.clone())),
+            args.allow_write,
+        ),
+        limiter: Some(limiter),
         pool,
         profile: args
             .profile

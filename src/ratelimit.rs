@@ -1,0 +1,633 @@
+//! Client-side rate limiting per Cognito quota category, so cognito-tui is never what
+//! throttles a production app: Cognito's quotas are per account and Region and shared with
+//! it. [`RateLimitedBackend`] wraps any backend, so every request path is limited.
+//!
+//! Each category spaces its requests `1/N` s apart, so any one-second window holds at most
+//! `N` of them and production sees a smooth trickle rather than bursts (a burst would finish
+//! a 6-filter search no sooner: it waits for its slowest filter). When Cognito still answers
+//! TooManyRequests (after the SDK's own retries), the whole category pauses for a jittered,
+//! growing backoff and the request is retried a few times. The UI watches [`ThrottleStatus`].
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Deserialize;
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use crate::cognito::{
+    AuthEvent, Backend, CognitoError, Device, ErrorKind, Group, ListFilter, Page, PoolId, PoolPage,
+    PoolSchema, User, UserPage, WriteAction,
+};
+
+/// Cognito's rate-quota categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QuotaCategory {
+    /// ListUsers (30 rps, not adjustable).
+    UserList,
+    /// AdminGetUser (120 rps).
+    UserRead,
+    /// Groups, devices, auth events (50 rps).
+    UserResourceRead,
+    /// DescribeUserPool, ListUserPools (15 rps).
+    UserPoolRead,
+    /// Admin writes: disable, enable, sign out, reset password… (25 rps).
+    UserUpdate,
+}
+
+impl QuotaCategory {
+    /// Every category.
+    pub const ALL: [QuotaCategory; 5] = [
+        QuotaCategory::UserList,
+        QuotaCategory::UserRead,
+        QuotaCategory::UserResourceRead,
+        QuotaCategory::UserPoolRead,
+        QuotaCategory::UserUpdate,
+    ];
+
+    /// AWS's default quota in requests per second.
+    pub fn aws_quota(self) -> u32 {
+        match self {
+            QuotaCategory::UserList => 30,
+            QuotaCategory::UserRead => 120,
+            QuotaCategory::UserResourceRead => 50,
+            QuotaCategory::UserPoolRead => 15,
+            QuotaCategory::UserUpdate => 25,
+        }
+    }
+
+    /// The config key, e.g. `user_list`.
+    pub fn key(self) -> &'static str {
+        match self {
+            QuotaCategory::UserList => "user_list",
+            QuotaCategory::UserRead => "user_read",
+            QuotaCategory::UserResourceRead => "user_resource_read",
+            QuotaCategory::UserPoolRead => "user_pool_read",
+            QuotaCategory::UserUpdate => "user_update",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Requests per second allowed per category (the `[rate_limits]` config table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimits {
+    pub user_list: u32,
+    pub user_read: u32,
+    pub user_resource_read: u32,
+    pub user_pool_read: u32,
+    pub user_update: u32,
+}
+
+impl Default for RateLimits {
+    /// Well under AWS's defaults (30 / 120 / 50 / 15 / 25).
+    fn default() -> Self {
+        Self {
+            user_list: 5,
+            user_read: 10,
+            user_resource_read: 5,
+            user_pool_read: 5,
+            user_update: 2,
+        }
+    }
+}
+
+impl RateLimits {
+    /// The limit for a category.
+    pub fn get(&self, category: QuotaCategory) -> u32 {
+        match category {
+            QuotaCategory::UserList => self.user_list,
+            QuotaCategory::UserRead => self.user_read,
+            QuotaCategory::UserResourceRead => self.user_resource_read,
+            QuotaCategory::UserPoolRead => self.user_pool_read,
+            QuotaCategory::UserUpdate => self.user_update,
+        }
+    }
+
+    /// Refuses 0 and anything above AWS's quota (which production shares).
+    pub fn validate(&self) -> Result<(), String> {
+        for c in QuotaCategory::ALL {
+            let v = self.get(c);
+            if v == 0 || v > c.aws_quota() {
+                return Err(format!(
+                    "rate_limits.{} = {v}: must be between 1 and {} (AWS's quota, shared with \
+                     production; keep it well below)",
+                    c.key(),
+                    c.aws_quota()
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Backoff after Cognito answers TooManyRequests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackoffPolicy {
+    /// First delay (before jitter); doubles each retry.
+    pub base: Duration,
+    /// Longest delay.
+    pub cap: Duration,
+    /// Retries after the first throttled answer.
+    pub retries: u32,
+}
+
+impl Default for BackoffPolicy {
+    fn default() -> Self {
+        Self {
+            base: Duration::from_millis(500),
+            cap: Duration::from_secs(8),
+            retries: 3,
+        }
+    }
+}
+
+impl BackoffPolicy {
+    /// The delay before retry `attempt` (1-based): half to all of `base·2^(attempt-1)`.
+    pub fn delay(&self, attempt: u32, jitter: f64) -> Duration {
+        let exp = self
+            .base
+            .saturating_mul(1u32 << (attempt.saturating_sub(1)).min(16));
+        exp.min(self.cap)
+            .mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+    }
+}
+
+/// What the UI shows: whether requests are waiting on the limiter or backing off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ThrottleStatus {
+    /// Requests waiting for a slot of the client-side limit.
+    pub queued: usize,
+    /// Cognito answered TooManyRequests; requests resume at this instant.
+    pub backoff_until: Option<Instant>,
+    /// The category last delayed.
+    pub category: Option<QuotaCategory>,
+}
+
+impl ThrottleStatus {
+    /// Whether anything is being held back right now.
+    pub fn is_throttled(&self) -> bool {
+        self.queued > 0 || self.backoff_until.is_some_and(|t| t > Instant::now())
+    }
+}
+
+#[derive(Debug)]
+struct Window {
+    /// `1/N` s for `N` requests a second.
+    interval: Duration,
+    /// The earliest start of the next request.
+    next_free: Option<Instant>,
+    paused_until: Option<Instant>,
+}
+
+/// Per-category limiter (requests spaced evenly) with a watchable throttle status.
+#[derive(Debug)]
+pub struct RateLimiter {
+    windows: [Mutex<Window>; QuotaCategory::ALL.len()],
+    backoff: BackoffPolicy,
+    queued: AtomicUsize,
+    status: watch::Sender<ThrottleStatus>,
+    jitter_state: AtomicU64,
+}
+
+impl RateLimiter {
+    /// A limiter with these limits and backoff.
+    pub fn new(limits: RateLimits, backoff: BackoffPolicy) -> Self {
+        let window = |c: QuotaCategory| {
+            Mutex::new(Window {
+                interval: Duration::from_secs(1) / limits.get(c).max(1),
+                next_free: None,
+                paused_until: None,
+            })
+        };
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0x9e37_79b9_7f4a_7c15)
+            | 1;
+        Self {
+            windows: QuotaCategory::ALL.map(window),
+            backoff,
+            queued: AtomicUsize::new(0),
+            status: watch::Sender::new(ThrottleStatus::default()),
+            jitter_state: AtomicU64::new(seed),
+        }
+    }
+
+    /// A receiver for the throttle indicator.
+    pub fn subscribe(&self) -> watch::Receiver<ThrottleStatus> {
+        self.status.subscribe()
+    }
+
+    /// The current throttle status.
+    pub fn status(&self) -> ThrottleStatus {
+        *self.status.borrow()
+    }
+
+    /// The backoff policy in use.
+    pub fn backoff(&self) -> BackoffPolicy {
+        self.backoff
+    }
+
+    /// Waits for a slot in `category`'s window. Dropping the future gives up the wait (the
+    /// reserved slot stays used, which only errs on the slow side).
+    pub async fn acquire(&self, category: QuotaCategory) {
+        let at = self.reserve(category, Instant::now());
+        if at <= Instant::now() {
+            return;
+        }
+        let queued = self.queued.fetch_add(1, Ordering::SeqCst) + 1;
+        self.status.send_modify(|s| {
+            s.queued = queued;
+            s.category = Some(category);
+        });
+        let _guard = QueueGuard(self);
+        tokio::time::sleep_until(at).await;
+    }
+
+    /// Reserves the earliest slot at or after `now` and returns it.
+    fn reserve(&self, category: QuotaCategory, now: Instant) -> Instant {
+        let mut w = self.windows[category.index()].lock().expect("limiter lock");
+        let mut at = now;
+        if let Some(p) = w.paused_until {
+            at = at.max(p);
+        }
+        if let Some(next) = w.next_free {
+            at = at.max(next);
+        }
+        w.next_free = Some(at + w.interval);
+        at
+    }
+
+    /// Pauses `category` after a throttled answer; returns how long to wait before retry
+    /// `attempt`.
+    fn pause(&self, category: QuotaCategory, attempt: u32) -> Duration {
+        let delay = self.backoff.delay(attempt, self.jitter());
+        let until = Instant::now() + delay;
+        {
+            let mut w = self.windows[category.index()].lock().expect("limiter lock");
+            w.paused_until = Some(w.paused_until.map_or(until, |p| p.max(until)));
+        }
+        self.status.send_modify(|s| {
+            s.backoff_until = Some(s.backoff_until.map_or(until, |p| p.max(until)));
+            s.category = Some(category);
+        });
+        delay
+    }
+
+    fn clear_backoff(&self) {
+        self.status.send_if_modified(|s| {
+            if s.backoff_until.is_some_and(|t| t <= Instant::now()) {
+                s.backoff_until = None;
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    /// A number in [0, 1) from a xorshift generator: enough to spread retries.
+    fn jitter(&self) -> f64 {
+        let mut x = self.jitter_state.load(Ordering::Relaxed);
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.jitter_state.store(x, Ordering::Relaxed);
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Runs `request` under `category`'s limit, backing off and retrying on TooManyRequests.
+    pub async fn run<T, F, Fut>(
+        &self,
+        category: QuotaCategory,
+        mut request: F,
+    ) -> Result<T, CognitoError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, CognitoError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            self.acquire(category).await;
+            match request().await {
+                Err(e) if e.kind == ErrorKind::Throttled && attempt < self.backoff.retries => {
+                    attempt += 1;
+                    let delay = self.pause(category, attempt);
+                    tracing::warn!(
+                        operation = e.operation,
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        "Cognito throttled a request; backing off"
+                    );
+                    // The retry waits in acquire() until the pause ends.
+                }
+                result => {
+                    self.clear_backoff();
+                    return result;
+                }
+            }
+        }
+    }
+}
+
+struct QueueGuard<'a>(&'a RateLimiter);
+
+impl Drop for QueueGuard<'_> {
+    fn drop(&mut self) {
+        let queued = self.0.queued.fetch_sub(1, Ordering::SeqCst) - 1;
+        self.0.status.send_modify(|s| s.queued = queued);
+    }
+}
+
+/// A backend whose every request goes through a [`RateLimiter`].
+pub struct RateLimitedBackend<B> {
+    inner: B,
+    limiter: std::sync::Arc<RateLimiter>,
+}
+
+impl<B: Backend> RateLimitedBackend<B> {
+    /// Wraps `inner`.
+    pub fn new(inner: B, limiter: std::sync::Arc<RateLimiter>) -> Self {
+        Self { inner, limiter }
+    }
+
+    /// The limiter, for its throttle status.
+    pub fn limiter(&self) -> &std::sync::Arc<RateLimiter> {
+        &self.limiter
+    }
+
+    /// The wrapped backend.
+    pub fn inner(&self) -> &B {
+        &self.inner
+    }
+}
+
+#[async_trait]
+impl<B: Backend> Backend for RateLimitedBackend<B> {
+    async fn admin_get_user(&self, pool: &PoolId, username: &str) -> Result<User, CognitoError> {
+        self.limiter
+            .run(QuotaCategory::UserRead, || {
+                self.inner.admin_get_user(pool, username)
+            })
+            .await
+    }
+
+    async fn list_users(
+        &self,
+        pool: &PoolId,
+        filter: Option<&ListFilter>,
+        limit: i32,
+        pagination_token: Option<&str>,
+    ) -> Result<UserPage, CognitoError> {
+        self.limiter
+            .run(QuotaCategory::UserList, || {
+                self.inner.list_users(pool, filter, limit, pagination_token)
+            })
+            .await
+    }
+
+    async fn describe_pool(&self, pool: &PoolId) -> Result<PoolSchema, CognitoError> {
+        self.limiter
+            .run(QuotaCategory::UserPoolRead, || {
+                self.inner.describe_pool(pool)
+            })
+            .await
+    }
+
+    async fn list_user_pools(
+        &self,
+        max_results: i32,
+        next_token: Option<&str>,
+    ) -> Result<PoolPage, CognitoError> {
+        self.limiter
+            .run(QuotaCategory::UserPoolRead, || {
+                self.inner.list_user_pools(max_results, next_token)
+            })
+            .await
+    }
+
+    async fn list_groups_for_user(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        limit: i32,
+        next_token: Option<&str>,
+    ) -> Result<Page<Group>, CognitoError> {
+        self.limiter
+            .run(QuotaCategory::UserResourceRead, || {
+                self.inner
+                    .list_groups_for_user(pool, username, limit, next_token)
+            })
+            .await
+    }
+
+    async fn list_devices(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        limit: i32,
+        pagination_token: Option<&str>,
+    ) -> Result<Page<Device>, CognitoError> {
+        self.limiter
+            .run(QuotaCategory::UserResourceRead, || {
+                self.inner
+                    .list_devices(pool, username, limit, pagination_token)
+            })
+            .await
+    }
+
+    async fn list_auth_events(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        max_results: i32,
+        next_token: Option<&str>,
+    ) -> Result<Page<AuthEvent>, CognitoError> {
+        self.limiter
+            .run(QuotaCategory::UserResourceRead, || {
+                self.inner
+                    .list_auth_events(pool, username, max_results, next_token)
+            })
+            .await
+    }
+
+    /// Writes are rare, confirmed one by one, and not idempotent from the user's point of
+    /// view (a reset sends a code): they wait for a slot like everything else, but are never
+    /// retried here.
+    async fn write(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        action: WriteAction,
+    ) -> Result<(), CognitoError> {
+        self.limiter.acquire(QuotaCategory::UserUpdate).await;
+        self.inner.write(pool, username, action).await
+    }
+
+    fn describe_target(&self) -> String {
+        self.inner.describe_target()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cognito::demo::DemoBackend;
+    use std::sync::Arc;
+
+    fn limits(user_list: u32) -> RateLimits {
+        RateLimits {
+            user_list,
+            ..RateLimits::default()
+        }
+    }
+
+    /// Counts of request start times in every one-second window starting at each request.
+    fn max_in_any_second(times: &[Instant]) -> usize {
+        times
+            .iter()
+            .map(|&t| {
+                times
+                    .iter()
+                    .filter(|&&u| u >= t && u < t + Duration::from_secs(1))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn holds_its_rate_in_any_one_second_window() {
+        let limiter = Arc::new(RateLimiter::new(limits(5), BackoffPolicy::default()));
+        let start = Instant::now();
+        let times = Arc::new(Mutex::new(Vec::new()));
+        let tasks: Vec<_> = (0..23)
+            .map(|_| {
+                let (limiter, times) = (limiter.clone(), times.clone());
+                tokio::spawn(async move {
+                    limiter.acquire(QuotaCategory::UserList).await;
+                    times.lock().unwrap().push(Instant::now());
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let times = times.lock().unwrap().clone();
+        assert_eq!(max_in_any_second(&times), 5);
+        // 23 requests at 5/s, 200 ms apart: the last starts at 4.4 s.
+        let last = *times.iter().max().unwrap();
+        assert_eq!(last - start, Duration::from_millis(4400));
+        assert_eq!(limiter.status().queued, 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn categories_are_independent() {
+        let limiter = RateLimiter::new(limits(1), BackoffPolicy::default());
+        let start = Instant::now();
+        limiter.acquire(QuotaCategory::UserList).await;
+        limiter.acquire(QuotaCategory::UserRead).await;
+        assert_eq!(Instant::now(), start);
+        limiter.acquire(QuotaCategory::UserList).await;
+        assert_eq!(Instant::now() - start, Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn queued_requests_show_as_throttled() {
+        let limiter = Arc::new(RateLimiter::new(limits(1), BackoffPolicy::default()));
+        let mut status = limiter.subscribe();
+        limiter.acquire(QuotaCategory::UserList).await;
+        let l = limiter.clone();
+        let waiting = tokio::spawn(async move { l.acquire(QuotaCategory::UserList).await });
+        status.changed().await.unwrap();
+        let s = *status.borrow_and_update();
+        assert!(s.is_throttled());
+        assert_eq!(s.queued, 1);
+        assert_eq!(s.category, Some(QuotaCategory::UserList));
+        waiting.await.unwrap();
+        assert!(!limiter.status().is_throttled());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn throttled_answers_back_off_with_jitter_then_succeed() {
+        let limiter = RateLimiter::new(limits(5), BackoffPolicy::default());
+        let calls = AtomicUsize::new(0);
+        let start = Instant::now();
+        let result = limiter
+            .run(QuotaCategory::UserList, || async {
+                if calls.fetch_add(1, Ordering::SeqCst) < 2 {
+                    Err(CognitoError::new(
+                        ErrorKind::Throttled,
+                        "ListUsers",
+                        "slow down",
+                    ))
+                } else {
+                    Ok(7)
+                }
+            })
+            .await;
+        assert_eq!(result, Ok(7));
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        let waited = Instant::now() - start;
+        // 250–500 ms, then 500–1000 ms.
+        assert!(waited >= Duration::from_millis(750), "{waited:?}");
+        assert!(waited <= Duration::from_millis(1500), "{waited:?}");
+        assert!(!limiter.status().is_throttled());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn gives_up_after_the_retries() {
+        let limiter = RateLimiter::new(limits(5), BackoffPolicy::default());
+        let calls = AtomicUsize::new(0);
+        let result: Result<(), _> = limiter
+            .run(QuotaCategory::UserList, || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err(CognitoError::new(
+                    ErrorKind::Throttled,
+                    "ListUsers",
+                    "slow down",
+                ))
+            })
+            .await;
+        assert_eq!(result.unwrap_err().kind, ErrorKind::Throttled);
+        assert_eq!(calls.load(Ordering::SeqCst), 4);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = BackoffPolicy::default();
+        assert_eq!(p.delay(1, 1.0), Duration::from_millis(500));
+        assert_eq!(p.delay(1, 0.0), Duration::from_millis(250));
+        assert_eq!(p.delay(3, 1.0), Duration::from_secs(2));
+        assert_eq!(p.delay(30, 1.0), Duration::from_secs(8));
+    }
+
+    #[test]
+    fn limits_are_validated_against_aws_quotas() {
+        assert!(RateLimits::default().validate().is_ok());
+        assert!(limits(0).validate().is_err());
+        assert!(limits(31).validate().unwrap_err().contains("user_list"));
+        assert!(limits(30).validate().is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_decorator_limits_the_demo_backend() {
+        let demo = DemoBackend::embedded();
+        let pool = demo.pool_id();
+        let backend = RateLimitedBackend::new(
+            demo,
+            Arc::new(RateLimiter::new(limits(2), BackoffPolicy::default())),
+        );
+        let start = Instant::now();
+        for _ in 0..5 {
+            backend.list_users(&pool, None, 60, None).await.unwrap();
+        }
+        assert_eq!(Instant::now() - start, Duration::from_secs(2));
+    }
+}

@@ -1,0 +1,473 @@
+//! Finding users you can't name exactly: type-ahead search with ListUsers prefix filters,
+//! fuzzy ranking of what came back, and browsing the pool page by page.
+//!
+//! Nothing here calls AdminGetUser: it bills a monthly active user, so it is left to an
+//! explicit open of one user.
+
+pub mod browse;
+pub mod rank;
+pub mod score;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use futures::future::join_all;
+
+use crate::cognito::{Backend, CognitoError, FilterAttribute, ListFilter, PoolId, UserSummary};
+pub use rank::{Field, Highlights, Ranked, Ranker, Scorer, UserRow, UserStore};
+
+/// ListUsers' page maximum; one page per filter is all a search reads.
+pub const PAGE_SIZE: i32 = 60;
+
+/// The debounce the TUI should wait after a keystroke before searching.
+pub const RECOMMENDED_DEBOUNCE_MS: u64 = 300;
+
+/// Attributes tried for a query with no telling shape, in order.
+pub const PLAIN_ATTRIBUTES: [FilterAttribute; 6] = [
+    FilterAttribute::Username,
+    FilterAttribute::PreferredUsername,
+    FilterAttribute::Name,
+    FilterAttribute::FamilyName,
+    FilterAttribute::GivenName,
+    FilterAttribute::Email,
+];
+
+/// The prefix (`^=`) filters that fit a query's shape: an `@` means email; `+` and digits a
+/// phone number (separators people paste are dropped); a UUID prefix with a digit or dash a
+/// sub (or a username, in pools whose usernames are UUIDs); anything else the six name-like
+/// attributes. An empty query gets no filter.
+pub fn filters_for(query: &str) -> Vec<ListFilter> {
+    let query = query.trim();
+    let prefix = |attribute, value: &str| ListFilter {
+        attribute,
+        prefix: true,
+        value: value.to_string(),
+    };
+    if query.is_empty() {
+        return Vec::new();
+    }
+    if query.contains('@') {
+        return vec![prefix(FilterAttribute::Email, query)];
+    }
+    if let Some(phone) = phone_prefix(query) {
+        return vec![prefix(FilterAttribute::PhoneNumber, &phone)];
+    }
+    if is_uuid_prefix(query) {
+        let lower = query.to_ascii_lowercase();
+        return vec![
+            prefix(FilterAttribute::Sub, &lower),
+            prefix(FilterAttribute::Username, query),
+        ];
+    }
+    PLAIN_ATTRIBUTES.iter().map(|&a| prefix(a, query)).collect()
+}
+
+/// `+` then at least one digit, ignoring spaces, dashes, dots and brackets: `+` and digits.
+fn phone_prefix(query: &str) -> Option<String> {
+    let rest = query.strip_prefix('+')?;
+    let mut out = String::from("+");
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => out.push(c),
+            ' ' | '-' | '.' | '(' | ')' => {}
+            _ => return None,
+        }
+    }
+    (out.len() > 1 && out.len() <= 16).then_some(out)
+}
+
+/// Hex digits and dashes where a UUID has them, with at least 4 characters and one digit or
+/// dash (so names like "dead" or "cafe" stay names).
+fn is_uuid_prefix(query: &str) -> bool {
+    let bytes = query.as_bytes();
+    bytes.len() >= 4
+        && bytes.len() <= 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+        && bytes.iter().any(|b| b.is_ascii_digit() || *b == b'-')
+}
+
+/// One user found by a search, with where it matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub user: UserSummary,
+    /// Fuzzy score of the query against the user's shown fields; higher is better.
+    pub score: i64,
+    /// Matched char positions per field, for highlighting.
+    pub highlights: Highlights,
+    /// The filters whose results contained this user.
+    pub matched_by: Vec<FilterAttribute>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    /// The query as searched (trimmed).
+    pub query: String,
+    /// Best first, no username twice.
+    pub hits: Vec<SearchHit>,
+    /// ListUsers requests sent (filters answered from the cache cost none).
+    pub requests: usize,
+    /// Whether some filter had more than one page (results are a sample: refine the query).
+    pub more: bool,
+    /// Filters that failed; the hits come from the others.
+    pub failures: Vec<(FilterAttribute, CognitoError)>,
+}
+
+impl SearchResults {
+    /// The first failure, if every filter failed (nothing useful came back).
+    pub fn total_failure(&self) -> Option<&CognitoError> {
+        (self.hits.is_empty() && !self.failures.is_empty()).then(|| &self.failures[0].1)
+    }
+}
+
+/// One filter's users, in Cognito's order.
+#[derive(Debug, Clone)]
+struct FilterResult {
+    attribute: FilterAttribute,
+    users: Vec<UserSummary>,
+}
+
+/// Merges filter results without duplicates (by username, first occurrence wins) and records
+/// every filter that found each user.
+fn merge(results: Vec<FilterResult>) -> Vec<(UserSummary, Vec<FilterAttribute>)> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut merged: Vec<(UserSummary, Vec<FilterAttribute>)> = Vec::new();
+    for result in results {
+        for user in result.users {
+            match index.get(&user.username) {
+                Some(&i) => {
+                    if !merged[i].1.contains(&result.attribute) {
+                        merged[i].1.push(result.attribute);
+                    }
+                }
+                None => {
+                    index.insert(user.username.clone(), merged.len());
+                    merged.push((user, vec![result.attribute]));
+                }
+            }
+        }
+    }
+    merged
+}
+
+/// Ranks merged users by fuzzy score against the query, best first.
+fn rank_hits(query: &str, merged: Vec<(UserSummary, Vec<FilterAttribute>)>) -> Vec<SearchHit> {
+    let users: Vec<UserSummary> = merged.iter().map(|(u, _)| u.clone()).collect();
+    let ranked = rank::rank_summaries(&users, query);
+    let mut slots: Vec<Option<(UserSummary, Vec<FilterAttribute>)>> =
+        merged.into_iter().map(Some).collect();
+    let mut hits: Vec<SearchHit> = ranked
+        .into_iter()
+        .filter_map(|(i, score, highlights)| {
+            let (user, matched_by) = slots[i].take()?;
+            Some(SearchHit {
+                user,
+                score,
+                highlights,
+                matched_by,
+            })
+        })
+        .collect();
+    // A prefix match the fuzzy scorer can't see (e.g. a sub, not a shown field) still counts:
+    // keep it, after the scored ones.
+    hits.extend(
+        slots
+            .into_iter()
+            .flatten()
+            .map(|(user, matched_by)| SearchHit {
+                user,
+                score: 0,
+                highlights: Highlights::default(),
+                matched_by,
+            }),
+    );
+    hits
+}
+
+/// Complete (single-page) filter results kept so a growing query is answered locally: every
+/// user whose attribute starts with `joh` is among those that start with `jo`.
+#[derive(Debug, Default)]
+pub struct PrefixCache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct CacheInner {
+    pool: Option<PoolId>,
+    /// (attribute, value) → every user matching, oldest first.
+    entries: Vec<(FilterAttribute, String, Vec<UserSummary>)>,
+}
+
+/// How many complete filter results the cache keeps.
+const CACHE_ENTRIES: usize = 64;
+
+impl PrefixCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets everything (e.g. after a user was changed).
+    pub fn clear(&self) {
+        let mut inner = self.inner.lock().expect("cache lock");
+        inner.entries.clear();
+    }
+
+    fn lookup(&self, pool: &PoolId, filter: &ListFilter) -> Option<Vec<UserSummary>> {
+        let inner = self.inner.lock().expect("cache lock");
+        if inner.pool.as_ref() != Some(pool) {
+            return None;
+        }
+        let (_, _, users) = inner
+            .entries
+            .iter()
+            .filter(|(a, v, _)| *a == filter.attribute && filter.value.starts_with(v.as_str()))
+            .max_by_key(|(_, v, _)| v.len())?;
+        let wanted = filter.value.to_lowercase();
+        // Case-insensitively: whatever case rules Cognito applied to fill the entry, this
+        // keeps every user it would return for the longer prefix.
+        Some(
+            users
+                .iter()
+                .filter(|u| {
+                    attribute_value(u, filter.attribute)
+                        .is_some_and(|v| v.to_lowercase().starts_with(&wanted))
+                })
+                .cloned()
+                .collect(),
+        )
+    }
+
+    fn store(&self, pool: &PoolId, filter: &ListFilter, users: &[UserSummary]) {
+        let mut inner = self.inner.lock().expect("cache lock");
+        if inner.pool.as_ref() != Some(pool) {
+            inner.pool = Some(pool.clone());
+            inner.entries.clear();
+        }
+        if inner.entries.len() >= CACHE_ENTRIES {
+            inner.entries.remove(0);
+        }
+        inner
+            .entries
+            .push((filter.attribute, filter.value.clone(), users.to_vec()));
+    }
+}
+
+fn attribute_value(user: &UserSummary, attribute: FilterAttribute) -> Option<&str> {
+    match attribute {
+        FilterAttribute::Username => Some(&user.username),
+        other => user.attribute(other.as_str()),
+    }
+}
+
+/// Type-ahead search: runs the filters that fit the query's shape (one ListUsers page of up
+/// to 60 each, concurrently; a rate-limited backend paces them), merges them without
+/// duplicates and ranks them best first. With a cache, filters it can answer cost no request.
+/// Never calls AdminGetUser. Cancel by dropping the future.
+pub async fn search(
+    backend: &dyn Backend,
+    pool: &PoolId,
+    query: &str,
+    cache: Option<&PrefixCache>,
+) -> SearchResults {
+    let query = query.trim();
+    let filters = filters_for(query);
+    let mut requests = 0;
+    let mut cached = Vec::new();
+    let mut to_fetch = Vec::new();
+    for filter in filters {
+        match cache.and_then(|c| c.lookup(pool, &filter)) {
+            Some(users) => cached.push((filter, Ok(UserPageLite { users, more: false }))),
+            None => to_fetch.push(filter),
+        }
+    }
+    requests += to_fetch.len();
+    let fetched = join_all(to_fetch.into_iter().map(|filter| async move {
+        let page = backend
+            .list_users(pool, Some(&filter), PAGE_SIZE, None)
+            .await
+            .map(|p| UserPageLite {
+                more: p.next_token.is_some(),
+                users: p.users,
+            });
+        (filter, page)
+    }))
+    .await;
+    let mut results = Vec::new();
+    let mut failures = Vec::new();
+    let mut more = false;
+    // Keep the shape's order (e.g. username before email) whatever came from the cache.
+    let mut all: Vec<(ListFilter, Result<UserPageLite, CognitoError>)> = fetched;
+    all.extend(cached);
+    let order = |a: FilterAttribute| {
+        PLAIN_ATTRIBUTES
+            .iter()
+            .position(|p| *p == a)
+            .unwrap_or(usize::MAX)
+    };
+    all.sort_by_key(|(f, _)| order(f.attribute));
+    for (filter, page) in all {
+        match page {
+            Ok(page) => {
+                if page.more {
+                    more = true;
+                } else if let Some(cache) = cache {
+                    cache.store(pool, &filter, &page.users);
+                }
+                results.push(FilterResult {
+                    attribute: filter.attribute,
+                    users: page.users,
+                });
+            }
+            Err(e) => failures.push((filter.attribute, e)),
+        }
+    }
+    SearchResults {
+        query: query.to_string(),
+        hits: rank_hits(query, merge(results)),
+        requests,
+        more,
+        failures,
+    }
+}
+
+struct UserPageLite {
+    users: Vec<UserSummary>,
+    more: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cognito::Attribute;
+    use crate::cognito::demo::DemoBackend;
+
+    fn attrs(filters: &[ListFilter]) -> Vec<&'static str> {
+        filters.iter().map(|f| f.attribute.as_str()).collect()
+    }
+
+    #[test]
+    fn shape_decides_the_filters() {
+        assert_eq!(attrs(&filters_for("jo@ex")), ["email"]);
+        assert_eq!(attrs(&filters_for("@acme")), ["email"]);
+        let phone = filters_for("+44 20-7");
+        assert_eq!(attrs(&phone), ["phone_number"]);
+        assert_eq!(phone[0].value, "+44207");
+        assert!(phone[0].prefix);
+        assert_eq!(attrs(&filters_for("3f2a9c")), ["sub", "username"]);
+        assert_eq!(attrs(&filters_for("3F2A9C1B-")), ["sub", "username"]);
+        assert_eq!(filters_for("3F2A")[0].value, "3f2a");
+        assert_eq!(
+            attrs(&filters_for("jo")),
+            [
+                "username",
+                "preferred_username",
+                "name",
+                "family_name",
+                "given_name",
+                "email"
+            ]
+        );
+        // Hex-only words are names, not subs; a bare "+" is not a phone.
+        assert_eq!(filters_for("cafe").len(), 6);
+        assert_eq!(filters_for("+").len(), 6);
+        assert_eq!(filters_for("+1x").len(), 6);
+        assert!(filters_for("   ").is_empty());
+        assert!(filters_for("  jo ").iter().all(|f| f.value == "jo"));
+    }
+
+    #[test]
+    fn prefix_filters_escape_quotes_and_backslashes() {
+        let f = &filters_for(r#"o"b\x"#)[0];
+        assert_eq!(f.expression(), r#"username ^= "o\"b\\x""#);
+        assert_eq!(ListFilter::parse(&f.expression()).as_ref(), Some(f));
+        let f = &filters_for(r#"a"@b"#)[0];
+        assert_eq!(f.expression(), r#"email ^= "a\"@b""#);
+    }
+
+    fn user(name: &str, email: &str) -> UserSummary {
+        UserSummary {
+            username: name.into(),
+            attributes: vec![Attribute::new("email", email)],
+            enabled: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn merge_dedupes_by_username_and_records_every_filter() {
+        let merged = merge(vec![
+            FilterResult {
+                attribute: FilterAttribute::Username,
+                users: vec![user("jo", "jo@x"), user("joe", "joe@x")],
+            },
+            FilterResult {
+                attribute: FilterAttribute::Email,
+                users: vec![user("joe", "joe@x"), user("ann", "jo@y")],
+            },
+        ]);
+        let names: Vec<&str> = merged.iter().map(|(u, _)| u.username.as_str()).collect();
+        assert_eq!(names, ["jo", "joe", "ann"]);
+        assert_eq!(
+            merged[1].1,
+            [FilterAttribute::Username, FilterAttribute::Email]
+        );
+    }
+
+    #[test]
+    fn ranking_puts_the_tightest_match_first_with_highlights() {
+        let merged = vec![
+            (user("xjxoxx", "a@b"), vec![FilterAttribute::Username]),
+            (user("jo", "jo@x"), vec![FilterAttribute::Username]),
+            (user("other", "q@q"), vec![FilterAttribute::Sub]),
+        ];
+        let hits = rank_hits("jo", merged);
+        let names: Vec<&str> = hits.iter().map(|h| h.user.username.as_str()).collect();
+        assert_eq!(names, ["jo", "xjxoxx", "other"]);
+        assert_eq!(hits[0].highlights.for_field(Field::Username), &[0, 1]);
+        assert!(hits[0].score > hits[1].score);
+        assert!(
+            hits[2].highlights.is_empty(),
+            "kept though fuzzy can't see it"
+        );
+    }
+
+    #[tokio::test]
+    async fn demo_pool_search_by_each_shape() {
+        let demo = DemoBackend::embedded();
+        let pool = demo.pool_id();
+        let r = search(&demo, &pool, "ali", None).await;
+        assert_eq!(r.requests, 6);
+        assert_eq!(r.hits[0].user.username, "alice", "{:?}", r.hits);
+        assert!(r.failures.is_empty());
+
+        let r = search(&demo, &pool, "alice@", None).await;
+        assert_eq!(r.requests, 1);
+        assert!(r.hits.iter().any(|h| h.user.username == "alice"));
+
+        let r = search(&demo, &pool, "zzzz-nobody", None).await;
+        assert!(r.hits.is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_cache_answers_a_growing_query_without_requests() {
+        let demo = DemoBackend::embedded();
+        let pool = demo.pool_id();
+        let cache = PrefixCache::new();
+        let first = search(&demo, &pool, "a", Some(&cache)).await;
+        assert_eq!(first.requests, 6);
+        let grown = search(&demo, &pool, "al", Some(&cache)).await;
+        assert_eq!(grown.requests, 0, "every filter answered from the cache");
+        let fresh = search(&demo, &pool, "al", None).await;
+        let names = |r: &SearchResults| {
+            r.hits
+                .iter()
+                .map(|h| h.user.username.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&grown), names(&fresh));
+    }
+}

@@ -1,0 +1,856 @@
+//! Fuzzy ranking of loaded users, fast enough to run on every keystroke over 100,000 users.
+//!
+//! Users live in a compact [`UserStore`]: the few fields a list shows, packed into one string
+//! arena, plus one lowercase haystack per user computed once when the user is added. A
+//! [`Ranker`] keeps the ranked result of every prefix of the current query, so a growing
+//! query only re-scores the previous matches (a match of `jo` is needed for a match of `joh`),
+//! and backspace returns an earlier result without scoring anything.
+//!
+//! Two scorers: [`Scorer::Fast`] (the browse filter: fzf's v1 algorithm over bytes, see
+//! `score.rs`, about 20× cheaper than skim) and [`Scorer::Skim`] (SkimMatcherV2, for the few
+//! hundred users a type-ahead search returns). Fast falls back to skim for non-ASCII queries.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+use super::score;
+use crate::cognito::{UserStatus, UserSummary};
+
+/// A field a list row shows and the fuzzy filter matches, in haystack order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Username,
+    Email,
+    PhoneNumber,
+    PreferredUsername,
+    Name,
+    GivenName,
+    FamilyName,
+}
+
+impl Field {
+    /// Every matched field, in haystack order.
+    pub const ALL: [Field; 7] = [
+        Field::Username,
+        Field::Email,
+        Field::PhoneNumber,
+        Field::PreferredUsername,
+        Field::Name,
+        Field::GivenName,
+        Field::FamilyName,
+    ];
+
+    /// The Cognito attribute name (`username` for the username).
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Field::Username => "username",
+            Field::Email => "email",
+            Field::PhoneNumber => "phone_number",
+            Field::PreferredUsername => "preferred_username",
+            Field::Name => "name",
+            Field::GivenName => "given_name",
+            Field::FamilyName => "family_name",
+        }
+    }
+
+    fn value(self, user: &UserSummary) -> &str {
+        match self {
+            Field::Username => &user.username,
+            other => user.attribute(other.attribute()).unwrap_or(""),
+        }
+    }
+}
+
+/// Matched character positions per field, for highlighting (char indices into the raw value).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Highlights(pub Vec<(Field, Vec<usize>)>);
+
+impl Highlights {
+    /// The matched char indices in `field`'s value (empty when nothing matched there).
+    pub fn for_field(&self, field: Field) -> &[usize] {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, i)| i.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Whether nothing is highlighted.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Slots in a row's text: the matched fields, then the status's wire value.
+const SLOTS: usize = Field::ALL.len() + 1;
+const STATUS_SLOT: usize = Field::ALL.len();
+
+#[derive(Debug, Clone, Copy)]
+struct RowMeta {
+    text_start: u32,
+    /// Byte length of each slot's value in `text` (attribute values are at most 2048 chars).
+    lens: [u16; SLOTS],
+    hay_start: u32,
+    hay_len: u32,
+    enabled: bool,
+    has_status: bool,
+}
+
+/// One row of the store, borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserRow<'a> {
+    pub username: &'a str,
+    pub email: Option<&'a str>,
+    pub phone_number: Option<&'a str>,
+    pub preferred_username: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub given_name: Option<&'a str>,
+    pub family_name: Option<&'a str>,
+    /// The wire value (`CONFIRMED`, …); see [`UserRow::status`].
+    pub status_wire: Option<&'a str>,
+    pub enabled: bool,
+}
+
+impl UserRow<'_> {
+    /// The status as our domain type.
+    pub fn status(&self) -> Option<UserStatus> {
+        self.status_wire.map(UserStatus::from_wire)
+    }
+
+    /// The value of a matched field (`""` when absent).
+    pub fn field(&self, field: Field) -> &str {
+        match field {
+            Field::Username => self.username,
+            Field::Email => self.email.unwrap_or(""),
+            Field::PhoneNumber => self.phone_number.unwrap_or(""),
+            Field::PreferredUsername => self.preferred_username.unwrap_or(""),
+            Field::Name => self.name.unwrap_or(""),
+            Field::GivenName => self.given_name.unwrap_or(""),
+            Field::FamilyName => self.family_name.unwrap_or(""),
+        }
+    }
+}
+
+/// Users loaded for browsing, stored compactly (about 2 × the shown text + 40 bytes a user):
+/// only what the list shows and matches, never full attribute vectors.
+#[derive(Debug, Default, Clone)]
+pub struct UserStore {
+    text: String,
+    hay: String,
+    rows: Vec<RowMeta>,
+    /// Hash of a username → row, to drop users a later page repeats.
+    by_username: HashMap<u64, u32>,
+    /// Changes when the store is cleared, so rankers know their results are stale.
+    generation: u64,
+}
+
+/// A hasher with fixed keys: usernames are not attacker-chosen keys here, and a fixed
+/// hasher keeps the map at 16 bytes an entry.
+#[derive(Clone, Copy, Default)]
+struct FixedState;
+
+impl BuildHasher for FixedState {
+    type Hasher = std::collections::hash_map::DefaultHasher;
+    fn build_hasher(&self) -> Self::Hasher {
+        std::collections::hash_map::DefaultHasher::new()
+    }
+}
+
+fn username_hash(username: &str) -> u64 {
+    let mut h = FixedState.build_hasher();
+    h.write(username.as_bytes());
+    h.finish()
+}
+
+/// Lowercases char by char, keeping one char per char so match indices map back to the raw
+/// value (a char whose lowercase is several chars, like `İ`, is kept as it is).
+pub fn lowercase_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) => out.push(l),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Clamps a value to what a `u16` length can hold, on a char boundary.
+fn clamp_value(s: &str) -> &str {
+    if s.len() <= u16::MAX as usize {
+        return s;
+    }
+    let mut end = u16::MAX as usize;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+impl UserStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of users.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether no user is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Forgets every user (e.g. on a pool switch); rankers notice and start over.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.hay.clear();
+        self.rows.clear();
+        self.by_username.clear();
+        self.generation += 1;
+    }
+
+    /// Adds users in order, skipping usernames already present; returns how many were added.
+    pub fn extend<'a>(&mut self, users: impl IntoIterator<Item = &'a UserSummary>) -> usize {
+        let before = self.rows.len();
+        for user in users {
+            self.push(user);
+        }
+        self.rows.len() - before
+    }
+
+    /// Adds one user unless its username is already present; returns whether it was added.
+    pub fn push(&mut self, user: &UserSummary) -> bool {
+        let hash = username_hash(&user.username);
+        if let Some(&row) = self.by_username.get(&hash)
+            && self.row(row as usize).username == user.username
+        {
+            return false;
+        }
+        let index = self.rows.len() as u32;
+        let text_start = self.text.len() as u32;
+        let mut lens = [0u16; SLOTS];
+        let hay_start = self.hay.len() as u32;
+        for (slot, field) in Field::ALL.iter().enumerate() {
+            let value = clamp_value(field.value(user));
+            lens[slot] = value.len() as u16;
+            self.text.push_str(value);
+            if !value.is_empty() {
+                if self.hay.len() > hay_start as usize {
+                    self.hay.push(' ');
+                }
+                lowercase_into(&mut self.hay, value);
+            }
+        }
+        let status = user.status.as_ref().map(|s| clamp_value(s.as_wire()));
+        if let Some(s) = status {
+            lens[STATUS_SLOT] = s.len() as u16;
+            self.text.push_str(s);
+        }
+        self.rows.push(RowMeta {
+            text_start,
+            lens,
+            hay_start,
+            hay_len: self.hay.len() as u32 - hay_start,
+            enabled: user.enabled,
+            has_status: status.is_some(),
+        });
+        self.by_username.entry(hash).or_insert(index);
+        true
+    }
+
+    /// The row at `index` (panics when out of range, like slice indexing).
+    pub fn row(&self, index: usize) -> UserRow<'_> {
+        let meta = &self.rows[index];
+        let mut start = meta.text_start as usize;
+        let mut slots: [&str; SLOTS] = [""; SLOTS];
+        for (slot, len) in meta.lens.iter().enumerate() {
+            let end = start + *len as usize;
+            slots[slot] = &self.text[start..end];
+            start = end;
+        }
+        fn some(s: &str) -> Option<&str> {
+            (!s.is_empty()).then_some(s)
+        }
+        UserRow {
+            username: slots[0],
+            email: some(slots[1]),
+            phone_number: some(slots[2]),
+            preferred_username: some(slots[3]),
+            name: some(slots[4]),
+            given_name: some(slots[5]),
+            family_name: some(slots[6]),
+            status_wire: meta.has_status.then_some(slots[STATUS_SLOT]),
+            enabled: meta.enabled,
+        }
+    }
+
+    /// The lowercase haystack matched for row `index`.
+    pub fn haystack(&self, index: usize) -> &str {
+        let meta = &self.rows[index];
+        &self.hay[meta.hay_start as usize..(meta.hay_start + meta.hay_len) as usize]
+    }
+
+    /// Bytes held by the store's buffers (capacity, not just length).
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity()
+            + self.hay.capacity()
+            + self.rows.capacity() * std::mem::size_of::<RowMeta>()
+            + self.by_username.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
+    }
+
+    /// Maps char indices in row `index`'s haystack back to fields.
+    fn highlights(&self, index: usize, hay_indices: &[usize]) -> Highlights {
+        let row = self.row(index);
+        let mut out: Vec<(Field, Vec<usize>)> = Vec::new();
+        let mut offset = 0usize;
+        let mut first = true;
+        let mut pending = hay_indices.iter().copied().peekable();
+        for field in Field::ALL {
+            let value = row.field(field);
+            if value.is_empty() {
+                continue;
+            }
+            if !first {
+                offset += 1; // the separating space
+            }
+            first = false;
+            let chars = value.chars().count();
+            let mut hits = Vec::new();
+            while let Some(&i) = pending.peek() {
+                if i >= offset + chars {
+                    break;
+                }
+                if i >= offset {
+                    hits.push(i - offset);
+                }
+                pending.next();
+            }
+            if !hits.is_empty() {
+                out.push((field, hits));
+            }
+            offset += chars;
+        }
+        Highlights(out)
+    }
+}
+
+/// One ranked match: a row of the store and its score (higher is better).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ranked {
+    pub row: u32,
+    pub score: i32,
+}
+
+/// The ranked matches of one query.
+#[derive(Debug, Default)]
+struct Level {
+    query: String,
+    matches: Vec<Ranked>,
+}
+
+/// Which fuzzy scorer a [`Ranker`] uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scorer {
+    /// fzf v1 over bytes for ASCII queries (SkimMatcherV2 otherwise): for big lists.
+    #[default]
+    Fast,
+    /// SkimMatcherV2 always: for small lists, e.g. search results.
+    Skim,
+}
+
+/// Above this many candidates, scoring is split over two threads.
+const PARALLEL_THRESHOLD: usize = 8_192;
+/// How many prefixes of the query keep their results (for narrowing and backspace).
+const MAX_LEVELS: usize = 48;
+
+/// Reusable fuzzy-ranking state over one [`UserStore`]. Call [`Ranker::rank`] on every
+/// keystroke (or whenever the store grows); it does as little work as the change needs.
+pub struct Ranker {
+    matcher: SkimMatcherV2,
+    /// Results of the current query's prefixes, shortest first.
+    levels: Vec<Level>,
+    /// Buffers of dropped levels, reused so keystrokes don't allocate.
+    spare: Vec<Vec<Ranked>>,
+    /// Every row in load order, for the empty query.
+    all: Vec<Ranked>,
+    /// Rows of the store already ranked, and the store generation they came from.
+    rows_seen: usize,
+    generation: u64,
+    query: String,
+    /// Threads to score with (1 or 2).
+    threads: usize,
+    scorer: Scorer,
+}
+
+impl Default for Ranker {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Ranker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ranker")
+            .field("query", &self.query)
+            .field("levels", &self.levels.len())
+            .field("rows_seen", &self.rows_seen)
+            .finish()
+    }
+}
+
+impl Ranker {
+    /// A ranker that uses up to two threads for big candidate sets.
+    pub fn new() -> Self {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get().min(2))
+            .unwrap_or(1);
+        Self::with_threads(threads)
+    }
+
+    /// A ranker that scores on `threads` threads (1 = the calling thread only).
+    pub fn with_threads(threads: usize) -> Self {
+        Self {
+            // The haystack and query are lowercased already; respecting case skips skim's own
+            // per-char case folding.
+            matcher: SkimMatcherV2::default().respect_case(),
+            levels: Vec::new(),
+            spare: Vec::new(),
+            all: Vec::new(),
+            rows_seen: 0,
+            generation: 0,
+            query: String::new(),
+            threads: threads.clamp(1, 2),
+            scorer: Scorer::Fast,
+        }
+    }
+
+    /// The same ranker with another scorer.
+    pub fn with_scorer(mut self, scorer: Scorer) -> Self {
+        self.scorer = scorer;
+        self
+    }
+
+    fn fast(&self, query: &str) -> bool {
+        self.scorer == Scorer::Fast && query.is_ascii()
+    }
+
+    /// The current (lowercased, trimmed) query.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The current results, best first (every row in load order for an empty query).
+    pub fn results(&self) -> &[Ranked] {
+        if self.query.is_empty() {
+            &self.all
+        } else {
+            self.levels
+                .last()
+                .map(|l| l.matches.as_slice())
+                .unwrap_or(&[])
+        }
+    }
+
+    /// Ranks `store` for `query`; returns the matches, best first (ties in load order).
+    /// Narrows from earlier results when the query grows and reuses them on backspace; rows
+    /// added to the store since the last call are scored and merged in.
+    pub fn rank(&mut self, store: &UserStore, query: &str) -> &[Ranked] {
+        if store.generation != self.generation || store.len() < self.rows_seen {
+            self.reset();
+            self.generation = store.generation;
+        }
+        let mut lowered = std::mem::take(&mut self.query);
+        lowered.clear();
+        lowercase_into(&mut lowered, query.trim());
+        self.query = lowered;
+
+        // New rows: extend the load-order list, and fold them into the current query's
+        // results; deeper or other levels can't be trusted to include them, so drop them.
+        if store.len() > self.rows_seen {
+            let new_rows = self.rows_seen..store.len();
+            self.all.extend(new_rows.clone().map(|r| Ranked {
+                row: r as u32,
+                score: 0,
+            }));
+            while self.levels.len() > 1 {
+                let level = self.levels.pop().expect("len > 1");
+                self.recycle(level.matches);
+            }
+            if let Some(mut level) = self.levels.pop() {
+                let mut added = self.take_buffer();
+                let candidates = Candidates::Range(new_rows.start as u32..new_rows.end as u32);
+                self.score_into(store, &level.query, candidates, &mut added);
+                level.matches.extend_from_slice(&added);
+                sort_ranked(&mut level.matches);
+                self.recycle(added);
+                self.levels.push(level);
+            }
+            self.rows_seen = store.len();
+        }
+
+        if self.query.is_empty() {
+            return &self.all;
+        }
+        // Keep only levels whose query is a prefix of the new one.
+        while let Some(top) = self.levels.last() {
+            if self.query.starts_with(top.query.as_str()) {
+                break;
+            }
+            let level = self.levels.pop().expect("non-empty");
+            self.recycle(level.matches);
+        }
+        if self.levels.last().is_some_and(|l| l.query == self.query) {
+            return self.results();
+        }
+        let mut matches = self.take_buffer();
+        let candidates = match self.levels.last() {
+            Some(parent) => Candidates::Ranked(&parent.matches),
+            None => Candidates::Range(0..store.len() as u32),
+        };
+        self.score_into(store, &self.query, candidates, &mut matches);
+        sort_ranked(&mut matches);
+        if self.levels.len() >= MAX_LEVELS {
+            let level = self.levels.remove(0);
+            self.recycle(level.matches);
+        }
+        self.levels.push(Level {
+            query: self.query.clone(),
+            matches,
+        });
+        self.results()
+    }
+
+    /// Match positions of the current query in `row`, per field, for highlighting. Computed
+    /// on demand for the rows on screen only.
+    pub fn highlights(&self, store: &UserStore, row: u32) -> Highlights {
+        if self.query.is_empty() || row as usize >= store.len() {
+            return Highlights::default();
+        }
+        let hay = store.haystack(row as usize);
+        let indices = if self.fast(&self.query) {
+            // Byte positions → char positions (the haystack may hold non-ASCII text).
+            score::positions(hay.as_bytes(), self.query.as_bytes()).map(|(_, bytes)| {
+                bytes
+                    .into_iter()
+                    .map(|b| hay[..b].chars().count())
+                    .collect::<Vec<_>>()
+            })
+        } else {
+            self.matcher.fuzzy_indices(hay, &self.query).map(|(_, i)| i)
+        };
+        match indices {
+            Some(indices) => store.highlights(row as usize, &indices),
+            None => Highlights::default(),
+        }
+    }
+
+    fn reset(&mut self) {
+        while let Some(level) = self.levels.pop() {
+            self.recycle(level.matches);
+        }
+        self.all.clear();
+        self.rows_seen = 0;
+    }
+
+    fn take_buffer(&mut self) -> Vec<Ranked> {
+        let mut buf = self.spare.pop().unwrap_or_default();
+        buf.clear();
+        buf
+    }
+
+    fn recycle(&mut self, mut buf: Vec<Ranked>) {
+        if self.spare.len() < 4 {
+            buf.clear();
+            self.spare.push(buf);
+        }
+    }
+
+    fn score_into(
+        &self,
+        store: &UserStore,
+        query: &str,
+        rows: Candidates<'_>,
+        out: &mut Vec<Ranked>,
+    ) {
+        if self.threads > 1 && rows.len() >= PARALLEL_THRESHOLD {
+            let (left, right) = rows.split();
+            let matcher = &self.matcher;
+            let fast = self.fast(query);
+            let mut right_out = Vec::new();
+            std::thread::scope(|s| {
+                let handle = s.spawn(|| {
+                    let mut v = Vec::with_capacity(right.len() / 4);
+                    score_rows(matcher, fast, store, query, right, &mut v);
+                    v
+                });
+                score_rows(matcher, fast, store, query, left, out);
+                right_out = handle.join().expect("ranking thread panicked");
+            });
+            out.extend_from_slice(&right_out);
+        } else {
+            score_rows(&self.matcher, self.fast(query), store, query, rows, out);
+        }
+    }
+}
+
+/// The rows to score: a range of the store, or an earlier result.
+#[derive(Clone)]
+enum Candidates<'a> {
+    Range(std::ops::Range<u32>),
+    Ranked(&'a [Ranked]),
+}
+
+impl<'a> Candidates<'a> {
+    fn len(&self) -> usize {
+        match self {
+            Candidates::Range(r) => r.len(),
+            Candidates::Ranked(v) => v.len(),
+        }
+    }
+
+    fn split(self) -> (Candidates<'a>, Candidates<'a>) {
+        match self {
+            Candidates::Range(r) => {
+                let mid = r.start + (r.end - r.start) / 2;
+                (
+                    Candidates::Range(r.start..mid),
+                    Candidates::Range(mid..r.end),
+                )
+            }
+            Candidates::Ranked(v) => {
+                let (a, b) = v.split_at(v.len() / 2);
+                (Candidates::Ranked(a), Candidates::Ranked(b))
+            }
+        }
+    }
+}
+
+fn sort_ranked(v: &mut [Ranked]) {
+    v.sort_unstable_by_key(|r| (std::cmp::Reverse(r.score), r.row));
+}
+
+fn score_rows(
+    matcher: &SkimMatcherV2,
+    fast: bool,
+    store: &UserStore,
+    query: &str,
+    rows: Candidates<'_>,
+    out: &mut Vec<Ranked>,
+) {
+    match rows {
+        Candidates::Range(r) => {
+            for row in r {
+                score_row(matcher, fast, store, query, row, out);
+            }
+        }
+        Candidates::Ranked(v) => {
+            for r in v {
+                score_row(matcher, fast, store, query, r.row, out);
+            }
+        }
+    }
+}
+
+#[inline]
+fn score_row(
+    matcher: &SkimMatcherV2,
+    fast: bool,
+    store: &UserStore,
+    query: &str,
+    row: u32,
+    out: &mut Vec<Ranked>,
+) {
+    let hay = store.haystack(row as usize);
+    if fast {
+        if let Some(score) = score::score(hay.as_bytes(), query.as_bytes()) {
+            out.push(Ranked { row, score });
+        }
+        return;
+    }
+    if !is_subsequence(query.as_bytes(), hay.as_bytes()) {
+        return;
+    }
+    if let Some(score) = matcher.fuzzy_match(hay, query) {
+        out.push(Ranked {
+            row,
+            score: score.clamp(i32::MIN as i64, i32::MAX as i64) as i32,
+        });
+    }
+}
+
+/// Whether `needle`'s bytes occur in `hay` in order: necessary for a fuzzy match (a char
+/// subsequence is a byte subsequence in UTF-8), and far cheaper than scoring.
+pub fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
+    let mut rest = hay;
+    for &b in needle {
+        match memchr_byte(b, rest) {
+            Some(i) => rest = &rest[i + 1..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[inline]
+fn memchr_byte(b: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&h| h == b)
+}
+
+/// Ranks a handful of users (search results) with SkimMatcherV2 over the same haystacks as
+/// the browse filter: returns (index into `users`, score, highlights), best first.
+pub fn rank_summaries(users: &[UserSummary], query: &str) -> Vec<(usize, i64, Highlights)> {
+    let mut store = UserStore::new();
+    let mut index_of_row = Vec::with_capacity(users.len());
+    for (i, u) in users.iter().enumerate() {
+        if store.push(u) {
+            index_of_row.push(i);
+        }
+    }
+    let mut ranker = Ranker::with_threads(1).with_scorer(Scorer::Skim);
+    let ranked: Vec<Ranked> = ranker.rank(&store, query).to_vec();
+    ranked
+        .into_iter()
+        .map(|r| {
+            (
+                index_of_row[r.row as usize],
+                i64::from(r.score),
+                ranker.highlights(&store, r.row),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cognito::Attribute;
+
+    fn user(username: &str, attrs: &[(&str, &str)]) -> UserSummary {
+        UserSummary {
+            username: username.into(),
+            attributes: attrs.iter().map(|(n, v)| Attribute::new(*n, *v)).collect(),
+            enabled: true,
+            status: Some(UserStatus::Confirmed),
+            ..Default::default()
+        }
+    }
+
+    fn store() -> UserStore {
+        let mut s = UserStore::new();
+        s.extend(&[
+            user(
+                "alice",
+                &[("email", "alice@example.com"), ("name", "Alice Liddell")],
+            ),
+            user("bob", &[("email", "bob@acme.io")]),
+            user(
+                "jo.smith",
+                &[("email", "JO@Smith.org"), ("given_name", "Jo")],
+            ),
+            user("joanna", &[("email", "joanna@example.com")]),
+            user("zoë", &[("name", "Zoë Müller")]),
+        ]);
+        s
+    }
+
+    #[test]
+    fn store_round_trips_the_shown_fields_and_dedupes_usernames() {
+        let mut s = store();
+        assert_eq!(s.len(), 5);
+        assert!(!s.push(&user("bob", &[("email", "other@x")])));
+        let row = s.row(2);
+        assert_eq!(row.username, "jo.smith");
+        assert_eq!(row.email, Some("JO@Smith.org"));
+        assert_eq!(row.given_name, Some("Jo"));
+        assert_eq!(row.name, None);
+        assert_eq!(row.status(), Some(UserStatus::Confirmed));
+        assert!(row.enabled);
+        assert_eq!(s.haystack(2), "jo.smith jo@smith.org jo");
+        assert_eq!(s.haystack(4), "zoë zoë müller");
+    }
+
+    #[test]
+    fn ranks_best_first_with_ties_in_load_order() {
+        let s = store();
+        let mut r = Ranker::with_threads(1);
+        let rows: Vec<u32> = r.rank(&s, "jo").iter().map(|m| m.row).collect();
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows.contains(&2) && rows.contains(&3));
+        // Case is ignored: the query is lowercased like the haystack.
+        assert_eq!(r.rank(&s, "JO").len(), 2);
+        assert_eq!(r.rank(&s, "").len(), 5, "empty query: everyone, load order");
+        assert_eq!(r.results()[0].row, 0);
+        assert!(r.rank(&s, "qqq").is_empty());
+    }
+
+    #[test]
+    fn narrowing_and_backspace_match_a_fresh_ranking() {
+        let s = store();
+        let mut incremental = Ranker::with_threads(1);
+        for q in ["a", "al", "ali", "al", "a", "ac", "acm", "", "e", "ex"] {
+            let got = incremental.rank(&s, q).to_vec();
+            let fresh = Ranker::with_threads(1).rank(&s, q).to_vec();
+            assert_eq!(got, fresh, "query {q:?}");
+        }
+    }
+
+    #[test]
+    fn rows_added_later_are_merged_into_the_current_results() {
+        let mut s = store();
+        let mut r = Ranker::with_threads(1);
+        assert_eq!(r.rank(&s, "jo").len(), 2);
+        s.push(&user("jody", &[]));
+        let got = r.rank(&s, "jo").to_vec();
+        assert_eq!(got.len(), 3);
+        assert_eq!(got, Ranker::with_threads(1).rank(&s, "jo").to_vec());
+        s.clear();
+        assert!(r.rank(&s, "jo").is_empty());
+    }
+
+    #[test]
+    fn highlights_map_back_to_fields_as_char_indices() {
+        let s = store();
+        let mut r = Ranker::with_threads(1);
+        r.rank(&s, "müll");
+        let h = r.highlights(&s, 4);
+        assert_eq!(h.for_field(Field::Name), &[4, 5, 6, 7]);
+        assert!(h.for_field(Field::Username).is_empty());
+
+        r.rank(&s, "acme");
+        let h = r.highlights(&s, 1);
+        assert_eq!(h.for_field(Field::Email), &[4, 5, 6, 7]);
+    }
+
+    #[test]
+    fn two_threads_rank_like_one() {
+        let mut s = UserStore::new();
+        for i in 0..20_000 {
+            s.push(&user(
+                &format!("user{i:05}"),
+                &[("email", &format!("u{i}@example{}.com", i % 7))],
+            ));
+        }
+        for q in ["u1", "ex3", "user1999"] {
+            let one = Ranker::with_threads(1).rank(&s, q).to_vec();
+            let two = Ranker::with_threads(2).rank(&s, q).to_vec();
+            assert_eq!(one, two, "{q}");
+        }
+    }
+
+    #[test]
+    fn subsequence_prefilter() {
+        assert!(is_subsequence(b"ace", b"abcde"));
+        assert!(!is_subsequence(b"aec", b"abcde"));
+        assert!(is_subsequence(b"", b"x"));
+        assert!(is_subsequence("ë".as_bytes(), "zoë".as_bytes()));
+    }
+}
