@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -13,6 +14,8 @@ use tokio::net::{TcpListener, TcpStream};
 pub struct RecordingProxy {
     pub addr: SocketAddr,
     log: Arc<Mutex<Vec<String>>>,
+    /// When each request arrived, with its operation (never cleared by `take`).
+    times: Arc<Mutex<Vec<(Instant, String)>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -22,16 +25,56 @@ impl RecordingProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
         let addr = listener.local_addr().expect("proxy addr");
         let log = Arc::new(Mutex::new(Vec::new()));
-        let task_log = log.clone();
+        let times = Arc::new(Mutex::new(Vec::new()));
+        let (task_log, task_times) = (log.clone(), times.clone());
         let task = tokio::spawn(async move {
             while let Ok((inbound, _)) = listener.accept().await {
-                let log = task_log.clone();
+                let (log, times) = (task_log.clone(), task_times.clone());
                 tokio::spawn(async move {
-                    let _ = relay(inbound, upstream, log).await;
+                    let _ = relay(inbound, upstream, log, times).await;
                 });
             }
         });
-        Self { addr, log, task }
+        Self {
+            addr,
+            log,
+            times,
+            task,
+        }
+    }
+
+    /// Arrival times of `operation` requests seen so far, in order.
+    pub fn times_of(&self, operation: &str) -> Vec<Instant> {
+        let mut t: Vec<Instant> = self
+            .times
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, op)| op == operation)
+            .map(|(t, _)| *t)
+            .collect();
+        t.sort();
+        t
+    }
+
+    /// The most `operation` requests that arrived within any one second since `since`.
+    pub fn max_per_second(&self, operation: &str, since: Instant) -> usize {
+        let times: Vec<Instant> = self
+            .times_of(operation)
+            .into_iter()
+            .filter(|t| *t >= since)
+            .collect();
+        times
+            .iter()
+            .enumerate()
+            .map(|(i, &start)| {
+                times[i..]
+                    .iter()
+                    .take_while(|&&t| t < start + std::time::Duration::from_secs(1))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -101,6 +144,7 @@ async fn relay(
     mut inbound: TcpStream,
     upstream: SocketAddr,
     log: Arc<Mutex<Vec<String>>>,
+    times: Arc<Mutex<Vec<(Instant, String)>>>,
 ) -> std::io::Result<()> {
     let Some((head, mut body)) = read_head(&mut inbound).await? else {
         return Ok(());
@@ -119,6 +163,10 @@ async fn relay(
     let operation = header(&head, "x-amz-target")
         .map(|t| t.rsplit('.').next().unwrap_or(t).to_string())
         .unwrap_or_else(|| "(no X-Amz-Target)".into());
+    times
+        .lock()
+        .unwrap()
+        .push((Instant::now(), operation.clone()));
     log.lock().unwrap().push(operation);
 
     let mut outbound = TcpStream::connect(upstream).await?;
