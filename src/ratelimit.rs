@@ -316,8 +316,9 @@ impl RateLimiter {
         loop {
             self.acquire(category).await;
             match request().await {
-                Err(e) if e.kind == ErrorKind::Throttled && attempt < self.backoff.retries => {
+                Err(e) if e.kind == ErrorKind::Throttled => {
                     attempt += 1;
+                    // The pause holds back this category's next requests too, retried or not.
                     let delay = self.pause(category, attempt);
                     tracing::warn!(
                         operation = e.operation,
@@ -325,6 +326,9 @@ impl RateLimiter {
                         delay_ms = delay.as_millis() as u64,
                         "Cognito throttled a request; backing off"
                     );
+                    if attempt > self.backoff.retries {
+                        return Err(e);
+                    }
                     // The retry waits in acquire() until the pause ends.
                 }
                 result => {

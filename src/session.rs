@@ -125,7 +125,13 @@ pub async fn connect(args: &TargetArgs, pool: PoolId, demo: bool) -> Session {
     let backend = SdkBackend::connect(&options, Some(&pool)).await;
     let limiter = Arc::new(RateLimiter::new(
         config.rate_limits,
-        BackoffPolicy::default(),
+        // The SDK already retries a throttled request with its own backoff, bounded by
+        // --max-attempts; retrying again here would multiply the attempts. The limiter only
+        // backs off what follows.
+        BackoffPolicy {
+            retries: 0,
+            ..BackoffPolicy::default()
+        },
     ));
     Session {
         target: backend.describe_target(),
