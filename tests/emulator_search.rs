@@ -323,6 +323,29 @@ async fn moto_10k_users_search_browse_load_all_and_rate_limit() {
     assert_eq!(ops.len(), requests);
     eprintln!("type-ahead u0 → u0777 with the prefix cache: {requests} ListUsers");
 
+    // A slow typist (a search after every key) typing the email prefix "u01234": with and
+    // without the cache. A fast typist with a 300 ms debounce sends only the last search.
+    let typed = "u01234";
+    let mut with_cache = 0;
+    let mut without = 0;
+    let cache = search::PrefixCache::new();
+    for n in 1..=typed.len() {
+        let q = &typed[..n];
+        with_cache += search::search(&backend, &pool, q, Some(&cache))
+            .await
+            .requests;
+        without += search::search(&backend, &pool, q, None).await.requests;
+    }
+    let last = search::search(&backend, &pool, typed, None).await;
+    assert_eq!(usernames(&last), ["user01234"]);
+    proxy.take();
+    eprintln!(
+        "typing {typed:?} key by key: {without} ListUsers without the cache, {with_cache} with it; \
+         debounced to one search: {}",
+        last.requests
+    );
+    assert!(with_cache < without);
+
     // Paging: 60 a page, distinct users, a token until the end.
     proxy.take();
     let mut pager = Pager::new(None);
