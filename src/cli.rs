@@ -131,6 +131,21 @@ pub struct GetArgs {
     /// Output format (default: text on a terminal, json otherwise).
     #[arg(long, short, value_enum)]
     pub output: Option<OutputFormat>,
+
+    /// Also fetch these lists (comma-separated): groups, devices, events.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    pub include: Vec<Include>,
+}
+
+/// `--include` values: lists fetched after the user is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Include {
+    /// AdminListGroupsForUser, as `Groups`.
+    Groups,
+    /// AdminListDevices, as `Devices`.
+    Devices,
+    /// AdminListUserAuthEvents (needs threat protection), as `AuthEvents`.
+    Events,
 }
 
 /// `--by` values.

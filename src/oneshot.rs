@@ -2,12 +2,15 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::cli::{GetArgs, OutputFormat, SearchArgs, TargetArgs};
+use crate::audit::{AuditEvent, AuditLog};
+use crate::cli::{GetArgs, Include, OutputFormat, SearchArgs, TargetArgs};
 use crate::cognito::lookup::{self, LookupError, LookupOutcome};
-use crate::output;
+use crate::cognito::resources::{MAX_PAGES, collect_pages};
+use crate::cognito::{CognitoError, ErrorKind};
+use crate::output::{self, Extras};
 use crate::sanitize::sanitize;
 use crate::search;
-use crate::session;
+use crate::session::{self, Session};
 
 /// Exit code for usage errors and locally refused input.
 pub const EXIT_USAGE: i32 = 2;
@@ -26,6 +29,17 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
         return EXIT_USAGE;
     }
     let session = session::connect(target, pool, demo).await;
+    // Opened before any request: an audit log that can't be written stops the command.
+    let audit = match &target.audit_log {
+        Some(path) => match AuditLog::open(path, session.profile.clone(), session.region.clone()) {
+            Ok(log) => Some(log),
+            Err(message) => {
+                eprintln!("error: {}", sanitize(&message));
+                return EXIT_USAGE;
+            }
+        },
+        None => None,
+    };
     let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
         OutputFormat::Text
     } else {
@@ -39,16 +53,24 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
         None,
     )
     .await;
+    if let Some(log) = &audit {
+        let event = AuditEvent::for_lookup(session.pool.as_str(), &args.query, &result);
+        if let Err(message) = log.record(&event) {
+            eprintln!("error: {}", sanitize(&message));
+            return EXIT_USAGE;
+        }
+    }
     let mut stdout = std::io::stdout().lock();
     match result {
         Ok(LookupOutcome::Found(found)) => {
+            let (extras, code) = fetch_extras(&session, &found.user.username, &args.include).await;
             let text = match format {
-                OutputFormat::Json => output::user_json(&found.user) + "\n",
-                OutputFormat::Text => output::user_text(&found),
+                OutputFormat::Json => output::user_json_with(&found.user, &extras) + "\n",
+                OutputFormat::Text => output::user_text(&found) + &output::extras_text(&extras),
             };
             // A closed pipe (`| head`) is not an error worth a panic.
             let _ = stdout.write_all(text.as_bytes());
-            0
+            code
         }
         Ok(LookupOutcome::Ambiguous(ambiguous)) => {
             if format == OutputFormat::Json {
@@ -70,6 +92,75 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
             code
         }
     }
+}
+
+/// Fetches the `--include` lists for a found user. A list that fails is left out and reported
+/// on stderr; the exit code is the first failure's (0 when all worked). Sign-in history on a
+/// pool without threat protection is a note, not a failure.
+async fn fetch_extras(session: &Session, username: &str, include: &[Include]) -> (Extras, i32) {
+    let (backend, pool) = (session.backend.as_ref(), &session.pool);
+    let mut extras = Extras::default();
+    let mut code = 0;
+    let mut report = |e: CognitoError| {
+        if e.kind == ErrorKind::NotEnabled {
+            eprintln!("note: {}", sanitize(&e.hint(&session.error_context())));
+            return;
+        }
+        eprintln!("error: {}", sanitize(&e.to_string()));
+        eprintln!("hint: {}", sanitize(&e.hint(&session.error_context())));
+        if code == 0 {
+            code = e.kind.exit_code();
+        }
+    };
+    let more = |what: &str, more: bool| {
+        if more {
+            eprintln!("note: {what}: only the first {MAX_PAGES} pages were fetched");
+        }
+    };
+    if include.contains(&Include::Groups) {
+        match collect_pages(|t| async move {
+            backend
+                .list_groups_for_user(pool, username, 60, t.as_deref())
+                .await
+        })
+        .await
+        {
+            Ok((items, m)) => {
+                more("groups", m);
+                extras.groups = Some(items);
+            }
+            Err(e) => report(e),
+        }
+    }
+    if include.contains(&Include::Devices) {
+        match collect_pages(|t| async move {
+            backend.list_devices(pool, username, 60, t.as_deref()).await
+        })
+        .await
+        {
+            Ok((items, m)) => {
+                more("devices", m);
+                extras.devices = Some(items);
+            }
+            Err(e) => report(e),
+        }
+    }
+    if include.contains(&Include::Events) {
+        match collect_pages(|t| async move {
+            backend
+                .list_auth_events(pool, username, 60, t.as_deref())
+                .await
+        })
+        .await
+        {
+            Ok((items, m)) => {
+                more("sign-in history", m);
+                extras.events = Some(items);
+            }
+            Err(e) => report(e),
+        }
+    }
+    (extras, code)
 }
 
 /// Runs `search`: prefix filters that fit the query, merged and ranked like the TUI's

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::cognito::lookup::{Ambiguous, Found};
-use crate::cognito::{Attribute, MfaOption, User, UserSummary};
+use crate::cognito::{Attribute, AuthEvent, Device, Group, MfaOption, User, UserSummary};
 use crate::sanitize::sanitize;
 
 /// AdminGetUser's response shape, field for field, in its order.
@@ -38,6 +38,185 @@ struct AdminGetUserJson<'a> {
     mfa_settings: Option<&'a [String]>,
 }
 
+/// Lists fetched for `get --include`; `None` when not asked for or not available.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    pub groups: Option<Vec<Group>>,
+    pub devices: Option<Vec<Device>>,
+    pub events: Option<Vec<AuthEvent>>,
+}
+
+#[derive(Serialize)]
+struct NameValue<'a> {
+    #[serde(rename = "Name")]
+    name: &'a str,
+    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
+}
+
+/// AdminListDevices' `DeviceType` shape.
+#[derive(Serialize)]
+struct DeviceJson<'a> {
+    #[serde(rename = "DeviceKey")]
+    key: &'a str,
+    #[serde(rename = "DeviceAttributes")]
+    attributes: Vec<NameValue<'a>>,
+    #[serde(rename = "DeviceCreateDate", skip_serializing_if = "Option::is_none")]
+    created: Option<String>,
+    #[serde(
+        rename = "DeviceLastModifiedDate",
+        skip_serializing_if = "Option::is_none"
+    )]
+    last_modified: Option<String>,
+    #[serde(
+        rename = "DeviceLastAuthenticatedDate",
+        skip_serializing_if = "Option::is_none"
+    )]
+    last_authenticated: Option<String>,
+}
+
+/// AdminListUserAuthEvents' `AuthEventType` shape (the fields we read).
+#[derive(Serialize)]
+struct AuthEventJson<'a> {
+    #[serde(rename = "EventId", skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(rename = "EventType", skip_serializing_if = "Option::is_none")]
+    event_type: Option<&'a str>,
+    #[serde(rename = "CreationDate", skip_serializing_if = "Option::is_none")]
+    created: Option<String>,
+    #[serde(rename = "EventResponse", skip_serializing_if = "Option::is_none")]
+    response: Option<&'a str>,
+    #[serde(rename = "EventRisk")]
+    risk: serde_json::Value,
+    #[serde(rename = "EventContextData")]
+    context: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct UserWithExtras<'a> {
+    #[serde(flatten)]
+    user: AdminGetUserJson<'a>,
+    #[serde(rename = "Groups", skip_serializing_if = "Option::is_none")]
+    groups: Option<&'a [Group]>,
+    #[serde(rename = "Devices", skip_serializing_if = "Option::is_none")]
+    devices: Option<Vec<DeviceJson<'a>>>,
+    #[serde(rename = "AuthEvents", skip_serializing_if = "Option::is_none")]
+    events: Option<Vec<AuthEventJson<'a>>>,
+}
+
+/// A JSON object of the present fields only.
+fn object(fields: &[(&str, Option<&str>)]) -> serde_json::Value {
+    serde_json::Value::Object(
+        fields
+            .iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), serde_json::Value::from(v))))
+            .collect(),
+    )
+}
+
+/// The user as AdminGetUser's JSON, plus `Groups`, `Devices` and `AuthEvents` in the shapes
+/// of their own APIs when they were fetched.
+pub fn user_json_with(user: &User, extras: &Extras) -> String {
+    let shape = UserWithExtras {
+        user: admin_get_user_shape(user),
+        groups: extras.groups.as_deref(),
+        devices: extras.devices.as_ref().map(|devices| {
+            devices
+                .iter()
+                .map(|d| DeviceJson {
+                    key: &d.key,
+                    attributes: d
+                        .attributes
+                        .iter()
+                        .map(|a| NameValue {
+                            name: &a.name,
+                            value: a.value.as_deref(),
+                        })
+                        .collect(),
+                    created: d.created.map(rfc3339),
+                    last_modified: d.last_modified.map(rfc3339),
+                    last_authenticated: d.last_authenticated.map(rfc3339),
+                })
+                .collect()
+        }),
+        events: extras.events.as_ref().map(|events| {
+            events
+                .iter()
+                .map(|e| AuthEventJson {
+                    id: e.id.as_deref(),
+                    event_type: e.event_type.as_deref(),
+                    created: e.created.map(rfc3339),
+                    response: e.response.as_deref(),
+                    risk: object(&[
+                        ("RiskDecision", e.risk_decision.as_deref()),
+                        ("RiskLevel", e.risk_level.as_deref()),
+                    ]),
+                    context: object(&[
+                        ("IpAddress", e.ip_address.as_deref()),
+                        ("DeviceName", e.device_name.as_deref()),
+                        ("City", e.city.as_deref()),
+                        ("Country", e.country.as_deref()),
+                    ]),
+                })
+                .collect()
+        }),
+    };
+    serde_json::to_string_pretty(&shape).expect("plain data serializes")
+}
+
+/// Text sections for the lists fetched with `--include`; every value sanitized.
+pub fn extras_text(extras: &Extras) -> String {
+    let mut out = String::new();
+    let time = |t: Option<OffsetDateTime>| t.map(rfc3339).unwrap_or_else(|| "-".into());
+    let opt = |v: Option<&str>| sanitize(v.unwrap_or("-")).into_owned();
+    if let Some(groups) = &extras.groups {
+        out.push_str(&format!("Groups ({})\n", groups.len()));
+        for g in groups {
+            out.push_str(&format!(
+                "  {}  precedence {}  {}{}\n",
+                sanitize(&g.name),
+                g.precedence.map(|p| p.to_string()).unwrap_or("-".into()),
+                opt(g.description.as_deref()),
+                g.role_arn
+                    .as_deref()
+                    .map(|r| format!("  role {}", sanitize(r)))
+                    .unwrap_or_default(),
+            ));
+        }
+    }
+    if let Some(devices) = &extras.devices {
+        out.push_str(&format!("Devices ({})\n", devices.len()));
+        for d in devices {
+            out.push_str(&format!(
+                "  {}  last signed in {}  last IP {}  {}  key {}\n",
+                opt(d.attribute("device_name")),
+                time(d.last_authenticated),
+                opt(d.attribute("last_ip_used")),
+                opt(d.attribute("dev:device_remembered_status")),
+                sanitize(&d.key),
+            ));
+        }
+    }
+    if let Some(events) = &extras.events {
+        out.push_str(&format!("Sign-in history ({})\n", events.len()));
+        for e in events {
+            out.push_str(&format!(
+                "  {}  {}  {}  risk {} / {}  {}  {}, {}  {}\n",
+                time(e.created),
+                opt(e.event_type.as_deref()),
+                opt(e.response.as_deref()),
+                opt(e.risk_level.as_deref()),
+                opt(e.risk_decision.as_deref()),
+                opt(e.ip_address.as_deref()),
+                opt(e.city.as_deref()),
+                opt(e.country.as_deref()),
+                opt(e.device_name.as_deref()),
+            ));
+        }
+    }
+    out
+}
+
 /// RFC 3339 in UTC, e.g. `2024-05-01T12:00:00.123Z`.
 pub fn rfc3339(t: OffsetDateTime) -> String {
     t.to_offset(time::UtcOffset::UTC)
@@ -47,7 +226,11 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
 
 /// The user as AdminGetUser's JSON: raw values kept exactly (JSON escapes controls).
 pub fn user_json(user: &User) -> String {
-    let shape = AdminGetUserJson {
+    serde_json::to_string_pretty(&admin_get_user_shape(user)).expect("plain data serializes")
+}
+
+fn admin_get_user_shape(user: &User) -> AdminGetUserJson<'_> {
+    AdminGetUserJson {
         username: &user.username,
         attributes: &user.attributes,
         created: user.created.map(rfc3339),
@@ -57,8 +240,7 @@ pub fn user_json(user: &User) -> String {
         mfa_options: user.mfa_options.as_deref(),
         preferred_mfa: user.preferred_mfa.as_deref(),
         mfa_settings: user.mfa_settings.as_deref(),
-    };
-    serde_json::to_string_pretty(&shape).expect("plain data serializes")
+    }
 }
 
 /// A readable summary; every value from Cognito is sanitized.
