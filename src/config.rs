@@ -33,6 +33,9 @@ pub struct NamedPool {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// Offer write actions for this pool, as `--allow-write` does.
+    #[serde(default)]
+    pub allow_write: bool,
 }
 
 /// The whole config file.

@@ -64,6 +64,7 @@ pub fn effective_target(args: &TargetArgs) -> Result<(TargetArgs, Config), Strin
         args.profile = args.profile.or_else(|| named.profile.clone());
         args.region = args.region.or_else(|| named.region.clone());
         args.endpoint_url = args.endpoint_url.or_else(|| named.endpoint_url.clone());
+        args.allow_write |= named.allow_write;
     }
     Ok((args, config))
 }
