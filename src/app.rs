@@ -13,9 +13,16 @@ use crate::cognito::lookup::{
 use crate::cognito::{
     AuthEvent, CognitoError, Device, ErrorKind, Group, PoolId, User, WriteAction,
 };
-use crate::keymap::{self, Action, Context};
+use crate::keymap::{Action, Context, Keymap};
+use crate::search::SearchResults;
+use crate::search::browse::Pager;
+
+mod finder;
 use crate::redact;
 use crate::sanitize::sanitize;
+pub use finder::{
+    BrowseState, Finder, MAX_POOL_PAGES, PoolEntry, PoolSource, PoolsState, SearchState, Throttle,
+};
 
 /// Everything that can happen to the app.
 #[derive(Debug, Clone)]
@@ -47,6 +54,25 @@ pub enum Msg {
     },
     /// The audit log could not be written: loud, because the trail is now incomplete.
     AuditFailed(String),
+    /// A type-ahead search finished; answers to superseded searches are dropped.
+    SearchDone { id: u64, results: SearchResults },
+    /// A browse page (lazily fetched, or one of a load-all with the same `id`).
+    BrowsePage {
+        id: u64,
+        result: Result<crate::cognito::UserPage, CognitoError>,
+    },
+    /// A load-all ended: every page read, cancelled (Ok too) or failed.
+    LoadAllDone {
+        id: u64,
+        result: Result<(), CognitoError>,
+    },
+    /// A page of ListUserPools for the pool picker.
+    PoolsPage {
+        id: u64,
+        result: Result<crate::cognito::PoolPage, CognitoError>,
+    },
+    /// The rate limiter's status changed (None: nothing held back).
+    Throttle(Option<Throttle>),
 }
 
 /// Work for the outside world, returned by [`update`].
@@ -75,6 +101,27 @@ pub enum Cmd {
     },
     /// Put this (already sanitized) text on the clipboard through the terminal (OSC 52).
     Copy(String),
+    /// Type-ahead search after `debounce_ms` of quiet; a newer search (or
+    /// [`Cmd::CancelSearch`]) cancels this one. Answer with [`Msg::SearchDone`].
+    Search {
+        id: u64,
+        query: String,
+        debounce_ms: u64,
+    },
+    /// Drop the search waiting or in flight.
+    CancelSearch,
+    /// One ListUsers page for browsing; answer with [`Msg::BrowsePage`].
+    BrowsePage { id: u64, token: Option<String> },
+    /// Read every page from `pager` on; each page is a [`Msg::BrowsePage`] with `id`, then
+    /// [`Msg::LoadAllDone`].
+    LoadAll { id: u64, pager: Pager },
+    /// Stop the load-all `id`.
+    CancelLoadAll { id: u64 },
+    /// One page of ListUserPools; answer with [`Msg::PoolsPage`].
+    ListPools { id: u64, token: Option<String> },
+    /// Work on another pool (a pool id, or a name from the config file); answer with
+    /// [`Msg::Connected`].
+    SwitchPool { pool: String },
 }
 
 /// The lists fetched on demand, each in a pane of its own.
@@ -574,6 +621,15 @@ pub struct App {
     /// False under NO_COLOR.
     pub color: bool,
     pub should_quit: bool,
+    /// The key bindings in use (defaults with the config file's overrides).
+    pub keymap: std::sync::Arc<Keymap>,
+    /// The finder that has the screen, if any; its state stays when it is closed.
+    pub finder: Option<Finder>,
+    pub search: SearchState,
+    pub browse: BrowseState,
+    pub pools: PoolsState,
+    /// Requests held back by the rate limiter, for the header.
+    pub throttle: Option<Throttle>,
 }
 
 impl App {
@@ -603,6 +659,12 @@ impl App {
             tz: TimeZone::Fixed(UtcOffset::UTC),
             color: true,
             should_quit: false,
+            keymap: Default::default(),
+            finder: None,
+            search: SearchState::default(),
+            browse: BrowseState::default(),
+            pools: PoolsState::default(),
+            throttle: None,
         }
     }
 
@@ -631,12 +693,16 @@ impl App {
 
     /// Whether anything is in flight (the spinner runs only then).
     pub fn busy(&self) -> bool {
-        self.pending.is_some() || self.writing.is_some() || self.lists.loading()
+        self.pending.is_some()
+            || self.writing.is_some()
+            || self.lists.loading()
+            || self.finder_busy()
     }
 
     /// Which bindings apply now.
     pub fn context(&self) -> Context {
         match &self.overlay {
+            Overlay::None if self.finder.is_some() => Context::Finder,
             Overlay::None => Context::Main,
             Overlay::Lookup { .. } | Overlay::Filter { .. } | Overlay::Recent { .. } => {
                 Context::Input
@@ -1420,7 +1486,7 @@ fn done_phrase(action: WriteAction) -> &'static str {
 /// Applies `msg` to `app`; returns the IO to perform.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
-        Msg::Key(key) => match keymap::action(app.context(), &key, app.allow_write) {
+        Msg::Key(key) => match app.keymap.action(app.context(), &key, app.allow_write) {
             Some(action) => act(app, action),
             None => Vec::new(),
         },
@@ -1430,6 +1496,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     input.insert(c);
                 }
                 after_edit(app);
+            } else if app.finder.is_some() && app.overlay == Overlay::None {
+                // Only the last edit's commands count: one search for the whole paste.
+                let mut cmds = Vec::new();
+                for c in text.chars().filter(|c| !c.is_control()) {
+                    cmds = finder::act(app, Action::Insert(c));
+                }
+                return cmds;
             }
             Vec::new()
         }
@@ -1441,7 +1514,25 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Resize => Vec::new(),
         Msg::Connected(info) => {
+            app.pool = info.pool.clone();
             app.session = Some(info);
+            Vec::new()
+        }
+        Msg::SearchDone { id, results } => {
+            finder::search_done(app, id, results);
+            Vec::new()
+        }
+        Msg::BrowsePage { id, result } => {
+            finder::browse_page(app, id, result);
+            Vec::new()
+        }
+        Msg::LoadAllDone { id, result } => {
+            finder::load_all_done(app, id, result);
+            Vec::new()
+        }
+        Msg::PoolsPage { id, result } => finder::pools_page(app, id, result),
+        Msg::Throttle(throttle) => {
+            app.throttle = throttle;
             Vec::new()
         }
         Msg::LookupDone { id, result } => {
@@ -1573,6 +1664,7 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
     }
     match app.context() {
         Context::Main | Context::Global => act_main(app, action),
+        Context::Finder => finder::act(app, action),
         Context::Input => act_input(app, action),
         Context::List => act_picker(app, action),
         Context::Help => {
@@ -1629,6 +1721,10 @@ fn copied_notice(text: &str) -> String {
 }
 
 fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
+    if matches!(action, Action::OpenLookup(_) | Action::Recent) && !app.has_pool() {
+        app.notice = Some("choose a user pool first".into());
+        return app.open_pools();
+    }
     match action {
         Action::Quit => app.should_quit = true,
         Action::OpenLookup(mode) => {
@@ -1713,6 +1809,10 @@ fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
             }
         }
         Action::Help => app.overlay = Overlay::Help { scroll: 0 },
+        Action::Search | Action::Browse | Action::LoadAll | Action::Pools => {
+            return finder::open(app, action);
+        }
+
         Action::Privacy => {
             app.redact = !app.redact;
             app.revealed = None;

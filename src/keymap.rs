@@ -26,6 +26,9 @@ pub enum Context {
     Menu,
     /// A yes/no confirmation of a write action (typed ones use [`Context::Input`]).
     Confirm,
+    /// The finders: type-ahead search, browsing the pool, the pool picker. Typing filters;
+    /// the line-editing keys of [`Context::Input`] apply too.
+    Finder,
 }
 
 impl Context {
@@ -41,6 +44,7 @@ impl Context {
             Self::Hatch => "Escape hatch (aws command, console)",
             Self::Menu => "Actions menu (--allow-write)",
             Self::Confirm => "Confirming an action",
+            Self::Finder => "Search, browse and pool picker (plus the typing keys)",
         }
     }
 }
@@ -86,8 +90,43 @@ pub enum Action {
     DeleteForward,
     ClearLine,
     DeleteWord,
+    /// Type-ahead search: ListUsers prefix queries as you type.
+    Search,
+    /// Browse the pool page by page with a local fuzzy filter.
+    Browse,
+    /// Read every page of the pool (browse), with progress; Esc cancels.
+    LoadAll,
+    /// Choose another user pool.
+    Pools,
     /// A printable character typed into a line.
     Insert(char),
+}
+
+impl Action {
+    /// The actions a config file may rebind, by the name it uses in `[keys]`.
+    pub const NAMED: &[(&'static str, Action)] = &[
+        ("quit", Action::Quit),
+        ("lookup", Action::OpenLookup(LookupMode::Auto)),
+        ("lookup_username", Action::OpenLookup(LookupMode::Username)),
+        ("lookup_alias", Action::OpenLookup(LookupMode::Alias)),
+        ("lookup_sub", Action::OpenLookup(LookupMode::Sub)),
+        ("next_pane", Action::FocusNext),
+        ("previous_pane", Action::FocusPrev),
+        ("open", Action::Open),
+        ("copy", Action::Copy),
+        ("refresh", Action::Refresh),
+        ("help", Action::Help),
+        ("recent", Action::Recent),
+        ("filter", Action::Filter),
+        ("privacy", Action::Privacy),
+        ("reveal", Action::Reveal),
+        ("escape_hatch", Action::EscapeHatch),
+        ("actions", Action::Actions),
+        ("search", Action::Search),
+        ("browse", Action::Browse),
+        ("load_all", Action::LoadAll),
+        ("pools", Action::Pools),
+    ];
 }
 
 /// A key and the modifiers that must be held (Shift is implied by the character).
@@ -267,6 +306,28 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Main, [ch('f')], "f", A::Filter, "filter attributes (fuzzy)"),
     bind!(
         Main,
+        [ch('t')],
+        "t",
+        A::Search,
+        "type-ahead search: ListUsers prefix queries as you type"
+    ),
+    bind!(
+        Main,
+        [ch('b')],
+        "b",
+        A::Browse,
+        "browse the pool, fuzzy filter over the users loaded"
+    ),
+    bind!(
+        Main,
+        [ch('L')],
+        "L",
+        A::LoadAll,
+        "browse and load every user, with progress"
+    ),
+    bind!(Main, [ch('P')], "P", A::Pools, "choose another user pool"),
+    bind!(
+        Main,
         [ch('h'), ctrl('r')],
         "h",
         A::Recent,
@@ -352,6 +413,43 @@ pub const BINDINGS: &[Binding] = &[
         "↓ Ctrl-N",
         A::Down,
         "next match (recent lookups)"
+    ),
+    bind!(
+        Finder,
+        [key(K::Enter)],
+        "Enter",
+        A::Submit,
+        "open the selected user (one AdminGetUser) or pool"
+    ),
+    bind!(
+        Finder,
+        [key(K::Esc)],
+        "Esc",
+        A::Cancel,
+        "stop loading all, else close"
+    ),
+    bind!(
+        Finder,
+        [key(K::Up), ctrl('p')],
+        "↑ Ctrl-P",
+        A::Up,
+        "previous (no request)"
+    ),
+    bind!(
+        Finder,
+        [key(K::Down), ctrl('n')],
+        "↓ Ctrl-N",
+        A::Down,
+        "next (no request; browse reads the next page near the end)"
+    ),
+    bind!(Finder, [key(K::PageUp)], "PgUp", A::PageUp, "page up"),
+    bind!(Finder, [key(K::PageDown)], "PgDn", A::PageDown, "page down"),
+    bind!(
+        Finder,
+        [ctrl('l')],
+        "Ctrl-L",
+        A::LoadAll,
+        "browse: load every user (Esc stops)"
     ),
     bind!(List, [ch('k'), key(K::Up)], "k ↑", A::Up, "previous"),
     bind!(List, [ch('j'), key(K::Down)], "j ↓", A::Down, "next"),
@@ -449,38 +547,194 @@ fn matches(binding_key: &Key, event: &KeyEvent) -> bool {
     binding_key.code == code && binding_key.mods == mods
 }
 
-/// The action for `event` in `context` (global bindings first), or None.
-/// In [`Context::Input`], printable characters become [`Action::Insert`].
-/// Write bindings exist only when `allow_write` is set.
+/// The action for `event` in `context` with the default bindings; see [`Keymap::action`].
 pub fn action(context: Context, event: &KeyEvent, allow_write: bool) -> Option<Action> {
-    if event.kind == KeyEventKind::Release {
-        return None;
-    }
-    for binding in BINDINGS.iter().filter(|b| {
-        (b.context == Context::Global || b.context == context) && (allow_write || !b.write)
-    }) {
-        if let Some(i) = binding.keys.iter().position(|k| matches(k, event)) {
-            return Some(match binding.action {
-                // One row binds the three digits; the digit says which pane.
-                Action::FocusPane(_) => Action::FocusPane(i),
-                other => other,
-            });
-        }
-    }
-    if context == Context::Input
-        && let KeyCode::Char(c) = event.code
-        && !event
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-    {
-        return Some(Action::Insert(c));
-    }
-    None
+    Keymap::default().action(context, event, allow_write)
 }
 
-/// The bindings shown in the help overlay for `context` (write ones only with `allow_write`).
+/// The default bindings shown in the help overlay for `context`; see [`Keymap::bindings`].
 pub fn bindings(context: Context, allow_write: bool) -> impl Iterator<Item = &'static Binding> {
     BINDINGS
         .iter()
         .filter(move |b| b.context == context && (allow_write || !b.write))
+}
+
+/// The binding table in use: the defaults with the config file's `[keys]` overrides applied.
+/// An override replaces the keys of the action's bindings in the panes and the finders.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Self {
+            bindings: BINDINGS.to_vec(),
+        }
+    }
+}
+
+/// Parses a key as a config file writes it: `x`, `X`, `ctrl-x`, `enter`, `esc`, `tab`,
+/// `f5`, `pgup`, `up`…
+pub fn parse_key(text: &str) -> Result<Key, String> {
+    let lower = text.trim().to_ascii_lowercase();
+    let (mods, rest) = match lower
+        .strip_prefix("ctrl-")
+        .or_else(|| lower.strip_prefix("c-"))
+    {
+        Some(rest) => (KeyModifiers::CONTROL, rest),
+        None => (KeyModifiers::NONE, lower.as_str()),
+    };
+    let code = match rest {
+        "enter" | "return" => K::Enter,
+        "esc" | "escape" => K::Esc,
+        "tab" => K::Tab,
+        "backtab" | "shift-tab" => K::BackTab,
+        "space" => K::Char(' '),
+        "up" => K::Up,
+        "down" => K::Down,
+        "left" => K::Left,
+        "right" => K::Right,
+        "home" => K::Home,
+        "end" => K::End,
+        "pgup" | "pageup" => K::PageUp,
+        "pgdn" | "pagedown" => K::PageDown,
+        f if f.len() > 1
+            && f.starts_with('f')
+            && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+        {
+            K::F(f[1..].parse().expect("checked"))
+        }
+        _ => {
+            // A single character keeps its case ("L" is Shift-L).
+            let original = text.trim();
+            let original = original.get(original.len() - rest.len()..).unwrap_or(rest);
+            let mut chars = original.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if !c.is_control() => K::Char(if mods.is_empty() {
+                    c
+                } else {
+                    c.to_ascii_lowercase()
+                }),
+                _ => {
+                    return Err(format!(
+                        "{text:?} is not a key (try \"x\", \"ctrl-x\", \"f5\", \"enter\")"
+                    ));
+                }
+            }
+        }
+    };
+    Ok(Key { code, mods })
+}
+
+fn key_label(key: &Key) -> String {
+    let name = match key.code {
+        K::Char(' ') => "Space".to_string(),
+        K::Char(c) => c.to_string(),
+        K::F(n) => format!("F{n}"),
+        K::Enter => "Enter".into(),
+        K::Esc => "Esc".into(),
+        K::Tab => "Tab".into(),
+        K::BackTab => "Shift-Tab".into(),
+        K::PageUp => "PgUp".into(),
+        K::PageDown => "PgDn".into(),
+        other => format!("{other:?}"),
+    };
+    if key.mods.contains(KeyModifiers::CONTROL) {
+        format!("Ctrl-{}", name.to_ascii_uppercase())
+    } else {
+        name
+    }
+}
+
+impl Keymap {
+    /// The defaults with `overrides` (action name → key) applied. Every override that names
+    /// no action or no key is reported, and the others still apply.
+    pub fn with_overrides<'a>(
+        overrides: impl IntoIterator<Item = (&'a String, &'a String)>,
+    ) -> (Self, Vec<String>) {
+        let mut keymap = Self::default();
+        let mut problems = Vec::new();
+        for (name, text) in overrides {
+            let Some((_, action)) = Action::NAMED.iter().find(|(n, _)| n == name) else {
+                let known: Vec<&str> = Action::NAMED.iter().map(|(n, _)| *n).collect();
+                problems.push(format!(
+                    "[keys] {name:?} is not an action; the actions are {}",
+                    known.join(", ")
+                ));
+                continue;
+            };
+            let key = match parse_key(text) {
+                Ok(key) => key,
+                Err(e) => {
+                    problems.push(format!("[keys] {name}: {e}"));
+                    continue;
+                }
+            };
+            // Leaked once at start-up, a few bytes per override: the table keeps `'static`
+            // slices so the defaults stay a plain const.
+            let keys: &'static [Key] = Box::leak(vec![key].into_boxed_slice());
+            let label: &'static str = Box::leak(key_label(&key).into_boxed_str());
+            for binding in keymap.bindings.iter_mut().filter(|b| {
+                b.action == *action && matches!(b.context, Context::Main | Context::Finder)
+            }) {
+                binding.keys = keys;
+                binding.label = label;
+            }
+        }
+        (keymap, problems)
+    }
+
+    /// The action for `event` in `context` (global bindings first), or None. In
+    /// [`Context::Input`] and [`Context::Finder`], printable characters become
+    /// [`Action::Insert`]; the finder also takes the line-editing keys of the input context.
+    /// Write bindings exist only when `allow_write` is set.
+    pub fn action(&self, context: Context, event: &KeyEvent, allow_write: bool) -> Option<Action> {
+        if event.kind == KeyEventKind::Release {
+            return None;
+        }
+        let contexts: &[Context] = match context {
+            Context::Finder => &[Context::Global, Context::Finder, Context::Input],
+            _ => &[Context::Global, context],
+        };
+        for &ctx in contexts {
+            for binding in self
+                .bindings
+                .iter()
+                .filter(|b| b.context == ctx && (allow_write || !b.write))
+            {
+                if let Some(i) = binding.keys.iter().position(|k| matches(k, event)) {
+                    return Some(match binding.action {
+                        // One row binds the digits; the digit says which pane.
+                        Action::FocusPane(_) => Action::FocusPane(i),
+                        other => other,
+                    });
+                }
+            }
+        }
+        if matches!(context, Context::Input | Context::Finder)
+            && let KeyCode::Char(c) = event.code
+            && !event
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return Some(Action::Insert(c));
+        }
+        None
+    }
+
+    /// The bindings shown in the help overlay for `context` (write ones only with
+    /// `allow_write`).
+    pub fn bindings(&self, context: Context, allow_write: bool) -> impl Iterator<Item = &Binding> {
+        self.bindings
+            .iter()
+            .filter(move |b| b.context == context && (allow_write || !b.write))
+    }
+
+    /// How the keys of `action` in `context` are written ("?" if unbound).
+    pub fn label(&self, context: Context, action: Action) -> &'static str {
+        self.bindings(context, true)
+            .find(|b| b.action == action)
+            .map_or("?", |b| b.label)
+    }
 }

@@ -149,3 +149,34 @@ pub async fn connect(args: &TargetArgs, pool: PoolId, demo: bool) -> Session {
             .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
     }
 }
+
+/// A backend with no pool yet, for the TUI's pool picker (ListUserPools): the same options,
+/// rate limiter and write guard as [`connect`]; the Region comes from flags, environment or
+/// profile. The demo backend when `--demo`.
+pub async fn connect_without_pool(args: &TargetArgs) -> Arc<dyn Backend> {
+    let (args, config) =
+        effective_target(args).unwrap_or_else(|_| (args.clone(), Config::default()));
+    if args.demo {
+        return guard_writes(Arc::new(DemoBackend::embedded()), args.allow_write);
+    }
+    let options = SdkOptions {
+        profile: args.profile.clone(),
+        region: args.region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        timeout: args.timeout,
+        max_attempts: args.max_attempts,
+        static_credentials: None,
+    };
+    let backend = SdkBackend::connect(&options, None).await;
+    let limiter = Arc::new(RateLimiter::new(
+        config.rate_limits,
+        BackoffPolicy {
+            retries: 0,
+            ..BackoffPolicy::default()
+        },
+    ));
+    guard_writes(
+        Arc::new(RateLimitedBackend::new(backend, limiter)),
+        args.allow_write,
+    )
+}

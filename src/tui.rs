@@ -19,6 +19,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use crate::app::{self, App, Cmd, Msg, TimeZone};
 use crate::audit::AuditLog;
 use crate::cli::Cli;
+use crate::keymap::Keymap;
 use crate::sanitize::sanitize;
 use crate::session;
 use crate::ui::{self, Theme};
@@ -28,17 +29,46 @@ const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Runs the TUI; returns the process exit code.
 pub async fn run(cli: &Cli) -> i32 {
-    let (pool, demo) = match session::resolve_pool(&cli.target) {
-        Ok(p) => p,
+    // The config file first: a bad one (or a bad key override) is reported before the
+    // terminal is taken, naming the file.
+    let config = match session::effective_target(&cli.target) {
+        Ok((_, config)) => config,
         Err(message) => {
             eprintln!("error: {}", sanitize(&message));
             return 2;
         }
     };
+    let (keymap, problems) = Keymap::with_overrides(&config.keys);
+    if !problems.is_empty() {
+        let path = cli
+            .target
+            .config
+            .clone()
+            .or_else(crate::config::default_path)
+            .map_or_else(|| "the config file".into(), |p| p.display().to_string());
+        for problem in &problems {
+            eprintln!("error: {}: {}", sanitize(&path), sanitize(problem));
+        }
+        return 2;
+    }
+    // Without --pool (and without --demo) the TUI opens on the pool picker; the one-shot
+    // commands still refuse to guess.
+    let picking = cli.target.pool.is_none() && !cli.target.demo;
+    let (pool, demo) = if picking {
+        (None, false)
+    } else {
+        match session::resolve_pool(&cli.target) {
+            Ok((pool, demo)) => (Some(pool), demo),
+            Err(message) => {
+                eprintln!("error: {}", sanitize(&message));
+                return 2;
+            }
+        }
+    };
     // Before the terminal is taken: a log that can't be written stops the app with a message
     // on the normal screen, rather than the app running unaudited.
     let audit = match &cli.target.audit_log {
-        Some(path) => match open_audit_log(cli, path, &pool) {
+        Some(path) => match open_audit_log(cli, path, pool.as_ref()) {
             Ok(log) => Some(Arc::new(log)),
             Err(message) => {
                 eprintln!("error: {}", sanitize(&message));
@@ -49,13 +79,20 @@ pub async fn run(cli: &Cli) -> i32 {
     };
     let _log_guard = init_logging(cli.target.log_file.clone());
     tracing::info!(
-        pool = %pool,
+        pool = pool.as_ref().map_or("(none yet)", |p| p.as_str()),
         demo,
         allow_write = cli.target.allow_write,
         "starting the terminal UI"
     );
 
-    let mut app = App::new(pool.as_str(), demo);
+    let mut app = App::new(pool.as_ref().map_or("", |p| p.as_str()), demo);
+    app.keymap = Arc::new(keymap);
+    app.set_named_pools(
+        config
+            .pools
+            .iter()
+            .map(|(name, p)| (name.clone(), p.pool_id.clone())),
+    );
     app.allow_write = cli.target.allow_write;
     app.redact = cli.target.redact;
     app.tz = TimeZone::Local;
@@ -65,7 +102,9 @@ pub async fn run(cli: &Cli) -> i32 {
     // The worker connects in the background: the first frame must not wait for credentials.
     let (jobs, msgs) = worker::spawn(cli.target.clone(), pool, demo, audit);
     let mut startup = Vec::new();
-    if let Some(query) = &cli.lookup {
+    if picking {
+        startup.extend(app.open_pools());
+    } else if let Some(query) = &cli.lookup {
         startup.push(app.start_lookup(query, Default::default()));
     }
 
@@ -92,7 +131,7 @@ pub async fn run(cli: &Cli) -> i32 {
 fn open_audit_log(
     cli: &Cli,
     path: &std::path::Path,
-    pool: &crate::cognito::PoolId,
+    pool: Option<&crate::cognito::PoolId>,
 ) -> Result<AuditLog, String> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let profile = cli.target.profile.clone().or_else(|| env("AWS_PROFILE"));
@@ -101,7 +140,7 @@ fn open_audit_log(
         .region
         .clone()
         .or_else(|| env("AWS_REGION"))
-        .or_else(|| pool.region().map(str::to_string));
+        .or_else(|| pool.and_then(|p| p.region()).map(str::to_string));
     AuditLog::open(path, profile, region)
 }
 
@@ -208,7 +247,7 @@ fn perform(app: &mut App, cmds: Vec<Cmd>, jobs: &UnboundedSender<Cmd>) {
                     app.notice = Some(format!("could not copy: {e}"));
                 }
             }
-            job @ (Cmd::Lookup { .. } | Cmd::FetchList { .. } | Cmd::Write { .. }) => {
+            job => {
                 if jobs.send(job).is_err() {
                     tracing::error!("the worker has stopped");
                     app.notice = Some("internal error: the worker stopped; see the log".into());

@@ -11,22 +11,27 @@ use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
-use crate::app::{Cmd, Fetched, ListKind, Listing, Msg, SessionInfo};
+use tokio_util::sync::CancellationToken;
+
+use crate::app::{Cmd, Fetched, ListKind, Listing, Msg, SessionInfo, Throttle};
 use crate::audit::{AuditEvent, AuditLog};
 use crate::cli::TargetArgs;
 use crate::cognito::lookup;
 use crate::cognito::resources::collect_pages;
 use crate::cognito::{Backend, CognitoError, PoolId};
+use crate::ratelimit::ThrottleStatus;
 use crate::sanitize::sanitize;
+use crate::search::{self, PrefixCache, browse};
 use crate::session;
 
 /// Artificial latency for the demo pool, in milliseconds, to see the spinner (default 0).
 pub const DEMO_LATENCY_ENV: &str = "COGNITO_TUI_DEMO_LATENCY_MS";
 
-/// Starts the worker on the current tokio runtime. Drop the sender to stop it.
+/// Starts the worker on the current tokio runtime (without a pool: only the pool picker
+/// works until [`Cmd::SwitchPool`]). Drop the sender to stop it.
 pub fn spawn(
     args: TargetArgs,
-    pool: PoolId,
+    pool: Option<PoolId>,
     demo: bool,
     audit: Option<Arc<AuditLog>>,
 ) -> (UnboundedSender<Cmd>, UnboundedReceiver<Msg>) {
@@ -100,47 +105,145 @@ pub async fn fetch_list(
     Ok(Fetched { listing, more })
 }
 
+/// One pool's session and what the worker keeps for it.
+struct Connection {
+    session: session::Session,
+    /// DescribeUserPool's answer, when the caller may ask (lookups skip a ListUsers).
+    schema: Arc<OnceLock<crate::cognito::PoolSchema>>,
+    /// Complete prefix results, so a growing type-ahead query is answered locally.
+    cache: Arc<PrefixCache>,
+    /// Forwards the rate limiter's status to the UI.
+    throttle: Option<JoinHandle<()>>,
+}
+
+impl Connection {
+    async fn open(
+        args: &TargetArgs,
+        pool: PoolId,
+        demo: bool,
+        msgs: &UnboundedSender<Msg>,
+    ) -> Self {
+        let session = session::connect(args, pool, demo).await;
+        tracing::info!(pool = %session.pool, target = %session.target, "connected");
+        let _ = msgs.send(Msg::Connected(SessionInfo::from_session(&session)));
+        // DescribeUserPool once, in the background, so lookups can skip a redundant
+        // ListUsers. Many support roles may not call it; then lookups simply go without.
+        let schema = Arc::new(OnceLock::new());
+        {
+            let (backend, pool, schema) = (
+                session.backend.clone(),
+                session.pool.clone(),
+                schema.clone(),
+            );
+            tokio::spawn(async move {
+                match backend.describe_pool(&pool).await {
+                    Ok(s) => {
+                        let _ = schema.set(s);
+                    }
+                    Err(e) => {
+                        tracing::info!("DescribeUserPool unavailable, continuing without: {e}")
+                    }
+                }
+            });
+        }
+        let throttle = session
+            .limiter
+            .as_ref()
+            .map(|limiter| tokio::spawn(forward_throttle(limiter.subscribe(), msgs.clone())));
+        Self {
+            session,
+            schema,
+            cache: Arc::new(PrefixCache::new()),
+            throttle,
+        }
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if let Some(task) = self.throttle.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Sends the throttle indicator on every change of the limiter's status, and once more when
+/// a backoff ends (the status itself does not change then).
+async fn forward_throttle(
+    mut status: tokio::sync::watch::Receiver<ThrottleStatus>,
+    msgs: UnboundedSender<Msg>,
+) {
+    let mut last = None;
+    loop {
+        let current = *status.borrow_and_update();
+        let shown = Throttle::from_status(&current);
+        if shown != last {
+            if msgs.send(Msg::Throttle(shown)).is_err() {
+                return;
+            }
+            last = shown;
+        }
+        let backoff_end = current
+            .backoff_until
+            .filter(|t| *t > tokio::time::Instant::now());
+        tokio::select! {
+            changed = status.changed() => if changed.is_err() { return },
+            _ = async {
+                match backoff_end {
+                    Some(t) => tokio::time::sleep_until(t).await,
+                    None => std::future::pending().await,
+                }
+            } => {}
+        }
+    }
+}
+
+fn abort(task: &mut Option<JoinHandle<()>>) {
+    if let Some(task) = task.take() {
+        task.abort();
+    }
+}
+
 async fn run(
     args: TargetArgs,
-    pool: PoolId,
+    pool: Option<PoolId>,
     demo: bool,
     latency: Option<Duration>,
     audit: Option<Arc<AuditLog>>,
     mut jobs: UnboundedReceiver<Cmd>,
     msgs: UnboundedSender<Msg>,
 ) {
-    let session = session::connect(&args, pool, demo).await;
-    tracing::info!(pool = %session.pool, target = %session.target, "connected");
-    let _ = msgs.send(Msg::Connected(SessionInfo::from_session(&session)));
-
-    // DescribeUserPool once, in the background, so lookups can skip a redundant ListUsers.
-    // Many support roles may not call it; then lookups simply go without.
-    let schema = Arc::new(OnceLock::new());
-    {
-        let (backend, pool, schema) = (
-            session.backend.clone(),
-            session.pool.clone(),
-            schema.clone(),
-        );
-        tokio::spawn(async move {
-            match backend.describe_pool(&pool).await {
-                Ok(s) => {
-                    let _ = schema.set(s);
-                }
-                Err(e) => tracing::info!("DescribeUserPool unavailable, continuing without: {e}"),
-            }
-        });
-    }
+    let mut conn = match pool {
+        Some(pool) => Some(Connection::open(&args, pool, demo, &msgs).await),
+        None => None,
+    };
+    // Lists pools before one is chosen (built on first use).
+    let mut lister: Option<Arc<dyn Backend>> = None;
 
     let mut in_flight: Option<JoinHandle<()>> = None;
     let mut fetching: HashMap<ListKind, JoinHandle<()>> = HashMap::new();
+    let mut searching: Option<JoinHandle<()>> = None;
+    let mut paging: Option<JoinHandle<()>> = None;
+    let mut loading_all: Option<(u64, CancellationToken)> = None;
+    let mut listing_pools: Option<JoinHandle<()>> = None;
     while let Some(job) = jobs.recv().await {
+        let needs_pool = !matches!(
+            job,
+            Cmd::Copy(_)
+                | Cmd::ListPools { .. }
+                | Cmd::SwitchPool { .. }
+                | Cmd::CancelSearch
+                | Cmd::CancelLoadAll { .. }
+        );
+        if needs_pool && conn.is_none() {
+            tracing::warn!("dropping a request made before a pool was chosen: {job:?}");
+            continue;
+        }
         match job {
             Cmd::Lookup { id, query, mode } => {
-                if let Some(previous) = in_flight.take() {
-                    previous.abort();
-                }
-                let (session, schema, msgs) = (session.clone(), schema.clone(), msgs.clone());
+                abort(&mut in_flight);
+                let c = conn.as_ref().expect("checked above");
+                let (session, schema, msgs) = (c.session.clone(), c.schema.clone(), msgs.clone());
                 let audit = audit.clone();
                 in_flight = Some(tokio::spawn(async move {
                     if let Some(latency) = latency {
@@ -172,7 +275,8 @@ async fn run(
                 if let Some(previous) = fetching.remove(&list) {
                     previous.abort();
                 }
-                let (session, msgs) = (session.clone(), msgs.clone());
+                let session = conn.as_ref().expect("checked above").session.clone();
+                let msgs = msgs.clone();
                 let task = tokio::spawn(async move {
                     if let Some(latency) = latency {
                         tokio::time::sleep(latency).await;
@@ -194,7 +298,10 @@ async fn run(
                 username,
                 sub,
             } => {
-                let (session, msgs, audit) = (session.clone(), msgs.clone(), audit.clone());
+                let c = conn.as_ref().expect("checked above");
+                // The user changes: cached search results may now be wrong.
+                c.cache.clear();
+                let (session, msgs, audit) = (c.session.clone(), msgs.clone(), audit.clone());
                 tokio::spawn(async move {
                     let result = session
                         .backend
@@ -220,14 +327,138 @@ async fn run(
                     let _ = msgs.send(Msg::WriteDone { id, result });
                 });
             }
+            // Debounced here: a newer keystroke aborts this task while it still sleeps, and
+            // a superseded search in flight is dropped with its requests.
+            Cmd::Search {
+                id,
+                query,
+                debounce_ms,
+            } => {
+                abort(&mut searching);
+                let c = conn.as_ref().expect("checked above");
+                let (session, cache, msgs) = (c.session.clone(), c.cache.clone(), msgs.clone());
+                searching = Some(tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(debounce_ms)).await;
+                    if let Some(latency) = latency {
+                        tokio::time::sleep(latency).await;
+                    }
+                    let results = search::search(
+                        session.backend.as_ref(),
+                        &session.pool,
+                        &query,
+                        Some(&cache),
+                    )
+                    .await;
+                    tracing::info!(
+                        id,
+                        requests = results.requests,
+                        hits = results.hits.len(),
+                        "search answered"
+                    );
+                    let _ = msgs.send(Msg::SearchDone { id, results });
+                }));
+            }
+            Cmd::CancelSearch => abort(&mut searching),
+            Cmd::BrowsePage { id, token } => {
+                abort(&mut paging);
+                let session = conn.as_ref().expect("checked above").session.clone();
+                let msgs = msgs.clone();
+                paging = Some(tokio::spawn(async move {
+                    if let Some(latency) = latency {
+                        tokio::time::sleep(latency).await;
+                    }
+                    let result = browse::fetch_page(
+                        session.backend.as_ref(),
+                        &session.pool,
+                        None,
+                        token.as_deref(),
+                    )
+                    .await;
+                    let _ = msgs.send(Msg::BrowsePage { id, result });
+                }));
+            }
+            Cmd::LoadAll { id, mut pager } => {
+                abort(&mut paging);
+                if let Some((_, token)) = loading_all.take() {
+                    token.cancel();
+                }
+                let cancel = CancellationToken::new();
+                loading_all = Some((id, cancel.clone()));
+                let session = conn.as_ref().expect("checked above").session.clone();
+                let msgs = msgs.clone();
+                tokio::spawn(async move {
+                    let result = browse::load_all(
+                        session.backend.as_ref(),
+                        &session.pool,
+                        &mut pager,
+                        &cancel,
+                        |page, progress| {
+                            tracing::debug!(id, users = progress.users, "load-all page");
+                            let _ = msgs.send(Msg::BrowsePage {
+                                id,
+                                result: Ok(page),
+                            });
+                        },
+                    )
+                    .await
+                    .map(|_| ());
+                    let _ = msgs.send(Msg::LoadAllDone { id, result });
+                });
+            }
+            Cmd::CancelLoadAll { id } => {
+                if let Some((_, token)) = loading_all.take_if(|(running, _)| *running == id) {
+                    token.cancel();
+                }
+            }
+            Cmd::ListPools { id, token } => {
+                abort(&mut listing_pools);
+                let backend = match &conn {
+                    Some(c) => c.session.backend.clone(),
+                    None => match &lister {
+                        Some(b) => b.clone(),
+                        None => lister
+                            .insert(session::connect_without_pool(&args).await)
+                            .clone(),
+                    },
+                };
+                let msgs = msgs.clone();
+                listing_pools = Some(tokio::spawn(async move {
+                    let result = backend.list_user_pools(60, token.as_deref()).await;
+                    let _ = msgs.send(Msg::PoolsPage { id, result });
+                }));
+            }
+            Cmd::SwitchPool { pool } => {
+                abort(&mut in_flight);
+                abort(&mut searching);
+                abort(&mut paging);
+                for task in fetching.drain().map(|(_, t)| t) {
+                    task.abort();
+                }
+                if let Some((_, token)) = loading_all.take() {
+                    token.cancel();
+                }
+                let mut target = args.clone();
+                target.pool = Some(pool);
+                match session::resolve_pool(&target) {
+                    Ok((pool, demo)) => {
+                        // The old connection (its cache and throttle feed) goes first.
+                        drop(conn.take());
+                        conn = Some(Connection::open(&target, pool, demo, &msgs).await);
+                    }
+                    Err(message) => tracing::error!("cannot switch pools: {message}"),
+                }
+            }
             // The clipboard is the terminal's: the terminal loop writes it.
             Cmd::Copy(_) => {}
         }
     }
-    if let Some(task) = in_flight {
-        task.abort();
+    for mut task in [in_flight, searching, paging, listing_pools] {
+        abort(&mut task);
     }
     for task in fetching.into_values() {
         task.abort();
+    }
+    if let Some((_, token)) = loading_all {
+        token.cancel();
     }
 }

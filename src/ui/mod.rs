@@ -3,6 +3,7 @@
 //! is sanitized here before it is drawn.
 
 mod attributes;
+mod finder;
 mod lists;
 mod mfa;
 mod popups;
@@ -21,7 +22,7 @@ pub use theme::Theme;
 
 use crate::app::{App, Overlay, Pane, Tone};
 use crate::cognito::lookup::LookupMode;
-use crate::keymap::{self, Action, Context};
+use crate::keymap::{Action, Context};
 use crate::sanitize::sanitize;
 
 /// Below this size the layout cannot work; a message says so instead.
@@ -47,7 +48,9 @@ pub fn view(app: &App, frame: &mut Frame) {
     ])
     .areas(area);
     render_header(app, frame, header, &theme);
-    if app.user.is_some() {
+    if let Some(which) = app.finder {
+        finder::render(app, which, frame, body, &theme);
+    } else if app.user.is_some() {
         render_panes(app, frame, body, &theme);
     } else {
         render_welcome(app, frame, body, &theme);
@@ -185,6 +188,16 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         },
         None => "connecting…".into(),
     };
+    let pool = if pool.is_empty() {
+        "no pool chosen"
+    } else {
+        pool
+    };
+    let target = if app.has_pool() {
+        target
+    } else {
+        "P picks one".to_string()
+    };
     let left = format!(" cognito-tui │ {} │ {}", sanitize(pool), sanitize(&target));
     let spinner = SPINNER[app.spinner % SPINNER.len()];
     let mut right = match (&app.pending, &app.writing) {
@@ -214,6 +227,21 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     if app.allow_write {
         badges.push((" WRITES ON ", theme.error().patch(theme.header())));
+    }
+    // The client-side rate limiter is holding requests back: say so, or a slow screen
+    // would look like a hang.
+    let throttle_badge;
+    if let Some(t) = &app.throttle {
+        let what = t.category.map(|c| format!(" {c}")).unwrap_or_default();
+        throttle_badge = if t.backing_off {
+            format!(" THROTTLED{what}: backing off ")
+        } else {
+            format!(" RATE LIMIT{what}: {} queued ", t.queued)
+        };
+        badges.push((
+            throttle_badge.as_str(),
+            theme.tone(Tone::Warn).patch(theme.header()),
+        ));
     }
     let badge_width: usize = badges.iter().map(|(b, _)| b.width() + 1).sum();
     if !badges.is_empty() && right.is_empty() {
@@ -309,11 +337,9 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
 }
 
-/// The keys for `action` in `context`, as the binding table writes them.
-pub fn keys_for(context: Context, action: Action) -> &'static str {
-    keymap::bindings(context, true)
-        .find(|b| b.action == action)
-        .map_or("?", |b| b.label)
+/// The keys for `action` in `context`, as the binding table in use writes them.
+pub fn keys_for(app: &App, context: Context, action: Action) -> &'static str {
+    app.keymap.label(context, action)
 }
 
 fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -324,22 +350,25 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             // Highest priority first; what does not fit is left out (all of it is in `?`).
             let mut hints = vec![
                 ("/ u a s".to_string(), "lookup"),
-                (keys_for(context, A::Help).into(), "help"),
-                (keys_for(context, A::Quit).into(), "quit"),
+                (keys_for(app, context, A::Help).into(), "help"),
+                (keys_for(app, context, A::Quit).into(), "quit"),
                 ("Tab".into(), "pane"),
-                (keys_for(context, A::Open).into(), "view"),
-                (keys_for(context, A::Copy).into(), "copy"),
-                (keys_for(context, A::Recent).into(), "recent"),
-                (keys_for(context, A::Filter).into(), "filter"),
-                (keys_for(context, A::Refresh).into(), "refresh"),
-                (keys_for(context, A::Privacy).into(), "privacy"),
-                (keys_for(context, A::EscapeHatch).into(), "aws cmd"),
+                (keys_for(app, context, A::Open).into(), "view"),
+                (keys_for(app, context, A::Copy).into(), "copy"),
+                (keys_for(app, context, A::Recent).into(), "recent"),
+                (keys_for(app, context, A::Filter).into(), "filter"),
+                (keys_for(app, context, A::Refresh).into(), "refresh"),
+                (keys_for(app, context, A::Privacy).into(), "privacy"),
+                (keys_for(app, context, A::EscapeHatch).into(), "aws cmd"),
+                (keys_for(app, context, A::Search).into(), "search"),
+                (keys_for(app, context, A::Browse).into(), "browse"),
+                (keys_for(app, context, A::Pools).into(), "pools"),
             ];
             if app.redact {
-                hints.insert(4, (keys_for(context, A::Reveal).into(), "reveal"));
+                hints.insert(4, (keys_for(app, context, A::Reveal).into(), "reveal"));
             }
             if app.allow_write {
-                hints.insert(3, (keys_for(context, A::Actions).into(), "actions"));
+                hints.insert(3, (keys_for(app, context, A::Actions).into(), "actions"));
             }
             if app.error.is_some() {
                 hints.insert(0, ("Esc".into(), "dismiss"));
@@ -355,8 +384,8 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             }
             // Reading order: lookup, moving, acting, then help and quit at the end.
             let order = [
-                "lookup", "dismiss", "pane", "view", "copy", "reveal", "recent", "filter",
-                "refresh", "privacy", "aws cmd", "actions", "help", "quit",
+                "lookup", "search", "browse", "pools", "dismiss", "pane", "view", "copy", "reveal",
+                "recent", "filter", "refresh", "privacy", "aws cmd", "actions", "help", "quit",
             ];
             hints.sort_by_key(|(_, what)| order.iter().position(|o| o == what));
             hints
@@ -401,6 +430,27 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             ("Esc".into(), "cancel"),
         ],
         (_, Context::Confirm) => vec![("y".into(), "yes, do it"), ("n Esc".into(), "cancel")],
+        (_, Context::Finder) => {
+            let mut hints = vec![
+                ("type".into(), "to filter"),
+                ("↑/↓".into(), "move"),
+                (keys_for(app, context, A::Submit).into(), "open"),
+            ];
+            if app.finder == Some(crate::app::Finder::Browse) {
+                hints.push((keys_for(app, context, A::LoadAll).into(), "load all"));
+            }
+            hints.push((
+                keys_for(app, context, A::Cancel).into(),
+                if app.browse.loading_all.is_some()
+                    && app.finder == Some(crate::app::Finder::Browse)
+                {
+                    "stop loading"
+                } else {
+                    "close"
+                },
+            ));
+            hints
+        }
         (_, Context::Global) => Vec::new(),
     };
     let mut spans = vec![Span::raw(" ")];
@@ -430,6 +480,18 @@ fn render_welcome(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             Span::raw("by alias: email, phone number or preferred_username"),
         ]),
         Line::from(vec![key("s"), Span::raw("by sub (the user's UUID)")]),
+        Line::from(vec![
+            key(keys_for(app, Context::Main, Action::Search)),
+            Span::raw("type-ahead search: usernames, emails, names, phones as you type"),
+        ]),
+        Line::from(vec![
+            key(keys_for(app, Context::Main, Action::Browse)),
+            Span::raw("browse the pool with a fuzzy filter"),
+        ]),
+        Line::from(vec![
+            key(keys_for(app, Context::Main, Action::Pools)),
+            Span::raw("choose another user pool"),
+        ]),
         Line::from(vec![key("h"), Span::raw("recent lookups")]),
         Line::from(vec![key("?"), Span::raw("every key binding")]),
         Line::from(vec![key("q"), Span::raw("quit")]),

@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use super::rows::{Segment, to_line, truncate};
 use super::{Theme, centered};
 use crate::app::{App, ErrorView, Overlay, Tone};
-use crate::keymap::{self, Context};
+use crate::keymap::Context;
 use crate::sanitize::sanitize;
 
 fn popup_block(title: String, theme: &Theme) -> Block<'static> {
@@ -148,7 +148,7 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 theme,
             );
         }
-        Overlay::Help { scroll } => help(frame, area, *scroll, app.allow_write, theme),
+        Overlay::Help { scroll } => help(app, frame, area, *scroll, theme),
         Overlay::Hatch { command, url } => hatch(frame, area, command, url, app.demo, theme),
         Overlay::Actions { cursor } => actions_menu(app, frame, area, *cursor, theme),
         Overlay::Confirm {
@@ -385,11 +385,13 @@ fn confirm(
     }
 }
 
-fn help(frame: &mut Frame, area: Rect, scroll: u16, allow_write: bool, theme: &Theme) {
+fn help(app: &App, frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
+    let allow_write = app.allow_write;
     let mut lines = Vec::new();
     for context in [
         Context::Main,
         Context::Global,
+        Context::Finder,
         Context::Input,
         Context::List,
         Context::Detail,
@@ -398,7 +400,7 @@ fn help(frame: &mut Frame, area: Rect, scroll: u16, allow_write: bool, theme: &T
         Context::Confirm,
         Context::Help,
     ] {
-        let bindings: Vec<_> = keymap::bindings(context, allow_write).collect();
+        let bindings: Vec<_> = app.keymap.bindings(context, allow_write).collect();
         if bindings.is_empty() {
             continue;
         }

@@ -1,0 +1,556 @@
+//! Finding users you can't name exactly, in the model: type-ahead search (ListUsers prefix
+//! queries, debounced in the worker), browsing the pool with a local fuzzy filter (pages read
+//! lazily, or all of them with progress), and the pool picker. Moving through any of these
+//! lists makes no request that bills a user: only Enter opens one, with one AdminGetUser.
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+use super::{App, Cmd, ErrorView, LineInput, Lists, Overlay, cognito_error_view, move_in_list};
+use crate::cognito::lookup::LookupMode;
+use crate::cognito::{CognitoError, ErrorKind, PoolPage, UserPage};
+use crate::keymap::Action;
+use crate::ratelimit::ThrottleStatus;
+use crate::sanitize::sanitize;
+use crate::search::browse::{self, Pager};
+use crate::search::{RECOMMENDED_DEBOUNCE_MS, Ranker, SearchResults, UserStore};
+
+/// How many ListUserPools pages the picker reads at most (60 pools each).
+pub const MAX_POOL_PAGES: usize = 50;
+
+/// Which finder has the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finder {
+    Search,
+    Browse,
+    Pools,
+}
+
+/// Type-ahead search.
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    pub input: LineInput,
+    pub cursor: usize,
+    /// The newest search sent; answers to any other are dropped.
+    pub pending: Option<u64>,
+    pub results: Option<SearchResults>,
+    pub error: Option<ErrorView>,
+}
+
+/// Browsing the pool: every user loaded so far, ranked by the filter as it is typed.
+#[derive(Debug, Default)]
+pub struct BrowseState {
+    pub input: LineInput,
+    pub cursor: usize,
+    pub store: UserStore,
+    /// Incremental: a growing filter narrows the previous matches (≤ 16 ms for 100,000).
+    pub ranker: Ranker,
+    pub pager: Pager,
+    /// A lazily fetched page in flight.
+    pub page_pending: Option<u64>,
+    /// A load-all in flight (its pages carry this id).
+    pub loading_all: Option<u64>,
+    pub error: Option<ErrorView>,
+}
+
+impl Clone for BrowseState {
+    /// The ranker is a cache of results: the clone builds its own.
+    fn clone(&self) -> Self {
+        let mut clone = Self {
+            input: self.input.clone(),
+            cursor: self.cursor,
+            store: self.store.clone(),
+            ranker: Ranker::new(),
+            pager: self.pager.clone(),
+            page_pending: self.page_pending,
+            loading_all: self.loading_all,
+            error: self.error.clone(),
+        };
+        clone.rerank();
+        clone
+    }
+}
+
+impl BrowseState {
+    /// Re-ranks after the filter or the store changed, keeping the cursor in range.
+    fn rerank(&mut self) {
+        let len = self.ranker.rank(&self.store, &self.input.text).len();
+        self.cursor = self.cursor.min(len.saturating_sub(1));
+    }
+
+    /// Rows (store indices) matching the filter, best first.
+    pub fn matches(&self) -> impl ExactSizeIterator<Item = u32> + '_ {
+        self.ranker.results().iter().map(|r| r.row)
+    }
+
+    /// How many rows match the filter.
+    pub fn match_count(&self) -> usize {
+        self.ranker.results().len()
+    }
+
+    fn busy(&self) -> bool {
+        self.page_pending.is_some() || self.loading_all.is_some()
+    }
+}
+
+/// Where a pool in the picker came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolSource {
+    /// `[pools.NAME]` in the config file.
+    Named,
+    /// ListUserPools.
+    Listed,
+}
+
+/// One pool the picker offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolEntry {
+    /// The config name, or the pool's own name (sanitized when drawn).
+    pub name: String,
+    pub id: String,
+    pub source: PoolSource,
+}
+
+/// The pool picker.
+#[derive(Debug, Clone, Default)]
+pub struct PoolsState {
+    pub input: LineInput,
+    pub cursor: usize,
+    pub entries: Vec<PoolEntry>,
+    pub pending: Option<u64>,
+    pub pages: usize,
+    /// Every page read (or the listing is impossible).
+    pub done: bool,
+    /// Why the pools could not be listed (a calm note, the named pools still work).
+    pub note: Option<String>,
+    pub error: Option<ErrorView>,
+}
+
+/// The throttle indicator, as the header shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    /// Requests waiting for a slot of the client-side limit.
+    pub queued: usize,
+    /// Cognito answered TooManyRequests and requests are paused.
+    pub backing_off: bool,
+    /// The quota category last delayed (`user_list`, …).
+    pub category: Option<&'static str>,
+}
+
+impl Throttle {
+    /// The indicator for a limiter's status (None when nothing is held back).
+    pub fn from_status(status: &ThrottleStatus) -> Option<Self> {
+        status.is_throttled().then(|| Self {
+            queued: status.queued,
+            backing_off: status
+                .backoff_until
+                .is_some_and(|t| t > tokio::time::Instant::now()),
+            category: status.category.map(|c| c.key()),
+        })
+    }
+}
+
+impl App {
+    /// Pools the picker shows, filtered by its input (fuzzy), best first.
+    pub fn pool_matches(&self) -> Vec<&PoolEntry> {
+        let filter = self.pools.input.text.trim();
+        if filter.is_empty() {
+            return self.pools.entries.iter().collect();
+        }
+        let matcher = SkimMatcherV2::default().ignore_case();
+        let mut scored: Vec<(i64, usize, &PoolEntry)> = self
+            .pools
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                matcher
+                    .fuzzy_match(&format!("{} {}", p.name, p.id), filter)
+                    .map(|s| (s, i, p))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(_, _, p)| p).collect()
+    }
+
+    /// Whether a pool has been chosen (the TUI can start without one).
+    pub fn has_pool(&self) -> bool {
+        !self.pool.is_empty()
+    }
+
+    /// Whether a finder request is in flight (for the spinner).
+    pub(super) fn finder_busy(&self) -> bool {
+        self.search.pending.is_some() || self.browse.busy() || self.pools.pending.is_some()
+    }
+
+    /// Sets the named pools of the config file, listed first in the picker.
+    pub fn set_named_pools(&mut self, named: impl IntoIterator<Item = (String, String)>) {
+        self.pools.entries.retain(|p| p.source != PoolSource::Named);
+        let named: Vec<PoolEntry> = named
+            .into_iter()
+            .map(|(name, id)| PoolEntry {
+                name,
+                id,
+                source: PoolSource::Named,
+            })
+            .collect();
+        self.pools.entries.splice(0..0, named);
+    }
+
+    /// Opens the pool picker, listing the pools if that has not been done yet.
+    pub fn open_pools(&mut self) -> Vec<Cmd> {
+        self.finder = Some(Finder::Pools);
+        self.pools.input = LineInput::default();
+        self.pools.cursor = 0;
+        if self.pools.done || self.pools.pending.is_some() {
+            return Vec::new();
+        }
+        let id = self.next_request_id();
+        self.pools.pending = Some(id);
+        self.pools.error = None;
+        vec![Cmd::ListPools { id, token: None }]
+    }
+}
+
+/// Opens a finder from the panes.
+pub(super) fn open(app: &mut App, action: Action) -> Vec<Cmd> {
+    if action == Action::Pools {
+        return app.open_pools();
+    }
+    if !app.has_pool() {
+        app.notice = Some("choose a user pool first".into());
+        return app.open_pools();
+    }
+    app.error = None;
+    app.notice = None;
+    match action {
+        Action::Search => {
+            app.finder = Some(Finder::Search);
+            Vec::new()
+        }
+        Action::Browse => {
+            app.finder = Some(Finder::Browse);
+            app.browse.rerank();
+            next_page_if_needed(app)
+        }
+        Action::LoadAll => {
+            app.finder = Some(Finder::Browse);
+            app.browse.rerank();
+            load_all(app)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Keys while a finder has the screen.
+pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
+    let Some(finder) = app.finder else {
+        return Vec::new();
+    };
+    let input = match finder {
+        Finder::Search => &mut app.search.input,
+        Finder::Browse => &mut app.browse.input,
+        Finder::Pools => &mut app.pools.input,
+    };
+    if input.edit(action) {
+        return edited(app, finder);
+    }
+    match action {
+        Action::Cancel => {
+            if finder == Finder::Browse
+                && let Some(id) = app.browse.loading_all.take()
+            {
+                app.notice = Some(format!(
+                    "stopped loading: {} users in {} pages ({} resumes)",
+                    app.browse.store.len(),
+                    app.browse.pager.pages,
+                    app.keymap
+                        .label(crate::keymap::Context::Finder, Action::LoadAll)
+                ));
+                return vec![Cmd::CancelLoadAll { id }];
+            }
+            app.finder = None;
+            Vec::new()
+        }
+        Action::LoadAll if finder == Finder::Browse => load_all(app),
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => {
+            match finder {
+                Finder::Search => {
+                    let len = app.search.results.as_ref().map_or(0, |r| r.hits.len());
+                    app.search.cursor = move_in_list(app.search.cursor, len, action);
+                }
+                Finder::Browse => {
+                    let len = app.browse.match_count();
+                    app.browse.cursor = move_in_list(app.browse.cursor, len, action);
+                    // ListUsers only, as the cursor nears the end of what is loaded.
+                    return next_page_if_needed(app);
+                }
+                Finder::Pools => {
+                    let len = app.pool_matches().len();
+                    app.pools.cursor = move_in_list(app.pools.cursor, len, action);
+                }
+            }
+            Vec::new()
+        }
+        Action::Submit => submit(app, finder),
+        _ => Vec::new(),
+    }
+}
+
+/// The effects of editing a finder's line.
+fn edited(app: &mut App, finder: Finder) -> Vec<Cmd> {
+    match finder {
+        Finder::Search => {
+            let query = app.search.input.text.trim().to_string();
+            app.search.cursor = 0;
+            app.search.error = None;
+            if query.is_empty() {
+                app.search.pending = None;
+                app.search.results = None;
+                return vec![Cmd::CancelSearch];
+            }
+            if app
+                .search
+                .results
+                .as_ref()
+                .is_some_and(|r| r.query == query)
+            {
+                app.search.pending = None;
+                return vec![Cmd::CancelSearch];
+            }
+            let id = app.next_request_id();
+            app.search.pending = Some(id);
+            vec![Cmd::Search {
+                id,
+                query,
+                debounce_ms: RECOMMENDED_DEBOUNCE_MS,
+            }]
+        }
+        Finder::Browse => {
+            app.browse.cursor = 0;
+            app.browse.rerank();
+            Vec::new()
+        }
+        Finder::Pools => {
+            app.pools.cursor = 0;
+            Vec::new()
+        }
+    }
+}
+
+fn submit(app: &mut App, finder: Finder) -> Vec<Cmd> {
+    let username = match finder {
+        Finder::Search => app
+            .search
+            .results
+            .as_ref()
+            .and_then(|r| r.hits.get(app.search.cursor))
+            .map(|h| h.user.username.clone()),
+        Finder::Browse => app
+            .browse
+            .ranker
+            .results()
+            .get(app.browse.cursor)
+            .map(|r| app.browse.store.row(r.row as usize).username.to_string()),
+        Finder::Pools => {
+            let chosen = app.pool_matches().get(app.pools.cursor).cloned().cloned();
+            return match chosen {
+                Some(entry) => switch_pool(app, entry),
+                None => Vec::new(),
+            };
+        }
+    };
+    match username {
+        Some(username) => {
+            app.finder = None;
+            app.overlay = Overlay::None;
+            // The one request that bills a monthly active user, on an explicit open.
+            vec![app.start_lookup(&username, LookupMode::Username)]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Switches to `entry`'s pool: everything of the old pool is forgotten.
+fn switch_pool(app: &mut App, entry: PoolEntry) -> Vec<Cmd> {
+    let mut cmds = Vec::new();
+    if let Some(id) = app.browse.loading_all.take() {
+        cmds.push(Cmd::CancelLoadAll { id });
+    }
+    cmds.push(Cmd::CancelSearch);
+    app.pool = entry.id.clone();
+    app.session = None;
+    app.user = None;
+    app.pending = None;
+    app.lists = Lists::default();
+    app.cursors = [0; 6];
+    app.attr_filter.clear();
+    app.revealed = None;
+    // Recent lookups name users of the old pool; reopening one would ask the wrong pool.
+    app.recent.clear();
+    app.search = SearchState::default();
+    app.browse = BrowseState::default();
+    app.finder = None;
+    app.error = None;
+    app.notice = Some(format!("switched to {}", sanitize(&entry.id)));
+    cmds.push(Cmd::SwitchPool {
+        pool: match entry.source {
+            // The name carries the profile, Region and endpoint of the config file.
+            PoolSource::Named => entry.name,
+            PoolSource::Listed => entry.id,
+        },
+    });
+    cmds
+}
+
+/// The next browse page, if the cursor is near the end of what is loaded.
+fn next_page_if_needed(app: &mut App) -> Vec<Cmd> {
+    let b = &app.browse;
+    if b.busy()
+        || b.error.is_some()
+        || !browse::needs_next_page(b.cursor, b.match_count(), b.pager.done)
+    {
+        return Vec::new();
+    }
+    let id = app.next_request_id();
+    app.browse.page_pending = Some(id);
+    vec![Cmd::BrowsePage {
+        id,
+        token: app.browse.pager.next_token.clone(),
+    }]
+}
+
+fn load_all(app: &mut App) -> Vec<Cmd> {
+    if app.browse.pager.done {
+        app.notice = Some(format!("all {} users are loaded", app.browse.store.len()));
+        return Vec::new();
+    }
+    if app.browse.loading_all.is_some() {
+        return Vec::new();
+    }
+    // The lazy page in flight is superseded: load-all starts from the same place.
+    app.browse.page_pending = None;
+    app.browse.error = None;
+    let id = app.next_request_id();
+    app.browse.loading_all = Some(id);
+    app.notice = None;
+    vec![Cmd::LoadAll {
+        id,
+        pager: app.browse.pager.clone(),
+    }]
+}
+
+/// A search answered; stale ones are dropped.
+pub(super) fn search_done(app: &mut App, id: u64, results: SearchResults) {
+    if app.search.pending != Some(id) {
+        tracing::debug!(id, "dropping a superseded search result");
+        return;
+    }
+    app.search.pending = None;
+    app.search.cursor = 0;
+    app.search.error = results.total_failure().map(|e| cognito_error_view(app, e));
+    app.search.results = Some(results);
+}
+
+/// A browse page answered (lazily fetched or one of a load-all).
+pub(super) fn browse_page(app: &mut App, id: u64, result: Result<UserPage, CognitoError>) {
+    let lazy = app.browse.page_pending == Some(id);
+    if !lazy && app.browse.loading_all != Some(id) {
+        tracing::debug!(id, "dropping a superseded browse page");
+        return;
+    }
+    if lazy {
+        app.browse.page_pending = None;
+    }
+    match result {
+        Ok(page) => {
+            app.browse.pager.record(&page);
+            app.browse.store.extend(&page.users);
+            app.browse.rerank();
+        }
+        Err(e) => {
+            app.browse.loading_all = None;
+            app.browse.error = Some(cognito_error_view(app, &e));
+        }
+    }
+}
+
+/// A load-all ended (complete, cancelled or failed).
+pub(super) fn load_all_done(app: &mut App, id: u64, result: Result<(), CognitoError>) {
+    if app.browse.loading_all != Some(id) {
+        return;
+    }
+    app.browse.loading_all = None;
+    match result {
+        Ok(()) => {
+            app.notice = Some(format!(
+                "loaded all {} users ({} pages)",
+                app.browse.store.len(),
+                app.browse.pager.pages
+            ))
+        }
+        Err(e) => app.browse.error = Some(cognito_error_view(app, &e)),
+    }
+}
+
+/// A page of ListUserPools; asks for the next one while there are more.
+pub(super) fn pools_page(
+    app: &mut App,
+    id: u64,
+    result: Result<PoolPage, CognitoError>,
+) -> Vec<Cmd> {
+    if app.pools.pending != Some(id) {
+        return Vec::new();
+    }
+    app.pools.pending = None;
+    match result {
+        Ok(page) => {
+            app.pools.pages += 1;
+            for pool in page.pools {
+                if !app
+                    .pools
+                    .entries
+                    .iter()
+                    .any(|p| p.id == pool.id && p.source == PoolSource::Listed)
+                {
+                    app.pools.entries.push(PoolEntry {
+                        name: pool.name,
+                        id: pool.id,
+                        source: PoolSource::Listed,
+                    });
+                }
+            }
+            match page.next_token {
+                Some(token) if app.pools.pages < MAX_POOL_PAGES => {
+                    app.pools.pending = Some(id);
+                    return vec![Cmd::ListPools {
+                        id,
+                        token: Some(token),
+                    }];
+                }
+                Some(_) => {
+                    app.pools.done = true;
+                    app.pools.note = Some(format!(
+                        "only the first {} pools are listed: type to filter",
+                        app.pools.entries.len()
+                    ));
+                }
+                None => app.pools.done = true,
+            }
+        }
+        Err(e) if matches!(e.kind, ErrorKind::Unsupported | ErrorKind::AccessDenied) => {
+            app.pools.done = true;
+            app.pools.note = Some(format!(
+                "pools can't be listed here ({}): named pools from the config file only",
+                sanitize(e.exception.as_deref().unwrap_or(&e.message))
+            ));
+        }
+        Err(e) => app.pools.error = Some(cognito_error_view(app, &e)),
+    }
+    Vec::new()
+}

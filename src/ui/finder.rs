@@ -1,0 +1,489 @@
+//! The finders over the whole body: type-ahead search results, the browsed pool and the pool
+//! picker. One row per user: username, email, status, enabled, with the fuzzy matches
+//! highlighted. Privacy mode masks the personal columns (and drops their highlights, which
+//! would give the masked characters away). Every value is sanitized before it is drawn.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Gauge, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::rows::{Segment, to_line, truncate};
+use super::{SPINNER, Theme};
+use crate::app::{App, ErrorView, Finder, LineInput, PoolSource, Tone};
+use crate::redact;
+use crate::sanitize::sanitize;
+use crate::search::{Field, Highlights};
+
+/// One user as a list row shows it.
+struct UserLine<'a> {
+    username: &'a str,
+    email: Option<&'a str>,
+    status: Option<&'a str>,
+    enabled: bool,
+    highlights: Highlights,
+}
+
+/// Draws the finder `which` over `area`.
+pub fn render(app: &App, which: Finder, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let title = match which {
+        Finder::Search => " Search users (ListUsers prefix, as you type) ".to_string(),
+        Finder::Browse => format!(" Browse {} ", sanitize(app.pool_name())),
+        Finder::Pools => " Choose a user pool ".to_string(),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Thick)
+        .border_style(theme.border(true))
+        .padding(ratatui::widgets::Padding::horizontal(1))
+        .title(Span::styled(title, theme.title(true)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [input_area, status_area, list_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let spinner = SPINNER[app.spinner % SPINNER.len()];
+    match which {
+        Finder::Search => {
+            input_line(frame, input_area, "Search › ", &app.search.input, theme);
+            search(app, frame, status_area, list_area, spinner, theme);
+        }
+        Finder::Browse => {
+            input_line(frame, input_area, "Filter › ", &app.browse.input, theme);
+            browse(app, frame, status_area, list_area, spinner, theme);
+        }
+        Finder::Pools => {
+            input_line(frame, input_area, "Pool › ", &app.pools.input, theme);
+            pools(app, frame, status_area, list_area, spinner, theme);
+        }
+    }
+}
+
+fn input_line(frame: &mut Frame, area: Rect, label: &str, input: &LineInput, theme: &Theme) {
+    let text = sanitize(&input.text).into_owned();
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(label.to_string(), theme.accent()),
+            Span::raw(text),
+        ])),
+        area,
+    );
+    let before: String = input.text.chars().take(input.cursor).collect();
+    let x = area.x + label.width() as u16 + sanitize(&before).width() as u16;
+    if area.height > 0 {
+        frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
+    }
+}
+
+fn dim(frame: &mut Frame, area: Rect, text: String, tone: Tone, theme: &Theme) {
+    frame.render_widget(Paragraph::new(Span::styled(text, theme.tone(tone))), area);
+}
+
+fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, theme: &Theme) {
+    let s = &app.search;
+    let searching = if s.pending.is_some() {
+        format!("{spinner} searching… ")
+    } else {
+        String::new()
+    };
+    let Some(results) = &s.results else {
+        dim(
+            frame,
+            status,
+            format!("{searching}type a username, email, name, phone (+44…) or sub prefix"),
+            Tone::Dim,
+            theme,
+        );
+        return;
+    };
+    if let Some(error) = &s.error {
+        inline_error(error, frame, list, theme);
+    }
+    let query = if app.redact {
+        crate::app::mask_query(&results.query)
+    } else {
+        results.query.clone()
+    };
+    let mut line = format!(
+        "{searching}{} match{} for {:?} ({} request{})",
+        results.hits.len(),
+        if results.hits.len() == 1 { "" } else { "es" },
+        sanitize(&query),
+        results.requests,
+        if results.requests == 1 { "" } else { "s" },
+    );
+    let mut tone = Tone::Dim;
+    if results.more {
+        line.push_str(" · more exist: refine your query");
+        tone = Tone::Warn;
+    }
+    if !results.failures.is_empty() && s.error.is_none() {
+        line.push_str(&format!(
+            " · {} filter{} failed",
+            results.failures.len(),
+            if results.failures.len() == 1 { "" } else { "s" }
+        ));
+        tone = Tone::Warn;
+    }
+    dim(frame, status, line, tone, theme);
+    if s.error.is_some() {
+        return;
+    }
+    if results.hits.is_empty() {
+        dim(
+            frame,
+            list,
+            "no users start with that: try another attribute (an email, a family name) or b to browse".into(),
+            Tone::Dim,
+            theme,
+        );
+        return;
+    }
+    let lines: Vec<UserLine> = results
+        .hits
+        .iter()
+        .map(|h| UserLine {
+            username: &h.user.username,
+            email: h.user.attribute("email"),
+            status: h.user.status.as_ref().map(|s| s.as_wire()),
+            enabled: h.user.enabled,
+            highlights: h.highlights.clone(),
+        })
+        .collect();
+    user_list(
+        app,
+        frame,
+        list,
+        lines.into_iter(),
+        results.hits.len(),
+        s.cursor,
+        theme,
+    );
+}
+
+fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, theme: &Theme) {
+    let b = &app.browse;
+    let loaded = b.store.len();
+    let pages = b.pager.pages;
+    let [status, list] = if b.loading_all.is_some() {
+        // The progress bar: the total is unknown (ListUsers does not say), so the gauge
+        // shows what is loaded and moves while pages keep coming.
+        let [gauge, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(list);
+        let label = format!(
+            "{spinner} loading all: {loaded} users, {pages} page{} · Esc stops",
+            if pages == 1 { "" } else { "s" }
+        );
+        let ratio = (pages as f64 / (pages as f64 + 4.0)).clamp(0.0, 1.0);
+        frame.render_widget(
+            Gauge::default()
+                .gauge_style(theme.accent())
+                .ratio(ratio)
+                .label(Span::styled(label, theme.label())),
+            status,
+        );
+        [gauge, rest]
+    } else {
+        [status, list]
+    };
+    let mut line = String::new();
+    if b.page_pending.is_some() {
+        line.push_str(&format!("{spinner} "));
+    }
+    let matches = b.match_count();
+    if b.input.text.trim().is_empty() {
+        line.push_str(&format!("{loaded} users loaded"));
+    } else {
+        line.push_str(&format!("{matches} of {loaded} loaded users match"));
+    }
+    line.push_str(&format!(
+        " · {pages} page{}",
+        if pages == 1 { "" } else { "s" }
+    ));
+    line.push_str(if b.pager.done {
+        " · the whole pool"
+    } else {
+        " · more pages: scroll down, or Ctrl-L loads all"
+    });
+    dim(frame, status, line, Tone::Dim, theme);
+    if let Some(error) = &b.error {
+        inline_error(error, frame, list, theme);
+        return;
+    }
+    if matches == 0 {
+        let text = if loaded == 0 && b.busy_for_view() {
+            "reading the first page…"
+        } else if loaded == 0 {
+            "this pool has no users"
+        } else {
+            "no loaded user matches: more pages may hold one (Ctrl-L loads all)"
+        };
+        dim(frame, list, text.into(), Tone::Dim, theme);
+        return;
+    }
+    // Only the rows on screen are highlighted.
+    let visible = list.height.saturating_sub(1) as usize;
+    let offset = (b.cursor + 1).saturating_sub(visible.max(1));
+    let lines = b.matches().skip(offset).take(visible.max(1)).map(|row| {
+        let r = b.store.row(row as usize);
+        UserLine {
+            username: r.username,
+            email: r.email,
+            status: r.status_wire,
+            enabled: r.enabled,
+            highlights: b.ranker.highlights(&b.store, row),
+        }
+    });
+    user_list_from(app, frame, list, lines, matches, b.cursor, offset, theme);
+}
+
+fn pools(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, theme: &Theme) {
+    let p = &app.pools;
+    let matches = app.pool_matches();
+    let mut line = if p.pending.is_some() {
+        format!("{spinner} listing pools (ListUserPools)… ")
+    } else {
+        String::new()
+    };
+    line.push_str(&format!("{} of {} pools", matches.len(), p.entries.len()));
+    if let Some(note) = &p.note {
+        line.push_str(&format!(" · {}", sanitize(note)));
+    }
+    dim(frame, status, line, Tone::Dim, theme);
+    if let Some(error) = &p.error {
+        inline_error(error, frame, list, theme);
+        return;
+    }
+    let rows: Vec<Vec<Segment>> = matches
+        .iter()
+        .map(|entry| {
+            let current = entry.id == app.pool;
+            let name = sanitize(&entry.name).into_owned();
+            vec![
+                (
+                    if current { "● " } else { "  " }.to_string(),
+                    theme.tone(Tone::Good),
+                ),
+                (format!("{name:<28} "), theme.label()),
+                (format!("{:<32} ", sanitize(&entry.id)), Style::new()),
+                (
+                    match entry.source {
+                        PoolSource::Named => "config file",
+                        PoolSource::Listed => "",
+                    }
+                    .to_string(),
+                    theme.tone(Tone::Dim),
+                ),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        let text = if p.pending.is_some() {
+            "…"
+        } else {
+            "no pool matches"
+        };
+        dim(frame, list, text.into(), Tone::Dim, theme);
+        return;
+    }
+    let header = vec![
+        ("  ".to_string(), Style::new()),
+        (format!("{:<28} ", "Name"), theme.label()),
+        (format!("{:<32} ", "Pool id"), theme.label()),
+        ("Source".to_string(), theme.label()),
+    ];
+    let visible = list.height.saturating_sub(1) as usize;
+    let offset = (p.cursor + 1).saturating_sub(visible.max(1));
+    let total = rows.len();
+    draw_rows(
+        frame,
+        list,
+        header,
+        rows.into_iter().skip(offset).take(visible.max(1)).collect(),
+        p.cursor.min(total - 1) - offset,
+        theme,
+    );
+}
+
+impl crate::app::BrowseState {
+    fn busy_for_view(&self) -> bool {
+        self.page_pending.is_some() || self.loading_all.is_some()
+    }
+}
+
+fn inline_error(error: &ErrorView, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{}: ", error.title), theme.error()),
+        Span::raw(error.exception.clone().unwrap_or_default()),
+    ])];
+    lines.push(Line::from(error.message.clone()));
+    if let Some(hint) = &error.hint {
+        lines.push(Line::from(vec![
+            Span::styled("What to do: ", theme.tone(Tone::Warn)),
+            Span::raw(hint.clone()),
+        ]));
+    }
+    lines.push(Line::from(Span::styled(
+        "Edit the query to try again · Esc closes",
+        theme.tone(Tone::Dim),
+    )));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+fn user_list<'a>(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    lines: impl Iterator<Item = UserLine<'a>>,
+    total: usize,
+    cursor: usize,
+    theme: &Theme,
+) {
+    let visible = area.height.saturating_sub(1) as usize;
+    let offset = (cursor + 1).saturating_sub(visible.max(1));
+    let lines = lines.skip(offset).take(visible.max(1));
+    user_list_from(app, frame, area, lines, total, cursor, offset, theme);
+}
+
+/// Column widths for `width`: username, email, status (enabled takes the rest).
+fn columns(width: usize) -> (usize, usize, usize) {
+    let status = 22;
+    let enabled = 8;
+    let rest = width.saturating_sub(status + enabled + 3);
+    let username = (rest * 2 / 5).max(8);
+    (username, rest.saturating_sub(username), status)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn user_list_from<'a>(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    lines: impl Iterator<Item = UserLine<'a>>,
+    total: usize,
+    cursor: usize,
+    offset: usize,
+    theme: &Theme,
+) {
+    let (uw, ew, sw) = columns(area.width as usize);
+    let header = vec![
+        (pad("Username", uw), theme.label()),
+        (pad("Email", ew), theme.label()),
+        (pad("Status", sw), theme.label()),
+        ("Enabled".to_string(), theme.label()),
+    ];
+    let mark = theme
+        .accent()
+        .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+    let rows: Vec<Vec<Segment>> = lines
+        .map(|u| {
+            let mut segs = highlighted(
+                u.username,
+                u.highlights.for_field(Field::Username),
+                uw,
+                mark,
+            );
+            let email = u.email.unwrap_or("-");
+            if app.redact {
+                segs.push((pad(&redact::mask_email(email), ew), Style::new()));
+            } else {
+                segs.extend(highlighted(
+                    email,
+                    u.highlights.for_field(Field::Email),
+                    ew,
+                    mark,
+                ));
+            }
+            let status = u.status.unwrap_or("-");
+            let tone = match status {
+                "CONFIRMED" | "EXTERNAL_PROVIDER" => Tone::Normal,
+                "COMPROMISED" | "ARCHIVED" => Tone::Bad,
+                _ => Tone::Warn,
+            };
+            segs.push((pad(status, sw), theme.tone(tone)));
+            segs.push(if u.enabled {
+                ("yes".to_string(), theme.tone(Tone::Good))
+            } else {
+                ("DISABLED".to_string(), theme.tone(Tone::Bad))
+            });
+            segs
+        })
+        .collect();
+    let selected = cursor.min(total.saturating_sub(1)).saturating_sub(offset);
+    draw_rows(frame, area, header, rows, selected, theme);
+    if total > 0 {
+        let position = format!(" {}/{total} ", cursor.min(total - 1) + 1);
+        let w = position.width() as u16;
+        if area.width > w && area.height > 0 {
+            frame.render_widget(
+                Paragraph::new(Span::styled(position, theme.tone(Tone::Dim))),
+                Rect {
+                    x: area.right() - w,
+                    y: area.y,
+                    width: w,
+                    height: 1,
+                },
+            );
+        }
+    }
+}
+
+/// Pads (or cuts, with "…") `text` to `width` columns plus one space, after sanitizing.
+fn pad(text: &str, width: usize) -> String {
+    let clean = sanitize(text);
+    let cut = truncate(&[(clean.into_owned(), Style::new())], width);
+    let s: String = cut.into_iter().map(|(t, _)| t).collect();
+    let w = s.width();
+    format!("{s}{} ", " ".repeat(width.saturating_sub(w)))
+}
+
+/// `text` (raw) cut to `width` columns, with the chars at `marks` (char indices into the raw
+/// value) in `mark` style. Each char is sanitized on its own, so indices stay aligned.
+fn highlighted(text: &str, marks: &[usize], width: usize, mark: Style) -> Vec<Segment> {
+    let mut segs: Vec<Segment> = Vec::new();
+    for (i, c) in text.chars().enumerate() {
+        let style = if marks.contains(&i) {
+            mark
+        } else {
+            Style::new()
+        };
+        let piece = sanitize(&c.to_string()).into_owned();
+        match segs.last_mut() {
+            Some((t, s)) if *s == style => t.push_str(&piece),
+            _ => segs.push((piece, style)),
+        }
+    }
+    let mut out = truncate(&segs, width);
+    let w: usize = out.iter().map(|(t, _)| t.width()).sum();
+    out.push((" ".repeat(width.saturating_sub(w) + 1), Style::new()));
+    out
+}
+
+fn draw_rows(
+    frame: &mut Frame,
+    area: Rect,
+    header: Vec<Segment>,
+    rows: Vec<Vec<Segment>>,
+    selected: usize,
+    theme: &Theme,
+) {
+    let width = area.width as usize;
+    let mut lines = vec![to_line(truncate(&header, width))];
+    for (i, segs) in rows.into_iter().enumerate() {
+        let mut segs = truncate(&segs, width);
+        if i == selected {
+            for (_, style) in &mut segs {
+                *style = style.patch(theme.selected(true));
+            }
+            lines.push(to_line(segs).style(theme.selected(true)));
+        } else {
+            lines.push(to_line(segs));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
