@@ -952,3 +952,242 @@ fn escape_hatch_quotes_hostile_usernames_safely() {
         );
     }
 }
+
+// ---- Finding users: type-ahead search, browsing, the pool picker, key overrides ----
+
+/// Runs a finder command the way the worker does, against the demo pool.
+fn serve(app: &mut App, cmd: &Cmd) -> Vec<Cmd> {
+    let backend = DemoBackend::embedded();
+    let pool = backend.pool_id();
+    let msg =
+        match cmd {
+            Cmd::Search { id, query, .. } => Msg::SearchDone {
+                id: *id,
+                results: futures::executor::block_on(cognito_tui::search::search(
+                    &backend, &pool, query, None,
+                )),
+            },
+            Cmd::BrowsePage { id, token } => Msg::BrowsePage {
+                id: *id,
+                result: futures::executor::block_on(cognito_tui::search::browse::fetch_page(
+                    &backend,
+                    &pool,
+                    None,
+                    token.as_deref(),
+                )),
+            },
+            Cmd::ListPools { id, token } => Msg::PoolsPage {
+                id: *id,
+                result: futures::executor::block_on(
+                    cognito_tui::cognito::Backend::list_user_pools(&backend, 60, token.as_deref()),
+                ),
+            },
+            other => panic!("not served here: {other:?}"),
+        };
+    update(app, msg)
+}
+
+fn searches(cmds: &[Cmd]) -> Vec<(u64, String)> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Cmd::Search {
+                id,
+                query,
+                debounce_ms,
+            } => {
+                assert_eq!(*debounce_ms, cognito_tui::search::RECOMMENDED_DEBOUNCE_MS);
+                Some((*id, query.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn typing_a_search_sends_debounced_searches_and_drops_superseded_results() {
+    let mut app = demo_app();
+    assert!(send(&mut app, [ch('t')]).is_empty());
+    assert_eq!(app.context(), Context::Finder);
+    let cmds = send(&mut app, typed("al"));
+    let sent = searches(&cmds);
+    assert_eq!(sent.len(), 2, "{cmds:?}");
+    assert_eq!(sent[1].1, "al");
+    // The first search's answer arrives late: dropped.
+    let stale = cmds
+        .iter()
+        .find(|c| matches!(c, Cmd::Search { id, .. } if *id == sent[0].0))
+        .unwrap()
+        .clone();
+    serve(&mut app, &stale);
+    assert!(app.search.results.is_none());
+    serve(&mut app, cmds.last().unwrap());
+    let results = app.search.results.as_ref().expect("results");
+    assert_eq!(results.query, "al");
+    assert!(results.hits.iter().any(|h| h.user.username == "alice"));
+    // Clearing the line cancels what is waiting.
+    let cleared = send(&mut app, [ctrl('u')]);
+    assert_eq!(cleared, vec![Cmd::CancelSearch]);
+    assert!(app.search.results.is_none());
+}
+
+#[test]
+fn moving_through_results_sends_nothing_and_enter_opens_one_user_by_username() {
+    let mut app = demo_app();
+    send(&mut app, [ch('t')]);
+    let cmds = send(&mut app, typed("al"));
+    serve(&mut app, cmds.last().unwrap());
+    let hits = app.search.results.as_ref().unwrap().hits.len();
+    assert!(hits >= 1, "{hits}");
+    let moves = send(
+        &mut app,
+        [
+            key(KeyCode::Down),
+            key(KeyCode::Down),
+            ctrl('n'),
+            key(KeyCode::Up),
+            key(KeyCode::PageDown),
+            key(KeyCode::PageUp),
+            key(KeyCode::Down),
+        ],
+    );
+    assert!(moves.is_empty(), "{moves:?}");
+    let chosen = app.search.results.as_ref().unwrap().hits[app.search.cursor]
+        .user
+        .username
+        .clone();
+    let open = send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert!(
+        matches!(&open[0], Cmd::Lookup { query, mode: LookupMode::Username, .. } if *query == chosen)
+    );
+    assert_eq!(app.finder, None);
+    answer(&mut app, &open[0]);
+    assert_eq!(username(&app), chosen);
+}
+
+#[test]
+fn browsing_reads_a_page_filters_locally_and_enter_opens_the_user() {
+    let mut app = demo_app();
+    let first = send(&mut app, [ch('b')]);
+    assert!(matches!(
+        first.as_slice(),
+        [Cmd::BrowsePage { token: None, .. }]
+    ));
+    serve(&mut app, &first[0]);
+    assert_eq!(app.browse.store.len(), 27);
+    // The filter is local: no request while typing.
+    assert!(send(&mut app, typed("mall")).is_empty());
+    assert!(app.browse.match_count() >= 1);
+    let open = send(&mut app, [key(KeyCode::Enter)]);
+    assert!(
+        matches!(open.as_slice(), [Cmd::Lookup { query, mode: LookupMode::Username, .. }] if query.starts_with("mallory")),
+        "{open:?}"
+    );
+}
+
+#[test]
+fn load_all_starts_reports_progress_and_esc_cancels() {
+    let mut app = demo_app();
+    let cmds = send(&mut app, [ch('L')]);
+    let [Cmd::LoadAll { id, pager }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(pager.pages, 0);
+    assert!(app.busy());
+    // One page arrives, then Esc stops the rest.
+    let backend = DemoBackend::embedded();
+    let page = futures::executor::block_on(cognito_tui::search::browse::fetch_page(
+        &backend,
+        &backend.pool_id(),
+        None,
+        None,
+    ));
+    update(
+        &mut app,
+        Msg::BrowsePage {
+            id: *id,
+            result: page,
+        },
+    );
+    assert_eq!(app.browse.pager.pages, 1);
+    let cancel = send(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(cancel, vec![Cmd::CancelLoadAll { id: *id }]);
+    assert!(app.browse.loading_all.is_none());
+    assert!(app.notice.as_deref().unwrap().contains("stopped loading"));
+    // Esc again closes the finder; a late page of the cancelled load is dropped.
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(app.finder, None);
+    update(
+        &mut app,
+        Msg::BrowsePage {
+            id: *id,
+            result: Ok(Default::default()),
+        },
+    );
+    assert_eq!(app.browse.pager.pages, 1);
+}
+
+#[test]
+fn the_pool_picker_lists_filters_and_switches_pools() {
+    let mut app = demo_app();
+    app.set_named_pools([("prod".to_string(), "eu-west-1_AbC123".to_string())]);
+    let cmds = send(&mut app, [ch('P')]);
+    assert!(matches!(
+        cmds.as_slice(),
+        [Cmd::ListPools { token: None, .. }]
+    ));
+    assert!(serve(&mut app, &cmds[0]).is_empty());
+    assert!(app.pools.entries.len() >= 2);
+    send(&mut app, typed("prod"));
+    assert_eq!(app.pool_matches()[0].id, "eu-west-1_AbC123");
+    let switch = send(&mut app, [key(KeyCode::Enter)]);
+    assert!(
+        switch.contains(&Cmd::SwitchPool {
+            pool: "prod".into()
+        }),
+        "{switch:?}"
+    );
+    assert_eq!(app.pool, "eu-west-1_AbC123");
+    assert!(app.session.is_none() && app.user.is_none() && app.finder.is_none());
+}
+
+#[test]
+fn without_a_pool_lookups_open_the_picker() {
+    let mut app = App::new("", false);
+    let cmds = send(&mut app, [ch('/')]);
+    assert!(matches!(cmds.as_slice(), [Cmd::ListPools { .. }]));
+    assert_eq!(app.context(), Context::Finder);
+}
+
+#[test]
+fn key_overrides_rebind_actions_and_bad_ones_are_reported() {
+    use std::collections::BTreeMap;
+    let keys: BTreeMap<String, String> = [
+        ("quit".to_string(), "ctrl-q".to_string()),
+        ("search".to_string(), "S".to_string()),
+        ("nonsense".to_string(), "x".to_string()),
+        ("browse".to_string(), "ctrl-".to_string()),
+    ]
+    .into();
+    let (keymap, problems) = keymap::Keymap::with_overrides(&keys);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems.iter().any(|p| p.contains("nonsense")));
+    assert!(problems.iter().any(|p| p.contains("browse")));
+    let mut app = demo_app();
+    app.keymap = std::sync::Arc::new(keymap);
+    assert!(send(&mut app, [ch('t')]).is_empty());
+    assert_eq!(app.finder, None, "t no longer opens the search");
+    send(
+        &mut app,
+        [Msg::Key(KeyEvent::new(
+            KeyCode::Char('S'),
+            KeyModifiers::SHIFT,
+        ))],
+    );
+    assert_eq!(app.context(), Context::Finder);
+    send(&mut app, [key(KeyCode::Esc), ch('q')]);
+    assert!(!app.should_quit, "q was replaced");
+    send(&mut app, [ctrl('q')]);
+    assert!(app.should_quit);
+    assert_eq!(app.keymap.label(Context::Main, Action::Quit), "Ctrl-Q");
+}
