@@ -31,8 +31,8 @@ const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
 pub async fn run(cli: &Cli) -> i32 {
     // The config file first: a bad one (or a bad key override) is reported before the
     // terminal is taken, naming the file.
-    let config = match session::effective_target(&cli.target) {
-        Ok((_, config)) => config,
+    let (effective, config) = match session::effective_target(&cli.target) {
+        Ok(pair) => pair,
         Err(message) => {
             eprintln!("error: {}", sanitize(&message));
             return 2;
@@ -81,7 +81,7 @@ pub async fn run(cli: &Cli) -> i32 {
     tracing::info!(
         pool = pool.as_ref().map_or("(none yet)", |p| p.as_str()),
         demo,
-        allow_write = cli.target.allow_write,
+        allow_write = effective.allow_write,
         "starting the terminal UI"
     );
 
@@ -93,7 +93,8 @@ pub async fn run(cli: &Cli) -> i32 {
             .iter()
             .map(|(name, p)| (name.clone(), p.pool_id.clone())),
     );
-    app.allow_write = cli.target.allow_write;
+    // --allow-write, or `allow_write = true` on the named pool in the config file.
+    app.allow_write = effective.allow_write;
     app.redact = cli.target.redact;
     app.tz = TimeZone::Local;
     app.color = !Theme::no_color_requested();
