@@ -603,3 +603,86 @@ fn new_screens_fit_every_size() {
         }
     }
 }
+
+/// Answers a finder command from the demo pool.
+fn serve(app: &mut App, cmd: &Cmd) {
+    let backend = DemoBackend::embedded();
+    let pool = backend.pool_id();
+    let msg =
+        match cmd {
+            Cmd::Search { id, query, .. } => Msg::SearchDone {
+                id: *id,
+                results: futures::executor::block_on(cognito_tui::search::search(
+                    &backend, &pool, query, None,
+                )),
+            },
+            Cmd::BrowsePage { id, token } => Msg::BrowsePage {
+                id: *id,
+                result: futures::executor::block_on(cognito_tui::search::browse::fetch_page(
+                    &backend,
+                    &pool,
+                    None,
+                    token.as_deref(),
+                )),
+            },
+            Cmd::ListPools { id, token } => Msg::PoolsPage {
+                id: *id,
+                result: futures::executor::block_on(
+                    cognito_tui::cognito::Backend::list_user_pools(&backend, 60, token.as_deref()),
+                ),
+            },
+            other => panic!("{other:?}"),
+        };
+    update(app, msg);
+}
+
+fn searched(query: &str) -> App {
+    let mut app = demo_app();
+    send(&mut app, keys("t"));
+    let cmds = send(&mut app, keys(query));
+    serve(&mut app, cmds.last().unwrap());
+    app
+}
+
+#[test]
+fn finders() {
+    snap!("search_results", searched("al"));
+    snap!("search_empty", searched("zzz"));
+    let mut more = searched("al");
+    more.search.results.as_mut().unwrap().more = true;
+    snap!("search_refine", more);
+
+    let mut browse = demo_app();
+    let cmds = send(&mut browse, keys("b"));
+    serve(&mut browse, &cmds[0]);
+    snap!("browse_list", browse);
+    send(&mut browse, keys("acme"));
+    snap!("browse_filtered", browse);
+    let mut private = browse.clone();
+    private.redact = true;
+    snap!("browse_privacy", private);
+
+    let mut loading = demo_app();
+    let cmds = send(&mut loading, keys("L"));
+    let Cmd::LoadAll { id, .. } = cmds[0] else {
+        panic!()
+    };
+    serve(&mut loading, &Cmd::BrowsePage { id, token: None });
+    snap!("browse_loading_all", loading);
+
+    let mut pools = demo_app();
+    pools.set_named_pools([("prod".to_string(), "eu-west-1_AbC123".to_string())]);
+    let cmds = send(&mut pools, keys("P"));
+    serve(&mut pools, &cmds[0]);
+    snap!("pool_picker", pools);
+    send(&mut pools, keys("prod"));
+    snap!("pool_picker_filtered", pools);
+
+    let mut throttled = demo_app();
+    throttled.throttle = Some(cognito_tui::app::Throttle {
+        queued: 3,
+        backing_off: false,
+        category: Some("user_list"),
+    });
+    snap!("throttled", throttled);
+}
