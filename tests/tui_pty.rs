@@ -240,3 +240,29 @@ fn an_unwritable_audit_log_stops_the_app_before_the_ui_starts() {
     assert!(stderr.contains("cannot write the audit log"), "{stderr}");
     assert!(out.stdout.is_empty(), "the terminal UI never started");
 }
+
+#[test]
+fn browse_filter_and_search_open_users_from_the_list() {
+    let (t, _dir) = start(&[], 100, 30);
+    t.wait_for("No user loaded");
+    // Browse: the list fills from ListUsers; typing filters it locally; Enter opens.
+    t.type_text("b");
+    t.wait_for("kenji.tanaka");
+    t.type_text("kenj");
+    t.keys(&["Enter"]);
+    t.wait_for("Username kenji.tanaka");
+    // Type-ahead search by email prefix, then Enter.
+    t.type_text("t");
+    t.type_text("priya@");
+    t.wait_for("priya@umbrella.example");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Username priya.sharma");
+    assert!(screen.contains("SMS_MFA"), "{screen}");
+    // The pool picker lists the demo pool.
+    t.type_text("P");
+    t.wait_for("us-east-1_DemoPool1");
+    t.keys(&["Escape"]);
+    t.type_text("q");
+    let (status, _) = t.wait_exit();
+    assert_eq!(status, 0, "screen:\n{}", t.screen());
+}
