@@ -115,25 +115,8 @@ pub async fn connect(args: &TargetArgs, pool: PoolId, demo: bool) -> Session {
             limiter: None,
         };
     }
-    let options = SdkOptions {
-        profile: args.profile.clone(),
-        region: args.region.clone(),
-        endpoint_url: args.endpoint_url.clone(),
-        timeout: args.timeout,
-        max_attempts: args.max_attempts,
-        static_credentials: None,
-    };
-    let backend = SdkBackend::connect(&options, Some(&pool)).await;
-    let limiter = Arc::new(RateLimiter::new(
-        config.rate_limits,
-        // The SDK already retries a throttled request with its own backoff, bounded by
-        // --max-attempts; retrying again here would multiply the attempts. The limiter only
-        // backs off what follows.
-        BackoffPolicy {
-            retries: 0,
-            ..BackoffPolicy::default()
-        },
-    ));
+    let backend = SdkBackend::connect(&sdk_options(args), Some(&pool)).await;
+    let limiter = limiter(&config);
     Session {
         target: backend.describe_target(),
         region: backend.region().map(str::to_string),
@@ -159,24 +142,33 @@ pub async fn connect_without_pool(args: &TargetArgs) -> Arc<dyn Backend> {
     if args.demo {
         return guard_writes(Arc::new(DemoBackend::embedded()), args.allow_write);
     }
-    let options = SdkOptions {
+    let backend = SdkBackend::connect(&sdk_options(&args), None).await;
+    guard_writes(
+        Arc::new(RateLimitedBackend::new(backend, limiter(&config))),
+        args.allow_write,
+    )
+}
+
+fn sdk_options(args: &TargetArgs) -> SdkOptions {
+    SdkOptions {
         profile: args.profile.clone(),
         region: args.region.clone(),
         endpoint_url: args.endpoint_url.clone(),
         timeout: args.timeout,
         max_attempts: args.max_attempts,
         static_credentials: None,
-    };
-    let backend = SdkBackend::connect(&options, None).await;
-    let limiter = Arc::new(RateLimiter::new(
+    }
+}
+
+fn limiter(config: &Config) -> Arc<RateLimiter> {
+    Arc::new(RateLimiter::new(
         config.rate_limits,
+        // The SDK already retries a throttled request with its own backoff, bounded by
+        // --max-attempts; retrying again here would multiply the attempts. The limiter only
+        // backs off what follows.
         BackoffPolicy {
             retries: 0,
             ..BackoffPolicy::default()
         },
-    ));
-    guard_writes(
-        Arc::new(RateLimitedBackend::new(backend, limiter)),
-        args.allow_write,
-    )
+    ))
 }

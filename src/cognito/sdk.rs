@@ -565,41 +565,24 @@ impl Backend for SdkBackend {
         if let Some(e) = self.no_region(op) {
             return Err(e);
         }
-        let (pool, user) = (pool.as_str(), username);
-        let c = &self.client;
+        // The four write operations take the same two parameters and answer nothing we use.
+        macro_rules! admin_write {
+            ($operation:ident) => {
+                self.client
+                    .$operation()
+                    .user_pool_id(pool.as_str())
+                    .username(username)
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| self.map_error(op, e))
+            };
+        }
         match action {
-            WriteAction::EnableUser => c
-                .admin_enable_user()
-                .user_pool_id(pool)
-                .username(user)
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| self.map_error(op, e)),
-            WriteAction::DisableUser => c
-                .admin_disable_user()
-                .user_pool_id(pool)
-                .username(user)
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| self.map_error(op, e)),
-            WriteAction::ResetPassword => c
-                .admin_reset_user_password()
-                .user_pool_id(pool)
-                .username(user)
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| self.map_error(op, e)),
-            WriteAction::GlobalSignOut => c
-                .admin_user_global_sign_out()
-                .user_pool_id(pool)
-                .username(user)
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| self.map_error(op, e)),
+            WriteAction::EnableUser => admin_write!(admin_enable_user),
+            WriteAction::DisableUser => admin_write!(admin_disable_user),
+            WriteAction::ResetPassword => admin_write!(admin_reset_user_password),
+            WriteAction::GlobalSignOut => admin_write!(admin_user_global_sign_out),
         }
     }
 
