@@ -91,13 +91,22 @@ fn buffer(app: &App, width: u16, height: u16) -> Buffer {
     terminal.backend().buffer().clone()
 }
 
-/// The screen as text, one line per row.
+/// The screen as text, one line per row, as a terminal shows it: the cells a wide (CJK)
+/// character covers are skipped, so the text lines up the way the screen does.
 fn screen(app: &App, width: u16, height: u16) -> String {
+    use unicode_width::UnicodeWidthStr;
     let buf = buffer(app, width, height);
     let mut out = String::new();
     for y in 0..buf.area.height {
+        let mut covered = 0;
         for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
+            if covered > 0 {
+                covered -= 1;
+                continue;
+            }
+            let symbol = buf[(x, y)].symbol();
+            out.push_str(symbol);
+            covered = symbol.width().saturating_sub(1);
         }
         out.push('\n');
     }
@@ -678,6 +687,22 @@ fn finders() {
     send(&mut pools, keys("prod"));
     snap!("pool_picker_filtered", pools);
 
+    // Names wider than their cells (CJK) and longer than their column keep the ids aligned.
+    let mut wide = demo_app();
+    wide.set_named_pools([
+        (
+            "本番 (東京)".to_string(),
+            "ap-northeast-1_JpPool1".to_string(),
+        ),
+        (
+            "a pool name much longer than its column".to_string(),
+            "eu-west-1_AbC123".to_string(),
+        ),
+    ]);
+    let cmds = send(&mut wide, keys("P"));
+    serve(&mut wide, &cmds[0]);
+    snap!("pool_picker_wide_names", wide);
+
     let mut throttled = demo_app();
     throttled.throttle = Some(cognito_tui::app::Throttle {
         queued: 3,
@@ -685,4 +710,29 @@ fn finders() {
         category: Some("user_list"),
     });
     snap!("throttled", throttled);
+}
+
+/// At 80 columns every column of the browse list starts at the same display column on every
+/// row, wide (CJK) characters or not, and the "n/N" counter leaves the header whole.
+#[test]
+fn finder_columns_line_up_by_display_width() {
+    use unicode_width::UnicodeWidthStr;
+    let mut browse = demo_app();
+    let cmds = send(&mut browse, keys("b"));
+    serve(&mut browse, &cmds[0]);
+    let text = screen(&browse, 80, 24);
+    let lines: Vec<&str> = text.lines().collect();
+    let column = |line: &str, needle: &str| line.find(needle).map(|i| line[..i].width());
+    let header = lines.iter().find(|l| l.contains("Username")).unwrap();
+    assert!(header.contains("Enabled"), "{text}");
+    let row = lines.iter().find(|l| l.contains("李雷")).unwrap();
+    assert_eq!(column(row, "lilei@"), column(header, "Email"), "{text}");
+    assert_eq!(column(row, "CONFIRMED"), column(header, "Status"), "{text}");
+    assert_eq!(column(row, "yes"), column(header, "Enabled"), "{text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with('┗') && l.contains(" 1/27 ")),
+        "{text}"
+    );
 }

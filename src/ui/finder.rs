@@ -33,12 +33,23 @@ pub fn render(app: &App, which: Finder, frame: &mut Frame, area: Rect, theme: &T
         Finder::Browse => format!(" Browse {} ", sanitize(app.pool_name())),
         Finder::Pools => " Choose a user pool ".to_string(),
     };
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Thick)
         .border_style(theme.border(true))
         .padding(ratatui::widgets::Padding::horizontal(1))
         .title(Span::styled(title, theme.title(true)));
+    // The "n/N" counter goes on the bottom border, as the panes have it: on the header row
+    // it covered the last column's title.
+    if let Some((cursor, total)) = position(app, which) {
+        block = block.title_bottom(
+            Line::from(Span::styled(
+                format!(" {}/{total} ", cursor.min(total - 1) + 1),
+                theme.tone(Tone::Dim),
+            ))
+            .right_aligned(),
+        );
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [input_area, status_area, list_area] = Layout::vertical([
@@ -62,6 +73,28 @@ pub fn render(app: &App, which: Finder, frame: &mut Frame, area: Rect, theme: &T
             pools(app, frame, status_area, list_area, spinner, theme);
         }
     }
+}
+
+/// The selected row and the number of rows of a user list, when one is drawn.
+fn position(app: &App, which: Finder) -> Option<(usize, usize)> {
+    let (cursor, total) = match which {
+        Finder::Search => {
+            let s = &app.search;
+            if s.error.is_some() {
+                return None;
+            }
+            (s.cursor, s.results.as_ref()?.hits.len())
+        }
+        Finder::Browse => {
+            let b = &app.browse;
+            if b.error.is_some() {
+                return None;
+            }
+            (b.cursor, b.match_count())
+        }
+        Finder::Pools => return None,
+    };
+    (total > 0).then_some((cursor, total))
 }
 
 fn input_line(frame: &mut Frame, area: Rect, label: &str, input: &LineInput, theme: &Theme) {
@@ -242,6 +275,11 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
     user_list_from(app, frame, list, lines, matches, b.cursor, offset, theme);
 }
 
+/// The pool picker's column widths: name, pool id, source.
+const POOL_NAME: usize = 28;
+const POOL_ID: usize = 32;
+const POOL_SOURCE: usize = 11;
+
 fn pools(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, theme: &Theme) {
     let p = &app.pools;
     let matches = app.pool_matches();
@@ -263,23 +301,17 @@ fn pools(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, 
         .iter()
         .map(|entry| {
             let current = entry.id == app.pool;
-            let name = sanitize(&entry.name).into_owned();
-            vec![
-                (
-                    if current { "● " } else { "  " }.to_string(),
-                    theme.tone(Tone::Good),
-                ),
-                (format!("{name:<28} "), theme.label()),
-                (format!("{:<32} ", sanitize(&entry.id)), Style::new()),
-                (
-                    match entry.source {
-                        PoolSource::Named => "config file",
-                        PoolSource::Listed => "",
-                    }
-                    .to_string(),
-                    theme.tone(Tone::Dim),
-                ),
+            let source = match entry.source {
+                PoolSource::Named => "config file",
+                PoolSource::Listed => "",
+            };
+            [
+                pad(if current { "●" } else { "" }, 1, theme.tone(Tone::Good)),
+                pad(&entry.name, POOL_NAME, theme.label()),
+                pad(&entry.id, POOL_ID, Style::new()),
+                pad(source, POOL_SOURCE, theme.tone(Tone::Dim)),
             ]
+            .concat()
         })
         .collect();
     if rows.is_empty() {
@@ -291,12 +323,13 @@ fn pools(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, 
         dim(frame, list, text.into(), Tone::Dim, theme);
         return;
     }
-    let header = vec![
-        ("  ".to_string(), Style::new()),
-        (format!("{:<28} ", "Name"), theme.label()),
-        (format!("{:<32} ", "Pool id"), theme.label()),
-        ("Source".to_string(), theme.label()),
-    ];
+    let header = [
+        pad("", 1, Style::new()),
+        pad("Name", POOL_NAME, theme.label()),
+        pad("Pool id", POOL_ID, theme.label()),
+        pad("Source", POOL_SOURCE, theme.label()),
+    ]
+    .concat();
     let visible = list.height.saturating_sub(1) as usize;
     let offset = (p.cursor + 1).saturating_sub(visible.max(1));
     let total = rows.len();
@@ -350,11 +383,13 @@ fn user_list<'a>(
     user_list_from(app, frame, area, lines, total, cursor, offset, theme);
 }
 
+/// The width of the last column, "Enabled" (its values are "yes" and "DISABLED").
+const ENABLED: usize = 8;
+
 /// Column widths for `width`: username, email, status (enabled takes the rest).
 fn columns(width: usize) -> (usize, usize, usize) {
     let status = 22;
-    let enabled = 8;
-    let rest = width.saturating_sub(status + enabled + 3);
+    let rest = width.saturating_sub(status + ENABLED + 3);
     let username = (rest * 2 / 5).max(8);
     (username, rest.saturating_sub(username), status)
 }
@@ -371,12 +406,13 @@ fn user_list_from<'a>(
     theme: &Theme,
 ) {
     let (uw, ew, sw) = columns(area.width as usize);
-    let header = vec![
-        (pad("Username", uw), theme.label()),
-        (pad("Email", ew), theme.label()),
-        (pad("Status", sw), theme.label()),
-        ("Enabled".to_string(), theme.label()),
-    ];
+    let header = [
+        pad("Username", uw, theme.label()),
+        pad("Email", ew, theme.label()),
+        pad("Status", sw, theme.label()),
+        pad("Enabled", ENABLED, theme.label()),
+    ]
+    .concat();
     let mark = theme
         .accent()
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
@@ -390,7 +426,7 @@ fn user_list_from<'a>(
             );
             let email = u.email.unwrap_or("-");
             if app.redact {
-                segs.push((pad(&redact::mask_email(email), ew), Style::new()));
+                segs.extend(pad(&redact::mask_email(email), ew, Style::new()));
             } else {
                 segs.extend(highlighted(
                     email,
@@ -405,41 +441,33 @@ fn user_list_from<'a>(
                 "COMPROMISED" | "ARCHIVED" => Tone::Bad,
                 _ => Tone::Warn,
             };
-            segs.push((pad(status, sw), theme.tone(tone)));
-            segs.push(if u.enabled {
-                ("yes".to_string(), theme.tone(Tone::Good))
+            segs.extend(pad(status, sw, theme.tone(tone)));
+            segs.extend(if u.enabled {
+                pad("yes", ENABLED, theme.tone(Tone::Good))
             } else {
-                ("DISABLED".to_string(), theme.tone(Tone::Bad))
+                pad("DISABLED", ENABLED, theme.tone(Tone::Bad))
             });
             segs
         })
         .collect();
     let selected = cursor.min(total.saturating_sub(1)).saturating_sub(offset);
     draw_rows(frame, area, header, rows, selected, theme);
-    if total > 0 {
-        let position = format!(" {}/{total} ", cursor.min(total - 1) + 1);
-        let w = position.width() as u16;
-        if area.width > w && area.height > 0 {
-            frame.render_widget(
-                Paragraph::new(Span::styled(position, theme.tone(Tone::Dim))),
-                Rect {
-                    x: area.right() - w,
-                    y: area.y,
-                    width: w,
-                    height: 1,
-                },
-            );
-        }
-    }
 }
 
-/// Pads (or cuts, with "…") `text` to `width` columns plus one space, after sanitizing.
-fn pad(text: &str, width: usize) -> String {
-    let clean = sanitize(text);
-    let cut = truncate(&[(clean.into_owned(), Style::new())], width);
-    let s: String = cut.into_iter().map(|(t, _)| t).collect();
-    let w = s.width();
-    format!("{s}{} ", " ".repeat(width.saturating_sub(w)))
+/// One column of a row: `segments` cut (with "…") or padded with spaces to exactly `width`
+/// display columns, then one space between columns. Every column of every finder goes
+/// through here: widths are display widths (`rows::truncate`, unicode-width), never char
+/// counts, so a wide (CJK) or zero-width character cannot shift the columns after it.
+fn cell(segments: &[Segment], width: usize) -> Vec<Segment> {
+    let mut out = truncate(segments, width);
+    let used: usize = out.iter().map(|(t, _)| t.width()).sum();
+    out.push((" ".repeat(width.saturating_sub(used) + 1), Style::new()));
+    out
+}
+
+/// `text`, sanitized, in `style`, as a column of `width` (see [`cell`]).
+fn pad(text: &str, width: usize, style: Style) -> Vec<Segment> {
+    cell(&[(sanitize(text).into_owned(), style)], width)
 }
 
 /// `text` (raw) cut to `width` columns, with the chars at `marks` (char indices into the raw
@@ -458,10 +486,21 @@ fn highlighted(text: &str, marks: &[usize], width: usize, mark: Style) -> Vec<Se
             _ => segs.push((piece, style)),
         }
     }
-    let mut out = truncate(&segs, width);
-    let w: usize = out.iter().map(|(t, _)| t.width()).sum();
-    out.push((" ".repeat(width.saturating_sub(w) + 1), Style::new()));
-    out
+    cell(&segs, width)
+}
+
+/// `segments` without the blanks at the end (the last column's padding and gutter), which
+/// would otherwise count towards the width and cut a row that fits.
+fn trim_end(mut segments: Vec<Segment>) -> Vec<Segment> {
+    while let Some((text, _)) = segments.last_mut() {
+        let kept = text.trim_end_matches(' ').len();
+        text.truncate(kept);
+        if !text.is_empty() {
+            break;
+        }
+        segments.pop();
+    }
+    segments
 }
 
 fn draw_rows(
@@ -473,9 +512,9 @@ fn draw_rows(
     theme: &Theme,
 ) {
     let width = area.width as usize;
-    let mut lines = vec![to_line(truncate(&header, width))];
+    let mut lines = vec![to_line(truncate(&trim_end(header), width))];
     for (i, segs) in rows.into_iter().enumerate() {
-        let mut segs = truncate(&segs, width);
+        let mut segs = truncate(&trim_end(segs), width);
         if i == selected {
             for (_, style) in &mut segs {
                 *style = style.patch(theme.selected(true));
