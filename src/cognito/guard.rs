@@ -6,8 +6,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::{
-    AuthEvent, Backend, CognitoError, Device, ErrorKind, Group, ListFilter, Page, PoolId,
-    PoolPage, PoolSchema, User, UserPage, WriteAction,
+    AuthEvent, Backend, CognitoError, Device, ErrorKind, Group, ListFilter, Page, PoolId, PoolPage,
+    PoolSchema, User, UserPage, WriteAction,
 };
 
 /// Delegates every read; refuses every write with `ErrorKind::ReadOnly`.
