@@ -736,3 +736,29 @@ fn finder_columns_line_up_by_display_width() {
         "{text}"
     );
 }
+
+/// Text snapshots can't show styling: check the fuzzy-match highlights cell by cell.
+#[test]
+fn search_results_highlight_the_matched_characters() {
+    use ratatui::style::Modifier;
+    let app = searched("al");
+    let buf = buffer(&app, 80, 24);
+    let cells = |y: u16| -> Vec<String> {
+        (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect()
+    };
+    let row = (0..buf.area.height)
+        .find(|&y| cells(y).concat().contains("alice@acme.example"))
+        .expect("alice's row");
+    let line = cells(row);
+    let start = (0..line.len() - 5)
+        .find(|&x| line[x..x + 5].concat() == "alice")
+        .expect("alice in the username column") as u16;
+    let marked = |x: u16| buf[(x, row)].modifier.contains(Modifier::UNDERLINED);
+    let mods: Vec<String> = (start..start + 5)
+        .map(|x| format!("{:?}", buf[(x, row)].modifier))
+        .collect();
+    assert!(marked(start) && marked(start + 1), "'a' and 'l': {mods:?}");
+    assert!(!marked(start + 2), "'i' is not part of the match: {mods:?}");
+}
