@@ -260,8 +260,12 @@ fn browse_filter_and_search_open_users_from_the_list() {
     assert!(screen.contains("SMS_MFA"), "{screen}");
     // The pool picker lists the demo pool.
     t.type_text("P");
-    t.wait_for("us-east-1_DemoPool1");
+    t.wait_for("Choose a user pool");
     t.keys(&["Escape"]);
+    // Esc then q at once would read as Alt-q: wait for the picker to close first.
+    t.wait_until("the picker to close", tmux::DEFAULT_TIMEOUT, |s| {
+        !s.contains("Choose a user pool")
+    });
     t.type_text("q");
     let (status, _) = t.wait_exit();
     assert_eq!(status, 0, "screen:\n{}", t.screen());

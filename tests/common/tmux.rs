@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 /// How long `wait_for` waits by default: generous for a loaded 2-core CI machine.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// Pause after a lone Esc, so the next key is not read as Alt+key.
+const ESCAPE_GAP: Duration = Duration::from_millis(150);
+
 /// Printed by the wrapper shell after the program exits: `__EXITED__ <status>`.
 pub const EXIT_MARKER: &str = "__EXITED__";
 
@@ -104,6 +107,11 @@ impl Tmux {
         args.extend_from_slice(keys);
         let out = self.tmux(&args);
         assert!(out.status.success(), "send-keys {keys:?} failed");
+        if keys.last() == Some(&"Escape") {
+            // A key arriving in the same read as Esc is decoded as Alt+key (no person types
+            // that fast): give the program time to read the Esc on its own.
+            std::thread::sleep(ESCAPE_GAP);
+        }
     }
 
     /// Types `text` literally.
