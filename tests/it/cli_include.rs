@@ -1,7 +1,6 @@
 //! `get --include groups,devices,events` and `get --audit-log`, through the real binary.
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 use serde_json::Value;
 use wiremock::matchers::{header, method};

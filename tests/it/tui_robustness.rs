@@ -2,8 +2,7 @@
 //! while a lookup is in flight, keys typed during loading, and the terminal restored after
 //! quitting and after a panic injected in the render path (debug builds only).
 
-#[path = "common/tmux.rs"]
-mod tmux;
+use crate::common::tmux;
 
 use tmux::Tmux;
 

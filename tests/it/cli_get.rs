@@ -1,7 +1,6 @@
 //! The one-shot `get` command through the real binary: output shapes and every exit code.
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 use serde_json::Value;
 

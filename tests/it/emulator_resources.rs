@@ -1,12 +1,9 @@
 //! Groups, devices, sign-in history and write actions against moto and cognito-local.
 //! Where an emulator lacks an operation the test asserts the error we show and names the gap.
 
-#[path = "common/emulator.rs"]
-mod emulator;
-#[path = "common/proxy.rs"]
-mod proxy;
-#[path = "common/seed.rs"]
-mod seed;
+use crate::common::emulator;
+use crate::common::proxy;
+use crate::common::seed;
 
 use std::time::Duration;
 

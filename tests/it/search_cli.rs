@@ -2,8 +2,7 @@
 //! ListUsers' JSON shape, sanitized text, named pools from a config file (valid, invalid,
 //! missing).
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 use std::path::Path;
 

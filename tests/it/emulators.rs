@@ -3,12 +3,9 @@
 //! recording proxy. Where an emulator lacks something real Cognito does, the expectation
 //! names the gap instead of passing quietly.
 
-#[path = "common/emulator.rs"]
-mod emulator;
-#[path = "common/proxy.rs"]
-mod proxy;
-#[path = "common/seed.rs"]
-mod seed;
+use crate::common::emulator;
+use crate::common::proxy;
+use crate::common::seed;
 
 use std::time::Duration;
 
@@ -367,8 +364,7 @@ async fn cognito_local_behaviour_suite() {
     run_suite(Kind::CognitoLocal).await;
 }
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 /// The binary's `get` against each emulator prints what the SDK itself sees.
 async fn cli_get_matches_sdk(kind: Kind) {

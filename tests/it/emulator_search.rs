@@ -3,12 +3,9 @@
 //! cognito-local pool (it corrupts data under concurrent writes and ignores paging), and a
 //! wiremock stub answering TooManyRequestsException.
 
-#[path = "common/emulator.rs"]
-mod emulator;
-#[path = "common/proxy.rs"]
-mod proxy;
-#[path = "common/seed.rs"]
-mod seed;
+use crate::common::emulator;
+use crate::common::proxy;
+use crate::common::seed;
 
 use std::collections::HashSet;
 use std::sync::Arc;

@@ -2,8 +2,7 @@
 //! a truncated body, an unexpected but valid JSON shape, and a very large answer. Each ends
 //! with the documented exit code and a clear message within a bounded time.
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;

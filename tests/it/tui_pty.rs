@@ -2,8 +2,7 @@
 //! with each binding, reads the panes, hits an unknown user, opens the help, quits, and
 //! checks the process exited and the terminal was restored.
 
-#[path = "common/tmux.rs"]
-mod tmux;
+use crate::common::tmux;
 
 use tmux::Tmux;
 

@@ -1,8 +1,7 @@
 //! Every AdminGetUser exception in the API reference (and IAM's AccessDenied), served by an
 //! HTTP stub, becomes a clear message and the documented exit code. Retries are counted.
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::common::cli;
 
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,0 +1,8 @@
+//! Helpers shared by the integration tests: the binary runner, the emulators, the recording
+//! proxy, fixture seeding and the tmux driver.
+
+pub mod cli;
+pub mod emulator;
+pub mod proxy;
+pub mod seed;
+pub mod tmux;

@@ -1,0 +1,24 @@
+//! The integration tests, as one crate: one binary to compile and link (each separate test
+//! binary links the whole AWS SDK again). Run one group with `cargo test --test it emulators::`.
+//! Tests that must change the process environment live in their own binaries beside this one
+//! (`tests/emulator_finder.rs`, `tests/emulator_readonly.rs`).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod audit;
+mod cli_exceptions;
+mod cli_faults;
+mod cli_get;
+mod cli_include;
+mod config_pools;
+mod emulator_resources;
+mod emulator_search;
+mod emulators;
+mod properties;
+mod resolution;
+mod search_cli;
+mod tui_pty;
+mod tui_render;
+mod tui_robustness;
+mod tui_update;
