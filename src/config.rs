@@ -17,13 +17,14 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::cognito::PoolId;
-use crate::ratelimit::RateLimits;
+use crate::ratelimit::{QuotaCategory, RateLimits};
 
 /// A pool known by name.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -51,7 +52,8 @@ pub struct Config {
 }
 
 /// A config file that could not be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("config file {}{}: {message}", path.display(), location(*line, *column))]
 pub struct ConfigError {
     pub path: PathBuf,
     /// 1-based line and column of the problem, when known.
@@ -60,20 +62,13 @@ pub struct ConfigError {
     pub message: String,
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "config file {}", self.path.display())?;
-        if let Some(line) = self.line {
-            write!(f, ", line {line}")?;
-            if let Some(column) = self.column {
-                write!(f, ", column {column}")?;
-            }
-        }
-        write!(f, ": {}", self.message)
+fn location(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!(", line {line}, column {column}"),
+        (Some(line), None) => format!(", line {line}"),
+        _ => String::new(),
     }
 }
-
-impl std::error::Error for ConfigError {}
 
 /// Where the config file is read from when `--config` is not given.
 pub fn default_path() -> Option<PathBuf> {
@@ -114,22 +109,77 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
     parse(&text, &path)
 }
 
+/// The file as written, with the spans of the values checked after parsing.
+#[derive(Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawConfig {
+    pools: BTreeMap<String, RawPool>,
+    keys: BTreeMap<String, String>,
+    rate_limits: RawRateLimits,
+}
+
+impl Default for RawConfig {
+    fn default() -> Self {
+        Self {
+            pools: BTreeMap::new(),
+            keys: BTreeMap::new(),
+            rate_limits: RawRateLimits::default(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPool {
+    pool_id: Spanned<String>,
+    profile: Option<String>,
+    region: Option<String>,
+    endpoint_url: Option<String>,
+    #[serde(default)]
+    allow_write: bool,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawRateLimits {
+    user_list: Option<Spanned<u32>>,
+    user_read: Option<Spanned<u32>>,
+    user_resource_read: Option<Spanned<u32>>,
+    user_pool_read: Option<Spanned<u32>>,
+    user_update: Option<Spanned<u32>>,
+}
+
+impl RawRateLimits {
+    fn get(&self, category: QuotaCategory) -> Option<&Spanned<u32>> {
+        match category {
+            QuotaCategory::UserList => self.user_list.as_ref(),
+            QuotaCategory::UserRead => self.user_read.as_ref(),
+            QuotaCategory::UserResourceRead => self.user_resource_read.as_ref(),
+            QuotaCategory::UserPoolRead => self.user_pool_read.as_ref(),
+            QuotaCategory::UserUpdate => self.user_update.as_ref(),
+        }
+    }
+
+    /// The limits, defaults where a key is absent.
+    fn limits(&self) -> RateLimits {
+        let d = RateLimits::default();
+        let value = |c: QuotaCategory| self.get(c).map_or(d.get(c), |v| *v.get_ref());
+        RateLimits {
+            user_list: value(QuotaCategory::UserList),
+            user_read: value(QuotaCategory::UserRead),
+            user_resource_read: value(QuotaCategory::UserResourceRead),
+            user_pool_read: value(QuotaCategory::UserPoolRead),
+            user_update: value(QuotaCategory::UserUpdate),
+        }
+    }
+}
+
 /// Parses config text; `path` is for messages.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-    let config: Config = toml::from_str(text).map_err(|e| {
-        let (line, column) = e
-            .span()
+    let error = |span: Option<Range<usize>>, message: String| {
+        let (line, column) = span
             .map(|span| line_column(text, span.start))
             .map_or((None, None), |(l, c)| (Some(l), Some(c)));
-        ConfigError {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message: e.message().trim().to_string(),
-        }
-    })?;
-    let error = |needle: &str, message: String| {
-        let (line, column) = find(text, needle).map_or((None, None), |(l, c)| (Some(l), Some(c)));
         ConfigError {
             path: path.to_path_buf(),
             line,
@@ -137,17 +187,40 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             message,
         }
     };
-    for (name, pool) in &config.pools {
-        if let Err(e) = PoolId::parse(&pool.pool_id) {
-            return Err(error(&pool.pool_id, format!("pools.{name}.pool_id: {e}")));
+    let raw: RawConfig =
+        toml::from_str(text).map_err(|e| error(e.span(), e.message().trim().to_string()))?;
+    for (name, pool) in &raw.pools {
+        if let Err(e) = PoolId::parse(pool.pool_id.get_ref()) {
+            return Err(error(
+                Some(pool.pool_id.span()),
+                format!("pools.{name}.pool_id: {e}"),
+            ));
         }
     }
-    if let Err(e) = config.rate_limits.validate() {
-        let key = e.split(' ').next().unwrap_or("rate_limits");
-        let key = key.rsplit('.').next().unwrap_or(key).to_string();
-        return Err(error(&key, e));
+    let rate_limits = raw.rate_limits.limits();
+    if let Err(e) = rate_limits.validate() {
+        let span = raw.rate_limits.get(e.category).map(Spanned::span);
+        return Err(error(span, e.to_string()));
     }
-    Ok(config)
+    let pools = raw
+        .pools
+        .into_iter()
+        .map(|(name, p)| {
+            let pool = NamedPool {
+                pool_id: p.pool_id.into_inner(),
+                profile: p.profile,
+                region: p.region,
+                endpoint_url: p.endpoint_url,
+                allow_write: p.allow_write,
+            };
+            (name, pool)
+        })
+        .collect();
+    Ok(Config {
+        pools,
+        keys: raw.keys,
+        rate_limits,
+    })
 }
 
 /// 1-based line and column (in chars) of a byte offset.
@@ -157,10 +230,6 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
-}
-
-fn find(text: &str, needle: &str) -> Option<(usize, usize)> {
-    text.find(needle).map(|i| line_column(text, i))
 }
 
 impl Config {
@@ -235,6 +304,24 @@ user_list = 3
         let e = parse_str("\n[rate_limits]\nuser_list = 100\n").unwrap_err();
         assert_eq!(e.line, Some(3), "{e}");
         assert!(e.message.contains("between 1 and 30"), "{e}");
+    }
+
+    #[test]
+    fn a_comment_naming_the_bad_value_does_not_move_the_location() {
+        // A text search for the key or the value would land on the comment lines.
+        let e = parse_str(
+            "# user_list = 100 is too many; \"not a pool\" is no pool id\n\
+             [rate_limits]\nuser_read = 5\nuser_list = 100\n",
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column), (Some(4), Some(13)), "{e}");
+
+        let e = parse_str(
+            "# pool_id = \"not a pool\"\n[pools.p]\nregion = \"eu-west-1\"\n\
+             pool_id = \"not a pool\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
     }
 
     #[test]

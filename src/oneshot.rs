@@ -6,7 +6,7 @@ use crate::audit::{AuditEvent, AuditLog};
 use crate::cli::{GetArgs, Include, OutputFormat, SearchArgs, TargetArgs};
 use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::cognito::resources::{MAX_PAGES, collect_pages};
-use crate::cognito::{CognitoError, ErrorKind};
+use crate::cognito::{CognitoError, ErrorKind, PoolId};
 use crate::output::{self, Extras};
 use crate::sanitize::sanitize;
 use crate::search;
@@ -15,22 +15,31 @@ use crate::session::{self, Session};
 /// Exit code for usage errors and locally refused input.
 pub const EXIT_USAGE: i32 = 2;
 
+/// The config file applied once; a usage error is reported and becomes the exit code.
+fn resolve(args: &TargetArgs) -> Result<(session::Target, PoolId, bool), i32> {
+    let resolved = session::Target::resolve(args).and_then(|t| {
+        let (pool, demo) = t.pool()?;
+        Ok((t, pool, demo))
+    });
+    resolved.map_err(|e| {
+        eprintln!("error: {}", sanitize(&e.to_string()));
+        EXIT_USAGE
+    })
+}
+
 /// Runs `get`; returns the process exit code.
 pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
-    let (pool, demo) = match session::resolve_pool(target) {
-        Ok(p) => p,
-        Err(message) => {
-            eprintln!("error: {}", sanitize(&message));
-            return EXIT_USAGE;
-        }
+    let (target, pool, demo) = match resolve(target) {
+        Ok(resolved) => resolved,
+        Err(code) => return code,
     };
     if let Err(message) = lookup::validate_query(&args.query) {
         eprintln!("error: {message}");
         return EXIT_USAGE;
     }
-    let session = session::connect(target, pool, demo).await;
+    let session = target.connect(pool, demo).await;
     // Opened before any request: an audit log that can't be written stops the command.
-    let audit = match &target.audit_log {
+    let audit = match &target.args.audit_log {
         Some(path) => match AuditLog::open(path, session.profile.clone(), session.region.clone()) {
             Ok(log) => Some(log),
             Err(message) => {
@@ -166,12 +175,9 @@ async fn fetch_extras(session: &Session, username: &str, include: &[Include]) ->
 /// Runs `search`: prefix filters that fit the query, merged and ranked like the TUI's
 /// type-ahead; ListUsers only. Exit 0 with matches, 3 with none, otherwise as for `get`.
 pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
-    let (pool, demo) = match session::resolve_pool(target) {
-        Ok(p) => p,
-        Err(message) => {
-            eprintln!("error: {}", sanitize(&message));
-            return EXIT_USAGE;
-        }
+    let (target, pool, demo) = match resolve(target) {
+        Ok(resolved) => resolved,
+        Err(code) => return code,
     };
     let query = match lookup::validate_query(&args.query) {
         Ok(q) => q,
@@ -180,7 +186,7 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let session = session::connect(target, pool, demo).await;
+    let session = target.connect(pool, demo).await;
     let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
         OutputFormat::Text
     } else {

@@ -12,67 +12,17 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use async_trait::async_trait;
+use std::future::Future;
+use std::sync::Arc;
+
 use serde::Deserialize;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::cognito::{
-    AuthEvent, Backend, CognitoError, Device, ErrorKind, Group, ListFilter, Page, PoolId, PoolPage,
-    PoolSchema, User, UserPage, WriteAction,
-};
+use crate::cognito::layer::{Layer, Layered};
+use crate::cognito::{Access, CognitoError, ErrorKind, Op};
 
-/// Cognito's rate-quota categories.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum QuotaCategory {
-    /// ListUsers (30 rps, not adjustable).
-    UserList,
-    /// AdminGetUser (120 rps).
-    UserRead,
-    /// Groups, devices, auth events (50 rps).
-    UserResourceRead,
-    /// DescribeUserPool, ListUserPools (15 rps).
-    UserPoolRead,
-    /// Admin writes: disable, enable, sign out, reset password… (25 rps).
-    UserUpdate,
-}
-
-impl QuotaCategory {
-    /// Every category.
-    pub const ALL: [QuotaCategory; 5] = [
-        QuotaCategory::UserList,
-        QuotaCategory::UserRead,
-        QuotaCategory::UserResourceRead,
-        QuotaCategory::UserPoolRead,
-        QuotaCategory::UserUpdate,
-    ];
-
-    /// AWS's default quota in requests per second.
-    pub fn aws_quota(self) -> u32 {
-        match self {
-            QuotaCategory::UserList => 30,
-            QuotaCategory::UserRead => 120,
-            QuotaCategory::UserResourceRead => 50,
-            QuotaCategory::UserPoolRead => 15,
-            QuotaCategory::UserUpdate => 25,
-        }
-    }
-
-    /// The config key, e.g. `user_list`.
-    pub fn key(self) -> &'static str {
-        match self {
-            QuotaCategory::UserList => "user_list",
-            QuotaCategory::UserRead => "user_read",
-            QuotaCategory::UserResourceRead => "user_resource_read",
-            QuotaCategory::UserPoolRead => "user_pool_read",
-            QuotaCategory::UserUpdate => "user_update",
-        }
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-}
+pub use crate::cognito::op::QuotaCategory;
 
 /// Requests per second allowed per category (the `[rate_limits]` config table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -111,20 +61,30 @@ impl RateLimits {
     }
 
     /// Refuses 0 and anything above AWS's quota (which production shares).
-    pub fn validate(&self) -> Result<(), String> {
-        for c in QuotaCategory::ALL {
-            let v = self.get(c);
-            if v == 0 || v > c.aws_quota() {
-                return Err(format!(
-                    "rate_limits.{} = {v}: must be between 1 and {} (AWS's quota, shared with \
-                     production; keep it well below)",
-                    c.key(),
-                    c.aws_quota()
-                ));
+    pub fn validate(&self) -> Result<(), RateLimitError> {
+        for category in QuotaCategory::ALL {
+            let value = self.get(category);
+            if value == 0 || value > category.aws_quota() {
+                return Err(RateLimitError { category, value });
             }
         }
         Ok(())
     }
+}
+
+/// A `[rate_limits]` value outside 1..=AWS's quota.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "rate_limits.{key} = {value}: must be between 1 and {quota} (AWS's quota, shared with \
+     production; keep it well below)",
+    key = category.key(),
+    quota = category.aws_quota()
+)]
+pub struct RateLimitError {
+    /// The category whose limit is out of range.
+    pub category: QuotaCategory,
+    /// The configured value.
+    pub value: u32,
 }
 
 /// Backoff after Cognito answers TooManyRequests.
@@ -253,7 +213,7 @@ impl RateLimiter {
 
     /// Reserves the earliest slot at or after `now` and returns it.
     fn reserve(&self, category: QuotaCategory, now: Instant) -> Instant {
-        let mut w = self.windows[category.index()].lock().expect("limiter lock");
+        let mut w = self.windows[category as usize].lock().expect("limiter lock");
         let mut at = now;
         if let Some(p) = w.paused_until {
             at = at.max(p);
@@ -271,7 +231,7 @@ impl RateLimiter {
         let delay = self.backoff.delay(attempt, self.jitter());
         let until = Instant::now() + delay;
         {
-            let mut w = self.windows[category.index()].lock().expect("limiter lock");
+            let mut w = self.windows[category as usize].lock().expect("limiter lock");
             w.paused_until = Some(w.paused_until.map_or(until, |p| p.max(until)));
         }
         self.status.send_modify(|s| {
@@ -349,141 +309,56 @@ impl Drop for QueueGuard<'_> {
     }
 }
 
-/// A backend whose every request goes through a [`RateLimiter`].
-pub struct RateLimitedBackend<B> {
-    inner: B,
-    limiter: std::sync::Arc<RateLimiter>,
+/// The layer that puts every request through a [`RateLimiter`]. Reads are retried after
+/// TooManyRequests; writes are rare, confirmed one by one, and not idempotent from the user's
+/// point of view (a reset sends a code): they wait for a slot like everything else, but are
+/// never retried here.
+#[derive(Debug, Clone)]
+pub struct RateLimit(pub Arc<RateLimiter>);
+
+impl Layer for RateLimit {
+    fn around<'a, T, F, Fut>(
+        &'a self,
+        op: Op,
+        mut request: F,
+    ) -> impl Future<Output = Result<T, CognitoError>> + Send + 'a
+    where
+        T: Send + 'a,
+        F: FnMut() -> Fut + Send + 'a,
+        Fut: Future<Output = Result<T, CognitoError>> + Send + 'a,
+    {
+        async move {
+            match op.access {
+                Access::Read => self.0.run(op.category, request).await,
+                Access::Write => {
+                    self.0.acquire(op.category).await;
+                    request().await
+                }
+            }
+        }
+    }
 }
 
-impl<B: Backend> RateLimitedBackend<B> {
+/// A backend whose every request goes through a [`RateLimiter`].
+pub type RateLimitedBackend<B> = Layered<RateLimit, B>;
+
+impl<B> Layered<RateLimit, B> {
     /// Wraps `inner`.
-    pub fn new(inner: B, limiter: std::sync::Arc<RateLimiter>) -> Self {
-        Self { inner, limiter }
+    pub fn new(inner: B, limiter: Arc<RateLimiter>) -> Self {
+        Layered::wrap(RateLimit(limiter), inner)
     }
 
     /// The limiter, for its throttle status.
-    pub fn limiter(&self) -> &std::sync::Arc<RateLimiter> {
-        &self.limiter
-    }
-
-    /// The wrapped backend.
-    pub fn inner(&self) -> &B {
-        &self.inner
-    }
-}
-
-#[async_trait]
-impl<B: Backend> Backend for RateLimitedBackend<B> {
-    async fn admin_get_user(&self, pool: &PoolId, username: &str) -> Result<User, CognitoError> {
-        self.limiter
-            .run(QuotaCategory::UserRead, || {
-                self.inner.admin_get_user(pool, username)
-            })
-            .await
-    }
-
-    async fn list_users(
-        &self,
-        pool: &PoolId,
-        filter: Option<&ListFilter>,
-        limit: i32,
-        pagination_token: Option<&str>,
-    ) -> Result<UserPage, CognitoError> {
-        self.limiter
-            .run(QuotaCategory::UserList, || {
-                self.inner.list_users(pool, filter, limit, pagination_token)
-            })
-            .await
-    }
-
-    async fn describe_pool(&self, pool: &PoolId) -> Result<PoolSchema, CognitoError> {
-        self.limiter
-            .run(QuotaCategory::UserPoolRead, || {
-                self.inner.describe_pool(pool)
-            })
-            .await
-    }
-
-    async fn list_user_pools(
-        &self,
-        max_results: i32,
-        next_token: Option<&str>,
-    ) -> Result<PoolPage, CognitoError> {
-        self.limiter
-            .run(QuotaCategory::UserPoolRead, || {
-                self.inner.list_user_pools(max_results, next_token)
-            })
-            .await
-    }
-
-    async fn list_groups_for_user(
-        &self,
-        pool: &PoolId,
-        username: &str,
-        limit: i32,
-        next_token: Option<&str>,
-    ) -> Result<Page<Group>, CognitoError> {
-        self.limiter
-            .run(QuotaCategory::UserResourceRead, || {
-                self.inner
-                    .list_groups_for_user(pool, username, limit, next_token)
-            })
-            .await
-    }
-
-    async fn list_devices(
-        &self,
-        pool: &PoolId,
-        username: &str,
-        limit: i32,
-        pagination_token: Option<&str>,
-    ) -> Result<Page<Device>, CognitoError> {
-        self.limiter
-            .run(QuotaCategory::UserResourceRead, || {
-                self.inner
-                    .list_devices(pool, username, limit, pagination_token)
-            })
-            .await
-    }
-
-    async fn list_auth_events(
-        &self,
-        pool: &PoolId,
-        username: &str,
-        max_results: i32,
-        next_token: Option<&str>,
-    ) -> Result<Page<AuthEvent>, CognitoError> {
-        self.limiter
-            .run(QuotaCategory::UserResourceRead, || {
-                self.inner
-                    .list_auth_events(pool, username, max_results, next_token)
-            })
-            .await
-    }
-
-    /// Writes are rare, confirmed one by one, and not idempotent from the user's point of
-    /// view (a reset sends a code): they wait for a slot like everything else, but are never
-    /// retried here.
-    async fn write(
-        &self,
-        pool: &PoolId,
-        username: &str,
-        action: WriteAction,
-    ) -> Result<(), CognitoError> {
-        self.limiter.acquire(QuotaCategory::UserUpdate).await;
-        self.inner.write(pool, username, action).await
-    }
-
-    fn describe_target(&self) -> String {
-        self.inner.describe_target()
+    pub fn limiter(&self) -> &Arc<RateLimiter> {
+        &self.layer().0
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cognito::Backend;
     use crate::cognito::demo::DemoBackend;
-    use std::sync::Arc;
 
     fn limits(user_list: u32) -> RateLimits {
         RateLimits {
@@ -616,7 +491,9 @@ mod tests {
     fn limits_are_validated_against_aws_quotas() {
         assert!(RateLimits::default().validate().is_ok());
         assert!(limits(0).validate().is_err());
-        assert!(limits(31).validate().unwrap_err().contains("user_list"));
+        let too_many = limits(31).validate().unwrap_err();
+        assert_eq!(too_many.category, QuotaCategory::UserList);
+        assert!(too_many.to_string().starts_with("rate_limits.user_list = 31: must be between 1 and 30"));
         assert!(limits(30).validate().is_ok());
     }
 

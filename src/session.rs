@@ -1,21 +1,52 @@
 //! A session: the chosen backend, pool and where requests go. Shared by the TUI and the
-//! one-shot commands so both build their backend the same way.
+//! one-shot commands so both build their backend the same way, in one place ([`Target`]).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::cli::TargetArgs;
 use crate::cognito::demo::DemoBackend;
 use crate::cognito::error::ErrorContext;
-use crate::cognito::guard::ReadOnly;
+use crate::cognito::layer::{Latency, Layered};
 use crate::cognito::sdk::{SdkBackend, SdkOptions};
-use crate::cognito::{Backend, PoolId};
-use crate::config::{self, Config};
+use crate::cognito::{
+    Backend, CognitoError, ErrorKind, PoolId, PoolIdError, WriteAction, Writer,
+};
+use crate::config::{self, Config, ConfigError};
 use crate::ratelimit::{BackoffPolicy, RateLimitedBackend, RateLimiter};
+
+/// Artificial latency for the demo pool, in milliseconds, to see the spinner (default 0).
+pub const DEMO_LATENCY_ENV: &str = "COGNITO_TUI_DEMO_LATENCY_MS";
+
+/// Why the target arguments name no usable pool.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    /// The config file could not be used.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// `--pool` is not a pool id (and the config file names no pools).
+    #[error(transparent)]
+    PoolId(#[from] PoolIdError),
+    /// `--pool` is neither a pool id nor one of the config file's pool names.
+    #[error("{source}, nor a pool named in the config file ({known})")]
+    UnknownPool {
+        /// Why it is not a pool id.
+        source: PoolIdError,
+        /// The names the config file defines, comma-separated.
+        known: String,
+    },
+    /// Neither `--pool` nor `--demo`.
+    #[error("no user pool: pass --pool POOL_ID (or --demo to try the demo pool)")]
+    NoPool,
+}
 
 /// The backend and pool a session works on.
 #[derive(Clone)]
 pub struct Session {
+    /// Every read goes here.
     pub backend: Arc<dyn Backend>,
+    /// The write capability: `None` without `--allow-write`, so no write can be sent.
+    pub writer: Option<Arc<dyn Writer>>,
     pub pool: PoolId,
     pub profile: Option<String>,
     /// The Region requests go to (None for the demo pool).
@@ -38,115 +69,174 @@ impl Session {
             target: Some(&self.target),
         }
     }
+
+    /// One write action on this session's pool. Without a writer it is refused here, and no
+    /// request exists that could reach Cognito.
+    pub async fn write(&self, username: &str, action: WriteAction) -> Result<(), CognitoError> {
+        match &self.writer {
+            Some(writer) => writer.write(&self.pool, username, action).await,
+            None => Err(CognitoError::new(
+                ErrorKind::ReadOnly,
+                action.operation(),
+                "refused locally: cognito-tui is read-only without --allow-write",
+            )),
+        }
+    }
 }
 
-/// The target arguments with the config file applied, and the config: a `--pool` that is not
-/// a pool id but names a configured pool becomes that pool's id, and its profile, Region and
-/// endpoint apply unless given on the command line.
-pub fn effective_target(args: &TargetArgs) -> Result<(TargetArgs, Config), String> {
-    let config = config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
-    let mut args = args.clone();
-    if let Some(name) = args.pool.clone()
-        && let Err(not_an_id) = PoolId::parse(&name)
-    {
-        let Some(named) = config.pool(name.trim()) else {
-            let known: Vec<&str> = config.pools.keys().map(String::as_str).collect();
-            return Err(if known.is_empty() {
-                not_an_id
-            } else {
-                format!(
-                    "{not_an_id}, nor a pool named in the config file ({})",
-                    known.join(", ")
-                )
-            });
-        };
-        args.pool = Some(named.pool_id.clone());
-        args.profile = args.profile.or_else(|| named.profile.clone());
-        args.region = args.region.or_else(|| named.region.clone());
-        args.endpoint_url = args.endpoint_url.or_else(|| named.endpoint_url.clone());
-        args.allow_write |= named.allow_write;
+/// The target arguments with the config file applied, derived once per command.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The arguments, with a named pool's id, profile, Region and endpoint filled in.
+    pub args: TargetArgs,
+    /// The config file (defaults when there is none).
+    pub config: Config,
+}
+
+impl Target {
+    /// Reads the config file and applies it: a `--pool` that names a configured pool becomes
+    /// that pool's id (even when the name looks like a pool id, such as `prod_us`), and its
+    /// profile, Region and endpoint apply unless given on the command line.
+    pub fn resolve(args: &TargetArgs) -> Result<Self, SessionError> {
+        let config = config::load(args.config.as_deref())?;
+        let mut args = args.clone();
+        if let Some(name) = args.pool.clone() {
+            let name = name.trim();
+            if let Some(named) = config.pool(name) {
+                args.pool = Some(named.pool_id.clone());
+                args.profile = args.profile.or_else(|| named.profile.clone());
+                args.region = args.region.or_else(|| named.region.clone());
+                args.endpoint_url = args.endpoint_url.or_else(|| named.endpoint_url.clone());
+                args.allow_write |= named.allow_write;
+            } else if let Err(source) = PoolId::parse(name) {
+                let known: Vec<&str> = config.pools.keys().map(String::as_str).collect();
+                return Err(if known.is_empty() {
+                    source.into()
+                } else {
+                    SessionError::UnknownPool {
+                        source,
+                        known: known.join(", "),
+                    }
+                });
+            }
+        }
+        Ok(Self { args, config })
     }
-    Ok((args, config))
+
+    /// Which pool, and whether it is the demo. No IO.
+    pub fn pool(&self) -> Result<(PoolId, bool), SessionError> {
+        let pool = self.args.pool.as_deref().map(PoolId::parse).transpose()?;
+        match (pool, self.args.demo) {
+            (Some(pool), demo) => Ok((pool, demo)),
+            (None, true) => Ok((DemoBackend::embedded().pool_id(), true)),
+            (None, false) => Err(SessionError::NoPool),
+        }
+    }
+
+    /// Builds the session. For AWS this loads configuration but resolves no credentials yet.
+    pub async fn connect(&self, pool: PoolId, demo: bool) -> Session {
+        let stack = self.stack(Some(&pool), demo).await;
+        let profile = match demo {
+            true => None,
+            false => self
+                .args
+                .profile
+                .clone()
+                .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
+        };
+        Session {
+            backend: stack.backend,
+            writer: stack.writer,
+            pool,
+            profile,
+            region: stack.region,
+            target: stack.target,
+            limiter: stack.limiter,
+        }
+    }
+
+    /// A backend with no pool yet, for the TUI's pool picker (ListUserPools); the Region
+    /// comes from flags, environment or profile.
+    pub async fn connect_without_pool(&self) -> Arc<dyn Backend> {
+        self.stack(None, self.args.demo).await.backend
+    }
+
+    /// The one place the backend stack is built: the demo pool (with its optional latency) or
+    /// the SDK behind the rate limiter; a writer only with `--allow-write`.
+    async fn stack(&self, pool: Option<&PoolId>, demo: bool) -> Stack {
+        let allow_write = self.args.allow_write;
+        if demo {
+            let backend = Layered::wrap(Latency(demo_latency()), DemoBackend::embedded());
+            return Stack::new(Arc::new(backend), allow_write, None, None);
+        }
+        let sdk = SdkBackend::connect(&sdk_options(&self.args), pool).await;
+        let region = sdk.region().map(str::to_string);
+        let limiter = limiter(&self.config);
+        let limited = RateLimitedBackend::new(sdk, limiter.clone());
+        Stack::new(Arc::new(limited), allow_write, region, Some(limiter))
+    }
+}
+
+struct Stack {
+    backend: Arc<dyn Backend>,
+    writer: Option<Arc<dyn Writer>>,
+    target: String,
+    region: Option<String>,
+    limiter: Option<Arc<RateLimiter>>,
+}
+
+impl Stack {
+    fn new<B: Backend + Writer + 'static>(
+        backend: Arc<B>,
+        allow_write: bool,
+        region: Option<String>,
+        limiter: Option<Arc<RateLimiter>>,
+    ) -> Self {
+        Self {
+            target: backend.describe_target(),
+            writer: allow_write.then(|| backend.clone() as Arc<dyn Writer>),
+            backend,
+            region,
+            limiter,
+        }
+    }
+}
+
+/// The target arguments with the config file applied, and the config.
+pub fn effective_target(args: &TargetArgs) -> Result<(TargetArgs, Config), SessionError> {
+    Target::resolve(args).map(|t| (t.args, t.config))
 }
 
 /// Checks the target arguments without any IO: which pool, and whether it is the demo.
 /// Reads the config file to resolve pool names.
-pub fn resolve_pool(args: &TargetArgs) -> Result<(PoolId, bool), String> {
-    let (args, _) = effective_target(args)?;
-    if args.demo {
-        let demo_pool = DemoBackend::embedded().pool_id();
-        let pool = match &args.pool {
-            Some(p) => PoolId::parse(p)?,
-            None => demo_pool,
-        };
-        return Ok((pool, true));
-    }
-    match &args.pool {
-        Some(p) => Ok((PoolId::parse(p)?, false)),
-        None => Err("no user pool: pass --pool POOL_ID (or --demo to try the demo pool)".into()),
-    }
+pub fn resolve_pool(args: &TargetArgs) -> Result<(PoolId, bool), SessionError> {
+    Target::resolve(args)?.pool()
 }
 
-/// Without `--allow-write`, `backend` behind a guard that refuses every write locally.
-fn guard_writes(backend: Arc<dyn Backend>, allow_write: bool) -> Arc<dyn Backend> {
-    if allow_write {
-        backend
-    } else {
-        Arc::new(ReadOnly::new(backend))
-    }
-}
-
-/// Builds the backend. For AWS this loads configuration but resolves no credentials yet.
-/// Without `--allow-write` the backend refuses every write before it reaches Cognito.
-/// Every AWS request goes through a rate limiter with the config file's limits.
+/// [`Target::connect`] from raw arguments; a config error (reported by [`resolve_pool`]
+/// already) only means defaults here.
 pub async fn connect(args: &TargetArgs, pool: PoolId, demo: bool) -> Session {
-    // resolve_pool reported config errors already; here they only mean defaults.
-    let (args, config) =
-        effective_target(args).unwrap_or_else(|_| (args.clone(), Config::default()));
-    let args = &args;
-    if demo {
-        let backend = DemoBackend::embedded();
-        return Session {
-            target: backend.describe_target(),
-            backend: guard_writes(Arc::new(backend), args.allow_write),
-            pool,
-            profile: None,
-            region: None,
-            limiter: None,
-        };
-    }
-    let backend = SdkBackend::connect(&sdk_options(args), Some(&pool)).await;
-    let limiter = limiter(&config);
-    Session {
-        target: backend.describe_target(),
-        region: backend.region().map(str::to_string),
-        backend: guard_writes(
-            Arc::new(RateLimitedBackend::new(backend, limiter.clone())),
-            args.allow_write,
-        ),
-        limiter: Some(limiter),
-        pool,
-        profile: args
-            .profile
-            .clone()
-            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
-    }
+    target_or_defaults(args).connect(pool, demo).await
 }
 
-/// A backend with no pool yet, for the TUI's pool picker (ListUserPools): the same options,
-/// rate limiter and write guard as [`connect`]; the Region comes from flags, environment or
-/// profile. The demo backend when `--demo`.
+/// [`Target::connect_without_pool`] from raw arguments.
 pub async fn connect_without_pool(args: &TargetArgs) -> Arc<dyn Backend> {
-    let (args, config) =
-        effective_target(args).unwrap_or_else(|_| (args.clone(), Config::default()));
-    if args.demo {
-        return guard_writes(Arc::new(DemoBackend::embedded()), args.allow_write);
-    }
-    let backend = SdkBackend::connect(&sdk_options(&args), None).await;
-    guard_writes(
-        Arc::new(RateLimitedBackend::new(backend, limiter(&config))),
-        args.allow_write,
-    )
+    target_or_defaults(args).connect_without_pool().await
+}
+
+fn target_or_defaults(args: &TargetArgs) -> Target {
+    Target::resolve(args).unwrap_or_else(|_| Target {
+        args: args.clone(),
+        config: Config::default(),
+    })
+}
+
+/// The demo latency from [`DEMO_LATENCY_ENV`] (zero when unset or not a number).
+fn demo_latency() -> Duration {
+    std::env::var(DEMO_LATENCY_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(Duration::ZERO, Duration::from_millis)
 }
 
 fn sdk_options(args: &TargetArgs) -> SdkOptions {
@@ -171,4 +261,68 @@ fn limiter(config: &Config) -> Arc<RateLimiter> {
             ..BackoffPolicy::default()
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn target(config: &std::path::Path, pool: &str) -> TargetArgs {
+        let config = config.to_str().unwrap();
+        crate::cli::Cli::parse_from(["cognito-tui", "--config", config, "--pool", pool]).target
+    }
+
+    #[test]
+    fn a_configured_name_wins_even_when_it_looks_like_a_pool_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[pools.prod_us]\npool_id = \"us-east-1_Real1\"\nregion = \"us-east-1\"\n",
+        )
+        .unwrap();
+        let resolved = Target::resolve(&target(&path, "prod_us")).unwrap();
+        assert_eq!(resolved.args.region.as_deref(), Some("us-east-1"));
+        assert_eq!(
+            resolved.pool().unwrap(),
+            (PoolId::parse("us-east-1_Real1").unwrap(), false)
+        );
+        // A pool id the config does not name is still taken as given.
+        let (pool, _) = resolve_pool(&target(&path, "eu-west-1_Other")).unwrap();
+        assert_eq!(pool.as_str(), "eu-west-1_Other");
+        let err = resolve_pool(&target(&path, "prod")).unwrap_err();
+        assert!(
+            matches!(&err, SessionError::UnknownPool { known, .. } if known == "prod_us"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn read_only_sessions_hold_no_writer() {
+        let args = crate::cli::Cli::parse_from(["cognito-tui", "--demo"]).target;
+        let target = Target {
+            args,
+            config: Config::default(),
+        };
+        let (pool, demo) = target.pool().unwrap();
+        let session = target.connect(pool.clone(), demo).await;
+        assert!(session.writer.is_none());
+        let err = session
+            .write("alice", WriteAction::DisableUser)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::ReadOnly);
+
+        let mut writable = target.clone();
+        writable.args.allow_write = true;
+        let session = writable.connect(pool, demo).await;
+        session.write("alice", WriteAction::DisableUser).await.unwrap();
+        let alice = session
+            .backend
+            .admin_get_user(&session.pool, "alice")
+            .await
+            .unwrap();
+        assert!(!alice.enabled, "the write reached the same demo pool the reads see");
+    }
 }

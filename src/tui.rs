@@ -33,8 +33,8 @@ pub async fn run(cli: &Cli) -> i32 {
     // terminal is taken, naming the file.
     let (effective, config) = match session::effective_target(&cli.target) {
         Ok(pair) => pair,
-        Err(message) => {
-            eprintln!("error: {}", sanitize(&message));
+        Err(e) => {
+            eprintln!("error: {}", sanitize(&e.to_string()));
             return 2;
         }
     };
@@ -59,8 +59,8 @@ pub async fn run(cli: &Cli) -> i32 {
     } else {
         match session::resolve_pool(&cli.target) {
             Ok((pool, demo)) => (Some(pool), demo),
-            Err(message) => {
-                eprintln!("error: {}", sanitize(&message));
+            Err(e) => {
+                eprintln!("error: {}", sanitize(&e.to_string()));
                 return 2;
             }
         }

@@ -24,8 +24,8 @@ use crate::sanitize::sanitize;
 use crate::search::{self, PrefixCache, browse};
 use crate::session;
 
-/// Artificial latency for the demo pool, in milliseconds, to see the spinner (default 0).
-pub const DEMO_LATENCY_ENV: &str = "COGNITO_TUI_DEMO_LATENCY_MS";
+/// Artificial latency for the demo pool; applied by the session to every demo request.
+pub use crate::session::DEMO_LATENCY_ENV;
 
 /// Starts the worker on the current tokio runtime (without a pool: only the pool picker
 /// works until [`Cmd::SwitchPool`]). Drop the sender to stop it.
@@ -37,13 +37,7 @@ pub fn spawn(
 ) -> (UnboundedSender<Cmd>, UnboundedReceiver<Msg>) {
     let (job_tx, job_rx) = unbounded_channel();
     let (msg_tx, msg_rx) = unbounded_channel();
-    let latency = demo
-        .then(|| std::env::var(DEMO_LATENCY_ENV).ok())
-        .flatten()
-        .and_then(|v| v.parse::<u64>().ok())
-        .map(Duration::from_millis)
-        .filter(|d| !d.is_zero());
-    tokio::spawn(run(args, pool, demo, latency, audit, job_rx, msg_tx));
+    tokio::spawn(run(args, pool, demo, audit, job_rx, msg_tx));
     (job_tx, msg_rx)
 }
 
@@ -208,7 +202,6 @@ async fn run(
     args: TargetArgs,
     pool: Option<PoolId>,
     demo: bool,
-    latency: Option<Duration>,
     audit: Option<Arc<AuditLog>>,
     mut jobs: UnboundedReceiver<Cmd>,
     msgs: UnboundedSender<Msg>,
@@ -246,9 +239,6 @@ async fn run(
                 let (session, schema, msgs) = (c.session.clone(), c.schema.clone(), msgs.clone());
                 let audit = audit.clone();
                 in_flight = Some(tokio::spawn(async move {
-                    if let Some(latency) = latency {
-                        tokio::time::sleep(latency).await;
-                    }
                     let result = lookup::lookup(
                         session.backend.as_ref(),
                         &session.pool,
@@ -278,9 +268,6 @@ async fn run(
                 let session = conn.as_ref().expect("checked above").session.clone();
                 let msgs = msgs.clone();
                 let task = tokio::spawn(async move {
-                    if let Some(latency) = latency {
-                        tokio::time::sleep(latency).await;
-                    }
                     let result =
                         fetch_list(session.backend.as_ref(), &session.pool, &username, list).await;
                     match &result {
@@ -303,10 +290,7 @@ async fn run(
                 c.cache.clear();
                 let (session, msgs, audit) = (c.session.clone(), msgs.clone(), audit.clone());
                 tokio::spawn(async move {
-                    let result = session
-                        .backend
-                        .write(&session.pool, &username, action)
-                        .await;
+                    let result = session.write(&username, action).await;
                     let outcome = match &result {
                         Ok(()) => "ok".to_string(),
                         Err(e) => e
@@ -339,9 +323,6 @@ async fn run(
                 let (session, cache, msgs) = (c.session.clone(), c.cache.clone(), msgs.clone());
                 searching = Some(tokio::spawn(async move {
                     tokio::time::sleep(Duration::from_millis(debounce_ms)).await;
-                    if let Some(latency) = latency {
-                        tokio::time::sleep(latency).await;
-                    }
                     let results = search::search(
                         session.backend.as_ref(),
                         &session.pool,
@@ -364,9 +345,6 @@ async fn run(
                 let session = conn.as_ref().expect("checked above").session.clone();
                 let msgs = msgs.clone();
                 paging = Some(tokio::spawn(async move {
-                    if let Some(latency) = latency {
-                        tokio::time::sleep(latency).await;
-                    }
                     let result = browse::fetch_page(
                         session.backend.as_ref(),
                         &session.pool,

@@ -97,8 +97,10 @@ fn without_allow_write_no_write_request_reaches_the_emulator() {
             assert_eq!(session.pool, PoolId::parse(&seeded.alias_pool).unwrap());
             proxy.take();
 
+            // Read-only is the absence of the write capability, not a check in a decorator.
+            assert_eq!(session.writer.is_some(), allow_write);
             for action in WriteAction::ALL {
-                let result = session.backend.write(&session.pool, "bob", action).await;
+                let result = session.write("bob", action).await;
                 if !allow_write {
                     let err = result.expect_err("refused");
                     assert_eq!(err.kind, ErrorKind::ReadOnly, "{action:?}: {err}");

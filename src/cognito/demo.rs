@@ -13,7 +13,7 @@ use super::{
     Attribute, Backend, CognitoError, ErrorKind, FilterAttribute, ListFilter, MfaOption, PoolId,
     PoolPage, PoolSchema, PoolSummary, User, UserPage, UserStatus, UserSummary,
 };
-use super::{AuthEvent, Device, Group, Page, WriteAction};
+use super::{AuthEvent, Device, Group, Page, WriteAction, Writer};
 
 /// The demo pool shipped in the binary.
 pub const DEMO_POOL_JSON: &str = include_str!("../../assets/demo-pool.json");
@@ -515,6 +515,13 @@ impl Backend for DemoBackend {
         paginate(&events, max_results, next_token, OP)
     }
 
+    fn describe_target(&self) -> String {
+        "the embedded demo pool".into()
+    }
+}
+
+#[async_trait]
+impl Writer for DemoBackend {
     async fn write(
         &self,
         pool: &PoolId,
@@ -534,9 +541,5 @@ impl Backend for DemoBackend {
         }
         changes.last_modified = Some(OffsetDateTime::now_utc());
         Ok(())
-    }
-
-    fn describe_target(&self) -> String {
-        "the embedded demo pool".into()
     }
 }

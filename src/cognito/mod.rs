@@ -3,8 +3,9 @@
 
 pub mod demo;
 pub mod error;
-pub mod guard;
+pub mod layer;
 pub mod lookup;
+pub mod op;
 pub mod resources;
 pub mod sdk;
 
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 pub use error::{CognitoError, ErrorKind};
+pub use op::{Access, Op, QuotaCategory};
 pub use resources::{AuthEvent, Device, Group, Page, WriteAction};
 
 /// One name/value pair from `UserAttributes` (AdminGetUser) or `Attributes` (ListUsers).
@@ -179,6 +181,21 @@ impl User {
     }
 }
 
+impl From<UserSummary> for User {
+    /// The user without MFA fields, which only AdminGetUser reports.
+    fn from(s: UserSummary) -> Self {
+        User {
+            username: s.username,
+            attributes: s.attributes,
+            created: s.created,
+            last_modified: s.last_modified,
+            enabled: s.enabled,
+            status: s.status,
+            ..User::default()
+        }
+    }
+}
+
 /// A user as ListUsers returns it: no MFA fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UserSummary {
@@ -210,16 +227,14 @@ pub struct PoolId(String);
 
 impl PoolId {
     /// Checks a pool id against Cognito's pattern before any request is made.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, PoolIdError> {
         let raw = raw.trim();
         if raw.is_empty() {
-            return Err("the user pool id is empty; it looks like us-east-1_AbCdEf123".into());
+            return Err(PoolIdError::Empty);
         }
-        if raw.chars().count() > 55 {
-            return Err(format!(
-                "the user pool id is {} characters long; Cognito pool ids have at most 55",
-                raw.chars().count()
-            ));
+        let length = raw.chars().count();
+        if length > 55 {
+            return Err(PoolIdError::TooLong(length));
         }
         let valid = match raw.rsplit_once('_') {
             Some((prefix, suffix)) => {
@@ -233,9 +248,7 @@ impl PoolId {
             None => false,
         };
         if !valid {
-            return Err(format!(
-                "{raw:?} is not a user pool id: expected REGION_ID such as us-east-1_AbCdEf123"
-            ));
+            return Err(PoolIdError::Malformed(raw.to_string()));
         }
         Ok(Self(raw.to_string()))
     }
@@ -270,6 +283,20 @@ impl fmt::Display for PoolId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// Why a string is not a user pool id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PoolIdError {
+    /// Nothing but whitespace.
+    #[error("the user pool id is empty; it looks like us-east-1_AbCdEf123")]
+    Empty,
+    /// Longer than Cognito allows (the length in characters).
+    #[error("the user pool id is {0} characters long; Cognito pool ids have at most 55")]
+    TooLong(usize),
+    /// Not `REGION_ID`.
+    #[error("{0:?} is not a user pool id: expected REGION_ID such as us-east-1_AbCdEf123")]
+    Malformed(String),
 }
 
 /// An attribute that ListUsers can filter on.
@@ -480,14 +507,19 @@ pub trait Backend: Send + Sync {
         next_token: Option<&str>,
     ) -> Result<Page<AuthEvent>, CognitoError>;
 
-    /// One write action. Only reachable through a `WriteAccess` that allows it.
+    /// A short label for where requests go ("demo pool", "eu-west-1", an endpoint URL).
+    fn describe_target(&self) -> String;
+}
+
+/// The write capability, apart from [`Backend`]: a session without `--allow-write` holds no
+/// `Writer` at all, so read-only is the absence of a value rather than a check at each call.
+#[async_trait]
+pub trait Writer: Send + Sync {
+    /// One write action (one request).
     async fn write(
         &self,
         pool: &PoolId,
         username: &str,
         action: WriteAction,
     ) -> Result<(), CognitoError>;
-
-    /// A short label for where requests go ("demo pool", "eu-west-1", an endpoint URL).
-    fn describe_target(&self) -> String;
 }

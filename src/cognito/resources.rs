@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{Attribute, CognitoError};
+use super::{Attribute, CognitoError, Op};
 
 /// A group the user belongs to (AdminListGroupsForUser).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -93,14 +93,19 @@ impl WriteAction {
         WriteAction::GlobalSignOut,
     ];
 
-    /// The API operation.
-    pub fn operation(self) -> &'static str {
+    /// The API operation's descriptor.
+    pub fn op(self) -> Op {
         match self {
-            Self::EnableUser => "AdminEnableUser",
-            Self::DisableUser => "AdminDisableUser",
-            Self::ResetPassword => "AdminResetUserPassword",
-            Self::GlobalSignOut => "AdminUserGlobalSignOut",
+            Self::EnableUser => Op::ENABLE_USER,
+            Self::DisableUser => Op::DISABLE_USER,
+            Self::ResetPassword => Op::RESET_PASSWORD,
+            Self::GlobalSignOut => Op::GLOBAL_SIGN_OUT,
         }
+    }
+
+    /// The API operation's name.
+    pub fn operation(self) -> &'static str {
+        self.op().name
     }
 
     /// The name recorded in the audit log.

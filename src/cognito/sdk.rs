@@ -1,6 +1,7 @@
 //! The AWS backend. This is the only module that touches aws-sdk types: it builds the client
 //! from aws-config's default chain and maps every SDK answer and error into our domain.
 
+use std::future::Future;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -11,13 +12,14 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider as cip;
+use aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserOutput;
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use time::OffsetDateTime;
 
 use super::{
-    Attribute, Backend, CognitoError, ErrorKind, ListFilter, MfaOption, PoolId, PoolPage,
-    PoolSchema, PoolSummary, User, UserPage, UserStatus, UserSummary,
+    Attribute, Backend, CognitoError, ErrorKind, ListFilter, MfaOption, Op, PoolId, PoolPage,
+    PoolSchema, PoolSummary, User, UserPage, UserStatus, UserSummary, Writer,
 };
 use super::{AuthEvent, Device, Group, Page, WriteAction};
 
@@ -130,22 +132,27 @@ impl SdkBackend {
         self.region.as_deref()
     }
 
-    fn no_region(&self, operation: &'static str) -> Option<CognitoError> {
-        self.region.is_none().then(|| {
-            CognitoError::new(
-                ErrorKind::Configuration,
-                operation,
-                "no AWS Region: pass --region, set AWS_REGION, or use a pool id that starts \
-                 with its Region (us-east-1_…)",
-            )
-        })
-    }
-
-    fn map_error<E>(&self, operation: &'static str, err: SdkError<E, HttpResponse>) -> CognitoError
+    /// Sends one request: refuses locally without a Region, maps the SDK's error once.
+    async fn call<T, E>(
+        &self,
+        op: Op,
+        request: impl Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+    ) -> Result<T, CognitoError>
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        map_sdk_error(operation, err, self.timeout)
+        // The fluent builder's future sends nothing until awaited.
+        if self.region.is_none() {
+            return Err(CognitoError::new(
+                ErrorKind::Configuration,
+                op.name,
+                "no AWS Region: pass --region, set AWS_REGION, or use a pool id that starts \
+                 with its Region (us-east-1_…)",
+            ));
+        }
+        request
+            .await
+            .map_err(|e| map_sdk_error(op.name, e, self.timeout))
     }
 }
 
@@ -287,46 +294,133 @@ fn to_attributes(attrs: Option<Vec<cip::types::AttributeType>>) -> Vec<Attribute
         .collect()
 }
 
-fn to_mfa_options(options: Option<Vec<cip::types::MfaOptionType>>) -> Option<Vec<MfaOption>> {
-    options.map(|list| {
-        list.into_iter()
-            .map(|o| MfaOption {
-                delivery_medium: o.delivery_medium.map(|d| d.as_str().to_string()),
-                attribute_name: o.attribute_name,
-            })
-            .collect()
-    })
+fn wire<T: AsRef<str>>(value: Option<T>) -> Option<String> {
+    value.map(|v| v.as_ref().to_string())
 }
 
-fn to_status(status: Option<cip::types::UserStatusType>) -> Option<UserStatus> {
-    status.map(|s| UserStatus::from_wire(s.as_str()))
+/// One page: items converted, and an empty token (some emulators send `""`) as none.
+fn page<I, T: From<I>>(items: Option<Vec<I>>, next_token: Option<String>) -> Page<T> {
+    Page {
+        items: items.unwrap_or_default().into_iter().map(T::from).collect(),
+        next_token: next_token.filter(|t| !t.is_empty()),
+    }
+}
+
+impl From<cip::types::UserType> for UserSummary {
+    fn from(u: cip::types::UserType) -> Self {
+        UserSummary {
+            username: u.username.unwrap_or_default(),
+            attributes: to_attributes(u.attributes),
+            created: to_time(u.user_create_date),
+            last_modified: to_time(u.user_last_modified_date),
+            enabled: u.enabled,
+            status: u.user_status.map(|s| UserStatus::from_wire(s.as_str())),
+        }
+    }
+}
+
+impl From<AdminGetUserOutput> for User {
+    /// The fields AdminGetUser shares with ListUsers are mapped by the `UserSummary` one.
+    fn from(out: AdminGetUserOutput) -> Self {
+        let summary = UserSummary::from(
+            cip::types::UserType::builder()
+                .username(out.username)
+                .set_attributes(out.user_attributes)
+                .set_user_create_date(out.user_create_date)
+                .set_user_last_modified_date(out.user_last_modified_date)
+                .enabled(out.enabled)
+                .set_user_status(out.user_status)
+                .build(),
+        );
+        User {
+            mfa_options: out.mfa_options.map(|list| {
+                list.into_iter()
+                    .map(|o| MfaOption {
+                        delivery_medium: wire(o.delivery_medium),
+                        attribute_name: o.attribute_name,
+                    })
+                    .collect()
+            }),
+            preferred_mfa: out.preferred_mfa_setting,
+            mfa_settings: out.user_mfa_setting_list,
+            ..User::from(summary)
+        }
+    }
+}
+
+/// DescribeUserPool's pool, reduced to what resolution needs.
+fn to_schema(pool: cip::types::UserPoolType) -> PoolSchema {
+    fn names<T: AsRef<str>>(list: Option<Vec<T>>) -> Vec<String> {
+        list.into_iter().flatten().filter_map(|a| wire(Some(a))).collect()
+    }
+    PoolSchema {
+        name: pool.name,
+        username_attributes: names(pool.username_attributes),
+        alias_attributes: names(pool.alias_attributes),
+    }
+}
+
+impl From<cip::types::UserPoolDescriptionType> for PoolSummary {
+    fn from(p: cip::types::UserPoolDescriptionType) -> Self {
+        PoolSummary {
+            id: p.id.unwrap_or_default(),
+            name: p.name.unwrap_or_default(),
+        }
+    }
+}
+
+impl From<cip::types::GroupType> for Group {
+    fn from(g: cip::types::GroupType) -> Self {
+        Group {
+            name: g.group_name.unwrap_or_default(),
+            description: g.description,
+            precedence: g.precedence,
+            role_arn: g.role_arn,
+        }
+    }
+}
+
+impl From<cip::types::DeviceType> for Device {
+    fn from(d: cip::types::DeviceType) -> Self {
+        Device {
+            key: d.device_key.unwrap_or_default(),
+            attributes: to_attributes(d.device_attributes),
+            created: to_time(d.device_create_date),
+            last_modified: to_time(d.device_last_modified_date),
+            last_authenticated: to_time(d.device_last_authenticated_date),
+        }
+    }
+}
+
+impl From<cip::types::AuthEventType> for AuthEvent {
+    fn from(e: cip::types::AuthEventType) -> Self {
+        let risk = e.event_risk.as_ref();
+        let context = e.event_context_data;
+        AuthEvent {
+            id: e.event_id,
+            event_type: wire(e.event_type),
+            created: to_time(e.creation_date),
+            response: wire(e.event_response),
+            risk_level: wire(risk.and_then(|r| r.risk_level.as_ref())),
+            risk_decision: wire(risk.and_then(|r| r.risk_decision.as_ref())),
+            ip_address: context.as_ref().and_then(|c| c.ip_address.clone()),
+            city: context.as_ref().and_then(|c| c.city.clone()),
+            country: context.as_ref().and_then(|c| c.country.clone()),
+            device_name: context.and_then(|c| c.device_name),
+        }
+    }
 }
 
 #[async_trait]
 impl Backend for SdkBackend {
     async fn admin_get_user(&self, pool: &PoolId, username: &str) -> Result<User, CognitoError> {
-        if let Some(e) = self.no_region("AdminGetUser") {
-            return Err(e);
-        }
-        let out = self
+        let request = self
             .client
             .admin_get_user()
             .user_pool_id(pool.as_str())
             .username(username)
-            .send()
-            .await
-            .map_err(|e| self.map_error("AdminGetUser", e))?;
-        Ok(User {
-            username: out.username,
-            attributes: to_attributes(out.user_attributes),
-            created: to_time(out.user_create_date),
-            last_modified: to_time(out.user_last_modified_date),
-            enabled: out.enabled,
-            status: to_status(out.user_status),
-            mfa_options: to_mfa_options(out.mfa_options),
-            preferred_mfa: out.preferred_mfa_setting,
-            mfa_settings: out.user_mfa_setting_list,
-        })
+            .send();
+        Ok(self.call(Op::ADMIN_GET_USER, request).await?.into())
     }
 
     async fn list_users(
@@ -336,67 +430,30 @@ impl Backend for SdkBackend {
         limit: i32,
         pagination_token: Option<&str>,
     ) -> Result<UserPage, CognitoError> {
-        if let Some(e) = self.no_region("ListUsers") {
-            return Err(e);
-        }
-        let out = self
+        let request = self
             .client
             .list_users()
             .user_pool_id(pool.as_str())
             .set_filter(filter.map(ListFilter::expression))
             .limit(limit)
             .set_pagination_token(pagination_token.map(str::to_string))
-            .send()
-            .await
-            .map_err(|e| self.map_error("ListUsers", e))?;
-        let users = out
-            .users
-            .unwrap_or_default()
-            .into_iter()
-            .map(|u| UserSummary {
-                username: u.username.unwrap_or_default(),
-                attributes: to_attributes(u.attributes),
-                created: to_time(u.user_create_date),
-                last_modified: to_time(u.user_last_modified_date),
-                enabled: u.enabled,
-                status: to_status(u.user_status),
-            })
-            .collect();
+            .send();
+        let out = self.call(Op::LIST_USERS, request).await?;
+        let Page { items, next_token } = page(out.users, out.pagination_token);
         Ok(UserPage {
-            users,
-            next_token: out.pagination_token.filter(|t| !t.is_empty()),
+            users: items,
+            next_token,
         })
     }
 
     async fn describe_pool(&self, pool: &PoolId) -> Result<PoolSchema, CognitoError> {
-        if let Some(e) = self.no_region("DescribeUserPool") {
-            return Err(e);
-        }
-        let out = self
+        let request = self
             .client
             .describe_user_pool()
             .user_pool_id(pool.as_str())
-            .send()
-            .await
-            .map_err(|e| self.map_error("DescribeUserPool", e))?;
-        let Some(pool) = out.user_pool else {
-            return Ok(PoolSchema::default());
-        };
-        Ok(PoolSchema {
-            name: pool.name,
-            username_attributes: pool
-                .username_attributes
-                .unwrap_or_default()
-                .iter()
-                .map(|a| a.as_str().to_string())
-                .collect(),
-            alias_attributes: pool
-                .alias_attributes
-                .unwrap_or_default()
-                .iter()
-                .map(|a| a.as_str().to_string())
-                .collect(),
-        })
+            .send();
+        let out = self.call(Op::DESCRIBE_USER_POOL, request).await?;
+        Ok(out.user_pool.map(to_schema).unwrap_or_default())
     }
 
     async fn list_user_pools(
@@ -404,28 +461,17 @@ impl Backend for SdkBackend {
         max_results: i32,
         next_token: Option<&str>,
     ) -> Result<PoolPage, CognitoError> {
-        if let Some(e) = self.no_region("ListUserPools") {
-            return Err(e);
-        }
-        let out = self
+        let request = self
             .client
             .list_user_pools()
             .max_results(max_results)
             .set_next_token(next_token.map(str::to_string))
-            .send()
-            .await
-            .map_err(|e| self.map_error("ListUserPools", e))?;
+            .send();
+        let out = self.call(Op::LIST_USER_POOLS, request).await?;
+        let Page { items, next_token } = page(out.user_pools, out.next_token);
         Ok(PoolPage {
-            pools: out
-                .user_pools
-                .unwrap_or_default()
-                .into_iter()
-                .map(|p| PoolSummary {
-                    id: p.id.unwrap_or_default(),
-                    name: p.name.unwrap_or_default(),
-                })
-                .collect(),
-            next_token: out.next_token.filter(|t| !t.is_empty()),
+            pools: items,
+            next_token,
         })
     }
 
@@ -436,34 +482,16 @@ impl Backend for SdkBackend {
         limit: i32,
         next_token: Option<&str>,
     ) -> Result<Page<Group>, CognitoError> {
-        const OP: &str = "AdminListGroupsForUser";
-        if let Some(e) = self.no_region(OP) {
-            return Err(e);
-        }
-        let out = self
+        let request = self
             .client
             .admin_list_groups_for_user()
             .user_pool_id(pool.as_str())
             .username(username)
             .limit(limit)
             .set_next_token(next_token.map(str::to_string))
-            .send()
-            .await
-            .map_err(|e| self.map_error(OP, e))?;
-        Ok(Page {
-            items: out
-                .groups
-                .unwrap_or_default()
-                .into_iter()
-                .map(|g| Group {
-                    name: g.group_name.unwrap_or_default(),
-                    description: g.description,
-                    precedence: g.precedence,
-                    role_arn: g.role_arn,
-                })
-                .collect(),
-            next_token: out.next_token.filter(|t| !t.is_empty()),
-        })
+            .send();
+        let out = self.call(Op::LIST_GROUPS_FOR_USER, request).await?;
+        Ok(page(out.groups, out.next_token))
     }
 
     async fn list_devices(
@@ -473,35 +501,16 @@ impl Backend for SdkBackend {
         limit: i32,
         pagination_token: Option<&str>,
     ) -> Result<Page<Device>, CognitoError> {
-        const OP: &str = "AdminListDevices";
-        if let Some(e) = self.no_region(OP) {
-            return Err(e);
-        }
-        let out = self
+        let request = self
             .client
             .admin_list_devices()
             .user_pool_id(pool.as_str())
             .username(username)
             .limit(limit)
             .set_pagination_token(pagination_token.map(str::to_string))
-            .send()
-            .await
-            .map_err(|e| self.map_error(OP, e))?;
-        Ok(Page {
-            items: out
-                .devices
-                .unwrap_or_default()
-                .into_iter()
-                .map(|d| Device {
-                    key: d.device_key.unwrap_or_default(),
-                    attributes: to_attributes(d.device_attributes),
-                    created: to_time(d.device_create_date),
-                    last_modified: to_time(d.device_last_modified_date),
-                    last_authenticated: to_time(d.device_last_authenticated_date),
-                })
-                .collect(),
-            next_token: out.pagination_token.filter(|t| !t.is_empty()),
-        })
+            .send();
+        let out = self.call(Op::LIST_DEVICES, request).await?;
+        Ok(page(out.devices, out.pagination_token))
     }
 
     async fn list_auth_events(
@@ -511,72 +520,42 @@ impl Backend for SdkBackend {
         max_results: i32,
         next_token: Option<&str>,
     ) -> Result<Page<AuthEvent>, CognitoError> {
-        const OP: &str = "AdminListUserAuthEvents";
-        if let Some(e) = self.no_region(OP) {
-            return Err(e);
-        }
-        let out = self
+        let request = self
             .client
             .admin_list_user_auth_events()
             .user_pool_id(pool.as_str())
             .username(username)
             .max_results(max_results)
             .set_next_token(next_token.map(str::to_string))
-            .send()
-            .await
-            .map_err(|e| self.map_error(OP, e))?;
-        Ok(Page {
-            items: out
-                .auth_events
-                .unwrap_or_default()
-                .into_iter()
-                .map(|e| {
-                    let risk = e.event_risk.as_ref();
-                    let context = e.event_context_data;
-                    AuthEvent {
-                        id: e.event_id,
-                        event_type: e.event_type.map(|t| t.as_str().to_string()),
-                        created: to_time(e.creation_date),
-                        response: e.event_response.map(|r| r.as_str().to_string()),
-                        risk_level: risk
-                            .and_then(|r| r.risk_level.as_ref())
-                            .map(|r| r.as_str().to_string()),
-                        risk_decision: risk
-                            .and_then(|r| r.risk_decision.as_ref())
-                            .map(|r| r.as_str().to_string()),
-                        ip_address: context.as_ref().and_then(|c| c.ip_address.clone()),
-                        city: context.as_ref().and_then(|c| c.city.clone()),
-                        country: context.as_ref().and_then(|c| c.country.clone()),
-                        device_name: context.and_then(|c| c.device_name),
-                    }
-                })
-                .collect(),
-            next_token: out.next_token.filter(|t| !t.is_empty()),
-        })
+            .send();
+        let out = self.call(Op::LIST_AUTH_EVENTS, request).await?;
+        Ok(page(out.auth_events, out.next_token))
     }
 
+    fn describe_target(&self) -> String {
+        self.target.clone()
+    }
+}
+
+#[async_trait]
+impl Writer for SdkBackend {
     async fn write(
         &self,
         pool: &PoolId,
         username: &str,
         action: WriteAction,
     ) -> Result<(), CognitoError> {
-        let op = action.operation();
-        if let Some(e) = self.no_region(op) {
-            return Err(e);
-        }
         // The four write operations take the same two parameters and answer nothing we use.
         macro_rules! admin_write {
-            ($operation:ident) => {
-                self.client
+            ($operation:ident) => {{
+                let request = self
+                    .client
                     .$operation()
                     .user_pool_id(pool.as_str())
                     .username(username)
-                    .send()
-                    .await
-                    .map(drop)
-                    .map_err(|e| self.map_error(op, e))
-            };
+                    .send();
+                self.call(action.op(), request).await.map(drop)
+            }};
         }
         match action {
             WriteAction::EnableUser => admin_write!(admin_enable_user),
@@ -584,9 +563,5 @@ impl Backend for SdkBackend {
             WriteAction::ResetPassword => admin_write!(admin_reset_user_password),
             WriteAction::GlobalSignOut => admin_write!(admin_user_global_sign_out),
         }
-    }
-
-    fn describe_target(&self) -> String {
-        self.target.clone()
     }
 }

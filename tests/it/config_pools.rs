@@ -49,6 +49,8 @@ allow_write = true
     .unwrap();
     assert_eq!(cli_region.region.as_deref(), Some("us-east-1"));
 
-    let err = effective_target(&target(&path, &["--pool", "nope"])).unwrap_err();
+    let err = effective_target(&target(&path, &["--pool", "nope"]))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("prod, staging"), "{err}");
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use cognito_tui::cognito::resources::collect_pages;
 use cognito_tui::cognito::sdk::{SdkBackend, SdkOptions};
-use cognito_tui::cognito::{Backend, ErrorKind, PoolId, UserStatus, WriteAction};
+use cognito_tui::cognito::{Backend, ErrorKind, PoolId, UserStatus, WriteAction, Writer};
 use emulator::{Emulator, Kind};
 use proxy::RecordingProxy;
 

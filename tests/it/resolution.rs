@@ -13,7 +13,7 @@ use cognito_tui::cognito::{
     Attribute, Backend, CognitoError, ErrorKind, ListFilter, PoolId, PoolSchema, User, UserPage,
     UserSummary,
 };
-use cognito_tui::cognito::{AuthEvent, Device, Group, Page, WriteAction};
+use cognito_tui::cognito::{AuthEvent, Device, Group, Page};
 
 /// A backend that answers from a script and records every call.
 #[derive(Default)]
@@ -97,9 +97,6 @@ impl Backend for Scripted {
         _: Option<&str>,
     ) -> Result<Page<AuthEvent>, CognitoError> {
         panic!("resolution never lists sign-in events")
-    }
-    async fn write(&self, _: &PoolId, _: &str, _: WriteAction) -> Result<(), CognitoError> {
-        panic!("resolution never writes")
     }
     fn describe_target(&self) -> String {
         "scripted".into()

@@ -1,0 +1,138 @@
+//! One descriptor per Cognito operation: its API name, the rate-quota category it counts
+//! against, and whether it reads or writes. Layers over a backend decide by the descriptor,
+//! so a new operation is described here once rather than in every decorator.
+
+/// Cognito's rate-quota categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QuotaCategory {
+    /// ListUsers (30 rps, not adjustable).
+    UserList,
+    /// AdminGetUser (120 rps).
+    UserRead,
+    /// Groups, devices, auth events (50 rps).
+    UserResourceRead,
+    /// DescribeUserPool, ListUserPools (15 rps).
+    UserPoolRead,
+    /// Admin writes: disable, enable, sign out, reset password… (25 rps).
+    UserUpdate,
+}
+
+impl QuotaCategory {
+    /// Every category.
+    pub const ALL: [QuotaCategory; 5] = [
+        QuotaCategory::UserList,
+        QuotaCategory::UserRead,
+        QuotaCategory::UserResourceRead,
+        QuotaCategory::UserPoolRead,
+        QuotaCategory::UserUpdate,
+    ];
+
+    /// AWS's default quota in requests per second.
+    pub fn aws_quota(self) -> u32 {
+        match self {
+            QuotaCategory::UserList => 30,
+            QuotaCategory::UserRead => 120,
+            QuotaCategory::UserResourceRead => 50,
+            QuotaCategory::UserPoolRead => 15,
+            QuotaCategory::UserUpdate => 25,
+        }
+    }
+
+    /// The config key, e.g. `user_list`.
+    pub fn key(self) -> &'static str {
+        match self {
+            QuotaCategory::UserList => "user_list",
+            QuotaCategory::UserRead => "user_read",
+            QuotaCategory::UserResourceRead => "user_resource_read",
+            QuotaCategory::UserPoolRead => "user_pool_read",
+            QuotaCategory::UserUpdate => "user_update",
+        }
+    }
+}
+
+/// Whether an operation only reads or changes a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// Safe to retry; allowed in read-only mode.
+    Read,
+    /// Changes Cognito; needs `--allow-write` and is never retried by us.
+    Write,
+}
+
+/// A Cognito API operation as the layers see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Op {
+    /// The API name, e.g. `AdminGetUser`.
+    pub name: &'static str,
+    /// The quota it counts against.
+    pub category: QuotaCategory,
+    /// Read or write.
+    pub access: Access,
+}
+
+const fn op(name: &'static str, category: QuotaCategory, access: Access) -> Op {
+    Op {
+        name,
+        category,
+        access,
+    }
+}
+
+use Access::{Read, Write};
+use QuotaCategory::*;
+
+impl Op {
+    /// AdminGetUser (counts the user as monthly active).
+    pub const ADMIN_GET_USER: Op = op("AdminGetUser", UserRead, Read);
+    /// ListUsers.
+    pub const LIST_USERS: Op = op("ListUsers", UserList, Read);
+    /// DescribeUserPool.
+    pub const DESCRIBE_USER_POOL: Op = op("DescribeUserPool", UserPoolRead, Read);
+    /// ListUserPools.
+    pub const LIST_USER_POOLS: Op = op("ListUserPools", UserPoolRead, Read);
+    /// AdminListGroupsForUser.
+    pub const LIST_GROUPS_FOR_USER: Op = op("AdminListGroupsForUser", UserResourceRead, Read);
+    /// AdminListDevices.
+    pub const LIST_DEVICES: Op = op("AdminListDevices", UserResourceRead, Read);
+    /// AdminListUserAuthEvents (needs threat protection on the pool).
+    pub const LIST_AUTH_EVENTS: Op = op("AdminListUserAuthEvents", UserResourceRead, Read);
+    /// AdminEnableUser.
+    pub const ENABLE_USER: Op = op("AdminEnableUser", UserUpdate, Write);
+    /// AdminDisableUser.
+    pub const DISABLE_USER: Op = op("AdminDisableUser", UserUpdate, Write);
+    /// AdminResetUserPassword.
+    pub const RESET_PASSWORD: Op = op("AdminResetUserPassword", UserUpdate, Write);
+    /// AdminUserGlobalSignOut.
+    pub const GLOBAL_SIGN_OUT: Op = op("AdminUserGlobalSignOut", UserUpdate, Write);
+
+    /// Every operation cognito-tui sends.
+    pub const ALL: [Op; 11] = [
+        Op::ADMIN_GET_USER,
+        Op::LIST_USERS,
+        Op::DESCRIBE_USER_POOL,
+        Op::LIST_USER_POOLS,
+        Op::LIST_GROUPS_FOR_USER,
+        Op::LIST_DEVICES,
+        Op::LIST_AUTH_EVENTS,
+        Op::ENABLE_USER,
+        Op::DISABLE_USER,
+        Op::RESET_PASSWORD,
+        Op::GLOBAL_SIGN_OUT,
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_and_only_writes_count_against_user_update() {
+        for op in Op::ALL {
+            assert_eq!(
+                op.access == Access::Write,
+                op.category == QuotaCategory::UserUpdate,
+                "{op:?}"
+            );
+        }
+    }
+}
