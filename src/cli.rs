@@ -84,12 +84,23 @@ pub struct TargetArgs {
     pub audit_log: Option<PathBuf>,
 }
 
-fn parse_seconds(s: &str) -> Result<Duration, String> {
+/// Why a `--timeout` value was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TimeoutError {
+    /// Not a number.
+    #[error("{0:?} is not a number of seconds")]
+    NotANumber(String),
+    /// Outside 0.1–600 s.
+    #[error("the timeout must be between 0.1 and 600 seconds")]
+    OutOfRange,
+}
+
+fn parse_seconds(s: &str) -> Result<Duration, TimeoutError> {
     let secs: f64 = s
         .parse()
-        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+        .map_err(|_| TimeoutError::NotANumber(s.to_string()))?;
     if !(0.1..=600.0).contains(&secs) {
-        return Err("the timeout must be between 0.1 and 600 seconds".into());
+        return Err(TimeoutError::OutOfRange);
     }
     Ok(Duration::from_secs_f64(secs))
 }

@@ -110,22 +110,12 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
 }
 
 /// The file as written, with the spans of the values checked after parsing.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct RawConfig {
     pools: BTreeMap<String, RawPool>,
     keys: BTreeMap<String, String>,
     rate_limits: RawRateLimits,
-}
-
-impl Default for RawConfig {
-    fn default() -> Self {
-        Self {
-            pools: BTreeMap::new(),
-            keys: BTreeMap::new(),
-            rate_limits: RawRateLimits::default(),
-        }
-    }
 }
 
 #[derive(Deserialize)]

@@ -213,7 +213,9 @@ impl RateLimiter {
 
     /// Reserves the earliest slot at or after `now` and returns it.
     fn reserve(&self, category: QuotaCategory, now: Instant) -> Instant {
-        let mut w = self.windows[category as usize].lock().expect("limiter lock");
+        let mut w = self.windows[category as usize]
+            .lock()
+            .expect("limiter lock");
         let mut at = now;
         if let Some(p) = w.paused_until {
             at = at.max(p);
@@ -231,7 +233,9 @@ impl RateLimiter {
         let delay = self.backoff.delay(attempt, self.jitter());
         let until = Instant::now() + delay;
         {
-            let mut w = self.windows[category as usize].lock().expect("limiter lock");
+            let mut w = self.windows[category as usize]
+                .lock()
+                .expect("limiter lock");
             w.paused_until = Some(w.paused_until.map_or(until, |p| p.max(until)));
         }
         self.status.send_modify(|s| {
@@ -317,23 +321,17 @@ impl Drop for QueueGuard<'_> {
 pub struct RateLimit(pub Arc<RateLimiter>);
 
 impl Layer for RateLimit {
-    fn around<'a, T, F, Fut>(
-        &'a self,
-        op: Op,
-        mut request: F,
-    ) -> impl Future<Output = Result<T, CognitoError>> + Send + 'a
+    async fn around<'a, T, F, Fut>(&'a self, op: Op, mut request: F) -> Result<T, CognitoError>
     where
         T: Send + 'a,
         F: FnMut() -> Fut + Send + 'a,
         Fut: Future<Output = Result<T, CognitoError>> + Send + 'a,
     {
-        async move {
-            match op.access {
-                Access::Read => self.0.run(op.category, request).await,
-                Access::Write => {
-                    self.0.acquire(op.category).await;
-                    request().await
-                }
+        match op.access {
+            Access::Read => self.0.run(op.category, request).await,
+            Access::Write => {
+                self.0.acquire(op.category).await;
+                request().await
             }
         }
     }
@@ -493,7 +491,11 @@ mod tests {
         assert!(limits(0).validate().is_err());
         let too_many = limits(31).validate().unwrap_err();
         assert_eq!(too_many.category, QuotaCategory::UserList);
-        assert!(too_many.to_string().starts_with("rate_limits.user_list = 31: must be between 1 and 30"));
+        assert!(
+            too_many
+                .to_string()
+                .starts_with("rate_limits.user_list = 31: must be between 1 and 30")
+        );
         assert!(limits(30).validate().is_ok());
     }
 

@@ -9,9 +9,7 @@ use crate::cognito::demo::DemoBackend;
 use crate::cognito::error::ErrorContext;
 use crate::cognito::layer::{Latency, Layered};
 use crate::cognito::sdk::{SdkBackend, SdkOptions};
-use crate::cognito::{
-    Backend, CognitoError, ErrorKind, PoolId, PoolIdError, WriteAction, Writer,
-};
+use crate::cognito::{Backend, CognitoError, ErrorKind, PoolId, PoolIdError, WriteAction, Writer};
 use crate::config::{self, Config, ConfigError};
 use crate::ratelimit::{BackoffPolicy, RateLimitedBackend, RateLimiter};
 
@@ -317,12 +315,18 @@ mod tests {
         let mut writable = target.clone();
         writable.args.allow_write = true;
         let session = writable.connect(pool, demo).await;
-        session.write("alice", WriteAction::DisableUser).await.unwrap();
+        session
+            .write("alice", WriteAction::DisableUser)
+            .await
+            .unwrap();
         let alice = session
             .backend
             .admin_get_user(&session.pool, "alice")
             .await
             .unwrap();
-        assert!(!alice.enabled, "the write reached the same demo pool the reads see");
+        assert!(
+            !alice.enabled,
+            "the write reached the same demo pool the reads see"
+        );
     }
 }

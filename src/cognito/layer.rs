@@ -68,7 +68,9 @@ impl<L: Layer, B: Backend> Backend for Layered<L, B> {
     ) -> Result<UserPage, CognitoError> {
         let inner = &self.inner;
         self.layer
-            .around(Op::LIST_USERS, || inner.list_users(pool, filter, limit, token))
+            .around(Op::LIST_USERS, || {
+                inner.list_users(pool, filter, limit, token)
+            })
             .await
     }
 
@@ -86,7 +88,9 @@ impl<L: Layer, B: Backend> Backend for Layered<L, B> {
     ) -> Result<PoolPage, CognitoError> {
         let inner = &self.inner;
         self.layer
-            .around(Op::LIST_USER_POOLS, || inner.list_user_pools(max_results, token))
+            .around(Op::LIST_USER_POOLS, || {
+                inner.list_user_pools(max_results, token)
+            })
             .await
     }
 
@@ -160,22 +164,16 @@ impl<L: Layer, B: Writer> Writer for Layered<L, B> {
 pub struct Latency(pub Duration);
 
 impl Layer for Latency {
-    fn around<'a, T, F, Fut>(
-        &'a self,
-        _op: Op,
-        mut request: F,
-    ) -> impl Future<Output = Result<T, CognitoError>> + Send + 'a
+    async fn around<'a, T, F, Fut>(&'a self, _op: Op, mut request: F) -> Result<T, CognitoError>
     where
         T: Send + 'a,
         F: FnMut() -> Fut + Send + 'a,
         Fut: Future<Output = Result<T, CognitoError>> + Send + 'a,
     {
-        async move {
-            if !self.0.is_zero() {
-                tokio::time::sleep(self.0).await;
-            }
-            request().await
+        if !self.0.is_zero() {
+            tokio::time::sleep(self.0).await;
         }
+        request().await
     }
 }
 

@@ -12,8 +12,8 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider as cip;
-use aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserOutput;
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserOutput;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use time::OffsetDateTime;
 
@@ -351,7 +351,10 @@ impl From<AdminGetUserOutput> for User {
 /// DescribeUserPool's pool, reduced to what resolution needs.
 fn to_schema(pool: cip::types::UserPoolType) -> PoolSchema {
     fn names<T: AsRef<str>>(list: Option<Vec<T>>) -> Vec<String> {
-        list.into_iter().flatten().filter_map(|a| wire(Some(a))).collect()
+        list.into_iter()
+            .flatten()
+            .filter_map(|a| wire(Some(a)))
+            .collect()
     }
     PoolSchema {
         name: pool.name,
