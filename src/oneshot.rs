@@ -1,5 +1,7 @@
 //! One-shot commands: look up or search, print, exit with a documented code.
 
+pub mod diagnose;
+
 use std::io::{IsTerminal, Write};
 
 use crate::audit::{AuditEvent, AuditLog};
