@@ -776,7 +776,12 @@ fn history_checks(
 
     let failed: Vec<OffsetDateTime> = sign_ins
         .iter()
-        .filter(|(e, t)| e.response.as_deref() == Some("Fail") && now - *t <= FAILURE_WINDOW)
+        // A blocked attempt is blocked_by_risk's, not a wrong password.
+        .filter(|(e, t)| {
+            e.response.as_deref() == Some("Fail")
+                && e.risk_decision.as_deref() != Some("Block")
+                && now - *t <= FAILURE_WINDOW
+        })
         .map(|(_, t)| *t)
         .collect();
     if let Some(&latest) = failed.iter().max() {

@@ -514,13 +514,14 @@ fn sign_in_history_table() {
             vec![],
             Some(true),
         ),
+        // A blocked attempt is not also counted as a failed password.
         (
             vec![block(h(1)), pass(h(5))],
-            vec!["blocked_by_risk", "recent_failures"],
+            vec!["blocked_by_risk"],
             Some(false),
         ),
         (
-            vec![pass(h(1)), block(h(5))],
+            vec![pass(h(1)), block(h(5)), fail(h(6))],
             vec!["blocked_by_risk", "recent_failures"],
             Some(true),
         ),

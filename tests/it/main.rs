@@ -13,6 +13,7 @@ mod cli_get;
 mod cli_include;
 mod config_pools;
 mod diagnose;
+mod diagnose_cli;
 mod emulator_resources;
 mod emulator_search;
 mod emulators;
