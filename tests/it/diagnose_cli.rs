@@ -75,26 +75,25 @@ fn demo_users_show_several_findings() {
         assert_eq!(r.code, 0, "{q}: {}", r.stderr);
         parse(&r.stdout)
     };
-    let v = run("rick.stuck");
+    let v = run("trent");
     assert_eq!(v["CanSignIn"], false);
     assert_eq!(
         codes(&v),
         [
-            "reset_required",
+            "unconfirmed",
             "disabled",
-            "email_unverified",
-            "no_recovery_channel"
-        ]
-    );
-    let v = run("paula.unverified");
-    assert_eq!(v["CanSignIn"], true);
-    assert_eq!(
-        codes(&v),
-        [
-            "email_unverified",
             "phone_unverified",
             "no_recovery_channel"
         ]
+    );
+    let v = run("sam.one");
+    assert_eq!(v["CanSignIn"], true);
+    assert_eq!(codes(&v), ["email_unverified", "no_recovery_channel"]);
+    let v = run("heidi");
+    assert_eq!(v["CanSignIn"], Value::Null);
+    assert_eq!(
+        codes(&v),
+        ["unknown_status", "email_unverified", "no_recovery_channel"]
     );
     // Found by alias, as `get` would: carol's unverified email is not an alias, so ListUsers.
     let v = run("carol@acme.example");
