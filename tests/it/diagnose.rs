@@ -64,7 +64,8 @@ fn finding(d: &Diagnosis, code: Code) -> &cognito_tui::diagnose::Finding {
 fn status_by_enabled_table() {
     use Severity::*;
     // (status, code it gives, severity, can sign in when enabled)
-    let table: Vec<(Option<UserStatus>, Option<Code>, Severity, Option<bool>)> = vec![
+    type Row = (Option<UserStatus>, Option<Code>, Severity, Option<bool>);
+    let table: Vec<Row> = vec![
         (Some(UserStatus::Confirmed), None, Info, Some(true)),
         (
             Some(UserStatus::Unconfirmed),
@@ -328,7 +329,15 @@ fn mfa_configuration_by_factor_table() {
 #[test]
 fn verified_flags_by_pool_role_table() {
     // (username attrs, alias attrs, recovery, email flag, expect email_unverified, words)
-    let table: Vec<(&[&str], &[&str], Option<&[&str]>, Option<&str>, bool, &str)> = vec![
+    type Row<'a> = (
+        &'a [&'a str],
+        &'a [&'a str],
+        Option<&'a [&'a str]>,
+        Option<&'a str>,
+        bool,
+        &'a str,
+    );
+    let table: Vec<Row> = vec![
         (
             &[],
             &["email"],
