@@ -165,7 +165,7 @@ impl Diagnosis {
         let blockers: Vec<&Finding> = self.of(Severity::Blocker).collect();
         let warnings: Vec<&Finding> = self.of(Severity::Warning).collect();
         match (self.can_sign_in, blockers.first(), warnings.first()) {
-            (Some(false), Some(b), _) | (None, Some(b), _) => format!(
+            (_, Some(b), _) => format!(
                 "✗ cannot sign in: {} — {}{}",
                 b.headline,
                 b.remedy,

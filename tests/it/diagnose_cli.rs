@@ -18,6 +18,9 @@ use tokio::net::{TcpListener, TcpStream};
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use cognito_tui::cognito::sdk::{SdkBackend, SdkOptions};
+use cognito_tui::cognito::{Backend, PoolId};
+
 use crate::common::cli;
 use crate::common::emulator::{Emulator, Kind};
 use crate::common::seed;
@@ -482,6 +485,55 @@ async fn relay(
     inbound.shutdown().await
 }
 
+fn sdk_options(url: &str) -> SdkOptions {
+    SdkOptions {
+        endpoint_url: Some(url.into()),
+        region: Some(seed::REGION.into()),
+        static_credentials: Some((seed::ACCESS_KEY.into(), seed::SECRET_KEY.into())),
+        max_attempts: 1,
+        ..SdkOptions::default()
+    }
+}
+
+/// DescribeUserPool's answer mapped field by field: recovery by priority, an absent
+/// TemporaryPasswordValidityDays stays absent (the SDK reads it as 0).
+#[tokio::test]
+async fn describe_pool_maps_the_settings_the_diagnosis_reads() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(target("DescribeUserPool"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            r#"{"UserPool":{"Id":"eu-west-1_AbC123","Name":"p","MfaConfiguration":"OPTIONAL",
+                "UsernameAttributes":["email"],"AutoVerifiedAttributes":["email","phone_number"],
+                "Policies":{"PasswordPolicy":{"MinimumLength":8}},
+                "AccountRecoverySetting":{"RecoveryMechanisms":[
+                    {"Priority":2,"Name":"verified_email"},
+                    {"Priority":1,"Name":"verified_phone_number"}]},
+                "UserPoolAddOns":{"AdvancedSecurityMode":"AUDIT"},
+                "EstimatedNumberOfUsers":10234}}"#,
+        ))
+        .mount(&server)
+        .await;
+    let backend = SdkBackend::connect(&sdk_options(&server.uri()), None).await;
+    let s = backend
+        .describe_pool(&PoolId::parse("eu-west-1_AbC123").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(s.name.as_deref(), Some("p"));
+    assert_eq!(s.username_attributes, ["email"]);
+    assert_eq!(s.mfa_configuration.as_deref(), Some("OPTIONAL"));
+    assert!(!s.mfa_required());
+    assert_eq!(s.temporary_password_validity_days, None);
+    assert_eq!(s.temporary_password_days(), 7);
+    assert_eq!(
+        s.recovery_channels(),
+        ["verified_phone_number", "verified_email"]
+    );
+    assert_eq!(s.auto_verified_attributes, ["email", "phone_number"]);
+    assert!(s.threat_protection());
+    assert_eq!(s.estimated_number_of_users, Some(10234));
+}
+
 fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
@@ -593,6 +645,27 @@ async fn diagnose_in(kind: Kind) {
     let client = seed::client(&emulator.url());
     let pool = create_pool(&client, "diagnose", UserPoolMfaType::Off, true).await;
     let mfa_pool = create_pool(&client, "mfa-on", UserPoolMfaType::On, false).await;
+
+    // The settings the diagnosis reads, as the SDK backend maps DescribeUserPool.
+    let backend = SdkBackend::connect(&sdk_options(&emulator.url()), None).await;
+    let settings = backend
+        .describe_pool(&PoolId::parse(&mfa_pool).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        settings.mfa_configuration.as_deref(),
+        Some("ON"),
+        "{}",
+        kind.name()
+    );
+    assert_eq!(settings.temporary_password_validity_days, Some(3));
+    assert_eq!(
+        settings.recovery_mechanisms,
+        Some(vec!["verified_email".to_string()])
+    );
+    assert_eq!(settings.alias_attributes, ["email"]);
+    assert_eq!(settings.advanced_security_mode.as_deref(), Some("OFF"));
+    assert_eq!(settings.estimated_number_of_users, Some(0));
 
     create(&client, &pool, "dora", true, true).await;
     client
