@@ -160,6 +160,30 @@ fn exit_codes_are_those_of_get() {
     assert!(!r.stderr.contains("ListUsers"), "{}", r.stderr);
 }
 
+/// `diagnose --pool POOL --endpoint-url URL --region us-east-1 QUERY -o FORMAT`, off the
+/// async runtime (the binary blocks).
+async fn diagnose_at(url: &str, pool: &str, query: &str, format: &str) -> cli::Run {
+    let args: Vec<String> = [
+        "diagnose",
+        "--pool",
+        pool,
+        "--endpoint-url",
+        url,
+        "--region",
+        "us-east-1",
+        query,
+        "-o",
+        format,
+    ]
+    .map(str::to_string)
+    .to_vec();
+    tokio::task::spawn_blocking(move || {
+        cli::run_args(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .unwrap()
+}
+
 fn target(op: &str) -> wiremock::matchers::HeaderExactMatcher {
     header(
         "x-amz-target",
@@ -200,21 +224,7 @@ async fn refused_describe_pool_names_what_was_not_checked() {
         ))
         .mount(&server)
         .await;
-    let url = server.uri();
-    let r = tokio::task::spawn_blocking(move || {
-        cli::run_args(&[
-            "diagnose",
-            "--pool",
-            "eu-west-1_AbC123",
-            "fay",
-            "--endpoint-url",
-            &url,
-            "-o",
-            "json",
-        ])
-    })
-    .await
-    .unwrap();
+    let r = diagnose_at(&server.uri(), "eu-west-1_AbC123", "fay", "json").await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("note: DescribeUserPool failed"),
@@ -268,21 +278,7 @@ async fn hostile_provider_name_is_sanitized_in_text() {
         ))
         .mount(&server)
         .await;
-    let url = server.uri();
-    let r = tokio::task::spawn_blocking(move || {
-        cli::run_args(&[
-            "diagnose",
-            "--pool",
-            "eu-west-1_AbC123",
-            "fed_1",
-            "--endpoint-url",
-            &url,
-            "-o",
-            "text",
-        ])
-    })
-    .await
-    .unwrap();
+    let r = diagnose_at(&server.uri(), "eu-west-1_AbC123", "fed_1", "text").await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{202e}'));
     assert!(r.stdout.contains(r"Evil\x1b[2J\u{202e}IdP"), "{}", r.stdout);
@@ -803,24 +799,7 @@ async fn diagnose_in(kind: Kind) {
     }
     let url = proxy.url();
     for case in &cases {
-        let (url, pool) = (url.clone(), pool.clone());
-        let query = case.query;
-        let r = tokio::task::spawn_blocking(move || {
-            cli::run_args(&[
-                "diagnose",
-                "--pool",
-                &pool,
-                "--endpoint-url",
-                &url,
-                "--region",
-                "us-east-1",
-                query,
-                "-o",
-                "json",
-            ])
-        })
-        .await
-        .unwrap();
+        let r = diagnose_at(&url, &pool, case.query, "json").await;
         let label = format!("{} {}", kind.name(), case.query);
         assert_eq!(r.code, 0, "{label}: {}", r.stderr);
         let v = parse(&r.stdout);
@@ -830,22 +809,7 @@ async fn diagnose_in(kind: Kind) {
     }
 
     // MFA ON without a factor; no threat protection, so no history call.
-    let r = tokio::task::spawn_blocking(move || {
-        cli::run_args(&[
-            "diagnose",
-            "--pool",
-            &mfa_pool,
-            "--endpoint-url",
-            &url,
-            "--region",
-            "us-east-1",
-            "max",
-            "-o",
-            "json",
-        ])
-    })
-    .await
-    .unwrap();
+    let r = diagnose_at(&url, &mfa_pool, "max", "json").await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = parse(&r.stdout);
     assert_eq!(v["CanSignIn"], false, "{v:#}");
