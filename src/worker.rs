@@ -13,9 +13,10 @@ use tokio::task::JoinHandle;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{Cmd, Fetched, ListKind, Listing, Msg, SessionInfo, Throttle};
+use crate::app::{Cmd, Msg, SessionInfo, Throttle};
 use crate::audit::{AuditEvent, AuditLog};
 use crate::cli::TargetArgs;
+use crate::cognito::listing::{Fetched, ListKind, Listing};
 use crate::cognito::lookup;
 use crate::cognito::resources::collect_pages;
 use crate::cognito::{Backend, CognitoError, PoolId};

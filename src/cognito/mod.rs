@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod error;
 pub mod guard;
+pub mod listing;
 pub mod lookup;
 pub mod resources;
 pub mod sdk;

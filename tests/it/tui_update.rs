@@ -921,7 +921,7 @@ fn escape_hatch_shows_and_copies_the_aws_command_and_console_address() {
 
 #[test]
 fn escape_hatch_quotes_hostile_usernames_safely() {
-    use cognito_tui::app::{aws_command, console_url, shell_quote};
+    use cognito_tui::hatch::{aws_command, console_url, shell_quote};
     assert_eq!(shell_quote("alice"), "alice");
     assert_eq!(shell_quote("o'brien x"), r"'o'\''brien x'");
     assert_eq!(shell_quote("$(rm -rf ~)"), "'$(rm -rf ~)'");
