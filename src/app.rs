@@ -218,14 +218,10 @@ impl Pane {
 
     /// Position in [`Pane::ALL`]; the digit key is this plus one.
     pub fn index(self) -> usize {
-        match self {
-            Self::Status => 0,
-            Self::Attributes => 1,
-            Self::Mfa => 2,
-            Self::Groups => 3,
-            Self::Devices => 4,
-            Self::SignIns => 5,
-        }
+        Self::ALL
+            .iter()
+            .position(|p| *p == self)
+            .expect("every pane is in Pane::ALL")
     }
 
     /// The list this pane shows, for the panes fetched on demand.

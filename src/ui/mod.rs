@@ -89,7 +89,7 @@ fn too_small(frame: &mut Frame, area: Rect) {
 /// A pane's border, its title and "row/rows" at the bottom right.
 fn pane_block(app: &App, pane: Pane, title: String, len: usize, theme: &Theme) -> Block<'static> {
     let focused = app.focus == pane;
-    let index = Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0) + 1;
+    let index = pane.index() + 1;
     let mut block = Block::default()
         .borders(Borders::ALL)
         .border_type(if focused {
@@ -338,7 +338,7 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 /// The keys for `action` in `context`, as the binding table in use writes them.
-pub fn keys_for(app: &App, context: Context, action: Action) -> &'static str {
+pub fn keys_for(app: &App, context: Context, action: Action) -> &str {
     app.keymap.label(context, action)
 }
 
@@ -467,7 +467,7 @@ fn render_welcome(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         .title(Span::styled(" No user loaded ", theme.title(true)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let key = |k: &'static str| Span::styled(format!("{k:>3}  "), theme.key());
+    let key = |k: &str| Span::styled(format!("{k:>3}  "), theme.key());
     let mut lines = vec![
         Line::from(""),
         Line::from(vec![
