@@ -6,6 +6,7 @@ mod attributes;
 mod finder;
 mod lists;
 mod mfa;
+mod pane;
 mod popups;
 pub mod rows;
 mod status;
@@ -15,7 +16,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 pub use theme::Theme;
@@ -86,30 +87,6 @@ fn too_small(frame: &mut Frame, area: Rect) {
     );
 }
 
-/// A pane's border, its title and "row/rows" at the bottom right.
-fn pane_block(app: &App, pane: Pane, title: String, len: usize, theme: &Theme) -> Block<'static> {
-    let focused = app.focus == pane;
-    let index = pane.index() + 1;
-    let mut block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Plain
-        })
-        .border_style(theme.border(focused))
-        .padding(ratatui::widgets::Padding::horizontal(1))
-        .title(Span::styled(
-            format!(" {index} {title} "),
-            theme.title(focused),
-        ));
-    if len > 0 {
-        let position = app.cursor(pane).min(len - 1) + 1;
-        block = block.title_bottom(Line::from(format!(" {position}/{len} ")).right_aligned());
-    }
-    block
-}
-
 fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     let status_rows = app.rows(Pane::Status);
     let status_lines = rows::height(
@@ -126,11 +103,11 @@ fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
         Constraint::Min(0),
     ])
     .areas(body);
-    status::render(app, frame, top, theme);
+    frame.render_widget(status::view(app, theme), top);
     render_tabs(app, frame, tabs, theme);
     // The lists fetched on demand take the whole lower half, one at a time.
-    if app.focus.list().is_some() {
-        lists::render(app, app.focus, frame, bottom, theme);
+    if let Some(list) = lists::view(app, app.focus, theme) {
+        frame.render_widget(list, bottom);
         return;
     }
     let attr_share = if body.width >= 120 { 65 } else { 62 };
@@ -139,8 +116,8 @@ fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
         Constraint::Percentage(100 - attr_share),
     ])
     .areas(bottom);
-    attributes::render(app, frame, left, theme);
-    mfa::render(app, frame, right, theme);
+    frame.render_widget(attributes::view(app, theme), left);
+    frame.render_widget(mfa::view(app, theme), right);
 }
 
 /// The tab bar over the lower half: Attributes and MFA side by side, or one of the lists.
