@@ -68,10 +68,7 @@ pub fn view<'a>(app: &App, pane: Pane, theme: &'a Theme) -> Option<PaneView<'a>>
                 Span::raw(format!("  {}", error.message)),
             ])];
             if let Some(hint) = &error.hint {
-                lines.push(Line::from(vec![
-                    Span::styled("What to do: ", theme.tone(Tone::Warn)),
-                    Span::raw(hint.clone()),
-                ]));
+                lines.push(super::hint_line(hint, theme));
             }
             lines.push(Line::from(Span::styled(
                 "r tries again",

@@ -64,6 +64,14 @@ pub fn view(app: &App, frame: &mut Frame) {
     popups::overlay(app, frame, body, &theme);
 }
 
+/// "What to do: …" under an error.
+fn hint_line(hint: &str, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled("What to do: ", theme.tone(Tone::Warn)),
+        Span::raw(hint.to_string()),
+    ])
+}
+
 fn too_small(frame: &mut Frame, area: Rect) {
     let text = vec![
         Line::from("Terminal too small"),

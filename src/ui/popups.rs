@@ -40,10 +40,7 @@ pub fn error(error: &ErrorView, frame: &mut Frame, area: Rect, theme: &Theme) {
     lines.push(Line::from(error.message.clone()));
     if let Some(hint) = &error.hint {
         lines.push(Line::from(""));
-        lines.push(Line::from(vec![
-            Span::styled("What to do: ", theme.tone(Tone::Warn)),
-            Span::raw(hint.clone()),
-        ]));
+        lines.push(super::hint_line(hint, theme));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
