@@ -4,7 +4,6 @@
 use crossterm::event::KeyEvent;
 use time::{OffsetDateTime, UtcOffset};
 
-use crate::cognito::error::ErrorContext;
 use crate::cognito::lookup::{Found, LookupError, LookupMode, LookupOutcome};
 use crate::cognito::{CognitoError, WriteAction};
 use crate::hatch::{aws_command, console_url};
@@ -23,6 +22,7 @@ mod rows;
 
 // The list types are domain types; re-exported so callers of the model need one import.
 pub use crate::cognito::listing::{Fetched, ListKind, Listing};
+pub use crate::session::SessionInfo;
 pub use crate::time::TimeZone;
 pub use errors::ErrorView;
 use errors::{cognito_error_view, error_view};
@@ -147,38 +147,6 @@ pub struct WritePending {
     pub id: u64,
     pub action: WriteAction,
     pub username: String,
-}
-
-/// Where requests go, as the worker found out when it connected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionInfo {
-    pub pool: String,
-    pub region: Option<String>,
-    pub profile: Option<String>,
-    pub target: String,
-}
-
-impl SessionInfo {
-    /// What the worker's session says about where requests go.
-    pub fn from_session(session: &crate::session::Session) -> Self {
-        Self {
-            pool: session.pool.to_string(),
-            region: session.region.clone(),
-            profile: session.profile.clone(),
-            target: session.target.clone(),
-        }
-    }
-
-    /// Where a request for the pool went, for error hints.
-    pub fn error_context<'a>(&'a self, pool_region: Option<&'a str>) -> ErrorContext<'a> {
-        ErrorContext {
-            pool: Some(&self.pool),
-            pool_region,
-            region: self.region.as_deref(),
-            profile: self.profile.as_deref(),
-            target: Some(&self.target),
-        }
-    }
 }
 
 /// The panes, in Tab order. Groups, Devices and Sign-ins share the lower half of the screen

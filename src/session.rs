@@ -17,11 +17,8 @@ use crate::ratelimit::{BackoffPolicy, RateLimitedBackend, RateLimiter};
 pub struct Session {
     pub backend: Arc<dyn Backend>,
     pub pool: PoolId,
-    pub profile: Option<String>,
-    /// The Region requests go to (None for the demo pool).
-    pub region: Option<String>,
-    /// Where requests go, for messages.
-    pub target: String,
+    /// Where requests go: what the TUI is told when the worker connects.
+    pub info: SessionInfo,
     /// The client-side rate limiter every request goes through (None for the demo pool);
     /// `subscribe()` gives the throttle indicator.
     pub limiter: Option<Arc<RateLimiter>>,
@@ -30,9 +27,27 @@ pub struct Session {
 impl Session {
     /// Context for error hints.
     pub fn error_context(&self) -> ErrorContext<'_> {
+        self.info.error_context(self.pool.region())
+    }
+}
+
+/// Where requests go, as the worker found out when it connected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub pool: String,
+    /// The Region requests go to (None for the demo pool).
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    /// Where requests go, for messages.
+    pub target: String,
+}
+
+impl SessionInfo {
+    /// Where a request for the pool went, for error hints.
+    pub fn error_context<'a>(&'a self, pool_region: Option<&'a str>) -> ErrorContext<'a> {
         ErrorContext {
-            pool: Some(self.pool.as_str()),
-            pool_region: self.pool.region(),
+            pool: Some(&self.pool),
+            pool_region,
             region: self.region.as_deref(),
             profile: self.profile.as_deref(),
             target: Some(&self.target),
@@ -107,29 +122,35 @@ pub async fn connect(args: &TargetArgs, pool: PoolId, demo: bool) -> Session {
     if demo {
         let backend = DemoBackend::embedded();
         return Session {
-            target: backend.describe_target(),
+            info: SessionInfo {
+                pool: pool.to_string(),
+                region: None,
+                profile: None,
+                target: backend.describe_target(),
+            },
             backend: guard_writes(Arc::new(backend), args.allow_write),
             pool,
-            profile: None,
-            region: None,
             limiter: None,
         };
     }
     let backend = SdkBackend::connect(&sdk_options(args), Some(&pool)).await;
     let limiter = limiter(&config);
     Session {
-        target: backend.describe_target(),
-        region: backend.region().map(str::to_string),
+        info: SessionInfo {
+            pool: pool.to_string(),
+            region: backend.region().map(str::to_string),
+            profile: args
+                .profile
+                .clone()
+                .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
+            target: backend.describe_target(),
+        },
         backend: guard_writes(
             Arc::new(RateLimitedBackend::new(backend, limiter.clone())),
             args.allow_write,
         ),
         limiter: Some(limiter),
         pool,
-        profile: args
-            .profile
-            .clone()
-            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
     }
 }
 

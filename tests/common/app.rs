@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use clap::Parser;
-use cognito_tui::app::{App, Cmd, Msg, SessionInfo, update};
+use cognito_tui::app::{App, Cmd, Msg, update};
 use cognito_tui::cli::Cli;
 use cognito_tui::cognito::demo::DemoBackend;
 use cognito_tui::cognito::lookup::{self, LookupError, LookupMode, LookupOutcome};
@@ -17,7 +17,7 @@ pub fn connect(app: &mut App) {
     let cli = Cli::parse_from(["cognito-tui", "--demo"]);
     let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
     let session = block_on(session::connect(&cli.target, pool, demo));
-    update(app, Msg::Connected(SessionInfo::from_session(&session)));
+    update(app, Msg::Connected(session.info));
 }
 
 /// A fresh app on the demo pool, connected.
