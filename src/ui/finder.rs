@@ -106,11 +106,7 @@ fn input_line(frame: &mut Frame, area: Rect, label: &str, input: &LineInput, the
         ])),
         area,
     );
-    let before: String = input.text.chars().take(input.cursor).collect();
-    let x = area.x + label.width() as u16 + sanitize(&before).width() as u16;
-    if area.height > 0 {
-        frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
-    }
+    super::show_input_cursor(frame, area, area.y, label.width() as u16, input);
 }
 
 fn dim(frame: &mut Frame, area: Rect, text: String, tone: Tone, theme: &Theme) {

@@ -21,7 +21,7 @@ use unicode_width::UnicodeWidthStr;
 
 pub use theme::Theme;
 
-use crate::app::{App, Overlay, Pane, Tone};
+use crate::app::{App, LineInput, Overlay, Pane, Tone};
 use crate::cognito::lookup::LookupMode;
 use crate::keymap::{Action, Context};
 use crate::sanitize::sanitize;
@@ -62,6 +62,21 @@ pub fn view(app: &App, frame: &mut Frame) {
         popups::error(error, frame, body, &theme);
     }
     popups::overlay(app, frame, body, &theme);
+}
+
+/// Display columns of `input`'s text before its cursor, as it is drawn (sanitized).
+fn cursor_column(input: &LineInput) -> u16 {
+    let before: String = input.text.chars().take(input.cursor).collect();
+    sanitize(&before).width() as u16
+}
+
+/// Shows the terminal cursor in `input`, drawn `prefix` columns into line `y` of `area`
+/// (kept inside the area; nowhere when the area is empty).
+fn show_input_cursor(frame: &mut Frame, area: Rect, y: u16, prefix: u16, input: &LineInput) {
+    if area.height > 0 {
+        let x = area.x + prefix + cursor_column(input);
+        frame.set_cursor_position((x.min(area.right().saturating_sub(1)), y));
+    }
 }
 
 /// "What to do: …" under an error.
@@ -284,8 +299,7 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let label = format!(" {label}");
     let label_width = label.width() as u16;
     let text = sanitize(&input.text);
-    let before_cursor: String = input.text.chars().take(input.cursor).collect();
-    let cursor_col = sanitize(&before_cursor).width() as u16;
+    let cursor_col = cursor_column(input);
     let room = area.width.saturating_sub(label_width + 1);
     // Long input scrolls so the cursor stays visible.
     let skip = cursor_col.saturating_sub(room);
