@@ -7,7 +7,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::cognito::lookup::{Ambiguous, Found};
 use crate::cognito::{Attribute, AuthEvent, Device, Group, MfaOption, User, UserSummary};
-use crate::sanitize::sanitize;
+use crate::sanitize::{sanitize, to_json_pretty};
 
 /// AdminGetUser's response shape, field for field, in its order.
 #[derive(Serialize)]
@@ -161,7 +161,7 @@ pub fn user_json_with(user: &User, extras: &Extras) -> String {
                 .collect()
         }),
     };
-    serde_json::to_string_pretty(&shape).expect("plain data serializes")
+    to_json_pretty(&shape).expect("plain data serializes")
 }
 
 /// Text sections for the lists fetched with `--include`; every value sanitized.
@@ -226,7 +226,7 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
 
 /// The user as AdminGetUser's JSON: raw values kept exactly (JSON escapes controls).
 pub fn user_json(user: &User) -> String {
-    serde_json::to_string_pretty(&admin_get_user_shape(user)).expect("plain data serializes")
+    to_json_pretty(&admin_get_user_shape(user)).expect("plain data serializes")
 }
 
 fn admin_get_user_shape(user: &User) -> AdminGetUserJson<'_> {
@@ -345,12 +345,15 @@ pub fn ambiguous_text(a: &Ambiguous) -> String {
     let mut out = format!(
         "{} users match {}{}; look one up by username:\n",
         a.matches.len(),
-        sanitize(&a.filter.expression()),
+        sanitize(&a.description()),
         if a.more { " (more exist)" } else { "" }
     );
-    for m in &a.matches {
+    for (i, m) in a.matches.iter().enumerate() {
         out.push_str("  ");
         out.push_str(&summary_line(m));
+        if let Some(by) = a.matched_by.get(i) {
+            out.push_str(&format!("  (by {})", by.label()));
+        }
         out.push('\n');
     }
     out
@@ -368,11 +371,16 @@ pub fn ambiguous_json(a: &Ambiguous) -> String {
         enabled: bool,
         #[serde(rename = "UserStatus", skip_serializing_if = "Option::is_none")]
         status: Option<&'a str>,
+        /// Not in ListUsers' shape: how this user matched the query.
+        #[serde(rename = "MatchedBy", skip_serializing_if = "Option::is_none")]
+        matched_by: Option<&'static str>,
     }
     let users: Vec<Match> = a
         .matches
         .iter()
-        .map(|m| Match {
+        .enumerate()
+        .map(|(i, m)| Match {
+            matched_by: a.matched_by.get(i).map(|by| by.label()),
             username: &m.username,
             attributes: &m.attributes,
             enabled: m.enabled,
@@ -390,7 +398,7 @@ pub fn ambiguous_json(a: &Ambiguous) -> String {
         #[serde(rename = "Users")]
         users: Vec<Match<'a>>,
     }
-    serde_json::to_string_pretty(&Report {
+    to_json_pretty(&Report {
         ambiguous: true,
         filter: a.filter.expression(),
         more: a.more,
@@ -432,7 +440,7 @@ pub fn users_json<'a>(users: impl IntoIterator<Item = &'a UserSummary>) -> Strin
             status: u.status.as_ref().map(|s| s.as_wire()),
         })
         .collect();
-    serde_json::to_string_pretty(&shaped).expect("plain data serializes")
+    to_json_pretty(&shaped).expect("plain data serializes")
 }
 
 /// Search results as a sanitized, aligned table: username, email, status, enabled, name.
