@@ -49,6 +49,9 @@ pub struct Seeded {
     pub subs: HashMap<String, String>,
     /// The username Cognito gave the email-pool user (a UUID, as in real Cognito).
     pub eve_username: String,
+    /// No aliases; usernames that collide with other users' identifiers: `dan@example.com`
+    /// is a username and `dan`'s email, and one user's username is `frank`'s sub.
+    pub collision_pool: String,
 }
 
 fn attr(name: &str, value: &str) -> AttributeType {
@@ -175,11 +178,35 @@ pub async fn seed(client: &cip::Client) -> Seeded {
     )
     .await;
     subs.insert("carol".into(), sub);
+    let collision_pool = client
+        .create_user_pool()
+        .pool_name("collisions")
+        .send()
+        .await
+        .expect("CreateUserPool collisions")
+        .user_pool
+        .and_then(|p| p.id)
+        .expect("pool id");
+    let (_, sub) = create_user(
+        client,
+        &collision_pool,
+        "dan",
+        &[("email", "dan@example.com"), ("email_verified", "true")],
+    )
+    .await;
+    subs.insert("dan".into(), sub);
+    let (_, sub) = create_user(client, &collision_pool, "dan@example.com", &[]).await;
+    subs.insert("dan@example.com".into(), sub);
+    let (_, frank_sub) = create_user(client, &collision_pool, "frank", &[]).await;
+    let (_, sub) = create_user(client, &collision_pool, &frank_sub, &[]).await;
+    subs.insert(frank_sub.clone(), sub);
+    subs.insert("frank".into(), frank_sub);
     Seeded {
         alias_pool,
         email_pool,
         plain_pool,
         subs,
         eve_username,
+        collision_pool,
     }
 }

@@ -63,6 +63,9 @@ fn cases(kind: Kind, s: &seed::Seeded) -> Vec<Case> {
             Some("moto's AdminGetUser does not resolve a sub; real Cognito finds it in 1 call"),
         ),
     };
+    let frank_sub = s.subs["frank"].clone();
+    // AdminGetUser answers the user *named* by frank's sub; sub mode must go on to ListUsers.
+    let (frank_expect, frank_calls, frank_gap) = (found("frank", M::Sub, Via::ListUsers), 3, None);
     let case = |name, pool: &String, query: &str, mode, expect, calls, gap| Case {
         name,
         pool: pool.clone(),
@@ -189,6 +192,53 @@ fn cases(kind: Kind, s: &seed::Seeded) -> Vec<Case> {
             auto,
             Expect::NotFound,
             2,
+            None,
+        ),
+        // Collisions: a username equal to another user's email, and one equal to another
+        // user's sub. The answer must be the user asked for, or an honest ambiguity.
+        case(
+            "username = another's email, auto",
+            &s.collision_pool,
+            "dan@example.com",
+            auto,
+            Expect::Ambiguous(vec!["dan", "dan@example.com"]),
+            2,
+            None,
+        ),
+        case(
+            "username = another's email, alias mode",
+            &s.collision_pool,
+            "dan@example.com",
+            LookupMode::Alias,
+            found("dan", M::Email, Via::ListUsers),
+            3,
+            None,
+        ),
+        case(
+            "username = another's email, username mode",
+            &s.collision_pool,
+            "dan@example.com",
+            LookupMode::Username,
+            found("dan@example.com", M::Username, Via::AdminGetUser),
+            1,
+            None,
+        ),
+        case(
+            "username = another's sub, sub mode",
+            &s.collision_pool,
+            &frank_sub,
+            LookupMode::Sub,
+            frank_expect,
+            frank_calls,
+            frank_gap,
+        ),
+        case(
+            "username = another's sub, username mode",
+            &s.collision_pool,
+            &frank_sub,
+            LookupMode::Username,
+            found(&frank_sub, M::Username, Via::AdminGetUser),
+            1,
             None,
         ),
         case(
