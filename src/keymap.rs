@@ -446,6 +446,13 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Finder, [key(K::PageDown)], "PgDn", A::PageDown, "page down"),
     bind!(
         Finder,
+        [ctrl('r')],
+        "Ctrl-R",
+        A::Refresh,
+        "search: ask Cognito again, bypassing the cached results"
+    ),
+    bind!(
+        Finder,
         [ctrl('l')],
         "Ctrl-L",
         A::LoadAll,

@@ -65,7 +65,7 @@ async fn audit_record(
             .await
             .unwrap_or_else(|e| Err(format!("audit writer stopped: {e}")));
     if let Err(message) = written {
-        tracing::error!("{message}");
+        tracing::error!("{}", sanitize(&message));
         let _ = msgs.send(Msg::AuditFailed(message));
     }
 }
@@ -146,7 +146,10 @@ impl Connection {
                         let _ = schema.set(s);
                     }
                     Err(e) => {
-                        tracing::info!("DescribeUserPool unavailable, continuing without: {e}")
+                        tracing::info!(
+                            "DescribeUserPool unavailable, continuing without: {}",
+                            sanitize(&e.to_string())
+                        )
                     }
                 }
             });
@@ -335,7 +338,12 @@ async fn run(
                             .write(&session.pool, &username, action)
                             .await;
                         let outcome = AuditEvent::outcome_of(&result);
-                        tracing::info!(id, operation = action.operation(), %outcome, "write action");
+                        tracing::info!(
+                            id,
+                            operation = action.operation(),
+                            outcome = %sanitize(&outcome),
+                            "write action"
+                        );
                         let done = AuditEvent {
                             phase: Some(Phase::Outcome),
                             outcome,
@@ -388,6 +396,7 @@ async fn run(
                 }));
             }
             Cmd::CancelSearch => abort(&mut searching),
+            Cmd::ForgetSearchCache => conn.as_ref().expect("checked above").cache.clear(),
             Cmd::BrowsePage { id, token } => {
                 abort(&mut paging);
                 let session = conn.as_ref().expect("checked above").session.clone();
@@ -489,7 +498,9 @@ async fn run(
                         drop(conn.take());
                         conn = Some(Connection::open(&target, pool, demo, &msgs).await);
                     }
-                    Err(message) => tracing::error!("cannot switch pools: {message}"),
+                    Err(message) => {
+                        tracing::error!("cannot switch pools: {}", sanitize(&message))
+                    }
                 }
             }
             // The clipboard is the terminal's: the terminal loop writes it.

@@ -17,6 +17,7 @@ mod emulator_search;
 mod emulators;
 mod properties;
 mod resolution;
+mod search_cache;
 mod search_cli;
 mod tui_pty;
 mod tui_render;
