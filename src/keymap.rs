@@ -449,7 +449,7 @@ pub const BINDINGS: &[Binding] = &[
         [ctrl('r')],
         "Ctrl-R",
         A::Refresh,
-        "search: ask Cognito again, bypassing the cached results"
+        "search: ask Cognito again, not the cache"
     ),
     bind!(
         Finder,

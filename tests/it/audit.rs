@@ -360,3 +360,79 @@ fn a_write_is_logged_before_it_is_sent_and_quitting_waits_for_its_outcome() {
         assert!(w["sub"].is_string());
     }
 }
+
+/// The TUI opened on a named pool records the profile that pool's config gives, the one its
+/// requests really use — not the command line's (none here).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tui_records_a_named_pools_profile() {
+    use crate::common::emulator::{Emulator, Kind};
+    use crate::common::seed;
+    let Some(emulator) = Emulator::start(Kind::Moto) else {
+        return;
+    };
+    let seeded = seed::seed(&seed::client(&emulator.url())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[pools.support]\npool_id = \"{}\"\nprofile = \"support-ro\"\nregion = \"{}\"\n\
+             endpoint_url = \"{}\"\n",
+            seeded.plain_pool,
+            seed::REGION,
+            emulator.url()
+        ),
+    )
+    .unwrap();
+    let credentials = dir.path().join("credentials");
+    std::fs::write(
+        &credentials,
+        "[support-ro]\naws_access_key_id = test\naws_secret_access_key = test\n",
+    )
+    .unwrap();
+    let aws_config = dir.path().join("aws-config");
+    std::fs::write(&aws_config, "").unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let log = dir.path().join("tui.log");
+    let args: Vec<String> = [
+        "--config",
+        config.to_str().unwrap(),
+        "--pool",
+        "support",
+        "--log-file",
+        log.to_str().unwrap(),
+        "--audit-log",
+        audit.to_str().unwrap(),
+        "--lookup",
+        "carol",
+    ]
+    .map(String::from)
+    .to_vec();
+    let env: Vec<(&'static str, String)> = vec![
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            credentials.to_str().unwrap().into(),
+        ),
+        ("AWS_CONFIG_FILE", aws_config.to_str().unwrap().into()),
+        ("HOME", dir.path().to_str().unwrap().into()),
+    ];
+    let audit_lines = tokio::task::spawn_blocking(move || {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let t = tmux::Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 100, 30);
+        t.wait_for("Username carol");
+        t.type_text("q");
+        assert_eq!(t.wait_exit().0, 0);
+        lines(&audit)
+    })
+    .await
+    .unwrap();
+    let lookup = audit_lines
+        .iter()
+        .find(|l| l["action"] == "lookup")
+        .unwrap_or_else(|| panic!("{audit_lines:?}"));
+    assert_eq!(lookup["username"], "carol");
+    assert_eq!(lookup["profile"], "support-ro", "{lookup}");
+    assert_eq!(lookup["region"], seed::REGION);
+    assert_eq!(lookup["pool"], seeded.plain_pool.as_str());
+}
