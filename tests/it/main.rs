@@ -15,6 +15,7 @@ mod config_pools;
 mod emulator_resources;
 mod emulator_search;
 mod emulators;
+mod log_lines;
 mod properties;
 mod resolution;
 mod search_cache;
