@@ -149,3 +149,38 @@ proptest! {
         prop_assert_eq!(ListFilter::parse(&expr), Some(filter));
     }
 }
+
+/// A username holding characters the sanitizer now escapes (the tag block above U+FFFF, a
+/// Hangul filler, a variation selector) is quoted so bash gives back exactly that username.
+#[test]
+fn shell_quoting_round_trips_newly_escaped_characters_in_bash() {
+    let Ok(bash) = which_bash() else {
+        eprintln!("bash not installed: skipped");
+        return;
+    };
+    for word in [
+        "tag\u{E0041}\u{E007F}x",
+        "fill\u{3164}er",
+        "vs\u{FE0F}1",
+        "a\u{115F}",
+    ] {
+        let quoted = cognito_tui::app::shell_quote(word);
+        assert!(!quoted.chars().any(is_unsafe), "{quoted:?}");
+        // $'\u…' decodes to UTF-8 only in a UTF-8 locale.
+        let out = std::process::Command::new(&bash)
+            .env("LC_ALL", "C.UTF-8")
+            .arg("-c")
+            .arg(format!("printf %s {quoted}"))
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), word, "{quoted}");
+    }
+}
+
+fn which_bash() -> Result<std::path::PathBuf, ()> {
+    ["/bin/bash", "/usr/bin/bash"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+        .ok_or(())
+}
