@@ -428,7 +428,6 @@ async fn run(
                 loading_all = Some((id, cancel.clone()));
                 let session = conn.as_ref().expect("checked above").session.clone();
                 let (msgs, audit) = (msgs.clone(), audit.clone());
-                abort(&mut load_all_task);
                 load_all_task = Some(tokio::spawn(async move {
                     let before = pager.users;
                     let result = browse::load_all(
