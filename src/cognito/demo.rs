@@ -303,7 +303,7 @@ impl DemoBackend {
 fn filter_value<'a>(
     user: &'a DemoUser,
     attribute: FilterAttribute,
-    changes: &Changes,
+    changes: &'a Changes,
 ) -> Option<&'a str> {
     match attribute {
         FilterAttribute::Username => Some(&user.username),
@@ -312,6 +312,11 @@ fn filter_value<'a>(
         } else {
             "Disabled"
         }),
+        FilterAttribute::UserStatus => changes
+            .status
+            .as_ref()
+            .or(user.status.as_ref())
+            .map(UserStatus::as_wire),
         other => user.attribute(other.as_str()),
     }
 }
@@ -392,6 +397,7 @@ impl Backend for DemoBackend {
             name: Some(self.pool.name.clone()),
             username_attributes: self.pool.username_attributes.clone(),
             alias_attributes: self.pool.alias_attributes.clone(),
+            estimated_users: Some(self.pool.users.len() as u64),
         })
     }
 

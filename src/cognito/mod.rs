@@ -282,7 +282,10 @@ pub enum FilterAttribute {
     GivenName,
     FamilyName,
     PreferredUsername,
+    /// `status`: "Enabled" or "Disabled".
     Status,
+    /// `cognito:user_status`: CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD…
+    UserStatus,
     Sub,
 }
 
@@ -298,6 +301,7 @@ impl FilterAttribute {
             Self::FamilyName => "family_name",
             Self::PreferredUsername => "preferred_username",
             Self::Status => "status",
+            Self::UserStatus => "cognito:user_status",
             Self::Sub => "sub",
         }
     }
@@ -312,7 +316,8 @@ impl FilterAttribute {
             "given_name" => Self::GivenName,
             "family_name" => Self::FamilyName,
             "preferred_username" => Self::PreferredUsername,
-            "status" | "cognito:user_status" => Self::Status,
+            "status" => Self::Status,
+            "cognito:user_status" => Self::UserStatus,
             "sub" => Self::Sub,
             _ => return None,
         })
@@ -397,6 +402,8 @@ pub struct PoolSchema {
     pub username_attributes: Vec<String>,
     /// `AliasAttributes`: email, phone_number, preferred_username usable as sign-in aliases.
     pub alias_attributes: Vec<String>,
+    /// `EstimatedNumberOfUsers`, when the backend reports it.
+    pub estimated_users: Option<u64>,
 }
 
 impl PoolSchema {

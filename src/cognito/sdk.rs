@@ -383,6 +383,7 @@ impl Backend for SdkBackend {
             return Ok(PoolSchema::default());
         };
         Ok(PoolSchema {
+            estimated_users: u64::try_from(pool.estimated_number_of_users).ok(),
             name: pool.name,
             username_attributes: pool
                 .username_attributes
