@@ -2,9 +2,11 @@
 
 pub mod app;
 pub mod audit;
+pub mod batch;
 pub mod cli;
 pub mod cognito;
 pub mod config;
+pub mod export;
 pub mod keymap;
 pub mod oneshot;
 pub mod output;
@@ -13,6 +15,7 @@ pub mod redact;
 pub mod sanitize;
 pub mod search;
 pub mod session;
+pub mod tabular;
 pub mod tui;
 pub mod ui;
 pub mod worker;

@@ -17,6 +17,11 @@ pub const EXIT_USAGE: i32 = 2;
 
 /// Runs `get`; returns the process exit code.
 pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
+    // Batches, several pools and csv/tsv are the batch module's.
+    if crate::batch::handles(args) {
+        return crate::batch::get(target, args).await;
+    }
+    let query = args.query.as_deref().unwrap_or_default();
     let (pool, demo) = match session::resolve_pool(target) {
         Ok(p) => p,
         Err(message) => {
@@ -24,7 +29,7 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
-    if let Err(message) = lookup::validate_query(&args.query) {
+    if let Err(message) = lookup::validate_query(query) {
         eprintln!("error: {message}");
         return EXIT_USAGE;
     }
@@ -48,13 +53,13 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
     let result = lookup::lookup(
         session.backend.as_ref(),
         &session.pool,
-        &args.query,
+        query,
         args.by.into(),
         None,
     )
     .await;
     if let Some(log) = &audit {
-        let event = AuditEvent::for_lookup(session.pool.as_str(), &args.query, &result);
+        let event = AuditEvent::for_lookup(session.pool.as_str(), query, &result);
         if let Err(message) = log.record(&event) {
             eprintln!("error: {}", sanitize(&message));
             return EXIT_USAGE;
@@ -65,8 +70,9 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
         Ok(LookupOutcome::Found(found)) => {
             let (extras, code) = fetch_extras(&session, &found.user.username, &args.include).await;
             let text = match format {
-                OutputFormat::Json => output::user_json_with(&found.user, &extras) + "\n",
                 OutputFormat::Text => output::user_text(&found) + &output::extras_text(&extras),
+                // csv and tsv went to the batch module above.
+                _ => output::user_json_with(&found.user, &extras) + "\n",
             };
             // A closed pipe (`| head`) is not an error worth a panic.
             let _ = stdout.write_all(text.as_bytes());
@@ -180,6 +186,13 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    let columns = match crate::tabular::attribute_columns(&args.attributes) {
+        Ok(c) => c,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
     let session = session::connect(target, pool, demo).await;
     let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
         OutputFormat::Text
@@ -212,9 +225,10 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
     };
     // Print what was found even when a filter failed: the exit code says it is partial.
     if !hits.is_empty() || (format == OutputFormat::Json && code == 3) {
-        let text = match format {
-            OutputFormat::Json => output::users_json(users) + "\n",
-            OutputFormat::Text => output::users_table(users),
+        let text = match format.delimited() {
+            Some(delimited) => crate::tabular::render(delimited, columns, users.map(Into::into)),
+            None if format == OutputFormat::Text => output::users_table(users),
+            None => output::users_json(users) + "\n",
         };
         let _ = stdout.write_all(text.as_bytes());
     }
