@@ -20,12 +20,14 @@ use crate::tabular::{self, TableWriter, UserRow};
 /// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
 pub const EXIT_INTERRUPTED: i32 = 130;
 
-/// Whether `get` with these arguments is this module's: a batch, several pools, or csv/tsv.
+/// Whether `get` with these arguments is this module's: a batch, several pools, or csv/tsv
+/// (and `--attributes`, which only they use).
 pub fn handles(args: &GetArgs) -> bool {
     args.query.as_deref() == Some("-")
         || args.from.is_some()
         || args.all_pools
         || !args.pools.is_empty()
+        || !args.attributes.is_empty()
         || args.output.and_then(OutputFormat::delimited).is_some()
 }
 

@@ -12,6 +12,7 @@ mod cli_faults;
 mod cli_get;
 mod cli_include;
 mod config_pools;
+mod desk_batch;
 mod emulator_resources;
 mod emulator_search;
 mod emulators;
