@@ -99,7 +99,13 @@ async fn batch_in_order(kind: Kind) {
     );
     assert_eq!(r.code, 4, "the worst result is the ambiguous one (4)");
     assert_eq!(got[0]["User"]["Username"], "alice");
-    assert!(got[0]["User"]["UserAttributes"].as_array().unwrap().iter().any(|a| a["Name"] == "sub"));
+    assert!(
+        got[0]["User"]["UserAttributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["Name"] == "sub")
+    );
     assert!(got[1].get("User").is_none() && got[1].get("Error").is_none());
     let matches: Vec<&str> = got[2]["Matches"]
         .as_array()

@@ -13,6 +13,7 @@ mod cli_get;
 mod cli_include;
 mod config_pools;
 mod desk_batch;
+mod desk_export;
 mod emulator_resources;
 mod emulator_search;
 mod emulators;
