@@ -49,8 +49,9 @@ impl Outcome {
             Ok(LookupOutcome::Found(found)) => Self::Found(Box::new(found.user)),
             Ok(LookupOutcome::Ambiguous(a)) => Self::Ambiguous(a.matches),
             Err(LookupError::NotFound { .. }) => Self::NotFound,
+            // Refused before any request: a malformed query, or a pool that can't be used.
             Err(LookupError::Refused(message)) => Self::Error {
-                code: "InvalidQuery".into(),
+                code: "Refused".into(),
                 message,
                 exit: EXIT_USAGE,
             },
@@ -436,7 +437,10 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> i32
             let (pool, demo) = match session::resolve_pool(&pool_target) {
                 Ok(p) => p,
                 Err(message) => {
-                    return (None, Err(LookupError::Refused(message)));
+                    return (
+                        None,
+                        Err(LookupError::Refused(format!("pool {name}: {message}"))),
+                    );
                 }
             };
             let session = session::connect(&pool_target, pool, demo).await;

@@ -112,7 +112,8 @@ fn tsv_escape(value: &str) -> std::borrow::Cow<'_, str> {
 }
 
 enum Sink<W: Write> {
-    Csv(csv::Writer<W>),
+    // Boxed: the csv writer carries its buffer state inline (~350 bytes).
+    Csv(Box<csv::Writer<W>>),
     Tsv(W),
 }
 
@@ -133,11 +134,11 @@ impl<W: Write> TableWriter<W> {
         attributes: Vec<String>,
     ) -> io::Result<Self> {
         let sink = match format {
-            Delimited::Csv => Sink::Csv(
+            Delimited::Csv => Sink::Csv(Box::new(
                 csv::WriterBuilder::new()
                     .terminator(csv::Terminator::CRLF)
                     .from_writer(out),
-            ),
+            )),
             Delimited::Tsv => Sink::Tsv(out),
         };
         let mut table = Self {

@@ -115,7 +115,7 @@ async fn batch_in_order(kind: Kind) {
         .collect();
     assert_eq!(matches.len(), 2);
     assert!(matches.contains(&"dup.one") && matches.contains(&"dup.two"));
-    assert_eq!(got[3]["Error"]["Code"], "InvalidQuery");
+    assert_eq!(got[3]["Error"]["Code"], "Refused");
     assert!(got[3].get("User").is_none());
     // Each line resolved as a single get: 1 + 2 + 2 + 0 + 1 requests.
     let ops = proxy.take();
