@@ -31,6 +31,7 @@ fn attribute() -> impl Strategy<Value = FilterAttribute> {
         FilterAttribute::FamilyName,
         FilterAttribute::PreferredUsername,
         FilterAttribute::Status,
+        FilterAttribute::UserStatus,
         FilterAttribute::Sub,
     ])
 }
