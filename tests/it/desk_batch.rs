@@ -423,3 +423,52 @@ async fn all_pools_over_named_pools_on_two_emulators() {
     assert!(text.stdout.contains("moto-plain"), "{}", text.stdout);
     assert!(text.stdout.contains("found  carol"), "{}", text.stdout);
 }
+
+/// Ctrl-C during a batch: the lines printed are the first queries, in order, and the exit
+/// code says it was interrupted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_interrupted_batch_keeps_what_is_done() {
+    let Some(moto) = Emulator::start(Kind::Moto) else {
+        return;
+    };
+    let seeded = seed::seed(&seed::client(&moto.url())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("slow.toml");
+    std::fs::write(&config, "[rate_limits]\nuser_read = 2\n").unwrap();
+    let queries: String = (0..40).map(|_| "alice\nbob\n").collect();
+    let file = dir.path().join("queries.txt");
+    std::fs::write(&file, queries).unwrap();
+    let (url, pool) = (moto.url(), seeded.alias_pool.clone());
+    let r = tokio::task::spawn_blocking(move || {
+        let args = [
+            &[
+                "--config",
+                config.to_str().unwrap(),
+                "get",
+                "--from",
+                file.to_str().unwrap(),
+                "-o",
+                "json",
+            ][..],
+            &target(&pool, &url),
+        ]
+        .concat();
+        crate::desk_export::interrupted(&args, 3)
+    })
+    .await
+    .unwrap();
+    assert_eq!(r.code, 130, "{}", r.stderr);
+    assert!(r.stderr.contains("interrupted"), "{}", r.stderr);
+    let got = lines(&r.stdout);
+    assert!((3..80).contains(&got.len()), "{} lines", got.len());
+    for (i, v) in got.iter().enumerate() {
+        assert_eq!(v["Query"], if i % 2 == 0 { "alice" } else { "bob" });
+        assert_eq!(v["Result"], "found");
+    }
+    assert!(
+        r.stderr
+            .contains(&format!("the first {} of 80 queries", got.len())),
+        "{}",
+        r.stderr
+    );
+}

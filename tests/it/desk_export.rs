@@ -148,8 +148,8 @@ fn exactly_once(seen: &HashMap<String, usize>, expected: usize) {
     assert_eq!(seen.len(), expected, "distinct users exported");
 }
 
-/// Runs an export, sends SIGINT after `after` lines, and returns what it printed.
-fn interrupted(args: &[&str], after: usize) -> Run {
+/// Runs the binary, sends SIGINT after `after` lines of stdout, and returns what it printed.
+pub fn interrupted(args: &[&str], after: usize) -> Run {
     let home = tempfile::tempdir().expect("home");
     let mut command = cli::command(home.path());
     command
