@@ -199,6 +199,10 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
     } else {
         OutputFormat::Json
     });
+    if !columns.is_empty() && format.delimited().is_none() {
+        eprintln!("error: --attributes chooses csv/tsv columns: add -o csv or -o tsv");
+        return EXIT_USAGE;
+    }
     let results = search::search(session.backend.as_ref(), &session.pool, &query, None).await;
     let hits = &results.hits[..results.hits.len().min(args.limit as usize)];
     let mut stdout = std::io::stdout().lock();
@@ -224,7 +228,7 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
         None => 0,
     };
     // Print what was found even when a filter failed: the exit code says it is partial.
-    if !hits.is_empty() || (format == OutputFormat::Json && code == 3) {
+    if !hits.is_empty() || (format != OutputFormat::Text && code == 3) {
         let text = match format.delimited() {
             Some(delimited) => crate::tabular::render(delimited, columns, users.map(Into::into)),
             None if format == OutputFormat::Text => output::users_table(users),

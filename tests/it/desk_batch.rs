@@ -325,6 +325,25 @@ fn attributes_without_csv_and_include_in_a_batch_are_refused() {
     let r = cli::run_args(&["get", "--demo", "alice", "--attributes", "email"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("-o csv"), "{}", r.stderr);
+    let r = cli::run_args(&[
+        "search",
+        "--demo",
+        "al",
+        "--attributes",
+        "email",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("-o csv"), "{}", r.stderr);
+    // No match: csv still prints its header, so a script reads an empty table.
+    let r = cli::run_args(&["search", "--demo", "zzzzqq", "-o", "csv"]);
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stdout.starts_with("Username,Sub,UserStatus,"),
+        "{}",
+        r.stdout
+    );
     let r = run_with_stdin(&["get", "--demo", "-", "--include", "groups"], "alice\n");
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--include"), "{}", r.stderr);
