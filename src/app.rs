@@ -12,6 +12,7 @@ use crate::sanitize::sanitize;
 use crate::search::SearchResults;
 use crate::search::browse::Pager;
 
+mod diagnosis;
 mod errors;
 mod finder;
 mod input;
@@ -24,6 +25,7 @@ mod rows;
 pub use crate::cognito::listing::{Fetched, ListKind, Listing};
 pub use crate::session::SessionInfo;
 pub use crate::time::TimeZone;
+pub use diagnosis::PoolSettings;
 pub use errors::ErrorView;
 use errors::{cognito_error_view, error_view};
 pub use finder::{
@@ -90,6 +92,8 @@ pub enum Msg {
     },
     /// The rate limiter's status changed (None: nothing held back).
     Throttle(Option<Throttle>),
+    /// The connection's one DescribeUserPool answered (None: refused or failed).
+    PoolSettings(Option<Box<crate::cognito::PoolSchema>>),
 }
 
 /// Work for the outside world, returned by [`update`].
@@ -271,6 +275,8 @@ pub struct App {
     pub pools: PoolsState,
     /// Requests held back by the rate limiter, for the header.
     pub throttle: Option<Throttle>,
+    /// The pool's settings, for the sign-in diagnosis.
+    pub pool_settings: PoolSettings,
 }
 
 impl App {
@@ -306,6 +312,7 @@ impl App {
             browse: BrowseState::default(),
             pools: PoolsState::default(),
             throttle: None,
+            pool_settings: PoolSettings::Pending,
         }
     }
 
@@ -450,6 +457,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::Connected(info) => {
             app.pool = info.pool.clone();
             app.session = Some(info);
+            app.pool_settings = PoolSettings::Pending;
+            Vec::new()
+        }
+        Msg::PoolSettings(schema) => {
+            app.pool_settings = match schema {
+                Some(schema) => PoolSettings::Known(schema),
+                None => PoolSettings::Unavailable,
+            };
             Vec::new()
         }
         Msg::SearchDone { id, results } => {
@@ -675,6 +690,7 @@ fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
             }
         }
         Action::Help => app.overlay = Overlay::Help { scroll: 0 },
+        Action::LoadHistory => return diagnosis::load_history(app),
         Action::Search | Action::Browse | Action::LoadAll | Action::Pools => {
             return finder::open(app, action);
         }

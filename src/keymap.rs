@@ -100,6 +100,8 @@ pub enum Action {
     LoadAll,
     /// Choose another user pool.
     Pools,
+    /// Load the sign-in history so the diagnosis can check risk blocks and failures.
+    LoadHistory,
     /// A printable character typed into a line.
     Insert(char),
 }
@@ -128,6 +130,7 @@ impl Action {
         ("browse", Action::Browse),
         ("load_all", Action::LoadAll),
         ("pools", Action::Pools),
+        ("load_history", Action::LoadHistory),
     ];
 }
 
@@ -329,6 +332,13 @@ pub const BINDINGS: &[Binding] = &[
         "browse and load every user, with progress"
     ),
     bind!(Main, [ch('P')], "P", A::Pools, "choose another user pool"),
+    bind!(
+        Main,
+        [ch('d')],
+        "d",
+        A::LoadHistory,
+        "load sign-in history: completes the diagnosis"
+    ),
     bind!(
         Main,
         [ch('h'), ctrl('r')],

@@ -135,18 +135,23 @@ impl Connection {
                 session.pool.clone(),
                 schema.clone(),
             );
+            let msgs = msgs.clone();
             tokio::spawn(async move {
-                match backend.describe_pool(&pool).await {
+                // The diagnosis reads the same answer: no request of its own.
+                let answer = match backend.describe_pool(&pool).await {
                     Ok(s) => {
-                        let _ = schema.set(s);
+                        let _ = schema.set(s.clone());
+                        Some(Box::new(s))
                     }
                     Err(e) => {
                         tracing::info!(
                             "DescribeUserPool unavailable, continuing without: {}",
                             sanitize(&e.to_string())
-                        )
+                        );
+                        None
                     }
-                }
+                };
+                let _ = msgs.send(Msg::PoolSettings(answer));
             });
         }
         let throttle = session

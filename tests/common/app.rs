@@ -18,6 +18,9 @@ pub fn connect(app: &mut App) {
     let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
     let session = block_on(session::connect(&cli.target, pool, demo));
     update(app, Msg::Connected(session.info));
+    // The worker's one DescribeUserPool per connection, which the diagnosis reads.
+    let schema = block_on(session.backend.describe_pool(&session.pool)).ok();
+    update(app, Msg::PoolSettings(schema.map(Box::new)));
 }
 
 /// A fresh app on the demo pool, connected.
