@@ -16,6 +16,7 @@ mod desk_batch;
 mod desk_export;
 mod diagnose;
 mod diagnose_cli;
+mod diagtui;
 mod emulator_resources;
 mod emulator_search;
 mod emulators;
