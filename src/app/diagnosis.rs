@@ -47,8 +47,11 @@ impl App {
     /// The verdict row (first in the pane) and the Diagnosis section (last).
     pub(super) fn diagnosis_rows(&self) -> (Row, Vec<Row>) {
         let Some(d) = self.diagnosis() else {
-            let verdict = Row::new("Sign-in", "… reading the pool's settings (DescribeUserPool)")
-                .tone(Tone::Dim);
+            let verdict = Row::new(
+                "Sign-in",
+                "… reading the pool's settings (DescribeUserPool)",
+            )
+            .tone(Tone::Dim);
             return (verdict, Vec::new());
         };
         let mut text = d.verdict();
@@ -157,9 +160,8 @@ pub(super) fn load_history(app: &mut App) -> Vec<Cmd> {
     if let PoolSettings::Known(schema) = &app.pool_settings
         && !schema.threat_protection()
     {
-        app.notice = Some(
-            "this pool has no threat protection, so Cognito keeps no sign-in history".into(),
-        );
+        app.notice =
+            Some("this pool has no threat protection, so Cognito keeps no sign-in history".into());
         return Vec::new();
     }
     match app.lists.sign_ins {

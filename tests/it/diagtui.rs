@@ -85,7 +85,13 @@ fn both_modes(query: &str, history: bool) -> [(String, Color); 2] {
 fn verdict_and_section_for_each_severity_with_privacy_off_and_on() {
     // (name, query, load the history first, the verdict's symbol and colour)
     let cases = [
-        ("blocker", "judy@acme.example", true, "✗ cannot sign in", Color::Red),
+        (
+            "blocker",
+            "judy@acme.example",
+            true,
+            "✗ cannot sign in",
+            Color::Red,
+        ),
         (
             "warning",
             "nina.patel@globex.example",
@@ -93,12 +99,27 @@ fn verdict_and_section_for_each_severity_with_privacy_off_and_on() {
             "! can sign in, but",
             Color::Yellow,
         ),
-        ("unsure", "alice@acme.example", false, "? no blocker found", Color::Yellow),
-        ("clear", "alice@acme.example", true, "✓ can sign in", Color::Green),
+        (
+            "unsure",
+            "alice@acme.example",
+            false,
+            "? no blocker found",
+            Color::Yellow,
+        ),
+        (
+            "clear",
+            "alice@acme.example",
+            true,
+            "✓ can sign in",
+            Color::Green,
+        ),
     ];
     for (name, query, history, verdict, color) in cases {
         let [(off, off_color), (on, on_color)] = both_modes(query, history);
-        assert!(off.contains(&format!("│ Sign-in  {verdict}")), "{name}:\n{off}");
+        assert!(
+            off.contains(&format!("│ Sign-in  {verdict}")),
+            "{name}:\n{off}"
+        );
         assert!(off.contains("── Diagnosis: "), "{name}:\n{off}");
         assert_eq!((off_color, on_color), (color, color), "{name}");
         assert!(!on.contains(query), "privacy masks the query:\n{on}");
@@ -121,7 +142,11 @@ fn the_verdict_follows_the_worst_finding() {
             (Some(Severity::Warning), _) => "!",
             _ => "✓",
         };
-        assert!(verdict.value.starts_with(symbol), "{user}: {}", verdict.value);
+        assert!(
+            verdict.value.starts_with(symbol),
+            "{user}: {}",
+            verdict.value
+        );
         // Every finding has its row in the section, in the diagnosis' order.
         let rows = app.rows(Pane::Status);
         let heading = rows
@@ -180,12 +205,21 @@ fn privacy_mode_keeps_personal_values_out_of_the_diagnosis() {
 fn d_loads_the_history_once_and_completes_the_diagnosis() {
     let mut app = demo_app();
     assert!(send(&mut app, [ch('d')]).is_empty(), "no user yet");
-    assert!(app.notice.as_deref().unwrap().contains("look a user up first"));
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("look a user up first")
+    );
 
     look_up(&mut app, "alice");
     let before = app.diagnosis().unwrap();
     assert_eq!(before.can_sign_in, None, "history not loaded: unsure");
-    assert!(app.rows(Pane::Status)[0].value.contains("d loads the sign-in history"));
+    assert!(
+        app.rows(Pane::Status)[0]
+            .value
+            .contains("d loads the sign-in history")
+    );
 
     let cmds = load_history(&mut app);
     assert!(
@@ -216,15 +250,20 @@ fn without_pool_settings_the_diagnosis_says_what_it_could_not_check() {
     look_up(&mut app, "alice");
     let rows = app.rows(Pane::Status);
     assert!(
-        rows.iter()
-            .any(|r| r.note.as_ref().is_some_and(|n| n.0 == "pool_settings_unavailable")),
+        rows.iter().any(|r| r
+            .note
+            .as_ref()
+            .is_some_and(|n| n.0 == "pool_settings_unavailable")),
         "{rows:#?}"
     );
     // Before DescribeUserPool answers the pane says it is reading, and no section is shown.
     let session = app.session.clone().expect("connected");
     update(&mut app, Msg::Connected(session));
     let rows = app.rows(Pane::Status);
-    assert!(rows[0].value.contains("reading the pool's settings"), "{:?}", rows[0]);
+    assert!(
+        rows[0].value.contains("reading the pool's settings"),
+        "{:?}",
+        rows[0]
+    );
     assert!(!rows.iter().any(|r| r.value.starts_with("── Diagnosis")));
 }
-

@@ -17,6 +17,7 @@ mod desk_export;
 mod diagnose;
 mod diagnose_cli;
 mod diagtui;
+mod diagtui_batch;
 mod diagtui_emulator;
 mod emulator_resources;
 mod emulator_search;
