@@ -29,7 +29,8 @@ pub use diagnosis::PoolSettings;
 pub use errors::ErrorView;
 use errors::{cognito_error_view, error_view};
 pub use finder::{
-    BrowseState, Finder, MAX_POOL_PAGES, PoolEntry, PoolSource, PoolsState, SearchState, Throttle,
+    BROWSE_FILTERS, BrowseState, EXPORT_ATTRIBUTES, EXPORT_DEFAULT_FILE, Finder, MAX_POOL_PAGES,
+    PoolEntry, PoolSource, PoolsState, SearchState, Throttle,
 };
 pub use input::LineInput;
 pub use lists::{ListState, Lists};
@@ -92,6 +93,11 @@ pub enum Msg {
     },
     /// The rate limiter's status changed (None: nothing held back).
     Throttle(Option<Throttle>),
+    /// A list export finished: how many users were written, or why nothing was.
+    ExportDone {
+        id: u64,
+        result: Result<usize, String>,
+    },
     /// The connection's one DescribeUserPool answered (None: refused or failed).
     PoolSettings(Option<Box<crate::cognito::PoolSchema>>),
 }
@@ -133,8 +139,20 @@ pub enum Cmd {
     CancelSearch,
     /// Forget cached search results, so the next search asks Cognito again.
     ForgetSearchCache,
-    /// One ListUsers page for browsing; answer with [`Msg::BrowsePage`].
-    BrowsePage { id: u64, token: Option<String> },
+    /// One ListUsers page for browsing (narrowed server-side by `filter`); answer with
+    /// [`Msg::BrowsePage`].
+    BrowsePage {
+        id: u64,
+        token: Option<String>,
+        filter: Option<crate::cognito::ListFilter>,
+    },
+    /// Write `users` to a new CSV file at `path` (the columns and cell safety of `-o csv`);
+    /// answer with [`Msg::ExportDone`].
+    ExportList {
+        id: u64,
+        path: std::path::PathBuf,
+        users: Vec<crate::cognito::UserSummary>,
+    },
     /// Read every page from `pager` on; each page is a [`Msg::BrowsePage`] with `id`, then
     /// [`Msg::LoadAllDone`].
     LoadAll { id: u64, pager: Pager },
@@ -277,6 +295,10 @@ pub struct App {
     pub throttle: Option<Throttle>,
     /// The pool's settings, for the sign-in diagnosis.
     pub pool_settings: PoolSettings,
+    /// The file name being typed to export the finder's list (Ctrl-S), if any.
+    pub export_prompt: Option<LineInput>,
+    /// The list export in flight, and the file it writes.
+    pub exporting: Option<(u64, String)>,
 }
 
 impl App {
@@ -313,6 +335,8 @@ impl App {
             pools: PoolsState::default(),
             throttle: None,
             pool_settings: PoolSettings::Pending,
+            export_prompt: None,
+            exporting: None,
         }
     }
 
@@ -458,6 +482,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.pool = info.pool.clone();
             app.session = Some(info);
             app.pool_settings = PoolSettings::Pending;
+            Vec::new()
+        }
+        Msg::ExportDone { id, result } => {
+            finder::export_done(app, id, result);
             Vec::new()
         }
         Msg::PoolSettings(schema) => {

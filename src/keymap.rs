@@ -102,6 +102,10 @@ pub enum Action {
     Pools,
     /// Load the sign-in history so the diagnosis can check risk blocks and failures.
     LoadHistory,
+    /// Browse: the next server-side filter (status, enabled) in the cycle.
+    BrowseFilter,
+    /// Search or browse: write the list shown to a CSV file.
+    ExportList,
     /// A printable character typed into a line.
     Insert(char),
 }
@@ -131,6 +135,8 @@ impl Action {
         ("load_all", Action::LoadAll),
         ("pools", Action::Pools),
         ("load_history", Action::LoadHistory),
+        ("browse_filter", Action::BrowseFilter),
+        ("export_list", Action::ExportList),
     ];
 }
 
@@ -470,6 +476,20 @@ pub const BINDINGS: &[Binding] = &[
         "Ctrl-L",
         A::LoadAll,
         "browse: load every user (Esc stops)"
+    ),
+    bind!(
+        Finder,
+        [ctrl('t')],
+        "Ctrl-T",
+        A::BrowseFilter,
+        "browse: next filter by status/enabled (asked of Cognito)"
+    ),
+    bind!(
+        Finder,
+        [ctrl('s')],
+        "Ctrl-S",
+        A::ExportList,
+        "write the list shown to a CSV file you name"
     ),
     bind!(List, [ch('k'), key(K::Up)], "k ↑", A::Up, "previous"),
     bind!(List, [ch('j'), key(K::Down)], "j ↓", A::Down, "next"),

@@ -30,7 +30,14 @@ struct UserLine<'a> {
 pub fn render(app: &App, which: Finder, frame: &mut Frame, area: Rect, theme: &Theme) {
     let title = match which {
         Finder::Search => " Search users (ListUsers prefix, as you type) ".to_string(),
-        Finder::Browse => format!(" Browse {} ", sanitize(app.pool_name())),
+        Finder::Browse => match &app.browse.pager.filter {
+            Some(f) => format!(
+                " Browse {} · {} ",
+                sanitize(app.pool_name()),
+                sanitize(&f.expression())
+            ),
+            None => format!(" Browse {} ", sanitize(app.pool_name())),
+        },
         Finder::Pools => " Choose a user pool ".to_string(),
     };
     let mut block = Block::default()
@@ -59,13 +66,22 @@ pub fn render(app: &App, which: Finder, frame: &mut Frame, area: Rect, theme: &T
     ])
     .areas(inner);
     let spinner = SPINNER[app.spinner % SPINNER.len()];
+    let prompt = app.export_prompt.as_ref();
+    // The export prompt (Ctrl-S) takes the input line; the list stays as it will be written.
+    let (search_line, browse_line) = match prompt {
+        Some(p) => (("Save CSV as › ", p), ("Save CSV as › ", p)),
+        None => (
+            ("Search › ", &app.search.input),
+            ("Filter › ", &app.browse.input),
+        ),
+    };
     match which {
         Finder::Search => {
-            input_line(frame, input_area, "Search › ", &app.search.input, theme);
+            input_line(frame, input_area, search_line.0, search_line.1, theme);
             search(app, frame, status_area, list_area, spinner, theme);
         }
         Finder::Browse => {
-            input_line(frame, input_area, "Filter › ", &app.browse.input, theme);
+            input_line(frame, input_area, browse_line.0, browse_line.1, theme);
             browse(app, frame, status_area, list_area, spinner, theme);
         }
         Finder::Pools => {

@@ -101,12 +101,12 @@ pub fn serve(app: &mut App, cmd: &Cmd) -> Vec<Cmd> {
             id: *id,
             results: block_on(cognito_tui::search::search(&backend, &pool, query, None)),
         },
-        Cmd::BrowsePage { id, token } => Msg::BrowsePage {
+        Cmd::BrowsePage { id, token, filter } => Msg::BrowsePage {
             id: *id,
             result: block_on(cognito_tui::search::browse::fetch_page(
                 &backend,
                 &pool,
-                None,
+                filter.as_ref(),
                 token.as_deref(),
             )),
         },
