@@ -261,6 +261,10 @@ pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
                 app.notice = Some("an export is still being written".into());
             } else {
                 app.export_prompt = Some(LineInput::with_text(EXPORT_DEFAULT_FILE));
+                app.notice = Some(format!(
+                    "CSV of the {} users shown: Enter writes (never over a file), Esc cancels",
+                    shown_users_count(app)
+                ));
             }
             return Vec::new();
         }
@@ -551,6 +555,14 @@ fn export_prompt_key(app: &mut App, action: Action, edited: bool) -> Vec<Cmd> {
             }]
         }
         _ => Vec::new(),
+    }
+}
+
+fn shown_users_count(app: &App) -> usize {
+    match app.finder {
+        Some(Finder::Search) => app.search.results.as_ref().map_or(0, |r| r.hits.len()),
+        Some(Finder::Browse) => app.browse.match_count(),
+        _ => 0,
     }
 }
 

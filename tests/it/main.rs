@@ -22,6 +22,7 @@ mod diagtui_emulator;
 mod emulator_resources;
 mod emulator_search;
 mod emulators;
+mod finder_filters;
 mod log_lines;
 mod properties;
 mod resolution;
