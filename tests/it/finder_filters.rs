@@ -142,7 +142,8 @@ fn the_local_filter_narrows_within_the_server_filter_and_load_all_keeps_it() {
     drive(&mut app, [ch('b'), ctrl('t')]);
     let cmds = send(&mut app, [ctrl('l')]);
     assert!(
-        cmds.iter().all(|c| !matches!(c, Cmd::LoadAll { pager, .. } if pager.filter.is_none())),
+        cmds.iter()
+            .all(|c| !matches!(c, Cmd::LoadAll { pager, .. } if pager.filter.is_none())),
         "{cmds:?}"
     );
 }
@@ -162,7 +163,11 @@ fn ctrl_s_writes_the_filtered_list_to_a_new_csv_file() {
         panic!("{cmds:?}")
     };
     assert_eq!(p, &path);
-    assert_eq!(app.finder, Some(cognito_tui::app::Finder::Browse), "still browsing");
+    assert_eq!(
+        app.finder,
+        Some(cognito_tui::app::Finder::Browse),
+        "still browsing"
+    );
     // The worker's half, for real.
     let result = cognito_tui::worker::write_csv(p, users);
     update(
@@ -175,7 +180,10 @@ fn ctrl_s_writes_the_filtered_list_to_a_new_csv_file() {
     let disabled = demo_users(|u| !u.enabled);
     assert_eq!(result, Ok(disabled.len()));
     assert!(
-        app.notice.as_deref().unwrap().starts_with("✓ wrote 3 users to"),
+        app.notice
+            .as_deref()
+            .unwrap()
+            .starts_with("✓ wrote 3 users to"),
         "{:?}",
         app.notice
     );

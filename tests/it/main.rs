@@ -23,6 +23,7 @@ mod emulator_resources;
 mod emulator_search;
 mod emulators;
 mod finder_filters;
+mod finder_filters_moto;
 mod log_lines;
 mod properties;
 mod resolution;
