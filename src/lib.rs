@@ -8,6 +8,7 @@ pub mod config;
 pub mod keymap;
 pub mod oneshot;
 pub mod output;
+pub mod paths;
 pub mod ratelimit;
 pub mod redact;
 pub mod sanitize;
