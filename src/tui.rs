@@ -2,8 +2,8 @@
 //! messages and (only while a request is in flight) the spinner's tick come in through one
 //! `select!`; everything already queued is drained before the screen is drawn once.
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,6 +29,12 @@ const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Runs the TUI; returns the process exit code.
 pub async fn run(cli: &Cli) -> i32 {
+    // `ssh host cognito-tui` without -t, cron, a pipe: say so in one line instead of
+    // ratatui's panic on a missing terminal.
+    if !has_terminal() {
+        eprintln!("{NO_TERMINAL}");
+        return 2;
+    }
     // The config file first: a bad one (or a bad key override) is reported before the
     // terminal is taken, naming the file.
     let (effective, config) = match session::effective_target(&cli.target) {
@@ -77,7 +83,10 @@ pub async fn run(cli: &Cli) -> i32 {
         },
         None => None,
     };
-    let _log_guard = init_logging(cli.target.log_file.clone());
+    let (_log_guard, log_problem) = match init_logging(cli.target.log_file.clone()) {
+        Ok(guard) => (Some(guard), None),
+        Err(problem) => (None, Some(problem)),
+    };
     tracing::info!(
         pool = pool.as_ref().map_or("(none yet)", |p| p.as_str()),
         demo,
@@ -99,6 +108,11 @@ pub async fn run(cli: &Cli) -> i32 {
     app.tz = TimeZone::Local;
     app.color = !Theme::no_color_requested();
     app.now = OffsetDateTime::now_utc();
+    // A bastion's HOME may be missing, read-only or someone else's: the UI runs without a
+    // log and says so once.
+    if let Some(problem) = log_problem {
+        app.notice = Some(format!("logging is off: {problem}"));
+    }
 
     // The worker connects in the background: the first frame must not wait for credentials.
     let (jobs, msgs) = worker::spawn(cli.target.clone(), pool, demo, audit);
@@ -110,6 +124,12 @@ pub async fn run(cli: &Cli) -> i32 {
     }
 
     let mut terminal = ratatui::init();
+    // ratatui's panic hook restores the screen; bracketed paste is ours to turn off.
+    let restore_screen = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+        restore_screen(info);
+    }));
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     let result = event_loop(&mut terminal, &mut app, jobs, msgs, startup).await;
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
@@ -260,9 +280,23 @@ fn perform(app: &mut App, cmds: Vec<Cmd>, jobs: &UnboundedSender<Cmd>) {
     }
 }
 
-/// SIGTERM and SIGHUP end the loop so the terminal is restored (Ctrl-C arrives as a key).
+/// The one-line answer when there is no terminal to draw on.
+pub const NO_TERMINAL: &str = "error: the terminal UI needs a terminal; over SSH run `ssh -t HOST cognito-tui`, \
+or use a one-shot command: `cognito-tui get QUERY`, `cognito-tui search PREFIX` (see --help)";
+
+/// Whether the UI has a terminal: stdout to draw on, and stdin or /dev/tty to read keys from
+/// (crossterm falls back to /dev/tty).
+fn has_terminal() -> bool {
+    std::io::stdout().is_terminal()
+        && (std::io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok())
+}
+
+/// SIGTERM and SIGHUP end the loop so the terminal is restored (Ctrl-C arrives as a key), and
+/// so does a terminal that hangs up without a signal (see `watch_hangup`).
 fn terminate_signal() -> tokio::sync::mpsc::UnboundedReceiver<()> {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    #[cfg(unix)]
+    watch_hangup(tx.clone());
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -281,28 +315,63 @@ fn terminate_signal() -> tokio::sync::mpsc::UnboundedReceiver<()> {
     rx
 }
 
-/// The default log file: `$XDG_STATE_HOME/cognito-tui/cognito-tui.log`, else
-/// `~/.local/state/cognito-tui/cognito-tui.log`.
+/// When the SSH connection drops, the tty hangs up. The SIGHUP for it may never come (started
+/// through `su`/`sudo`, or not the session's controlling terminal), and crossterm then sees a
+/// tty that is always readable and reads nothing, spinning a core. poll(2) with no events
+/// asked still reports POLLHUP/POLLERR: a thread blocked on it costs nothing until then.
+#[cfg(unix)]
+fn watch_hangup(tx: UnboundedSender<()>) {
+    use std::os::fd::AsRawFd;
+    // The same tty crossterm reads: stdin, else /dev/tty.
+    let tty = if std::io::stdin().is_terminal() {
+        None
+    } else {
+        std::fs::File::open("/dev/tty").ok()
+    };
+    let fd = tty.as_ref().map_or(libc::STDIN_FILENO, |f| f.as_raw_fd());
+    let spawned = std::thread::Builder::new()
+        .name("tty-hangup".into())
+        .spawn(move || {
+            let _tty = tty;
+            loop {
+                let mut pfd = libc::pollfd {
+                    fd,
+                    events: 0,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd, and `fd` stays open for the thread's life.
+                let n = unsafe { libc::poll(&mut pfd, 1, -1) };
+                if n < 0
+                    && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+                {
+                    continue;
+                }
+                if n < 0 || pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+                    tracing::info!("the terminal hung up");
+                    let _ = tx.send(());
+                    return;
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot watch the terminal for a hang-up: {e}");
+    }
+}
+
+/// The default log file (see `paths::log_file`).
 pub fn default_log_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
-    Some(base.join("cognito-tui").join("cognito-tui.log"))
+    crate::paths::log_file()
 }
 
 /// Logs to a file through a non-blocking writer; never to the screen the UI owns.
-/// Returns the guard that flushes the log when dropped, or None if no file could be opened.
-fn init_logging(path: Option<PathBuf>) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let path = path.or_else(default_log_path)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).ok()?;
-    }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
+/// Returns the guard that flushes the log when dropped, or why there is no log.
+fn init_logging(
+    path: Option<PathBuf>,
+) -> Result<tracing_appender::non_blocking::WorkerGuard, String> {
+    let path = path
+        .or_else(default_log_path)
+        .ok_or("neither XDG_STATE_HOME nor HOME is set (--log-file names a file)")?;
+    let file = open_log(&path)?;
     let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("cognito_tui=info,warn"));
@@ -311,6 +380,76 @@ fn init_logging(path: Option<PathBuf>) -> Option<tracing_appender::non_blocking:
         .with_writer(writer)
         .with_ansi(false)
         .try_init()
-        .ok()?;
-    Some(guard)
+        .map_err(|e| format!("cannot start the logger: {e}"))?;
+    Ok(guard)
+}
+
+/// Opens the log for appending. The log can hold pool ids and usernames: its directory is
+/// created 0700 and the file 0600, a symlink planted in place of the file is not followed,
+/// and a directory that belongs to another user (a foreign or shared HOME) is not written.
+pub fn open_log(path: &Path) -> Result<std::fs::File, String> {
+    let shown = path.display();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        // SAFETY: geteuid has no preconditions.
+        let me = unsafe { libc::geteuid() };
+        let owner = std::fs::metadata(dir)
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .uid();
+        if owner != me {
+            return Err(format!(
+                "{} belongs to another user (uid {owner}); not writing a log there",
+                dir.display()
+            ));
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(path)
+            .map_err(|e| {
+                if e.raw_os_error() == Some(libc::ELOOP) {
+                    format!("{shown} is a symbolic link; not following it")
+                } else {
+                    format!("cannot open {shown}: {e}")
+                }
+            })?;
+        let meta = file
+            .metadata()
+            .map_err(|e| format!("cannot read {shown}: {e}"))?;
+        if !meta.is_file() {
+            return Err(format!("{shown} is not a regular file"));
+        }
+        if meta.uid() != me {
+            return Err(format!(
+                "{shown} belongs to another user (uid {})",
+                meta.uid()
+            ));
+        }
+        // A log left readable by an older version is tightened.
+        if meta.mode() & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| format!("cannot make {shown} private: {e}"))?;
+        }
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("cannot open {shown}: {e}"))
+    }
 }
