@@ -132,19 +132,46 @@ pub async fn run(cli: &Cli) -> i32 {
     }));
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     let result = event_loop(&mut terminal, &mut app, jobs, msgs, startup).await;
+    let hung_up = matches!(result, Ok(Stop::HungUp))
+        || result
+            .as_ref()
+            .is_err_and(|e| e.raw_os_error() == Some(EIO));
+    if hung_up {
+        // Nothing to restore on a terminal that is gone, and ratatui's restore `eprintln!`s its
+        // failure, which panics on the dead tty (and a panic in its panic hook aborts).
+        let _ = crossterm::terminal::disable_raw_mode();
+        // The terminal's Drop would show the cursor and `eprintln!` its failure: skip it.
+        std::mem::forget(terminal);
+        tracing::info!("the terminal hung up; exiting");
+        return 129;
+    }
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     match result {
-        Ok(()) => {
+        Ok(_) => {
             tracing::info!("quit");
             0
         }
         Err(e) => {
             tracing::error!("terminal error: {e}");
-            eprintln!("error: terminal: {e}");
+            let _ = writeln!(std::io::stderr(), "error: terminal: {e}");
             1
         }
     }
+}
+
+#[cfg(unix)]
+const EIO: i32 = libc::EIO;
+#[cfg(not(unix))]
+const EIO: i32 = 5;
+
+/// Why the event loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// The user quit, the input ended, or SIGTERM.
+    Quit,
+    /// The terminal is gone: SIGHUP, or the tty reported a hang-up.
+    HungUp,
 }
 
 /// The audit log, with the profile and Region the session will most likely use (the same
@@ -171,7 +198,7 @@ async fn event_loop(
     jobs: UnboundedSender<Cmd>,
     mut msgs: UnboundedReceiver<Msg>,
     startup: Vec<Cmd>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Stop> {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(SPINNER_INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -184,13 +211,14 @@ async fn event_loop(
             event = events.next() => match event {
                 Some(Ok(event)) => batch.extend(to_msg(event)),
                 Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                None => return Ok(Stop::Quit),
             },
             Some(msg) = msgs.recv() => batch.push(msg),
             _ = tick.tick(), if app.busy() => batch.push(Msg::Tick),
-            _ = terminate.recv() => {
-                tracing::info!("terminated by a signal");
-                return Ok(());
+            stop = terminate.recv() => {
+                let stop = stop.unwrap_or(Stop::Quit);
+                tracing::info!(?stop, "terminated by a signal or a hang-up");
+                return Ok(stop);
             }
         }
         // Coalesce: take everything already waiting, then draw once. `poll!` polls with
@@ -210,7 +238,7 @@ async fn event_loop(
             let cmds = app::update(app, msg);
             perform(app, cmds, &jobs);
             if app.should_quit {
-                return Ok(());
+                return Ok(Stop::Quit);
             }
         }
         if !was_busy && app.busy() {
@@ -293,19 +321,22 @@ fn has_terminal() -> bool {
 
 /// SIGTERM and SIGHUP end the loop so the terminal is restored (Ctrl-C arrives as a key), and
 /// so does a terminal that hangs up without a signal (see `watch_hangup`).
-fn terminate_signal() -> tokio::sync::mpsc::UnboundedReceiver<()> {
+fn terminate_signal() -> tokio::sync::mpsc::UnboundedReceiver<Stop> {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     #[cfg(unix)]
     watch_hangup(tx.clone());
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        for kind in [SignalKind::terminate(), SignalKind::hangup()] {
+        for (kind, stop) in [
+            (SignalKind::terminate(), Stop::Quit),
+            (SignalKind::hangup(), Stop::HungUp),
+        ] {
             if let Ok(mut s) = signal(kind) {
                 let tx = tx.clone();
                 tokio::spawn(async move {
                     if s.recv().await.is_some() {
-                        let _ = tx.send(());
+                        let _ = tx.send(stop);
                     }
                 });
             }
@@ -320,7 +351,7 @@ fn terminate_signal() -> tokio::sync::mpsc::UnboundedReceiver<()> {
 /// tty that is always readable and reads nothing, spinning a core. poll(2) with no events
 /// asked still reports POLLHUP/POLLERR: a thread blocked on it costs nothing until then.
 #[cfg(unix)]
-fn watch_hangup(tx: UnboundedSender<()>) {
+fn watch_hangup(tx: UnboundedSender<Stop>) {
     use std::os::fd::AsRawFd;
     // The same tty crossterm reads: stdin, else /dev/tty.
     let tty = if std::io::stdin().is_terminal() {
@@ -348,7 +379,7 @@ fn watch_hangup(tx: UnboundedSender<()>) {
                 }
                 if n < 0 || pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
                     tracing::info!("the terminal hung up");
-                    let _ = tx.send(());
+                    let _ = tx.send(Stop::HungUp);
                     return;
                 }
             }
