@@ -68,9 +68,8 @@ fn imds_stub() -> (String, Seen) {
                         ("GET", p) if p == creds_path => ("200 OK", ROLE.to_string()),
                         ("GET", p) if p == format!("{creds_path}{ROLE}") => (
                             "200 OK",
-                            format!(
-                                r#"{{"Code":"Success","LastUpdated":"2026-01-01T00:00:00Z","Type":"AWS-HMAC","AccessKeyId":"ASIAIMDSSTUB","SecretAccessKey":"stub-secret","Token":"stub-session","Expiration":"2099-01-01T00:00:00Z"}}"#
-                            ),
+                            r#"{"Code":"Success","LastUpdated":"2026-01-01T00:00:00Z","Type":"AWS-HMAC","AccessKeyId":"ASIAIMDSSTUB","SecretAccessKey":"stub-secret","Token":"stub-session","Expiration":"2099-01-01T00:00:00Z"}"#
+                                .to_string(),
                         ),
                         _ => ("404 Not Found", String::new()),
                     };
