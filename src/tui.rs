@@ -29,12 +29,6 @@ const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Runs the TUI; returns the process exit code.
 pub async fn run(cli: &Cli) -> i32 {
-    // `ssh host cognito-tui` without -t, cron, a pipe: say so in one line instead of
-    // ratatui's panic on a missing terminal.
-    if !has_terminal() {
-        eprintln!("{NO_TERMINAL}");
-        return 2;
-    }
     // The config file first: a bad one (or a bad key override) is reported before the
     // terminal is taken, naming the file.
     let (effective, config) = match session::effective_target(&cli.target) {
@@ -83,6 +77,12 @@ pub async fn run(cli: &Cli) -> i32 {
         },
         None => None,
     };
+    // After the checks that need no terminal (config, pool, audit log): `ssh host
+    // cognito-tui` without -t, cron, a pipe get one line instead of ratatui's panic.
+    if !has_terminal() {
+        eprintln!("{NO_TERMINAL}");
+        return 2;
+    }
     let (_log_guard, log_problem) = match init_logging(cli.target.log_file.clone()) {
         Ok(guard) => (Some(guard), None),
         Err(problem) => (None, Some(problem)),

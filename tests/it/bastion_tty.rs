@@ -20,6 +20,16 @@ const BIN: &str = env!("CARGO_BIN_EXE_cognito-tui");
 /// is its controlling terminal (closing it sends SIGHUP); without, no signal ever comes, as
 /// when started through `su`/`sudo` or from a process that is not the session leader.
 fn spawn_in_pty(controlling: bool, log_dir: &Path) -> (OwnedFd, Child) {
+    spawn_in_pty_with(controlling, log_dir, &[], &[])
+}
+
+/// `spawn_in_pty` with extra environment and arguments.
+fn spawn_in_pty_with(
+    controlling: bool,
+    log_dir: &Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (OwnedFd, Child) {
     let (mut master, mut slave) = (0, 0);
     let size = libc::winsize {
         ws_row: 24,
@@ -51,8 +61,10 @@ fn spawn_in_pty(controlling: bool, log_dir: &Path) -> (OwnedFd, Child) {
         .env("TERM", "xterm-256color")
         .env("HOME", log_dir)
         .env("AWS_EC2_METADATA_DISABLED", "true")
+        .envs(env.iter().copied())
         .args(["--demo", "--log-file"])
         .arg(log_dir.join("tui.log"))
+        .args(args)
         .stdin(Stdio::from(slave.try_clone().unwrap()))
         .stdout(Stdio::from(slave.try_clone().unwrap()))
         .stderr(Stdio::from(slave));
@@ -71,8 +83,8 @@ fn spawn_in_pty(controlling: bool, log_dir: &Path) -> (OwnedFd, Child) {
     (master, child)
 }
 
-/// Reads the pty until `needle` has been drawn.
-fn wait_for_output(master: &OwnedFd, needle: &str) {
+/// Reads the pty until `needle` has been drawn; returns everything read.
+fn wait_for_output(master: &OwnedFd, needle: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen = Vec::new();
     let mut file = std::fs::File::from(master.try_clone().unwrap());
@@ -89,8 +101,9 @@ fn wait_for_output(master: &OwnedFd, needle: &str) {
                 Ok(n) if n > 0 => seen.extend_from_slice(&buf[..n]),
                 _ => break,
             }
-            if String::from_utf8_lossy(&seen).contains(needle) {
-                return;
+            let text = String::from_utf8_lossy(&seen);
+            if text.contains(needle) {
+                return text.into_owned();
             }
         }
     }
@@ -231,4 +244,30 @@ fn the_tui_runs_without_home_and_says_once_that_logging_is_off() {
     assert!(screen.contains("cannot create"), "{screen}");
     t.type_text("q");
     assert_eq!(t.wait_exit().0, 0);
+}
+
+#[test]
+fn a_panic_turns_bracketed_paste_off_and_restores_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    // Debug builds panic while drawing this user (tui::PANIC_FOR_TESTS_ENV).
+    let (master, mut child) = spawn_in_pty_with(
+        false,
+        dir.path(),
+        &[("COGNITO_TUI_TEST_PANIC", "alice")],
+        &["--lookup", "alice"],
+    );
+    // The panic message comes last: after our hook and ratatui's restore.
+    let output = wait_for_output(&master, "injected render panic");
+    let paste_on = output
+        .find("\x1b[?2004h")
+        .expect("bracketed paste was turned on");
+    let paste_off = output
+        .rfind("\x1b[?2004l")
+        .expect("bracketed paste turned off");
+    let screen_back = output.rfind("\x1b[?1049l").expect("main screen restored");
+    assert!(
+        paste_on < paste_off && paste_off < screen_back,
+        "{output:?}"
+    );
+    assert_eq!(child.wait().unwrap().code(), Some(101));
 }
