@@ -33,8 +33,8 @@ say() { printf '== %s\n' "$*" >&2; }
 die() { printf 'dist.sh: %s\n' "$*" >&2; exit 1; }
 
 [ "$(uname -m)" = x86_64 ] || die "builds for x86_64 only (this machine is $(uname -m))"
-for tool in cargo python3 objdump ldd tar sha256sum; do
-  command -v "$tool" >/dev/null || die "needs $tool on PATH (objdump and ldd: binutils, libc-bin)"
+for tool in cargo python3 objdump strings ldd tar sha256sum git; do
+  command -v "$tool" >/dev/null || die "needs $tool on PATH (objdump and strings: binutils; ldd: libc-bin)"
 done
 
 # The zig toolchain, pinned, in a venv of its own: nothing is installed for the user.
