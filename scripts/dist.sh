@@ -75,10 +75,11 @@ say "artefacts in $dist"
 pkg_version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 name=cognito-tui-$pkg_version-x86_64-linux-gnu
 stage=$target_dir/dist-stage/$name
-rm -rf "$stage" && mkdir -p "$stage/completions" "$dist"
+rm -rf "$stage" && mkdir -p "$stage/completions" "$stage/assets" "$dist"
 cp "$bin" "$stage/cognito-tui"
 cp README.md LICENSE-MIT LICENSE-APACHE config.example.toml "$stage/"
-cp assets/iam-policy.json assets/iam-policy-write.json "$stage/"
+# Under assets/, where README points.
+cp assets/iam-policy.json assets/iam-policy-write.json "$stage/assets/"
 "$bin" completions bash >"$stage/completions/cognito-tui.bash"
 "$bin" completions zsh >"$stage/completions/_cognito-tui"
 "$bin" completions fish >"$stage/completions/cognito-tui.fish"
