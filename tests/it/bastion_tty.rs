@@ -30,32 +30,44 @@ fn spawn_in_pty_with(
     env: &[(&str, &str)],
     args: &[&str],
 ) -> (OwnedFd, Child) {
-    let (mut master, mut slave) = (0, 0);
-    let size = libc::winsize {
-        ws_row: 24,
-        ws_col: 80,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
+    // Both ends close-on-exec from the start: a master inherited by any other child (another
+    // test's tmux, running in parallel) would keep the terminal from ever hanging up, and
+    // openpty(3) can't set the flag atomically.
+    // SAFETY: plain libc calls on descriptors this function owns; ptsname_r gets a buffer of
+    // the length it is told.
+    let (master, slave) = unsafe {
+        let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC);
+        assert!(
+            master >= 0,
+            "posix_openpt: {}",
+            std::io::Error::last_os_error()
+        );
+        let master = OwnedFd::from_raw_fd(master);
+        assert_eq!(libc::grantpt(master.as_raw_fd()), 0);
+        assert_eq!(libc::unlockpt(master.as_raw_fd()), 0);
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(
+            libc::ptsname_r(master.as_raw_fd(), name.as_mut_ptr(), name.len()),
+            0
+        );
+        let slave = libc::open(
+            name.as_ptr(),
+            libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC,
+        );
+        assert!(
+            slave >= 0,
+            "open the pty: {}",
+            std::io::Error::last_os_error()
+        );
+        let size = libc::winsize {
+            ws_row: 24,
+            ws_col: 80,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        assert_eq!(libc::ioctl(master.as_raw_fd(), libc::TIOCSWINSZ, &size), 0);
+        (master, OwnedFd::from_raw_fd(slave))
     };
-    // SAFETY: out-pointers to two ints and a valid winsize; no name buffer.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            &size,
-        )
-    };
-    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
-    // SAFETY: openpty returned two fresh descriptors we now own.
-    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-    // Not inherited: a master kept open by any child (this one's, or another test's running
-    // in parallel) would keep the terminal from ever hanging up.
-    for fd in [&master, &slave] {
-        // SAFETY: a valid descriptor; F_SETFD takes an int.
-        unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) };
-    }
     let mut cmd = Command::new(BIN);
     cmd.env_clear()
         .env("TERM", "xterm-256color")
