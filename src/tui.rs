@@ -350,6 +350,10 @@ fn terminate_signal() -> tokio::sync::mpsc::UnboundedReceiver<Stop> {
 /// through `su`/`sudo`, or not the session's controlling terminal), and crossterm then sees a
 /// tty that is always readable and reads nothing, spinning a core. poll(2) with no events
 /// asked still reports POLLHUP/POLLERR: a thread blocked on it costs nothing until then.
+/// How long the event loop gets to stop by itself after a hang-up.
+#[cfg(unix)]
+const HANGUP_GRACE: Duration = Duration::from_millis(500);
+
 #[cfg(unix)]
 fn watch_hangup(tx: UnboundedSender<Stop>) {
     use std::os::fd::AsRawFd;
@@ -380,7 +384,11 @@ fn watch_hangup(tx: UnboundedSender<Stop>) {
                 if n < 0 || pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
                     tracing::info!("the terminal hung up");
                     let _ = tx.send(Stop::HungUp);
-                    return;
+                    // Backstop: crossterm's reader can keep the event loop busy on a dead tty
+                    // (seen under load), and nothing on this terminal can be restored anyway.
+                    std::thread::sleep(HANGUP_GRACE);
+                    tracing::warn!("the event loop did not stop after the hang-up; exiting");
+                    std::process::exit(129);
                 }
             }
         });
