@@ -49,6 +49,10 @@ pub struct Config {
     pub keys: BTreeMap<String, String>,
     /// `[rate_limits]`: requests per second per quota category.
     pub rate_limits: RateLimits,
+    /// `search_attributes = ["custom:tenant", …]`: attributes the browse filter matches
+    /// besides the shown ones (ListUsers can't filter on custom attributes; the local filter
+    /// over loaded users can).
+    pub search_attributes: Vec<String>,
 }
 
 /// A config file that could not be used.
@@ -108,6 +112,7 @@ struct RawConfig {
     pools: BTreeMap<String, RawPool>,
     keys: BTreeMap<String, String>,
     rate_limits: RawRateLimits,
+    search_attributes: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -179,6 +184,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             ));
         }
     }
+    for name in &raw.search_attributes {
+        let value = name.get_ref();
+        if value.trim().is_empty() || value.chars().any(char::is_control) || value != value.trim() {
+            return Err(error(
+                Some(name.span()),
+                format!("search_attributes: {value:?} is not an attribute name"),
+            ));
+        }
+    }
     let rate_limits = raw.rate_limits.limits();
     if let Err(e) = rate_limits.validate() {
         let span = raw.rate_limits.get(e.category).map(Spanned::span);
@@ -202,6 +216,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         pools,
         keys: raw.keys,
         rate_limits,
+        search_attributes: raw
+            .search_attributes
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
     })
 }
 

@@ -102,6 +102,7 @@ pub async fn run(cli: &Cli) -> i32 {
             .iter()
             .map(|(name, p)| (name.clone(), p.pool_id.clone())),
     );
+    app.browse.search_attributes = config.search_attributes.clone();
     // --allow-write, or `allow_write = true` on the named pool in the config file.
     app.allow_write = effective.allow_write;
     app.redact = cli.target.redact;

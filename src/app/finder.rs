@@ -54,6 +54,9 @@ pub struct BrowseState {
     /// A load-all in flight (its pages carry this id).
     pub loading_all: Option<u64>,
     pub error: Option<ErrorView>,
+    /// Attributes matched by the filter besides the shown fields (the config's
+    /// `search_attributes`, e.g. `custom:tenant`).
+    pub search_attributes: Vec<String>,
 }
 
 impl Clone for BrowseState {
@@ -68,6 +71,7 @@ impl Clone for BrowseState {
             page_pending: self.page_pending,
             loading_all: self.loading_all,
             error: self.error.clone(),
+            search_attributes: self.search_attributes.clone(),
         };
         clone.rerank();
         clone
@@ -434,7 +438,10 @@ fn switch_pool(app: &mut App, entry: PoolEntry) -> Vec<Cmd> {
     // Recent lookups name users of the old pool; reopening one would ask the wrong pool.
     app.recent.clear();
     app.search = SearchState::default();
-    app.browse = BrowseState::default();
+    app.browse = BrowseState {
+        search_attributes: std::mem::take(&mut app.browse.search_attributes),
+        ..BrowseState::default()
+    };
     app.finder = None;
     app.error = None;
     app.notice = Some(format!("switched to {}", sanitize(&entry.id)));
@@ -668,9 +675,10 @@ pub(super) fn browse_page(app: &mut App, id: u64, result: Result<UserPage, Cogni
     }
     match result {
         Ok(page) => {
-            app.browse.pager.record(&page);
-            app.browse.store.extend(&page.users);
-            app.browse.rerank();
+            let b = &mut app.browse;
+            b.pager.record(&page);
+            b.store.extend_searching(&page.users, &b.search_attributes);
+            b.rerank();
         }
         Err(e) => {
             app.browse.loading_all = None;

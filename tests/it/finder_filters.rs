@@ -251,3 +251,76 @@ fn ctrl_s_exports_search_results_with_full_columns_and_safe_cells() {
         );
     }
 }
+
+fn summary(username: &str, tenant: &str) -> cognito_tui::cognito::UserSummary {
+    use cognito_tui::cognito::{Attribute, UserSummary};
+    UserSummary {
+        username: username.into(),
+        attributes: vec![
+            Attribute {
+                name: "email".into(),
+                value: Some(format!("{username}@example.com")),
+            },
+            Attribute {
+                name: "custom:tenant".into(),
+                value: Some(tenant.into()),
+            },
+        ],
+        created: None,
+        last_modified: None,
+        enabled: true,
+        status: None,
+    }
+}
+
+#[test]
+fn search_attributes_from_the_config_are_matched_by_the_browse_filter() {
+    let config = cognito_tui::config::parse(
+        "search_attributes = [\"custom:tenant\"]\n",
+        std::path::Path::new("test.toml"),
+    )
+    .unwrap();
+    assert_eq!(config.search_attributes, ["custom:tenant"]);
+
+    let page = cognito_tui::cognito::UserPage {
+        users: vec![
+            summary("ann", "umbrella"),
+            summary("ben", "initech"),
+            summary("cat", "umbrella"),
+        ],
+        next_token: None,
+    };
+    let matched = |attributes: &[String]| {
+        let mut app = demo_app();
+        app.browse.search_attributes = attributes.to_vec();
+        let cmds = send(&mut app, [ch('b')]);
+        let [Cmd::BrowsePage { id, .. }] = cmds.as_slice() else {
+            panic!("{cmds:?}")
+        };
+        update(
+            &mut app,
+            Msg::BrowsePage {
+                id: *id,
+                result: Ok(page.clone()),
+            },
+        );
+        send(&mut app, typed("umbrella"));
+        usernames_shown(&app)
+    };
+    assert_eq!(matched(&config.search_attributes), ["ann", "cat"]);
+    assert!(
+        matched(&[]).is_empty(),
+        "without the config the tenant is not matched"
+    );
+}
+
+#[test]
+fn a_bad_search_attribute_is_located_in_the_config() {
+    let err = cognito_tui::config::parse(
+        "search_attributes = [\"custom:tenant\", \"\"]\n",
+        std::path::Path::new("test.toml"),
+    )
+    .unwrap_err();
+    assert_eq!((err.line, err.column), (Some(1), Some(39)), "{err}");
+    assert!(err.to_string().contains("search_attributes"), "{err}");
+}
