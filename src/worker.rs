@@ -361,7 +361,7 @@ async fn run(
                 let audit = audit.clone();
                 searching = Some(tokio::spawn(async move {
                     tokio::time::sleep(Duration::from_millis(debounce_ms)).await;
-                    let results = search::search(
+                    let results = search::variants::search_with_case_variants(
                         session.backend.as_ref(),
                         &session.pool,
                         &query,

@@ -163,6 +163,21 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
         if results.requests == 1 { "" } else { "s" },
     );
     let mut tone = Tone::Dim;
+    if !results.case_variants.is_empty() {
+        let variants: Vec<String> = results
+            .case_variants
+            .iter()
+            .map(|v| {
+                let v = if app.redact {
+                    crate::app::mask_query(v)
+                } else {
+                    v.clone()
+                };
+                format!("{:?}", sanitize(&v))
+            })
+            .collect();
+        line.push_str(&format!(" · matched as {}", variants.join(" and ")));
+    }
     if results.more {
         line.push_str(" · more exist: refine your query");
         tone = Tone::Warn;

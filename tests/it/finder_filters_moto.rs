@@ -143,3 +143,122 @@ async fn moto_status_filter_is_one_list_users_and_the_export_holds_exactly_the_f
     );
     assert!(rows.iter().all(|r| &r[3] == "false"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_type_ahead_tries_the_case_variants_and_says_which_matched() {
+    use cognito_tui::app::{App, Msg, TimeZone, update};
+    use cognito_tui::cognito::PoolId;
+    use cognito_tui::cognito::sdk::{SdkBackend, SdkOptions};
+    use cognito_tui::search::variants::search_with_case_variants;
+
+    let Some(moto) = Emulator::start(Kind::Moto) else {
+        return;
+    };
+    let client = seed::client(&moto.url());
+    let pool = client
+        .create_user_pool()
+        .pool_name("case")
+        .send()
+        .await
+        .expect("CreateUserPool")
+        .user_pool
+        .and_then(|p| p.id)
+        .expect("pool id");
+    for name in ["Smithers", "smithy", "jones"] {
+        client
+            .admin_create_user()
+            .user_pool_id(&pool)
+            .username(name)
+            .message_action(MessageActionType::Suppress)
+            .send()
+            .await
+            .expect("AdminCreateUser");
+    }
+    let backend = SdkBackend::connect(
+        &SdkOptions {
+            region: Some(seed::REGION.into()),
+            endpoint_url: Some(moto.url()),
+            static_credentials: Some((seed::ACCESS_KEY.into(), seed::SECRET_KEY.into())),
+            max_attempts: 1,
+            ..SdkOptions::default()
+        },
+        None,
+    )
+    .await;
+    let pool = PoolId::parse(&pool).unwrap();
+    let names = |r: &cognito_tui::search::SearchResults| {
+        let mut n: Vec<String> = r.hits.iter().map(|h| h.user.username.clone()).collect();
+        n.sort();
+        n
+    };
+
+    // As typed, moto's username prefix is case-sensitive: "smith" finds smithy only; the
+    // Capitalised variant finds Smithers.
+    let plain = cognito_tui::search::search(&backend, &pool, "smith", None).await;
+    assert_eq!(names(&plain), ["smithy"], "moto's ^= is case-sensitive");
+    let r = search_with_case_variants(&backend, &pool, "smith", None).await;
+    assert_eq!(names(&r), ["Smithers", "smithy"]);
+    assert_eq!(r.case_variants, ["Smith"]);
+    assert!(
+        r.requests > plain.requests,
+        "the variant cost its own requests"
+    );
+
+    // Typed in capitals: nothing as typed, the lower-case variant is the one named.
+    let r = search_with_case_variants(&backend, &pool, "SMITH", None).await;
+    assert_eq!(names(&r), ["Smithers", "smithy"]);
+    assert_eq!(r.case_variants, ["smith", "Smith"]);
+
+    // Already lower case and matching exactly what exists: no variant is named.
+    let r = search_with_case_variants(&backend, &pool, "jon", None).await;
+    assert_eq!(names(&r), ["jones"]);
+    assert!(r.case_variants.is_empty());
+
+    // The search list says which variant matched.
+    let mut app = App::new(pool.as_str(), false);
+    app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
+    update(
+        &mut app,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char('t'),
+        )),
+    );
+    let cmds: Vec<_> = "SMITH"
+        .chars()
+        .flat_map(|c| {
+            update(
+                &mut app,
+                Msg::Key(crossterm::event::KeyEvent::from(
+                    crossterm::event::KeyCode::Char(c),
+                )),
+            )
+        })
+        .collect();
+    let Some(cognito_tui::app::Cmd::Search { id, .. }) = cmds.last() else {
+        panic!("{cmds:?}")
+    };
+    let r = search_with_case_variants(&backend, &pool, "SMITH", None).await;
+    update(
+        &mut app,
+        Msg::SearchDone {
+            id: *id,
+            results: r,
+        },
+    );
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 16)).unwrap();
+    terminal.draw(|f| cognito_tui::ui::view(&app, f)).unwrap();
+    let buf = terminal.backend().buffer().clone();
+    let screen: String = (0..buf.area.height)
+        .map(|y| {
+            let line: String = (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            line.trim_end().to_string() + "\n"
+        })
+        .collect();
+    assert!(
+        screen.contains("matched as \"smith\" and \"Smith\""),
+        "{screen}"
+    );
+    insta::assert_snapshot!("search_case_variant", screen.replace(pool.as_str(), "POOL"));
+}
