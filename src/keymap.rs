@@ -482,7 +482,7 @@ pub const BINDINGS: &[Binding] = &[
         [ctrl('t')],
         "Ctrl-T",
         A::BrowseFilter,
-        "browse: next filter by status/enabled (asked of Cognito)"
+        "browse: next status/enabled filter, asked of Cognito"
     ),
     bind!(
         Finder,
