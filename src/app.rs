@@ -26,7 +26,7 @@ pub use crate::cognito::listing::{Fetched, ListKind, Listing};
 pub use crate::session::SessionInfo;
 pub use crate::time::TimeZone;
 pub use errors::ErrorView;
-use errors::{cognito_error_view, error_view};
+use errors::{cognito_error_view, cognito_error_view_in, error_view};
 pub use finder::{
     BrowseState, Finder, MAX_POOL_PAGES, PoolEntry, PoolSource, PoolsState, SearchState, Throttle,
 };
@@ -555,7 +555,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                         "✓ {} {} in {}",
                         done_phrase(write.action),
                         sanitize(&write.username),
-                        sanitize(app.pool_name())
+                        sanitize(&app.pool_label())
                     ));
                     // One AdminGetUser shows the user as the action left them.
                     let id = app.next_request_id();

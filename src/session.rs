@@ -45,8 +45,12 @@ pub enum SwitchError {
     #[error(transparent)]
     Target(#[from] SessionError),
     /// DescribeUserPool of the new pool failed: it does not exist there, or no credentials.
-    #[error(transparent)]
-    Pool(#[from] CognitoError),
+    #[error("{error}")]
+    Pool {
+        /// Where the request went, for the hint.
+        info: Box<SessionInfo>,
+        error: CognitoError,
+    },
 }
 
 /// The backend and pool a session works on.

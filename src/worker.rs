@@ -179,7 +179,12 @@ impl Connection {
                 );
                 None
             }
-            Err(e) => return Err(e.into()),
+            Err(error) => {
+                return Err(SwitchError::Pool {
+                    info: Box::new(conn.session.info.clone()),
+                    error,
+                });
+            }
         };
         if let Some(s) = &schema {
             let _ = conn.schema.set(s.clone());

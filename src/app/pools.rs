@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::{
     App, BrowseState, Cmd, ErrorView, Lists, Overlay, PoolEntry, PoolSource, RecentEntry,
-    SearchState, SessionInfo, cognito_error_view,
+    SearchState, SessionInfo, cognito_error_view, cognito_error_view_in,
 };
 use crate::cognito::lookup::LookupMode;
 use crate::cognito::{CognitoError, ErrorKind, PoolId, PoolSchema};
@@ -152,7 +152,7 @@ pub(super) fn pool_switched(
         Ok(switched) => switched,
         Err(e) => {
             let mut view = match &e {
-                SwitchError::Pool(e) => cognito_error_view(app, e),
+                SwitchError::Pool { info, error } => cognito_error_view_in(info, error),
                 SwitchError::Target(e) => ErrorView {
                     title: "Pool not usable".into(),
                     exception: None,

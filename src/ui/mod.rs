@@ -524,6 +524,7 @@ fn render_pool_problem(
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.error())
+        .padding(ratatui::widgets::Padding::horizontal(1))
         .title(Span::styled(format!(" {} ", problem.title), theme.error()));
     let inner = block.inner(area);
     frame.render_widget(block, area);

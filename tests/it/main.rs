@@ -17,6 +17,7 @@ mod diagnose_cli;
 mod emulator_resources;
 mod emulator_search;
 mod emulators;
+mod pools;
 mod properties;
 mod resolution;
 mod search_cli;
