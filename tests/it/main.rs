@@ -19,6 +19,7 @@ mod emulator_search;
 mod emulators;
 mod log_lines;
 mod pools;
+mod pools_emulator;
 mod properties;
 mod resolution;
 mod search_cache;
