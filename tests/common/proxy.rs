@@ -10,6 +10,9 @@ use std::time::Instant;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// Each request's operation and the `UserPoolId` it named.
+type PoolLog = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
 /// A running proxy; stops when dropped.
 pub struct RecordingProxy {
     pub addr: SocketAddr,
@@ -17,7 +20,7 @@ pub struct RecordingProxy {
     /// When each request arrived, with its operation (never cleared by `take`).
     times: Arc<Mutex<Vec<(Instant, String)>>>,
     /// Each request's operation and the `UserPoolId` it named (never cleared by `take`).
-    pools: Arc<Mutex<Vec<(String, Option<String>)>>>,
+    pools: PoolLog,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -158,7 +161,7 @@ async fn relay(
     upstream: SocketAddr,
     log: Arc<Mutex<Vec<String>>>,
     times: Arc<Mutex<Vec<(Instant, String)>>>,
-    pools: Arc<Mutex<Vec<(String, Option<String>)>>>,
+    pools: PoolLog,
 ) -> std::io::Result<()> {
     let Some((head, mut body)) = read_head(&mut inbound).await? else {
         return Ok(());

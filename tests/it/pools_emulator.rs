@@ -308,3 +308,51 @@ async fn moto_commands_queued_during_a_slow_switch_are_not_held() {
     );
     assert!(proxy.pools_of("AdminGetUser").iter().all(|p| *p == pool));
 }
+
+/// The real binary in a terminal (tmux): a pool that does not exist is the first screen, and
+/// `P` with a typed id leads to a pool that does.
+#[tokio::test]
+async fn moto_a_missing_pool_is_said_on_the_first_screen() {
+    use crate::common::tmux::Tmux;
+    let Some(moto) = Emulator::start(Kind::Moto) else {
+        return;
+    };
+    let pool = pool_with_alice(&moto.url(), "support-old").await;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("tui.log");
+    let url = moto.url();
+    let args = [
+        "--pool",
+        UNKNOWN,
+        "--endpoint-url",
+        &url,
+        "--region",
+        "us-east-1",
+        "--config",
+        "/dev/null",
+        "--log-file",
+        log.to_str().unwrap(),
+    ];
+    let env = [
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+    ];
+    let t = Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 80, 24);
+    t.wait_for_all(&[
+        &format!("Pool not found: {UNKNOWN}"),
+        "P  choose another pool",
+    ]);
+    t.type_text("P");
+    t.wait_for("Choose a user pool");
+    t.type_text(&pool);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for(&format!("switched to support-old ({pool})"));
+    assert!(!screen.contains("Pool not found"), "{screen}");
+    t.type_text("/alice");
+    t.keys(&["Enter"]);
+    t.wait_for("Username alice");
+    t.type_text("q");
+    let (code, _) = t.wait_exit();
+    assert_eq!(code, 0);
+}
