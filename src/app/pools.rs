@@ -113,6 +113,11 @@ impl App {
 /// Asks the worker for `entry`'s pool. Nothing of the pool in use changes until the worker
 /// answers: a pool that can't be used leaves the session where it was.
 pub(super) fn switch_pool(app: &mut App, entry: PoolEntry) -> Vec<Cmd> {
+    // Its outcome, and the refresh after it, belong to the pool it was sent to.
+    if app.writing.is_some() {
+        app.notice = Some("an action is still running: switch pools when it is done".into());
+        return Vec::new();
+    }
     let id = app.next_request_id();
     let label = match entry.source {
         PoolSource::Named => format!("{} ({})", entry.name, entry.id),

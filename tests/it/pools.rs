@@ -196,6 +196,26 @@ fn a_failed_switch_leaves_the_old_pool_with_the_reason() {
 }
 
 #[test]
+fn no_switch_while_an_action_is_running() {
+    let mut app = demo_app();
+    look_up(&mut app, "alice");
+    app.writing = Some(cognito_tui::app::WritePending {
+        id: 99,
+        action: cognito_tui::cognito::WriteAction::DisableUser,
+        username: "alice".into(),
+    });
+    let cmds = send(&mut app, [ch('P')]);
+    serve(&mut app, &cmds[0]);
+    send(&mut app, typed(OTHER));
+    assert!(send(&mut app, [key(KeyCode::Enter)]).is_empty());
+    assert!(app.pool_status.switching.is_none());
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("an action is still running: switch pools when it is done")
+    );
+}
+
+#[test]
 fn only_the_newest_switch_is_answered() {
     let mut app = demo_app();
     let (first, _) = pick(&mut app, OTHER);
