@@ -277,11 +277,6 @@ pub async fn connect(args: &TargetArgs, pool: PoolId, demo: bool) -> Session {
     target_or_defaults(args).connect(pool, demo).await
 }
 
-/// [`Target::connect_without_pool`] from raw arguments.
-pub async fn connect_without_pool(args: &TargetArgs) -> Arc<dyn Backend> {
-    target_or_defaults(args).connect_without_pool().await
-}
-
 fn target_or_defaults(args: &TargetArgs) -> Target {
     Target::resolve(args).unwrap_or_else(|_| Target::without_config(args))
 }

@@ -438,8 +438,13 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         ],
         (_, Context::Confirm) => vec![("y".into(), "yes, do it"), ("n Esc".into(), "cancel")],
         (_, Context::Finder) => {
+            let typing = if app.finder == Some(crate::app::Finder::Pools) {
+                "a name or pool id"
+            } else {
+                "to filter"
+            };
             let mut hints = vec![
-                ("type".into(), "to filter"),
+                ("type".into(), typing),
                 ("↑/↓".into(), "move"),
                 (keys_for(app, context, A::Submit).into(), "open"),
             ];
