@@ -171,12 +171,7 @@ pub(super) fn pool_switched(
                 sanitize(&switching.label),
                 view.message
             );
-            let hint = view
-                .hint
-                .take()
-                .map(|h| format!("{h}; "))
-                .unwrap_or_default();
-            view.hint = Some(format!("{hint}P chooses another pool"));
+            offer_the_picker(&mut view);
             app.error = Some(view);
             return Vec::new();
         }
@@ -244,13 +239,18 @@ pub(super) fn pool_described(app: &mut App, pool: &str, result: Result<PoolSchem
                 _ => "Pool not reachable".to_string(),
             };
             view.title = format!("{what}: {}", sanitize(&app.pool_label()));
-            let hint = view
-                .hint
-                .take()
-                .map(|h| format!("{h}; "))
-                .unwrap_or_default();
-            view.hint = Some(format!("{hint}P chooses another pool"));
+            offer_the_picker(&mut view);
             app.pool_status.problem = Some(view);
         }
     }
+}
+
+/// Ends the hint with the way out: another pool.
+fn offer_the_picker(view: &mut ErrorView) {
+    let hint = view
+        .hint
+        .take()
+        .map(|h| format!("{h}; "))
+        .unwrap_or_default();
+    view.hint = Some(format!("{hint}P chooses another pool"));
 }
