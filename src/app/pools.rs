@@ -10,6 +10,7 @@ use super::{
 };
 use crate::cognito::lookup::LookupMode;
 use crate::cognito::{CognitoError, ErrorKind, PoolId, PoolSchema};
+use crate::keymap::{Action, Context};
 use crate::sanitize::sanitize;
 use crate::session::SwitchError;
 
@@ -171,7 +172,7 @@ pub(super) fn pool_switched(
                 sanitize(&switching.label),
                 view.message
             );
-            offer_the_picker(&mut view);
+            offer_the_picker(app, &mut view);
             app.error = Some(view);
             return Vec::new();
         }
@@ -239,18 +240,19 @@ pub(super) fn pool_described(app: &mut App, pool: &str, result: Result<PoolSchem
                 _ => "Pool not reachable".to_string(),
             };
             view.title = format!("{what}: {}", sanitize(&app.pool_label()));
-            offer_the_picker(&mut view);
+            offer_the_picker(app, &mut view);
             app.pool_status.problem = Some(view);
         }
     }
 }
 
-/// Ends the hint with the way out: another pool.
-fn offer_the_picker(view: &mut ErrorView) {
+/// Ends the hint with the way out: another pool, by the key bound to the picker.
+fn offer_the_picker(app: &App, view: &mut ErrorView) {
     let hint = view
         .hint
         .take()
         .map(|h| format!("{h}; "))
         .unwrap_or_default();
-    view.hint = Some(format!("{hint}P chooses another pool"));
+    let key = app.keymap.label(Context::Main, Action::Pools);
+    view.hint = Some(format!("{hint}{key} chooses another pool"));
 }
