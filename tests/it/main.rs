@@ -7,6 +7,10 @@
 mod common;
 
 mod audit;
+mod bastion;
+mod bastion_imds;
+mod bastion_slow_link;
+mod bastion_tty;
 mod cli_exceptions;
 mod cli_faults;
 mod cli_get;
