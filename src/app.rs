@@ -724,14 +724,19 @@ impl App {
             return Vec::new();
         };
         let enabled = loaded.found.user.enabled;
-        WriteAction::ALL
-            .into_iter()
-            .filter(|a| match a {
-                WriteAction::EnableUser => !enabled,
-                WriteAction::DisableUser => enabled,
-                _ => true,
-            })
-            .collect()
+        [
+            WriteAction::EnableUser,
+            WriteAction::DisableUser,
+            WriteAction::ResetPassword,
+            WriteAction::GlobalSignOut,
+        ]
+        .into_iter()
+        .filter(|a| match a {
+            WriteAction::EnableUser => !enabled,
+            WriteAction::DisableUser => enabled,
+            _ => true,
+        })
+        .collect()
     }
 
     /// The pool as the session names it.
@@ -1474,12 +1479,19 @@ fn list_done(app: &mut App, id: u64, result: Result<Fetched, CognitoError>) {
 }
 
 /// Past tense of an action, for the result notice.
-fn done_phrase(action: WriteAction) -> &'static str {
+fn done_phrase(action: &WriteAction) -> &'static str {
     match action {
         WriteAction::EnableUser => "enabled",
         WriteAction::DisableUser => "disabled",
         WriteAction::ResetPassword => "password reset for",
         WriteAction::GlobalSignOut => "signed out everywhere:",
+        WriteAction::ResetMfa => "MFA reset for",
+        WriteAction::ResendInvitation(_) => "invitation re-sent to",
+        WriteAction::ConfirmSignUp => "sign-up confirmed for",
+        WriteAction::MarkVerified(_) => "marked verified:",
+        WriteAction::AddToGroup(_) => "added to the group:",
+        WriteAction::RemoveFromGroup(_) => "removed from the group:",
+        WriteAction::DeleteUser => "deleted",
     }
 }
 
@@ -1597,7 +1609,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 Ok(()) => {
                     app.notice = Some(format!(
                         "✓ {} {} in {}",
-                        done_phrase(write.action),
+                        done_phrase(&write.action),
                         sanitize(&write.username),
                         sanitize(app.pool_name())
                     ));
@@ -1949,7 +1961,7 @@ fn act_menu(app: &mut App, action: Action) -> Vec<Cmd> {
                 return Vec::new();
             };
             app.overlay = Overlay::Confirm {
-                action: *chosen,
+                action: chosen.clone(),
                 username: loaded.found.user.username.clone(),
                 input: LineInput::default(),
             };
@@ -1987,12 +1999,12 @@ fn confirm(app: &mut App) -> Vec<Cmd> {
         .filter(|l| l.found.user.username == username)
         .and_then(|l| l.found.user.sub().map(str::to_string));
     let id = app.next_request_id();
+    app.notice = Some(format!("{} {}…", action.operation(), sanitize(&username)));
     app.writing = Some(WritePending {
         id,
-        action,
+        action: action.clone(),
         username: username.clone(),
     });
-    app.notice = Some(format!("{} {}…", action.operation(), sanitize(&username)));
     vec![Cmd::Write {
         id,
         action,

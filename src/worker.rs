@@ -290,7 +290,7 @@ async fn run(
                 c.cache.clear();
                 let (session, msgs, audit) = (c.session.clone(), msgs.clone(), audit.clone());
                 tokio::spawn(async move {
-                    let result = session.write(&username, action).await;
+                    let result = session.write(&username, action.clone()).await;
                     let outcome = match &result {
                         Ok(()) => "ok".to_string(),
                         Err(e) => e

@@ -155,7 +155,7 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             action,
             username,
             input,
-        } => confirm(app, frame, area, *action, username, input, theme),
+        } => confirm(app, frame, area, action, username, input, theme),
         Overlay::Detail {
             title,
             text,
@@ -321,7 +321,7 @@ fn confirm(
     app: &App,
     frame: &mut Frame,
     area: Rect,
-    action: crate::cognito::WriteAction,
+    action: &crate::cognito::WriteAction,
     username: &str,
     input: &crate::app::LineInput,
     theme: &Theme,
