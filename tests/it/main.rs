@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod actions;
 mod audit;
 mod cli_exceptions;
 mod cli_faults;
