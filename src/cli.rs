@@ -112,6 +112,24 @@ pub enum Command {
     Get(GetArgs),
     /// Find users by prefix (ListUsers only, no AdminGetUser), best fuzzy match first.
     Search(SearchArgs),
+    /// Say why a user can't sign in, and what to do: the user read together with the pool's
+    /// settings and, with threat protection, recent sign-in history.
+    Diagnose(DiagnoseArgs),
+}
+
+/// `diagnose` arguments.
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// Username, email, phone number (E.164), preferred_username or sub, resolved as `get`.
+    pub query: String,
+
+    /// What the query is; `auto` detects it from its shape.
+    #[arg(long, value_enum, default_value_t = ByArg::Auto)]
+    pub by: ByArg,
+
+    /// Output format (default: text on a terminal, json otherwise).
+    #[arg(long, short, value_enum)]
+    pub output: Option<OutputFormat>,
 }
 
 /// `search` arguments.

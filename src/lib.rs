@@ -5,6 +5,7 @@ pub mod audit;
 pub mod cli;
 pub mod cognito;
 pub mod config;
+pub mod diagnose;
 pub mod keymap;
 pub mod oneshot;
 pub mod output;

@@ -26,6 +26,9 @@ fn main() -> ExitCode {
     let code = match &cli.command {
         Some(Command::Get(args)) => runtime.block_on(oneshot::get(&cli.target, args)),
         Some(Command::Search(args)) => runtime.block_on(oneshot::search(&cli.target, args)),
+        Some(Command::Diagnose(args)) => {
+            runtime.block_on(oneshot::diagnose::run(&cli.target, args))
+        }
         None => runtime.block_on(cognito_tui::tui::run(&cli)),
     };
     ExitCode::from(code.clamp(0, 255) as u8)

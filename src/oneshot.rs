@@ -1,5 +1,7 @@
 //! One-shot commands: look up or search, print, exit with a documented code.
 
+pub mod diagnose;
+
 use std::io::{IsTerminal, Write};
 
 use crate::audit::{AuditEvent, AuditLog};
@@ -16,7 +18,7 @@ use crate::session::{self, Session};
 pub const EXIT_USAGE: i32 = 2;
 
 /// The config file applied once; a usage error is reported and becomes the exit code.
-fn resolve(args: &TargetArgs) -> Result<(session::Target, PoolId, bool), i32> {
+pub(crate) fn resolve(args: &TargetArgs) -> Result<(session::Target, PoolId, bool), i32> {
     let resolved = session::Target::resolve(args).and_then(|t| {
         let (pool, demo) = t.pool()?;
         Ok((t, pool, demo))

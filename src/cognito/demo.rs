@@ -32,6 +32,13 @@ struct PoolFile {
     /// Whether threat protection is on (sign-in history available).
     #[serde(default)]
     threat_protection: bool,
+    /// `UserPoolAddOns.AdvancedSecurityMode`; derived from `ThreatProtection` when absent.
+    advanced_security_mode: Option<String>,
+    mfa_configuration: Option<String>,
+    temporary_password_validity_days: Option<i32>,
+    recovery_mechanisms: Option<Vec<String>>,
+    #[serde(default)]
+    auto_verified_attributes: Vec<String>,
     #[serde(default)]
     groups: Vec<Group>,
     users: Vec<DemoUser>,
@@ -434,10 +441,28 @@ impl Backend for DemoBackend {
 
     async fn describe_pool(&self, pool: &PoolId) -> Result<PoolSchema, CognitoError> {
         self.check_pool(pool, "DescribeUserPool")?;
+        let pool = &self.pool;
+        let security_mode = pool.advanced_security_mode.clone().unwrap_or_else(|| {
+            if pool.threat_protection {
+                "ENFORCED"
+            } else {
+                "OFF"
+            }
+            .to_string()
+        });
         Ok(PoolSchema {
-            name: Some(self.pool.name.clone()),
-            username_attributes: self.pool.username_attributes.clone(),
-            alias_attributes: self.pool.alias_attributes.clone(),
+            name: Some(pool.name.clone()),
+            username_attributes: pool.username_attributes.clone(),
+            alias_attributes: pool.alias_attributes.clone(),
+            mfa_configuration: Some(pool.mfa_configuration.clone().unwrap_or("OFF".into())),
+            temporary_password_validity_days: Some(
+                pool.temporary_password_validity_days
+                    .unwrap_or(super::DEFAULT_TEMPORARY_PASSWORD_DAYS),
+            ),
+            recovery_mechanisms: pool.recovery_mechanisms.clone(),
+            auto_verified_attributes: pool.auto_verified_attributes.clone(),
+            advanced_security_mode: Some(security_mode),
+            estimated_number_of_users: Some(i32::try_from(pool.users.len()).unwrap_or(i32::MAX)),
         })
     }
 

@@ -418,7 +418,8 @@ pub struct UserPage {
     pub next_token: Option<String>,
 }
 
-/// What DescribeUserPool tells us about how users can be named.
+/// What DescribeUserPool tells us: how users can be named, and the settings that decide
+/// whether a user can sign in (read by `crate::diagnose`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PoolSchema {
     pub name: Option<String>,
@@ -426,13 +427,57 @@ pub struct PoolSchema {
     pub username_attributes: Vec<String>,
     /// `AliasAttributes`: email, phone_number, preferred_username usable as sign-in aliases.
     pub alias_attributes: Vec<String>,
+    /// `MfaConfiguration`: `OFF`, `ON` (required) or `OPTIONAL`; None when not reported.
+    pub mfa_configuration: Option<String>,
+    /// `Policies.PasswordPolicy.TemporaryPasswordValidityDays`; None when not reported.
+    pub temporary_password_validity_days: Option<i32>,
+    /// `AccountRecoverySetting.RecoveryMechanisms` names by priority (`verified_email`,
+    /// `verified_phone_number`, `admin_only`); None when the pool has no such setting.
+    pub recovery_mechanisms: Option<Vec<String>>,
+    /// `AutoVerifiedAttributes`: email and/or phone_number, verified by a code at sign-up.
+    pub auto_verified_attributes: Vec<String>,
+    /// `UserPoolAddOns.AdvancedSecurityMode` (threat protection): `OFF`, `AUDIT`, `ENFORCED`.
+    pub advanced_security_mode: Option<String>,
+    /// `EstimatedNumberOfUsers`.
+    pub estimated_number_of_users: Option<i32>,
 }
+
+/// Cognito's default `TemporaryPasswordValidityDays`.
+pub const DEFAULT_TEMPORARY_PASSWORD_DAYS: i32 = 7;
 
 impl PoolSchema {
     /// Whether AdminGetUser resolves this attribute directly in this pool.
     pub fn resolves_directly(&self, attribute: &str) -> bool {
         self.alias_attributes.iter().any(|a| a == attribute)
             || self.username_attributes.iter().any(|a| a == attribute)
+    }
+
+    /// Whether the pool requires MFA of every user (`MfaConfiguration=ON`).
+    pub fn mfa_required(&self) -> bool {
+        self.mfa_configuration.as_deref() == Some("ON")
+    }
+
+    /// Whether threat protection records sign-in history (AUDIT or ENFORCED).
+    pub fn threat_protection(&self) -> bool {
+        matches!(
+            self.advanced_security_mode.as_deref(),
+            Some("AUDIT" | "ENFORCED")
+        )
+    }
+
+    /// Days a temporary password stays valid (Cognito's default when not reported).
+    pub fn temporary_password_days(&self) -> i32 {
+        self.temporary_password_validity_days
+            .unwrap_or(DEFAULT_TEMPORARY_PASSWORD_DAYS)
+    }
+
+    /// The recovery channels in force; a pool without the setting uses Cognito's legacy
+    /// order, verified phone then verified email.
+    pub fn recovery_channels(&self) -> Vec<&str> {
+        match &self.recovery_mechanisms {
+            Some(list) => list.iter().map(String::as_str).collect(),
+            None => vec!["verified_phone_number", "verified_email"],
+        }
     }
 }
 

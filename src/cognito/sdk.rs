@@ -356,10 +356,33 @@ fn to_schema(pool: cip::types::UserPoolType) -> PoolSchema {
             .filter_map(|a| wire(Some(a)))
             .collect()
     }
+    // The SDK reads an absent TemporaryPasswordValidityDays as 0, never a real value.
+    let temporary_days = pool
+        .policies
+        .as_ref()
+        .and_then(|p| p.password_policy.as_ref())
+        .map(|p| p.temporary_password_validity_days)
+        .filter(|days| *days > 0);
+    let recovery = pool.account_recovery_setting.map(|setting| {
+        let mut options = setting.recovery_mechanisms.unwrap_or_default();
+        options.sort_by_key(|o| o.priority);
+        options
+            .iter()
+            .map(|o| o.name.as_str().to_string())
+            .collect()
+    });
     PoolSchema {
         name: pool.name,
         username_attributes: names(pool.username_attributes),
         alias_attributes: names(pool.alias_attributes),
+        mfa_configuration: pool.mfa_configuration.map(|m| m.as_str().to_string()),
+        temporary_password_validity_days: temporary_days,
+        recovery_mechanisms: recovery,
+        auto_verified_attributes: names(pool.auto_verified_attributes),
+        advanced_security_mode: pool
+            .user_pool_add_ons
+            .map(|a| a.advanced_security_mode.as_str().to_string()),
+        estimated_number_of_users: Some(pool.estimated_number_of_users),
     }
 }
 

@@ -13,6 +13,8 @@ mod cli_faults;
 mod cli_get;
 mod cli_include;
 mod config_pools;
+mod diagnose;
+mod diagnose_cli;
 mod emulator_resources;
 mod emulator_search;
 mod emulators;
