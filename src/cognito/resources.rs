@@ -290,3 +290,70 @@ where
     }
     Ok((items, true))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cognito::ErrorKind;
+    use crate::cognito::error::ErrorContext;
+
+    fn user(attributes: &[(&str, &str)]) -> User {
+        User {
+            username: "u".into(),
+            attributes: attributes
+                .iter()
+                .map(|(n, v)| Attribute::new(*n, *v))
+                .collect(),
+            ..User::default()
+        }
+    }
+
+    #[test]
+    fn invitations_go_wherever_the_user_can_receive_them() {
+        let both = user(&[("email", "a@example.com"), ("phone_number", "+15550100")]);
+        assert_eq!(
+            InviteDelivery::for_user(&both),
+            Some(InviteDelivery::EmailAndSms)
+        );
+        let email = user(&[("email", "a@example.com"), ("phone_number", "")]);
+        assert_eq!(
+            InviteDelivery::for_user(&email),
+            Some(InviteDelivery::Email)
+        );
+        assert_eq!(InviteDelivery::Email.mediums(), ["EMAIL"]);
+        assert_eq!(InviteDelivery::for_user(&user(&[])), None);
+    }
+
+    #[test]
+    fn mark_verified_applies_only_to_an_unverified_address_on_record() {
+        let email = VerifiedAttribute::Email;
+        assert!(email.applies_to(&user(&[("email", "a@example.com")])));
+        assert!(email.applies_to(&user(&[
+            ("email", "a@example.com"),
+            ("email_verified", "false")
+        ])));
+        assert!(!email.applies_to(&user(&[
+            ("email", "a@example.com"),
+            ("email_verified", "true")
+        ])));
+        assert!(!email.applies_to(&user(&[("email_verified", "false")])));
+        assert!(!VerifiedAttribute::PhoneNumber.applies_to(&user(&[("email", "a@example.com")])));
+    }
+
+    #[test]
+    fn an_iam_denial_names_the_policy_that_grants_the_operation() {
+        let ctx = ErrorContext {
+            pool: Some("us-east-1_Abc123"),
+            ..ErrorContext::default()
+        };
+        let denied = |op| CognitoError::new(ErrorKind::AccessDenied, op, "denied").hint(&ctx);
+        assert!(denied("AdminDeleteUser").contains("assets/iam-policy-write.json"));
+        assert!(denied("ListGroups").contains("assets/iam-policy.json"));
+        let no_group = CognitoError::new(
+            ErrorKind::PoolNotFound,
+            WriteAction::AddToGroup("x".into()).operation(),
+            "Group not found.",
+        );
+        assert!(no_group.hint(&ctx).starts_with("the group does not exist"));
+    }
+}
