@@ -10,7 +10,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::cognito::lookup::{LookupError, LookupOutcome};
-use crate::output::rfc3339;
+use crate::time::rfc3339;
 
 /// One audited event. Only identifiers and outcomes: no attribute values.
 #[derive(Debug, Clone, Default, Serialize)]

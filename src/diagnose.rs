@@ -9,7 +9,7 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use crate::cognito::{AuthEvent, PoolSchema, User, UserStatus, WriteAction};
-use crate::output::rfc3339;
+use crate::time::rfc3339;
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

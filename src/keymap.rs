@@ -1,6 +1,8 @@
 //! Key bindings: one table maps (context, key) to an [`Action`]. The same table drives
 //! dispatch, the help overlay and the footer, so what the help says is what the keys do.
 
+use std::borrow::Cow;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::cognito::lookup::LookupMode;
@@ -155,12 +157,13 @@ const fn ctrl(c: char) -> Key {
 }
 
 /// One line of the binding table.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Binding {
     pub context: Context,
-    pub keys: &'static [Key],
+    /// Borrowed from the default table, owned where the config file overrides them.
+    pub keys: Cow<'static, [Key]>,
     /// How the keys are written in the help and the footer.
-    pub label: &'static str,
+    pub label: Cow<'static, str>,
     pub action: Action,
     /// What it does, for the help overlay.
     pub help: &'static str,
@@ -170,14 +173,14 @@ pub struct Binding {
 
 macro_rules! bind {
     ($ctx:ident, [$($k:expr),+], $label:expr, $action:expr, $help:expr) => {
-        Binding { context: Context::$ctx, keys: &[$($k),+], label: $label, action: $action, help: $help, write: false }
+        Binding { context: Context::$ctx, keys: Cow::Borrowed(&[$($k),+]), label: Cow::Borrowed($label), action: $action, help: $help, write: false }
     };
 }
 
 /// A binding that exists only with `--allow-write`.
 macro_rules! bind_write {
     ($ctx:ident, [$($k:expr),+], $label:expr, $action:expr, $help:expr) => {
-        Binding { context: Context::$ctx, keys: &[$($k),+], label: $label, action: $action, help: $help, write: true }
+        Binding { context: Context::$ctx, keys: Cow::Borrowed(&[$($k),+]), label: Cow::Borrowed($label), action: $action, help: $help, write: true }
     };
 }
 
@@ -671,15 +674,12 @@ impl Keymap {
                     continue;
                 }
             };
-            // Leaked once at start-up, a few bytes per override: the table keeps `'static`
-            // slices so the defaults stay a plain const.
-            let keys: &'static [Key] = Box::leak(vec![key].into_boxed_slice());
-            let label: &'static str = Box::leak(key_label(&key).into_boxed_str());
+            let label = key_label(&key);
             for binding in keymap.bindings.iter_mut().filter(|b| {
                 b.action == *action && matches!(b.context, Context::Main | Context::Finder)
             }) {
-                binding.keys = keys;
-                binding.label = label;
+                binding.keys = Cow::Owned(vec![key]);
+                binding.label = Cow::Owned(label.clone());
             }
         }
         (keymap, problems)
@@ -732,9 +732,9 @@ impl Keymap {
     }
 
     /// How the keys of `action` in `context` are written ("?" if unbound).
-    pub fn label(&self, context: Context, action: Action) -> &'static str {
+    pub fn label(&self, context: Context, action: Action) -> &str {
         self.bindings(context, true)
             .find(|b| b.action == action)
-            .map_or("?", |b| b.label)
+            .map_or("?", |b| &b.label)
     }
 }

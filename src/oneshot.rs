@@ -42,7 +42,11 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
     let session = target.connect(pool, demo).await;
     // Opened before any request: an audit log that can't be written stops the command.
     let audit = match &target.args.audit_log {
-        Some(path) => match AuditLog::open(path, session.profile.clone(), session.region.clone()) {
+        Some(path) => match AuditLog::open(
+            path,
+            session.info.profile.clone(),
+            session.info.region.clone(),
+        ) {
             Ok(log) => Some(log),
             Err(message) => {
                 eprintln!("error: {}", sanitize(&message));

@@ -3,11 +3,11 @@
 
 use serde::Serialize;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::cognito::lookup::{Ambiguous, Found};
 use crate::cognito::{Attribute, AuthEvent, Device, Group, MfaOption, User, UserSummary};
 use crate::sanitize::sanitize;
+use crate::time::rfc3339;
 
 /// AdminGetUser's response shape, field for field, in its order.
 #[derive(Serialize)]
@@ -215,13 +215,6 @@ pub fn extras_text(extras: &Extras) -> String {
         }
     }
     out
-}
-
-/// RFC 3339 in UTC, e.g. `2024-05-01T12:00:00.123Z`.
-pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
 /// The user as AdminGetUser's JSON: raw values kept exactly (JSON escapes controls).

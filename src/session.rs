@@ -46,11 +46,8 @@ pub struct Session {
     /// The write capability: `None` without `--allow-write`, so no write can be sent.
     pub writer: Option<Arc<dyn Writer>>,
     pub pool: PoolId,
-    pub profile: Option<String>,
-    /// The Region requests go to (None for the demo pool).
-    pub region: Option<String>,
-    /// Where requests go, for messages.
-    pub target: String,
+    /// Where requests go: what the TUI is told when the worker connects.
+    pub info: SessionInfo,
     /// The client-side rate limiter every request goes through (None for the demo pool);
     /// `subscribe()` gives the throttle indicator.
     pub limiter: Option<Arc<RateLimiter>>,
@@ -59,13 +56,7 @@ pub struct Session {
 impl Session {
     /// Context for error hints.
     pub fn error_context(&self) -> ErrorContext<'_> {
-        ErrorContext {
-            pool: Some(self.pool.as_str()),
-            pool_region: self.pool.region(),
-            region: self.region.as_deref(),
-            profile: self.profile.as_deref(),
-            target: Some(&self.target),
-        }
+        self.info.error_context(self.pool.region())
     }
 
     /// One write action on this session's pool. Without a writer it is refused here, and no
@@ -78,6 +69,30 @@ impl Session {
                 action.operation(),
                 "refused locally: cognito-tui is read-only without --allow-write",
             )),
+        }
+    }
+}
+
+/// Where requests go, as the worker found out when it connected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub pool: String,
+    /// The Region requests go to (None for the demo pool).
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    /// Where requests go, for messages.
+    pub target: String,
+}
+
+impl SessionInfo {
+    /// Where a request for the pool went, for error hints.
+    pub fn error_context<'a>(&'a self, pool_region: Option<&'a str>) -> ErrorContext<'a> {
+        ErrorContext {
+            pool: Some(&self.pool),
+            pool_region,
+            region: self.region.as_deref(),
+            profile: self.profile.as_deref(),
+            target: Some(&self.target),
         }
     }
 }
@@ -145,10 +160,13 @@ impl Target {
         Session {
             backend: stack.backend,
             writer: stack.writer,
+            info: SessionInfo {
+                pool: pool.to_string(),
+                region: stack.region,
+                profile,
+                target: stack.target,
+            },
             pool,
-            profile,
-            region: stack.region,
-            target: stack.target,
             limiter: stack.limiter,
         }
     }

@@ -13,9 +13,10 @@ use tokio::task::JoinHandle;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{Cmd, Fetched, ListKind, Listing, Msg, SessionInfo, Throttle};
+use crate::app::{Cmd, Msg, Throttle};
 use crate::audit::{AuditEvent, AuditLog};
 use crate::cli::TargetArgs;
+use crate::cognito::listing::{Fetched, ListKind, Listing};
 use crate::cognito::lookup;
 use crate::cognito::resources::collect_pages;
 use crate::cognito::{Backend, CognitoError, PoolId};
@@ -118,8 +119,8 @@ impl Connection {
         msgs: &UnboundedSender<Msg>,
     ) -> Self {
         let session = session::connect(args, pool, demo).await;
-        tracing::info!(pool = %session.pool, target = %session.target, "connected");
-        let _ = msgs.send(Msg::Connected(SessionInfo::from_session(&session)));
+        tracing::info!(pool = %session.pool, target = %session.info.target, "connected");
+        let _ = msgs.send(Msg::Connected(session.info.clone()));
         // DescribeUserPool once, in the background, so lookups can skip a redundant
         // ListUsers. Many support roles may not call it; then lookups simply go without.
         let schema = Arc::new(OnceLock::new());

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod error;
 pub mod layer;
+pub mod listing;
 pub mod lookup;
 pub mod op;
 pub mod resources;

@@ -34,7 +34,11 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
     }
     let session = target.connect(pool, demo).await;
     let audit = match &target.args.audit_log {
-        Some(path) => match AuditLog::open(path, session.profile.clone(), session.region.clone()) {
+        Some(path) => match AuditLog::open(
+            path,
+            session.info.profile.clone(),
+            session.info.region.clone(),
+        ) {
             Ok(log) => Some(log),
             Err(message) => {
                 eprintln!("error: {}", sanitize(&message));

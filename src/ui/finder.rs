@@ -106,11 +106,7 @@ fn input_line(frame: &mut Frame, area: Rect, label: &str, input: &LineInput, the
         ])),
         area,
     );
-    let before: String = input.text.chars().take(input.cursor).collect();
-    let x = area.x + label.width() as u16 + sanitize(&before).width() as u16;
-    if area.height > 0 {
-        frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
-    }
+    super::show_input_cursor(frame, area, area.y, label.width() as u16, input);
 }
 
 fn dim(frame: &mut Frame, area: Rect, text: String, tone: Tone, theme: &Theme) {
@@ -188,15 +184,24 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
             highlights: h.highlights.clone(),
         })
         .collect();
+    let (offset, visible) = scroll(list, s.cursor);
+    let lines = lines.into_iter().skip(offset).take(visible);
     user_list(
         app,
         frame,
         list,
-        lines.into_iter(),
+        lines,
         results.hits.len(),
         s.cursor,
+        offset,
         theme,
     );
+}
+
+/// The first row shown and how many fit below the header, keeping `cursor` in view.
+fn scroll(area: Rect, cursor: usize) -> (usize, usize) {
+    let visible = (area.height.saturating_sub(1) as usize).max(1);
+    ((cursor + 1).saturating_sub(visible), visible)
 }
 
 fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, theme: &Theme) {
@@ -260,9 +265,8 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
         return;
     }
     // Only the rows on screen are highlighted.
-    let visible = list.height.saturating_sub(1) as usize;
-    let offset = (b.cursor + 1).saturating_sub(visible.max(1));
-    let lines = b.matches().skip(offset).take(visible.max(1)).map(|row| {
+    let (offset, visible) = scroll(list, b.cursor);
+    let lines = b.matches().skip(offset).take(visible).map(|row| {
         let r = b.store.row(row as usize);
         UserLine {
             username: r.username,
@@ -272,7 +276,7 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
             highlights: b.ranker.highlights(&b.store, row),
         }
     });
-    user_list_from(app, frame, list, lines, matches, b.cursor, offset, theme);
+    user_list(app, frame, list, lines, matches, b.cursor, offset, theme);
 }
 
 /// The pool picker's column widths: name, pool id, source.
@@ -356,31 +360,13 @@ fn inline_error(error: &ErrorView, frame: &mut Frame, area: Rect, theme: &Theme)
     ])];
     lines.push(Line::from(error.message.clone()));
     if let Some(hint) = &error.hint {
-        lines.push(Line::from(vec![
-            Span::styled("What to do: ", theme.tone(Tone::Warn)),
-            Span::raw(hint.clone()),
-        ]));
+        lines.push(super::hint_line(hint, theme));
     }
     lines.push(Line::from(Span::styled(
         "Edit the query to try again · Esc closes",
         theme.tone(Tone::Dim),
     )));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-}
-
-fn user_list<'a>(
-    app: &App,
-    frame: &mut Frame,
-    area: Rect,
-    lines: impl Iterator<Item = UserLine<'a>>,
-    total: usize,
-    cursor: usize,
-    theme: &Theme,
-) {
-    let visible = area.height.saturating_sub(1) as usize;
-    let offset = (cursor + 1).saturating_sub(visible.max(1));
-    let lines = lines.skip(offset).take(visible.max(1));
-    user_list_from(app, frame, area, lines, total, cursor, offset, theme);
 }
 
 /// The width of the last column, "Enabled" (its values are "yes" and "DISABLED").
@@ -395,7 +381,7 @@ fn columns(width: usize) -> (usize, usize, usize) {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn user_list_from<'a>(
+fn user_list<'a>(
     app: &App,
     frame: &mut Frame,
     area: Rect,

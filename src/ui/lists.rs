@@ -2,33 +2,26 @@
 //! half of the screen (a tab beside Attributes and MFA), so each list gets the full width
 //! even at 80×24. Until it has loaded, or when the pool can't answer, the pane says why.
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
-use unicode_width::UnicodeWidthStr;
 
-use super::rows::{self, RowLayout};
-use super::{SPINNER, Theme, pane_block};
+use super::pane::PaneView;
+use super::{SPINNER, Theme};
 use crate::app::{App, ListState, Listing, Pane, Tone};
 
-/// Draws `pane` (one of the list panes) into `area`.
-pub fn render(app: &App, pane: Pane, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let Some(list) = pane.list() else {
-        return;
-    };
+/// `pane` (one of the list panes) as it is drawn; None for the other panes.
+pub fn view<'a>(app: &App, pane: Pane, theme: &'a Theme) -> Option<PaneView<'a>> {
+    let list = pane.list()?;
     let state = app.lists.get(list);
-    let rows = app.rows(pane);
-    let title = match state {
+    let mut view = PaneView::of(app, pane, theme);
+    let rows = &view.rows;
+    view.title = match state {
         ListState::Loaded(fetched) if fetched.more => {
             format!("{} (first {}; more exist)", pane.title(), rows.len())
         }
         ListState::Loaded(_) => format!("{} ({})", pane.title(), rows.len()),
         _ => pane.title().to_string(),
     };
-    let block = pane_block(app, pane, title, rows.len(), theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
     let username = app.user.as_ref().map_or(String::new(), |u| {
         crate::sanitize::sanitize(&u.found.user.username).into_owned()
     });
@@ -75,10 +68,7 @@ pub fn render(app: &App, pane: Pane, frame: &mut Frame, area: Rect, theme: &Them
                 Span::raw(format!("  {}", error.message)),
             ])];
             if let Some(hint) = &error.hint {
-                lines.push(Line::from(vec![
-                    Span::styled("What to do: ", theme.tone(Tone::Warn)),
-                    Span::raw(hint.clone()),
-                ]));
+                lines.push(super::hint_line(hint, theme));
             }
             lines.push(Line::from(Span::styled(
                 "r tries again",
@@ -88,25 +78,7 @@ pub fn render(app: &App, pane: Pane, frame: &mut Frame, area: Rect, theme: &Them
         }
     };
     if !message.is_empty() {
-        frame.render_widget(Paragraph::new(message).wrap(Wrap { trim: false }), inner);
-        return;
+        view.message = Some(Paragraph::new(message).wrap(Wrap { trim: false }));
     }
-    let label_width = rows
-        .iter()
-        .map(|r| r.label.width())
-        .max()
-        .unwrap_or(0)
-        .min(24);
-    rows::render(
-        frame,
-        inner,
-        &rows,
-        app.cursor(pane),
-        app.focus == pane,
-        RowLayout {
-            label_width,
-            wrap: true,
-        },
-        theme,
-    );
+    Some(view)
 }

@@ -1,30 +1,11 @@
 //! The MFA pane: UserMFASettingList with the preferred method marked, an explicit
 //! "none", and legacy MFAOptions labelled as deprecated.
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
-use unicode_width::UnicodeWidthStr;
-
-use super::rows::{self, RowLayout};
-use super::{Theme, pane_block};
+use super::Theme;
+use super::pane::PaneView;
 use crate::app::{App, Pane};
 
-/// Draws the pane.
-pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let rows = app.rows(Pane::Mfa);
-    let block = pane_block(app, Pane::Mfa, "MFA".into(), rows.len(), theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    rows::render(
-        frame,
-        inner,
-        &rows,
-        app.cursor(Pane::Mfa),
-        app.focus == Pane::Mfa,
-        RowLayout {
-            label_width: rows.iter().map(|r| r.label.width()).max().unwrap_or(0),
-            wrap: true,
-        },
-        theme,
-    );
+/// The pane as it is drawn.
+pub fn view<'a>(app: &App, theme: &'a Theme) -> PaneView<'a> {
+    PaneView::of(app, Pane::Mfa, theme).labels(usize::MAX, true)
 }

@@ -6,6 +6,7 @@ mod attributes;
 mod finder;
 mod lists;
 mod mfa;
+mod pane;
 mod popups;
 pub mod rows;
 mod status;
@@ -15,12 +16,12 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 pub use theme::Theme;
 
-use crate::app::{App, Overlay, Pane, Tone};
+use crate::app::{App, LineInput, Overlay, Pane, Tone};
 use crate::cognito::lookup::LookupMode;
 use crate::keymap::{Action, Context};
 use crate::sanitize::sanitize;
@@ -63,6 +64,29 @@ pub fn view(app: &App, frame: &mut Frame) {
     popups::overlay(app, frame, body, &theme);
 }
 
+/// Display columns of `input`'s text before its cursor, as it is drawn (sanitized).
+fn cursor_column(input: &LineInput) -> u16 {
+    let before: String = input.text.chars().take(input.cursor).collect();
+    sanitize(&before).width() as u16
+}
+
+/// Shows the terminal cursor in `input`, drawn `prefix` columns into line `y` of `area`
+/// (kept inside the area; nowhere when the area is empty).
+fn show_input_cursor(frame: &mut Frame, area: Rect, y: u16, prefix: u16, input: &LineInput) {
+    if area.height > 0 {
+        let x = area.x + prefix + cursor_column(input);
+        frame.set_cursor_position((x.min(area.right().saturating_sub(1)), y));
+    }
+}
+
+/// "What to do: …" under an error.
+fn hint_line(hint: &str, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled("What to do: ", theme.tone(Tone::Warn)),
+        Span::raw(hint.to_string()),
+    ])
+}
+
 fn too_small(frame: &mut Frame, area: Rect) {
     let text = vec![
         Line::from("Terminal too small"),
@@ -86,30 +110,6 @@ fn too_small(frame: &mut Frame, area: Rect) {
     );
 }
 
-/// A pane's border, its title and "row/rows" at the bottom right.
-fn pane_block(app: &App, pane: Pane, title: String, len: usize, theme: &Theme) -> Block<'static> {
-    let focused = app.focus == pane;
-    let index = Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0) + 1;
-    let mut block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Plain
-        })
-        .border_style(theme.border(focused))
-        .padding(ratatui::widgets::Padding::horizontal(1))
-        .title(Span::styled(
-            format!(" {index} {title} "),
-            theme.title(focused),
-        ));
-    if len > 0 {
-        let position = app.cursor(pane).min(len - 1) + 1;
-        block = block.title_bottom(Line::from(format!(" {position}/{len} ")).right_aligned());
-    }
-    block
-}
-
 fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     let status_rows = app.rows(Pane::Status);
     let status_lines = rows::height(
@@ -126,11 +126,11 @@ fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
         Constraint::Min(0),
     ])
     .areas(body);
-    status::render(app, frame, top, theme);
+    frame.render_widget(status::view(app, theme), top);
     render_tabs(app, frame, tabs, theme);
     // The lists fetched on demand take the whole lower half, one at a time.
-    if app.focus.list().is_some() {
-        lists::render(app, app.focus, frame, bottom, theme);
+    if let Some(list) = lists::view(app, app.focus, theme) {
+        frame.render_widget(list, bottom);
         return;
     }
     let attr_share = if body.width >= 120 { 65 } else { 62 };
@@ -139,8 +139,8 @@ fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
         Constraint::Percentage(100 - attr_share),
     ])
     .areas(bottom);
-    attributes::render(app, frame, left, theme);
-    mfa::render(app, frame, right, theme);
+    frame.render_widget(attributes::view(app, theme), left);
+    frame.render_widget(mfa::view(app, theme), right);
 }
 
 /// The tab bar over the lower half: Attributes and MFA side by side, or one of the lists.
@@ -299,8 +299,7 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let label = format!(" {label}");
     let label_width = label.width() as u16;
     let text = sanitize(&input.text);
-    let before_cursor: String = input.text.chars().take(input.cursor).collect();
-    let cursor_col = sanitize(&before_cursor).width() as u16;
+    let cursor_col = cursor_column(input);
     let room = area.width.saturating_sub(label_width + 1);
     // Long input scrolls so the cursor stays visible.
     let skip = cursor_col.saturating_sub(room);
@@ -338,7 +337,7 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 /// The keys for `action` in `context`, as the binding table in use writes them.
-pub fn keys_for(app: &App, context: Context, action: Action) -> &'static str {
+pub fn keys_for(app: &App, context: Context, action: Action) -> &str {
     app.keymap.label(context, action)
 }
 
@@ -467,7 +466,7 @@ fn render_welcome(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         .title(Span::styled(" No user loaded ", theme.title(true)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let key = |k: &'static str| Span::styled(format!("{k:>3}  "), theme.key());
+    let key = |k: &str| Span::styled(format!("{k:>3}  "), theme.key());
     let mut lines = vec![
         Line::from(""),
         Line::from(vec![

@@ -40,10 +40,7 @@ pub fn error(error: &ErrorView, frame: &mut Frame, area: Rect, theme: &Theme) {
     lines.push(Line::from(error.message.clone()));
     if let Some(hint) = &error.hint {
         lines.push(Line::from(""));
-        lines.push(Line::from(vec![
-            Span::styled("What to do: ", theme.tone(Tone::Warn)),
-            Span::raw(hint.clone()),
-        ]));
+        lines.push(super::hint_line(hint, theme));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
@@ -216,11 +213,7 @@ fn list_popup(
             ])),
             input_area,
         );
-        let before: String = input.text.chars().take(input.cursor).collect();
-        let x = input_area.x + 2 + sanitize(&before).width() as u16;
-        if input_area.height > 0 {
-            frame.set_cursor_position((x.min(input_area.right().saturating_sub(1)), input_area.y));
-        }
+        super::show_input_cursor(frame, input_area, input_area.y, 2, input);
     }
     let visible = list_area.height as usize;
     let cursor = cursor.min(rows.len().saturating_sub(1));
@@ -377,11 +370,12 @@ fn confirm(
             .wrap(Wrap { trim: false }),
         rect,
     );
-    if typed && inner.height > 0 {
-        let before: String = input.text.chars().take(input.cursor).collect();
-        let x = inner.x + 2 + sanitize(&before).width() as u16;
-        let y = (inner.y + inner.height - 1).min(area.bottom().saturating_sub(1));
-        frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), y));
+    if typed {
+        // The typed username is the popup's last line.
+        let y = (inner.y + inner.height)
+            .saturating_sub(1)
+            .min(area.bottom().saturating_sub(1));
+        super::show_input_cursor(frame, inner, y, 2, input);
     }
 }
 

@@ -2,11 +2,11 @@
 //! per row (truncated with "…") or wrapped. Widths are display widths, so CJK and combining
 //! text line up.
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Widget};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::theme::Theme;
@@ -115,6 +115,17 @@ pub struct RowLayout {
     pub wrap: bool,
 }
 
+impl RowLayout {
+    /// A label column as wide as the widest label of `rows`, but no wider than `max`.
+    pub fn fitted(rows: &[Row], max: usize, wrap: bool) -> Self {
+        let widest = rows.iter().map(|r| r.label.width()).max().unwrap_or(0);
+        Self {
+            label_width: widest.min(max),
+            wrap,
+        }
+    }
+}
+
 /// The lines of each row at `width`.
 pub fn row_lines(
     rows: &[Row],
@@ -216,40 +227,49 @@ pub fn height(rows: &[Row], layout: RowLayout, width: usize, theme: &Theme) -> u
         .sum()
 }
 
-/// Draws the rows into `area`, the selected one highlighted and scrolled into view.
-pub fn render(
-    frame: &mut Frame,
-    area: Rect,
-    rows: &[Row],
-    cursor: usize,
-    focused: bool,
-    layout: RowLayout,
-    theme: &Theme,
-) {
-    if area.width == 0 || area.height == 0 {
-        return;
-    }
-    let per_row = row_lines(rows, layout, area.width as usize, theme);
-    let cursor = cursor.min(rows.len().saturating_sub(1));
-    let start: usize = per_row.iter().take(cursor).map(Vec::len).sum();
-    let end = start + per_row.get(cursor).map_or(0, Vec::len);
-    let height = area.height as usize;
-    // The selected row is kept in view without scroll state: as low as needed, no lower.
-    let offset = end.saturating_sub(height).min(start);
-    let selected = theme.selected(focused);
-    let lines: Vec<Line> = per_row
-        .into_iter()
-        .enumerate()
-        .flat_map(|(i, lines)| {
-            lines.into_iter().map(move |mut line| {
-                if i == cursor && !rows.is_empty() {
-                    line = line.patch_style(selected);
-                }
-                line
+/// Rows drawn into an area, the selected one highlighted and scrolled into view.
+pub struct RowList<'a> {
+    pub rows: &'a [Row],
+    pub cursor: usize,
+    pub focused: bool,
+    pub layout: RowLayout,
+    pub theme: &'a Theme,
+}
+
+impl Widget for RowList<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let Self {
+            rows,
+            cursor,
+            focused,
+            layout,
+            theme,
+        } = self;
+        if area.width == 0 || area.height == 0 {
+            return;
+        }
+        let per_row = row_lines(rows, layout, area.width as usize, theme);
+        let cursor = cursor.min(rows.len().saturating_sub(1));
+        let start: usize = per_row.iter().take(cursor).map(Vec::len).sum();
+        let end = start + per_row.get(cursor).map_or(0, Vec::len);
+        let height = area.height as usize;
+        // The selected row is kept in view without scroll state: as low as needed, no lower.
+        let offset = end.saturating_sub(height).min(start);
+        let selected = theme.selected(focused);
+        let lines: Vec<Line> = per_row
+            .into_iter()
+            .enumerate()
+            .flat_map(|(i, lines)| {
+                lines.into_iter().map(move |mut line| {
+                    if i == cursor && !rows.is_empty() {
+                        line = line.patch_style(selected);
+                    }
+                    line
+                })
             })
-        })
-        .skip(offset)
-        .take(height)
-        .collect();
-    frame.render_widget(Paragraph::new(lines), area);
+            .skip(offset)
+            .take(height)
+            .collect();
+        Paragraph::new(lines).render(area, buf);
+    }
 }

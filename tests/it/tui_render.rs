@@ -2,30 +2,22 @@
 //! on the embedded demo pool; the clock and the time zone are fixed so the snapshots do not
 //! depend on when or where they run.
 
-use clap::Parser;
-use cognito_tui::app::{App, Cmd, Msg, SessionInfo, TimeZone, update};
-use cognito_tui::cli::Cli;
-use cognito_tui::cognito::demo::DemoBackend;
+use cognito_tui::app::{App, Cmd, Msg, TimeZone, update};
 use cognito_tui::cognito::lookup::{self, LookupError, LookupMode};
 use cognito_tui::cognito::{CognitoError, ErrorKind};
-use cognito_tui::session;
 use cognito_tui::ui;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use time::macros::datetime;
 
+use crate::common::app::{connect, demo_lookup, key, send, serve, typed};
+
 fn demo_app() -> App {
-    let cli = Cli::parse_from(["cognito-tui", "--demo"]);
-    let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
-    let session = futures::executor::block_on(session::connect(&cli.target, pool.clone(), demo));
     let mut app = fresh_app();
-    update(
-        &mut app,
-        Msg::Connected(SessionInfo::from_session(&session)),
-    );
+    connect(&mut app);
     app
 }
 
@@ -35,18 +27,6 @@ fn fresh_app() -> App {
     app.now = datetime!(2026-01-15 12:00:00 UTC);
     app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
     app
-}
-
-fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Cmd> {
-    msgs.into_iter().flat_map(|m| update(app, m)).collect()
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn keys(text: &str) -> Vec<Msg> {
-    text.chars().map(|c| key(KeyCode::Char(c))).collect()
 }
 
 /// Starts a lookup and answers it with `result`.
@@ -62,19 +42,7 @@ fn look_up(app: &mut App, query: &str, mode: LookupMode) {
     let Cmd::Lookup { id, .. } = app.start_lookup(query, mode) else {
         unreachable!()
     };
-    let backend = DemoBackend::embedded();
-    let schema = futures::executor::block_on(cognito_tui::cognito::Backend::describe_pool(
-        &backend,
-        &backend.pool_id(),
-    ))
-    .ok();
-    let result = futures::executor::block_on(lookup::lookup(
-        &backend,
-        &backend.pool_id(),
-        query,
-        mode,
-        schema.as_ref(),
-    ));
+    let result = demo_lookup(query, mode, true);
     update(app, Msg::LookupDone { id, result });
 }
 
@@ -131,12 +99,12 @@ fn empty_start_before_and_after_connecting() {
 #[test]
 fn loading_shows_the_spinner_and_keeps_the_previous_user() {
     let mut app = demo_app();
-    send(&mut app, keys("/alice"));
+    send(&mut app, typed("/alice"));
     snap!("lookup_bar_typing", app);
     send(&mut app, [key(KeyCode::Enter), Msg::Tick, Msg::Tick]);
     snap!("loading_empty", app);
     let mut app = app_with("bob");
-    send(&mut app, keys("r"));
+    send(&mut app, typed("r"));
     snap!("loading_refresh", app);
 }
 
@@ -177,7 +145,7 @@ fn found_through_list_users() {
 fn ambiguous_picker() {
     let mut app = demo_app();
     look_up(&mut app, "shared@acme.example", LookupMode::Auto);
-    send(&mut app, keys("j"));
+    send(&mut app, typed("j"));
     snap!("ambiguous_picker", app);
 }
 
@@ -333,10 +301,10 @@ fn long_and_unicode_values() {
 #[test]
 fn help_overlay() {
     let mut app = demo_app();
-    send(&mut app, keys("?"));
+    send(&mut app, typed("?"));
     snap!("help_80x24", app);
     snap!("help_120x40", app, 120, 40);
-    send(&mut app, keys("jjjjjjjjjjjjjjjjjjjj"));
+    send(&mut app, typed("jjjjjjjjjjjjjjjjjjjj"));
     snap!("help_scrolled", app);
 }
 
@@ -356,7 +324,7 @@ fn no_size_panics() {
     look_up(&mut picker, "shared@acme.example", LookupMode::Auto);
     apps.push(picker);
     let mut help = app_with("alice");
-    send(&mut help, keys("?"));
+    send(&mut help, typed("?"));
     apps.push(help);
     let mut error = app_with("alice");
     answer_with(
@@ -366,7 +334,10 @@ fn no_size_panics() {
     );
     apps.push(error);
     let mut typing = app_with("alice");
-    send(&mut typing, keys(&format!("/{}", "long query ".repeat(20))));
+    send(
+        &mut typing,
+        typed(&format!("/{}", "long query ".repeat(20))),
+    );
     apps.push(typing);
     for app in &apps {
         for w in (0..=130).step_by(3).chain([1, 2, 59, 60, 80]) {
@@ -380,14 +351,14 @@ fn no_size_panics() {
 #[test]
 fn attribute_filter_and_recent_lookups() {
     let mut app = app_with("alice");
-    send(&mut app, keys("fphone"));
+    send(&mut app, typed("fphone"));
     snap!("attribute_filter_typing", app);
     let mut app = demo_app();
     for q in ["alice", "bob", "kenji.tanaka", "judy", "mallory"] {
         look_up(&mut app, q, LookupMode::Auto);
     }
-    send(&mut app, keys("h"));
-    send(&mut app, keys("ac"));
+    send(&mut app, typed("h"));
+    send(&mut app, typed("ac"));
     snap!("recent_lookups_filtered", app);
 }
 
@@ -423,25 +394,17 @@ fn no_color_draws_no_colour_but_keeps_the_selection_visible() {
 
 /// Opens list pane `digit` and answers its fetch from the demo pool.
 fn open_list(app: &mut App, digit: char) {
-    let backend = DemoBackend::embedded();
-    for cmd in send(app, keys(&digit.to_string())) {
-        let Cmd::FetchList { id, list, username } = cmd else {
-            continue;
-        };
-        let result = futures::executor::block_on(cognito_tui::worker::fetch_list(
-            &backend,
-            &backend.pool_id(),
-            &username,
-            list,
-        ));
-        update(app, Msg::ListDone { id, result });
+    for cmd in send(app, typed(&digit.to_string())) {
+        if matches!(cmd, Cmd::FetchList { .. }) {
+            serve(app, &cmd);
+        }
     }
 }
 
 #[test]
 fn list_panes() {
     let mut app = app_with("alice");
-    send(&mut app, keys("4"));
+    send(&mut app, typed("4"));
     snap!("groups_loading", app);
     let mut app = app_with("alice");
     open_list(&mut app, '4');
@@ -465,7 +428,7 @@ fn list_panes() {
 #[test]
 fn list_pane_notices() {
     let mut app = app_with("alice");
-    let cmds = send(&mut app, keys("6"));
+    let cmds = send(&mut app, typed("6"));
     let Cmd::FetchList { id, .. } = cmds[0] else {
         unreachable!()
     };
@@ -483,7 +446,7 @@ fn list_pane_notices() {
         },
     );
     snap!("sign_ins_needs_threat_protection", app);
-    let cmds = send(&mut app, keys("5"));
+    let cmds = send(&mut app, typed("5"));
     let Cmd::FetchList { id, .. } = cmds[0] else {
         unreachable!()
     };
@@ -500,7 +463,7 @@ fn list_pane_notices() {
         },
     );
     snap!("devices_unsupported_emulator", app);
-    let cmds = send(&mut app, keys("4"));
+    let cmds = send(&mut app, typed("4"));
     let Cmd::FetchList { id, .. } = cmds[0] else {
         unreachable!()
     };
@@ -531,27 +494,27 @@ fn writable(query: &str) -> App {
 fn write_actions_menu_and_confirmations() {
     let mut app = writable("alice");
     snap!("writes_on_header", app);
-    send(&mut app, keys("x"));
+    send(&mut app, typed("x"));
     snap!("actions_menu", app);
     send(&mut app, [key(KeyCode::Enter)]);
     snap!("confirm_disable_typed_empty", app);
-    send(&mut app, keys("ali"));
+    send(&mut app, typed("ali"));
     snap!("confirm_disable_typed_partial", app);
     let mut app = writable("alice");
-    send(&mut app, keys("xjj"));
+    send(&mut app, typed("xjj"));
     send(&mut app, [key(KeyCode::Enter)]);
     snap!("confirm_global_sign_out", app);
     let mut app = writable("alice");
-    send(&mut app, keys("xj"));
+    send(&mut app, typed("xj"));
     send(&mut app, [key(KeyCode::Enter)]);
     snap!("confirm_reset_password", app);
     // A disabled user is offered enable instead of disable.
     let mut app = writable("judy");
-    send(&mut app, keys("x"));
+    send(&mut app, typed("x"));
     send(&mut app, [key(KeyCode::Enter)]);
     snap!("confirm_enable", app);
     let mut app = writable("alice");
-    send(&mut app, keys("?"));
+    send(&mut app, typed("?"));
     snap!("help_with_writes", app, 100, 60);
 }
 
@@ -559,9 +522,9 @@ fn write_actions_menu_and_confirmations() {
 fn privacy_mode_on_and_off() {
     let mut app = app_with("alice");
     snap!("privacy_off", app);
-    send(&mut app, keys("p"));
+    send(&mut app, typed("p"));
     snap!("privacy_on", app);
-    send(&mut app, keys("jv"));
+    send(&mut app, typed("jv"));
     snap!("privacy_on_revealed", app);
     let mut app = demo_app();
     app.redact = true;
@@ -569,7 +532,7 @@ fn privacy_mode_on_and_off() {
         look_up(&mut app, q, LookupMode::Auto);
     }
     snap!("privacy_found_by_phone", app);
-    send(&mut app, keys("h"));
+    send(&mut app, typed("h"));
     snap!("privacy_recent_lookups", app);
     let mut app = demo_app();
     app.redact = true;
@@ -580,10 +543,10 @@ fn privacy_mode_on_and_off() {
 #[test]
 fn escape_hatch_popup() {
     let mut app = app_with("alice");
-    send(&mut app, keys("c"));
+    send(&mut app, typed("c"));
     snap!("escape_hatch", app);
     let mut app = app_with("mallory");
-    send(&mut app, keys("c"));
+    send(&mut app, typed("c"));
     snap!("escape_hatch_hostile", app, 100, 30);
 }
 
@@ -596,13 +559,13 @@ fn new_screens_fit_every_size() {
         apps.push(app);
     }
     let mut menu = writable("alice");
-    send(&mut menu, keys("x"));
+    send(&mut menu, typed("x"));
     apps.push(menu.clone());
     send(&mut menu, [key(KeyCode::Enter)]);
-    send(&mut menu, keys("alice"));
+    send(&mut menu, typed("alice"));
     apps.push(menu);
     let mut hatch = app_with("mallory");
-    send(&mut hatch, keys("c"));
+    send(&mut hatch, typed("c"));
     apps.push(hatch);
     for app in &apps {
         for w in (0..=130).step_by(7).chain([59, 60, 80]) {
@@ -613,42 +576,10 @@ fn new_screens_fit_every_size() {
     }
 }
 
-/// Answers a finder command from the demo pool.
-fn serve(app: &mut App, cmd: &Cmd) {
-    let backend = DemoBackend::embedded();
-    let pool = backend.pool_id();
-    let msg =
-        match cmd {
-            Cmd::Search { id, query, .. } => Msg::SearchDone {
-                id: *id,
-                results: futures::executor::block_on(cognito_tui::search::search(
-                    &backend, &pool, query, None,
-                )),
-            },
-            Cmd::BrowsePage { id, token } => Msg::BrowsePage {
-                id: *id,
-                result: futures::executor::block_on(cognito_tui::search::browse::fetch_page(
-                    &backend,
-                    &pool,
-                    None,
-                    token.as_deref(),
-                )),
-            },
-            Cmd::ListPools { id, token } => Msg::PoolsPage {
-                id: *id,
-                result: futures::executor::block_on(
-                    cognito_tui::cognito::Backend::list_user_pools(&backend, 60, token.as_deref()),
-                ),
-            },
-            other => panic!("{other:?}"),
-        };
-    update(app, msg);
-}
-
 fn searched(query: &str) -> App {
     let mut app = demo_app();
-    send(&mut app, keys("t"));
-    let cmds = send(&mut app, keys(query));
+    send(&mut app, typed("t"));
+    let cmds = send(&mut app, typed(query));
     serve(&mut app, cmds.last().unwrap());
     app
 }
@@ -662,17 +593,17 @@ fn finders() {
     snap!("search_refine", more);
 
     let mut browse = demo_app();
-    let cmds = send(&mut browse, keys("b"));
+    let cmds = send(&mut browse, typed("b"));
     serve(&mut browse, &cmds[0]);
     snap!("browse_list", browse);
-    send(&mut browse, keys("acme"));
+    send(&mut browse, typed("acme"));
     snap!("browse_filtered", browse);
     let mut private = browse.clone();
     private.redact = true;
     snap!("browse_privacy", private);
 
     let mut loading = demo_app();
-    let cmds = send(&mut loading, keys("L"));
+    let cmds = send(&mut loading, typed("L"));
     let Cmd::LoadAll { id, .. } = cmds[0] else {
         panic!()
     };
@@ -681,10 +612,10 @@ fn finders() {
 
     let mut pools = demo_app();
     pools.set_named_pools([("prod".to_string(), "eu-west-1_AbC123".to_string())]);
-    let cmds = send(&mut pools, keys("P"));
+    let cmds = send(&mut pools, typed("P"));
     serve(&mut pools, &cmds[0]);
     snap!("pool_picker", pools);
-    send(&mut pools, keys("prod"));
+    send(&mut pools, typed("prod"));
     snap!("pool_picker_filtered", pools);
 
     // Names wider than their cells (CJK) and longer than their column keep the ids aligned.
@@ -699,7 +630,7 @@ fn finders() {
             "eu-west-1_AbC123".to_string(),
         ),
     ]);
-    let cmds = send(&mut wide, keys("P"));
+    let cmds = send(&mut wide, typed("P"));
     serve(&mut wide, &cmds[0]);
     snap!("pool_picker_wide_names", wide);
 
@@ -718,7 +649,7 @@ fn finders() {
 fn finder_columns_line_up_by_display_width() {
     use unicode_width::UnicodeWidthStr;
     let mut browse = demo_app();
-    let cmds = send(&mut browse, keys("b"));
+    let cmds = send(&mut browse, typed("b"));
     serve(&mut browse, &cmds[0]);
     let text = screen(&browse, 80, 24);
     let lines: Vec<&str> = text.lines().collect();

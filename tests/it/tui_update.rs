@@ -1,71 +1,17 @@
 //! Key → action → state/commands, without a terminal. Users come from real lookups on the
 //! embedded demo pool, through the same `lookup` the worker runs.
 
-use clap::Parser;
 use cognito_tui::app::{
     App, Cmd, ListKind, ListState, Listing, Msg, Overlay, Pane, SessionInfo, update,
 };
-use cognito_tui::cli::Cli;
 use cognito_tui::cognito::WriteAction;
 use cognito_tui::cognito::demo::DemoBackend;
-use cognito_tui::cognito::lookup::{self, LookupMode, LookupOutcome};
+use cognito_tui::cognito::lookup::{self, LookupMode};
 use cognito_tui::cognito::{CognitoError, ErrorKind};
 use cognito_tui::keymap::{self, Action, Context};
-use cognito_tui::session;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn demo_app() -> App {
-    let cli = Cli::parse_from(["cognito-tui", "--demo"]);
-    let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
-    let session = futures::executor::block_on(session::connect(&cli.target, pool.clone(), demo));
-    let mut app = App::new(pool.as_str(), demo);
-    update(
-        &mut app,
-        Msg::Connected(SessionInfo::from_session(&session)),
-    );
-    app
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-/// Sends each message; returns every command produced.
-fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Cmd> {
-    msgs.into_iter().flat_map(|m| update(app, m)).collect()
-}
-
-fn typed(text: &str) -> Vec<Msg> {
-    text.chars().map(ch).collect()
-}
-
-/// Runs the worker's half of a command against the demo pool and feeds the answer back.
-fn answer(app: &mut App, cmd: &Cmd) {
-    let Cmd::Lookup { id, query, mode } = cmd else {
-        panic!("not a lookup: {cmd:?}");
-    };
-    let result = run_lookup(query, *mode);
-    update(app, Msg::LookupDone { id: *id, result });
-}
-
-fn run_lookup(query: &str, mode: LookupMode) -> Result<LookupOutcome, lookup::LookupError> {
-    let backend = DemoBackend::embedded();
-    futures::executor::block_on(lookup::lookup(
-        &backend,
-        &backend.pool_id(),
-        query,
-        mode,
-        None,
-    ))
-}
+use crate::common::app::{ch, ctrl, demo_app, demo_lookup, key, send, serve, typed};
 
 /// Types a lookup with `trigger`, submits it and applies the answer.
 fn look_up(app: &mut App, trigger: char, query: &str) {
@@ -74,7 +20,7 @@ fn look_up(app: &mut App, trigger: char, query: &str) {
     msgs.push(key(KeyCode::Enter));
     let cmds = send(app, msgs);
     assert_eq!(cmds.len(), 1, "one lookup for {query:?}: {cmds:?}");
-    answer(app, &cmds[0]);
+    serve(app, &cmds[0]);
 }
 
 fn username(app: &App) -> &str {
@@ -113,7 +59,7 @@ fn each_lookup_key_opens_the_bar_in_its_mode_and_enter_submits() {
         );
         assert_eq!(app.overlay, Overlay::None);
         assert_eq!(app.pending.as_ref().map(|p| p.id), Some(1));
-        answer(&mut app, &cmds[0]);
+        serve(&mut app, &cmds[0]);
         assert!(app.pending.is_none());
         let expected = if trigger == 'u' { "bob" } else { "alice" };
         assert_eq!(username(&app), expected);
@@ -188,14 +134,14 @@ fn a_superseded_result_is_dropped() {
             .chain([key(KeyCode::Enter)]),
     );
     assert!(matches!(second[0], Cmd::Lookup { id: 2, .. }));
-    answer(&mut app, &first[0]);
+    serve(&mut app, &first[0]);
     assert!(app.user.is_none(), "alice's answer came too late");
     assert_eq!(
         app.pending.as_ref().map(|p| p.id),
         Some(2),
         "still waiting for bob"
     );
-    answer(&mut app, &second[0]);
+    serve(&mut app, &second[0]);
     assert_eq!(username(&app), "bob");
     assert_eq!(
         app.recent.len(),
@@ -223,7 +169,7 @@ fn ambiguous_matches_open_a_picker_and_choosing_looks_up_by_username() {
             mode: LookupMode::Username
         }]
     );
-    answer(&mut app, &cmds[0]);
+    serve(&mut app, &cmds[0]);
     assert_eq!(username(&app), "sam.two");
     // Esc closes a picker without a request.
     look_up(&mut app, 'a', "shared@acme.example");
@@ -365,7 +311,7 @@ fn refresh_looks_the_same_user_up_by_username_and_keeps_the_selection() {
         app.user.is_some(),
         "the user stays on screen while refreshing"
     );
-    answer(&mut app, &cmds[0]);
+    serve(&mut app, &cmds[0]);
     assert_eq!(app.cursor(Pane::Attributes), 2);
     assert_eq!(app.notice.as_deref(), Some("refreshed"));
     // A different user starts at the top.
@@ -546,20 +492,6 @@ fn every_binding_in_the_table_reaches_its_action() {
     }
 }
 
-/// Runs a list fetch the way the worker does, against `backend`, and feeds the answer back.
-fn answer_list(app: &mut App, backend: &DemoBackend, cmd: &Cmd) {
-    let Cmd::FetchList { id, list, username } = cmd else {
-        panic!("not a list fetch: {cmd:?}");
-    };
-    let result = futures::executor::block_on(cognito_tui::worker::fetch_list(
-        backend,
-        &backend.pool_id(),
-        username,
-        *list,
-    ));
-    update(app, Msg::ListDone { id: *id, result });
-}
-
 #[test]
 fn lists_are_fetched_only_when_their_pane_opens() {
     let mut app = demo_app();
@@ -572,7 +504,7 @@ fn lists_are_fetched_only_when_their_pane_opens() {
             .chain([key(KeyCode::Enter)]),
     );
     assert!(matches!(&cmds[..], [Cmd::Lookup { .. }]), "{cmds:?}");
-    answer(&mut app, &cmds[0]);
+    serve(&mut app, &cmds[0]);
     assert_eq!(app.lists.groups, ListState::NotLoaded);
     assert!(send(&mut app, [ch('j'), ch('1'), ch('2'), ch('3')]).is_empty());
 
@@ -587,8 +519,7 @@ fn lists_are_fetched_only_when_their_pane_opens() {
         }]
     );
     assert!(app.busy(), "the spinner runs while a list loads");
-    let backend = DemoBackend::embedded();
-    answer_list(&mut app, &backend, &cmds[0]);
+    serve(&mut app, &cmds[0]);
     let names: Vec<String> = app
         .rows(Pane::Groups)
         .into_iter()
@@ -621,18 +552,18 @@ fn lists_are_fetched_only_when_their_pane_opens() {
         },
     );
     assert!(matches!(app.lists.groups, ListState::Loading { .. }));
-    answer_list(&mut app, &backend, &cmds[0]);
+    serve(&mut app, &cmds[0]);
     assert_eq!(app.rows(Pane::Groups).len(), 2);
 
     // Devices and sign-ins, each on opening.
     let cmds = send(&mut app, [ch('5')]);
-    answer_list(&mut app, &backend, &cmds[0]);
+    serve(&mut app, &cmds[0]);
     let devices = app.rows(Pane::Devices);
     assert_eq!(devices[0].label, "Chrome 131, macOS 15");
     assert!(devices[0].value.contains("198.51.100.23"));
     assert_eq!(devices[0].note.as_ref().unwrap().0, "remembered");
     let cmds = send(&mut app, [ch('6')]);
-    answer_list(&mut app, &backend, &cmds[0]);
+    serve(&mut app, &cmds[0]);
     assert_eq!(app.rows(Pane::SignIns).len(), 3);
 
     // Another user: the lists are forgotten, and the open pane fetches for the new user.
@@ -647,7 +578,7 @@ fn lists_are_fetched_only_when_their_pane_opens() {
     let Cmd::Lookup { id, query, mode } = &cmds[0] else {
         panic!()
     };
-    let result = run_lookup(query, *mode);
+    let result = demo_lookup(query, *mode, false);
     let cmds = update(&mut app, Msg::LookupDone { id: *id, result });
     assert!(
         matches!(&cmds[..], [Cmd::FetchList { list: ListKind::SignIns, username, .. }] if username == "frank"),
@@ -921,7 +852,7 @@ fn escape_hatch_shows_and_copies_the_aws_command_and_console_address() {
 
 #[test]
 fn escape_hatch_quotes_hostile_usernames_safely() {
-    use cognito_tui::app::{aws_command, console_url, shell_quote};
+    use cognito_tui::hatch::{aws_command, console_url, shell_quote};
     assert_eq!(shell_quote("alice"), "alice");
     assert_eq!(shell_quote("o'brien x"), r"'o'\''brien x'");
     assert_eq!(shell_quote("$(rm -rf ~)"), "'$(rm -rf ~)'");
@@ -954,38 +885,6 @@ fn escape_hatch_quotes_hostile_usernames_safely() {
 }
 
 // ---- Finding users: type-ahead search, browsing, the pool picker, key overrides ----
-
-/// Runs a finder command the way the worker does, against the demo pool.
-fn serve(app: &mut App, cmd: &Cmd) -> Vec<Cmd> {
-    let backend = DemoBackend::embedded();
-    let pool = backend.pool_id();
-    let msg =
-        match cmd {
-            Cmd::Search { id, query, .. } => Msg::SearchDone {
-                id: *id,
-                results: futures::executor::block_on(cognito_tui::search::search(
-                    &backend, &pool, query, None,
-                )),
-            },
-            Cmd::BrowsePage { id, token } => Msg::BrowsePage {
-                id: *id,
-                result: futures::executor::block_on(cognito_tui::search::browse::fetch_page(
-                    &backend,
-                    &pool,
-                    None,
-                    token.as_deref(),
-                )),
-            },
-            Cmd::ListPools { id, token } => Msg::PoolsPage {
-                id: *id,
-                result: futures::executor::block_on(
-                    cognito_tui::cognito::Backend::list_user_pools(&backend, 60, token.as_deref()),
-                ),
-            },
-            other => panic!("not served here: {other:?}"),
-        };
-    update(app, msg)
-}
 
 fn searches(cmds: &[Cmd]) -> Vec<(u64, String)> {
     cmds.iter()
@@ -1061,7 +960,7 @@ fn moving_through_results_sends_nothing_and_enter_opens_one_user_by_username() {
         matches!(&open[0], Cmd::Lookup { query, mode: LookupMode::Username, .. } if *query == chosen)
     );
     assert_eq!(app.finder, None);
-    answer(&mut app, &open[0]);
+    serve(&mut app, &open[0]);
     assert_eq!(username(&app), chosen);
 }
 

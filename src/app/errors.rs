@@ -1,0 +1,73 @@
+//! Failures as the error pane shows them: title, Cognito's exception, message and a hint.
+
+use super::{App, SessionInfo};
+use crate::cognito::lookup::LookupError;
+use crate::cognito::{CognitoError, PoolId};
+use crate::sanitize::sanitize;
+
+/// A failed lookup, ready to show (every field already sanitized).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorView {
+    pub title: String,
+    /// Cognito's exception name, if there was one.
+    pub exception: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+pub(super) fn error_view(app: &App, err: LookupError) -> ErrorView {
+    match err {
+        LookupError::Refused(message) => ErrorView {
+            title: "Not looked up".into(),
+            exception: None,
+            message: sanitize(&message).into_owned(),
+            hint: None,
+        },
+        LookupError::NotFound {
+            pool,
+            query,
+            tried,
+            calls,
+        } => ErrorView {
+            title: "No such user".into(),
+            exception: Some("UserNotFoundException".into()),
+            message: format!(
+                "no user matches {:?} in {}",
+                sanitize(&query),
+                sanitize(&pool)
+            ),
+            hint: Some(format!(
+                "tried {} ({calls} call{}); check the spelling, or try another kind of lookup \
+                 (u username, a alias, s sub)",
+                sanitize(&tried.join(", then ")),
+                if calls == 1 { "" } else { "s" }
+            )),
+        },
+        LookupError::Cognito(e) => cognito_error_view(app, &e),
+    }
+}
+
+pub(super) fn cognito_error_view(app: &App, e: &CognitoError) -> ErrorView {
+    let fallback = SessionInfo {
+        pool: app.pool.clone(),
+        region: None,
+        profile: None,
+        target: "the Cognito endpoint".into(),
+    };
+    let session = app.session.as_ref().unwrap_or(&fallback);
+    let pool = PoolId::parse(&session.pool).ok();
+    ErrorView {
+        title: format!("{} failed", e.operation),
+        exception: Some(
+            e.exception
+                .as_deref()
+                .map(|x| sanitize(x).into_owned())
+                .unwrap_or_else(|| format!("{:?} error", e.kind)),
+        ),
+        message: sanitize(&e.message).into_owned(),
+        hint: Some(
+            sanitize(&e.hint(&session.error_context(pool.as_ref().and_then(PoolId::region))))
+                .into_owned(),
+        ),
+    }
+}

@@ -1,0 +1,108 @@
+//! The on-demand list panes (groups, devices, sign-in history): their state, fetching one
+//! when its pane is opened, and taking the answer.
+
+use super::{App, Cmd, ErrorView, Pane, cognito_error_view};
+use crate::cognito::listing::{Fetched, ListKind};
+use crate::cognito::{CognitoError, ErrorKind};
+
+/// Where a list pane stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ListState {
+    /// Not asked for: nothing is fetched until the pane is opened.
+    #[default]
+    NotLoaded,
+    Loading {
+        id: u64,
+    },
+    Loaded(Fetched),
+    /// The pool or endpoint can't answer (no threat protection, an emulator): a calm note.
+    Unavailable(String),
+    /// The fetch failed.
+    Failed(ErrorView),
+}
+
+/// The on-demand lists of the loaded user.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lists {
+    pub groups: ListState,
+    pub devices: ListState,
+    pub sign_ins: ListState,
+}
+
+impl Lists {
+    /// The state of `list`.
+    pub fn get(&self, list: ListKind) -> &ListState {
+        match list {
+            ListKind::Groups => &self.groups,
+            ListKind::Devices => &self.devices,
+            ListKind::SignIns => &self.sign_ins,
+        }
+    }
+
+    pub(super) fn get_mut(&mut self, list: ListKind) -> &mut ListState {
+        match list {
+            ListKind::Groups => &mut self.groups,
+            ListKind::Devices => &mut self.devices,
+            ListKind::SignIns => &mut self.sign_ins,
+        }
+    }
+
+    pub(super) fn loading(&self) -> bool {
+        [&self.groups, &self.devices, &self.sign_ins]
+            .iter()
+            .any(|s| matches!(s, ListState::Loading { .. }))
+    }
+}
+
+/// Starts fetching the list `pane` shows if it has not been asked for yet (or `again`).
+pub(super) fn open_list(app: &mut App, pane: Pane, again: bool) -> Vec<Cmd> {
+    let (Some(list), Some(loaded)) = (pane.list(), app.user.as_ref()) else {
+        return Vec::new();
+    };
+    let username = loaded.found.user.username.clone();
+    let state = app.lists.get(list);
+    if !again && *state != ListState::NotLoaded {
+        return Vec::new();
+    }
+    let id = app.next_request_id();
+    *app.lists.get_mut(list) = ListState::Loading { id };
+    vec![Cmd::FetchList { id, list, username }]
+}
+
+pub(super) fn list_done(app: &mut App, id: u64, result: Result<Fetched, CognitoError>) {
+    let Some(list) = [ListKind::Groups, ListKind::Devices, ListKind::SignIns]
+        .into_iter()
+        .find(|l| *app.lists.get(*l) == ListState::Loading { id })
+    else {
+        tracing::debug!(id, "dropping a superseded list result");
+        return;
+    };
+    let state = match result {
+        Ok(fetched) => ListState::Loaded(fetched),
+        Err(e) if e.kind == ErrorKind::NotEnabled && list == ListKind::SignIns => {
+            ListState::Unavailable(
+                "sign-in history needs threat protection on this pool (AdminListUserAuthEvents \
+                 answers only when advanced security is on)"
+                    .into(),
+            )
+        }
+        Err(e) if e.kind == ErrorKind::NotEnabled => ListState::Unavailable(format!(
+            "{} needs a feature this pool has not enabled",
+            list.noun()
+        )),
+        Err(e) if e.kind == ErrorKind::Unsupported => ListState::Unavailable(format!(
+            "this endpoint does not implement {} (an emulator?), so {} can't be shown",
+            list.operation(),
+            list.noun()
+        )),
+        Err(e) => ListState::Failed(cognito_error_view(app, &e)),
+    };
+    *app.lists.get_mut(list) = state;
+    let pane = Pane::ALL
+        .into_iter()
+        .find(|p| p.list() == Some(list))
+        .expect("every list has a pane");
+    let len = app.rows(pane).len();
+    let c = &mut app.cursors[pane.index()];
+    *c = (*c).min(len.saturating_sub(1));
+}

@@ -1,0 +1,121 @@
+//! The TUI model on the embedded demo pool, driven the way the terminal loop drives it:
+//! messages in through `update`, and the worker's half of each command run for real against
+//! the demo backend.
+#![allow(dead_code)]
+
+use clap::Parser;
+use cognito_tui::app::{App, Cmd, Msg, update};
+use cognito_tui::cli::Cli;
+use cognito_tui::cognito::demo::DemoBackend;
+use cognito_tui::cognito::lookup::{self, LookupError, LookupMode, LookupOutcome};
+use cognito_tui::session;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use futures::executor::block_on;
+
+/// Tells `app` the worker has connected to the demo pool (as `--demo` does).
+pub fn connect(app: &mut App) {
+    let cli = Cli::parse_from(["cognito-tui", "--demo"]);
+    let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
+    let session = block_on(session::connect(&cli.target, pool, demo));
+    update(app, Msg::Connected(session.info));
+}
+
+/// A fresh app on the demo pool, connected.
+pub fn demo_app() -> App {
+    let mut app = App::new(DemoBackend::embedded().pool_id().as_str(), true);
+    connect(&mut app);
+    app
+}
+
+/// A key press without modifiers.
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// A character key.
+pub fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+/// Ctrl and a character.
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Each character of `text` as a key press.
+pub fn typed(text: &str) -> Vec<Msg> {
+    text.chars().map(ch).collect()
+}
+
+/// Sends each message; returns every command produced.
+pub fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Cmd> {
+    msgs.into_iter().flat_map(|m| update(app, m)).collect()
+}
+
+/// Resolves `query` in the demo pool with `lookup`; `with_schema` reads the pool's schema
+/// first, as the worker does once it has it.
+pub fn demo_lookup(
+    query: &str,
+    mode: LookupMode,
+    with_schema: bool,
+) -> Result<LookupOutcome, LookupError> {
+    let backend = DemoBackend::embedded();
+    let pool = backend.pool_id();
+    let schema = with_schema
+        .then(|| {
+            block_on(cognito_tui::cognito::Backend::describe_pool(
+                &backend, &pool,
+            ))
+            .ok()
+        })
+        .flatten();
+    block_on(lookup::lookup(
+        &backend,
+        &pool,
+        query,
+        mode,
+        schema.as_ref(),
+    ))
+}
+
+/// Runs the worker's half of `cmd` against the demo pool and feeds the answer back; returns
+/// the commands that answer produced.
+pub fn serve(app: &mut App, cmd: &Cmd) -> Vec<Cmd> {
+    let backend = DemoBackend::embedded();
+    let pool = backend.pool_id();
+    let msg = match cmd {
+        Cmd::Lookup { id, query, mode } => Msg::LookupDone {
+            id: *id,
+            result: demo_lookup(query, *mode, false),
+        },
+        Cmd::FetchList { id, list, username } => Msg::ListDone {
+            id: *id,
+            result: block_on(cognito_tui::worker::fetch_list(
+                &backend, &pool, username, *list,
+            )),
+        },
+        Cmd::Search { id, query, .. } => Msg::SearchDone {
+            id: *id,
+            results: block_on(cognito_tui::search::search(&backend, &pool, query, None)),
+        },
+        Cmd::BrowsePage { id, token } => Msg::BrowsePage {
+            id: *id,
+            result: block_on(cognito_tui::search::browse::fetch_page(
+                &backend,
+                &pool,
+                None,
+                token.as_deref(),
+            )),
+        },
+        Cmd::ListPools { id, token } => Msg::PoolsPage {
+            id: *id,
+            result: block_on(cognito_tui::cognito::Backend::list_user_pools(
+                &backend,
+                60,
+                token.as_deref(),
+            )),
+        },
+        other => panic!("not served here: {other:?}"),
+    };
+    update(app, msg)
+}
