@@ -27,6 +27,9 @@ pub struct AuditEvent {
     pub username: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
+    /// The group a write added the user to or removed them from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     /// `found`, `not_found`, `ambiguous`, `ok`, or the error's exception name.
     pub outcome: String,
 }

@@ -18,7 +18,7 @@ use crate::audit::{AuditEvent, AuditLog};
 use crate::cli::TargetArgs;
 use crate::cognito::listing::{Fetched, ListKind, Listing};
 use crate::cognito::lookup;
-use crate::cognito::resources::collect_pages;
+use crate::cognito::resources::{collect_pages, pool_groups};
 use crate::cognito::{Backend, CognitoError, PoolId};
 use crate::ratelimit::ThrottleStatus;
 use crate::sanitize::sanitize;
@@ -279,6 +279,19 @@ async fn run(
                 });
                 fetching.insert(list, task);
             }
+            Cmd::FetchPoolGroups { id } => {
+                let session = conn.as_ref().expect("checked above").session.clone();
+                let msgs = msgs.clone();
+                tokio::spawn(async move {
+                    let result = pool_groups(session.backend.as_ref(), &session.pool)
+                        .await
+                        .map(|(groups, more)| Fetched {
+                            listing: Listing::Groups(groups),
+                            more,
+                        });
+                    let _ = msgs.send(Msg::PoolGroupsDone { id, result });
+                });
+            }
             // Never aborted: once sent, a write's outcome must be audited and shown.
             Cmd::Write {
                 id,
@@ -305,6 +318,7 @@ async fn run(
                         pool: session.pool.to_string(),
                         username: Some(username),
                         sub,
+                        group: action.audit_detail().map(str::to_string),
                         outcome,
                         ..AuditEvent::default()
                     };

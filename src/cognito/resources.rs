@@ -224,37 +224,27 @@ impl WriteAction {
         }
     }
 
-    /// What the confirmation dialog says the action does.
+    /// What the action does, for the menu and the confirmation (about 50 characters: one
+    /// menu column).
     pub fn description(&self) -> String {
         match self {
             Self::EnableUser => "enable the user: they can sign in again".into(),
             Self::DisableUser => "disable the user: they can no longer sign in".into(),
-            Self::ResetPassword => {
-                "reset the password: the user must set a new one with a code sent to them".into()
-            }
-            Self::GlobalSignOut => {
-                "sign the user out everywhere: all refresh tokens are revoked".into()
-            }
-            Self::ResetMfa => {
-                "reset MFA: SMS, authenticator-app and email MFA are turned off for the user".into()
-            }
+            Self::ResetPassword => "reset the password: they set a new one with a code".into(),
+            Self::GlobalSignOut => "sign out everywhere: revoke every refresh token".into(),
+            Self::ResetMfa => "reset MFA: turn off SMS, app (TOTP) and email MFA".into(),
             Self::ResendInvitation(delivery) => format!(
-                "resend the invitation {}: a new temporary password replaces the old one",
+                "resend the invite {}: new temporary password",
                 delivery.label()
             ),
-            Self::ConfirmSignUp => {
-                "confirm the sign-up: the user can sign in without entering their code".into()
-            }
+            Self::ConfirmSignUp => "confirm the sign-up without the user's code".into(),
             Self::MarkVerified(attribute) => format!(
-                "mark the {} verified ({} = true) without sending a code",
-                attribute.attribute(),
-                attribute.flag()
+                "mark {} verified without sending a code",
+                attribute.attribute()
             ),
-            Self::AddToGroup(group) => format!("add the user to the group {group:?}"),
-            Self::RemoveFromGroup(group) => format!("remove the user from the group {group:?}"),
-            Self::DeleteUser => {
-                "DELETE the user: the account and its attributes are gone for good".into()
-            }
+            Self::AddToGroup(group) => format!("add the user to the group {group}"),
+            Self::RemoveFromGroup(group) => format!("remove the user from the group {group}"),
+            Self::DeleteUser => "DELETE the user and every attribute, for good".into(),
         }
     }
 
@@ -289,6 +279,15 @@ where
         }
     }
     Ok((items, true))
+}
+
+/// Every group of the pool (ListGroups, page by page), for the add-to-group picker.
+pub async fn pool_groups(
+    backend: &dyn super::Backend,
+    pool: &super::PoolId,
+) -> Result<(Vec<Group>, bool), CognitoError> {
+    collect_pages(|token| async move { backend.list_groups(pool, 60, token.as_deref()).await })
+        .await
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 mod common;
 
 mod actions;
+mod actions_tui;
 mod audit;
 mod cli_exceptions;
 mod cli_faults;
