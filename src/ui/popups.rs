@@ -70,7 +70,7 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             let title = format!(
                 "{} users match {}{}",
                 ambiguous.matches.len(),
-                sanitize(&ambiguous.filter.expression()),
+                sanitize(&ambiguous.description()),
                 if ambiguous.more { " (more exist)" } else { "" }
             );
             let rows: Vec<Vec<Segment>> = ambiguous

@@ -507,18 +507,34 @@ fn end_to_end_add_to_group_then_delete_audited() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let writes: Vec<&serde_json::Value> =
-        lines.iter().filter(|l| l["action"] != "lookup").collect();
-    assert_eq!(writes.len(), 2, "{lines:?}");
-    assert_eq!(writes[0]["action"], "add_to_group");
-    assert_eq!(writes[0]["group"], "beta-testers");
-    assert_eq!(writes[1]["action"], "delete_user");
-    assert!(writes[1].get("group").is_none());
-    for w in writes {
-        assert_eq!(
-            (&w["username"], &w["outcome"]),
-            (&"alice".into(), &"ok".into())
-        );
-        assert_eq!(w["pool"], "us-east-1_DemoPool1");
-    }
+    // Each write twice: the attempt before the request, the outcome after.
+    let writes: Vec<(&str, &str, &str)> = lines
+        .iter()
+        .filter(|l| l.get("phase").is_some())
+        .map(|l| {
+            assert_eq!(l["username"], "alice");
+            assert_eq!(l["pool"], "us-east-1_DemoPool1");
+            (
+                l["action"].as_str().unwrap(),
+                l["phase"].as_str().unwrap(),
+                l["group"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        writes,
+        [
+            ("add_to_group", "attempt", "beta-testers"),
+            ("add_to_group", "outcome", "beta-testers"),
+            ("delete_user", "attempt", "-"),
+            ("delete_user", "outcome", "-"),
+        ],
+        "{lines:?}"
+    );
+    let outcomes: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["phase"] == "outcome")
+        .map(|l| l["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["ok", "ok"]);
 }
