@@ -7,32 +7,15 @@ use crate::common::emulator;
 use crate::common::proxy;
 use crate::common::seed;
 
-use std::time::Duration;
-
 use aws_sdk_cognitoidentityprovider as cip;
 use cognito_tui::cognito::resources::collect_pages;
-use cognito_tui::cognito::sdk::{SdkBackend, SdkOptions};
+use cognito_tui::cognito::sdk::SdkBackend;
 use cognito_tui::cognito::{
     Backend, CognitoError, ErrorKind, InviteDelivery, PoolId, User, UserStatus, VerifiedAttribute,
     WriteAction, Writer,
 };
 use emulator::{Emulator, Kind};
 use proxy::RecordingProxy;
-
-async fn backend(url: String) -> SdkBackend {
-    SdkBackend::connect(
-        &SdkOptions {
-            region: Some(seed::REGION.into()),
-            endpoint_url: Some(url),
-            timeout: Duration::from_secs(15),
-            max_attempts: 1,
-            static_credentials: Some((seed::ACCESS_KEY.into(), seed::SECRET_KEY.into())),
-            ..SdkOptions::default()
-        },
-        None,
-    )
-    .await
-}
 
 /// The backend under test, the pool, and the proxy that sees its requests.
 struct Rig {
@@ -97,13 +80,7 @@ async fn sign_up_unconfirmed(client: &cip::Client, pool: &str, username: &str) {
         .client_id(app)
         .username(username)
         .password("Sign-up-Passw0rd!")
-        .user_attributes(
-            cip::types::AttributeType::builder()
-                .name("email")
-                .value(format!("{username}@example.com"))
-                .build()
-                .expect("attribute"),
-        )
+        .user_attributes(seed::attr("email", &format!("{username}@example.com")))
         .send()
         .await
         .expect("SignUp");
@@ -131,7 +108,7 @@ async fn suite(kind: Kind) {
     sign_up_unconfirmed(&client, &pool_id, "uma").await;
     let proxy = RecordingProxy::start(emulator.addr).await;
     let rig = Rig {
-        b: backend(proxy.url()).await,
+        b: seed::backend(proxy.url()).await,
         pool: PoolId::parse(&pool_id).unwrap(),
         proxy,
     };
@@ -174,8 +151,8 @@ async fn suite(kind: Kind) {
         .admin_update_user_attributes()
         .user_pool_id(&pool_id)
         .username("bob")
-        .user_attributes(attr("phone_number", "+15550100002"))
-        .user_attributes(attr("phone_number_verified", "false"))
+        .user_attributes(seed::attr("phone_number", "+15550100002"))
+        .user_attributes(seed::attr("phone_number_verified", "false"))
         .send()
         .await
         .expect("AdminUpdateUserAttributes");
@@ -298,14 +275,6 @@ async fn suite(kind: Kind) {
     assert_eq!(again.unwrap_err().kind, ErrorKind::UserNotFound, "{name}");
     // Nobody else went with it.
     assert_eq!(rig.get("alice").await.username, "alice");
-}
-
-fn attr(name: &str, value: &str) -> cip::types::AttributeType {
-    cip::types::AttributeType::builder()
-        .name(name)
-        .value(value)
-        .build()
-        .expect("attribute")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
