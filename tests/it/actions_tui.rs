@@ -538,3 +538,25 @@ fn end_to_end_add_to_group_then_delete_audited() {
         .collect();
     assert_eq!(outcomes, ["ok", "ok"]);
 }
+
+#[test]
+fn g_and_shift_g_jump_to_the_ends_of_the_menu_and_pickers() {
+    let mut desk = Desk::new("alice");
+    desk.keys(typed("xG"));
+    let last = desk.app.menu_items().len() - 1;
+    assert_eq!(desk.app.overlay, Overlay::Actions { cursor: last });
+    desk.keys(typed("g"));
+    assert_eq!(desk.app.overlay, Overlay::Actions { cursor: 0 });
+    desk.press(KeyCode::Esc);
+    desk.menu_to("Remove from a group…");
+    let cmds = desk.press(KeyCode::Enter);
+    desk.serve(cmds);
+    desk.keys(typed("G"));
+    assert_eq!(
+        desk.app.overlay,
+        Overlay::Groups {
+            change: GroupChange::Remove,
+            cursor: 1
+        }
+    );
+}
