@@ -203,6 +203,8 @@ pub(super) fn pool_switched(
     app.user = None;
     app.pending = None;
     app.lists = Lists::default();
+    // The add-to-group picker lists the new pool's groups.
+    app.pool_groups = super::ListState::NotLoaded;
     app.cursors = [0; 6];
     app.attr_filter.clear();
     app.revealed = None;

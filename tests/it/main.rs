@@ -6,6 +6,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod actions;
+mod actions_tui;
 mod audit;
 mod bastion;
 mod bastion_imds;

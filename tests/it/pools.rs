@@ -13,8 +13,8 @@ use crossterm::event::KeyCode;
 use futures::executor::block_on;
 use time::macros::datetime;
 
+use crate::common::app::screen;
 use crate::common::app::{ch, connect, key, send, serve, typed};
-use crate::tui_render::screen;
 
 const OTHER: &str = "eu-west-1_AbC123";
 
@@ -123,6 +123,8 @@ fn a_switch_keeps_the_pool_in_use_until_the_worker_has_checked_the_new_one() {
     serve(&mut app, &cmds[0]);
     assert_eq!(app.user.as_ref().unwrap().found.user.username, "bob");
 
+    // The old pool's groups, as the add-to-group picker read them.
+    app.pool_groups = cognito_tui::app::ListState::Unavailable("old pool".into());
     let cmds = update(
         &mut app,
         Msg::PoolSwitched {
@@ -136,6 +138,7 @@ fn a_switch_keeps_the_pool_in_use_until_the_worker_has_checked_the_new_one() {
     assert_eq!(app.pool_label(), format!("Support EU ({OTHER})"));
     assert_eq!(app.session.as_ref().unwrap().pool, OTHER);
     assert!(app.user.is_none() && app.recent.is_empty() && !app.busy());
+    assert_eq!(app.pool_groups, cognito_tui::app::ListState::NotLoaded);
     assert_eq!(
         app.notice.as_deref(),
         Some("switched to Support EU (eu-west-1_AbC123)")

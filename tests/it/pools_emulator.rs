@@ -16,11 +16,11 @@ use crossterm::event::KeyCode;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
+use crate::common::app::screen;
 use crate::common::app::{ch, key, typed};
 use crate::common::emulator::{Emulator, Kind};
 use crate::common::proxy::RecordingProxy;
 use crate::common::seed;
-use crate::tui_render::screen;
 
 const UNKNOWN: &str = "us-east-1_Unknown1";
 
