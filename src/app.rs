@@ -12,12 +12,14 @@ use crate::sanitize::sanitize;
 use crate::search::SearchResults;
 use crate::search::browse::Pager;
 
+mod actions;
 mod diagnosis;
 mod errors;
 mod finder;
 mod input;
 mod lists;
 mod overlay;
+mod pools;
 mod recent;
 mod rows;
 
@@ -25,9 +27,10 @@ mod rows;
 pub use crate::cognito::listing::{Fetched, ListKind, Listing};
 pub use crate::session::SessionInfo;
 pub use crate::time::TimeZone;
+pub use actions::{GroupChange, GroupChoices, MenuItem, POOL_SUFFIX_LEN};
 pub use diagnosis::PoolSettings;
 pub use errors::ErrorView;
-use errors::{cognito_error_view, error_view};
+use errors::{cognito_error_view, cognito_error_view_in, error_view};
 pub use finder::{
     BROWSE_FILTERS, BrowseState, EXPORT_ATTRIBUTES, EXPORT_DEFAULT_FILE, Finder, MAX_POOL_PAGES,
     PoolEntry, PoolSource, PoolsState, SearchState, Throttle,
@@ -37,9 +40,9 @@ pub use lists::{ListState, Lists};
 use lists::{list_done, open_list};
 pub use overlay::Overlay;
 use overlay::{
-    act_confirm, act_detail, act_hatch, act_help, act_input, act_menu, act_picker, after_edit,
-    copied_notice, input_mut,
+    act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
 };
+pub use pools::{PoolStatus, Switched, Switching, pool_label, typed_pool_id};
 use recent::recent_entry;
 pub use recent::{RECENT_MAX, RecentEntry};
 pub use rows::{Row, Tone, attribute_rows, decode_identities, mask_query, mfa_rows};
@@ -72,6 +75,11 @@ pub enum Msg {
         id: u64,
         result: Result<(), CognitoError>,
     },
+    /// The pool's groups (every page of ListGroups) for the add-to-group picker.
+    PoolGroupsDone {
+        id: u64,
+        result: Result<Fetched, CognitoError>,
+    },
     /// The audit log could not be written: loud, because the trail is now incomplete.
     AuditFailed(String),
     /// A type-ahead search finished; answers to superseded searches are dropped.
@@ -98,8 +106,17 @@ pub enum Msg {
         id: u64,
         result: Result<usize, String>,
     },
-    /// The connection's one DescribeUserPool answered (None: refused or failed).
-    PoolSettings(Option<Box<crate::cognito::PoolSchema>>),
+    /// DescribeUserPool's answer for `pool`, asked once the worker has connected: the
+    /// pool's name, or why it can't be used (said on the first screen).
+    PoolDescribed {
+        pool: String,
+        result: Result<crate::cognito::PoolSchema, CognitoError>,
+    },
+    /// The answer to [`Cmd::SwitchPool`] `id`: the new pool checked and ready, or why not.
+    PoolSwitched {
+        id: u64,
+        result: Result<Switched, crate::session::SwitchError>,
+    },
 }
 
 /// Work for the outside world, returned by [`update`].
@@ -126,6 +143,9 @@ pub enum Cmd {
         /// For the audit log.
         sub: Option<String>,
     },
+    /// Every page of ListGroups, for the add-to-group picker (only with `--allow-write`);
+    /// answer with [`Msg::PoolGroupsDone`].
+    FetchPoolGroups { id: u64 },
     /// Put this (already sanitized) text on the clipboard through the terminal (OSC 52).
     Copy(String),
     /// Type-ahead search after `debounce_ms` of quiet; a newer search (or
@@ -160,9 +180,11 @@ pub enum Cmd {
     CancelLoadAll { id: u64 },
     /// One page of ListUserPools; answer with [`Msg::PoolsPage`].
     ListPools { id: u64, token: Option<String> },
-    /// Work on another pool (a pool id, or a name from the config file); answer with
-    /// [`Msg::Connected`].
-    SwitchPool { pool: String },
+    /// Prepare another pool (a pool id, or a name from the config file) and check it with
+    /// DescribeUserPool, without leaving the pool in use; answer with [`Msg::PoolSwitched`].
+    SwitchPool { id: u64, pool: String },
+    /// Send every request from now on to the pool prepared by [`Cmd::SwitchPool`] `id`.
+    UsePool { id: u64 },
 }
 
 /// A write action sent to the worker.
@@ -264,6 +286,8 @@ pub struct App {
     pub allow_write: bool,
     /// A write action in flight.
     pub writing: Option<WritePending>,
+    /// The pool's groups, fetched when the add-to-group picker first opens.
+    pub pool_groups: ListState,
     /// Privacy mode: personal values masked on screen and in copies.
     pub redact: bool,
     /// The one row shown unmasked in privacy mode, until the selection moves.
@@ -299,6 +323,8 @@ pub struct App {
     pub export_prompt: Option<LineInput>,
     /// The list export in flight, and the file it writes.
     pub exporting: Option<(u64, String)>,
+    /// The pool in use: its name, problems, a switch in flight, other pools' recents.
+    pub pool_status: PoolStatus,
 }
 
 impl App {
@@ -314,6 +340,7 @@ impl App {
             lists: Lists::default(),
             allow_write: false,
             writing: None,
+            pool_groups: ListState::NotLoaded,
             redact: false,
             revealed: None,
             attr_filter: String::new(),
@@ -337,6 +364,7 @@ impl App {
             pool_settings: PoolSettings::Pending,
             export_prompt: None,
             exporting: None,
+            pool_status: PoolStatus::default(),
         }
     }
 
@@ -368,7 +396,9 @@ impl App {
         self.pending.is_some()
             || self.writing.is_some()
             || self.lists.loading()
+            || matches!(self.pool_groups, ListState::Loading { .. })
             || self.finder_busy()
+            || self.pool_status.switching.is_some()
     }
 
     /// Which bindings apply now.
@@ -383,32 +413,17 @@ impl App {
             Overlay::Help { .. } => Context::Help,
             Overlay::Detail { .. } => Context::Detail,
             Overlay::Hatch { .. } => Context::Hatch,
-            Overlay::Actions { .. } => Context::Menu,
-            Overlay::Confirm { action, .. } if action.needs_typed_confirmation() => Context::Input,
+            Overlay::Actions { .. } | Overlay::Groups { .. } => Context::Menu,
+            Overlay::Confirm {
+                phrase: Some(_), ..
+            } => Context::Input,
             Overlay::Confirm { .. } => Context::Confirm,
         }
     }
 
-    /// The write actions that apply to the loaded user, in menu order (enable only when
-    /// disabled, disable only when enabled). Empty without `--allow-write`.
-    pub fn menu_actions(&self) -> Vec<WriteAction> {
-        let Some(loaded) = self.user.as_ref().filter(|_| self.allow_write) else {
-            return Vec::new();
-        };
-        let enabled = loaded.found.user.enabled;
-        WriteAction::ALL
-            .into_iter()
-            .filter(|a| match a {
-                WriteAction::EnableUser => !enabled,
-                WriteAction::DisableUser => enabled,
-                _ => true,
-            })
-            .collect()
-    }
-
-    /// The pool as the session names it.
+    /// The id of the pool in use (changed only when the worker has switched to another).
     pub fn pool_name(&self) -> &str {
-        self.session.as_ref().map_or(&self.pool, |s| &s.pool)
+        &self.pool
     }
 
     /// The selected row of `pane`.
@@ -435,16 +450,6 @@ fn move_in_list(cursor: usize, len: usize, action: Action) -> usize {
         Action::Top => 0,
         Action::Bottom => last,
         _ => cursor.min(last),
-    }
-}
-
-/// Past tense of an action, for the result notice.
-fn done_phrase(action: WriteAction) -> &'static str {
-    match action {
-        WriteAction::EnableUser => "enabled",
-        WriteAction::DisableUser => "disabled",
-        WriteAction::ResetPassword => "password reset for",
-        WriteAction::GlobalSignOut => "signed out everywhere:",
     }
 }
 
@@ -479,20 +484,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Resize => Vec::new(),
         Msg::Connected(info) => {
+            if app.session.as_ref().is_some_and(|s| s.pool != info.pool) {
+                app.pool_groups = ListState::NotLoaded;
+            }
             app.pool = info.pool.clone();
             app.session = Some(info);
-            app.pool_settings = PoolSettings::Pending;
             Vec::new()
         }
         Msg::ExportDone { id, result } => {
             finder::export_done(app, id, result);
-            Vec::new()
-        }
-        Msg::PoolSettings(schema) => {
-            app.pool_settings = match schema {
-                Some(schema) => PoolSettings::Known(schema),
-                None => PoolSettings::Unavailable,
-            };
             Vec::new()
         }
         Msg::SearchDone { id, results } => {
@@ -511,6 +511,32 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::Throttle(throttle) => {
             app.throttle = throttle;
             Vec::new()
+        }
+        Msg::PoolDescribed { pool, result } => {
+            // The diagnosis reads this same answer: it costs no request of its own.
+            if pool == app.pool {
+                app.pool_settings = PoolSettings::from_answer(result.as_ref().ok());
+            }
+            pools::pool_described(app, &pool, result);
+            Vec::new()
+        }
+        Msg::PoolSwitched { id, result } => {
+            let accepted = app
+                .pool_status
+                .switching
+                .as_ref()
+                .is_some_and(|s| s.id == id);
+            let settings = match &result {
+                Ok(switched) if accepted => {
+                    Some(PoolSettings::from_answer(switched.schema.as_ref()))
+                }
+                _ => None,
+            };
+            let cmds = pools::pool_switched(app, id, result);
+            if let Some(settings) = settings {
+                app.pool_settings = settings;
+            }
+            cmds
         }
         Msg::LookupDone { id, result } => {
             if app.pending.as_ref().is_none_or(|p| p.id != id) {
@@ -566,33 +592,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             list_done(app, id, result);
             Vec::new()
         }
-        Msg::WriteDone { id, result } => {
-            let Some(write) = app.writing.take_if(|w| w.id == id) else {
-                return Vec::new();
-            };
-            match result {
-                Ok(()) => {
-                    app.notice = Some(format!(
-                        "✓ {} {} in {}",
-                        done_phrase(write.action),
-                        sanitize(&write.username),
-                        sanitize(app.pool_name())
-                    ));
-                    // One AdminGetUser shows the user as the action left them.
-                    let id = app.next_request_id();
-                    app.pending = Some(Pending {
-                        id,
-                        query: write.username.clone(),
-                        mode: LookupMode::Username,
-                    });
-                    return vec![Cmd::Lookup {
-                        id,
-                        query: write.username,
-                        mode: LookupMode::Username,
-                    }];
-                }
-                Err(e) => app.error = Some(cognito_error_view(app, &e)),
-            }
+        Msg::WriteDone { id, result } => actions::write_done(app, id, result),
+        Msg::PoolGroupsDone { id, result } => {
+            actions::pool_groups_done(app, id, result);
             Vec::new()
         }
         Msg::AuditFailed(message) => {
@@ -623,14 +625,18 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         Context::List => act_picker(app, action),
         Context::Help => act_help(app, action),
         Context::Hatch => act_hatch(app, action),
-        Context::Menu => act_menu(app, action),
-        Context::Confirm => act_confirm(app, action),
+        Context::Menu if matches!(app.overlay, Overlay::Groups { .. }) => {
+            actions::act_groups(app, action)
+        }
+        Context::Menu => actions::act_menu(app, action),
+        Context::Confirm => actions::act_confirm(app, action),
         Context::Detail => act_detail(app, action),
     }
 }
 
 fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
-    if matches!(action, Action::OpenLookup(_) | Action::Recent) && !app.has_pool() {
+    // A lookup can be typed before a pool is chosen: submitting it opens the picker.
+    if action == Action::Recent && !app.has_pool() {
         app.notice = Some("choose a user pool first".into());
         return app.open_pools();
     }

@@ -21,6 +21,16 @@ pub enum PoolSettings {
     Unavailable,
 }
 
+impl PoolSettings {
+    /// From DescribeUserPool's answer (None: refused or failed).
+    pub fn from_answer(schema: Option<&PoolSchema>) -> Self {
+        match schema {
+            Some(schema) => Self::Known(Box::new(schema.clone())),
+            None => Self::Unavailable,
+        }
+    }
+}
+
 /// The key that loads the sign-in history, as the verdict names it.
 const HISTORY_KEY: &str = "d";
 

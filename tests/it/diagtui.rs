@@ -246,7 +246,19 @@ fn d_loads_the_history_once_and_completes_the_diagnosis() {
 #[test]
 fn without_pool_settings_the_diagnosis_says_what_it_could_not_check() {
     let mut app = demo_app();
-    update(&mut app, Msg::PoolSettings(None));
+    let pool = app.pool.clone();
+    let refused = cognito_tui::cognito::CognitoError::new(
+        cognito_tui::cognito::ErrorKind::AccessDenied,
+        "DescribeUserPool",
+        "not allowed",
+    );
+    update(
+        &mut app,
+        Msg::PoolDescribed {
+            pool,
+            result: Err(refused),
+        },
+    );
     look_up(&mut app, "alice");
     let rows = app.rows(Pane::Status);
     assert!(
@@ -257,9 +269,11 @@ fn without_pool_settings_the_diagnosis_says_what_it_could_not_check() {
         "{rows:#?}"
     );
     // Before DescribeUserPool answers the pane says it is reading, and no section is shown.
+    let mut fresh = App::new("us-east-1_DemoPool1", true);
     let session = app.session.clone().expect("connected");
-    update(&mut app, Msg::Connected(session));
-    let rows = app.rows(Pane::Status);
+    update(&mut fresh, Msg::Connected(session));
+    fresh.user = app.user.clone();
+    let rows = fresh.rows(Pane::Status);
     assert!(
         rows[0].value.contains("reading the pool's settings"),
         "{:?}",

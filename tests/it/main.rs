@@ -6,6 +6,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod actions;
+mod actions_tui;
 mod audit;
 mod bastion;
 mod bastion_imds;
@@ -29,6 +31,8 @@ mod emulators;
 mod finder_filters;
 mod finder_filters_moto;
 mod log_lines;
+mod pools;
+mod pools_emulator;
 mod properties;
 mod resolution;
 mod search_cache;

@@ -74,8 +74,9 @@ async fn searched(
 #[tokio::test]
 async fn the_worker_answers_from_the_cache_until_told_to_forget_it() {
     let cli = Cli::parse_from(["cognito-tui", "--demo", "--config", "/dev/null"]);
-    let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
-    let (jobs, mut msgs) = worker::spawn(cli.target.clone(), Some(pool), demo, None);
+    let target = session::Target::resolve(&cli.target).unwrap();
+    let (pool, demo) = target.pool().unwrap();
+    let (jobs, mut msgs) = worker::spawn(target, Some(pool), demo, None);
     // Fewer than a page as typed, so the Capitalised variant is asked too: 6 filters each.
     assert_eq!(searched(&jobs, &mut msgs, 1, "a").await, 12, "a and A");
     assert_eq!(
