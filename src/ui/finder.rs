@@ -274,7 +274,9 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
         " · {pages} page{}",
         if pages == 1 { "" } else { "s" }
     ));
-    line.push_str(if b.pager.done {
+    line.push_str(if b.pager.done && b.pager.filter.is_some() {
+        " · every user the filter selects"
+    } else if b.pager.done {
         " · the whole pool"
     } else {
         " · more pages: scroll down, or Ctrl-L loads all"
