@@ -32,7 +32,7 @@ pub use finder::{
 pub use input::LineInput;
 pub use lists::{ListState, Lists};
 use lists::{list_done, open_list};
-pub use overlay::Overlay;
+pub use overlay::{HELP_KEYS_WIDTH, HelpRow, Overlay, help_page, help_rows};
 use overlay::{
     act_confirm, act_detail, act_hatch, act_help, act_input, act_menu, act_picker, after_edit,
     copied_notice, input_mut,
@@ -271,6 +271,8 @@ pub struct App {
     pub pools: PoolsState,
     /// Requests held back by the rate limiter, for the header.
     pub throttle: Option<Throttle>,
+    /// The terminal's (columns, rows), set by the terminal loop; paging in the help uses it.
+    pub screen: (u16, u16),
 }
 
 impl App {
@@ -306,6 +308,7 @@ impl App {
             browse: BrowseState::default(),
             pools: PoolsState::default(),
             throttle: None,
+            screen: (80, 24),
         }
     }
 
@@ -349,6 +352,7 @@ impl App {
                 Context::Input
             }
             Overlay::Picker { .. } => Context::List,
+            Overlay::Help { typing: true, .. } => Context::Input,
             Overlay::Help { .. } => Context::Help,
             Overlay::Detail { .. } => Context::Detail,
             Overlay::Hatch { .. } => Context::Hatch,
@@ -487,6 +491,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                         app.lists = Lists::default();
                     }
                     app.revealed = None;
+                    let found_username = found.user.username.clone();
                     let entry = recent_entry(&found.user);
                     app.recent.retain(|e| e.username != entry.username);
                     app.recent.insert(0, entry);
@@ -503,7 +508,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     }
                     app.error = None;
                     if same_user && app.notice.is_none() {
-                        app.notice = Some("refreshed".into());
+                        app.notice = Some(format!(
+                            "{} read again from Cognito: this is how it is now",
+                            sanitize(&found_username)
+                        ));
                     }
                     // A list pane that is open shows the new user's list.
                     let focus = app.focus;
@@ -674,7 +682,7 @@ fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
                 };
             }
         }
-        Action::Help => app.overlay = Overlay::Help { scroll: 0 },
+        Action::Help => app.overlay = Overlay::help(),
         Action::Search | Action::Browse | Action::LoadAll | Action::Pools => {
             return finder::open(app, action);
         }

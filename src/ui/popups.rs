@@ -5,12 +5,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
-use unicode_width::UnicodeWidthStr;
 
 use super::rows::{Segment, to_line, truncate};
 use super::{Theme, centered};
 use crate::app::{App, ErrorView, Overlay, Tone};
-use crate::keymap::Context;
 use crate::sanitize::sanitize;
 
 fn popup_block(title: String, theme: &Theme) -> Block<'static> {
@@ -145,7 +143,9 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 theme,
             );
         }
-        Overlay::Help { scroll } => help(app, frame, area, *scroll, theme),
+        Overlay::Help { scroll, filter, .. } => {
+            help(app, frame, area, *scroll, &filter.text, theme)
+        }
         Overlay::Hatch { command, url } => hatch(frame, area, command, url, app.demo, theme),
         Overlay::Actions { cursor } => actions_menu(app, frame, area, *cursor, theme),
         Overlay::Confirm {
@@ -379,48 +379,30 @@ fn confirm(
     }
 }
 
-fn help(app: &App, frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
-    let allow_write = app.allow_write;
-    let mut lines = Vec::new();
-    for context in [
-        Context::Main,
-        Context::Global,
-        Context::Finder,
-        Context::Input,
-        Context::List,
-        Context::Detail,
-        Context::Hatch,
-        Context::Menu,
-        Context::Confirm,
-        Context::Help,
-    ] {
-        let bindings: Vec<_> = app.keymap.bindings(context, allow_write).collect();
-        if bindings.is_empty() {
-            continue;
-        }
-        if !lines.is_empty() {
-            lines.push(Line::from(""));
-        }
-        lines.push(Line::from(Span::styled(context.title(), theme.title(true))));
-        for b in bindings {
-            let pad = 13usize.saturating_sub(b.label.width());
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {}{}", b.label, " ".repeat(pad)), theme.key()),
-                Span::raw(b.help),
-            ]));
-        }
-    }
+fn help(app: &App, frame: &mut Frame, area: Rect, scroll: u16, filter: &str, theme: &Theme) {
     let width = area.width.saturating_sub(4).min(72);
     let rect = centered(area, width, area.height);
     frame.render_widget(Clear, rect);
-    let max_scroll = (lines.len() as u16).saturating_sub(rect.height.saturating_sub(2));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(
-                popup_block("Help: key bindings".into(), theme)
-                    .title_bottom(Line::from(" j/k scroll · Esc close ").right_aligned()),
-            )
-            .scroll((scroll.min(max_scroll), 0)),
-        rect,
+    let block = popup_block("Help: key bindings".into(), theme).title_bottom(
+        Line::from(" j/k PgUp/PgDn g/G scroll · / filter · Esc close ").right_aligned(),
     );
+    let inner = block.inner(rect);
+    let rows = crate::app::help_rows(&app.keymap, app.allow_write, filter, inner.width as usize);
+    let max_scroll = rows.len().saturating_sub(inner.height as usize);
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .skip((scroll as usize).min(max_scroll))
+        .take(inner.height as usize)
+        .map(|row| {
+            if row.heading {
+                Line::from(Span::styled(row.text, theme.title(true)))
+            } else {
+                Line::from(vec![
+                    Span::styled(row.keys, theme.key()),
+                    Span::raw(row.text),
+                ])
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }

@@ -16,6 +16,8 @@ mod desk_batch;
 mod desk_export;
 mod diagnose;
 mod diagnose_cli;
+mod discover_cli;
+mod discover_tui;
 mod emulator_resources;
 mod emulator_search;
 mod emulators;

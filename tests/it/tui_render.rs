@@ -61,7 +61,7 @@ fn buffer(app: &App, width: u16, height: u16) -> Buffer {
 
 /// The screen as text, one line per row, as a terminal shows it: the cells a wide (CJK)
 /// character covers are skipped, so the text lines up the way the screen does.
-fn screen(app: &App, width: u16, height: u16) -> String {
+pub(crate) fn screen(app: &App, width: u16, height: u16) -> String {
     use unicode_width::UnicodeWidthStr;
     let buf = buffer(app, width, height);
     let mut out = String::new();
