@@ -503,7 +503,7 @@ pub const BINDINGS: &[Binding] = &[
         [key(K::Esc), ch('q'), ch('?')],
         "Esc q ?",
         A::Cancel,
-        "close the help (Esc clears the filter first)"
+        "clear the filter, else close the help"
     ),
     bind!(Detail, [ch('k'), key(K::Up)], "k ↑", A::Up, "scroll up"),
     bind!(

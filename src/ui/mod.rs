@@ -3,6 +3,7 @@
 //! is sanitized here before it is drawn.
 
 mod attributes;
+mod columns;
 mod finder;
 mod lists;
 mod mfa;
@@ -324,8 +325,15 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     frame.render_widget(Paragraph::new(spans_line), area);
     if let Some(notice) = &app.notice {
-        let notice = format!(" {} ", sanitize(notice));
-        let w = (notice.width() as u16).min(area.width / 2);
+        // Beside what is typed, at least half the line; cut between words, never inside an
+        // example such as a UUID.
+        let typed = label_width + sanitize(&input.text).width() as u16 + 2;
+        let room = area.width.saturating_sub(typed).max(area.width / 2);
+        let notice = format!(
+            " {} ",
+            cut_at_word(&sanitize(notice), room.saturating_sub(2) as usize)
+        );
+        let w = (notice.width() as u16).min(room);
         let r = Rect {
             x: area.right().saturating_sub(w),
             width: w,
@@ -339,6 +347,30 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         area.x + label_width + cursor_col
     };
     frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
+}
+
+/// `text` if it fits in `width` columns, else its first words that fit and "…".
+fn cut_at_word(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for word in text.split(' ') {
+        let next = if out.is_empty() {
+            word.width()
+        } else {
+            out.width() + 1 + word.width()
+        };
+        if next + 1 > width {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('…');
+    out
 }
 
 /// The keys for `action` in `context`, as the binding table in use writes them.

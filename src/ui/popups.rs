@@ -5,7 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
+use super::columns::{Column, cell};
 use super::rows::{Segment, to_line, truncate};
 use super::{Theme, centered};
 use crate::app::{App, ErrorView, Overlay, Tone};
@@ -68,40 +70,59 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 sanitize(&ambiguous.description()),
                 if ambiguous.more { " (more exist)" } else { "" }
             );
-            let rows: Vec<Vec<Segment>> = ambiguous
+            let cells: Vec<[String; 4]> = ambiguous
                 .matches
                 .iter()
                 .map(|m| {
-                    let status = m
-                        .status
-                        .as_ref()
-                        .map_or("-".into(), |s| sanitize(s.as_wire()).into_owned());
-                    vec![
-                        (format!("{:<20} ", sanitize(&m.username)), theme.label()),
-                        (format!("{status:<22} "), super::plain()),
-                        (
-                            (if m.enabled { "enabled " } else { "DISABLED" }).to_string(),
-                            theme.tone(if m.enabled { Tone::Good } else { Tone::Bad }),
-                        ),
-                        (
-                            format!("  {}", {
-                                let email = m.attribute("email").unwrap_or("-");
-                                if app.redact {
-                                    sanitize(&crate::redact::mask_attribute("email", email))
-                                        .into_owned()
-                                } else {
-                                    sanitize(email).into_owned()
-                                }
-                            }),
-                            super::plain(),
-                        ),
+                    let email = m.attribute("email").unwrap_or("-");
+                    let email = if app.redact {
+                        sanitize(&crate::redact::mask_attribute("email", email)).into_owned()
+                    } else {
+                        sanitize(email).into_owned()
+                    };
+                    [
+                        sanitize(&m.username).into_owned(),
+                        m.status
+                            .as_ref()
+                            .map_or("-".into(), |s| sanitize(s.as_wire()).into_owned()),
+                        (if m.enabled { "enabled" } else { "DISABLED" }).to_string(),
+                        email,
                     ]
+                })
+                .collect();
+            // Widths by content inside the popup (border and padding take 4 columns).
+            let inner = area.width.saturating_sub(4).min(96).saturating_sub(4) as usize;
+            let want = |i: usize| cells.iter().map(|c| c[i].width()).max().unwrap_or(1);
+            let widths = super::columns::fit(
+                inner,
+                &[
+                    Column::new(want(0), 8, 0),
+                    Column::new(want(1), 6, 1),
+                    Column::new(want(2), 3, 2),
+                    Column::new(want(3), 5, 3),
+                ],
+            );
+            let rows: Vec<Vec<Segment>> = cells
+                .iter()
+                .zip(&ambiguous.matches)
+                .map(|(c, m)| {
+                    let styles = [
+                        theme.label(),
+                        super::plain(),
+                        theme.tone(if m.enabled { Tone::Good } else { Tone::Bad }),
+                        super::plain(),
+                    ];
+                    c.iter()
+                        .zip(styles)
+                        .zip(&widths)
+                        .flat_map(|((text, style), &w)| cell(&[(text.clone(), style)], w))
+                        .collect()
                 })
                 .collect();
             let footer = if ambiguous.more {
                 "Only the first page is shown: narrow the query. Enter opens the user."
             } else {
-                "Enter opens the selected user (AdminGetUser by username)."
+                "Enter opens the selected user (one AdminGetUser)."
             };
             list_popup(frame, area, title, None, rows, *cursor, footer, theme);
         }

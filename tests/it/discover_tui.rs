@@ -7,9 +7,16 @@ use cognito_tui::app::{App, Cmd, Msg, Overlay};
 use cognito_tui::keymap::{BINDINGS, Context};
 use crossterm::event::KeyCode;
 
-use crate::common::app::{ctrl, demo_app, key, send, serve, typed};
+use crate::common::app::{ctrl, key, send, serve, typed};
 use crate::common::tmux::Tmux;
 use crate::tui_render::screen;
+
+/// The demo pool, connected, with the clock fixed so ages read the same every run.
+fn demo_app() -> App {
+    let mut app = crate::common::app::demo_app();
+    app.now = time::macros::datetime!(2026-01-15 12:00:00 UTC);
+    app
+}
 
 /// Sends `msgs` and runs every request they start against the demo pool, as the worker does.
 fn drive(app: &mut App, msgs: impl IntoIterator<Item = Msg>) {
@@ -50,47 +57,76 @@ fn footer(app: &App, width: u16, height: u16) -> String {
         .to_string()
 }
 
-/// Every screen's footer at 60, 80 and 120 columns, in one snapshot to read side by side.
-#[test]
-fn every_screen_has_a_footer_of_what_it_offers() {
+/// Every screen the TUI has, by name, reached by keys on the demo pool.
+fn screens() -> Vec<(&'static str, App)> {
     let mut screens: Vec<(&str, App)> = vec![("welcome", demo_app()), ("alice", alice())];
     let mut a = alice();
     drive(&mut a, typed("p"));
-    screens.push(("alice, privacy on", a));
+    screens.push(("alice_privacy_on", a));
     let mut a = alice();
     a.allow_write = true;
-    screens.push(("alice, --allow-write", a));
+    screens.push(("alice_allow_write", a));
     let mut a = with("/nobody");
     drive(&mut a, [key(KeyCode::Enter)]);
-    screens.push(("not found error", a));
-    screens.push(("lookup bar", with("/al")));
+    screens.push(("not_found_error", a));
+    screens.push(("lookup_bar", with("/al")));
+    let mut a = with("s");
+    drive(&mut a, typed("abc"));
+    drive(&mut a, [key(KeyCode::Enter)]);
+    screens.push(("sub_refused_hint", a));
     let mut a = alice();
-    drive(&mut a, typed("f"));
-    screens.push(("attribute filter", a));
+    drive(&mut a, typed("fe"));
+    screens.push(("attribute_filter", a));
     let mut a = alice();
     drive(&mut a, typed("h"));
-    screens.push(("recent lookups", a));
+    screens.push(("recent_lookups", a));
     let mut a = alice();
     drive(&mut a, [key(KeyCode::Enter)]);
-    screens.push(("full value", a));
+    screens.push(("full_value", a));
     let mut a = alice();
     drive(&mut a, typed("c"));
-    screens.push(("escape hatch", a));
+    screens.push(("escape_hatch", a));
+    for (name, pane) in [("groups", "4"), ("devices", "5"), ("sign_ins", "6")] {
+        let mut a = alice();
+        drive(&mut a, typed(pane));
+        screens.push((name, a));
+    }
     let mut a = with("/shared@acme.example");
     drive(&mut a, [key(KeyCode::Enter)]);
-    screens.push(("ambiguous picker", a));
+    screens.push(("ambiguous_picker", a));
     screens.push(("help", with("?")));
-    screens.push(("help, filtering", with("?/ctrl")));
+    screens.push(("help_filtering", with("?/ctrl")));
     screens.push(("search", with("tal")));
     screens.push(("browse", with("b")));
-    screens.push(("pool picker", with("P")));
+    screens.push(("browse_filtered", with("bal")));
+    screens.push(("pool_picker", with("P")));
+    screens
+}
+
+/// Every screen's footer at 60, 80 and 120 columns, in one snapshot to read side by side.
+#[test]
+fn every_screen_has_a_footer_of_what_it_offers() {
     let mut out = String::new();
-    for (name, app) in &screens {
+    for (name, app) in &screens() {
         for (w, h) in [(60, 16), (80, 24), (120, 40)] {
             out.push_str(&format!("{name:<21}{w:>4} |{}\n", footer(app, w, h)));
         }
     }
     insta::assert_snapshot!("footers", out);
+}
+
+/// Every screen at the smallest supported size, the size of the issue, and a large one.
+#[test]
+fn every_screen_at_60x16_80x24_and_120x40() {
+    for (name, app) in screens() {
+        let mut out = String::new();
+        for (w, h) in [(60, 16), (80, 24), (120, 40)] {
+            let mut app = app.clone();
+            app.screen = (w, h);
+            out.push_str(&format!("── {w}×{h} ──\n{}", screen(&app, w, h)));
+        }
+        insta::assert_snapshot!(format!("layout_{name}"), out);
+    }
 }
 
 #[test]
@@ -268,4 +304,51 @@ fn copying_inside_tmux_says_it_was_sent_and_how_to_let_it_through() {
     assert!(!shown.contains("copied"), "{shown}");
     t.type_text("q");
     assert_eq!(t.wait_exit().0, 0);
+}
+
+/// README's key table, as the key table in src/keymap.rs writes it.
+fn readme_key_table() -> String {
+    use cognito_tui::keymap::{HELP_ORDER, bindings};
+    let mut out = String::new();
+    for context in HELP_ORDER {
+        let rows: Vec<_> = bindings(context, true).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n**{}**\n\n| keys | does |\n|---|---|\n",
+            context.title()
+        ));
+        for b in rows {
+            let keys: Vec<String> = b
+                .label
+                .split_whitespace()
+                .map(|k| format!("`{k}`"))
+                .collect();
+            let mut does = b.help.to_string();
+            if b.write {
+                does.push_str(" (with `--allow-write`)");
+            }
+            out.push_str(&format!("| {} | {does} |\n", keys.join(" ")));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_readme_key_table_is_the_help() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let start = "<!-- keys: generated from src/keymap.rs -->\n";
+    let end = "<!-- /keys -->";
+    let table = readme
+        .split(start)
+        .nth(1)
+        .and_then(|rest| rest.split(end).next())
+        .expect("README has the key table markers");
+    let expected = readme_key_table();
+    assert!(
+        table == expected,
+        "README's key table differs from src/keymap.rs; it should read:\n{expected}"
+    );
 }
