@@ -465,12 +465,26 @@ pub fn footer_hints(app: &App, width: usize) -> Vec<FooterHint> {
     let mut hints = app.keymap.footer(context, app.allow_write, |a, w| {
         footer_offer(app, context, a, w)
     });
-    if context == Context::Finder || matches!(app.overlay, Overlay::Recent { .. }) {
+    let typing = match &app.overlay {
+        Overlay::Confirm {
+            phrase: Some(_),
+            action,
+            ..
+        } => Some(if *action == crate::cognito::WriteAction::DeleteUser {
+            "username and pool id's end"
+        } else {
+            "the username"
+        }),
+        Overlay::Recent { .. } => Some("to filter"),
+        _ if context == Context::Finder => Some("to filter"),
+        _ => None,
+    };
+    if let Some(word) = typing {
         hints.insert(
             0,
             FooterHint {
                 keys: "type".into(),
-                word: "to filter",
+                word,
                 action: Action::Insert(' '),
             },
         );

@@ -7,9 +7,8 @@ use cognito_tui::app::{App, Cmd, Msg, Overlay};
 use cognito_tui::keymap::{BINDINGS, Context};
 use crossterm::event::KeyCode;
 
-use crate::common::app::{ctrl, key, send, serve, typed};
+use crate::common::app::{ctrl, key, screen, send, serve, typed};
 use crate::common::tmux::Tmux;
-use crate::tui_render::screen;
 
 /// The demo pool, connected, with the clock fixed so ages read the same every run.
 fn demo_app() -> App {
