@@ -351,3 +351,17 @@ fn the_readme_key_table_is_the_help() {
         "README's key table differs from src/keymap.rs; it should read:\n{expected}"
     );
 }
+
+#[test]
+fn the_attribute_filter_counts_rows_as_the_title_does() {
+    let unfiltered = screen(&alice(), 80, 24);
+    assert!(unfiltered.contains("2 Attributes (9)"), "{unfiltered}");
+    let mut app = alice();
+    drive(&mut app, typed("fe"));
+    let filtered = screen(&app, 80, 24);
+    // alice has 11 attributes; email_verified and phone_number_verified are the ✓ notes.
+    assert!(
+        filtered.contains("2 Attributes (9 of 9, filter \"e\")"),
+        "{filtered}"
+    );
+}
