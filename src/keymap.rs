@@ -297,7 +297,7 @@ pub const BINDINGS: &[Binding] = &[
         [ch('c')],
         "c",
         A::EscapeHatch,
-        "escape hatch: aws command (copied), console page"
+        "escape hatch: aws command (sent to the clipboard), console page"
     ),
     bind_write!(
         Main,

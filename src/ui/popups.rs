@@ -295,7 +295,7 @@ fn list_popup(
 fn hatch(frame: &mut Frame, area: Rect, command: &str, url: &str, demo: bool, theme: &Theme) {
     let mut lines = vec![
         Line::from(Span::styled(
-            "The same lookup with the AWS CLI (copied):",
+            "The same lookup with the AWS CLI (sent to the clipboard, OSC 52):",
             theme.label(),
         )),
         Line::from(command.to_string()),
