@@ -333,7 +333,7 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
                 return Vec::new();
             }
             app.overlay = Overlay::None;
-            return vec![app.start_lookup(&query, mode)];
+            return app.submit_lookup(&query, mode);
         }
         (Overlay::Help { .. }, _) => return act_help(app, action),
         (Overlay::Filter { .. }, Action::Submit) => app.overlay = Overlay::None,

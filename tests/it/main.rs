@@ -28,6 +28,8 @@ mod emulator_resources;
 mod emulator_search;
 mod emulators;
 mod log_lines;
+mod pools;
+mod pools_emulator;
 mod properties;
 mod resolution;
 mod search_cache;
