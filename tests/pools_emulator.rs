@@ -2,6 +2,14 @@
 //! terminal loop joins them), with every request counted at a recording proxy: a switch to an
 //! unknown pool keeps the old pool, and the next lookup's request names the old pool; a slow
 //! switch does not hold the commands queued behind it.
+//!
+//! Its own test binary, because the worker builds its AWS client from the process
+//! environment (as the real TUI does): every test first sets dummy credentials and turns off
+//! the instance-metadata probe, once, before any client exists.
+
+#[path = "common/mod.rs"]
+#[allow(dead_code)]
+mod common;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +29,27 @@ use crate::common::app::{ch, key, typed};
 use crate::common::emulator::{Emulator, Kind};
 use crate::common::proxy::RecordingProxy;
 use crate::common::seed;
+
+/// Dummy credentials, no instance-metadata probe and no profile, for the whole binary; every
+/// test calls this before anything reads the environment.
+fn isolated_env() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: the first test to get here sets the variables while every other test waits on
+    // the Once, before any of them has started a runtime or read the environment.
+    ONCE.call_once(|| unsafe {
+        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+        std::env::set_var("AWS_ACCESS_KEY_ID", "test");
+        std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
+        for k in [
+            "AWS_PROFILE",
+            "AWS_SESSION_TOKEN",
+            "AWS_ENDPOINT_URL",
+            "COGNITO_TUI_CONFIG",
+        ] {
+            std::env::remove_var(k);
+        }
+    });
+}
 
 const UNKNOWN: &str = "us-east-1_Unknown1";
 
@@ -106,6 +135,7 @@ async fn pool_with_alice(url: &str, name: &str) -> String {
 
 #[tokio::test]
 async fn moto_a_switch_to_an_unknown_pool_keeps_the_old_pool_for_the_next_lookup() {
+    isolated_env();
     let Some(moto) = Emulator::start(Kind::Moto) else {
         return;
     };
@@ -215,6 +245,7 @@ impl Drop for BlackHole {
 
 #[tokio::test]
 async fn moto_commands_queued_during_a_slow_switch_are_not_held() {
+    isolated_env();
     let Some(moto) = Emulator::start(Kind::Moto) else {
         return;
     };
@@ -313,6 +344,7 @@ async fn moto_commands_queued_during_a_slow_switch_are_not_held() {
 /// `P` with a typed id leads to a pool that does.
 #[tokio::test]
 async fn moto_a_missing_pool_is_said_on_the_first_screen() {
+    isolated_env();
     use crate::common::tmux::Tmux;
     let Some(moto) = Emulator::start(Kind::Moto) else {
         return;
