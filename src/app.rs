@@ -38,7 +38,7 @@ pub use finder::{
 pub use input::LineInput;
 pub use lists::{ListState, Lists};
 use lists::{list_done, open_list};
-pub use overlay::Overlay;
+pub use overlay::{HELP_KEYS_WIDTH, HelpRow, Overlay, help_page, help_rows};
 use overlay::{
     act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
 };
@@ -323,6 +323,8 @@ pub struct App {
     pub export_prompt: Option<LineInput>,
     /// The list export in flight, and the file it writes.
     pub exporting: Option<(u64, String)>,
+    /// The terminal's (columns, rows), set by the terminal loop; paging in the help uses it.
+    pub screen: (u16, u16),
     /// The pool in use: its name, problems, a switch in flight, other pools' recents.
     pub pool_status: PoolStatus,
 }
@@ -364,6 +366,7 @@ impl App {
             pool_settings: PoolSettings::Pending,
             export_prompt: None,
             exporting: None,
+            screen: (80, 24),
             pool_status: PoolStatus::default(),
         }
     }
@@ -410,6 +413,7 @@ impl App {
                 Context::Input
             }
             Overlay::Picker { .. } => Context::List,
+            Overlay::Help { typing: true, .. } => Context::Input,
             Overlay::Help { .. } => Context::Help,
             Overlay::Detail { .. } => Context::Detail,
             Overlay::Hatch { .. } => Context::Hatch,
@@ -556,6 +560,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                         app.lists = Lists::default();
                     }
                     app.revealed = None;
+                    let found_username = found.user.username.clone();
                     let entry = recent_entry(&found.user);
                     app.recent.retain(|e| e.username != entry.username);
                     app.recent.insert(0, entry);
@@ -572,7 +577,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     }
                     app.error = None;
                     if same_user && app.notice.is_none() {
-                        app.notice = Some("refreshed".into());
+                        app.notice = Some(format!(
+                            "{} read again from Cognito: this is how it is now",
+                            sanitize(&found_username)
+                        ));
                     }
                     // A list pane that is open shows the new user's list.
                     let focus = app.focus;
@@ -723,7 +731,7 @@ fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
                 };
             }
         }
-        Action::Help => app.overlay = Overlay::Help { scroll: 0 },
+        Action::Help => app.overlay = Overlay::help(),
         Action::LoadHistory => return diagnosis::load_history(app),
         Action::Search | Action::Browse | Action::LoadAll | Action::Pools => {
             return finder::open(app, action);

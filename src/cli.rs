@@ -21,7 +21,15 @@ pub const COMPLETE_ENV: &str = "COGNITO_TUI_COMPLETE";
 
 /// Look up AWS Cognito user-pool users by username, alias or sub.
 #[derive(Debug, Parser)]
-#[command(name = "cognito-tui", version = VERSION, about, long_about = None)]
+#[command(
+    name = "cognito-tui",
+    version = VERSION,
+    about,
+    long_about = None,
+    after_help = "Examples:\n  \
+        cognito-tui --demo                          the terminal UI on the embedded demo pool\n  \
+        cognito-tui --pool eu-west-1_AbCdEf123 --lookup alice@example.com"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub target: TargetArgs,
@@ -81,14 +89,15 @@ pub struct TargetArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
 
-    /// Offer write actions (enable, disable, reset password, sign out everywhere), each
-    /// confirmed. Without it cognito-tui is read-only: no write request can leave it.
-    #[arg(long, global = true)]
+    /// Offer write actions (enable, disable, reset password, sign out everywhere) in the
+    /// terminal UI, each confirmed. Without it cognito-tui is read-only: no write request can
+    /// leave it. (Not global: no one-shot command writes, so their help doesn't offer it.)
+    #[arg(long)]
     pub allow_write: bool,
 
-    /// Privacy mode: mask personal values (email, phone, names, custom:…) on screen and in
-    /// copies; `p` toggles it in the terminal UI.
-    #[arg(long, global = true)]
+    /// Privacy mode in the terminal UI: mask personal values (email, phone, names, custom:…)
+    /// on screen and in copies; `p` toggles it.
+    #[arg(long)]
     pub redact: bool,
 
     /// Append one JSON line per lookup and per action to this file; the app does not start
@@ -122,13 +131,25 @@ fn parse_seconds(s: &str) -> Result<Duration, TimeoutError> {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Look up one user and print it (AdminGetUser's JSON shape, or text).
+    #[command(after_help = "Examples:\n  \
+        cognito-tui get --pool eu-west-1_AbCdEf123 alice@example.com\n  \
+        cognito-tui get --pool prod --from tickets.txt -o csv --attributes email")]
     Get(GetArgs),
     /// Find users by prefix (ListUsers only, no AdminGetUser), best fuzzy match first.
+    #[command(after_help = "Examples:\n  \
+        cognito-tui search --pool eu-west-1_AbCdEf123 jo\n  \
+        cognito-tui search --demo al -o json --limit 5")]
     Search(SearchArgs),
     /// Say why a user can't sign in, and what to do: the user read together with the pool's
     /// settings and, with threat protection, recent sign-in history.
+    #[command(after_help = "Examples:\n  \
+        cognito-tui diagnose --demo dave\n  \
+        cognito-tui diagnose --pool prod alice@example.com -o json")]
     Diagnose(DiagnoseArgs),
     /// Stream every user of the pool (ListUsers only) as JSON lines, CSV or TSV.
+    #[command(after_help = "Examples:\n  \
+        cognito-tui export --pool prod > users.ndjson\n  \
+        cognito-tui export --pool prod -o csv --attributes email,name --status CONFIRMED")]
     Export(ExportArgs),
     /// Print a shell completion script (pool names and AWS profiles complete too).
     #[command(after_help = COMPLETIONS_HELP)]

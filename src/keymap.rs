@@ -253,19 +253,19 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Main,
         [key(K::PageUp), ctrl('b')],
-        "PgUp",
+        "PgUp Ctrl-B",
         A::PageUp,
         "page up"
     ),
     bind!(
         Main,
         [key(K::PageDown), ctrl('f')],
-        "PgDn",
+        "PgDn Ctrl-F",
         A::PageDown,
         "page down"
     ),
-    bind!(Main, [ch('g'), key(K::Home)], "g", A::Top, "first row"),
-    bind!(Main, [ch('G'), key(K::End)], "G", A::Bottom, "last row"),
+    bind!(Main, [ch('g'), key(K::Home)], "g Home", A::Top, "first row"),
+    bind!(Main, [ch('G'), key(K::End)], "G End", A::Bottom, "last row"),
     bind!(
         Main,
         [key(K::Enter)],
@@ -306,7 +306,7 @@ pub const BINDINGS: &[Binding] = &[
         [ch('c')],
         "c",
         A::EscapeHatch,
-        "escape hatch: aws command (copied), console page"
+        "escape hatch: aws command (sent to the clipboard), console page"
     ),
     bind_write!(
         Main,
@@ -332,10 +332,10 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind!(
         Main,
-        [ch('L')],
-        "L",
+        [ctrl('l'), ch('L')],
+        "Ctrl-L L",
         A::LoadAll,
-        "browse and load every user, with progress"
+        "browse and load every user, with progress (Esc stops)"
     ),
     bind!(Main, [ch('P')], "P", A::Pools, "choose another user pool"),
     bind!(
@@ -348,7 +348,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Main,
         [ch('h'), ctrl('r')],
-        "h",
+        "h Ctrl-R",
         A::Recent,
         "recent lookups (fuzzy)"
     ),
@@ -394,7 +394,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Input,
         [key(K::Backspace), ctrl('h')],
-        "Backspace",
+        "Backspace Ctrl-H",
         A::DeleteBack,
         "delete before the cursor"
     ),
@@ -493,8 +493,8 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind!(List, [ch('k'), key(K::Up)], "k ↑", A::Up, "previous"),
     bind!(List, [ch('j'), key(K::Down)], "j ↓", A::Down, "next"),
-    bind!(List, [ch('g'), key(K::Home)], "g", A::Top, "first"),
-    bind!(List, [ch('G'), key(K::End)], "G", A::Bottom, "last"),
+    bind!(List, [ch('g'), key(K::Home)], "g Home", A::Top, "first"),
+    bind!(List, [ch('G'), key(K::End)], "G End", A::Bottom, "last"),
     bind!(
         List,
         [key(K::Enter)],
@@ -507,10 +507,33 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Help, [ch('j'), key(K::Down)], "j ↓", A::Down, "scroll down"),
     bind!(
         Help,
+        [key(K::PageUp), ctrl('b')],
+        "PgUp Ctrl-B",
+        A::PageUp,
+        "page up"
+    ),
+    bind!(
+        Help,
+        [key(K::PageDown), ctrl('f'), ch(' ')],
+        "PgDn Ctrl-F Space",
+        A::PageDown,
+        "page down"
+    ),
+    bind!(Help, [ch('g'), key(K::Home)], "g Home", A::Top, "top"),
+    bind!(Help, [ch('G'), key(K::End)], "G End", A::Bottom, "bottom"),
+    bind!(
+        Help,
+        [ch('/')],
+        "/",
+        A::Filter,
+        "filter the help: type a key or a word, Enter keeps it, Esc clears it"
+    ),
+    bind!(
+        Help,
         [key(K::Esc), ch('q'), ch('?')],
         "Esc q ?",
         A::Cancel,
-        "close the help"
+        "clear the filter, else close the help"
     ),
     bind!(Detail, [ch('k'), key(K::Up)], "k ↑", A::Up, "scroll up"),
     bind!(
@@ -545,8 +568,8 @@ pub const BINDINGS: &[Binding] = &[
     bind_write!(Menu, [ch('k'), key(K::Up)], "k ↑", A::Up, "previous action"),
     bind_write!(Menu, [ch('j'), key(K::Down)], "j ↓", A::Down, "next action"),
     // A pool may have thousands of groups to pick from.
-    bind_write!(Menu, [ch('g'), key(K::Home)], "g", A::Top, "first"),
-    bind_write!(Menu, [ch('G'), key(K::End)], "G", A::Bottom, "last"),
+    bind_write!(Menu, [ch('g'), key(K::Home)], "g Home", A::Top, "first"),
+    bind_write!(Menu, [ch('G'), key(K::End)], "G End", A::Bottom, "last"),
     bind_write!(
         Menu,
         [key(K::Enter)],
@@ -565,7 +588,7 @@ pub const BINDINGS: &[Binding] = &[
     bind_write!(
         Confirm,
         [ch('n'), key(K::Esc), ch('q')],
-        "n Esc",
+        "n Esc q",
         A::Cancel,
         "no, cancel"
     ),
@@ -576,6 +599,96 @@ pub const BINDINGS: &[Binding] = &[
         A::Cancel,
         "close"
     ),
+];
+
+/// What the footer offers in each context, most useful first: the actions (their first keys
+/// joined by `/`) and the word shown. The view drops what the screen can't do right now and
+/// what doesn't fit; the help lists everything.
+pub const FOOTER: &[(Context, &[Action], &str)] = &[
+    (Context::Main, &[A::Cancel], "dismiss"),
+    (Context::Main, &[A::OpenLookup(LookupMode::Auto)], "lookup"),
+    (Context::Main, &[A::Search], "search"),
+    (Context::Main, &[A::Browse], "browse"),
+    (Context::Main, &[A::FocusNext], "pane"),
+    (Context::Main, &[A::Open], "view"),
+    (Context::Main, &[A::Copy], "copy"),
+    (Context::Main, &[A::Actions], "actions"),
+    (Context::Main, &[A::Reveal], "reveal"),
+    (Context::Main, &[A::Recent], "recent"),
+    (Context::Main, &[A::Filter], "filter"),
+    (Context::Main, &[A::Refresh], "refresh"),
+    (Context::Main, &[A::EscapeHatch], "aws cmd"),
+    (Context::Main, &[A::LoadAll], "load all"),
+    (Context::Main, &[A::Pools], "pools"),
+    (Context::Main, &[A::Privacy], "privacy"),
+    (Context::Main, &[A::Quit], "quit"),
+    (Context::Finder, &[A::Up, A::Down], "move"),
+    (Context::Finder, &[A::Submit], "open"),
+    (Context::Finder, &[A::Cancel], "close"),
+    (Context::Finder, &[A::LoadAll], "load all"),
+    (Context::Finder, &[A::Refresh], "ask again"),
+    (Context::Finder, &[A::PageUp, A::PageDown], "page"),
+    (Context::Input, &[A::Submit], "submit"),
+    (Context::Input, &[A::Cancel], "cancel"),
+    (Context::Input, &[A::Up, A::Down], "move"),
+    (Context::Input, &[A::CursorLeft, A::CursorRight], "cursor"),
+    (Context::Input, &[A::ClearLine], "clear"),
+    (Context::Input, &[A::DeleteWord], "delete word"),
+    (Context::List, &[A::Up, A::Down], "move"),
+    (Context::List, &[A::Submit], "open"),
+    (Context::List, &[A::Cancel], "close"),
+    (Context::Help, &[A::Up, A::Down], "scroll"),
+    (Context::Help, &[A::PageUp, A::PageDown], "page"),
+    (Context::Help, &[A::Cancel], "close"),
+    (Context::Help, &[A::Filter], "filter"),
+    (Context::Help, &[A::Top, A::Bottom], "top/bottom"),
+    (Context::Detail, &[A::Up, A::Down], "scroll"),
+    (Context::Detail, &[A::Copy], "copy"),
+    (Context::Detail, &[A::Cancel], "close"),
+    (Context::Hatch, &[A::Copy], "copy command"),
+    (Context::Hatch, &[A::CopyUrl], "copy console address"),
+    (Context::Hatch, &[A::Cancel], "close"),
+    (Context::Menu, &[A::Up, A::Down], "move"),
+    (Context::Menu, &[A::Submit], "choose"),
+    (Context::Menu, &[A::Cancel], "cancel"),
+    (Context::Confirm, &[A::Submit], "yes, do it"),
+    (Context::Confirm, &[A::Cancel], "cancel"),
+];
+
+/// One hint of the footer: the keys as pressed and what they do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FooterHint {
+    pub keys: String,
+    pub word: &'static str,
+    /// The first action of the hint, for callers that restyle or reword it.
+    pub action: Action,
+}
+
+/// One line of the help, before wrapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpLine {
+    /// A context's heading.
+    Heading(&'static str),
+    /// A binding: its keys and what it does.
+    Binding { keys: String, help: &'static str },
+    /// Between contexts.
+    Blank,
+    /// Nothing matched the filter.
+    NoMatch,
+}
+
+/// The contexts in the order the help lists them.
+pub const HELP_ORDER: [Context; 10] = [
+    Context::Main,
+    Context::Global,
+    Context::Finder,
+    Context::Input,
+    Context::List,
+    Context::Detail,
+    Context::Hatch,
+    Context::Menu,
+    Context::Confirm,
+    Context::Help,
 ];
 
 fn matches(binding_key: &Key, event: &KeyEvent) -> bool {
@@ -681,6 +794,11 @@ fn key_label(key: &Key) -> String {
         K::BackTab => "Shift-Tab".into(),
         K::PageUp => "PgUp".into(),
         K::PageDown => "PgDn".into(),
+        K::Up => "↑".into(),
+        K::Down => "↓".into(),
+        K::Left => "←".into(),
+        K::Right => "→".into(),
+        K::Delete => "Del".into(),
         other => format!("{other:?}"),
     };
     if key.mods.contains(KeyModifiers::CONTROL) {
@@ -771,10 +889,116 @@ impl Keymap {
             .filter(move |b| b.context == context && (allow_write || !b.write))
     }
 
+    /// The footer's hints for `context`, most useful first. `offer` says whether the screen
+    /// offers an action now and may reword it (None hides it). The keys are each action's
+    /// first key as the table in use binds it.
+    pub fn footer(
+        &self,
+        context: Context,
+        allow_write: bool,
+        offer: impl Fn(Action, &'static str) -> Option<&'static str>,
+    ) -> Vec<FooterHint> {
+        FOOTER
+            .iter()
+            .filter(|(ctx, _, _)| *ctx == context)
+            .filter_map(|(_, actions, word)| {
+                let word = offer(actions[0], word)?;
+                let keys: Option<Vec<String>> = actions
+                    .iter()
+                    .map(|a| {
+                        self.bindings(context, allow_write)
+                            .find(|b| b.action == *a)
+                            .and_then(|b| b.keys.first())
+                            .map(key_label)
+                    })
+                    .collect();
+                Some(FooterHint {
+                    keys: keys?.join("/"),
+                    word,
+                    action: actions[0],
+                })
+            })
+            .collect()
+    }
+
+    /// The help's lines: every binding of every context, or only those whose keys, text or
+    /// heading contain `filter` (ignoring case).
+    pub fn help_lines(&self, allow_write: bool, filter: &str) -> Vec<HelpLine> {
+        let needle = filter.trim().to_lowercase();
+        let mut lines = Vec::new();
+        for context in HELP_ORDER {
+            let heading_matches = context.title().to_lowercase().contains(&needle);
+            let bindings: Vec<_> = self
+                .bindings(context, allow_write)
+                .filter(|b| {
+                    needle.is_empty()
+                        || heading_matches
+                        || b.label.to_lowercase().contains(&needle)
+                        || b.help.to_lowercase().contains(&needle)
+                })
+                .collect();
+            if bindings.is_empty() {
+                continue;
+            }
+            if !lines.is_empty() {
+                lines.push(HelpLine::Blank);
+            }
+            lines.push(HelpLine::Heading(context.title()));
+            lines.extend(bindings.into_iter().map(|b| HelpLine::Binding {
+                keys: b.label.to_string(),
+                help: b.help,
+            }));
+        }
+        if lines.is_empty() {
+            lines.push(HelpLine::NoMatch);
+        }
+        lines
+    }
+
     /// How the keys of `action` in `context` are written ("?" if unbound).
     pub fn label(&self, context: Context, action: Action) -> &str {
         self.bindings(context, true)
             .find(|b| b.action == action)
             .map_or("?", |b| &b.label)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The help shows labels, not keys: a key missing from its label is a binding nobody
+    /// can discover (Ctrl-R was).
+    #[test]
+    fn every_key_is_written_in_its_label() {
+        for b in BINDINGS
+            .iter()
+            .filter(|b| !matches!(b.action, A::FocusPane(_)))
+        {
+            let words: Vec<&str> = b.label.split_whitespace().collect();
+            for k in b.keys.iter() {
+                let name = key_label(k);
+                assert!(
+                    words.contains(&name.as_str()),
+                    "{:?} {:?}: {name} is not in {:?}",
+                    b.context,
+                    b.action,
+                    b.label
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_footer_hint_is_bound_in_its_context() {
+        let keymap = Keymap::default();
+        for (context, actions, word) in FOOTER {
+            for a in *actions {
+                assert!(
+                    keymap.bindings(*context, true).any(|b| b.action == *a),
+                    "{context:?}: {word} ({a:?}) has no binding"
+                );
+            }
+        }
     }
 }

@@ -164,10 +164,17 @@ pub fn user_json_with(user: &User, extras: &Extras) -> String {
     to_json_pretty(&shape).expect("plain data serializes")
 }
 
+/// RFC 3339 for people: whole milliseconds at most (Cognito's timestamps are float seconds, so
+/// the nanoseconds are noise), and none when they are zero.
+pub fn text_time(t: OffsetDateTime) -> String {
+    let millis = t.nanosecond() / 1_000_000 * 1_000_000;
+    rfc3339(t.replace_nanosecond(millis).unwrap_or(t))
+}
+
 /// Text sections for the lists fetched with `--include`; every value sanitized.
 pub fn extras_text(extras: &Extras) -> String {
     let mut out = String::new();
-    let time = |t: Option<OffsetDateTime>| t.map(rfc3339).unwrap_or_else(|| "-".into());
+    let time = |t: Option<OffsetDateTime>| t.map(text_time).unwrap_or_else(|| "-".into());
     let opt = |v: Option<&str>| sanitize(v.unwrap_or("-")).into_owned();
     if let Some(groups) = &extras.groups {
         out.push_str(&format!("Groups ({})\n", groups.len()));
@@ -265,10 +272,13 @@ pub fn user_text(found: &Found) -> String {
         "Enabled",
         if user.enabled { "yes" } else { "NO (disabled)" },
     );
-    line("Created", &user.created.map(rfc3339).unwrap_or("-".into()));
+    line(
+        "Created",
+        &user.created.map(text_time).unwrap_or("-".into()),
+    );
     line(
         "Last modified",
-        &user.last_modified.map(rfc3339).unwrap_or("-".into()),
+        &user.last_modified.map(text_time).unwrap_or("-".into()),
     );
     line("MFA", &mfa_summary(user));
     if let Some(options) = user.mfa_options.as_ref().filter(|o| !o.is_empty()) {

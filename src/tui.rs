@@ -241,6 +241,9 @@ async fn event_loop(
         if batch.is_empty() {
             continue;
         }
+        if let Ok(size) = terminal.size() {
+            app.screen = (size.width, size.height);
+        }
         let was_busy = app.busy();
         for msg in batch {
             let cmds = app::update(app, msg);
@@ -302,6 +305,11 @@ fn perform(app: &mut App, cmds: Vec<Cmd>, jobs: &UnboundedSender<Cmd>) {
                     .and_then(|_| out.flush());
                 if let Err(e) = copied {
                     app.notice = Some(format!("could not copy: {e}"));
+                } else if std::env::var_os("TMUX").is_some_and(|v| !v.is_empty())
+                    && let Some(notice) = &mut app.notice
+                {
+                    // tmux's default (`set-clipboard external`) swallows OSC 52 from apps.
+                    notice.push_str(" · in tmux, `set -g set-clipboard on` lets it through");
                 }
             }
             job => {

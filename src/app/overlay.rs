@@ -5,7 +5,9 @@ use super::actions::{GroupChange, submit_typed};
 use super::{App, Cmd, LineInput, Pane, move_in_list};
 use crate::cognito::WriteAction;
 use crate::cognito::lookup::{self, Ambiguous, LookupMode, QueryShape};
-use crate::keymap::Action;
+use crate::keymap::{Action, HelpLine, Keymap};
+use crate::sanitize::sanitize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// A popup or input line that takes the keyboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,9 +32,14 @@ pub enum Overlay {
         input: LineInput,
         cursor: usize,
     },
-    /// Every key binding.
+    /// Every key binding; `/` filters them.
     Help {
+        /// First drawn line (after wrapping).
         scroll: u16,
+        /// Only bindings containing this text are listed.
+        filter: LineInput,
+        /// The filter is being typed.
+        typing: bool,
     },
     /// One value in full.
     Detail {
@@ -66,8 +73,24 @@ pub enum Overlay {
     },
 }
 
+impl Overlay {
+    /// The help, unfiltered, at the top.
+    pub fn help() -> Self {
+        Self::Help {
+            scroll: 0,
+            filter: LineInput::default(),
+            typing: false,
+        }
+    }
+}
+
 pub(super) fn input_mut(overlay: &mut Overlay) -> Option<&mut LineInput> {
     match overlay {
+        Overlay::Help {
+            filter,
+            typing: true,
+            ..
+        } => Some(filter),
         Overlay::Lookup { input, .. }
         | Overlay::Filter { input }
         | Overlay::Recent { input, .. }
@@ -85,19 +108,163 @@ pub(super) fn after_edit(app: &mut App) {
             app.cursors[Pane::Attributes.index()] = 0;
         }
         Overlay::Recent { cursor, .. } => *cursor = 0,
+        Overlay::Help { scroll, .. } => *scroll = 0,
         _ => {}
     }
 }
 
 pub(super) fn act_help(app: &mut App, action: Action) -> Vec<Cmd> {
-    if let Overlay::Help { scroll } = &mut app.overlay {
-        match action {
-            Action::Up => *scroll = scroll.saturating_sub(1),
-            Action::Down => *scroll = scroll.saturating_add(1),
-            _ => app.overlay = Overlay::None,
+    let rows = match &app.overlay {
+        Overlay::Help { filter, .. } => help_rows(
+            &app.keymap,
+            app.allow_write,
+            &filter.text,
+            help_page(app.screen).0,
+        )
+        .len(),
+        _ => return Vec::new(),
+    };
+    let page = help_page(app.screen).1.max(1);
+    // The last page is full: scrolling stops where the last line reaches the bottom.
+    let max = rows.saturating_sub(page).min(u16::MAX as usize) as u16;
+    let step = page.saturating_sub(1).max(1).min(u16::MAX as usize) as u16;
+    let Overlay::Help {
+        scroll,
+        filter,
+        typing,
+    } = &mut app.overlay
+    else {
+        return Vec::new();
+    };
+    match action {
+        Action::Up => *scroll = scroll.saturating_sub(1),
+        Action::Down => *scroll = scroll.saturating_add(1),
+        Action::PageUp => *scroll = scroll.saturating_sub(step),
+        Action::PageDown => *scroll = scroll.saturating_add(step),
+        Action::Top => *scroll = 0,
+        Action::Bottom => *scroll = max,
+        Action::Filter => *typing = true,
+        Action::Submit => *typing = false,
+        Action::Cancel if !filter.text.is_empty() || *typing => {
+            *filter = LineInput::default();
+            *typing = false;
+            *scroll = 0;
         }
+        _ => app.overlay = Overlay::None,
+    }
+    if let Overlay::Help { scroll, .. } = &mut app.overlay {
+        *scroll = (*scroll).min(max);
     }
     Vec::new()
+}
+
+/// Columns of the help's key column, indent included.
+pub const HELP_KEYS_WIDTH: usize = 20;
+
+/// One drawn line of the help: the keys (blank where a binding's text wraps on), the text,
+/// and whether it is a heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpRow {
+    pub keys: String,
+    pub text: String,
+    pub heading: bool,
+}
+
+/// Text columns and rows inside the help popup on a `screen` of (width, height): the popup is
+/// at most 72 wide with a border and a column of padding each side, over the body (the
+/// screen less the header, the bar and the footer).
+pub fn help_page(screen: (u16, u16)) -> (usize, usize) {
+    let width = screen.0.saturating_sub(4).min(72).saturating_sub(4);
+    let height = screen.1.saturating_sub(3).saturating_sub(2);
+    (width as usize, height as usize)
+}
+
+/// The help as drawn at `width` columns: long descriptions wrap under their own column
+/// instead of being cut.
+pub fn help_rows(keymap: &Keymap, allow_write: bool, filter: &str, width: usize) -> Vec<HelpRow> {
+    let mut rows = Vec::new();
+    for line in keymap.help_lines(allow_write, filter) {
+        match line {
+            HelpLine::Heading(title) => {
+                rows.extend(wrap_words(title, width).into_iter().map(|text| HelpRow {
+                    keys: String::new(),
+                    text,
+                    heading: true,
+                }))
+            }
+            HelpLine::Blank => rows.push(HelpRow {
+                keys: String::new(),
+                text: String::new(),
+                heading: false,
+            }),
+            HelpLine::NoMatch => rows.push(HelpRow {
+                keys: String::new(),
+                text: format!("no binding matches {:?}", sanitize(filter)),
+                heading: false,
+            }),
+            HelpLine::Binding { keys, help } => {
+                let keys = format!("  {keys}");
+                // Keys longer than their column get a line of their own.
+                let (first, indent) = if keys.width() < HELP_KEYS_WIDTH {
+                    (
+                        format!("{keys}{}", " ".repeat(HELP_KEYS_WIDTH - keys.width())),
+                        HELP_KEYS_WIDTH,
+                    )
+                } else {
+                    rows.push(HelpRow {
+                        keys,
+                        text: String::new(),
+                        heading: false,
+                    });
+                    (" ".repeat(HELP_KEYS_WIDTH), HELP_KEYS_WIDTH)
+                };
+                let text_width = width.saturating_sub(indent).max(8);
+                for (i, text) in wrap_words(help, text_width).into_iter().enumerate() {
+                    rows.push(HelpRow {
+                        keys: if i == 0 {
+                            first.clone()
+                        } else {
+                            " ".repeat(indent)
+                        },
+                        text,
+                        heading: false,
+                    });
+                }
+            }
+        }
+    }
+    rows
+}
+
+/// Splits `text` into lines of at most `width` columns at spaces; a word longer than a line
+/// is cut where it must be.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let needed = if line.is_empty() {
+            word.width()
+        } else {
+            line.width() + 1 + word.width()
+        };
+        if needed > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            if line.width() + c.width().unwrap_or(0) > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 pub(super) fn act_hatch(app: &mut App, action: Action) -> Vec<Cmd> {
@@ -132,11 +299,12 @@ pub(super) fn act_detail(app: &mut App, action: Action) -> Vec<Cmd> {
     Vec::new()
 }
 
-/// "copied 12 characters to the clipboard (OSC 52)".
+/// "sent 12 characters to the terminal (OSC 52)": whether the terminal puts them on the
+/// clipboard is up to it (tmux drops them unless `set-clipboard on`), so no "copied".
 pub(super) fn copied_notice(text: &str) -> String {
     let n = text.chars().count();
     format!(
-        "copied {n} character{} to the clipboard (OSC 52)",
+        "sent {n} character{} to the terminal (OSC 52)",
         if n == 1 { "" } else { "s" }
     )
 }
@@ -167,6 +335,7 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
             app.overlay = Overlay::None;
             return app.submit_lookup(&query, mode);
         }
+        (Overlay::Help { .. }, _) => return act_help(app, action),
         (Overlay::Filter { .. }, Action::Submit) => app.overlay = Overlay::None,
         (Overlay::Filter { .. }, Action::Cancel) => {
             app.attr_filter.clear();

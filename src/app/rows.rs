@@ -475,7 +475,7 @@ pub fn mfa_rows(user: &User) -> Vec<Row> {
         rows.push(
             Row::new("Preferred", sanitize(p))
                 .tone(Tone::Warn)
-                .note("not in UserMFASettingList", Tone::Warn),
+                .note("preferred, but not among the methods set up", Tone::Warn),
         );
     }
     for option in user.mfa_options.as_deref().unwrap_or_default() {

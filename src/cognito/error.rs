@@ -70,6 +70,9 @@ pub struct CognitoError {
     pub message: String,
     /// The timeout that elapsed, for `Timeout`.
     pub timeout: Option<Duration>,
+    /// The HTTP status of an answer that was an HTML page (a proxy's or an emulator's), not
+    /// Cognito's JSON.
+    pub html_status: Option<u16>,
 }
 
 impl CognitoError {
@@ -81,7 +84,33 @@ impl CognitoError {
             exception: None,
             message: message.into(),
             timeout: None,
+            html_status: None,
         }
+    }
+
+    /// The endpoint answered `status` with an HTML page instead of Cognito's JSON: said in
+    /// those words, not as the JSON parser's complaint about a `<`.
+    pub fn html_page(operation: &'static str, status: u16) -> Self {
+        let kind = if status >= 500 {
+            ErrorKind::Internal
+        } else {
+            ErrorKind::Other
+        };
+        let question = if status >= 400 {
+            format!("does it implement {operation}?")
+        } else {
+            "is it a Cognito endpoint, or a proxy's sign-in page?".to_string()
+        };
+        let mut error = Self::new(
+            kind,
+            operation,
+            format!(
+                "the endpoint answered HTTP {status} with an HTML page, not a Cognito \
+                 response — {question}"
+            ),
+        );
+        error.html_status = Some(status);
+        error
     }
 
     /// Records the Cognito exception name.
@@ -122,6 +151,14 @@ impl CognitoError {
     pub fn hint(&self, ctx: &ErrorContext<'_>) -> String {
         let pool = ctx.pool.unwrap_or("the pool");
         let action = format!("cognito-idp:{}", self.operation);
+        if self.html_status.is_some() {
+            return format!(
+                "check --endpoint-url ({}): emulators leave some operations out (moto has no \
+                 {}), and a proxy may want you to sign in first",
+                ctx.target.unwrap_or("the Cognito endpoint"),
+                self.operation
+            );
+        }
         match self.kind {
             ErrorKind::UserNotFound => format!("no such user in {pool}"),
             // The pool answered the lookup just before; what is missing is the group.

@@ -168,6 +168,14 @@ where
     let full = DisplayErrorContext(&err).to_string();
     tracing::debug!(operation, error = %full, "request failed");
     let detail = concise(&full);
+    let html_status = match &err {
+        SdkError::ServiceError(ctx) if ctx.err().code().is_none() => html_page_status(ctx.raw()),
+        SdkError::ResponseError(ctx) => html_page_status(ctx.raw()),
+        _ => None,
+    };
+    if let Some(status) = html_status {
+        return CognitoError::html_page(operation, status);
+    }
     match &err {
         SdkError::ServiceError(ctx) => {
             let status = ctx.raw().status().as_u16();
@@ -237,6 +245,20 @@ where
         }
         _ => CognitoError::new(ErrorKind::Other, operation, detail),
     }
+}
+
+/// The status of an answer that is an HTML page (by its content-type, or a body that opens
+/// with `<`), which the SDK could only report as malformed JSON.
+fn html_page_status(raw: &HttpResponse) -> Option<u16> {
+    let html_type = raw
+        .headers()
+        .get("content-type")
+        .is_some_and(|t| t.to_ascii_lowercase().contains("html"));
+    let html_body = raw
+        .body()
+        .bytes()
+        .is_some_and(|b| b.trim_ascii_start().starts_with(b"<"));
+    (html_type || html_body).then(|| raw.status().as_u16())
 }
 
 /// The readable head of an SDK error chain, without the Debug dump the SDK appends.

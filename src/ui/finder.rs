@@ -10,6 +10,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Gauge, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+use super::columns::cell;
+
 use super::rows::{Segment, to_line, truncate};
 use super::{SPINNER, Theme};
 use crate::app::{App, ErrorView, Finder, LineInput, PoolSource, Tone};
@@ -406,12 +408,26 @@ fn inline_error(error: &ErrorView, frame: &mut Frame, area: Rect, theme: &Theme)
 /// The width of the last column, "Enabled" (its values are "yes" and "DISABLED").
 const ENABLED: usize = 8;
 
-/// Column widths for `width`: username, email, status (enabled takes the rest).
-fn columns(width: usize) -> (usize, usize, usize) {
-    let status = 22;
-    let rest = width.saturating_sub(status + ENABLED + 3);
-    let username = (rest * 2 / 5).max(8);
-    (username, rest.saturating_sub(username), status)
+/// Column widths for `width`: username, email, status, enabled. Each wants what the rows on
+/// screen hold; the username is cut last, the email first.
+fn columns(width: usize, lines: &[UserLine]) -> (usize, usize, usize, usize) {
+    use super::columns::{Column, fit};
+    let widest = |f: &dyn Fn(&UserLine) -> usize, header: &str| {
+        lines.iter().map(f).max().unwrap_or(0).max(header.width())
+    };
+    let username = widest(&|u| sanitize(u.username).width(), "Username");
+    let email = widest(&|u| sanitize(u.email.unwrap_or("-")).width(), "Email");
+    let status = widest(&|u| sanitize(u.status.unwrap_or("-")).width(), "Status");
+    let w = fit(
+        width,
+        &[
+            Column::new(username, 8, 0),
+            Column::new(email, 5, 3),
+            Column::new(status, 6, 1),
+            Column::new(ENABLED, 3, 2),
+        ],
+    );
+    (w[0], w[1], w[2], w[3])
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -425,18 +441,20 @@ fn user_list<'a>(
     offset: usize,
     theme: &Theme,
 ) {
-    let (uw, ew, sw) = columns(area.width as usize);
+    let lines: Vec<UserLine> = lines.collect();
+    let (uw, ew, sw, enw) = columns(area.width as usize, &lines);
     let header = [
         pad("Username", uw, theme.label()),
         pad("Email", ew, theme.label()),
         pad("Status", sw, theme.label()),
-        pad("Enabled", ENABLED, theme.label()),
+        pad("Enabled", enw, theme.label()),
     ]
     .concat();
     let mark = theme
         .accent()
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
     let rows: Vec<Vec<Segment>> = lines
+        .into_iter()
         .map(|u| {
             let mut segs = highlighted(
                 u.username,
@@ -463,9 +481,9 @@ fn user_list<'a>(
             };
             segs.extend(pad(status, sw, theme.tone(tone)));
             segs.extend(if u.enabled {
-                pad("yes", ENABLED, theme.tone(Tone::Good))
+                pad("yes", enw, theme.tone(Tone::Good))
             } else {
-                pad("DISABLED", ENABLED, theme.tone(Tone::Bad))
+                pad("DISABLED", enw, theme.tone(Tone::Bad))
             });
             segs
         })
@@ -474,18 +492,7 @@ fn user_list<'a>(
     draw_rows(frame, area, header, rows, selected, theme);
 }
 
-/// One column of a row: `segments` cut (with "…") or padded with spaces to exactly `width`
-/// display columns, then one space between columns. Every column of every finder goes
-/// through here: widths are display widths (`rows::truncate`, unicode-width), never char
-/// counts, so a wide (CJK) or zero-width character cannot shift the columns after it.
-fn cell(segments: &[Segment], width: usize) -> Vec<Segment> {
-    let mut out = truncate(segments, width);
-    let used: usize = out.iter().map(|(t, _)| t.width()).sum();
-    out.push((" ".repeat(width.saturating_sub(used) + 1), Style::new()));
-    out
-}
-
-/// `text`, sanitized, in `style`, as a column of `width` (see [`cell`]).
+/// `text`, sanitized, in `style`, as a column of `width` (see [`super::columns::cell`]).
 fn pad(text: &str, width: usize, style: Style) -> Vec<Segment> {
     cell(&[(sanitize(text).into_owned(), style)], width)
 }

@@ -3,6 +3,7 @@
 //! is sanitized here before it is drawn.
 
 mod attributes;
+mod columns;
 mod finder;
 mod lists;
 mod mfa;
@@ -23,7 +24,7 @@ pub use theme::Theme;
 
 use crate::app::{App, ErrorView, LineInput, Overlay, Pane, Tone};
 use crate::cognito::lookup::LookupMode;
-use crate::keymap::{Action, Context};
+use crate::keymap::{Action, Context, FooterHint};
 use crate::sanitize::sanitize;
 
 /// Below this size the layout cannot work; a message says so instead.
@@ -294,6 +295,11 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let (label, input) = match &app.overlay {
         Overlay::Lookup { mode, input } => (prompt(*mode), input),
         Overlay::Filter { input } => ("Filter attributes › ", input),
+        Overlay::Help { filter, .. }
+            if !filter.text.is_empty() || app.context() == Context::Input =>
+        {
+            ("Filter help › ", filter)
+        }
         _ => {
             if let Some(notice) = &app.notice {
                 frame.render_widget(
@@ -327,8 +333,15 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     frame.render_widget(Paragraph::new(spans_line), area);
     if let Some(notice) = &app.notice {
-        let notice = format!(" {} ", sanitize(notice));
-        let w = (notice.width() as u16).min(area.width / 2);
+        // Beside what is typed, at least half the line; cut between words, never inside an
+        // example such as a UUID.
+        let typed = label_width + sanitize(&input.text).width() as u16 + 2;
+        let room = area.width.saturating_sub(typed).max(area.width / 2);
+        let notice = format!(
+            " {} ",
+            cut_at_word(&sanitize(notice), room.saturating_sub(2) as usize)
+        );
+        let w = (notice.width() as u16).min(room);
         let r = Rect {
             x: area.right().saturating_sub(w),
             width: w,
@@ -344,141 +357,163 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
 }
 
+/// `text` if it fits in `width` columns, else its first words that fit and "…".
+fn cut_at_word(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for word in text.split(' ') {
+        let next = if out.is_empty() {
+            word.width()
+        } else {
+            out.width() + 1 + word.width()
+        };
+        if next + 1 > width {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('…');
+    out
+}
+
 /// The keys for `action` in `context`, as the binding table in use writes them.
 pub fn keys_for(app: &App, context: Context, action: Action) -> &str {
     app.keymap.label(context, action)
 }
 
-fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+/// Whether the screen offers `action` now, and the word the footer gives it (None hides it).
+fn footer_offer(
+    app: &App,
+    context: Context,
+    action: Action,
+    word: &'static str,
+) -> Option<&'static str> {
+    use crate::app::Finder;
     use Action as A;
-    let context = app.context();
-    let hints: Vec<(String, &str)> = match (&app.overlay, context) {
-        (_, Context::Main) => {
-            // Highest priority first; what does not fit is left out (all of it is in `?`).
-            let mut hints = vec![
-                ("/ u a s".to_string(), "lookup"),
-                (keys_for(app, context, A::Help).into(), "help"),
-                (keys_for(app, context, A::Quit).into(), "quit"),
-                ("Tab".into(), "pane"),
-                (keys_for(app, context, A::Open).into(), "view"),
-                (keys_for(app, context, A::Copy).into(), "copy"),
-                (keys_for(app, context, A::Recent).into(), "recent"),
-                (keys_for(app, context, A::Filter).into(), "filter"),
-                (keys_for(app, context, A::Refresh).into(), "refresh"),
-                (keys_for(app, context, A::Privacy).into(), "privacy"),
-                (keys_for(app, context, A::EscapeHatch).into(), "aws cmd"),
-                (keys_for(app, context, A::Search).into(), "search"),
-                (keys_for(app, context, A::Browse).into(), "browse"),
-                (keys_for(app, context, A::Pools).into(), "pools"),
-            ];
-            if app.redact {
-                hints.insert(4, (keys_for(app, context, A::Reveal).into(), "reveal"));
-            }
-            if app.allow_write {
-                hints.insert(3, (keys_for(app, context, A::Actions).into(), "actions"));
-            }
-            if app.error.is_some() {
-                hints.insert(0, ("Esc".into(), "dismiss"));
-            }
-            let width = |h: &[(String, &str)]| {
-                h.iter()
-                    .map(|(k, w)| k.width() + w.width() + 3)
-                    .sum::<usize>()
-                    + 1
-            };
-            while hints.len() > 1 && width(&hints) > area.width as usize {
-                hints.pop();
-            }
-            // Reading order: lookup, moving, acting, then help and quit at the end.
-            let order = [
-                "lookup", "search", "browse", "pools", "dismiss", "pane", "view", "copy", "reveal",
-                "recent", "filter", "refresh", "privacy", "aws cmd", "actions", "help", "quit",
-            ];
-            hints.sort_by_key(|(_, what)| order.iter().position(|o| o == what));
-            hints
+    let user = app.user.is_some();
+    let has_pool = app.has_pool();
+    let browsing = app.finder == Some(Finder::Browse);
+    let shown = match (context, action) {
+        (Context::Main, A::Cancel) => app.error.is_some(),
+        (Context::Main, A::OpenLookup(_) | A::Search | A::Browse | A::LoadAll) => has_pool,
+        (Context::Main, A::Recent) => !app.recent.is_empty(),
+        (
+            Context::Main,
+            A::FocusNext | A::Open | A::Copy | A::Filter | A::Refresh | A::EscapeHatch | A::Actions,
+        ) => user,
+        (Context::Main, A::Reveal) => user && app.redact,
+        (Context::Main, A::Privacy) => user,
+        (Context::Finder, A::LoadAll) => {
+            browsing && app.browse.loading_all.is_none() && !app.browse.pager.done
         }
-        (Overlay::Recent { .. }, _) => vec![
-            ("type".into(), "to filter"),
-            ("↑/↓".into(), "move"),
-            ("Enter".into(), "open"),
-            ("Esc".into(), "close"),
-        ],
-        (Overlay::Confirm { phrase: None, .. }, _) => {
-            vec![("y/Enter".into(), "do it"), ("n/Esc".into(), "cancel")]
+        (Context::Finder, A::Refresh) => app.finder == Some(Finder::Search),
+        (Context::Finder, A::Cancel) if browsing && app.browse.loading_all.is_some() => {
+            return Some("stop loading");
         }
-        (Overlay::Confirm { action, .. }, _) => vec![
-            (
-                "type".into(),
-                if *action == crate::cognito::WriteAction::DeleteUser {
-                    "username and pool id's end"
-                } else {
-                    "the username"
-                },
-            ),
-            ("Enter".into(), "confirm"),
-            ("Esc".into(), "cancel"),
-        ],
-        (_, Context::Input) => vec![
-            ("Enter".into(), "submit"),
-            ("Esc".into(), "cancel"),
-            ("←/→".into(), "move"),
-            ("Ctrl-U".into(), "clear"),
-            ("Ctrl-W".into(), "delete word"),
-        ],
-        (_, Context::List) => vec![
-            ("j/k".into(), "move"),
-            ("Enter".into(), "open"),
-            ("Esc".into(), "close"),
-        ],
-        (_, Context::Help) => vec![("j/k".into(), "scroll"), ("Esc".into(), "close")],
-        (_, Context::Detail) => vec![
-            ("j/k".into(), "scroll"),
-            ("y".into(), "copy"),
-            ("Esc".into(), "close"),
-        ],
-        (_, Context::Hatch) => vec![
-            ("y".into(), "copy command"),
-            ("o".into(), "copy console address"),
-            ("Esc".into(), "close"),
-        ],
-        (_, Context::Menu) => vec![
-            ("j/k".into(), "move"),
-            ("Enter".into(), "choose"),
-            ("Esc".into(), "cancel"),
-        ],
-        (_, Context::Confirm) => vec![("y".into(), "yes, do it"), ("n Esc".into(), "cancel")],
-        (_, Context::Finder) => {
-            let typing = if app.finder == Some(crate::app::Finder::Pools) {
-                "a name or pool id"
-            } else {
-                "to filter"
-            };
-            let mut hints = vec![
-                ("type".into(), typing),
-                ("↑/↓".into(), "move"),
-                (keys_for(app, context, A::Submit).into(), "open"),
-            ];
-            if app.finder == Some(crate::app::Finder::Browse) {
-                hints.push((keys_for(app, context, A::LoadAll).into(), "load all"));
-            }
-            hints.push((
-                keys_for(app, context, A::Cancel).into(),
-                if app.browse.loading_all.is_some()
-                    && app.finder == Some(crate::app::Finder::Browse)
-                {
-                    "stop loading"
-                } else {
-                    "close"
-                },
-            ));
-            hints
+        (Context::Input, A::Up) => matches!(app.overlay, Overlay::Recent { .. }),
+        (Context::Input, A::Submit) => {
+            return Some(match &app.overlay {
+                Overlay::Lookup { .. } => "look up",
+                Overlay::Recent { .. } => "open",
+                Overlay::Confirm { .. } => "confirm",
+                Overlay::Help { .. } | Overlay::Filter { .. } => "keep filter",
+                _ => word,
+            });
         }
-        (_, Context::Global) => Vec::new(),
+        (Context::Input, A::Cancel) => {
+            return Some(match &app.overlay {
+                Overlay::Help { .. } | Overlay::Filter { .. } => "clear filter",
+                Overlay::Recent { .. } => "close",
+                _ => word,
+            });
+        }
+        _ => true,
     };
+    shown.then_some(word)
+}
+
+/// The hints that fit in `width` columns, in priority order; when some are left out the
+/// last hint is `more`, pointing at the help (where everything is).
+fn fit_footer(
+    mut hints: Vec<FooterHint>,
+    more: Option<FooterHint>,
+    width: usize,
+) -> Vec<FooterHint> {
+    let cost = |h: &FooterHint| h.keys.width() + 1 + h.word.width() + 2;
+    let total = |hs: &[FooterHint]| 1 + hs.iter().map(cost).sum::<usize>();
+    let Some(more) = more else {
+        while hints.len() > 1 && total(&hints) > width {
+            hints.pop();
+        }
+        return hints;
+    };
+    let mut all = hints.clone();
+    all.push(FooterHint {
+        word: "help",
+        ..more.clone()
+    });
+    if total(&all) <= width {
+        return all;
+    }
+    while !hints.is_empty() && total(&hints) + cost(&more) > width {
+        hints.pop();
+    }
+    hints.push(more);
+    hints
+}
+
+/// The footer's hints for what the screen offers now, as many as fit in `width`.
+pub fn footer_hints(app: &App, width: usize) -> Vec<FooterHint> {
+    let context = app.context();
+    let mut hints = app.keymap.footer(context, app.allow_write, |a, w| {
+        footer_offer(app, context, a, w)
+    });
+    let typing = match &app.overlay {
+        Overlay::Confirm {
+            phrase: Some(_),
+            action,
+            ..
+        } => Some(if *action == crate::cognito::WriteAction::DeleteUser {
+            "username and pool id's end"
+        } else {
+            "the username"
+        }),
+        Overlay::Recent { .. } => Some("to filter"),
+        _ if app.finder == Some(crate::app::Finder::Pools) && context == Context::Finder => {
+            Some("a name or pool id")
+        }
+        _ if context == Context::Finder => Some("to filter"),
+        _ => None,
+    };
+    if let Some(word) = typing {
+        hints.insert(
+            0,
+            FooterHint {
+                keys: "type".into(),
+                word,
+                action: Action::Insert(' '),
+            },
+        );
+    }
+    // `?` (the whole table) is reachable from the panes only.
+    let more = (context == Context::Main).then(|| FooterHint {
+        keys: keys_for(app, context, Action::Help).to_string(),
+        word: "more",
+        action: Action::Help,
+    });
+    fit_footer(hints, more, width)
+}
+
+fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
-    for (key, what) in hints {
-        spans.push(Span::styled(key, theme.key()));
-        spans.push(Span::raw(format!(" {what}  ")));
+    for hint in footer_hints(app, area.width as usize) {
+        spans.push(Span::styled(hint.keys, theme.key()));
+        spans.push(Span::raw(format!(" {}  ", hint.word)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

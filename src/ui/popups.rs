@@ -7,13 +7,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+use super::columns::{Column, cell};
 use super::rows::{Segment, to_line, truncate};
 use super::{Theme, centered};
 use crate::app::{
     App, ErrorView, GroupChange, GroupChoices, MenuItem, Overlay, POOL_SUFFIX_LEN, Tone,
 };
 use crate::cognito::WriteAction;
-use crate::keymap::Context;
 use crate::sanitize::sanitize;
 
 fn popup_block(title: String, theme: &Theme) -> Block<'static> {
@@ -73,40 +73,59 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 sanitize(&ambiguous.description()),
                 if ambiguous.more { " (more exist)" } else { "" }
             );
-            let rows: Vec<Vec<Segment>> = ambiguous
+            let cells: Vec<[String; 4]> = ambiguous
                 .matches
                 .iter()
                 .map(|m| {
-                    let status = m
-                        .status
-                        .as_ref()
-                        .map_or("-".into(), |s| sanitize(s.as_wire()).into_owned());
-                    vec![
-                        (format!("{:<20} ", sanitize(&m.username)), theme.label()),
-                        (format!("{status:<22} "), super::plain()),
-                        (
-                            (if m.enabled { "enabled " } else { "DISABLED" }).to_string(),
-                            theme.tone(if m.enabled { Tone::Good } else { Tone::Bad }),
-                        ),
-                        (
-                            format!("  {}", {
-                                let email = m.attribute("email").unwrap_or("-");
-                                if app.redact {
-                                    sanitize(&crate::redact::mask_attribute("email", email))
-                                        .into_owned()
-                                } else {
-                                    sanitize(email).into_owned()
-                                }
-                            }),
-                            super::plain(),
-                        ),
+                    let email = m.attribute("email").unwrap_or("-");
+                    let email = if app.redact {
+                        sanitize(&crate::redact::mask_attribute("email", email)).into_owned()
+                    } else {
+                        sanitize(email).into_owned()
+                    };
+                    [
+                        sanitize(&m.username).into_owned(),
+                        m.status
+                            .as_ref()
+                            .map_or("-".into(), |s| sanitize(s.as_wire()).into_owned()),
+                        (if m.enabled { "enabled" } else { "DISABLED" }).to_string(),
+                        email,
                     ]
+                })
+                .collect();
+            // Widths by content inside the popup (border and padding take 4 columns).
+            let inner = area.width.saturating_sub(4).min(96).saturating_sub(4) as usize;
+            let want = |i: usize| cells.iter().map(|c| c[i].width()).max().unwrap_or(1);
+            let widths = super::columns::fit(
+                inner,
+                &[
+                    Column::new(want(0), 8, 0),
+                    Column::new(want(1), 6, 1),
+                    Column::new(want(2), 3, 2),
+                    Column::new(want(3), 5, 3),
+                ],
+            );
+            let rows: Vec<Vec<Segment>> = cells
+                .iter()
+                .zip(&ambiguous.matches)
+                .map(|(c, m)| {
+                    let styles = [
+                        theme.label(),
+                        super::plain(),
+                        theme.tone(if m.enabled { Tone::Good } else { Tone::Bad }),
+                        super::plain(),
+                    ];
+                    c.iter()
+                        .zip(styles)
+                        .zip(&widths)
+                        .flat_map(|((text, style), &w)| cell(&[(text.clone(), style)], w))
+                        .collect()
                 })
                 .collect();
             let footer = if ambiguous.more {
                 "Only the first page is shown: narrow the query. Enter opens the user."
             } else {
-                "Enter opens the selected user (AdminGetUser by username)."
+                "Enter opens the selected user (one AdminGetUser)."
             };
             list_popup(frame, area, title, None, rows, *cursor, footer, theme);
         }
@@ -148,7 +167,9 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 theme,
             );
         }
-        Overlay::Help { scroll } => help(app, frame, area, *scroll, theme),
+        Overlay::Help { scroll, filter, .. } => {
+            help(app, frame, area, *scroll, &filter.text, theme)
+        }
         Overlay::Hatch { command, url } => hatch(frame, area, command, url, app.demo, theme),
         Overlay::Actions { cursor } => actions_menu(app, frame, area, *cursor, theme),
         Overlay::Groups { change, cursor } => {
@@ -274,7 +295,7 @@ fn list_popup(
 fn hatch(frame: &mut Frame, area: Rect, command: &str, url: &str, demo: bool, theme: &Theme) {
     let mut lines = vec![
         Line::from(Span::styled(
-            "The same lookup with the AWS CLI (copied):",
+            "The same lookup with the AWS CLI (sent to the clipboard, OSC 52):",
             theme.label(),
         )),
         Line::from(command.to_string()),
@@ -471,48 +492,30 @@ fn confirm(
     }
 }
 
-fn help(app: &App, frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
-    let allow_write = app.allow_write;
-    let mut lines = Vec::new();
-    for context in [
-        Context::Main,
-        Context::Global,
-        Context::Finder,
-        Context::Input,
-        Context::List,
-        Context::Detail,
-        Context::Hatch,
-        Context::Menu,
-        Context::Confirm,
-        Context::Help,
-    ] {
-        let bindings: Vec<_> = app.keymap.bindings(context, allow_write).collect();
-        if bindings.is_empty() {
-            continue;
-        }
-        if !lines.is_empty() {
-            lines.push(Line::from(""));
-        }
-        lines.push(Line::from(Span::styled(context.title(), theme.title(true))));
-        for b in bindings {
-            let pad = 13usize.saturating_sub(b.label.width());
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {}{}", b.label, " ".repeat(pad)), theme.key()),
-                Span::raw(b.help),
-            ]));
-        }
-    }
+fn help(app: &App, frame: &mut Frame, area: Rect, scroll: u16, filter: &str, theme: &Theme) {
     let width = area.width.saturating_sub(4).min(72);
     let rect = centered(area, width, area.height);
     frame.render_widget(Clear, rect);
-    let max_scroll = (lines.len() as u16).saturating_sub(rect.height.saturating_sub(2));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(
-                popup_block("Help: key bindings".into(), theme)
-                    .title_bottom(Line::from(" j/k scroll · Esc close ").right_aligned()),
-            )
-            .scroll((scroll.min(max_scroll), 0)),
-        rect,
+    let block = popup_block("Help: key bindings".into(), theme).title_bottom(
+        Line::from(" j/k PgUp/PgDn g/G scroll · / filter · Esc close ").right_aligned(),
     );
+    let inner = block.inner(rect);
+    let rows = crate::app::help_rows(&app.keymap, app.allow_write, filter, inner.width as usize);
+    let max_scroll = rows.len().saturating_sub(inner.height as usize);
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .skip((scroll as usize).min(max_scroll))
+        .take(inner.height as usize)
+        .map(|row| {
+            if row.heading {
+                Line::from(Span::styled(row.text, theme.title(true)))
+            } else {
+                Line::from(vec![
+                    Span::styled(row.keys, theme.key()),
+                    Span::raw(row.text),
+                ])
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }

@@ -135,6 +135,13 @@ pub fn row_lines(
 ) -> Vec<Vec<Line<'static>>> {
     let label_width = layout.label_width.min(width / 2);
     let value_width = width.saturating_sub(label_width + 1);
+    // Where one whole note would squeeze its value, every row takes the short form, so one
+    // pane never says both "verified" and "✓".
+    let short_notes = !layout.wrap
+        && rows.iter().any(|row| match (&row.short_note, &row.note) {
+            (Some(_), Some((text, _))) => row.value.width() + 2 + text.width() > value_width,
+            _ => false,
+        });
     rows.iter()
         .map(|row| {
             let label = truncate(&[(row.label.clone(), theme.label())], label_width);
@@ -145,13 +152,8 @@ pub fn row_lines(
                 .note
                 .as_ref()
                 .map(|(note, tone)| (note.clone(), theme.tone(*tone)));
-            // Where the whole note would squeeze the value, its short form is used.
             let note = match (&row.short_note, note) {
-                (Some(short), Some((text, style)))
-                    if !layout.wrap && row.value.width() + 2 + text.width() > value_width =>
-                {
-                    Some((short.clone(), style))
-                }
+                (Some(short), Some((_, style))) if short_notes => Some((short.clone(), style)),
                 (_, note) => note,
             };
             let value_lines = layout_value(value, note, layout.wrap, value_width);

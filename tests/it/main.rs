@@ -25,6 +25,8 @@ mod diagnose_cli;
 mod diagtui;
 mod diagtui_batch;
 mod diagtui_emulator;
+mod discover_cli;
+mod discover_tui;
 mod emulator_resources;
 mod emulator_search;
 mod emulators;
