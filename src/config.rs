@@ -49,6 +49,8 @@ pub struct Config {
     pub keys: BTreeMap<String, String>,
     /// `[rate_limits]`: requests per second per quota category.
     pub rate_limits: RateLimits,
+    /// `redact = true`: privacy mode from the start, as `--redact`.
+    pub redact: bool,
 }
 
 /// A config file that could not be used.
@@ -116,6 +118,7 @@ struct RawConfig {
     pools: BTreeMap<String, RawPool>,
     keys: BTreeMap<String, String>,
     rate_limits: RawRateLimits,
+    redact: bool,
 }
 
 #[derive(Deserialize)]
@@ -210,6 +213,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         pools,
         keys: raw.keys,
         rate_limits,
+        redact: raw.redact,
     })
 }
 

@@ -18,4 +18,5 @@ pub mod session;
 pub mod time;
 pub mod tui;
 pub mod ui;
+pub mod width;
 pub mod worker;

@@ -113,6 +113,7 @@ impl Target {
     pub fn resolve(args: &TargetArgs) -> Result<Self, SessionError> {
         let config = config::load(args.config.as_deref())?;
         let mut args = args.clone();
+        args.redact |= config.redact;
         if let Some(name) = args.pool.clone() {
             let name = name.trim();
             if let Some(named) = config.pool(name) {

@@ -95,7 +95,8 @@ pub async fn run(cli: &Cli) -> i32 {
     );
     // --allow-write, or `allow_write = true` on the named pool in the config file.
     app.allow_write = effective.allow_write;
-    app.redact = cli.target.redact;
+    // --redact, or `redact = true` in the config file.
+    app.redact = effective.redact;
     app.tz = TimeZone::Local;
     app.color = !Theme::no_color_requested();
     app.now = OffsetDateTime::now_utc();

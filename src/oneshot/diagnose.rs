@@ -68,9 +68,16 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
         }
     }
     let mut stdout = std::io::stdout().lock();
+    let redact = target.args.redact;
     match result {
         Ok(LookupOutcome::Found(found)) => {
-            let diagnosis = diagnose_found(&session, &found.user).await;
+            let mut diagnosis = diagnose_found(&session, &found.user, redact).await;
+            let mut found = found;
+            // The diagnosis reads the real user; only what is printed is masked.
+            if redact {
+                diagnosis = crate::redact::mask_diagnosis(&diagnosis);
+                found.user = crate::redact::mask_user(&found.user, &[]);
+            }
             let text = match format {
                 OutputFormat::Json => json(&found.user, session.pool.as_str(), &diagnosis) + "\n",
                 OutputFormat::Text => text(&found.user, session.pool.as_str(), &diagnosis),
@@ -79,6 +86,10 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
             0
         }
         Ok(LookupOutcome::Ambiguous(ambiguous)) => {
+            let ambiguous = match redact {
+                true => crate::redact::mask_ambiguous(&ambiguous, &[]),
+                false => ambiguous,
+            };
             if format == OutputFormat::Json {
                 let _ = writeln!(stdout, "{}", output::ambiguous_json(&ambiguous));
             }
@@ -86,6 +97,10 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
             4
         }
         Err(err) => {
+            let err = match redact {
+                true => crate::redact::mask_lookup_error(&err),
+                false => err,
+            };
             match &err {
                 LookupError::Refused(_) | LookupError::NotFound { .. } => {
                     eprintln!("error: {}", sanitize(&err.to_string()))
@@ -103,8 +118,12 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
 /// Fetches what the diagnosis needs beyond the user: at most one DescribeUserPool and at most
 /// one AdminListUserAuthEvents. A fetch that fails leaves its checks undone, says so on
 /// stderr, and the diagnosis reports them as not checked.
-async fn diagnose_found(session: &Session, user: &User) -> Diagnosis {
+async fn diagnose_found(session: &Session, user: &User, redact: bool) -> Diagnosis {
     let note = |what: &str, e: &CognitoError| {
+        let e = &match redact {
+            true => crate::redact::mask_error(e),
+            false => e.clone(),
+        };
         eprintln!(
             "note: {what} failed, so the checks that need it did not run: {}",
             sanitize(&e.to_string())

@@ -3,12 +3,12 @@
 //! highlighted. Privacy mode masks the personal columns (and drops their highlights, which
 //! would give the masked characters away). Every value is sanitized before it is drawn.
 
+use crate::width::Cells;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Gauge, Paragraph, Wrap};
-use unicode_width::UnicodeWidthStr;
 
 use super::rows::{Segment, to_line, truncate};
 use super::{SPINNER, Theme};
@@ -106,7 +106,7 @@ fn input_line(frame: &mut Frame, area: Rect, label: &str, input: &LineInput, the
         ])),
         area,
     );
-    super::show_input_cursor(frame, area, area.y, label.width() as u16, input);
+    super::show_input_cursor(frame, area, area.y, label.cells() as u16, input);
 }
 
 fn dim(frame: &mut Frame, area: Rect, text: String, tone: Tone, theme: &Theme) {
@@ -446,7 +446,7 @@ fn user_list<'a>(
 /// counts, so a wide (CJK) or zero-width character cannot shift the columns after it.
 fn cell(segments: &[Segment], width: usize) -> Vec<Segment> {
     let mut out = truncate(segments, width);
-    let used: usize = out.iter().map(|(t, _)| t.width()).sum();
+    let used: usize = out.iter().map(|(t, _)| t.cells()).sum();
     out.push((" ".repeat(width.saturating_sub(used) + 1), Style::new()));
     out
 }

@@ -12,12 +12,12 @@ pub mod rows;
 mod status;
 pub mod theme;
 
+use crate::width::Cells;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use unicode_width::UnicodeWidthStr;
 
 pub use theme::Theme;
 
@@ -67,7 +67,7 @@ pub fn view(app: &App, frame: &mut Frame) {
 /// Display columns of `input`'s text before its cursor, as it is drawn (sanitized).
 fn cursor_column(input: &LineInput) -> u16 {
     let before: String = input.text.chars().take(input.cursor).collect();
-    sanitize(&before).width() as u16
+    sanitize(&before).cells() as u16
 }
 
 /// Shows the terminal cursor in `input`, drawn `prefix` columns into line `y` of `area`
@@ -243,12 +243,12 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             theme.tone(Tone::Warn).patch(theme.header()),
         ));
     }
-    let badge_width: usize = badges.iter().map(|(b, _)| b.width() + 1).sum();
+    let badge_width: usize = badges.iter().map(|(b, _)| b.cells() + 1).sum();
     if !badges.is_empty() && right.is_empty() {
         right.push(' ');
     }
     frame.render_widget(Block::default().style(theme.header()), area);
-    let right_width = ((right.width() + badge_width) as u16).min(area.width);
+    let right_width = ((right.cells() + badge_width) as u16).min(area.width);
     let [l, r] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
     // The target gives way to the spinner, visibly cut rather than run into it.
@@ -297,7 +297,7 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         }
     };
     let label = format!(" {label}");
-    let label_width = label.width() as u16;
+    let label_width = label.cells() as u16;
     let text = sanitize(&input.text);
     let cursor_col = cursor_column(input);
     let room = area.width.saturating_sub(label_width + 1);
@@ -320,7 +320,7 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(spans_line), area);
     if let Some(notice) = &app.notice {
         let notice = format!(" {} ", sanitize(notice));
-        let w = (notice.width() as u16).min(area.width / 2);
+        let w = (notice.cells() as u16).min(area.width / 2);
         let r = Rect {
             x: area.right().saturating_sub(w),
             width: w,
@@ -374,7 +374,7 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             }
             let width = |h: &[(String, &str)]| {
                 h.iter()
-                    .map(|(k, w)| k.width() + w.width() + 3)
+                    .map(|(k, w)| k.cells() + w.cells() + 3)
                     .sum::<usize>()
                     + 1
             };

@@ -1,11 +1,11 @@
 //! Popups over the panes: an error, the ambiguous-match picker, recent lookups, the help,
 //! a full value, the escape hatch, and the write-action menu and confirmations.
 
+use crate::width::Cells;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
-use unicode_width::UnicodeWidthStr;
 
 use super::rows::{Segment, to_line, truncate};
 use super::{Theme, centered};
@@ -403,7 +403,7 @@ fn help(app: &App, frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
         }
         lines.push(Line::from(Span::styled(context.title(), theme.title(true))));
         for b in bindings {
-            let pad = 13usize.saturating_sub(b.label.width());
+            let pad = 13usize.saturating_sub(b.label.cells());
             lines.push(Line::from(vec![
                 Span::styled(format!("  {}{}", b.label, " ".repeat(pad)), theme.key()),
                 Span::raw(b.help),
