@@ -4,6 +4,9 @@
 //! place: attribute values by name, usernames and queries by shape, device and sign-in
 //! context (IP, city, country, device name) always.
 
+use std::borrow::Cow;
+
+use crate::cognito::listing::Listing;
 use crate::cognito::lookup::{Ambiguous, Found, LookupError, LookupOutcome};
 use crate::cognito::{AuthEvent, CognitoError, Device, ListFilter, User, UserSummary};
 use crate::diagnose::Diagnosis;
@@ -211,6 +214,32 @@ pub fn mask_event(event: &AuthEvent) -> AuthEvent {
     mask_option("country", &mut event.country);
     mask_option("device_name", &mut event.device_name);
     event
+}
+
+/// Text as privacy mode (`on`) shows it: the email- and phone-shaped values in it masked.
+/// For screen text built around a value (notices, popups, titles, the escape hatch).
+pub fn shown(on: bool, text: &str) -> Cow<'_, str> {
+    match on {
+        true => Cow::Owned(mask_free_text(text)),
+        false => Cow::Borrowed(text),
+    }
+}
+
+/// A username as privacy mode (`on`) shows it (see [`mask_username`]).
+pub fn shown_username(on: bool, username: &str) -> Cow<'_, str> {
+    match on {
+        true => Cow::Owned(mask_username(username, &[])),
+        false => Cow::Borrowed(username),
+    }
+}
+
+/// A fetched list pane with devices and sign-in context masked (groups are not personal).
+pub fn mask_listing(listing: &Listing) -> Listing {
+    match listing {
+        Listing::Groups(g) => Listing::Groups(g.clone()),
+        Listing::Devices(d) => Listing::Devices(d.iter().map(mask_device).collect()),
+        Listing::SignIns(e) => Listing::SignIns(e.iter().map(mask_event).collect()),
+    }
 }
 
 /// The lists of `get --include` with devices and sign-in context masked.

@@ -88,6 +88,9 @@ impl App {
             Pane::Mfa => mfa_rows(&loaded.found.user),
             Pane::Groups | Pane::Devices | Pane::SignIns => {
                 match pane.list().map(|l| self.lists.get(l)) {
+                    Some(ListState::Loaded(fetched)) if self.redact => {
+                        self.list_rows(&redact::mask_listing(&fetched.listing))
+                    }
                     Some(ListState::Loaded(fetched)) => self.list_rows(&fetched.listing),
                     _ => Vec::new(),
                 }
@@ -214,7 +217,10 @@ impl App {
     fn status_rows(&self, loaded: &Loaded) -> Vec<Row> {
         let user = &loaded.found.user;
         let mut rows = vec![
-            Row::new("Username", sanitize(&user.username)),
+            Row::new(
+                "Username",
+                sanitize(&redact::shown_username(self.redact, &user.username)),
+            ),
             Row::new("Sub", sanitize(user.sub().unwrap_or("-"))),
         ];
         rows.push(if user.enabled {

@@ -131,7 +131,7 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
         return;
     };
     if let Some(error) = &s.error {
-        inline_error(error, frame, list, theme);
+        inline_error(&error.shown(app.redact), frame, list, theme);
     }
     let query = if app.redact {
         crate::app::mask_query(&results.query)
@@ -250,7 +250,7 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
     });
     dim(frame, status, line, Tone::Dim, theme);
     if let Some(error) = &b.error {
-        inline_error(error, frame, list, theme);
+        inline_error(&error.shown(app.redact), frame, list, theme);
         return;
     }
     if matches == 0 {
@@ -298,7 +298,7 @@ fn pools(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, 
     }
     dim(frame, status, line, Tone::Dim, theme);
     if let Some(error) = &p.error {
-        inline_error(error, frame, list, theme);
+        inline_error(&error.shown(app.redact), frame, list, theme);
         return;
     }
     let rows: Vec<Vec<Segment>> = matches
@@ -404,15 +404,24 @@ fn user_list<'a>(
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
     let rows: Vec<Vec<Segment>> = lines
         .map(|u| {
-            let mut segs = highlighted(
-                u.username,
-                u.highlights.for_field(Field::Username),
-                uw,
-                mark,
-            );
+            // Highlights index the raw value, so a masked value is drawn without them.
+            let mut segs = if app.redact {
+                pad(&redact::mask_query(u.username), uw, Style::new())
+            } else {
+                highlighted(
+                    u.username,
+                    u.highlights.for_field(Field::Username),
+                    uw,
+                    mark,
+                )
+            };
             let email = u.email.unwrap_or("-");
             if app.redact {
-                segs.extend(pad(&redact::mask_email(email), ew, Style::new()));
+                segs.extend(pad(
+                    &redact::mask_attribute("email", email),
+                    ew,
+                    Style::new(),
+                ));
             } else {
                 segs.extend(highlighted(
                     email,

@@ -59,7 +59,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     render_bar(app, frame, bar, &theme);
     render_footer(app, frame, footer, &theme);
     if let Some(error) = &app.error {
-        popups::error(error, frame, body, &theme);
+        popups::error(&error.shown(app.redact), frame, body, &theme);
     }
     popups::overlay(app, frame, body, &theme);
 }
@@ -204,7 +204,7 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         (_, Some(w)) => format!(
             "{spinner} {} {} ",
             w.action.operation(),
-            sanitize(&w.username)
+            sanitize(&crate::redact::shown_username(app.redact, &w.username))
         ),
         (Some(p), None) => {
             let query = if app.redact {
@@ -288,6 +288,7 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Overlay::Filter { input } => ("Filter attributes › ", input),
         _ => {
             if let Some(notice) = &app.notice {
+                let notice = &crate::redact::shown(app.redact, notice);
                 frame.render_widget(
                     Paragraph::new(format!(" {}", sanitize(notice))).style(theme.accent()),
                     area,
@@ -319,7 +320,7 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     frame.render_widget(Paragraph::new(spans_line), area);
     if let Some(notice) = &app.notice {
-        let notice = format!(" {} ", sanitize(notice));
+        let notice = format!(" {} ", sanitize(&crate::redact::shown(app.redact, notice)));
         let w = (notice.cells() as u16).min(area.width / 2);
         let r = Rect {
             x: area.right().saturating_sub(w),

@@ -1,7 +1,8 @@
 //! Popups over the panes: an error, the ambiguous-match picker, recent lookups, the help,
 //! a full value, the escape hatch, and the write-action menu and confirmations.
 
-use crate::width::Cells;
+use crate::redact::shown_username;
+use crate::width::{Cells, fit};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -64,10 +65,14 @@ pub fn error(error: &ErrorView, frame: &mut Frame, area: Rect, theme: &Theme) {
 pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     match &app.overlay {
         Overlay::Picker { ambiguous, cursor } => {
+            let filter = match app.redact {
+                true => crate::redact::mask_filter(&ambiguous.filter),
+                false => ambiguous.filter.expression(),
+            };
             let title = format!(
                 "{} users match {}{}",
                 ambiguous.matches.len(),
-                sanitize(&ambiguous.filter.expression()),
+                sanitize(&filter),
                 if ambiguous.more { " (more exist)" } else { "" }
             );
             let rows: Vec<Vec<Segment>> = ambiguous
@@ -79,8 +84,11 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                         .as_ref()
                         .map_or("-".into(), |s| sanitize(s.as_wire()).into_owned());
                     vec![
-                        (format!("{:<20} ", sanitize(&m.username)), theme.label()),
-                        (format!("{status:<22} "), super::plain()),
+                        (
+                            fit(&sanitize(&shown_username(app.redact, &m.username)), 20) + " ",
+                            theme.label(),
+                        ),
+                        (fit(&status, 22) + " ", super::plain()),
                         (
                             (if m.enabled { "enabled " } else { "DISABLED" }).to_string(),
                             theme.tone(if m.enabled { Tone::Good } else { Tone::Bad }),
@@ -113,16 +121,19 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 .into_iter()
                 .map(|e| {
                     vec![
-                        (format!("{:<24} ", sanitize(&e.username)), theme.label()),
                         (
-                            format!(
-                                "{:<30} ",
+                            fit(&sanitize(&shown_username(app.redact, &e.username)), 24) + " ",
+                            theme.label(),
+                        ),
+                        (
+                            fit(
                                 if app.redact {
                                     &e.detail_masked
                                 } else {
                                     &e.detail
-                                }
-                            ),
+                                },
+                                30,
+                            ) + " ",
                             super::plain(),
                         ),
                         (
@@ -293,7 +304,7 @@ fn pool_line(app: &App) -> String {
 
 fn actions_menu(app: &App, frame: &mut Frame, area: Rect, cursor: usize, theme: &Theme) {
     let username = app.user.as_ref().map_or(String::new(), |u| {
-        sanitize(&u.found.user.username).into_owned()
+        sanitize(&shown_username(app.redact, &u.found.user.username)).into_owned()
     });
     let rows: Vec<Vec<Segment>> = app
         .menu_actions()
@@ -319,7 +330,7 @@ fn confirm(
     input: &crate::app::LineInput,
     theme: &Theme,
 ) {
-    let username = sanitize(username).into_owned();
+    let username = sanitize(&shown_username(app.redact, username)).into_owned();
     let typed = action.needs_typed_confirmation();
     let mut lines = vec![
         Line::from(vec![
@@ -347,7 +358,11 @@ fn confirm(
         )));
         lines.push(Line::from(vec![
             Span::styled("› ", theme.accent()),
-            Span::raw(sanitize(&input.text).into_owned()),
+            // What is typed is the username: in privacy mode it is echoed as dots.
+            Span::raw(match app.redact {
+                true => "•".repeat(input.text.chars().count()),
+                false => sanitize(&input.text).into_owned(),
+            }),
         ]));
     } else {
         lines.push(Line::from(vec![
