@@ -127,6 +127,8 @@ pub enum Cmd {
     },
     /// Drop the search waiting or in flight.
     CancelSearch,
+    /// Forget cached search results, so the next search asks Cognito again.
+    ForgetSearchCache,
     /// One ListUsers page for browsing; answer with [`Msg::BrowsePage`].
     BrowsePage { id: u64, token: Option<String> },
     /// Read every page from `pager` on; each page is a [`Msg::BrowsePage`] with `id`, then

@@ -1,5 +1,8 @@
-//! The audit trail: one JSON line per lookup and per action, appended and flushed per line.
-//! It records who looked up whom and how — never attribute values, tokens or credentials.
+//! The audit trail: one JSON line per lookup, search, browse run, list opened and action,
+//! appended and flushed per line. It records who looked up whom and how — never attribute
+//! values, tokens or credentials. A write is recorded twice: `"phase": "attempt"` before the
+//! request is sent and `"phase": "outcome"` after, so a crash between the two still leaves
+//! the attempt on record.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -12,12 +15,58 @@ use time::OffsetDateTime;
 use crate::cognito::lookup::{LookupError, LookupOutcome};
 use crate::time::rfc3339;
 
-/// One audited event. Only identifiers and outcomes: no attribute values.
+/// Why the audit log could not be opened or written.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// The path is a symbolic link: someone may have planted it to redirect the trail.
+    #[error(
+        "refusing the audit log {}: it is a symbolic link; point --audit-log at the real file",
+        path.display()
+    )]
+    Symlink { path: PathBuf },
+    /// Opening or creating the file failed.
+    #[error("cannot write the audit log {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Appending a line failed (disk full, file removed, …).
+    #[error("cannot write the audit log {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The line could not be encoded (never for the plain data recorded here).
+    #[error("cannot encode an audit line: {0}")]
+    Encode(#[from] serde_json::Error),
+}
+
+/// Before or after a write request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Recorded before the request is sent.
+    Attempt,
+    /// Recorded when the answer is known (or the app quit before it came: `unknown`).
+    Outcome,
+}
+
+/// One audited event. Only identifiers, counts and outcomes: no attribute values.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct AuditEvent {
-    /// `lookup`, or the action's name (`disable_user`, …).
+    /// `lookup`, `search`, `browse`, `load_all`, `list_groups`…, or the action's name
+    /// (`disable_user`, …).
     pub action: String,
+    /// Set for writes only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Phase>,
     pub pool: String,
+    /// The AWS profile the request used (the named pool's included); overrides the log's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// The Region the request went to; overrides the log's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// How the user was found, e.g. "by email, via ListUsers".
@@ -27,31 +76,83 @@ pub struct AuditEvent {
     pub username: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
-    /// `found`, `not_found`, `ambiguous`, `ok`, or the error's exception name.
+    /// How many users (search hits, browsed users) or list items the event returned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// `found`, `not_found`, `ambiguous`, `ok`, `unknown`, or the error's exception name;
+    /// empty (and left out) on a write's attempt line.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub outcome: String,
 }
 
 impl AuditEvent {
+    /// An event for `action` on `pool` through the session's profile and Region.
+    pub fn new(action: &str, session: &crate::session::Session) -> Self {
+        Self {
+            action: action.into(),
+            pool: session.pool.to_string(),
+            profile: session.info.profile.clone(),
+            region: session.info.region.clone(),
+            ..Self::default()
+        }
+    }
+
+    /// The outcome of a Cognito call: `ok` or the exception's name.
+    pub fn outcome_of<T>(result: &Result<T, crate::cognito::CognitoError>) -> String {
+        match result {
+            Ok(_) => "ok".into(),
+            Err(e) => e
+                .exception
+                .clone()
+                .unwrap_or_else(|| format!("{:?}", e.kind)),
+        }
+    }
+
     /// The event for a finished lookup: who was found and how, or why not.
     pub fn for_lookup(
         pool: &str,
         query: &str,
         result: &Result<LookupOutcome, LookupError>,
     ) -> Self {
-        let mut event = AuditEvent {
-            action: "lookup".into(),
+        let event = AuditEvent {
             pool: pool.into(),
-            query: Some(query.into()),
             ..AuditEvent::default()
         };
-        event.outcome = match result {
+        event.lookup(query, result)
+    }
+
+    /// Fills this event in as a search: its query, how many users it found, and `ok`,
+    /// `not_found` or the first failed filter's exception.
+    pub fn search(mut self, results: &crate::search::SearchResults) -> Self {
+        self.action = "search".into();
+        self.query = Some(results.query.clone());
+        self.count = Some(results.hits.len() as u64);
+        self.outcome = match results.failures.first() {
+            Some((_, e)) => e
+                .exception
+                .clone()
+                .unwrap_or_else(|| format!("{:?}", e.kind)),
+            None if results.hits.is_empty() => "not_found".into(),
+            None => "ok".into(),
+        };
+        self
+    }
+
+    /// Fills this event in as the lookup of `query` that gave `result`.
+    pub fn lookup(mut self, query: &str, result: &Result<LookupOutcome, LookupError>) -> Self {
+        self.action = "lookup".into();
+        self.query = Some(query.into());
+        self.outcome = match result {
             Ok(LookupOutcome::Found(found)) => {
-                event.resolved = Some(found.resolution.to_string());
-                event.username = Some(found.user.username.clone());
-                event.sub = found.user.sub().map(str::to_string);
+                self.resolved = Some(found.resolution.to_string());
+                self.username = Some(found.user.username.clone());
+                self.sub = found.user.sub().map(str::to_string);
                 "found".into()
             }
-            Ok(LookupOutcome::Ambiguous(a)) => format!("ambiguous ({} matches)", a.matches.len()),
+            Ok(LookupOutcome::Ambiguous(a)) => {
+                self.count = Some(a.matches.len() as u64);
+                format!("ambiguous ({} matches)", a.matches.len())
+            }
             Err(LookupError::NotFound { .. }) => "not_found".into(),
             Err(LookupError::Refused(_)) => "refused".into(),
             Err(LookupError::Cognito(e)) => e
@@ -59,7 +160,7 @@ impl AuditEvent {
                 .clone()
                 .unwrap_or_else(|| format!("{:?}", e.kind)),
         };
-        event
+        self
     }
 }
 
@@ -72,7 +173,28 @@ struct Line<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<&'a str>,
     #[serde(flatten)]
-    event: &'a AuditEvent,
+    event: &'a EventBody<'a>,
+}
+
+/// The event without the fields `Line` carries itself.
+#[derive(Serialize)]
+struct EventBody<'a> {
+    action: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phase: Option<Phase>,
+    pool: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    query: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolved: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sub: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<u64>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    outcome: &'a str,
 }
 
 /// An open audit log.
@@ -86,18 +208,16 @@ pub struct AuditLog {
 }
 
 impl AuditLog {
-    /// Opens (creating) `path` for appending. Fails loudly: an unwritable audit log must stop
-    /// the app from starting rather than silently not auditing.
+    /// Opens (creating, mode 0600) `path` for appending; `profile` and `region` are the
+    /// defaults for events that don't carry their own. Fails loudly: an unwritable audit log
+    /// must stop the app from starting rather than silently not auditing. A symbolic link in
+    /// place of the file is refused, never followed.
     pub fn open(
         path: &Path,
         profile: Option<String>,
         region: Option<String>,
-    ) -> Result<Self, String> {
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| format!("cannot write the audit log {}: {e}", path.display()))?;
+    ) -> Result<Self, AuditError> {
+        let file = open_private_append(path)?;
         Ok(Self {
             path: path.to_path_buf(),
             file: Mutex::new(file),
@@ -114,31 +234,92 @@ impl AuditLog {
 
     /// Appends one event as one line. The line is written with a single `write` on an
     /// O_APPEND file, so concurrent writers (two sessions) never interleave within a line.
-    pub fn record(&self, event: &AuditEvent) -> Result<(), String> {
+    pub fn record(&self, event: &AuditEvent) -> Result<(), AuditError> {
         self.record_at(event, OffsetDateTime::now_utc())
     }
 
     /// `record` with an explicit timestamp (tests).
-    pub fn record_at(&self, event: &AuditEvent, at: OffsetDateTime) -> Result<(), String> {
+    pub fn record_at(&self, event: &AuditEvent, at: OffsetDateTime) -> Result<(), AuditError> {
+        let body = EventBody {
+            action: &event.action,
+            phase: event.phase,
+            pool: &event.pool,
+            query: event.query.as_deref(),
+            resolved: event.resolved.as_deref(),
+            username: event.username.as_deref(),
+            sub: event.sub.as_deref(),
+            count: event.count,
+            outcome: &event.outcome,
+        };
         let line = Line {
             timestamp: rfc3339(at),
             os_user: &self.os_user,
-            profile: self.profile.as_deref(),
-            region: self.region.as_deref(),
-            event,
+            profile: event.profile.as_deref().or(self.profile.as_deref()),
+            region: event.region.as_deref().or(self.region.as_deref()),
+            event: &body,
         };
-        let mut bytes = serde_json::to_vec(&line).map_err(|e| e.to_string())?;
+        // Queries and usernames are untrusted text: escaped so `cat audit.jsonl` is safe.
+        let mut bytes = crate::sanitize::to_json_line(&line)?.into_bytes();
         bytes.push(b'\n');
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
         file.write_all(&bytes)
             .and_then(|_| file.flush())
-            .map_err(|e| format!("cannot write the audit log {}: {e}", self.path.display()))
+            .map_err(|source| AuditError::Write {
+                path: self.path.clone(),
+                source,
+            })
     }
 }
 
+/// Opens `path` for appending, creating it `0600`, never through a symbolic link.
+fn open_private_append(path: &Path) -> Result<File, AuditError> {
+    let mut options = OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path).map_err(|source| {
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if is_link {
+            AuditError::Symlink {
+                path: path.to_path_buf(),
+            }
+        } else {
+            AuditError::Open {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })
+}
+
+/// The login name of the process's real uid; `$USER` can be set to anything.
+#[cfg(unix)]
 fn os_user() -> String {
-    ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+    // SAFETY: getpwuid_r writes only into `pwd` and `buf`, whose sizes we pass; `name` points
+    // into `buf` and is read before `buf` is dropped.
+    unsafe {
+        let uid = libc::getuid();
+        let mut pwd: libc::passwd = std::mem::zeroed();
+        let mut buf = vec![0 as libc::c_char; 4096];
+        let mut result: *mut libc::passwd = std::ptr::null_mut();
+        let rc = libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result);
+        if rc == 0 && !result.is_null() && !pwd.pw_name.is_null() {
+            let name = std::ffi::CStr::from_ptr(pwd.pw_name).to_string_lossy();
+            if !name.is_empty() {
+                return name.into_owned();
+            }
+        }
+        format!("uid:{uid}")
+    }
+}
+
+#[cfg(not(unix))]
+fn os_user() -> String {
+    std::env::var("USERNAME")
+        .ok()
+        .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "unknown".into())
 }

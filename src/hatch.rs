@@ -81,6 +81,10 @@ pub fn shell_quote(word: &str) -> String {
             c if crate::sanitize::is_unsafe(c) && (c as u32) < 0x80 => {
                 out.push_str(&format!("\\x{:02x}", c as u32));
             }
+            // bash reads at most 4 hex digits after \u: the tag block needs \U.
+            c if crate::sanitize::is_unsafe(c) && (c as u32) > 0xFFFF => {
+                out.push_str(&format!("\\U{:08x}", c as u32))
+            }
             c if crate::sanitize::is_unsafe(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }

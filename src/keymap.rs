@@ -449,6 +449,13 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Finder, [key(K::PageDown)], "PgDn", A::PageDown, "page down"),
     bind!(
         Finder,
+        [ctrl('r')],
+        "Ctrl-R",
+        A::Refresh,
+        "search: ask Cognito again, not the cache"
+    ),
+    bind!(
+        Finder,
         [ctrl('l')],
         "Ctrl-L",
         A::LoadAll,

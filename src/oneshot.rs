@@ -42,19 +42,9 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
     }
     let session = target.connect(pool, demo).await;
     // Opened before any request: an audit log that can't be written stops the command.
-    let audit = match &target.args.audit_log {
-        Some(path) => match AuditLog::open(
-            path,
-            session.info.profile.clone(),
-            session.info.region.clone(),
-        ) {
-            Ok(log) => Some(log),
-            Err(message) => {
-                eprintln!("error: {}", sanitize(&message));
-                return EXIT_USAGE;
-            }
-        },
-        None => None,
+    let audit = match open_audit(&target.args, &session) {
+        Ok(log) => log,
+        Err(code) => return code,
     };
     let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
         OutputFormat::Text
@@ -70,9 +60,9 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
     )
     .await;
     if let Some(log) = &audit {
-        let event = AuditEvent::for_lookup(session.pool.as_str(), &args.query, &result);
-        if let Err(message) = log.record(&event) {
-            eprintln!("error: {}", sanitize(&message));
+        let event = AuditEvent::new("lookup", &session).lookup(&args.query, &result);
+        if let Err(e) = log.record(&event) {
+            eprintln!("error: {}", sanitize(&e.to_string()));
             return EXIT_USAGE;
         }
     }
@@ -125,6 +115,24 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
             code
         }
     }
+}
+
+/// The audit log `--audit-log` names, opened before any request; on failure the message is
+/// printed and the exit code returned.
+fn open_audit(target: &TargetArgs, session: &Session) -> Result<Option<AuditLog>, i32> {
+    let Some(path) = &target.audit_log else {
+        return Ok(None);
+    };
+    AuditLog::open(
+        path,
+        session.info.profile.clone(),
+        session.info.region.clone(),
+    )
+    .map(Some)
+    .map_err(|e| {
+        eprintln!("error: {}", sanitize(&e.to_string()));
+        EXIT_USAGE
+    })
 }
 
 /// Fetches the `--include` lists for a found user. A list that fails is left out and reported
@@ -217,12 +225,23 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
         }
     };
     let session = target.connect(pool, demo).await;
+    let audit = match open_audit(&target.args, &session) {
+        Ok(log) => log,
+        Err(code) => return code,
+    };
     let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
         OutputFormat::Text
     } else {
         OutputFormat::Json
     });
     let results = search::search(session.backend.as_ref(), &session.pool, &query, None).await;
+    if let Some(log) = &audit {
+        let event = AuditEvent::new("search", &session).search(&results);
+        if let Err(e) = log.record(&event) {
+            eprintln!("error: {}", sanitize(&e.to_string()));
+            return EXIT_USAGE;
+        }
+    }
     let hits = &results.hits[..results.hits.len().min(args.limit as usize)];
     let mut stdout = std::io::stdout().lock();
     let redact = target.args.redact;

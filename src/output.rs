@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use crate::cognito::lookup::{Ambiguous, Found};
 use crate::cognito::{Attribute, AuthEvent, Device, Group, MfaOption, User, UserSummary};
-use crate::sanitize::sanitize;
+use crate::sanitize::{sanitize, to_json_pretty};
 use crate::time::rfc3339;
 
 /// AdminGetUser's response shape, field for field, in its order.
@@ -161,7 +161,7 @@ pub fn user_json_with(user: &User, extras: &Extras) -> String {
                 .collect()
         }),
     };
-    serde_json::to_string_pretty(&shape).expect("plain data serializes")
+    to_json_pretty(&shape).expect("plain data serializes")
 }
 
 /// Text sections for the lists fetched with `--include`; every value sanitized.
@@ -219,7 +219,7 @@ pub fn extras_text(extras: &Extras) -> String {
 
 /// The user as AdminGetUser's JSON: raw values kept exactly (JSON escapes controls).
 pub fn user_json(user: &User) -> String {
-    serde_json::to_string_pretty(&admin_get_user_shape(user)).expect("plain data serializes")
+    to_json_pretty(&admin_get_user_shape(user)).expect("plain data serializes")
 }
 
 fn admin_get_user_shape(user: &User) -> AdminGetUserJson<'_> {
@@ -338,12 +338,15 @@ pub fn ambiguous_text(a: &Ambiguous) -> String {
     let mut out = format!(
         "{} users match {}{}; look one up by username:\n",
         a.matches.len(),
-        sanitize(&a.filter.expression()),
+        sanitize(&a.description()),
         if a.more { " (more exist)" } else { "" }
     );
-    for m in &a.matches {
+    for (i, m) in a.matches.iter().enumerate() {
         out.push_str("  ");
         out.push_str(&summary_line(m));
+        if let Some(by) = a.matched_by.get(i) {
+            out.push_str(&format!("  (by {})", by.label()));
+        }
         out.push('\n');
     }
     out
@@ -361,11 +364,16 @@ pub fn ambiguous_json(a: &Ambiguous) -> String {
         enabled: bool,
         #[serde(rename = "UserStatus", skip_serializing_if = "Option::is_none")]
         status: Option<&'a str>,
+        /// Not in ListUsers' shape: how this user matched the query.
+        #[serde(rename = "MatchedBy", skip_serializing_if = "Option::is_none")]
+        matched_by: Option<&'static str>,
     }
     let users: Vec<Match> = a
         .matches
         .iter()
-        .map(|m| Match {
+        .enumerate()
+        .map(|(i, m)| Match {
+            matched_by: a.matched_by.get(i).map(|by| by.label()),
             username: &m.username,
             attributes: &m.attributes,
             enabled: m.enabled,
@@ -383,7 +391,7 @@ pub fn ambiguous_json(a: &Ambiguous) -> String {
         #[serde(rename = "Users")]
         users: Vec<Match<'a>>,
     }
-    serde_json::to_string_pretty(&Report {
+    to_json_pretty(&Report {
         ambiguous: true,
         filter: a.filter.expression(),
         more: a.more,
@@ -425,7 +433,7 @@ pub fn users_json<'a>(users: impl IntoIterator<Item = &'a UserSummary>) -> Strin
             status: u.status.as_ref().map(|s| s.as_wire()),
         })
         .collect();
-    serde_json::to_string_pretty(&shaped).expect("plain data serializes")
+    to_json_pretty(&shaped).expect("plain data serializes")
 }
 
 /// Search results as a sanitized, aligned table: username, email, status, enabled, name.

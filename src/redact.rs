@@ -266,6 +266,7 @@ pub fn mask_ambiguous(a: &Ambiguous, username_attributes: &[String]) -> Ambiguou
             .iter()
             .map(|m| mask_summary(m, username_attributes))
             .collect(),
+        matched_by: a.matched_by.clone(),
         more: a.more,
         calls: a.calls,
     }

@@ -102,7 +102,7 @@ pub async fn run(cli: &Cli) -> i32 {
     app.now = OffsetDateTime::now_utc();
 
     // The worker connects in the background: the first frame must not wait for credentials.
-    let (jobs, msgs) = worker::spawn(cli.target.clone(), pool, demo, audit);
+    let (jobs, mut msgs) = worker::spawn(cli.target.clone(), pool, demo, audit);
     let mut startup = Vec::new();
     if picking {
         startup.extend(app.open_pools());
@@ -112,9 +112,14 @@ pub async fn run(cli: &Cli) -> i32 {
 
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
-    let result = event_loop(&mut terminal, &mut app, jobs, msgs, startup).await;
+    let result = event_loop(&mut terminal, &mut app, jobs, &mut msgs, startup).await;
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
+    // The job sender is gone: the worker finishes (or records as unknown) a write in flight.
+    if app.writing.is_some() {
+        eprintln!("waiting for the write in flight to finish…");
+        worker::wait_until_stopped(&mut msgs).await;
+    }
     match result {
         Ok(()) => {
             tracing::info!("quit");
@@ -143,14 +148,14 @@ fn open_audit_log(
         .clone()
         .or_else(|| env("AWS_REGION"))
         .or_else(|| pool.and_then(|p| p.region()).map(str::to_string));
-    AuditLog::open(path, profile, region)
+    AuditLog::open(path, profile, region).map_err(|e| e.to_string())
 }
 
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     jobs: UnboundedSender<Cmd>,
-    mut msgs: UnboundedReceiver<Msg>,
+    msgs: &mut UnboundedReceiver<Msg>,
     startup: Vec<Cmd>,
 ) -> std::io::Result<()> {
     let mut events = EventStream::new();

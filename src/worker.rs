@@ -5,6 +5,7 @@
 //! would be dropped anyway, and Cognito's rate quota is shared with production.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -14,7 +15,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::{Cmd, Msg, Throttle};
-use crate::audit::{AuditEvent, AuditLog};
+use crate::audit::{AuditEvent, AuditLog, Phase};
 use crate::cli::TargetArgs;
 use crate::cognito::listing::{Fetched, ListKind, Listing};
 use crate::cognito::lookup;
@@ -27,6 +28,9 @@ use crate::session;
 
 /// Artificial latency for the demo pool; applied by the session to every demo request.
 pub use crate::session::DEMO_LATENCY_ENV;
+
+/// How long quitting waits for a write in flight before recording its outcome as `unknown`.
+pub const WRITE_GRACE: Duration = Duration::from_secs(5);
 
 /// Starts the worker on the current tokio runtime (without a pool: only the pool picker
 /// works until [`Cmd::SwitchPool`]). Drop the sender to stop it.
@@ -51,11 +55,12 @@ async fn audit_record(
     let Some(log) = audit.clone() else {
         return;
     };
-    let written = tokio::task::spawn_blocking(move || log.record(&event))
-        .await
-        .unwrap_or_else(|e| Err(format!("audit writer stopped: {e}")));
+    let written =
+        tokio::task::spawn_blocking(move || log.record(&event).map_err(|e| e.to_string()))
+            .await
+            .unwrap_or_else(|e| Err(format!("audit writer stopped: {e}")));
     if let Err(message) = written {
-        tracing::error!("{message}");
+        tracing::error!("{}", sanitize(&message));
         let _ = msgs.send(Msg::AuditFailed(message));
     }
 }
@@ -136,7 +141,10 @@ impl Connection {
                         let _ = schema.set(s);
                     }
                     Err(e) => {
-                        tracing::info!("DescribeUserPool unavailable, continuing without: {e}")
+                        tracing::info!(
+                            "DescribeUserPool unavailable, continuing without: {}",
+                            sanitize(&e.to_string())
+                        )
                     }
                 }
             });
@@ -220,6 +228,8 @@ async fn run(
     let mut paging: Option<JoinHandle<()>> = None;
     let mut loading_all: Option<(u64, CancellationToken)> = None;
     let mut listing_pools: Option<JoinHandle<()>> = None;
+    let mut load_all_task: Option<JoinHandle<()>> = None;
+    let mut writes: Vec<WriteInFlight> = Vec::new();
     while let Some(job) = jobs.recv().await {
         let needs_pool = !matches!(
             job,
@@ -257,7 +267,7 @@ async fn run(
                             sanitize(&e.to_string())
                         ),
                     }
-                    let event = AuditEvent::for_lookup(session.pool.as_str(), &query, &result);
+                    let event = AuditEvent::new("lookup", &session).lookup(&query, &result);
                     audit_record(&audit, event, &msgs).await;
                     let _ = msgs.send(Msg::LookupDone { id, result });
                 }));
@@ -267,7 +277,7 @@ async fn run(
                     previous.abort();
                 }
                 let session = conn.as_ref().expect("checked above").session.clone();
-                let msgs = msgs.clone();
+                let (msgs, audit) = (msgs.clone(), audit.clone());
                 let task = tokio::spawn(async move {
                     let result =
                         fetch_list(session.backend.as_ref(), &session.pool, &username, list).await;
@@ -275,6 +285,11 @@ async fn run(
                         Ok(_) => tracing::info!(id, operation = list.operation(), "list fetched"),
                         Err(e) => tracing::info!(id, "list failed: {}", sanitize(&e.to_string())),
                     }
+                    let mut event = AuditEvent::new(list_audit_name(list), &session);
+                    event.username = Some(username);
+                    event.count = result.as_ref().ok().map(|f| listing_len(&f.listing));
+                    event.outcome = AuditEvent::outcome_of(&result);
+                    audit_record(&audit, event, &msgs).await;
                     let _ = msgs.send(Msg::ListDone { id, result });
                 });
                 fetching.insert(list, task);
@@ -290,26 +305,42 @@ async fn run(
                 // The user changes: cached search results may now be wrong.
                 c.cache.clear();
                 let (session, msgs, audit) = (c.session.clone(), msgs.clone(), audit.clone());
-                tokio::spawn(async move {
-                    let result = session.write(&username, action).await;
-                    let outcome = match &result {
-                        Ok(()) => "ok".to_string(),
-                        Err(e) => e
-                            .exception
-                            .clone()
-                            .unwrap_or_else(|| format!("{:?}", e.kind)),
-                    };
-                    tracing::info!(id, operation = action.operation(), %outcome, "write action");
-                    let event = AuditEvent {
-                        action: action.audit_name().into(),
-                        pool: session.pool.to_string(),
-                        username: Some(username),
-                        sub,
-                        outcome,
-                        ..AuditEvent::default()
-                    };
-                    audit_record(&audit, event, &msgs).await;
-                    let _ = msgs.send(Msg::WriteDone { id, result });
+                let mut event = AuditEvent::new(action.audit_name(), &session);
+                event.username = Some(username.clone());
+                event.sub = sub;
+                let recorded = Arc::new(AtomicBool::new(false));
+                let task = {
+                    let (event, recorded) = (event.clone(), recorded.clone());
+                    tokio::spawn(async move {
+                        // On record before it is sent: a crash mid-request leaves the attempt.
+                        let attempt = AuditEvent {
+                            phase: Some(Phase::Attempt),
+                            ..event.clone()
+                        };
+                        audit_record(&audit, attempt, &msgs).await;
+                        let result = session.write(&username, action).await;
+                        let outcome = AuditEvent::outcome_of(&result);
+                        tracing::info!(
+                            id,
+                            operation = action.operation(),
+                            outcome = %sanitize(&outcome),
+                            "write action"
+                        );
+                        let done = AuditEvent {
+                            phase: Some(Phase::Outcome),
+                            outcome,
+                            ..event
+                        };
+                        audit_record(&audit, done, &msgs).await;
+                        recorded.store(true, Ordering::SeqCst);
+                        let _ = msgs.send(Msg::WriteDone { id, result });
+                    })
+                };
+                writes.retain(|w| !w.task.is_finished());
+                writes.push(WriteInFlight {
+                    task,
+                    event,
+                    recorded,
                 });
             }
             // Debounced here: a newer keystroke aborts this task while it still sleeps, and
@@ -322,6 +353,7 @@ async fn run(
                 abort(&mut searching);
                 let c = conn.as_ref().expect("checked above");
                 let (session, cache, msgs) = (c.session.clone(), c.cache.clone(), msgs.clone());
+                let audit = audit.clone();
                 searching = Some(tokio::spawn(async move {
                     tokio::time::sleep(Duration::from_millis(debounce_ms)).await;
                     let results = search::search(
@@ -337,14 +369,17 @@ async fn run(
                         hits = results.hits.len(),
                         "search answered"
                     );
+                    let event = AuditEvent::new("search", &session).search(&results);
+                    audit_record(&audit, event, &msgs).await;
                     let _ = msgs.send(Msg::SearchDone { id, results });
                 }));
             }
             Cmd::CancelSearch => abort(&mut searching),
+            Cmd::ForgetSearchCache => conn.as_ref().expect("checked above").cache.clear(),
             Cmd::BrowsePage { id, token } => {
                 abort(&mut paging);
                 let session = conn.as_ref().expect("checked above").session.clone();
-                let msgs = msgs.clone();
+                let (msgs, audit) = (msgs.clone(), audit.clone());
                 paging = Some(tokio::spawn(async move {
                     let result = browse::fetch_page(
                         session.backend.as_ref(),
@@ -353,6 +388,10 @@ async fn run(
                         token.as_deref(),
                     )
                     .await;
+                    let mut event = AuditEvent::new("browse", &session);
+                    event.count = result.as_ref().ok().map(|p| p.users.len() as u64);
+                    event.outcome = AuditEvent::outcome_of(&result);
+                    audit_record(&audit, event, &msgs).await;
                     let _ = msgs.send(Msg::BrowsePage { id, result });
                 }));
             }
@@ -364,8 +403,9 @@ async fn run(
                 let cancel = CancellationToken::new();
                 loading_all = Some((id, cancel.clone()));
                 let session = conn.as_ref().expect("checked above").session.clone();
-                let msgs = msgs.clone();
-                tokio::spawn(async move {
+                let (msgs, audit) = (msgs.clone(), audit.clone());
+                load_all_task = Some(tokio::spawn(async move {
+                    let before = pager.users;
                     let result = browse::load_all(
                         session.backend.as_ref(),
                         &session.pool,
@@ -379,10 +419,19 @@ async fn run(
                             });
                         },
                     )
-                    .await
-                    .map(|_| ());
-                    let _ = msgs.send(Msg::LoadAllDone { id, result });
-                });
+                    .await;
+                    let mut event = AuditEvent::new("load_all", &session);
+                    event.count = Some(pager.users.saturating_sub(before) as u64);
+                    event.outcome = match &result {
+                        Ok(browse::LoadOutcome::Cancelled(_)) => "cancelled".into(),
+                        _ => AuditEvent::outcome_of(&result),
+                    };
+                    audit_record(&audit, event, &msgs).await;
+                    let _ = msgs.send(Msg::LoadAllDone {
+                        id,
+                        result: result.map(|_| ()),
+                    });
+                }));
             }
             Cmd::CancelLoadAll { id } => {
                 if let Some((_, token)) = loading_all.take_if(|(running, _)| *running == id) {
@@ -424,20 +473,87 @@ async fn run(
                         drop(conn.take());
                         conn = Some(Connection::open(&target, pool, demo, &msgs).await);
                     }
-                    Err(message) => tracing::error!("cannot switch pools: {message}"),
+                    Err(message) => {
+                        tracing::error!("cannot switch pools: {}", sanitize(&message.to_string()))
+                    }
                 }
             }
             // The clipboard is the terminal's: the terminal loop writes it.
             Cmd::Copy(_) => {}
         }
     }
-    for mut task in [in_flight, searching, paging, listing_pools] {
+    for mut task in [in_flight, searching, paging, listing_pools, load_all_task] {
         abort(&mut task);
     }
+    finish_writes(writes, &audit, &msgs).await;
     for task in fetching.into_values() {
         task.abort();
     }
     if let Some((_, token)) = loading_all {
         token.cancel();
     }
+}
+
+/// A write request sent and not yet known to be answered.
+struct WriteInFlight {
+    task: JoinHandle<()>,
+    /// The event its outcome line would carry.
+    event: AuditEvent,
+    /// Set once the task has recorded its outcome.
+    recorded: Arc<AtomicBool>,
+}
+
+/// Waits (at most [`WRITE_GRACE`] in all) for writes still in flight when the app quits;
+/// one that doesn't finish is abandoned and recorded with the outcome `unknown`, so the
+/// trail never ends on an attempt without saying so.
+async fn finish_writes(
+    writes: Vec<WriteInFlight>,
+    audit: &Option<Arc<AuditLog>>,
+    msgs: &UnboundedSender<Msg>,
+) {
+    let deadline = tokio::time::Instant::now() + WRITE_GRACE;
+    for mut write in writes {
+        if tokio::time::timeout_at(deadline, &mut write.task)
+            .await
+            .is_ok()
+        {
+            continue;
+        }
+        write.task.abort();
+        let _ = (&mut write.task).await;
+        if !write.recorded.load(Ordering::SeqCst) {
+            tracing::warn!(action = %write.event.action, "quit with a write in flight");
+            let event = AuditEvent {
+                phase: Some(Phase::Outcome),
+                outcome: "unknown".into(),
+                ..write.event
+            };
+            audit_record(audit, event, msgs).await;
+        }
+    }
+}
+
+/// The audit action for opening a list pane.
+fn list_audit_name(list: ListKind) -> &'static str {
+    match list {
+        ListKind::Groups => "list_groups",
+        ListKind::Devices => "list_devices",
+        ListKind::SignIns => "list_sign_ins",
+    }
+}
+
+/// How many items a list pane received.
+fn listing_len(listing: &Listing) -> u64 {
+    (match listing {
+        Listing::Groups(items) => items.len(),
+        Listing::Devices(items) => items.len(),
+        Listing::SignIns(items) => items.len(),
+    }) as u64
+}
+
+/// Waits (bounded) until the worker has stopped: every sender of `msgs` is gone once it has
+/// finished or abandoned the writes in flight. Call after the job sender is dropped.
+pub async fn wait_until_stopped(msgs: &mut UnboundedReceiver<Msg>) {
+    let drained = async { while msgs.recv().await.is_some() {} };
+    let _ = tokio::time::timeout(WRITE_GRACE + Duration::from_secs(1), drained).await;
 }

@@ -273,6 +273,23 @@ pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
             Vec::new()
         }
         Action::LoadAll if finder == Finder::Browse => load_all(app),
+        Action::Refresh if finder == Finder::Search => {
+            // The cache may hide users created or changed since: ask Cognito again, now.
+            let query = app.search.input.text.trim().to_string();
+            if query.is_empty() {
+                return vec![Cmd::ForgetSearchCache];
+            }
+            let id = app.next_request_id();
+            app.search.pending = Some(id);
+            vec![
+                Cmd::ForgetSearchCache,
+                Cmd::Search {
+                    id,
+                    query,
+                    debounce_ms: 0,
+                },
+            ]
+        }
         Action::Up
         | Action::Down
         | Action::PageUp

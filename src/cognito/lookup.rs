@@ -6,6 +6,13 @@
 //! preferred_username, one exact ListUsers filter finds users whose attribute is not an alias
 //! (or whose alias is unverified), then AdminGetUser opens the single match: at most 3 calls.
 //! ListUsers is never paged through to find one user.
+//!
+//! The answer is checked against the mode: `--by sub` takes a user only if its `sub` is the
+//! query, `--by alias` only if an alias attribute is, `--by username` only if its username is.
+//! AdminGetUser answers for a username first, so a user whose *username* is another user's
+//! email or sub would otherwise be shown in that user's place. In auto mode an email- or
+//! phone-shaped query found as a username costs one more ListUsers on the attribute, and a
+//! second user holding it makes the lookup ambiguous rather than a silent pick.
 
 use std::fmt;
 
@@ -195,9 +202,22 @@ pub struct Found {
 pub struct Ambiguous {
     pub filter: ListFilter,
     pub matches: Vec<UserSummary>,
+    /// How each of `matches` matched the query, in the same order.
+    pub matched_by: Vec<MatchedBy>,
     /// More matches exist beyond the first page.
     pub more: bool,
     pub calls: u32,
+}
+
+impl Ambiguous {
+    /// What matched, for titles: the filter, or `username or email = "…"` for a collision.
+    pub fn description(&self) -> String {
+        if self.matched_by.contains(&MatchedBy::Username) {
+            format!("username or {}", self.filter.expression())
+        } else {
+            self.filter.expression()
+        }
+    }
 }
 
 /// The answer to a lookup.
@@ -260,10 +280,24 @@ pub async fn lookup(
         "AdminGetUser {direct_query:?} (username, alias or sub)"
     )];
     match backend.admin_get_user(pool, &direct_query).await {
-        Ok(user) => {
-            let matched_by = identify(&user, &direct_query);
-            return Ok(found(user, matched_by, Via::AdminGetUser, calls));
-        }
+        Ok(user) => match accepted_as(mode, &user, &direct_query) {
+            Some(matched_by) => {
+                let collision = (mode == LookupMode::Auto && matched_by == MatchedBy::Username)
+                    .then(|| collision_attribute(&shape, schema))
+                    .flatten();
+                let Some(attribute) = collision else {
+                    return Ok(found(user, matched_by, Via::AdminGetUser, calls));
+                };
+                return check_collision(backend, pool, user, attribute, &direct_query, calls).await;
+            }
+            None => {
+                tried[0].push_str(&format!(
+                    ": answered with {:?}, which is not the {} asked for",
+                    user.username,
+                    mode.label()
+                ));
+            }
+        },
         Err(e) if e.kind == ErrorKind::UserNotFound => {
             tried[0].push_str(&format!(
                 ": {}",
@@ -320,10 +354,96 @@ pub async fn lookup(
         }
         _ => Ok(LookupOutcome::Ambiguous(Ambiguous {
             filter,
+            matched_by: vec![MatchedBy::from_filter(attribute); matches.len()],
             matches,
             more: page.next_token.is_some(),
             calls,
         })),
+    }
+}
+
+/// Whether AdminGetUser's answer is the user `mode` asked for, and how it matched.
+fn accepted_as(mode: LookupMode, user: &User, query: &str) -> Option<MatchedBy> {
+    let same = |v: &str| v == query || v.to_lowercase() == query.to_lowercase();
+    match mode {
+        LookupMode::Auto => Some(identify(user, query)),
+        LookupMode::Username => same(&user.username).then_some(MatchedBy::Username),
+        LookupMode::Sub => user.sub().is_some_and(same).then_some(MatchedBy::Sub),
+        LookupMode::Alias => [
+            ("email", MatchedBy::Email),
+            ("phone_number", MatchedBy::PhoneNumber),
+            ("preferred_username", MatchedBy::PreferredUsername),
+        ]
+        .into_iter()
+        .find(|(name, _)| user.attribute(name).is_some_and(same))
+        .map(|(_, by)| by),
+    }
+}
+
+/// The attribute another user may hold when an email- or phone-shaped query was found as a
+/// username: only where that attribute is neither an alias nor a username attribute (there
+/// AdminGetUser would have resolved it, and Cognito refuses such usernames). Unknown schema:
+/// check, since the collision cannot be ruled out.
+fn collision_attribute(shape: &QueryShape, schema: Option<&PoolSchema>) -> Option<FilterAttribute> {
+    let attribute = match shape {
+        QueryShape::Email => FilterAttribute::Email,
+        QueryShape::Phone(_) => FilterAttribute::PhoneNumber,
+        QueryShape::Uuid | QueryShape::Plain => return None,
+    };
+    (!schema.is_some_and(|s| s.resolves_directly(attribute.as_str()))).then_some(attribute)
+}
+
+/// One exact ListUsers on `attribute`: if a user other than `user` holds the query, the
+/// lookup is ambiguous, naming both and how each matched.
+async fn check_collision(
+    backend: &dyn Backend,
+    pool: &PoolId,
+    user: User,
+    attribute: FilterAttribute,
+    query: &str,
+    calls: u32,
+) -> Result<LookupOutcome, LookupError> {
+    let filter = ListFilter::exact(attribute, query.to_string());
+    let calls = calls + 1;
+    let page = backend
+        .list_users(pool, Some(&filter), AMBIGUOUS_PAGE, None)
+        .await
+        .map_err(LookupError::Cognito)?;
+    let others: Vec<UserSummary> = page
+        .users
+        .into_iter()
+        .filter(|u| {
+            u.username != user.username
+                && u.attribute(attribute.as_str())
+                    .is_some_and(|v| v.to_lowercase() == query.to_lowercase())
+        })
+        .collect();
+    if others.is_empty() {
+        return Ok(found(user, MatchedBy::Username, Via::AdminGetUser, calls));
+    }
+    let by_attribute = MatchedBy::from_filter(attribute);
+    let mut matched_by = vec![MatchedBy::Username];
+    matched_by.extend(others.iter().map(|_| by_attribute));
+    let mut matches = vec![summary_of(user)];
+    matches.extend(others);
+    Ok(LookupOutcome::Ambiguous(Ambiguous {
+        filter,
+        matches,
+        matched_by,
+        more: page.next_token.is_some(),
+        calls,
+    }))
+}
+
+/// The ListUsers view of a user AdminGetUser returned.
+fn summary_of(user: User) -> UserSummary {
+    UserSummary {
+        username: user.username,
+        attributes: user.attributes,
+        created: user.created,
+        last_modified: user.last_modified,
+        enabled: user.enabled,
+        status: user.status,
     }
 }
 

@@ -41,7 +41,7 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
         ) {
             Ok(log) => Some(log),
             Err(message) => {
-                eprintln!("error: {}", sanitize(&message));
+                eprintln!("error: {}", sanitize(&message.to_string()));
                 return EXIT_USAGE;
             }
         },
@@ -63,7 +63,7 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
     if let Some(log) = &audit {
         let event = AuditEvent::for_lookup(session.pool.as_str(), &args.query, &result);
         if let Err(message) = log.record(&event) {
-            eprintln!("error: {}", sanitize(&message));
+            eprintln!("error: {}", sanitize(&message.to_string()));
             return EXIT_USAGE;
         }
     }

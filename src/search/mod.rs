@@ -10,6 +10,9 @@ pub mod score;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use futures::future::join_all;
 
@@ -188,26 +191,58 @@ fn rank_hits(query: &str, merged: Vec<(UserSummary, Vec<FilterAttribute>)>) -> V
 }
 
 /// Complete (single-page) filter results kept so a growing query is answered locally: every
-/// user whose attribute starts with `joh` is among those that start with `jo`.
-#[derive(Debug, Default)]
+/// user whose attribute starts with `joh` is among those that start with `jo`. Entries expire
+/// after [`CACHE_TTL`], so a user created or changed elsewhere shows up within a minute.
+#[derive(Debug)]
 pub struct PrefixCache {
     inner: Mutex<CacheInner>,
+    ttl: Duration,
+}
+
+impl Default for PrefixCache {
+    fn default() -> Self {
+        Self::with_ttl(CACHE_TTL)
+    }
 }
 
 #[derive(Debug, Default)]
 struct CacheInner {
     pool: Option<PoolId>,
-    /// (attribute, value) → every user matching, oldest first.
-    entries: Vec<(FilterAttribute, String, Vec<UserSummary>)>,
+    /// (attribute, value) → every user matching and when it was fetched, oldest first.
+    entries: Vec<CacheEntry>,
 }
+
+#[derive(Debug)]
+struct CacheEntry {
+    attribute: FilterAttribute,
+    value: String,
+    users: Vec<UserSummary>,
+    /// tokio's clock, so tests can advance it without sleeping.
+    fetched: Instant,
+}
+
+/// How long a cached filter result answers searches.
+pub const CACHE_TTL: Duration = Duration::from_secs(60);
 
 /// How many complete filter results the cache keeps.
 const CACHE_ENTRIES: usize = 64;
 
 impl PrefixCache {
-    /// An empty cache.
+    /// An empty cache whose entries live [`CACHE_TTL`].
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty cache whose entries live `ttl`.
+    pub fn with_ttl(ttl: Duration) -> Self {
+        Self {
+            inner: Mutex::default(),
+            ttl,
+        }
+    }
+
+    fn fresh(&self, entry: &CacheEntry) -> bool {
+        entry.fetched.elapsed() < self.ttl
     }
 
     /// Forgets everything (e.g. after a user was changed).
@@ -221,11 +256,16 @@ impl PrefixCache {
         if inner.pool.as_ref() != Some(pool) {
             return None;
         }
-        let (_, _, users) = inner
+        let users = &inner
             .entries
             .iter()
-            .filter(|(a, v, _)| *a == filter.attribute && filter.value.starts_with(v.as_str()))
-            .max_by_key(|(_, v, _)| v.len())?;
+            .filter(|e| {
+                e.attribute == filter.attribute
+                    && filter.value.starts_with(e.value.as_str())
+                    && self.fresh(e)
+            })
+            .max_by_key(|e| e.value.len())?
+            .users;
         let wanted = filter.value.to_lowercase();
         // Case-insensitively: whatever case rules Cognito applied to fill the entry, this
         // keeps every user it would return for the longer prefix.
@@ -247,12 +287,16 @@ impl PrefixCache {
             inner.pool = Some(pool.clone());
             inner.entries.clear();
         }
+        inner.entries.retain(|e| e.fetched.elapsed() < self.ttl);
         if inner.entries.len() >= CACHE_ENTRIES {
             inner.entries.remove(0);
         }
-        inner
-            .entries
-            .push((filter.attribute, filter.value.clone(), users.to_vec()));
+        inner.entries.push(CacheEntry {
+            attribute: filter.attribute,
+            value: filter.value.clone(),
+            users: users.to_vec(),
+            fetched: Instant::now(),
+        });
     }
 }
 
@@ -296,6 +340,17 @@ pub async fn search(
         (filter, page)
     }))
     .await;
+    // Only what was fetched now: storing an answer derived from the cache again would renew
+    // its age, and stale users would outlive the TTL.
+    if let Some(cache) = cache {
+        for (filter, page) in &fetched {
+            if let Ok(page) = page
+                && !page.more
+            {
+                cache.store(pool, filter, &page.users);
+            }
+        }
+    }
     let mut results = Vec::new();
     let mut failures = Vec::new();
     let mut more = false;
@@ -312,11 +367,7 @@ pub async fn search(
     for (filter, page) in all {
         match page {
             Ok(page) => {
-                if page.more {
-                    more = true;
-                } else if let Some(cache) = cache {
-                    cache.store(pool, &filter, &page.users);
-                }
+                more |= page.more;
                 results.push(FilterResult {
                     attribute: filter.attribute,
                     users: page.users,
@@ -469,5 +520,20 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(names(&grown), names(&fresh));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cached_results_expire_after_the_ttl() {
+        let demo = DemoBackend::embedded();
+        let pool = demo.pool_id();
+        let cache = PrefixCache::new();
+        assert_eq!(search(&demo, &pool, "a", Some(&cache)).await.requests, 6);
+        tokio::time::advance(CACHE_TTL - Duration::from_secs(1)).await;
+        assert_eq!(search(&demo, &pool, "al", Some(&cache)).await.requests, 0);
+        tokio::time::advance(Duration::from_secs(1)).await;
+        let stale = search(&demo, &pool, "al", Some(&cache)).await;
+        assert!(stale.requests > 0, "an expired entry answered the search");
+        let again = search(&demo, &pool, "ali", Some(&cache)).await;
+        assert_eq!(again.requests, 0, "the refetched entries answer again");
     }
 }

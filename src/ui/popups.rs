@@ -66,8 +66,8 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     match &app.overlay {
         Overlay::Picker { ambiguous, cursor } => {
             let filter = match app.redact {
-                true => crate::redact::mask_filter(&ambiguous.filter),
-                false => ambiguous.filter.expression(),
+                true => crate::redact::mask_ambiguous(ambiguous, &[]).description(),
+                false => ambiguous.description(),
             };
             let title = format!(
                 "{} users match {}{}",

@@ -49,6 +49,11 @@ pub struct Seeded {
     pub subs: HashMap<String, String>,
     /// The username Cognito gave the email-pool user (a UUID, as in real Cognito).
     pub eve_username: String,
+    /// No aliases; usernames that collide with other users' identifiers: `dan@example.com`
+    /// is a username and `dan`'s email, and one user's username is `frank`'s sub.
+    pub collision_pool: String,
+    /// Why the user named by frank's sub could not be created, if the emulator refused it.
+    pub sub_named_refused: Option<String>,
 }
 
 fn attr(name: &str, value: &str) -> AttributeType {
@@ -65,6 +70,18 @@ async fn create_user(
     username: &str,
     attributes: &[(&str, &str)],
 ) -> (String, String) {
+    try_create_user(client, pool, username, attributes)
+        .await
+        .unwrap_or_else(|e| panic!("AdminCreateUser {username}: {e}"))
+}
+
+/// AdminCreateUser; the error is the emulator's refusal, for users it cannot hold.
+async fn try_create_user(
+    client: &cip::Client,
+    pool: &str,
+    username: &str,
+    attributes: &[(&str, &str)],
+) -> Result<(String, String), String> {
     let out = client
         .admin_create_user()
         .user_pool_id(pool)
@@ -74,7 +91,7 @@ async fn create_user(
         .set_user_attributes(Some(attributes.iter().map(|(n, v)| attr(n, v)).collect()))
         .send()
         .await
-        .unwrap_or_else(|e| panic!("AdminCreateUser {username}: {e:?}"));
+        .map_err(|e| format!("{:?}", e.into_service_error()))?;
     let user = out.user.expect("created user");
     let sub = user
         .attributes()
@@ -82,7 +99,7 @@ async fn create_user(
         .find(|a| a.name == "sub")
         .and_then(|a| a.value.clone())
         .expect("sub");
-    (user.username.clone().expect("username"), sub)
+    Ok((user.username.clone().expect("username"), sub))
 }
 
 /// Creates the three pools and their users.
@@ -175,11 +192,41 @@ pub async fn seed(client: &cip::Client) -> Seeded {
     )
     .await;
     subs.insert("carol".into(), sub);
+    let collision_pool = client
+        .create_user_pool()
+        .pool_name("collisions")
+        .send()
+        .await
+        .expect("CreateUserPool collisions")
+        .user_pool
+        .and_then(|p| p.id)
+        .expect("pool id");
+    let (_, sub) = create_user(
+        client,
+        &collision_pool,
+        "dan",
+        &[("email", "dan@example.com"), ("email_verified", "true")],
+    )
+    .await;
+    subs.insert("dan".into(), sub);
+    let (_, sub) = create_user(client, &collision_pool, "dan@example.com", &[]).await;
+    subs.insert("dan@example.com".into(), sub);
+    let (_, frank_sub) = create_user(client, &collision_pool, "frank", &[]).await;
+    let sub_named_refused = match try_create_user(client, &collision_pool, &frank_sub, &[]).await {
+        Ok((_, sub)) => {
+            subs.insert(frank_sub.clone(), sub);
+            None
+        }
+        Err(refusal) => Some(refusal),
+    };
+    subs.insert("frank".into(), frank_sub);
     Seeded {
         alias_pool,
         email_pool,
         plain_pool,
         subs,
         eve_username,
+        collision_pool,
+        sub_named_refused,
     }
 }

@@ -1,6 +1,9 @@
-//! The audit log: content, no attribute values, concurrent writers, unwritable paths.
+//! The audit log: content, no attribute values, concurrent writers, unwritable paths, file
+//! mode and planted symlinks, the real OS user, and a line for every kind of read and write
+//! in the one-shot commands and the TUI.
 
-use cognito_tui::audit::{AuditEvent, AuditLog};
+use crate::common::{cli, tmux};
+use cognito_tui::audit::{AuditError, AuditEvent, AuditLog};
 use cognito_tui::cognito::demo::DemoBackend;
 use cognito_tui::cognito::lookup::{LookupMode, lookup};
 
@@ -85,8 +88,351 @@ fn two_writers_never_interleave_lines() {
 fn an_unwritable_path_is_refused_with_its_name() {
     let dir = tempfile::tempdir().unwrap();
     let missing_dir = dir.path().join("no/such/dir/audit.jsonl");
-    let err = AuditLog::open(&missing_dir, None, None).unwrap_err();
+    let err = AuditLog::open(&missing_dir, None, None)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("no/such/dir/audit.jsonl"), "{err}");
-    let err = AuditLog::open(dir.path(), None, None).unwrap_err();
+    let err = AuditLog::open(dir.path(), None, None)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("cannot write the audit log"), "{err}");
+}
+
+fn lines(path: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_audit_file_is_private_and_an_existing_one_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    AuditLog::open(&path, None, None).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "new audit file mode {mode:o}");
+
+    // A file the operator made group-readable on purpose is appended to, not re-moded.
+    let shared = dir.path().join("shared.jsonl");
+    std::fs::write(&shared, "").unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o640)).unwrap();
+    AuditLog::open(&shared, None, None).unwrap();
+    let mode = std::fs::metadata(&shared).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_planted_in_place_of_the_audit_log_is_refused_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("elsewhere.txt");
+    std::fs::write(&target, "untouched\n").unwrap();
+    let path = dir.path().join("audit.jsonl");
+    std::os::unix::fs::symlink(&target, &path).unwrap();
+    let err = AuditLog::open(&path, None, None).unwrap_err();
+    assert!(matches!(err, AuditError::Symlink { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains("symbolic link"), "{message}");
+    assert!(message.contains("audit.jsonl"), "{message}");
+
+    // Through the binary: refused before any lookup, with the message, and nothing written.
+    let r = cli::run_args(&[
+        "get",
+        "--demo",
+        "bob",
+        "--audit-log",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("symbolic link"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "untouched\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_os_user_is_the_real_uid_not_the_user_variable() {
+    let real = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    let real = String::from_utf8(real.stdout).unwrap().trim().to_string();
+    assert!(!real.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.jsonl");
+    let mut command = cli::command(dir.path());
+    command
+        .env("USER", "someone-else")
+        .env("LOGNAME", "someone-else")
+        .args(["get", "--demo", "bob", "-o", "json", "--audit-log"])
+        .arg(&log);
+    let r = cli::run(command);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines = lines(&log);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["os_user"], real.as_str());
+}
+
+#[test]
+fn a_one_shot_search_is_audited_with_its_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.jsonl");
+    let r = cli::run_args(&[
+        "search",
+        "--demo",
+        "al",
+        "-o",
+        "json",
+        "--audit-log",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let printed: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+    let first = lines(&log);
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert_eq!(first[0]["action"], "search");
+    assert_eq!(first[0]["query"], "al");
+    assert_eq!(first[0]["outcome"], "ok");
+    assert_eq!(first[0]["pool"], "us-east-1_DemoPool1");
+    assert!(first[0]["count"].as_u64().unwrap() >= printed.len() as u64);
+
+    let r = cli::run_args(&[
+        "search",
+        "--demo",
+        "zzzz-nobody",
+        "--audit-log",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let last = lines(&log).pop().unwrap();
+    assert_eq!(last["outcome"], "not_found");
+    assert_eq!(last["count"], 0);
+}
+
+#[test]
+fn audit_lines_escape_invisible_characters_in_queries() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let log = AuditLog::open(&path, None, None).unwrap();
+    let query = "bob\u{202e}\u{200b}\u{E0041}\u{2028}";
+    log.record(&AuditEvent {
+        action: "lookup".into(),
+        pool: "eu-west-1_Pool".into(),
+        query: Some(query.into()),
+        outcome: "not_found".into(),
+        ..AuditEvent::default()
+    })
+    .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    for c in ['\u{202e}', '\u{200b}', '\u{E0041}', '\u{2028}'] {
+        assert!(!text.contains(c), "raw {c:?} in {text:?}");
+    }
+    assert_eq!(
+        lines(&path)[0]["query"],
+        query,
+        "the value parses back exactly"
+    );
+}
+
+const TUI_ENV: &[(&str, &str)] = &[
+    ("AWS_EC2_METADATA_DISABLED", "true"),
+    ("AWS_ACCESS_KEY_ID", "test"),
+    ("AWS_SECRET_ACCESS_KEY", "test"),
+];
+
+fn start_tui(extra: &[&str], env: &[(&str, &str)]) -> (tmux::Tmux, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("tui.log");
+    let audit = dir.path().join("audit.jsonl");
+    let mut args = vec![
+        "--demo",
+        "--log-file",
+        log.to_str().unwrap(),
+        "--audit-log",
+        audit.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let mut all_env = TUI_ENV.to_vec();
+    all_env.extend_from_slice(env);
+    let t = tmux::Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &all_env, 100, 30);
+    (t, dir)
+}
+
+#[test]
+fn the_tui_audits_searches_browsing_and_list_panes() {
+    let (t, dir) = start_tui(&[], &[]);
+    t.wait_for("No user loaded");
+    t.type_text("t");
+    t.type_text("priya@");
+    t.wait_for("priya@umbrella.example");
+    t.keys(&["Escape"]);
+    t.wait_until("the search to close", tmux::DEFAULT_TIMEOUT, |s| {
+        !s.contains("priya@umbrella.example")
+    });
+    t.type_text("b");
+    t.wait_for("kenji.tanaka");
+    t.keys(&["Escape"]);
+    t.wait_until("browse to close", tmux::DEFAULT_TIMEOUT, |s| {
+        !s.contains("kenji.tanaka")
+    });
+    t.type_text("u");
+    t.type_text("bob");
+    t.keys(&["Enter"]);
+    t.wait_for("Username bob");
+    t.type_text("4");
+    t.wait_for("support Support desk: read customer records");
+    t.type_text("q");
+    assert_eq!(t.wait_exit().0, 0);
+
+    let lines = lines(&dir.path().join("audit.jsonl"));
+    let find = |action: &str| {
+        lines
+            .iter()
+            .find(|l| l["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} line in {lines:#?}"))
+    };
+    let search = find("search");
+    assert_eq!(search["query"], "priya@");
+    assert_eq!(search["count"], 1);
+    assert_eq!(search["outcome"], "ok");
+    let browse = find("browse");
+    assert!(browse["count"].as_u64().unwrap() > 0, "{browse}");
+    let lookup = find("lookup");
+    assert_eq!(lookup["username"], "bob");
+    let groups = find("list_groups");
+    assert_eq!(groups["username"], "bob");
+    assert_eq!(groups["outcome"], "ok");
+    assert!(groups["count"].as_u64().unwrap() >= 1, "{groups}");
+    for line in &lines {
+        assert_eq!(line["pool"], "us-east-1_DemoPool1", "{line}");
+    }
+}
+
+#[test]
+fn a_write_is_logged_before_it_is_sent_and_quitting_waits_for_its_outcome() {
+    // Each demo request takes 1.5 s, so `q` arrives while the write is in flight.
+    let (t, dir) = start_tui(
+        &["--allow-write"],
+        &[("COGNITO_TUI_DEMO_LATENCY_MS", "1500")],
+    );
+    t.wait_for("WRITES ON");
+    t.type_text("u");
+    t.type_text("bob");
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["Username bob", "Enabled  yes"]);
+    t.type_text("x");
+    t.wait_for("Actions on bob in us-east-1_DemoPool1");
+    t.keys(&["Enter"]);
+    t.wait_for("Type the username (bob)");
+    t.type_text("bob");
+    t.keys(&["Enter"]);
+    let audit = dir.path().join("audit.jsonl");
+    // The attempt is on record before the answer comes.
+    let deadline = std::time::Instant::now() + tmux::DEFAULT_TIMEOUT;
+    while !lines(&audit).iter().any(|l| l["phase"] == "attempt") {
+        assert!(std::time::Instant::now() < deadline, "no attempt line");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        !lines(&audit).iter().any(|l| l["phase"] == "outcome"),
+        "the outcome came before the write could finish"
+    );
+    t.type_text("q");
+    let (status, _) = t.wait_exit();
+    assert_eq!(status, 0);
+
+    let lines = lines(&audit);
+    let writes: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["action"] == "disable_user")
+        .collect();
+    assert_eq!(writes.len(), 2, "{lines:#?}");
+    assert_eq!(writes[0]["phase"], "attempt");
+    assert!(writes[0].get("outcome").is_none(), "{}", writes[0]);
+    assert_eq!(writes[1]["phase"], "outcome");
+    assert_eq!(writes[1]["outcome"], "ok");
+    for w in &writes {
+        assert_eq!(w["username"], "bob");
+        assert!(w["sub"].is_string());
+    }
+}
+
+/// The TUI opened on a named pool records the profile that pool's config gives, the one its
+/// requests really use — not the command line's (none here).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tui_records_a_named_pools_profile() {
+    use crate::common::emulator::{Emulator, Kind};
+    use crate::common::seed;
+    let Some(emulator) = Emulator::start(Kind::Moto) else {
+        return;
+    };
+    let seeded = seed::seed(&seed::client(&emulator.url())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[pools.support]\npool_id = \"{}\"\nprofile = \"support-ro\"\nregion = \"{}\"\n\
+             endpoint_url = \"{}\"\n",
+            seeded.plain_pool,
+            seed::REGION,
+            emulator.url()
+        ),
+    )
+    .unwrap();
+    let credentials = dir.path().join("credentials");
+    std::fs::write(
+        &credentials,
+        "[support-ro]\naws_access_key_id = test\naws_secret_access_key = test\n",
+    )
+    .unwrap();
+    let aws_config = dir.path().join("aws-config");
+    std::fs::write(&aws_config, "").unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let log = dir.path().join("tui.log");
+    let args: Vec<String> = [
+        "--config",
+        config.to_str().unwrap(),
+        "--pool",
+        "support",
+        "--log-file",
+        log.to_str().unwrap(),
+        "--audit-log",
+        audit.to_str().unwrap(),
+        "--lookup",
+        "carol",
+    ]
+    .map(String::from)
+    .to_vec();
+    let env: Vec<(&'static str, String)> = vec![
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            credentials.to_str().unwrap().into(),
+        ),
+        ("AWS_CONFIG_FILE", aws_config.to_str().unwrap().into()),
+        ("HOME", dir.path().to_str().unwrap().into()),
+    ];
+    let audit_lines = tokio::task::spawn_blocking(move || {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let t = tmux::Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 100, 30);
+        t.wait_for("Username carol");
+        t.type_text("q");
+        assert_eq!(t.wait_exit().0, 0);
+        lines(&audit)
+    })
+    .await
+    .unwrap();
+    let lookup = audit_lines
+        .iter()
+        .find(|l| l["action"] == "lookup")
+        .unwrap_or_else(|| panic!("{audit_lines:?}"));
+    assert_eq!(lookup["username"], "carol");
+    assert_eq!(lookup["profile"], "support-ro", "{lookup}");
+    assert_eq!(lookup["region"], seed::REGION);
+    assert_eq!(lookup["pool"], seeded.plain_pool.as_str());
 }

@@ -229,3 +229,58 @@ fn missing_region_is_a_usage_error() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--region"), "{}", r.stderr);
 }
+
+#[test]
+fn json_escapes_every_invisible_character_yet_values_parse_exactly() {
+    let r = cli::run_args(&["get", "--demo", "mallory", "-o", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for c in [
+        '\u{1b}', '\u{7}', '\u{7f}', '\u{9b}', '\u{202e}', '\u{200b}',
+    ] {
+        assert!(!r.stdout.contains(c), "raw {c:?} in JSON output");
+    }
+    assert!(r.stdout.contains(r"\u202eexe.txt"), "{}", r.stdout);
+    let v = json(&r.stdout);
+    let value = |name: &str| {
+        v["UserAttributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["Name"] == name)
+            .unwrap()["Value"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(value("family_name"), "\u{202e}exe.txt");
+    assert_eq!(value("preferred_username"), "mal\u{200b}lory");
+    assert_eq!(value("custom:bell"), "ding\u{7}\u{8}\u{7f}\u{9b}31m");
+}
+
+/// Every `cognito-tui … --demo` example in README, run as written, succeeds and prints
+/// something: the examples are promises too.
+#[test]
+fn every_demo_example_in_the_readme_works_as_written() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let mut ran = 0;
+    for line in readme.lines() {
+        let line = line.split(" # ").next().unwrap().trim();
+        let Some(args) = line.strip_prefix("cognito-tui ") else {
+            continue;
+        };
+        let args: Vec<&str> = args.split_whitespace().collect();
+        // One-shot commands only: the TUI examples are exercised by the tmux tests.
+        if !args.contains(&"--demo") || !matches!(args.first(), Some(&"get" | &"search")) {
+            continue;
+        }
+        let r = cli::run_args(&args);
+        assert_eq!(r.code, 0, "`{line}` exited {}: {}", r.code, r.stderr);
+        assert!(!r.stdout.trim().is_empty(), "`{line}` printed nothing");
+        if args.contains(&"json") {
+            json(&r.stdout);
+        }
+        ran += 1;
+    }
+    assert!(ran >= 1, "no demo example found in README");
+}

@@ -63,6 +63,37 @@ fn cases(kind: Kind, s: &seed::Seeded) -> Vec<Case> {
             Some("moto's AdminGetUser does not resolve a sub; real Cognito finds it in 1 call"),
         ),
     };
+    let frank_sub = s.subs["frank"].clone();
+    // AdminGetUser answers the user *named* by frank's sub; sub mode must go on to ListUsers.
+    // cognito-local refuses to create that user (its AdminCreateUser resolves subs), so there
+    // only frank exists: sub mode finds him directly and username mode must not take him.
+    let sub_named_gap = "cognito-local refuses a username equal to another user's sub \
+        (UsernameExistsException): the collision cannot be seeded there";
+    let (frank_expect, frank_calls, frank_gap, sub_named_expect, sub_named_gap) =
+        match &s.sub_named_refused {
+            None => (
+                found("frank", M::Sub, Via::ListUsers),
+                3,
+                None,
+                found(&frank_sub, M::Username, Via::AdminGetUser),
+                None,
+            ),
+            Some(_) => (
+                found("frank", M::Sub, Via::AdminGetUser),
+                1,
+                Some(sub_named_gap),
+                Expect::NotFound,
+                Some(sub_named_gap),
+            ),
+        };
+    if let Some(refusal) = &s.sub_named_refused {
+        println!("{}: {refusal}", kind.name());
+        assert_eq!(
+            kind,
+            Kind::CognitoLocal,
+            "moto must hold the sub-named user"
+        );
+    }
     let case = |name, pool: &String, query: &str, mode, expect, calls, gap| Case {
         name,
         pool: pool.clone(),
@@ -190,6 +221,53 @@ fn cases(kind: Kind, s: &seed::Seeded) -> Vec<Case> {
             Expect::NotFound,
             2,
             None,
+        ),
+        // Collisions: a username equal to another user's email, and one equal to another
+        // user's sub. The answer must be the user asked for, or an honest ambiguity.
+        case(
+            "username = another's email, auto",
+            &s.collision_pool,
+            "dan@example.com",
+            auto,
+            Expect::Ambiguous(vec!["dan", "dan@example.com"]),
+            2,
+            None,
+        ),
+        case(
+            "username = another's email, alias mode",
+            &s.collision_pool,
+            "dan@example.com",
+            LookupMode::Alias,
+            found("dan", M::Email, Via::ListUsers),
+            3,
+            None,
+        ),
+        case(
+            "username = another's email, username mode",
+            &s.collision_pool,
+            "dan@example.com",
+            LookupMode::Username,
+            found("dan@example.com", M::Username, Via::AdminGetUser),
+            1,
+            None,
+        ),
+        case(
+            "username = another's sub, sub mode",
+            &s.collision_pool,
+            &frank_sub,
+            LookupMode::Sub,
+            frank_expect,
+            frank_calls,
+            frank_gap,
+        ),
+        case(
+            "username = another's sub, username mode",
+            &s.collision_pool,
+            &frank_sub,
+            LookupMode::Username,
+            sub_named_expect,
+            1,
+            sub_named_gap,
         ),
         case(
             "username mode makes no fallback",
@@ -398,6 +476,45 @@ async fn cli_get_matches_sdk(kind: Kind) {
     })
     .await
     .unwrap();
+    // A username equal to another user's email: exit 4, naming both and how each matched.
+    let (url, pool) = (emulator.url(), seeded.collision_pool.clone());
+    let collision = tokio::task::spawn_blocking(move || {
+        cli::run_args(&[
+            "get",
+            "--pool",
+            &pool,
+            "--endpoint-url",
+            &url,
+            "--region",
+            "us-east-1",
+            "dan@example.com",
+            "-o",
+            "json",
+        ])
+    })
+    .await
+    .unwrap();
+    assert_eq!(collision.code, 4, "{}: {}", kind.name(), collision.stderr);
+    assert!(
+        collision
+            .stderr
+            .contains("username or email = \"dan@example.com\""),
+        "{}",
+        collision.stderr
+    );
+    let report: serde_json::Value = serde_json::from_str(&collision.stdout).unwrap();
+    let how: Vec<(&str, &str)> = report["Users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["Username"].as_str().unwrap(),
+                u["MatchedBy"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(how, [("dan@example.com", "username"), ("dan", "email")]);
     assert_eq!(json_run.code, 0, "{}: {}", kind.name(), json_run.stderr);
     let v: serde_json::Value = serde_json::from_str(&json_run.stdout).unwrap();
     assert_eq!(v["Username"], "alice");

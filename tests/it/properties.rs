@@ -3,8 +3,67 @@
 
 use cognito_tui::cognito::lookup::{classify, validate_query};
 use cognito_tui::cognito::{FilterAttribute, ListFilter, PoolId};
-use cognito_tui::sanitize::{is_unsafe, sanitize};
+use cognito_tui::sanitize::{is_unsafe, sanitize, to_json_line, to_json_pretty};
+use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory, GeneralCategoryGroup};
+use icu_properties::{CodePointMapData, CodePointSetData};
 use proptest::prelude::*;
+
+/// Every format character (Cf) and default-ignorable code point, from the Unicode data
+/// compiled into icu_properties: the sets the sanitizer must escape.
+fn invisible_code_points() -> Vec<char> {
+    let format = CodePointMapData::<GeneralCategory>::new()
+        .iter_ranges_for_group(GeneralCategoryGroup::Format)
+        .flat_map(|r| r.collect::<Vec<u32>>());
+    let ignorable = CodePointSetData::new::<DefaultIgnorableCodePoint>()
+        .iter_ranges()
+        .flatten();
+    let mut all: Vec<char> = format.chain(ignorable).filter_map(char::from_u32).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+#[test]
+fn every_format_and_default_ignorable_code_point_is_escaped_everywhere() {
+    let all = invisible_code_points();
+    // The sets really are the Unicode ones: the tag block, Arabic number signs, Hangul fillers…
+    for c in [
+        '\u{E0001}',
+        '\u{0600}',
+        '\u{110BD}',
+        '\u{3164}',
+        '\u{034F}',
+        '\u{180B}',
+    ] {
+        assert!(all.contains(&c), "U+{:04X} missing from the data", c as u32);
+    }
+    assert!(all.len() > 4000, "{} code points", all.len());
+    for &c in &all {
+        let text = format!("a{c}b");
+        let clean = sanitize(&text);
+        assert!(
+            !clean.contains(c),
+            "U+{:04X} reached the terminal",
+            c as u32
+        );
+        assert_eq!(clean, format!("a\\u{{{:x}}}b", c as u32));
+        let json = to_json_line(&text).unwrap();
+        assert!(!json.contains(c), "U+{:04X} raw in JSON", c as u32);
+        assert_eq!(serde_json::from_str::<String>(&json).unwrap(), text);
+    }
+}
+
+/// Strings built from invisible code points, controls and ordinary text.
+fn invisible_string() -> impl Strategy<Value = String> {
+    let invisible = invisible_code_points();
+    let c = prop_oneof![
+        prop::sample::select(invisible),
+        any::<char>(),
+        (0x7fu32..0xa0).prop_map(|c| char::from_u32(c).unwrap()),
+        prop::sample::select(vec!['\u{2028}', '\u{2029}', '"', '\\', 'a', '李', '🙂']),
+    ];
+    prop::collection::vec(c, 0..48).prop_map(|v| v.into_iter().collect())
+}
 
 /// Strings rich in the characters that matter: controls, bidi, zero-width, quotes, unicode.
 fn hostile_string() -> impl Strategy<Value = String> {
@@ -46,6 +105,19 @@ proptest! {
     }
 
     #[test]
+    fn json_has_no_unsafe_character_and_parses_back_exactly(s in invisible_string()) {
+        for json in [to_json_line(&s).unwrap(), to_json_pretty(&vec![&s]).unwrap()] {
+            // Pretty output breaks lines itself; within strings nothing unsafe is raw.
+            prop_assert!(!json.chars().any(|c| c != '\n' && is_unsafe(c)), "{:?} -> {:?}", s, json);
+            let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+            let back = back.as_str().or_else(|| back[0].as_str()).unwrap().to_string();
+            prop_assert_eq!(back, s.clone());
+        }
+        let clean = sanitize(&s);
+        prop_assert!(!clean.chars().any(is_unsafe), "{:?} -> {:?}", s, clean);
+    }
+
+    #[test]
     fn safe_text_is_left_alone(s in "[a-zA-Z0-9 @._+-]{0,40}") {
         prop_assert_eq!(sanitize(&s), s.as_str());
     }
@@ -76,4 +148,39 @@ proptest! {
         prop_assert_eq!(bare_quotes, 2, "{}", expr);
         prop_assert_eq!(ListFilter::parse(&expr), Some(filter));
     }
+}
+
+/// A username holding characters the sanitizer now escapes (the tag block above U+FFFF, a
+/// Hangul filler, a variation selector) is quoted so bash gives back exactly that username.
+#[test]
+fn shell_quoting_round_trips_newly_escaped_characters_in_bash() {
+    let Ok(bash) = which_bash() else {
+        eprintln!("bash not installed: skipped");
+        return;
+    };
+    for word in [
+        "tag\u{E0041}\u{E007F}x",
+        "fill\u{3164}er",
+        "vs\u{FE0F}1",
+        "a\u{115F}",
+    ] {
+        let quoted = cognito_tui::hatch::shell_quote(word);
+        assert!(!quoted.chars().any(is_unsafe), "{quoted:?}");
+        // $'\u…' decodes to UTF-8 only in a UTF-8 locale.
+        let out = std::process::Command::new(&bash)
+            .env("LC_ALL", "C.UTF-8")
+            .arg("-c")
+            .arg(format!("printf %s {quoted}"))
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), word, "{quoted}");
+    }
+}
+
+fn which_bash() -> Result<std::path::PathBuf, ()> {
+    ["/bin/bash", "/usr/bin/bash"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+        .ok_or(())
 }

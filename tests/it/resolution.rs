@@ -373,3 +373,176 @@ async fn demo_pool_follows_cognito_rules() {
     assert!(matches!(r, Err(LookupError::Cognito(e)) if e.kind == ErrorKind::PoolNotFound));
     assert!(demo.len() >= 25);
 }
+
+const SUB: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
+
+#[tokio::test]
+async fn by_sub_a_user_whose_username_is_that_sub_is_not_it() {
+    // AdminGetUser answers for the username first: mallory's username is ann's sub.
+    let b = Scripted::default()
+        .get(Ok(user(
+            SUB,
+            &[("sub", "11111111-2222-4333-8444-555555555555")],
+        )))
+        .list(Ok(UserPage {
+            users: vec![summary("ann", &[("sub", SUB)])],
+            next_token: None,
+        }))
+        .get(Ok(user("ann", &[("sub", SUB)])));
+    let r = lookup(&b, &pool(), SUB, LookupMode::Sub, None).await;
+    let Ok(LookupOutcome::Found(f)) = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(f.user.username, "ann");
+    assert_eq!(f.resolution.to_string(), "by sub, via ListUsers");
+    assert_eq!(
+        b.calls(),
+        [
+            format!("AdminGetUser {SUB}"),
+            format!("ListUsers sub = \"{SUB}\" limit 60"),
+            "AdminGetUser ann".to_string(),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn by_sub_the_user_holding_it_is_one_call() {
+    let b = Scripted::default().get(Ok(user("ann", &[("sub", SUB)])));
+    let r = lookup(&b, &pool(), SUB, LookupMode::Sub, None).await;
+    let Ok(LookupOutcome::Found(f)) = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(f.resolution.to_string(), "by sub, via AdminGetUser");
+    assert_eq!(b.calls().len(), 1);
+}
+
+#[tokio::test]
+async fn by_alias_a_user_whose_username_is_that_email_is_not_it() {
+    let b = Scripted::default()
+        .get(Ok(user(
+            "ann@example.com",
+            &[("email", "mallory@evil.example")],
+        )))
+        .list(Ok(UserPage {
+            users: vec![summary("ann", &[("email", "ann@example.com")])],
+            next_token: None,
+        }))
+        .get(Ok(user("ann", &[("email", "ann@example.com")])));
+    let r = lookup(&b, &pool(), "ann@example.com", LookupMode::Alias, None).await;
+    let Ok(LookupOutcome::Found(f)) = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(f.user.username, "ann");
+    assert_eq!(f.resolution.to_string(), "by email, via ListUsers");
+    assert_eq!(f.resolution.calls, 3);
+}
+
+#[tokio::test]
+async fn by_alias_a_preferred_username_alias_is_one_call() {
+    let b = Scripted::default().get(Ok(user("u-1", &[("preferred_username", "ally")])));
+    let r = lookup(&b, &pool(), "ally", LookupMode::Alias, None).await;
+    let Ok(LookupOutcome::Found(f)) = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(f.resolution.matched_by, MatchedBy::PreferredUsername);
+    assert_eq!(b.calls().len(), 1);
+}
+
+#[tokio::test]
+async fn by_username_the_user_whose_alias_it_is_is_not_found() {
+    let b = Scripted::default().get(Ok(user("u-1", &[("preferred_username", "bob")])));
+    let r = lookup(&b, &pool(), "bob", LookupMode::Username, None).await;
+    let Err(LookupError::NotFound { tried, calls, .. }) = &r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(*calls, 1, "username mode has no fallback");
+    assert!(tried[0].contains("\"u-1\""), "{tried:?}");
+    assert!(tried[0].contains("not the username"), "{tried:?}");
+
+    // Case-folded: a case-insensitive pool answers `Bob` for `bob`.
+    let b = Scripted::default().get(Ok(user("Bob", &[])));
+    let r = lookup(&b, &pool(), "bob", LookupMode::Username, None).await;
+    assert!(matches!(r, Ok(LookupOutcome::Found(_))), "{r:?}");
+}
+
+#[tokio::test]
+async fn auto_an_email_found_as_a_username_that_another_user_holds_is_ambiguous() {
+    let b = Scripted::default()
+        .get(Ok(user(
+            "ann@example.com",
+            &[("email", "mallory@evil.example")],
+        )))
+        .list(Ok(UserPage {
+            users: vec![summary("ann", &[("email", "ann@example.com")])],
+            next_token: None,
+        }));
+    let r = lookup(&b, &pool(), "ann@example.com", LookupMode::Auto, None).await;
+    let Ok(LookupOutcome::Ambiguous(a)) = r else {
+        panic!("{r:?}")
+    };
+    let names: Vec<&str> = a.matches.iter().map(|m| m.username.as_str()).collect();
+    assert_eq!(names, ["ann@example.com", "ann"]);
+    assert_eq!(a.matched_by, [MatchedBy::Username, MatchedBy::Email]);
+    assert_eq!(a.calls, 2);
+    assert_eq!(
+        a.description(),
+        "username or email = \"ann@example.com\"",
+        "the title names both ways"
+    );
+    assert_eq!(
+        b.calls(),
+        [
+            "AdminGetUser ann@example.com",
+            "ListUsers email = \"ann@example.com\" limit 60",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn auto_a_phone_found_as_a_username_nobody_else_holds_is_found() {
+    let b = Scripted::default()
+        .get(Ok(user("+15550102030", &[])))
+        .list(Ok(UserPage::default()));
+    let r = lookup(&b, &pool(), "+1 555 010 2030", LookupMode::Auto, None).await;
+    let Ok(LookupOutcome::Found(f)) = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(f.resolution.to_string(), "by username, via AdminGetUser");
+    assert_eq!(f.resolution.calls, 2);
+    assert_eq!(
+        b.calls()[1],
+        "ListUsers phone_number = \"+15550102030\" limit 60"
+    );
+}
+
+#[tokio::test]
+async fn auto_the_collision_check_costs_nothing_where_it_cannot_happen() {
+    // email is an alias here: AdminGetUser already resolved it (an unscripted ListUsers
+    // would panic).
+    let schema = PoolSchema {
+        alias_attributes: vec!["email".into()],
+        ..Default::default()
+    };
+    let b = Scripted::default().get(Ok(user("ann@example.com", &[])));
+    let r = lookup(
+        &b,
+        &pool(),
+        "ann@example.com",
+        LookupMode::Auto,
+        Some(&schema),
+    )
+    .await;
+    assert!(matches!(r, Ok(LookupOutcome::Found(_))), "{r:?}");
+    // Plain and UUID queries found as usernames: one call.
+    for q in ["alice", SUB] {
+        let b = Scripted::default().get(Ok(user(q, &[])));
+        let r = lookup(&b, &pool(), q, LookupMode::Auto, None).await;
+        assert!(matches!(r, Ok(LookupOutcome::Found(_))), "{r:?}");
+        assert_eq!(b.calls().len(), 1);
+    }
+    // Found by its email (an alias): no check either.
+    let b = Scripted::default().get(Ok(user("u-1", &[("email", "ann@example.com")])));
+    let r = lookup(&b, &pool(), "ann@example.com", LookupMode::Auto, None).await;
+    assert!(matches!(r, Ok(LookupOutcome::Found(_))), "{r:?}");
+    assert_eq!(b.calls().len(), 1);
+}

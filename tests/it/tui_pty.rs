@@ -192,11 +192,18 @@ fn with_allow_write_a_user_is_disabled_end_to_end_and_audited() {
         .iter()
         .map(|l| l["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["lookup", "disable_user", "lookup"], "{lines:?}");
-    assert_eq!(lines[1]["username"], "bob");
-    assert_eq!(lines[1]["outcome"], "ok");
-    assert_eq!(lines[1]["pool"], "us-east-1_DemoPool1");
-    assert!(lines[1]["sub"].is_string());
+    // The write twice: its attempt before the request, its outcome after.
+    assert_eq!(
+        actions,
+        ["lookup", "disable_user", "disable_user", "lookup"],
+        "{lines:?}"
+    );
+    assert_eq!(lines[1]["phase"], "attempt");
+    assert_eq!(lines[2]["phase"], "outcome");
+    assert_eq!(lines[2]["username"], "bob");
+    assert_eq!(lines[2]["outcome"], "ok");
+    assert_eq!(lines[2]["pool"], "us-east-1_DemoPool1");
+    assert!(lines[2]["sub"].is_string());
 }
 
 #[test]
