@@ -18,6 +18,7 @@ mod emulator_resources;
 mod emulator_search;
 mod emulators;
 mod log_lines;
+mod privacy_cli;
 mod properties;
 mod resolution;
 mod search_cache;
