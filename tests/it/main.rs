@@ -28,3 +28,4 @@ mod tui_pty;
 mod tui_render;
 mod tui_robustness;
 mod tui_update;
+mod width_columns;
