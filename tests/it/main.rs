@@ -19,6 +19,7 @@ mod emulator_search;
 mod emulators;
 mod log_lines;
 mod privacy_cli;
+mod privacy_time;
 mod privacy_tui;
 mod properties;
 mod resolution;
