@@ -267,6 +267,16 @@ fn attribute_rows_line_up_and_stay_inside_the_pane() {
             .collect();
         assert!(starts.len() >= 8, "{text}");
         assert!(starts.iter().all(|&x| x == starts[0]), "{starts:?}\n{text}");
+        // …every value either fits (its " end" shows) or is cut with a visible "…"…
+        for y in 0..buf.area.height {
+            if (0..8).any(|i| cell_of(&buf, y, &format!("custom:{i} ")).is_some()) {
+                assert!(
+                    cell_of(&buf, y, " end").is_some()
+                        || (0..buf.area.width).any(|x| buf[(x, y)].symbol() == "…"),
+                    "row {y} was cut without its ellipsis\n{text}"
+                );
+            }
+        }
         // …and every row that was cut ends in "…" right before the pane's border.
         for y in 0..buf.area.height {
             if let Some(x) = (0..buf.area.width).find(|&x| buf[(x, y)].symbol() == "…") {
