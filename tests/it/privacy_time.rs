@@ -113,11 +113,56 @@ async fn dates_at_and_past_the_end_of_time_render_in_berlin() {
         "{}",
         screens[0]
     );
-    assert!(
-        screens[0].contains("Modified 0001-01-01"),
-        "{}",
-        screens[0]
-    );
+    assert!(screens[0].contains("Modified 0001-01-01"), "{}", screens[0]);
     assert!(screens[1].contains("9999-12-31 23:59"), "{}", screens[1]);
-    assert!(screens[3].contains("Time: 9999-12-31 23:59:59"), "{}", screens[3]);
+    assert!(
+        screens[3].contains("Time: 9999-12-31 23:59:59"),
+        "{}",
+        screens[3]
+    );
+}
+
+/// The diagnosis adds the pool's temporary-password validity to the invitation's date: on
+/// the last second `time` holds that addition would panic, and must not.
+#[tokio::test]
+async fn diagnose_a_temporary_password_sent_at_the_end_of_time() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        "AdminGetUser",
+        json!({
+            "Username": "edge", "Enabled": true, "UserStatus": "FORCE_CHANGE_PASSWORD",
+            "UserAttributes": [], "UserCreateDate": LAST_SECOND,
+            "UserLastModifiedDate": LAST_SECOND
+        }),
+    )
+    .await;
+    answer(
+        &server,
+        "DescribeUserPool",
+        json!({"UserPool": {"Id": "eu-west-1_AbC123", "MfaConfiguration": "OFF",
+                "Policies": {"PasswordPolicy": {"TemporaryPasswordValidityDays": 365}},
+                "UserPoolAddOns": {"AdvancedSecurityMode": "OFF"}}}),
+    )
+    .await;
+    let url = server.uri();
+    let r = tokio::task::spawn_blocking(move || {
+        crate::common::cli::run_args(&[
+            "diagnose",
+            "--pool",
+            "eu-west-1_AbC123",
+            "--endpoint-url",
+            &url,
+            "--region",
+            "eu-west-1",
+            "edge",
+            "-o",
+            "text",
+        ])
+    })
+    .await
+    .unwrap();
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(r.stdout.contains("must_change_password"), "{}", r.stdout);
 }
