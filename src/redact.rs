@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use crate::cognito::listing::Listing;
 use crate::cognito::lookup::{Ambiguous, Found, LookupError, LookupOutcome};
-use crate::cognito::{AuthEvent, CognitoError, Device, ListFilter, User, UserSummary};
+use crate::cognito::{Attribute, AuthEvent, CognitoError, Device, ListFilter, User, UserSummary};
 use crate::diagnose::Diagnosis;
 use crate::output::Extras;
 
@@ -176,14 +176,18 @@ fn mask_option(attribute: &str, value: &mut Option<String>) {
     }
 }
 
+fn mask_attributes(attributes: &mut [Attribute]) {
+    for a in attributes {
+        mask_option(&a.name, &mut a.value);
+    }
+}
+
 /// The user with every personal value masked in place: same shape, same fields; `sub`,
 /// status, dates and `*_verified` unchanged.
 pub fn mask_user(user: &User, username_attributes: &[String]) -> User {
     let mut user = user.clone();
     user.username = mask_username(&user.username, username_attributes);
-    for a in &mut user.attributes {
-        mask_option(&a.name, &mut a.value);
-    }
+    mask_attributes(&mut user.attributes);
     user
 }
 
@@ -191,18 +195,14 @@ pub fn mask_user(user: &User, username_attributes: &[String]) -> User {
 pub fn mask_summary(user: &UserSummary, username_attributes: &[String]) -> UserSummary {
     let mut user = user.clone();
     user.username = mask_username(&user.username, username_attributes);
-    for a in &mut user.attributes {
-        mask_option(&a.name, &mut a.value);
-    }
+    mask_attributes(&mut user.attributes);
     user
 }
 
 /// A device with its name, last IP and custom attributes masked; key and dates kept.
 pub fn mask_device(device: &Device) -> Device {
     let mut device = device.clone();
-    for a in &mut device.attributes {
-        mask_option(&a.name, &mut a.value);
-    }
+    mask_attributes(&mut device.attributes);
     device
 }
 

@@ -155,26 +155,11 @@ fn sign_ins() -> Listing {
     }])
 }
 
-/// The screen as a terminal shows it (wide characters' covered cells skipped).
+/// The screen as a terminal shows it.
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| ui::view(app, f)).unwrap();
-    let buf = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut covered = 0;
-        for x in 0..buf.area.width {
-            if covered > 0 {
-                covered -= 1;
-                continue;
-            }
-            let symbol = buf[(x, y)].symbol();
-            out.push_str(symbol);
-            covered = cognito_tui::width::width(symbol).saturating_sub(1);
-        }
-        out.push('\n');
-    }
-    out
+    crate::width_columns::screen(terminal.backend().buffer())
 }
 
 fn assert_private(what: &str, text: &str) {

@@ -50,6 +50,29 @@ fn summary(username: &str) -> UserSummary {
     }
 }
 
+/// A lookup's answer: `username` found by username, with `attributes`.
+fn found(username: &str, attributes: Vec<Attribute>) -> LookupOutcome {
+    let user = User {
+        username: username.into(),
+        attributes,
+        created: None,
+        last_modified: None,
+        enabled: true,
+        status: Some(UserStatus::Confirmed),
+        mfa_options: None,
+        preferred_mfa: None,
+        mfa_settings: None,
+    };
+    LookupOutcome::Found(Box::new(Found {
+        user,
+        resolution: Resolution {
+            matched_by: MatchedBy::Username,
+            via: Via::AdminGetUser,
+            calls: 1,
+        },
+    }))
+}
+
 fn buffer(app: &App, width: u16, height: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| ui::view(app, f)).unwrap();
@@ -57,7 +80,7 @@ fn buffer(app: &App, width: u16, height: u16) -> Buffer {
 }
 
 /// The screen as a terminal shows it (covered cells of wide characters skipped).
-fn screen(buf: &Buffer) -> String {
+pub(crate) fn screen(buf: &Buffer) -> String {
     let mut out = String::new();
     for y in 0..buf.area.height {
         let mut covered = 0;
@@ -152,26 +175,8 @@ fn recent_lookups_line_up() {
         let Cmd::Lookup { id, .. } = app.start_lookup(name, LookupMode::Username) else {
             unreachable!()
         };
-        let user = User {
-            username: name.into(),
-            attributes: vec![Attribute::new("email", format!("{name}@ex.example"))],
-            created: None,
-            last_modified: None,
-            enabled: true,
-            status: Some(UserStatus::Confirmed),
-            mfa_options: None,
-            preferred_mfa: None,
-            mfa_settings: None,
-        };
-        let found = Found {
-            user,
-            resolution: Resolution {
-                matched_by: MatchedBy::Username,
-                via: Via::AdminGetUser,
-                calls: 1,
-            },
-        };
-        let result = Ok(LookupOutcome::Found(Box::new(found)));
+        let email = vec![Attribute::new("email", format!("{name}@ex.example"))];
+        let result = Ok(found(name, email));
         update(&mut app, Msg::LookupDone { id, result });
     }
     send(&mut app, typed("h"));
@@ -223,29 +228,11 @@ fn attribute_rows_line_up_and_stay_inside_the_pane() {
         .collect();
     attributes.push(Attribute::new("custom:名前", "value"));
     attributes.push(Attribute::new("custom:❤\u{FE0F}", "value"));
-    let found = Found {
-        user: User {
-            username: "plain.ascii".into(),
-            attributes,
-            created: None,
-            last_modified: None,
-            enabled: true,
-            status: Some(UserStatus::Confirmed),
-            mfa_options: None,
-            preferred_mfa: None,
-            mfa_settings: None,
-        },
-        resolution: Resolution {
-            matched_by: MatchedBy::Username,
-            via: Via::AdminGetUser,
-            calls: 1,
-        },
-    };
     update(
         &mut app,
         Msg::LookupDone {
             id,
-            result: Ok(LookupOutcome::Found(Box::new(found))),
+            result: Ok(found("plain.ascii", attributes)),
         },
     );
     for width in [80u16, 97, 120] {
