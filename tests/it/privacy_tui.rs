@@ -296,4 +296,9 @@ fn popups_and_lists_mask_the_query() {
     found(&mut app);
     send(&mut app, typed("h"));
     private_snap!("privacy_recent_email_username", app);
+    // A hidden value can't be found by typing it into the filter (it would tell it away).
+    send(&mut app, typed("doe@ex"));
+    assert!(app.recent_matches().is_empty());
+    app.redact = false;
+    assert_eq!(app.recent_matches().len(), 1, "privacy off: it matches");
 }

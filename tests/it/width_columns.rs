@@ -279,3 +279,55 @@ fn attribute_rows_line_up_and_stay_inside_the_pane() {
         }
     }
 }
+
+/// `get -o text` lines attribute values up in one column whatever the names hold.
+#[tokio::test]
+async fn get_text_lines_attribute_values_up() {
+    use wiremock::matchers::{header, method};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let attributes: Vec<serde_json::Value> =
+        ["custom:名前", "custom:ｶﾞｷﾞ", "custom:e\u{301}", "email"]
+            .iter()
+            .map(|n| serde_json::json!({"Name": n, "Value": "VALUE"}))
+            .collect();
+    let user = serde_json::json!({"Username": "wide", "Enabled": true,
+        "UserStatus": "CONFIRMED", "UserAttributes": attributes});
+    Mock::given(method("POST"))
+        .and(header(
+            "x-amz-target",
+            "AWSCognitoIdentityProviderService.AdminGetUser",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_string(user.to_string()))
+        .mount(&server)
+        .await;
+    let url = server.uri();
+    let r = tokio::task::spawn_blocking(move || {
+        crate::common::cli::run_args(&[
+            "get",
+            "--pool",
+            "eu-west-1_AbC123",
+            "--endpoint-url",
+            &url,
+            "--by",
+            "username",
+            "wide",
+            "-o",
+            "text",
+        ])
+    })
+    .await
+    .unwrap();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let columns: Vec<usize> = r
+        .stdout
+        .lines()
+        .filter_map(|l| l.find("VALUE").map(|i| cognito_tui::width::width(&l[..i])))
+        .collect();
+    assert_eq!(columns.len(), 4, "{}", r.stdout);
+    assert!(
+        columns.iter().all(|&c| c == columns[0]),
+        "{columns:?}\n{}",
+        r.stdout
+    );
+}
