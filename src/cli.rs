@@ -115,6 +115,8 @@ pub enum Command {
     /// Say why a user can't sign in, and what to do: the user read together with the pool's
     /// settings and, with threat protection, recent sign-in history.
     Diagnose(DiagnoseArgs),
+    /// Stream every user of the pool (ListUsers only) as JSON lines, CSV or TSV.
+    Export(ExportArgs),
 }
 
 /// `diagnose` arguments.
@@ -129,7 +131,54 @@ pub struct DiagnoseArgs {
 
     /// Output format (default: text on a terminal, json otherwise).
     #[arg(long, short, value_enum)]
-    pub output: Option<OutputFormat>,
+    pub output: Option<ReportFormat>,
+}
+
+/// Formats of a one-user report (`diagnose`): no table shape fits it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Json,
+    Text,
+}
+
+/// `export` arguments.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format: one ListUsers `Users` item per line (json), or csv / tsv.
+    #[arg(long, short, value_enum, default_value_t = ExportFormat::Json)]
+    pub output: ExportFormat,
+
+    /// Attribute columns after the fixed ones, for csv and tsv (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAME,…")]
+    pub attributes: Vec<String>,
+
+    /// Only users with this UserStatus (CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD,
+    /// RESET_REQUIRED, …); filtered by Cognito.
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+
+    /// Only enabled (true) or disabled (false) users; filtered by Cognito unless --status
+    /// takes ListUsers' one filter, then here.
+    #[arg(long, value_name = "true|false")]
+    pub enabled: Option<bool>,
+
+    /// Resume an interrupted export from the token it printed.
+    #[arg(long, value_name = "TOKEN")]
+    pub starting_token: Option<String>,
+
+    /// Independent ListUsers streams (split by the first hex digit of `sub`) so page latency
+    /// doesn't hold the export below the configured rate; 1 for one sequential stream.
+    /// Without a filter only: with --status or --enabled it is one stream.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub streams: u8,
+}
+
+/// `export --output` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Tsv,
 }
 
 /// `search` arguments.
@@ -145,13 +194,35 @@ pub struct SearchArgs {
     /// Print at most this many users.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=360))]
     pub limit: u32,
+
+    /// Attribute columns after the fixed ones, for csv and tsv (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAME,…")]
+    pub attributes: Vec<String>,
 }
 
 /// `get` arguments.
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// Username, email, phone number (E.164), preferred_username or sub.
-    pub query: String,
+    /// Username, email, phone number (E.164), preferred_username or sub; `-` reads one
+    /// query per line from stdin.
+    #[arg(required_unless_present = "from")]
+    pub query: Option<String>,
+
+    /// Read one query per line from this file (blank lines and `#` comments skipped).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "all_pools", "pools"])]
+    pub from: Option<PathBuf>,
+
+    /// Look the query up in every pool named in the config file, concurrently.
+    #[arg(long, conflicts_with = "pools")]
+    pub all_pools: bool,
+
+    /// Look the query up in these pools (names from the config file, or pool ids).
+    #[arg(long, value_delimiter = ',', value_name = "NAME,…")]
+    pub pools: Vec<String>,
+
+    /// Attribute columns after the fixed ones, for csv and tsv (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAME,…")]
+    pub attributes: Vec<String>,
 
     /// What the query is; `auto` detects it from its shape.
     #[arg(long, value_enum, default_value_t = ByArg::Auto)]
@@ -202,4 +273,19 @@ impl From<ByArg> for LookupMode {
 pub enum OutputFormat {
     Json,
     Text,
+    /// RFC 4180, spreadsheet-safe.
+    Csv,
+    /// Tab-separated, spreadsheet-safe.
+    Tsv,
+}
+
+impl OutputFormat {
+    /// The delimited format, for csv and tsv.
+    pub fn delimited(self) -> Option<crate::tabular::Delimited> {
+        match self {
+            Self::Csv => Some(crate::tabular::Delimited::Csv),
+            Self::Tsv => Some(crate::tabular::Delimited::Tsv),
+            Self::Json | Self::Text => None,
+        }
+    }
 }

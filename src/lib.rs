@@ -2,10 +2,12 @@
 
 pub mod app;
 pub mod audit;
+pub mod batch;
 pub mod cli;
 pub mod cognito;
 pub mod config;
 pub mod diagnose;
+pub mod export;
 pub mod hatch;
 pub mod keymap;
 pub mod oneshot;
@@ -15,6 +17,7 @@ pub mod redact;
 pub mod sanitize;
 pub mod search;
 pub mod session;
+pub mod tabular;
 pub mod time;
 pub mod tui;
 pub mod ui;

@@ -29,6 +29,9 @@ fn main() -> ExitCode {
         Some(Command::Diagnose(args)) => {
             runtime.block_on(oneshot::diagnose::run(&cli.target, args))
         }
+        Some(Command::Export(args)) => {
+            runtime.block_on(cognito_tui::export::run(&cli.target, args))
+        }
         None => runtime.block_on(cognito_tui::tui::run(&cli)),
     };
     ExitCode::from(code.clamp(0, 255) as u8)

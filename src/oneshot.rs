@@ -32,11 +32,16 @@ pub(crate) fn resolve(args: &TargetArgs) -> Result<(session::Target, PoolId, boo
 
 /// Runs `get`; returns the process exit code.
 pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
+    // Batches, several pools and csv/tsv are the batch module's.
+    if crate::batch::handles(args) {
+        return crate::batch::get(target, args).await;
+    }
+    let query = args.query.as_deref().unwrap_or_default();
     let (target, pool, demo) = match resolve(target) {
         Ok(resolved) => resolved,
         Err(code) => return code,
     };
-    if let Err(message) = lookup::validate_query(&args.query) {
+    if let Err(message) = lookup::validate_query(query) {
         eprintln!("error: {message}");
         return EXIT_USAGE;
     }
@@ -54,13 +59,13 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
     let result = lookup::lookup(
         session.backend.as_ref(),
         &session.pool,
-        &args.query,
+        query,
         args.by.into(),
         None,
     )
     .await;
     if let Some(log) = &audit {
-        let event = AuditEvent::new("lookup", &session).lookup(&args.query, &result);
+        let event = AuditEvent::new("lookup", &session).lookup(query, &result);
         if let Err(e) = log.record(&event) {
             eprintln!("error: {}", sanitize(&e.to_string()));
             return EXIT_USAGE;
@@ -88,8 +93,9 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
                 extras
             };
             let text = match format {
-                OutputFormat::Json => output::user_json_with(&found.user, &extras) + "\n",
                 OutputFormat::Text => output::user_text(&found) + &output::extras_text(&extras),
+                // csv and tsv went to the batch module above.
+                _ => output::user_json_with(&found.user, &extras) + "\n",
             };
             // A closed pipe (`| head`) is not an error worth a panic.
             let _ = stdout.write_all(text.as_bytes());
@@ -224,6 +230,13 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    let columns = match crate::tabular::attribute_columns(&args.attributes) {
+        Ok(c) => c,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
     let session = target.connect(pool, demo).await;
     let audit = match open_audit(&target.args, &session) {
         Ok(log) => log,
@@ -234,6 +247,10 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
     } else {
         OutputFormat::Json
     });
+    if !columns.is_empty() && format.delimited().is_none() {
+        eprintln!("error: --attributes chooses csv/tsv columns: add -o csv or -o tsv");
+        return EXIT_USAGE;
+    }
     let results = search::search(session.backend.as_ref(), &session.pool, &query, None).await;
     if let Some(log) = &audit {
         let event = AuditEvent::new("search", &session).search(&results);
@@ -282,10 +299,11 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
         None => 0,
     };
     // Print what was found even when a filter failed: the exit code says it is partial.
-    if !hits.is_empty() || (format == OutputFormat::Json && code == 3) {
-        let text = match format {
-            OutputFormat::Json => output::users_json(users) + "\n",
-            OutputFormat::Text => output::users_table(users),
+    if !hits.is_empty() || (format != OutputFormat::Text && code == 3) {
+        let text = match format.delimited() {
+            Some(delimited) => crate::tabular::render(delimited, columns, users.map(Into::into)),
+            None if format == OutputFormat::Text => output::users_table(users),
+            None => output::users_json(users) + "\n",
         };
         let _ = stdout.write_all(text.as_bytes());
     }

@@ -479,3 +479,20 @@ pub fn users_table<'a>(users: impl IntoIterator<Item = &'a UserSummary>) -> Stri
     }
     out
 }
+
+/// The user in AdminGetUser's shape, to embed in a larger JSON line.
+pub fn admin_get_user_value(user: &User) -> impl Serialize + '_ {
+    admin_get_user_shape(user)
+}
+
+/// The user in ListUsers' `Users` item shape, to embed in a larger JSON line.
+pub fn list_users_value(u: &UserSummary) -> impl Serialize + '_ {
+    ListUsersUserJson {
+        username: &u.username,
+        attributes: &u.attributes,
+        created: u.created.map(rfc3339),
+        last_modified: u.last_modified.map(rfc3339),
+        enabled: u.enabled,
+        status: u.status.as_ref().map(|s| s.as_wire()),
+    }
+}

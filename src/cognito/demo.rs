@@ -310,7 +310,7 @@ impl DemoBackend {
 fn filter_value<'a>(
     user: &'a DemoUser,
     attribute: FilterAttribute,
-    changes: &Changes,
+    changes: &'a Changes,
 ) -> Option<&'a str> {
     match attribute {
         FilterAttribute::Username => Some(&user.username),
@@ -319,6 +319,11 @@ fn filter_value<'a>(
         } else {
             "Disabled"
         }),
+        FilterAttribute::UserStatus => changes
+            .status
+            .as_ref()
+            .or(user.status.as_ref())
+            .map(UserStatus::as_wire),
         other => user.attribute(other.as_str()),
     }
 }

@@ -310,7 +310,10 @@ pub enum FilterAttribute {
     GivenName,
     FamilyName,
     PreferredUsername,
+    /// `status`: "Enabled" or "Disabled".
     Status,
+    /// `cognito:user_status`: CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD…
+    UserStatus,
     Sub,
 }
 
@@ -326,6 +329,7 @@ impl FilterAttribute {
             Self::FamilyName => "family_name",
             Self::PreferredUsername => "preferred_username",
             Self::Status => "status",
+            Self::UserStatus => "cognito:user_status",
             Self::Sub => "sub",
         }
     }
@@ -340,7 +344,8 @@ impl FilterAttribute {
             "given_name" => Self::GivenName,
             "family_name" => Self::FamilyName,
             "preferred_username" => Self::PreferredUsername,
-            "status" | "cognito:user_status" => Self::Status,
+            "status" => Self::Status,
+            "cognito:user_status" => Self::UserStatus,
             "sub" => Self::Sub,
             _ => return None,
         })

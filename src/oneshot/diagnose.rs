@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use super::EXIT_USAGE;
 use crate::audit::{AuditEvent, AuditLog};
-use crate::cli::{DiagnoseArgs, OutputFormat, TargetArgs};
+use crate::cli::{DiagnoseArgs, ReportFormat, TargetArgs};
 use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::cognito::{AuthEvent, CognitoError, PoolSchema, User};
 use crate::diagnose::{Diagnosis, diagnose};
@@ -48,9 +48,9 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
         None => None,
     };
     let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
-        OutputFormat::Text
+        ReportFormat::Text
     } else {
-        OutputFormat::Json
+        ReportFormat::Json
     });
     let result = lookup::lookup(
         session.backend.as_ref(),
@@ -61,7 +61,7 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
     )
     .await;
     if let Some(log) = &audit {
-        let event = AuditEvent::for_lookup(session.pool.as_str(), &args.query, &result);
+        let event = AuditEvent::new("lookup", &session).lookup(&args.query, &result);
         if let Err(message) = log.record(&event) {
             eprintln!("error: {}", sanitize(&message.to_string()));
             return EXIT_USAGE;
@@ -79,8 +79,8 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
                 found.user = crate::redact::mask_user(&found.user, &[]);
             }
             let text = match format {
-                OutputFormat::Json => json(&found.user, session.pool.as_str(), &diagnosis) + "\n",
-                OutputFormat::Text => text(&found.user, session.pool.as_str(), &diagnosis),
+                ReportFormat::Json => json(&found.user, session.pool.as_str(), &diagnosis) + "\n",
+                ReportFormat::Text => text(&found.user, session.pool.as_str(), &diagnosis),
             };
             let _ = stdout.write_all(text.as_bytes());
             0
@@ -90,7 +90,7 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
                 true => crate::redact::mask_ambiguous(&ambiguous, &[]),
                 false => ambiguous,
             };
-            if format == OutputFormat::Json {
+            if format == ReportFormat::Json {
                 let _ = writeln!(stdout, "{}", output::ambiguous_json(&ambiguous));
             }
             eprint!("error: ambiguous: {}", output::ambiguous_text(&ambiguous));

@@ -12,6 +12,8 @@ mod cli_faults;
 mod cli_get;
 mod cli_include;
 mod config_pools;
+mod desk_batch;
+mod desk_export;
 mod diagnose;
 mod diagnose_cli;
 mod emulator_resources;

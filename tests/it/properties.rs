@@ -90,6 +90,7 @@ fn attribute() -> impl Strategy<Value = FilterAttribute> {
         FilterAttribute::FamilyName,
         FilterAttribute::PreferredUsername,
         FilterAttribute::Status,
+        FilterAttribute::UserStatus,
         FilterAttribute::Sub,
     ])
 }

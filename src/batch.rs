@@ -1,0 +1,499 @@
+//! `get` for many queries or many pools: a batch from stdin or a file, and "which pool is
+//! this user in?" over the config's named pools. Each query is resolved exactly as a single
+//! `get`; results print in input order as NDJSON, CSV/TSV or text lines.
+
+use std::io::{IsTerminal, Write};
+
+use futures::StreamExt;
+use serde::{Serialize, Serializer};
+
+use crate::audit::{AuditEvent, AuditLog};
+use crate::cli::{GetArgs, OutputFormat, TargetArgs};
+use crate::cognito::lookup::{self, LookupError, LookupOutcome};
+use crate::cognito::{User, UserSummary};
+use crate::oneshot::EXIT_USAGE;
+use crate::output;
+use crate::sanitize::sanitize;
+use crate::session::{self, Session};
+use crate::tabular::{self, TableWriter, UserRow};
+
+/// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// Whether `get` with these arguments is this module's: a batch, several pools, or csv/tsv
+/// (and `--attributes`, which only they use).
+pub fn handles(args: &GetArgs) -> bool {
+    args.query.as_deref() == Some("-")
+        || args.from.is_some()
+        || args.all_pools
+        || !args.pools.is_empty()
+        || !args.attributes.is_empty()
+        || args.output.and_then(OutputFormat::delimited).is_some()
+}
+
+/// One query's result, as a JSON line and an exit code.
+enum Outcome {
+    Found(Box<User>),
+    NotFound,
+    Ambiguous(Vec<UserSummary>),
+    Error {
+        code: String,
+        message: String,
+        exit: i32,
+    },
+}
+
+impl Outcome {
+    fn from_lookup(result: Result<LookupOutcome, LookupError>) -> Self {
+        match result {
+            Ok(LookupOutcome::Found(found)) => Self::Found(Box::new(found.user)),
+            Ok(LookupOutcome::Ambiguous(a)) => Self::Ambiguous(a.matches),
+            Err(LookupError::NotFound { .. }) => Self::NotFound,
+            // Refused before any request: a malformed query, or a pool that can't be used.
+            Err(LookupError::Refused(message)) => Self::Error {
+                code: "Refused".into(),
+                message,
+                exit: EXIT_USAGE,
+            },
+            Err(LookupError::Cognito(e)) => Self::Error {
+                code: e
+                    .exception
+                    .clone()
+                    .unwrap_or_else(|| format!("{:?}", e.kind)),
+                message: e.to_string(),
+                exit: e.kind.exit_code(),
+            },
+        }
+    }
+
+    fn result(&self) -> &'static str {
+        match self {
+            Self::Found(_) => "found",
+            Self::NotFound => "not_found",
+            Self::Ambiguous(_) => "ambiguous",
+            Self::Error { .. } => "error",
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        match self {
+            Self::Found(_) => 0,
+            Self::NotFound => 3,
+            Self::Ambiguous(_) => 4,
+            Self::Error { exit, .. } => *exit,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorJson<'a> {
+    #[serde(rename = "Code")]
+    code: &'a str,
+    #[serde(rename = "Message")]
+    message: &'a str,
+}
+
+/// One NDJSON line: the keys that apply only.
+#[derive(Serialize)]
+struct Line<'a> {
+    #[serde(rename = "Pool", skip_serializing_if = "Option::is_none")]
+    pool: Option<&'a str>,
+    #[serde(rename = "PoolId", skip_serializing_if = "Option::is_none")]
+    pool_id: Option<&'a str>,
+    #[serde(rename = "Query")]
+    query: &'a str,
+    #[serde(rename = "Result")]
+    result: &'static str,
+    #[serde(
+        rename = "User",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "admin_get_user"
+    )]
+    user: Option<&'a User>,
+    #[serde(
+        rename = "Matches",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "list_users"
+    )]
+    matches: Option<&'a [UserSummary]>,
+    #[serde(rename = "Error", skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorJson<'a>>,
+}
+
+fn admin_get_user<S: Serializer>(user: &Option<&User>, s: S) -> Result<S::Ok, S::Error> {
+    match user {
+        Some(u) => output::admin_get_user_value(u).serialize(s),
+        None => s.serialize_none(),
+    }
+}
+
+fn list_users<S: Serializer>(users: &Option<&[UserSummary]>, s: S) -> Result<S::Ok, S::Error> {
+    match users {
+        Some(users) => s.collect_seq(users.iter().map(output::list_users_value)),
+        None => s.serialize_none(),
+    }
+}
+
+/// Where one result came from, for multi-pool lines.
+struct PoolLabel<'a> {
+    name: &'a str,
+    id: Option<&'a str>,
+}
+
+/// The line for `outcome` as compact JSON.
+fn json_line(pool: Option<&PoolLabel>, query: &str, outcome: &Outcome) -> String {
+    let line = Line {
+        pool: pool.map(|p| p.name),
+        pool_id: pool.and_then(|p| p.id),
+        query,
+        result: outcome.result(),
+        user: match outcome {
+            Outcome::Found(u) => Some(u),
+            _ => None,
+        },
+        matches: match outcome {
+            Outcome::Ambiguous(m) => Some(m),
+            _ => None,
+        },
+        error: match outcome {
+            Outcome::Error { code, message, .. } => Some(ErrorJson { code, message }),
+            _ => None,
+        },
+    };
+    // One call site to swap for output's JSON-line formatter once it exists.
+    serde_json::to_string(&line).expect("plain data serializes")
+}
+
+/// A short, sanitized text line.
+fn text_line(prefix: &str, outcome: &Outcome) -> String {
+    let detail = match outcome {
+        Outcome::Found(u) => format!(
+            "found  {}  {}  {}  {}",
+            sanitize(&u.username),
+            u.status.as_ref().map(|s| s.as_wire()).unwrap_or("-"),
+            if u.enabled { "enabled" } else { "DISABLED" },
+            sanitize(u.attribute("email").unwrap_or("-")),
+        ),
+        Outcome::NotFound => "not found".into(),
+        Outcome::Ambiguous(m) => format!(
+            "ambiguous: {}",
+            m.iter()
+                .map(|u| sanitize(&u.username).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Outcome::Error { code, message, .. } => {
+            format!("error  {}: {}", sanitize(code), sanitize(message))
+        }
+    };
+    format!("{prefix}  {detail}\n")
+}
+
+/// How results are written.
+enum Printer<W: Write> {
+    Json(W),
+    Text(W),
+    Table(TableWriter<W>),
+}
+
+impl<W: Write> Printer<W> {
+    fn new(
+        out: W,
+        format: OutputFormat,
+        leading: &[&str],
+        columns: Vec<String>,
+    ) -> std::io::Result<Self> {
+        Ok(match format.delimited() {
+            Some(d) => Self::Table(TableWriter::new(out, d, leading, columns)?),
+            None if format == OutputFormat::Text => Self::Text(out),
+            None => Self::Json(out),
+        })
+    }
+
+    /// Writes one result; `leading` are the cells before the user's (query, pool…).
+    fn print(
+        &mut self,
+        pool: Option<&PoolLabel>,
+        query: &str,
+        leading: &[&str],
+        outcome: &Outcome,
+    ) -> std::io::Result<()> {
+        match self {
+            Self::Json(w) => {
+                writeln!(w, "{}", json_line(pool, query, outcome))?;
+                w.flush()
+            }
+            Self::Text(w) => {
+                let prefix = match pool {
+                    Some(p) => format!("{}  {}", sanitize(p.name), p.id.unwrap_or("-")),
+                    None => sanitize(query).into_owned(),
+                };
+                w.write_all(text_line(&prefix, outcome).as_bytes())?;
+                w.flush()
+            }
+            Self::Table(t) => {
+                match outcome {
+                    Outcome::Found(u) => t.row(leading, Some(UserRow::from(u.as_ref())))?,
+                    // One row per candidate: the agent sees whom the query could mean.
+                    Outcome::Ambiguous(matches) => {
+                        for m in matches {
+                            t.row(leading, Some(UserRow::from(m)))?;
+                        }
+                    }
+                    Outcome::NotFound | Outcome::Error { .. } => t.row(leading, None)?,
+                }
+                t.flush()
+            }
+        }
+    }
+}
+
+/// Reads the batch's queries: one per line, blank lines and `#` comments skipped.
+fn read_queries(args: &GetArgs) -> Result<Vec<String>, String> {
+    let text = match &args.from {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        None => std::io::read_to_string(std::io::stdin().lock())
+            .map_err(|e| format!("cannot read queries from stdin: {e}"))?,
+    };
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect())
+}
+
+fn usage(message: impl std::fmt::Display) -> i32 {
+    eprintln!("error: {}", sanitize(&message.to_string()));
+    EXIT_USAGE
+}
+
+/// Runs `get` for a batch, several pools, or one query as csv/tsv; returns the exit code.
+pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
+    let columns = match tabular::attribute_columns(&args.attributes) {
+        Ok(c) => c,
+        Err(message) => return usage(&message),
+    };
+    if !args.attributes.is_empty() && args.output.and_then(OutputFormat::delimited).is_none() {
+        return usage("--attributes chooses csv/tsv columns: add -o csv or -o tsv");
+    }
+    if !args.include.is_empty() {
+        return usage("--include works with one query and -o json or text");
+    }
+    if args.all_pools || !args.pools.is_empty() {
+        return pools(target, args, columns).await;
+    }
+    let batch = args.from.is_some() || args.query.as_deref() == Some("-");
+    let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
+        OutputFormat::Text
+    } else {
+        OutputFormat::Json
+    });
+    let (pool, demo) = match session::resolve_pool(target) {
+        Ok(p) => p,
+        Err(message) => return usage(&message),
+    };
+    let queries = if batch {
+        match read_queries(args) {
+            Ok(q) => q,
+            Err(message) => return usage(&message),
+        }
+    } else {
+        vec![args.query.clone().unwrap_or_default()]
+    };
+    let session = session::connect(target, pool, demo).await;
+    let audit = match &target.audit_log {
+        Some(path) => match AuditLog::open(
+            path,
+            session.info.profile.clone(),
+            session.info.region.clone(),
+        ) {
+            Ok(log) => Some(log),
+            Err(message) => return usage(&message),
+        },
+        None => None,
+    };
+    let leading: &[&str] = if batch { &["Query"] } else { &[] };
+    let mut printer = match Printer::new(std::io::stdout().lock(), format, leading, columns) {
+        Ok(p) => p,
+        Err(_) => return 0,
+    };
+    let in_flight = in_flight(target);
+    let progress = std::io::stderr().is_terminal() && batch;
+    let (backend, pool) = (session.backend.as_ref(), &session.pool);
+    let by = args.by.into();
+    let mut results = futures::stream::iter(queries.iter())
+        .map(|q| async move { lookup::lookup(backend, pool, q, by, None).await })
+        .buffered(in_flight)
+        .enumerate();
+    let (mut worst, mut printed) = (0, 0);
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
+    loop {
+        let (i, result) = tokio::select! {
+            next = results.next() => match next {
+                Some(next) => next,
+                None => break,
+            },
+            _ = &mut interrupt => {
+                if progress {
+                    eprint!("\r\x1b[K");
+                }
+                eprintln!("interrupted: the first {printed} of {} queries are printed", queries.len());
+                return EXIT_INTERRUPTED;
+            }
+        };
+        let query = &queries[i];
+        if let Some(log) = &audit
+            && let Err(message) =
+                log.record(&AuditEvent::new("lookup", &session).lookup(query, &result))
+        {
+            return usage(&message);
+        }
+        let outcome = Outcome::from_lookup(result);
+        if !batch {
+            report_single(&session, query, &outcome);
+        }
+        worst = worst.max(outcome.exit_code());
+        let row = [query.as_str()];
+        let leading = if batch { &row[..] } else { &[] };
+        // A closed pipe (`| head`) ends the batch quietly.
+        if printer.print(None, query, leading, &outcome).is_err() {
+            return worst;
+        }
+        printed += 1;
+        if progress {
+            eprint!("\r\x1b[K{}/{} queries", i + 1, queries.len());
+        }
+    }
+    if progress {
+        eprint!("\r\x1b[K");
+    }
+    worst
+}
+
+/// Lookups in flight: enough to keep the AdminGetUser limiter busy, which paces them.
+fn in_flight(target: &TargetArgs) -> usize {
+    let limits = session::effective_target(target)
+        .map(|(_, c)| c.rate_limits)
+        .unwrap_or_default();
+    (limits.user_read as usize * 2).clamp(4, 64)
+}
+
+/// The stderr report of a single `get` in csv/tsv (the batch says it all on stdout).
+fn report_single(session: &Session, query: &str, outcome: &Outcome) {
+    match outcome {
+        Outcome::Found(_) => {}
+        Outcome::NotFound => eprintln!(
+            "error: no user matches {} in {}",
+            sanitize(query),
+            session.pool
+        ),
+        Outcome::Ambiguous(m) => eprintln!(
+            "error: ambiguous: {} users match {}; look one up by username",
+            m.len(),
+            sanitize(query)
+        ),
+        Outcome::Error { message, .. } => eprintln!("error: {}", sanitize(message)),
+    }
+}
+
+/// `get --all-pools` / `--pools`: the query in every named pool concurrently, each pool with
+/// its own profile, Region and limiter. Exit 0 if found anywhere; else the worst error's
+/// code, 3 when every pool answered "not found".
+async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> i32 {
+    let Some(query) = args.query.clone().filter(|q| q != "-") else {
+        return usage("--all-pools and --pools look up one query given on the command line");
+    };
+    if let Err(message) = lookup::validate_query(&query) {
+        return usage(&message);
+    }
+    let config = match session::effective_target(&TargetArgs {
+        pool: None,
+        ..target.clone()
+    }) {
+        Ok((_, config)) => config,
+        Err(message) => return usage(&message),
+    };
+    let names: Vec<String> = if args.all_pools {
+        config.pools.keys().cloned().collect()
+    } else {
+        args.pools.iter().map(|p| p.trim().to_string()).collect()
+    };
+    if names.is_empty() {
+        return usage(
+            "--all-pools needs pools named in the config file ([pools.NAME] with pool_id)",
+        );
+    }
+    let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
+        OutputFormat::Text
+    } else {
+        OutputFormat::Json
+    });
+    let by = args.by.into();
+    let lookups = names.iter().map(|name| {
+        let query = query.clone();
+        let pool_target = TargetArgs {
+            pool: Some(name.clone()),
+            ..target.clone()
+        };
+        async move {
+            let (pool, demo) = match session::resolve_pool(&pool_target) {
+                Ok(p) => p,
+                Err(message) => {
+                    return (
+                        None,
+                        Err(LookupError::Refused(format!("pool {name}: {message}"))),
+                    );
+                }
+            };
+            let session = session::connect(&pool_target, pool, demo).await;
+            let result =
+                lookup::lookup(session.backend.as_ref(), &session.pool, &query, by, None).await;
+            (Some(session), result)
+        }
+    });
+    let audit = match &target.audit_log {
+        Some(path) => match AuditLog::open(path, target.profile.clone(), target.region.clone()) {
+            Ok(log) => Some(log),
+            Err(message) => return usage(&message),
+        },
+        None => None,
+    };
+    let results = futures::future::join_all(lookups).await;
+    let mut printer = match Printer::new(
+        std::io::stdout().lock(),
+        format,
+        &["Pool", "PoolId"],
+        columns,
+    ) {
+        Ok(p) => p,
+        Err(_) => return 0,
+    };
+    let (mut found, mut worst) = (false, 0);
+    for (name, (session, result)) in names.iter().zip(results) {
+        let id = session.as_ref().map(|s| s.pool.as_str());
+        // Each pool's line names that pool's own profile and Region.
+        if let (Some(log), Some(session)) = (&audit, &session)
+            && let Err(message) =
+                log.record(&AuditEvent::new("lookup", session).lookup(&query, &result))
+        {
+            return usage(&message);
+        }
+        let outcome = &Outcome::from_lookup(result);
+        found |= matches!(outcome, Outcome::Found(_));
+        if let Outcome::Error { exit, .. } = outcome {
+            worst = worst.max(*exit);
+        }
+        let label = PoolLabel { name, id };
+        let _ = printer.print(Some(&label), &query, &[name, id.unwrap_or("")], outcome);
+    }
+    if found {
+        0
+    } else if worst > 0 {
+        worst
+    } else {
+        3
+    }
+}

@@ -1,0 +1,451 @@
+//! `export`: every user of a pool, streamed from ListUsers pages in constant memory (a page
+//! per stream at most), at the configured ListUsers rate. Unfiltered, the pool is split into
+//! 16 shards by the first hex digit of `sub` (an immutable, lower-case UUID: each user is in
+//! exactly one shard), read by independent streams so page latency doesn't hold the export
+//! below the limiter's rate. Interrupted, it prints a token that resumes every shard where
+//! its last written page ended.
+
+use std::io::{BufWriter, IsTerminal, Write};
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+use crate::batch::EXIT_INTERRUPTED;
+use crate::cli::{ExportArgs, ExportFormat, TargetArgs};
+use crate::cognito::{
+    Backend, CognitoError, FilterAttribute, ListFilter, PoolId, UserStatus, UserSummary,
+};
+use crate::oneshot::EXIT_USAGE;
+use crate::output;
+use crate::sanitize::sanitize;
+use crate::session;
+use crate::tabular::{self, Delimited, TableWriter, UserRow};
+
+/// ListUsers' largest page.
+const PAGE: i32 = 60;
+/// Prefix of our resume tokens (Cognito's own tokens are accepted as they are).
+const TOKEN_PREFIX: &str = "cte1.";
+const HEX: &str = "0123456789abcdef";
+
+/// Where one shard's stream stands: what has been written, not what has been fetched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Shard {
+    /// The `sub ^=` prefix, or None for the whole (filtered) pool.
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    prefix: Option<String>,
+    /// Cognito's pagination token for the next page; None before the first page.
+    #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+    #[serde(rename = "d", default)]
+    done: bool,
+}
+
+/// The resume token's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Resume {
+    /// The server-side filter the export ran with, so a token isn't reused with another.
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
+    filter: Option<String>,
+    #[serde(rename = "s")]
+    shards: Vec<Shard>,
+}
+
+impl Resume {
+    fn encode(&self) -> String {
+        let json = serde_json::to_string(self).expect("plain data serializes");
+        format!(
+            "{TOKEN_PREFIX}{}",
+            aws_smithy_types::base64::encode(json.as_bytes())
+        )
+    }
+
+    /// Parses `--starting-token`: ours, or a bare Cognito token for one unsplit stream.
+    fn decode(token: &str, filter: Option<&ListFilter>) -> Result<Self, String> {
+        let token = token.trim();
+        let expected = filter.map(ListFilter::expression);
+        let Some(body) = token.strip_prefix(TOKEN_PREFIX) else {
+            if token.is_empty() {
+                return Err("--starting-token is empty".into());
+            }
+            return Ok(Self {
+                filter: expected,
+                shards: vec![Shard {
+                    prefix: None,
+                    token: Some(token.to_string()),
+                    done: false,
+                }],
+            });
+        };
+        let bad = || "--starting-token is not a token an export printed".to_string();
+        let bytes = aws_smithy_types::base64::decode(body).map_err(|_| bad())?;
+        let resume: Self = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+        if resume.shards.is_empty() {
+            return Err(bad());
+        }
+        if resume.filter != expected {
+            return Err(format!(
+                "--starting-token comes from an export filtered by {}, not {}: pass the same \
+                 --status/--enabled",
+                resume.filter.as_deref().unwrap_or("nothing"),
+                expected.as_deref().unwrap_or("nothing")
+            ));
+        }
+        Ok(resume)
+    }
+}
+
+/// What a stream sends the writer.
+enum Event {
+    Page {
+        shard: usize,
+        users: Vec<UserSummary>,
+        next: Option<String>,
+    },
+    Failed(CognitoError),
+}
+
+/// Writes users as JSON lines or a table.
+enum Sink<W: Write> {
+    Json(W),
+    Table(TableWriter<W>),
+}
+
+impl<W: Write> Sink<W> {
+    fn write(&mut self, u: &UserSummary) -> std::io::Result<()> {
+        match self {
+            Self::Json(w) => {
+                // One call site to swap for output's JSON-line formatter once it exists.
+                serde_json::to_writer(&mut *w, &output::list_users_value(u))?;
+                w.write_all(b"\n")
+            }
+            Self::Table(t) => t.row(&[], Some(UserRow::from(u))),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Self::Json(w) => w.flush(),
+            Self::Table(t) => t.flush(),
+        }
+    }
+}
+
+fn usage(message: impl std::fmt::Display) -> i32 {
+    eprintln!("error: {}", sanitize(&message.to_string()));
+    EXIT_USAGE
+}
+
+/// The filters: the server-side one, and the enabled flag checked here when --status took
+/// ListUsers' only filter.
+fn filters(args: &ExportArgs) -> Result<(Option<ListFilter>, Option<bool>), String> {
+    let status = match &args.status {
+        Some(s) => {
+            let s = s.trim().to_ascii_uppercase();
+            if s.is_empty() || !s.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+                return Err(format!(
+                    "--status {s:?} is not a user status; one of {}",
+                    status_names()
+                ));
+            }
+            if let UserStatus::Other(_) = UserStatus::from_wire(&s) {
+                eprintln!(
+                    "note: {s} is not a status this version knows ({}); asking Cognito anyway",
+                    status_names()
+                );
+            }
+            Some(s)
+        }
+        None => None,
+    };
+    let enabled = |e: bool| if e { "Enabled" } else { "Disabled" };
+    Ok(match (status, args.enabled) {
+        (Some(s), None) => (
+            Some(ListFilter::exact(FilterAttribute::UserStatus, s)),
+            None,
+        ),
+        (None, Some(e)) => (
+            Some(ListFilter::exact(FilterAttribute::Status, enabled(e))),
+            None,
+        ),
+        (Some(s), Some(e)) => {
+            eprintln!(
+                "note: ListUsers takes one filter: Cognito filters by status {s}; \
+                 --enabled {e} is applied here, to every {s} user read"
+            );
+            (
+                Some(ListFilter::exact(FilterAttribute::UserStatus, s)),
+                Some(e),
+            )
+        }
+        (None, None) => (None, None),
+    })
+}
+
+fn status_names() -> String {
+    UserStatus::ALL
+        .iter()
+        .map(|s| s.as_wire())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The shards of a fresh export.
+fn fresh(filter: Option<&ListFilter>, streams: u8) -> Resume {
+    let shards = if filter.is_some() || streams == 1 {
+        vec![Shard {
+            prefix: None,
+            token: None,
+            done: false,
+        }]
+    } else {
+        HEX.chars()
+            .map(|c| Shard {
+                prefix: Some(c.to_string()),
+                token: None,
+                done: false,
+            })
+            .collect()
+    };
+    Resume {
+        filter: filter.map(ListFilter::expression),
+        shards,
+    }
+}
+
+/// Runs `export`; returns the exit code.
+pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
+    let columns = match tabular::attribute_columns(&args.attributes) {
+        Ok(c) => c,
+        Err(message) => return usage(&message),
+    };
+    if !columns.is_empty() && args.output == ExportFormat::Json {
+        return usage("--attributes chooses csv/tsv columns: add -o csv or -o tsv");
+    }
+    let (filter, client_enabled) = match filters(args) {
+        Ok(f) => f,
+        Err(message) => return usage(&message),
+    };
+    let resume = match &args.starting_token {
+        Some(token) => match Resume::decode(token, filter.as_ref()) {
+            Ok(r) => r,
+            Err(message) => return usage(&message),
+        },
+        None => fresh(filter.as_ref(), args.streams),
+    };
+    let (pool, demo) = match session::resolve_pool(target) {
+        Ok(p) => p,
+        Err(message) => return usage(&message),
+    };
+    let session = session::connect(target, pool, demo).await;
+    let out = BufWriter::new(std::io::stdout());
+    let sink = match args.output {
+        ExportFormat::Json => Ok(Sink::Json(out)),
+        ExportFormat::Csv => TableWriter::new(out, Delimited::Csv, &[], columns).map(Sink::Table),
+        ExportFormat::Tsv => TableWriter::new(out, Delimited::Tsv, &[], columns).map(Sink::Table),
+    };
+    let Ok(sink) = sink else { return 0 };
+    let estimate = match session.backend.describe_pool(&session.pool).await {
+        Ok(schema) => schema
+            .estimated_number_of_users
+            .and_then(|n| u64::try_from(n).ok()),
+        Err(_) => None,
+    };
+    let streams = usize::from(args.streams);
+    export(
+        session.backend.clone(),
+        session.pool.clone(),
+        filter,
+        client_enabled,
+        resume,
+        streams,
+        sink,
+        estimate,
+    )
+    .await
+}
+
+/// Counts and the clock, for the progress line and the summary.
+struct Progress {
+    started: Instant,
+    written: u64,
+    read: u64,
+    estimate: Option<u64>,
+    live: bool,
+}
+
+impl Progress {
+    fn line(&self) -> String {
+        let secs = self.started.elapsed().as_secs_f64().max(0.001);
+        let of = match self.estimate {
+            Some(e) => format!(" of ~{e} estimated"),
+            None => String::new(),
+        };
+        let skipped = if self.read > self.written {
+            format!(" ({} read)", self.read)
+        } else {
+            String::new()
+        };
+        format!(
+            "{} users{skipped}{of} in {:.1} s, {:.0} users/s",
+            self.written,
+            secs,
+            self.read as f64 / secs
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn export<W: Write>(
+    backend: Arc<dyn Backend>,
+    pool: PoolId,
+    filter: Option<ListFilter>,
+    client_enabled: Option<bool>,
+    mut resume: Resume,
+    streams: usize,
+    mut sink: Sink<W>,
+    estimate: Option<u64>,
+) -> i32 {
+    // A page per stream in flight at most: memory stays flat whatever the pool's size.
+    let (tx, mut rx) = mpsc::channel::<Event>(streams);
+    let pending: Vec<(usize, Shard)> = resume
+        .shards
+        .iter()
+        .cloned()
+        .enumerate()
+        .filter(|(_, s)| !s.done)
+        .collect();
+    let readers = tokio::spawn(async move {
+        futures::stream::iter(pending)
+            .for_each_concurrent(streams, |(i, shard)| {
+                let (backend, pool, tx) = (backend.clone(), pool.clone(), tx.clone());
+                let filter = match &shard.prefix {
+                    Some(p) => Some(ListFilter {
+                        attribute: FilterAttribute::Sub,
+                        prefix: true,
+                        value: p.clone(),
+                    }),
+                    None => filter.clone(),
+                };
+                async move {
+                    let mut token = shard.token;
+                    loop {
+                        let page = backend
+                            .list_users(&pool, filter.as_ref(), PAGE, token.as_deref())
+                            .await;
+                        let event = match page {
+                            Ok(page) => {
+                                token = page.next_token.clone();
+                                Event::Page {
+                                    shard: i,
+                                    users: page.users,
+                                    next: page.next_token,
+                                }
+                            }
+                            Err(e) => Event::Failed(e),
+                        };
+                        let last = !matches!(&event, Event::Page { next: Some(_), .. });
+                        if tx.send(event).await.is_err() || last {
+                            return;
+                        }
+                    }
+                }
+            })
+            .await;
+    });
+    let mut progress = Progress {
+        started: Instant::now(),
+        written: 0,
+        read: 0,
+        estimate,
+        live: std::io::stderr().is_terminal(),
+    };
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
+    let mut code = 0;
+    loop {
+        let event = tokio::select! {
+            event = rx.recv() => event,
+            _ = &mut interrupt => {
+                eprintln!("{}interrupted", if progress.live { "\r\x1b[K" } else { "" });
+                code = EXIT_INTERRUPTED;
+                break;
+            }
+        };
+        let Some(event) = event else { break };
+        match event {
+            Event::Page { shard, users, next } => {
+                for u in &users {
+                    progress.read += 1;
+                    if client_enabled.is_some_and(|e| e != u.enabled) {
+                        continue;
+                    }
+                    if sink.write(u).is_err() {
+                        // stdout closed (`| head`): stop quietly.
+                        readers.abort();
+                        return 0;
+                    }
+                    progress.written += 1;
+                }
+                if sink.flush().is_err() {
+                    readers.abort();
+                    return 0;
+                }
+                // Only now is the page written: the resume point may move past it.
+                let state = &mut resume.shards[shard];
+                state.done = next.is_none();
+                state.token = next;
+                if progress.live {
+                    eprint!("\r\x1b[K{}", progress.line());
+                }
+            }
+            Event::Failed(e) => {
+                if progress.live {
+                    eprint!("\r\x1b[K");
+                }
+                eprintln!("error: {}", sanitize(&e.to_string()));
+                code = e.kind.exit_code();
+                break;
+            }
+        }
+    }
+    readers.abort();
+    let _ = sink.flush();
+    if progress.live {
+        eprint!("\r\x1b[K");
+    }
+    eprintln!("exported {}", progress.line());
+    if code != 0 && resume.shards.iter().any(|s| !s.done) {
+        eprintln!("resume with: --starting-token {}", resume.encode());
+    }
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resume_tokens_round_trip_and_check_the_filter() {
+        let filter = ListFilter::exact(FilterAttribute::UserStatus, "CONFIRMED");
+        let mut r = fresh(Some(&filter), 16);
+        assert_eq!(r.shards.len(), 1, "a filter leaves no room to split");
+        r.shards[0].token = Some("abc/+=".into());
+        let token = r.encode();
+        assert_eq!(Resume::decode(&token, Some(&filter)), Ok(r));
+        assert!(Resume::decode(&token, None).is_err());
+        assert!(Resume::decode("cte1.!!", None).is_err());
+        let bare = Resume::decode("cognito-token", None).unwrap();
+        assert_eq!(bare.shards[0].token.as_deref(), Some("cognito-token"));
+    }
+
+    #[test]
+    fn unfiltered_exports_split_by_every_hex_digit() {
+        let r = fresh(None, 16);
+        let prefixes: String = r.shards.iter().map(|s| s.prefix.clone().unwrap()).collect();
+        assert_eq!(prefixes, HEX);
+        assert_eq!(fresh(None, 1).shards.len(), 1);
+    }
+}

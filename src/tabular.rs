@@ -1,0 +1,265 @@
+//! CSV and TSV output for `get`, `search` and `export`: fixed columns, then the attributes
+//! `--attributes` names. Every cell is spreadsheet-safe: one that starts with `=`, `+`, `-`,
+//! `@`, tab or carriage return gets a leading `'` (OWASP's CSV-injection rule), so a
+//! user-controlled name can't run a formula in the agent's spreadsheet.
+
+use std::io::{self, Write};
+
+use time::OffsetDateTime;
+
+use crate::cognito::{Attribute, User, UserStatus, UserSummary};
+use crate::time::rfc3339;
+
+/// The fixed columns after any leading ones (`Query`, `Pool`…), in this order.
+pub const FIXED_COLUMNS: [&str; 6] = [
+    "Username",
+    "Sub",
+    "UserStatus",
+    "Enabled",
+    "UserCreateDate",
+    "UserLastModifiedDate",
+];
+
+/// Which delimited format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delimited {
+    /// RFC 4180: comma-separated, quoted where needed, CRLF line ends.
+    Csv,
+    /// Tab-separated, one line per row; tabs, newlines and backslashes in values escaped.
+    Tsv,
+}
+
+/// The fields of a user that the columns show: from AdminGetUser or ListUsers alike.
+#[derive(Debug, Clone, Copy)]
+pub struct UserRow<'a> {
+    pub username: &'a str,
+    pub attributes: &'a [Attribute],
+    pub status: Option<&'a UserStatus>,
+    pub enabled: bool,
+    pub created: Option<OffsetDateTime>,
+    pub last_modified: Option<OffsetDateTime>,
+}
+
+impl<'a> From<&'a User> for UserRow<'a> {
+    fn from(u: &'a User) -> Self {
+        Self {
+            username: &u.username,
+            attributes: &u.attributes,
+            status: u.status.as_ref(),
+            enabled: u.enabled,
+            created: u.created,
+            last_modified: u.last_modified,
+        }
+    }
+}
+
+impl<'a> From<&'a UserSummary> for UserRow<'a> {
+    fn from(u: &'a UserSummary) -> Self {
+        Self {
+            username: &u.username,
+            attributes: &u.attributes,
+            status: u.status.as_ref(),
+            enabled: u.enabled,
+            created: u.created,
+            last_modified: u.last_modified,
+        }
+    }
+}
+
+/// Parses `--attributes a,b,c` values: trimmed, non-empty, no duplicates, order kept.
+pub fn attribute_columns(raw: &[String]) -> Result<Vec<String>, String> {
+    let mut columns: Vec<String> = Vec::new();
+    for name in raw.iter().map(|n| n.trim()) {
+        if name.is_empty() {
+            return Err("--attributes has an empty name; list them as email,phone_number".into());
+        }
+        if name.chars().any(char::is_control) || name.chars().count() > 64 {
+            return Err(format!(
+                "--attributes: {name:?} is not an attribute name (at most 64 printable characters)"
+            ));
+        }
+        if !columns.iter().any(|c| c == name) {
+            columns.push(name.to_string());
+        }
+    }
+    Ok(columns)
+}
+
+/// The OWASP rule: a cell that a spreadsheet would read as a formula gets a leading `'`.
+pub fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}").into(),
+        _ => value.into(),
+    }
+}
+
+/// TSV's escapes: backslash, tab, newline and carriage return as `\\`, `\t`, `\n`, `\r`.
+fn tsv_escape(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.contains(['\\', '\t', '\n', '\r']) {
+        return value.into();
+    }
+    let mut out = String::with_capacity(value.len() + 4);
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+enum Sink<W: Write> {
+    // Boxed: the csv writer carries its buffer state inline (~350 bytes).
+    Csv(Box<csv::Writer<W>>),
+    Tsv(W),
+}
+
+/// A table being written: the header first, then one row per call, streamed.
+pub struct TableWriter<W: Write> {
+    sink: Sink<W>,
+    attributes: Vec<String>,
+    leading: usize,
+}
+
+impl<W: Write> TableWriter<W> {
+    /// Starts a table on `out` and writes its header: `leading` columns, the fixed ones, then
+    /// `attributes`.
+    pub fn new(
+        out: W,
+        format: Delimited,
+        leading: &[&str],
+        attributes: Vec<String>,
+    ) -> io::Result<Self> {
+        let sink = match format {
+            Delimited::Csv => Sink::Csv(Box::new(
+                csv::WriterBuilder::new()
+                    .terminator(csv::Terminator::CRLF)
+                    .from_writer(out),
+            )),
+            Delimited::Tsv => Sink::Tsv(out),
+        };
+        let mut table = Self {
+            sink,
+            attributes,
+            leading: leading.len(),
+        };
+        let header: Vec<String> = leading
+            .iter()
+            .map(|s| s.to_string())
+            .chain(FIXED_COLUMNS.iter().map(|s| s.to_string()))
+            .chain(table.attributes.iter().cloned())
+            .collect();
+        table.write_cells(&header)?;
+        Ok(table)
+    }
+
+    /// One row: the leading cells, then the user's columns (empty when there is no user, as
+    /// for a query that found nobody).
+    pub fn row(&mut self, leading: &[&str], user: Option<UserRow<'_>>) -> io::Result<()> {
+        debug_assert_eq!(leading.len(), self.leading);
+        let mut cells: Vec<String> = leading.iter().map(|s| s.to_string()).collect();
+        match user {
+            Some(u) => {
+                let value = |name: &str| {
+                    u.attributes
+                        .iter()
+                        .find(|a| a.name == name)
+                        .and_then(|a| a.value.clone())
+                        .unwrap_or_default()
+                };
+                let time = |t: Option<OffsetDateTime>| t.map(rfc3339).unwrap_or_default();
+                cells.extend([
+                    u.username.to_string(),
+                    value("sub"),
+                    u.status
+                        .map(|s| s.as_wire().to_string())
+                        .unwrap_or_default(),
+                    u.enabled.to_string(),
+                    time(u.created),
+                    time(u.last_modified),
+                ]);
+                cells.extend(self.attributes.iter().map(|a| value(a)));
+            }
+            None => cells.extend(std::iter::repeat_n(
+                String::new(),
+                FIXED_COLUMNS.len() + self.attributes.len(),
+            )),
+        }
+        self.write_cells(&cells)
+    }
+
+    fn write_cells(&mut self, cells: &[String]) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Csv(w) => w
+                .write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned()))
+                .map_err(io::Error::other),
+            Sink::Tsv(w) => {
+                let line: Vec<String> = cells
+                    .iter()
+                    .map(|c| tsv_escape(&spreadsheet_safe(c)).into_owned())
+                    .collect();
+                writeln!(w, "{}", line.join("\t"))
+            }
+        }
+    }
+
+    /// Flushes what was written so far (rows reach a pipe as they are made).
+    pub fn flush(&mut self) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Csv(w) => w.flush(),
+            Sink::Tsv(w) => w.flush(),
+        }
+    }
+}
+
+/// A whole table as a string, for small outputs (`search`, one `get`).
+pub fn render<'a>(
+    format: Delimited,
+    attributes: Vec<String>,
+    users: impl IntoIterator<Item = UserRow<'a>>,
+) -> String {
+    let mut buf = Vec::new();
+    {
+        let mut table = TableWriter::new(&mut buf, format, &[], attributes).expect("in memory");
+        for u in users {
+            table.row(&[], Some(u)).expect("in memory");
+        }
+        table.flush().expect("in memory");
+    }
+    String::from_utf8(buf).expect("UTF-8 in, UTF-8 out")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralises_formula_cells_only() {
+        for bad in ["=1+1", "+1555", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(spreadsheet_safe(bad).starts_with('\''), "{bad:?}");
+        }
+        for fine in ["alice", "a=b", "", "'quoted", " =x"] {
+            assert_eq!(spreadsheet_safe(fine), fine);
+        }
+    }
+
+    #[test]
+    fn tsv_escapes_separators() {
+        assert_eq!(tsv_escape("a\tb\nc\rd\\e"), "a\\tb\\nc\\rd\\\\e");
+        assert_eq!(tsv_escape("plain"), "plain");
+    }
+
+    #[test]
+    fn attribute_columns_are_checked_and_deduplicated() {
+        let raw = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            attribute_columns(&raw(&["email", " name ", "email"])).unwrap(),
+            ["email", "name"]
+        );
+        assert!(attribute_columns(&raw(&["email", ""])).is_err());
+        assert!(attribute_columns(&raw(&["a\u{1b}b"])).is_err());
+    }
+}

@@ -1,0 +1,314 @@
+//! `export` through the real binary: a 10,000-user moto pool exported exactly once each over
+//! the 16 `sub ^=` shards, `--status`/`--enabled` filtered by the emulator (ListUsers counted
+//! at a recording proxy), and an export interrupted with SIGINT then resumed from the token
+//! it printed. cognito-local ignores ListUsers paging (one page with everyone): exported
+//! there as a small pool.
+
+use crate::common::cli::{self, Run};
+use crate::common::emulator::{BulkUser, Emulator, Kind};
+use crate::common::proxy::RecordingProxy;
+use crate::common::seed;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+use std::process::Stdio;
+use std::time::Instant;
+
+use serde_json::Value;
+
+const USERS: usize = 10_000;
+const CONFIRMED: usize = 100;
+const DISABLED: usize = 7;
+
+/// A pool of `USERS` users, created in bulk through the moto launcher; the first `CONFIRMED`
+/// get a permanent password (CONFIRMED), the next `DISABLED` are disabled; the rest stay
+/// FORCE_CHANGE_PASSWORD.
+async fn seed_pool(moto: &Emulator) -> String {
+    let client = seed::client(&moto.url());
+    let pool = client
+        .create_user_pool()
+        .pool_name("export")
+        .send()
+        .await
+        .expect("CreateUserPool")
+        .user_pool
+        .and_then(|p| p.id)
+        .expect("pool id");
+    let started = Instant::now();
+    let users: Vec<BulkUser> = (0..USERS)
+        .map(|i| BulkUser {
+            username: format!("user{i:05}"),
+            attributes: vec![("email".into(), format!("u{i:05}@example.com"))],
+            password: (i < CONFIRMED).then(|| "Perm-Passw0rd!".to_string()),
+            disabled: (CONFIRMED..CONFIRMED + DISABLED).contains(&i),
+        })
+        .collect();
+    moto.create_users(&pool, &users);
+    eprintln!(
+        "seeded {USERS} users in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    pool
+}
+
+fn config(dir: &std::path::Path, user_list: u32) -> String {
+    let path = dir.join(format!("config-{user_list}.toml"));
+    std::fs::write(&path, format!("[rate_limits]\nuser_list = {user_list}\n")).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn args<'a>(config: &'a str, pool: &'a str, url: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    [
+        &[
+            "--config",
+            config,
+            "export",
+            "--pool",
+            pool,
+            "--endpoint-url",
+            url,
+            "--region",
+            "us-east-1",
+        ][..],
+        extra,
+    ]
+    .concat()
+}
+
+/// Usernames of JSON lines, counted.
+fn counted(stdout: &str) -> HashMap<String, usize> {
+    let mut seen = HashMap::new();
+    for line in stdout.lines() {
+        let v: Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+        *seen
+            .entry(v["Username"].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
+    }
+    seen
+}
+
+fn exactly_once(seen: &HashMap<String, usize>, expected: usize) {
+    let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "exported more than once: {twice:?}");
+    assert_eq!(seen.len(), expected, "distinct users exported");
+}
+
+/// Runs the binary, sends SIGINT after `after` lines of stdout, and returns what it printed.
+pub fn interrupted(args: &[&str], after: usize) -> Run {
+    let home = tempfile::tempdir().expect("home");
+    let mut command = cli::command(home.path());
+    command
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let started = Instant::now();
+    let mut child = command.spawn().expect("spawn");
+    let mut stderr = child.stderr.take().unwrap();
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let mut stdout = String::new();
+    let mut signalled = false;
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        stdout.push_str(&line.unwrap());
+        stdout.push('\n');
+        if !signalled && stdout.lines().count() >= after {
+            let status = std::process::Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status()
+                .expect("kill -INT");
+            assert!(status.success());
+            signalled = true;
+        }
+    }
+    let status = child.wait().unwrap();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout,
+        stderr: err_reader.join().unwrap(),
+        elapsed: started.elapsed(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_export_10k_exactly_once_server_side_filters_and_resume() {
+    let Some(moto) = Emulator::start(Kind::Moto) else {
+        return;
+    };
+    let pool = seed_pool(&moto).await;
+    let proxy = RecordingProxy::start(moto.addr).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (fast, slow) = (config(dir.path(), 30), config(dir.path(), 10));
+    let url = proxy.url();
+
+    // The whole pool over 16 shards.
+    let all = {
+        let (fast, pool, url) = (fast.clone(), pool.clone(), url.clone());
+        tokio::task::spawn_blocking(move || cli::run_args(&args(&fast, &pool, &url, &[])))
+            .await
+            .unwrap()
+    };
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let seen = counted(&all.stdout);
+    exactly_once(&seen, USERS);
+    let ops = proxy.take();
+    let lists = ops.iter().filter(|o| *o == "ListUsers").count();
+    // Each shard reads ceil(n / 60) pages (one more when it ends on a full page).
+    let mut per_shard: HashMap<char, usize> = HashMap::new();
+    for line in all.stdout.lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        let sub = v["Attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["Name"] == "sub")
+            .and_then(|a| a["Value"].as_str())
+            .unwrap()
+            .to_string();
+        *per_shard.entry(sub.chars().next().unwrap()).or_insert(0) += 1;
+    }
+    assert_eq!(per_shard.len(), 16, "every hex digit starts some sub");
+    let pages: usize = per_shard.values().map(|n| n.div_ceil(60)).sum();
+    assert!(
+        (pages..=pages + 16).contains(&lists),
+        "{lists} ListUsers for {pages} pages"
+    );
+    assert_eq!(ops.iter().filter(|o| *o == "DescribeUserPool").count(), 1);
+    assert!(
+        all.stderr.contains("exported 10000 users"),
+        "{}",
+        all.stderr
+    );
+    eprintln!(
+        "export of {USERS}: {lists} ListUsers in {:.1} s",
+        all.elapsed.as_secs_f64()
+    );
+
+    // --status is Cognito's filter: 100 users, two pages, two ListUsers.
+    let (confirmed, disabled, both) = {
+        let (fast, pool, url) = (fast.clone(), pool.clone(), url.clone());
+        tokio::task::spawn_blocking(move || {
+            let confirmed = cli::run_args(&args(
+                &fast,
+                &pool,
+                &url,
+                &["--status", "CONFIRMED", "-o", "csv"],
+            ));
+            let ops = proxy.take();
+            let disabled = cli::run_args(&args(&fast, &pool, &url, &["--enabled", "false"]));
+            let ops2 = proxy.take();
+            let both = cli::run_args(&args(
+                &fast,
+                &pool,
+                &url,
+                &["--status", "FORCE_CHANGE_PASSWORD", "--enabled", "false"],
+            ));
+            ((confirmed, ops), (disabled, ops2), (both, proxy))
+        })
+        .await
+        .unwrap()
+    };
+    let ((confirmed, ops), (disabled, ops2), (both, proxy)) = (confirmed, disabled, both);
+    assert_eq!(confirmed.code, 0, "{}", confirmed.stderr);
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(confirmed.stdout.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), CONFIRMED);
+    assert!(rows.iter().all(|r| &r[2] == "CONFIRMED"));
+    assert_eq!(
+        ops.iter().filter(|o| *o == "ListUsers").count(),
+        CONFIRMED.div_ceil(60),
+        "server-side: {ops:?}"
+    );
+    assert_eq!(disabled.code, 0, "{}", disabled.stderr);
+    exactly_once(&counted(&disabled.stdout), DISABLED);
+    assert_eq!(
+        ops2.iter().filter(|o| *o == "ListUsers").count(),
+        1,
+        "{ops2:?}"
+    );
+    // Two filters: Cognito takes the status, the enabled flag is checked here, and it says so.
+    assert_eq!(both.code, 0, "{}", both.stderr);
+    exactly_once(&counted(&both.stdout), DISABLED);
+    assert!(
+        both.stderr.contains("ListUsers takes one filter"),
+        "{}",
+        both.stderr
+    );
+    let lists = proxy.take().iter().filter(|o| *o == "ListUsers").count();
+    assert_eq!(lists, (USERS - CONFIRMED).div_ceil(60));
+
+    // Interrupted: what was printed plus the resumed run is every user exactly once.
+    let (first, second) = {
+        let (pool, url) = (pool.clone(), url.clone());
+        tokio::task::spawn_blocking(move || {
+            let first = interrupted(&args(&slow, &pool, &url, &[]), 1500);
+            let token = first
+                .stderr
+                .lines()
+                .find_map(|l| l.strip_prefix("resume with: --starting-token "))
+                .unwrap_or_else(|| panic!("no resume token: {}", first.stderr))
+                .to_string();
+            let second = cli::run_args(&args(&fast, &pool, &url, &["--starting-token", &token]));
+            (first, second)
+        })
+        .await
+        .unwrap()
+    };
+    assert_eq!(first.code, 130, "{}", first.stderr);
+    assert!(first.stderr.contains("interrupted"), "{}", first.stderr);
+    let printed = first.stdout.lines().count();
+    assert!((1500..USERS).contains(&printed), "stopped early: {printed}");
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    let mut seen = counted(&first.stdout);
+    for (user, n) in counted(&second.stdout) {
+        *seen.entry(user).or_insert(0) += n;
+    }
+    exactly_once(&seen, USERS);
+
+    // A token from another filter, or garbage, is refused before any request.
+    let r = cli::run_args(&[
+        "export",
+        "--pool",
+        &pool,
+        "--endpoint-url",
+        &url,
+        "--region",
+        "us-east-1",
+        "--status",
+        "CONFIRMED",
+        "--starting-token",
+        "cte1.e30=",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cognito_local_export_small_pool_exactly_once() {
+    let Some(local) = Emulator::start(Kind::CognitoLocal) else {
+        return;
+    };
+    let seeded = seed::seed(&seed::client(&local.url())).await;
+    let url = local.url();
+    let pool = seeded.alias_pool.clone();
+    let r = tokio::task::spawn_blocking(move || {
+        cli::run_args(&[
+            "export",
+            "--pool",
+            &pool,
+            "--endpoint-url",
+            &url,
+            "--region",
+            "us-east-1",
+        ])
+    })
+    .await
+    .unwrap();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Gap: cognito-local ignores Limit and PaginationToken, so each shard is one page.
+    exactly_once(&counted(&r.stdout), 7);
+}
