@@ -408,3 +408,131 @@ fn not_found_and_ambiguous_reports_are_masked() {
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(!r.stderr.contains("+1555000"), "{}", r.stderr);
 }
+
+/// `get -o csv|tsv`, a batch from a file (NDJSON and CSV), `--all-pools`, `search -o csv` and
+/// `export` (JSON lines and CSV): the same masking, the query cells included.
+#[tokio::test]
+async fn batch_tables_all_pools_and_export_are_masked() {
+    let server = cognito().await;
+    let dir = tempfile::tempdir().unwrap();
+    let queries = dir.path().join("queries.txt");
+    std::fs::write(&queries, "jo.doe@example.com\nann.other@example.com\n").unwrap();
+    let queries = queries.to_str().unwrap();
+    let columns = "email,phone_number,gender,custom:tenant,email_verified";
+    let runs: Vec<(&str, Vec<&str>)> = vec![
+        (
+            "get -o csv",
+            vec!["get", "--by", "username", "jo.doe@example.com", "-o", "csv"],
+        ),
+        (
+            "get -o tsv --attributes",
+            vec![
+                "get",
+                "--by",
+                "username",
+                "jo.doe@example.com",
+                "-o",
+                "tsv",
+                "--attributes",
+                columns,
+            ],
+        ),
+        (
+            "batch ndjson",
+            vec!["get", "--by", "username", "--from", queries, "-o", "json"],
+        ),
+        (
+            "batch csv",
+            vec![
+                "get",
+                "--by",
+                "username",
+                "--from",
+                queries,
+                "-o",
+                "csv",
+                "--attributes",
+                columns,
+            ],
+        ),
+        (
+            "search csv",
+            vec!["search", "jo.doe@exa", "-o", "csv", "--attributes", columns],
+        ),
+        ("export json", vec!["export", "--streams", "1"]),
+        (
+            "export csv",
+            vec![
+                "export",
+                "--streams",
+                "1",
+                "-o",
+                "csv",
+                "--attributes",
+                columns,
+            ],
+        ),
+    ];
+    for (what, args) in runs {
+        let plain = run(&server, &args).await;
+        assert!(
+            plain.stdout.contains("jo.doe@example.com"),
+            "{what} without --redact shows the value:\n{}\n{}",
+            plain.stdout,
+            plain.stderr
+        );
+        let mut redacted = vec!["--redact"];
+        redacted.extend(&args);
+        let r = run(&server, &redacted).await;
+        assert_eq!(r.code, plain.code, "{what}: {}", r.stderr);
+        assert_no_personal_value(what, &r);
+        assert!(r.stdout.contains("j•••@e•••.com"), "{what}: {}", r.stdout);
+        assert!(
+            r.stdout.contains(SUB),
+            "{what}: the sub stays\n{}",
+            r.stdout
+        );
+        if what.starts_with("batch") {
+            assert!(r.stdout.contains("a•••@e•••.com"), "{what}: {}", r.stdout);
+        }
+    }
+
+    // Every named pool, privacy mode from the config file.
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "redact = true\n[pools.one]\npool_id = \"{POOL}\"\nendpoint_url = \"{0}\"\n\
+             region = \"eu-west-1\"\n[pools.two]\npool_id = \"eu-west-1_Two222\"\n\
+             endpoint_url = \"{0}\"\nregion = \"eu-west-1\"\n",
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap().to_string();
+    for format in ["json", "text", "csv"] {
+        let config = config.clone();
+        let r = tokio::task::spawn_blocking(move || {
+            cli::run_args(&[
+                "--config",
+                &config,
+                "get",
+                "--all-pools",
+                "--by",
+                "username",
+                "jo.doe@example.com",
+                "-o",
+                format,
+            ])
+        })
+        .await
+        .unwrap();
+        assert_eq!(r.code, 0, "--all-pools -o {format}: {}", r.stderr);
+        assert_no_personal_value(&format!("--all-pools -o {format}"), &r);
+        assert!(
+            r.stdout.matches("j•••@e•••.com").count() >= 2,
+            "{}",
+            r.stdout
+        );
+    }
+}
