@@ -51,6 +51,18 @@ impl Cells for str {
     }
 }
 
+/// `s` without its first `cells` cells (whole clusters: a wide one straddling the cut goes).
+pub fn skip_cells(s: &str, cells: usize) -> &str {
+    let mut dropped = 0;
+    for (i, g) in s.grapheme_indices(true) {
+        if dropped >= cells {
+            return &s[i..];
+        }
+        dropped += grapheme_width(g);
+    }
+    ""
+}
+
 /// `s` in exactly `cells` cells: cut with "…" when wider, padded with spaces when narrower.
 pub fn fit(s: &str, cells: usize) -> String {
     if width(s) <= cells {
@@ -90,5 +102,8 @@ mod tests {
         assert_eq!(width(&fit("日本語", 4)), 4);
         assert_eq!(fit("ab", 4), "ab  ");
         assert_eq!(fit("abc", 0), "");
+        assert_eq!(skip_cells("日本語", 2), "本語");
+        assert_eq!(skip_cells("日本語", 3), "語");
+        assert_eq!(skip_cells("ab", 5), "");
     }
 }

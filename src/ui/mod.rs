@@ -311,10 +311,7 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         spans_line = Line::from(vec![
             Span::styled(" …", theme.accent()),
             Span::raw(
-                sanitize(&input.text)
-                    .chars()
-                    .skip(skip as usize + 2)
-                    .collect::<String>(),
+                crate::width::skip_cells(&sanitize(&input.text), skip as usize + 2).to_string(),
             ),
         ]);
     }
