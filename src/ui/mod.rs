@@ -310,9 +310,13 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if skip > 0 {
         spans_line = Line::from(vec![
             Span::styled(" …", theme.accent()),
-            Span::raw(
-                crate::width::skip_cells(&sanitize(&input.text), skip as usize + 2).to_string(),
-            ),
+            Span::raw({
+                // A wide character cut in half goes whole; a space keeps the cursor on the end.
+                let (text, cut) = (sanitize(&input.text), skip as usize + 2);
+                let rest = crate::width::skip_cells(&text, cut);
+                let dropped = text.cells() - rest.cells();
+                format!("{}{rest}", " ".repeat(dropped.saturating_sub(cut)))
+            }),
         ]);
     }
     frame.render_widget(Paragraph::new(spans_line), area);

@@ -331,3 +331,28 @@ async fn get_text_lines_attribute_values_up() {
         r.stdout
     );
 }
+
+/// A lookup bar longer than the screen scrolls by cells: the text ends where the cursor is.
+#[test]
+fn a_long_wide_query_scrolls_to_the_cursor() {
+    let mut app = app();
+    send(&mut app, typed("/"));
+    send(&mut app, typed(&"李".repeat(50)));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| ui::view(&app, f)).unwrap();
+    let cursor = terminal.get_cursor_position().unwrap();
+    let buf = terminal.backend().buffer().clone();
+    let row = visible_cells(&buf, cursor.y);
+    let last = row
+        .iter()
+        .rev()
+        .find(|(_, s)| *s == "李")
+        .map(|(x, _)| *x)
+        .unwrap_or_else(|| panic!("no query on the cursor's line\n{}", screen(&buf)));
+    assert_eq!(
+        last + 2,
+        cursor.x,
+        "the cursor follows the last character\n{}",
+        screen(&buf)
+    );
+}
