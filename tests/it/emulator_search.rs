@@ -434,8 +434,12 @@ async fn moto_10k_users_search_browse_load_all_and_rate_limit() {
         .count();
     let per_second = proxy.max_per_second("ListUsers", since);
     assert_eq!(sent, 24);
+    // The limiter releases 5 a second; on a starved machine requests released a few hundred
+    // ms apart can still reach the proxy together, so the window allows that bunching (3 over
+    // the limit), while 24 unlimited requests would all land in one second. The total time
+    // below is the exact bound.
     assert!(
-        per_second <= 6,
+        per_second <= 8,
         "{per_second} ListUsers in one second at a 5/s limit"
     );
     assert!(
