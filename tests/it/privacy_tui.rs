@@ -187,6 +187,9 @@ fn every_pane_masks_personal_values() {
     private_snap!("privacy_attributes_and_status", app);
     send(&mut app, typed("1"));
     private_snap!("privacy_status_pane", app);
+    // An empty list names the user.
+    open_list(&mut app, '4', Listing::Groups(Vec::new()));
+    private_snap!("privacy_no_groups", app);
     open_list(&mut app, '5', devices());
     private_snap!("privacy_devices", app);
     send(&mut app, [key(KeyCode::Enter)]);
@@ -237,6 +240,13 @@ fn copies_notices_and_the_escape_hatch_are_masked() {
     send(&mut app, [key(KeyCode::Enter)]);
     send(&mut app, typed("jo.doe@ex"));
     private_snap!("privacy_confirm", app);
+    // Deleting asks for the username and the pool's last characters: the phrase is masked.
+    send(&mut app, [key(KeyCode::Esc)]);
+    send(&mut app, typed("x"));
+    send(&mut app, typed("jjjjj"));
+    send(&mut app, [key(KeyCode::Enter)]);
+    send(&mut app, typed("jo.doe@example.com oPool1"));
+    private_snap!("privacy_confirm_delete", app);
 }
 
 #[test]
