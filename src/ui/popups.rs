@@ -318,10 +318,15 @@ fn pool_line(app: &App) -> String {
     sanitize(app.pool_name()).into_owned()
 }
 
-fn actions_menu(app: &App, frame: &mut Frame, area: Rect, cursor: usize, theme: &Theme) {
-    let username = app.user.as_ref().map_or(String::new(), |u| {
+/// The loaded user's username as the screen shows it (masked in privacy mode), sanitized.
+fn loaded_username(app: &App) -> String {
+    app.user.as_ref().map_or(String::new(), |u| {
         sanitize(&shown_username(app.redact, &u.found.user.username)).into_owned()
-    });
+    })
+}
+
+fn actions_menu(app: &App, frame: &mut Frame, area: Rect, cursor: usize, theme: &Theme) {
+    let username = loaded_username(app);
     let rows: Vec<Vec<Segment>> = app
         .menu_items()
         .into_iter()
@@ -349,9 +354,7 @@ fn groups_picker(
     cursor: usize,
     theme: &Theme,
 ) {
-    let username = app.user.as_ref().map_or(String::new(), |u| {
-        sanitize(&u.found.user.username).into_owned()
-    });
+    let username = loaded_username(app);
     let (title, empty, source) = match change {
         GroupChange::Add => (
             format!("Add {username} to a group of {}", pool_line(app)),

@@ -240,6 +240,12 @@ fn copies_notices_and_the_escape_hatch_are_masked() {
     send(&mut app, [key(KeyCode::Enter)]);
     send(&mut app, typed("jo.doe@ex"));
     private_snap!("privacy_confirm", app);
+    // The group pickers name the user.
+    send(&mut app, [key(KeyCode::Esc)]);
+    send(&mut app, typed("x"));
+    send(&mut app, typed("jjj"));
+    send(&mut app, [key(KeyCode::Enter)]);
+    private_snap!("privacy_group_picker", app);
     // Deleting asks for the username and the pool's last characters: the phrase is masked.
     send(&mut app, [key(KeyCode::Esc)]);
     send(&mut app, typed("x"));
