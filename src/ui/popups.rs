@@ -315,7 +315,7 @@ fn hatch(frame: &mut Frame, area: Rect, command: &str, url: &str, demo: bool, th
 }
 
 fn pool_line(app: &App) -> String {
-    sanitize(app.pool_name()).into_owned()
+    sanitize(&app.pool_label()).into_owned()
 }
 
 /// The loaded user's username as the screen shows it (masked in privacy mode), sanitized.
