@@ -13,6 +13,7 @@ use crate::search::SearchResults;
 use crate::search::browse::Pager;
 
 mod actions;
+mod diagnosis;
 mod errors;
 mod finder;
 mod input;
@@ -27,10 +28,12 @@ pub use crate::cognito::listing::{Fetched, ListKind, Listing};
 pub use crate::session::SessionInfo;
 pub use crate::time::TimeZone;
 pub use actions::{GroupChange, GroupChoices, MenuItem, POOL_SUFFIX_LEN};
+pub use diagnosis::PoolSettings;
 pub use errors::ErrorView;
 use errors::{cognito_error_view, cognito_error_view_in, error_view};
 pub use finder::{
-    BrowseState, Finder, MAX_POOL_PAGES, PoolEntry, PoolSource, PoolsState, SearchState, Throttle,
+    BROWSE_FILTERS, BrowseState, EXPORT_ATTRIBUTES, EXPORT_DEFAULT_FILE, Finder, MAX_POOL_PAGES,
+    PoolEntry, PoolSource, PoolsState, SearchState, Throttle,
 };
 pub use input::LineInput;
 pub use lists::{ListState, Lists};
@@ -98,6 +101,11 @@ pub enum Msg {
     },
     /// The rate limiter's status changed (None: nothing held back).
     Throttle(Option<Throttle>),
+    /// A list export finished: how many users were written, or why nothing was.
+    ExportDone {
+        id: u64,
+        result: Result<usize, String>,
+    },
     /// DescribeUserPool's answer for `pool`, asked once the worker has connected: the
     /// pool's name, or why it can't be used (said on the first screen).
     PoolDescribed {
@@ -151,8 +159,20 @@ pub enum Cmd {
     CancelSearch,
     /// Forget cached search results, so the next search asks Cognito again.
     ForgetSearchCache,
-    /// One ListUsers page for browsing; answer with [`Msg::BrowsePage`].
-    BrowsePage { id: u64, token: Option<String> },
+    /// One ListUsers page for browsing (narrowed server-side by `filter`); answer with
+    /// [`Msg::BrowsePage`].
+    BrowsePage {
+        id: u64,
+        token: Option<String>,
+        filter: Option<crate::cognito::ListFilter>,
+    },
+    /// Write `users` to a new CSV file at `path` (the columns and cell safety of `-o csv`);
+    /// answer with [`Msg::ExportDone`].
+    ExportList {
+        id: u64,
+        path: std::path::PathBuf,
+        users: Vec<crate::cognito::UserSummary>,
+    },
     /// Read every page from `pager` on; each page is a [`Msg::BrowsePage`] with `id`, then
     /// [`Msg::LoadAllDone`].
     LoadAll { id: u64, pager: Pager },
@@ -297,6 +317,12 @@ pub struct App {
     pub pools: PoolsState,
     /// Requests held back by the rate limiter, for the header.
     pub throttle: Option<Throttle>,
+    /// The pool's settings, for the sign-in diagnosis.
+    pub pool_settings: PoolSettings,
+    /// The file name being typed to export the finder's list (Ctrl-S), if any.
+    pub export_prompt: Option<LineInput>,
+    /// The list export in flight, and the file it writes.
+    pub exporting: Option<(u64, String)>,
     /// The pool in use: its name, problems, a switch in flight, other pools' recents.
     pub pool_status: PoolStatus,
 }
@@ -335,6 +361,9 @@ impl App {
             browse: BrowseState::default(),
             pools: PoolsState::default(),
             throttle: None,
+            pool_settings: PoolSettings::Pending,
+            export_prompt: None,
+            exporting: None,
             pool_status: PoolStatus::default(),
         }
     }
@@ -462,6 +491,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.session = Some(info);
             Vec::new()
         }
+        Msg::ExportDone { id, result } => {
+            finder::export_done(app, id, result);
+            Vec::new()
+        }
         Msg::SearchDone { id, results } => {
             finder::search_done(app, id, results);
             Vec::new()
@@ -480,10 +513,31 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::PoolDescribed { pool, result } => {
+            // The diagnosis reads this same answer: it costs no request of its own.
+            if pool == app.pool {
+                app.pool_settings = PoolSettings::from_answer(result.as_ref().ok());
+            }
             pools::pool_described(app, &pool, result);
             Vec::new()
         }
-        Msg::PoolSwitched { id, result } => pools::pool_switched(app, id, result),
+        Msg::PoolSwitched { id, result } => {
+            let accepted = app
+                .pool_status
+                .switching
+                .as_ref()
+                .is_some_and(|s| s.id == id);
+            let settings = match &result {
+                Ok(switched) if accepted => {
+                    Some(PoolSettings::from_answer(switched.schema.as_ref()))
+                }
+                _ => None,
+            };
+            let cmds = pools::pool_switched(app, id, result);
+            if let Some(settings) = settings {
+                app.pool_settings = settings;
+            }
+            cmds
+        }
         Msg::LookupDone { id, result } => {
             if app.pending.as_ref().is_none_or(|p| p.id != id) {
                 tracing::debug!(id, "dropping a superseded lookup result");
@@ -670,6 +724,7 @@ fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
             }
         }
         Action::Help => app.overlay = Overlay::Help { scroll: 0 },
+        Action::LoadHistory => return diagnosis::load_history(app),
         Action::Search | Action::Browse | Action::LoadAll | Action::Pools => {
             return finder::open(app, action);
         }

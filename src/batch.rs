@@ -33,7 +33,7 @@ pub fn handles(args: &GetArgs) -> bool {
 }
 
 /// One query's result, as a JSON line and an exit code.
-enum Outcome {
+pub(crate) enum Outcome {
     Found(Box<User>),
     NotFound,
     Ambiguous(Vec<UserSummary>),
@@ -45,7 +45,7 @@ enum Outcome {
 }
 
 impl Outcome {
-    fn from_lookup(result: Result<LookupOutcome, LookupError>) -> Self {
+    pub(crate) fn from_lookup(result: Result<LookupOutcome, LookupError>) -> Self {
         match result {
             Ok(LookupOutcome::Found(found)) => Self::Found(Box::new(found.user)),
             Ok(LookupOutcome::Ambiguous(a)) => Self::Ambiguous(a.matches),
@@ -67,7 +67,7 @@ impl Outcome {
         }
     }
 
-    fn result(&self) -> &'static str {
+    pub(crate) fn result(&self) -> &'static str {
         match self {
             Self::Found(_) => "found",
             Self::NotFound => "not_found",
@@ -76,7 +76,7 @@ impl Outcome {
         }
     }
 
-    fn exit_code(&self) -> i32 {
+    pub(crate) fn exit_code(&self) -> i32 {
         match self {
             Self::Found(_) => 0,
             Self::NotFound => 3,
@@ -251,7 +251,12 @@ impl<W: Write> Printer<W> {
 
 /// Reads the batch's queries: one per line, blank lines and `#` comments skipped.
 fn read_queries(args: &GetArgs) -> Result<Vec<String>, String> {
-    let text = match &args.from {
+    read_query_lines(args.from.as_deref())
+}
+
+/// Queries from `from` (else stdin): one per line, blank lines and `#` comments skipped.
+pub fn read_query_lines(from: Option<&std::path::Path>) -> Result<Vec<String>, String> {
+    let text = match from {
         Some(path) => std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
         None => std::io::read_to_string(std::io::stdin().lock())

@@ -144,7 +144,8 @@ pub enum Command {
 /// `diagnose` arguments.
 #[derive(Debug, Args)]
 pub struct DiagnoseArgs {
-    /// Username, email, phone number (E.164), preferred_username or sub, resolved as `get`.
+    /// Username, email, phone number (E.164), preferred_username or sub, resolved as `get`;
+    /// `-` reads one query per line from stdin (one JSON line per query).
     pub query: String,
 
     /// What the query is; `auto` detects it from its shape.

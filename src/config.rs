@@ -51,6 +51,10 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// `redact = true`: privacy mode from the start, as `--redact`.
     pub redact: bool,
+    /// `search_attributes = ["custom:tenant", …]`: attributes the browse filter matches
+    /// besides the shown ones (ListUsers can't filter on custom attributes; the local filter
+    /// over loaded users can).
+    pub search_attributes: Vec<String>,
 }
 
 /// A config file that could not be used.
@@ -111,6 +115,7 @@ struct RawConfig {
     keys: BTreeMap<String, String>,
     rate_limits: RawRateLimits,
     redact: bool,
+    search_attributes: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -182,6 +187,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             ));
         }
     }
+    for name in &raw.search_attributes {
+        let value = name.get_ref();
+        if value.trim().is_empty() || value.chars().any(char::is_control) || value != value.trim() {
+            return Err(error(
+                Some(name.span()),
+                format!("search_attributes: {value:?} is not an attribute name"),
+            ));
+        }
+    }
     let rate_limits = raw.rate_limits.limits();
     if let Err(e) = rate_limits.validate() {
         let span = raw.rate_limits.get(e.category).map(Spanned::span);
@@ -206,6 +220,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         keys: raw.keys,
         rate_limits,
         redact: raw.redact,
+        search_attributes: raw
+            .search_attributes
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
     })
 }
 

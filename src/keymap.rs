@@ -100,6 +100,12 @@ pub enum Action {
     LoadAll,
     /// Choose another user pool.
     Pools,
+    /// Load the sign-in history so the diagnosis can check risk blocks and failures.
+    LoadHistory,
+    /// Browse: the next server-side filter (status, enabled) in the cycle.
+    BrowseFilter,
+    /// Search or browse: write the list shown to a CSV file.
+    ExportList,
     /// A printable character typed into a line.
     Insert(char),
 }
@@ -128,6 +134,9 @@ impl Action {
         ("browse", Action::Browse),
         ("load_all", Action::LoadAll),
         ("pools", Action::Pools),
+        ("load_history", Action::LoadHistory),
+        ("browse_filter", Action::BrowseFilter),
+        ("export_list", Action::ExportList),
     ];
 }
 
@@ -331,6 +340,13 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Main, [ch('P')], "P", A::Pools, "choose another user pool"),
     bind!(
         Main,
+        [ch('d')],
+        "d",
+        A::LoadHistory,
+        "load sign-in history: completes the diagnosis"
+    ),
+    bind!(
+        Main,
         [ch('h'), ctrl('r')],
         "h",
         A::Recent,
@@ -460,6 +476,20 @@ pub const BINDINGS: &[Binding] = &[
         "Ctrl-L",
         A::LoadAll,
         "browse: load every user (Esc stops)"
+    ),
+    bind!(
+        Finder,
+        [ctrl('t')],
+        "Ctrl-T",
+        A::BrowseFilter,
+        "browse: next status/enabled filter, asked of Cognito"
+    ),
+    bind!(
+        Finder,
+        [ctrl('s')],
+        "Ctrl-S",
+        A::ExportList,
+        "write the list shown to a CSV file you name"
     ),
     bind!(List, [ch('k'), key(K::Up)], "k ↑", A::Up, "previous"),
     bind!(List, [ch('j'), key(K::Down)], "j ↓", A::Down, "next"),

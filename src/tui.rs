@@ -104,6 +104,7 @@ pub async fn run(cli: &Cli) -> i32 {
             .iter()
             .map(|(name, p)| (name.clone(), p.pool_id.clone())),
     );
+    app.browse.search_attributes = target.config.search_attributes.clone();
     // --allow-write, or `allow_write = true` on the named pool in the config file.
     app.allow_write = target.args.allow_write;
     // --redact, or `redact = true` in the config file.

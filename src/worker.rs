@@ -445,7 +445,7 @@ async fn run(
                 let audit = audit.clone();
                 searching = Some(tokio::spawn(async move {
                     tokio::time::sleep(Duration::from_millis(debounce_ms)).await;
-                    let results = search::search(
+                    let results = search::variants::search_with_case_variants(
                         session.backend.as_ref(),
                         &session.pool,
                         &query,
@@ -465,7 +465,7 @@ async fn run(
             }
             Cmd::CancelSearch => abort(&mut searching),
             Cmd::ForgetSearchCache => conn.as_ref().expect("checked above").cache.clear(),
-            Cmd::BrowsePage { id, token } => {
+            Cmd::BrowsePage { id, token, filter } => {
                 abort(&mut paging);
                 let session = conn.as_ref().expect("checked above").session.clone();
                 let (msgs, audit) = (msgs.clone(), audit.clone());
@@ -473,7 +473,7 @@ async fn run(
                     let result = browse::fetch_page(
                         session.backend.as_ref(),
                         &session.pool,
-                        None,
+                        filter.as_ref(),
                         token.as_deref(),
                     )
                     .await;
@@ -577,6 +577,26 @@ async fn run(
                 tracing::info!(pool = %next.session.pool, "switched pools");
                 conn = Some(next);
             }
+            Cmd::ExportList { id, path, users } => {
+                let session = conn.as_ref().expect("checked above").session.clone();
+                let (msgs, audit) = (msgs.clone(), audit.clone());
+                tokio::spawn(async move {
+                    let written = tokio::task::spawn_blocking(move || write_csv(&path, &users))
+                        .await
+                        .unwrap_or_else(|e| Err(format!("export stopped: {e}")));
+                    let mut event = AuditEvent::new("export_list", &session);
+                    event.count = written.as_ref().ok().map(|n| *n as u64);
+                    event.outcome = match &written {
+                        Ok(_) => "ok".into(),
+                        Err(_) => "file_error".into(),
+                    };
+                    audit_record(&audit, event, &msgs).await;
+                    let _ = msgs.send(Msg::ExportDone {
+                        id,
+                        result: written,
+                    });
+                });
+            }
             // The clipboard is the terminal's: the terminal loop writes it.
             Cmd::Copy(_) => {}
         }
@@ -633,6 +653,37 @@ async fn finish_writes(
             audit_record(audit, event, msgs).await;
         }
     }
+}
+
+/// Writes `users` to a new CSV file at `path` with `-o csv`'s columns and cell safety; an
+/// existing file is never overwritten. Returns how many users were written.
+pub fn write_csv(
+    path: &std::path::Path,
+    users: &[crate::cognito::UserSummary],
+) -> Result<usize, String> {
+    use std::io::Write;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => "the file exists: choose another name".into(),
+            _ => e.to_string(),
+        })?;
+    let attributes = crate::app::EXPORT_ATTRIBUTES.map(String::from).to_vec();
+    let mut out = std::io::BufWriter::new(file);
+    let mut table =
+        crate::tabular::TableWriter::new(&mut out, crate::tabular::Delimited::Csv, &[], attributes)
+            .map_err(|e| e.to_string())?;
+    for user in users {
+        table
+            .row(&[], Some(user.into()))
+            .map_err(|e| e.to_string())?;
+    }
+    table.flush().map_err(|e| e.to_string())?;
+    drop(table);
+    out.flush().map_err(|e| e.to_string())?;
+    Ok(users.len())
 }
 
 /// The audit action for opening a list pane.

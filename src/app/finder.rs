@@ -8,7 +8,10 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::{App, Cmd, ErrorView, LineInput, Overlay, cognito_error_view, move_in_list};
 use crate::cognito::lookup::LookupMode;
-use crate::cognito::{CognitoError, ErrorKind, PoolPage, UserPage};
+use crate::cognito::{
+    Attribute, CognitoError, ErrorKind, FilterAttribute, ListFilter, PoolPage, UserPage,
+    UserSummary,
+};
 use crate::keymap::Action;
 use crate::ratelimit::ThrottleStatus;
 use crate::sanitize::sanitize;
@@ -51,6 +54,9 @@ pub struct BrowseState {
     /// A load-all in flight (its pages carry this id).
     pub loading_all: Option<u64>,
     pub error: Option<ErrorView>,
+    /// Attributes matched by the filter besides the shown fields (the config's
+    /// `search_attributes`, e.g. `custom:tenant`).
+    pub search_attributes: Vec<String>,
 }
 
 impl Clone for BrowseState {
@@ -65,6 +71,7 @@ impl Clone for BrowseState {
             page_pending: self.page_pending,
             loading_all: self.loading_all,
             error: self.error.clone(),
+            search_attributes: self.search_attributes.clone(),
         };
         clone.rerank();
         clone
@@ -259,6 +266,26 @@ pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
     let Some(finder) = app.finder else {
         return Vec::new();
     };
+    if let Some(prompt) = &mut app.export_prompt {
+        let edited = prompt.edit(action);
+        return export_prompt_key(app, action, edited);
+    }
+    match action {
+        Action::BrowseFilter if finder == Finder::Browse => return next_filter(app),
+        Action::ExportList if finder != Finder::Pools => {
+            if app.exporting.is_some() {
+                app.notice = Some("an export is still being written".into());
+            } else {
+                app.export_prompt = Some(LineInput::with_text(EXPORT_DEFAULT_FILE));
+                app.notice = Some(format!(
+                    "CSV of the {} users shown: Enter writes (never over a file), Esc cancels",
+                    shown_users_count(app)
+                ));
+            }
+            return Vec::new();
+        }
+        _ => {}
+    }
     let input = match finder {
         Finder::Search => &mut app.search.input,
         Finder::Browse => &mut app.browse.input,
@@ -419,7 +446,166 @@ fn next_page_if_needed(app: &mut App) -> Vec<Cmd> {
     vec![Cmd::BrowsePage {
         id,
         token: app.browse.pager.next_token.clone(),
+        filter: app.browse.pager.filter.clone(),
     }]
+}
+
+/// The server-side browse filters Ctrl-T cycles through, after "none": ListUsers takes one
+/// filter, so one of these at a time.
+pub const BROWSE_FILTERS: [(FilterAttribute, &str); 6] = [
+    (FilterAttribute::Status, "Enabled"),
+    (FilterAttribute::Status, "Disabled"),
+    (FilterAttribute::UserStatus, "CONFIRMED"),
+    (FilterAttribute::UserStatus, "UNCONFIRMED"),
+    (FilterAttribute::UserStatus, "FORCE_CHANGE_PASSWORD"),
+    (FilterAttribute::UserStatus, "RESET_REQUIRED"),
+];
+
+/// Ctrl-T in browse: the next server-side filter. The users loaded so far are forgotten and
+/// the first page is read again, with the filter in the ListUsers request itself.
+fn next_filter(app: &mut App) -> Vec<Cmd> {
+    let current = app.browse.pager.filter.as_ref().and_then(|f| {
+        BROWSE_FILTERS
+            .iter()
+            .position(|(a, v)| *a == f.attribute && *v == f.value)
+    });
+    let next = match current {
+        None => Some(0),
+        Some(i) if i + 1 < BROWSE_FILTERS.len() => Some(i + 1),
+        Some(_) => None,
+    };
+    let filter = next.map(|i| ListFilter::exact(BROWSE_FILTERS[i].0, BROWSE_FILTERS[i].1));
+    let mut cmds = Vec::new();
+    if let Some(id) = app.browse.loading_all.take() {
+        cmds.push(Cmd::CancelLoadAll { id });
+    }
+    app.browse.page_pending = None;
+    app.browse.error = None;
+    app.browse.store.clear();
+    app.browse.cursor = 0;
+    app.notice = Some(match &filter {
+        Some(f) => format!(
+            "Cognito filters the list: {} (Ctrl-T: next)",
+            f.expression()
+        ),
+        None => "no filter: every user (Ctrl-T filters by status)".into(),
+    });
+    app.browse.pager = Pager::new(filter);
+    app.browse.rerank();
+    cmds.extend(next_page_if_needed(app));
+    cmds
+}
+
+/// The file name offered when the export prompt opens.
+pub const EXPORT_DEFAULT_FILE: &str = "users.csv";
+
+/// Attribute columns of an exported list, after `-o csv`'s fixed ones.
+pub const EXPORT_ATTRIBUTES: [&str; 3] = ["email", "phone_number", "name"];
+
+/// Keys while the export prompt is open: typing edits the name, Enter writes, Esc cancels.
+fn export_prompt_key(app: &mut App, action: Action, edited: bool) -> Vec<Cmd> {
+    if edited {
+        return Vec::new();
+    }
+    match action {
+        Action::Cancel => {
+            app.export_prompt = None;
+            app.notice = Some("export cancelled".into());
+            Vec::new()
+        }
+        Action::Submit => {
+            let name = app
+                .export_prompt
+                .as_ref()
+                .map(|p| p.text.trim().to_string())
+                .unwrap_or_default();
+            if name.is_empty() {
+                app.notice = Some("type a file name for the CSV (Esc cancels)".into());
+                return Vec::new();
+            }
+            app.export_prompt = None;
+            let users = shown_users(app);
+            let id = app.next_request_id();
+            app.notice = Some(format!(
+                "writing {} users to {}…",
+                users.len(),
+                sanitize(&name)
+            ));
+            app.exporting = Some((id, name.clone()));
+            vec![Cmd::ExportList {
+                id,
+                path: std::path::PathBuf::from(name),
+                users,
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn shown_users_count(app: &App) -> usize {
+    match app.finder {
+        Some(Finder::Search) => app.search.results.as_ref().map_or(0, |r| r.hits.len()),
+        Some(Finder::Browse) => app.browse.match_count(),
+        _ => 0,
+    }
+}
+
+/// The users the finder shows now, in its order: search hits, or the browse matches of the
+/// local filter (within the server-side one).
+fn shown_users(app: &App) -> Vec<UserSummary> {
+    match app.finder {
+        Some(Finder::Search) => app
+            .search
+            .results
+            .as_ref()
+            .map(|r| r.hits.iter().map(|h| h.user.clone()).collect())
+            .unwrap_or_default(),
+        Some(Finder::Browse) => app
+            .browse
+            .matches()
+            .map(|i| {
+                let row = app.browse.store.row(i as usize);
+                // The store keeps what the list shows; sub and dates are not among it.
+                let attributes = [
+                    ("email", row.email),
+                    ("phone_number", row.phone_number),
+                    ("preferred_username", row.preferred_username),
+                    ("name", row.name),
+                    ("given_name", row.given_name),
+                    ("family_name", row.family_name),
+                ]
+                .into_iter()
+                .filter_map(|(name, value)| {
+                    value.map(|v| Attribute {
+                        name: name.into(),
+                        value: Some(v.into()),
+                    })
+                })
+                .collect();
+                UserSummary {
+                    username: row.username.to_string(),
+                    attributes,
+                    created: None,
+                    last_modified: None,
+                    enabled: row.enabled,
+                    status: row.status(),
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// An export finished.
+pub(super) fn export_done(app: &mut App, id: u64, result: Result<usize, String>) {
+    let Some((_, path)) = app.exporting.take_if(|(running, _)| *running == id) else {
+        return;
+    };
+    let path = sanitize(&path).into_owned();
+    app.notice = Some(match result {
+        Ok(n) => format!("✓ wrote {n} users to {path} (CSV)"),
+        Err(message) => format!("✗ nothing written to {path}: {}", sanitize(&message)),
+    });
 }
 
 fn load_all(app: &mut App) -> Vec<Cmd> {
@@ -466,9 +652,10 @@ pub(super) fn browse_page(app: &mut App, id: u64, result: Result<UserPage, Cogni
     }
     match result {
         Ok(page) => {
-            app.browse.pager.record(&page);
-            app.browse.store.extend(&page.users);
-            app.browse.rerank();
+            let b = &mut app.browse;
+            b.pager.record(&page);
+            b.store.extend_searching(&page.users, &b.search_attributes);
+            b.rerank();
         }
         Err(e) => {
             app.browse.loading_all = None;

@@ -209,7 +209,10 @@ pub(super) fn pool_switched(
     app.attr_filter.clear();
     app.revealed = None;
     app.search = SearchState::default();
-    app.browse = BrowseState::default();
+    app.browse = BrowseState {
+        search_attributes: std::mem::take(&mut app.browse.search_attributes),
+        ..BrowseState::default()
+    };
     if matches!(app.overlay, Overlay::Picker { .. } | Overlay::Recent { .. }) {
         app.overlay = Overlay::None;
     }

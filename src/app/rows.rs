@@ -40,7 +40,7 @@ pub struct Row {
 }
 
 impl Row {
-    fn new(label: &str, value: impl Into<String>) -> Self {
+    pub(super) fn new(label: &str, value: impl Into<String>) -> Self {
         let value = value.into();
         Self {
             label: label.to_string(),
@@ -53,12 +53,12 @@ impl Row {
         }
     }
 
-    fn tone(mut self, tone: Tone) -> Self {
+    pub(super) fn tone(mut self, tone: Tone) -> Self {
         self.value_tone = tone;
         self
     }
 
-    fn note(mut self, note: impl Into<String>, tone: Tone) -> Self {
+    pub(super) fn note(mut self, note: impl Into<String>, tone: Tone) -> Self {
         let note = note.into();
         self.detail = format!("{}\n\n{note}", self.detail);
         self.note = Some((note, tone));
@@ -216,7 +216,9 @@ impl App {
 
     fn status_rows(&self, loaded: &Loaded) -> Vec<Row> {
         let user = &loaded.found.user;
+        let (verdict, diagnosis) = self.diagnosis_rows();
         let mut rows = vec![
+            verdict,
             Row::new(
                 "Username",
                 sanitize(&redact::shown_username(self.redact, &user.username)),
@@ -282,6 +284,7 @@ impl App {
             row = row.note(sanitize(&where_), Tone::Dim);
         }
         rows.push(row);
+        rows.extend(diagnosis);
         rows
     }
 

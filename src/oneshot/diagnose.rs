@@ -28,6 +28,9 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
         Ok(resolved) => resolved,
         Err(code) => return code,
     };
+    if args.query == "-" {
+        return batch(target, pool, demo, args).await;
+    }
     if let Err(message) = lookup::validate_query(&args.query) {
         eprintln!("error: {message}");
         return EXIT_USAGE;
@@ -71,7 +74,8 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
     let redact = target.args.redact;
     match result {
         Ok(LookupOutcome::Found(found)) => {
-            let mut diagnosis = diagnose_found(&session, &found.user, redact).await;
+            let pool = pool_settings(&session).await;
+            let mut diagnosis = diagnose_found(&session, pool.as_ref(), &found.user).await;
             let mut found = found;
             // The diagnosis reads the real user; only what is printed is masked.
             if redact {
@@ -115,48 +119,45 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
     }
 }
 
-/// Fetches what the diagnosis needs beyond the user: at most one DescribeUserPool and at most
-/// one AdminListUserAuthEvents. A fetch that fails leaves its checks undone, says so on
-/// stderr, and the diagnosis reports them as not checked.
-async fn diagnose_found(session: &Session, user: &User, redact: bool) -> Diagnosis {
-    let note = |what: &str, e: &CognitoError| {
-        let e = &match redact {
-            true => crate::redact::mask_error(e),
-            false => e.clone(),
-        };
-        eprintln!(
-            "note: {what} failed, so the checks that need it did not run: {}",
-            sanitize(&e.to_string())
-        );
-        eprintln!("hint: {}", sanitize(&e.hint(&session.error_context())));
-    };
-    let backend = session.backend.as_ref();
-    let pool: Option<PoolSchema> = match backend.describe_pool(&session.pool).await {
+/// Says on stderr that a fetch failed and which checks therefore did not run.
+fn note(session: &Session, what: &str, e: &CognitoError) {
+    eprintln!(
+        "note: {what} failed, so the checks that need it did not run: {}",
+        sanitize(&e.to_string())
+    );
+    eprintln!("hint: {}", sanitize(&e.hint(&session.error_context())));
+}
+
+/// The pool's settings: one DescribeUserPool, shared by every diagnosis in the pool.
+async fn pool_settings(session: &Session) -> Option<PoolSchema> {
+    match session.backend.describe_pool(&session.pool).await {
         Ok(schema) => Some(schema),
         Err(e) => {
-            note("DescribeUserPool", &e);
+            note(session, "DescribeUserPool", &e);
             None
         }
-    };
-    let events: Option<Vec<AuthEvent>> = match &pool {
+    }
+}
+
+/// Fetches what the diagnosis needs beyond the user and the pool's settings: at most one
+/// AdminListUserAuthEvents. A fetch that fails leaves its checks undone, says so on stderr,
+/// and the diagnosis reports them as not checked.
+async fn diagnose_found(session: &Session, pool: Option<&PoolSchema>, user: &User) -> Diagnosis {
+    let backend = session.backend.as_ref();
+    let events: Option<Vec<AuthEvent>> = match pool {
         Some(p) if p.threat_protection() => match backend
             .list_auth_events(&session.pool, &user.username, EVENTS_PAGE, None)
             .await
         {
             Ok(page) => Some(page.items),
             Err(e) => {
-                note("AdminListUserAuthEvents", &e);
+                note(session, "AdminListUserAuthEvents", &e);
                 None
             }
         },
         _ => None,
     };
-    diagnose(
-        user,
-        pool.as_ref(),
-        events.as_deref(),
-        OffsetDateTime::now_utc(),
-    )
+    diagnose(user, pool, events.as_deref(), OffsetDateTime::now_utc())
 }
 
 #[derive(Serialize)]
@@ -188,7 +189,11 @@ struct DiagnosisJson<'a> {
 /// `{"Username", "PoolId", "CanSignIn", "Findings": [{"Code", "Severity", "Message", "Fix"}],
 /// "NotChecked": [codes]}`.
 pub fn json(user: &User, pool_id: &str, diagnosis: &Diagnosis) -> String {
-    let shape = DiagnosisJson {
+    serde_json::to_string_pretty(&shape(user, pool_id, diagnosis)).expect("plain data serializes")
+}
+
+fn shape<'a>(user: &'a User, pool_id: &'a str, diagnosis: &'a Diagnosis) -> DiagnosisJson<'a> {
+    DiagnosisJson {
         username: &user.username,
         pool_id,
         can_sign_in: diagnosis.can_sign_in,
@@ -203,8 +208,7 @@ pub fn json(user: &User, pool_id: &str, diagnosis: &Diagnosis) -> String {
             })
             .collect(),
         not_checked: diagnosis.not_checked.iter().map(|c| c.as_str()).collect(),
-    };
-    serde_json::to_string_pretty(&shape).expect("plain data serializes")
+    }
 }
 
 /// A short report for pasting into a ticket; every value from Cognito is sanitized.
@@ -226,4 +230,174 @@ pub fn text(user: &User, pool_id: &str, diagnosis: &Diagnosis) -> String {
         ));
     }
     out
+}
+
+/// One line of a `diagnose -` batch: the query, how it resolved, and the diagnosis when found
+/// (the keys of the single report), else the matches or the error, as `get -` prints them.
+#[derive(Serialize)]
+struct BatchLine<'a> {
+    #[serde(rename = "Query")]
+    query: &'a str,
+    #[serde(rename = "Result")]
+    result: &'static str,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    diagnosis: Option<DiagnosisJson<'a>>,
+    #[serde(rename = "Matches", skip_serializing_if = "Option::is_none")]
+    matches: Option<Vec<serde_json::Value>>,
+    #[serde(rename = "Error", skip_serializing_if = "Option::is_none")]
+    error: Option<serde_json::Value>,
+}
+
+/// `diagnose --pool P -`: queries from stdin (read as `get -` reads them), each resolved as
+/// `get` resolves it, one line per query in input order: a JSON line, or a text report.
+/// DescribeUserPool once for the whole batch. Exit code: the highest among the queries.
+async fn batch(
+    target: crate::session::Target,
+    pool: crate::cognito::PoolId,
+    demo: bool,
+    args: &DiagnoseArgs,
+) -> i32 {
+    let queries = match crate::batch::read_query_lines(None) {
+        Ok(q) => q,
+        Err(message) => {
+            eprintln!("error: {}", sanitize(&message));
+            return EXIT_USAGE;
+        }
+    };
+    let session = target.connect(pool, demo).await;
+    let audit = match &target.args.audit_log {
+        Some(path) => match AuditLog::open(
+            path,
+            session.info.profile.clone(),
+            session.info.region.clone(),
+        ) {
+            Ok(log) => Some(log),
+            Err(message) => {
+                eprintln!("error: {}", sanitize(&message.to_string()));
+                return EXIT_USAGE;
+            }
+        },
+        None => None,
+    };
+    let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
+        ReportFormat::Text
+    } else {
+        ReportFormat::Json
+    });
+    let mut settings: Option<Option<PoolSchema>> = None;
+    let mut worst = 0;
+    let mut stdout = std::io::stdout().lock();
+    for query in &queries {
+        let result = match lookup::validate_query(query) {
+            Ok(_) => {
+                lookup::lookup(
+                    session.backend.as_ref(),
+                    &session.pool,
+                    query,
+                    args.by.into(),
+                    None,
+                )
+                .await
+            }
+            Err(message) => Err(LookupError::Refused(message)),
+        };
+        if let Some(log) = &audit
+            && let Err(message) =
+                log.record(&AuditEvent::new("lookup", &session).lookup(query, &result))
+        {
+            eprintln!("error: {}", sanitize(&message.to_string()));
+            return EXIT_USAGE;
+        }
+        let redact = target.args.redact;
+        let masked = redact
+            .then(|| crate::batch::Outcome::from_lookup(crate::redact::mask_lookup(&result, &[])));
+        let outcome = crate::batch::Outcome::from_lookup(result);
+        worst = worst.max(outcome.exit_code());
+        let diagnosis = match &outcome {
+            crate::batch::Outcome::Found(user) => {
+                // Read lazily: a batch that finds nobody never asks for the pool's settings.
+                if settings.is_none() {
+                    settings = Some(pool_settings(&session).await);
+                }
+                let pool = settings.as_ref().and_then(|s| s.as_ref());
+                Some(diagnose_found(&session, pool, user).await)
+            }
+            _ => None,
+        };
+        // Privacy mode: the diagnosis read the real user; what is printed is masked.
+        let (query, outcome, diagnosis) = match masked {
+            Some(masked) => (
+                crate::redact::mask_query(query),
+                masked,
+                diagnosis.as_ref().map(crate::redact::mask_diagnosis),
+            ),
+            None => (query.clone(), outcome, diagnosis),
+        };
+        let query = &query;
+        let text = match format {
+            ReportFormat::Json => {
+                batch_line(query, session.pool.as_str(), &outcome, diagnosis.as_ref()) + "\n"
+            }
+            ReportFormat::Text => {
+                batch_text(query, session.pool.as_str(), &outcome, diagnosis.as_ref())
+            }
+        };
+        // A closed pipe (`| head`) ends the batch quietly.
+        if stdout.write_all(text.as_bytes()).is_err() {
+            return worst;
+        }
+    }
+    worst
+}
+
+fn batch_line(
+    query: &str,
+    pool_id: &str,
+    outcome: &crate::batch::Outcome,
+    diagnosis: Option<&Diagnosis>,
+) -> String {
+    use crate::batch::Outcome;
+    let line = BatchLine {
+        query,
+        result: outcome.result(),
+        diagnosis: match (outcome, diagnosis) {
+            (Outcome::Found(user), Some(d)) => Some(shape(user, pool_id, d)),
+            _ => None,
+        },
+        matches: match outcome {
+            Outcome::Ambiguous(m) => Some(
+                m.iter()
+                    .map(|u| serde_json::to_value(output::list_users_value(u)).unwrap_or_default())
+                    .collect(),
+            ),
+            _ => None,
+        },
+        error: match outcome {
+            Outcome::Error { code, message, .. } => {
+                Some(serde_json::json!({"Code": code, "Message": message}))
+            }
+            _ => None,
+        },
+    };
+    crate::sanitize::to_json_line(&line).expect("plain data serializes")
+}
+
+fn batch_text(
+    query: &str,
+    pool_id: &str,
+    outcome: &crate::batch::Outcome,
+    diagnosis: Option<&Diagnosis>,
+) -> String {
+    use crate::batch::Outcome;
+    let body = match (outcome, diagnosis) {
+        (Outcome::Found(user), Some(d)) => text(user, pool_id, d),
+        (Outcome::NotFound, _) => "Result   not found\n".into(),
+        (Outcome::Ambiguous(m), _) => format!(
+            "Result   ambiguous: {} users match; look one up by username\n",
+            m.len()
+        ),
+        (Outcome::Error { message, .. }, _) => format!("Result   error: {}\n", sanitize(message)),
+        (Outcome::Found(user), None) => format!("User     {}\n", sanitize(&user.username)),
+    };
+    format!("Query    {}\n{body}\n", sanitize(query))
 }

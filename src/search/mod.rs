@@ -7,6 +7,7 @@
 pub mod browse;
 pub mod rank;
 pub mod score;
+pub mod variants;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -117,6 +118,9 @@ pub struct SearchResults {
     pub more: bool,
     /// Filters that failed; the hits come from the others.
     pub failures: Vec<(FilterAttribute, CognitoError)>,
+    /// The case variants of the query that found users the query as typed did not, in the
+    /// order tried (see [`variants`]).
+    pub case_variants: Vec<String>,
 }
 
 impl SearchResults {
@@ -382,6 +386,7 @@ pub async fn search(
         requests,
         more,
         failures,
+        case_variants: Vec::new(),
     }
 }
 

@@ -227,6 +227,33 @@ impl UserStore {
         self.rows.len() - before
     }
 
+    /// Adds users as [`UserStore::extend`] does, with the values of the `extra` attributes
+    /// (the config's `search_attributes`, e.g. `custom:tenant`) in the haystack only: they
+    /// match the filter but are not shown. Returns how many users were added.
+    pub fn extend_searching<'a>(
+        &mut self,
+        users: impl IntoIterator<Item = &'a UserSummary>,
+        extra: &[String],
+    ) -> usize {
+        let before = self.rows.len();
+        for user in users {
+            if !self.push(user) || extra.is_empty() {
+                continue;
+            }
+            for name in extra {
+                if let Some(value) = user.attribute(name).filter(|v| !v.is_empty()) {
+                    // Past the shown fields: highlights map only the fields and ignore these.
+                    self.hay.push(' ');
+                    lowercase_into(&mut self.hay, clamp_value(value));
+                }
+            }
+            let hay_end = self.hay.len() as u32;
+            let meta = self.rows.last_mut().expect("just pushed");
+            meta.hay_len = hay_end - meta.hay_start;
+        }
+        self.rows.len() - before
+    }
+
     /// Adds one user unless its username is already present; returns whether it was added.
     pub fn push(&mut self, user: &UserSummary) -> bool {
         let hash = username_hash(&user.username);

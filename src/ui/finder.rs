@@ -30,7 +30,14 @@ struct UserLine<'a> {
 pub fn render(app: &App, which: Finder, frame: &mut Frame, area: Rect, theme: &Theme) {
     let title = match which {
         Finder::Search => " Search users (ListUsers prefix, as you type) ".to_string(),
-        Finder::Browse => format!(" Browse {} ", sanitize(&app.pool_label())),
+        Finder::Browse => match &app.browse.pager.filter {
+            Some(f) => format!(
+                " Browse {} · {} ",
+                sanitize(&app.pool_label()),
+                sanitize(&f.expression())
+            ),
+            None => format!(" Browse {} ", sanitize(&app.pool_label())),
+        },
         Finder::Pools => " Choose a user pool ".to_string(),
     };
     let mut block = Block::default()
@@ -59,13 +66,22 @@ pub fn render(app: &App, which: Finder, frame: &mut Frame, area: Rect, theme: &T
     ])
     .areas(inner);
     let spinner = SPINNER[app.spinner % SPINNER.len()];
+    let prompt = app.export_prompt.as_ref();
+    // The export prompt (Ctrl-S) takes the input line; the list stays as it will be written.
+    let (search_line, browse_line) = match prompt {
+        Some(p) => (("Save CSV as › ", p), ("Save CSV as › ", p)),
+        None => (
+            ("Search › ", &app.search.input),
+            ("Filter › ", &app.browse.input),
+        ),
+    };
     match which {
         Finder::Search => {
-            input_line(frame, input_area, "Search › ", &app.search.input, theme);
+            input_line(frame, input_area, search_line.0, search_line.1, theme);
             search(app, frame, status_area, list_area, spinner, theme);
         }
         Finder::Browse => {
-            input_line(frame, input_area, "Filter › ", &app.browse.input, theme);
+            input_line(frame, input_area, browse_line.0, browse_line.1, theme);
             browse(app, frame, status_area, list_area, spinner, theme);
         }
         Finder::Pools => {
@@ -147,6 +163,21 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
         if results.requests == 1 { "" } else { "s" },
     );
     let mut tone = Tone::Dim;
+    if !results.case_variants.is_empty() {
+        let variants: Vec<String> = results
+            .case_variants
+            .iter()
+            .map(|v| {
+                let v = if app.redact {
+                    crate::app::mask_query(v)
+                } else {
+                    v.clone()
+                };
+                format!("{:?}", sanitize(&v))
+            })
+            .collect();
+        line.push_str(&format!(" · matched as {}", variants.join(" and ")));
+    }
     if results.more {
         line.push_str(" · more exist: refine your query");
         tone = Tone::Warn;
@@ -243,7 +274,9 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
         " · {pages} page{}",
         if pages == 1 { "" } else { "s" }
     ));
-    line.push_str(if b.pager.done {
+    line.push_str(if b.pager.done && b.pager.filter.is_some() {
+        " · every user the filter selects"
+    } else if b.pager.done {
         " · the whole pool"
     } else {
         " · more pages: scroll down, or Ctrl-L loads all"

@@ -21,6 +21,10 @@ pub fn connect(app: &mut App) {
     let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
     let session = block_on(session::connect(&cli.target, pool, demo));
     update(app, Msg::Connected(session.info));
+    // The worker's one DescribeUserPool per connection, which the diagnosis reads (set
+    // directly: Msg::PoolDescribed would also name the pool in every snapshot's header).
+    let schema = block_on(session.backend.describe_pool(&session.pool)).ok();
+    app.pool_settings = cognito_tui::app::PoolSettings::from_answer(schema.as_ref());
 }
 
 /// A fresh app on the demo pool, connected.
@@ -101,12 +105,12 @@ pub fn serve(app: &mut App, cmd: &Cmd) -> Vec<Cmd> {
             id: *id,
             results: block_on(cognito_tui::search::search(&backend, &pool, query, None)),
         },
-        Cmd::BrowsePage { id, token } => Msg::BrowsePage {
+        Cmd::BrowsePage { id, token, filter } => Msg::BrowsePage {
             id: *id,
             result: block_on(cognito_tui::search::browse::fetch_page(
                 &backend,
                 &pool,
-                None,
+                filter.as_ref(),
                 token.as_deref(),
             )),
         },

@@ -576,7 +576,14 @@ fn finders() {
     let Cmd::LoadAll { id, .. } = cmds[0] else {
         panic!()
     };
-    serve(&mut loading, &Cmd::BrowsePage { id, token: None });
+    serve(
+        &mut loading,
+        &Cmd::BrowsePage {
+            id,
+            token: None,
+            filter: None,
+        },
+    );
     snap!("browse_loading_all", loading);
 
     let mut pools = demo_app();

@@ -259,8 +259,8 @@ fn copy_sends_the_sanitized_value_of_the_selected_row() {
             );
         }
     }
-    // Status pane: the sub.
-    send(&mut app, [ch('1'), ch('j')]);
+    // Status pane: the sub (below the verdict and the username).
+    send(&mut app, [ch('1'), ch('j'), ch('j')]);
     assert_eq!(
         send(&mut app, [ch('y')]),
         vec![Cmd::Copy("889c4060-ecb1-5cc2-95fd-1a97cdff5b8c".into())]

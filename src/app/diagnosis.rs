@@ -1,0 +1,192 @@
+//! The sign-in diagnosis in the Status pane: the verdict on the first row, every finding in a
+//! Diagnosis section below the facts. It costs no request of its own: the pool's settings are
+//! the worker's one DescribeUserPool per connection, and sign-in history is used only when its
+//! pane has loaded it (`d` loads it to complete the diagnosis).
+
+use super::lists::open_list;
+use super::{App, Cmd, ListState, Pane, Row, Tone};
+use crate::cognito::PoolSchema;
+use crate::cognito::listing::Listing;
+use crate::diagnose::{Code, Diagnosis, Finding, Severity, diagnose};
+use crate::sanitize::sanitize;
+
+/// What the app knows of the pool's settings (DescribeUserPool).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum PoolSettings {
+    /// Asked for at connection, not answered yet.
+    #[default]
+    Pending,
+    Known(Box<PoolSchema>),
+    /// Refused or failed: the diagnosis says which checks could not run.
+    Unavailable,
+}
+
+impl PoolSettings {
+    /// From DescribeUserPool's answer (None: refused or failed).
+    pub fn from_answer(schema: Option<&PoolSchema>) -> Self {
+        match schema {
+            Some(schema) => Self::Known(Box::new(schema.clone())),
+            None => Self::Unavailable,
+        }
+    }
+}
+
+/// The key that loads the sign-in history, as the verdict names it.
+const HISTORY_KEY: &str = "d";
+
+impl App {
+    /// The loaded user's diagnosis from what the app already holds; None without a user or
+    /// while the pool's settings are still being read.
+    pub fn diagnosis(&self) -> Option<Diagnosis> {
+        let loaded = self.user.as_ref()?;
+        let schema = match &self.pool_settings {
+            PoolSettings::Pending => return None,
+            PoolSettings::Known(schema) => Some(schema.as_ref()),
+            PoolSettings::Unavailable => None,
+        };
+        let events = match &self.lists.sign_ins {
+            ListState::Loaded(fetched) => match &fetched.listing {
+                Listing::SignIns(events) => Some(events.as_slice()),
+                _ => None,
+            },
+            _ => None,
+        };
+        Some(diagnose(&loaded.found.user, schema, events, self.now))
+    }
+
+    /// The verdict row (first in the pane) and the Diagnosis section (last).
+    pub(super) fn diagnosis_rows(&self) -> (Row, Vec<Row>) {
+        let Some(d) = self.diagnosis() else {
+            let verdict = Row::new(
+                "Sign-in",
+                "… reading the pool's settings (DescribeUserPool)",
+            )
+            .tone(Tone::Dim);
+            return (verdict, Vec::new());
+        };
+        let mut text = d.verdict();
+        if d.not_checked.contains(&Code::BlockedByRisk) && d.findings.iter().all(not_blocker) {
+            text.push_str(&format!(" — {HISTORY_KEY} loads the sign-in history"));
+        }
+        let tone = match (d.worst(), d.can_sign_in) {
+            (Some(Severity::Blocker), _) => Tone::Bad,
+            (_, None) | (Some(Severity::Warning), _) => Tone::Warn,
+            _ => Tone::Good,
+        };
+        let mut verdict = Row::new("Sign-in", sanitize(&text)).tone(tone);
+        verdict.detail = full_report(&d);
+        let counts = [Severity::Blocker, Severity::Warning, Severity::Info]
+            .into_iter()
+            .filter_map(|s| {
+                let n = d.of(s).count();
+                (n > 0).then(|| format!("{n} {}", plural(s.as_str(), n)))
+            })
+            .collect::<Vec<_>>();
+        let summary = if counts.is_empty() {
+            "nothing found".to_string()
+        } else {
+            counts.join(", ")
+        };
+        // A section heading, not a fact: no label, so it reads as a rule across the pane.
+        let mut heading = Row::new("", format!("── Diagnosis: {summary} ──")).tone(Tone::Dim);
+        heading.copy = verdict.value.clone();
+        let mut section = vec![heading];
+        section.extend(d.findings.iter().map(finding_row));
+        (verdict, section)
+    }
+}
+
+fn not_blocker(f: &Finding) -> bool {
+    f.severity != Severity::Blocker
+}
+
+fn plural(word: &str, n: usize) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+fn severity_tone(severity: Severity) -> Tone {
+    match severity {
+        Severity::Blocker => Tone::Bad,
+        Severity::Warning => Tone::Warn,
+        Severity::Info => Tone::Dim,
+    }
+}
+
+/// One finding: its symbol as the label, headline and remedy as the value, the code as the
+/// note; Enter shows the message and the fix in full, `y` copies the code.
+fn finding_row(f: &Finding) -> Row {
+    let remedy = if f.code == Code::SignInHistoryNotLoaded {
+        format!("{} ({HISTORY_KEY})", f.remedy)
+    } else {
+        f.remedy.clone()
+    };
+    let mut row = Row::new(
+        f.severity.symbol(),
+        sanitize(&format!("{} — {remedy}", f.headline)),
+    )
+    .tone(severity_tone(f.severity))
+    .note(f.code.as_str(), Tone::Dim);
+    row.copy = f.code.as_str().to_string();
+    row.detail = sanitize(&finding_text(f)).into_owned();
+    row
+}
+
+fn finding_text(f: &Finding) -> String {
+    format!(
+        "{} {} ({})\n\n{}\n\nFix: {}",
+        f.severity.symbol(),
+        f.headline,
+        f.code.as_str(),
+        f.message,
+        f.fix
+    )
+}
+
+/// Every finding in full, for Enter on the verdict.
+fn full_report(d: &Diagnosis) -> String {
+    let mut out = d.verdict();
+    for f in &d.findings {
+        out.push_str("\n\n");
+        out.push_str(&finding_text(f));
+    }
+    if !d.not_checked.is_empty() {
+        let names: Vec<&str> = d.not_checked.iter().map(|c| c.as_str()).collect();
+        out.push_str(&format!("\n\nNot checked: {}", names.join(", ")));
+    }
+    sanitize(&out).into_owned()
+}
+
+/// `d`: loads the sign-in history (one AdminListUserAuthEvents per page) so the diagnosis can
+/// check risk blocks and failed sign-ins; the only request the diagnosis ever asks for.
+pub(super) fn load_history(app: &mut App) -> Vec<Cmd> {
+    if app.user.is_none() {
+        app.notice = Some("look a user up first (/)".into());
+        return Vec::new();
+    }
+    if let PoolSettings::Known(schema) = &app.pool_settings
+        && !schema.threat_protection()
+    {
+        app.notice =
+            Some("this pool has no threat protection, so Cognito keeps no sign-in history".into());
+        return Vec::new();
+    }
+    match app.lists.sign_ins {
+        ListState::Loaded(_) => {
+            app.notice = Some("sign-in history already loaded (6 shows it, r reloads)".into());
+            Vec::new()
+        }
+        ListState::Loading { .. } => {
+            app.notice = Some("sign-in history is loading".into());
+            Vec::new()
+        }
+        _ => {
+            app.notice = Some("loading the sign-in history to complete the diagnosis".into());
+            let again = !matches!(app.lists.sign_ins, ListState::NotLoaded);
+            open_list(app, Pane::SignIns, again)
+        }
+    }
+}

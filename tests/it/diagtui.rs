@@ -1,0 +1,283 @@
+//! The sign-in diagnosis in the TUI's Status pane: the verdict on the first row, coloured and
+//! marked by severity, every finding in a Diagnosis section; `d` loads the sign-in history to
+//! complete it; privacy mode applies. Users are real lookups on the embedded demo pool with a
+//! fixed clock.
+
+use cognito_tui::app::{App, Cmd, ListState, Msg, Pane, TimeZone, update};
+use cognito_tui::cognito::lookup::LookupMode;
+use cognito_tui::cognito::{Backend, demo::DemoBackend};
+use cognito_tui::diagnose::Severity;
+use cognito_tui::redact;
+use cognito_tui::ui;
+use futures::executor::block_on;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use time::macros::datetime;
+
+use crate::common::app::{ch, connect, demo_lookup, send, serve};
+
+fn demo_app() -> App {
+    let mut app = App::new("us-east-1_DemoPool1", true);
+    app.now = datetime!(2026-01-15 12:00:00 UTC);
+    app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
+    connect(&mut app);
+    app
+}
+
+fn look_up(app: &mut App, query: &str) {
+    let Cmd::Lookup { id, .. } = app.start_lookup(query, LookupMode::Auto) else {
+        unreachable!()
+    };
+    let result = demo_lookup(query, LookupMode::Auto, true);
+    update(app, Msg::LookupDone { id, result });
+    assert!(app.error.is_none(), "{query}: {:?}", app.error);
+}
+
+/// Presses `d` and serves the one request it makes (sign-in history).
+fn load_history(app: &mut App) -> Vec<Cmd> {
+    let cmds = send(app, [ch('d')]);
+    for cmd in &cmds {
+        serve(app, cmd);
+    }
+    cmds
+}
+
+/// The Status pane as drawn on a 120-column screen (tall enough for the whole section), and
+/// the colour of the verdict's first character.
+fn status_pane(app: &App) -> (String, Color) {
+    let mut terminal = Terminal::new(TestBackend::new(120, 60)).unwrap();
+    terminal.draw(|f| ui::view(app, f)).unwrap();
+    let buf = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    let mut verdict_color = Color::Reset;
+    for y in 1..buf.area.height {
+        let line: String = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect::<String>();
+        if y == 2 {
+            // "│ Sign-in  ✗ …": the symbol is at column 11.
+            verdict_color = buf[(11, y)].fg;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+        if line.starts_with('└') {
+            break;
+        }
+    }
+    (out, verdict_color)
+}
+
+/// The verdict and section of `query`'s user, with privacy off then on.
+fn both_modes(query: &str, history: bool) -> [(String, Color); 2] {
+    let mut app = demo_app();
+    look_up(&mut app, query);
+    if history {
+        assert_eq!(load_history(&mut app).len(), 1);
+    }
+    let off = status_pane(&app);
+    send(&mut app, [ch('p')]);
+    assert!(app.redact);
+    [off, status_pane(&app)]
+}
+
+#[test]
+fn verdict_and_section_for_each_severity_with_privacy_off_and_on() {
+    // (name, query, load the history first, the verdict's symbol and colour)
+    let cases = [
+        (
+            "blocker",
+            "judy@acme.example",
+            true,
+            "✗ cannot sign in",
+            Color::Red,
+        ),
+        (
+            "warning",
+            "nina.patel@globex.example",
+            true,
+            "! can sign in, but",
+            Color::Yellow,
+        ),
+        (
+            "unsure",
+            "alice@acme.example",
+            false,
+            "? no blocker found",
+            Color::Yellow,
+        ),
+        (
+            "clear",
+            "alice@acme.example",
+            true,
+            "✓ can sign in",
+            Color::Green,
+        ),
+    ];
+    for (name, query, history, verdict, color) in cases {
+        let [(off, off_color), (on, on_color)] = both_modes(query, history);
+        assert!(
+            off.contains(&format!("│ Sign-in  {verdict}")),
+            "{name}:\n{off}"
+        );
+        assert!(off.contains("── Diagnosis: "), "{name}:\n{off}");
+        assert_eq!((off_color, on_color), (color, color), "{name}");
+        assert!(!on.contains(query), "privacy masks the query:\n{on}");
+        insta::assert_snapshot!(format!("{name}_privacy_off"), off);
+        insta::assert_snapshot!(format!("{name}_privacy_on"), on);
+    }
+}
+
+#[test]
+fn the_verdict_follows_the_worst_finding() {
+    let mut app = demo_app();
+    for user in ["judy", "grace", "dave", "carol", "erin", "frank", "heidi"] {
+        look_up(&mut app, user);
+        let d = app.diagnosis().expect("the pool's settings are known");
+        let verdict = &app.rows(Pane::Status)[0];
+        assert_eq!(verdict.label, "Sign-in");
+        let symbol = match (d.worst(), d.can_sign_in) {
+            (Some(Severity::Blocker), _) => "✗",
+            (_, None) => "?",
+            (Some(Severity::Warning), _) => "!",
+            _ => "✓",
+        };
+        assert!(
+            verdict.value.starts_with(symbol),
+            "{user}: {}",
+            verdict.value
+        );
+        // Every finding has its row in the section, in the diagnosis' order.
+        let rows = app.rows(Pane::Status);
+        let heading = rows
+            .iter()
+            .position(|r| r.value.starts_with("── Diagnosis"))
+            .expect("a Diagnosis section");
+        let codes: Vec<&str> = rows[heading + 1..]
+            .iter()
+            .map(|r| r.note.as_ref().unwrap().0.as_str())
+            .collect();
+        let expected: Vec<&str> = d.findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, expected, "{user}");
+    }
+}
+
+#[test]
+fn privacy_mode_keeps_personal_values_out_of_the_diagnosis() {
+    let backend = DemoBackend::embedded();
+    let pool = backend.pool_id();
+    let mut page = block_on(backend.list_users(&pool, None, 60, None)).unwrap();
+    assert!(page.users.len() > 20, "the demo pool has its users");
+    for summary in page.users.drain(..) {
+        let mut app = demo_app();
+        look_up(&mut app, &summary.username);
+        load_history(&mut app);
+        send(&mut app, [ch('p')]);
+        let user = app.user.as_ref().unwrap().found.user.clone();
+        let personal: Vec<&str> = user
+            .attributes
+            .iter()
+            .filter(|a| redact::is_personal(&a.name))
+            .filter_map(|a| a.value.as_deref())
+            .filter(|v| v.len() > 3)
+            .collect();
+        let rows = app.rows(Pane::Status);
+        let heading = rows
+            .iter()
+            .position(|r| r.value.starts_with("── Diagnosis"))
+            .unwrap();
+        let diagnosis = std::iter::once(&rows[0]).chain(&rows[heading..]);
+        for row in diagnosis {
+            for value in &personal {
+                for shown in [&row.value, &row.detail, &row.copy] {
+                    assert!(
+                        !shown.contains(value),
+                        "{}: {value:?} in {shown:?}",
+                        user.username
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn d_loads_the_history_once_and_completes_the_diagnosis() {
+    let mut app = demo_app();
+    assert!(send(&mut app, [ch('d')]).is_empty(), "no user yet");
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("look a user up first")
+    );
+
+    look_up(&mut app, "alice");
+    let before = app.diagnosis().unwrap();
+    assert_eq!(before.can_sign_in, None, "history not loaded: unsure");
+    assert!(
+        app.rows(Pane::Status)[0]
+            .value
+            .contains("d loads the sign-in history")
+    );
+
+    let cmds = load_history(&mut app);
+    assert!(
+        matches!(
+            cmds.as_slice(),
+            [Cmd::FetchList {
+                list: cognito_tui::app::ListKind::SignIns,
+                ..
+            }]
+        ),
+        "{cmds:?}"
+    );
+    assert!(matches!(app.lists.sign_ins, ListState::Loaded(_)));
+    let after = app.diagnosis().unwrap();
+    assert_ne!(after.can_sign_in, None, "history loaded: {after:?}");
+    assert!(after.not_checked.is_empty(), "{:?}", after.not_checked);
+    assert_eq!(app.focus, Pane::Attributes, "d does not move the focus");
+
+    // Loaded once: `d` again asks nothing.
+    assert!(send(&mut app, [ch('d')]).is_empty());
+    assert!(app.notice.as_deref().unwrap().contains("already loaded"));
+}
+
+#[test]
+fn without_pool_settings_the_diagnosis_says_what_it_could_not_check() {
+    let mut app = demo_app();
+    let pool = app.pool.clone();
+    let refused = cognito_tui::cognito::CognitoError::new(
+        cognito_tui::cognito::ErrorKind::AccessDenied,
+        "DescribeUserPool",
+        "not allowed",
+    );
+    update(
+        &mut app,
+        Msg::PoolDescribed {
+            pool,
+            result: Err(refused),
+        },
+    );
+    look_up(&mut app, "alice");
+    let rows = app.rows(Pane::Status);
+    assert!(
+        rows.iter().any(|r| r
+            .note
+            .as_ref()
+            .is_some_and(|n| n.0 == "pool_settings_unavailable")),
+        "{rows:#?}"
+    );
+    // Before DescribeUserPool answers the pane says it is reading, and no section is shown.
+    let mut fresh = App::new("us-east-1_DemoPool1", true);
+    let session = app.session.clone().expect("connected");
+    update(&mut fresh, Msg::Connected(session));
+    fresh.user = app.user.clone();
+    let rows = fresh.rows(Pane::Status);
+    assert!(
+        rows[0].value.contains("reading the pool's settings"),
+        "{:?}",
+        rows[0]
+    );
+    assert!(!rows.iter().any(|r| r.value.starts_with("── Diagnosis")));
+}
