@@ -761,7 +761,8 @@ fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
                 app.notice = Some("look a user up first (/)".into());
                 return Vec::new();
             };
-            let username = &loaded.found.user.username;
+            // In privacy mode the command names the masked username: it is shown and copied.
+            let username = &crate::redact::shown_username(app.redact, &loaded.found.user.username);
             let command = sanitize(&aws_command(session, &session.pool, username)).into_owned();
             let url = console_url(session, &session.pool, username)
                 .map(|u| sanitize(&u).into_owned())

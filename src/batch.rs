@@ -13,6 +13,7 @@ use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::cognito::{User, UserSummary};
 use crate::oneshot::EXIT_USAGE;
 use crate::output;
+use crate::redact;
 use crate::sanitize::sanitize;
 use crate::session::{self, Session};
 use crate::tabular::{self, TableWriter, UserRow};
@@ -290,6 +291,7 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
         return pools(target, args, columns).await;
     }
     let batch = args.from.is_some() || args.query.as_deref() == Some("-");
+    let redact = redacted(target);
     let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
         OutputFormat::Text
     } else {
@@ -356,6 +358,14 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
         {
             return usage(&message);
         }
+        // Privacy mode masks what is printed; the audit line above keeps what was asked.
+        let (query, result) = match redact {
+            true => (
+                &redact::mask_query(query),
+                redact::mask_lookup(&result, &[]),
+            ),
+            false => (query, result),
+        };
         let outcome = Outcome::from_lookup(result);
         if !batch {
             report_single(&session, query, &outcome);
@@ -376,6 +386,11 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
         eprint!("\r\x1b[K");
     }
     worst
+}
+
+/// Privacy mode: `--redact`, or `redact = true` in the config file.
+fn redacted(target: &TargetArgs) -> bool {
+    session::effective_target(target).map_or(target.redact, |(args, _)| args.redact)
 }
 
 /// Lookups in flight: enough to keep the AdminGetUser limiter busy, which paces them.
@@ -437,6 +452,11 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> i32
         OutputFormat::Json
     });
     let by = args.by.into();
+    let redact = redacted(target);
+    let shown_query = match redact {
+        true => redact::mask_query(&query),
+        false => query.clone(),
+    };
     let lookups = names.iter().map(|name| {
         let query = query.clone();
         let pool_target = TargetArgs {
@@ -486,13 +506,22 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> i32
         {
             return usage(&message);
         }
+        let result = match redact {
+            true => redact::mask_lookup(&result, &[]),
+            false => result,
+        };
         let outcome = &Outcome::from_lookup(result);
         found |= matches!(outcome, Outcome::Found(_));
         if let Outcome::Error { exit, .. } = outcome {
             worst = worst.max(*exit);
         }
         let label = PoolLabel { name, id };
-        let _ = printer.print(Some(&label), &query, &[name, id.unwrap_or("")], outcome);
+        let _ = printer.print(
+            Some(&label),
+            &shown_query,
+            &[name, id.unwrap_or("")],
+            outcome,
+        );
     }
     if found {
         0

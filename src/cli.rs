@@ -95,9 +95,10 @@ pub struct TargetArgs {
     #[arg(long)]
     pub allow_write: bool,
 
-    /// Privacy mode in the terminal UI: mask personal values (email, phone, names, custom:…)
-    /// on screen and in copies; `p` toggles it.
-    #[arg(long)]
+    /// Privacy mode: mask personal values (email, phone, names, addresses, custom:…) in every
+    /// output — text, JSON (same shape), CSV/TSV, errors — and on screen and in copies in the
+    /// terminal UI, where `p` toggles it. `redact = true` in the config does the same.
+    #[arg(long, global = true)]
     pub redact: bool,
 
     /// Append one JSON line per lookup and per action to this file; the app does not start

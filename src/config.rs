@@ -49,6 +49,8 @@ pub struct Config {
     pub keys: BTreeMap<String, String>,
     /// `[rate_limits]`: requests per second per quota category.
     pub rate_limits: RateLimits,
+    /// `redact = true`: privacy mode from the start, as `--redact`.
+    pub redact: bool,
     /// `search_attributes = ["custom:tenant", …]`: attributes the browse filter matches
     /// besides the shown ones (ListUsers can't filter on custom attributes; the local filter
     /// over loaded users can).
@@ -112,6 +114,7 @@ struct RawConfig {
     pools: BTreeMap<String, RawPool>,
     keys: BTreeMap<String, String>,
     rate_limits: RawRateLimits,
+    redact: bool,
     search_attributes: Vec<Spanned<String>>,
 }
 
@@ -216,6 +219,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         pools,
         keys: raw.keys,
         rate_limits,
+        redact: raw.redact,
         search_attributes: raw
             .search_attributes
             .into_iter()

@@ -487,7 +487,10 @@ fn invitation_check(d: &mut Builder, user: &User, pool: Option<&PoolSchema>, now
         return;
     };
     let days = pool.temporary_password_days();
-    let expires = sent + Duration::days(i64::from(days));
+    // Saturates at the last date `time` holds: `+` panics past it (a date of 9999-12-31).
+    let expires = sent
+        .checked_add(Duration::days(i64::from(days)))
+        .unwrap_or(time::PrimitiveDateTime::MAX.assume_utc());
     let basis = format!(
         "the invitation was last sent {} ({field}) and this pool's temporary passwords last \
          {days} days (TemporaryPasswordValidityDays{})",

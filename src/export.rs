@@ -22,6 +22,7 @@ use crate::cognito::{
 };
 use crate::oneshot::EXIT_USAGE;
 use crate::output;
+use crate::redact;
 use crate::sanitize::sanitize;
 use crate::session;
 use crate::tabular::{self, Delimited, TableWriter, UserRow};
@@ -110,6 +111,8 @@ enum Event {
 enum Sink<W: Write> {
     Json(W),
     Table(TableWriter<W>),
+    /// Privacy mode: each user masked (knowing the pool's username attributes) first.
+    Redacted(Box<Sink<W>>, Vec<String>),
 }
 
 impl<W: Write> Sink<W> {
@@ -121,6 +124,9 @@ impl<W: Write> Sink<W> {
                 w.write_all(b"\n")
             }
             Self::Table(t) => t.row(&[], Some(UserRow::from(u))),
+            Self::Redacted(inner, username_attributes) => {
+                inner.write(&redact::mask_summary(u, username_attributes))
+            }
         }
     }
 
@@ -128,6 +134,7 @@ impl<W: Write> Sink<W> {
         match self {
             Self::Json(w) => w.flush(),
             Self::Table(t) => t.flush(),
+            Self::Redacted(inner, _) => inner.flush(),
         }
     }
 }
@@ -246,11 +253,19 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
         ExportFormat::Tsv => TableWriter::new(out, Delimited::Tsv, &[], columns).map(Sink::Table),
     };
     let Ok(sink) = sink else { return 0 };
-    let estimate = match session.backend.describe_pool(&session.pool).await {
-        Ok(schema) => schema
-            .estimated_number_of_users
-            .and_then(|n| u64::try_from(n).ok()),
-        Err(_) => None,
+    let schema = session.backend.describe_pool(&session.pool).await.ok();
+    let estimate = schema
+        .as_ref()
+        .and_then(|s| s.estimated_number_of_users)
+        .and_then(|n| u64::try_from(n).ok());
+    // --redact, or `redact = true` in the config file.
+    let redact = session::effective_target(target).map_or(target.redact, |(a, _)| a.redact);
+    let sink = match redact {
+        true => Sink::Redacted(
+            Box::new(sink),
+            schema.map(|s| s.username_attributes).unwrap_or_default(),
+        ),
+        false => sink,
     };
     let streams = usize::from(args.streams);
     export(

@@ -22,4 +22,5 @@ pub mod tabular;
 pub mod time;
 pub mod tui;
 pub mod ui;
+pub mod width;
 pub mod worker;

@@ -10,6 +10,7 @@ use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::cognito::resources::{MAX_PAGES, collect_pages};
 use crate::cognito::{CognitoError, ErrorKind, PoolId};
 use crate::output::{self, Extras};
+use crate::redact;
 use crate::sanitize::sanitize;
 use crate::search;
 use crate::session::{self, Session};
@@ -70,10 +71,27 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
             return EXIT_USAGE;
         }
     }
+    let redact = target.args.redact;
+    // The audit log keeps what was asked; everything printed is masked in privacy mode.
+    let username = match &result {
+        Ok(LookupOutcome::Found(found)) => Some(found.user.username.clone()),
+        _ => None,
+    };
+    let result = if redact {
+        redact::mask_lookup(&result, &[])
+    } else {
+        result
+    };
     let mut stdout = std::io::stdout().lock();
     match result {
         Ok(LookupOutcome::Found(found)) => {
-            let (extras, code) = fetch_extras(&session, &found.user.username, &args.include).await;
+            let username = username.unwrap_or_default();
+            let (extras, code) = fetch_extras(&session, &username, &args.include, redact).await;
+            let extras = if redact {
+                redact::mask_extras(&extras)
+            } else {
+                extras
+            };
             let text = match format {
                 OutputFormat::Text => output::user_text(&found) + &output::extras_text(&extras),
                 // csv and tsv went to the batch module above.
@@ -126,11 +144,17 @@ fn open_audit(target: &TargetArgs, session: &Session) -> Result<Option<AuditLog>
 /// Fetches the `--include` lists for a found user. A list that fails is left out and reported
 /// on stderr; the exit code is the first failure's (0 when all worked). Sign-in history on a
 /// pool without threat protection is a note, not a failure.
-async fn fetch_extras(session: &Session, username: &str, include: &[Include]) -> (Extras, i32) {
+async fn fetch_extras(
+    session: &Session,
+    username: &str,
+    include: &[Include],
+    redact: bool,
+) -> (Extras, i32) {
     let (backend, pool) = (session.backend.as_ref(), &session.pool);
     let mut extras = Extras::default();
     let mut code = 0;
     let mut report = |e: CognitoError| {
+        let e = if redact { redact::mask_error(&e) } else { e };
         if e.kind == ErrorKind::NotEnabled {
             eprintln!("note: {}", sanitize(&e.hint(&session.error_context())));
             return;
@@ -237,9 +261,25 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
     }
     let hits = &results.hits[..results.hits.len().min(args.limit as usize)];
     let mut stdout = std::io::stdout().lock();
-    let users = hits.iter().map(|h| &h.user);
+    let redact = target.args.redact;
+    let masked: Vec<_> = hits
+        .iter()
+        .map(|h| match redact {
+            true => redact::mask_summary(&h.user, &[]),
+            false => h.user.clone(),
+        })
+        .collect();
+    let users = masked.iter();
+    let shown_query = match redact {
+        true => redact::mask_query(&query),
+        false => query.clone(),
+    };
     let code = match results.failures.first() {
         Some((attribute, e)) => {
+            let e = &match redact {
+                true => redact::mask_error(e),
+                false => e.clone(),
+            };
             eprintln!(
                 "error: the {} filter failed: {}",
                 attribute.as_str(),
@@ -252,7 +292,7 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
             eprintln!(
                 "error: no user in {} has a username, email, phone, name or sub starting with {}",
                 session.pool,
-                sanitize(&query)
+                sanitize(&shown_query)
             );
             3
         }

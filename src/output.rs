@@ -298,13 +298,13 @@ pub fn user_text(found: &Found) -> String {
     let width = user
         .attributes
         .iter()
-        .map(|a| sanitize(&a.name).chars().count())
+        .map(|a| crate::width::width(&sanitize(&a.name)))
         .max()
         .unwrap_or(0);
     for a in &user.attributes {
         let name = sanitize(&a.name);
         let value = a.value.as_deref().map(sanitize).unwrap_or_default();
-        out.push_str(&format!("  {name:<width$}  {value}\n"));
+        out.push_str(&format!("  {}  {value}\n", crate::width::pad(&name, width)));
     }
     out
 }
@@ -448,7 +448,7 @@ pub fn users_json<'a>(users: impl IntoIterator<Item = &'a UserSummary>) -> Strin
 
 /// Search results as a sanitized, aligned table: username, email, status, enabled, name.
 pub fn users_table<'a>(users: impl IntoIterator<Item = &'a UserSummary>) -> String {
-    use unicode_width::UnicodeWidthStr;
+    use crate::width::Cells;
     let header = ["USERNAME", "EMAIL", "STATUS", "ENABLED", "NAME"];
     let rows: Vec<[String; 5]> = users
         .into_iter()
@@ -468,7 +468,7 @@ pub fn users_table<'a>(users: impl IntoIterator<Item = &'a UserSummary>) -> Stri
     let mut widths = header.map(|h| h.len());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.width());
+            *w = (*w).max(cell.cells());
         }
     }
     let mut out = String::new();
@@ -477,7 +477,7 @@ pub fn users_table<'a>(users: impl IntoIterator<Item = &'a UserSummary>) -> Stri
         for (i, cell) in cells.iter().enumerate() {
             text.push_str(cell);
             if i + 1 < cells.len() {
-                text.push_str(&" ".repeat(widths[i] - cell.width() + 2));
+                text.push_str(&" ".repeat(widths[i] - cell.cells() + 2));
             }
         }
         out.push_str(text.trim_end());

@@ -151,6 +151,7 @@ impl Target {
 
     fn apply(given: &TargetArgs, config: Config) -> Result<Self, SessionError> {
         let mut args = given.clone();
+        args.redact |= config.redact;
         if let Some(name) = args.pool.clone() {
             let name = name.trim();
             if let Some(named) = config.pool(name) {

@@ -45,16 +45,19 @@ fn local_offset_at(t: OffsetDateTime) -> Option<UtcOffset> {
 
 /// RFC 3339 in UTC, e.g. `2024-05-01T12:00:00.123Z`: JSON output and the audit log.
 pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.to_offset(UtcOffset::UTC)
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+    t.checked_to_offset(UtcOffset::UTC)
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_else(|| t.unix_timestamp().to_string())
 }
 
 /// `t` in the zone `tz` by `format`; RFC 3339 if it can't be formatted.
+/// A time whose local date is out of `time`'s range (year 9999 east of UTC, year -9999 west
+/// of it) stays in UTC rather than panicking in `to_offset`.
 fn local(tz: TimeZone, t: OffsetDateTime, format: &[BorrowedFormatItem<'_>]) -> String {
-    t.to_offset(tz.offset_at(t))
-        .format(format)
-        .unwrap_or_else(|_| rfc3339(t))
+    t.checked_to_offset(tz.offset_at(t))
+        .or_else(|| t.checked_to_offset(UtcOffset::UTC))
+        .and_then(|t| t.format(format).ok())
+        .unwrap_or_else(|| rfc3339(t))
 }
 
 /// "2025-11-20 08:12 +00:00", for list rows.
@@ -78,6 +81,7 @@ pub fn format_long(tz: TimeZone, now: OffsetDateTime, t: Option<OffsetDateTime>)
 
 /// "3 hours ago", "just now", "in 2 days".
 pub fn relative_age(now: OffsetDateTime, t: OffsetDateTime) -> String {
+    // `-` on OffsetDateTime can't overflow: both ends are within ±9999 years.
     let secs = (now - t).whole_seconds();
     let abs = secs.unsigned_abs();
     if abs < 60 {
@@ -95,5 +99,37 @@ pub fn relative_age(now: OffsetDateTime, t: OffsetDateTime) -> String {
         format!("in {n} {unit}{plural}")
     } else {
         format!("{n} {unit}{plural} ago")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(secs: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(secs).unwrap()
+    }
+
+    #[test]
+    fn the_ends_of_the_range_render_in_every_offset() {
+        let ends = [
+            OffsetDateTime::new_utc(::time::Date::MAX, ::time::Time::MAX),
+            OffsetDateTime::new_utc(::time::Date::MIN, ::time::Time::MIDNIGHT),
+            at(-1),
+            at(0),
+        ];
+        let now = at(1_700_000_000);
+        for hours in [-14i8, -1, 0, 1, 2, 14] {
+            let tz = TimeZone::Fixed(UtcOffset::from_hms(hours, 0, 0).unwrap());
+            for t in ends {
+                let short = format_short(tz, Some(t));
+                let long = format_long(tz, now, Some(t));
+                assert!(!short.is_empty() && !long.is_empty());
+                assert!(!rfc3339(t).is_empty());
+            }
+        }
+        let east = TimeZone::Fixed(UtcOffset::from_hms(2, 0, 0).unwrap());
+        assert_eq!(format_short(east, Some(ends[0])), "9999-12-31 23:59 +00:00");
+        assert_eq!(rfc3339(ends[0]), "9999-12-31T23:59:59.999999999Z");
     }
 }

@@ -107,7 +107,8 @@ pub async fn run(cli: &Cli) -> i32 {
     app.browse.search_attributes = target.config.search_attributes.clone();
     // --allow-write, or `allow_write = true` on the named pool in the config file.
     app.allow_write = target.args.allow_write;
-    app.redact = cli.target.redact;
+    // --redact, or `redact = true` in the config file.
+    app.redact = target.args.redact;
     app.tz = TimeZone::Local;
     app.color = !Theme::no_color_requested();
     app.now = OffsetDateTime::now_utc();

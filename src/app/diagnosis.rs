@@ -56,7 +56,12 @@ impl App {
 
     /// The verdict row (first in the pane) and the Diagnosis section (last).
     pub(super) fn diagnosis_rows(&self) -> (Row, Vec<Row>) {
-        let Some(d) = self.diagnosis() else {
+        // Privacy mode: findings are prose about settings, but masked like any free text.
+        let masked = |d: Diagnosis| match self.redact {
+            true => crate::redact::mask_diagnosis(&d),
+            false => d,
+        };
+        let Some(d) = self.diagnosis().map(masked) else {
             let verdict = Row::new(
                 "Sign-in",
                 "… reading the pool's settings (DescribeUserPool)",

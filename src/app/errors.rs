@@ -15,6 +15,19 @@ pub struct ErrorView {
     pub hint: Option<String>,
 }
 
+impl ErrorView {
+    /// The view as privacy mode (`on`) shows it: the query and the routes tried masked.
+    pub fn shown(&self, on: bool) -> ErrorView {
+        let mask = |t: &str| crate::redact::shown(on, t).into_owned();
+        ErrorView {
+            title: mask(&self.title),
+            exception: self.exception.clone(),
+            message: mask(&self.message),
+            hint: self.hint.as_deref().map(mask),
+        }
+    }
+}
+
 pub(super) fn error_view(app: &App, err: LookupError) -> ErrorView {
     match err {
         LookupError::Refused(message) => ErrorView {

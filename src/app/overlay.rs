@@ -7,7 +7,9 @@ use crate::cognito::WriteAction;
 use crate::cognito::lookup::{self, Ambiguous, LookupMode, QueryShape};
 use crate::keymap::{Action, HelpLine, Keymap};
 use crate::sanitize::sanitize;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::width::Cells;
 
 /// A popup or input line that takes the keyboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,9 +207,9 @@ pub fn help_rows(keymap: &Keymap, allow_write: bool, filter: &str, width: usize)
             HelpLine::Binding { keys, help } => {
                 let keys = format!("  {keys}");
                 // Keys longer than their column get a line of their own.
-                let (first, indent) = if keys.width() < HELP_KEYS_WIDTH {
+                let (first, indent) = if keys.cells() < HELP_KEYS_WIDTH {
                     (
-                        format!("{keys}{}", " ".repeat(HELP_KEYS_WIDTH - keys.width())),
+                        format!("{keys}{}", " ".repeat(HELP_KEYS_WIDTH - keys.cells())),
                         HELP_KEYS_WIDTH,
                     )
                 } else {
@@ -244,9 +246,9 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let mut line = String::new();
     for word in text.split(' ').filter(|w| !w.is_empty()) {
         let needed = if line.is_empty() {
-            word.width()
+            word.cells()
         } else {
-            line.width() + 1 + word.width()
+            line.cells() + 1 + word.cells()
         };
         if needed > width && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
@@ -254,11 +256,11 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
         if !line.is_empty() {
             line.push(' ');
         }
-        for c in word.chars() {
-            if line.width() + c.width().unwrap_or(0) > width {
+        for g in word.graphemes(true) {
+            if line.cells() + g.cells() > width {
                 lines.push(std::mem::take(&mut line));
             }
-            line.push(c);
+            line.push_str(g);
         }
     }
     if !line.is_empty() || lines.is_empty() {

@@ -39,7 +39,11 @@ impl App {
             .iter()
             .enumerate()
             .filter_map(|(i, e)| {
-                let haystack = format!("{} {}", e.username, e.detail);
+                // In privacy mode a hidden value must not be found by typing it.
+                let haystack = match self.redact {
+                    true => format!("{} {}", redact::mask_query(&e.username), e.detail_masked),
+                    false => format!("{} {}", e.username, e.detail),
+                };
                 matcher.fuzzy_match(&haystack, filter).map(|s| (s, i, e))
             })
             .collect();

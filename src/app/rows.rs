@@ -88,6 +88,9 @@ impl App {
             Pane::Mfa => mfa_rows(&loaded.found.user),
             Pane::Groups | Pane::Devices | Pane::SignIns => {
                 match pane.list().map(|l| self.lists.get(l)) {
+                    Some(ListState::Loaded(fetched)) if self.redact => {
+                        self.list_rows(&redact::mask_listing(&fetched.listing))
+                    }
                     Some(ListState::Loaded(fetched)) => self.list_rows(&fetched.listing),
                     _ => Vec::new(),
                 }
@@ -216,7 +219,10 @@ impl App {
         let (verdict, diagnosis) = self.diagnosis_rows();
         let mut rows = vec![
             verdict,
-            Row::new("Username", sanitize(&user.username)),
+            Row::new(
+                "Username",
+                sanitize(&redact::shown_username(self.redact, &user.username)),
+            ),
             Row::new("Sub", sanitize(user.sub().unwrap_or("-"))),
         ];
         rows.push(if user.enabled {
@@ -304,13 +310,7 @@ fn mask_row(row: &mut Row) {
 
 /// A query as privacy mode shows it: emails and phone numbers masked.
 pub fn mask_query(query: &str) -> String {
-    if query.contains('@') {
-        redact::mask_attribute("email", query)
-    } else if query.trim_start().starts_with('+') {
-        redact::mask_attribute("phone_number", query)
-    } else {
-        query.to_string()
-    }
+    redact::mask_query(query)
 }
 
 fn group_row(g: &Group) -> Row {

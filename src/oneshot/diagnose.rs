@@ -71,10 +71,17 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
         }
     }
     let mut stdout = std::io::stdout().lock();
+    let redact = target.args.redact;
     match result {
         Ok(LookupOutcome::Found(found)) => {
             let pool = pool_settings(&session).await;
-            let diagnosis = diagnose_found(&session, pool.as_ref(), &found.user).await;
+            let mut diagnosis = diagnose_found(&session, pool.as_ref(), &found.user).await;
+            let mut found = found;
+            // The diagnosis reads the real user; only what is printed is masked.
+            if redact {
+                diagnosis = crate::redact::mask_diagnosis(&diagnosis);
+                found.user = crate::redact::mask_user(&found.user, &[]);
+            }
             let text = match format {
                 ReportFormat::Json => json(&found.user, session.pool.as_str(), &diagnosis) + "\n",
                 ReportFormat::Text => text(&found.user, session.pool.as_str(), &diagnosis),
@@ -83,6 +90,10 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
             0
         }
         Ok(LookupOutcome::Ambiguous(ambiguous)) => {
+            let ambiguous = match redact {
+                true => crate::redact::mask_ambiguous(&ambiguous, &[]),
+                false => ambiguous,
+            };
             if format == ReportFormat::Json {
                 let _ = writeln!(stdout, "{}", output::ambiguous_json(&ambiguous));
             }
@@ -90,6 +101,10 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
             4
         }
         Err(err) => {
+            let err = match redact {
+                true => crate::redact::mask_lookup_error(&err),
+                false => err,
+            };
             match &err {
                 LookupError::Refused(_) | LookupError::NotFound { .. } => {
                     eprintln!("error: {}", sanitize(&err.to_string()))
@@ -293,6 +308,9 @@ async fn batch(
             eprintln!("error: {}", sanitize(&message.to_string()));
             return EXIT_USAGE;
         }
+        let redact = target.args.redact;
+        let masked = redact
+            .then(|| crate::batch::Outcome::from_lookup(crate::redact::mask_lookup(&result, &[])));
         let outcome = crate::batch::Outcome::from_lookup(result);
         worst = worst.max(outcome.exit_code());
         let diagnosis = match &outcome {
@@ -306,6 +324,16 @@ async fn batch(
             }
             _ => None,
         };
+        // Privacy mode: the diagnosis read the real user; what is printed is masked.
+        let (query, outcome, diagnosis) = match masked {
+            Some(masked) => (
+                crate::redact::mask_query(query),
+                masked,
+                diagnosis.as_ref().map(crate::redact::mask_diagnosis),
+            ),
+            None => (query.clone(), outcome, diagnosis),
+        };
+        let query = &query;
         let text = match format {
             ReportFormat::Json => {
                 batch_line(query, session.pool.as_str(), &outcome, diagnosis.as_ref()) + "\n"

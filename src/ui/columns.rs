@@ -2,8 +2,8 @@
 //! columns in priority order grow to what their content needs (first to a third of the room
 //! each, then beyond), and what is left goes to the last column. A short status no longer keeps 21 columns while usernames are cut.
 
+use crate::width::Cells;
 use ratatui::style::Style;
-use unicode_width::UnicodeWidthStr;
 
 use super::rows::{Segment, truncate};
 
@@ -72,7 +72,7 @@ pub fn fit(width: usize, columns: &[Column]) -> Vec<usize> {
 /// counts, so a wide (CJK) or zero-width character cannot shift the columns after it.
 pub fn cell(segments: &[Segment], width: usize) -> Vec<Segment> {
     let mut out = truncate(segments, width);
-    let used: usize = out.iter().map(|(t, _)| t.width()).sum();
+    let used: usize = out.iter().map(|(t, _)| t.cells()).sum();
     out.push((" ".repeat(width.saturating_sub(used) + 1), Style::new()));
     out
 }

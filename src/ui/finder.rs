@@ -3,12 +3,12 @@
 //! highlighted. Privacy mode masks the personal columns (and drops their highlights, which
 //! would give the masked characters away). Every value is sanitized before it is drawn.
 
+use crate::width::Cells;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Gauge, Paragraph, Wrap};
-use unicode_width::UnicodeWidthStr;
 
 use super::columns::cell;
 
@@ -124,7 +124,7 @@ fn input_line(frame: &mut Frame, area: Rect, label: &str, input: &LineInput, the
         ])),
         area,
     );
-    super::show_input_cursor(frame, area, area.y, label.width() as u16, input);
+    super::show_input_cursor(frame, area, area.y, label.cells() as u16, input);
 }
 
 fn dim(frame: &mut Frame, area: Rect, text: String, tone: Tone, theme: &Theme) {
@@ -149,7 +149,7 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
         return;
     };
     if let Some(error) = &s.error {
-        inline_error(error, frame, list, theme);
+        inline_error(&error.shown(app.redact), frame, list, theme);
     }
     let query = if app.redact {
         crate::app::mask_query(&results.query)
@@ -285,7 +285,7 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
     });
     dim(frame, status, line, Tone::Dim, theme);
     if let Some(error) = &b.error {
-        inline_error(error, frame, list, theme);
+        inline_error(&error.shown(app.redact), frame, list, theme);
         return;
     }
     if matches == 0 {
@@ -333,7 +333,7 @@ fn pools(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, 
     }
     dim(frame, status, line, Tone::Dim, theme);
     if let Some(error) = &p.error {
-        inline_error(error, frame, list, theme);
+        inline_error(&error.shown(app.redact), frame, list, theme);
         return;
     }
     let rows: Vec<Vec<Segment>> = matches
@@ -413,11 +413,11 @@ const ENABLED: usize = 8;
 fn columns(width: usize, lines: &[UserLine]) -> (usize, usize, usize, usize) {
     use super::columns::{Column, fit};
     let widest = |f: &dyn Fn(&UserLine) -> usize, header: &str| {
-        lines.iter().map(f).max().unwrap_or(0).max(header.width())
+        lines.iter().map(f).max().unwrap_or(0).max(header.cells())
     };
-    let username = widest(&|u| sanitize(u.username).width(), "Username");
-    let email = widest(&|u| sanitize(u.email.unwrap_or("-")).width(), "Email");
-    let status = widest(&|u| sanitize(u.status.unwrap_or("-")).width(), "Status");
+    let username = widest(&|u| sanitize(u.username).cells(), "Username");
+    let email = widest(&|u| sanitize(u.email.unwrap_or("-")).cells(), "Email");
+    let status = widest(&|u| sanitize(u.status.unwrap_or("-")).cells(), "Status");
     let w = fit(
         width,
         &[
@@ -456,15 +456,24 @@ fn user_list<'a>(
     let rows: Vec<Vec<Segment>> = lines
         .into_iter()
         .map(|u| {
-            let mut segs = highlighted(
-                u.username,
-                u.highlights.for_field(Field::Username),
-                uw,
-                mark,
-            );
+            // Highlights index the raw value, so a masked value is drawn without them.
+            let mut segs = if app.redact {
+                pad(&redact::mask_query(u.username), uw, Style::new())
+            } else {
+                highlighted(
+                    u.username,
+                    u.highlights.for_field(Field::Username),
+                    uw,
+                    mark,
+                )
+            };
             let email = u.email.unwrap_or("-");
             if app.redact {
-                segs.extend(pad(&redact::mask_email(email), ew, Style::new()));
+                segs.extend(pad(
+                    &redact::mask_attribute("email", email),
+                    ew,
+                    Style::new(),
+                ));
             } else {
                 segs.extend(highlighted(
                     email,

@@ -23,7 +23,8 @@ pub fn view<'a>(app: &App, pane: Pane, theme: &'a Theme) -> Option<PaneView<'a>>
         _ => pane.title().to_string(),
     };
     let username = app.user.as_ref().map_or(String::new(), |u| {
-        crate::sanitize::sanitize(&u.found.user.username).into_owned()
+        let username = crate::redact::shown_username(app.redact, &u.found.user.username);
+        crate::sanitize::sanitize(&username).into_owned()
     });
     let message: Vec<Line> = match state {
         ListState::NotLoaded => vec![Line::from(Span::styled(

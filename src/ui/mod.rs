@@ -13,12 +13,12 @@ pub mod rows;
 mod status;
 pub mod theme;
 
+use crate::width::Cells;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use unicode_width::UnicodeWidthStr;
 
 pub use theme::Theme;
 
@@ -62,7 +62,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     render_bar(app, frame, bar, &theme);
     render_footer(app, frame, footer, &theme);
     if let Some(error) = &app.error {
-        popups::error(error, frame, body, &theme);
+        popups::error(&error.shown(app.redact), frame, body, &theme);
     }
     popups::overlay(app, frame, body, &theme);
 }
@@ -70,7 +70,7 @@ pub fn view(app: &App, frame: &mut Frame) {
 /// Display columns of `input`'s text before its cursor, as it is drawn (sanitized).
 fn cursor_column(input: &LineInput) -> u16 {
     let before: String = input.text.chars().take(input.cursor).collect();
-    sanitize(&before).width() as u16
+    sanitize(&before).cells() as u16
 }
 
 /// Shows the terminal cursor in `input`, drawn `prefix` columns into line `y` of `area`
@@ -213,7 +213,7 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         (_, Some(w)) => format!(
             "{spinner} {} {} ",
             w.action.operation(),
-            sanitize(&w.username)
+            sanitize(&crate::redact::shown_username(app.redact, &w.username))
         ),
         (Some(p), None) => {
             let query = if app.redact {
@@ -252,12 +252,12 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             theme.tone(Tone::Warn).patch(theme.header()),
         ));
     }
-    let badge_width: usize = badges.iter().map(|(b, _)| b.width() + 1).sum();
+    let badge_width: usize = badges.iter().map(|(b, _)| b.cells() + 1).sum();
     if !badges.is_empty() && right.is_empty() {
         right.push(' ');
     }
     frame.render_widget(Block::default().style(theme.header()), area);
-    let right_width = ((right.width() + badge_width) as u16).min(area.width);
+    let right_width = ((right.cells() + badge_width) as u16).min(area.width);
     let [l, r] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
     // The target gives way to the spinner, visibly cut rather than run into it.
@@ -302,6 +302,7 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         }
         _ => {
             if let Some(notice) = &app.notice {
+                let notice = &crate::redact::shown(app.redact, notice);
                 frame.render_widget(
                     Paragraph::new(format!(" {}", sanitize(notice))).style(theme.accent()),
                     area,
@@ -311,7 +312,7 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         }
     };
     let label = format!(" {label}");
-    let label_width = label.width() as u16;
+    let label_width = label.cells() as u16;
     let text = sanitize(&input.text);
     let cursor_col = cursor_column(input);
     let room = area.width.saturating_sub(label_width + 1);
@@ -323,25 +324,29 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if skip > 0 {
         spans_line = Line::from(vec![
             Span::styled(" …", theme.accent()),
-            Span::raw(
-                sanitize(&input.text)
-                    .chars()
-                    .skip(skip as usize + 2)
-                    .collect::<String>(),
-            ),
+            Span::raw({
+                // A wide character cut in half goes whole; a space keeps the cursor on the end.
+                let (text, cut) = (sanitize(&input.text), skip as usize + 2);
+                let rest = crate::width::skip_cells(&text, cut);
+                let dropped = text.cells() - rest.cells();
+                format!("{}{rest}", " ".repeat(dropped.saturating_sub(cut)))
+            }),
         ]);
     }
     frame.render_widget(Paragraph::new(spans_line), area);
     if let Some(notice) = &app.notice {
         // Beside what is typed, at least half the line; cut between words, never inside an
         // example such as a UUID.
-        let typed = label_width + sanitize(&input.text).width() as u16 + 2;
+        let typed = label_width + sanitize(&input.text).cells() as u16 + 2;
         let room = area.width.saturating_sub(typed).max(area.width / 2);
         let notice = format!(
             " {} ",
-            cut_at_word(&sanitize(notice), room.saturating_sub(2) as usize)
+            cut_at_word(
+                &sanitize(&crate::redact::shown(app.redact, notice)),
+                room.saturating_sub(2) as usize,
+            )
         );
-        let w = (notice.width() as u16).min(room);
+        let w = (notice.cells() as u16).min(room);
         let r = Rect {
             x: area.right().saturating_sub(w),
             width: w,
@@ -359,15 +364,15 @@ fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 
 /// `text` if it fits in `width` columns, else its first words that fit and "…".
 fn cut_at_word(text: &str, width: usize) -> String {
-    if text.width() <= width {
+    if text.cells() <= width {
         return text.to_string();
     }
     let mut out = String::new();
     for word in text.split(' ') {
         let next = if out.is_empty() {
-            word.width()
+            word.cells()
         } else {
-            out.width() + 1 + word.width()
+            out.cells() + 1 + word.cells()
         };
         if next + 1 > width {
             break;
@@ -444,7 +449,7 @@ fn fit_footer(
     more: Option<FooterHint>,
     width: usize,
 ) -> Vec<FooterHint> {
-    let cost = |h: &FooterHint| h.keys.width() + 1 + h.word.width() + 2;
+    let cost = |h: &FooterHint| h.keys.cells() + 1 + h.word.cells() + 2;
     let total = |hs: &[FooterHint]| 1 + hs.iter().map(cost).sum::<usize>();
     let Some(more) = more else {
         while hints.len() > 1 && total(&hints) > width {

@@ -1,11 +1,12 @@
 //! Popups over the panes: an error, the ambiguous-match picker, recent lookups, the help,
 //! a full value, the escape hatch, and the write-action menu and confirmations.
 
+use crate::redact::shown_username;
+use crate::width::{Cells, fit};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
-use unicode_width::UnicodeWidthStr;
 
 use super::columns::{Column, cell};
 use super::rows::{Segment, to_line, truncate};
@@ -67,10 +68,14 @@ pub fn error(error: &ErrorView, frame: &mut Frame, area: Rect, theme: &Theme) {
 pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     match &app.overlay {
         Overlay::Picker { ambiguous, cursor } => {
+            let filter = match app.redact {
+                true => crate::redact::mask_ambiguous(ambiguous, &[]).description(),
+                false => ambiguous.description(),
+            };
             let title = format!(
                 "{} users match {}{}",
                 ambiguous.matches.len(),
-                sanitize(&ambiguous.description()),
+                sanitize(&filter),
                 if ambiguous.more { " (more exist)" } else { "" }
             );
             let cells: Vec<[String; 4]> = ambiguous
@@ -84,7 +89,7 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                         sanitize(email).into_owned()
                     };
                     [
-                        sanitize(&m.username).into_owned(),
+                        sanitize(&shown_username(app.redact, &m.username)).into_owned(),
                         m.status
                             .as_ref()
                             .map_or("-".into(), |s| sanitize(s.as_wire()).into_owned()),
@@ -95,7 +100,7 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 .collect();
             // Widths by content inside the popup (border and padding take 4 columns).
             let inner = area.width.saturating_sub(4).min(96).saturating_sub(4) as usize;
-            let want = |i: usize| cells.iter().map(|c| c[i].width()).max().unwrap_or(1);
+            let want = |i: usize| cells.iter().map(|c| c[i].cells()).max().unwrap_or(1);
             let widths = super::columns::fit(
                 inner,
                 &[
@@ -135,16 +140,19 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 .into_iter()
                 .map(|e| {
                     vec![
-                        (format!("{:<24} ", sanitize(&e.username)), theme.label()),
                         (
-                            format!(
-                                "{:<30} ",
+                            fit(&sanitize(&shown_username(app.redact, &e.username)), 24) + " ",
+                            theme.label(),
+                        ),
+                        (
+                            fit(
                                 if app.redact {
                                     &e.detail_masked
                                 } else {
                                     &e.detail
-                                }
-                            ),
+                                },
+                                30,
+                            ) + " ",
                             super::plain(),
                         ),
                         (
@@ -328,10 +336,15 @@ fn pool_line(app: &App) -> String {
     sanitize(&app.pool_label()).into_owned()
 }
 
+/// The loaded user's username as the screen shows it (masked in privacy mode), sanitized.
+fn loaded_username(app: &App) -> String {
+    app.user.as_ref().map_or(String::new(), |u| {
+        sanitize(&shown_username(app.redact, &u.found.user.username)).into_owned()
+    })
+}
+
 fn actions_menu(app: &App, frame: &mut Frame, area: Rect, cursor: usize, theme: &Theme) {
-    let username = app.user.as_ref().map_or(String::new(), |u| {
-        sanitize(&u.found.user.username).into_owned()
-    });
+    let username = loaded_username(app);
     let rows: Vec<Vec<Segment>> = app
         .menu_items()
         .into_iter()
@@ -359,9 +372,7 @@ fn groups_picker(
     cursor: usize,
     theme: &Theme,
 ) {
-    let username = app.user.as_ref().map_or(String::new(), |u| {
-        sanitize(&u.found.user.username).into_owned()
-    });
+    let username = loaded_username(app);
     let (title, empty, source) = match change {
         GroupChange::Add => (
             format!("Add {username} to a group of {}", pool_line(app)),
@@ -417,7 +428,7 @@ fn confirm(
     input: &crate::app::LineInput,
     theme: &Theme,
 ) {
-    let username = sanitize(username).into_owned();
+    let username = sanitize(&shown_username(app.redact, username)).into_owned();
     let tone = match action {
         WriteAction::DeleteUser => Tone::Bad,
         _ => Tone::Warn,
@@ -450,7 +461,10 @@ fn confirm(
             lines.push(Line::from(vec![
                 Span::raw("Type the username and the pool id's last "),
                 Span::raw(format!("{POOL_SUFFIX_LEN} characters, ")),
-                Span::styled(sanitize(phrase).into_owned(), theme.title(true)),
+                Span::styled(
+                    sanitize(&crate::redact::shown(app.redact, phrase)).into_owned(),
+                    theme.title(true),
+                ),
                 Span::raw(", and press Enter to delete; Esc cancels."),
             ]));
         }
@@ -467,7 +481,11 @@ fn confirm(
     if phrase.is_some() {
         lines.push(Line::from(vec![
             Span::styled("› ", theme.accent()),
-            Span::raw(sanitize(&input.text).into_owned()),
+            // What is typed names the user: in privacy mode it is echoed as dots.
+            Span::raw(match app.redact {
+                true => "•".repeat(input.text.chars().count()),
+                false => sanitize(&input.text).into_owned(),
+            }),
         ]));
     }
     let width = area.width.saturating_sub(4).min(72);

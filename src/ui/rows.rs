@@ -7,7 +7,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::width::{self as cells, Cells};
 
 use super::theme::Theme;
 use crate::app::Row;
@@ -17,7 +19,7 @@ pub type Segment = (String, Style);
 
 /// Cuts `segments` to `width` columns, ending in "…" when something was cut.
 pub fn truncate(segments: &[Segment], width: usize) -> Vec<Segment> {
-    let total: usize = segments.iter().map(|(t, _)| t.width()).sum();
+    let total: usize = segments.iter().map(|(t, _)| t.cells()).sum();
     if total <= width {
         return segments.to_vec();
     }
@@ -25,22 +27,17 @@ pub fn truncate(segments: &[Segment], width: usize) -> Vec<Segment> {
     let mut out = Vec::new();
     let mut used = 0;
     let mut last_style = Style::new();
-    'outer: for (text, style) in segments {
-        let mut piece = String::new();
-        for c in text.chars() {
-            let w = c.width().unwrap_or(0);
-            if used + w > budget {
-                if !piece.is_empty() {
-                    out.push((piece, *style));
-                }
-                last_style = *style;
-                break 'outer;
-            }
-            used += w;
-            piece.push(c);
-        }
+    for (text, style) in segments {
         last_style = *style;
-        out.push((piece, *style));
+        // Whole grapheme clusters only: a cut inside one would change its width.
+        let (head, w) = cells::prefix(text, budget - used);
+        if !head.is_empty() {
+            out.push((head.to_string(), *style));
+        }
+        used += w;
+        if head.len() < text.len() {
+            break;
+        }
     }
     if width > 0 {
         out.push(("…".into(), last_style));
@@ -68,24 +65,24 @@ pub fn wrap(segments: &[Segment], width: usize) -> Vec<Vec<Segment>> {
     let mut lines: Vec<Vec<Segment>> = vec![Vec::new()];
     let mut used = 0;
     for (word, style) in words {
-        let w = word.trim_end().width();
+        let w = word.trim_end().cells();
         if used > 0 && used + w > width {
             lines.push(Vec::new());
             used = 0;
         }
         if w > width {
-            for c in word.chars() {
-                let cw = c.width().unwrap_or(0);
+            for g in word.graphemes(true) {
+                let cw = cells::grapheme_width(g);
                 if used + cw > width && used > 0 {
                     lines.push(Vec::new());
                     used = 0;
                 }
-                push(lines.last_mut().expect("never empty"), c.to_string(), style);
+                push(lines.last_mut().expect("never empty"), g.to_string(), style);
                 used += cw;
             }
             continue;
         }
-        used += word.width();
+        used += word.cells();
         push(lines.last_mut().expect("never empty"), word, style);
     }
     lines
@@ -118,7 +115,7 @@ pub struct RowLayout {
 impl RowLayout {
     /// A label column as wide as the widest label of `rows`, but no wider than `max`.
     pub fn fitted(rows: &[Row], max: usize, wrap: bool) -> Self {
-        let widest = rows.iter().map(|r| r.label.width()).max().unwrap_or(0);
+        let widest = rows.iter().map(|r| r.label.cells()).max().unwrap_or(0);
         Self {
             label_width: widest.min(max),
             wrap,
@@ -139,14 +136,14 @@ pub fn row_lines(
     // pane never says both "verified" and "✓".
     let short_notes = !layout.wrap
         && rows.iter().any(|row| match (&row.short_note, &row.note) {
-            (Some(_), Some((text, _))) => row.value.width() + 2 + text.width() > value_width,
+            (Some(_), Some((text, _))) => row.value.cells() + 2 + text.cells() > value_width,
             _ => false,
         });
     rows.iter()
         .map(|row| {
             let label = truncate(&[(row.label.clone(), theme.label())], label_width);
             let label_text: String = label.iter().map(|(t, _)| t.as_str()).collect();
-            let pad = " ".repeat(label_width.saturating_sub(label_text.width()) + 1);
+            let pad = " ".repeat(label_width.saturating_sub(label_text.cells()) + 1);
             let value: Vec<Segment> = vec![(row.value.clone(), theme.tone(row.value_tone))];
             let note: Option<Segment> = row
                 .note
@@ -196,7 +193,7 @@ fn layout_value(
         let Some(note) = note else {
             return vec![truncate(&value, width)];
         };
-        let note_width = note.0.width() + 2;
+        let note_width = note.0.cells() + 2;
         if note_width * 2 > width {
             let mut all = value;
             all.extend([gap(), note]);
@@ -212,8 +209,8 @@ fn layout_value(
     };
     let last_width: usize = lines
         .last()
-        .map_or(0, |l| l.iter().map(|(t, _)| t.width()).sum());
-    if last_width + 2 + note.0.width() <= width {
+        .map_or(0, |l| l.iter().map(|(t, _)| t.cells()).sum());
+    if last_width + 2 + note.0.cells() <= width {
         lines.last_mut().expect("never empty").extend([gap(), note]);
     } else {
         lines.extend(wrap(&[note], width));

@@ -85,7 +85,9 @@ fn each_subcommand_help_lists_what_works_there_with_two_examples() {
     for sub in ["get", "search", "diagnose", "export"] {
         let r = cli::run_args(&[sub, "--help"]);
         assert_eq!(r.code, 0, "{sub}: {}", r.stderr);
-        for tui_only in ["--allow-write", "--redact", "--lookup"] {
+        // --redact works everywhere (privacy mode masks every output), so it is offered.
+        assert!(r.stdout.contains("--redact"), "{sub} --help lacks --redact");
+        for tui_only in ["--allow-write", "--lookup"] {
             assert!(
                 !r.stdout.contains(tui_only),
                 "{sub} --help offers {tui_only}:\n{}",
