@@ -3,9 +3,6 @@
 //! lazily, or all of them with progress), and the pool picker. Moving through any of these
 //! lists makes no request that bills a user: only Enter opens one, with one AdminGetUser.
 
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
-
 use super::{App, Cmd, ErrorView, LineInput, Lists, Overlay, cognito_error_view, move_in_list};
 use crate::cognito::lookup::LookupMode;
 use crate::cognito::{CognitoError, ErrorKind, PoolPage, UserPage};
@@ -13,6 +10,7 @@ use crate::keymap::Action;
 use crate::ratelimit::ThrottleStatus;
 use crate::sanitize::sanitize;
 use crate::search::browse::{self, Pager};
+use crate::search::rank::best_text_match;
 use crate::search::{RECOMMENDED_DEBOUNCE_MS, Ranker, SearchResults, UserStore};
 
 /// How many ListUserPools pages the picker reads at most (60 pools each).
@@ -157,16 +155,14 @@ impl App {
         if filter.is_empty() {
             return self.pools.entries.iter().collect();
         }
-        let matcher = SkimMatcherV2::default().ignore_case();
-        let mut scored: Vec<(i64, usize, &PoolEntry)> = self
+        // The browse filter's rules: name or id, whole and contiguous matches first.
+        let mut scored: Vec<(i32, usize, &PoolEntry)> = self
             .pools
             .entries
             .iter()
             .enumerate()
             .filter_map(|(i, p)| {
-                matcher
-                    .fuzzy_match(&format!("{} {}", p.name, p.id), filter)
-                    .map(|s| (s, i, p))
+                best_text_match(filter, [p.name.as_str(), p.id.as_str()]).map(|(s, _, _)| (s, i, p))
             })
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
