@@ -83,6 +83,8 @@ pub enum Msg {
         id: u64,
         result: Result<(), CognitoError>,
     },
+    /// DescribeUserPool's EstimatedNumberOfUsers (None: not known) for the load-all `id`.
+    LoadAllEstimate { id: u64, users: Option<u64> },
     /// A page of ListUserPools for the pool picker.
     PoolsPage {
         id: u64,
@@ -462,6 +464,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::LoadAllDone { id, result } => {
             finder::load_all_done(app, id, result);
+            Vec::new()
+        }
+        Msg::LoadAllEstimate { id, users } => {
+            finder::load_all_estimate(app, id, users);
             Vec::new()
         }
         Msg::PoolsPage { id, result } => finder::pools_page(app, id, result),

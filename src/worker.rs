@@ -402,7 +402,12 @@ async fn run(
                 }
                 let cancel = CancellationToken::new();
                 loading_all = Some((id, cancel.clone()));
-                let session = conn.as_ref().expect("checked above").session.clone();
+                let c = conn.as_ref().expect("checked above");
+                // The cached DescribeUserPool answer gives the bar a total (no new request).
+                let users = c.schema.get().and_then(|s| s.estimated_number_of_users);
+                let users = users.and_then(|n| u64::try_from(n).ok());
+                let _ = msgs.send(Msg::LoadAllEstimate { id, users });
+                let session = c.session.clone();
                 let (msgs, audit) = (msgs.clone(), audit.clone());
                 load_all_task = Some(tokio::spawn(async move {
                     let before = pager.users;

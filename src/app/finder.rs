@@ -4,6 +4,8 @@
 //! lists makes no request that bills a user: only Enter opens one, with one AdminGetUser.
 
 use super::{App, Cmd, ErrorView, LineInput, Lists, Overlay, cognito_error_view, move_in_list};
+use tokio::time::Instant;
+
 use crate::cognito::lookup::LookupMode;
 use crate::cognito::{CognitoError, ErrorKind, PoolPage, UserPage};
 use crate::keymap::Action;
@@ -49,6 +51,12 @@ pub struct BrowseState {
     /// A load-all in flight (its pages carry this id).
     pub loading_all: Option<u64>,
     pub error: Option<ErrorView>,
+    /// DescribeUserPool's EstimatedNumberOfUsers, once a load-all has asked the worker.
+    pub estimated_total: Option<u64>,
+    /// When the load-all started and how many users were loaded then.
+    pub load_started: Option<(Instant, usize)>,
+    /// Users a second the load-all is reading at, once a page has come.
+    pub load_rate: Option<f64>,
 }
 
 impl Clone for BrowseState {
@@ -63,6 +71,9 @@ impl Clone for BrowseState {
             page_pending: self.page_pending,
             loading_all: self.loading_all,
             error: self.error.clone(),
+            estimated_total: self.estimated_total,
+            load_started: self.load_started,
+            load_rate: self.load_rate,
         };
         clone.rerank();
         clone
@@ -88,6 +99,20 @@ impl BrowseState {
 
     fn busy(&self) -> bool {
         self.page_pending.is_some() || self.loading_all.is_some()
+    }
+
+    /// The load-all's progress against the estimate: (fraction below 1 while loading,
+    /// seconds left at the current rate). None without an estimate.
+    pub fn progress(&self) -> Option<(f64, Option<f64>)> {
+        let total = self.estimated_total.filter(|t| *t > 0)? as f64;
+        let loaded = self.store.len() as f64;
+        // The estimate is approximate: never claim done before the last page says so.
+        let fraction = (loaded / total).min(0.99);
+        let left = self
+            .load_rate
+            .filter(|r| *r > 0.0)
+            .map(|r| (total - loaded).max(0.0) / r);
+        Some((fraction, left))
     }
 }
 
@@ -451,6 +476,8 @@ fn load_all(app: &mut App) -> Vec<Cmd> {
     app.browse.error = None;
     let id = app.next_request_id();
     app.browse.loading_all = Some(id);
+    app.browse.load_started = Some((Instant::now(), app.browse.store.len()));
+    app.browse.load_rate = None;
     app.notice = None;
     vec![Cmd::LoadAll {
         id,
@@ -485,11 +512,25 @@ pub(super) fn browse_page(app: &mut App, id: u64, result: Result<UserPage, Cogni
             app.browse.pager.record(&page);
             app.browse.store.extend(&page.users);
             app.browse.rerank();
+            if !lazy && let Some((started, before)) = app.browse.load_started {
+                let secs = started.elapsed().as_secs_f64();
+                let gained = app.browse.store.len().saturating_sub(before);
+                if secs > 0.0 && gained > 0 {
+                    app.browse.load_rate = Some(gained as f64 / secs);
+                }
+            }
         }
         Err(e) => {
             app.browse.loading_all = None;
             app.browse.error = Some(cognito_error_view(app, &e));
         }
+    }
+}
+
+/// The worker's estimate of the pool's size for the load-all `id`.
+pub(super) fn load_all_estimate(app: &mut App, id: u64, users: Option<u64>) {
+    if app.browse.loading_all == Some(id) {
+        app.browse.estimated_total = users;
     }
 }
 
@@ -499,6 +540,7 @@ pub(super) fn load_all_done(app: &mut App, id: u64, result: Result<(), CognitoEr
         return;
     }
     app.browse.loading_all = None;
+    app.browse.load_started = None;
     match result {
         Ok(()) => {
             app.notice = Some(format!(

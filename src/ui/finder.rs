@@ -208,23 +208,45 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
     let b = &app.browse;
     let loaded = b.store.len();
     let pages = b.pager.pages;
+    let load_key = app
+        .keymap
+        .label(crate::keymap::Context::Finder, crate::keymap::Action::LoadAll);
     let [status, list] = if b.loading_all.is_some() {
-        // The progress bar: the total is unknown (ListUsers does not say), so the gauge
-        // shows what is loaded and moves while pages keep coming.
         let [gauge, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(list);
-        let label = format!(
-            "{spinner} loading all: {loaded} users, {pages} page{} · Esc stops",
-            if pages == 1 { "" } else { "s" }
-        );
-        let ratio = (pages as f64 / (pages as f64 + 4.0)).clamp(0.0, 1.0);
-        frame.render_widget(
-            Gauge::default()
-                .gauge_style(theme.accent())
-                .ratio(ratio)
-                .label(Span::styled(label, theme.label())),
-            status,
-        );
+        let label = match b.progress() {
+            // DescribeUserPool's EstimatedNumberOfUsers: a real fraction, said to be an
+            // estimate, and the time left at the rate pages are coming.
+            Some((fraction, left)) => {
+                let mut label = format!(
+                    "{spinner} loading all: {} of ~{} users (estimated) · {:.0}%",
+                    thousands(loaded as u64),
+                    thousands(b.estimated_total.unwrap_or_default()),
+                    fraction * 100.0
+                );
+                if let Some(left) = left {
+                    label.push_str(&format!(" · about {} left", duration(left)));
+                }
+                label.push_str(" · Esc stops");
+                frame.render_widget(
+                    Gauge::default()
+                        .gauge_style(theme.accent())
+                        .ratio(fraction.clamp(0.0, 1.0))
+                        .label(Span::styled(label, theme.label())),
+                    status,
+                );
+                None
+            }
+            // No total to measure against: no bar pretending to know one.
+            None => Some(format!(
+                "{spinner} loading all: {} users, {pages} page{} so far (pool size unknown) · Esc stops",
+                thousands(loaded as u64),
+                if pages == 1 { "" } else { "s" }
+            )),
+        };
+        if let Some(label) = label {
+            dim(frame, status, label, Tone::Normal, theme);
+        }
         [gauge, rest]
     } else {
         [status, list]
@@ -235,19 +257,23 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
     }
     let matches = b.match_count();
     if b.input.text.trim().is_empty() {
-        line.push_str(&format!("{loaded} users loaded"));
+        line.push_str(&format!("{} users loaded", thousands(loaded as u64)));
     } else {
-        line.push_str(&format!("{matches} of {loaded} loaded users match"));
+        line.push_str(&format!(
+            "{} of {} loaded users match",
+            thousands(matches as u64),
+            thousands(loaded as u64)
+        ));
     }
     line.push_str(&format!(
         " · {pages} page{}",
         if pages == 1 { "" } else { "s" }
     ));
-    line.push_str(if b.pager.done {
-        " · the whole pool"
-    } else {
-        " · more pages: scroll down, or Ctrl-L loads all"
-    });
+    if b.pager.done {
+        line.push_str(" · everything is loaded");
+    } else if b.loading_all.is_none() {
+        line.push_str(&format!(" · more pages: scroll down, or {load_key} loads all"));
+    }
     dim(frame, status, line, Tone::Dim, theme);
     if let Some(error) = &b.error {
         inline_error(error, frame, list, theme);
@@ -255,13 +281,17 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
     }
     if matches == 0 {
         let text = if loaded == 0 && b.busy_for_view() {
-            "reading the first page…"
+            "reading the first page…".to_string()
         } else if loaded == 0 {
-            "this pool has no users"
+            "this pool has no users".to_string()
+        } else if b.pager.done {
+            "no user in the pool matches".to_string()
+        } else if b.loading_all.is_some() {
+            "no loaded user matches yet: still loading".to_string()
         } else {
-            "no loaded user matches: more pages may hold one (Ctrl-L loads all)"
+            format!("no loaded user matches: more pages may hold one ({load_key} loads all)")
         };
-        dim(frame, list, text.into(), Tone::Dim, theme);
+        dim(frame, list, text, Tone::Dim, theme);
         return;
     }
     // Only the rows on screen are highlighted.
@@ -277,6 +307,29 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
         }
     });
     user_list(app, frame, list, lines, matches, b.cursor, offset, theme);
+}
+
+/// `12345` as `12,345`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Seconds as `40 s`, `3 min`, `2 h 5 min`.
+fn duration(secs: f64) -> String {
+    let secs = secs.round() as u64;
+    match secs {
+        0..=59 => format!("{} s", secs.max(1)),
+        60..=3599 => format!("{} min", secs.div_ceil(60)),
+        _ => format!("{} h {} min", secs / 3600, (secs % 3600) / 60),
+    }
 }
 
 /// The pool picker's column widths: name, pool id, source.
