@@ -27,7 +27,8 @@ pub use crate::time::TimeZone;
 pub use errors::ErrorView;
 use errors::{cognito_error_view, error_view};
 pub use finder::{
-    BrowseState, Finder, MAX_POOL_PAGES, PoolEntry, PoolSource, PoolsState, SearchState, Throttle,
+    BrowseState, Finder, MAX_POOL_PAGES, PoolEntry, PoolSource, PoolsState, SearchState, Suggested,
+    Throttle,
 };
 pub use input::LineInput;
 pub use lists::{ListState, Lists};
@@ -521,7 +522,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                         cursor: 0,
                     };
                 }
-                Err(err) => app.error = Some(error_view(app, err)),
+                Err(err) => {
+                    finder::offer_suggestions(app, &err);
+                    app.error = Some(error_view(app, err));
+                }
             }
             Vec::new()
         }

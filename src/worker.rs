@@ -250,7 +250,7 @@ async fn run(
                 let (session, schema, msgs) = (c.session.clone(), c.schema.clone(), msgs.clone());
                 let audit = audit.clone();
                 in_flight = Some(tokio::spawn(async move {
-                    let result = lookup::lookup(
+                    let result = lookup::lookup_suggesting(
                         session.backend.as_ref(),
                         &session.pool,
                         &query,
@@ -356,11 +356,18 @@ async fn run(
                 let audit = audit.clone();
                 searching = Some(tokio::spawn(async move {
                     tokio::time::sleep(Duration::from_millis(debounce_ms)).await;
-                    let results = search::search(
+                    // Each filter's answer is shown as it arrives (username first).
+                    let results = search::search_streaming(
                         session.backend.as_ref(),
                         &session.pool,
                         &query,
                         Some(&cache),
+                        |partial| {
+                            let _ = msgs.send(Msg::SearchDone {
+                                id,
+                                results: partial.clone(),
+                            });
+                        },
                     )
                     .await;
                     tracing::info!(

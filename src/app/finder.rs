@@ -6,14 +6,14 @@
 use super::{App, Cmd, ErrorView, LineInput, Lists, Overlay, cognito_error_view, move_in_list};
 use tokio::time::Instant;
 
-use crate::cognito::lookup::LookupMode;
+use crate::cognito::lookup::{LookupError, LookupMode};
 use crate::cognito::{CognitoError, ErrorKind, PoolPage, UserPage};
 use crate::keymap::Action;
 use crate::ratelimit::ThrottleStatus;
 use crate::sanitize::sanitize;
 use crate::search::browse::{self, Pager};
 use crate::search::rank::best_text_match;
-use crate::search::{RECOMMENDED_DEBOUNCE_MS, Ranker, SearchResults, UserStore};
+use crate::search::{RECOMMENDED_DEBOUNCE_MS, Ranker, SearchHit, SearchResults, UserStore};
 
 /// How many ListUserPools pages the picker reads at most (60 pools each).
 pub const MAX_POOL_PAGES: usize = 50;
@@ -35,6 +35,17 @@ pub struct SearchState {
     pub pending: Option<u64>,
     pub results: Option<SearchResults>,
     pub error: Option<ErrorView>,
+    /// The results are suggestions for a lookup that found no one: what to say above them.
+    pub suggested: Option<Suggested>,
+}
+
+/// A not-found lookup's "did you mean", shown in the search finder (Enter opens one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggested {
+    /// The query that found no one.
+    pub query: String,
+    /// The ListUsers that found the suggestions, and the lookup's requests in all.
+    pub cost: String,
 }
 
 /// Browsing the pool: every user loaded so far, ranked by the filter as it is typed.
@@ -347,6 +358,7 @@ fn edited(app: &mut App, finder: Finder) -> Vec<Cmd> {
             let query = app.search.input.text.trim().to_string();
             app.search.cursor = 0;
             app.search.error = None;
+            app.search.suggested = None;
             if query.is_empty() {
                 app.search.pending = None;
                 app.search.results = None;
@@ -485,15 +497,92 @@ fn load_all(app: &mut App) -> Vec<Cmd> {
     }]
 }
 
+/// On a not-found lookup with users close to the query, opens the search finder on them:
+/// "did you mean alice?", Enter opens the selected one (one AdminGetUser, as any open).
+pub(super) fn offer_suggestions(app: &mut App, err: &LookupError) {
+    let LookupError::NotFound {
+        query,
+        tried,
+        calls,
+        suggestions,
+        ..
+    } = err
+    else {
+        return;
+    };
+    if suggestions.is_empty() {
+        return;
+    }
+    let how = tried
+        .last()
+        .and_then(|t| t.split(" for suggestions").next())
+        .unwrap_or("ListUsers");
+    let users = suggestions.clone();
+    let ranked = crate::search::rank::rank_summaries(&users, query);
+    let mut highlights: Vec<_> = vec![Default::default(); users.len()];
+    for (i, _, h) in ranked {
+        highlights[i] = h;
+    }
+    let hits = users
+        .into_iter()
+        .zip(highlights)
+        .map(|(user, highlights)| SearchHit {
+            user,
+            score: 0,
+            highlights,
+            matched_by: Vec::new(),
+        })
+        .collect();
+    app.search = SearchState {
+        input: LineInput::with_text(query),
+        cursor: 0,
+        pending: None,
+        results: Some(SearchResults {
+            query: query.clone(),
+            hits,
+            requests: 1,
+            more: false,
+            failures: Vec::new(),
+            waiting: Vec::new(),
+        }),
+        error: None,
+        suggested: Some(Suggested {
+            query: query.clone(),
+            cost: format!(
+                "{} · {calls} requests in all, no AdminGetUser",
+                sanitize(how)
+            ),
+        }),
+    };
+    app.finder = Some(Finder::Search);
+}
+
 /// A search answered; stale ones are dropped.
 pub(super) fn search_done(app: &mut App, id: u64, results: SearchResults) {
     if app.search.pending != Some(id) {
         tracing::debug!(id, "dropping a superseded search result");
         return;
     }
-    app.search.pending = None;
-    app.search.cursor = 0;
-    app.search.error = results.total_failure().map(|e| cognito_error_view(app, e));
+    // Partial results (some filters still out) keep the search pending, and the cursor on
+    // the user it was on as better matches arrive above it.
+    let selected = app
+        .search
+        .results
+        .as_ref()
+        .filter(|r| r.query == results.query)
+        .and_then(|r| r.hits.get(app.search.cursor))
+        .map(|h| h.user.username.clone());
+    if results.waiting.is_empty() {
+        app.search.pending = None;
+    }
+    app.search.cursor = selected
+        .and_then(|u| results.hits.iter().position(|h| h.user.username == u))
+        .unwrap_or(0);
+    app.search.error = if results.waiting.is_empty() {
+        results.total_failure().map(|e| cognito_error_view(app, e))
+    } else {
+        None
+    };
     app.search.results = Some(results);
 }
 

@@ -529,10 +529,23 @@ impl Ranker {
                 Some(b) if b.0 >= m.0 => Some(b),
                 _ => Some(m),
             });
-        match best.and_then(|(_, field, text)| Some((field, q.positions(text)?))) {
-            Some((field, positions)) => Highlights(vec![(field, positions)]),
-            None => Highlights::default(),
+        let Some((field, positions)) =
+            best.and_then(|(_, field, text)| Some((field, q.positions(text)?)))
+        else {
+            return Highlights::default();
+        };
+        // The ranking field first; a list row also marks its username and email where the
+        // query matches them on its own (the rules hold per field).
+        let mut out = vec![(field, positions)];
+        for (other, text) in store.hay_fields(row as usize) {
+            if other != field
+                && matches!(other, Field::Username | Field::Email)
+                && let Some(p) = q.score(text).and_then(|_| q.positions(text))
+            {
+                out.push((other, p));
+            }
         }
+        Highlights(out)
     }
 
     fn reset(&mut self) {
@@ -970,8 +983,7 @@ mod tests {
             Some(score::Tier::Substring)
         );
         let h = r.highlights(&s, got[0].row);
-        assert_eq!(h.0.len(), 1, "one field highlighted: {h:?}");
-        assert_eq!(h.0[0].0, Field::Username);
+        assert_eq!(h.0[0].0, Field::Username, "the ranking field first: {h:?}");
         // The exact username beats everything.
         let top = r.rank(&s, "bulk-00777")[0];
         assert_eq!(s.row(top.row as usize).username, "bulk-00777");

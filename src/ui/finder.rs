@@ -115,16 +115,37 @@ fn dim(frame: &mut Frame, area: Rect, text: String, tone: Tone, theme: &Theme) {
 
 fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, theme: &Theme) {
     let s = &app.search;
-    let searching = if s.pending.is_some() {
-        format!("{spinner} searching… ")
+    // The spinner and what is still out sit on the right of the status line, apart from the
+    // placeholder and the counts on its left.
+    let status = if s.pending.is_some() {
+        let waiting = s
+            .results
+            .as_ref()
+            .filter(|r| {
+                !r.waiting.is_empty() && Some(&r.query) == Some(&s.input.text.trim().to_string())
+            })
+            .map(|r| {
+                let names: Vec<&str> = r.waiting.iter().map(|a| a.as_str()).collect();
+                format!("{spinner} waiting for {}", names.join(", "))
+            })
+            .unwrap_or_else(|| format!("{spinner} searching…"));
+        let width = (waiting.width() as u16 + 1).min(status.width / 2);
+        let [left, right] =
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(status);
+        frame.render_widget(
+            Paragraph::new(Span::styled(waiting, theme.tone(Tone::Dim)))
+                .alignment(ratatui::layout::Alignment::Right),
+            right,
+        );
+        left
     } else {
-        String::new()
+        status
     };
     let Some(results) = &s.results else {
         dim(
             frame,
             status,
-            format!("{searching}type a username, email, name, phone (+44…) or sub prefix"),
+            "type a username, email, name, phone (+44…) or sub prefix".into(),
             Tone::Dim,
             theme,
         );
@@ -138,39 +159,63 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
     } else {
         results.query.clone()
     };
-    let mut line = format!(
-        "{searching}{} match{} for {:?} ({} request{})",
-        results.hits.len(),
-        if results.hits.len() == 1 { "" } else { "es" },
-        sanitize(&query),
-        results.requests,
-        if results.requests == 1 { "" } else { "s" },
-    );
-    let mut tone = Tone::Dim;
-    if results.more {
-        line.push_str(" · more exist: refine your query");
-        tone = Tone::Warn;
+    if let Some(suggested) = &s.suggested {
+        let first = results
+            .hits
+            .first()
+            .map(|h| h.user.username.as_str())
+            .unwrap_or("");
+        let first = if app.redact {
+            crate::app::mask_query(first)
+        } else {
+            first.to_string()
+        };
+        dim(
+            frame,
+            status,
+            format!(
+                "no user is {:?} · did you mean {}? Enter opens · {}",
+                sanitize(&query),
+                sanitize(&first),
+                suggested.cost
+            ),
+            Tone::Warn,
+            theme,
+        );
+    } else {
+        let mut line = format!(
+            "{} match{} for {:?} ({} request{})",
+            results.hits.len(),
+            if results.hits.len() == 1 { "" } else { "es" },
+            sanitize(&query),
+            results.requests,
+            if results.requests == 1 { "" } else { "s" },
+        );
+        let mut tone = Tone::Dim;
+        if results.more {
+            line.push_str(" · more exist: refine your query");
+            tone = Tone::Warn;
+        }
+        if !results.failures.is_empty() && s.error.is_none() {
+            line.push_str(&format!(
+                " · {} filter{} failed",
+                results.failures.len(),
+                if results.failures.len() == 1 { "" } else { "s" }
+            ));
+            tone = Tone::Warn;
+        }
+        dim(frame, status, line, tone, theme);
     }
-    if !results.failures.is_empty() && s.error.is_none() {
-        line.push_str(&format!(
-            " · {} filter{} failed",
-            results.failures.len(),
-            if results.failures.len() == 1 { "" } else { "s" }
-        ));
-        tone = Tone::Warn;
-    }
-    dim(frame, status, line, tone, theme);
     if s.error.is_some() {
         return;
     }
     if results.hits.is_empty() {
-        dim(
-            frame,
-            list,
-            "no users start with that: try another attribute (an email, a family name) or b to browse".into(),
-            Tone::Dim,
-            theme,
-        );
+        let text = if results.waiting.is_empty() {
+            "no users start with that: try another attribute (an email, a family name) or b to browse"
+        } else {
+            "none yet…"
+        };
+        dim(frame, list, text.into(), Tone::Dim, theme);
         return;
     }
     let lines: Vec<UserLine> = results
@@ -208,9 +253,10 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
     let b = &app.browse;
     let loaded = b.store.len();
     let pages = b.pager.pages;
-    let load_key = app
-        .keymap
-        .label(crate::keymap::Context::Finder, crate::keymap::Action::LoadAll);
+    let load_key = app.keymap.label(
+        crate::keymap::Context::Finder,
+        crate::keymap::Action::LoadAll,
+    );
     let [status, list] = if b.loading_all.is_some() {
         let [gauge, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(list);
@@ -272,7 +318,9 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
     if b.pager.done {
         line.push_str(" · everything is loaded");
     } else if b.loading_all.is_none() {
-        line.push_str(&format!(" · more pages: scroll down, or {load_key} loads all"));
+        line.push_str(&format!(
+            " · more pages: scroll down, or {load_key} loads all"
+        ));
     }
     dim(frame, status, line, Tone::Dim, theme);
     if let Some(error) = &b.error {
@@ -425,12 +473,29 @@ fn inline_error(error: &ErrorView, frame: &mut Frame, area: Rect, theme: &Theme)
 /// The width of the last column, "Enabled" (its values are "yes" and "DISABLED").
 const ENABLED: usize = 8;
 
-/// Column widths for `width`: username, email, status (enabled takes the rest).
-fn columns(width: usize) -> (usize, usize, usize) {
-    let status = 22;
-    let rest = width.saturating_sub(status + ENABLED + 3);
+/// Column widths for `width`: username, email, status (enabled takes the rest). The status
+/// column is as wide as the widest status shown; `matched` reserves the "Match" column.
+fn columns(width: usize, status: usize, matched: usize) -> (usize, usize, usize) {
+    let status = status.max("Status".len());
+    let rest = width.saturating_sub(status + ENABLED + 3 + matched);
     let username = (rest * 2 / 5).max(8);
     (username, rest.saturating_sub(username), status)
+}
+
+/// The "Match" column's width: the longest field label.
+const MATCHED: usize = 9;
+
+/// Which field a row matched in, as the "Match" column says it.
+fn field_label(field: Field) -> &'static str {
+    match field {
+        Field::Username => "username",
+        Field::Email => "email",
+        Field::PhoneNumber => "phone",
+        Field::PreferredUsername => "preferred",
+        Field::Name => "name",
+        Field::GivenName => "given",
+        Field::FamilyName => "family",
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -444,18 +509,37 @@ fn user_list<'a>(
     offset: usize,
     theme: &Theme,
 ) {
-    let (uw, ew, sw) = columns(area.width as usize);
-    let header = [
+    let lines: Vec<UserLine<'a>> = lines.collect();
+    let widest = lines
+        .iter()
+        .map(|u| sanitize(u.status.unwrap_or("-")).width())
+        .max()
+        .unwrap_or(0);
+    // Show which field matched when a filter is in play: a match in a name or phone number
+    // is otherwise invisible in a row of username and email.
+    let show_match = lines.iter().any(|u| !u.highlights.is_empty());
+    let matched = if show_match { MATCHED + 1 } else { 0 };
+    let (uw, ew, sw) = columns(area.width as usize, widest, matched);
+    let mut header = [
         pad("Username", uw, theme.label()),
         pad("Email", ew, theme.label()),
-        pad("Status", sw, theme.label()),
-        pad("Enabled", ENABLED, theme.label()),
     ]
     .concat();
+    if show_match {
+        header.extend(pad("Match", MATCHED, theme.label()));
+    }
+    header.extend(
+        [
+            pad("Status", sw, theme.label()),
+            pad("Enabled", ENABLED, theme.label()),
+        ]
+        .concat(),
+    );
     let mark = theme
         .accent()
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
     let rows: Vec<Vec<Segment>> = lines
+        .into_iter()
         .map(|u| {
             let mut segs = highlighted(
                 u.username,
@@ -472,6 +556,14 @@ fn user_list<'a>(
                     u.highlights.for_field(Field::Email),
                     ew,
                     mark,
+                ));
+            }
+            if show_match {
+                let field = u.highlights.0.first().map(|(f, _)| *f);
+                segs.extend(pad(
+                    field.map_or("", field_label),
+                    MATCHED,
+                    theme.tone(Tone::Dim),
                 ));
             }
             let status = u.status.unwrap_or("-");
