@@ -522,10 +522,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                         cursor: 0,
                     };
                 }
-                Err(err) => {
-                    finder::offer_suggestions(app, &err);
-                    app.error = Some(error_view(app, err));
-                }
+                // A not-found with close users opens them ("did you mean"), which says it.
+                Err(err) if finder::offer_suggestions(app, &err) => {}
+                Err(err) => app.error = Some(error_view(app, err)),
             }
             Vec::new()
         }

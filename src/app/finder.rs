@@ -499,7 +499,8 @@ fn load_all(app: &mut App) -> Vec<Cmd> {
 
 /// On a not-found lookup with users close to the query, opens the search finder on them:
 /// "did you mean alice?", Enter opens the selected one (one AdminGetUser, as any open).
-pub(super) fn offer_suggestions(app: &mut App, err: &LookupError) {
+/// Returns whether it did.
+pub(super) fn offer_suggestions(app: &mut App, err: &LookupError) -> bool {
     let LookupError::NotFound {
         query,
         tried,
@@ -508,15 +509,12 @@ pub(super) fn offer_suggestions(app: &mut App, err: &LookupError) {
         ..
     } = err
     else {
-        return;
+        return false;
     };
     if suggestions.is_empty() {
-        return;
+        return false;
     }
-    let how = tried
-        .last()
-        .and_then(|t| t.split(" for suggestions").next())
-        .unwrap_or("ListUsers");
+    tracing::debug!(tried = ?tried, "offering suggestions");
     let users = suggestions.clone();
     let ranked = crate::search::rank::rank_summaries(&users, query);
     let mut highlights: Vec<_> = vec![Default::default(); users.len()];
@@ -548,13 +546,12 @@ pub(super) fn offer_suggestions(app: &mut App, err: &LookupError) {
         error: None,
         suggested: Some(Suggested {
             query: query.clone(),
-            cost: format!(
-                "{} · {calls} requests in all, no AdminGetUser",
-                sanitize(how)
-            ),
+            cost: format!("1 ListUsers, {calls} requests in all"),
         }),
     };
     app.finder = Some(Finder::Search);
+    app.error = None;
+    true
 }
 
 /// A search answered; stale ones are dropped.

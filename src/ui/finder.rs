@@ -174,7 +174,7 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
             frame,
             status,
             format!(
-                "no user is {:?} · did you mean {}? Enter opens · {}",
+                "no user is {:?} · did you mean {}? Enter opens · cost: {}",
                 sanitize(&query),
                 sanitize(&first),
                 suggested.cost

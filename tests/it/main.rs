@@ -19,6 +19,7 @@ mod diagnose_cli;
 mod emulator_resources;
 mod emulator_search;
 mod emulators;
+mod finder;
 mod log_lines;
 mod properties;
 mod resolution;
