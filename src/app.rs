@@ -12,6 +12,7 @@ use crate::sanitize::sanitize;
 use crate::search::SearchResults;
 use crate::search::browse::Pager;
 
+mod actions;
 mod errors;
 mod finder;
 mod input;
@@ -24,6 +25,7 @@ mod rows;
 pub use crate::cognito::listing::{Fetched, ListKind, Listing};
 pub use crate::session::SessionInfo;
 pub use crate::time::TimeZone;
+pub use actions::{GroupChange, GroupChoices, MenuItem, POOL_SUFFIX_LEN};
 pub use errors::ErrorView;
 use errors::{cognito_error_view, error_view};
 pub use finder::{
@@ -35,8 +37,7 @@ pub use lists::{ListState, Lists};
 use lists::{list_done, open_list};
 pub use overlay::Overlay;
 use overlay::{
-    act_confirm, act_detail, act_hatch, act_help, act_input, act_menu, act_picker, after_edit,
-    copied_notice, input_mut,
+    act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
 };
 use recent::recent_entry;
 pub use recent::{RECENT_MAX, RecentEntry};
@@ -69,6 +70,11 @@ pub enum Msg {
     WriteDone {
         id: u64,
         result: Result<(), CognitoError>,
+    },
+    /// The pool's groups (every page of ListGroups) for the add-to-group picker.
+    PoolGroupsDone {
+        id: u64,
+        result: Result<Fetched, CognitoError>,
     },
     /// The audit log could not be written: loud, because the trail is now incomplete.
     AuditFailed(String),
@@ -119,6 +125,9 @@ pub enum Cmd {
         /// For the audit log.
         sub: Option<String>,
     },
+    /// Every page of ListGroups, for the add-to-group picker (only with `--allow-write`);
+    /// answer with [`Msg::PoolGroupsDone`].
+    FetchPoolGroups { id: u64 },
     /// Put this (already sanitized) text on the clipboard through the terminal (OSC 52).
     Copy(String),
     /// Type-ahead search after `debounce_ms` of quiet; a newer search (or
@@ -245,6 +254,8 @@ pub struct App {
     pub allow_write: bool,
     /// A write action in flight.
     pub writing: Option<WritePending>,
+    /// The pool's groups, fetched when the add-to-group picker first opens.
+    pub pool_groups: ListState,
     /// Privacy mode: personal values masked on screen and in copies.
     pub redact: bool,
     /// The one row shown unmasked in privacy mode, until the selection moves.
@@ -289,6 +300,7 @@ impl App {
             lists: Lists::default(),
             allow_write: false,
             writing: None,
+            pool_groups: ListState::NotLoaded,
             redact: false,
             revealed: None,
             attr_filter: String::new(),
@@ -340,6 +352,7 @@ impl App {
         self.pending.is_some()
             || self.writing.is_some()
             || self.lists.loading()
+            || matches!(self.pool_groups, ListState::Loading { .. })
             || self.finder_busy()
     }
 
@@ -355,27 +368,12 @@ impl App {
             Overlay::Help { .. } => Context::Help,
             Overlay::Detail { .. } => Context::Detail,
             Overlay::Hatch { .. } => Context::Hatch,
-            Overlay::Actions { .. } => Context::Menu,
-            Overlay::Confirm { action, .. } if action.needs_typed_confirmation() => Context::Input,
+            Overlay::Actions { .. } | Overlay::Groups { .. } => Context::Menu,
+            Overlay::Confirm {
+                phrase: Some(_), ..
+            } => Context::Input,
             Overlay::Confirm { .. } => Context::Confirm,
         }
-    }
-
-    /// The write actions that apply to the loaded user, in menu order (enable only when
-    /// disabled, disable only when enabled). Empty without `--allow-write`.
-    pub fn menu_actions(&self) -> Vec<WriteAction> {
-        let Some(loaded) = self.user.as_ref().filter(|_| self.allow_write) else {
-            return Vec::new();
-        };
-        let enabled = loaded.found.user.enabled;
-        WriteAction::ALL
-            .into_iter()
-            .filter(|a| match a {
-                WriteAction::EnableUser => !enabled,
-                WriteAction::DisableUser => enabled,
-                _ => true,
-            })
-            .collect()
     }
 
     /// The pool as the session names it.
@@ -410,16 +408,6 @@ fn move_in_list(cursor: usize, len: usize, action: Action) -> usize {
     }
 }
 
-/// Past tense of an action, for the result notice.
-fn done_phrase(action: WriteAction) -> &'static str {
-    match action {
-        WriteAction::EnableUser => "enabled",
-        WriteAction::DisableUser => "disabled",
-        WriteAction::ResetPassword => "password reset for",
-        WriteAction::GlobalSignOut => "signed out everywhere:",
-    }
-}
-
 /// Applies `msg` to `app`; returns the IO to perform.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
@@ -451,6 +439,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Resize => Vec::new(),
         Msg::Connected(info) => {
+            if app.session.as_ref().is_some_and(|s| s.pool != info.pool) {
+                app.pool_groups = ListState::NotLoaded;
+            }
             app.pool = info.pool.clone();
             app.session = Some(info);
             Vec::new()
@@ -532,33 +523,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             list_done(app, id, result);
             Vec::new()
         }
-        Msg::WriteDone { id, result } => {
-            let Some(write) = app.writing.take_if(|w| w.id == id) else {
-                return Vec::new();
-            };
-            match result {
-                Ok(()) => {
-                    app.notice = Some(format!(
-                        "✓ {} {} in {}",
-                        done_phrase(write.action),
-                        sanitize(&write.username),
-                        sanitize(app.pool_name())
-                    ));
-                    // One AdminGetUser shows the user as the action left them.
-                    let id = app.next_request_id();
-                    app.pending = Some(Pending {
-                        id,
-                        query: write.username.clone(),
-                        mode: LookupMode::Username,
-                    });
-                    return vec![Cmd::Lookup {
-                        id,
-                        query: write.username,
-                        mode: LookupMode::Username,
-                    }];
-                }
-                Err(e) => app.error = Some(cognito_error_view(app, &e)),
-            }
+        Msg::WriteDone { id, result } => actions::write_done(app, id, result),
+        Msg::PoolGroupsDone { id, result } => {
+            actions::pool_groups_done(app, id, result);
             Vec::new()
         }
         Msg::AuditFailed(message) => {
@@ -589,8 +556,11 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         Context::List => act_picker(app, action),
         Context::Help => act_help(app, action),
         Context::Hatch => act_hatch(app, action),
-        Context::Menu => act_menu(app, action),
-        Context::Confirm => act_confirm(app, action),
+        Context::Menu if matches!(app.overlay, Overlay::Groups { .. }) => {
+            actions::act_groups(app, action)
+        }
+        Context::Menu => actions::act_menu(app, action),
+        Context::Confirm => actions::act_confirm(app, action),
         Context::Detail => act_detail(app, action),
     }
 }

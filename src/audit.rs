@@ -76,6 +76,9 @@ pub struct AuditEvent {
     pub username: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
+    /// The group a write added the user to or removed them from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     /// How many users (search hits, browsed users) or list items the event returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
@@ -192,6 +195,8 @@ struct EventBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     sub: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     count: Option<u64>,
     #[serde(skip_serializing_if = "str::is_empty")]
     outcome: &'a str,
@@ -248,6 +253,7 @@ impl AuditLog {
             resolved: event.resolved.as_deref(),
             username: event.username.as_deref(),
             sub: event.sub.as_deref(),
+            group: event.group.as_deref(),
             count: event.count,
             outcome: &event.outcome,
         };

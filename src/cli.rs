@@ -4,12 +4,24 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 
 use crate::cognito::lookup::LookupMode;
 
+/// `--version`: the package version and the git commit it was built from (build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("COGNITO_TUI_GIT_COMMIT"),
+    ")"
+);
+
+/// The variable that asks the binary for completions (the shell scripts set it).
+pub const COMPLETE_ENV: &str = "COGNITO_TUI_COMPLETE";
+
 /// Look up AWS Cognito user-pool users by username, alias or sub.
 #[derive(Debug, Parser)]
-#[command(name = "cognito-tui", version, about, long_about = None)]
+#[command(name = "cognito-tui", version = VERSION, about, long_about = None)]
 pub struct Cli {
     #[command(flatten)]
     pub target: TargetArgs,
@@ -30,7 +42,8 @@ pub struct TargetArgs {
         long,
         global = true,
         env = "COGNITO_TUI_POOL",
-        value_name = "POOL_ID|NAME"
+        value_name = "POOL_ID|NAME",
+        add = ArgValueCompleter::new(complete_pool)
     )]
     pub pool: Option<String>,
 
@@ -39,7 +52,7 @@ pub struct TargetArgs {
     pub demo: bool,
 
     /// AWS profile (default: AWS_PROFILE, then "default").
-    #[arg(long, global = true)]
+    #[arg(long, global = true, add = ArgValueCompleter::new(complete_profile))]
     pub profile: Option<String>,
 
     /// AWS Region (default: AWS_REGION, the profile's, then the pool id's).
@@ -117,6 +130,15 @@ pub enum Command {
     Diagnose(DiagnoseArgs),
     /// Stream every user of the pool (ListUsers only) as JSON lines, CSV or TSV.
     Export(ExportArgs),
+    /// Print a shell completion script (pool names and AWS profiles complete too).
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions {
+        /// The shell to print the script for.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page (roff): `cognito-tui man > cognito-tui.1`.
+    Man,
 }
 
 /// `diagnose` arguments.
@@ -179,6 +201,98 @@ pub enum ExportFormat {
     Json,
     Csv,
     Tsv,
+}
+
+const COMPLETIONS_HELP: &str = "Install:
+  bash:  cognito-tui completions bash > ~/.local/share/bash-completion/completions/cognito-tui
+  zsh:   cognito-tui completions zsh > ~/.zfunc/_cognito-tui  (with fpath+=(~/.zfunc) before compinit)
+  fish:  cognito-tui completions fish > ~/.config/fish/completions/cognito-tui.fish
+The script calls cognito-tui (on PATH) to complete, so --pool offers the pools of the
+config file and --profile the profiles of the AWS config as they are now.";
+
+/// Shells `completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+}
+
+impl Shell {
+    /// clap_complete's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Shell::Bash => "bash",
+            Shell::Zsh => "zsh",
+            Shell::Fish => "fish",
+            Shell::Elvish => "elvish",
+            Shell::Powershell => "powershell",
+        }
+    }
+}
+
+/// `--pool` candidates: the named pools of the config file (`COGNITO_TUI_CONFIG`, else the
+/// default path), each with its pool id as the description. A bad or missing file offers none.
+fn complete_pool(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    let current = current.to_string_lossy();
+    let explicit = std::env::var_os("COGNITO_TUI_CONFIG").map(PathBuf::from);
+    let Ok(config) = crate::config::load(explicit.as_deref()) else {
+        return Vec::new();
+    };
+    config
+        .pools
+        .iter()
+        .filter(|(name, _)| name.starts_with(current.as_ref()))
+        .map(|(name, pool)| CompletionCandidate::new(name).help(Some(pool.pool_id.clone().into())))
+        .collect()
+}
+
+/// `--profile` candidates: the profiles of the AWS config and credentials files (the SDK's
+/// `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/`).
+fn complete_profile(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    let current = current.to_string_lossy();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let file = |var: &str, name: &str| {
+        std::env::var_os(var)
+            .map(PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".aws").join(name)))
+    };
+    let mut names = std::collections::BTreeSet::new();
+    for (path, config) in [
+        (file("AWS_CONFIG_FILE", "config"), true),
+        (file("AWS_SHARED_CREDENTIALS_FILE", "credentials"), false),
+    ] {
+        if let Some(text) = path.and_then(|p| std::fs::read_to_string(p).ok()) {
+            names.extend(aws_profiles(&text, config));
+        }
+    }
+    names
+        .into_iter()
+        .filter(|n| n.starts_with(current.as_ref()))
+        .map(CompletionCandidate::new)
+        .collect()
+}
+
+/// Profile names in an AWS config (`[default]`, `[profile NAME]`) or credentials (`[NAME]`)
+/// file; `[sso-session …]` and `[services …]` sections are not profiles.
+pub fn aws_profiles(text: &str, config_file: bool) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let inner = line.trim().strip_prefix('[')?.strip_suffix(']')?.trim();
+            let name = if config_file {
+                match inner.split_once(char::is_whitespace) {
+                    Some(("profile", name)) => name.trim(),
+                    None if inner == "default" => inner,
+                    _ => return None,
+                }
+            } else {
+                inner
+            };
+            (!name.is_empty()).then(|| name.to_string())
+        })
+        .collect()
 }
 
 /// `search` arguments.

@@ -72,15 +72,7 @@ fn location(line: Option<usize>, column: Option<usize>) -> String {
 
 /// Where the config file is read from when `--config` is not given.
 pub fn default_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|h| !h.is_empty())
-                .map(|h| PathBuf::from(h).join(".config"))
-        })?;
-    Some(base.join("cognito-tui").join("config.toml"))
+    crate::paths::config_file()
 }
 
 /// Loads `explicit` (which must exist), else the default file (defaults when absent).

@@ -5,6 +5,8 @@
 //! below the limiter's rate. Interrupted, it prints a token that resumes every shard where
 //! its last written page ended.
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Instant;
@@ -56,10 +58,7 @@ struct Resume {
 impl Resume {
     fn encode(&self) -> String {
         let json = serde_json::to_string(self).expect("plain data serializes");
-        format!(
-            "{TOKEN_PREFIX}{}",
-            aws_smithy_types::base64::encode(json.as_bytes())
-        )
+        format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(json.as_bytes()))
     }
 
     /// Parses `--starting-token`: ours, or a bare Cognito token for one unsplit stream.
@@ -80,7 +79,7 @@ impl Resume {
             });
         };
         let bad = || "--starting-token is not a token an export printed".to_string();
-        let bytes = aws_smithy_types::base64::decode(body).map_err(|_| bad())?;
+        let bytes = URL_SAFE_NO_PAD.decode(body).map_err(|_| bad())?;
         let resume: Self = serde_json::from_slice(&bytes).map_err(|_| bad())?;
         if resume.shards.is_empty() {
             return Err(bad());

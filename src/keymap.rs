@@ -514,6 +514,9 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind_write!(Menu, [ch('k'), key(K::Up)], "k ↑", A::Up, "previous action"),
     bind_write!(Menu, [ch('j'), key(K::Down)], "j ↓", A::Down, "next action"),
+    // A pool may have thousands of groups to pick from.
+    bind_write!(Menu, [ch('g'), key(K::Home)], "g", A::Top, "first"),
+    bind_write!(Menu, [ch('G'), key(K::End)], "G", A::Bottom, "last"),
     bind_write!(
         Menu,
         [key(K::Enter)],

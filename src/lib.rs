@@ -12,6 +12,7 @@ pub mod hatch;
 pub mod keymap;
 pub mod oneshot;
 pub mod output;
+pub mod paths;
 pub mod ratelimit;
 pub mod redact;
 pub mod sanitize;

@@ -1,11 +1,22 @@
+use std::io::Write;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::Parser;
-use cognito_tui::cli::{Cli, Command};
+use clap::{CommandFactory, Parser};
+use cognito_tui::cli::{COMPLETE_ENV, Cli, Command};
 use cognito_tui::oneshot;
 
 fn main() -> ExitCode {
+    // The completion scripts call back with COGNITO_TUI_COMPLETE set: answer and exit.
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(COMPLETE_ENV)
+        .complete();
     let cli = Cli::parse();
+    match &cli.command {
+        Some(Command::Completions { shell }) => return print_completions(shell.name()),
+        Some(Command::Man) => return print_man(),
+        _ => {}
+    }
     if std::env::var_os("RUST_LOG").is_some() && cli.command.is_some() {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -32,7 +43,49 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => {
             runtime.block_on(cognito_tui::export::run(&cli.target, args))
         }
+        Some(Command::Completions { .. } | Command::Man) => unreachable!("handled above"),
         None => runtime.block_on(cognito_tui::tui::run(&cli)),
     };
+    // A request still waiting on a dead network (or DNS in a blocking thread) must not keep
+    // the process alive after the terminal hung up.
+    runtime.shutdown_timeout(Duration::from_millis(200));
     ExitCode::from(code.clamp(0, 255) as u8)
+}
+
+/// `completions SHELL`: the script that registers `cognito-tui` for completion; it calls the
+/// binary back (COGNITO_TUI_COMPLETE), so pool and profile names are read when completing.
+fn print_completions(shell: &str) -> ExitCode {
+    let shells = clap_complete::env::Shells::builtins();
+    let Some(completer) = shells.completer(shell) else {
+        eprintln!("error: no completions for {shell}");
+        return ExitCode::from(2);
+    };
+    let mut script = Vec::new();
+    let written = completer.write_registration(
+        COMPLETE_ENV,
+        "cognito-tui",
+        "cognito-tui",
+        "cognito-tui",
+        &mut script,
+    );
+    finish(written.and_then(|()| std::io::stdout().write_all(&script)))
+}
+
+/// `man`: the roff page, from the same definitions as `--help`.
+fn print_man() -> ExitCode {
+    let mut page = Vec::new();
+    let rendered = clap_mangen::Man::new(Cli::command()).render(&mut page);
+    finish(rendered.and_then(|()| std::io::stdout().write_all(&page)))
+}
+
+fn finish(result: std::io::Result<()>) -> ExitCode {
+    match result.and_then(|()| std::io::stdout().flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // `| head` closing the pipe is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -2,8 +2,8 @@
 //! messages and (only while a request is in flight) the spinner's tick come in through one
 //! `select!`; everything already queued is drained before the screen is drawn once.
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -77,7 +77,16 @@ pub async fn run(cli: &Cli) -> i32 {
         },
         None => None,
     };
-    let _log_guard = init_logging(cli.target.log_file.clone());
+    // After the checks that need no terminal (config, pool, audit log): `ssh host
+    // cognito-tui` without -t, cron, a pipe get one line instead of ratatui's panic.
+    if !has_terminal() {
+        eprintln!("{NO_TERMINAL}");
+        return 2;
+    }
+    let (_log_guard, log_problem) = match init_logging(cli.target.log_file.clone()) {
+        Ok(guard) => (Some(guard), None),
+        Err(problem) => (None, Some(problem)),
+    };
     tracing::info!(
         pool = pool.as_ref().map_or("(none yet)", |p| p.as_str()),
         demo,
@@ -99,6 +108,11 @@ pub async fn run(cli: &Cli) -> i32 {
     app.tz = TimeZone::Local;
     app.color = !Theme::no_color_requested();
     app.now = OffsetDateTime::now_utc();
+    // A bastion's HOME may be missing, read-only or someone else's: the UI runs without a
+    // log and says so once.
+    if let Some(problem) = log_problem {
+        app.notice = Some(format!("logging is off: {problem}"));
+    }
 
     // The worker connects in the background: the first frame must not wait for credentials.
     let (jobs, mut msgs) = worker::spawn(cli.target.clone(), pool, demo, audit);
@@ -110,8 +124,27 @@ pub async fn run(cli: &Cli) -> i32 {
     }
 
     let mut terminal = ratatui::init();
+    // ratatui's panic hook restores the screen; bracketed paste is ours to turn off.
+    let restore_screen = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+        restore_screen(info);
+    }));
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     let result = event_loop(&mut terminal, &mut app, jobs, &mut msgs, startup).await;
+    let hung_up = matches!(result, Ok(Stop::HungUp))
+        || result
+            .as_ref()
+            .is_err_and(|e| e.raw_os_error() == Some(EIO));
+    if hung_up {
+        // Nothing to restore on a terminal that is gone, and ratatui's restore `eprintln!`s its
+        // failure, which panics on the dead tty (and a panic in its panic hook aborts).
+        let _ = crossterm::terminal::disable_raw_mode();
+        // The terminal's Drop would show the cursor and `eprintln!` its failure: skip it.
+        std::mem::forget(terminal);
+        tracing::info!("the terminal hung up; exiting");
+        return 129;
+    }
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     // The job sender is gone: the worker finishes (or records as unknown) a write in flight.
@@ -120,16 +153,30 @@ pub async fn run(cli: &Cli) -> i32 {
         worker::wait_until_stopped(&mut msgs).await;
     }
     match result {
-        Ok(()) => {
+        Ok(_) => {
             tracing::info!("quit");
             0
         }
         Err(e) => {
             tracing::error!("terminal error: {e}");
-            eprintln!("error: terminal: {e}");
+            let _ = writeln!(std::io::stderr(), "error: terminal: {e}");
             1
         }
     }
+}
+
+#[cfg(unix)]
+const EIO: i32 = libc::EIO;
+#[cfg(not(unix))]
+const EIO: i32 = 5;
+
+/// Why the event loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// The user quit, the input ended, or SIGTERM.
+    Quit,
+    /// The terminal is gone: SIGHUP, or the tty reported a hang-up.
+    HungUp,
 }
 
 /// The audit log, with the profile and Region the session will most likely use (the same
@@ -156,7 +203,7 @@ async fn event_loop(
     jobs: UnboundedSender<Cmd>,
     msgs: &mut UnboundedReceiver<Msg>,
     startup: Vec<Cmd>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Stop> {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(SPINNER_INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -169,13 +216,14 @@ async fn event_loop(
             event = events.next() => match event {
                 Some(Ok(event)) => batch.extend(to_msg(event)),
                 Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                None => return Ok(Stop::Quit),
             },
             Some(msg) = msgs.recv() => batch.push(msg),
             _ = tick.tick(), if app.busy() => batch.push(Msg::Tick),
-            _ = terminate.recv() => {
-                tracing::info!("terminated by a signal");
-                return Ok(());
+            stop = terminate.recv() => {
+                let stop = stop.unwrap_or(Stop::Quit);
+                tracing::info!(?stop, "terminated by a signal or a hang-up");
+                return Ok(stop);
             }
         }
         // Coalesce: take everything already waiting, then draw once. `poll!` polls with
@@ -195,7 +243,7 @@ async fn event_loop(
             let cmds = app::update(app, msg);
             perform(app, cmds, &jobs);
             if app.should_quit {
-                return Ok(());
+                return Ok(Stop::Quit);
             }
         }
         if !was_busy && app.busy() {
@@ -265,18 +313,35 @@ fn perform(app: &mut App, cmds: Vec<Cmd>, jobs: &UnboundedSender<Cmd>) {
     }
 }
 
-/// SIGTERM and SIGHUP end the loop so the terminal is restored (Ctrl-C arrives as a key).
-fn terminate_signal() -> tokio::sync::mpsc::UnboundedReceiver<()> {
+/// The one-line answer when there is no terminal to draw on.
+pub const NO_TERMINAL: &str = "error: the terminal UI needs a terminal; over SSH run `ssh -t HOST cognito-tui`, \
+or use a one-shot command: `cognito-tui get QUERY`, `cognito-tui search PREFIX` (see --help)";
+
+/// Whether the UI has a terminal: stdout to draw on, and stdin or /dev/tty to read keys from
+/// (crossterm falls back to /dev/tty).
+fn has_terminal() -> bool {
+    std::io::stdout().is_terminal()
+        && (std::io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok())
+}
+
+/// SIGTERM and SIGHUP end the loop so the terminal is restored (Ctrl-C arrives as a key), and
+/// so does a terminal that hangs up without a signal (see `watch_hangup`).
+fn terminate_signal() -> tokio::sync::mpsc::UnboundedReceiver<Stop> {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    #[cfg(unix)]
+    watch_hangup(tx.clone());
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        for kind in [SignalKind::terminate(), SignalKind::hangup()] {
+        for (kind, stop) in [
+            (SignalKind::terminate(), Stop::Quit),
+            (SignalKind::hangup(), Stop::HungUp),
+        ] {
             if let Ok(mut s) = signal(kind) {
                 let tx = tx.clone();
                 tokio::spawn(async move {
                     if s.recv().await.is_some() {
-                        let _ = tx.send(());
+                        let _ = tx.send(stop);
                     }
                 });
             }
@@ -286,28 +351,71 @@ fn terminate_signal() -> tokio::sync::mpsc::UnboundedReceiver<()> {
     rx
 }
 
-/// The default log file: `$XDG_STATE_HOME/cognito-tui/cognito-tui.log`, else
-/// `~/.local/state/cognito-tui/cognito-tui.log`.
+/// When the SSH connection drops, the tty hangs up. The SIGHUP for it may never come (started
+/// through `su`/`sudo`, or not the session's controlling terminal), and crossterm then sees a
+/// tty that is always readable and reads nothing, spinning a core. poll(2) with no events
+/// asked still reports POLLHUP/POLLERR: a thread blocked on it costs nothing until then.
+/// How long the event loop gets to stop by itself after a hang-up.
+#[cfg(unix)]
+const HANGUP_GRACE: Duration = Duration::from_millis(500);
+
+#[cfg(unix)]
+fn watch_hangup(tx: UnboundedSender<Stop>) {
+    use std::os::fd::AsRawFd;
+    // The same tty crossterm reads: stdin, else /dev/tty.
+    let tty = if std::io::stdin().is_terminal() {
+        None
+    } else {
+        std::fs::File::open("/dev/tty").ok()
+    };
+    let fd = tty.as_ref().map_or(libc::STDIN_FILENO, |f| f.as_raw_fd());
+    let spawned = std::thread::Builder::new()
+        .name("tty-hangup".into())
+        .spawn(move || {
+            let _tty = tty;
+            loop {
+                let mut pfd = libc::pollfd {
+                    fd,
+                    events: 0,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd, and `fd` stays open for the thread's life.
+                let n = unsafe { libc::poll(&mut pfd, 1, -1) };
+                if n < 0
+                    && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+                {
+                    continue;
+                }
+                if n < 0 || pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+                    tracing::info!("the terminal hung up");
+                    let _ = tx.send(Stop::HungUp);
+                    // Backstop: crossterm's reader can keep the event loop busy on a dead tty
+                    // (seen under load), and nothing on this terminal can be restored anyway.
+                    std::thread::sleep(HANGUP_GRACE);
+                    tracing::warn!("the event loop did not stop after the hang-up; exiting");
+                    std::process::exit(129);
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot watch the terminal for a hang-up: {e}");
+    }
+}
+
+/// The default log file (see `paths::log_file`).
 pub fn default_log_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
-    Some(base.join("cognito-tui").join("cognito-tui.log"))
+    crate::paths::log_file()
 }
 
 /// Logs to a file through a non-blocking writer; never to the screen the UI owns.
-/// Returns the guard that flushes the log when dropped, or None if no file could be opened.
-fn init_logging(path: Option<PathBuf>) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let path = path.or_else(default_log_path)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).ok()?;
-    }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
+/// Returns the guard that flushes the log when dropped, or why there is no log.
+fn init_logging(
+    path: Option<PathBuf>,
+) -> Result<tracing_appender::non_blocking::WorkerGuard, String> {
+    let path = path
+        .or_else(default_log_path)
+        .ok_or("neither XDG_STATE_HOME nor HOME is set (--log-file names a file)")?;
+    let file = open_log(&path)?;
     let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("cognito_tui=info,warn"));
@@ -316,6 +424,76 @@ fn init_logging(path: Option<PathBuf>) -> Option<tracing_appender::non_blocking:
         .with_writer(writer)
         .with_ansi(false)
         .try_init()
-        .ok()?;
-    Some(guard)
+        .map_err(|e| format!("cannot start the logger: {e}"))?;
+    Ok(guard)
+}
+
+/// Opens the log for appending. The log can hold pool ids and usernames: its directory is
+/// created 0700 and the file 0600, a symlink planted in place of the file is not followed,
+/// and a directory that belongs to another user (a foreign or shared HOME) is not written.
+pub fn open_log(path: &Path) -> Result<std::fs::File, String> {
+    let shown = path.display();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        // SAFETY: geteuid has no preconditions.
+        let me = unsafe { libc::geteuid() };
+        let owner = std::fs::metadata(dir)
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .uid();
+        if owner != me {
+            return Err(format!(
+                "{} belongs to another user (uid {owner}); not writing a log there",
+                dir.display()
+            ));
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(path)
+            .map_err(|e| {
+                if e.raw_os_error() == Some(libc::ELOOP) {
+                    format!("{shown} is a symbolic link; not following it")
+                } else {
+                    format!("cannot open {shown}: {e}")
+                }
+            })?;
+        let meta = file
+            .metadata()
+            .map_err(|e| format!("cannot read {shown}: {e}"))?;
+        if !meta.is_file() {
+            return Err(format!("{shown} is not a regular file"));
+        }
+        if meta.uid() != me {
+            return Err(format!(
+                "{shown} belongs to another user (uid {})",
+                meta.uid()
+            ));
+        }
+        // A log left readable by an older version is tightened.
+        if meta.mode() & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| format!("cannot make {shown} private: {e}"))?;
+        }
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("cannot open {shown}: {e}"))
+    }
 }

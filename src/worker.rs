@@ -19,7 +19,7 @@ use crate::audit::{AuditEvent, AuditLog, Phase};
 use crate::cli::TargetArgs;
 use crate::cognito::listing::{Fetched, ListKind, Listing};
 use crate::cognito::lookup;
-use crate::cognito::resources::collect_pages;
+use crate::cognito::resources::{collect_pages, pool_groups};
 use crate::cognito::{Backend, CognitoError, PoolId};
 use crate::ratelimit::ThrottleStatus;
 use crate::sanitize::sanitize;
@@ -294,6 +294,19 @@ async fn run(
                 });
                 fetching.insert(list, task);
             }
+            Cmd::FetchPoolGroups { id } => {
+                let session = conn.as_ref().expect("checked above").session.clone();
+                let msgs = msgs.clone();
+                tokio::spawn(async move {
+                    let result = pool_groups(session.backend.as_ref(), &session.pool)
+                        .await
+                        .map(|(groups, more)| Fetched {
+                            listing: Listing::Groups(groups),
+                            more,
+                        });
+                    let _ = msgs.send(Msg::PoolGroupsDone { id, result });
+                });
+            }
             // Never aborted: once sent, a write's outcome must be audited and shown.
             Cmd::Write {
                 id,
@@ -308,6 +321,7 @@ async fn run(
                 let mut event = AuditEvent::new(action.audit_name(), &session);
                 event.username = Some(username.clone());
                 event.sub = sub;
+                event.group = action.audit_detail().map(str::to_string);
                 let recorded = Arc::new(AtomicBool::new(false));
                 let task = {
                     let (event, recorded) = (event.clone(), recorded.clone());
@@ -318,7 +332,7 @@ async fn run(
                             ..event.clone()
                         };
                         audit_record(&audit, attempt, &msgs).await;
-                        let result = session.write(&username, action).await;
+                        let result = session.write(&username, action.clone()).await;
                         let outcome = AuditEvent::outcome_of(&result);
                         tracing::info!(
                             id,

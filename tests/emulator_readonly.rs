@@ -11,7 +11,9 @@ mod seed;
 
 use clap::Parser;
 use cognito_tui::cli::Cli;
-use cognito_tui::cognito::{ErrorKind, PoolId, WriteAction};
+use cognito_tui::cognito::{
+    Access, ErrorKind, InviteDelivery, Op, PoolId, VerifiedAttribute, WriteAction,
+};
 use cognito_tui::session;
 use emulator::{Emulator, Kind};
 use proxy::RecordingProxy;
@@ -51,12 +53,22 @@ fn isolate_environment(home: &std::path::Path) {
     }
 }
 
-const WRITES: [&str; 4] = [
-    "AdminEnableUser",
-    "AdminDisableUser",
-    "AdminResetUserPassword",
-    "AdminUserGlobalSignOut",
-];
+/// One of each write action, the delete last (it removes the user the others act on).
+fn every_action() -> Vec<WriteAction> {
+    vec![
+        WriteAction::EnableUser,
+        WriteAction::DisableUser,
+        WriteAction::ResetPassword,
+        WriteAction::GlobalSignOut,
+        WriteAction::ResetMfa,
+        WriteAction::ResendInvitation(InviteDelivery::Email),
+        WriteAction::ConfirmSignUp,
+        WriteAction::MarkVerified(VerifiedAttribute::Email),
+        WriteAction::AddToGroup("support".into()),
+        WriteAction::RemoveFromGroup("support".into()),
+        WriteAction::DeleteUser,
+    ]
+}
 
 #[test]
 fn without_allow_write_no_write_request_reaches_the_emulator() {
@@ -73,6 +85,27 @@ fn without_allow_write_no_write_request_reaches_the_emulator() {
         };
         let client = seed::client(&moto.url());
         let seeded = seed::seed(&client).await;
+        client
+            .create_group()
+            .user_pool_id(&seeded.alias_pool)
+            .group_name("support")
+            .send()
+            .await
+            .expect("CreateGroup");
+        // Every write operation we have is exercised here, so a new one can't skip the proof.
+        let writes: Vec<&str> = Op::ALL
+            .iter()
+            .filter(|op| op.access == Access::Write)
+            .map(|op| op.name)
+            .collect();
+        let mut exercised: Vec<&str> = every_action().iter().map(|a| a.operation()).collect();
+        exercised.sort_unstable();
+        let mut expected = writes.clone();
+        expected.sort_unstable();
+        assert_eq!(
+            exercised, expected,
+            "every_action() misses a write operation"
+        );
         let proxy = RecordingProxy::start(moto.addr).await;
 
         for allow_write in [false, true] {
@@ -99,8 +132,8 @@ fn without_allow_write_no_write_request_reaches_the_emulator() {
 
             // Read-only is the absence of the write capability, not a check in a decorator.
             assert_eq!(session.writer.is_some(), allow_write);
-            for action in WriteAction::ALL {
-                let result = session.write("bob", action).await;
+            for action in every_action() {
+                let result = session.write("bob", action.clone()).await;
                 if !allow_write {
                     let err = result.expect_err("refused");
                     assert_eq!(err.kind, ErrorKind::ReadOnly, "{action:?}: {err}");
@@ -109,24 +142,29 @@ fn without_allow_write_no_write_request_reaches_the_emulator() {
             // Reads still go through either way.
             session
                 .backend
-                .admin_get_user(&session.pool, "bob")
+                .admin_get_user(&session.pool, "alice")
                 .await
                 .expect("AdminGetUser");
 
             let seen = proxy.take();
-            let writes: Vec<&String> = seen
+            let written: Vec<&String> = seen
                 .iter()
-                .filter(|op| WRITES.contains(&op.as_str()))
+                .filter(|op| writes.contains(&op.as_str()))
                 .collect();
             if allow_write {
-                for op in WRITES {
+                for op in &writes {
                     assert!(
                         seen.iter().any(|s| s == op),
                         "{op} never reached moto: {seen:?}"
                     );
                 }
+                // One request per confirmed action: writes are never retried.
+                assert_eq!(written.len(), every_action().len(), "{written:?}");
             } else {
-                assert!(writes.is_empty(), "write requests reached moto: {writes:?}");
+                assert!(
+                    written.is_empty(),
+                    "write requests reached moto: {written:?}"
+                );
                 assert_eq!(seen, ["AdminGetUser"], "only the read went out");
             }
         }

@@ -1,11 +1,11 @@
 //! Overlays: the popups and input lines that take the keyboard while open, and their keys.
 //! Only one exists at a time, so there is no popup stack to keep consistent.
 
-use super::{App, Cmd, LineInput, Pane, WritePending, move_in_list};
+use super::actions::{GroupChange, submit_typed};
+use super::{App, Cmd, LineInput, Pane, move_in_list};
 use crate::cognito::WriteAction;
 use crate::cognito::lookup::{self, Ambiguous, LookupMode, QueryShape};
 use crate::keymap::Action;
-use crate::sanitize::sanitize;
 
 /// A popup or input line that takes the keyboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,10 +50,18 @@ pub enum Overlay {
     Actions {
         cursor: usize,
     },
-    /// Asking before a write action; `input` holds the typed username where one is required.
+    /// Choosing the group to add the user to or remove them from (only with
+    /// `--allow-write`); the choices come from [`App::group_choices`].
+    Groups {
+        change: GroupChange,
+        cursor: usize,
+    },
+    /// Asking before a write action. `phrase` is what must be typed into `input` (the
+    /// username; for a delete also the pool id's end); without one, y or n answers.
     Confirm {
         action: WriteAction,
         username: String,
+        phrase: Option<String>,
         input: LineInput,
     },
 }
@@ -169,21 +177,7 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
             app.overlay = Overlay::None;
             app.notice = Some("cancelled: nothing was changed".into());
         }
-        (
-            Overlay::Confirm {
-                username, input, ..
-            },
-            Action::Submit,
-        ) => {
-            if input.text != *username {
-                app.notice = Some(format!(
-                    "type the username {} exactly to confirm, or Esc",
-                    sanitize(username)
-                ));
-                return Vec::new();
-            }
-            return confirm(app);
-        }
+        (Overlay::Confirm { .. }, Action::Submit) => return submit_typed(app),
         (Overlay::Recent { .. }, Action::Up | Action::Down) => {
             let len = app.recent_matches().len();
             if let Overlay::Recent { cursor, .. } = &mut app.overlay {
@@ -201,70 +195,6 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
         _ => {}
     }
     Vec::new()
-}
-
-pub(super) fn act_menu(app: &mut App, action: Action) -> Vec<Cmd> {
-    let actions = app.menu_actions();
-    let Overlay::Actions { cursor } = &mut app.overlay else {
-        return Vec::new();
-    };
-    match action {
-        Action::Cancel => app.overlay = Overlay::None,
-        Action::Submit => {
-            let (Some(chosen), Some(loaded)) = (actions.get(*cursor), &app.user) else {
-                return Vec::new();
-            };
-            app.overlay = Overlay::Confirm {
-                action: *chosen,
-                username: loaded.found.user.username.clone(),
-                input: LineInput::default(),
-            };
-        }
-        other => *cursor = move_in_list(*cursor, actions.len(), other),
-    }
-    Vec::new()
-}
-
-pub(super) fn act_confirm(app: &mut App, action: Action) -> Vec<Cmd> {
-    match action {
-        Action::Submit => confirm(app),
-        _ => {
-            app.overlay = Overlay::None;
-            app.notice = Some("cancelled: nothing was changed".into());
-            Vec::new()
-        }
-    }
-}
-
-/// The confirmed action goes to the worker (only ever with `--allow-write`).
-fn confirm(app: &mut App) -> Vec<Cmd> {
-    let Overlay::Confirm {
-        action, username, ..
-    } = std::mem::replace(&mut app.overlay, Overlay::None)
-    else {
-        return Vec::new();
-    };
-    if !app.allow_write {
-        return Vec::new();
-    }
-    let sub = app
-        .user
-        .as_ref()
-        .filter(|l| l.found.user.username == username)
-        .and_then(|l| l.found.user.sub().map(str::to_string));
-    let id = app.next_request_id();
-    app.writing = Some(WritePending {
-        id,
-        action,
-        username: username.clone(),
-    });
-    app.notice = Some(format!("{} {}…", action.operation(), sanitize(&username)));
-    vec![Cmd::Write {
-        id,
-        action,
-        username,
-        sub,
-    }]
 }
 
 pub(super) fn act_picker(app: &mut App, action: Action) -> Vec<Cmd> {

@@ -135,6 +135,27 @@ struct Changes {
     enabled: Option<bool>,
     status: Option<UserStatus>,
     last_modified: Option<OffsetDateTime>,
+    /// Attributes set since start (replacing the file's value of the same name).
+    attributes: Vec<Attribute>,
+    /// MFA turned off: the MFA fields are omitted, as Cognito does.
+    mfa_reset: bool,
+    /// The user's groups, once changed.
+    groups: Option<Vec<String>>,
+    /// AdminDeleteUser: the user no longer exists.
+    deleted: bool,
+}
+
+impl Changes {
+    fn attributes(&self, original: &[Attribute]) -> Vec<Attribute> {
+        let mut merged = original.to_vec();
+        for set in &self.attributes {
+            match merged.iter_mut().find(|a| a.name == set.name) {
+                Some(existing) => existing.value = set.value.clone(),
+                None => merged.push(set.clone()),
+            }
+        }
+        merged
+    }
 }
 
 /// One page of `items` from a numeric token, as the demo hands them out.
@@ -176,23 +197,30 @@ impl DemoUser {
     }
 
     fn to_user(&self, changes: &Changes) -> User {
+        fn mfa<T: Clone>(changes: &Changes, field: &Option<T>) -> Option<T> {
+            field.clone().filter(|_| !changes.mfa_reset)
+        }
         User {
             username: self.username.clone(),
-            attributes: self.attributes.clone(),
+            attributes: changes.attributes(&self.attributes),
             created: self.created,
             last_modified: changes.last_modified.or(self.last_modified),
             enabled: changes.enabled.unwrap_or(self.enabled),
             status: changes.status.clone().or_else(|| self.status.clone()),
-            mfa_options: self.mfa_options.clone(),
-            preferred_mfa: self.preferred_mfa.clone(),
-            mfa_settings: self.mfa_settings.clone(),
+            mfa_options: mfa(changes, &self.mfa_options),
+            preferred_mfa: mfa(changes, &self.preferred_mfa),
+            mfa_settings: mfa(changes, &self.mfa_settings),
         }
+    }
+
+    fn groups<'a>(&'a self, changes: &'a Changes) -> &'a [String] {
+        changes.groups.as_deref().unwrap_or(&self.groups)
     }
 
     fn to_summary(&self, changes: &Changes) -> UserSummary {
         UserSummary {
             username: self.username.clone(),
-            attributes: self.attributes.clone(),
+            attributes: changes.attributes(&self.attributes),
             created: self.created,
             last_modified: changes.last_modified.or(self.last_modified),
             enabled: changes.enabled.unwrap_or(self.enabled),
@@ -240,12 +268,27 @@ impl DemoBackend {
 
     /// The user AdminGetUser would resolve `name` to (username, verified alias or sub).
     fn resolve(&self, name: &str) -> Option<&DemoUser> {
-        let users = &self.pool.users;
-        users
+        let users: Vec<&DemoUser> = self.existing().collect();
+        let find = |test: &dyn Fn(&DemoUser) -> bool| users.iter().copied().find(|u| test(u));
+        find(&|u| self.same_name(&u.username, name))
+            .or_else(|| find(&|u| self.is_alias_for(u, name)))
+            .or_else(|| find(&|u| u.attribute("sub") == Some(name)))
+    }
+
+    /// The users not deleted by a write action.
+    fn existing(&self) -> impl Iterator<Item = &DemoUser> {
+        let changes = self.changes.lock().unwrap_or_else(|p| p.into_inner());
+        let deleted: Vec<bool> = self
+            .pool
+            .users
             .iter()
-            .find(|u| self.same_name(&u.username, name))
-            .or_else(|| users.iter().find(|u| self.is_alias_for(u, name)))
-            .or_else(|| users.iter().find(|u| u.attribute("sub") == Some(name)))
+            .map(|u| changes.get(&u.username).is_some_and(|c| c.deleted))
+            .collect();
+        self.pool
+            .users
+            .iter()
+            .zip(deleted)
+            .filter_map(|(u, deleted)| (!deleted).then_some(u))
     }
 
     fn resolve_or_not_found(
@@ -290,15 +333,20 @@ impl DemoBackend {
     }
 
     fn is_alias_for(&self, user: &DemoUser, name: &str) -> bool {
+        let changes = self.changes_for(&user.username);
+        let attributes = changes.attributes(&user.attributes);
+        let attribute = |name: &str| {
+            attributes
+                .iter()
+                .find(|a| a.name == name)
+                .and_then(|a| a.value.as_deref())
+        };
         let configured = |attr: &str| {
             self.pool.alias_attributes.iter().any(|a| a == attr)
                 || self.pool.username_attributes.iter().any(|a| a == attr)
         };
-        let verified = |flag: &str| user.attribute(flag) == Some("true");
-        let matches = |attr: &str| {
-            user.attribute(attr)
-                .is_some_and(|v| self.same_name(v, name))
-        };
+        let verified = |flag: &str| attribute(flag) == Some("true");
+        let matches = |attr: &str| attribute(attr).is_some_and(|v| self.same_name(v, name));
         (configured("email") && verified("email_verified") && matches("email"))
             || (configured("phone_number")
                 && verified("phone_number_verified")
@@ -369,9 +417,7 @@ impl Backend for DemoBackend {
             None => None,
         };
         let matching: Vec<&DemoUser> = self
-            .pool
-            .users
-            .iter()
+            .existing()
             .filter(|u| match &filter {
                 None => true,
                 Some(f) => filter_value(u, f.attribute, &self.changes_for(&u.username))
@@ -466,8 +512,9 @@ impl Backend for DemoBackend {
         const OP: &str = "AdminListGroupsForUser";
         self.check_pool(pool, OP)?;
         let user = self.resolve_or_not_found(username, OP)?;
+        let changes = self.changes_for(&user.username);
         let groups: Vec<Group> = user
-            .groups
+            .groups(&changes)
             .iter()
             .map(|name| {
                 self.pool
@@ -482,6 +529,17 @@ impl Backend for DemoBackend {
             })
             .collect();
         paginate(&groups, limit, next_token, OP)
+    }
+
+    async fn list_groups(
+        &self,
+        pool: &PoolId,
+        limit: i32,
+        next_token: Option<&str>,
+    ) -> Result<Page<Group>, CognitoError> {
+        const OP: &str = "ListGroups";
+        self.check_pool(pool, OP)?;
+        paginate(&self.pool.groups, limit, next_token, OP)
     }
 
     async fn list_devices(
@@ -561,15 +619,253 @@ impl Writer for DemoBackend {
         let op = action.operation();
         self.check_pool(pool, op)?;
         let user = self.resolve_or_not_found(username, op)?;
+        let current = user.to_user(&self.changes_for(&user.username));
+        let refuse = |kind: ErrorKind, exception: &str, message: String| {
+            Err(CognitoError::new(kind, op, message).with_exception(exception))
+        };
+        // Cognito's own refusals, checked before anything changes.
+        match &action {
+            WriteAction::ResendInvitation(_)
+                if current.status != Some(UserStatus::ForceChangePassword) =>
+            {
+                let status = current.status.as_ref().map_or("unknown", |s| s.as_wire());
+                return refuse(
+                    ErrorKind::Other,
+                    "UnsupportedUserStateException",
+                    format!("Resend not possible. {} status is {status}.", user.username),
+                );
+            }
+            WriteAction::ConfirmSignUp if current.status != Some(UserStatus::Unconfirmed) => {
+                let status = current.status.as_ref().map_or("unknown", |s| s.as_wire());
+                return refuse(
+                    ErrorKind::NotAuthorized,
+                    "NotAuthorizedException",
+                    format!("User cannot be confirmed. Current status is {status}"),
+                );
+            }
+            WriteAction::AddToGroup(group) | WriteAction::RemoveFromGroup(group)
+                if !self.pool.groups.iter().any(|g| &g.name == group) =>
+            {
+                return refuse(
+                    ErrorKind::PoolNotFound,
+                    "ResourceNotFoundException",
+                    "Group not found.".into(),
+                );
+            }
+            _ => {}
+        }
         let mut all = self.changes.lock().unwrap_or_else(|p| p.into_inner());
         let changes = all.entry(user.username.clone()).or_default();
         match action {
             WriteAction::EnableUser => changes.enabled = Some(true),
             WriteAction::DisableUser => changes.enabled = Some(false),
             WriteAction::ResetPassword => changes.status = Some(UserStatus::ResetRequired),
-            WriteAction::GlobalSignOut => {}
+            WriteAction::GlobalSignOut | WriteAction::ResendInvitation(_) => {}
+            WriteAction::ResetMfa => changes.mfa_reset = true,
+            WriteAction::ConfirmSignUp => changes.status = Some(UserStatus::Confirmed),
+            WriteAction::MarkVerified(attribute) => {
+                changes.attributes.retain(|a| a.name != attribute.flag());
+                changes
+                    .attributes
+                    .push(Attribute::new(attribute.flag(), "true"));
+            }
+            WriteAction::AddToGroup(group) => {
+                let groups = changes.groups.get_or_insert_with(|| user.groups.clone());
+                if !groups.contains(&group) {
+                    groups.push(group);
+                }
+            }
+            WriteAction::RemoveFromGroup(group) => {
+                let groups = changes.groups.get_or_insert_with(|| user.groups.clone());
+                groups.retain(|g| *g != group);
+            }
+            WriteAction::DeleteUser => changes.deleted = true,
         }
         changes.last_modified = Some(OffsetDateTime::now_utc());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cognito::resources::collect_pages;
+    use crate::cognito::{InviteDelivery, VerifiedAttribute};
+
+    async fn get(demo: &DemoBackend, name: &str) -> Result<User, CognitoError> {
+        demo.admin_get_user(&demo.pool_id(), name).await
+    }
+
+    async fn write(
+        demo: &DemoBackend,
+        name: &str,
+        action: WriteAction,
+    ) -> Result<(), CognitoError> {
+        demo.write(&demo.pool_id(), name, action).await
+    }
+
+    async fn groups_of(demo: &DemoBackend, name: &str) -> Vec<String> {
+        let page = demo
+            .list_groups_for_user(&demo.pool_id(), name, 60, None)
+            .await
+            .unwrap();
+        page.items.into_iter().map(|g| g.name).collect()
+    }
+
+    #[tokio::test]
+    async fn reset_mfa_clears_every_mfa_field() {
+        let demo = DemoBackend::embedded();
+        let before = get(&demo, "kenji.tanaka").await.unwrap();
+        assert!(before.mfa_settings.is_some_and(|s| s.len() == 2));
+        write(&demo, "kenji.tanaka", WriteAction::ResetMfa)
+            .await
+            .unwrap();
+        let after = get(&demo, "kenji.tanaka").await.unwrap();
+        assert_eq!(
+            (after.mfa_settings, after.preferred_mfa, after.mfa_options),
+            (None, None, None)
+        );
+    }
+
+    #[tokio::test]
+    async fn resend_is_refused_unless_force_change_password() {
+        let demo = DemoBackend::embedded();
+        write(
+            &demo,
+            "dave",
+            WriteAction::ResendInvitation(InviteDelivery::Email),
+        )
+        .await
+        .expect("dave is FORCE_CHANGE_PASSWORD");
+        let err = write(
+            &demo,
+            "alice",
+            WriteAction::ResendInvitation(InviteDelivery::Email),
+        )
+        .await
+        .expect_err("alice is CONFIRMED");
+        assert_eq!(
+            err.exception.as_deref(),
+            Some("UnsupportedUserStateException")
+        );
+        assert_eq!(err.operation, "AdminCreateUser");
+        assert!(err.message.contains("CONFIRMED"), "{}", err.message);
+    }
+
+    #[tokio::test]
+    async fn confirm_sign_up_confirms_only_unconfirmed_users() {
+        let demo = DemoBackend::embedded();
+        write(&demo, "carol", WriteAction::ConfirmSignUp)
+            .await
+            .unwrap();
+        let carol = get(&demo, "carol").await.unwrap();
+        assert_eq!(carol.status, Some(UserStatus::Confirmed));
+        let again = write(&demo, "carol", WriteAction::ConfirmSignUp).await;
+        assert_eq!(again.unwrap_err().kind, ErrorKind::NotAuthorized);
+    }
+
+    #[tokio::test]
+    async fn mark_verified_sets_the_flag_and_makes_the_alias_resolve() {
+        let demo = DemoBackend::embedded();
+        let carol = get(&demo, "carol").await.unwrap();
+        assert!(VerifiedAttribute::Email.applies_to(&carol));
+        let email = carol.attribute("email").unwrap().to_string();
+        // An unverified email is no alias: AdminGetUser can't find carol by it yet.
+        assert!(get(&demo, &email).await.is_err());
+        write(
+            &demo,
+            "carol",
+            WriteAction::MarkVerified(VerifiedAttribute::Email),
+        )
+        .await
+        .unwrap();
+        let carol = get(&demo, &email)
+            .await
+            .expect("resolves by verified email");
+        assert_eq!(carol.attribute("email_verified"), Some("true"));
+        assert!(!VerifiedAttribute::Email.applies_to(&carol));
+        assert_eq!(
+            carol
+                .attributes
+                .iter()
+                .filter(|a| a.name == "email_verified")
+                .count(),
+            1,
+            "the flag is replaced, not added twice"
+        );
+    }
+
+    #[tokio::test]
+    async fn group_membership_changes_and_unknown_groups_are_refused() {
+        let demo = DemoBackend::embedded();
+        assert_eq!(groups_of(&demo, "alice").await, ["admins", "support"]);
+        write(
+            &demo,
+            "alice",
+            WriteAction::AddToGroup("beta-testers".into()),
+        )
+        .await
+        .unwrap();
+        write(
+            &demo,
+            "alice",
+            WriteAction::AddToGroup("beta-testers".into()),
+        )
+        .await
+        .expect("adding twice is harmless, as in Cognito");
+        write(
+            &demo,
+            "alice",
+            WriteAction::RemoveFromGroup("admins".into()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(groups_of(&demo, "alice").await, ["support", "beta-testers"]);
+        let err = write(&demo, "alice", WriteAction::AddToGroup("nope".into()))
+            .await
+            .unwrap_err();
+        assert_eq!(err.exception.as_deref(), Some("ResourceNotFoundException"));
+        assert_eq!(err.operation, "AdminAddUserToGroup");
+    }
+
+    #[tokio::test]
+    async fn deleted_users_are_gone_from_get_and_list() {
+        let demo = DemoBackend::embedded();
+        let pool = demo.pool_id();
+        let before = demo
+            .list_users(&pool, None, 60, None)
+            .await
+            .unwrap()
+            .users
+            .len();
+        write(&demo, "judy", WriteAction::DeleteUser).await.unwrap();
+        assert_eq!(
+            get(&demo, "judy").await.unwrap_err().kind,
+            ErrorKind::UserNotFound
+        );
+        let after = demo.list_users(&pool, None, 60, None).await.unwrap().users;
+        assert_eq!(after.len(), before - 1);
+        assert!(after.iter().all(|u| u.username != "judy"));
+        let again = write(&demo, "judy", WriteAction::DeleteUser).await;
+        assert_eq!(again.unwrap_err().kind, ErrorKind::UserNotFound);
+    }
+
+    #[tokio::test]
+    async fn list_groups_pages_the_pools_groups() {
+        let demo = DemoBackend::embedded();
+        let pool = demo.pool_id();
+        let (groups, more) = collect_pages(|token| {
+            let (demo, pool) = (&demo, &pool);
+            async move { demo.list_groups(pool, 3, token.as_deref()).await }
+        })
+        .await
+        .unwrap();
+        assert!(!more);
+        let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names[..3], ["admins", "support", "beta-testers"]);
+        assert_eq!(groups.len(), 4);
+        let other = PoolId::parse("us-east-1_Other").unwrap();
+        let err = demo.list_groups(&other, 60, None).await.unwrap_err();
+        assert_eq!(err.kind, ErrorKind::PoolNotFound);
     }
 }

@@ -124,6 +124,15 @@ impl CognitoError {
         let action = format!("cognito-idp:{}", self.operation);
         match self.kind {
             ErrorKind::UserNotFound => format!("no such user in {pool}"),
+            // The pool answered the lookup just before; what is missing is the group.
+            ErrorKind::PoolNotFound
+                if matches!(
+                    self.operation,
+                    "AdminAddUserToGroup" | "AdminRemoveUserFromGroup"
+                ) =>
+            {
+                format!("the group does not exist (any more) in {pool}; reopen the list")
+            }
             ErrorKind::PoolNotFound => {
                 let mut hint = format!(
                     "check the pool id and the Region: {pool} was not found{}",
@@ -150,7 +159,11 @@ impl CognitoError {
                 "Cognito refused the caller; check that your credentials may call {action} on {pool}"
             ),
             ErrorKind::AccessDenied => {
-                format!("IAM denied {action}; ask for it on {pool} (see assets/iam-policy.json)")
+                let policy = match super::Op::ALL.iter().find(|op| op.name == self.operation) {
+                    Some(op) if op.access == super::Access::Write => "iam-policy-write.json",
+                    _ => "iam-policy.json",
+                };
+                format!("IAM denied {action}; ask for it on {pool} (see assets/{policy})")
             }
             ErrorKind::Credentials => match ctx.profile {
                 Some(p) => format!(

@@ -109,6 +109,18 @@ impl<L: Layer, B: Backend> Backend for Layered<L, B> {
             .await
     }
 
+    async fn list_groups(
+        &self,
+        pool: &PoolId,
+        limit: i32,
+        token: Option<&str>,
+    ) -> Result<Page<Group>, CognitoError> {
+        let inner = &self.inner;
+        self.layer
+            .around(Op::LIST_GROUPS, || inner.list_groups(pool, limit, token))
+            .await
+    }
+
     async fn list_devices(
         &self,
         pool: &PoolId,
@@ -154,7 +166,7 @@ impl<L: Layer, B: Writer> Writer for Layered<L, B> {
     ) -> Result<(), CognitoError> {
         let inner = &self.inner;
         self.layer
-            .around(action.op(), || inner.write(pool, username, action))
+            .around(action.op(), || inner.write(pool, username, action.clone()))
             .await
     }
 }

@@ -18,7 +18,9 @@ use time::OffsetDateTime;
 
 pub use error::{CognitoError, ErrorKind};
 pub use op::{Access, Op, QuotaCategory};
-pub use resources::{AuthEvent, Device, Group, Page, WriteAction};
+pub use resources::{
+    AuthEvent, Device, Group, InviteDelivery, Page, VerifiedAttribute, WriteAction,
+};
 
 /// One name/value pair from `UserAttributes` (AdminGetUser) or `Attributes` (ListUsers).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -539,6 +541,22 @@ pub trait Backend: Send + Sync {
         limit: i32,
         next_token: Option<&str>,
     ) -> Result<Page<Group>, CognitoError>;
+
+    /// ListGroups, one page of the pool's groups (`limit` ≤ 60), for the add-to-group picker.
+    /// Backends that can't list groups say so.
+    async fn list_groups(
+        &self,
+        pool: &PoolId,
+        limit: i32,
+        next_token: Option<&str>,
+    ) -> Result<Page<Group>, CognitoError> {
+        let _ = (pool, limit, next_token);
+        Err(CognitoError::new(
+            ErrorKind::Unsupported,
+            "ListGroups",
+            "this backend cannot list groups",
+        ))
+    }
 
     /// AdminListDevices, one page (`limit` ≤ 60).
     async fn list_devices(

@@ -59,7 +59,10 @@ pub enum Access {
     Write,
 }
 
-/// A Cognito API operation as the layers see it.
+/// A Cognito API operation as the layers see it. `category` is the client-side limiter's
+/// bucket; where AWS counts an operation in a category we have no bucket for (UserCreation,
+/// UserResourceUpdate, UserPoolResourceRead), it shares a bucket whose AWS quota is no larger,
+/// so our limit stays under the real one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Op {
     /// The API name, e.g. `AdminGetUser`.
@@ -104,9 +107,26 @@ impl Op {
     pub const RESET_PASSWORD: Op = op("AdminResetUserPassword", UserUpdate, Write);
     /// AdminUserGlobalSignOut.
     pub const GLOBAL_SIGN_OUT: Op = op("AdminUserGlobalSignOut", UserUpdate, Write);
+    /// ListGroups, for the add-to-group picker. AWS: UserPoolResourceRead (20 rps, 5 per
+    /// pool), limited here with DescribeUserPool.
+    pub const LIST_GROUPS: Op = op("ListGroups", UserPoolRead, Read);
+    /// AdminSetUserMFAPreference (reset MFA).
+    pub const SET_MFA_PREFERENCE: Op = op("AdminSetUserMFAPreference", UserUpdate, Write);
+    /// AdminCreateUser with `MessageAction=RESEND`. AWS: UserCreation (50 rps).
+    pub const RESEND_INVITATION: Op = op("AdminCreateUser", UserUpdate, Write);
+    /// AdminConfirmSignUp. AWS: UserCreation (50 rps).
+    pub const CONFIRM_SIGN_UP: Op = op("AdminConfirmSignUp", UserUpdate, Write);
+    /// AdminUpdateUserAttributes (mark email / phone verified).
+    pub const UPDATE_ATTRIBUTES: Op = op("AdminUpdateUserAttributes", UserUpdate, Write);
+    /// AdminAddUserToGroup. AWS: UserResourceUpdate (25 rps).
+    pub const ADD_TO_GROUP: Op = op("AdminAddUserToGroup", UserUpdate, Write);
+    /// AdminRemoveUserFromGroup. AWS: UserResourceUpdate (25 rps).
+    pub const REMOVE_FROM_GROUP: Op = op("AdminRemoveUserFromGroup", UserUpdate, Write);
+    /// AdminDeleteUser.
+    pub const DELETE_USER: Op = op("AdminDeleteUser", UserUpdate, Write);
 
     /// Every operation cognito-tui sends.
-    pub const ALL: [Op; 11] = [
+    pub const ALL: [Op; 19] = [
         Op::ADMIN_GET_USER,
         Op::LIST_USERS,
         Op::DESCRIBE_USER_POOL,
@@ -118,12 +138,47 @@ impl Op {
         Op::DISABLE_USER,
         Op::RESET_PASSWORD,
         Op::GLOBAL_SIGN_OUT,
+        Op::LIST_GROUPS,
+        Op::SET_MFA_PREFERENCE,
+        Op::RESEND_INVITATION,
+        Op::CONFIRM_SIGN_UP,
+        Op::UPDATE_ATTRIBUTES,
+        Op::ADD_TO_GROUP,
+        Op::REMOVE_FROM_GROUP,
+        Op::DELETE_USER,
     ];
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_operation_is_listed_once() {
+        let names: std::collections::HashSet<&str> = Op::ALL.iter().map(|op| op.name).collect();
+        assert_eq!(names.len(), Op::ALL.len());
+    }
+
+    /// The policies in assets/ grant exactly what we send: reads in the read policy, writes
+    /// in the write policy, so `--allow-write` never fails on a missing permission.
+    #[test]
+    fn the_iam_policies_name_every_operation_in_the_right_file() {
+        let read = include_str!("../../assets/iam-policy.json");
+        let write = include_str!("../../assets/iam-policy-write.json");
+        for op in Op::ALL {
+            let action = format!("\"cognito-idp:{}\"", op.name);
+            let (home, other) = match op.access {
+                Access::Read => (read, write),
+                Access::Write => (write, read),
+            };
+            assert!(
+                home.contains(&action),
+                "{} missing from its policy",
+                op.name
+            );
+            assert!(!other.contains(&action), "{} in the wrong policy", op.name);
+        }
+    }
 
     #[test]
     fn writes_and_only_writes_count_against_user_update() {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{Attribute, CognitoError, Op};
+use super::{Attribute, CognitoError, Op, User};
 
 /// A group the user belongs to (AdminListGroupsForUser).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -75,64 +75,185 @@ impl<T> Default for Page<T> {
     }
 }
 
-/// The write actions cognito-tui offers, each behind `--allow-write` and a confirmation.
+/// A verification flag an agent may set: the user proved the address some other way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VerifiedAttribute {
+    Email,
+    PhoneNumber,
+}
+
+impl VerifiedAttribute {
+    /// Both, in menu order.
+    pub const ALL: [VerifiedAttribute; 2] =
+        [VerifiedAttribute::Email, VerifiedAttribute::PhoneNumber];
+
+    /// The attribute whose value is verified: `email`, `phone_number`.
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::PhoneNumber => "phone_number",
+        }
+    }
+
+    /// The flag set to `"true"`: `email_verified`, `phone_number_verified`.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Self::Email => "email_verified",
+            Self::PhoneNumber => "phone_number_verified",
+        }
+    }
+
+    /// Whether `user` has this attribute but not yet the flag (the action applies).
+    pub fn applies_to(self, user: &User) -> bool {
+        user.attribute(self.attribute())
+            .is_some_and(|v| !v.is_empty())
+            && user.attribute(self.flag()) != Some("true")
+    }
+}
+
+/// Where a re-sent invitation goes (AdminCreateUser `DesiredDeliveryMediums`). Cognito's
+/// default is SMS alone, which fails for a user with only an email, so we always say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InviteDelivery {
+    Email,
+    Sms,
+    EmailAndSms,
+}
+
+impl InviteDelivery {
+    /// Every address the user has on record; `None` when there is nowhere to send it.
+    pub fn for_user(user: &User) -> Option<Self> {
+        let has = |name: &str| user.attribute(name).is_some_and(|v| !v.is_empty());
+        match (has("email"), has("phone_number")) {
+            (true, true) => Some(Self::EmailAndSms),
+            (true, false) => Some(Self::Email),
+            (false, true) => Some(Self::Sms),
+            (false, false) => None,
+        }
+    }
+
+    /// The wire values, `EMAIL` and/or `SMS`.
+    pub fn mediums(self) -> &'static [&'static str] {
+        match self {
+            Self::Email => &["EMAIL"],
+            Self::Sms => &["SMS"],
+            Self::EmailAndSms => &["EMAIL", "SMS"],
+        }
+    }
+
+    /// How a confirmation names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Email => "by email",
+            Self::Sms => "by SMS",
+            Self::EmailAndSms => "by email and SMS",
+        }
+    }
+}
+
+/// The write actions cognito-tui offers, each behind `--allow-write` and a confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WriteAction {
     EnableUser,
     DisableUser,
     ResetPassword,
     GlobalSignOut,
+    /// Turn off SMS, TOTP and email MFA (AdminSetUserMFAPreference).
+    ResetMfa,
+    /// Send the invitation again (AdminCreateUser `MessageAction=RESEND`); only for
+    /// FORCE_CHANGE_PASSWORD users, as Cognito refuses it for any other status.
+    ResendInvitation(InviteDelivery),
+    /// Confirm a sign-up the user never finished (AdminConfirmSignUp).
+    ConfirmSignUp,
+    /// Set `email_verified` or `phone_number_verified` (AdminUpdateUserAttributes).
+    MarkVerified(VerifiedAttribute),
+    /// AdminAddUserToGroup.
+    AddToGroup(String),
+    /// AdminRemoveUserFromGroup.
+    RemoveFromGroup(String),
+    /// AdminDeleteUser: gone for good.
+    DeleteUser,
 }
 
 impl WriteAction {
-    /// Every action, in menu order.
-    pub const ALL: [WriteAction; 4] = [
-        WriteAction::EnableUser,
-        WriteAction::DisableUser,
-        WriteAction::ResetPassword,
-        WriteAction::GlobalSignOut,
-    ];
-
     /// The API operation's descriptor.
-    pub fn op(self) -> Op {
+    pub fn op(&self) -> Op {
         match self {
             Self::EnableUser => Op::ENABLE_USER,
             Self::DisableUser => Op::DISABLE_USER,
             Self::ResetPassword => Op::RESET_PASSWORD,
             Self::GlobalSignOut => Op::GLOBAL_SIGN_OUT,
+            Self::ResetMfa => Op::SET_MFA_PREFERENCE,
+            Self::ResendInvitation(_) => Op::RESEND_INVITATION,
+            Self::ConfirmSignUp => Op::CONFIRM_SIGN_UP,
+            Self::MarkVerified(_) => Op::UPDATE_ATTRIBUTES,
+            Self::AddToGroup(_) => Op::ADD_TO_GROUP,
+            Self::RemoveFromGroup(_) => Op::REMOVE_FROM_GROUP,
+            Self::DeleteUser => Op::DELETE_USER,
         }
     }
 
     /// The API operation's name.
-    pub fn operation(self) -> &'static str {
+    pub fn operation(&self) -> &'static str {
         self.op().name
     }
 
     /// The name recorded in the audit log.
-    pub fn audit_name(self) -> &'static str {
+    pub fn audit_name(&self) -> &'static str {
         match self {
             Self::EnableUser => "enable_user",
             Self::DisableUser => "disable_user",
             Self::ResetPassword => "reset_password",
             Self::GlobalSignOut => "global_sign_out",
+            Self::ResetMfa => "reset_mfa",
+            Self::ResendInvitation(_) => "resend_invitation",
+            Self::ConfirmSignUp => "confirm_sign_up",
+            Self::MarkVerified(VerifiedAttribute::Email) => "mark_email_verified",
+            Self::MarkVerified(VerifiedAttribute::PhoneNumber) => "mark_phone_verified",
+            Self::AddToGroup(_) => "add_to_group",
+            Self::RemoveFromGroup(_) => "remove_from_group",
+            Self::DeleteUser => "delete_user",
         }
     }
 
-    /// What the confirmation dialog says the action does.
-    pub fn description(self) -> &'static str {
+    /// The parameter the audit log records beside the action (the group), if any.
+    pub fn audit_detail(&self) -> Option<&str> {
         match self {
-            Self::EnableUser => "enable the user: they can sign in again",
-            Self::DisableUser => "disable the user: they can no longer sign in",
-            Self::ResetPassword => {
-                "reset the password: the user must set a new one with a code sent to them"
-            }
-            Self::GlobalSignOut => "sign the user out everywhere: all refresh tokens are revoked",
+            Self::AddToGroup(group) | Self::RemoveFromGroup(group) => Some(group),
+            _ => None,
+        }
+    }
+
+    /// What the action does, for the menu and the confirmation (about 50 characters: one
+    /// menu column).
+    pub fn description(&self) -> String {
+        match self {
+            Self::EnableUser => "enable the user: they can sign in again".into(),
+            Self::DisableUser => "disable the user: they can no longer sign in".into(),
+            Self::ResetPassword => "reset the password: they set a new one with a code".into(),
+            Self::GlobalSignOut => "sign out everywhere: revoke every refresh token".into(),
+            Self::ResetMfa => "reset MFA: turn off SMS, app (TOTP) and email MFA".into(),
+            Self::ResendInvitation(delivery) => format!(
+                "resend the invite {}: new temporary password",
+                delivery.label()
+            ),
+            Self::ConfirmSignUp => "confirm the sign-up without the user's code".into(),
+            Self::MarkVerified(attribute) => format!(
+                "mark {} verified without sending a code",
+                attribute.attribute()
+            ),
+            Self::AddToGroup(group) => format!("add the user to the group {group}"),
+            Self::RemoveFromGroup(group) => format!("remove the user from the group {group}"),
+            Self::DeleteUser => "DELETE the user and every attribute, for good".into(),
         }
     }
 
     /// Whether the confirmation requires typing the username (the destructive ones).
-    pub fn needs_typed_confirmation(self) -> bool {
-        matches!(self, Self::DisableUser | Self::ResetPassword)
+    pub fn needs_typed_confirmation(&self) -> bool {
+        matches!(
+            self,
+            Self::DisableUser | Self::ResetPassword | Self::ResetMfa | Self::DeleteUser
+        )
     }
 }
 
@@ -158,4 +279,80 @@ where
         }
     }
     Ok((items, true))
+}
+
+/// Every group of the pool (ListGroups, page by page), for the add-to-group picker.
+pub async fn pool_groups(
+    backend: &dyn super::Backend,
+    pool: &super::PoolId,
+) -> Result<(Vec<Group>, bool), CognitoError> {
+    collect_pages(|token| async move { backend.list_groups(pool, 60, token.as_deref()).await })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cognito::ErrorKind;
+    use crate::cognito::error::ErrorContext;
+
+    fn user(attributes: &[(&str, &str)]) -> User {
+        User {
+            username: "u".into(),
+            attributes: attributes
+                .iter()
+                .map(|(n, v)| Attribute::new(*n, *v))
+                .collect(),
+            ..User::default()
+        }
+    }
+
+    #[test]
+    fn invitations_go_wherever_the_user_can_receive_them() {
+        let both = user(&[("email", "a@example.com"), ("phone_number", "+15550100")]);
+        assert_eq!(
+            InviteDelivery::for_user(&both),
+            Some(InviteDelivery::EmailAndSms)
+        );
+        let email = user(&[("email", "a@example.com"), ("phone_number", "")]);
+        assert_eq!(
+            InviteDelivery::for_user(&email),
+            Some(InviteDelivery::Email)
+        );
+        assert_eq!(InviteDelivery::Email.mediums(), ["EMAIL"]);
+        assert_eq!(InviteDelivery::for_user(&user(&[])), None);
+    }
+
+    #[test]
+    fn mark_verified_applies_only_to_an_unverified_address_on_record() {
+        let email = VerifiedAttribute::Email;
+        assert!(email.applies_to(&user(&[("email", "a@example.com")])));
+        assert!(email.applies_to(&user(&[
+            ("email", "a@example.com"),
+            ("email_verified", "false")
+        ])));
+        assert!(!email.applies_to(&user(&[
+            ("email", "a@example.com"),
+            ("email_verified", "true")
+        ])));
+        assert!(!email.applies_to(&user(&[("email_verified", "false")])));
+        assert!(!VerifiedAttribute::PhoneNumber.applies_to(&user(&[("email", "a@example.com")])));
+    }
+
+    #[test]
+    fn an_iam_denial_names_the_policy_that_grants_the_operation() {
+        let ctx = ErrorContext {
+            pool: Some("us-east-1_Abc123"),
+            ..ErrorContext::default()
+        };
+        let denied = |op| CognitoError::new(ErrorKind::AccessDenied, op, "denied").hint(&ctx);
+        assert!(denied("AdminDeleteUser").contains("assets/iam-policy-write.json"));
+        assert!(denied("ListGroups").contains("assets/iam-policy.json"));
+        let no_group = CognitoError::new(
+            ErrorKind::PoolNotFound,
+            WriteAction::AddToGroup("x".into()).operation(),
+            "Group not found.",
+        );
+        assert!(no_group.hint(&ctx).starts_with("the group does not exist"));
+    }
 }

@@ -520,6 +520,23 @@ impl Backend for SdkBackend {
         Ok(page(out.groups, out.next_token))
     }
 
+    async fn list_groups(
+        &self,
+        pool: &PoolId,
+        limit: i32,
+        next_token: Option<&str>,
+    ) -> Result<Page<Group>, CognitoError> {
+        let request = self
+            .client
+            .list_groups()
+            .user_pool_id(pool.as_str())
+            .limit(limit)
+            .set_next_token(next_token.map(str::to_string))
+            .send();
+        let out = self.call(Op::LIST_GROUPS, request).await?;
+        Ok(page(out.groups, out.next_token))
+    }
+
     async fn list_devices(
         &self,
         pool: &PoolId,
@@ -571,23 +588,84 @@ impl Writer for SdkBackend {
         username: &str,
         action: WriteAction,
     ) -> Result<(), CognitoError> {
-        // The four write operations take the same two parameters and answer nothing we use.
+        use cip::types::{
+            AttributeType, DeliveryMediumType, EmailMfaSettingsType, MessageActionType,
+            SmsMfaSettingsType, SoftwareTokenMfaSettingsType,
+        };
+        // Every write names the pool and the user, and answers nothing we use; `$extra` adds
+        // the action's own parameters to the builder.
         macro_rules! admin_write {
-            ($operation:ident) => {{
+            ($operation:ident $(. $extra:ident($value:expr))*) => {{
                 let request = self
                     .client
                     .$operation()
                     .user_pool_id(pool.as_str())
                     .username(username)
+                    $(.$extra($value))*
                     .send();
                 self.call(action.op(), request).await.map(drop)
             }};
         }
-        match action {
+        match &action {
             WriteAction::EnableUser => admin_write!(admin_enable_user),
             WriteAction::DisableUser => admin_write!(admin_disable_user),
             WriteAction::ResetPassword => admin_write!(admin_reset_user_password),
             WriteAction::GlobalSignOut => admin_write!(admin_user_global_sign_out),
+            WriteAction::ResetMfa => admin_write!(
+                admin_set_user_mfa_preference
+                    .sms_mfa_settings(
+                        SmsMfaSettingsType::builder()
+                            .enabled(false)
+                            .preferred_mfa(false)
+                            .build()
+                    )
+                    .software_token_mfa_settings(
+                        SoftwareTokenMfaSettingsType::builder()
+                            .enabled(false)
+                            .preferred_mfa(false)
+                            .build()
+                    )
+                    .email_mfa_settings(
+                        EmailMfaSettingsType::builder()
+                            .enabled(false)
+                            .preferred_mfa(false)
+                            .build()
+                    )
+            ),
+            WriteAction::ResendInvitation(delivery) => {
+                let mediums = delivery
+                    .mediums()
+                    .iter()
+                    .map(|m| DeliveryMediumType::from(*m))
+                    .collect();
+                admin_write!(
+                    admin_create_user
+                        .message_action(MessageActionType::Resend)
+                        .set_desired_delivery_mediums(Some(mediums))
+                )
+            }
+            WriteAction::ConfirmSignUp => admin_write!(admin_confirm_sign_up),
+            WriteAction::MarkVerified(attribute) => {
+                let flag = AttributeType::builder()
+                    .name(attribute.flag())
+                    .value("true")
+                    .build()
+                    .map_err(|e| {
+                        CognitoError::new(
+                            ErrorKind::InvalidParameter,
+                            action.operation(),
+                            e.to_string(),
+                        )
+                    })?;
+                admin_write!(admin_update_user_attributes.user_attributes(flag))
+            }
+            WriteAction::AddToGroup(group) => {
+                admin_write!(admin_add_user_to_group.group_name(group))
+            }
+            WriteAction::RemoveFromGroup(group) => {
+                admin_write!(admin_remove_user_from_group.group_name(group))
+            }
+            WriteAction::DeleteUser => admin_write!(admin_delete_user),
         }
     }
 }

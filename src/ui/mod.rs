@@ -395,8 +395,18 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             ("Enter".into(), "open"),
             ("Esc".into(), "close"),
         ],
-        (Overlay::Confirm { .. }, _) => vec![
-            ("type".into(), "the username"),
+        (Overlay::Confirm { phrase: None, .. }, _) => {
+            vec![("y/Enter".into(), "do it"), ("n/Esc".into(), "cancel")]
+        }
+        (Overlay::Confirm { action, .. }, _) => vec![
+            (
+                "type".into(),
+                if *action == crate::cognito::WriteAction::DeleteUser {
+                    "username and pool id's end"
+                } else {
+                    "the username"
+                },
+            ),
             ("Enter".into(), "confirm"),
             ("Esc".into(), "cancel"),
         ],

@@ -9,7 +9,10 @@ use unicode_width::UnicodeWidthStr;
 
 use super::rows::{Segment, to_line, truncate};
 use super::{Theme, centered};
-use crate::app::{App, ErrorView, Overlay, Tone};
+use crate::app::{
+    App, ErrorView, GroupChange, GroupChoices, MenuItem, Overlay, POOL_SUFFIX_LEN, Tone,
+};
+use crate::cognito::WriteAction;
 use crate::keymap::Context;
 use crate::sanitize::sanitize;
 
@@ -148,11 +151,24 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Overlay::Help { scroll } => help(app, frame, area, *scroll, theme),
         Overlay::Hatch { command, url } => hatch(frame, area, command, url, app.demo, theme),
         Overlay::Actions { cursor } => actions_menu(app, frame, area, *cursor, theme),
+        Overlay::Groups { change, cursor } => {
+            groups_picker(app, frame, area, *change, *cursor, theme)
+        }
         Overlay::Confirm {
             action,
             username,
+            phrase,
             input,
-        } => confirm(app, frame, area, *action, username, input, theme),
+        } => confirm(
+            app,
+            frame,
+            area,
+            action,
+            username,
+            phrase.as_deref(),
+            input,
+            theme,
+        ),
         Overlay::Detail {
             title,
             text,
@@ -296,35 +312,102 @@ fn actions_menu(app: &App, frame: &mut Frame, area: Rect, cursor: usize, theme: 
         sanitize(&u.found.user.username).into_owned()
     });
     let rows: Vec<Vec<Segment>> = app
-        .menu_actions()
+        .menu_items()
         .into_iter()
-        .map(|a| {
+        .map(|item| {
+            let tone = match item {
+                MenuItem::Do(WriteAction::DeleteUser) => theme.tone(Tone::Bad),
+                _ => theme.label(),
+            };
             vec![
-                (format!("{:<24}", a.operation()), theme.label()),
-                (a.description().to_string(), super::plain()),
+                (format!("{:<22}", item.label()), tone),
+                (sanitize(&item.description()).into_owned(), super::plain()),
             ]
         })
         .collect();
     let title = format!("Actions on {username} in {}", pool_line(app));
-    let footer = "Enter asks for confirmation · Esc closes.";
+    let footer = "Enter asks for confirmation (… picks a group first) · Esc closes.";
     list_popup(frame, area, title, None, rows, cursor, footer, theme);
 }
 
+fn groups_picker(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    change: GroupChange,
+    cursor: usize,
+    theme: &Theme,
+) {
+    let username = app.user.as_ref().map_or(String::new(), |u| {
+        sanitize(&u.found.user.username).into_owned()
+    });
+    let (title, empty, source) = match change {
+        GroupChange::Add => (
+            format!("Add {username} to a group of {}", pool_line(app)),
+            format!("no group of this pool that {username} is not already in"),
+            "the pool's groups (ListGroups)",
+        ),
+        GroupChange::Remove => (
+            format!("Remove {username} from a group"),
+            format!("{username} is in no groups"),
+            "the user's groups (AdminListGroupsForUser)",
+        ),
+    };
+    let (rows, footer) = match app.group_choices(change) {
+        GroupChoices::Ready(groups) if groups.is_empty() => (
+            vec![vec![(empty, theme.tone(Tone::Dim))]],
+            "Esc goes back to the actions.".to_string(),
+        ),
+        GroupChoices::Ready(groups) => (
+            groups
+                .iter()
+                .map(|g| {
+                    vec![
+                        (format!("{:<28} ", sanitize(&g.name)), theme.label()),
+                        (
+                            sanitize(g.description.as_deref().unwrap_or("")).into_owned(),
+                            super::plain(),
+                        ),
+                    ]
+                })
+                .collect(),
+            "Enter asks for confirmation · Esc goes back to the actions.".to_string(),
+        ),
+        GroupChoices::Loading => (
+            vec![vec![(format!("loading {source}…"), theme.tone(Tone::Dim))]],
+            "Esc goes back to the actions.".to_string(),
+        ),
+        GroupChoices::Failed(why) => (
+            vec![vec![(sanitize(&why).into_owned(), theme.error())]],
+            "Esc goes back to the actions.".to_string(),
+        ),
+    };
+    list_popup(frame, area, title, None, rows, cursor, &footer, theme);
+}
+
+#[allow(clippy::too_many_arguments)]
 fn confirm(
     app: &App,
     frame: &mut Frame,
     area: Rect,
-    action: crate::cognito::WriteAction,
+    action: &WriteAction,
     username: &str,
+    phrase: Option<&str>,
     input: &crate::app::LineInput,
     theme: &Theme,
 ) {
     let username = sanitize(username).into_owned();
-    let typed = action.needs_typed_confirmation();
+    let tone = match action {
+        WriteAction::DeleteUser => Tone::Bad,
+        _ => Tone::Warn,
+    };
     let mut lines = vec![
         Line::from(vec![
             Span::raw("About to "),
-            Span::styled(action.description().to_string(), theme.tone(Tone::Warn)),
+            Span::styled(
+                sanitize(&action.description()).into_owned(),
+                theme.tone(tone),
+            ),
         ]),
         Line::from(""),
         Line::from(vec![
@@ -341,20 +424,29 @@ fn confirm(
         ]),
         Line::from(""),
     ];
-    if typed {
-        lines.push(Line::from(format!(
+    match (phrase, action) {
+        (Some(phrase), WriteAction::DeleteUser) => {
+            lines.push(Line::from(vec![
+                Span::raw("Type the username and the pool id's last "),
+                Span::raw(format!("{POOL_SUFFIX_LEN} characters, ")),
+                Span::styled(sanitize(phrase).into_owned(), theme.title(true)),
+                Span::raw(", and press Enter to delete; Esc cancels."),
+            ]));
+        }
+        (Some(_), _) => lines.push(Line::from(format!(
             "Type the username ({username}) and press Enter to confirm; Esc cancels."
-        )));
-        lines.push(Line::from(vec![
-            Span::styled("› ", theme.accent()),
-            Span::raw(sanitize(&input.text).into_owned()),
-        ]));
-    } else {
-        lines.push(Line::from(vec![
+        ))),
+        (None, _) => lines.push(Line::from(vec![
             Span::styled("y", theme.key()),
             Span::raw(" or Enter does it · "),
             Span::styled("n", theme.key()),
             Span::raw(" or Esc cancels"),
+        ])),
+    }
+    if phrase.is_some() {
+        lines.push(Line::from(vec![
+            Span::styled("› ", theme.accent()),
+            Span::raw(sanitize(&input.text).into_owned()),
         ]));
     }
     let width = area.width.saturating_sub(4).min(72);
@@ -362,7 +454,7 @@ fn confirm(
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = popup_block(format!("Confirm: {}", action.operation()), theme)
-        .border_style(theme.tone(Tone::Warn));
+        .border_style(theme.tone(tone));
     let inner = block.inner(rect);
     frame.render_widget(
         Paragraph::new(lines)
@@ -370,8 +462,8 @@ fn confirm(
             .wrap(Wrap { trim: false }),
         rect,
     );
-    if typed {
-        // The typed username is the popup's last line.
+    if phrase.is_some() {
+        // The typed text is the popup's last line.
         let y = (inner.y + inner.height)
             .saturating_sub(1)
             .min(area.bottom().saturating_sub(1));

@@ -11,6 +11,9 @@ use cognito_tui::cognito::lookup::{self, LookupError, LookupMode, LookupOutcome}
 use cognito_tui::session;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use futures::executor::block_on;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
 
 /// Tells `app` the worker has connected to the demo pool (as `--demo` does).
 pub fn connect(app: &mut App) {
@@ -118,4 +121,33 @@ pub fn serve(app: &mut App, cmd: &Cmd) -> Vec<Cmd> {
         other => panic!("not served here: {other:?}"),
     };
     update(app, msg)
+}
+
+/// The frame `app` draws on a `width`×`height` test terminal.
+pub fn buffer(app: &App, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| cognito_tui::ui::view(app, f)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as text, one line per row, as a terminal shows it: the cells a wide (CJK)
+/// character covers are skipped, so the text lines up the way the screen does.
+pub fn screen(app: &App, width: u16, height: u16) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let buf = buffer(app, width, height);
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut covered = 0;
+        for x in 0..buf.area.width {
+            if covered > 0 {
+                covered -= 1;
+                continue;
+            }
+            let symbol = buf[(x, y)].symbol();
+            out.push_str(symbol);
+            covered = symbol.width().saturating_sub(1);
+        }
+        out.push('\n');
+    }
+    out
 }

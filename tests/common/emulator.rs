@@ -4,9 +4,11 @@
 //! it was skipped, loudly.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Which emulator.
@@ -30,7 +32,19 @@ pub struct Emulator {
     pub kind: Kind,
     pub addr: SocketAddr,
     child: Child,
+    /// moto only: the launcher's command channel (see `tests/common/moto_launch.py`).
+    control: Option<Mutex<(ChildStdin, BufReader<ChildStdout>)>>,
     _workdir: tempfile::TempDir,
+}
+
+/// A user for [`Emulator::create_users`].
+#[derive(Debug, Clone, Default)]
+pub struct BulkUser {
+    pub username: String,
+    pub attributes: Vec<(String, String)>,
+    /// A permanent password (the user becomes CONFIRMED); None leaves FORCE_CHANGE_PASSWORD.
+    pub password: Option<String>,
+    pub disabled: bool,
 }
 
 impl Emulator {
@@ -49,8 +63,11 @@ impl Emulator {
                     "MOTO_SERVER",
                     &project_path(".ci/work/venv/bin/moto_server"),
                 )?;
-                let mut c = Command::new(bin);
-                c.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+                // The same server `moto_server -H 127.0.0.1 -p PORT` runs, started from the
+                // venv's Python so the test can also bulk-create users in it.
+                let mut c = Command::new(python_of(&bin));
+                c.arg(project_path("tests/common/moto_launch.py"))
+                    .args(["127.0.0.1", &port.to_string()]);
                 c
             }
             Kind::CognitoLocal => {
@@ -74,23 +91,72 @@ impl Emulator {
                 c
             }
         };
+        let piped = kind == Kind::Moto;
         command
             .current_dir(workdir.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdin(if piped { Stdio::piped() } else { Stdio::null() })
+            .stdout(if piped { Stdio::piped() } else { Stdio::null() })
             .stderr(Stdio::null());
-        let child = command.spawn().unwrap_or_else(|e| {
+        let mut child = command.spawn().unwrap_or_else(|e| {
             panic!("could not start {}: {e}", kind.name());
         });
+        let control = match (child.stdin.take(), child.stdout.take()) {
+            (Some(stdin), Some(stdout)) => Some(Mutex::new((stdin, BufReader::new(stdout)))),
+            _ => None,
+        };
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let mut emulator = Emulator {
             kind,
             addr,
             child,
+            control,
             _workdir: workdir,
         };
         emulator.wait_ready();
         Some(emulator)
+    }
+
+    /// Creates users in a pool through moto's own AdminCreateUser code, without one HTTP
+    /// request each (10,000 users: under a second instead of ~90 s); returns each user's sub.
+    /// moto only: cognito-local has no such entry point, so its tests seed over HTTP.
+    pub fn create_users(
+        &self,
+        pool: &str,
+        users: &[BulkUser],
+    ) -> std::collections::HashMap<String, String> {
+        let control = self
+            .control
+            .as_ref()
+            .expect("bulk creation is a moto launcher feature");
+        let users: Vec<serde_json::Value> = users
+            .iter()
+            .map(|u| {
+                serde_json::json!({
+                    "Username": u.username,
+                    "Attributes": u.attributes.iter()
+                        .map(|(n, v)| serde_json::json!({"Name": n, "Value": v}))
+                        .collect::<Vec<_>>(),
+                    "Password": u.password,
+                    "Enabled": !u.disabled,
+                })
+            })
+            .collect();
+        let command = serde_json::json!({"op": "create_users", "pool": pool, "users": users});
+        let mut guard = control.lock().unwrap();
+        let (stdin, stdout) = &mut *guard;
+        writeln!(stdin, "{command}").expect("write to the moto launcher");
+        stdin.flush().expect("flush the moto launcher");
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("read the moto launcher");
+        let answer: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("launcher said {line:?}: {e}"));
+        assert_eq!(answer["ok"], true, "bulk creation failed: {answer}");
+        answer["subs"]
+            .as_object()
+            .expect("subs")
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+            .collect()
     }
 
     fn wait_ready(&mut self) {
@@ -125,6 +191,18 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("bind an ephemeral port")
+}
+
+/// The Python that runs a pip entry-point script (its `#!` line), else `python3`.
+fn python_of(script: &Path) -> PathBuf {
+    std::fs::read_to_string(script)
+        .ok()
+        .and_then(|text| {
+            let first = text.lines().next()?.strip_prefix("#!")?.trim().to_string();
+            Some(PathBuf::from(first))
+        })
+        .filter(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from("python3"))
 }
 
 fn project_path(rel: &str) -> PathBuf {

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod delay_proxy;
 pub mod emulator;
 pub mod proxy;
 pub mod seed;

@@ -37,6 +37,24 @@ pub fn client(url: &str) -> cip::Client {
     cip::Client::from_conf(config)
 }
 
+/// The code under test's SDK backend to `url`: dummy credentials, no retries (an emulator's
+/// missing operation fails at once), a bounded wait.
+pub async fn backend(url: String) -> cognito_tui::cognito::sdk::SdkBackend {
+    use cognito_tui::cognito::sdk::{SdkBackend, SdkOptions};
+    SdkBackend::connect(
+        &SdkOptions {
+            region: Some(REGION.into()),
+            endpoint_url: Some(url),
+            timeout: std::time::Duration::from_secs(15),
+            max_attempts: 1,
+            static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
+            ..SdkOptions::default()
+        },
+        None,
+    )
+    .await
+}
+
 /// What was created.
 pub struct Seeded {
     /// email, phone_number and preferred_username are aliases.
@@ -56,7 +74,8 @@ pub struct Seeded {
     pub sub_named_refused: Option<String>,
 }
 
-fn attr(name: &str, value: &str) -> AttributeType {
+/// One attribute, as the SDK takes it.
+pub fn attr(name: &str, value: &str) -> AttributeType {
     AttributeType::builder()
         .name(name)
         .value(value)

@@ -125,7 +125,10 @@ impl Tmux {
         String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
     }
 
-    /// Waits until the screen satisfies `ready`; panics with the screen after `timeout`.
+    /// Waits until the screen satisfies `ready` and has stopped changing; panics with the
+    /// screen after `timeout`. "Stopped changing" (the same capture twice, 30 ms apart)
+    /// matters on a loaded machine: tmux can be captured while the program is halfway through
+    /// writing a frame, with the needle drawn but the rest of the frame not yet.
     pub fn wait_until(
         &self,
         what: &str,
@@ -134,11 +137,19 @@ impl Tmux {
     ) -> String {
         let deadline = Instant::now() + timeout;
         let mut pause = Duration::from_millis(10);
+        let mut previous: Option<String> = None;
         loop {
             let screen = self.screen();
             if ready(&screen) {
-                return screen;
+                // A screen that never settles (a spinner) is taken as it is at the deadline.
+                if previous.as_deref() == Some(screen.as_str()) || Instant::now() >= deadline {
+                    return screen;
+                }
+                previous = Some(screen);
+                std::thread::sleep(Duration::from_millis(30));
+                continue;
             }
+            previous = None;
             if Instant::now() >= deadline {
                 panic!(
                     "timed out after {timeout:?} waiting for {what} in `{}`; screen:\n{screen}",

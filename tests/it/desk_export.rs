@@ -5,56 +5,26 @@
 //! there as a small pool.
 
 use crate::common::cli::{self, Run};
-use crate::common::emulator::{Emulator, Kind};
+use crate::common::emulator::{BulkUser, Emulator, Kind};
 use crate::common::proxy::RecordingProxy;
 use crate::common::seed;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use aws_sdk_cognitoidentityprovider as cip;
-use cip::types::{AttributeType, MessageActionType};
 use serde_json::Value;
 
 const USERS: usize = 10_000;
 const CONFIRMED: usize = 100;
 const DISABLED: usize = 7;
-const SEED_TASKS: usize = 16;
 
-async fn create(client: &cip::Client, pool: &str, i: usize) {
-    let email = AttributeType::builder()
-        .name("email")
-        .value(format!("u{i:05}@example.com"))
-        .build()
-        .unwrap();
-    for attempt in 0.. {
-        let result = client
-            .admin_create_user()
-            .user_pool_id(pool)
-            .username(format!("user{i:05}"))
-            .message_action(MessageActionType::Suppress)
-            .temporary_password("Temp-Passw0rd!")
-            .user_attributes(email.clone())
-            .send()
-            .await;
-        match result {
-            Ok(_) => return,
-            Err(e) if attempt < 3 => {
-                eprintln!("retrying AdminCreateUser {i}: {e:?}");
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            Err(e) => panic!("AdminCreateUser {i}: {e:?}"),
-        }
-    }
-}
-
-/// A pool of `USERS` users over `SEED_TASKS` clients; the first `CONFIRMED` get a permanent
-/// password (CONFIRMED), the next `DISABLED` are disabled; the rest stay
+/// A pool of `USERS` users, created in bulk through the moto launcher; the first `CONFIRMED`
+/// get a permanent password (CONFIRMED), the next `DISABLED` are disabled; the rest stay
 /// FORCE_CHANGE_PASSWORD.
-async fn seed_pool(url: &str) -> String {
-    let client = seed::client(url);
+async fn seed_pool(moto: &Emulator) -> String {
+    let client = seed::client(&moto.url());
     let pool = client
         .create_user_pool()
         .pool_name("export")
@@ -65,39 +35,15 @@ async fn seed_pool(url: &str) -> String {
         .and_then(|p| p.id)
         .expect("pool id");
     let started = Instant::now();
-    let tasks: Vec<_> = (0..SEED_TASKS)
-        .map(|t| {
-            let (client, pool) = (seed::client(url), pool.clone());
-            tokio::spawn(async move {
-                for i in (t..USERS).step_by(SEED_TASKS) {
-                    create(&client, &pool, i).await;
-                }
-            })
+    let users: Vec<BulkUser> = (0..USERS)
+        .map(|i| BulkUser {
+            username: format!("user{i:05}"),
+            attributes: vec![("email".into(), format!("u{i:05}@example.com"))],
+            password: (i < CONFIRMED).then(|| "Perm-Passw0rd!".to_string()),
+            disabled: (CONFIRMED..CONFIRMED + DISABLED).contains(&i),
         })
         .collect();
-    for t in tasks {
-        t.await.expect("seed task");
-    }
-    for i in 0..CONFIRMED {
-        client
-            .admin_set_user_password()
-            .user_pool_id(&pool)
-            .username(format!("user{i:05}"))
-            .password("Perm-Passw0rd!")
-            .permanent(true)
-            .send()
-            .await
-            .expect("AdminSetUserPassword");
-    }
-    for i in CONFIRMED..CONFIRMED + DISABLED {
-        client
-            .admin_disable_user()
-            .user_pool_id(&pool)
-            .username(format!("user{i:05}"))
-            .send()
-            .await
-            .expect("AdminDisableUser");
-    }
+    moto.create_users(&pool, &users);
     eprintln!(
         "seeded {USERS} users in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -192,7 +138,7 @@ async fn moto_export_10k_exactly_once_server_side_filters_and_resume() {
     let Some(moto) = Emulator::start(Kind::Moto) else {
         return;
     };
-    let pool = seed_pool(&moto.url()).await;
+    let pool = seed_pool(&moto).await;
     let proxy = RecordingProxy::start(moto.addr).await;
     let dir = tempfile::tempdir().unwrap();
     let (fast, slow) = (config(dir.path(), 30), config(dir.path(), 10));

@@ -5,28 +5,10 @@ use crate::common::emulator;
 use crate::common::proxy;
 use crate::common::seed;
 
-use std::time::Duration;
-
 use cognito_tui::cognito::resources::collect_pages;
-use cognito_tui::cognito::sdk::{SdkBackend, SdkOptions};
 use cognito_tui::cognito::{Backend, ErrorKind, PoolId, UserStatus, WriteAction, Writer};
 use emulator::{Emulator, Kind};
 use proxy::RecordingProxy;
-
-async fn backend(url: String) -> SdkBackend {
-    SdkBackend::connect(
-        &SdkOptions {
-            region: Some(seed::REGION.into()),
-            endpoint_url: Some(url),
-            timeout: Duration::from_secs(15),
-            max_attempts: 1,
-            static_credentials: Some((seed::ACCESS_KEY.into(), seed::SECRET_KEY.into())),
-            ..SdkOptions::default()
-        },
-        None,
-    )
-    .await
-}
 
 async fn suite(kind: Kind) {
     let Some(emulator) = Emulator::start(kind) else {
@@ -37,7 +19,7 @@ async fn suite(kind: Kind) {
     let pool_id = seeded.alias_pool.clone();
     let pool = PoolId::parse(&pool_id).unwrap();
     let proxy = RecordingProxy::start(emulator.addr).await;
-    let b = backend(proxy.url()).await;
+    let b = seed::backend(proxy.url()).await;
 
     // Groups: 65 of them, so a second page is needed (60 a page).
     for i in 0..65 {

@@ -6,7 +6,13 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod actions;
+mod actions_tui;
 mod audit;
+mod bastion;
+mod bastion_imds;
+mod bastion_slow_link;
+mod bastion_tty;
 mod cli_exceptions;
 mod cli_faults;
 mod cli_get;

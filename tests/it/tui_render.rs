@@ -5,15 +5,12 @@
 use cognito_tui::app::{App, Cmd, Msg, TimeZone, update};
 use cognito_tui::cognito::lookup::{self, LookupError, LookupMode};
 use cognito_tui::cognito::{CognitoError, ErrorKind};
-use cognito_tui::ui;
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use time::macros::datetime;
 
-use crate::common::app::{connect, demo_lookup, key, send, serve, typed};
+use crate::common::app::{buffer, connect, demo_lookup, key, screen, send, serve, typed};
 
 fn demo_app() -> App {
     let mut app = fresh_app();
@@ -51,34 +48,6 @@ fn app_with(query: &str) -> App {
     look_up(&mut app, query, LookupMode::Auto);
     assert!(app.error.is_none(), "{query}: {:?}", app.error);
     app
-}
-
-fn buffer(app: &App, width: u16, height: u16) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| ui::view(app, f)).unwrap();
-    terminal.backend().buffer().clone()
-}
-
-/// The screen as text, one line per row, as a terminal shows it: the cells a wide (CJK)
-/// character covers are skipped, so the text lines up the way the screen does.
-fn screen(app: &App, width: u16, height: u16) -> String {
-    use unicode_width::UnicodeWidthStr;
-    let buf = buffer(app, width, height);
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut covered = 0;
-        for x in 0..buf.area.width {
-            if covered > 0 {
-                covered -= 1;
-                continue;
-            }
-            let symbol = buf[(x, y)].symbol();
-            out.push_str(symbol);
-            covered = symbol.width().saturating_sub(1);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 macro_rules! snap {

@@ -2,7 +2,7 @@
 //! embedded demo pool, through the same `lookup` the worker runs.
 
 use cognito_tui::app::{
-    App, Cmd, ListKind, ListState, Listing, Msg, Overlay, Pane, SessionInfo, update,
+    App, Cmd, ListKind, ListState, Listing, MenuItem, Msg, Overlay, Pane, SessionInfo, update,
 };
 use cognito_tui::cognito::WriteAction;
 use cognito_tui::cognito::demo::DemoBackend;
@@ -621,7 +621,7 @@ fn without_allow_write_no_key_opens_actions_or_makes_a_write() {
     let mut app = demo_app();
     look_up(&mut app, 'u', "alice");
     assert!(!app.allow_write);
-    assert!(app.menu_actions().is_empty());
+    assert!(app.menu_items().is_empty());
     // Every key in every context: none produces a write command or the actions menu.
     let mut keys: Vec<Msg> = ('!'..='~').map(ch).collect();
     keys.extend([KeyCode::Enter, KeyCode::Esc, KeyCode::Tab].map(key));
@@ -633,7 +633,7 @@ fn without_allow_write_no_key_opens_actions_or_makes_a_write() {
         assert!(
             !matches!(
                 probe.overlay,
-                Overlay::Actions { .. } | Overlay::Confirm { .. }
+                Overlay::Actions { .. } | Overlay::Groups { .. } | Overlay::Confirm { .. }
             ),
             "{k:?}"
         );
@@ -667,11 +667,11 @@ fn disabling_needs_the_username_typed_then_refreshes_the_user() {
     assert_eq!(app.overlay, Overlay::Actions { cursor: 0 });
     // alice is enabled: the menu offers disable, not enable.
     assert_eq!(
-        app.menu_actions(),
+        app.menu_items()[..3],
         [
-            WriteAction::DisableUser,
-            WriteAction::ResetPassword,
-            WriteAction::GlobalSignOut
+            MenuItem::Do(WriteAction::DisableUser),
+            MenuItem::Do(WriteAction::ResetPassword),
+            MenuItem::Do(WriteAction::GlobalSignOut)
         ]
     );
     send(&mut app, [key(KeyCode::Enter)]);

@@ -1,0 +1,455 @@
+//! The write actions (only with `--allow-write`): which apply to the user on screen, the `x`
+//! menu, the group pickers, the confirmations, and what is shown and refreshed once one is
+//! done. Every path to a [`Cmd::Write`] runs through [`confirm`].
+
+use super::{App, Cmd, ErrorView, LineInput, ListState, Lists, Pane, WritePending};
+use super::{cognito_error_view, move_in_list, open_list};
+use crate::cognito::listing::{Fetched, Listing};
+use crate::cognito::{
+    CognitoError, ErrorKind, Group, InviteDelivery, User, UserStatus, VerifiedAttribute,
+    WriteAction,
+};
+use crate::keymap::Action;
+use crate::sanitize::sanitize;
+
+/// How many characters of the pool id a delete asks for.
+pub const POOL_SUFFIX_LEN: usize = 6;
+
+/// One line of the `x` menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MenuItem {
+    /// This action; its confirmation follows.
+    Do(WriteAction),
+    /// Choose one of the pool's groups (ListGroups) to add the user to.
+    AddToGroup,
+    /// Choose one of the user's groups to remove them from.
+    RemoveFromGroup,
+}
+
+impl MenuItem {
+    /// The short name in the menu's first column.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Do(action) => match action {
+                WriteAction::EnableUser => "Enable",
+                WriteAction::DisableUser => "Disable",
+                WriteAction::ResetPassword => "Reset password",
+                WriteAction::GlobalSignOut => "Sign out everywhere",
+                WriteAction::ResetMfa => "Reset MFA",
+                WriteAction::ResendInvitation(_) => "Resend invitation",
+                WriteAction::ConfirmSignUp => "Confirm sign-up",
+                WriteAction::MarkVerified(VerifiedAttribute::Email) => "Mark email verified",
+                WriteAction::MarkVerified(VerifiedAttribute::PhoneNumber) => "Mark phone verified",
+                WriteAction::AddToGroup(_) => "Add to group",
+                WriteAction::RemoveFromGroup(_) => "Remove from group",
+                WriteAction::DeleteUser => "Delete user",
+            },
+            Self::AddToGroup => "Add to a group…",
+            Self::RemoveFromGroup => "Remove from a group…",
+        }
+    }
+
+    /// What it does, in the menu's second column.
+    pub fn description(&self) -> String {
+        match self {
+            Self::Do(action) => action.description(),
+            Self::AddToGroup => "choose one of the pool's groups (ListGroups)".into(),
+            Self::RemoveFromGroup => "choose one of the user's groups".into(),
+        }
+    }
+}
+
+/// Which way a group picker changes membership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GroupChange {
+    Add,
+    Remove,
+}
+
+/// What a group picker can offer right now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupChoices {
+    /// Still fetching (the pool's groups, or the user's).
+    Loading,
+    /// The groups to choose from (possibly none).
+    Ready(Vec<Group>),
+    /// The list could not be had; why, ready to show.
+    Failed(String),
+}
+
+/// Whether the user has any MFA set up (something to reset).
+fn has_mfa(user: &User) -> bool {
+    user.mfa_settings.as_ref().is_some_and(|s| !s.is_empty())
+        || user.preferred_mfa.as_ref().is_some_and(|p| !p.is_empty())
+        || user.mfa_options.as_ref().is_some_and(|o| !o.is_empty())
+}
+
+fn groups_of(state: &ListState) -> Option<&[Group]> {
+    match state {
+        ListState::Loaded(Fetched {
+            listing: Listing::Groups(groups),
+            ..
+        }) => Some(groups),
+        _ => None,
+    }
+}
+
+impl App {
+    /// The menu lines that apply to the loaded user, in order: enable only when disabled,
+    /// disable only when enabled, reset MFA only with MFA set up, resend the invitation only
+    /// for FORCE_CHANGE_PASSWORD (and somewhere to send it), confirm only for UNCONFIRMED,
+    /// mark verified only for an address on record that is not, remove from a group unless
+    /// the user is known to be in none. Empty without `--allow-write`.
+    pub fn menu_items(&self) -> Vec<MenuItem> {
+        let Some(loaded) = self.user.as_ref().filter(|_| self.allow_write) else {
+            return Vec::new();
+        };
+        let user = &loaded.found.user;
+        let mut items = vec![
+            MenuItem::Do(if user.enabled {
+                WriteAction::DisableUser
+            } else {
+                WriteAction::EnableUser
+            }),
+            MenuItem::Do(WriteAction::ResetPassword),
+            MenuItem::Do(WriteAction::GlobalSignOut),
+        ];
+        if has_mfa(user) {
+            items.push(MenuItem::Do(WriteAction::ResetMfa));
+        }
+        if user.status == Some(UserStatus::ForceChangePassword)
+            && let Some(delivery) = InviteDelivery::for_user(user)
+        {
+            items.push(MenuItem::Do(WriteAction::ResendInvitation(delivery)));
+        }
+        if user.status == Some(UserStatus::Unconfirmed) {
+            items.push(MenuItem::Do(WriteAction::ConfirmSignUp));
+        }
+        for attribute in VerifiedAttribute::ALL {
+            if attribute.applies_to(user) {
+                items.push(MenuItem::Do(WriteAction::MarkVerified(attribute)));
+            }
+        }
+        items.push(MenuItem::AddToGroup);
+        if groups_of(&self.lists.groups).is_none_or(|g| !g.is_empty()) {
+            items.push(MenuItem::RemoveFromGroup);
+        }
+        items.push(MenuItem::Do(WriteAction::DeleteUser));
+        items
+    }
+
+    /// The groups a picker offers: the user's own to remove them from; the pool's, less
+    /// those the user is already in, to add them to.
+    pub fn group_choices(&self, change: GroupChange) -> GroupChoices {
+        let failed = |state: &ListState| match state {
+            ListState::Unavailable(note) => Some(note.clone()),
+            ListState::Failed(e) => Some(e.message.clone()),
+            _ => None,
+        };
+        let mine = &self.lists.groups;
+        match change {
+            GroupChange::Remove => match (groups_of(mine), failed(mine)) {
+                (Some(groups), _) => GroupChoices::Ready(groups.to_vec()),
+                (None, Some(why)) => GroupChoices::Failed(why),
+                (None, None) => GroupChoices::Loading,
+            },
+            GroupChange::Add => {
+                let pool = &self.pool_groups;
+                match (groups_of(pool), failed(pool)) {
+                    (_, Some(why)) => GroupChoices::Failed(why),
+                    (None, None) => GroupChoices::Loading,
+                    (Some(groups), None) => {
+                        // Without the user's groups every group is offered; adding twice is
+                        // harmless in Cognito.
+                        let member = groups_of(mine).unwrap_or_default();
+                        GroupChoices::Ready(
+                            groups
+                                .iter()
+                                .filter(|g| member.iter().all(|m| m.name != g.name))
+                                .cloned()
+                                .collect(),
+                        )
+                    }
+                }
+            }
+        }
+    }
+
+    /// What must be typed to confirm `action` on `username`: nothing (y/n), the username,
+    /// or for a delete the username, a space and the last characters of the pool id.
+    pub fn confirmation_phrase(&self, action: &WriteAction, username: &str) -> Option<String> {
+        match action {
+            WriteAction::DeleteUser => {
+                let pool = self.pool_name();
+                let start = pool
+                    .char_indices()
+                    .rev()
+                    .nth(POOL_SUFFIX_LEN - 1)
+                    .map_or(0, |(i, _)| i);
+                Some(format!("{username} {}", &pool[start..]))
+            }
+            a if a.needs_typed_confirmation() => Some(username.to_string()),
+            _ => None,
+        }
+    }
+
+    fn confirm_overlay(&self, action: WriteAction) -> Option<super::Overlay> {
+        let username = self.user.as_ref()?.found.user.username.clone();
+        let phrase = self.confirmation_phrase(&action, &username);
+        Some(super::Overlay::Confirm {
+            action,
+            username,
+            phrase,
+            input: LineInput::default(),
+        })
+    }
+}
+
+/// Keys in the `x` menu.
+pub(super) fn act_menu(app: &mut App, action: Action) -> Vec<Cmd> {
+    let items = app.menu_items();
+    let super::Overlay::Actions { cursor } = &mut app.overlay else {
+        return Vec::new();
+    };
+    match action {
+        Action::Cancel => app.overlay = super::Overlay::None,
+        Action::Submit => {
+            let Some(chosen) = items.get(*cursor).cloned() else {
+                return Vec::new();
+            };
+            return choose(app, chosen);
+        }
+        other => *cursor = move_in_list(*cursor, items.len(), other),
+    }
+    Vec::new()
+}
+
+fn choose(app: &mut App, item: MenuItem) -> Vec<Cmd> {
+    match item {
+        MenuItem::Do(action) => {
+            if let Some(overlay) = app.confirm_overlay(action) {
+                app.overlay = overlay;
+            }
+            Vec::new()
+        }
+        MenuItem::AddToGroup => {
+            app.overlay = super::Overlay::Groups {
+                change: GroupChange::Add,
+                cursor: 0,
+            };
+            // The user's groups too, so those they are in are not offered.
+            let mut cmds = open_list(app, Pane::Groups, false);
+            if matches!(app.pool_groups, ListState::NotLoaded | ListState::Failed(_)) {
+                let id = app.next_request_id();
+                app.pool_groups = ListState::Loading { id };
+                cmds.push(Cmd::FetchPoolGroups { id });
+            }
+            cmds
+        }
+        MenuItem::RemoveFromGroup => {
+            app.overlay = super::Overlay::Groups {
+                change: GroupChange::Remove,
+                cursor: 0,
+            };
+            open_list(app, Pane::Groups, false)
+        }
+    }
+}
+
+/// Keys in a group picker.
+pub(super) fn act_groups(app: &mut App, action: Action) -> Vec<Cmd> {
+    let super::Overlay::Groups { change, cursor } = app.overlay else {
+        return Vec::new();
+    };
+    let choices = match app.group_choices(change) {
+        GroupChoices::Ready(groups) => groups,
+        _ => Vec::new(),
+    };
+    match action {
+        // Back to the menu, on the line that opened the picker.
+        Action::Cancel => {
+            let opener = match change {
+                GroupChange::Add => MenuItem::AddToGroup,
+                GroupChange::Remove => MenuItem::RemoveFromGroup,
+            };
+            let cursor = app
+                .menu_items()
+                .iter()
+                .position(|item| *item == opener)
+                .unwrap_or(0);
+            app.overlay = super::Overlay::Actions { cursor };
+        }
+        Action::Submit => {
+            if let Some(group) = choices.get(cursor) {
+                let name = group.name.clone();
+                let action = match change {
+                    GroupChange::Add => WriteAction::AddToGroup(name),
+                    GroupChange::Remove => WriteAction::RemoveFromGroup(name),
+                };
+                if let Some(overlay) = app.confirm_overlay(action) {
+                    app.overlay = overlay;
+                }
+            }
+        }
+        other => {
+            app.overlay = super::Overlay::Groups {
+                change,
+                cursor: move_in_list(cursor, choices.len(), other),
+            };
+        }
+    }
+    Vec::new()
+}
+
+/// Keys in a yes/no confirmation.
+pub(super) fn act_confirm(app: &mut App, action: Action) -> Vec<Cmd> {
+    match action {
+        Action::Submit => confirm(app),
+        _ => {
+            app.overlay = super::Overlay::None;
+            app.notice = Some("cancelled: nothing was changed".into());
+            Vec::new()
+        }
+    }
+}
+
+/// Enter in a typed confirmation: only the exact phrase confirms.
+pub(super) fn submit_typed(app: &mut App) -> Vec<Cmd> {
+    let super::Overlay::Confirm {
+        phrase: Some(phrase),
+        input,
+        action,
+        ..
+    } = &app.overlay
+    else {
+        return Vec::new();
+    };
+    if input.text.trim() != phrase {
+        app.notice = Some(match action {
+            WriteAction::DeleteUser => format!(
+                "type {} (username, space, pool id's last {POOL_SUFFIX_LEN}) or Esc",
+                sanitize(phrase)
+            ),
+            _ => format!(
+                "type the username {} exactly to confirm, or Esc",
+                sanitize(phrase)
+            ),
+        });
+        return Vec::new();
+    }
+    confirm(app)
+}
+
+/// The confirmed action goes to the worker (only ever with `--allow-write`).
+fn confirm(app: &mut App) -> Vec<Cmd> {
+    let super::Overlay::Confirm {
+        action, username, ..
+    } = std::mem::replace(&mut app.overlay, super::Overlay::None)
+    else {
+        return Vec::new();
+    };
+    if !app.allow_write {
+        return Vec::new();
+    }
+    let sub = app
+        .user
+        .as_ref()
+        .filter(|l| l.found.user.username == username)
+        .and_then(|l| l.found.user.sub().map(str::to_string));
+    let id = app.next_request_id();
+    app.notice = Some(format!("{} {}…", action.operation(), sanitize(&username)));
+    app.writing = Some(WritePending {
+        id,
+        action: action.clone(),
+        username: username.clone(),
+    });
+    vec![Cmd::Write {
+        id,
+        action,
+        username,
+        sub,
+    }]
+}
+
+/// Past tense of an action, for the result notice.
+fn done_phrase(action: &WriteAction) -> String {
+    match action {
+        WriteAction::EnableUser => "enabled".into(),
+        WriteAction::DisableUser => "disabled".into(),
+        WriteAction::ResetPassword => "password reset for".into(),
+        WriteAction::GlobalSignOut => "signed out everywhere:".into(),
+        WriteAction::ResetMfa => "MFA reset for".into(),
+        WriteAction::ResendInvitation(delivery) => {
+            format!("invitation re-sent {} to", delivery.label())
+        }
+        WriteAction::ConfirmSignUp => "sign-up confirmed for".into(),
+        WriteAction::MarkVerified(attribute) => {
+            format!("{} marked verified for", attribute.attribute())
+        }
+        WriteAction::AddToGroup(group) => format!("added to {}:", sanitize(group)),
+        WriteAction::RemoveFromGroup(group) => format!("removed from {}:", sanitize(group)),
+        WriteAction::DeleteUser => "deleted".into(),
+    }
+}
+
+/// A write finished: say so, and show the user as the action left them (one AdminGetUser),
+/// or, deleted, no longer.
+pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError>) -> Vec<Cmd> {
+    let Some(write) = app.writing.take_if(|w| w.id == id) else {
+        return Vec::new();
+    };
+    if let Err(e) = result {
+        app.error = Some(cognito_error_view(app, &e));
+        return Vec::new();
+    }
+    app.notice = Some(format!(
+        "✓ {} {} in {}",
+        done_phrase(&write.action),
+        sanitize(&write.username),
+        sanitize(app.pool_name())
+    ));
+    match write.action {
+        // Nothing left to refresh: AdminGetUser would only say UserNotFound.
+        WriteAction::DeleteUser => {
+            app.user = None;
+            app.lists = Lists::default();
+            app.cursors = [0; 6];
+            app.recent.retain(|e| e.username != write.username);
+            return Vec::new();
+        }
+        // Fetched again when the Groups pane next shows.
+        WriteAction::AddToGroup(_) | WriteAction::RemoveFromGroup(_) => {
+            app.lists.groups = ListState::NotLoaded;
+        }
+        _ => {}
+    }
+    let notice = app.notice.take();
+    let cmd = app.start_lookup(&write.username, super::LookupMode::Username);
+    app.notice = notice;
+    vec![cmd]
+}
+
+/// The pool's groups arrived for the add-to-group picker; stale answers are dropped.
+pub(super) fn pool_groups_done(app: &mut App, id: u64, result: Result<Fetched, CognitoError>) {
+    if app.pool_groups != (ListState::Loading { id }) {
+        tracing::debug!(id, "dropping a superseded ListGroups result");
+        return;
+    }
+    app.pool_groups = match result {
+        Ok(fetched) => ListState::Loaded(fetched),
+        Err(e) if e.kind == ErrorKind::Unsupported => ListState::Unavailable(format!(
+            "this endpoint does not implement {} (an emulator?)",
+            e.operation
+        )),
+        Err(e) => {
+            let view: ErrorView = cognito_error_view(app, &e);
+            ListState::Failed(ErrorView {
+                message: match &view.hint {
+                    Some(hint) => format!("{}: {hint}", view.message),
+                    None => view.message.clone(),
+                },
+                ..view
+            })
+        }
+    };
+}

@@ -1,0 +1,562 @@
+//! The write actions in the TUI, key by key: the `x` menu offers each only where it applies,
+//! the group pickers, confirmations that name user and pool, the typed phrase a delete
+//! needs. Every command is served against one demo backend, so the refresh after a write
+//! shows its effect. Snapshots of the new menus, pickers and confirmations.
+
+use cognito_tui::app::{
+    App, Cmd, GroupChange, GroupChoices, Listing, MenuItem, Msg, Overlay, TimeZone, update,
+};
+use cognito_tui::cognito::demo::DemoBackend;
+use cognito_tui::cognito::listing::Fetched;
+use cognito_tui::cognito::lookup::{self, LookupMode};
+use cognito_tui::cognito::resources::pool_groups;
+use cognito_tui::cognito::{
+    Backend, CognitoError, ErrorKind, InviteDelivery, UserStatus, VerifiedAttribute, WriteAction,
+    Writer,
+};
+use cognito_tui::keymap::Context;
+use crossterm::event::KeyCode;
+use futures::executor::block_on;
+use time::macros::datetime;
+
+use crate::common::app::{connect, key, screen, send, typed};
+
+/// An app with writes allowed and the demo backend its commands are served by.
+struct Desk {
+    app: App,
+    backend: DemoBackend,
+}
+
+impl Desk {
+    /// `query` looked up, with `--allow-write`, the clock fixed for snapshots.
+    fn new(query: &str) -> Self {
+        let mut app = App::new("us-east-1_DemoPool1", true);
+        app.now = datetime!(2026-01-15 12:00:00 UTC);
+        app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
+        app.allow_write = true;
+        connect(&mut app);
+        let mut desk = Desk {
+            app,
+            backend: DemoBackend::embedded(),
+        };
+        let cmd = desk.app.start_lookup(query, LookupMode::Auto);
+        desk.serve(vec![cmd]);
+        assert!(desk.app.error.is_none(), "{query}: {:?}", desk.app.error);
+        desk
+    }
+
+    /// Sends keys; returns the commands they produced (not yet served).
+    fn keys(&mut self, keys: impl IntoIterator<Item = Msg>) -> Vec<Cmd> {
+        send(&mut self.app, keys)
+    }
+
+    fn press(&mut self, code: KeyCode) -> Vec<Cmd> {
+        self.keys([key(code)])
+    }
+
+    /// Runs the worker's half of each command against the backend, then of whatever the
+    /// answers asked for, until nothing is left.
+    fn serve(&mut self, mut cmds: Vec<Cmd>) {
+        let pool = self.backend.pool_id();
+        let b = &self.backend;
+        while !cmds.is_empty() {
+            let mut next = Vec::new();
+            for cmd in cmds {
+                let msg = match cmd {
+                    Cmd::Lookup { id, query, mode } => {
+                        let schema = block_on(b.describe_pool(&pool)).ok();
+                        let result =
+                            block_on(lookup::lookup(b, &pool, &query, mode, schema.as_ref()));
+                        Msg::LookupDone { id, result }
+                    }
+                    Cmd::FetchList { id, list, username } => Msg::ListDone {
+                        id,
+                        result: block_on(cognito_tui::worker::fetch_list(
+                            b, &pool, &username, list,
+                        )),
+                    },
+                    Cmd::FetchPoolGroups { id } => Msg::PoolGroupsDone {
+                        id,
+                        result: block_on(pool_groups(b, &pool)).map(|(groups, more)| Fetched {
+                            listing: Listing::Groups(groups),
+                            more,
+                        }),
+                    },
+                    Cmd::Write {
+                        id,
+                        action,
+                        username,
+                        ..
+                    } => Msg::WriteDone {
+                        id,
+                        result: block_on(b.write(&pool, &username, action)),
+                    },
+                    other => panic!("not served here: {other:?}"),
+                };
+                next.extend(update(&mut self.app, msg));
+            }
+            cmds = next;
+        }
+    }
+
+    fn labels(&self) -> Vec<&'static str> {
+        self.app.menu_items().iter().map(MenuItem::label).collect()
+    }
+
+    /// Opens the menu and moves to `label`; Enter is left to the test.
+    fn menu_to(&mut self, label: &str) {
+        let at = self
+            .labels()
+            .iter()
+            .position(|l| *l == label)
+            .unwrap_or_else(|| panic!("{label} not offered: {:?}", self.labels()));
+        self.keys([key(KeyCode::Char('x'))]);
+        self.keys(std::iter::repeat_n(key(KeyCode::Char('j')), at));
+        assert_eq!(self.app.overlay, Overlay::Actions { cursor: at });
+    }
+
+    fn user(&self) -> &cognito_tui::cognito::User {
+        &self.app.user.as_ref().expect("a user is loaded").found.user
+    }
+
+    fn notice(&self) -> &str {
+        self.app.notice.as_deref().unwrap_or_default()
+    }
+
+    /// The one write the keys produced.
+    fn write_of(cmds: &[Cmd]) -> WriteAction {
+        match cmds {
+            [Cmd::Write { action, .. }] => action.clone(),
+            other => panic!("expected one write, got {other:?}"),
+        }
+    }
+}
+
+macro_rules! snap {
+    ($name:expr, $app:expr) => {
+        insta::assert_snapshot!($name, screen(&$app, 80, 24))
+    };
+}
+
+#[test]
+fn the_menu_offers_each_action_only_where_it_applies() {
+    let always = ["Reset password", "Sign out everywhere"];
+    // alice: enabled, TOTP, confirmed, both addresses verified.
+    let alice = Desk::new("alice");
+    assert_eq!(
+        alice.labels(),
+        [
+            "Disable",
+            always[0],
+            always[1],
+            "Reset MFA",
+            "Add to a group…",
+            "Remove from a group…",
+            "Delete user"
+        ]
+    );
+    // dave never signed in: the invitation can be re-sent, to his email.
+    let dave = Desk::new("dave");
+    assert!(dave.labels().contains(&"Resend invitation"));
+    assert!(
+        dave.app
+            .menu_items()
+            .contains(&MenuItem::Do(WriteAction::ResendInvitation(
+                InviteDelivery::Email
+            )))
+    );
+    assert!(!dave.labels().contains(&"Reset MFA"), "dave has no MFA");
+    // carol never entered her code, and her email is not verified.
+    let carol = Desk::new("carol");
+    for label in ["Confirm sign-up", "Mark email verified"] {
+        assert!(carol.labels().contains(&label), "{label}");
+    }
+    for label in ["Resend invitation", "Mark phone verified", "Reset MFA"] {
+        assert!(!carol.labels().contains(&label), "{label}");
+    }
+    // trent: disabled, unconfirmed, an unverified phone and no email.
+    let trent = Desk::new("trent");
+    assert_eq!(trent.labels()[0], "Enable");
+    assert!(trent.labels().contains(&"Mark phone verified"));
+    assert!(!trent.labels().contains(&"Mark email verified"));
+    // Once judy's groups are known to be none, there is nothing to remove her from.
+    let mut judy = Desk::new("judy");
+    assert!(judy.labels().contains(&"Remove from a group…"));
+    let cmds = judy.keys([key(KeyCode::Char('4'))]);
+    judy.serve(cmds);
+    assert!(!judy.labels().contains(&"Remove from a group…"));
+    for desk in [&alice, &dave, &carol, &trent, &judy] {
+        assert_eq!(desk.labels().last(), Some(&"Delete user"));
+    }
+}
+
+#[test]
+fn reset_mfa_needs_the_username_typed_then_the_refresh_shows_no_mfa() {
+    let mut desk = Desk::new("kenji.tanaka");
+    assert!(
+        desk.user()
+            .mfa_settings
+            .as_ref()
+            .is_some_and(|s| s.len() == 2)
+    );
+    desk.menu_to("Reset MFA");
+    assert!(desk.press(KeyCode::Enter).is_empty());
+    assert!(matches!(
+        &desk.app.overlay,
+        Overlay::Confirm { action: WriteAction::ResetMfa, phrase: Some(p), .. } if p == "kenji.tanaka"
+    ));
+    assert_eq!(desk.app.context(), Context::Input);
+    assert!(desk.keys(typed("y")).is_empty(), "y is a letter here");
+    desk.keys([key(KeyCode::Backspace)]);
+    assert!(desk.keys(typed("kenji")).is_empty());
+    assert!(
+        desk.press(KeyCode::Enter).is_empty(),
+        "half a username confirms nothing"
+    );
+    assert!(desk.notice().contains("type the username kenji.tanaka"));
+    desk.keys(typed(".tanaka"));
+    let cmds = desk.press(KeyCode::Enter);
+    assert_eq!(Desk::write_of(&cmds), WriteAction::ResetMfa);
+    desk.serve(cmds);
+    assert!(
+        desk.notice()
+            .contains("MFA reset for kenji.tanaka in us-east-1_DemoPool1")
+    );
+    assert_eq!(desk.user().mfa_settings, None, "refreshed: no MFA left");
+    assert!(!desk.labels().contains(&"Reset MFA"));
+}
+
+#[test]
+fn resend_confirm_and_mark_verified_ask_yes_or_no() {
+    let mut dave = Desk::new("dave");
+    dave.menu_to("Resend invitation");
+    dave.press(KeyCode::Enter);
+    assert_eq!(dave.app.context(), Context::Confirm, "y or n");
+    let cmds = dave.keys(typed("y"));
+    assert_eq!(
+        Desk::write_of(&cmds),
+        WriteAction::ResendInvitation(InviteDelivery::Email)
+    );
+    dave.serve(cmds);
+    assert!(
+        dave.notice()
+            .contains("invitation re-sent by email to dave")
+    );
+    assert!(dave.app.error.is_none());
+
+    let mut carol = Desk::new("carol");
+    carol.menu_to("Confirm sign-up");
+    carol.press(KeyCode::Enter);
+    let cmds = carol.press(KeyCode::Enter);
+    assert_eq!(Desk::write_of(&cmds), WriteAction::ConfirmSignUp);
+    carol.serve(cmds);
+    assert_eq!(carol.user().status, Some(UserStatus::Confirmed));
+    assert!(!carol.labels().contains(&"Confirm sign-up"));
+
+    carol.menu_to("Mark email verified");
+    carol.press(KeyCode::Enter);
+    assert!(carol.keys(typed("n")).is_empty());
+    assert!(carol.notice().contains("cancelled"));
+    carol.menu_to("Mark email verified");
+    carol.press(KeyCode::Enter);
+    let cmds = carol.keys(typed("y"));
+    assert_eq!(
+        Desk::write_of(&cmds),
+        WriteAction::MarkVerified(VerifiedAttribute::Email)
+    );
+    carol.serve(cmds);
+    assert_eq!(carol.user().attribute("email_verified"), Some("true"));
+    assert!(!carol.labels().contains(&"Mark email verified"));
+}
+
+#[test]
+fn add_to_group_picks_from_list_groups_less_the_users_own() {
+    let mut desk = Desk::new("alice");
+    desk.menu_to("Add to a group…");
+    let cmds = desk.press(KeyCode::Enter);
+    // The pool's groups, and alice's so those she is in are left out.
+    assert!(
+        matches!(
+            cmds[..],
+            [Cmd::FetchList { .. }, Cmd::FetchPoolGroups { .. }]
+        ),
+        "{cmds:?}"
+    );
+    assert_eq!(
+        desk.app.group_choices(GroupChange::Add),
+        GroupChoices::Loading
+    );
+    snap!("add_group_loading", desk.app);
+    desk.serve(cmds);
+    let GroupChoices::Ready(choices) = desk.app.group_choices(GroupChange::Add) else {
+        panic!("{:?}", desk.app.group_choices(GroupChange::Add))
+    };
+    let names: Vec<&str> = choices.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["beta-testers", "us-east-1_DemoPool1_Google"]);
+    snap!("add_group_picker", desk.app);
+    // Esc goes back to the menu; the pool's groups are not fetched a second time.
+    desk.press(KeyCode::Esc);
+    assert!(matches!(desk.app.overlay, Overlay::Actions { .. }));
+    let cmds = desk.press(KeyCode::Enter);
+    assert!(cmds.is_empty(), "{cmds:?}");
+    desk.press(KeyCode::Enter);
+    assert!(matches!(
+        &desk.app.overlay,
+        Overlay::Confirm { action: WriteAction::AddToGroup(g), phrase: None, .. } if g == "beta-testers"
+    ));
+    snap!("confirm_add_to_group", desk.app);
+    let cmds = desk.keys(typed("y"));
+    desk.serve(cmds);
+    assert!(
+        desk.notice().contains("added to beta-testers: alice"),
+        "{}",
+        desk.notice()
+    );
+    // The Groups pane fetches again and shows the new membership.
+    let cmds = desk.keys([key(KeyCode::Char('4'))]);
+    assert!(matches!(cmds[..], [Cmd::FetchList { .. }]));
+    desk.serve(cmds);
+    let GroupChoices::Ready(mine) = desk.app.group_choices(GroupChange::Remove) else {
+        panic!()
+    };
+    let names: Vec<&str> = mine.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["admins", "support", "beta-testers"]);
+}
+
+#[test]
+fn remove_from_group_picks_from_the_users_groups() {
+    let mut desk = Desk::new("alice");
+    desk.menu_to("Remove from a group…");
+    let cmds = desk.press(KeyCode::Enter);
+    assert!(matches!(cmds[..], [Cmd::FetchList { .. }]), "{cmds:?}");
+    desk.serve(cmds);
+    snap!("remove_group_picker", desk.app);
+    desk.keys([key(KeyCode::Char('j')), key(KeyCode::Enter)]);
+    assert!(matches!(
+        &desk.app.overlay,
+        Overlay::Confirm { action: WriteAction::RemoveFromGroup(g), .. } if g == "support"
+    ));
+    let cmds = desk.press(KeyCode::Enter);
+    desk.serve(cmds);
+    assert!(desk.notice().contains("removed from support: alice"));
+    let cmds = desk.keys([key(KeyCode::Char('4'))]);
+    desk.serve(cmds);
+    let GroupChoices::Ready(mine) = desk.app.group_choices(GroupChange::Remove) else {
+        panic!()
+    };
+    assert_eq!(
+        mine.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
+        ["admins"]
+    );
+}
+
+#[test]
+fn delete_needs_the_username_and_the_pool_ids_end_typed() {
+    let mut desk = Desk::new("alice");
+    desk.menu_to("Delete user");
+    desk.press(KeyCode::Enter);
+    assert!(matches!(
+        &desk.app.overlay,
+        Overlay::Confirm { action: WriteAction::DeleteUser, phrase: Some(p), .. } if p == "alice oPool1"
+    ));
+    snap!("confirm_delete_empty", desk.app);
+    // The username alone is not enough, nor the wrong pool.
+    desk.keys(typed("alice"));
+    assert!(desk.press(KeyCode::Enter).is_empty());
+    assert!(
+        desk.notice().contains("type alice oPool1"),
+        "{}",
+        desk.notice()
+    );
+    desk.keys(typed(" xPool1"));
+    assert!(desk.press(KeyCode::Enter).is_empty());
+    desk.keys(std::iter::repeat_n(key(KeyCode::Backspace), 6));
+    desk.keys(typed("oPool1"));
+    snap!("confirm_delete_typed", desk.app);
+    let cmds = desk.press(KeyCode::Enter);
+    assert_eq!(Desk::write_of(&cmds), WriteAction::DeleteUser);
+    desk.serve(cmds);
+    // Nothing to refresh: the user is gone from the screen and from the recent lookups.
+    assert!(desk.app.user.is_none());
+    assert!(desk.app.recent.iter().all(|e| e.username != "alice"));
+    assert!(
+        desk.notice()
+            .contains("deleted alice in us-east-1_DemoPool1")
+    );
+    snap!("deleted", desk.app);
+    let cmd = desk.app.start_lookup("alice", LookupMode::Username);
+    desk.serve(vec![cmd]);
+    assert_eq!(
+        desk.app.error.as_ref().and_then(|e| e.exception.as_deref()),
+        Some("UserNotFoundException")
+    );
+}
+
+#[test]
+fn a_failed_write_is_shown_and_nothing_is_refreshed() {
+    let mut desk = Desk::new("alice");
+    desk.menu_to("Add to a group…");
+    let cmds = desk.press(KeyCode::Enter);
+    desk.serve(cmds);
+    desk.press(KeyCode::Enter);
+    let Cmd::Write { id, .. } = desk.press(KeyCode::Enter).remove(0) else {
+        panic!()
+    };
+    // The group was deleted in the meantime.
+    let gone = CognitoError::new(
+        ErrorKind::PoolNotFound,
+        "AdminAddUserToGroup",
+        "Group not found.",
+    )
+    .with_exception("ResourceNotFoundException");
+    assert!(
+        update(
+            &mut desk.app,
+            Msg::WriteDone {
+                id,
+                result: Err(gone)
+            }
+        )
+        .is_empty()
+    );
+    let error = desk.app.error.as_ref().expect("shown");
+    assert!(
+        error
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("the group does not exist")
+    );
+    assert!(desk.app.writing.is_none());
+}
+
+#[test]
+fn the_new_menus_and_confirmations() {
+    let mut dave = Desk::new("dave");
+    dave.keys(typed("x"));
+    snap!("menu_force_change_password", dave.app);
+    dave.menu_to("Resend invitation");
+    dave.press(KeyCode::Enter);
+    snap!("confirm_resend_invitation", dave.app);
+    let mut carol = Desk::new("carol");
+    carol.keys(typed("x"));
+    snap!("menu_unconfirmed", carol.app);
+    let mut kenji = Desk::new("kenji.tanaka");
+    kenji.menu_to("Reset MFA");
+    kenji.press(KeyCode::Enter);
+    snap!("confirm_reset_mfa", kenji.app);
+    let mut judy = Desk::new("judy");
+    let cmds = judy.keys([key(KeyCode::Char('4'))]);
+    judy.serve(cmds);
+    judy.keys(typed("x"));
+    snap!("menu_user_in_no_groups", judy.app);
+}
+
+/// The real binary in tmux: add to a group through the ListGroups picker, then delete, with
+/// both attempts in the audit log (the group named).
+#[test]
+fn end_to_end_add_to_group_then_delete_audited() {
+    use crate::common::tmux::Tmux;
+    let dir = tempfile::tempdir().unwrap();
+    let (log, audit) = (dir.path().join("tui.log"), dir.path().join("audit.jsonl"));
+    let args = [
+        "--demo",
+        "--allow-write",
+        "--log-file",
+        log.to_str().unwrap(),
+        "--audit-log",
+        audit.to_str().unwrap(),
+    ];
+    let env = [
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+    ];
+    let t = Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 100, 30);
+    t.wait_for("WRITES ON");
+    t.type_text("u");
+    t.type_text("alice");
+    t.keys(&["Enter"]);
+    t.wait_for("Username alice");
+    t.type_text("x");
+    t.wait_for("Add to a group…");
+    t.type_text("jjjj");
+    t.keys(&["Enter"]);
+    t.wait_for_all(&[
+        "Add alice to a group of us-east-1_DemoPool1",
+        "beta-testers",
+    ]);
+    t.keys(&["Enter"]);
+    t.wait_for("Confirm: AdminAddUserToGroup");
+    t.type_text("y");
+    t.wait_for("added to beta-testers: alice in us-east-1_DemoPool1");
+    t.type_text("4");
+    t.wait_for("beta-testers");
+    t.type_text("x");
+    t.wait_for("Delete user");
+    t.type_text("jjjjjj");
+    t.keys(&["Enter"]);
+    t.wait_for("alice oPool1");
+    t.type_text("alice oPool1");
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["deleted alice in us-east-1_DemoPool1", "No user loaded"]);
+    t.type_text("q");
+    assert_eq!(t.wait_exit().0, 0);
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Each write twice: the attempt before the request, the outcome after.
+    let writes: Vec<(&str, &str, &str)> = lines
+        .iter()
+        .filter(|l| l.get("phase").is_some())
+        .map(|l| {
+            assert_eq!(l["username"], "alice");
+            assert_eq!(l["pool"], "us-east-1_DemoPool1");
+            (
+                l["action"].as_str().unwrap(),
+                l["phase"].as_str().unwrap(),
+                l["group"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        writes,
+        [
+            ("add_to_group", "attempt", "beta-testers"),
+            ("add_to_group", "outcome", "beta-testers"),
+            ("delete_user", "attempt", "-"),
+            ("delete_user", "outcome", "-"),
+        ],
+        "{lines:?}"
+    );
+    let outcomes: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["phase"] == "outcome")
+        .map(|l| l["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["ok", "ok"]);
+}
+
+#[test]
+fn g_and_shift_g_jump_to_the_ends_of_the_menu_and_pickers() {
+    let mut desk = Desk::new("alice");
+    desk.keys(typed("xG"));
+    let last = desk.app.menu_items().len() - 1;
+    assert_eq!(desk.app.overlay, Overlay::Actions { cursor: last });
+    desk.keys(typed("g"));
+    assert_eq!(desk.app.overlay, Overlay::Actions { cursor: 0 });
+    desk.press(KeyCode::Esc);
+    desk.menu_to("Remove from a group…");
+    let cmds = desk.press(KeyCode::Enter);
+    desk.serve(cmds);
+    desk.keys(typed("G"));
+    assert_eq!(
+        desk.app.overlay,
+        Overlay::Groups {
+            change: GroupChange::Remove,
+            cursor: 1
+        }
+    );
+}
