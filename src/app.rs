@@ -18,6 +18,7 @@ mod finder;
 mod input;
 mod lists;
 mod overlay;
+mod pools;
 mod recent;
 mod rows;
 
@@ -27,7 +28,7 @@ pub use crate::session::SessionInfo;
 pub use crate::time::TimeZone;
 pub use actions::{GroupChange, GroupChoices, MenuItem, POOL_SUFFIX_LEN};
 pub use errors::ErrorView;
-use errors::{cognito_error_view, error_view};
+use errors::{cognito_error_view, cognito_error_view_in, error_view};
 pub use finder::{
     BrowseState, Finder, MAX_POOL_PAGES, PoolEntry, PoolSource, PoolsState, SearchState, Suggested,
     Throttle,
@@ -39,6 +40,7 @@ pub use overlay::Overlay;
 use overlay::{
     act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
 };
+pub use pools::{PoolStatus, Switched, Switching, pool_label, typed_pool_id};
 use recent::recent_entry;
 pub use recent::{RECENT_MAX, RecentEntry};
 pub use rows::{Row, Tone, attribute_rows, decode_identities, mask_query, mfa_rows};
@@ -99,6 +101,17 @@ pub enum Msg {
     },
     /// The rate limiter's status changed (None: nothing held back).
     Throttle(Option<Throttle>),
+    /// DescribeUserPool's answer for `pool`, asked once the worker has connected: the
+    /// pool's name, or why it can't be used (said on the first screen).
+    PoolDescribed {
+        pool: String,
+        result: Result<crate::cognito::PoolSchema, CognitoError>,
+    },
+    /// The answer to [`Cmd::SwitchPool`] `id`: the new pool checked and ready, or why not.
+    PoolSwitched {
+        id: u64,
+        result: Result<Switched, crate::session::SwitchError>,
+    },
 }
 
 /// Work for the outside world, returned by [`update`].
@@ -150,9 +163,11 @@ pub enum Cmd {
     CancelLoadAll { id: u64 },
     /// One page of ListUserPools; answer with [`Msg::PoolsPage`].
     ListPools { id: u64, token: Option<String> },
-    /// Work on another pool (a pool id, or a name from the config file); answer with
-    /// [`Msg::Connected`].
-    SwitchPool { pool: String },
+    /// Prepare another pool (a pool id, or a name from the config file) and check it with
+    /// DescribeUserPool, without leaving the pool in use; answer with [`Msg::PoolSwitched`].
+    SwitchPool { id: u64, pool: String },
+    /// Send every request from now on to the pool prepared by [`Cmd::SwitchPool`] `id`.
+    UsePool { id: u64 },
 }
 
 /// A write action sent to the worker.
@@ -285,6 +300,8 @@ pub struct App {
     pub pools: PoolsState,
     /// Requests held back by the rate limiter, for the header.
     pub throttle: Option<Throttle>,
+    /// The pool in use: its name, problems, a switch in flight, other pools' recents.
+    pub pool_status: PoolStatus,
 }
 
 impl App {
@@ -321,6 +338,7 @@ impl App {
             browse: BrowseState::default(),
             pools: PoolsState::default(),
             throttle: None,
+            pool_status: PoolStatus::default(),
         }
     }
 
@@ -354,6 +372,7 @@ impl App {
             || self.lists.loading()
             || matches!(self.pool_groups, ListState::Loading { .. })
             || self.finder_busy()
+            || self.pool_status.switching.is_some()
     }
 
     /// Which bindings apply now.
@@ -376,9 +395,9 @@ impl App {
         }
     }
 
-    /// The pool as the session names it.
+    /// The id of the pool in use (changed only when the worker has switched to another).
     pub fn pool_name(&self) -> &str {
-        self.session.as_ref().map_or(&self.pool, |s| &s.pool)
+        &self.pool
     }
 
     /// The selected row of `pane`.
@@ -467,6 +486,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.throttle = throttle;
             Vec::new()
         }
+        Msg::PoolDescribed { pool, result } => {
+            pools::pool_described(app, &pool, result);
+            Vec::new()
+        }
+        Msg::PoolSwitched { id, result } => pools::pool_switched(app, id, result),
         Msg::LookupDone { id, result } => {
             if app.pending.as_ref().is_none_or(|p| p.id != id) {
                 tracing::debug!(id, "dropping a superseded lookup result");
@@ -566,7 +590,8 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
 }
 
 fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
-    if matches!(action, Action::OpenLookup(_) | Action::Recent) && !app.has_pool() {
+    // A lookup can be typed before a pool is chosen: submitting it opens the picker.
+    if action == Action::Recent && !app.has_pool() {
         app.notice = Some("choose a user pool first".into());
         return app.open_pools();
     }

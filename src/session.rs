@@ -38,6 +38,21 @@ pub enum SessionError {
     NoPool,
 }
 
+/// Why a pool switch was refused; the session stays on the pool it had.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SwitchError {
+    /// The pool named is neither a pool id nor a pool of the config file.
+    #[error(transparent)]
+    Target(#[from] SessionError),
+    /// DescribeUserPool of the new pool failed: it does not exist there, or no credentials.
+    #[error("{error}")]
+    Pool {
+        /// Where the request went, for the hint.
+        info: Box<SessionInfo>,
+        error: CognitoError,
+    },
+}
+
 /// The backend and pool a session works on.
 #[derive(Clone)]
 pub struct Session {
@@ -104,6 +119,8 @@ pub struct Target {
     pub args: TargetArgs,
     /// The config file (defaults when there is none).
     pub config: Config,
+    /// The arguments as given, before the config applied: another pool starts from these.
+    given: TargetArgs,
 }
 
 impl Target {
@@ -112,7 +129,28 @@ impl Target {
     /// profile, Region and endpoint apply unless given on the command line.
     pub fn resolve(args: &TargetArgs) -> Result<Self, SessionError> {
         let config = config::load(args.config.as_deref())?;
-        let mut args = args.clone();
+        Self::apply(args, config)
+    }
+
+    /// Defaults only: no config file is read.
+    pub fn without_config(args: &TargetArgs) -> Self {
+        Self {
+            args: args.clone(),
+            config: Config::default(),
+            given: args.clone(),
+        }
+    }
+
+    /// The same arguments and config file for another pool (a pool id, or a name the config
+    /// file defines), as if it had been given with `--pool`. The file is not read again.
+    pub fn for_pool(&self, pool: &str) -> Result<Self, SessionError> {
+        let mut given = self.given.clone();
+        given.pool = Some(pool.to_string());
+        Self::apply(&given, self.config.clone())
+    }
+
+    fn apply(given: &TargetArgs, config: Config) -> Result<Self, SessionError> {
+        let mut args = given.clone();
         if let Some(name) = args.pool.clone() {
             let name = name.trim();
             if let Some(named) = config.pool(name) {
@@ -133,7 +171,11 @@ impl Target {
                 });
             }
         }
-        Ok(Self { args, config })
+        Ok(Self {
+            args,
+            config,
+            given: given.clone(),
+        })
     }
 
     /// Which pool, and whether it is the demo. No IO.
@@ -235,16 +277,8 @@ pub async fn connect(args: &TargetArgs, pool: PoolId, demo: bool) -> Session {
     target_or_defaults(args).connect(pool, demo).await
 }
 
-/// [`Target::connect_without_pool`] from raw arguments.
-pub async fn connect_without_pool(args: &TargetArgs) -> Arc<dyn Backend> {
-    target_or_defaults(args).connect_without_pool().await
-}
-
 fn target_or_defaults(args: &TargetArgs) -> Target {
-    Target::resolve(args).unwrap_or_else(|_| Target {
-        args: args.clone(),
-        config: Config::default(),
-    })
+    Target::resolve(args).unwrap_or_else(|_| Target::without_config(args))
 }
 
 /// The demo latency from [`DEMO_LATENCY_ENV`] (zero when unset or not a number).
@@ -317,10 +351,7 @@ mod tests {
     #[tokio::test]
     async fn read_only_sessions_hold_no_writer() {
         let args = crate::cli::Cli::parse_from(["cognito-tui", "--demo"]).target;
-        let target = Target {
-            args,
-            config: Config::default(),
-        };
+        let target = Target::without_config(&args);
         let (pool, demo) = target.pool().unwrap();
         let session = target.connect(pool.clone(), demo).await;
         assert!(session.writer.is_none());

@@ -31,14 +31,15 @@ const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
 pub async fn run(cli: &Cli) -> i32 {
     // The config file first: a bad one (or a bad key override) is reported before the
     // terminal is taken, naming the file.
-    let (effective, config) = match session::effective_target(&cli.target) {
-        Ok(pair) => pair,
+    // Resolved once: the worker gets this same target, and switches pools from it.
+    let target = match session::Target::resolve(&cli.target) {
+        Ok(target) => target,
         Err(e) => {
             eprintln!("error: {}", sanitize(&e.to_string()));
             return 2;
         }
     };
-    let (keymap, problems) = Keymap::with_overrides(&config.keys);
+    let (keymap, problems) = Keymap::with_overrides(&target.config.keys);
     if !problems.is_empty() {
         let path = cli
             .target
@@ -57,7 +58,7 @@ pub async fn run(cli: &Cli) -> i32 {
     let (pool, demo) = if picking {
         (None, false)
     } else {
-        match session::resolve_pool(&cli.target) {
+        match target.pool() {
             Ok((pool, demo)) => (Some(pool), demo),
             Err(e) => {
                 eprintln!("error: {}", sanitize(&e.to_string()));
@@ -90,20 +91,21 @@ pub async fn run(cli: &Cli) -> i32 {
     tracing::info!(
         pool = pool.as_ref().map_or("(none yet)", |p| p.as_str()),
         demo,
-        allow_write = effective.allow_write,
+        allow_write = target.args.allow_write,
         "starting the terminal UI"
     );
 
     let mut app = App::new(pool.as_ref().map_or("", |p| p.as_str()), demo);
     app.keymap = Arc::new(keymap);
     app.set_named_pools(
-        config
+        target
+            .config
             .pools
             .iter()
             .map(|(name, p)| (name.clone(), p.pool_id.clone())),
     );
     // --allow-write, or `allow_write = true` on the named pool in the config file.
-    app.allow_write = effective.allow_write;
+    app.allow_write = target.args.allow_write;
     app.redact = cli.target.redact;
     app.tz = TimeZone::Local;
     app.color = !Theme::no_color_requested();
@@ -115,7 +117,7 @@ pub async fn run(cli: &Cli) -> i32 {
     }
 
     // The worker connects in the background: the first frame must not wait for credentials.
-    let (jobs, mut msgs) = worker::spawn(cli.target.clone(), pool, demo, audit);
+    let (jobs, mut msgs) = worker::spawn(target, pool, demo, audit);
     let mut startup = Vec::new();
     if picking {
         startup.extend(app.open_pools());

@@ -14,17 +14,16 @@ use tokio::task::JoinHandle;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{Cmd, Msg, Throttle};
+use crate::app::{Cmd, Msg, Switched, Throttle};
 use crate::audit::{AuditEvent, AuditLog, Phase};
-use crate::cli::TargetArgs;
 use crate::cognito::listing::{Fetched, ListKind, Listing};
 use crate::cognito::lookup;
 use crate::cognito::resources::{collect_pages, pool_groups};
-use crate::cognito::{Backend, CognitoError, PoolId};
+use crate::cognito::{Backend, CognitoError, ErrorKind, PoolId};
 use crate::ratelimit::ThrottleStatus;
 use crate::sanitize::sanitize;
 use crate::search::{self, PrefixCache, browse};
-use crate::session;
+use crate::session::{self, SwitchError};
 
 /// Artificial latency for the demo pool; applied by the session to every demo request.
 pub use crate::session::DEMO_LATENCY_ENV;
@@ -35,14 +34,14 @@ pub const WRITE_GRACE: Duration = Duration::from_secs(5);
 /// Starts the worker on the current tokio runtime (without a pool: only the pool picker
 /// works until [`Cmd::SwitchPool`]). Drop the sender to stop it.
 pub fn spawn(
-    args: TargetArgs,
+    target: session::Target,
     pool: Option<PoolId>,
     demo: bool,
     audit: Option<Arc<AuditLog>>,
 ) -> (UnboundedSender<Cmd>, UnboundedReceiver<Msg>) {
     let (job_tx, job_rx) = unbounded_channel();
     let (msg_tx, msg_rx) = unbounded_channel();
-    tokio::spawn(run(args, pool, demo, audit, job_rx, msg_tx));
+    tokio::spawn(run(target, pool, demo, audit, job_rx, msg_tx));
     (job_tx, msg_rx)
 }
 
@@ -112,53 +111,102 @@ struct Connection {
     schema: Arc<OnceLock<crate::cognito::PoolSchema>>,
     /// Complete prefix results, so a growing type-ahead query is answered locally.
     cache: Arc<PrefixCache>,
-    /// Forwards the rate limiter's status to the UI.
+    /// Forwards the rate limiter's status to the UI (only while this pool is in use).
     throttle: Option<JoinHandle<()>>,
 }
 
 impl Connection {
+    fn new(session: session::Session) -> Self {
+        Self {
+            session,
+            schema: Arc::new(OnceLock::new()),
+            cache: Arc::new(PrefixCache::new()),
+            throttle: None,
+        }
+    }
+
+    /// The start-up pool: connected without waiting for the network, then described in the
+    /// background so a pool that can't be used is said on the first screen.
     async fn open(
-        args: &TargetArgs,
+        target: &session::Target,
         pool: PoolId,
         demo: bool,
         msgs: &UnboundedSender<Msg>,
     ) -> Self {
-        let session = session::connect(args, pool, demo).await;
+        let mut conn = Self::new(target.connect(pool, demo).await);
+        let session = &conn.session;
         tracing::info!(pool = %session.pool, target = %session.info.target, "connected");
         let _ = msgs.send(Msg::Connected(session.info.clone()));
-        // DescribeUserPool once, in the background, so lookups can skip a redundant
+        // DescribeUserPool once: its name for the header, and lookups skip a redundant
         // ListUsers. Many support roles may not call it; then lookups simply go without.
-        let schema = Arc::new(OnceLock::new());
-        {
-            let (backend, pool, schema) = (
-                session.backend.clone(),
-                session.pool.clone(),
-                schema.clone(),
-            );
-            tokio::spawn(async move {
-                match backend.describe_pool(&pool).await {
-                    Ok(s) => {
-                        let _ = schema.set(s);
-                    }
-                    Err(e) => {
-                        tracing::info!(
-                            "DescribeUserPool unavailable, continuing without: {}",
-                            sanitize(&e.to_string())
-                        )
-                    }
+        let (backend, pool, schema, msgs_to) = (
+            session.backend.clone(),
+            session.pool.clone(),
+            conn.schema.clone(),
+            msgs.clone(),
+        );
+        tokio::spawn(async move {
+            let result = backend.describe_pool(&pool).await;
+            match &result {
+                Ok(s) => {
+                    let _ = schema.set(s.clone());
                 }
+                Err(e) => tracing::info!(
+                    "DescribeUserPool failed at start-up: {}",
+                    sanitize(&e.to_string())
+                ),
+            }
+            let _ = msgs_to.send(Msg::PoolDescribed {
+                pool: pool.to_string(),
+                result,
             });
+        });
+        conn.start_throttle(msgs);
+        conn
+    }
+
+    /// Another pool, checked before anything is sent to it: the name resolves, the session
+    /// builds, and DescribeUserPool finds the pool (a caller not allowed to describe pools
+    /// goes on unchecked, as lookups do).
+    async fn prepare(
+        target: &session::Target,
+        pool: &str,
+    ) -> Result<(Self, Switched), SwitchError> {
+        let target = target.for_pool(pool)?;
+        let (pool, demo) = target.pool()?;
+        let conn = Self::new(target.connect(pool, demo).await);
+        let schema = match conn.session.backend.describe_pool(&conn.session.pool).await {
+            Ok(schema) => Some(schema),
+            Err(e) if matches!(e.kind, ErrorKind::AccessDenied | ErrorKind::Unsupported) => {
+                tracing::info!(
+                    "DescribeUserPool refused, switching unchecked: {}",
+                    sanitize(&e.to_string())
+                );
+                None
+            }
+            Err(error) => {
+                return Err(SwitchError::Pool {
+                    info: Box::new(conn.session.info.clone()),
+                    error,
+                });
+            }
+        };
+        if let Some(s) = &schema {
+            let _ = conn.schema.set(s.clone());
         }
-        let throttle = session
+        let switched = Switched {
+            info: conn.session.info.clone(),
+            schema,
+        };
+        Ok((conn, switched))
+    }
+
+    fn start_throttle(&mut self, msgs: &UnboundedSender<Msg>) {
+        self.throttle = self
+            .session
             .limiter
             .as_ref()
             .map(|limiter| tokio::spawn(forward_throttle(limiter.subscribe(), msgs.clone())));
-        Self {
-            session,
-            schema,
-            cache: Arc::new(PrefixCache::new()),
-            throttle,
-        }
     }
 }
 
@@ -208,7 +256,7 @@ fn abort(task: &mut Option<JoinHandle<()>>) {
 }
 
 async fn run(
-    args: TargetArgs,
+    target: session::Target,
     pool: Option<PoolId>,
     demo: bool,
     audit: Option<Arc<AuditLog>>,
@@ -216,9 +264,15 @@ async fn run(
     msgs: UnboundedSender<Msg>,
 ) {
     let mut conn = match pool {
-        Some(pool) => Some(Connection::open(&args, pool, demo, &msgs).await),
+        Some(pool) => Some(Connection::open(&target, pool, demo, &msgs).await),
         None => None,
     };
+    // A pool switch runs beside the loop, so commands for the pool in use don't wait for it;
+    // the checked connection waits in `prepared` until the UI commits it with UsePool.
+    let (switch_tx, mut switch_rx) =
+        unbounded_channel::<(u64, Result<(Connection, Switched), SwitchError>)>();
+    let mut switching: Option<(u64, JoinHandle<()>)> = None;
+    let mut prepared: Option<(u64, Connection)> = None;
     // Lists pools before one is chosen (built on first use).
     let mut lister: Option<Arc<dyn Backend>> = None;
 
@@ -230,12 +284,33 @@ async fn run(
     let mut listing_pools: Option<JoinHandle<()>> = None;
     let mut load_all_task: Option<JoinHandle<()>> = None;
     let mut writes: Vec<WriteInFlight> = Vec::new();
-    while let Some(job) = jobs.recv().await {
+    loop {
+        let job = tokio::select! {
+            job = jobs.recv() => match job {
+                Some(job) => job,
+                None => break,
+            },
+            Some((id, result)) = switch_rx.recv() => {
+                if switching.as_ref().is_some_and(|(current, _)| *current == id) {
+                    switching = None;
+                    let result = result.map(|(conn, switched)| {
+                        prepared = Some((id, conn));
+                        switched
+                    });
+                    if let Err(e) = &result {
+                        tracing::warn!("pool switch refused: {}", sanitize(&e.to_string()));
+                    }
+                    let _ = msgs.send(Msg::PoolSwitched { id, result });
+                }
+                continue;
+            }
+        };
         let needs_pool = !matches!(
             job,
             Cmd::Copy(_)
                 | Cmd::ListPools { .. }
                 | Cmd::SwitchPool { .. }
+                | Cmd::UsePool { .. }
                 | Cmd::CancelSearch
                 | Cmd::CancelLoadAll { .. }
         );
@@ -470,9 +545,7 @@ async fn run(
                     Some(c) => c.session.backend.clone(),
                     None => match &lister {
                         Some(b) => b.clone(),
-                        None => lister
-                            .insert(session::connect_without_pool(&args).await)
-                            .clone(),
+                        None => lister.insert(target.connect_without_pool().await).clone(),
                     },
                 };
                 let msgs = msgs.clone();
@@ -481,7 +554,25 @@ async fn run(
                     let _ = msgs.send(Msg::PoolsPage { id, result });
                 }));
             }
-            Cmd::SwitchPool { pool } => {
+            Cmd::SwitchPool { id, pool } => {
+                // Only the newest switch counts.
+                if let Some((_, task)) = switching.take() {
+                    task.abort();
+                }
+                prepared = None;
+                let (target, switch_tx) = (target.clone(), switch_tx.clone());
+                let task = tokio::spawn(async move {
+                    let result = Connection::prepare(&target, &pool).await;
+                    let _ = switch_tx.send((id, result));
+                });
+                switching = Some((id, task));
+            }
+            Cmd::UsePool { id } => {
+                let Some((_, mut next)) = prepared.take_if(|(ready, _)| *ready == id) else {
+                    tracing::warn!(id, "no prepared pool to use");
+                    continue;
+                };
+                // Answers for the old pool would be dropped by the UI: stop asking for them.
                 abort(&mut in_flight);
                 abort(&mut searching);
                 abort(&mut paging);
@@ -491,22 +582,19 @@ async fn run(
                 if let Some((_, token)) = loading_all.take() {
                     token.cancel();
                 }
-                let mut target = args.clone();
-                target.pool = Some(pool);
-                match session::resolve_pool(&target) {
-                    Ok((pool, demo)) => {
-                        // The old connection (its cache and throttle feed) goes first.
-                        drop(conn.take());
-                        conn = Some(Connection::open(&target, pool, demo, &msgs).await);
-                    }
-                    Err(message) => {
-                        tracing::error!("cannot switch pools: {}", sanitize(&message.to_string()))
-                    }
-                }
+                // The old connection (its cache and throttle feed) goes first.
+                drop(conn.take());
+                let _ = msgs.send(Msg::Throttle(None));
+                next.start_throttle(&msgs);
+                tracing::info!(pool = %next.session.pool, "switched pools");
+                conn = Some(next);
             }
             // The clipboard is the terminal's: the terminal loop writes it.
             Cmd::Copy(_) => {}
         }
+    }
+    if let Some((_, task)) = switching {
+        task.abort();
     }
     for mut task in [in_flight, searching, paging, listing_pools, load_all_task] {
         abort(&mut task);

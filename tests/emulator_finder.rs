@@ -123,7 +123,8 @@ async fn run() {
         "/dev/null",
     ]);
     let pool = PoolId::parse(&seeded.alias_pool).unwrap();
-    let (jobs, msgs) = worker::spawn(cli.target.clone(), Some(pool.clone()), false, None);
+    let target = cognito_tui::session::Target::resolve(&cli.target).unwrap();
+    let (jobs, msgs) = worker::spawn(target, Some(pool.clone()), false, None);
     let mut h = Harness {
         app: App::new(pool.as_str(), false),
         jobs,

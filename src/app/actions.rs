@@ -406,7 +406,7 @@ pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError
         "✓ {} {} in {}",
         done_phrase(&write.action),
         sanitize(&write.username),
-        sanitize(app.pool_name())
+        sanitize(&app.pool_label())
     ));
     match write.action {
         // Nothing left to refresh: AdminGetUser would only say UserNotFound.

@@ -55,7 +55,11 @@ pub(super) fn cognito_error_view(app: &App, e: &CognitoError) -> ErrorView {
         profile: None,
         target: "the Cognito endpoint".into(),
     };
-    let session = app.session.as_ref().unwrap_or(&fallback);
+    cognito_error_view_in(app.session.as_ref().unwrap_or(&fallback), e)
+}
+
+/// A failure of a request that went to `session` (which may not be the pool in use).
+pub(super) fn cognito_error_view_in(session: &SessionInfo, e: &CognitoError) -> ErrorView {
     let pool = PoolId::parse(&session.pool).ok();
     ErrorView {
         title: format!("{} failed", e.operation),

@@ -3,9 +3,9 @@
 //! lazily, or all of them with progress), and the pool picker. Moving through any of these
 //! lists makes no request that bills a user: only Enter opens one, with one AdminGetUser.
 
-use super::{App, Cmd, ErrorView, LineInput, Lists, Overlay, cognito_error_view, move_in_list};
 use tokio::time::Instant;
 
+use super::{App, Cmd, ErrorView, LineInput, Overlay, cognito_error_view, move_in_list};
 use crate::cognito::lookup::{LookupError, LookupMode};
 use crate::cognito::{CognitoError, ErrorKind, PoolPage, UserPage};
 use crate::keymap::Action;
@@ -134,6 +134,8 @@ pub enum PoolSource {
     Named,
     /// ListUserPools.
     Listed,
+    /// A pool id typed or pasted into the picker (the way in without ListUserPools).
+    Typed,
 }
 
 /// One pool the picker offers.
@@ -186,10 +188,20 @@ impl Throttle {
 
 impl App {
     /// Pools the picker shows, filtered by its input (fuzzy), best first.
-    pub fn pool_matches(&self) -> Vec<&PoolEntry> {
+    pub fn pool_matches(&self) -> Vec<PoolEntry> {
         let filter = self.pools.input.text.trim();
         if filter.is_empty() {
-            return self.pools.entries.iter().collect();
+            return self.pools.entries.clone();
+        }
+        // A typed or pasted pool id comes first, whether or not a listed name matches.
+        if let Some(typed) = self.typed_pool() {
+            return vec![typed];
+        }
+        if let Some(id) = super::pools::typed_pool_id(filter) {
+            return (self.pools.entries.iter())
+                .filter(|p| p.id == id.as_str())
+                .cloned()
+                .collect();
         }
         // The browse filter's rules: name or id, whole and contiguous matches first.
         let mut scored: Vec<(i32, usize, &PoolEntry)> = self
@@ -202,7 +214,7 @@ impl App {
             })
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.into_iter().map(|(_, _, p)| p).collect()
+        scored.into_iter().map(|(_, _, p)| p.clone()).collect()
     }
 
     /// Whether a pool has been chosen (the TUI can start without one).
@@ -408,9 +420,9 @@ fn submit(app: &mut App, finder: Finder) -> Vec<Cmd> {
             .get(app.browse.cursor)
             .map(|r| app.browse.store.row(r.row as usize).username.to_string()),
         Finder::Pools => {
-            let chosen = app.pool_matches().get(app.pools.cursor).cloned().cloned();
+            let chosen = app.pool_matches().get(app.pools.cursor).cloned();
             return match chosen {
-                Some(entry) => switch_pool(app, entry),
+                Some(entry) => super::pools::switch_pool(app, entry),
                 None => Vec::new(),
             };
         }
@@ -424,38 +436,6 @@ fn submit(app: &mut App, finder: Finder) -> Vec<Cmd> {
         }
         None => Vec::new(),
     }
-}
-
-/// Switches to `entry`'s pool: everything of the old pool is forgotten.
-fn switch_pool(app: &mut App, entry: PoolEntry) -> Vec<Cmd> {
-    let mut cmds = Vec::new();
-    if let Some(id) = app.browse.loading_all.take() {
-        cmds.push(Cmd::CancelLoadAll { id });
-    }
-    cmds.push(Cmd::CancelSearch);
-    app.pool = entry.id.clone();
-    app.session = None;
-    app.user = None;
-    app.pending = None;
-    app.lists = Lists::default();
-    app.cursors = [0; 6];
-    app.attr_filter.clear();
-    app.revealed = None;
-    // Recent lookups name users of the old pool; reopening one would ask the wrong pool.
-    app.recent.clear();
-    app.search = SearchState::default();
-    app.browse = BrowseState::default();
-    app.finder = None;
-    app.error = None;
-    app.notice = Some(format!("switched to {}", sanitize(&entry.id)));
-    cmds.push(Cmd::SwitchPool {
-        pool: match entry.source {
-            // The name carries the profile, Region and endpoint of the config file.
-            PoolSource::Named => entry.name,
-            PoolSource::Listed => entry.id,
-        },
-    });
-    cmds
 }
 
 /// The next browse page, if the cursor is near the end of what is loaded.

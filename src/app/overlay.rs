@@ -165,7 +165,7 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
                 return Vec::new();
             }
             app.overlay = Overlay::None;
-            return vec![app.start_lookup(&query, mode)];
+            return app.submit_lookup(&query, mode);
         }
         (Overlay::Filter { .. }, Action::Submit) => app.overlay = Overlay::None,
         (Overlay::Filter { .. }, Action::Cancel) => {

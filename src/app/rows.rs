@@ -263,7 +263,7 @@ impl App {
             ),
             Tone::Dim,
         ));
-        let mut row = Row::new("Pool", sanitize(self.pool_name()));
+        let mut row = Row::new("Pool", sanitize(&self.pool_label()));
         if let Some(s) = &self.session {
             let mut where_ = match &s.region {
                 Some(region) if s.target != *region => format!("{region} · {}", s.target),

@@ -30,7 +30,7 @@ struct UserLine<'a> {
 pub fn render(app: &App, which: Finder, frame: &mut Frame, area: Rect, theme: &Theme) {
     let title = match which {
         Finder::Search => " Search users (ListUsers prefix, as you type) ".to_string(),
-        Finder::Browse => format!(" Browse {} ", sanitize(app.pool_name())),
+        Finder::Browse => format!(" Browse {} ", sanitize(&app.pool_label())),
         Finder::Pools => " Choose a user pool ".to_string(),
     };
     let mut block = Block::default()
@@ -406,13 +406,14 @@ fn pools(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, 
         .iter()
         .map(|entry| {
             let current = entry.id == app.pool;
-            let source = match entry.source {
-                PoolSource::Named => "config file",
-                PoolSource::Listed => "",
+            let (source, name) = match entry.source {
+                PoolSource::Named => ("config file", entry.name.as_str()),
+                PoolSource::Listed => ("", entry.name.as_str()),
+                PoolSource::Typed => ("typed id", "(use this pool id)"),
             };
             [
                 pad(if current { "●" } else { "" }, 1, theme.tone(Tone::Good)),
-                pad(&entry.name, POOL_NAME, theme.label()),
+                pad(name, POOL_NAME, theme.label()),
                 pad(&entry.id, POOL_ID, Style::new()),
                 pad(source, POOL_SOURCE, theme.tone(Tone::Dim)),
             ]
@@ -423,7 +424,7 @@ fn pools(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, 
         let text = if p.pending.is_some() {
             "…"
         } else {
-            "no pool matches"
+            "no pool matches: type a pool id (eu-west-1_AbC123) or paste its console address"
         };
         dim(frame, list, text.into(), Tone::Dim, theme);
         return;

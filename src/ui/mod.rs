@@ -21,7 +21,7 @@ use unicode_width::UnicodeWidthStr;
 
 pub use theme::Theme;
 
-use crate::app::{App, LineInput, Overlay, Pane, Tone};
+use crate::app::{App, ErrorView, LineInput, Overlay, Pane, Tone};
 use crate::cognito::lookup::LookupMode;
 use crate::keymap::{Action, Context};
 use crate::sanitize::sanitize;
@@ -53,6 +53,8 @@ pub fn view(app: &App, frame: &mut Frame) {
         finder::render(app, which, frame, body, &theme);
     } else if app.user.is_some() {
         render_panes(app, frame, body, &theme);
+    } else if let Some(problem) = &app.pool_status.problem {
+        render_pool_problem(app, problem, frame, body, &theme);
     } else {
         render_welcome(app, frame, body, &theme);
     }
@@ -180,7 +182,10 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let pool = app.pool_name();
+    let mut pool = app.pool_label();
+    if app.pool_status.problem.is_some() {
+        pool.push_str(" ⚠");
+    }
     let target = match &app.session {
         Some(s) => match &s.region {
             Some(r) if *r != s.target => format!("{r} · {}", s.target),
@@ -188,19 +193,22 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         },
         None => "connecting…".into(),
     };
-    let pool = if pool.is_empty() {
-        "no pool chosen"
-    } else {
+    let pool = if app.has_pool() {
         pool
+    } else {
+        "no pool chosen".to_string()
     };
     let target = if app.has_pool() {
         target
     } else {
         "P picks one".to_string()
     };
-    let left = format!(" cognito-tui │ {} │ {}", sanitize(pool), sanitize(&target));
+    let left = format!(" cognito-tui │ {} │ {}", sanitize(&pool), sanitize(&target));
     let spinner = SPINNER[app.spinner % SPINNER.len()];
     let mut right = match (&app.pending, &app.writing) {
+        _ if let Some(s) = &app.pool_status.switching => {
+            format!("{spinner} switching to {} ", sanitize(&s.label))
+        }
         (_, Some(w)) => format!(
             "{spinner} {} {} ",
             w.action.operation(),
@@ -440,8 +448,13 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         ],
         (_, Context::Confirm) => vec![("y".into(), "yes, do it"), ("n Esc".into(), "cancel")],
         (_, Context::Finder) => {
+            let typing = if app.finder == Some(crate::app::Finder::Pools) {
+                "a name or pool id"
+            } else {
+                "to filter"
+            };
             let mut hints = vec![
-                ("type".into(), "to filter"),
+                ("type".into(), typing),
                 ("↑/↓".into(), "move"),
                 (keys_for(app, context, A::Submit).into(), "open"),
             ];
@@ -512,6 +525,47 @@ fn render_welcome(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             theme.tone(crate::app::Tone::Dim),
         )));
     }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The first screen when DescribeUserPool found no such pool (or could not be asked).
+fn render_pool_problem(
+    app: &App,
+    problem: &ErrorView,
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.error())
+        .padding(ratatui::widgets::Padding::horizontal(1))
+        .title(Span::styled(format!(" {} ", problem.title), theme.error()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines = vec![Line::from("")];
+    if let Some(exception) = &problem.exception {
+        lines.push(Line::from(Span::styled(exception.clone(), theme.error())));
+    }
+    lines.push(Line::from(problem.message.clone()));
+    if let Some(hint) = &problem.hint {
+        lines.push(Line::from(""));
+        lines.push(hint_line(hint, theme));
+    }
+    lines.push(Line::from(""));
+    let key = |k: &str| Span::styled(format!("{k:>3}  "), theme.key());
+    lines.push(Line::from(vec![
+        key(keys_for(app, Context::Main, Action::Pools)),
+        Span::raw("choose another pool (or type its id)"),
+    ]));
+    lines.push(Line::from(vec![
+        key("/"),
+        Span::raw("look a user up here anyway"),
+    ]));
+    lines.push(Line::from(vec![
+        key(keys_for(app, Context::Main, Action::Quit)),
+        Span::raw("quit"),
+    ]));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 

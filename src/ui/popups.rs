@@ -304,7 +304,7 @@ fn hatch(frame: &mut Frame, area: Rect, command: &str, url: &str, demo: bool, th
 }
 
 fn pool_line(app: &App) -> String {
-    sanitize(app.pool_name()).into_owned()
+    sanitize(&app.pool_label()).into_owned()
 }
 
 fn actions_menu(app: &App, frame: &mut Frame, area: Rect, cursor: usize, theme: &Theme) {

@@ -10,12 +10,17 @@ use std::time::Instant;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// Each request's operation and the `UserPoolId` it named.
+type PoolLog = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
 /// A running proxy; stops when dropped.
 pub struct RecordingProxy {
     pub addr: SocketAddr,
     log: Arc<Mutex<Vec<String>>>,
     /// When each request arrived, with its operation (never cleared by `take`).
     times: Arc<Mutex<Vec<(Instant, String)>>>,
+    /// Each request's operation and the `UserPoolId` it named (never cleared by `take`).
+    pools: PoolLog,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -26,12 +31,14 @@ impl RecordingProxy {
         let addr = listener.local_addr().expect("proxy addr");
         let log = Arc::new(Mutex::new(Vec::new()));
         let times = Arc::new(Mutex::new(Vec::new()));
-        let (task_log, task_times) = (log.clone(), times.clone());
+        let pools = Arc::new(Mutex::new(Vec::new()));
+        let (task_log, task_times, task_pools) = (log.clone(), times.clone(), pools.clone());
         let task = tokio::spawn(async move {
             while let Ok((inbound, _)) = listener.accept().await {
-                let (log, times) = (task_log.clone(), task_times.clone());
+                let (log, times, pools) =
+                    (task_log.clone(), task_times.clone(), task_pools.clone());
                 tokio::spawn(async move {
-                    let _ = relay(inbound, upstream, log, times).await;
+                    let _ = relay(inbound, upstream, log, times, pools).await;
                 });
             }
         });
@@ -39,8 +46,17 @@ impl RecordingProxy {
             addr,
             log,
             times,
+            pools,
             task,
         }
+    }
+
+    /// The `UserPoolId` of every `operation` request so far, in order ("" when none).
+    pub fn pools_of(&self, operation: &str) -> Vec<String> {
+        (self.pools.lock().unwrap().iter())
+            .filter(|(op, _)| op == operation)
+            .map(|(_, pool)| pool.clone().unwrap_or_default())
+            .collect()
     }
 
     /// Arrival times of `operation` requests seen so far, in order.
@@ -145,6 +161,7 @@ async fn relay(
     upstream: SocketAddr,
     log: Arc<Mutex<Vec<String>>>,
     times: Arc<Mutex<Vec<(Instant, String)>>>,
+    pools: PoolLog,
 ) -> std::io::Result<()> {
     let Some((head, mut body)) = read_head(&mut inbound).await? else {
         return Ok(());
@@ -167,6 +184,10 @@ async fn relay(
         .lock()
         .unwrap()
         .push((Instant::now(), operation.clone()));
+    let pool = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.get("UserPoolId")?.as_str().map(str::to_string));
+    pools.lock().unwrap().push((operation.clone(), pool));
     log.lock().unwrap().push(operation);
 
     let mut outbound = TcpStream::connect(upstream).await?;

@@ -483,13 +483,13 @@ fn end_to_end_add_to_group_then_delete_audited() {
     t.type_text("jjjj");
     t.keys(&["Enter"]);
     t.wait_for_all(&[
-        "Add alice to a group of us-east-1_DemoPool1",
+        "Add alice to a group of Acme support demo (us-east-1_DemoPool1)",
         "beta-testers",
     ]);
     t.keys(&["Enter"]);
     t.wait_for("Confirm: AdminAddUserToGroup");
     t.type_text("y");
-    t.wait_for("added to beta-testers: alice in us-east-1_DemoPool1");
+    t.wait_for("added to beta-testers: alice in Acme support demo (us-east-1_DemoPool1)");
     t.type_text("4");
     t.wait_for("beta-testers");
     t.type_text("x");
@@ -499,7 +499,10 @@ fn end_to_end_add_to_group_then_delete_audited() {
     t.wait_for("alice oPool1");
     t.type_text("alice oPool1");
     t.keys(&["Enter"]);
-    t.wait_for_all(&["deleted alice in us-east-1_DemoPool1", "No user loaded"]);
+    t.wait_for_all(&[
+        "deleted alice in Acme support demo (us-east-1_DemoPool1)",
+        "No user loaded",
+    ]);
     t.type_text("q");
     assert_eq!(t.wait_exit().0, 0);
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit)

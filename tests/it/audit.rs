@@ -325,7 +325,7 @@ fn a_write_is_logged_before_it_is_sent_and_quitting_waits_for_its_outcome() {
     t.keys(&["Enter"]);
     t.wait_for_all(&["Username bob", "Enabled  yes"]);
     t.type_text("x");
-    t.wait_for("Actions on bob in us-east-1_DemoPool1");
+    t.wait_for("Actions on bob in Acme support demo (us-east-1_DemoPool1)");
     t.keys(&["Enter"]);
     t.wait_for("Type the username (bob)");
     t.type_text("bob");

@@ -1,7 +1,7 @@
 //! The integration tests, as one crate: one binary to compile and link (each separate test
 //! binary links the whole AWS SDK again). Run one group with `cargo test --test it emulators::`.
 //! Tests that must change the process environment live in their own binaries beside this one
-//! (`tests/emulator_finder.rs`, `tests/emulator_readonly.rs`).
+//! (`tests/emulator_finder.rs`, `tests/emulator_readonly.rs`, `tests/pools_emulator.rs`).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -27,6 +27,7 @@ mod emulator_search;
 mod emulators;
 mod finder;
 mod log_lines;
+mod pools;
 mod properties;
 mod resolution;
 mod search_cache;

@@ -74,8 +74,9 @@ async fn searched(
 #[tokio::test]
 async fn the_worker_answers_from_the_cache_until_told_to_forget_it() {
     let cli = Cli::parse_from(["cognito-tui", "--demo", "--config", "/dev/null"]);
-    let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
-    let (jobs, mut msgs) = worker::spawn(cli.target.clone(), Some(pool), demo, None);
+    let target = session::Target::resolve(&cli.target).unwrap();
+    let (pool, demo) = target.pool().unwrap();
+    let (jobs, mut msgs) = worker::spawn(target, Some(pool), demo, None);
     assert_eq!(searched(&jobs, &mut msgs, 1, "a").await, 6);
     assert_eq!(searched(&jobs, &mut msgs, 2, "al").await, 0, "cached");
     jobs.send(Cmd::ForgetSearchCache).unwrap();

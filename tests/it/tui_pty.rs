@@ -168,7 +168,7 @@ fn with_allow_write_a_user_is_disabled_end_to_end_and_audited() {
     t.wait_for_all(&["Username bob", "Enabled  yes"]);
 
     t.type_text("x");
-    let screen = t.wait_for("Actions on bob in us-east-1_DemoPool1");
+    let screen = t.wait_for("Actions on bob in Acme support demo (us-east-1_DemoPool1)");
     assert!(screen.contains("Disable "), "{screen}");
     t.keys(&["Enter"]);
     t.wait_for("Type the username (bob)");
@@ -178,7 +178,10 @@ fn with_allow_write_a_user_is_disabled_end_to_end_and_audited() {
     t.wait_for("type the username bob exactly");
     t.type_text("b");
     t.keys(&["Enter"]);
-    let screen = t.wait_for_all(&["disabled bob in us-east-1_DemoPool1", "Enabled  NO"]);
+    let screen = t.wait_for_all(&[
+        "disabled bob in Acme support demo (us-east-1_DemoPool1)",
+        "Enabled  NO",
+    ]);
     assert!(!screen.contains("Confirm:"), "{screen}");
 
     t.type_text("q");
