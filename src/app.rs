@@ -33,7 +33,7 @@ pub use errors::ErrorView;
 use errors::{cognito_error_view, cognito_error_view_in, error_view};
 pub use finder::{
     BROWSE_FILTERS, BrowseState, EXPORT_ATTRIBUTES, EXPORT_DEFAULT_FILE, Finder, MAX_POOL_PAGES,
-    PoolEntry, PoolSource, PoolsState, SearchState, Throttle,
+    PoolEntry, PoolSource, PoolsState, SearchState, Suggested, Throttle,
 };
 pub use input::LineInput;
 pub use lists::{ListState, Lists};
@@ -94,6 +94,8 @@ pub enum Msg {
         id: u64,
         result: Result<(), CognitoError>,
     },
+    /// DescribeUserPool's EstimatedNumberOfUsers (None: not known) for the load-all `id`.
+    LoadAllEstimate { id: u64, users: Option<u64> },
     /// A page of ListUserPools for the pool picker.
     PoolsPage {
         id: u64,
@@ -511,6 +513,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             finder::load_all_done(app, id, result);
             Vec::new()
         }
+        Msg::LoadAllEstimate { id, users } => {
+            finder::load_all_estimate(app, id, users);
+            Vec::new()
+        }
         Msg::PoolsPage { id, result } => finder::pools_page(app, id, result),
         Msg::Throttle(throttle) => {
             app.throttle = throttle;
@@ -592,6 +598,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                         cursor: 0,
                     };
                 }
+                // A not-found with close users opens them ("did you mean"), which says it.
+                Err(err) if finder::offer_suggestions(app, &err) => {}
                 Err(err) => app.error = Some(error_view(app, err)),
             }
             Vec::new()

@@ -56,7 +56,7 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
     } else {
         OutputFormat::Json
     });
-    let result = lookup::lookup(
+    let result = lookup::lookup_suggesting(
         session.backend.as_ref(),
         &session.pool,
         query,
@@ -112,7 +112,12 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
             let code = err.exit_code();
             match &err {
                 LookupError::Refused(message) => eprintln!("error: {}", sanitize(message)),
-                LookupError::NotFound { .. } => eprintln!("error: {}", sanitize(&err.to_string())),
+                LookupError::NotFound {
+                    suggestions, calls, ..
+                } => {
+                    eprintln!("error: {}", sanitize(&err.to_string()));
+                    did_you_mean(suggestions, *calls);
+                }
                 LookupError::Cognito(e) => {
                     eprintln!("error: {}", sanitize(&e.to_string()));
                     eprintln!("hint: {}", sanitize(&e.hint(&session.error_context())));
@@ -120,6 +125,22 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
             }
             code
         }
+    }
+}
+
+/// The closest users a not-found lookup found, one a line on stderr, with what it cost.
+fn did_you_mean(suggestions: &[crate::cognito::UserSummary], calls: u32) {
+    let Some(first) = suggestions.first() else {
+        eprintln!("hint: no user is close to it either ({calls} requests in all)");
+        return;
+    };
+    eprintln!(
+        "hint: did you mean {}? (found by one ListUsers prefix search; {calls} requests in all, \
+         no AdminGetUser for them)",
+        sanitize(&first.username)
+    );
+    for user in suggestions {
+        eprintln!("  {}", sanitize(&user.username));
     }
 }
 

@@ -307,11 +307,13 @@ pub fn mask_lookup_error(e: &LookupError) -> LookupError {
             query,
             tried,
             calls,
+            suggestions,
         } => LookupError::NotFound {
             pool: pool.clone(),
             query: mask_query(query),
             tried: tried.iter().map(|t| mask_free_text(t)).collect(),
             calls: *calls,
+            suggestions: suggestions.iter().map(|u| mask_summary(u, &[])).collect(),
         },
         LookupError::Cognito(e) => LookupError::Cognito(mask_error(e)),
     }

@@ -325,7 +325,7 @@ async fn run(
                 let (session, schema, msgs) = (c.session.clone(), c.schema.clone(), msgs.clone());
                 let audit = audit.clone();
                 in_flight = Some(tokio::spawn(async move {
-                    let result = lookup::lookup(
+                    let result = lookup::lookup_suggesting(
                         session.backend.as_ref(),
                         &session.pool,
                         &query,
@@ -445,11 +445,19 @@ async fn run(
                 let audit = audit.clone();
                 searching = Some(tokio::spawn(async move {
                     tokio::time::sleep(Duration::from_millis(debounce_ms)).await;
-                    let results = search::variants::search_with_case_variants(
+                    // Each filter's answer is shown as it arrives (username first); case
+                    // variants follow when the query as typed finds less than a page.
+                    let results = search::variants::search_with_case_variants_streaming(
                         session.backend.as_ref(),
                         &session.pool,
                         &query,
                         Some(&cache),
+                        |partial| {
+                            let _ = msgs.send(Msg::SearchDone {
+                                id,
+                                results: partial.clone(),
+                            });
+                        },
                     )
                     .await;
                     tracing::info!(
@@ -491,7 +499,12 @@ async fn run(
                 }
                 let cancel = CancellationToken::new();
                 loading_all = Some((id, cancel.clone()));
-                let session = conn.as_ref().expect("checked above").session.clone();
+                let c = conn.as_ref().expect("checked above");
+                // The cached DescribeUserPool answer gives the bar a total (no new request).
+                let users = c.schema.get().and_then(|s| s.estimated_number_of_users);
+                let users = users.and_then(|n| u64::try_from(n).ok());
+                let _ = msgs.send(Msg::LoadAllEstimate { id, users });
+                let session = c.session.clone();
                 let (msgs, audit) = (msgs.clone(), audit.clone());
                 load_all_task = Some(tokio::spawn(async move {
                     let before = pager.users;

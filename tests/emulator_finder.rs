@@ -137,8 +137,9 @@ async fn run() {
     // Type-ahead: "dup" finds dup.one and dup.two with ListUsers only.
     h.key(KeyCode::Char('t'));
     h.type_text("dup");
+    // Results show as each filter answers: wait for the last one.
     h.pump_until("search results", |a| {
-        a.search.results.as_ref().is_some_and(|r| r.hits.len() >= 2)
+        a.search.pending.is_none() && a.search.results.as_ref().is_some_and(|r| r.hits.len() >= 2)
     })
     .await;
     let seen = proxy.take();

@@ -41,6 +41,7 @@ pub(super) fn error_view(app: &App, err: LookupError) -> ErrorView {
             query,
             tried,
             calls,
+            ..
         } => ErrorView {
             title: "No such user".into(),
             exception: Some("UserNotFoundException".into()),

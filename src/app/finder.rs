@@ -3,11 +3,10 @@
 //! lazily, or all of them with progress), and the pool picker. Moving through any of these
 //! lists makes no request that bills a user: only Enter opens one, with one AdminGetUser.
 
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
+use tokio::time::Instant;
 
 use super::{App, Cmd, ErrorView, LineInput, Overlay, cognito_error_view, move_in_list};
-use crate::cognito::lookup::LookupMode;
+use crate::cognito::lookup::{LookupError, LookupMode};
 use crate::cognito::{
     Attribute, CognitoError, ErrorKind, FilterAttribute, ListFilter, PoolPage, UserPage,
     UserSummary,
@@ -16,7 +15,8 @@ use crate::keymap::Action;
 use crate::ratelimit::ThrottleStatus;
 use crate::sanitize::sanitize;
 use crate::search::browse::{self, Pager};
-use crate::search::{RECOMMENDED_DEBOUNCE_MS, Ranker, SearchResults, UserStore};
+use crate::search::rank::best_text_match;
+use crate::search::{RECOMMENDED_DEBOUNCE_MS, Ranker, SearchHit, SearchResults, UserStore};
 
 /// How many ListUserPools pages the picker reads at most (60 pools each).
 pub const MAX_POOL_PAGES: usize = 50;
@@ -38,6 +38,17 @@ pub struct SearchState {
     pub pending: Option<u64>,
     pub results: Option<SearchResults>,
     pub error: Option<ErrorView>,
+    /// The results are suggestions for a lookup that found no one: what to say above them.
+    pub suggested: Option<Suggested>,
+}
+
+/// A not-found lookup's "did you mean", shown in the search finder (Enter opens one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggested {
+    /// The query that found no one.
+    pub query: String,
+    /// The ListUsers that found the suggestions, and the lookup's requests in all.
+    pub cost: String,
 }
 
 /// Browsing the pool: every user loaded so far, ranked by the filter as it is typed.
@@ -57,6 +68,12 @@ pub struct BrowseState {
     /// Attributes matched by the filter besides the shown fields (the config's
     /// `search_attributes`, e.g. `custom:tenant`).
     pub search_attributes: Vec<String>,
+    /// DescribeUserPool's EstimatedNumberOfUsers, once a load-all has asked the worker.
+    pub estimated_total: Option<u64>,
+    /// When the load-all started and how many users were loaded then.
+    pub load_started: Option<(Instant, usize)>,
+    /// Users a second the load-all is reading at, once a page has come.
+    pub load_rate: Option<f64>,
 }
 
 impl Clone for BrowseState {
@@ -72,6 +89,9 @@ impl Clone for BrowseState {
             loading_all: self.loading_all,
             error: self.error.clone(),
             search_attributes: self.search_attributes.clone(),
+            estimated_total: self.estimated_total,
+            load_started: self.load_started,
+            load_rate: self.load_rate,
         };
         clone.rerank();
         clone
@@ -97,6 +117,20 @@ impl BrowseState {
 
     fn busy(&self) -> bool {
         self.page_pending.is_some() || self.loading_all.is_some()
+    }
+
+    /// The load-all's progress against the estimate: (fraction below 1 while loading,
+    /// seconds left at the current rate). None without an estimate.
+    pub fn progress(&self) -> Option<(f64, Option<f64>)> {
+        let total = self.estimated_total.filter(|t| *t > 0)? as f64;
+        let loaded = self.store.len() as f64;
+        // The estimate is approximate: never claim done before the last page says so.
+        let fraction = (loaded / total).min(0.99);
+        let left = self
+            .load_rate
+            .filter(|r| *r > 0.0)
+            .map(|r| (total - loaded).max(0.0) / r);
+        Some((fraction, left))
     }
 }
 
@@ -176,16 +210,14 @@ impl App {
                 .cloned()
                 .collect();
         }
-        let matcher = SkimMatcherV2::default().ignore_case();
-        let mut scored: Vec<(i64, usize, &PoolEntry)> = self
+        // The browse filter's rules: name or id, whole and contiguous matches first.
+        let mut scored: Vec<(i32, usize, &PoolEntry)> = self
             .pools
             .entries
             .iter()
             .enumerate()
             .filter_map(|(i, p)| {
-                matcher
-                    .fuzzy_match(&format!("{} {}", p.name, p.id), filter)
-                    .map(|s| (s, i, p))
+                best_text_match(filter, [p.name.as_str(), p.id.as_str()]).map(|(s, _, _)| (s, i, p))
             })
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -365,6 +397,7 @@ fn edited(app: &mut App, finder: Finder) -> Vec<Cmd> {
             let query = app.search.input.text.trim().to_string();
             app.search.cursor = 0;
             app.search.error = None;
+            app.search.suggested = None;
             if query.is_empty() {
                 app.search.pending = None;
                 app.search.results = None;
@@ -621,11 +654,71 @@ fn load_all(app: &mut App) -> Vec<Cmd> {
     app.browse.error = None;
     let id = app.next_request_id();
     app.browse.loading_all = Some(id);
+    app.browse.load_started = Some((Instant::now(), app.browse.store.len()));
+    app.browse.load_rate = None;
     app.notice = None;
     vec![Cmd::LoadAll {
         id,
         pager: app.browse.pager.clone(),
     }]
+}
+
+/// On a not-found lookup with users close to the query, opens the search finder on them:
+/// "did you mean alice?", Enter opens the selected one (one AdminGetUser, as any open).
+/// Returns whether it did.
+pub(super) fn offer_suggestions(app: &mut App, err: &LookupError) -> bool {
+    let LookupError::NotFound {
+        query,
+        tried,
+        calls,
+        suggestions,
+        ..
+    } = err
+    else {
+        return false;
+    };
+    if suggestions.is_empty() {
+        return false;
+    }
+    tracing::debug!(tried = ?tried, "offering suggestions");
+    let users = suggestions.clone();
+    let ranked = crate::search::rank::rank_summaries(&users, query);
+    let mut highlights: Vec<_> = vec![Default::default(); users.len()];
+    for (i, _, h) in ranked {
+        highlights[i] = h;
+    }
+    let hits = users
+        .into_iter()
+        .zip(highlights)
+        .map(|(user, highlights)| SearchHit {
+            user,
+            score: 0,
+            highlights,
+            matched_by: Vec::new(),
+        })
+        .collect();
+    app.search = SearchState {
+        input: LineInput::with_text(query),
+        cursor: 0,
+        pending: None,
+        results: Some(SearchResults {
+            query: query.clone(),
+            hits,
+            requests: 1,
+            more: false,
+            failures: Vec::new(),
+            waiting: Vec::new(),
+            case_variants: Vec::new(),
+        }),
+        error: None,
+        suggested: Some(Suggested {
+            query: query.clone(),
+            cost: format!("1 ListUsers, {calls} requests in all"),
+        }),
+    };
+    app.finder = Some(Finder::Search);
+    app.error = None;
+    true
 }
 
 /// A search answered; stale ones are dropped.
@@ -634,9 +727,26 @@ pub(super) fn search_done(app: &mut App, id: u64, results: SearchResults) {
         tracing::debug!(id, "dropping a superseded search result");
         return;
     }
-    app.search.pending = None;
-    app.search.cursor = 0;
-    app.search.error = results.total_failure().map(|e| cognito_error_view(app, e));
+    // Partial results (some filters still out) keep the search pending, and the cursor on
+    // the user it was on as better matches arrive above it.
+    let selected = app
+        .search
+        .results
+        .as_ref()
+        .filter(|r| r.query == results.query)
+        .and_then(|r| r.hits.get(app.search.cursor))
+        .map(|h| h.user.username.clone());
+    if results.waiting.is_empty() {
+        app.search.pending = None;
+    }
+    app.search.cursor = selected
+        .and_then(|u| results.hits.iter().position(|h| h.user.username == u))
+        .unwrap_or(0);
+    app.search.error = if results.waiting.is_empty() {
+        results.total_failure().map(|e| cognito_error_view(app, e))
+    } else {
+        None
+    };
     app.search.results = Some(results);
 }
 
@@ -656,11 +766,25 @@ pub(super) fn browse_page(app: &mut App, id: u64, result: Result<UserPage, Cogni
             b.pager.record(&page);
             b.store.extend_searching(&page.users, &b.search_attributes);
             b.rerank();
+            if !lazy && let Some((started, before)) = app.browse.load_started {
+                let secs = started.elapsed().as_secs_f64();
+                let gained = app.browse.store.len().saturating_sub(before);
+                if secs > 0.0 && gained > 0 {
+                    app.browse.load_rate = Some(gained as f64 / secs);
+                }
+            }
         }
         Err(e) => {
             app.browse.loading_all = None;
             app.browse.error = Some(cognito_error_view(app, &e));
         }
+    }
+}
+
+/// The worker's estimate of the pool's size for the load-all `id`.
+pub(super) fn load_all_estimate(app: &mut App, id: u64, users: Option<u64>) {
+    if app.browse.loading_all == Some(id) {
+        app.browse.estimated_total = users;
     }
 }
 
@@ -670,6 +794,7 @@ pub(super) fn load_all_done(app: &mut App, id: u64, result: Result<(), CognitoEr
         return;
     }
     app.browse.loading_all = None;
+    app.browse.load_started = None;
     match result {
         Ok(()) => {
             app.notice = Some(format!(

@@ -1,12 +1,10 @@
 //! This session's lookups: the entries kept, and the fuzzy filter over them.
 
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
-
 use super::{App, Overlay};
 use crate::cognito::User;
 use crate::redact;
 use crate::sanitize::sanitize;
+use crate::search::rank::best_text_match;
 
 /// Most recent lookups kept for the session.
 pub const RECENT_MAX: usize = 100;
@@ -33,18 +31,20 @@ impl App {
         if filter.is_empty() {
             return self.recent.iter().collect();
         }
-        let matcher = SkimMatcherV2::default().ignore_case();
-        let mut scored: Vec<(i64, usize, &RecentEntry)> = self
+        // The browse filter's rules (search/rank.rs): one field at a time, whole and
+        // contiguous matches first.
+        let mut scored: Vec<(i32, usize, &RecentEntry)> = self
             .recent
             .iter()
             .enumerate()
             .filter_map(|(i, e)| {
                 // In privacy mode a hidden value must not be found by typing it.
-                let haystack = match self.redact {
-                    true => format!("{} {}", redact::mask_query(&e.username), e.detail_masked),
-                    false => format!("{} {}", e.username, e.detail),
+                let (username, detail) = match self.redact {
+                    true => (redact::mask_query(&e.username), e.detail_masked.clone()),
+                    false => (e.username.clone(), e.detail.clone()),
                 };
-                matcher.fuzzy_match(&haystack, filter).map(|s| (s, i, e))
+                best_text_match(filter, [username.as_str(), detail.as_str()])
+                    .map(|(s, _, _)| (s, i, e))
             })
             .collect();
         // Best score first; among equals, the most recent.

@@ -240,6 +240,9 @@ pub enum LookupError {
         query: String,
         tried: Vec<String>,
         calls: u32,
+        /// Users close to the query ("did you mean"), from one ListUsers prefix search;
+        /// empty unless [`lookup_suggesting`] was used.
+        suggestions: Vec<UserSummary>,
     },
     /// Cognito (or the network) failed.
     #[error("{0}")]
@@ -312,6 +315,7 @@ pub async fn lookup(
         query: query.clone(),
         tried,
         calls,
+        suggestions: Vec::new(),
     };
     let Some(attribute) = fallback else {
         return Err(not_found(tried, calls));
@@ -360,6 +364,136 @@ pub async fn lookup(
             calls,
         })),
     }
+}
+
+/// How many suggestions a not-found lookup offers at most.
+pub const MAX_SUGGESTIONS: usize = 5;
+
+/// [`lookup`], and on not-found one ListUsers prefix search on the query's first characters
+/// for users close to it ("did you mean alice?"). Never another AdminGetUser: suggestions
+/// are ListUsers summaries, opened only on an explicit choice. The cost is in `calls` and
+/// `tried`; a failed suggestion search leaves the not-found as it was (its call counted).
+pub async fn lookup_suggesting(
+    backend: &dyn Backend,
+    pool: &PoolId,
+    raw_query: &str,
+    mode: LookupMode,
+    schema: Option<&PoolSchema>,
+) -> Result<LookupOutcome, LookupError> {
+    match lookup(backend, pool, raw_query, mode, schema).await {
+        Err(LookupError::NotFound {
+            pool: pool_name,
+            query,
+            mut tried,
+            calls,
+            ..
+        }) => {
+            let filter = suggestion_filter(&query, mode);
+            let suggestions = match backend
+                .list_users(pool, Some(&filter), AMBIGUOUS_PAGE, None)
+                .await
+            {
+                Ok(page) => closest(&query, filter.attribute, page.users),
+                Err(e) => {
+                    tracing::info!("suggestion search failed: {}", e.message);
+                    Vec::new()
+                }
+            };
+            tried.push(format!(
+                "ListUsers {} for suggestions: {} close",
+                filter.expression(),
+                suggestions.len()
+            ));
+            Err(LookupError::NotFound {
+                pool: pool_name,
+                query,
+                tried,
+                calls: calls + 1,
+                suggestions,
+            })
+        }
+        other => other,
+    }
+}
+
+/// The one prefix filter suggestions come from: the attribute the query's shape names, on
+/// its first characters (two, or three for queries of eight or more; a typo is likelier
+/// later in a word than at its start).
+pub fn suggestion_filter(query: &str, mode: LookupMode) -> ListFilter {
+    let shape = classify(query);
+    let (attribute, value) = match (&shape, mode) {
+        (QueryShape::Uuid, _) | (_, LookupMode::Sub) => {
+            (FilterAttribute::Sub, query.to_lowercase())
+        }
+        (QueryShape::Email, _) => (FilterAttribute::Email, query.to_string()),
+        (QueryShape::Phone(normalized), _) => (FilterAttribute::PhoneNumber, normalized.clone()),
+        (QueryShape::Plain, LookupMode::Alias) => {
+            (FilterAttribute::PreferredUsername, query.to_string())
+        }
+        (QueryShape::Plain, _) => (FilterAttribute::Username, query.to_string()),
+    };
+    let keep = match attribute {
+        // "+" and the first two digits: the country code.
+        FilterAttribute::PhoneNumber => 3,
+        _ if value.chars().count() >= 8 => 3,
+        _ => 2,
+    };
+    ListFilter {
+        attribute,
+        prefix: true,
+        value: value.chars().take(keep).collect(),
+    }
+}
+
+/// The users of a prefix search closest to `query` on `attribute` by edit distance
+/// (transpositions count one), within a third of the query's length, closest first.
+fn closest(query: &str, attribute: FilterAttribute, users: Vec<UserSummary>) -> Vec<UserSummary> {
+    let wanted: Vec<char> = query.to_lowercase().chars().collect();
+    let limit = (wanted.len().div_ceil(3)).max(1);
+    let mut scored: Vec<(usize, String, UserSummary)> = users
+        .into_iter()
+        .filter_map(|u| {
+            let value = match attribute {
+                FilterAttribute::Username => u.username.clone(),
+                other => u.attribute(other.as_str())?.to_string(),
+            };
+            let have: Vec<char> = value.to_lowercase().chars().collect();
+            let d = edit_distance(&wanted, &have);
+            (d <= limit).then_some((d, value, u))
+        })
+        .collect();
+    scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    scored
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(_, _, u)| u)
+        .collect()
+}
+
+/// Optimal string alignment distance: insertions, deletions, substitutions and swaps of
+/// neighbours (`alcie` → `alice` is one).
+pub fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
 }
 
 /// Whether AdminGetUser's answer is the user `mode` asked for, and how it matched.
@@ -541,6 +675,33 @@ mod tests {
         );
         assert!(validate_query("bob\u{1b}[2J").is_err());
         assert_eq!(validate_query("  bob \n").unwrap(), "bob");
+    }
+
+    #[test]
+    fn suggestions_come_from_one_prefix_filter_ranked_by_edit_distance() {
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(edit_distance(&chars("alcie"), &chars("alice")), 1);
+        assert_eq!(edit_distance(&chars("bob"), &chars("bob")), 0);
+        assert_eq!(edit_distance(&chars("kitten"), &chars("sitting")), 3);
+        let f = suggestion_filter("alcie", LookupMode::Auto);
+        assert_eq!(f.expression(), r#"username ^= "al""#);
+        let f = suggestion_filter("bulk-00778", LookupMode::Auto);
+        assert_eq!(f.expression(), r#"username ^= "bul""#);
+        let f = suggestion_filter("alcie@example.com", LookupMode::Auto);
+        assert_eq!(f.expression(), r#"email ^= "alc""#);
+        let f = suggestion_filter("+44 20 7946 0000", LookupMode::Auto);
+        assert_eq!(f.expression(), r#"phone_number ^= "+44""#);
+        let user = |name: &str| UserSummary {
+            username: name.into(),
+            ..Default::default()
+        };
+        let got = closest(
+            "alcie",
+            FilterAttribute::Username,
+            vec![user("alan"), user("alice"), user("alicia"), user("al")],
+        );
+        let names: Vec<&str> = got.iter().map(|u| u.username.as_str()).collect();
+        assert_eq!(names, ["alice", "alicia"]);
     }
 
     #[test]

@@ -15,7 +15,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use futures::future::join_all;
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
 
 use crate::cognito::{Backend, CognitoError, FilterAttribute, ListFilter, PoolId, UserSummary};
 pub use rank::{Field, Highlights, Ranked, Ranker, Scorer, UserRow, UserStore};
@@ -23,8 +24,10 @@ pub use rank::{Field, Highlights, Ranked, Ranker, Scorer, UserRow, UserStore};
 /// ListUsers' page maximum; one page per filter is all a search reads.
 pub const PAGE_SIZE: i32 = 60;
 
-/// The debounce the TUI should wait after a keystroke before searching.
-pub const RECOMMENDED_DEBOUNCE_MS: u64 = 300;
+/// The debounce the TUI waits after a keystroke before searching: long enough that a word
+/// typed at speed sends one search, short enough that the first (username) answer shows
+/// within 300 ms of the last key.
+pub const RECOMMENDED_DEBOUNCE_MS: u64 = 150;
 
 /// Attributes tried for a query with no telling shape, in order.
 pub const PLAIN_ATTRIBUTES: [FilterAttribute; 6] = [
@@ -121,6 +124,8 @@ pub struct SearchResults {
     /// The case variants of the query that found users the query as typed did not, in the
     /// order tried (see [`variants`]).
     pub case_variants: Vec<String>,
+    /// Filters not answered yet: these results are partial (see [`search_streaming`]).
+    pub waiting: Vec<FilterAttribute>,
 }
 
 impl SearchResults {
@@ -321,63 +326,94 @@ pub async fn search(
     query: &str,
     cache: Option<&PrefixCache>,
 ) -> SearchResults {
+    search_streaming(backend, pool, query, cache, |_| {}).await
+}
+
+/// [`search`], calling `partial` with the results so far each time a filter answers before
+/// the last (username first: the filters are sent in the shape's order, and the limiter
+/// serves them in that order), so the first names show without waiting for six requests.
+pub async fn search_streaming(
+    backend: &dyn Backend,
+    pool: &PoolId,
+    query: &str,
+    cache: Option<&PrefixCache>,
+    mut partial: impl FnMut(&SearchResults),
+) -> SearchResults {
     let query = query.trim();
     let filters = filters_for(query);
-    let mut requests = 0;
-    let mut cached = Vec::new();
+    let mut answered: Vec<(ListFilter, Result<UserPageLite, CognitoError>)> = Vec::new();
     let mut to_fetch = Vec::new();
     for filter in filters {
         match cache.and_then(|c| c.lookup(pool, &filter)) {
-            Some(users) => cached.push((filter, Ok(UserPageLite { users, more: false }))),
+            Some(users) => answered.push((filter, Ok(UserPageLite { users, more: false }))),
             None => to_fetch.push(filter),
         }
     }
-    requests += to_fetch.len();
-    let fetched = join_all(to_fetch.into_iter().map(|filter| async move {
-        let page = backend
-            .list_users(pool, Some(&filter), PAGE_SIZE, None)
-            .await
-            .map(|p| UserPageLite {
-                more: p.next_token.is_some(),
-                users: p.users,
-            });
-        (filter, page)
-    }))
-    .await;
-    // Only what was fetched now: storing an answer derived from the cache again would renew
-    // its age, and stale users would outlive the TTL.
-    if let Some(cache) = cache {
-        for (filter, page) in &fetched {
-            if let Ok(page) = page
-                && !page.more
-            {
-                cache.store(pool, filter, &page.users);
-            }
+    let requests = to_fetch.len();
+    let mut waiting: Vec<FilterAttribute> = to_fetch.iter().map(|f| f.attribute).collect();
+    let mut in_flight: FuturesUnordered<_> = to_fetch
+        .into_iter()
+        .map(|filter| async move {
+            let page = backend
+                .list_users(pool, Some(&filter), PAGE_SIZE, None)
+                .await
+                .map(|p| UserPageLite {
+                    more: p.next_token.is_some(),
+                    users: p.users,
+                });
+            (filter, page)
+        })
+        .collect();
+    if !answered.is_empty() && !waiting.is_empty() {
+        partial(&assemble(query, &answered, requests, &waiting));
+    }
+    while let Some((filter, page)) = in_flight.next().await {
+        // Only what was fetched now: storing an answer derived from the cache again would
+        // renew its age, and stale users would outlive the TTL.
+        if let (Some(cache), Ok(page)) = (cache, &page)
+            && !page.more
+        {
+            cache.store(pool, &filter, &page.users);
+        }
+        waiting.retain(|a| *a != filter.attribute);
+        answered.push((filter, page));
+        if !waiting.is_empty() {
+            partial(&assemble(query, &answered, requests, &waiting));
         }
     }
-    let mut results = Vec::new();
-    let mut failures = Vec::new();
-    let mut more = false;
-    // Keep the shape's order (e.g. username before email) whatever came from the cache.
-    let mut all: Vec<(ListFilter, Result<UserPageLite, CognitoError>)> = fetched;
-    all.extend(cached);
+    assemble(query, &answered, requests, &[])
+}
+
+/// The results of the filters answered so far, in the shape's order (username before email)
+/// whatever answered first.
+fn assemble(
+    query: &str,
+    answered: &[(ListFilter, Result<UserPageLite, CognitoError>)],
+    requests: usize,
+    waiting: &[FilterAttribute],
+) -> SearchResults {
     let order = |a: FilterAttribute| {
         PLAIN_ATTRIBUTES
             .iter()
             .position(|p| *p == a)
             .unwrap_or(usize::MAX)
     };
-    all.sort_by_key(|(f, _)| order(f.attribute));
-    for (filter, page) in all {
+    let mut sorted: Vec<&(ListFilter, Result<UserPageLite, CognitoError>)> =
+        answered.iter().collect();
+    sorted.sort_by_key(|(f, _)| order(f.attribute));
+    let mut results = Vec::new();
+    let mut failures = Vec::new();
+    let mut more = false;
+    for (filter, page) in sorted {
         match page {
             Ok(page) => {
                 more |= page.more;
                 results.push(FilterResult {
                     attribute: filter.attribute,
-                    users: page.users,
+                    users: page.users.clone(),
                 });
             }
-            Err(e) => failures.push((filter.attribute, e)),
+            Err(e) => failures.push((filter.attribute, e.clone())),
         }
     }
     SearchResults {
@@ -387,6 +423,7 @@ pub async fn search(
         more,
         failures,
         case_variants: Vec::new(),
+        waiting: waiting.to_vec(),
     }
 }
 
@@ -506,6 +543,29 @@ mod tests {
 
         let r = search(&demo, &pool, "zzzz-nobody", None).await;
         assert!(r.hits.is_empty());
+    }
+
+    #[tokio::test]
+    async fn partial_results_come_as_each_filter_answers() {
+        let demo = DemoBackend::embedded();
+        let pool = demo.pool_id();
+        let mut partials = Vec::new();
+        let done = search_streaming(&demo, &pool, "ali", None, |r| partials.push(r.clone())).await;
+        assert_eq!(
+            partials.len(),
+            5,
+            "one after each of the first five filters"
+        );
+        assert!(partials.iter().all(|p| !p.waiting.is_empty()));
+        assert_eq!(partials[0].waiting.len(), 5);
+        assert!(done.waiting.is_empty());
+        assert_eq!(done.hits[0].user.username, "alice");
+        // Partial results grow towards the final ones.
+        assert!(
+            partials
+                .windows(2)
+                .all(|w| w[0].hits.len() <= w[1].hits.len())
+        );
     }
 
     #[tokio::test]

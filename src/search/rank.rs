@@ -29,6 +29,9 @@ pub enum Field {
     Name,
     GivenName,
     FamilyName,
+    /// A value of one of the config's `search_attributes` (e.g. `custom:tenant`): matched, not
+    /// shown, so never highlighted.
+    SearchAttribute,
 }
 
 impl Field {
@@ -53,6 +56,7 @@ impl Field {
             Field::Name => "name",
             Field::GivenName => "given_name",
             Field::FamilyName => "family_name",
+            Field::SearchAttribute => "search attribute",
         }
     }
 
@@ -95,6 +99,8 @@ struct RowMeta {
     lens: [u16; SLOTS],
     hay_start: u32,
     hay_len: u32,
+    /// Byte length of each field in `hay` (fields are joined by one space).
+    hay_lens: [u16; Field::ALL.len()],
     enabled: bool,
     has_status: bool,
 }
@@ -130,6 +136,7 @@ impl UserRow<'_> {
             Field::Name => self.name.unwrap_or(""),
             Field::GivenName => self.given_name.unwrap_or(""),
             Field::FamilyName => self.family_name.unwrap_or(""),
+            Field::SearchAttribute => "",
         }
     }
 }
@@ -265,6 +272,7 @@ impl UserStore {
         let index = self.rows.len() as u32;
         let text_start = self.text.len() as u32;
         let mut lens = [0u16; SLOTS];
+        let mut hay_lens = [0u16; Field::ALL.len()];
         let hay_start = self.hay.len() as u32;
         for (slot, field) in Field::ALL.iter().enumerate() {
             let value = clamp_value(field.value(user));
@@ -274,7 +282,9 @@ impl UserStore {
                 if self.hay.len() > hay_start as usize {
                     self.hay.push(' ');
                 }
+                let before = self.hay.len();
                 lowercase_into(&mut self.hay, value);
+                hay_lens[slot] = (self.hay.len() - before).min(u16::MAX as usize) as u16;
             }
         }
         let status = user.status.as_ref().map(|s| clamp_value(s.as_wire()));
@@ -287,6 +297,7 @@ impl UserStore {
             lens,
             hay_start,
             hay_len: self.hay.len() as u32 - hay_start,
+            hay_lens,
             enabled: user.enabled,
             has_status: status.is_some(),
         });
@@ -334,39 +345,38 @@ impl UserStore {
             + self.by_username.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
     }
 
-    /// Maps char indices in row `index`'s haystack back to fields.
-    fn highlights(&self, index: usize, hay_indices: &[usize]) -> Highlights {
-        let row = self.row(index);
-        let mut out: Vec<(Field, Vec<usize>)> = Vec::new();
-        let mut offset = 0usize;
-        let mut first = true;
-        let mut pending = hay_indices.iter().copied().peekable();
-        for field in Field::ALL {
-            let value = row.field(field);
-            if value.is_empty() {
-                continue;
-            }
-            if !first {
-                offset += 1; // the separating space
-            }
-            first = false;
-            let chars = value.chars().count();
-            let mut hits = Vec::new();
-            while let Some(&i) = pending.peek() {
-                if i >= offset + chars {
-                    break;
-                }
-                if i >= offset {
-                    hits.push(i - offset);
-                }
-                pending.next();
-            }
-            if !hits.is_empty() {
-                out.push((field, hits));
-            }
-            offset += chars;
-        }
-        Highlights(out)
+    /// Each present field's lowercase text in row `index`'s haystack, in field order.
+    fn hay_fields(&self, index: usize) -> impl Iterator<Item = (Field, &str)> + '_ {
+        let meta = &self.rows[index];
+        let start = meta.hay_start as usize;
+        let end = start + meta.hay_len as usize;
+        let fields_end = start
+            + meta
+                .hay_lens
+                .iter()
+                .filter(|len| **len > 0)
+                .map(|len| *len as usize + 1)
+                .sum::<usize>();
+        let mut at = start;
+        let known = Field::ALL
+            .iter()
+            .zip(meta.hay_lens)
+            .filter(|(_, len)| *len > 0)
+            .map(move |(&field, len)| {
+                let text = &self.hay[at..at + len as usize];
+                at += len as usize + 1;
+                (field, text)
+            });
+        // The config's search attributes follow the shown fields, joined by spaces (see
+        // `extend_searching`); each word of them is matched as a field of its own.
+        let extra = self
+            .hay
+            .get(fields_end.min(end)..end)
+            .unwrap_or("")
+            .split(' ')
+            .filter(|v| !v.is_empty())
+            .map(|v| (Field::SearchAttribute, v));
+        known.chain(extra)
     }
 }
 
@@ -556,28 +566,37 @@ impl Ranker {
         self.results()
     }
 
-    /// Match positions of the current query in `row`, per field, for highlighting. Computed
-    /// on demand for the rows on screen only.
+    /// Where the current query matched in `row`: the one field that ranked it and the
+    /// matched char positions there. Computed on demand for the rows on screen only.
     pub fn highlights(&self, store: &UserStore, row: u32) -> Highlights {
         if self.query.is_empty() || row as usize >= store.len() {
             return Highlights::default();
         }
-        let hay = store.haystack(row as usize);
-        let indices = if self.fast(&self.query) {
-            // Byte positions → char positions (the haystack may hold non-ASCII text).
-            score::positions(hay.as_bytes(), self.query.as_bytes()).map(|(_, bytes)| {
-                bytes
-                    .into_iter()
-                    .map(|b| hay[..b].chars().count())
-                    .collect::<Vec<_>>()
-            })
-        } else {
-            self.matcher.fuzzy_indices(hay, &self.query).map(|(_, i)| i)
+        let q = QueryMatcher::new(&self.query, self.fast(&self.query), &self.matcher);
+        let best = store
+            .hay_fields(row as usize)
+            .filter_map(|(field, text)| q.score(text).map(|score| (score, field, text)))
+            .fold(None, |best: Option<(i32, Field, &str)>, m| match best {
+                Some(b) if b.0 >= m.0 => Some(b),
+                _ => Some(m),
+            });
+        let Some((field, positions)) =
+            best.and_then(|(_, field, text)| Some((field, q.positions(text)?)))
+        else {
+            return Highlights::default();
         };
-        match indices {
-            Some(indices) => store.highlights(row as usize, &indices),
-            None => Highlights::default(),
+        // The ranking field first; a list row also marks its username and email where the
+        // query matches them on its own (the rules hold per field).
+        let mut out = vec![(field, positions)];
+        for (other, text) in store.hay_fields(row as usize) {
+            if other != field
+                && matches!(other, Field::Username | Field::Email)
+                && let Some(p) = q.score(text).and_then(|_| q.positions(text))
+            {
+                out.push((other, p));
+            }
         }
+        Highlights(out)
     }
 
     fn reset(&mut self) {
@@ -608,23 +627,23 @@ impl Ranker {
         rows: Candidates<'_>,
         out: &mut Vec<Ranked>,
     ) {
+        let q = QueryMatcher::new(query, self.fast(query), &self.matcher);
         if self.threads > 1 && rows.len() >= PARALLEL_THRESHOLD {
             let (left, right) = rows.split();
-            let matcher = &self.matcher;
-            let fast = self.fast(query);
+            let q = &q;
             let mut right_out = Vec::new();
             std::thread::scope(|s| {
                 let handle = s.spawn(|| {
                     let mut v = Vec::with_capacity(right.len() / 4);
-                    score_rows(matcher, fast, store, query, right, &mut v);
+                    score_rows(q, store, right, &mut v);
                     v
                 });
-                score_rows(matcher, fast, store, query, left, out);
+                score_rows(q, store, left, out);
                 right_out = handle.join().expect("ranking thread panicked");
             });
             out.extend_from_slice(&right_out);
         } else {
-            score_rows(&self.matcher, self.fast(query), store, query, rows, out);
+            score_rows(&q, store, rows, out);
         }
     }
 }
@@ -666,52 +685,159 @@ fn sort_ranked(v: &mut [Ranked]) {
 }
 
 fn score_rows(
-    matcher: &SkimMatcherV2,
-    fast: bool,
+    q: &QueryMatcher<'_>,
     store: &UserStore,
-    query: &str,
     rows: Candidates<'_>,
     out: &mut Vec<Ranked>,
 ) {
     match rows {
         Candidates::Range(r) => {
             for row in r {
-                score_row(matcher, fast, store, query, row, out);
+                score_row(q, store, row, out);
             }
         }
         Candidates::Ranked(v) => {
             for r in v {
-                score_row(matcher, fast, store, query, r.row, out);
+                score_row(q, store, r.row, out);
             }
         }
     }
 }
 
+/// A row's score is its best field's: the query must match inside one field (a username
+/// and an email are never mixed into one match).
 #[inline]
-fn score_row(
-    matcher: &SkimMatcherV2,
+fn score_row(q: &QueryMatcher<'_>, store: &UserStore, row: u32, out: &mut Vec<Ranked>) {
+    // Necessary for a match in any field, and far cheaper than looking at each.
+    if !is_subsequence(q.query.as_bytes(), store.haystack(row as usize).as_bytes()) {
+        return;
+    }
+    let best = store
+        .hay_fields(row as usize)
+        .filter_map(|(_, text)| q.score(text))
+        .max();
+    if let Some(score) = best {
+        out.push(Ranked { row, score });
+    }
+}
+
+/// One query, ready to be matched against many lowercase fields by the ranking rules:
+/// exact, prefix, word-start, substring, then scattered in at most three runs (see
+/// [`score::Tier`]); the fuzzy score (fzf v1, or skim's) only orders matches of one tier.
+pub struct QueryMatcher<'q> {
+    query: &'q str,
+    finder: memchr::memmem::Finder<'q>,
     fast: bool,
-    store: &UserStore,
-    query: &str,
-    row: u32,
-    out: &mut Vec<Ranked>,
-) {
-    let hay = store.haystack(row as usize);
-    if fast {
-        if let Some(score) = score::score(hay.as_bytes(), query.as_bytes()) {
-            out.push(Ranked { row, score });
+    matcher: &'q SkimMatcherV2,
+}
+
+impl<'q> QueryMatcher<'q> {
+    /// Matches `query` (already lowercased and trimmed); `fast` picks fzf's scoring over
+    /// skim's for ASCII queries.
+    pub fn new(query: &'q str, fast: bool, matcher: &'q SkimMatcherV2) -> Self {
+        Self {
+            query,
+            finder: memchr::memmem::Finder::new(query.as_bytes()),
+            fast: fast && query.is_ascii(),
+            matcher,
         }
-        return;
     }
-    if !is_subsequence(query.as_bytes(), hay.as_bytes()) {
-        return;
+
+    /// The combined score of the query in one lowercase field, or None.
+    pub fn score(&self, text: &str) -> Option<i32> {
+        let (tier, fast_score) = if self.query.is_ascii() {
+            score::match_field(text.as_bytes(), self.query.as_bytes(), &self.finder)?
+        } else {
+            (match_chars(text, self.query)?.0, 0)
+        };
+        let fuzzy = if self.fast {
+            i64::from(fast_score)
+        } else {
+            self.matcher.fuzzy_match(text, self.query).unwrap_or(0)
+        };
+        Some(score::combine(tier, fuzzy, text.len(), self.query.len()))
     }
-    if let Some(score) = matcher.fuzzy_match(hay, query) {
-        out.push(Ranked {
-            row,
-            score: score.clamp(i32::MIN as i64, i32::MAX as i64) as i32,
-        });
+
+    /// The matched char positions in one lowercase field.
+    pub fn positions(&self, text: &str) -> Option<Vec<usize>> {
+        if self.query.is_ascii() {
+            let bytes = score::field_positions(text.as_bytes(), self.query.as_bytes())?;
+            Some(
+                bytes
+                    .into_iter()
+                    .map(|b| text[..b].chars().count())
+                    .collect(),
+            )
+        } else {
+            match_chars(text, self.query).map(|(_, p)| p)
+        }
     }
+}
+
+/// The ranking rules over chars, for non-ASCII queries: the tier and the char positions.
+fn match_chars(text: &str, query: &str) -> Option<(score::Tier, Vec<usize>)> {
+    use score::Tier;
+    let n = query.chars().count();
+    let char_at = |byte: usize| text[..byte].chars().count();
+    if let Some(first) = text.find(query) {
+        let word_start = |b: usize| {
+            b == 0
+                || text[..b]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        };
+        let (tier, at) = if first == 0 {
+            (
+                if text == query {
+                    Tier::Exact
+                } else {
+                    Tier::Prefix
+                },
+                0,
+            )
+        } else {
+            match text
+                .match_indices(query)
+                .map(|(i, _)| i)
+                .find(|&i| word_start(i))
+            {
+                Some(i) => (Tier::WordPrefix, i),
+                None => (Tier::Substring, first),
+            }
+        };
+        let at = char_at(at);
+        return Some((tier, (at..at + n).collect()));
+    }
+    let hay: Vec<char> = text.chars().collect();
+    let pat: Vec<char> = query.chars().collect();
+    let positions = score::fewest_runs(&hay, &pat)?;
+    score::within_fragment_cap(&positions).then_some((Tier::Scattered, positions))
+}
+
+/// The best score of `query` (lowercased, trimmed) over a few texts, and which text and
+/// char positions gave it: the ranking rules of the browse filter, for small lists (the
+/// pool picker, recent lookups).
+pub fn best_text_match<'t>(
+    query: &str,
+    texts: impl IntoIterator<Item = &'t str>,
+) -> Option<(i32, usize, Vec<usize>)> {
+    let matcher = SkimMatcherV2::default().respect_case();
+    let mut lowered_query = String::new();
+    lowercase_into(&mut lowered_query, query.trim());
+    let q = QueryMatcher::new(&lowered_query, false, &matcher);
+    let mut best: Option<(i32, usize, String)> = None;
+    for (i, text) in texts.into_iter().enumerate() {
+        let mut lowered = String::new();
+        lowercase_into(&mut lowered, text);
+        if let Some(score) = q.score(&lowered)
+            && best.as_ref().is_none_or(|b| score > b.0)
+        {
+            best = Some((score, i, lowered));
+        }
+    }
+    let (score, i, lowered) = best?;
+    Some((score, i, q.positions(&lowered).unwrap_or_default()))
 }
 
 /// Whether `needle`'s bytes occur in `hay` in order: necessary for a fuzzy match (a char
@@ -871,6 +997,84 @@ mod tests {
             let two = Ranker::with_threads(2).rank(&s, q).to_vec();
             assert_eq!(one, two, "{q}");
         }
+    }
+
+    fn bulk() -> UserStore {
+        let mut s = UserStore::new();
+        for i in 0..10_000 {
+            let name = format!("bulk-{i:05}");
+            s.push(&user(&name, &[("email", &format!("{name}@example.com"))]));
+        }
+        s
+    }
+
+    #[test]
+    fn one_field_at_a_time_and_contiguous_matches_first() {
+        let s = bulk();
+        let mut r = Ranker::with_threads(1);
+        let got = r.rank(&s, "7777").to_vec();
+        // Four 7s in one field: only bulk-07777 (the issue saw 523 users, picking 7s from
+        // the username and the email together).
+        let names: Vec<&str> = got.iter().map(|m| s.row(m.row as usize).username).collect();
+        assert_eq!(names, ["bulk-07777"]);
+        let got3 = r.rank(&s, "777").to_vec();
+        let names3: Vec<&str> = got3
+            .iter()
+            .map(|m| s.row(m.row as usize).username)
+            .collect();
+        let contiguous = names3.iter().take_while(|n| n.contains("777")).count();
+        assert_eq!(
+            contiguous,
+            names3.iter().filter(|n| n.contains("777")).count()
+        );
+        assert!(contiguous >= 19 && names3.len() > contiguous, "{names3:?}");
+        let got = r.rank(&s, "7777").to_vec();
+        assert_eq!(
+            score::Tier::of_score(got[0].score),
+            Some(score::Tier::Substring)
+        );
+        let h = r.highlights(&s, got[0].row);
+        assert_eq!(h.0[0].0, Field::Username, "the ranking field first: {h:?}");
+        // The exact username beats everything.
+        let top = r.rank(&s, "bulk-00777")[0];
+        assert_eq!(s.row(top.row as usize).username, "bulk-00777");
+        assert_eq!(score::Tier::of_score(top.score), Some(score::Tier::Exact));
+    }
+
+    #[test]
+    fn the_fast_and_skim_scorers_rank_by_the_same_rules() {
+        let s = bulk();
+        for q in ["7777", "bulk-1", "00", "xample", "b7"] {
+            let fast = Ranker::with_threads(1).rank(&s, q).to_vec();
+            let skim = Ranker::with_threads(1)
+                .with_scorer(Scorer::Skim)
+                .rank(&s, q)
+                .to_vec();
+            let key = |v: &[Ranked]| {
+                let mut k: Vec<(Option<score::Tier>, u32)> = v
+                    .iter()
+                    .map(|m| (score::Tier::of_score(m.score), m.row))
+                    .collect();
+                k.sort();
+                k
+            };
+            assert_eq!(key(&fast), key(&skim), "{q}");
+            let tiers = |v: &[Ranked]| -> Vec<_> {
+                v.iter().map(|m| score::Tier::of_score(m.score)).collect()
+            };
+            let mut sorted = tiers(&fast);
+            sorted.sort_by(|a, b| b.cmp(a));
+            assert_eq!(tiers(&fast), sorted, "{q}: tiers in order");
+        }
+    }
+
+    #[test]
+    fn best_text_match_for_short_lists() {
+        let (_, i, pos) = best_text_match("prod", ["Staging users", "Prod users"]).unwrap();
+        assert_eq!((i, pos), (1, vec![0, 1, 2, 3]));
+        assert!(best_text_match("zz", ["a", "b"]).is_none());
+        let (_, i, _) = best_text_match("1_ab", ["dev", "eu-west-1_AbC"]).unwrap();
+        assert_eq!(i, 1);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! less than a page, the lower-case and Capitalised forms are tried too, and the results say
 //! which one found users.
 
-use super::{PAGE_SIZE, PrefixCache, SearchResults, search};
+use super::{PAGE_SIZE, PrefixCache, SearchResults, search, search_streaming};
 use crate::cognito::{Backend, PoolId};
 
 /// The forms tried after `query` as typed: lower case, then Capitalised (first letter upper,
@@ -34,7 +34,26 @@ pub async fn search_with_case_variants(
     query: &str,
     cache: Option<&PrefixCache>,
 ) -> SearchResults {
-    let mut results = search(backend, pool, query, cache).await;
+    search_with_case_variants_streaming(backend, pool, query, cache, |_| {}).await
+}
+
+/// [`search_with_case_variants`], telling `partial` about the results of the query as typed
+/// while some of its filters are still out (username first); the returned result is final.
+pub async fn search_with_case_variants_streaming(
+    backend: &dyn Backend,
+    pool: &PoolId,
+    query: &str,
+    cache: Option<&PrefixCache>,
+    partial: impl Fn(&SearchResults),
+) -> SearchResults {
+    // Only answers still waiting for a filter are partial here: once the query as typed is
+    // answered, the caller's final result (with any variants) is the next thing it hears.
+    let mut results = search_streaming(backend, pool, query, cache, |r: &SearchResults| {
+        if !r.waiting.is_empty() {
+            partial(r)
+        }
+    })
+    .await;
     if results.more || results.hits.len() >= PAGE_SIZE as usize || results.total_failure().is_some()
     {
         return results;

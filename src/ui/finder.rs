@@ -133,16 +133,37 @@ fn dim(frame: &mut Frame, area: Rect, text: String, tone: Tone, theme: &Theme) {
 
 fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, theme: &Theme) {
     let s = &app.search;
-    let searching = if s.pending.is_some() {
-        format!("{spinner} searching… ")
+    // The spinner and what is still out sit on the right of the status line, apart from the
+    // placeholder and the counts on its left.
+    let status = if s.pending.is_some() {
+        let waiting = s
+            .results
+            .as_ref()
+            .filter(|r| {
+                !r.waiting.is_empty() && Some(&r.query) == Some(&s.input.text.trim().to_string())
+            })
+            .map(|r| {
+                let names: Vec<&str> = r.waiting.iter().map(|a| a.as_str()).collect();
+                format!("{spinner} waiting for {}", names.join(", "))
+            })
+            .unwrap_or_else(|| format!("{spinner} searching…"));
+        let width = (waiting.cells() as u16 + 1).min(status.width / 2);
+        let [left, right] =
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(status);
+        frame.render_widget(
+            Paragraph::new(Span::styled(waiting, theme.tone(Tone::Dim)))
+                .alignment(ratatui::layout::Alignment::Right),
+            right,
+        );
+        left
     } else {
-        String::new()
+        status
     };
     let Some(results) = &s.results else {
         dim(
             frame,
             status,
-            format!("{searching}type a username, email, name, phone (+44…) or sub prefix"),
+            "type a username, email, name, phone (+44…) or sub prefix".into(),
             Tone::Dim,
             theme,
         );
@@ -156,54 +177,78 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
     } else {
         results.query.clone()
     };
-    let mut line = format!(
-        "{searching}{} match{} for {:?} ({} request{})",
-        results.hits.len(),
-        if results.hits.len() == 1 { "" } else { "es" },
-        sanitize(&query),
-        results.requests,
-        if results.requests == 1 { "" } else { "s" },
-    );
-    let mut tone = Tone::Dim;
-    if !results.case_variants.is_empty() {
-        let variants: Vec<String> = results
-            .case_variants
-            .iter()
-            .map(|v| {
-                let v = if app.redact {
-                    crate::app::mask_query(v)
-                } else {
-                    v.clone()
-                };
-                format!("{:?}", sanitize(&v))
-            })
-            .collect();
-        line.push_str(&format!(" · matched as {}", variants.join(" and ")));
+    if let Some(suggested) = &s.suggested {
+        let first = results
+            .hits
+            .first()
+            .map(|h| h.user.username.as_str())
+            .unwrap_or("");
+        let first = if app.redact {
+            crate::app::mask_query(first)
+        } else {
+            first.to_string()
+        };
+        dim(
+            frame,
+            status,
+            format!(
+                "no user is {:?} · did you mean {}? Enter opens · cost: {}",
+                sanitize(&query),
+                sanitize(&first),
+                suggested.cost
+            ),
+            Tone::Warn,
+            theme,
+        );
+    } else {
+        let mut line = format!(
+            "{} match{} for {:?} ({} request{})",
+            results.hits.len(),
+            if results.hits.len() == 1 { "" } else { "es" },
+            sanitize(&query),
+            results.requests,
+            if results.requests == 1 { "" } else { "s" },
+        );
+        let mut tone = Tone::Dim;
+        if !results.case_variants.is_empty() {
+            let variants: Vec<String> = results
+                .case_variants
+                .iter()
+                .map(|v| {
+                    let v = if app.redact {
+                        crate::app::mask_query(v)
+                    } else {
+                        v.clone()
+                    };
+                    format!("{:?}", sanitize(&v))
+                })
+                .collect();
+            line.push_str(&format!(" · matched as {}", variants.join(" and ")));
+        }
+        if results.more {
+            line.push_str(" · more exist: refine your query");
+            tone = Tone::Warn;
+        }
+        if !results.failures.is_empty() && s.error.is_none() {
+            line.push_str(&format!(
+                " · {} filter{} failed",
+                results.failures.len(),
+                if results.failures.len() == 1 { "" } else { "s" }
+            ));
+            tone = Tone::Warn;
+        }
+        dim(frame, status, line, tone, theme);
     }
-    if results.more {
-        line.push_str(" · more exist: refine your query");
-        tone = Tone::Warn;
-    }
-    if !results.failures.is_empty() && s.error.is_none() {
-        line.push_str(&format!(
-            " · {} filter{} failed",
-            results.failures.len(),
-            if results.failures.len() == 1 { "" } else { "s" }
-        ));
-        tone = Tone::Warn;
-    }
-    dim(frame, status, line, tone, theme);
     if s.error.is_some() {
         return;
     }
     if results.hits.is_empty() {
-        dim(
-            frame,
-            list,
-            "no users start with that: try another attribute (an email, a family name) or b to browse".into(),
-            Tone::Dim,
-            theme,
-        );
+        let text = if results.waiting.is_empty() {
+            "no users start with that: try another attribute (an email, a family name) or b to browse"
+        } else {
+            "none yet…"
+        };
+        dim(frame, list, text.into(), Tone::Dim, theme);
         return;
     }
     let lines: Vec<UserLine> = results
@@ -241,23 +286,46 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
     let b = &app.browse;
     let loaded = b.store.len();
     let pages = b.pager.pages;
+    let load_key = app.keymap.label(
+        crate::keymap::Context::Finder,
+        crate::keymap::Action::LoadAll,
+    );
     let [status, list] = if b.loading_all.is_some() {
-        // The progress bar: the total is unknown (ListUsers does not say), so the gauge
-        // shows what is loaded and moves while pages keep coming.
         let [gauge, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(list);
-        let label = format!(
-            "{spinner} loading all: {loaded} users, {pages} page{} · Esc stops",
-            if pages == 1 { "" } else { "s" }
-        );
-        let ratio = (pages as f64 / (pages as f64 + 4.0)).clamp(0.0, 1.0);
-        frame.render_widget(
-            Gauge::default()
-                .gauge_style(theme.accent())
-                .ratio(ratio)
-                .label(Span::styled(label, theme.label())),
-            status,
-        );
+        let label = match b.progress() {
+            // DescribeUserPool's EstimatedNumberOfUsers: a real fraction, said to be an
+            // estimate, and the time left at the rate pages are coming.
+            Some((fraction, left)) => {
+                let mut label = format!(
+                    "{spinner} loading all: {} of ~{} users (estimated) · {:.0}%",
+                    thousands(loaded as u64),
+                    thousands(b.estimated_total.unwrap_or_default()),
+                    fraction * 100.0
+                );
+                if let Some(left) = left {
+                    label.push_str(&format!(" · about {} left", duration(left)));
+                }
+                label.push_str(" · Esc stops");
+                frame.render_widget(
+                    Gauge::default()
+                        .gauge_style(theme.accent())
+                        .ratio(fraction.clamp(0.0, 1.0))
+                        .label(Span::styled(label, theme.label())),
+                    status,
+                );
+                None
+            }
+            // No total to measure against: no bar pretending to know one.
+            None => Some(format!(
+                "{spinner} loading all: {} users, {pages} page{} so far (pool size unknown) · Esc stops",
+                thousands(loaded as u64),
+                if pages == 1 { "" } else { "s" }
+            )),
+        };
+        if let Some(label) = label {
+            dim(frame, status, label, Tone::Normal, theme);
+        }
         [gauge, rest]
     } else {
         [status, list]
@@ -268,21 +336,27 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
     }
     let matches = b.match_count();
     if b.input.text.trim().is_empty() {
-        line.push_str(&format!("{loaded} users loaded"));
+        line.push_str(&format!("{} users loaded", thousands(loaded as u64)));
     } else {
-        line.push_str(&format!("{matches} of {loaded} loaded users match"));
+        line.push_str(&format!(
+            "{} of {} loaded users match",
+            thousands(matches as u64),
+            thousands(loaded as u64)
+        ));
     }
     line.push_str(&format!(
         " · {pages} page{}",
         if pages == 1 { "" } else { "s" }
     ));
-    line.push_str(if b.pager.done && b.pager.filter.is_some() {
-        " · every user the filter selects"
+    if b.pager.done && b.pager.filter.is_some() {
+        line.push_str(" · every user the filter selects is loaded");
     } else if b.pager.done {
-        " · the whole pool"
-    } else {
-        " · more pages: scroll down, or Ctrl-L loads all"
-    });
+        line.push_str(" · everything is loaded");
+    } else if b.loading_all.is_none() {
+        line.push_str(&format!(
+            " · more pages: scroll down, or {load_key} loads all"
+        ));
+    }
     dim(frame, status, line, Tone::Dim, theme);
     if let Some(error) = &b.error {
         inline_error(&error.shown(app.redact), frame, list, theme);
@@ -290,13 +364,17 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
     }
     if matches == 0 {
         let text = if loaded == 0 && b.busy_for_view() {
-            "reading the first page…"
+            "reading the first page…".to_string()
         } else if loaded == 0 {
-            "this pool has no users"
+            "this pool has no users".to_string()
+        } else if b.pager.done {
+            "no user in the pool matches".to_string()
+        } else if b.loading_all.is_some() {
+            "no loaded user matches yet: still loading".to_string()
         } else {
-            "no loaded user matches: more pages may hold one (Ctrl-L loads all)"
+            format!("no loaded user matches: more pages may hold one ({load_key} loads all)")
         };
-        dim(frame, list, text.into(), Tone::Dim, theme);
+        dim(frame, list, text, Tone::Dim, theme);
         return;
     }
     // Only the rows on screen are highlighted.
@@ -312,6 +390,29 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
         }
     });
     user_list(app, frame, list, lines, matches, b.cursor, offset, theme);
+}
+
+/// `12345` as `12,345`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Seconds as `40 s`, `3 min`, `2 h 5 min`.
+fn duration(secs: f64) -> String {
+    let secs = secs.round() as u64;
+    match secs {
+        0..=59 => format!("{} s", secs.max(1)),
+        60..=3599 => format!("{} min", secs.div_ceil(60)),
+        _ => format!("{} h {} min", secs / 3600, (secs % 3600) / 60),
+    }
 }
 
 /// The pool picker's column widths: name, pool id, source.
@@ -408,9 +509,10 @@ fn inline_error(error: &ErrorView, frame: &mut Frame, area: Rect, theme: &Theme)
 /// The width of the last column, "Enabled" (its values are "yes" and "DISABLED").
 const ENABLED: usize = 8;
 
-/// Column widths for `width`: username, email, status, enabled. Each wants what the rows on
-/// screen hold; the username is cut last, the email first.
-fn columns(width: usize, lines: &[UserLine]) -> (usize, usize, usize, usize) {
+/// Column widths for `width`: username, email, status, enabled, and the "Match" column
+/// (`matched` cells, 0 when not shown). Each wants what the rows on screen hold; the username
+/// is cut last, the email first.
+fn columns(width: usize, lines: &[UserLine], matched: usize) -> (usize, usize, usize, usize) {
     use super::columns::{Column, fit};
     let widest = |f: &dyn Fn(&UserLine) -> usize, header: &str| {
         lines.iter().map(f).max().unwrap_or(0).max(header.cells())
@@ -419,7 +521,7 @@ fn columns(width: usize, lines: &[UserLine]) -> (usize, usize, usize, usize) {
     let email = widest(&|u| sanitize(u.email.unwrap_or("-")).cells(), "Email");
     let status = widest(&|u| sanitize(u.status.unwrap_or("-")).cells(), "Status");
     let w = fit(
-        width,
+        width.saturating_sub(matched),
         &[
             Column::new(username, 8, 0),
             Column::new(email, 5, 3),
@@ -428,6 +530,23 @@ fn columns(width: usize, lines: &[UserLine]) -> (usize, usize, usize, usize) {
         ],
     );
     (w[0], w[1], w[2], w[3])
+}
+
+/// The "Match" column's width: the longest field label.
+const MATCHED: usize = 9;
+
+/// Which field a row matched in, as the "Match" column says it.
+fn field_label(field: Field) -> &'static str {
+    match field {
+        Field::Username => "username",
+        Field::Email => "email",
+        Field::PhoneNumber => "phone",
+        Field::PreferredUsername => "preferred",
+        Field::Name => "name",
+        Field::GivenName => "given",
+        Field::FamilyName => "family",
+        Field::SearchAttribute => "custom",
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -441,15 +560,27 @@ fn user_list<'a>(
     offset: usize,
     theme: &Theme,
 ) {
-    let lines: Vec<UserLine> = lines.collect();
-    let (uw, ew, sw, enw) = columns(area.width as usize, &lines);
-    let header = [
+    let lines: Vec<UserLine<'a>> = lines.collect();
+    // Show which field matched when a filter is in play: a match in a name or phone number
+    // is otherwise invisible in a row of username and email.
+    let show_match = lines.iter().any(|u| !u.highlights.is_empty());
+    let matched = if show_match { MATCHED + 1 } else { 0 };
+    let (uw, ew, sw, enw) = columns(area.width as usize, &lines, matched);
+    let mut header = [
         pad("Username", uw, theme.label()),
         pad("Email", ew, theme.label()),
-        pad("Status", sw, theme.label()),
-        pad("Enabled", enw, theme.label()),
     ]
     .concat();
+    if show_match {
+        header.extend(pad("Match", MATCHED, theme.label()));
+    }
+    header.extend(
+        [
+            pad("Status", sw, theme.label()),
+            pad("Enabled", enw, theme.label()),
+        ]
+        .concat(),
+    );
     let mark = theme
         .accent()
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
@@ -480,6 +611,14 @@ fn user_list<'a>(
                     u.highlights.for_field(Field::Email),
                     ew,
                     mark,
+                ));
+            }
+            if show_match {
+                let field = u.highlights.0.first().map(|(f, _)| *f);
+                segs.extend(pad(
+                    field.map_or("", field_label),
+                    MATCHED,
+                    theme.tone(Tone::Dim),
                 ));
             }
             let status = u.status.unwrap_or("-");

@@ -30,6 +30,7 @@ mod discover_tui;
 mod emulator_resources;
 mod emulator_search;
 mod emulators;
+mod finder;
 mod finder_filters;
 mod finder_filters_moto;
 mod log_lines;

@@ -269,6 +269,7 @@ fn popups_and_lists_mask_the_query() {
                 "ListUsers email = \"ann.other@example.com\"".into(),
             ],
             calls: 2,
+            suggestions: Vec::new(),
         }),
     );
     private_snap!("privacy_not_found", app);

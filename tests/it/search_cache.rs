@@ -59,8 +59,10 @@ async fn searched(
     .unwrap();
     let wait = async {
         loop {
+            // Partial answers (filters still out) come first; the final one has none waiting.
             if let Some(Msg::SearchDone { id: got, results }) = msgs.recv().await
                 && got == id
+                && results.waiting.is_empty()
             {
                 return results.requests;
             }
