@@ -37,7 +37,7 @@ pub use finder::{
 };
 pub use input::LineInput;
 pub use lists::{ListState, Lists};
-use lists::{list_done, open_list};
+use lists::{list_done, move_in_list, open_list};
 pub use overlay::{HELP_KEYS_WIDTH, HelpRow, Overlay, help_page, help_rows};
 use overlay::{
     act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
@@ -443,19 +443,6 @@ impl App {
         let len = self.rows(pane).len();
         let c = &mut self.cursors[pane.index()];
         *c = move_in_list(*c, len, action);
-    }
-}
-
-fn move_in_list(cursor: usize, len: usize, action: Action) -> usize {
-    let last = len.saturating_sub(1);
-    match action {
-        Action::Up => cursor.saturating_sub(1),
-        Action::Down => (cursor + 1).min(last),
-        Action::PageUp => cursor.saturating_sub(PAGE),
-        Action::PageDown => (cursor + PAGE).min(last),
-        Action::Top => 0,
-        Action::Bottom => last,
-        _ => cursor.min(last),
     }
 }
 

@@ -171,7 +171,8 @@ impl Diagnosis {
                 b.remedy,
                 more(blockers.len() - 1)
             ),
-            (None, None, _) => format!(
+            // Unsure because a check couldn't run: name the checks.
+            (None, None, _) if !self.not_checked.is_empty() => format!(
                 "? no blocker found, but not checked: {}",
                 self.not_checked
                     .iter()
@@ -179,6 +180,9 @@ impl Diagnosis {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+            // Unsure because of what the user's own record says (an unknown status).
+            (None, None, Some(w)) => format!("? can't tell: {} — {}", w.headline, w.remedy),
+            (None, None, None) => "? can't tell whether this user can sign in".into(),
             (_, _, Some(w)) => format!(
                 "! can sign in, but {} — {}{}",
                 w.headline,

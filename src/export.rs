@@ -15,6 +15,7 @@ use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
+use crate::audit::{AuditEvent, AuditLog};
 use crate::batch::EXIT_INTERRUPTED;
 use crate::cli::{ExportArgs, ExportFormat, TargetArgs};
 use crate::cognito::{
@@ -267,18 +268,46 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
         ),
         false => sink,
     };
+    // Opened before any user is read: an audit log that can't be written stops the export.
+    let audit = match &target.audit_log {
+        Some(path) => match AuditLog::open(
+            path,
+            session.info.profile.clone(),
+            session.info.region.clone(),
+        ) {
+            Ok(log) => Some(log),
+            Err(e) => return usage(&e),
+        },
+        None => None,
+    };
     let streams = usize::from(args.streams);
-    export(
+    let (code, written) = export(
         session.backend.clone(),
         session.pool.clone(),
-        filter,
+        filter.clone(),
         client_enabled,
         resume,
         streams,
         sink,
         estimate,
     )
-    .await
+    .await;
+    // One line per export run: the filter, how many users were written, and how it ended.
+    if let Some(log) = &audit {
+        let mut event = AuditEvent::new("export", &session);
+        event.query = filter.as_ref().map(ListFilter::expression);
+        event.count = Some(written);
+        event.outcome = match code {
+            0 => "ok".into(),
+            EXIT_INTERRUPTED => "cancelled".into(),
+            _ => format!("error (exit {code})"),
+        };
+        if let Err(e) = log.record(&event) {
+            eprintln!("error: {}", sanitize(&e.to_string()));
+            return code.max(EXIT_USAGE);
+        }
+    }
+    code
 }
 
 /// Counts and the clock, for the progress line and the summary.
@@ -321,7 +350,7 @@ async fn export<W: Write>(
     streams: usize,
     mut sink: Sink<W>,
     estimate: Option<u64>,
-) -> i32 {
+) -> (i32, u64) {
     // A page per stream in flight at most: memory stays flat whatever the pool's size.
     let (tx, mut rx) = mpsc::channel::<Event>(streams);
     let pending: Vec<(usize, Shard)> = resume
@@ -399,13 +428,13 @@ async fn export<W: Write>(
                     if sink.write(u).is_err() {
                         // stdout closed (`| head`): stop quietly.
                         readers.abort();
-                        return 0;
+                        return (0, progress.written);
                     }
                     progress.written += 1;
                 }
                 if sink.flush().is_err() {
                     readers.abort();
-                    return 0;
+                    return (0, progress.written);
                 }
                 // Only now is the page written: the resume point may move past it.
                 let state = &mut resume.shards[shard];
@@ -434,7 +463,7 @@ async fn export<W: Write>(
     if code != 0 && resume.shards.iter().any(|s| !s.done) {
         eprintln!("resume with: --starting-token {}", resume.encode());
     }
-    code
+    (code, progress.written)
 }
 
 #[cfg(test)]

@@ -62,33 +62,62 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
-/// Quotes a word for a POSIX shell: bare when it is plainly safe, in single quotes otherwise,
-/// and as bash's `$'…'` with escapes when it holds characters a terminal must not receive
-/// (so the command both runs as the real username and displays safely).
+/// Quotes a word so that bash, zsh, dash and fish all read it back as exactly `word`, and so
+/// that the quoted text itself is safe to show: bare when it is plainly safe; otherwise runs
+/// of ordinary characters in single quotes, `'` and `\` escaped outside them (fish reads
+/// `\\` and `\'` inside single quotes, POSIX shells don't), and every character a terminal
+/// must not receive written as `"$(printf '\ooo…')"` — octal UTF-8 bytes, which every one of
+/// these shells' printf decodes the same way. (Command substitution drops trailing newlines,
+/// so a word ending in a newline comes back without it; Cognito usernames never contain
+/// whitespace or control characters.)
 pub fn shell_quote(word: &str) -> String {
+    use crate::sanitize::is_unsafe;
     let plain = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
         return word.to_string();
     }
-    if !word.chars().any(crate::sanitize::is_unsafe) {
-        return format!("'{}'", word.replace('\'', r"'\''"));
+    if word.is_empty() {
+        return "''".into();
     }
-    let mut out = String::from("$'");
+    let mut out = String::new();
+    let mut quoted = String::new();
+    let mut bytes = String::new();
+    let flush_quoted = |out: &mut String, quoted: &mut String| {
+        if !quoted.is_empty() {
+            out.push('\'');
+            out.push_str(quoted);
+            out.push('\'');
+            quoted.clear();
+        }
+    };
+    let flush_bytes = |out: &mut String, bytes: &mut String| {
+        if !bytes.is_empty() {
+            out.push_str(&format!("\"$(printf '{bytes}')\""));
+            bytes.clear();
+        }
+    };
     for c in word.chars() {
+        // A printf run ending in a newline would lose it to the command substitution: the
+        // next character joins the run.
+        if is_unsafe(c) || bytes.ends_with("\\012") {
+            flush_quoted(&mut out, &mut quoted);
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                bytes.push_str(&format!("\\{b:03o}"));
+            }
+            continue;
+        }
+        flush_bytes(&mut out, &mut bytes);
         match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            c if crate::sanitize::is_unsafe(c) && (c as u32) < 0x80 => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
+            '\'' | '\\' => {
+                flush_quoted(&mut out, &mut quoted);
+                out.push('\\');
+                out.push(c);
             }
-            // bash reads at most 4 hex digits after \u: the tag block needs \U.
-            c if crate::sanitize::is_unsafe(c) && (c as u32) > 0xFFFF => {
-                out.push_str(&format!("\\U{:08x}", c as u32))
-            }
-            c if crate::sanitize::is_unsafe(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+            c => quoted.push(c),
         }
     }
-    out.push('\'');
+    flush_quoted(&mut out, &mut quoted);
+    flush_bytes(&mut out, &mut bytes);
     out
 }

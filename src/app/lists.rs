@@ -1,9 +1,10 @@
 //! The on-demand list panes (groups, devices, sign-in history): their state, fetching one
 //! when its pane is opened, and taking the answer.
 
-use super::{App, Cmd, ErrorView, Pane, cognito_error_view};
+use super::{App, Cmd, ErrorView, PAGE, Pane, cognito_error_view};
 use crate::cognito::listing::{Fetched, ListKind};
 use crate::cognito::{CognitoError, ErrorKind};
+use crate::keymap::Action;
 
 /// Where a list pane stands.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -105,4 +106,18 @@ pub(super) fn list_done(app: &mut App, id: u64, result: Result<Fetched, CognitoE
     let len = app.rows(pane).len();
     let c = &mut app.cursors[pane.index()];
     *c = (*c).min(len.saturating_sub(1));
+}
+
+/// A cursor moved by `action` in a list of `len` rows (any list: panes, pickers, finders).
+pub(super) fn move_in_list(cursor: usize, len: usize, action: Action) -> usize {
+    let last = len.saturating_sub(1);
+    match action {
+        Action::Up => cursor.saturating_sub(1),
+        Action::Down => (cursor + 1).min(last),
+        Action::PageUp => cursor.saturating_sub(PAGE),
+        Action::PageDown => (cursor + PAGE).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => cursor.min(last),
+    }
 }

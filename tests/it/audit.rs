@@ -178,6 +178,32 @@ fn the_os_user_is_the_real_uid_not_the_user_variable() {
 }
 
 #[test]
+fn an_export_is_one_audit_line_with_its_filter_and_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.jsonl");
+    let r = cli::run_args(&[
+        "export",
+        "--demo",
+        "--enabled",
+        "false",
+        "-o",
+        "json",
+        "--audit-log",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let exported = r.stdout.lines().count() as u64;
+    assert!(exported > 0, "the demo pool has disabled users");
+    let lines = lines(&log);
+    assert_eq!(lines.len(), 1, "one line per export run: {lines:?}");
+    assert_eq!(lines[0]["action"], "export");
+    assert_eq!(lines[0]["query"], "status = \"Disabled\"");
+    assert_eq!(lines[0]["count"], exported);
+    assert_eq!(lines[0]["outcome"], "ok");
+    assert_eq!(lines[0]["pool"], "us-east-1_DemoPool1");
+}
+
+#[test]
 fn a_one_shot_search_is_audited_with_its_count() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("audit.jsonl");

@@ -646,6 +646,17 @@ fn verdict_by_severity() {
         d.verdict(),
         "! can sign in, but email not verified — verify the email (+1 more)"
     );
+    // Unsure because of the record itself, not a check that couldn't run: the verdict says
+    // why (it once read "not checked: " with nothing after it).
+    let u = user(Some(UserStatus::Unknown), true, &[]);
+    let d = diagnose(&u, Some(&pool()), Some(&[]), NOW);
+    assert_eq!(d.can_sign_in, None);
+    assert!(
+        d.verdict()
+            .starts_with("? can't tell: status UNKNOWN can't be judged — "),
+        "{}",
+        d.verdict()
+    );
 }
 
 // ---- properties ----

@@ -151,37 +151,58 @@ proptest! {
     }
 }
 
-/// A username holding characters the sanitizer now escapes (the tag block above U+FFFF, a
-/// Hangul filler, a variation selector) is quoted so bash gives back exactly that username.
+/// The escape hatch's quoting gives back exactly the username in bash, zsh, dash and fish
+/// (each run as a real shell): quotes, backslashes, spaces, controls, bidi overrides, the tag
+/// block above U+FFFF, Hangul fillers, variation selectors, newlines inside a word. A shell
+/// that isn't installed fails the test under CI=true (.ci/run installs them) and is skipped,
+/// loudly, elsewhere.
 #[test]
-fn shell_quoting_round_trips_newly_escaped_characters_in_bash() {
-    let Ok(bash) = which_bash() else {
-        eprintln!("bash not installed: skipped");
-        return;
-    };
-    for word in [
+fn shell_quoting_round_trips_in_bash_zsh_dash_and_fish() {
+    let words = [
+        "plain",
+        "it's",
+        "back\\slash\\",
+        "a'b\\'c",
+        "two words",
+        "$HOME `id` $(id) \"q\" ; | & * ? ~ # !",
+        "esc\u{1b}[31mred",
+        "bidi\u{202e}txt",
         "tag\u{E0041}\u{E007F}x",
         "fill\u{3164}er",
         "vs\u{FE0F}1",
         "a\u{115F}",
-    ] {
-        let quoted = cognito_tui::hatch::shell_quote(word);
-        assert!(!quoted.chars().any(is_unsafe), "{quoted:?}");
-        // $'\u…' decodes to UTF-8 only in a UTF-8 locale.
-        let out = std::process::Command::new(&bash)
-            .env("LC_ALL", "C.UTF-8")
-            .arg("-c")
-            .arg(format!("printf %s {quoted}"))
-            .output()
-            .unwrap();
-        assert_eq!(String::from_utf8(out.stdout).unwrap(), word, "{quoted}");
+        "line\nbreak",
+        "two\n\nlines",
+        "\u{1b}",
+        "ünï李雷🎉",
+    ];
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    for shell in ["bash", "zsh", "dash", "fish"] {
+        let Some(path) = ["/bin", "/usr/bin"]
+            .iter()
+            .map(|d| std::path::Path::new(d).join(shell))
+            .find(|p| p.exists())
+        else {
+            assert!(!ci, "{shell} is not installed (.ci/run installs it)");
+            eprintln!("SKIPPED: {shell} is not installed");
+            continue;
+        };
+        for word in words {
+            let quoted = cognito_tui::hatch::shell_quote(word);
+            assert!(!quoted.chars().any(is_unsafe), "{quoted:?}");
+            let out = std::process::Command::new(&path)
+                .env("LC_ALL", "C.UTF-8")
+                .env("HOME", "/nonexistent")
+                .arg("-c")
+                .arg(format!("printf '%s' {quoted}"))
+                .output()
+                .unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                word,
+                "{shell} read {quoted} back differently; stderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
     }
-}
-
-fn which_bash() -> Result<std::path::PathBuf, ()> {
-    ["/bin/bash", "/usr/bin/bash"]
-        .iter()
-        .map(std::path::PathBuf::from)
-        .find(|p| p.exists())
-        .ok_or(())
 }

@@ -865,7 +865,11 @@ fn escape_hatch_quotes_hostile_usernames_safely() {
     assert_eq!(shell_quote("alice"), "alice");
     assert_eq!(shell_quote("o'brien x"), r"'o'\''brien x'");
     assert_eq!(shell_quote("$(rm -rf ~)"), "'$(rm -rf ~)'");
-    assert_eq!(shell_quote("a\u{1b}[2J\u{202e}'"), r"$'a\x1b[2J\u202e\''");
+    // Bytes a terminal must not receive become printf octal escapes, readable by every shell.
+    assert_eq!(
+        shell_quote("a\u{1b}[2J\u{202e}'"),
+        r#"'a'"$(printf '\033')"'[2J'"$(printf '\342\200\256')"\'"#
+    );
     let session = SessionInfo {
         pool: "eu-west-1_AbC123".into(),
         region: Some("eu-west-1".into()),
