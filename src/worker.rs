@@ -255,6 +255,25 @@ fn abort(task: &mut Option<JoinHandle<()>>) {
     }
 }
 
+/// A lookup still in flight and the audit line it would have written.
+type LookupInFlight = Option<(JoinHandle<()>, AuditEvent)>;
+
+/// Stops the lookup in flight, if any. Its requests may already have reached Cognito (an
+/// AdminGetUser bills a monthly active user), so the trail records it as `superseded`.
+async fn supersede_lookup(
+    lookup: &mut LookupInFlight,
+    audit: &Option<Arc<AuditLog>>,
+    msgs: &UnboundedSender<Msg>,
+) {
+    if let Some((task, mut event)) = lookup.take()
+        && !task.is_finished()
+    {
+        task.abort();
+        event.outcome = "superseded".into();
+        audit_record(audit, event, msgs).await;
+    }
+}
+
 async fn run(
     target: session::Target,
     pool: Option<PoolId>,
@@ -276,7 +295,7 @@ async fn run(
     // Lists pools before one is chosen (built on first use).
     let mut lister: Option<Arc<dyn Backend>> = None;
 
-    let mut in_flight: Option<JoinHandle<()>> = None;
+    let mut in_flight: LookupInFlight = None;
     let mut fetching: HashMap<ListKind, JoinHandle<()>> = HashMap::new();
     let mut searching: Option<JoinHandle<()>> = None;
     let mut paging: Option<JoinHandle<()>> = None;
@@ -320,11 +339,13 @@ async fn run(
         }
         match job {
             Cmd::Lookup { id, query, mode } => {
-                abort(&mut in_flight);
+                supersede_lookup(&mut in_flight, &audit, &msgs).await;
                 let c = conn.as_ref().expect("checked above");
                 let (session, schema, msgs) = (c.session.clone(), c.schema.clone(), msgs.clone());
                 let audit = audit.clone();
-                in_flight = Some(tokio::spawn(async move {
+                let mut superseded = AuditEvent::new("lookup", &session);
+                superseded.query = Some(query.clone());
+                let task = tokio::spawn(async move {
                     let result = lookup::lookup_suggesting(
                         session.backend.as_ref(),
                         &session.pool,
@@ -345,7 +366,8 @@ async fn run(
                     let event = AuditEvent::new("lookup", &session).lookup(&query, &result);
                     audit_record(&audit, event, &msgs).await;
                     let _ = msgs.send(Msg::LookupDone { id, result });
-                }));
+                });
+                in_flight = Some((task, superseded));
             }
             Cmd::FetchList { id, list, username } => {
                 if let Some(previous) = fetching.remove(&list) {
@@ -574,7 +596,7 @@ async fn run(
                     continue;
                 };
                 // Answers for the old pool would be dropped by the UI: stop asking for them.
-                abort(&mut in_flight);
+                supersede_lookup(&mut in_flight, &audit, &msgs).await;
                 abort(&mut searching);
                 abort(&mut paging);
                 for task in fetching.drain().map(|(_, t)| t) {
@@ -617,7 +639,8 @@ async fn run(
     if let Some((_, task)) = switching {
         task.abort();
     }
-    for mut task in [in_flight, searching, paging, listing_pools, load_all_task] {
+    supersede_lookup(&mut in_flight, &audit, &msgs).await;
+    for mut task in [searching, paging, listing_pools, load_all_task] {
         abort(&mut task);
     }
     finish_writes(writes, &audit, &msgs).await;

@@ -289,6 +289,29 @@ fn start_tui(extra: &[&str], env: &[(&str, &str)]) -> (tmux::Tmux, tempfile::Tem
 }
 
 #[test]
+fn a_lookup_replaced_while_in_flight_is_audited_as_superseded() {
+    // Every demo request takes 2 s, so the first lookup is still out when the second starts.
+    let (t, dir) = start_tui(&[], &[("COGNITO_TUI_DEMO_LATENCY_MS", "2000")]);
+    t.wait_for("No user loaded");
+    t.type_text("u");
+    t.type_text("alice");
+    t.keys(&["Enter"]);
+    t.type_text("u");
+    t.type_text("bob");
+    t.keys(&["Enter"]);
+    t.wait_for("Username bob");
+    t.type_text("q");
+    assert_eq!(t.wait_exit().0, 0);
+    let lines = lines(&dir.path().join("audit.jsonl"));
+    let lookups: Vec<_> = lines.iter().filter(|l| l["action"] == "lookup").collect();
+    assert_eq!(lookups.len(), 2, "{lines:#?}");
+    assert_eq!(lookups[0]["query"], "alice");
+    assert_eq!(lookups[0]["outcome"], "superseded");
+    assert_eq!(lookups[1]["query"], "bob");
+    assert_eq!(lookups[1]["username"], "bob");
+}
+
+#[test]
 fn the_tui_audits_searches_browsing_and_list_panes() {
     let (t, dir) = start_tui(&[], &[]);
     t.wait_for("No user loaded");
