@@ -291,16 +291,17 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
         return pools(target, args, columns).await;
     }
     let batch = args.from.is_some() || args.query.as_deref() == Some("-");
-    let redact = redacted(target);
+    // The config file applied once: pool, profile, limiter, redact, audit log.
+    let (target, pool, demo) = match crate::oneshot::resolve(target) {
+        Ok(resolved) => resolved,
+        Err(code) => return code,
+    };
+    let redact = target.args.redact;
     let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
         OutputFormat::Text
     } else {
         OutputFormat::Json
     });
-    let (pool, demo) = match session::resolve_pool(target) {
-        Ok(p) => p,
-        Err(message) => return usage(&message),
-    };
     let queries = if batch {
         match read_queries(args) {
             Ok(q) => q,
@@ -309,8 +310,8 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
     } else {
         vec![args.query.clone().unwrap_or_default()]
     };
-    let session = session::connect(target, pool, demo).await;
-    let audit = match &target.audit_log {
+    let session = target.connect(pool, demo).await;
+    let audit = match &target.args.audit_log {
         Some(path) => match AuditLog::open(
             path,
             session.info.profile.clone(),
@@ -326,7 +327,8 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
         Ok(p) => p,
         Err(_) => return 0,
     };
-    let in_flight = in_flight(target);
+    // Enough lookups in flight to keep the AdminGetUser limiter busy, which paces them.
+    let in_flight = (target.config.rate_limits.user_read as usize * 2).clamp(4, 64);
     let progress = std::io::stderr().is_terminal() && batch;
     let (backend, pool) = (session.backend.as_ref(), &session.pool);
     let by = args.by.into();
@@ -391,14 +393,6 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
 /// Privacy mode: `--redact`, or `redact = true` in the config file.
 fn redacted(target: &TargetArgs) -> bool {
     session::effective_target(target).map_or(target.redact, |(args, _)| args.redact)
-}
-
-/// Lookups in flight: enough to keep the AdminGetUser limiter busy, which paces them.
-fn in_flight(target: &TargetArgs) -> usize {
-    let limits = session::effective_target(target)
-        .map(|(_, c)| c.rate_limits)
-        .unwrap_or_default();
-    (limits.user_read as usize * 2).clamp(4, 64)
 }
 
 /// The stderr report of a single `get` in csv/tsv (the batch says it all on stdout).

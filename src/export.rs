@@ -25,7 +25,6 @@ use crate::oneshot::EXIT_USAGE;
 use crate::output;
 use crate::redact;
 use crate::sanitize::sanitize;
-use crate::session;
 use crate::tabular::{self, Delimited, TableWriter, UserRow};
 
 /// ListUsers' largest page.
@@ -242,11 +241,12 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
         },
         None => fresh(filter.as_ref(), args.streams),
     };
-    let (pool, demo) = match session::resolve_pool(target) {
-        Ok(p) => p,
-        Err(message) => return usage(&message),
+    // The config file applied once: pool, profile, Region, limiter, redact and audit log.
+    let (target, pool, demo) = match crate::oneshot::resolve(target) {
+        Ok(resolved) => resolved,
+        Err(code) => return code,
     };
-    let session = session::connect(target, pool, demo).await;
+    let session = target.connect(pool, demo).await;
     let out = BufWriter::new(std::io::stdout());
     let sink = match args.output {
         ExportFormat::Json => Ok(Sink::Json(out)),
@@ -260,7 +260,7 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
         .and_then(|s| s.estimated_number_of_users)
         .and_then(|n| u64::try_from(n).ok());
     // --redact, or `redact = true` in the config file.
-    let redact = session::effective_target(target).map_or(target.redact, |(a, _)| a.redact);
+    let redact = target.args.redact;
     let sink = match redact {
         true => Sink::Redacted(
             Box::new(sink),
@@ -269,7 +269,7 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
         false => sink,
     };
     // Opened before any user is read: an audit log that can't be written stops the export.
-    let audit = match &target.audit_log {
+    let audit = match &target.args.audit_log {
         Some(path) => match AuditLog::open(
             path,
             session.info.profile.clone(),

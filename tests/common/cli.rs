@@ -50,3 +50,39 @@ pub fn run_args(args: &[&str]) -> Run {
     c.args(args);
     run(c)
 }
+
+/// Runs the binary with `args` in a clean environment, feeding `stdin` (batch input).
+pub fn run_with_stdin(args: &[&str], stdin: &str) -> Run {
+    use std::io::Write;
+    use std::process::Stdio;
+    let home = tempfile::tempdir().expect("home");
+    let mut command = command(home.path());
+    command
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let started = Instant::now();
+    let mut child = command.spawn().expect("spawn cognito-tui");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().expect("wait");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        elapsed: started.elapsed(),
+    }
+}
+
+/// Each line of NDJSON output, parsed (panics on a line that isn't JSON).
+pub fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}")))
+        .collect()
+}

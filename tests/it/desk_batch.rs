@@ -2,50 +2,13 @@
 //! `get` from stdin and `--from`, CSV/TSV parsed back with a CSV reader, and `get
 //! --all-pools` over named pools on two different emulators.
 
-use crate::common::cli::{self, Run};
+use crate::common::cli;
 use crate::common::emulator::{Emulator, Kind};
 use crate::common::proxy::RecordingProxy;
 use crate::common::seed;
 
-use std::io::Write;
-use std::process::Stdio;
-
 use aws_sdk_cognitoidentityprovider as cip;
 use cip::types::{AttributeType, MessageActionType};
-use serde_json::Value;
-
-/// Runs the binary with `args`, feeding `stdin`.
-fn run_with_stdin(args: &[&str], stdin: &str) -> Run {
-    let home = tempfile::tempdir().expect("home");
-    let mut command = cli::command(home.path());
-    command
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let started = std::time::Instant::now();
-    let mut child = command.spawn().expect("spawn cognito-tui");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().expect("wait");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        elapsed: started.elapsed(),
-    }
-}
-
-fn lines(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}")))
-        .collect()
-}
 
 fn target<'a>(pool: &'a str, url: &'a str) -> Vec<&'a str> {
     vec![
@@ -74,12 +37,12 @@ async fn batch_in_order(kind: Kind) {
         let (url, pool) = (url.clone(), pool.clone());
         move || {
             let args = [&["get", "-", "-o", "json"][..], &target(&pool, &url)].concat();
-            run_with_stdin(&args, input)
+            cli::run_with_stdin(&args, input)
         }
     })
     .await
     .unwrap();
-    let got = lines(&r.stdout);
+    let got = cli::json_lines(&r.stdout);
     let summary: Vec<(&str, &str)> = got
         .iter()
         .map(|v| (v["Query"].as_str().unwrap(), v["Result"].as_str().unwrap()))
@@ -143,12 +106,12 @@ async fn batch_in_order(kind: Kind) {
                 &target(missing, &url),
             ]
             .concat();
-            run_with_stdin(&args, "")
+            cli::run_with_stdin(&args, "")
         }
     })
     .await
     .unwrap();
-    let got = lines(&r.stdout);
+    let got = cli::json_lines(&r.stdout);
     assert_eq!(got.len(), 2, "{}", r.stderr);
     assert_eq!(got[1]["Query"], "bob");
     assert!(got.iter().all(|v| v["Result"] == "error"));
@@ -159,12 +122,12 @@ async fn batch_in_order(kind: Kind) {
     let url = proxy.url();
     let r = tokio::task::spawn_blocking(move || {
         let args = [&["get", "-", "-o", "json"][..], &target(&pool, &url)].concat();
-        run_with_stdin(&args, "alice\nbob\n")
+        cli::run_with_stdin(&args, "alice\nbob\n")
     })
     .await
     .unwrap();
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(lines(&r.stdout).len(), 2);
+    assert_eq!(cli::json_lines(&r.stdout).len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -228,7 +191,7 @@ async fn moto_csv_and_tsv_parse_back_with_formulas_neutralised() {
             ]
             .concat(),
         );
-        let batch = run_with_stdin(
+        let batch = cli::run_with_stdin(
             &[&["get", "-", "-o", "csv"][..], &t].concat(),
             "formula\nnobody\ncarol\n",
         );
@@ -344,7 +307,7 @@ fn attributes_without_csv_and_include_in_a_batch_are_refused() {
         "{}",
         r.stdout
     );
-    let r = run_with_stdin(&["get", "--demo", "-", "--include", "groups"], "alice\n");
+    let r = cli::run_with_stdin(&["get", "--demo", "-", "--include", "groups"], "alice\n");
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--include"), "{}", r.stderr);
     let r = cli::run_args(&["get", "--demo", "--all-pools", "alice"]);
@@ -398,7 +361,7 @@ async fn all_pools_over_named_pools_on_two_emulators() {
     .unwrap();
 
     assert_eq!(alice.code, 0, "{}", alice.stderr);
-    let got = lines(&alice.stdout);
+    let got = cli::json_lines(&alice.stdout);
     let results: Vec<(&str, &str)> = got
         .iter()
         .map(|v| (v["Pool"].as_str().unwrap(), v["Result"].as_str().unwrap()))
@@ -417,7 +380,7 @@ async fn all_pools_over_named_pools_on_two_emulators() {
 
     // carol is in a pool on each emulator: found twice.
     assert_eq!(carol.code, 0, "{}", carol.stderr);
-    let found: Vec<String> = lines(&carol.stdout)
+    let found: Vec<String> = cli::json_lines(&carol.stdout)
         .iter()
         .filter(|v| v["Result"] == "found")
         .map(|v| v["Pool"].as_str().unwrap().to_string())
@@ -426,7 +389,7 @@ async fn all_pools_over_named_pools_on_two_emulators() {
 
     assert_eq!(nobody.code, 3, "{}", nobody.stderr);
     assert!(
-        lines(&nobody.stdout)
+        cli::json_lines(&nobody.stdout)
             .iter()
             .all(|v| v["Result"] == "not_found")
     );
@@ -436,7 +399,7 @@ async fn all_pools_over_named_pools_on_two_emulators() {
         "alice is in neither named pool: {}",
         some.stdout
     );
-    assert_eq!(lines(&some.stdout).len(), 2);
+    assert_eq!(cli::json_lines(&some.stdout).len(), 2);
 
     assert_eq!(text.code, 0);
     assert!(text.stdout.contains("moto-plain"), "{}", text.stdout);
@@ -478,7 +441,7 @@ async fn moto_interrupted_batch_keeps_what_is_done() {
     .unwrap();
     assert_eq!(r.code, 130, "{}", r.stderr);
     assert!(r.stderr.contains("interrupted"), "{}", r.stderr);
-    let got = lines(&r.stdout);
+    let got = cli::json_lines(&r.stdout);
     assert!((3..80).contains(&got.len()), "{} lines", got.len());
     for (i, v) in got.iter().enumerate() {
         assert_eq!(v["Query"], if i % 2 == 0 { "alice" } else { "bob" });

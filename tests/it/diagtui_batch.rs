@@ -2,53 +2,16 @@
 //! exit code the highest among them, DescribeUserPool once for the whole batch (counted at a
 //! proxy in front of moto).
 
-use std::io::Write;
-use std::process::Stdio;
-
-use serde_json::Value;
-
-use crate::common::cli::{self, Run};
+use crate::common::cli;
 use crate::common::emulator::{Emulator, Kind};
 use crate::common::proxy::RecordingProxy;
 use crate::common::seed;
 
-fn run_with_stdin(args: &[&str], stdin: &str) -> Run {
-    let home = tempfile::tempdir().expect("home");
-    let mut command = cli::command(home.path());
-    command
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let started = std::time::Instant::now();
-    let mut child = command.spawn().expect("spawn cognito-tui");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().expect("wait");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        elapsed: started.elapsed(),
-    }
-}
-
-fn lines(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}")))
-        .collect()
-}
-
 #[test]
 fn a_batch_prints_one_line_per_query_in_order_with_the_worst_exit_code() {
     let input = "alice\n# a comment\n\njudy@acme.example\nnobody\nsam\nbad\u{7}query\n";
-    let run = run_with_stdin(&["--demo", "diagnose", "-", "-o", "json"], input);
-    let got = lines(&run.stdout);
+    let run = cli::run_with_stdin(&["--demo", "diagnose", "-", "-o", "json"], input);
+    let got = cli::json_lines(&run.stdout);
     let summary: Vec<(&str, &str)> = got
         .iter()
         .map(|l| (l["Query"].as_str().unwrap(), l["Result"].as_str().unwrap()))
@@ -80,7 +43,7 @@ fn a_batch_prints_one_line_per_query_in_order_with_the_worst_exit_code() {
     // The control character never reaches the terminal raw.
     assert!(!run.stdout.contains('\u{7}'), "{}", run.stdout);
 
-    let text = run_with_stdin(&["--demo", "diagnose", "-", "-o", "text"], "judy\nnobody\n");
+    let text = cli::run_with_stdin(&["--demo", "diagnose", "-", "-o", "text"], "judy\nnobody\n");
     assert!(
         text.stdout.contains("Query    judy\nUser     judy"),
         "{}",
@@ -98,7 +61,7 @@ fn a_batch_prints_one_line_per_query_in_order_with_the_worst_exit_code() {
     );
     assert_eq!(text.code, 3);
 
-    let empty = run_with_stdin(&["--demo", "diagnose", "-"], "# nothing\n\n");
+    let empty = cli::run_with_stdin(&["--demo", "diagnose", "-"], "# nothing\n\n");
     assert_eq!((empty.code, empty.stdout.as_str()), (0, ""));
 }
 
@@ -111,7 +74,7 @@ async fn a_batch_at_moto_reads_the_pool_settings_once() {
     let proxy = RecordingProxy::start(moto.addr).await;
     let (pool, url) = (seeded.alias_pool.clone(), proxy.url());
     let run = tokio::task::spawn_blocking(move || {
-        run_with_stdin(
+        cli::run_with_stdin(
             &[
                 "diagnose",
                 "-",
@@ -129,7 +92,7 @@ async fn a_batch_at_moto_reads_the_pool_settings_once() {
     })
     .await
     .unwrap();
-    let got = lines(&run.stdout);
+    let got = cli::json_lines(&run.stdout);
     let results: Vec<&str> = got.iter().map(|l| l["Result"].as_str().unwrap()).collect();
     assert_eq!(
         results,
