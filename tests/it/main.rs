@@ -1,7 +1,7 @@
 //! The integration tests, as one crate: one binary to compile and link (each separate test
 //! binary links the whole AWS SDK again). Run one group with `cargo test --test it emulators::`.
-//! Tests that must change the process environment live in their own binaries beside this one
-//! (`tests/emulator_finder.rs`, `tests/emulator_readonly.rs`, `tests/pools_emulator.rs`).
+//! Tests that must change the process environment live in one binary beside this one,
+//! `tests/env/`, with a harness that sets it before any thread starts.
 
 #[path = "../common/mod.rs"]
 mod common;

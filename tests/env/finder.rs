@@ -2,27 +2,18 @@
 //! type-ahead search and browsing make ListUsers calls only, moving the cursor through the
 //! results makes no request at all, and Enter makes exactly one AdminGetUser (which bills a
 //! monthly active user).
-//!
-//! One test in this file: it sets dummy credentials in the environment before any thread
-//! starts, as the binary would find them.
-
-#[path = "common/emulator.rs"]
-mod emulator;
-#[path = "common/proxy.rs"]
-mod proxy;
-#[path = "common/seed.rs"]
-mod seed;
 
 use std::time::{Duration, Instant};
 
+use crate::common::emulator::{Emulator, Kind};
+use crate::common::proxy::RecordingProxy;
+use crate::common::seed;
 use clap::Parser;
 use cognito_tui::app::{self, App, Cmd, Msg};
 use cognito_tui::cli::Cli;
 use cognito_tui::cognito::PoolId;
 use cognito_tui::worker;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use emulator::{Emulator, Kind};
-use proxy::RecordingProxy;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 struct Harness {
@@ -88,15 +79,7 @@ fn admin_get_users(seen: &[String]) -> usize {
     seen.iter().filter(|op| *op == "AdminGetUser").count()
 }
 
-#[test]
-fn scrolling_search_and_browse_results_costs_no_admin_get_user() {
-    // SAFETY: the only test in this binary, before any thread is started.
-    unsafe {
-        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-        std::env::set_var("AWS_ACCESS_KEY_ID", "test");
-        std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
-        std::env::remove_var("AWS_PROFILE");
-    }
+pub fn scrolling_search_and_browse_results_costs_no_admin_get_user() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

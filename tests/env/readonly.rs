@@ -2,56 +2,15 @@
 //! against moto behind a recording proxy. Without `--allow-write` every write action is
 //! refused before a request leaves the process; with it, each reaches the emulator.
 
-#[path = "common/emulator.rs"]
-mod emulator;
-#[path = "common/proxy.rs"]
-mod proxy;
-#[path = "common/seed.rs"]
-mod seed;
-
+use crate::common::emulator::{Emulator, Kind};
+use crate::common::proxy::RecordingProxy;
+use crate::common::seed;
 use clap::Parser;
 use cognito_tui::cli::Cli;
 use cognito_tui::cognito::{
     Access, ErrorKind, InviteDelivery, Op, PoolId, VerifiedAttribute, WriteAction,
 };
 use cognito_tui::session;
-use emulator::{Emulator, Kind};
-use proxy::RecordingProxy;
-
-/// Dummy credentials and no AWS or cognito-tui configuration from this machine: nothing but
-/// 127.0.0.1 is ever contacted.
-fn isolate_environment(home: &std::path::Path) {
-    let vars = [
-        ("AWS_ACCESS_KEY_ID", seed::ACCESS_KEY.to_string()),
-        ("AWS_SECRET_ACCESS_KEY", seed::SECRET_KEY.to_string()),
-        ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
-        (
-            "AWS_CONFIG_FILE",
-            home.join("no-config").display().to_string(),
-        ),
-        (
-            "AWS_SHARED_CREDENTIALS_FILE",
-            home.join("no-credentials").display().to_string(),
-        ),
-        ("HOME", home.display().to_string()),
-        ("XDG_CONFIG_HOME", home.join("config").display().to_string()),
-    ];
-    // SAFETY: called once, at the start of the only test in this binary, before any runtime
-    // or other thread exists.
-    unsafe {
-        for (k, v) in vars {
-            std::env::set_var(k, v);
-        }
-        for k in [
-            "AWS_PROFILE",
-            "AWS_ENDPOINT_URL",
-            "AWS_SESSION_TOKEN",
-            "COGNITO_TUI_CONFIG",
-        ] {
-            std::env::remove_var(k);
-        }
-    }
-}
 
 /// One of each write action, the delete last (it removes the user the others act on).
 fn every_action() -> Vec<WriteAction> {
@@ -70,10 +29,7 @@ fn every_action() -> Vec<WriteAction> {
     ]
 }
 
-#[test]
-fn without_allow_write_no_write_request_reaches_the_emulator() {
-    let home = tempfile::tempdir().unwrap();
-    isolate_environment(home.path());
+pub fn without_allow_write_no_write_request_reaches_the_emulator() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
