@@ -79,6 +79,28 @@ pub fn run_with_stdin(args: &[&str], stdin: &str) -> Run {
     }
 }
 
+/// Runs `work` (which runs the binary) on a blocking thread, so several runs can go side by
+/// side in an async test; its panic is the test's.
+pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => value,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+/// [`run_args`] on a blocking thread (see [`blocking`]).
+pub fn run_args_async(args: &[&str]) -> impl Future<Output = Run> + use<> {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    blocking(move || run_args(&args.iter().map(String::as_str).collect::<Vec<_>>()))
+}
+
+/// [`run_with_stdin`] on a blocking thread (see [`blocking`]).
+pub fn run_with_stdin_async(args: &[&str], stdin: &str) -> impl Future<Output = Run> + use<> {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let stdin = stdin.to_string();
+    blocking(move || run_with_stdin(&args.iter().map(String::as_str).collect::<Vec<_>>(), &stdin))
+}
+
 /// Each line of NDJSON output, parsed (panics on a line that isn't JSON).
 pub fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
     stdout

@@ -166,19 +166,11 @@ async fn moto_export_10k_exactly_once_server_side_filters_and_resume() {
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
 
-/// Runs the binary (through `runs`) on a blocking thread; its panic is the test's.
-async fn blocking<T: Send + 'static>(runs: impl FnOnce() -> T + Send + 'static) -> T {
-    match tokio::task::spawn_blocking(runs).await {
-        Ok(value) => value,
-        Err(e) => std::panic::resume_unwind(e.into_panic()),
-    }
-}
-
 /// The whole pool over 16 shards: every user once, each shard's pages counted.
 async fn whole_pool_over_16_shards(moto: &Emulator, pool: &str, config: &str) {
     let proxy = RecordingProxy::start(moto.addr).await;
     let (config, pool, url) = (config.to_string(), pool.to_string(), proxy.url());
-    let all = blocking(move || cli::run_args(&args(&config, &pool, &url, &[]))).await;
+    let all = cli::blocking(move || cli::run_args(&args(&config, &pool, &url, &[]))).await;
     assert_eq!(all.code, 0, "{}", all.stderr);
     let seen = counted(&all.stdout);
     exactly_once(&seen, USERS);
@@ -221,7 +213,7 @@ async fn whole_pool_over_16_shards(moto: &Emulator, pool: &str, config: &str) {
 async fn status_and_enabled_filters(moto: &Emulator, pool: &str, config: &str) {
     let proxy = RecordingProxy::start(moto.addr).await;
     let (config, pool, url) = (config.to_string(), pool.to_string(), proxy.url());
-    let ((confirmed, ops), (disabled, ops2), (both, ops3)) = blocking(move || {
+    let ((confirmed, ops), (disabled, ops2), (both, ops3)) = cli::blocking(move || {
         let run = |extra: &[&str]| {
             let run = cli::run_args(&args(&config, &pool, &url, extra));
             (run, proxy.take())
@@ -272,7 +264,7 @@ async fn interrupted_then_resumed(moto: &Emulator, pool: &str, fast: &str, slow:
         pool.to_string(),
         moto.url(),
     );
-    let (first, second) = blocking(move || {
+    let (first, second) = cli::blocking(move || {
         let first = interrupted(&args(&slow, &pool, &url, &[]), 1500);
         let token = first
             .stderr
