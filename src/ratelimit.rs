@@ -8,6 +8,7 @@
 //! TooManyRequests (after the SDK's own retries), the whole category pauses for a jittered,
 //! growing backoff and the request is retried a few times. The UI watches [`ThrottleStatus`].
 
+use std::collections::BTreeSet;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -144,6 +145,9 @@ struct Window {
     /// The earliest start of the next request.
     next_free: Option<Instant>,
     paused_until: Option<Instant>,
+    /// Future slots given up by waits that were dropped (a superseded search), not yet
+    /// handed back because a later slot is still held.
+    abandoned: BTreeSet<Instant>,
 }
 
 /// Per-category limiter (requests spaced evenly) with a watchable throttle status.
@@ -164,6 +168,7 @@ impl RateLimiter {
                 interval: Duration::from_secs(1) / limits.get(c).max(1),
                 next_free: None,
                 paused_until: None,
+                abandoned: BTreeSet::new(),
             })
         };
         let seed = std::time::SystemTime::now()
@@ -195,8 +200,9 @@ impl RateLimiter {
         self.backoff
     }
 
-    /// Waits for a slot in `category`'s window. Dropping the future gives up the wait (the
-    /// reserved slot stays used, which only errs on the slow side).
+    /// Waits for a slot in `category`'s window. Dropping the future gives up the wait and
+    /// its slot: a search superseded by the next keystroke doesn't delay the one that
+    /// replaced it.
     pub async fn acquire(&self, category: QuotaCategory) {
         let at = self.reserve(category, Instant::now());
         if at <= Instant::now() {
@@ -207,8 +213,33 @@ impl RateLimiter {
             s.queued = queued;
             s.category = Some(category);
         });
-        let _guard = QueueGuard(self);
+        let mut guard = QueueGuard {
+            limiter: self,
+            slot: Some((category, at)),
+        };
         tokio::time::sleep_until(at).await;
+        // The slot is used: the request goes out now.
+        guard.slot = None;
+    }
+
+    /// Gives back the slot at `at`, reserved by a wait that was dropped before it came. The
+    /// window's end moves back over every given-up slot at its tail, so the next request may
+    /// take it; a slot with later ones still held waits until those are given back or used.
+    /// The next start never comes closer than one interval to a slot still held.
+    fn release(&self, category: QuotaCategory, at: Instant) {
+        let mut w = self.windows[category as usize]
+            .lock()
+            .expect("limiter lock");
+        w.abandoned.insert(at);
+        while let Some(last) = w.next_free.and_then(|next| next.checked_sub(w.interval)) {
+            if !w.abandoned.remove(&last) {
+                break;
+            }
+            w.next_free = Some(last);
+        }
+        // Slots already past can't be taken by anyone: forget them.
+        let now = Instant::now();
+        w.abandoned = w.abandoned.split_off(&now);
     }
 
     /// Reserves the earliest slot at or after `now` and returns it.
@@ -304,12 +335,20 @@ impl RateLimiter {
     }
 }
 
-struct QueueGuard<'a>(&'a RateLimiter);
+/// A wait in the queue: leaves the count when it ends, and gives its slot back when it is
+/// dropped before the slot came.
+struct QueueGuard<'a> {
+    limiter: &'a RateLimiter,
+    slot: Option<(QuotaCategory, Instant)>,
+}
 
 impl Drop for QueueGuard<'_> {
     fn drop(&mut self) {
-        let queued = self.0.queued.fetch_sub(1, Ordering::SeqCst) - 1;
-        self.0.status.send_modify(|s| s.queued = queued);
+        if let Some((category, at)) = self.slot {
+            self.limiter.release(category, at);
+        }
+        let queued = self.limiter.queued.fetch_sub(1, Ordering::SeqCst) - 1;
+        self.limiter.status.send_modify(|s| s.queued = queued);
     }
 }
 
@@ -401,6 +440,86 @@ mod tests {
         // 23 requests at 5/s, 200 ms apart: the last starts at 4.4 s.
         let last = *times.iter().max().unwrap();
         assert_eq!(last - start, Duration::from_millis(4400));
+        assert_eq!(limiter.status().queued, 0);
+    }
+
+    /// Starts a wait for a `UserList` slot that can be dropped (aborted) before it comes.
+    fn waiting(limiter: &Arc<RateLimiter>) -> tokio::task::JoinHandle<Instant> {
+        let limiter = limiter.clone();
+        tokio::spawn(async move {
+            limiter.acquire(QuotaCategory::UserList).await;
+            Instant::now()
+        })
+    }
+
+    /// Aborts `wait` and lets the abort (and its drop) happen.
+    async fn give_up(wait: tokio::task::JoinHandle<Instant>) {
+        wait.abort();
+        assert!(wait.await.unwrap_err().is_cancelled());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_superseded_wait_gives_its_slot_back() {
+        let limiter = Arc::new(RateLimiter::new(limits(1), BackoffPolicy::default()));
+        let start = Instant::now();
+        limiter.acquire(QuotaCategory::UserList).await;
+        // A search queued two requests (slots at 1 s and 2 s), then the next keystroke
+        // replaced it: the replacing search's request takes the 1 s slot, not the 3 s one.
+        let (second, third) = (waiting(&limiter), waiting(&limiter));
+        tokio::task::yield_now().await;
+        give_up(second).await;
+        give_up(third).await;
+        assert_eq!(limiter.status().queued, 0);
+        let next = waiting(&limiter).await.unwrap();
+        assert_eq!(next - start, Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slot_given_back_before_a_held_one_never_breaks_the_rate() {
+        let limiter = Arc::new(RateLimiter::new(limits(1), BackoffPolicy::default()));
+        let start = Instant::now();
+        limiter.acquire(QuotaCategory::UserList).await;
+        let (second, third) = (waiting(&limiter), waiting(&limiter));
+        tokio::task::yield_now().await;
+        // The 1 s slot is given up while the 2 s one is still held: the next request still
+        // comes after the held one.
+        give_up(second).await;
+        let fourth = waiting(&limiter);
+        tokio::task::yield_now().await;
+        give_up(fourth).await;
+        // Now the 2 s one goes too: everything back to the 1 s slot.
+        give_up(third).await;
+        let next = waiting(&limiter).await.unwrap();
+        assert_eq!(next - start, Duration::from_secs(1));
+        // And a held slot is never shared: the one after comes a second later.
+        let after = waiting(&limiter).await.unwrap();
+        assert_eq!(after - start, Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn given_back_slots_keep_the_rate_in_any_one_second_window() {
+        let limiter = Arc::new(RateLimiter::new(limits(5), BackoffPolicy::default()));
+        let mut times = Vec::new();
+        // Bursts of type-ahead: each keystroke queues six requests, and every other burst is
+        // replaced by the next keystroke before its requests go out.
+        for burst in 0..8 {
+            let waits: Vec<_> = (0..6).map(|_| waiting(&limiter)).collect();
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            for (i, wait) in waits.into_iter().enumerate() {
+                if burst % 2 == 0 && i >= 1 {
+                    wait.abort();
+                }
+                if let Ok(t) = wait.await {
+                    times.push(t);
+                }
+            }
+        }
+        assert!(
+            times.len() >= 8 * 6 / 2,
+            "{} requests went out",
+            times.len()
+        );
+        assert!(max_in_any_second(&times) <= 5, "{times:?}");
         assert_eq!(limiter.status().queued, 0);
     }
 
