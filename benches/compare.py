@@ -13,66 +13,15 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "common"))
+from benchlib import ROOT, Moto, isolated_env  # noqa: E402
 VENV = os.path.join(ROOT, ".ci", "work", "bench-venv")
 BINARY = os.environ.get("COGNITO_TUI_BIN", os.path.join(ROOT, "target", "release", "cognito-tui"))
 RUNS = int(os.environ.get("RUNS", "15"))
 
-ENV = dict(os.environ)
-ENV.update(
-    AWS_EC2_METADATA_DISABLED="true",
-    AWS_ACCESS_KEY_ID="test",
-    AWS_SECRET_ACCESS_KEY="test",
-    AWS_DEFAULT_REGION="us-east-1",
-    AWS_REGION="us-east-1",
-    AWS_CONFIG_FILE=os.devnull,
-    AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    AWS_PAGER="",
-)
-ENV.pop("AWS_PROFILE", None)
-ENV.pop("AWS_ENDPOINT_URL", None)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cognito(url, operation, body):
-    req = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        headers={
-            "Content-Type": "application/x-amz-json-1.1",
-            "X-Amz-Target": f"AWSCognitoIdentityProviderService.{operation}",
-            "Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0",
-        },
-    )
-    with urllib.request.urlopen(req) as resp:
-        return json.loads(resp.read() or b"{}")
-
-
-def start_moto():
-    port = free_port()
-    proc = subprocess.Popen(
-        [os.path.join(ROOT, ".ci", "work", "venv", "bin", "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    sys.exit("moto did not start")
+ENV = isolated_env()
 
 
 def timed(cmd):
@@ -85,9 +34,9 @@ def timed(cmd):
 
 
 def main():
-    moto, url = start_moto()
-    try:
-        pool = cognito(url, "CreateUserPool", {"PoolName": "bench"})["UserPool"]["Id"]
+    with Moto() as moto:
+        url = moto.url
+        pool = moto.create_pool("bench")
         cognito(url, "AdminCreateUser", {
             "UserPoolId": pool, "Username": "alice", "MessageAction": "SUPPRESS",
             "UserAttributes": [{"Name": "email", "Value": "alice@example.com"}],
@@ -119,9 +68,6 @@ def main():
         print(f"cognito-tui / curl       median ratio {ratio_curl:.2f}x  (goal <= 2x)")
         size = os.path.getsize(BINARY)
         print(f"release binary           {size / 1e6:.1f} MB ({size} bytes)  (goal <= 15 MB)")
-    finally:
-        moto.kill()
-        moto.wait()
 
 
 

@@ -11,75 +11,27 @@
 
 Nothing here talks to anything but 127.0.0.1; dummy credentials, instance metadata disabled.
 """
-import concurrent.futures
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "common"))
+from benchlib import ROOT, Moto, free_port, isolated_env  # noqa: E402
 BINARY = os.environ.get("COGNITO_TUI_BIN", os.path.join(ROOT, "target", "release", "cognito-tui"))
 AWS = os.environ.get("AWS_BIN", os.path.join(ROOT, ".ci", "work", "bench-venv", "bin", "aws"))
-MOTO = os.environ.get("MOTO_SERVER", os.path.join(ROOT, ".ci", "work", "venv", "bin", "moto_server"))
 N = int(os.environ.get("N", "500"))
 USER_READ = int(os.environ.get("USER_READ", "50"))
 USER_LIST = int(os.environ.get("USER_LIST", "30"))
 AWS_RUNS = int(os.environ.get("AWS_RUNS", "20"))
 LATENCY_MS = float(os.environ.get("LATENCY_MS", "80"))
 
-ENV = dict(os.environ)
-ENV.update(
-    AWS_EC2_METADATA_DISABLED="true",
-    AWS_ACCESS_KEY_ID="test",
-    AWS_SECRET_ACCESS_KEY="test",
-    AWS_DEFAULT_REGION="us-east-1",
-    AWS_REGION="us-east-1",
-    AWS_CONFIG_FILE=os.devnull,
-    AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    AWS_PAGER="",
-)
-for var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "RUST_LOG"):
-    ENV.pop(var, None)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cognito(url, operation, body):
-    req = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        headers={
-            "Content-Type": "application/x-amz-json-1.1",
-            "X-Amz-Target": f"AWSCognitoIdentityProviderService.{operation}",
-            "Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0",
-        },
-    )
-    with urllib.request.urlopen(req) as resp:
-        return json.loads(resp.read() or b"{}")
-
-
-def wait_listening(port, proc=None):
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    if proc:
-        proc.kill()
-    sys.exit(f"nothing listens on {port}")
+ENV = isolated_env()
 
 
 def run(cmd, stdin, config):
@@ -195,16 +147,12 @@ def start_stub(users, latency_ms):
 
 
 def bench_batch(tmp):
-    port = free_port()
-    moto = subprocess.Popen([MOTO, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_listening(port, moto)
-        url = f"http://127.0.0.1:{port}"
-        pool = cognito(url, "CreateUserPool", {"PoolName": "bench"})["UserPool"]["Id"]
-        with concurrent.futures.ThreadPoolExecutor(8) as ex:
-            list(ex.map(lambda i: cognito(url, "AdminCreateUser", {
-                "UserPoolId": pool, "Username": f"user{i:06d}", "MessageAction": "SUPPRESS",
-                "UserAttributes": [{"Name": "email", "Value": f"u{i:06d}@example.com"}]}), range(N)))
+    with Moto() as moto:
+        url = moto.url
+        pool = moto.create_pool("bench")
+        moto.create_users(pool, [
+            {"Username": f"user{i:06d}", "Attributes": [{"Name": "email", "Value": f"u{i:06d}@example.com"}]}
+            for i in range(N)])
         config = write_config(tmp)
         names = "".join(f"user{i:06d}\n" for i in range(N))
         ours = [BINARY, "get", "-", "--pool", pool, "--endpoint-url", url, "--region", "us-east-1", "-o", "json"]
@@ -223,9 +171,6 @@ def bench_batch(tmp):
         print(f"  cognito-tui get -        {t_ours:.2f} s  (floor N/rate = {floor:.2f} s, {100 * (t_ours / floor - 1):+.1f}%)")
         print(f"  aws admin-get-user loop  {per_call * 1000:.0f} ms per call over {AWS_RUNS} calls -> {per_call * N:.1f} s for {N}")
         print(f"  loop / cognito-tui       {per_call * N / t_ours:.1f}x")
-    finally:
-        moto.kill()
-        moto.wait()
 
     server, url = start_stub(N, 0)
     try:

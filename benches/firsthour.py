@@ -19,85 +19,27 @@ Usage: python3 benches/firsthour.py BINARY [BINARY...]   (run through benches/fi
 which builds the binaries). RUNS=N repeats the timed steps (median shown). Nothing here
 talks to anything but 127.0.0.1; dummy credentials, instance metadata disabled.
 """
-import concurrent.futures
-import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MOTO = os.environ.get("MOTO_SERVER", os.path.join(ROOT, ".ci", "work", "venv", "bin", "moto_server"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "common"))
+from benchlib import Moto, isolated_env  # noqa: E402
 USERS = int(os.environ.get("USERS", "10000"))
 RUNS = int(os.environ.get("RUNS", "3"))
 
-ENV = dict(os.environ)
-ENV.update(
-    AWS_EC2_METADATA_DISABLED="true",
-    AWS_ACCESS_KEY_ID="test",
-    AWS_SECRET_ACCESS_KEY="test",
-    AWS_REGION="us-east-1",
-    AWS_DEFAULT_REGION="us-east-1",
-    AWS_CONFIG_FILE=os.devnull,
-    AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    TERM="xterm-256color",
-)
-for k in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "TMUX"):
-    ENV.pop(k, None)
+ENV = isolated_env(TERM="xterm-256color")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cognito(url, operation, body):
-    req = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        headers={
-            "Content-Type": "application/x-amz-json-1.1",
-            "X-Amz-Target": f"AWSCognitoIdentityProviderService.{operation}",
-            "Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0",
-        },
-    )
-    with urllib.request.urlopen(req) as resp:
-        return json.loads(resp.read() or b"{}")
-
-
-def start_moto():
-    port = free_port()
-    proc = subprocess.Popen([MOTO, "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    sys.exit("moto did not start")
-
-
-def seed(url):
-    pool = cognito(url, "CreateUserPool", {"PoolName": "first-hour"})["UserPool"]["Id"]
-
-    def create(i):
-        name = f"bulk-{i:05d}"
-        cognito(url, "AdminCreateUser", {
-            "UserPoolId": pool, "Username": name, "MessageAction": "SUPPRESS",
-            "UserAttributes": [{"Name": "email", "Value": f"{name}@example.com"}],
-        })
-
-    with concurrent.futures.ThreadPoolExecutor(8) as ex:
-        list(ex.map(create, range(USERS)))
+def seed(moto):
+    pool = moto.create_pool("first-hour")
+    moto.create_users(pool, [
+        {"Username": f"bulk-{i:05d}", "Attributes": [{"Name": "email", "Value": f"bulk-{i:05d}@example.com"}]}
+        for i in range(USERS)])
     return pool
 
 
@@ -219,10 +161,10 @@ def main():
     binaries = sys.argv[1:]
     if not binaries or not shutil.which("tmux"):
         sys.exit("usage: firsthour.py BINARY [BINARY...] (needs tmux)")
-    moto, url = start_moto()
-    try:
+    with Moto() as moto:
+        url = moto.url
         started = time.time()
-        pool = seed(url)
+        pool = seed(moto)
         print(f"seeded {USERS} users into {pool} in {time.time() - started:.0f} s "
               f"(moto at {url}); {RUNS} run(s) each, median")
         for binary in binaries:
@@ -235,9 +177,6 @@ def main():
                           f"(runs: {', '.join(f'{v * 1000:.0f}' for v in values)})")
                 else:
                     print(f"  {key:32} {values[0]:>8}")
-    finally:
-        moto.kill()
-        moto.wait()
 
 
 if __name__ == "__main__":
