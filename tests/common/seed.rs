@@ -55,6 +55,19 @@ pub async fn backend(url: String) -> cognito_tui::cognito::sdk::SdkBackend {
     .await
 }
 
+/// A new pool named `name`, with the emulator's defaults; its id.
+pub async fn create_pool(client: &cip::Client, name: &str) -> String {
+    client
+        .create_user_pool()
+        .pool_name(name)
+        .send()
+        .await
+        .expect("CreateUserPool")
+        .user_pool
+        .and_then(|p| p.id)
+        .expect("pool id")
+}
+
 /// What was created.
 pub struct Seeded {
     /// email, phone_number and preferred_username are aliases.

@@ -84,15 +84,7 @@ impl Driver {
 /// A pool named `name` with the user alice; its id.
 async fn pool_with_alice(url: &str, name: &str) -> String {
     let client = seed::client(url);
-    let pool = client
-        .create_user_pool()
-        .pool_name(name)
-        .send()
-        .await
-        .expect("CreateUserPool")
-        .user_pool
-        .and_then(|p| p.id)
-        .expect("pool id");
+    let pool = seed::create_pool(&client, name).await;
     client
         .admin_create_user()
         .user_pool_id(&pool)

@@ -99,15 +99,7 @@ async fn get_with_instance_profile_credentials_from_imdsv2() {
         return;
     };
     let client = seed::client(&moto.url());
-    let pool = client
-        .create_user_pool()
-        .pool_name("bastion")
-        .send()
-        .await
-        .expect("CreateUserPool")
-        .user_pool
-        .and_then(|p| p.id)
-        .expect("pool id");
+    let pool = seed::create_pool(&client, "bastion").await;
     client
         .admin_create_user()
         .user_pool_id(&pool)

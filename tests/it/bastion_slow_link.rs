@@ -15,15 +15,7 @@ async fn first_frame_and_key_echo_do_not_wait_on_a_300ms_link() {
         return;
     };
     let client = seed::client(&moto.url());
-    let pool = client
-        .create_user_pool()
-        .pool_name("slow")
-        .send()
-        .await
-        .expect("CreateUserPool")
-        .user_pool
-        .and_then(|p| p.id)
-        .expect("pool id");
+    let pool = seed::create_pool(&client, "slow").await;
     client
         .admin_create_user()
         .user_pool_id(&pool)

@@ -25,15 +25,7 @@ const DISABLED: usize = 7;
 /// rest stay FORCE_CHANGE_PASSWORD.
 async fn seed_pool(moto: &Emulator) -> String {
     let client = seed::client(&moto.url());
-    let pool = client
-        .create_user_pool()
-        .pool_name("export")
-        .send()
-        .await
-        .expect("CreateUserPool")
-        .user_pool
-        .and_then(|p| p.id)
-        .expect("pool id");
+    let pool = seed::create_pool(&client, "export").await;
     let started = Instant::now();
     let users: Vec<BulkUser> = (0..USERS)
         .map(|i| BulkUser {

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_cognitoidentityprovider as cip;
 use cip::types::{AttributeType, MessageActionType};
-use cognito_tui::cognito::sdk::{SdkBackend, SdkOptions};
+use cognito_tui::cognito::sdk::SdkBackend;
 use cognito_tui::cognito::{Backend, ErrorKind, FilterAttribute, PoolId};
 use cognito_tui::ratelimit::{BackoffPolicy, RateLimitedBackend, RateLimiter, RateLimits};
 use cognito_tui::search::browse::{self, LoadOutcome, Pager};
@@ -136,15 +136,7 @@ async fn create(
 /// special user over HTTP; returns the pool id and the sub of user 4321.
 async fn seed_big(moto: &Emulator) -> (String, String) {
     let client = seed::client(&moto.url());
-    let pool = client
-        .create_user_pool()
-        .pool_name("big")
-        .send()
-        .await
-        .expect("CreateUserPool")
-        .user_pool
-        .and_then(|p| p.id)
-        .expect("pool id");
+    let pool = seed::create_pool(&client, "big").await;
     let started = Instant::now();
     let users: Vec<BulkUser> = (0..BIG)
         .map(|i| BulkUser {
@@ -179,18 +171,7 @@ async fn seed_big(moto: &Emulator) -> (String, String) {
 }
 
 async fn sdk(url: &str) -> SdkBackend {
-    SdkBackend::connect(
-        &SdkOptions {
-            region: Some(seed::REGION.into()),
-            endpoint_url: Some(url.into()),
-            static_credentials: Some((seed::ACCESS_KEY.into(), seed::SECRET_KEY.into())),
-            max_attempts: 1,
-            timeout: Duration::from_secs(30),
-            ..SdkOptions::default()
-        },
-        None,
-    )
-    .await
+    seed::backend(url.into()).await
 }
 
 fn limited(inner: SdkBackend, user_list: u32) -> RateLimitedBackend<SdkBackend> {
@@ -504,15 +485,7 @@ async fn cognito_local_small_pool_and_its_paging_gap() {
         return;
     };
     let client = seed::client(&local.url());
-    let pool_id = client
-        .create_user_pool()
-        .pool_name("small")
-        .send()
-        .await
-        .expect("CreateUserPool")
-        .user_pool
-        .and_then(|p| p.id)
-        .expect("pool id");
+    let pool_id = seed::create_pool(&client, "small").await;
     // One at a time: cognito-local corrupts its data file under concurrent writes.
     for i in 0..5 {
         create(&client, &pool_id, &format!("user{i:05}"), attributes_of(i)).await;

@@ -7,12 +7,9 @@ use crate::common::emulator;
 use crate::common::proxy;
 use crate::common::seed;
 
-use std::time::Duration;
-
 use cognito_tui::cognito::lookup::{
     LookupError, LookupMode, LookupOutcome, MatchedBy, Via, lookup,
 };
-use cognito_tui::cognito::sdk::{SdkBackend, SdkOptions};
 use cognito_tui::cognito::{ErrorKind, PoolId};
 use emulator::{Emulator, Kind};
 use proxy::RecordingProxy;
@@ -323,18 +320,7 @@ async fn run_suite(kind: Kind) {
     };
     let seeded = seed::seed(&seed::client(&emulator.url())).await;
     let proxy = RecordingProxy::start(emulator.addr).await;
-    let backend = SdkBackend::connect(
-        &SdkOptions {
-            region: Some(seed::REGION.into()),
-            endpoint_url: Some(proxy.url()),
-            timeout: Duration::from_secs(15),
-            max_attempts: 1,
-            static_credentials: Some((seed::ACCESS_KEY.into(), seed::SECRET_KEY.into())),
-            ..SdkOptions::default()
-        },
-        None,
-    )
-    .await;
+    let backend = seed::backend(proxy.url()).await;
 
     let mut failures = Vec::new();
     println!(

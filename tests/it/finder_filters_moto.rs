@@ -16,15 +16,7 @@ const DISABLED: [&str; 3] = ["off.one", "off.two", "off.formula"];
 const FORMULA: &str = "=HYPERLINK(\"http://evil.example\",\"click\")";
 
 async fn fill(client: &cip::Client) -> String {
-    let pool = client
-        .create_user_pool()
-        .pool_name("filters")
-        .send()
-        .await
-        .expect("CreateUserPool")
-        .user_pool
-        .and_then(|p| p.id)
-        .expect("pool id");
+    let pool = seed::create_pool(client, "filters").await;
     let names = (0..USERS - DISABLED.len())
         .map(|i| format!("user{i:03}"))
         .chain(DISABLED.iter().map(|s| s.to_string()));
@@ -148,22 +140,13 @@ async fn moto_status_filter_is_one_list_users_and_the_export_holds_exactly_the_f
 async fn moto_type_ahead_tries_the_case_variants_and_says_which_matched() {
     use cognito_tui::app::{App, Msg, TimeZone, update};
     use cognito_tui::cognito::PoolId;
-    use cognito_tui::cognito::sdk::{SdkBackend, SdkOptions};
     use cognito_tui::search::variants::search_with_case_variants;
 
     let Some(moto) = Emulator::start(Kind::Moto) else {
         return;
     };
     let client = seed::client(&moto.url());
-    let pool = client
-        .create_user_pool()
-        .pool_name("case")
-        .send()
-        .await
-        .expect("CreateUserPool")
-        .user_pool
-        .and_then(|p| p.id)
-        .expect("pool id");
+    let pool = seed::create_pool(&client, "case").await;
     for name in ["Smithers", "smithy", "jones"] {
         client
             .admin_create_user()
@@ -174,17 +157,7 @@ async fn moto_type_ahead_tries_the_case_variants_and_says_which_matched() {
             .await
             .expect("AdminCreateUser");
     }
-    let backend = SdkBackend::connect(
-        &SdkOptions {
-            region: Some(seed::REGION.into()),
-            endpoint_url: Some(moto.url()),
-            static_credentials: Some((seed::ACCESS_KEY.into(), seed::SECRET_KEY.into())),
-            max_attempts: 1,
-            ..SdkOptions::default()
-        },
-        None,
-    )
-    .await;
+    let backend = seed::backend(moto.url()).await;
     let pool = PoolId::parse(&pool).unwrap();
     let names = |r: &cognito_tui::search::SearchResults| {
         let mut n: Vec<String> = r.hits.iter().map(|h| h.user.username.clone()).collect();
