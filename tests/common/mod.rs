@@ -8,3 +8,20 @@ pub mod emulator;
 pub mod proxy;
 pub mod seed;
 pub mod tmux;
+
+/// The path of `shell`, or `None` (a failure under CI=true, which installs it; a loud skip
+/// elsewhere).
+pub fn installed_shell(shell: &str) -> Option<std::path::PathBuf> {
+    let found = ["/bin", "/usr/bin"]
+        .iter()
+        .map(|d| std::path::Path::new(d).join(shell))
+        .find(|p| p.exists());
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{shell} is not installed (.ci/run installs it)"
+        );
+        eprintln!("SKIPPED: {shell} is not installed");
+    }
+    found
+}

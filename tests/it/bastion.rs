@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::cli;
+use crate::common::{self, cli};
 
 const BIN: &str = env!("CARGO_BIN_EXE_cognito-tui");
 
@@ -83,6 +83,47 @@ fn completion_scripts_for_every_shell_and_bash_parses() {
     let r = cli::run_args(&["completions", "tcsh"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("tcsh"), "{}", r.stderr);
+}
+
+/// fish and zsh get scripts of their own, not just bash: fish (run for real, the binary on
+/// PATH) completes the config's pool names with their ids; zsh parses its script.
+#[test]
+fn fish_completes_pool_names_and_zsh_parses_its_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, CONFIG).unwrap();
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    if let Some(fish) = common::installed_shell("fish") {
+        let script = dir.path().join("cognito-tui.fish");
+        std::fs::write(&script, stdout_of(&["completions", "fish"])).unwrap();
+        let out = Command::new(fish)
+            .env_clear()
+            .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+            .env("HOME", dir.path())
+            .env("COGNITO_TUI_CONFIG", &config)
+            .args(["--no-config", "-c"])
+            .arg(format!(
+                "source '{}'; complete -C 'cognito-tui --pool '; complete -C 'cognito-tui get --pool st'",
+                script.display()
+            ))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "prod-eu\teu-west-1_AbC123\nstaging\tus-east-1_Xyz\nstaging\tus-east-1_Xyz\n"
+        );
+    }
+    if let Some(zsh) = common::installed_shell("zsh") {
+        let script = dir.path().join("_cognito-tui");
+        std::fs::write(&script, stdout_of(&["completions", "zsh"])).unwrap();
+        let status = Command::new(zsh).arg("-n").arg(&script).status().unwrap();
+        assert!(status.success(), "zsh -n rejects the completion script");
+    }
 }
 
 #[test]
