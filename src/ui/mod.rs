@@ -62,9 +62,9 @@ pub fn view(app: &App, frame: &mut Frame) {
     } else if app.user.is_some() {
         render_panes(app, frame, body, &theme);
     } else if let Some(problem) = &app.pool_status.problem {
-        render_pool_problem(app, problem, frame, body, &theme);
+        frame.render_widget(PoolProblemView::of(app, problem, &theme), body);
     } else {
-        render_welcome(app, frame, body, &theme);
+        frame.render_widget(WelcomeView::of(app, &theme), body);
     }
     frame.render_stateful_widget(BarView::of(app, &theme), bar, &mut cursor);
     frame.render_widget(FooterView::of(app, &theme), footer);
@@ -140,7 +140,13 @@ fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     ])
     .areas(body);
     frame.render_widget(status::view(app, theme), top);
-    render_tabs(app, frame, tabs, theme);
+    frame.render_widget(
+        TabsView {
+            focus: app.focus,
+            theme,
+        },
+        tabs,
+    );
     // The lists fetched on demand take the whole lower half, one at a time.
     if let Some(list) = lists::view(app, app.focus, theme) {
         frame.render_widget(list, bottom);
@@ -156,40 +162,49 @@ fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     frame.render_widget(mfa::view(app, theme), right);
 }
 
-/// The tab bar over the lower half: Attributes and MFA side by side, or one of the lists.
-fn render_tabs(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let lower = [
-        Pane::Attributes,
-        Pane::Mfa,
-        Pane::Groups,
-        Pane::Devices,
-        Pane::SignIns,
-    ];
-    let showing_list = app.focus.list().is_some();
-    let mut spans = vec![Span::raw(" ")];
-    for (i, pane) in lower.into_iter().enumerate() {
-        if i == 2 {
-            spans.push(Span::styled("│ ", theme.tone(Tone::Dim)));
+/// What the tab bar over the lower half draws: Attributes and MFA side by side, or one of
+/// the lists, and which pane has the focus.
+pub struct TabsView<'a> {
+    pub focus: Pane,
+    pub theme: &'a Theme,
+}
+
+impl Widget for TabsView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (focus, theme) = (self.focus, self.theme);
+        let lower = [
+            Pane::Attributes,
+            Pane::Mfa,
+            Pane::Groups,
+            Pane::Devices,
+            Pane::SignIns,
+        ];
+        let showing_list = focus.list().is_some();
+        let mut spans = vec![Span::raw(" ")];
+        for (i, pane) in lower.into_iter().enumerate() {
+            if i == 2 {
+                spans.push(Span::styled("│ ", theme.tone(Tone::Dim)));
+            }
+            let visible = if showing_list {
+                focus == pane
+            } else {
+                pane.list().is_none()
+            };
+            let style = if focus == pane {
+                theme.title(true).patch(theme.selected(true))
+            } else if visible {
+                theme.title(false)
+            } else {
+                theme.tone(Tone::Dim)
+            };
+            spans.push(Span::styled(
+                format!("{} {}", pane.index() + 1, pane.title()),
+                style,
+            ));
+            spans.push(Span::raw("  "));
         }
-        let visible = if showing_list {
-            app.focus == pane
-        } else {
-            pane.list().is_none()
-        };
-        let style = if app.focus == pane {
-            theme.title(true).patch(theme.selected(true))
-        } else if visible {
-            theme.title(false)
-        } else {
-            theme.tone(Tone::Dim)
-        };
-        spans.push(Span::styled(
-            format!("{} {}", pane.index() + 1, pane.title()),
-            style,
-        ));
-        spans.push(Span::raw("  "));
+        Paragraph::new(Line::from(spans)).render(area, buf);
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// What the header line draws: the pool and endpoint in use, what is in flight, and the
@@ -624,90 +639,133 @@ pub fn footer_hints(app: &App, width: usize) -> Vec<FooterHint> {
     FooterView::of(app, &Theme::new(false)).fitted(width)
 }
 
-fn render_welcome(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(" No user loaded ", theme.title(true)));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let key = |k: &str| Span::styled(format!("{k:>3}  "), theme.key());
-    let mut lines = vec![
-        Line::from(""),
-        Line::from(vec![
-            key("/"),
-            Span::raw("look up a user: username, email, phone, preferred_username or sub"),
-        ]),
-        Line::from(vec![key("u"), Span::raw("by username only")]),
-        Line::from(vec![
-            key("a"),
-            Span::raw("by alias: email, phone number or preferred_username"),
-        ]),
-        Line::from(vec![key("s"), Span::raw("by sub (the user's UUID)")]),
-        Line::from(vec![
-            key(keys_for(app, Context::Main, Action::Search)),
-            Span::raw("type-ahead search: usernames, emails, names, phones as you type"),
-        ]),
-        Line::from(vec![
-            key(keys_for(app, Context::Main, Action::Browse)),
-            Span::raw("browse the pool with a fuzzy filter"),
-        ]),
-        Line::from(vec![
-            key(keys_for(app, Context::Main, Action::Pools)),
-            Span::raw("choose another user pool"),
-        ]),
-        Line::from(vec![key("h"), Span::raw("recent lookups")]),
-        Line::from(vec![key("?"), Span::raw("every key binding")]),
-        Line::from(vec![key("q"), Span::raw("quit")]),
-    ];
-    if app.demo {
-        lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(
-            "  Demo pool: try alice, ally, bob@acme.example, shared@acme.example or mallory",
-            theme.tone(crate::app::Tone::Dim),
-        )));
-    }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+/// What the first screen draws before any user is loaded: the keys that find one.
+pub struct WelcomeView<'a> {
+    /// The keys of search, browse and the pool picker, as the binding table in use has them.
+    pub search: &'a str,
+    pub browse: &'a str,
+    pub pools: &'a str,
+    /// The demo pool: name a few users to try.
+    pub demo: bool,
+    pub theme: &'a Theme,
 }
 
-/// The first screen when DescribeUserPool found no such pool (or could not be asked).
-fn render_pool_problem(
-    app: &App,
-    problem: &ErrorView,
-    frame: &mut Frame,
-    area: Rect,
-    theme: &Theme,
-) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.error())
-        .padding(ratatui::widgets::Padding::horizontal(1))
-        .title(Span::styled(format!(" {} ", problem.title), theme.error()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let mut lines = vec![Line::from("")];
-    if let Some(exception) = &problem.exception {
-        lines.push(Line::from(Span::styled(exception.clone(), theme.error())));
+impl<'a> WelcomeView<'a> {
+    /// The first screen as the app is now.
+    pub fn of(app: &'a App, theme: &'a Theme) -> Self {
+        Self {
+            search: keys_for(app, Context::Main, Action::Search),
+            browse: keys_for(app, Context::Main, Action::Browse),
+            pools: keys_for(app, Context::Main, Action::Pools),
+            demo: app.demo,
+            theme,
+        }
     }
-    lines.push(Line::from(problem.message.clone()));
-    if let Some(hint) = &problem.hint {
+}
+
+impl Widget for WelcomeView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = self.theme;
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(Span::styled(" No user loaded ", theme.title(true)));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let key = |k: &str| Span::styled(format!("{k:>3}  "), theme.key());
+        let mut lines = vec![
+            Line::from(""),
+            Line::from(vec![
+                key("/"),
+                Span::raw("look up a user: username, email, phone, preferred_username or sub"),
+            ]),
+            Line::from(vec![key("u"), Span::raw("by username only")]),
+            Line::from(vec![
+                key("a"),
+                Span::raw("by alias: email, phone number or preferred_username"),
+            ]),
+            Line::from(vec![key("s"), Span::raw("by sub (the user's UUID)")]),
+            Line::from(vec![
+                key(self.search),
+                Span::raw("type-ahead search: usernames, emails, names, phones as you type"),
+            ]),
+            Line::from(vec![
+                key(self.browse),
+                Span::raw("browse the pool with a fuzzy filter"),
+            ]),
+            Line::from(vec![key(self.pools), Span::raw("choose another user pool")]),
+            Line::from(vec![key("h"), Span::raw("recent lookups")]),
+            Line::from(vec![key("?"), Span::raw("every key binding")]),
+            Line::from(vec![key("q"), Span::raw("quit")]),
+        ];
+        if self.demo {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(
+                "  Demo pool: try alice, ally, bob@acme.example, shared@acme.example or mallory",
+                theme.tone(crate::app::Tone::Dim),
+            )));
+        }
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .render(inner, buf);
+    }
+}
+
+/// What the first screen draws when DescribeUserPool found no such pool (or could not be
+/// asked): why, and the keys that get out of it.
+pub struct PoolProblemView<'a> {
+    pub problem: &'a ErrorView,
+    /// The keys of the pool picker and of quit, as the binding table in use has them.
+    pub pools: &'a str,
+    pub quit: &'a str,
+    pub theme: &'a Theme,
+}
+
+impl<'a> PoolProblemView<'a> {
+    /// `problem` with the app's keys.
+    pub fn of(app: &'a App, problem: &'a ErrorView, theme: &'a Theme) -> Self {
+        Self {
+            problem,
+            pools: keys_for(app, Context::Main, Action::Pools),
+            quit: keys_for(app, Context::Main, Action::Quit),
+            theme,
+        }
+    }
+}
+
+impl Widget for PoolProblemView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (problem, theme) = (self.problem, self.theme);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.error())
+            .padding(ratatui::widgets::Padding::horizontal(1))
+            .title(Span::styled(format!(" {} ", problem.title), theme.error()));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let mut lines = vec![Line::from("")];
+        if let Some(exception) = &problem.exception {
+            lines.push(Line::from(Span::styled(exception.clone(), theme.error())));
+        }
+        lines.push(Line::from(problem.message.clone()));
+        if let Some(hint) = &problem.hint {
+            lines.push(Line::from(""));
+            lines.push(hint_line(hint, theme));
+        }
         lines.push(Line::from(""));
-        lines.push(hint_line(hint, theme));
+        let key = |k: &str| Span::styled(format!("{k:>3}  "), theme.key());
+        lines.push(Line::from(vec![
+            key(self.pools),
+            Span::raw("choose another pool (or type its id)"),
+        ]));
+        lines.push(Line::from(vec![
+            key("/"),
+            Span::raw("look a user up here anyway"),
+        ]));
+        lines.push(Line::from(vec![key(self.quit), Span::raw("quit")]));
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .render(inner, buf);
     }
-    lines.push(Line::from(""));
-    let key = |k: &str| Span::styled(format!("{k:>3}  "), theme.key());
-    lines.push(Line::from(vec![
-        key(keys_for(app, Context::Main, Action::Pools)),
-        Span::raw("choose another pool (or type its id)"),
-    ]));
-    lines.push(Line::from(vec![
-        key("/"),
-        Span::raw("look a user up here anyway"),
-    ]));
-    lines.push(Line::from(vec![
-        key(keys_for(app, Context::Main, Action::Quit)),
-        Span::raw("quit"),
-    ]));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 /// A rectangle of at most `width`×`height` centred in `area`.
