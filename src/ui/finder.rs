@@ -153,36 +153,33 @@ impl StatefulWidget for FinderView<'_> {
         if let Some(p) = input_line(buf, input_area, self.label, self.input, theme) {
             *cursor = Some(p);
         }
-        let (redact, spinner) = (self.redact, self.spinner);
+        let body = Body {
+            status: status_area,
+            list: list_area,
+            redact: self.redact,
+            spinner: self.spinner,
+            theme,
+        };
         match self.list {
-            FinderList::Search(s) => search(s, redact, buf, status_area, list_area, spinner, theme),
-            FinderList::Browse { state, load_key } => browse(
-                state,
-                load_key,
-                redact,
-                buf,
-                status_area,
-                list_area,
-                spinner,
-                theme,
-            ),
+            FinderList::Search(s) => search(s, body, buf),
+            FinderList::Browse { state, load_key } => browse(state, load_key, body, buf),
             FinderList::Pools {
                 state,
                 matches,
                 current,
-            } => pools(
-                state,
-                &matches,
-                current,
-                redact,
-                buf,
-                status_area,
-                list_area,
-                spinner,
-                theme,
-            ),
+            } => pools(state, &matches, current, body, buf),
         }
     }
+}
+
+/// Where a finder's status line and list go, and how they are drawn.
+#[derive(Clone, Copy)]
+struct Body<'a> {
+    status: Rect,
+    list: Rect,
+    redact: bool,
+    spinner: &'a str,
+    theme: &'a Theme,
 }
 
 /// The selected row and the number of rows of a user list, when one is drawn.
@@ -226,15 +223,8 @@ fn dim(buf: &mut Buffer, area: Rect, text: String, tone: Tone, theme: &Theme) {
     Paragraph::new(Span::styled(text, theme.tone(tone))).render(area, buf);
 }
 
-fn search(
-    s: &SearchState,
-    redact: bool,
-    buf: &mut Buffer,
-    status: Rect,
-    list: Rect,
-    spinner: &str,
-    theme: &Theme,
-) {
+fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
+    let (status, list, theme, spinner) = (body.status, body.list, body.theme, body.spinner);
     // The spinner and what is still out sit on the right of the status line, apart from the
     // placeholder and the counts on its left.
     let status = if s.pending.is_some() {
@@ -270,9 +260,9 @@ fn search(
         return;
     };
     if let Some(error) = &s.error {
-        inline_error(&error.shown(redact), buf, list, theme);
+        inline_error(&error.shown(body.redact), buf, list, theme);
     }
-    let query = if redact {
+    let query = if body.redact {
         crate::app::mask_query(&results.query)
     } else {
         results.query.clone()
@@ -283,7 +273,7 @@ fn search(
             .first()
             .map(|h| h.user.username.as_str())
             .unwrap_or("");
-        let first = if redact {
+        let first = if body.redact {
             crate::app::mask_query(first)
         } else {
             first.to_string()
@@ -315,7 +305,7 @@ fn search(
                 .case_variants
                 .iter()
                 .map(|v| {
-                    let v = if redact {
+                    let v = if body.redact {
                         crate::app::mask_query(v)
                     } else {
                         v.clone()
@@ -365,7 +355,7 @@ fn search(
     let (offset, visible) = scroll(list, s.cursor);
     let lines = lines.into_iter().skip(offset).take(visible);
     user_list(
-        redact,
+        body.redact,
         buf,
         list,
         lines,
@@ -382,17 +372,8 @@ fn scroll(area: Rect, cursor: usize) -> (usize, usize) {
     ((cursor + 1).saturating_sub(visible), visible)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn browse(
-    b: &BrowseState,
-    load_key: &str,
-    redact: bool,
-    buf: &mut Buffer,
-    status: Rect,
-    list: Rect,
-    spinner: &str,
-    theme: &Theme,
-) {
+fn browse(b: &BrowseState, load_key: &str, body: Body, buf: &mut Buffer) {
+    let (status, list, theme, spinner) = (body.status, body.list, body.theme, body.spinner);
     let loaded = b.store.len();
     let pages = b.pager.pages;
     let [status, list] = if b.loading_all.is_some() {
@@ -462,7 +443,7 @@ fn browse(
     }
     dim(buf, status, line, Tone::Dim, theme);
     if let Some(error) = &b.error {
-        inline_error(&error.shown(redact), buf, list, theme);
+        inline_error(&error.shown(body.redact), buf, list, theme);
         return;
     }
     if matches == 0 {
@@ -492,7 +473,16 @@ fn browse(
             highlights: b.ranker.highlights(&b.store, row),
         }
     });
-    user_list(redact, buf, list, lines, matches, b.cursor, offset, theme);
+    user_list(
+        body.redact,
+        buf,
+        list,
+        lines,
+        matches,
+        b.cursor,
+        offset,
+        theme,
+    );
 }
 
 /// `12345` as `12,345`.
@@ -523,18 +513,8 @@ const POOL_NAME: usize = 28;
 const POOL_ID: usize = 32;
 const POOL_SOURCE: usize = 11;
 
-#[allow(clippy::too_many_arguments)]
-fn pools(
-    p: &PoolsState,
-    matches: &[PoolEntry],
-    current: &str,
-    redact: bool,
-    buf: &mut Buffer,
-    status: Rect,
-    list: Rect,
-    spinner: &str,
-    theme: &Theme,
-) {
+fn pools(p: &PoolsState, matches: &[PoolEntry], current: &str, body: Body, buf: &mut Buffer) {
+    let (status, list, theme, spinner) = (body.status, body.list, body.theme, body.spinner);
     let mut line = if p.pending.is_some() {
         format!("{spinner} listing pools (ListUserPools)… ")
     } else {
@@ -546,7 +526,7 @@ fn pools(
     }
     dim(buf, status, line, Tone::Dim, theme);
     if let Some(error) = &p.error {
-        inline_error(&error.shown(redact), buf, list, theme);
+        inline_error(&error.shown(body.redact), buf, list, theme);
         return;
     }
     let rows: Vec<Vec<Segment>> = matches
