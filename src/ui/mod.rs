@@ -1,6 +1,8 @@
 //! The view: draws the [`App`] and nothing else. It reads state, never changes it, and
 //! every string that came from Cognito has been sanitized by the model's row builders or
-//! is sanitized here before it is drawn.
+//! is sanitized here before it is drawn. [`view`] is the one function that reads the whole
+//! model: it builds each part's view struct, which holds only what that part draws, and
+//! renders it as a ratatui widget.
 
 mod attributes;
 mod columns;
@@ -24,7 +26,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, StatefulWidget, Widget, Wrap};
 
 pub use finder::{FinderList, FinderView};
-pub use popups::{ErrorPopup, PopupView};
+pub use popups::{ConfirmPopup, ErrorPopup, ListPopup, Popup, PopupView};
 pub use theme::Theme;
 
 use crate::app::{App, ErrorView, LineInput, Overlay, Pane, Throttle, Tone};
