@@ -29,7 +29,7 @@ pub use crate::session::SessionInfo;
 pub use crate::time::TimeZone;
 pub use actions::{GroupChange, GroupChoices, MenuItem, POOL_SUFFIX_LEN};
 pub use diagnosis::PoolSettings;
-pub use errors::ErrorView;
+pub use errors::{ErrorView, ExportError};
 use errors::{cognito_error_view, cognito_error_view_in, error_view};
 pub use finder::{
     BROWSE_FILTERS, BrowseState, EXPORT_ATTRIBUTES, EXPORT_DEFAULT_FILE, Finder, MAX_POOL_PAGES,
@@ -106,7 +106,7 @@ pub enum Msg {
     /// A list export finished: how many users were written, or why nothing was.
     ExportDone {
         id: u64,
-        result: Result<usize, String>,
+        result: Result<usize, ExportError>,
     },
     /// DescribeUserPool's answer for `pool`, asked once the worker has connected: the
     /// pool's name, or why it can't be used (said on the first screen).

@@ -46,6 +46,27 @@ struct Shard {
     done: bool,
 }
 
+/// Why `--starting-token` can't resume this export.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("--starting-token is empty")]
+    Empty,
+    /// Ours by its prefix, but not decodable: cut short or edited.
+    #[error("--starting-token is not a token an export printed")]
+    NotOurs,
+    /// The token's export ran with another server-side filter.
+    #[error(
+        "--starting-token comes from an export filtered by {}, not {}: pass the same \
+         --status/--enabled",
+        token.as_deref().unwrap_or("nothing"),
+        export.as_deref().unwrap_or("nothing")
+    )]
+    OtherFilter {
+        token: Option<String>,
+        export: Option<String>,
+    },
+}
+
 /// The resume token's content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Resume {
@@ -63,12 +84,12 @@ impl Resume {
     }
 
     /// Parses `--starting-token`: ours, or a bare Cognito token for one unsplit stream.
-    fn decode(token: &str, filter: Option<&ListFilter>) -> Result<Self, String> {
+    fn decode(token: &str, filter: Option<&ListFilter>) -> Result<Self, TokenError> {
         let token = token.trim();
         let expected = filter.map(ListFilter::expression);
         let Some(body) = token.strip_prefix(TOKEN_PREFIX) else {
             if token.is_empty() {
-                return Err("--starting-token is empty".into());
+                return Err(TokenError::Empty);
             }
             return Ok(Self {
                 filter: expected,
@@ -79,19 +100,18 @@ impl Resume {
                 }],
             });
         };
-        let bad = || "--starting-token is not a token an export printed".to_string();
-        let bytes = URL_SAFE_NO_PAD.decode(body).map_err(|_| bad())?;
-        let resume: Self = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+        let bytes = URL_SAFE_NO_PAD
+            .decode(body)
+            .map_err(|_| TokenError::NotOurs)?;
+        let resume: Self = serde_json::from_slice(&bytes).map_err(|_| TokenError::NotOurs)?;
         if resume.shards.is_empty() {
-            return Err(bad());
+            return Err(TokenError::NotOurs);
         }
         if resume.filter != expected {
-            return Err(format!(
-                "--starting-token comes from an export filtered by {}, not {}: pass the same \
-                 --status/--enabled",
-                resume.filter.as_deref().unwrap_or("nothing"),
-                expected.as_deref().unwrap_or("nothing")
-            ));
+            return Err(TokenError::OtherFilter {
+                token: resume.filter,
+                export: expected,
+            });
         }
         Ok(resume)
     }
@@ -478,8 +498,13 @@ mod tests {
         r.shards[0].token = Some("abc/+=".into());
         let token = r.encode();
         assert_eq!(Resume::decode(&token, Some(&filter)), Ok(r));
-        assert!(Resume::decode(&token, None).is_err());
-        assert!(Resume::decode("cte1.!!", None).is_err());
+        assert_eq!(
+            Resume::decode(&token, None).unwrap_err().to_string(),
+            "--starting-token comes from an export filtered by cognito:user_status = \
+             \"CONFIRMED\", not nothing: pass the same --status/--enabled"
+        );
+        assert_eq!(Resume::decode("cte1.!!", None), Err(TokenError::NotOurs));
+        assert_eq!(Resume::decode("  ", None), Err(TokenError::Empty));
         let bare = Resume::decode("cognito-token", None).unwrap();
         assert_eq!(bare.shards[0].token.as_deref(), Some("cognito-token"));
     }

@@ -260,9 +260,14 @@ impl Default for Keymap {
     }
 }
 
+/// A key name in the config file's `[keys]` that names no key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a key (try \"x\", \"ctrl-x\", \"f5\", \"enter\")")]
+pub struct KeyError(pub String);
+
 /// Parses a key as a config file writes it: `x`, `X`, `ctrl-x`, `enter`, `esc`, `tab`,
 /// `f5`, `pgup`, `up`…
-pub fn parse_key(text: &str) -> Result<Key, String> {
+pub fn parse_key(text: &str) -> Result<Key, KeyError> {
     let lower = text.trim().to_ascii_lowercase();
     let (mods, rest) = match lower
         .strip_prefix("ctrl-")
@@ -302,11 +307,7 @@ pub fn parse_key(text: &str) -> Result<Key, String> {
                 } else {
                     c.to_ascii_lowercase()
                 }),
-                _ => {
-                    return Err(format!(
-                        "{text:?} is not a key (try \"x\", \"ctrl-x\", \"f5\", \"enter\")"
-                    ));
-                }
+                _ => return Err(KeyError(text.to_string())),
             }
         }
     };
@@ -517,6 +518,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_key_that_is_not_one_is_refused_with_examples() {
+        assert_eq!(parse_key("C-x").map(|k| k.mods), Ok(KeyModifiers::CONTROL));
+        assert_eq!(
+            parse_key("ctrl-").unwrap_err().to_string(),
+            r#""ctrl-" is not a key (try "x", "ctrl-x", "f5", "enter")"#
+        );
     }
 
     #[test]

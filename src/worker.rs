@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{Cmd, Msg, Switched, Throttle};
+use crate::app::{Cmd, ExportError, Msg, Switched, Throttle};
 use crate::audit::{AuditEvent, AuditLog, Phase};
 use crate::cognito::listing::{Fetched, ListKind, Listing};
 use crate::cognito::lookup;
@@ -618,7 +618,7 @@ async fn run(
                 tokio::spawn(async move {
                     let written = tokio::task::spawn_blocking(move || write_csv(&path, &users))
                         .await
-                        .unwrap_or_else(|e| Err(format!("export stopped: {e}")));
+                        .unwrap_or_else(|e| Err(ExportError::Stopped(e.to_string())));
                     let mut event = AuditEvent::new("export_list", &session);
                     event.count = written.as_ref().ok().map(|n| *n as u64);
                     event.outcome = match &written {
@@ -696,29 +696,26 @@ async fn finish_writes(
 pub fn write_csv(
     path: &std::path::Path,
     users: &[crate::cognito::UserSummary],
-) -> Result<usize, String> {
+) -> Result<usize, ExportError> {
     use std::io::Write;
     let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => "the file exists: choose another name".into(),
-            _ => e.to_string(),
-        })?;
+        .open(path)?;
     let attributes = crate::app::EXPORT_ATTRIBUTES.map(String::from).to_vec();
     let mut out = std::io::BufWriter::new(file);
-    let mut table =
-        crate::tabular::TableWriter::new(&mut out, crate::tabular::Delimited::Csv, &[], attributes)
-            .map_err(|e| e.to_string())?;
+    let mut table = crate::tabular::TableWriter::new(
+        &mut out,
+        crate::tabular::Delimited::Csv,
+        &[],
+        attributes,
+    )?;
     for user in users {
-        table
-            .row(&[], Some(user.into()))
-            .map_err(|e| e.to_string())?;
+        table.row(&[], Some(user.into()))?;
     }
-    table.flush().map_err(|e| e.to_string())?;
+    table.flush()?;
     drop(table);
-    out.flush().map_err(|e| e.to_string())?;
+    out.flush()?;
     Ok(users.len())
 }
 

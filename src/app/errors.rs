@@ -89,3 +89,27 @@ pub(super) fn cognito_error_view_in(session: &SessionInfo, e: &CognitoError) -> 
         ),
     }
 }
+
+/// Why a list export wrote nothing, as the notice says it. It holds the message rather than
+/// the `io::Error`, which isn't `Clone`, so a `Msg` can carry it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    /// An export never overwrites a file.
+    #[error("the file exists: choose another name")]
+    Exists,
+    /// Creating or writing the file failed.
+    #[error("{0}")]
+    Io(String),
+    /// The writing task ended before the file was written (it panicked or was cancelled).
+    #[error("export stopped: {0}")]
+    Stopped(String),
+}
+
+impl From<std::io::Error> for ExportError {
+    fn from(e: std::io::Error) -> Self {
+        match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Self::Exists,
+            _ => Self::Io(e.to_string()),
+        }
+    }
+}

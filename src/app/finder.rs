@@ -630,14 +630,14 @@ fn shown_users(app: &App) -> Vec<UserSummary> {
 }
 
 /// An export finished.
-pub(super) fn export_done(app: &mut App, id: u64, result: Result<usize, String>) {
+pub(super) fn export_done(app: &mut App, id: u64, result: Result<usize, super::ExportError>) {
     let Some((_, path)) = app.exporting.take_if(|(running, _)| *running == id) else {
         return;
     };
     let path = sanitize(&path).into_owned();
     app.notice = Some(match result {
         Ok(n) => format!("✓ wrote {n} users to {path} (CSV)"),
-        Err(message) => format!("✗ nothing written to {path}: {}", sanitize(&message)),
+        Err(e) => format!("✗ nothing written to {path}: {}", sanitize(&e.to_string())),
     });
 }
 

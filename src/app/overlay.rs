@@ -325,7 +325,7 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
             let query = match lookup::validate_query(&input.text) {
                 Ok(q) => q,
                 Err(message) => {
-                    app.notice = Some(message);
+                    app.notice = Some(message.to_string());
                     return Vec::new();
                 }
             };

@@ -112,21 +112,36 @@ fn normalize_phone(s: &str) -> Option<String> {
     ((2..=15).contains(&n) && !digits[1..].starts_with('0')).then_some(digits)
 }
 
+/// Why a query was refused before any request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// Nothing but whitespace.
+    #[error("the query is empty: type a username, email, phone number or sub")]
+    Empty,
+    /// Longer than any username or alias can be.
+    #[error(
+        "the query is {chars} characters long; Cognito usernames and aliases have at most \
+         {max}",
+        max = MAX_QUERY_CHARS
+    )]
+    TooLong { chars: usize },
+    /// Control characters, which no username can hold (and a terminal would obey).
+    #[error("the query contains control characters, which no username can hold")]
+    ControlCharacters,
+}
+
 /// Trims the query and refuses what can never name a user, before any request.
-pub fn validate_query(raw: &str) -> Result<String, String> {
+pub fn validate_query(raw: &str) -> Result<String, QueryError> {
     let query = raw.trim();
     if query.is_empty() {
-        return Err("the query is empty: type a username, email, phone number or sub".into());
+        return Err(QueryError::Empty);
     }
     let chars = query.chars().count();
     if chars > MAX_QUERY_CHARS {
-        return Err(format!(
-            "the query is {chars} characters long; Cognito usernames and aliases have at most \
-             {MAX_QUERY_CHARS}"
-        ));
+        return Err(QueryError::TooLong { chars });
     }
     if query.chars().any(char::is_control) {
-        return Err("the query contains control characters, which no username can hold".into());
+        return Err(QueryError::ControlCharacters);
     }
     Ok(query.to_string())
 }
@@ -269,7 +284,7 @@ pub async fn lookup(
     mode: LookupMode,
     schema: Option<&PoolSchema>,
 ) -> Result<LookupOutcome, LookupError> {
-    let query = validate_query(raw_query).map_err(LookupError::Refused)?;
+    let query = validate_query(raw_query).map_err(|e| LookupError::Refused(e.to_string()))?;
     let shape = classify(&query);
     let fallback = fallback_attribute(mode, &shape, schema).map_err(LookupError::Refused)?;
     // A pasted phone number with separators can only match in its E.164 form.
@@ -667,13 +682,21 @@ mod tests {
 
     #[test]
     fn refuses_empty_long_and_control_queries() {
-        assert!(validate_query("   ").is_err());
-        assert!(validate_query(&"x".repeat(129)).is_err());
+        assert_eq!(validate_query("   "), Err(QueryError::Empty));
+        let long = validate_query(&"x".repeat(129)).unwrap_err();
+        assert_eq!(long, QueryError::TooLong { chars: 129 });
+        assert_eq!(
+            long.to_string(),
+            "the query is 129 characters long; Cognito usernames and aliases have at most 128"
+        );
         assert_eq!(
             validate_query(&"é".repeat(128)).unwrap().chars().count(),
             128
         );
-        assert!(validate_query("bob\u{1b}[2J").is_err());
+        assert_eq!(
+            validate_query("bob\u{1b}[2J"),
+            Err(QueryError::ControlCharacters)
+        );
         assert_eq!(validate_query("  bob \n").unwrap(), "bob");
     }
 

@@ -299,7 +299,7 @@ async fn batch(
                 )
                 .await
             }
-            Err(message) => Err(LookupError::Refused(message)),
+            Err(message) => Err(LookupError::Refused(message.to_string())),
         };
         if let Some(log) = &audit
             && let Err(message) =

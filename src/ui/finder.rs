@@ -4,17 +4,22 @@
 //! would give the masked characters away). Every value is sanitized before it is drawn.
 
 use crate::width::Cells;
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Gauge, Paragraph, Wrap};
+use ratatui::widgets::{
+    Block, BorderType, Borders, Gauge, Paragraph, StatefulWidget, Widget, Wrap,
+};
 
 use super::columns::cell;
 
 use super::rows::{Segment, to_line, truncate};
 use super::{SPINNER, Theme};
-use crate::app::{App, ErrorView, Finder, LineInput, PoolSource, Tone};
+use crate::app::{
+    App, BrowseState, ErrorView, Finder, LineInput, PoolEntry, PoolSource, PoolsState, SearchState,
+    Tone,
+};
 use crate::redact;
 use crate::sanitize::sanitize;
 use crate::search::{Field, Highlights};
@@ -28,111 +33,198 @@ struct UserLine<'a> {
     highlights: Highlights,
 }
 
-/// Draws the finder `which` over `area`.
-pub fn render(app: &App, which: Finder, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let title = match which {
-        Finder::Search => " Search users (ListUsers prefix, as you type) ".to_string(),
-        Finder::Browse => match &app.browse.pager.filter {
-            Some(f) => format!(
-                " Browse {} · {} ",
-                sanitize(&app.pool_label()),
-                sanitize(&f.expression())
+/// What a finder draws: its title, input line, status line and list. It holds the finder's
+/// own state, not the whole model.
+pub struct FinderView<'a> {
+    pub title: String,
+    /// The input line's prompt ("Search › "; the export prompt takes the line over).
+    pub label: &'static str,
+    pub input: &'a LineInput,
+    pub list: FinderList<'a>,
+    /// Privacy mode: the personal columns masked, their highlights dropped.
+    pub redact: bool,
+    /// The spinner's current frame.
+    pub spinner: &'static str,
+    pub theme: &'a Theme,
+}
+
+/// The finder's own state, and what it needs of the rest of the model.
+pub enum FinderList<'a> {
+    Search(&'a SearchState),
+    Browse {
+        state: &'a BrowseState,
+        /// The keys of "load all", as the status line names them.
+        load_key: &'a str,
+    },
+    Pools {
+        state: &'a PoolsState,
+        /// The entries the typed filter keeps.
+        matches: Vec<PoolEntry>,
+        /// The pool in use, marked with a dot.
+        current: &'a str,
+    },
+}
+
+impl<'a> FinderView<'a> {
+    /// The finder `which` as the app has it.
+    pub fn of(app: &'a App, which: Finder, theme: &'a Theme) -> Self {
+        let title = match which {
+            Finder::Search => " Search users (ListUsers prefix, as you type) ".to_string(),
+            Finder::Browse => match &app.browse.pager.filter {
+                Some(f) => format!(
+                    " Browse {} · {} ",
+                    sanitize(&app.pool_label()),
+                    sanitize(&f.expression())
+                ),
+                None => format!(" Browse {} ", sanitize(&app.pool_label())),
+            },
+            Finder::Pools => " Choose a user pool ".to_string(),
+        };
+        // The export prompt (Ctrl-S) takes the input line; the list stays as it will be
+        // written.
+        let export = app.export_prompt.as_ref().map(|p| ("Save CSV as › ", p));
+        let ((label, input), list) = match which {
+            Finder::Search => (
+                export.unwrap_or(("Search › ", &app.search.input)),
+                FinderList::Search(&app.search),
             ),
-            None => format!(" Browse {} ", sanitize(&app.pool_label())),
-        },
-        Finder::Pools => " Choose a user pool ".to_string(),
-    };
-    let mut block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Thick)
-        .border_style(theme.border(true))
-        .padding(ratatui::widgets::Padding::horizontal(1))
-        .title(Span::styled(title, theme.title(true)));
-    // The "n/N" counter goes on the bottom border, as the panes have it: on the header row
-    // it covered the last column's title.
-    if let Some((cursor, total)) = position(app, which) {
-        block = block.title_bottom(
-            Line::from(Span::styled(
-                format!(" {}/{total} ", cursor.min(total - 1) + 1),
-                theme.tone(Tone::Dim),
-            ))
-            .right_aligned(),
-        );
-    }
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [input_area, status_area, list_area] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(0),
-    ])
-    .areas(inner);
-    let spinner = SPINNER[app.spinner % SPINNER.len()];
-    let prompt = app.export_prompt.as_ref();
-    // The export prompt (Ctrl-S) takes the input line; the list stays as it will be written.
-    let (search_line, browse_line) = match prompt {
-        Some(p) => (("Save CSV as › ", p), ("Save CSV as › ", p)),
-        None => (
-            ("Search › ", &app.search.input),
-            ("Filter › ", &app.browse.input),
-        ),
-    };
-    match which {
-        Finder::Search => {
-            input_line(frame, input_area, search_line.0, search_line.1, theme);
-            search(app, frame, status_area, list_area, spinner, theme);
-        }
-        Finder::Browse => {
-            input_line(frame, input_area, browse_line.0, browse_line.1, theme);
-            browse(app, frame, status_area, list_area, spinner, theme);
-        }
-        Finder::Pools => {
-            input_line(frame, input_area, "Pool › ", &app.pools.input, theme);
-            pools(app, frame, status_area, list_area, spinner, theme);
+            Finder::Browse => (
+                export.unwrap_or(("Filter › ", &app.browse.input)),
+                FinderList::Browse {
+                    state: &app.browse,
+                    load_key: app.keymap.label(
+                        crate::keymap::Context::Finder,
+                        crate::keymap::Action::LoadAll,
+                    ),
+                },
+            ),
+            Finder::Pools => (
+                ("Pool › ", &app.pools.input),
+                FinderList::Pools {
+                    state: &app.pools,
+                    matches: app.pool_matches(),
+                    current: &app.pool,
+                },
+            ),
+        };
+        Self {
+            title,
+            label,
+            input,
+            list,
+            redact: app.redact,
+            spinner: SPINNER[app.spinner % SPINNER.len()],
+            theme,
         }
     }
 }
 
+/// The finder's state is where the terminal cursor goes (the input line).
+impl StatefulWidget for FinderView<'_> {
+    type State = Option<Position>;
+
+    fn render(self, area: Rect, buf: &mut Buffer, cursor: &mut Option<Position>) {
+        let theme = self.theme;
+        let mut block = Block::default()
+            .borders(Borders::ALL)
+            .border_type(BorderType::Thick)
+            .border_style(theme.border(true))
+            .padding(ratatui::widgets::Padding::horizontal(1))
+            .title(Span::styled(self.title, theme.title(true)));
+        // The "n/N" counter goes on the bottom border, as the panes have it: on the header
+        // row it covered the last column's title.
+        if let Some((at, total)) = position(&self.list) {
+            block = block.title_bottom(
+                Line::from(Span::styled(
+                    format!(" {}/{total} ", at.min(total - 1) + 1),
+                    theme.tone(Tone::Dim),
+                ))
+                .right_aligned(),
+            );
+        }
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let [input_area, status_area, list_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(inner);
+        if let Some(p) = input_line(buf, input_area, self.label, self.input, theme) {
+            *cursor = Some(p);
+        }
+        let body = Body {
+            status: status_area,
+            list: list_area,
+            redact: self.redact,
+            spinner: self.spinner,
+            theme,
+        };
+        match self.list {
+            FinderList::Search(s) => search(s, body, buf),
+            FinderList::Browse { state, load_key } => browse(state, load_key, body, buf),
+            FinderList::Pools {
+                state,
+                matches,
+                current,
+            } => pools(state, &matches, current, body, buf),
+        }
+    }
+}
+
+/// Where a finder's status line and list go, and how they are drawn.
+#[derive(Clone, Copy)]
+struct Body<'a> {
+    status: Rect,
+    list: Rect,
+    redact: bool,
+    spinner: &'a str,
+    theme: &'a Theme,
+}
+
 /// The selected row and the number of rows of a user list, when one is drawn.
-fn position(app: &App, which: Finder) -> Option<(usize, usize)> {
-    let (cursor, total) = match which {
-        Finder::Search => {
-            let s = &app.search;
+fn position(list: &FinderList) -> Option<(usize, usize)> {
+    let (cursor, total) = match list {
+        FinderList::Search(s) => {
             if s.error.is_some() {
                 return None;
             }
             (s.cursor, s.results.as_ref()?.hits.len())
         }
-        Finder::Browse => {
-            let b = &app.browse;
+        FinderList::Browse { state: b, .. } => {
             if b.error.is_some() {
                 return None;
             }
             (b.cursor, b.match_count())
         }
-        Finder::Pools => return None,
+        FinderList::Pools { .. } => return None,
     };
     (total > 0).then_some((cursor, total))
 }
 
-fn input_line(frame: &mut Frame, area: Rect, label: &str, input: &LineInput, theme: &Theme) {
+/// Draws the input line; returns where the terminal cursor goes.
+fn input_line(
+    buf: &mut Buffer,
+    area: Rect,
+    label: &str,
+    input: &LineInput,
+    theme: &Theme,
+) -> Option<Position> {
     let text = sanitize(&input.text).into_owned();
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(label.to_string(), theme.accent()),
-            Span::raw(text),
-        ])),
-        area,
-    );
-    super::show_input_cursor(frame, area, area.y, label.cells() as u16, input);
+    Paragraph::new(Line::from(vec![
+        Span::styled(label.to_string(), theme.accent()),
+        Span::raw(text),
+    ]))
+    .render(area, buf);
+    super::input_cursor(area, area.y, label.cells() as u16, input)
 }
 
-fn dim(frame: &mut Frame, area: Rect, text: String, tone: Tone, theme: &Theme) {
-    frame.render_widget(Paragraph::new(Span::styled(text, theme.tone(tone))), area);
+fn dim(buf: &mut Buffer, area: Rect, text: String, tone: Tone, theme: &Theme) {
+    Paragraph::new(Span::styled(text, theme.tone(tone))).render(area, buf);
 }
 
-fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, theme: &Theme) {
-    let s = &app.search;
+fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
+    let (status, list, theme, spinner) = (body.status, body.list, body.theme, body.spinner);
     // The spinner and what is still out sit on the right of the status line, apart from the
     // placeholder and the counts on its left.
     let status = if s.pending.is_some() {
@@ -150,18 +242,16 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
         let width = (waiting.cells() as u16 + 1).min(status.width / 2);
         let [left, right] =
             Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(status);
-        frame.render_widget(
-            Paragraph::new(Span::styled(waiting, theme.tone(Tone::Dim)))
-                .alignment(ratatui::layout::Alignment::Right),
-            right,
-        );
+        Paragraph::new(Span::styled(waiting, theme.tone(Tone::Dim)))
+            .alignment(ratatui::layout::Alignment::Right)
+            .render(right, buf);
         left
     } else {
         status
     };
     let Some(results) = &s.results else {
         dim(
-            frame,
+            buf,
             status,
             "type a username, email, name, phone (+44…) or sub prefix".into(),
             Tone::Dim,
@@ -170,9 +260,9 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
         return;
     };
     if let Some(error) = &s.error {
-        inline_error(&error.shown(app.redact), frame, list, theme);
+        inline_error(&error.shown(body.redact), buf, list, theme);
     }
-    let query = if app.redact {
+    let query = if body.redact {
         crate::app::mask_query(&results.query)
     } else {
         results.query.clone()
@@ -183,13 +273,13 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
             .first()
             .map(|h| h.user.username.as_str())
             .unwrap_or("");
-        let first = if app.redact {
+        let first = if body.redact {
             crate::app::mask_query(first)
         } else {
             first.to_string()
         };
         dim(
-            frame,
+            buf,
             status,
             format!(
                 "no user is {:?} · did you mean {}? Enter opens · cost: {}",
@@ -215,7 +305,7 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
                 .case_variants
                 .iter()
                 .map(|v| {
-                    let v = if app.redact {
+                    let v = if body.redact {
                         crate::app::mask_query(v)
                     } else {
                         v.clone()
@@ -237,7 +327,7 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
             ));
             tone = Tone::Warn;
         }
-        dim(frame, status, line, tone, theme);
+        dim(buf, status, line, tone, theme);
     }
     if s.error.is_some() {
         return;
@@ -248,7 +338,7 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
         } else {
             "none yet…"
         };
-        dim(frame, list, text.into(), Tone::Dim, theme);
+        dim(buf, list, text.into(), Tone::Dim, theme);
         return;
     }
     let lines: Vec<UserLine> = results
@@ -265,8 +355,8 @@ fn search(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
     let (offset, visible) = scroll(list, s.cursor);
     let lines = lines.into_iter().skip(offset).take(visible);
     user_list(
-        app,
-        frame,
+        body.redact,
+        buf,
         list,
         lines,
         results.hits.len(),
@@ -282,14 +372,10 @@ fn scroll(area: Rect, cursor: usize) -> (usize, usize) {
     ((cursor + 1).saturating_sub(visible), visible)
 }
 
-fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, theme: &Theme) {
-    let b = &app.browse;
+fn browse(b: &BrowseState, load_key: &str, body: Body, buf: &mut Buffer) {
+    let (status, list, theme, spinner) = (body.status, body.list, body.theme, body.spinner);
     let loaded = b.store.len();
     let pages = b.pager.pages;
-    let load_key = app.keymap.label(
-        crate::keymap::Context::Finder,
-        crate::keymap::Action::LoadAll,
-    );
     let [status, list] = if b.loading_all.is_some() {
         let [gauge, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(list);
@@ -307,13 +393,11 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
                     label.push_str(&format!(" · about {} left", duration(left)));
                 }
                 label.push_str(" · Esc stops");
-                frame.render_widget(
-                    Gauge::default()
-                        .gauge_style(theme.accent())
-                        .ratio(fraction.clamp(0.0, 1.0))
-                        .label(Span::styled(label, theme.label())),
-                    status,
-                );
+                Gauge::default()
+                    .gauge_style(theme.accent())
+                    .ratio(fraction.clamp(0.0, 1.0))
+                    .label(Span::styled(label, theme.label()))
+                    .render(status, buf);
                 None
             }
             // No total to measure against: no bar pretending to know one.
@@ -324,7 +408,7 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
             )),
         };
         if let Some(label) = label {
-            dim(frame, status, label, Tone::Normal, theme);
+            dim(buf, status, label, Tone::Normal, theme);
         }
         [gauge, rest]
     } else {
@@ -357,9 +441,9 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
             " · more pages: scroll down, or {load_key} loads all"
         ));
     }
-    dim(frame, status, line, Tone::Dim, theme);
+    dim(buf, status, line, Tone::Dim, theme);
     if let Some(error) = &b.error {
-        inline_error(&error.shown(app.redact), frame, list, theme);
+        inline_error(&error.shown(body.redact), buf, list, theme);
         return;
     }
     if matches == 0 {
@@ -374,7 +458,7 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
         } else {
             format!("no loaded user matches: more pages may hold one ({load_key} loads all)")
         };
-        dim(frame, list, text, Tone::Dim, theme);
+        dim(buf, list, text, Tone::Dim, theme);
         return;
     }
     // Only the rows on screen are highlighted.
@@ -389,7 +473,16 @@ fn browse(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str,
             highlights: b.ranker.highlights(&b.store, row),
         }
     });
-    user_list(app, frame, list, lines, matches, b.cursor, offset, theme);
+    user_list(
+        body.redact,
+        buf,
+        list,
+        lines,
+        matches,
+        b.cursor,
+        offset,
+        theme,
+    );
 }
 
 /// `12345` as `12,345`.
@@ -420,9 +513,8 @@ const POOL_NAME: usize = 28;
 const POOL_ID: usize = 32;
 const POOL_SOURCE: usize = 11;
 
-fn pools(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, theme: &Theme) {
-    let p = &app.pools;
-    let matches = app.pool_matches();
+fn pools(p: &PoolsState, matches: &[PoolEntry], current: &str, body: Body, buf: &mut Buffer) {
+    let (status, list, theme, spinner) = (body.status, body.list, body.theme, body.spinner);
     let mut line = if p.pending.is_some() {
         format!("{spinner} listing pools (ListUserPools)… ")
     } else {
@@ -432,15 +524,15 @@ fn pools(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, 
     if let Some(note) = &p.note {
         line.push_str(&format!(" · {}", sanitize(note)));
     }
-    dim(frame, status, line, Tone::Dim, theme);
+    dim(buf, status, line, Tone::Dim, theme);
     if let Some(error) = &p.error {
-        inline_error(&error.shown(app.redact), frame, list, theme);
+        inline_error(&error.shown(body.redact), buf, list, theme);
         return;
     }
     let rows: Vec<Vec<Segment>> = matches
         .iter()
         .map(|entry| {
-            let current = entry.id == app.pool;
+            let current = entry.id == current;
             let (source, name) = match entry.source {
                 PoolSource::Named => ("config file", entry.name.as_str()),
                 PoolSource::Listed => ("", entry.name.as_str()),
@@ -461,7 +553,7 @@ fn pools(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, 
         } else {
             "no pool matches: type a pool id (eu-west-1_AbC123) or paste its console address"
         };
-        dim(frame, list, text.into(), Tone::Dim, theme);
+        dim(buf, list, text.into(), Tone::Dim, theme);
         return;
     }
     let header = [
@@ -475,7 +567,7 @@ fn pools(app: &App, frame: &mut Frame, status: Rect, list: Rect, spinner: &str, 
     let offset = (p.cursor + 1).saturating_sub(visible.max(1));
     let total = rows.len();
     draw_rows(
-        frame,
+        buf,
         list,
         header,
         rows.into_iter().skip(offset).take(visible.max(1)).collect(),
@@ -490,7 +582,7 @@ impl crate::app::BrowseState {
     }
 }
 
-fn inline_error(error: &ErrorView, frame: &mut Frame, area: Rect, theme: &Theme) {
+fn inline_error(error: &ErrorView, buf: &mut Buffer, area: Rect, theme: &Theme) {
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{}: ", error.title), theme.error()),
         Span::raw(error.exception.clone().unwrap_or_default()),
@@ -503,7 +595,9 @@ fn inline_error(error: &ErrorView, frame: &mut Frame, area: Rect, theme: &Theme)
         "Edit the query to try again · Esc closes",
         theme.tone(Tone::Dim),
     )));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
 }
 
 /// The width of the last column, "Enabled" (its values are "yes" and "DISABLED").
@@ -551,8 +645,8 @@ fn field_label(field: Field) -> &'static str {
 
 #[allow(clippy::too_many_arguments)]
 fn user_list<'a>(
-    app: &App,
-    frame: &mut Frame,
+    redact: bool,
+    buf: &mut Buffer,
     area: Rect,
     lines: impl Iterator<Item = UserLine<'a>>,
     total: usize,
@@ -588,7 +682,7 @@ fn user_list<'a>(
         .into_iter()
         .map(|u| {
             // Highlights index the raw value, so a masked value is drawn without them.
-            let mut segs = if app.redact {
+            let mut segs = if redact {
                 pad(&redact::mask_query(u.username), uw, Style::new())
             } else {
                 highlighted(
@@ -599,7 +693,7 @@ fn user_list<'a>(
                 )
             };
             let email = u.email.unwrap_or("-");
-            if app.redact {
+            if redact {
                 segs.extend(pad(
                     &redact::mask_attribute("email", email),
                     ew,
@@ -637,7 +731,7 @@ fn user_list<'a>(
         })
         .collect();
     let selected = cursor.min(total.saturating_sub(1)).saturating_sub(offset);
-    draw_rows(frame, area, header, rows, selected, theme);
+    draw_rows(buf, area, header, rows, selected, theme);
 }
 
 /// `text`, sanitized, in `style`, as a column of `width` (see [`super::columns::cell`]).
@@ -679,7 +773,7 @@ fn trim_end(mut segments: Vec<Segment>) -> Vec<Segment> {
 }
 
 fn draw_rows(
-    frame: &mut Frame,
+    buf: &mut Buffer,
     area: Rect,
     header: Vec<Segment>,
     rows: Vec<Vec<Segment>>,
@@ -699,5 +793,5 @@ fn draw_rows(
             lines.push(to_line(segs));
         }
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    Paragraph::new(lines).render(area, buf);
 }

@@ -1,6 +1,8 @@
 //! The view: draws the [`App`] and nothing else. It reads state, never changes it, and
 //! every string that came from Cognito has been sanitized by the model's row builders or
-//! is sanitized here before it is drawn.
+//! is sanitized here before it is drawn. [`view`] is the one function that reads the whole
+//! model: it builds each part's view struct, which holds only what that part draws, and
+//! renders it as a ratatui widget.
 
 mod attributes;
 mod columns;
@@ -13,16 +15,21 @@ pub mod rows;
 mod status;
 pub mod theme;
 
+use std::borrow::Cow;
+
 use crate::width::Cells;
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, StatefulWidget, Widget, Wrap};
 
+pub use finder::{FinderList, FinderView};
+pub use popups::{ConfirmPopup, ErrorPopup, ListPopup, Popup, PopupView};
 pub use theme::Theme;
 
-use crate::app::{App, ErrorView, LineInput, Overlay, Pane, Tone};
+use crate::app::{App, ErrorView, LineInput, Overlay, Pane, Throttle, Tone};
 use crate::cognito::lookup::LookupMode;
 use crate::keymap::{Action, Context, FooterHint};
 use crate::sanitize::sanitize;
@@ -34,7 +41,7 @@ pub const MIN_HEIGHT: u16 = 16;
 
 pub(crate) const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-/// Draws the whole screen.
+/// Draws the whole screen: the one place that turns the model into the views that draw it.
 pub fn view(app: &App, frame: &mut Frame) {
     let theme = Theme::new(app.color);
     let area = frame.area();
@@ -49,22 +56,27 @@ pub fn view(app: &App, frame: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(area);
-    render_header(app, frame, header, &theme);
+    // Where the terminal cursor goes: the last input drawn that has one.
+    let mut cursor = None;
+    frame.render_widget(HeaderView::of(app, &theme), header);
     if let Some(which) = app.finder {
-        finder::render(app, which, frame, body, &theme);
+        frame.render_stateful_widget(FinderView::of(app, which, &theme), body, &mut cursor);
     } else if app.user.is_some() {
         render_panes(app, frame, body, &theme);
     } else if let Some(problem) = &app.pool_status.problem {
-        render_pool_problem(app, problem, frame, body, &theme);
+        frame.render_widget(PoolProblemView::of(app, problem, &theme), body);
     } else {
-        render_welcome(app, frame, body, &theme);
+        frame.render_widget(WelcomeView::of(app, &theme), body);
     }
-    render_bar(app, frame, bar, &theme);
-    render_footer(app, frame, footer, &theme);
+    frame.render_stateful_widget(BarView::of(app, &theme), bar, &mut cursor);
+    frame.render_widget(FooterView::of(app, &theme), footer);
     if let Some(error) = &app.error {
-        popups::error(&error.shown(app.redact), frame, body, &theme);
+        frame.render_widget(ErrorPopup::new(error.shown(app.redact), &theme), body);
     }
-    popups::overlay(app, frame, body, &theme);
+    frame.render_stateful_widget(PopupView::of(app, &theme), body, &mut cursor);
+    if let Some(position) = cursor {
+        frame.set_cursor_position(position);
+    }
 }
 
 /// Display columns of `input`'s text before its cursor, as it is drawn (sanitized).
@@ -73,13 +85,13 @@ fn cursor_column(input: &LineInput) -> u16 {
     sanitize(&before).cells() as u16
 }
 
-/// Shows the terminal cursor in `input`, drawn `prefix` columns into line `y` of `area`
-/// (kept inside the area; nowhere when the area is empty).
-fn show_input_cursor(frame: &mut Frame, area: Rect, y: u16, prefix: u16, input: &LineInput) {
-    if area.height > 0 {
+/// Where the terminal cursor goes in `input`, drawn `prefix` columns into line `y` of
+/// `area` (kept inside the area; nowhere when the area is empty).
+fn input_cursor(area: Rect, y: u16, prefix: u16, input: &LineInput) -> Option<Position> {
+    (area.height > 0).then(|| {
         let x = area.x + prefix + cursor_column(input);
-        frame.set_cursor_position((x.min(area.right().saturating_sub(1)), y));
-    }
+        Position::new(x.min(area.right().saturating_sub(1)), y)
+    })
 }
 
 /// "What to do: …" under an error.
@@ -130,7 +142,13 @@ fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     ])
     .areas(body);
     frame.render_widget(status::view(app, theme), top);
-    render_tabs(app, frame, tabs, theme);
+    frame.render_widget(
+        TabsView {
+            focus: app.focus,
+            theme,
+        },
+        tabs,
+    );
     // The lists fetched on demand take the whole lower half, one at a time.
     if let Some(list) = lists::view(app, app.focus, theme) {
         frame.render_widget(list, bottom);
@@ -146,139 +164,189 @@ fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     frame.render_widget(mfa::view(app, theme), right);
 }
 
-/// The tab bar over the lower half: Attributes and MFA side by side, or one of the lists.
-fn render_tabs(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let lower = [
-        Pane::Attributes,
-        Pane::Mfa,
-        Pane::Groups,
-        Pane::Devices,
-        Pane::SignIns,
-    ];
-    let showing_list = app.focus.list().is_some();
-    let mut spans = vec![Span::raw(" ")];
-    for (i, pane) in lower.into_iter().enumerate() {
-        if i == 2 {
-            spans.push(Span::styled("│ ", theme.tone(Tone::Dim)));
-        }
-        let visible = if showing_list {
-            app.focus == pane
-        } else {
-            pane.list().is_none()
-        };
-        let style = if app.focus == pane {
-            theme.title(true).patch(theme.selected(true))
-        } else if visible {
-            theme.title(false)
-        } else {
-            theme.tone(Tone::Dim)
-        };
-        spans.push(Span::styled(
-            format!("{} {}", pane.index() + 1, pane.title()),
-            style,
-        ));
-        spans.push(Span::raw("  "));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+/// What the tab bar over the lower half draws: Attributes and MFA side by side, or one of
+/// the lists, and which pane has the focus.
+pub struct TabsView<'a> {
+    pub focus: Pane,
+    pub theme: &'a Theme,
 }
 
-fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let mut pool = app.pool_label();
-    if app.pool_status.problem.is_some() {
-        pool.push_str(" ⚠");
-    }
-    let target = match &app.session {
-        Some(s) => match &s.region {
-            Some(r) if *r != s.target => format!("{r} · {}", s.target),
-            _ => s.target.clone(),
-        },
-        None => "connecting…".into(),
-    };
-    let pool = if app.has_pool() {
-        pool
-    } else {
-        "no pool chosen".to_string()
-    };
-    let target = if app.has_pool() {
-        target
-    } else {
-        "P picks one".to_string()
-    };
-    let left = format!(" cognito-tui │ {} │ {}", sanitize(&pool), sanitize(&target));
-    let spinner = SPINNER[app.spinner % SPINNER.len()];
-    let mut right = match (&app.pending, &app.writing) {
-        _ if let Some(s) = &app.pool_status.switching => {
-            format!("{spinner} switching to {} ", sanitize(&s.label))
-        }
-        (_, Some(w)) => format!(
-            "{spinner} {} {} ",
-            w.action.operation(),
-            sanitize(&crate::redact::shown_username(app.redact, &w.username))
-        ),
-        (Some(p), None) => {
-            let query = if app.redact {
-                crate::app::mask_query(&p.query)
+impl Widget for TabsView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (focus, theme) = (self.focus, self.theme);
+        let lower = [
+            Pane::Attributes,
+            Pane::Mfa,
+            Pane::Groups,
+            Pane::Devices,
+            Pane::SignIns,
+        ];
+        let showing_list = focus.list().is_some();
+        let mut spans = vec![Span::raw(" ")];
+        for (i, pane) in lower.into_iter().enumerate() {
+            if i == 2 {
+                spans.push(Span::styled("│ ", theme.tone(Tone::Dim)));
+            }
+            let visible = if showing_list {
+                focus == pane
             } else {
-                p.query.clone()
+                pane.list().is_none()
             };
-            format!(
-                "{spinner} looking up {:?} ({}) ",
-                sanitize(&query),
-                p.mode.label()
-            )
+            let style = if focus == pane {
+                theme.title(true).patch(theme.selected(true))
+            } else if visible {
+                theme.title(false)
+            } else {
+                theme.tone(Tone::Dim)
+            };
+            spans.push(Span::styled(
+                format!("{} {}", pane.index() + 1, pane.title()),
+                style,
+            ));
+            spans.push(Span::raw("  "));
         }
-        (None, None) => String::new(),
-    };
-    // Modes that change what the screen shows or what keys do are always in sight.
-    let mut badges = Vec::new();
-    if app.redact {
-        badges.push((" PRIVACY ", theme.tone(Tone::Warn).patch(theme.header())));
+        Paragraph::new(Line::from(spans)).render(area, buf);
     }
-    if app.allow_write {
-        badges.push((" WRITES ON ", theme.error().patch(theme.header())));
-    }
-    // The client-side rate limiter is holding requests back: say so, or a slow screen
-    // would look like a hang.
-    let throttle_badge;
-    if let Some(t) = &app.throttle {
-        let what = t.category.map(|c| format!(" {c}")).unwrap_or_default();
-        throttle_badge = if t.backing_off {
-            format!(" THROTTLED{what}: backing off ")
-        } else {
-            format!(" RATE LIMIT{what}: {} queued ", t.queued)
+}
+
+/// What the header line draws: the pool and endpoint in use, what is in flight, and the
+/// modes that must stay in sight.
+pub struct HeaderView<'a> {
+    /// The pool's label (or "no pool chosen"), raw.
+    pub pool: String,
+    /// The Region and endpoint (or how to pick a pool), raw.
+    pub target: String,
+    /// What is in flight, spinner first and sanitized; empty when idle.
+    pub activity: String,
+    pub privacy: bool,
+    pub writes: bool,
+    /// The client-side rate limiter is holding requests back.
+    pub throttle: Option<Throttle>,
+    pub theme: &'a Theme,
+}
+
+impl<'a> HeaderView<'a> {
+    /// The header as the app is now.
+    pub fn of(app: &App, theme: &'a Theme) -> Self {
+        let mut pool = app.pool_label();
+        if app.pool_status.problem.is_some() {
+            pool.push_str(" ⚠");
+        }
+        let target = match &app.session {
+            Some(s) => match &s.region {
+                Some(r) if *r != s.target => format!("{r} · {}", s.target),
+                _ => s.target.clone(),
+            },
+            None => "connecting…".into(),
         };
-        badges.push((
-            throttle_badge.as_str(),
-            theme.tone(Tone::Warn).patch(theme.header()),
-        ));
+        let pool = if app.has_pool() {
+            pool
+        } else {
+            "no pool chosen".to_string()
+        };
+        let target = if app.has_pool() {
+            target
+        } else {
+            "P picks one".to_string()
+        };
+        let spinner = SPINNER[app.spinner % SPINNER.len()];
+        let activity = match (&app.pending, &app.writing) {
+            _ if let Some(s) = &app.pool_status.switching => {
+                format!("{spinner} switching to {} ", sanitize(&s.label))
+            }
+            (_, Some(w)) => format!(
+                "{spinner} {} {} ",
+                w.action.operation(),
+                sanitize(&crate::redact::shown_username(app.redact, &w.username))
+            ),
+            (Some(p), None) => {
+                let query = if app.redact {
+                    crate::app::mask_query(&p.query)
+                } else {
+                    p.query.clone()
+                };
+                format!(
+                    "{spinner} looking up {:?} ({}) ",
+                    sanitize(&query),
+                    p.mode.label()
+                )
+            }
+            (None, None) => String::new(),
+        };
+        Self {
+            pool,
+            target,
+            activity,
+            privacy: app.redact,
+            writes: app.allow_write,
+            throttle: app.throttle,
+            theme,
+        }
     }
-    let badge_width: usize = badges.iter().map(|(b, _)| b.cells() + 1).sum();
-    if !badges.is_empty() && right.is_empty() {
-        right.push(' ');
+}
+
+impl Widget for HeaderView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = self.theme;
+        let left = format!(
+            " cognito-tui │ {} │ {}",
+            sanitize(&self.pool),
+            sanitize(&self.target)
+        );
+        let mut right = self.activity;
+        // Modes that change what the screen shows or what keys do are always in sight.
+        let mut badges = Vec::new();
+        if self.privacy {
+            badges.push((" PRIVACY ", theme.tone(Tone::Warn).patch(theme.header())));
+        }
+        if self.writes {
+            badges.push((" WRITES ON ", theme.error().patch(theme.header())));
+        }
+        // The client-side rate limiter is holding requests back: say so, or a slow screen
+        // would look like a hang.
+        let throttle_badge;
+        if let Some(t) = &self.throttle {
+            let what = t.category.map(|c| format!(" {c}")).unwrap_or_default();
+            throttle_badge = if t.backing_off {
+                format!(" THROTTLED{what}: backing off ")
+            } else {
+                format!(" RATE LIMIT{what}: {} queued ", t.queued)
+            };
+            badges.push((
+                throttle_badge.as_str(),
+                theme.tone(Tone::Warn).patch(theme.header()),
+            ));
+        }
+        let badge_width: usize = badges.iter().map(|(b, _)| b.cells() + 1).sum();
+        if !badges.is_empty() && right.is_empty() {
+            right.push(' ');
+        }
+        Block::default().style(theme.header()).render(area, buf);
+        let right_width = ((right.cells() + badge_width) as u16).min(area.width);
+        let [l, r] =
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
+        // The target gives way to the spinner, visibly cut rather than run into it.
+        let left = rows::truncate(
+            &[(left, Style::new())],
+            l.width.saturating_sub(u16::from(!right.is_empty())) as usize,
+        )
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect::<String>();
+        Paragraph::new(left).style(theme.header()).render(l, buf);
+        let mut spans = Vec::new();
+        for (badge, style) in badges {
+            spans.push(Span::styled(
+                badge,
+                style.add_modifier(ratatui::style::Modifier::BOLD),
+            ));
+            spans.push(Span::raw(" "));
+        }
+        spans.push(Span::styled(right, theme.header().patch(theme.accent())));
+        Paragraph::new(Line::from(spans))
+            .style(theme.header())
+            .render(r, buf);
     }
-    frame.render_widget(Block::default().style(theme.header()), area);
-    let right_width = ((right.cells() + badge_width) as u16).min(area.width);
-    let [l, r] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
-    // The target gives way to the spinner, visibly cut rather than run into it.
-    let left = rows::truncate(
-        &[(left, Style::new())],
-        l.width.saturating_sub(u16::from(!right.is_empty())) as usize,
-    )
-    .into_iter()
-    .map(|(t, _)| t)
-    .collect::<String>();
-    frame.render_widget(Paragraph::new(left).style(theme.header()), l);
-    let mut spans = Vec::new();
-    for (badge, style) in badges {
-        spans.push(Span::styled(
-            badge,
-            style.add_modifier(ratatui::style::Modifier::BOLD),
-        ));
-        spans.push(Span::raw(" "));
-    }
-    spans.push(Span::styled(right, theme.header().patch(theme.accent())));
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header()), r);
 }
 
 fn prompt(mode: LookupMode) -> &'static str {
@@ -290,76 +358,102 @@ fn prompt(mode: LookupMode) -> &'static str {
     }
 }
 
-/// The line above the footer: the lookup bar or filter while typing, else a notice.
-fn render_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let (label, input) = match &app.overlay {
-        Overlay::Lookup { mode, input } => (prompt(*mode), input),
-        Overlay::Filter { input } => ("Filter attributes › ", input),
-        Overlay::Help { filter, .. }
-            if !filter.text.is_empty() || app.context() == Context::Input =>
-        {
-            ("Filter help › ", filter)
+/// What the line above the footer draws: the lookup bar or a filter while one is typed,
+/// and the notice.
+pub struct BarView<'a> {
+    /// The prompt and the line being edited here, if one is.
+    pub input: Option<(&'static str, &'a LineInput)>,
+    /// The notice as the screen shows it (masked in privacy mode), not yet sanitized.
+    pub notice: Option<Cow<'a, str>>,
+    pub theme: &'a Theme,
+}
+
+impl<'a> BarView<'a> {
+    /// The bar as the app is now.
+    pub fn of(app: &'a App, theme: &'a Theme) -> Self {
+        let input = match &app.overlay {
+            Overlay::Lookup { mode, input } => Some((prompt(*mode), input)),
+            Overlay::Filter { input } => Some(("Filter attributes › ", input)),
+            Overlay::Help { filter, .. }
+                if !filter.text.is_empty() || app.context() == Context::Input =>
+            {
+                Some(("Filter help › ", filter))
+            }
+            _ => None,
+        };
+        Self {
+            input,
+            notice: app
+                .notice
+                .as_deref()
+                .map(|n| crate::redact::shown(app.redact, n)),
+            theme,
         }
-        _ => {
-            if let Some(notice) = &app.notice {
-                let notice = &crate::redact::shown(app.redact, notice);
-                frame.render_widget(
-                    Paragraph::new(format!(" {}", sanitize(notice))).style(theme.accent()),
-                    area,
-                );
+    }
+}
+
+/// The bar's state is where the terminal cursor goes (in the line being edited).
+impl StatefulWidget for BarView<'_> {
+    type State = Option<Position>;
+
+    fn render(self, area: Rect, buf: &mut Buffer, cursor: &mut Option<Position>) {
+        let theme = self.theme;
+        let Some((label, input)) = self.input else {
+            if let Some(notice) = &self.notice {
+                Paragraph::new(format!(" {}", sanitize(notice)))
+                    .style(theme.accent())
+                    .render(area, buf);
             }
             return;
-        }
-    };
-    let label = format!(" {label}");
-    let label_width = label.cells() as u16;
-    let text = sanitize(&input.text);
-    let cursor_col = cursor_column(input);
-    let room = area.width.saturating_sub(label_width + 1);
-    // Long input scrolls so the cursor stays visible.
-    let skip = cursor_col.saturating_sub(room);
-    let mut line = vec![Span::styled(label, theme.accent())];
-    line.push(Span::raw(text.into_owned()));
-    let mut spans_line = Line::from(line);
-    if skip > 0 {
-        spans_line = Line::from(vec![
-            Span::styled(" …", theme.accent()),
-            Span::raw({
-                // A wide character cut in half goes whole; a space keeps the cursor on the end.
-                let (text, cut) = (sanitize(&input.text), skip as usize + 2);
-                let rest = crate::width::skip_cells(&text, cut);
-                let dropped = text.cells() - rest.cells();
-                format!("{}{rest}", " ".repeat(dropped.saturating_sub(cut)))
-            }),
-        ]);
-    }
-    frame.render_widget(Paragraph::new(spans_line), area);
-    if let Some(notice) = &app.notice {
-        // Beside what is typed, at least half the line; cut between words, never inside an
-        // example such as a UUID.
-        let typed = label_width + sanitize(&input.text).cells() as u16 + 2;
-        let room = area.width.saturating_sub(typed).max(area.width / 2);
-        let notice = format!(
-            " {} ",
-            cut_at_word(
-                &sanitize(&crate::redact::shown(app.redact, notice)),
-                room.saturating_sub(2) as usize,
-            )
-        );
-        let w = (notice.cells() as u16).min(room);
-        let r = Rect {
-            x: area.right().saturating_sub(w),
-            width: w,
-            ..area
         };
-        frame.render_widget(Paragraph::new(notice).style(theme.error()), r);
+        let label = format!(" {label}");
+        let label_width = label.cells() as u16;
+        let text = sanitize(&input.text);
+        let cursor_col = cursor_column(input);
+        let room = area.width.saturating_sub(label_width + 1);
+        // Long input scrolls so the cursor stays visible.
+        let skip = cursor_col.saturating_sub(room);
+        let mut line = vec![Span::styled(label, theme.accent())];
+        line.push(Span::raw(text.into_owned()));
+        let mut spans_line = Line::from(line);
+        if skip > 0 {
+            spans_line = Line::from(vec![
+                Span::styled(" …", theme.accent()),
+                Span::raw({
+                    // A wide character cut in half goes whole; a space keeps the cursor on
+                    // the end.
+                    let (text, cut) = (sanitize(&input.text), skip as usize + 2);
+                    let rest = crate::width::skip_cells(&text, cut);
+                    let dropped = text.cells() - rest.cells();
+                    format!("{}{rest}", " ".repeat(dropped.saturating_sub(cut)))
+                }),
+            ]);
+        }
+        Paragraph::new(spans_line).render(area, buf);
+        if let Some(notice) = &self.notice {
+            // Beside what is typed, at least half the line; cut between words, never inside
+            // an example such as a UUID.
+            let typed = label_width + sanitize(&input.text).cells() as u16 + 2;
+            let room = area.width.saturating_sub(typed).max(area.width / 2);
+            let notice = format!(
+                " {} ",
+                cut_at_word(&sanitize(notice), room.saturating_sub(2) as usize)
+            );
+            let w = (notice.cells() as u16).min(room);
+            let r = Rect {
+                x: area.right().saturating_sub(w),
+                width: w,
+                ..area
+            };
+            Paragraph::new(notice).style(theme.error()).render(r, buf);
+        }
+        let x = if skip > 0 {
+            area.x + 2 + cursor_col.saturating_sub(skip + 2).min(room)
+        } else {
+            area.x + label_width + cursor_col
+        };
+        *cursor = Some(Position::new(x.min(area.right().saturating_sub(1)), area.y));
     }
-    let x = if skip > 0 {
-        area.x + 2 + cursor_col.saturating_sub(skip + 2).min(room)
-    } else {
-        area.x + label_width + cursor_col
-    };
-    frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
 }
 
 /// `text` if it fits in `width` columns, else its first words that fit and "…".
@@ -472,141 +566,208 @@ fn fit_footer(
     hints
 }
 
+/// What the footer draws: the hints for what the screen offers now, in priority order,
+/// fitted to the width it is drawn in.
+pub struct FooterView<'a> {
+    pub hints: Vec<FooterHint>,
+    /// The last hint when some are left out: where the rest are (None: nowhere to point).
+    pub more: Option<FooterHint>,
+    pub theme: &'a Theme,
+}
+
+impl<'a> FooterView<'a> {
+    /// The footer as the app is now.
+    pub fn of(app: &App, theme: &'a Theme) -> Self {
+        let context = app.context();
+        let mut hints = app.keymap.footer(context, app.allow_write, |a, w| {
+            footer_offer(app, context, a, w)
+        });
+        let typing = match &app.overlay {
+            Overlay::Confirm {
+                phrase: Some(_),
+                action,
+                ..
+            } => Some(if *action == crate::cognito::WriteAction::DeleteUser {
+                "username and pool id's end"
+            } else {
+                "the username"
+            }),
+            Overlay::Recent { .. } => Some("to filter"),
+            _ if app.finder == Some(crate::app::Finder::Pools) && context == Context::Finder => {
+                Some("a name or pool id")
+            }
+            _ if context == Context::Finder => Some("to filter"),
+            _ => None,
+        };
+        if let Some(word) = typing {
+            hints.insert(
+                0,
+                FooterHint {
+                    keys: "type".into(),
+                    word,
+                    action: Action::Insert(' '),
+                },
+            );
+        }
+        // `?` (the whole table) is reachable from the panes only.
+        let more = (context == Context::Main).then(|| FooterHint {
+            keys: keys_for(app, context, Action::Help).to_string(),
+            word: "more",
+            action: Action::Help,
+        });
+        Self { hints, more, theme }
+    }
+
+    /// The hints that fit in `width` columns.
+    pub fn fitted(self, width: usize) -> Vec<FooterHint> {
+        fit_footer(self.hints, self.more, width)
+    }
+}
+
+impl Widget for FooterView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = self.theme;
+        let mut spans = vec![Span::raw(" ")];
+        for hint in self.fitted(area.width as usize) {
+            spans.push(Span::styled(hint.keys, theme.key()));
+            spans.push(Span::raw(format!(" {}  ", hint.word)));
+        }
+        Paragraph::new(Line::from(spans)).render(area, buf);
+    }
+}
+
 /// The footer's hints for what the screen offers now, as many as fit in `width`.
 pub fn footer_hints(app: &App, width: usize) -> Vec<FooterHint> {
-    let context = app.context();
-    let mut hints = app.keymap.footer(context, app.allow_write, |a, w| {
-        footer_offer(app, context, a, w)
-    });
-    let typing = match &app.overlay {
-        Overlay::Confirm {
-            phrase: Some(_),
-            action,
-            ..
-        } => Some(if *action == crate::cognito::WriteAction::DeleteUser {
-            "username and pool id's end"
-        } else {
-            "the username"
-        }),
-        Overlay::Recent { .. } => Some("to filter"),
-        _ if app.finder == Some(crate::app::Finder::Pools) && context == Context::Finder => {
-            Some("a name or pool id")
+    FooterView::of(app, &Theme::new(false)).fitted(width)
+}
+
+/// What the first screen draws before any user is loaded: the keys that find one.
+pub struct WelcomeView<'a> {
+    /// The keys of search, browse and the pool picker, as the binding table in use has them.
+    pub search: &'a str,
+    pub browse: &'a str,
+    pub pools: &'a str,
+    /// The demo pool: name a few users to try.
+    pub demo: bool,
+    pub theme: &'a Theme,
+}
+
+impl<'a> WelcomeView<'a> {
+    /// The first screen as the app is now.
+    pub fn of(app: &'a App, theme: &'a Theme) -> Self {
+        Self {
+            search: keys_for(app, Context::Main, Action::Search),
+            browse: keys_for(app, Context::Main, Action::Browse),
+            pools: keys_for(app, Context::Main, Action::Pools),
+            demo: app.demo,
+            theme,
         }
-        _ if context == Context::Finder => Some("to filter"),
-        _ => None,
-    };
-    if let Some(word) = typing {
-        hints.insert(
-            0,
-            FooterHint {
-                keys: "type".into(),
-                word,
-                action: Action::Insert(' '),
-            },
-        );
     }
-    // `?` (the whole table) is reachable from the panes only.
-    let more = (context == Context::Main).then(|| FooterHint {
-        keys: keys_for(app, context, Action::Help).to_string(),
-        word: "more",
-        action: Action::Help,
-    });
-    fit_footer(hints, more, width)
 }
 
-fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let mut spans = vec![Span::raw(" ")];
-    for hint in footer_hints(app, area.width as usize) {
-        spans.push(Span::styled(hint.keys, theme.key()));
-        spans.push(Span::raw(format!(" {}  ", hint.word)));
+impl Widget for WelcomeView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = self.theme;
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(Span::styled(" No user loaded ", theme.title(true)));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let key = |k: &str| Span::styled(format!("{k:>3}  "), theme.key());
+        let mut lines = vec![
+            Line::from(""),
+            Line::from(vec![
+                key("/"),
+                Span::raw("look up a user: username, email, phone, preferred_username or sub"),
+            ]),
+            Line::from(vec![key("u"), Span::raw("by username only")]),
+            Line::from(vec![
+                key("a"),
+                Span::raw("by alias: email, phone number or preferred_username"),
+            ]),
+            Line::from(vec![key("s"), Span::raw("by sub (the user's UUID)")]),
+            Line::from(vec![
+                key(self.search),
+                Span::raw("type-ahead search: usernames, emails, names, phones as you type"),
+            ]),
+            Line::from(vec![
+                key(self.browse),
+                Span::raw("browse the pool with a fuzzy filter"),
+            ]),
+            Line::from(vec![key(self.pools), Span::raw("choose another user pool")]),
+            Line::from(vec![key("h"), Span::raw("recent lookups")]),
+            Line::from(vec![key("?"), Span::raw("every key binding")]),
+            Line::from(vec![key("q"), Span::raw("quit")]),
+        ];
+        if self.demo {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(
+                "  Demo pool: try alice, ally, bob@acme.example, shared@acme.example or mallory",
+                theme.tone(crate::app::Tone::Dim),
+            )));
+        }
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .render(inner, buf);
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn render_welcome(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(" No user loaded ", theme.title(true)));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let key = |k: &str| Span::styled(format!("{k:>3}  "), theme.key());
-    let mut lines = vec![
-        Line::from(""),
-        Line::from(vec![
+/// What the first screen draws when DescribeUserPool found no such pool (or could not be
+/// asked): why, and the keys that get out of it.
+pub struct PoolProblemView<'a> {
+    pub problem: &'a ErrorView,
+    /// The keys of the pool picker and of quit, as the binding table in use has them.
+    pub pools: &'a str,
+    pub quit: &'a str,
+    pub theme: &'a Theme,
+}
+
+impl<'a> PoolProblemView<'a> {
+    /// `problem` with the app's keys.
+    pub fn of(app: &'a App, problem: &'a ErrorView, theme: &'a Theme) -> Self {
+        Self {
+            problem,
+            pools: keys_for(app, Context::Main, Action::Pools),
+            quit: keys_for(app, Context::Main, Action::Quit),
+            theme,
+        }
+    }
+}
+
+impl Widget for PoolProblemView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (problem, theme) = (self.problem, self.theme);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.error())
+            .padding(ratatui::widgets::Padding::horizontal(1))
+            .title(Span::styled(format!(" {} ", problem.title), theme.error()));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let mut lines = vec![Line::from("")];
+        if let Some(exception) = &problem.exception {
+            lines.push(Line::from(Span::styled(exception.clone(), theme.error())));
+        }
+        lines.push(Line::from(problem.message.clone()));
+        if let Some(hint) = &problem.hint {
+            lines.push(Line::from(""));
+            lines.push(hint_line(hint, theme));
+        }
+        lines.push(Line::from(""));
+        let key = |k: &str| Span::styled(format!("{k:>3}  "), theme.key());
+        lines.push(Line::from(vec![
+            key(self.pools),
+            Span::raw("choose another pool (or type its id)"),
+        ]));
+        lines.push(Line::from(vec![
             key("/"),
-            Span::raw("look up a user: username, email, phone, preferred_username or sub"),
-        ]),
-        Line::from(vec![key("u"), Span::raw("by username only")]),
-        Line::from(vec![
-            key("a"),
-            Span::raw("by alias: email, phone number or preferred_username"),
-        ]),
-        Line::from(vec![key("s"), Span::raw("by sub (the user's UUID)")]),
-        Line::from(vec![
-            key(keys_for(app, Context::Main, Action::Search)),
-            Span::raw("type-ahead search: usernames, emails, names, phones as you type"),
-        ]),
-        Line::from(vec![
-            key(keys_for(app, Context::Main, Action::Browse)),
-            Span::raw("browse the pool with a fuzzy filter"),
-        ]),
-        Line::from(vec![
-            key(keys_for(app, Context::Main, Action::Pools)),
-            Span::raw("choose another user pool"),
-        ]),
-        Line::from(vec![key("h"), Span::raw("recent lookups")]),
-        Line::from(vec![key("?"), Span::raw("every key binding")]),
-        Line::from(vec![key("q"), Span::raw("quit")]),
-    ];
-    if app.demo {
-        lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(
-            "  Demo pool: try alice, ally, bob@acme.example, shared@acme.example or mallory",
-            theme.tone(crate::app::Tone::Dim),
-        )));
+            Span::raw("look a user up here anyway"),
+        ]));
+        lines.push(Line::from(vec![key(self.quit), Span::raw("quit")]));
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .render(inner, buf);
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-}
-
-/// The first screen when DescribeUserPool found no such pool (or could not be asked).
-fn render_pool_problem(
-    app: &App,
-    problem: &ErrorView,
-    frame: &mut Frame,
-    area: Rect,
-    theme: &Theme,
-) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.error())
-        .padding(ratatui::widgets::Padding::horizontal(1))
-        .title(Span::styled(format!(" {} ", problem.title), theme.error()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let mut lines = vec![Line::from("")];
-    if let Some(exception) = &problem.exception {
-        lines.push(Line::from(Span::styled(exception.clone(), theme.error())));
-    }
-    lines.push(Line::from(problem.message.clone()));
-    if let Some(hint) = &problem.hint {
-        lines.push(Line::from(""));
-        lines.push(hint_line(hint, theme));
-    }
-    lines.push(Line::from(""));
-    let key = |k: &str| Span::styled(format!("{k:>3}  "), theme.key());
-    lines.push(Line::from(vec![
-        key(keys_for(app, Context::Main, Action::Pools)),
-        Span::raw("choose another pool (or type its id)"),
-    ]));
-    lines.push(Line::from(vec![
-        key("/"),
-        Span::raw("look a user up here anyway"),
-    ]));
-    lines.push(Line::from(vec![
-        key(keys_for(app, Context::Main, Action::Quit)),
-        Span::raw("quit"),
-    ]));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 /// A rectangle of at most `width`×`height` centred in `area`.

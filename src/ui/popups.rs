@@ -1,20 +1,24 @@
 //! Popups over the panes: an error, the ambiguous-match picker, recent lookups, the help,
-//! a full value, the escape hatch, and the write-action menu and confirmations.
+//! a full value, the escape hatch, and the write-action menu and confirmations. Each is
+//! drawn from a view holding what it shows ([`PopupView::of`] builds it from the model).
 
 use crate::redact::shown_username;
 use crate::width::{Cells, fit};
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{
+    Block, BorderType, Borders, Clear, Paragraph, StatefulWidget, Widget, Wrap,
+};
 
 use super::columns::{Column, cell};
 use super::rows::{Segment, to_line, truncate};
 use super::{Theme, centered};
 use crate::app::{
-    App, ErrorView, GroupChange, GroupChoices, MenuItem, Overlay, POOL_SUFFIX_LEN, Tone,
+    App, ErrorView, GroupChange, GroupChoices, LineInput, MenuItem, Overlay, POOL_SUFFIX_LEN, Tone,
 };
 use crate::cognito::WriteAction;
+use crate::keymap::Keymap;
 use crate::sanitize::sanitize;
 
 fn popup_block(title: String, theme: &Theme) -> Block<'static> {
@@ -36,229 +40,398 @@ fn wrapped_height(lines: &[Line], width: u16) -> u16 {
 }
 
 /// The error of the last lookup, over the panes; the app keeps working underneath.
-pub fn error(error: &ErrorView, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let mut lines = Vec::new();
-    if let Some(exception) = &error.exception {
-        lines.push(Line::from(Span::styled(exception.clone(), theme.error())));
-    }
-    lines.push(Line::from(error.message.clone()));
-    if let Some(hint) = &error.hint {
-        lines.push(Line::from(""));
-        lines.push(super::hint_line(hint, theme));
-    }
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        "Esc dismisses · / looks up another user",
-        theme.tone(Tone::Dim),
-    )));
-    let width = area.width.saturating_sub(4).min(72);
-    let height = wrapped_height(&lines, width.saturating_sub(4)) + 2;
-    let rect = centered(area, width, height);
-    frame.render_widget(Clear, rect);
-    let block = popup_block(error.title.clone(), theme).border_style(theme.error());
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        rect,
-    );
+pub struct ErrorPopup<'a> {
+    /// The error as the screen shows it (masked in privacy mode).
+    pub error: ErrorView,
+    pub theme: &'a Theme,
 }
 
-/// Whichever popup the overlay asks for.
-pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    match &app.overlay {
-        Overlay::Picker { ambiguous, cursor } => {
-            let filter = match app.redact {
-                true => crate::redact::mask_ambiguous(ambiguous, &[]).description(),
-                false => ambiguous.description(),
-            };
-            let title = format!(
-                "{} users match {}{}",
-                ambiguous.matches.len(),
-                sanitize(&filter),
-                if ambiguous.more { " (more exist)" } else { "" }
-            );
-            let cells: Vec<[String; 4]> = ambiguous
-                .matches
-                .iter()
-                .map(|m| {
-                    let email = m.attribute("email").unwrap_or("-");
-                    let email = if app.redact {
-                        sanitize(&crate::redact::mask_attribute("email", email)).into_owned()
-                    } else {
-                        sanitize(email).into_owned()
-                    };
-                    [
-                        sanitize(&shown_username(app.redact, &m.username)).into_owned(),
-                        m.status
-                            .as_ref()
-                            .map_or("-".into(), |s| sanitize(s.as_wire()).into_owned()),
-                        (if m.enabled { "enabled" } else { "DISABLED" }).to_string(),
-                        email,
-                    ]
-                })
-                .collect();
-            // Widths by content inside the popup (border and padding take 4 columns).
-            let inner = area.width.saturating_sub(4).min(96).saturating_sub(4) as usize;
-            let want = |i: usize| cells.iter().map(|c| c[i].cells()).max().unwrap_or(1);
-            let widths = super::columns::fit(
-                inner,
-                &[
-                    Column::new(want(0), 8, 0),
-                    Column::new(want(1), 6, 1),
-                    Column::new(want(2), 3, 2),
-                    Column::new(want(3), 5, 3),
-                ],
-            );
-            let rows: Vec<Vec<Segment>> = cells
-                .iter()
-                .zip(&ambiguous.matches)
-                .map(|(c, m)| {
-                    let styles = [
-                        theme.label(),
-                        super::plain(),
-                        theme.tone(if m.enabled { Tone::Good } else { Tone::Bad }),
-                        super::plain(),
-                    ];
-                    c.iter()
-                        .zip(styles)
-                        .zip(&widths)
-                        .flat_map(|((text, style), &w)| cell(&[(text.clone(), style)], w))
-                        .collect()
-                })
-                .collect();
-            let footer = if ambiguous.more {
-                "Only the first page is shown: narrow the query. Enter opens the user."
-            } else {
-                "Enter opens the selected user (one AdminGetUser)."
-            };
-            list_popup(frame, area, title, None, rows, *cursor, footer, theme);
+impl<'a> ErrorPopup<'a> {
+    /// `error`, already as shown.
+    pub fn new(error: ErrorView, theme: &'a Theme) -> Self {
+        Self { error, theme }
+    }
+}
+
+impl Widget for ErrorPopup<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (error, theme) = (self.error, self.theme);
+        let mut lines = Vec::new();
+        if let Some(exception) = &error.exception {
+            lines.push(Line::from(Span::styled(exception.clone(), theme.error())));
         }
-        Overlay::Recent { input, cursor } => {
-            let rows: Vec<Vec<Segment>> = app
-                .recent_matches()
-                .into_iter()
-                .map(|e| {
-                    vec![
-                        (
-                            fit(&sanitize(&shown_username(app.redact, &e.username)), 24) + " ",
-                            theme.label(),
-                        ),
-                        (
-                            fit(
-                                if app.redact {
-                                    &e.detail_masked
-                                } else {
-                                    &e.detail
-                                },
-                                30,
-                            ) + " ",
-                            super::plain(),
-                        ),
-                        (
-                            e.status.clone(),
-                            theme.tone(if e.enabled { Tone::Normal } else { Tone::Bad }),
-                        ),
-                    ]
-                })
-                .collect();
-            let title = format!("Recent lookups ({})", app.recent.len());
-            let footer = "Type to filter (fuzzy) · Enter looks the user up again";
-            list_popup(
-                frame,
-                area,
+        lines.push(Line::from(error.message.clone()));
+        if let Some(hint) = &error.hint {
+            lines.push(Line::from(""));
+            lines.push(super::hint_line(hint, theme));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            "Esc dismisses · / looks up another user",
+            theme.tone(Tone::Dim),
+        )));
+        let width = area.width.saturating_sub(4).min(72);
+        let height = wrapped_height(&lines, width.saturating_sub(4)) + 2;
+        let rect = centered(area, width, height);
+        Clear.render(rect, buf);
+        let block = popup_block(error.title.clone(), theme).border_style(theme.error());
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .render(rect, buf);
+    }
+}
+
+/// The popup the overlay asks for, holding what it draws.
+pub struct PopupView<'a> {
+    pub popup: Popup<'a>,
+    pub theme: &'a Theme,
+}
+
+/// One popup's content.
+pub enum Popup<'a> {
+    /// No popup (or one drawn in the bar: the lookup and the attribute filter).
+    None,
+    /// The ambiguous-match picker: four columns, sized to the width it is drawn in.
+    Picker {
+        title: String,
+        /// Username, status, enabled, email: sanitized, masked in privacy mode.
+        cells: Vec<[String; 4]>,
+        /// Whether each user is enabled (the column's colour).
+        enabled: Vec<bool>,
+        /// Only the first page is shown.
+        more: bool,
+        cursor: usize,
+    },
+    /// Recent lookups, the write actions, or a group to pick.
+    List(ListPopup<'a>),
+    /// The key bindings, filtered and scrolled; rows are laid out for the width drawn in.
+    Help {
+        keymap: &'a Keymap,
+        allow_write: bool,
+        filter: &'a str,
+        scroll: u16,
+    },
+    /// The equivalent aws command and the console address.
+    Hatch {
+        command: &'a str,
+        url: &'a str,
+        demo: bool,
+    },
+    /// Asking before a write action.
+    Confirm(ConfirmPopup<'a>),
+    /// A full value.
+    Detail {
+        title: &'a str,
+        text: &'a str,
+        scroll: u16,
+    },
+}
+
+/// A list in a popup: title, an optional filter line, rows, the selected one, a footer.
+pub struct ListPopup<'a> {
+    pub title: String,
+    pub input: Option<&'a LineInput>,
+    pub rows: Vec<Vec<Segment>>,
+    pub cursor: usize,
+    pub footer: String,
+}
+
+/// The confirmation before a write action.
+pub struct ConfirmPopup<'a> {
+    pub action: WriteAction,
+    /// The user, as shown and sanitized.
+    pub username: String,
+    /// The pool's label, sanitized.
+    pub pool: String,
+    /// What must be typed to confirm (shown and sanitized); None: y or Enter confirms.
+    pub phrase: Option<String>,
+    /// What is typed so far, as echoed (dots in privacy mode).
+    pub typed: String,
+    /// The line being typed, for the cursor.
+    pub input: &'a LineInput,
+}
+
+impl<'a> PopupView<'a> {
+    /// The popup the app's overlay asks for.
+    pub fn of(app: &'a App, theme: &'a Theme) -> Self {
+        let popup = match &app.overlay {
+            Overlay::Picker { ambiguous, cursor } => {
+                let filter = match app.redact {
+                    true => crate::redact::mask_ambiguous(ambiguous, &[]).description(),
+                    false => ambiguous.description(),
+                };
+                let title = format!(
+                    "{} users match {}{}",
+                    ambiguous.matches.len(),
+                    sanitize(&filter),
+                    if ambiguous.more { " (more exist)" } else { "" }
+                );
+                let cells = ambiguous
+                    .matches
+                    .iter()
+                    .map(|m| {
+                        let email = m.attribute("email").unwrap_or("-");
+                        let email = if app.redact {
+                            sanitize(&crate::redact::mask_attribute("email", email)).into_owned()
+                        } else {
+                            sanitize(email).into_owned()
+                        };
+                        [
+                            sanitize(&shown_username(app.redact, &m.username)).into_owned(),
+                            m.status
+                                .as_ref()
+                                .map_or("-".into(), |s| sanitize(s.as_wire()).into_owned()),
+                            (if m.enabled { "enabled" } else { "DISABLED" }).to_string(),
+                            email,
+                        ]
+                    })
+                    .collect();
+                Popup::Picker {
+                    title,
+                    cells,
+                    enabled: ambiguous.matches.iter().map(|m| m.enabled).collect(),
+                    more: ambiguous.more,
+                    cursor: *cursor,
+                }
+            }
+            Overlay::Recent { input, cursor } => Popup::List(recent(app, input, *cursor, theme)),
+            Overlay::Help { scroll, filter, .. } => Popup::Help {
+                keymap: &app.keymap,
+                allow_write: app.allow_write,
+                filter: &filter.text,
+                scroll: *scroll,
+            },
+            Overlay::Hatch { command, url } => Popup::Hatch {
+                command,
+                url,
+                demo: app.demo,
+            },
+            Overlay::Actions { cursor } => Popup::List(actions_menu(app, *cursor, theme)),
+            Overlay::Groups { change, cursor } => {
+                Popup::List(groups_picker(app, *change, *cursor, theme))
+            }
+            Overlay::Confirm {
+                action,
+                username,
+                phrase,
+                input,
+            } => Popup::Confirm(ConfirmPopup {
+                action: action.clone(),
+                username: sanitize(&shown_username(app.redact, username)).into_owned(),
+                pool: pool_line(app),
+                phrase: phrase
+                    .as_deref()
+                    .map(|phrase| sanitize(&crate::redact::shown(app.redact, phrase)).into_owned()),
+                // What is typed names the user: in privacy mode it is echoed as dots.
+                typed: match app.redact {
+                    true => "•".repeat(input.text.chars().count()),
+                    false => sanitize(&input.text).into_owned(),
+                },
+                input,
+            }),
+            Overlay::Detail {
                 title,
-                Some(input),
-                rows,
-                *cursor,
-                footer,
-                theme,
-            );
-        }
-        Overlay::Help { scroll, filter, .. } => {
-            help(app, frame, area, *scroll, &filter.text, theme)
-        }
-        Overlay::Hatch { command, url } => hatch(frame, area, command, url, app.demo, theme),
-        Overlay::Actions { cursor } => actions_menu(app, frame, area, *cursor, theme),
-        Overlay::Groups { change, cursor } => {
-            groups_picker(app, frame, area, *change, *cursor, theme)
-        }
-        Overlay::Confirm {
-            action,
-            username,
-            phrase,
-            input,
-        } => confirm(
-            app,
-            frame,
-            area,
-            action,
-            username,
-            phrase.as_deref(),
-            input,
-            theme,
-        ),
-        Overlay::Detail {
-            title,
-            text,
-            scroll,
-            ..
-        } => {
-            let width = area.width.saturating_sub(4).min(90);
-            let lines: Vec<Line> = text.lines().map(|l| Line::from(l.to_string())).collect();
-            let height = (wrapped_height(&lines, width.saturating_sub(4)) + 2).min(area.height);
-            let rect = centered(area, width, height.max(3));
-            frame.render_widget(Clear, rect);
-            frame.render_widget(
+                text,
+                scroll,
+                ..
+            } => Popup::Detail {
+                title,
+                text,
+                scroll: *scroll,
+            },
+            Overlay::None | Overlay::Lookup { .. } | Overlay::Filter { .. } => Popup::None,
+        };
+        Self { popup, theme }
+    }
+}
+
+/// A popup's state is where the terminal cursor goes, if it has a line being typed.
+impl StatefulWidget for PopupView<'_> {
+    type State = Option<Position>;
+
+    fn render(self, area: Rect, buf: &mut Buffer, cursor: &mut Option<Position>) {
+        let theme = self.theme;
+        let typed_at = match self.popup {
+            Popup::None => None,
+            Popup::Picker {
+                title,
+                cells,
+                enabled,
+                more,
+                cursor,
+            } => picker(buf, area, title, &cells, &enabled, more, cursor, theme),
+            Popup::List(list) => list_popup(buf, area, list, theme),
+            Popup::Help {
+                keymap,
+                allow_write,
+                filter,
+                scroll,
+            } => {
+                help(buf, area, keymap, allow_write, scroll, filter, theme);
+                None
+            }
+            Popup::Hatch { command, url, demo } => {
+                hatch(buf, area, command, url, demo, theme);
+                None
+            }
+            Popup::Confirm(confirm) => confirm_popup(buf, area, confirm, theme),
+            Popup::Detail {
+                title,
+                text,
+                scroll,
+            } => {
+                let width = area.width.saturating_sub(4).min(90);
+                let lines: Vec<Line> = text.lines().map(|l| Line::from(l.to_string())).collect();
+                let height = (wrapped_height(&lines, width.saturating_sub(4)) + 2).min(area.height);
+                let rect = centered(area, width, height.max(3));
+                Clear.render(rect, buf);
                 Paragraph::new(lines)
                     .block(
-                        popup_block(title.clone(), theme)
+                        popup_block(title.to_string(), theme)
                             .title_bottom(Line::from(" y copy · Esc close ").right_aligned()),
                     )
                     .wrap(Wrap { trim: false })
-                    .scroll((*scroll, 0)),
-                rect,
-            );
+                    .scroll((scroll, 0))
+                    .render(rect, buf);
+                None
+            }
+        };
+        if typed_at.is_some() {
+            *cursor = typed_at;
         }
-        Overlay::None | Overlay::Lookup { .. } | Overlay::Filter { .. } => {}
     }
 }
 
+/// The ambiguous-match picker; its columns take what the popup's width leaves.
 #[allow(clippy::too_many_arguments)]
-fn list_popup(
-    frame: &mut Frame,
+fn picker(
+    buf: &mut Buffer,
     area: Rect,
     title: String,
-    input: Option<&crate::app::LineInput>,
-    rows: Vec<Vec<Segment>>,
+    cells: &[[String; 4]],
+    enabled: &[bool],
+    more: bool,
     cursor: usize,
-    footer: &str,
     theme: &Theme,
-) {
+) -> Option<Position> {
+    // Widths by content inside the popup (border and padding take 4 columns).
+    let inner = area.width.saturating_sub(4).min(96).saturating_sub(4) as usize;
+    let want = |i: usize| cells.iter().map(|c| c[i].cells()).max().unwrap_or(1);
+    let widths = super::columns::fit(
+        inner,
+        &[
+            Column::new(want(0), 8, 0),
+            Column::new(want(1), 6, 1),
+            Column::new(want(2), 3, 2),
+            Column::new(want(3), 5, 3),
+        ],
+    );
+    let rows: Vec<Vec<Segment>> = cells
+        .iter()
+        .zip(enabled)
+        .map(|(c, &enabled)| {
+            let styles = [
+                theme.label(),
+                super::plain(),
+                theme.tone(if enabled { Tone::Good } else { Tone::Bad }),
+                super::plain(),
+            ];
+            c.iter()
+                .zip(styles)
+                .zip(&widths)
+                .flat_map(|((text, style), &w)| cell(&[(text.clone(), style)], w))
+                .collect()
+        })
+        .collect();
+    let footer = if more {
+        "Only the first page is shown: narrow the query. Enter opens the user."
+    } else {
+        "Enter opens the selected user (one AdminGetUser)."
+    };
+    list_popup(
+        buf,
+        area,
+        ListPopup {
+            title,
+            input: None,
+            rows,
+            cursor,
+            footer: footer.to_string(),
+        },
+        theme,
+    )
+}
+
+fn recent<'a>(app: &App, input: &'a LineInput, cursor: usize, theme: &Theme) -> ListPopup<'a> {
+    let rows: Vec<Vec<Segment>> = app
+        .recent_matches()
+        .into_iter()
+        .map(|e| {
+            vec![
+                (
+                    fit(&sanitize(&shown_username(app.redact, &e.username)), 24) + " ",
+                    theme.label(),
+                ),
+                (
+                    fit(
+                        if app.redact {
+                            &e.detail_masked
+                        } else {
+                            &e.detail
+                        },
+                        30,
+                    ) + " ",
+                    super::plain(),
+                ),
+                (
+                    e.status.clone(),
+                    theme.tone(if e.enabled { Tone::Normal } else { Tone::Bad }),
+                ),
+            ]
+        })
+        .collect();
+    ListPopup {
+        title: format!("Recent lookups ({})", app.recent.len()),
+        input: Some(input),
+        rows,
+        cursor,
+        footer: "Type to filter (fuzzy) · Enter looks the user up again".to_string(),
+    }
+}
+
+/// Draws a list popup; returns where the terminal cursor goes (its filter line, if any).
+fn list_popup(buf: &mut Buffer, area: Rect, popup: ListPopup, theme: &Theme) -> Option<Position> {
+    let ListPopup {
+        title,
+        input,
+        rows,
+        cursor,
+        footer,
+    } = popup;
     let width = area.width.saturating_sub(4).min(96);
     let extra = if input.is_some() { 2 } else { 0 };
     let height = (rows.len() as u16 + 4 + extra).min(area.height);
     let rect = centered(area, width, height.max(5));
-    frame.render_widget(Clear, rect);
+    Clear.render(rect, buf);
     let block = popup_block(title, theme);
     let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    block.render(rect, buf);
     let [input_area, list_area, footer_area] = Layout::vertical([
         Constraint::Length(extra),
         Constraint::Min(0),
         Constraint::Length(2),
     ])
     .areas(inner);
+    let mut typed_at = None;
     if let Some(input) = input {
         let text = sanitize(&input.text);
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled("› ", theme.accent()),
-                Span::raw(text.into_owned()),
-            ])),
-            input_area,
-        );
-        super::show_input_cursor(frame, input_area, input_area.y, 2, input);
+        Paragraph::new(Line::from(vec![
+            Span::styled("› ", theme.accent()),
+            Span::raw(text.into_owned()),
+        ]))
+        .render(input_area, buf);
+        typed_at = super::input_cursor(input_area, input_area.y, 2, input);
     }
     let visible = list_area.height as usize;
     let cursor = cursor.min(rows.len().saturating_sub(1));
@@ -289,18 +462,17 @@ fn list_popup(
             theme.tone(Tone::Dim),
         )));
     }
-    frame.render_widget(Paragraph::new(lines), list_area);
-    frame.render_widget(
-        Paragraph::new(vec![
-            Line::from(""),
-            Line::from(Span::styled(footer.to_string(), theme.tone(Tone::Dim))),
-        ]),
-        footer_area,
-    );
+    Paragraph::new(lines).render(list_area, buf);
+    Paragraph::new(vec![
+        Line::from(""),
+        Line::from(Span::styled(footer, theme.tone(Tone::Dim))),
+    ])
+    .render(footer_area, buf);
+    typed_at
 }
 
 /// The equivalent aws command (already copied) and the console address.
-fn hatch(frame: &mut Frame, area: Rect, command: &str, url: &str, demo: bool, theme: &Theme) {
+fn hatch(buf: &mut Buffer, area: Rect, command: &str, url: &str, demo: bool, theme: &Theme) {
     let mut lines = vec![
         Line::from(Span::styled(
             "The same lookup with the AWS CLI (sent to the clipboard, OSC 52):",
@@ -321,15 +493,13 @@ fn hatch(frame: &mut Frame, area: Rect, command: &str, url: &str, demo: bool, th
     let width = area.width.saturating_sub(4).min(100);
     let height = (wrapped_height(&lines, width.saturating_sub(4)) + 2).min(area.height);
     let rect = centered(area, width, height);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(popup_block("Escape hatch".into(), theme).title_bottom(
-                Line::from(" y copy command · o copy address · Esc close ").right_aligned(),
-            ))
-            .wrap(Wrap { trim: false }),
-        rect,
-    );
+    Clear.render(rect, buf);
+    Paragraph::new(lines)
+        .block(popup_block("Escape hatch".into(), theme).title_bottom(
+            Line::from(" y copy command · o copy address · Esc close ").right_aligned(),
+        ))
+        .wrap(Wrap { trim: false })
+        .render(rect, buf);
 }
 
 fn pool_line(app: &App) -> String {
@@ -343,7 +513,7 @@ fn loaded_username(app: &App) -> String {
     })
 }
 
-fn actions_menu(app: &App, frame: &mut Frame, area: Rect, cursor: usize, theme: &Theme) {
+fn actions_menu(app: &App, cursor: usize, theme: &Theme) -> ListPopup<'static> {
     let username = loaded_username(app);
     let rows: Vec<Vec<Segment>> = app
         .menu_items()
@@ -359,19 +529,21 @@ fn actions_menu(app: &App, frame: &mut Frame, area: Rect, cursor: usize, theme: 
             ]
         })
         .collect();
-    let title = format!("Actions on {username} in {}", pool_line(app));
-    let footer = "Enter asks for confirmation (… picks a group first) · Esc closes.";
-    list_popup(frame, area, title, None, rows, cursor, footer, theme);
+    ListPopup {
+        title: format!("Actions on {username} in {}", pool_line(app)),
+        input: None,
+        rows,
+        cursor,
+        footer: "Enter asks for confirmation (… picks a group first) · Esc closes.".to_string(),
+    }
 }
 
 fn groups_picker(
     app: &App,
-    frame: &mut Frame,
-    area: Rect,
     change: GroupChange,
     cursor: usize,
     theme: &Theme,
-) {
+) -> ListPopup<'static> {
     let username = loaded_username(app);
     let (title, empty, source) = match change {
         GroupChange::Add => (
@@ -414,21 +586,30 @@ fn groups_picker(
             "Esc goes back to the actions.".to_string(),
         ),
     };
-    list_popup(frame, area, title, None, rows, cursor, &footer, theme);
+    ListPopup {
+        title,
+        input: None,
+        rows,
+        cursor,
+        footer,
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn confirm(
-    app: &App,
-    frame: &mut Frame,
+/// Draws the confirmation; returns where the terminal cursor goes when a phrase is typed.
+fn confirm_popup(
+    buf: &mut Buffer,
     area: Rect,
-    action: &WriteAction,
-    username: &str,
-    phrase: Option<&str>,
-    input: &crate::app::LineInput,
+    confirm: ConfirmPopup,
     theme: &Theme,
-) {
-    let username = sanitize(&shown_username(app.redact, username)).into_owned();
+) -> Option<Position> {
+    let ConfirmPopup {
+        action,
+        username,
+        pool,
+        phrase,
+        typed,
+        input,
+    } = confirm;
     let tone = match action {
         WriteAction::DeleteUser => Tone::Bad,
         _ => Tone::Warn,
@@ -446,25 +627,19 @@ fn confirm(
             Span::styled("User  ", theme.label()),
             Span::styled(username.clone(), theme.title(true)),
         ]),
-        Line::from(vec![
-            Span::styled("Pool  ", theme.label()),
-            Span::raw(pool_line(app)),
-        ]),
+        Line::from(vec![Span::styled("Pool  ", theme.label()), Span::raw(pool)]),
         Line::from(vec![
             Span::styled("Call  ", theme.label()),
             Span::raw(action.operation()),
         ]),
         Line::from(""),
     ];
-    match (phrase, action) {
+    match (&phrase, &action) {
         (Some(phrase), WriteAction::DeleteUser) => {
             lines.push(Line::from(vec![
                 Span::raw("Type the username and the pool id's last "),
                 Span::raw(format!("{POOL_SUFFIX_LEN} characters, ")),
-                Span::styled(
-                    sanitize(&crate::redact::shown(app.redact, phrase)).into_owned(),
-                    theme.title(true),
-                ),
+                Span::styled(phrase.clone(), theme.title(true)),
                 Span::raw(", and press Enter to delete; Esc cancels."),
             ]));
         }
@@ -481,44 +656,46 @@ fn confirm(
     if phrase.is_some() {
         lines.push(Line::from(vec![
             Span::styled("› ", theme.accent()),
-            // What is typed names the user: in privacy mode it is echoed as dots.
-            Span::raw(match app.redact {
-                true => "•".repeat(input.text.chars().count()),
-                false => sanitize(&input.text).into_owned(),
-            }),
+            Span::raw(typed),
         ]));
     }
     let width = area.width.saturating_sub(4).min(72);
     let height = (wrapped_height(&lines, width.saturating_sub(4)) + 2).min(area.height);
     let rect = centered(area, width, height);
-    frame.render_widget(Clear, rect);
+    Clear.render(rect, buf);
     let block = popup_block(format!("Confirm: {}", action.operation()), theme)
         .border_style(theme.tone(tone));
     let inner = block.inner(rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        rect,
-    );
-    if phrase.is_some() {
-        // The typed text is the popup's last line.
+    Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .render(rect, buf);
+    // The typed text is the popup's last line.
+    phrase.as_ref().and_then(|_| {
         let y = (inner.y + inner.height)
             .saturating_sub(1)
             .min(area.bottom().saturating_sub(1));
-        super::show_input_cursor(frame, inner, y, 2, input);
-    }
+        super::input_cursor(inner, y, 2, input)
+    })
 }
 
-fn help(app: &App, frame: &mut Frame, area: Rect, scroll: u16, filter: &str, theme: &Theme) {
+fn help(
+    buf: &mut Buffer,
+    area: Rect,
+    keymap: &Keymap,
+    allow_write: bool,
+    scroll: u16,
+    filter: &str,
+    theme: &Theme,
+) {
     let width = area.width.saturating_sub(4).min(72);
     let rect = centered(area, width, area.height);
-    frame.render_widget(Clear, rect);
+    Clear.render(rect, buf);
     let block = popup_block("Help: key bindings".into(), theme).title_bottom(
         Line::from(" j/k PgUp/PgDn g/G scroll · / filter · Esc close ").right_aligned(),
     );
     let inner = block.inner(rect);
-    let rows = crate::app::help_rows(&app.keymap, app.allow_write, filter, inner.width as usize);
+    let rows = crate::app::help_rows(keymap, allow_write, filter, inner.width as usize);
     let max_scroll = rows.len().saturating_sub(inner.height as usize);
     let lines: Vec<Line> = rows
         .into_iter()
@@ -535,5 +712,5 @@ fn help(app: &App, frame: &mut Frame, area: Rect, scroll: u16, filter: &str, the
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    Paragraph::new(lines).block(block).render(rect, buf);
 }

@@ -194,7 +194,9 @@ fn the_log_does_not_follow_a_planted_symlink() {
     std::fs::write(&victim, "untouched\n").unwrap();
     let log = dir.path().join("cognito-tui.log");
     std::os::unix::fs::symlink(&victim, &log).unwrap();
-    let err = open_log(&log).expect_err("a symlink must not be opened");
+    let err = open_log(&log)
+        .expect_err("a symlink must not be opened")
+        .to_string();
     assert!(err.contains("symbolic link"), "{err}");
     assert!(err.contains("cognito-tui.log"), "{err}");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched\n");
@@ -212,7 +214,9 @@ fn the_log_is_not_written_into_another_users_directory() {
         return;
     }
     assert_eq!(std::fs::metadata(&foreign).unwrap().uid(), 65534);
-    let err = open_log(&foreign.join("cognito-tui.log")).expect_err("foreign directory");
+    let err = open_log(&foreign.join("cognito-tui.log"))
+        .expect_err("foreign directory")
+        .to_string();
     assert!(err.contains("belongs to another user (uid 65534)"), "{err}");
     assert!(!foreign.join("cognito-tui.log").exists());
 }

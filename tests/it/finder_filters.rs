@@ -208,7 +208,10 @@ fn ctrl_s_writes_the_filtered_list_to_a_new_csv_file() {
 
     // The same name again: the file is kept, and the agent told.
     let again = cognito_tui::worker::write_csv(&path, users);
-    assert!(again.unwrap_err().contains("exists"));
+    assert_eq!(
+        again.unwrap_err().to_string(),
+        "the file exists: choose another name"
+    );
     // Esc closes the prompt without writing; an empty name is refused.
     send(&mut app, [ctrl('s'), ctrl('u')]);
     assert!(send(&mut app, [key(KeyCode::Enter)]).is_empty());

@@ -46,4 +46,5 @@ mod tui_pty;
 mod tui_render;
 mod tui_robustness;
 mod tui_update;
+mod ui_views;
 mod width_columns;
