@@ -4,6 +4,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::cognito::listing::Listing;
 use crate::cognito::lookup::{Ambiguous, Found};
 use crate::cognito::{Attribute, AuthEvent, Device, Group, MfaOption, User, UserSummary};
 use crate::sanitize::{sanitize, to_json_pretty};
@@ -44,6 +45,17 @@ pub struct Extras {
     pub groups: Option<Vec<Group>>,
     pub devices: Option<Vec<Device>>,
     pub events: Option<Vec<AuthEvent>>,
+}
+
+impl Extras {
+    /// Keeps a fetched list in its place.
+    pub fn add(&mut self, listing: Listing) {
+        match listing {
+            Listing::Groups(groups) => self.groups = Some(groups),
+            Listing::Devices(devices) => self.devices = Some(devices),
+            Listing::SignIns(events) => self.events = Some(events),
+        }
+    }
 }
 
 #[derive(Serialize)]

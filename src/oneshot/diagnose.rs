@@ -2,13 +2,12 @@
 //! DescribeUserPool) and, when the pool has threat protection, one page of sign-in history
 //! (one AdminListUserAuthEvents), then prints the diagnosis for a script or a ticket.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::EXIT_USAGE;
-use crate::audit::{AuditEvent, AuditLog};
+use super::{format_for_stdout, usage};
 use crate::cli::{DiagnoseArgs, ReportFormat, TargetArgs};
 use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::cognito::{AuthEvent, CognitoError, PoolSchema, User};
@@ -24,37 +23,21 @@ pub const EVENTS_PAGE: i32 = 60;
 /// Runs `diagnose`; returns the process exit code (as `get`: 0 when the user was found,
 /// whatever the findings).
 pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
-    let (target, pool, demo) = match super::resolve(target) {
-        Ok(resolved) => resolved,
-        Err(code) => return code,
-    };
+    diagnose_query(target, args)
+        .await
+        .unwrap_or_else(|code| code)
+}
+
+/// [`run`]; `Err` is the exit code of a usage error, printed.
+async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32, i32> {
+    let resolved = super::resolve(target)?;
     if args.query == "-" {
-        return batch(target, pool, demo, args).await;
+        return batch(resolved, args).await;
     }
-    if let Err(message) = lookup::validate_query(&args.query) {
-        eprintln!("error: {message}");
-        return EXIT_USAGE;
-    }
-    let session = target.connect(pool, demo).await;
-    let audit = match &target.args.audit_log {
-        Some(path) => match AuditLog::open(
-            path,
-            session.info.profile.clone(),
-            session.info.region.clone(),
-        ) {
-            Ok(log) => Some(log),
-            Err(message) => {
-                eprintln!("error: {}", sanitize(&message.to_string()));
-                return EXIT_USAGE;
-            }
-        },
-        None => None,
-    };
-    let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
-        ReportFormat::Text
-    } else {
-        ReportFormat::Json
-    });
+    lookup::validate_query(&args.query).map_err(usage)?;
+    let run = resolved.connect().await?;
+    let session = &run.session;
+    let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
     let result = lookup::lookup(
         session.backend.as_ref(),
         &session.pool,
@@ -63,19 +46,13 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
         None,
     )
     .await;
-    if let Some(log) = &audit {
-        let event = AuditEvent::new("lookup", &session).lookup(&args.query, &result);
-        if let Err(message) = log.record(&event) {
-            eprintln!("error: {}", sanitize(&message.to_string()));
-            return EXIT_USAGE;
-        }
-    }
+    run.audit_lookup(&args.query, &result)?;
     let mut stdout = std::io::stdout().lock();
-    let redact = target.args.redact;
-    match result {
+    let redact = run.redact();
+    Ok(match result {
         Ok(LookupOutcome::Found(found)) => {
-            let pool = pool_settings(&session).await;
-            let mut diagnosis = diagnose_found(&session, pool.as_ref(), &found.user).await;
+            let pool = pool_settings(session).await;
+            let mut diagnosis = diagnose_found(session, pool.as_ref(), &found.user).await;
             let mut found = found;
             // The diagnosis reads the real user; only what is printed is masked.
             if redact {
@@ -116,7 +93,7 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
             }
             err.exit_code()
         }
-    }
+    })
 }
 
 /// Says on stderr that a fetch failed and which checks therefore did not run.
@@ -251,39 +228,11 @@ struct BatchLine<'a> {
 /// `diagnose --pool P -`: queries from stdin (read as `get -` reads them), each resolved as
 /// `get` resolves it, one line per query in input order: a JSON line, or a text report.
 /// DescribeUserPool once for the whole batch. Exit code: the highest among the queries.
-async fn batch(
-    target: crate::session::Target,
-    pool: crate::cognito::PoolId,
-    demo: bool,
-    args: &DiagnoseArgs,
-) -> i32 {
-    let queries = match crate::batch::read_query_lines(None) {
-        Ok(q) => q,
-        Err(message) => {
-            eprintln!("error: {}", sanitize(&message));
-            return EXIT_USAGE;
-        }
-    };
-    let session = target.connect(pool, demo).await;
-    let audit = match &target.args.audit_log {
-        Some(path) => match AuditLog::open(
-            path,
-            session.info.profile.clone(),
-            session.info.region.clone(),
-        ) {
-            Ok(log) => Some(log),
-            Err(message) => {
-                eprintln!("error: {}", sanitize(&message.to_string()));
-                return EXIT_USAGE;
-            }
-        },
-        None => None,
-    };
-    let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
-        ReportFormat::Text
-    } else {
-        ReportFormat::Json
-    });
+async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i32> {
+    let queries = crate::batch::read_query_lines(None).map_err(usage)?;
+    let run = resolved.connect().await?;
+    let session = &run.session;
+    let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
     let mut settings: Option<Option<PoolSchema>> = None;
     let mut worst = 0;
     let mut stdout = std::io::stdout().lock();
@@ -301,14 +250,8 @@ async fn batch(
             }
             Err(message) => Err(LookupError::Refused(message)),
         };
-        if let Some(log) = &audit
-            && let Err(message) =
-                log.record(&AuditEvent::new("lookup", &session).lookup(query, &result))
-        {
-            eprintln!("error: {}", sanitize(&message.to_string()));
-            return EXIT_USAGE;
-        }
-        let redact = target.args.redact;
+        run.audit_lookup(query, &result)?;
+        let redact = run.redact();
         let masked = redact
             .then(|| crate::batch::Outcome::from_lookup(crate::redact::mask_lookup(&result, &[])));
         let outcome = crate::batch::Outcome::from_lookup(result);
@@ -317,10 +260,10 @@ async fn batch(
             crate::batch::Outcome::Found(user) => {
                 // Read lazily: a batch that finds nobody never asks for the pool's settings.
                 if settings.is_none() {
-                    settings = Some(pool_settings(&session).await);
+                    settings = Some(pool_settings(session).await);
                 }
                 let pool = settings.as_ref().and_then(|s| s.as_ref());
-                Some(diagnose_found(&session, pool, user).await)
+                Some(diagnose_found(session, pool, user).await)
             }
             _ => None,
         };
@@ -344,10 +287,10 @@ async fn batch(
         };
         // A closed pipe (`| head`) ends the batch quietly.
         if stdout.write_all(text.as_bytes()).is_err() {
-            return worst;
+            return Ok(worst);
         }
     }
-    worst
+    Ok(worst)
 }
 
 fn batch_line(
