@@ -97,10 +97,8 @@ struct ErrorJson<'a> {
 /// One NDJSON line: the keys that apply only.
 #[derive(Serialize)]
 struct Line<'a> {
-    #[serde(rename = "Pool", skip_serializing_if = "Option::is_none")]
-    pool: Option<&'a str>,
-    #[serde(rename = "PoolId", skip_serializing_if = "Option::is_none")]
-    pool_id: Option<&'a str>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pool: Option<&'a PoolLabel<'a>>,
     #[serde(rename = "Query")]
     query: &'a str,
     #[serde(rename = "Result")]
@@ -136,16 +134,18 @@ fn list_users<S: Serializer>(users: &Option<&[UserSummary]>, s: S) -> Result<S::
 }
 
 /// Where one result came from, for multi-pool lines.
+#[derive(Serialize)]
 struct PoolLabel<'a> {
+    #[serde(rename = "Pool")]
     name: &'a str,
+    #[serde(rename = "PoolId", skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
 }
 
 /// The line for `outcome` as compact JSON.
 fn json_line(pool: Option<&PoolLabel>, query: &str, outcome: &Outcome) -> String {
     let line = Line {
-        pool: pool.map(|p| p.name),
-        pool_id: pool.and_then(|p| p.id),
+        pool,
         query,
         result: outcome.result(),
         user: match outcome {

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::audit::{AuditEvent, AuditLog};
 use crate::cli::{GetArgs, Include, OutputFormat, SearchArgs, TargetArgs};
 use crate::cognito::listing::{ListKind, fetch_list};
-use crate::cognito::lookup::{self, LookupError, LookupOutcome};
+use crate::cognito::lookup::{self, LookupError, LookupMode, LookupOutcome};
 use crate::cognito::resources::MAX_PAGES;
 use crate::cognito::{CognitoError, ErrorKind, PoolId};
 use crate::output::{self, Extras};
@@ -99,6 +99,16 @@ impl Run {
         record(self.audit.as_ref(), || event(&self.session))
     }
 
+    /// Resolves `query` in the session's pool ([`lookup::lookup`]).
+    pub(crate) async fn lookup(
+        &self,
+        query: &str,
+        mode: LookupMode,
+    ) -> Result<LookupOutcome, LookupError> {
+        let (backend, pool) = (self.session.backend.as_ref(), &self.session.pool);
+        lookup::lookup(backend, pool, query, mode, None).await
+    }
+
     /// Audits one lookup, as [`Run::audit`].
     pub(crate) fn audit_lookup(
         &self,
@@ -148,14 +158,8 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     let run = resolved.connect().await?;
     let session = &run.session;
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
-    let result = lookup::lookup_suggesting(
-        session.backend.as_ref(),
-        &session.pool,
-        query,
-        args.by.into(),
-        None,
-    )
-    .await;
+    let (backend, pool) = (session.backend.as_ref(), &session.pool);
+    let result = lookup::lookup_suggesting(backend, pool, query, args.by.into(), None).await;
     run.audit_lookup(query, &result)?;
     let redact = run.redact();
     // The audit log keeps what was asked; everything printed is masked in privacy mode.

@@ -38,14 +38,7 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
     let run = resolved.connect().await?;
     let session = &run.session;
     let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
-    let result = lookup::lookup(
-        session.backend.as_ref(),
-        &session.pool,
-        &args.query,
-        args.by.into(),
-        None,
-    )
-    .await;
+    let result = run.lookup(&args.query, args.by.into()).await;
     run.audit_lookup(&args.query, &result)?;
     let mut stdout = std::io::stdout().lock();
     let redact = run.redact();
@@ -238,16 +231,7 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
     let mut stdout = std::io::stdout().lock();
     for query in &queries {
         let result = match lookup::validate_query(query) {
-            Ok(_) => {
-                lookup::lookup(
-                    session.backend.as_ref(),
-                    &session.pool,
-                    query,
-                    args.by.into(),
-                    None,
-                )
-                .await
-            }
+            Ok(_) => run.lookup(query, args.by.into()).await,
             Err(message) => Err(LookupError::Refused(message)),
         };
         run.audit_lookup(query, &result)?;
@@ -277,13 +261,15 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
             None => (query.clone(), outcome, diagnosis),
         };
         let query = &query;
+        let report = QueryReport {
+            query,
+            pool_id: session.pool.as_str(),
+            outcome: &outcome,
+            diagnosis: diagnosis.as_ref(),
+        };
         let text = match format {
-            ReportFormat::Json => {
-                batch_line(query, session.pool.as_str(), &outcome, diagnosis.as_ref()) + "\n"
-            }
-            ReportFormat::Text => {
-                batch_text(query, session.pool.as_str(), &outcome, diagnosis.as_ref())
-            }
+            ReportFormat::Json => report.json_line() + "\n",
+            ReportFormat::Text => report.text(),
         };
         // A closed pipe (`| head`) ends the batch quietly.
         if stdout.write_all(text.as_bytes()).is_err() {
@@ -293,54 +279,61 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
     Ok(worst)
 }
 
-fn batch_line(
-    query: &str,
-    pool_id: &str,
-    outcome: &crate::batch::Outcome,
-    diagnosis: Option<&Diagnosis>,
-) -> String {
-    use crate::batch::Outcome;
-    let line = BatchLine {
-        query,
-        result: outcome.result(),
-        diagnosis: match (outcome, diagnosis) {
-            (Outcome::Found(user), Some(d)) => Some(shape(user, pool_id, d)),
-            _ => None,
-        },
-        matches: match outcome {
-            Outcome::Ambiguous(m) => Some(
-                m.iter()
-                    .map(|u| serde_json::to_value(output::list_users_value(u)).unwrap_or_default())
-                    .collect(),
-            ),
-            _ => None,
-        },
-        error: match outcome {
-            Outcome::Error { code, message, .. } => {
-                Some(serde_json::json!({"Code": code, "Message": message}))
-            }
-            _ => None,
-        },
-    };
-    crate::sanitize::to_json_line(&line).expect("plain data serializes")
+/// What a `diagnose -` batch prints for one query.
+struct QueryReport<'a> {
+    query: &'a str,
+    pool_id: &'a str,
+    outcome: &'a crate::batch::Outcome,
+    diagnosis: Option<&'a Diagnosis>,
 }
 
-fn batch_text(
-    query: &str,
-    pool_id: &str,
-    outcome: &crate::batch::Outcome,
-    diagnosis: Option<&Diagnosis>,
-) -> String {
-    use crate::batch::Outcome;
-    let body = match (outcome, diagnosis) {
-        (Outcome::Found(user), Some(d)) => text(user, pool_id, d),
-        (Outcome::NotFound, _) => "Result   not found\n".into(),
-        (Outcome::Ambiguous(m), _) => format!(
-            "Result   ambiguous: {} users match; look one up by username\n",
-            m.len()
-        ),
-        (Outcome::Error { message, .. }, _) => format!("Result   error: {}\n", sanitize(message)),
-        (Outcome::Found(user), None) => format!("User     {}\n", sanitize(&user.username)),
-    };
-    format!("Query    {}\n{body}\n", sanitize(query))
+impl QueryReport<'_> {
+    /// The report as one JSON line.
+    fn json_line(&self) -> String {
+        use crate::batch::Outcome;
+        let outcome = self.outcome;
+        let line = BatchLine {
+            query: self.query,
+            result: outcome.result(),
+            diagnosis: match (outcome, self.diagnosis) {
+                (Outcome::Found(user), Some(d)) => Some(shape(user, self.pool_id, d)),
+                _ => None,
+            },
+            matches: match outcome {
+                Outcome::Ambiguous(m) => Some(
+                    m.iter()
+                        .map(|u| {
+                            serde_json::to_value(output::list_users_value(u)).unwrap_or_default()
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            },
+            error: match outcome {
+                Outcome::Error { code, message, .. } => {
+                    Some(serde_json::json!({"Code": code, "Message": message}))
+                }
+                _ => None,
+            },
+        };
+        crate::sanitize::to_json_line(&line).expect("plain data serializes")
+    }
+
+    /// The report as text, every value sanitized.
+    fn text(&self) -> String {
+        use crate::batch::Outcome;
+        let body = match (self.outcome, self.diagnosis) {
+            (Outcome::Found(user), Some(d)) => text(user, self.pool_id, d),
+            (Outcome::NotFound, _) => "Result   not found\n".into(),
+            (Outcome::Ambiguous(m), _) => format!(
+                "Result   ambiguous: {} users match; look one up by username\n",
+                m.len()
+            ),
+            (Outcome::Error { message, .. }, _) => {
+                format!("Result   error: {}\n", sanitize(message))
+            }
+            (Outcome::Found(user), None) => format!("User     {}\n", sanitize(&user.username)),
+        };
+        format!("Query    {}\n{body}\n", sanitize(self.query))
+    }
 }
