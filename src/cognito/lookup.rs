@@ -99,6 +99,14 @@ fn looks_like_email(s: &str) -> bool {
 
 /// `+` then 2–15 digits, ignoring the separators people paste (spaces, `-`, `.`, brackets).
 fn normalize_phone(s: &str) -> Option<String> {
+    let digits = phone_digits(s)?;
+    let n = digits.len() - 1;
+    ((2..=15).contains(&n) && !digits[1..].starts_with('0')).then_some(digits)
+}
+
+/// `+` and the digits after it, with the separators people paste (spaces, `-`, `.`,
+/// brackets) dropped; None when anything else is there. Shared by lookup and search.
+pub fn phone_digits(s: &str) -> Option<String> {
     let rest = s.strip_prefix('+')?;
     let mut digits = String::from("+");
     for c in rest.chars() {
@@ -108,8 +116,7 @@ fn normalize_phone(s: &str) -> Option<String> {
             _ => return None,
         }
     }
-    let n = digits.len() - 1;
-    ((2..=15).contains(&n) && !digits[1..].starts_with('0')).then_some(digits)
+    Some(digits)
 }
 
 /// Trims the query and refuses what can never name a user, before any request.
