@@ -158,8 +158,9 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     let run = resolved.connect().await?;
     let session = &run.session;
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
-    let (backend, pool) = (session.backend.as_ref(), &session.pool);
-    let result = lookup::lookup_suggesting(backend, pool, query, args.by.into(), None).await;
+    let mode = args.by.into();
+    let result = run.lookup(query, mode).await;
+    let result = lookup::suggest(session.backend.as_ref(), &session.pool, mode, result).await;
     run.audit_lookup(query, &result)?;
     let redact = run.redact();
     // The audit log keeps what was asked; everything printed is masked in privacy mode.

@@ -307,14 +307,9 @@ async fn run(
                 let mut superseded = AuditEvent::new("lookup", &session);
                 superseded.query = Some(query.clone());
                 let task = tokio::spawn(async move {
-                    let result = lookup::lookup_suggesting(
-                        session.backend.as_ref(),
-                        &session.pool,
-                        &query,
-                        mode,
-                        schema.get(),
-                    )
-                    .await;
+                    let (backend, pool) = (session.backend.as_ref(), &session.pool);
+                    let result = lookup::lookup(backend, pool, &query, mode, schema.get()).await;
+                    let result = lookup::suggest(backend, pool, mode, result).await;
                     match &result {
                         Ok(_) => tracing::info!(id, mode = mode.label(), "lookup answered"),
                         Err(e) => tracing::info!(

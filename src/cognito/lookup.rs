@@ -248,7 +248,7 @@ pub enum LookupError {
         tried: Vec<String>,
         calls: u32,
         /// Users close to the query ("did you mean"), from one ListUsers prefix search;
-        /// empty unless [`lookup_suggesting`] was used.
+        /// empty unless [`suggest`] ran.
         suggestions: Vec<UserSummary>,
     },
     /// Cognito (or the network) failed.
@@ -376,51 +376,50 @@ pub async fn lookup(
 /// How many suggestions a not-found lookup offers at most.
 pub const MAX_SUGGESTIONS: usize = 5;
 
-/// [`lookup`], and on not-found one ListUsers prefix search on the query's first characters
-/// for users close to it ("did you mean alice?"). Never another AdminGetUser: suggestions
-/// are ListUsers summaries, opened only on an explicit choice. The cost is in `calls` and
-/// `tried`; a failed suggestion search leaves the not-found as it was (its call counted).
-pub async fn lookup_suggesting(
+/// After a [`lookup`] (its `result`): on not-found, one ListUsers prefix search on the
+/// query's first characters for users close to it ("did you mean alice?"). Never another
+/// AdminGetUser: suggestions are ListUsers summaries, opened only on an explicit choice. The
+/// cost is in `calls` and `tried`; a failed suggestion search leaves the not-found as it was
+/// (its call counted). Any other result is returned as it is.
+pub async fn suggest(
     backend: &dyn Backend,
     pool: &PoolId,
-    raw_query: &str,
     mode: LookupMode,
-    schema: Option<&PoolSchema>,
+    result: Result<LookupOutcome, LookupError>,
 ) -> Result<LookupOutcome, LookupError> {
-    match lookup(backend, pool, raw_query, mode, schema).await {
-        Err(LookupError::NotFound {
-            pool: pool_name,
-            query,
-            mut tried,
-            calls,
-            ..
-        }) => {
-            let filter = suggestion_filter(&query, mode);
-            let suggestions = match backend
-                .list_users(pool, Some(&filter), AMBIGUOUS_PAGE, None)
-                .await
-            {
-                Ok(page) => closest(&query, filter.attribute, page.users),
-                Err(e) => {
-                    tracing::info!("suggestion search failed: {}", e.message);
-                    Vec::new()
-                }
-            };
-            tried.push(format!(
-                "ListUsers {} for suggestions: {} close",
-                filter.expression(),
-                suggestions.len()
-            ));
-            Err(LookupError::NotFound {
-                pool: pool_name,
-                query,
-                tried,
-                calls: calls + 1,
-                suggestions,
-            })
+    let Err(LookupError::NotFound {
+        pool: pool_name,
+        query,
+        mut tried,
+        calls,
+        ..
+    }) = result
+    else {
+        return result;
+    };
+    let filter = suggestion_filter(&query, mode);
+    let suggestions = match backend
+        .list_users(pool, Some(&filter), AMBIGUOUS_PAGE, None)
+        .await
+    {
+        Ok(page) => closest(&query, filter.attribute, page.users),
+        Err(e) => {
+            tracing::info!("suggestion search failed: {}", e.message);
+            Vec::new()
         }
-        other => other,
-    }
+    };
+    tried.push(format!(
+        "ListUsers {} for suggestions: {} close",
+        filter.expression(),
+        suggestions.len()
+    ));
+    Err(LookupError::NotFound {
+        pool: pool_name,
+        query,
+        tried,
+        calls: calls + 1,
+        suggestions,
+    })
 }
 
 /// The one prefix filter suggestions come from: the attribute the query's shape names, on
