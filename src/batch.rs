@@ -364,11 +364,6 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     Ok(worst)
 }
 
-/// Privacy mode: `--redact`, or `redact = true` in the config file.
-fn redacted(target: &TargetArgs) -> bool {
-    session::effective_target(target).map_or(target.redact, |(args, _)| args.redact)
-}
-
 /// The stderr report of a single `get` in csv/tsv (the batch says it all on stdout).
 fn report_single(session: &Session, query: &str, outcome: &Outcome) {
     match outcome {
@@ -397,13 +392,14 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
         ));
     };
     lookup::validate_query(&query).map_err(usage)?;
-    let (_, config) = session::effective_target(&TargetArgs {
+    // The config file applied once; each pool's target is derived from it.
+    let base = session::Target::resolve(&TargetArgs {
         pool: None,
         ..target.clone()
     })
     .map_err(usage)?;
     let names: Vec<String> = if args.all_pools {
-        config.pools.keys().cloned().collect()
+        base.config.pools.keys().cloned().collect()
     } else {
         args.pools.iter().map(|p| p.trim().to_string()).collect()
     };
@@ -414,20 +410,20 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
     }
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
     let by = args.by.into();
-    let redact = redacted(target);
+    let redact = base.args.redact;
     let shown_query = match redact {
         true => redact::mask_query(&query),
         false => query.clone(),
     };
     let lookups = names.iter().map(|name| {
         let query = query.clone();
-        let pool_target = TargetArgs {
-            pool: Some(name.clone()),
-            ..target.clone()
-        };
+        let pool_target = base.for_pool(name).and_then(|t| {
+            let (pool, demo) = t.pool()?;
+            Ok((t, pool, demo))
+        });
         async move {
-            let (pool, demo) = match session::resolve_pool(&pool_target) {
-                Ok(p) => p,
+            let (pool_target, pool, demo) = match pool_target {
+                Ok(resolved) => resolved,
                 Err(message) => {
                     return (
                         None,
@@ -435,7 +431,7 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
                     );
                 }
             };
-            let session = session::connect(&pool_target, pool, demo).await;
+            let session = pool_target.connect(pool, demo).await;
             let result =
                 lookup::lookup(session.backend.as_ref(), &session.pool, &query, by, None).await;
             (Some(session), result)
