@@ -484,27 +484,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.session = Some(info);
             Vec::new()
         }
-        Msg::ExportDone { id, result } => {
-            finder::export_done(app, id, result);
-            Vec::new()
-        }
-        Msg::SearchDone { id, results } => {
-            finder::search_done(app, id, results);
-            Vec::new()
-        }
-        Msg::BrowsePage { id, result } => {
-            finder::browse_page(app, id, result);
-            Vec::new()
-        }
-        Msg::LoadAllDone { id, result } => {
-            finder::load_all_done(app, id, result);
-            Vec::new()
-        }
-        Msg::LoadAllEstimate { id, users } => {
-            finder::load_all_estimate(app, id, users);
-            Vec::new()
-        }
-        Msg::PoolsPage { id, result } => finder::pools_page(app, id, result),
+        msg @ (Msg::ExportDone { .. }
+        | Msg::SearchDone { .. }
+        | Msg::BrowsePage { .. }
+        | Msg::LoadAllDone { .. }
+        | Msg::LoadAllEstimate { .. }
+        | Msg::PoolsPage { .. }) => finder::answered(app, msg),
         Msg::Throttle(throttle) => {
             app.throttle = throttle;
             Vec::new()

@@ -7,11 +7,11 @@ use std::io::{IsTerminal, Write};
 use futures::StreamExt;
 use serde::{Serialize, Serializer};
 
-use crate::audit::{AuditEvent, AuditLog};
+use crate::audit::AuditEvent;
 use crate::cli::{GetArgs, OutputFormat, TargetArgs};
 use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::cognito::{User, UserSummary};
-use crate::oneshot::EXIT_USAGE;
+use crate::oneshot::{EXIT_USAGE, format_for_stdout, open_audit, record, usage};
 use crate::output;
 use crate::redact;
 use crate::sanitize::sanitize;
@@ -97,10 +97,8 @@ struct ErrorJson<'a> {
 /// One NDJSON line: the keys that apply only.
 #[derive(Serialize)]
 struct Line<'a> {
-    #[serde(rename = "Pool", skip_serializing_if = "Option::is_none")]
-    pool: Option<&'a str>,
-    #[serde(rename = "PoolId", skip_serializing_if = "Option::is_none")]
-    pool_id: Option<&'a str>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pool: Option<&'a PoolLabel<'a>>,
     #[serde(rename = "Query")]
     query: &'a str,
     #[serde(rename = "Result")]
@@ -136,16 +134,18 @@ fn list_users<S: Serializer>(users: &Option<&[UserSummary]>, s: S) -> Result<S::
 }
 
 /// Where one result came from, for multi-pool lines.
+#[derive(Serialize)]
 struct PoolLabel<'a> {
+    #[serde(rename = "Pool")]
     name: &'a str,
+    #[serde(rename = "PoolId", skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
 }
 
 /// The line for `outcome` as compact JSON.
 fn json_line(pool: Option<&PoolLabel>, query: &str, outcome: &Outcome) -> String {
     let line = Line {
-        pool: pool.map(|p| p.name),
-        pool_id: pool.and_then(|p| p.id),
+        pool,
         query,
         result: outcome.result(),
         user: match outcome {
@@ -270,65 +270,44 @@ pub fn read_query_lines(from: Option<&std::path::Path>) -> Result<Vec<String>, S
         .collect())
 }
 
-fn usage(message: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {}", sanitize(&message.to_string()));
-    EXIT_USAGE
-}
-
 /// Runs `get` for a batch, several pools, or one query as csv/tsv; returns the exit code.
 pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
-    let columns = match tabular::attribute_columns(&args.attributes) {
-        Ok(c) => c,
-        Err(message) => return usage(&message),
-    };
+    get_all(target, args).await.unwrap_or_else(|code| code)
+}
+
+/// [`get`]; `Err` is the exit code of a usage error, printed.
+async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
+    let columns = tabular::attribute_columns(&args.attributes).map_err(usage)?;
     if !args.attributes.is_empty() && args.output.and_then(OutputFormat::delimited).is_none() {
-        return usage("--attributes chooses csv/tsv columns: add -o csv or -o tsv");
+        return Err(usage(
+            "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
+        ));
     }
     if !args.include.is_empty() {
-        return usage("--include works with one query and -o json or text");
+        return Err(usage("--include works with one query and -o json or text"));
     }
     if args.all_pools || !args.pools.is_empty() {
         return pools(target, args, columns).await;
     }
     let batch = args.from.is_some() || args.query.as_deref() == Some("-");
     // The config file applied once: pool, profile, limiter, redact, audit log.
-    let (target, pool, demo) = match crate::oneshot::resolve(target) {
-        Ok(resolved) => resolved,
-        Err(code) => return code,
-    };
-    let redact = target.args.redact;
-    let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
-        OutputFormat::Text
-    } else {
-        OutputFormat::Json
-    });
+    let resolved = crate::oneshot::resolve(target)?;
+    let redact = resolved.redact();
+    let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
     let queries = if batch {
-        match read_queries(args) {
-            Ok(q) => q,
-            Err(message) => return usage(&message),
-        }
+        read_queries(args).map_err(usage)?
     } else {
         vec![args.query.clone().unwrap_or_default()]
     };
-    let session = target.connect(pool, demo).await;
-    let audit = match &target.args.audit_log {
-        Some(path) => match AuditLog::open(
-            path,
-            session.info.profile.clone(),
-            session.info.region.clone(),
-        ) {
-            Ok(log) => Some(log),
-            Err(message) => return usage(&message),
-        },
-        None => None,
-    };
+    let run = resolved.connect().await?;
+    let session = &run.session;
     let leading: &[&str] = if batch { &["Query"] } else { &[] };
     let mut printer = match Printer::new(std::io::stdout().lock(), format, leading, columns) {
         Ok(p) => p,
-        Err(_) => return 0,
+        Err(_) => return Ok(0),
     };
     // Enough lookups in flight to keep the AdminGetUser limiter busy, which paces them.
-    let in_flight = (target.config.rate_limits.user_read as usize * 2).clamp(4, 64);
+    let in_flight = (run.target.config.rate_limits.user_read as usize * 2).clamp(4, 64);
     let progress = std::io::stderr().is_terminal() && batch;
     let (backend, pool) = (session.backend.as_ref(), &session.pool);
     let by = args.by.into();
@@ -350,16 +329,11 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
                     eprint!("\r\x1b[K");
                 }
                 eprintln!("interrupted: the first {printed} of {} queries are printed", queries.len());
-                return EXIT_INTERRUPTED;
+                return Ok(EXIT_INTERRUPTED);
             }
         };
         let query = &queries[i];
-        if let Some(log) = &audit
-            && let Err(message) =
-                log.record(&AuditEvent::new("lookup", &session).lookup(query, &result))
-        {
-            return usage(&message);
-        }
+        run.audit_lookup(query, &result)?;
         // Privacy mode masks what is printed; the audit line above keeps what was asked.
         let (query, result) = match redact {
             true => (
@@ -370,14 +344,14 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
         };
         let outcome = Outcome::from_lookup(result);
         if !batch {
-            report_single(&session, query, &outcome);
+            report_single(session, query, &outcome);
         }
         worst = worst.max(outcome.exit_code());
         let row = [query.as_str()];
         let leading = if batch { &row[..] } else { &[] };
         // A closed pipe (`| head`) ends the batch quietly.
         if printer.print(None, query, leading, &outcome).is_err() {
-            return worst;
+            return Ok(worst);
         }
         printed += 1;
         if progress {
@@ -387,12 +361,7 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
     if progress {
         eprint!("\r\x1b[K");
     }
-    worst
-}
-
-/// Privacy mode: `--redact`, or `redact = true` in the config file.
-fn redacted(target: &TargetArgs) -> bool {
-    session::effective_target(target).map_or(target.redact, |(args, _)| args.redact)
+    Ok(worst)
 }
 
 /// The stderr report of a single `get` in csv/tsv (the batch says it all on stdout).
@@ -416,50 +385,45 @@ fn report_single(session: &Session, query: &str, outcome: &Outcome) {
 /// `get --all-pools` / `--pools`: the query in every named pool concurrently, each pool with
 /// its own profile, Region and limiter. Exit 0 if found anywhere; else the worst error's
 /// code, 3 when every pool answered "not found".
-async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> i32 {
+async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Result<i32, i32> {
     let Some(query) = args.query.clone().filter(|q| q != "-") else {
-        return usage("--all-pools and --pools look up one query given on the command line");
+        return Err(usage(
+            "--all-pools and --pools look up one query given on the command line",
+        ));
     };
-    if let Err(message) = lookup::validate_query(&query) {
-        return usage(&message);
-    }
-    let config = match session::effective_target(&TargetArgs {
+    lookup::validate_query(&query).map_err(usage)?;
+    // The config file applied once; each pool's target is derived from it.
+    let base = session::Target::resolve(&TargetArgs {
         pool: None,
         ..target.clone()
-    }) {
-        Ok((_, config)) => config,
-        Err(message) => return usage(&message),
-    };
+    })
+    .map_err(usage)?;
     let names: Vec<String> = if args.all_pools {
-        config.pools.keys().cloned().collect()
+        base.config.pools.keys().cloned().collect()
     } else {
         args.pools.iter().map(|p| p.trim().to_string()).collect()
     };
     if names.is_empty() {
-        return usage(
+        return Err(usage(
             "--all-pools needs pools named in the config file ([pools.NAME] with pool_id)",
-        );
+        ));
     }
-    let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
-        OutputFormat::Text
-    } else {
-        OutputFormat::Json
-    });
+    let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
     let by = args.by.into();
-    let redact = redacted(target);
+    let redact = base.args.redact;
     let shown_query = match redact {
         true => redact::mask_query(&query),
         false => query.clone(),
     };
     let lookups = names.iter().map(|name| {
         let query = query.clone();
-        let pool_target = TargetArgs {
-            pool: Some(name.clone()),
-            ..target.clone()
-        };
+        let pool_target = base.for_pool(name).and_then(|t| {
+            let (pool, demo) = t.pool()?;
+            Ok((t, pool, demo))
+        });
         async move {
-            let (pool, demo) = match session::resolve_pool(&pool_target) {
-                Ok(p) => p,
+            let (pool_target, pool, demo) = match pool_target {
+                Ok(resolved) => resolved,
                 Err(message) => {
                     return (
                         None,
@@ -467,19 +431,17 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> i32
                     );
                 }
             };
-            let session = session::connect(&pool_target, pool, demo).await;
+            let session = pool_target.connect(pool, demo).await;
             let result =
                 lookup::lookup(session.backend.as_ref(), &session.pool, &query, by, None).await;
             (Some(session), result)
         }
     });
-    let audit = match &target.audit_log {
-        Some(path) => match AuditLog::open(path, target.profile.clone(), target.region.clone()) {
-            Ok(log) => Some(log),
-            Err(message) => return usage(&message),
-        },
-        None => None,
-    };
+    let audit = open_audit(
+        target.audit_log.as_deref(),
+        target.profile.clone(),
+        target.region.clone(),
+    )?;
     let results = futures::future::join_all(lookups).await;
     let mut printer = match Printer::new(
         std::io::stdout().lock(),
@@ -488,17 +450,16 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> i32
         columns,
     ) {
         Ok(p) => p,
-        Err(_) => return 0,
+        Err(_) => return Ok(0),
     };
     let (mut found, mut worst) = (false, 0);
     for (name, (session, result)) in names.iter().zip(results) {
         let id = session.as_ref().map(|s| s.pool.as_str());
         // Each pool's line names that pool's own profile and Region.
-        if let (Some(log), Some(session)) = (&audit, &session)
-            && let Err(message) =
-                log.record(&AuditEvent::new("lookup", session).lookup(&query, &result))
-        {
-            return usage(&message);
+        if let Some(session) = &session {
+            record(audit.as_ref(), || {
+                AuditEvent::new("lookup", session).lookup(&query, &result)
+            })?;
         }
         let result = match redact {
             true => redact::mask_lookup(&result, &[]),
@@ -517,11 +478,11 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> i32
             outcome,
         );
     }
-    if found {
+    Ok(if found {
         0
     } else if worst > 0 {
         worst
     } else {
         3
-    }
+    })
 }

@@ -15,13 +15,13 @@ use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
-use crate::audit::{AuditEvent, AuditLog};
+use crate::audit::AuditEvent;
 use crate::batch::EXIT_INTERRUPTED;
 use crate::cli::{ExportArgs, ExportFormat, TargetArgs};
 use crate::cognito::{
     Backend, CognitoError, FilterAttribute, ListFilter, PoolId, UserStatus, UserSummary,
 };
-use crate::oneshot::EXIT_USAGE;
+use crate::oneshot::usage;
 use crate::output;
 use crate::redact;
 use crate::sanitize::sanitize;
@@ -159,11 +159,6 @@ impl<W: Write> Sink<W> {
     }
 }
 
-fn usage(message: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {}", sanitize(&message.to_string()));
-    EXIT_USAGE
-}
-
 /// The filters: the server-side one, and the enabled flag checked here when --status took
 /// ListUsers' only filter.
 fn filters(args: &ExportArgs) -> Result<(Option<ListFilter>, Option<bool>), String> {
@@ -243,62 +238,44 @@ fn fresh(filter: Option<&ListFilter>, streams: u8) -> Resume {
 
 /// Runs `export`; returns the exit code.
 pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
-    let columns = match tabular::attribute_columns(&args.attributes) {
-        Ok(c) => c,
-        Err(message) => return usage(&message),
-    };
+    run_export(target, args).await.unwrap_or_else(|code| code)
+}
+
+/// [`run`]; `Err` is the exit code of a usage error, printed.
+async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> {
+    let columns = tabular::attribute_columns(&args.attributes).map_err(usage)?;
     if !columns.is_empty() && args.output == ExportFormat::Json {
-        return usage("--attributes chooses csv/tsv columns: add -o csv or -o tsv");
+        return Err(usage(
+            "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
+        ));
     }
-    let (filter, client_enabled) = match filters(args) {
-        Ok(f) => f,
-        Err(message) => return usage(&message),
-    };
+    let (filter, client_enabled) = filters(args).map_err(usage)?;
     let resume = match &args.starting_token {
-        Some(token) => match Resume::decode(token, filter.as_ref()) {
-            Ok(r) => r,
-            Err(message) => return usage(&message),
-        },
+        Some(token) => Resume::decode(token, filter.as_ref()).map_err(usage)?,
         None => fresh(filter.as_ref(), args.streams),
     };
-    // The config file applied once: pool, profile, Region, limiter, redact and audit log.
-    let (target, pool, demo) = match crate::oneshot::resolve(target) {
-        Ok(resolved) => resolved,
-        Err(code) => return code,
-    };
-    let session = target.connect(pool, demo).await;
+    // The config file applied once: pool, profile, Region, limiter, redact and audit log,
+    // which is opened before any request: one that can't be written stops the export.
+    let run = crate::oneshot::prepare(target).await?;
+    let session = &run.session;
     let out = BufWriter::new(std::io::stdout());
     let sink = match args.output {
         ExportFormat::Json => Ok(Sink::Json(out)),
         ExportFormat::Csv => TableWriter::new(out, Delimited::Csv, &[], columns).map(Sink::Table),
         ExportFormat::Tsv => TableWriter::new(out, Delimited::Tsv, &[], columns).map(Sink::Table),
     };
-    let Ok(sink) = sink else { return 0 };
+    let Ok(sink) = sink else { return Ok(0) };
     let schema = session.backend.describe_pool(&session.pool).await.ok();
     let estimate = schema
         .as_ref()
         .and_then(|s| s.estimated_number_of_users)
         .and_then(|n| u64::try_from(n).ok());
-    // --redact, or `redact = true` in the config file.
-    let redact = target.args.redact;
-    let sink = match redact {
+    let sink = match run.redact() {
         true => Sink::Redacted(
             Box::new(sink),
             schema.map(|s| s.username_attributes).unwrap_or_default(),
         ),
         false => sink,
-    };
-    // Opened before any user is read: an audit log that can't be written stops the export.
-    let audit = match &target.args.audit_log {
-        Some(path) => match AuditLog::open(
-            path,
-            session.info.profile.clone(),
-            session.info.region.clone(),
-        ) {
-            Ok(log) => Some(log),
-            Err(e) => return usage(&e),
-        },
-        None => None,
     };
     let streams = usize::from(args.streams);
     let (code, written) = export(
@@ -313,8 +290,8 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
     )
     .await;
     // One line per export run: the filter, how many users were written, and how it ended.
-    if let Some(log) = &audit {
-        let mut event = AuditEvent::new("export", &session);
+    let audited = run.audit(|session| {
+        let mut event = AuditEvent::new("export", session);
         event.query = filter.as_ref().map(ListFilter::expression);
         event.count = Some(written);
         event.outcome = match code {
@@ -322,12 +299,12 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
             EXIT_INTERRUPTED => "cancelled".into(),
             _ => format!("error (exit {code})"),
         };
-        if let Err(e) = log.record(&event) {
-            eprintln!("error: {}", sanitize(&e.to_string()));
-            return code.max(EXIT_USAGE);
-        }
-    }
-    code
+        event
+    });
+    Ok(match audited {
+        Ok(()) => code,
+        Err(usage) => code.max(usage),
+    })
 }
 
 /// Counts and the clock, for the progress line and the summary.

@@ -3,11 +3,13 @@
 pub mod diagnose;
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use crate::audit::{AuditEvent, AuditLog};
 use crate::cli::{GetArgs, Include, OutputFormat, SearchArgs, TargetArgs};
-use crate::cognito::lookup::{self, LookupError, LookupOutcome};
-use crate::cognito::resources::{MAX_PAGES, collect_pages};
+use crate::cognito::listing::{ListKind, fetch_list};
+use crate::cognito::lookup::{self, LookupError, LookupMode, LookupOutcome};
+use crate::cognito::resources::MAX_PAGES;
 use crate::cognito::{CognitoError, ErrorKind, PoolId};
 use crate::output::{self, Extras};
 use crate::redact;
@@ -18,16 +20,125 @@ use crate::session::{self, Session};
 /// Exit code for usage errors and locally refused input.
 pub const EXIT_USAGE: i32 = 2;
 
-/// The config file applied once; a usage error is reported and becomes the exit code.
-pub(crate) fn resolve(args: &TargetArgs) -> Result<(session::Target, PoolId, bool), i32> {
-    let resolved = session::Target::resolve(args).and_then(|t| {
-        let (pool, demo) = t.pool()?;
-        Ok((t, pool, demo))
-    });
-    resolved.map_err(|e| {
-        eprintln!("error: {}", sanitize(&e.to_string()));
-        EXIT_USAGE
+/// Prints a usage error (sanitized) and gives its exit code.
+pub(crate) fn usage(message: impl std::fmt::Display) -> i32 {
+    eprintln!("error: {}", sanitize(&message.to_string()));
+    EXIT_USAGE
+}
+
+/// The format asked for, else `tty` when stdout is a terminal and `piped` when it is not.
+pub(crate) fn format_for_stdout<F>(given: Option<F>, tty: F, piped: F) -> F {
+    given.unwrap_or(if std::io::stdout().is_terminal() {
+        tty
+    } else {
+        piped
     })
+}
+
+/// A one-shot command's target with the config file applied once, not yet connected: what
+/// is wrong with the arguments is still found before any request.
+pub(crate) struct Resolved {
+    /// The arguments with the config file applied, and the config.
+    pub target: session::Target,
+    pool: PoolId,
+    demo: bool,
+}
+
+/// The config file applied once; a usage error is reported and becomes the exit code.
+pub(crate) fn resolve(args: &TargetArgs) -> Result<Resolved, i32> {
+    let target = session::Target::resolve(args).map_err(usage)?;
+    let (pool, demo) = target.pool().map_err(usage)?;
+    Ok(Resolved { target, pool, demo })
+}
+
+/// [`resolve`] and [`Resolved::connect`], for a command with nothing to check in between.
+pub(crate) async fn prepare(args: &TargetArgs) -> Result<Run, i32> {
+    resolve(args)?.connect().await
+}
+
+impl Resolved {
+    /// Privacy mode: `--redact`, or `redact = true` in the config file.
+    pub(crate) fn redact(&self) -> bool {
+        self.target.args.redact
+    }
+
+    /// Connects, and opens the audit log before any request: a log that can't be written
+    /// stops the command.
+    pub(crate) async fn connect(self) -> Result<Run, i32> {
+        let session = self.target.connect(self.pool, self.demo).await;
+        let audit = open_audit(
+            self.target.args.audit_log.as_deref(),
+            session.info.profile.clone(),
+            session.info.region.clone(),
+        )?;
+        Ok(Run {
+            target: self.target,
+            session,
+            audit,
+        })
+    }
+}
+
+/// A one-shot command ready to send requests: the session, and the audit log open.
+pub(crate) struct Run {
+    /// The arguments with the config file applied, and the config.
+    pub target: session::Target,
+    pub session: Session,
+    audit: Option<AuditLog>,
+}
+
+impl Run {
+    /// Privacy mode: `--redact`, or `redact = true` in the config file.
+    pub(crate) fn redact(&self) -> bool {
+        self.target.args.redact
+    }
+
+    /// Writes the audit line `event` makes (nothing without `--audit-log`); a line that
+    /// can't be written stops the command.
+    pub(crate) fn audit(&self, event: impl FnOnce(&Session) -> AuditEvent) -> Result<(), i32> {
+        record(self.audit.as_ref(), || event(&self.session))
+    }
+
+    /// Resolves `query` in the session's pool ([`lookup::lookup`]).
+    pub(crate) async fn lookup(
+        &self,
+        query: &str,
+        mode: LookupMode,
+    ) -> Result<LookupOutcome, LookupError> {
+        let (backend, pool) = (self.session.backend.as_ref(), &self.session.pool);
+        lookup::lookup(backend, pool, query, mode, None).await
+    }
+
+    /// Audits one lookup, as [`Run::audit`].
+    pub(crate) fn audit_lookup(
+        &self,
+        query: &str,
+        result: &Result<LookupOutcome, LookupError>,
+    ) -> Result<(), i32> {
+        self.audit(|session| AuditEvent::new("lookup", session).lookup(query, result))
+    }
+}
+
+/// The audit log `--audit-log` names, opened before any request; on failure the message is
+/// printed and the exit code returned.
+pub(crate) fn open_audit(
+    path: Option<&Path>,
+    profile: Option<String>,
+    region: Option<String>,
+) -> Result<Option<AuditLog>, i32> {
+    path.map(|path| AuditLog::open(path, profile, region).map_err(usage))
+        .transpose()
+}
+
+/// Writes one audit line when there is a log; failing to write it is the exit code.
+pub(crate) fn record(
+    log: Option<&AuditLog>,
+    event: impl FnOnce() -> AuditEvent,
+) -> Result<(), i32> {
+    match log {
+        Some(log) => log.record(&event()).map_err(usage),
+        None => Ok(()),
+    }
 }
 
 /// Runs `get`; returns the process exit code.
@@ -36,42 +147,22 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
     if crate::batch::handles(args) {
         return crate::batch::get(target, args).await;
     }
+    get_one(target, args).await.unwrap_or_else(|code| code)
+}
+
+/// `get` of one query as text or JSON; `Err` is the exit code of a usage error, printed.
+async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     let query = args.query.as_deref().unwrap_or_default();
-    let (target, pool, demo) = match resolve(target) {
-        Ok(resolved) => resolved,
-        Err(code) => return code,
-    };
-    if let Err(message) = lookup::validate_query(query) {
-        eprintln!("error: {message}");
-        return EXIT_USAGE;
-    }
-    let session = target.connect(pool, demo).await;
-    // Opened before any request: an audit log that can't be written stops the command.
-    let audit = match open_audit(&target.args, &session) {
-        Ok(log) => log,
-        Err(code) => return code,
-    };
-    let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
-        OutputFormat::Text
-    } else {
-        OutputFormat::Json
-    });
-    let result = lookup::lookup_suggesting(
-        session.backend.as_ref(),
-        &session.pool,
-        query,
-        args.by.into(),
-        None,
-    )
-    .await;
-    if let Some(log) = &audit {
-        let event = AuditEvent::new("lookup", &session).lookup(query, &result);
-        if let Err(e) = log.record(&event) {
-            eprintln!("error: {}", sanitize(&e.to_string()));
-            return EXIT_USAGE;
-        }
-    }
-    let redact = target.args.redact;
+    let resolved = resolve(target)?;
+    lookup::validate_query(query).map_err(usage)?;
+    let run = resolved.connect().await?;
+    let session = &run.session;
+    let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
+    let mode = args.by.into();
+    let result = run.lookup(query, mode).await;
+    let result = lookup::suggest(session.backend.as_ref(), &session.pool, mode, result).await;
+    run.audit_lookup(query, &result)?;
+    let redact = run.redact();
     // The audit log keeps what was asked; everything printed is masked in privacy mode.
     let username = match &result {
         Ok(LookupOutcome::Found(found)) => Some(found.user.username.clone()),
@@ -83,10 +174,10 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
         result
     };
     let mut stdout = std::io::stdout().lock();
-    match result {
+    Ok(match result {
         Ok(LookupOutcome::Found(found)) => {
             let username = username.unwrap_or_default();
-            let (extras, code) = fetch_extras(&session, &username, &args.include, redact).await;
+            let (extras, code) = fetch_extras(session, &username, &args.include, redact).await;
             let extras = if redact {
                 redact::mask_extras(&extras)
             } else {
@@ -125,7 +216,7 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
             }
             code
         }
-    }
+    })
 }
 
 /// The closest users a not-found lookup found, one a line on stderr, with what it cost.
@@ -142,24 +233,6 @@ fn did_you_mean(suggestions: &[crate::cognito::UserSummary], calls: u32) {
     for user in suggestions {
         eprintln!("  {}", sanitize(&user.username));
     }
-}
-
-/// The audit log `--audit-log` names, opened before any request; on failure the message is
-/// printed and the exit code returned.
-fn open_audit(target: &TargetArgs, session: &Session) -> Result<Option<AuditLog>, i32> {
-    let Some(path) = &target.audit_log else {
-        return Ok(None);
-    };
-    AuditLog::open(
-        path,
-        session.info.profile.clone(),
-        session.info.region.clone(),
-    )
-    .map(Some)
-    .map_err(|e| {
-        eprintln!("error: {}", sanitize(&e.to_string()));
-        EXIT_USAGE
-    })
 }
 
 /// Fetches the `--include` lists for a found user. A list that fails is left out and reported
@@ -186,50 +259,19 @@ async fn fetch_extras(
             code = e.kind.exit_code();
         }
     };
-    let more = |what: &str, more: bool| {
-        if more {
-            eprintln!("note: {what}: only the first {MAX_PAGES} pages were fetched");
-        }
-    };
-    if include.contains(&Include::Groups) {
-        match collect_pages(|t| async move {
-            backend
-                .list_groups_for_user(pool, username, 60, t.as_deref())
-                .await
-        })
-        .await
-        {
-            Ok((items, m)) => {
-                more("groups", m);
-                extras.groups = Some(items);
-            }
-            Err(e) => report(e),
-        }
-    }
-    if include.contains(&Include::Devices) {
-        match collect_pages(|t| async move {
-            backend.list_devices(pool, username, 60, t.as_deref()).await
-        })
-        .await
-        {
-            Ok((items, m)) => {
-                more("devices", m);
-                extras.devices = Some(items);
-            }
-            Err(e) => report(e),
-        }
-    }
-    if include.contains(&Include::Events) {
-        match collect_pages(|t| async move {
-            backend
-                .list_auth_events(pool, username, 60, t.as_deref())
-                .await
-        })
-        .await
-        {
-            Ok((items, m)) => {
-                more("sign-in history", m);
-                extras.events = Some(items);
+    let lists = [
+        (Include::Groups, ListKind::Groups),
+        (Include::Devices, ListKind::Devices),
+        (Include::Events, ListKind::SignIns),
+    ];
+    for (_, list) in lists.iter().filter(|(i, _)| include.contains(i)) {
+        match fetch_list(backend, pool, username, *list).await {
+            Ok(fetched) => {
+                if fetched.more {
+                    let what = list.noun();
+                    eprintln!("note: {what}: only the first {MAX_PAGES} pages were fetched");
+                }
+                extras.add(fetched.listing);
             }
             Err(e) => report(e),
         }
@@ -240,49 +282,27 @@ async fn fetch_extras(
 /// Runs `search`: prefix filters that fit the query, merged and ranked like the TUI's
 /// type-ahead; ListUsers only. Exit 0 with matches, 3 with none, otherwise as for `get`.
 pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
-    let (target, pool, demo) = match resolve(target) {
-        Ok(resolved) => resolved,
-        Err(code) => return code,
-    };
-    let query = match lookup::validate_query(&args.query) {
-        Ok(q) => q,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
-    };
-    let columns = match crate::tabular::attribute_columns(&args.attributes) {
-        Ok(c) => c,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
-    };
-    let session = target.connect(pool, demo).await;
-    let audit = match open_audit(&target.args, &session) {
-        Ok(log) => log,
-        Err(code) => return code,
-    };
-    let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
-        OutputFormat::Text
-    } else {
-        OutputFormat::Json
-    });
+    search_one(target, args).await.unwrap_or_else(|code| code)
+}
+
+/// `search`; `Err` is the exit code of a usage error, printed.
+async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> {
+    let resolved = resolve(target)?;
+    let query = lookup::validate_query(&args.query).map_err(usage)?;
+    let columns = crate::tabular::attribute_columns(&args.attributes).map_err(usage)?;
+    let run = resolved.connect().await?;
+    let session = &run.session;
+    let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
     if !columns.is_empty() && format.delimited().is_none() {
-        eprintln!("error: --attributes chooses csv/tsv columns: add -o csv or -o tsv");
-        return EXIT_USAGE;
+        return Err(usage(
+            "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
+        ));
     }
     let results = search::search(session.backend.as_ref(), &session.pool, &query, None).await;
-    if let Some(log) = &audit {
-        let event = AuditEvent::new("search", &session).search(&results);
-        if let Err(e) = log.record(&event) {
-            eprintln!("error: {}", sanitize(&e.to_string()));
-            return EXIT_USAGE;
-        }
-    }
+    run.audit(|session| AuditEvent::new("search", session).search(&results))?;
     let hits = &results.hits[..results.hits.len().min(args.limit as usize)];
     let mut stdout = std::io::stdout().lock();
-    let redact = target.args.redact;
+    let redact = run.redact();
     let masked: Vec<_> = hits
         .iter()
         .map(|h| match redact {
@@ -336,5 +356,5 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
             if results.more { "+" } else { "" }
         );
     }
-    code
+    Ok(code)
 }

@@ -4,18 +4,24 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::cognito::listing::Listing;
 use crate::cognito::lookup::{Ambiguous, Found};
-use crate::cognito::{Attribute, AuthEvent, Device, Group, MfaOption, User, UserSummary};
+use crate::cognito::{
+    Attribute, AuthEvent, Device, Group, MfaOption, User, UserStatus, UserSummary,
+};
 use crate::sanitize::{sanitize, to_json_pretty};
 use crate::time::rfc3339;
 
-/// AdminGetUser's response shape, field for field, in its order.
+/// A user in Cognito's JSON, field for field, in its order: AdminGetUser's response (its
+/// `UserAttributes` and MFA fields) or a ListUsers `Users` item (`Attributes`, no MFA).
 #[derive(Serialize)]
-struct AdminGetUserJson<'a> {
+struct UserJson<'a> {
     #[serde(rename = "Username")]
     username: &'a str,
-    #[serde(rename = "UserAttributes")]
-    attributes: &'a [Attribute],
+    #[serde(rename = "UserAttributes", skip_serializing_if = "Option::is_none")]
+    user_attributes: Option<&'a [Attribute]>,
+    #[serde(rename = "Attributes", skip_serializing_if = "Option::is_none")]
+    attributes: Option<&'a [Attribute]>,
     #[serde(rename = "UserCreateDate", skip_serializing_if = "Option::is_none")]
     created: Option<String>,
     #[serde(
@@ -38,12 +44,57 @@ struct AdminGetUserJson<'a> {
     mfa_settings: Option<&'a [String]>,
 }
 
+impl<'a> UserJson<'a> {
+    /// AdminGetUser's response shape.
+    fn admin_get_user(user: &'a User) -> Self {
+        Self {
+            username: &user.username,
+            user_attributes: Some(&user.attributes),
+            attributes: None,
+            created: user.created.map(rfc3339),
+            last_modified: user.last_modified.map(rfc3339),
+            enabled: user.enabled,
+            status: user.status.as_ref().map(UserStatus::as_wire),
+            mfa_options: user.mfa_options.as_deref(),
+            preferred_mfa: user.preferred_mfa.as_deref(),
+            mfa_settings: user.mfa_settings.as_deref(),
+        }
+    }
+
+    /// A ListUsers `Users` item.
+    fn list_users_item(u: &'a UserSummary) -> Self {
+        Self {
+            username: &u.username,
+            user_attributes: None,
+            attributes: Some(&u.attributes),
+            created: u.created.map(rfc3339),
+            last_modified: u.last_modified.map(rfc3339),
+            enabled: u.enabled,
+            status: u.status.as_ref().map(UserStatus::as_wire),
+            mfa_options: None,
+            preferred_mfa: None,
+            mfa_settings: None,
+        }
+    }
+}
+
 /// Lists fetched for `get --include`; `None` when not asked for or not available.
 #[derive(Debug, Clone, Default)]
 pub struct Extras {
     pub groups: Option<Vec<Group>>,
     pub devices: Option<Vec<Device>>,
     pub events: Option<Vec<AuthEvent>>,
+}
+
+impl Extras {
+    /// Keeps a fetched list in its place.
+    pub fn add(&mut self, listing: Listing) {
+        match listing {
+            Listing::Groups(groups) => self.groups = Some(groups),
+            Listing::Devices(devices) => self.devices = Some(devices),
+            Listing::SignIns(events) => self.events = Some(events),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -95,7 +146,7 @@ struct AuthEventJson<'a> {
 #[derive(Serialize)]
 struct UserWithExtras<'a> {
     #[serde(flatten)]
-    user: AdminGetUserJson<'a>,
+    user: UserJson<'a>,
     #[serde(rename = "Groups", skip_serializing_if = "Option::is_none")]
     groups: Option<&'a [Group]>,
     #[serde(rename = "Devices", skip_serializing_if = "Option::is_none")]
@@ -118,7 +169,7 @@ fn object(fields: &[(&str, Option<&str>)]) -> serde_json::Value {
 /// of their own APIs when they were fetched.
 pub fn user_json_with(user: &User, extras: &Extras) -> String {
     let shape = UserWithExtras {
-        user: admin_get_user_shape(user),
+        user: UserJson::admin_get_user(user),
         groups: extras.groups.as_deref(),
         devices: extras.devices.as_ref().map(|devices| {
             devices
@@ -226,21 +277,7 @@ pub fn extras_text(extras: &Extras) -> String {
 
 /// The user as AdminGetUser's JSON: raw values kept exactly (JSON escapes controls).
 pub fn user_json(user: &User) -> String {
-    to_json_pretty(&admin_get_user_shape(user)).expect("plain data serializes")
-}
-
-fn admin_get_user_shape(user: &User) -> AdminGetUserJson<'_> {
-    AdminGetUserJson {
-        username: &user.username,
-        attributes: &user.attributes,
-        created: user.created.map(rfc3339),
-        last_modified: user.last_modified.map(rfc3339),
-        enabled: user.enabled,
-        status: user.status.as_ref().map(|s| s.as_wire()),
-        mfa_options: user.mfa_options.as_deref(),
-        preferred_mfa: user.preferred_mfa.as_deref(),
-        mfa_settings: user.mfa_settings.as_deref(),
-    }
+    to_json_pretty(&UserJson::admin_get_user(user)).expect("plain data serializes")
 }
 
 /// A readable summary; every value from Cognito is sanitized.
@@ -410,39 +447,9 @@ pub fn ambiguous_json(a: &Ambiguous) -> String {
     .expect("plain data serializes")
 }
 
-/// A ListUsers `Users` entry, field for field, in its order.
-#[derive(Serialize)]
-struct ListUsersUserJson<'a> {
-    #[serde(rename = "Username")]
-    username: &'a str,
-    #[serde(rename = "Attributes")]
-    attributes: &'a [Attribute],
-    #[serde(rename = "UserCreateDate", skip_serializing_if = "Option::is_none")]
-    created: Option<String>,
-    #[serde(
-        rename = "UserLastModifiedDate",
-        skip_serializing_if = "Option::is_none"
-    )]
-    last_modified: Option<String>,
-    #[serde(rename = "Enabled")]
-    enabled: bool,
-    #[serde(rename = "UserStatus", skip_serializing_if = "Option::is_none")]
-    status: Option<&'a str>,
-}
-
 /// Users as a JSON array in ListUsers' `Users` shape, in the given order; raw values kept.
 pub fn users_json<'a>(users: impl IntoIterator<Item = &'a UserSummary>) -> String {
-    let shaped: Vec<ListUsersUserJson> = users
-        .into_iter()
-        .map(|u| ListUsersUserJson {
-            username: &u.username,
-            attributes: &u.attributes,
-            created: u.created.map(rfc3339),
-            last_modified: u.last_modified.map(rfc3339),
-            enabled: u.enabled,
-            status: u.status.as_ref().map(|s| s.as_wire()),
-        })
-        .collect();
+    let shaped: Vec<UserJson> = users.into_iter().map(UserJson::list_users_item).collect();
     to_json_pretty(&shaped).expect("plain data serializes")
 }
 
@@ -492,17 +499,10 @@ pub fn users_table<'a>(users: impl IntoIterator<Item = &'a UserSummary>) -> Stri
 
 /// The user in AdminGetUser's shape, to embed in a larger JSON line.
 pub fn admin_get_user_value(user: &User) -> impl Serialize + '_ {
-    admin_get_user_shape(user)
+    UserJson::admin_get_user(user)
 }
 
 /// The user in ListUsers' `Users` item shape, to embed in a larger JSON line.
 pub fn list_users_value(u: &UserSummary) -> impl Serialize + '_ {
-    ListUsersUserJson {
-        username: &u.username,
-        attributes: &u.attributes,
-        created: u.created.map(rfc3339),
-        last_modified: u.last_modified.map(rfc3339),
-        enabled: u.enabled,
-        status: u.status.as_ref().map(|s| s.as_wire()),
-    }
+    UserJson::list_users_item(u)
 }

@@ -40,31 +40,25 @@ pub struct UserRow<'a> {
     pub last_modified: Option<OffsetDateTime>,
 }
 
-impl<'a> From<&'a User> for UserRow<'a> {
-    fn from(u: &'a User) -> Self {
-        Self {
-            username: &u.username,
-            attributes: &u.attributes,
-            status: u.status.as_ref(),
-            enabled: u.enabled,
-            created: u.created,
-            last_modified: u.last_modified,
+/// `From<&User>` and `From<&UserSummary>`: both carry the fields a row shows, by one name.
+macro_rules! user_row_from {
+    ($($user:ty),+) => {$(
+        impl<'a> From<&'a $user> for UserRow<'a> {
+            fn from(u: &'a $user) -> Self {
+                Self {
+                    username: &u.username,
+                    attributes: &u.attributes,
+                    status: u.status.as_ref(),
+                    enabled: u.enabled,
+                    created: u.created,
+                    last_modified: u.last_modified,
+                }
+            }
         }
-    }
+    )+};
 }
 
-impl<'a> From<&'a UserSummary> for UserRow<'a> {
-    fn from(u: &'a UserSummary) -> Self {
-        Self {
-            username: &u.username,
-            attributes: &u.attributes,
-            status: u.status.as_ref(),
-            enabled: u.enabled,
-            created: u.created,
-            last_modified: u.last_modified,
-        }
-    }
-}
+user_row_from!(User, UserSummary);
 
 /// Parses `--attributes a,b,c` values: trimmed, non-empty, no duplicates, order kept.
 pub fn attribute_columns(raw: &[String]) -> Result<Vec<String>, String> {

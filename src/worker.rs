@@ -16,10 +16,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::{Cmd, ExportError, Msg, Switched, Throttle};
 use crate::audit::{AuditEvent, AuditLog, Phase};
+pub use crate::cognito::listing::fetch_list;
 use crate::cognito::listing::{Fetched, ListKind, Listing};
 use crate::cognito::lookup;
-use crate::cognito::resources::{collect_pages, pool_groups};
-use crate::cognito::{Backend, CognitoError, ErrorKind, PoolId};
+use crate::cognito::resources::pool_groups;
+use crate::cognito::{Backend, ErrorKind, PoolId};
 use crate::ratelimit::ThrottleStatus;
 use crate::sanitize::sanitize;
 use crate::search::{self, PrefixCache, browse};
@@ -62,46 +63,6 @@ async fn audit_record(
         tracing::error!("{}", sanitize(&message));
         let _ = msgs.send(Msg::AuditFailed(message));
     }
-}
-
-/// Every page of `list` for `username` (60 a page, at most `MAX_PAGES`).
-pub async fn fetch_list(
-    backend: &dyn Backend,
-    pool: &PoolId,
-    username: &str,
-    list: ListKind,
-) -> Result<Fetched, CognitoError> {
-    const PAGE: i32 = 60;
-    let (listing, more) = match list {
-        ListKind::Groups => {
-            let (items, more) = collect_pages(|token| async move {
-                backend
-                    .list_groups_for_user(pool, username, PAGE, token.as_deref())
-                    .await
-            })
-            .await?;
-            (Listing::Groups(items), more)
-        }
-        ListKind::Devices => {
-            let (items, more) = collect_pages(|token| async move {
-                backend
-                    .list_devices(pool, username, PAGE, token.as_deref())
-                    .await
-            })
-            .await?;
-            (Listing::Devices(items), more)
-        }
-        ListKind::SignIns => {
-            let (items, more) = collect_pages(|token| async move {
-                backend
-                    .list_auth_events(pool, username, PAGE, token.as_deref())
-                    .await
-            })
-            .await?;
-            (Listing::SignIns(items), more)
-        }
-    };
-    Ok(Fetched { listing, more })
 }
 
 /// One pool's session and what the worker keeps for it.
@@ -346,14 +307,9 @@ async fn run(
                 let mut superseded = AuditEvent::new("lookup", &session);
                 superseded.query = Some(query.clone());
                 let task = tokio::spawn(async move {
-                    let result = lookup::lookup_suggesting(
-                        session.backend.as_ref(),
-                        &session.pool,
-                        &query,
-                        mode,
-                        schema.get(),
-                    )
-                    .await;
+                    let (backend, pool) = (session.backend.as_ref(), &session.pool);
+                    let result = lookup::lookup(backend, pool, &query, mode, schema.get()).await;
+                    let result = lookup::suggest(backend, pool, mode, result).await;
                     match &result {
                         Ok(_) => tracing::info!(id, mode = mode.label(), "lookup answered"),
                         Err(e) => tracing::info!(

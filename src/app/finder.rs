@@ -5,7 +5,7 @@
 
 use tokio::time::Instant;
 
-use super::{App, Cmd, ErrorView, LineInput, Overlay, cognito_error_view, move_in_list};
+use super::{App, Cmd, ErrorView, LineInput, Msg, Overlay, cognito_error_view, move_in_list};
 use crate::cognito::lookup::{LookupError, LookupMode};
 use crate::cognito::{
     Attribute, CognitoError, ErrorKind, FilterAttribute, ListFilter, PoolPage, UserPage,
@@ -629,8 +629,23 @@ fn shown_users(app: &App) -> Vec<UserSummary> {
     }
 }
 
+/// The worker's answers to the finders' requests.
+pub(super) fn answered(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    match msg {
+        Msg::ExportDone { id, result } => export_done(app, id, result),
+        Msg::SearchDone { id, results } => search_done(app, id, results),
+        Msg::BrowsePage { id, result } => browse_page(app, id, result),
+        Msg::LoadAllDone { id, result } => load_all_done(app, id, result),
+        Msg::LoadAllEstimate { id, users } => load_all_estimate(app, id, users),
+        Msg::PoolsPage { id, result } => return pools_page(app, id, result),
+        // Not a finder's answer: app::update routes only those here.
+        _ => {}
+    }
+    Vec::new()
+}
+
 /// An export finished.
-pub(super) fn export_done(app: &mut App, id: u64, result: Result<usize, super::ExportError>) {
+fn export_done(app: &mut App, id: u64, result: Result<usize, super::ExportError>) {
     let Some((_, path)) = app.exporting.take_if(|(running, _)| *running == id) else {
         return;
     };
@@ -722,7 +737,7 @@ pub(super) fn offer_suggestions(app: &mut App, err: &LookupError) -> bool {
 }
 
 /// A search answered; stale ones are dropped.
-pub(super) fn search_done(app: &mut App, id: u64, results: SearchResults) {
+fn search_done(app: &mut App, id: u64, results: SearchResults) {
     if app.search.pending != Some(id) {
         tracing::debug!(id, "dropping a superseded search result");
         return;
@@ -751,7 +766,7 @@ pub(super) fn search_done(app: &mut App, id: u64, results: SearchResults) {
 }
 
 /// A browse page answered (lazily fetched or one of a load-all).
-pub(super) fn browse_page(app: &mut App, id: u64, result: Result<UserPage, CognitoError>) {
+fn browse_page(app: &mut App, id: u64, result: Result<UserPage, CognitoError>) {
     let lazy = app.browse.page_pending == Some(id);
     if !lazy && app.browse.loading_all != Some(id) {
         tracing::debug!(id, "dropping a superseded browse page");
@@ -782,14 +797,14 @@ pub(super) fn browse_page(app: &mut App, id: u64, result: Result<UserPage, Cogni
 }
 
 /// The worker's estimate of the pool's size for the load-all `id`.
-pub(super) fn load_all_estimate(app: &mut App, id: u64, users: Option<u64>) {
+fn load_all_estimate(app: &mut App, id: u64, users: Option<u64>) {
     if app.browse.loading_all == Some(id) {
         app.browse.estimated_total = users;
     }
 }
 
 /// A load-all ended (complete, cancelled or failed).
-pub(super) fn load_all_done(app: &mut App, id: u64, result: Result<(), CognitoError>) {
+fn load_all_done(app: &mut App, id: u64, result: Result<(), CognitoError>) {
     if app.browse.loading_all != Some(id) {
         return;
     }

@@ -311,6 +311,22 @@ impl DemoBackend {
             .unwrap_or_default()
     }
 
+    /// One page of a list of `username`'s: the pool checked, the user resolved, `items` read
+    /// from the user and sliced.
+    fn user_list<T: Clone>(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        operation: &'static str,
+        limit: i32,
+        token: Option<&str>,
+        items: impl FnOnce(&DemoUser) -> Vec<T>,
+    ) -> Result<Page<T>, CognitoError> {
+        self.check_pool(pool, operation)?;
+        let user = self.resolve_or_not_found(username, operation)?;
+        paginate(&items(user), limit, token, operation)
+    }
+
     fn check_pool(&self, pool: &PoolId, operation: &'static str) -> Result<(), CognitoError> {
         if pool.as_str() == self.pool.user_pool_id {
             Ok(())
@@ -402,12 +418,6 @@ impl Backend for DemoBackend {
                  constraint: Member must have value less than or equal to 60"
             )));
         }
-        let start = match pagination_token {
-            Some(token) => token
-                .parse::<usize>()
-                .map_err(|_| invalid("Invalid pagination token".into()))?,
-            None => 0,
-        };
         // Round-trip through the expression, as a request would, so escaping is exercised.
         let filter = match filter {
             Some(f) => Some(
@@ -430,17 +440,14 @@ impl Backend for DemoBackend {
                     }),
             })
             .collect();
-        let limit = if limit == 0 { 60 } else { limit as usize };
-        let end = (start + limit).min(matching.len());
-        let users = matching
-            .get(start..end)
-            .unwrap_or_default()
-            .iter()
-            .map(|u| u.to_summary(&self.changes_for(&u.username)))
-            .collect();
+        let page = paginate(&matching, limit, pagination_token, "ListUsers")?;
         Ok(UserPage {
-            users,
-            next_token: (end < matching.len()).then(|| end.to_string()),
+            users: page
+                .items
+                .iter()
+                .map(|u| u.to_summary(&self.changes_for(&u.username)))
+                .collect(),
+            next_token: page.next_token,
         })
     }
 
@@ -510,25 +517,17 @@ impl Backend for DemoBackend {
         next_token: Option<&str>,
     ) -> Result<Page<Group>, CognitoError> {
         const OP: &str = "AdminListGroupsForUser";
-        self.check_pool(pool, OP)?;
-        let user = self.resolve_or_not_found(username, OP)?;
-        let changes = self.changes_for(&user.username);
-        let groups: Vec<Group> = user
-            .groups(&changes)
-            .iter()
-            .map(|name| {
-                self.pool
-                    .groups
-                    .iter()
-                    .find(|g| &g.name == name)
-                    .cloned()
-                    .unwrap_or_else(|| Group {
-                        name: name.clone(),
-                        ..Group::default()
-                    })
-            })
-            .collect();
-        paginate(&groups, limit, next_token, OP)
+        self.user_list(pool, username, OP, limit, next_token, |user| {
+            let changes = self.changes_for(&user.username);
+            let group = |name: &String| {
+                let known = self.pool.groups.iter().find(|g| &g.name == name);
+                known.cloned().unwrap_or_else(|| Group {
+                    name: name.clone(),
+                    ..Group::default()
+                })
+            };
+            user.groups(&changes).iter().map(group).collect()
+        })
     }
 
     async fn list_groups(
@@ -550,20 +549,16 @@ impl Backend for DemoBackend {
         pagination_token: Option<&str>,
     ) -> Result<Page<Device>, CognitoError> {
         const OP: &str = "AdminListDevices";
-        self.check_pool(pool, OP)?;
-        let user = self.resolve_or_not_found(username, OP)?;
-        let devices: Vec<Device> = user
-            .devices
-            .iter()
-            .map(|d| Device {
+        self.user_list(pool, username, OP, limit, pagination_token, |user| {
+            let device = |d: &DemoDevice| Device {
                 key: d.device_key.clone(),
                 attributes: d.device_attributes.clone(),
                 created: d.device_create_date,
                 last_modified: d.device_last_modified_date,
                 last_authenticated: d.device_last_authenticated_date,
-            })
-            .collect();
-        paginate(&devices, limit, pagination_token, OP)
+            };
+            user.devices.iter().map(device).collect()
+        })
     }
 
     async fn list_auth_events(
@@ -583,11 +578,8 @@ impl Backend for DemoBackend {
             )
             .with_exception("UserPoolAddOnNotEnabledException"));
         }
-        let user = self.resolve_or_not_found(username, OP)?;
-        let events: Vec<AuthEvent> = user
-            .auth_events
-            .iter()
-            .map(|e| AuthEvent {
+        self.user_list(pool, username, OP, max_results, next_token, |user| {
+            let event = |e: &DemoAuthEvent| AuthEvent {
                 id: e.event_id.clone(),
                 event_type: e.event_type.clone(),
                 created: e.creation_date,
@@ -598,9 +590,9 @@ impl Backend for DemoBackend {
                 city: e.event_context_data.city.clone(),
                 country: e.event_context_data.country.clone(),
                 device_name: e.event_context_data.device_name.clone(),
-            })
-            .collect();
-        paginate(&events, max_results, next_token, OP)
+            };
+            user.auth_events.iter().map(event).collect()
+        })
     }
 
     fn describe_target(&self) -> String {

@@ -15,16 +15,29 @@ use super::{
 
 /// A concern applied around every request of a backend.
 pub trait Layer: Send + Sync {
-    /// Runs `request` for `op`; `request` may be called again to retry.
+    /// Waits before each request is sent (by default not at all).
+    fn before(&self, op: Op) -> impl Future<Output = ()> + Send {
+        let _ = op;
+        std::future::ready(())
+    }
+
+    /// Runs `request` for `op`; `request` may be called again to retry. By default it runs
+    /// once, after [`Layer::before`].
     fn around<'a, T, F, Fut>(
         &'a self,
         op: Op,
-        request: F,
+        mut request: F,
     ) -> impl Future<Output = Result<T, CognitoError>> + Send + 'a
     where
         T: Send + 'a,
         F: FnMut() -> Fut + Send + 'a,
-        Fut: Future<Output = Result<T, CognitoError>> + Send + 'a;
+        Fut: Future<Output = Result<T, CognitoError>> + Send + 'a,
+    {
+        async move {
+            self.before(op).await;
+            request().await
+        }
+    }
 }
 
 /// `inner` with `layer` around each of its requests.
@@ -176,16 +189,13 @@ impl<L: Layer, B: Writer> Writer for Layered<L, B> {
 pub struct Latency(pub Duration);
 
 impl Layer for Latency {
-    async fn around<'a, T, F, Fut>(&'a self, _op: Op, mut request: F) -> Result<T, CognitoError>
-    where
-        T: Send + 'a,
-        F: FnMut() -> Fut + Send + 'a,
-        Fut: Future<Output = Result<T, CognitoError>> + Send + 'a,
-    {
-        if !self.0.is_zero() {
-            tokio::time::sleep(self.0).await;
+    fn before(&self, _op: Op) -> impl Future<Output = ()> + Send {
+        let delay = self.0;
+        async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
         }
-        request().await
     }
 }
 

@@ -99,6 +99,14 @@ fn looks_like_email(s: &str) -> bool {
 
 /// `+` then 2–15 digits, ignoring the separators people paste (spaces, `-`, `.`, brackets).
 fn normalize_phone(s: &str) -> Option<String> {
+    let digits = phone_digits(s)?;
+    let n = digits.len() - 1;
+    ((2..=15).contains(&n) && !digits[1..].starts_with('0')).then_some(digits)
+}
+
+/// `+` and the digits after it, with the separators people paste (spaces, `-`, `.`,
+/// brackets) dropped; None when anything else is there. Shared by lookup and search.
+pub fn phone_digits(s: &str) -> Option<String> {
     let rest = s.strip_prefix('+')?;
     let mut digits = String::from("+");
     for c in rest.chars() {
@@ -108,8 +116,7 @@ fn normalize_phone(s: &str) -> Option<String> {
             _ => return None,
         }
     }
-    let n = digits.len() - 1;
-    ((2..=15).contains(&n) && !digits[1..].starts_with('0')).then_some(digits)
+    Some(digits)
 }
 
 /// Why a query was refused before any request.
@@ -256,7 +263,7 @@ pub enum LookupError {
         tried: Vec<String>,
         calls: u32,
         /// Users close to the query ("did you mean"), from one ListUsers prefix search;
-        /// empty unless [`lookup_suggesting`] was used.
+        /// empty unless [`suggest`] ran.
         suggestions: Vec<UserSummary>,
     },
     /// Cognito (or the network) failed.
@@ -384,51 +391,50 @@ pub async fn lookup(
 /// How many suggestions a not-found lookup offers at most.
 pub const MAX_SUGGESTIONS: usize = 5;
 
-/// [`lookup`], and on not-found one ListUsers prefix search on the query's first characters
-/// for users close to it ("did you mean alice?"). Never another AdminGetUser: suggestions
-/// are ListUsers summaries, opened only on an explicit choice. The cost is in `calls` and
-/// `tried`; a failed suggestion search leaves the not-found as it was (its call counted).
-pub async fn lookup_suggesting(
+/// After a [`lookup`] (its `result`): on not-found, one ListUsers prefix search on the
+/// query's first characters for users close to it ("did you mean alice?"). Never another
+/// AdminGetUser: suggestions are ListUsers summaries, opened only on an explicit choice. The
+/// cost is in `calls` and `tried`; a failed suggestion search leaves the not-found as it was
+/// (its call counted). Any other result is returned as it is.
+pub async fn suggest(
     backend: &dyn Backend,
     pool: &PoolId,
-    raw_query: &str,
     mode: LookupMode,
-    schema: Option<&PoolSchema>,
+    result: Result<LookupOutcome, LookupError>,
 ) -> Result<LookupOutcome, LookupError> {
-    match lookup(backend, pool, raw_query, mode, schema).await {
-        Err(LookupError::NotFound {
-            pool: pool_name,
-            query,
-            mut tried,
-            calls,
-            ..
-        }) => {
-            let filter = suggestion_filter(&query, mode);
-            let suggestions = match backend
-                .list_users(pool, Some(&filter), AMBIGUOUS_PAGE, None)
-                .await
-            {
-                Ok(page) => closest(&query, filter.attribute, page.users),
-                Err(e) => {
-                    tracing::info!("suggestion search failed: {}", e.message);
-                    Vec::new()
-                }
-            };
-            tried.push(format!(
-                "ListUsers {} for suggestions: {} close",
-                filter.expression(),
-                suggestions.len()
-            ));
-            Err(LookupError::NotFound {
-                pool: pool_name,
-                query,
-                tried,
-                calls: calls + 1,
-                suggestions,
-            })
+    let Err(LookupError::NotFound {
+        pool: pool_name,
+        query,
+        mut tried,
+        calls,
+        ..
+    }) = result
+    else {
+        return result;
+    };
+    let filter = suggestion_filter(&query, mode);
+    let suggestions = match backend
+        .list_users(pool, Some(&filter), AMBIGUOUS_PAGE, None)
+        .await
+    {
+        Ok(page) => closest(&query, filter.attribute, page.users),
+        Err(e) => {
+            tracing::info!("suggestion search failed: {}", e.message);
+            Vec::new()
         }
-        other => other,
-    }
+    };
+    tried.push(format!(
+        "ListUsers {} for suggestions: {} close",
+        filter.expression(),
+        suggestions.len()
+    ));
+    Err(LookupError::NotFound {
+        pool: pool_name,
+        query,
+        tried,
+        calls: calls + 1,
+        suggestions,
+    })
 }
 
 /// The one prefix filter suggestions come from: the attribute the query's shape names, on

@@ -2,13 +2,12 @@
 //! DescribeUserPool) and, when the pool has threat protection, one page of sign-in history
 //! (one AdminListUserAuthEvents), then prints the diagnosis for a script or a ticket.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::EXIT_USAGE;
-use crate::audit::{AuditEvent, AuditLog};
+use super::{format_for_stdout, usage};
 use crate::cli::{DiagnoseArgs, ReportFormat, TargetArgs};
 use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::cognito::{AuthEvent, CognitoError, PoolSchema, User};
@@ -24,58 +23,29 @@ pub const EVENTS_PAGE: i32 = 60;
 /// Runs `diagnose`; returns the process exit code (as `get`: 0 when the user was found,
 /// whatever the findings).
 pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
-    let (target, pool, demo) = match super::resolve(target) {
-        Ok(resolved) => resolved,
-        Err(code) => return code,
-    };
+    diagnose_query(target, args)
+        .await
+        .unwrap_or_else(|code| code)
+}
+
+/// [`run`]; `Err` is the exit code of a usage error, printed.
+async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32, i32> {
+    let resolved = super::resolve(target)?;
     if args.query == "-" {
-        return batch(target, pool, demo, args).await;
+        return batch(resolved, args).await;
     }
-    if let Err(message) = lookup::validate_query(&args.query) {
-        eprintln!("error: {message}");
-        return EXIT_USAGE;
-    }
-    let session = target.connect(pool, demo).await;
-    let audit = match &target.args.audit_log {
-        Some(path) => match AuditLog::open(
-            path,
-            session.info.profile.clone(),
-            session.info.region.clone(),
-        ) {
-            Ok(log) => Some(log),
-            Err(message) => {
-                eprintln!("error: {}", sanitize(&message.to_string()));
-                return EXIT_USAGE;
-            }
-        },
-        None => None,
-    };
-    let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
-        ReportFormat::Text
-    } else {
-        ReportFormat::Json
-    });
-    let result = lookup::lookup(
-        session.backend.as_ref(),
-        &session.pool,
-        &args.query,
-        args.by.into(),
-        None,
-    )
-    .await;
-    if let Some(log) = &audit {
-        let event = AuditEvent::new("lookup", &session).lookup(&args.query, &result);
-        if let Err(message) = log.record(&event) {
-            eprintln!("error: {}", sanitize(&message.to_string()));
-            return EXIT_USAGE;
-        }
-    }
+    lookup::validate_query(&args.query).map_err(usage)?;
+    let run = resolved.connect().await?;
+    let session = &run.session;
+    let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
+    let result = run.lookup(&args.query, args.by.into()).await;
+    run.audit_lookup(&args.query, &result)?;
     let mut stdout = std::io::stdout().lock();
-    let redact = target.args.redact;
-    match result {
+    let redact = run.redact();
+    Ok(match result {
         Ok(LookupOutcome::Found(found)) => {
-            let pool = pool_settings(&session).await;
-            let mut diagnosis = diagnose_found(&session, pool.as_ref(), &found.user).await;
+            let pool = pool_settings(session).await;
+            let mut diagnosis = diagnose_found(session, pool.as_ref(), &found.user).await;
             let mut found = found;
             // The diagnosis reads the real user; only what is printed is masked.
             if redact {
@@ -116,7 +86,7 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
             }
             err.exit_code()
         }
-    }
+    })
 }
 
 /// Says on stderr that a fetch failed and which checks therefore did not run.
@@ -251,64 +221,21 @@ struct BatchLine<'a> {
 /// `diagnose --pool P -`: queries from stdin (read as `get -` reads them), each resolved as
 /// `get` resolves it, one line per query in input order: a JSON line, or a text report.
 /// DescribeUserPool once for the whole batch. Exit code: the highest among the queries.
-async fn batch(
-    target: crate::session::Target,
-    pool: crate::cognito::PoolId,
-    demo: bool,
-    args: &DiagnoseArgs,
-) -> i32 {
-    let queries = match crate::batch::read_query_lines(None) {
-        Ok(q) => q,
-        Err(message) => {
-            eprintln!("error: {}", sanitize(&message));
-            return EXIT_USAGE;
-        }
-    };
-    let session = target.connect(pool, demo).await;
-    let audit = match &target.args.audit_log {
-        Some(path) => match AuditLog::open(
-            path,
-            session.info.profile.clone(),
-            session.info.region.clone(),
-        ) {
-            Ok(log) => Some(log),
-            Err(message) => {
-                eprintln!("error: {}", sanitize(&message.to_string()));
-                return EXIT_USAGE;
-            }
-        },
-        None => None,
-    };
-    let format = args.output.unwrap_or(if std::io::stdout().is_terminal() {
-        ReportFormat::Text
-    } else {
-        ReportFormat::Json
-    });
+async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i32> {
+    let queries = crate::batch::read_query_lines(None).map_err(usage)?;
+    let run = resolved.connect().await?;
+    let session = &run.session;
+    let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
     let mut settings: Option<Option<PoolSchema>> = None;
     let mut worst = 0;
     let mut stdout = std::io::stdout().lock();
     for query in &queries {
         let result = match lookup::validate_query(query) {
-            Ok(_) => {
-                lookup::lookup(
-                    session.backend.as_ref(),
-                    &session.pool,
-                    query,
-                    args.by.into(),
-                    None,
-                )
-                .await
-            }
+            Ok(_) => run.lookup(query, args.by.into()).await,
             Err(message) => Err(LookupError::Refused(message.to_string())),
         };
-        if let Some(log) = &audit
-            && let Err(message) =
-                log.record(&AuditEvent::new("lookup", &session).lookup(query, &result))
-        {
-            eprintln!("error: {}", sanitize(&message.to_string()));
-            return EXIT_USAGE;
-        }
-        let redact = target.args.redact;
+        run.audit_lookup(query, &result)?;
+        let redact = run.redact();
         let masked = redact
             .then(|| crate::batch::Outcome::from_lookup(crate::redact::mask_lookup(&result, &[])));
         let outcome = crate::batch::Outcome::from_lookup(result);
@@ -317,10 +244,10 @@ async fn batch(
             crate::batch::Outcome::Found(user) => {
                 // Read lazily: a batch that finds nobody never asks for the pool's settings.
                 if settings.is_none() {
-                    settings = Some(pool_settings(&session).await);
+                    settings = Some(pool_settings(session).await);
                 }
                 let pool = settings.as_ref().and_then(|s| s.as_ref());
-                Some(diagnose_found(&session, pool, user).await)
+                Some(diagnose_found(session, pool, user).await)
             }
             _ => None,
         };
@@ -334,70 +261,79 @@ async fn batch(
             None => (query.clone(), outcome, diagnosis),
         };
         let query = &query;
+        let report = QueryReport {
+            query,
+            pool_id: session.pool.as_str(),
+            outcome: &outcome,
+            diagnosis: diagnosis.as_ref(),
+        };
         let text = match format {
-            ReportFormat::Json => {
-                batch_line(query, session.pool.as_str(), &outcome, diagnosis.as_ref()) + "\n"
-            }
-            ReportFormat::Text => {
-                batch_text(query, session.pool.as_str(), &outcome, diagnosis.as_ref())
-            }
+            ReportFormat::Json => report.json_line() + "\n",
+            ReportFormat::Text => report.text(),
         };
         // A closed pipe (`| head`) ends the batch quietly.
         if stdout.write_all(text.as_bytes()).is_err() {
-            return worst;
+            return Ok(worst);
         }
     }
-    worst
+    Ok(worst)
 }
 
-fn batch_line(
-    query: &str,
-    pool_id: &str,
-    outcome: &crate::batch::Outcome,
-    diagnosis: Option<&Diagnosis>,
-) -> String {
-    use crate::batch::Outcome;
-    let line = BatchLine {
-        query,
-        result: outcome.result(),
-        diagnosis: match (outcome, diagnosis) {
-            (Outcome::Found(user), Some(d)) => Some(shape(user, pool_id, d)),
-            _ => None,
-        },
-        matches: match outcome {
-            Outcome::Ambiguous(m) => Some(
-                m.iter()
-                    .map(|u| serde_json::to_value(output::list_users_value(u)).unwrap_or_default())
-                    .collect(),
+/// What a `diagnose -` batch prints for one query.
+struct QueryReport<'a> {
+    query: &'a str,
+    pool_id: &'a str,
+    outcome: &'a crate::batch::Outcome,
+    diagnosis: Option<&'a Diagnosis>,
+}
+
+impl QueryReport<'_> {
+    /// The report as one JSON line.
+    fn json_line(&self) -> String {
+        use crate::batch::Outcome;
+        let outcome = self.outcome;
+        let line = BatchLine {
+            query: self.query,
+            result: outcome.result(),
+            diagnosis: match (outcome, self.diagnosis) {
+                (Outcome::Found(user), Some(d)) => Some(shape(user, self.pool_id, d)),
+                _ => None,
+            },
+            matches: match outcome {
+                Outcome::Ambiguous(m) => Some(
+                    m.iter()
+                        .map(|u| {
+                            serde_json::to_value(output::list_users_value(u)).unwrap_or_default()
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            },
+            error: match outcome {
+                Outcome::Error { code, message, .. } => {
+                    Some(serde_json::json!({"Code": code, "Message": message}))
+                }
+                _ => None,
+            },
+        };
+        crate::sanitize::to_json_line(&line).expect("plain data serializes")
+    }
+
+    /// The report as text, every value sanitized.
+    fn text(&self) -> String {
+        use crate::batch::Outcome;
+        let body = match (self.outcome, self.diagnosis) {
+            (Outcome::Found(user), Some(d)) => text(user, self.pool_id, d),
+            (Outcome::NotFound, _) => "Result   not found\n".into(),
+            (Outcome::Ambiguous(m), _) => format!(
+                "Result   ambiguous: {} users match; look one up by username\n",
+                m.len()
             ),
-            _ => None,
-        },
-        error: match outcome {
-            Outcome::Error { code, message, .. } => {
-                Some(serde_json::json!({"Code": code, "Message": message}))
+            (Outcome::Error { message, .. }, _) => {
+                format!("Result   error: {}\n", sanitize(message))
             }
-            _ => None,
-        },
-    };
-    crate::sanitize::to_json_line(&line).expect("plain data serializes")
-}
-
-fn batch_text(
-    query: &str,
-    pool_id: &str,
-    outcome: &crate::batch::Outcome,
-    diagnosis: Option<&Diagnosis>,
-) -> String {
-    use crate::batch::Outcome;
-    let body = match (outcome, diagnosis) {
-        (Outcome::Found(user), Some(d)) => text(user, pool_id, d),
-        (Outcome::NotFound, _) => "Result   not found\n".into(),
-        (Outcome::Ambiguous(m), _) => format!(
-            "Result   ambiguous: {} users match; look one up by username\n",
-            m.len()
-        ),
-        (Outcome::Error { message, .. }, _) => format!("Result   error: {}\n", sanitize(message)),
-        (Outcome::Found(user), None) => format!("User     {}\n", sanitize(&user.username)),
-    };
-    format!("Query    {}\n{body}\n", sanitize(query))
+            (Outcome::Found(user), None) => format!("User     {}\n", sanitize(&user.username)),
+        };
+        format!("Query    {}\n{body}\n", sanitize(self.query))
+    }
 }

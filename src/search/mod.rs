@@ -71,16 +71,7 @@ pub fn filters_for(query: &str) -> Vec<ListFilter> {
 
 /// `+` then at least one digit, ignoring spaces, dashes, dots and brackets: `+` and digits.
 fn phone_prefix(query: &str) -> Option<String> {
-    let rest = query.strip_prefix('+')?;
-    let mut out = String::from("+");
-    for c in rest.chars() {
-        match c {
-            '0'..='9' => out.push(c),
-            ' ' | '-' | '.' | '(' | ')' => {}
-            _ => return None,
-        }
-    }
-    (out.len() > 1 && out.len() <= 16).then_some(out)
+    crate::cognito::lookup::phone_digits(query).filter(|p| p.len() > 1 && p.len() <= 16)
 }
 
 /// Hex digits and dashes where a UUID has them, with at least 4 characters and one digit or

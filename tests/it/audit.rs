@@ -485,3 +485,31 @@ async fn the_tui_records_a_named_pools_profile() {
     assert_eq!(lookup["region"], seed::REGION);
     assert_eq!(lookup["pool"], seeded.plain_pool.as_str());
 }
+
+#[test]
+fn every_one_shot_command_stops_before_any_output_when_the_audit_log_cannot_be_opened() {
+    // A directory is no file to append to: every command prepares its run the same way, so
+    // each refuses with exit 2 and the log's name, having printed nothing (not even a header).
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().to_str().unwrap();
+    let commands: [&[&str]; 7] = [
+        &["get", "--demo", "alice", "-o", "json"],
+        &["get", "--demo", "alice", "-o", "csv"],
+        &["get", "--demo", "-"],
+        &["search", "--demo", "al", "-o", "json"],
+        &["diagnose", "--demo", "alice", "-o", "json"],
+        &["diagnose", "--demo", "-", "-o", "json"],
+        &["export", "--demo", "-o", "csv"],
+    ];
+    for args in commands {
+        let args = [args, &["--audit-log", log]].concat();
+        let r = cli::run_with_stdin(&args, "alice\n");
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stdout, "", "{args:?} printed before refusing");
+        assert!(
+            r.stderr.contains("cannot write the audit log"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}

@@ -39,13 +39,9 @@ fn look_up_suggesting(app: &mut App, query: &str) {
         unreachable!()
     };
     let demo = DemoBackend::embedded();
-    let result = block_on(lookup::lookup_suggesting(
-        &demo,
-        &demo.pool_id(),
-        query,
-        mode,
-        None,
-    ));
+    let pool = demo.pool_id();
+    let result = block_on(lookup::lookup(&demo, &pool, query, mode, None));
+    let result = block_on(lookup::suggest(&demo, &pool, mode, result));
     update(app, Msg::LookupDone { id, result });
 }
 
@@ -78,14 +74,15 @@ fn a_typo_offers_the_closest_users_and_enter_opens_one() {
 #[test]
 fn the_suggestion_costs_one_list_users_and_says_so() {
     let demo = DemoBackend::embedded();
-    let err = block_on(lookup::lookup_suggesting(
+    let pool = demo.pool_id();
+    let result = block_on(lookup::lookup(
         &demo,
-        &demo.pool_id(),
+        &pool,
         "alcie",
         LookupMode::Auto,
         None,
-    ))
-    .unwrap_err();
+    ));
+    let err = block_on(lookup::suggest(&demo, &pool, LookupMode::Auto, result)).unwrap_err();
     let LookupError::NotFound {
         tried,
         calls,
