@@ -1,7 +1,8 @@
 //! Fuzzy ranking of loaded users, fast enough to run on every keystroke over 100,000 users.
 //!
-//! Users live in a compact [`UserStore`]: the few fields a list shows, packed into one string
-//! arena, plus one lowercase haystack per user computed once when the user is added. A
+//! Users live in a compact [`UserStore`]: the few fields a list shows (and the sub and dates a
+//! CSV export of the list writes), packed into one string arena, plus one lowercase haystack
+//! per user computed once when the user is added. A
 //! [`Ranker`] keeps the ranked result of every prefix of the current query, so a growing
 //! query only re-scores the previous matches (a match of `jo` is needed for a match of `joh`),
 //! and backspace returns an earlier result without scoring anything.
@@ -17,6 +18,8 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::score;
+use time::OffsetDateTime;
+
 use crate::cognito::{UserStatus, UserSummary};
 
 /// A field a list row shows and the fuzzy filter matches, in haystack order.
@@ -88,9 +91,11 @@ impl Highlights {
     }
 }
 
-/// Slots in a row's text: the matched fields, then the status's wire value.
-const SLOTS: usize = Field::ALL.len() + 1;
+/// Slots in a row's text: the matched fields, then the status's wire value and the sub.
+const SLOTS: usize = Field::ALL.len() + 2;
 const STATUS_SLOT: usize = Field::ALL.len();
+/// Not matched nor shown: kept so an exported list has `-o csv`'s Sub column (36 bytes).
+const SUB_SLOT: usize = Field::ALL.len() + 1;
 
 #[derive(Debug, Clone, Copy)]
 struct RowMeta {
@@ -103,6 +108,9 @@ struct RowMeta {
     hay_lens: [u16; Field::ALL.len()],
     enabled: bool,
     has_status: bool,
+    /// Kept as Cognito sent them (16 bytes each), for the export's date columns.
+    created: Option<OffsetDateTime>,
+    last_modified: Option<OffsetDateTime>,
 }
 
 /// One row of the store, borrowed.
@@ -118,6 +126,10 @@ pub struct UserRow<'a> {
     /// The wire value (`CONFIRMED`, …); see [`UserRow::status`].
     pub status_wire: Option<&'a str>,
     pub enabled: bool,
+    /// Not shown in the list; kept for the CSV export.
+    pub sub: Option<&'a str>,
+    pub created: Option<OffsetDateTime>,
+    pub last_modified: Option<OffsetDateTime>,
 }
 
 impl UserRow<'_> {
@@ -139,10 +151,31 @@ impl UserRow<'_> {
             Field::SearchAttribute => "",
         }
     }
+
+    /// The row as a ListUsers user with the attributes the store keeps (the shown ones and
+    /// `sub`): what an export of the list writes.
+    pub fn to_summary(&self) -> UserSummary {
+        let attributes = Field::ALL[1..]
+            .iter()
+            .map(|f| (f.attribute(), self.field(*f)))
+            .chain([("sub", self.sub.unwrap_or(""))])
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(name, value)| crate::cognito::Attribute::new(name, value))
+            .collect();
+        UserSummary {
+            username: self.username.to_string(),
+            attributes,
+            created: self.created,
+            last_modified: self.last_modified,
+            enabled: self.enabled,
+            status: self.status(),
+        }
+    }
 }
 
-/// Users loaded for browsing, stored compactly (about 2 × the shown text + 40 bytes a user):
-/// only what the list shows and matches, never full attribute vectors.
+/// Users loaded for browsing, stored compactly (about 2 × the shown text, the sub, and about
+/// 100 bytes a user): only what the list shows and matches and what its CSV export writes, never
+/// full attribute vectors.
 #[derive(Debug, Default, Clone)]
 pub struct UserStore {
     text: String,
@@ -292,6 +325,9 @@ impl UserStore {
             lens[STATUS_SLOT] = s.len() as u16;
             self.text.push_str(s);
         }
+        let sub = clamp_value(user.attribute("sub").unwrap_or(""));
+        lens[SUB_SLOT] = sub.len() as u16;
+        self.text.push_str(sub);
         self.rows.push(RowMeta {
             text_start,
             lens,
@@ -300,6 +336,8 @@ impl UserStore {
             hay_lens,
             enabled: user.enabled,
             has_status: status.is_some(),
+            created: user.created,
+            last_modified: user.last_modified,
         });
         self.by_username.entry(hash).or_insert(index);
         true
@@ -328,6 +366,9 @@ impl UserStore {
             family_name: some(slots[6]),
             status_wire: meta.has_status.then_some(slots[STATUS_SLOT]),
             enabled: meta.enabled,
+            sub: some(slots[SUB_SLOT]),
+            created: meta.created,
+            last_modified: meta.last_modified,
         }
     }
 

@@ -13,6 +13,7 @@ mod bastion;
 mod bastion_imds;
 mod bastion_slow_link;
 mod bastion_tty;
+mod browse_export;
 mod cli_exceptions;
 mod cli_faults;
 mod cli_get;
