@@ -303,6 +303,10 @@ async fn run(
     let mut listing_pools: Option<JoinHandle<()>> = None;
     let mut load_all_task: Option<JoinHandle<()>> = None;
     let mut writes: Vec<WriteInFlight> = Vec::new();
+    // The all-pools lookups: each named pool's session, kept for the next run (its limiter
+    // with it), and the lookups still out.
+    let named_sessions: NamedSessions = Arc::default();
+    let mut pool_lookups: Vec<PoolLookupInFlight> = Vec::new();
     loop {
         let job = tokio::select! {
             job = jobs.recv() => match job {
@@ -332,6 +336,7 @@ async fn run(
                 | Cmd::UsePool { .. }
                 | Cmd::CancelSearch
                 | Cmd::CancelLoadAll { .. }
+                | Cmd::LookupAllPools { .. }
         );
         if needs_pool && conn.is_none() {
             tracing::warn!("dropping a request made before a pool was chosen: {job:?}");
@@ -632,6 +637,24 @@ async fn run(
                     });
                 });
             }
+            Cmd::LookupAllPools {
+                id,
+                query,
+                mode,
+                pools,
+            } => {
+                pool_lookups.retain(|l| !l.task.is_finished());
+                for name in pools {
+                    let started = Arc::new(OnceLock::new());
+                    let task = tokio::spawn(lookup_in_named_pool(
+                        (target.clone(), named_sessions.clone()),
+                        (id, name, query.clone(), mode),
+                        started.clone(),
+                        (audit.clone(), msgs.clone()),
+                    ));
+                    pool_lookups.push(PoolLookupInFlight { task, started });
+                }
+            }
             // The clipboard is the terminal's: the terminal loop writes it.
             Cmd::Copy(_) => {}
         }
@@ -640,6 +663,10 @@ async fn run(
         task.abort();
     }
     supersede_lookup(&mut in_flight, &audit, &msgs).await;
+    for lookup in pool_lookups {
+        let mut pending = lookup.started.get().map(|e| (lookup.task, e.clone()));
+        supersede_lookup(&mut pending, &audit, &msgs).await;
+    }
     for mut task in [searching, paging, listing_pools, load_all_task] {
         abort(&mut task);
     }
@@ -650,6 +677,69 @@ async fn run(
     if let Some((_, token)) = loading_all {
         token.cancel();
     }
+}
+
+/// The sessions of the config's named pools used by all-pools lookups, by name.
+type NamedSessions = Arc<std::sync::Mutex<HashMap<String, session::Session>>>;
+
+/// One pool's lookup of an all-pools run; `started` holds its audit line once its requests
+/// may have gone out, so quitting can record it as superseded.
+struct PoolLookupInFlight {
+    task: JoinHandle<()>,
+    started: Arc<OnceLock<AuditEvent>>,
+}
+
+/// The session for the named pool `name` (built once, then reused).
+async fn named_session(
+    target: &session::Target,
+    sessions: &NamedSessions,
+    name: &str,
+) -> Result<session::Session, session::SessionError> {
+    if let Some(session) = sessions.lock().expect("not poisoned").get(name) {
+        return Ok(session.clone());
+    }
+    let named = target.for_pool(name)?;
+    let (pool, demo) = named.pool()?;
+    let session = named.connect(pool, demo).await;
+    (sessions.lock().expect("not poisoned")).insert(name.to_string(), session.clone());
+    Ok(session)
+}
+
+/// Looks `query` up in the named pool `name` with that pool's own profile, Region and
+/// limiter, records one audit line naming them, and answers with [`Msg::PoolLookupDone`].
+async fn lookup_in_named_pool(
+    (target, sessions): (session::Target, NamedSessions),
+    (id, name, query, mode): (u64, String, String, lookup::LookupMode),
+    started: Arc<OnceLock<AuditEvent>>,
+    (audit, msgs): (Option<Arc<AuditLog>>, UnboundedSender<Msg>),
+) {
+    let session = match named_session(&target, &sessions, &name).await {
+        Ok(session) => session,
+        Err(e) => {
+            tracing::info!(id, pool = %sanitize(&name), "all-pools: pool not usable: {}", sanitize(&e.to_string()));
+            let result = Err(lookup::LookupError::Refused(format!("pool {name}: {e}")));
+            let _ = msgs.send(Msg::PoolLookupDone {
+                id,
+                pool: name,
+                session: None,
+                result,
+            });
+            return;
+        }
+    };
+    let mut pending = AuditEvent::new("lookup", &session);
+    pending.query = Some(query.clone());
+    let _ = started.set(pending);
+    let result = lookup::lookup(session.backend.as_ref(), &session.pool, &query, mode, None).await;
+    tracing::info!(id, pool = %session.pool, "all-pools lookup answered");
+    let event = AuditEvent::new("lookup", &session).lookup(&query, &result);
+    audit_record(&audit, event, &msgs).await;
+    let _ = msgs.send(Msg::PoolLookupDone {
+        id,
+        pool: name,
+        session: Some(session.info),
+        result,
+    });
 }
 
 /// A write request sent and not yet known to be answered.

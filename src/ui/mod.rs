@@ -2,6 +2,7 @@
 //! every string that came from Cognito has been sanitized by the model's row builders or
 //! is sanitized here before it is drawn.
 
+mod allpools;
 mod attributes;
 mod columns;
 mod finder;
@@ -409,7 +410,14 @@ fn footer_offer(
         (Context::Main, A::Recent) => !app.recent.is_empty(),
         (
             Context::Main,
-            A::FocusNext | A::Open | A::Copy | A::Filter | A::Refresh | A::EscapeHatch | A::Actions,
+            A::FocusNext
+            | A::Open
+            | A::Copy
+            | A::Filter
+            | A::Refresh
+            | A::EscapeHatch
+            | A::Actions
+            | A::AllPools,
         ) => user,
         (Context::Main, A::Reveal) => user && app.redact,
         (Context::Main, A::Privacy) => user,
@@ -426,6 +434,7 @@ fn footer_offer(
                 Overlay::Lookup { .. } => "look up",
                 Overlay::Recent { .. } => "open",
                 Overlay::Confirm { .. } => "confirm",
+                Overlay::AllPools(_) => "look up in every pool",
                 Overlay::Help { .. } | Overlay::Filter { .. } => "keep filter",
                 _ => word,
             });

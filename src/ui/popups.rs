@@ -17,7 +17,7 @@ use crate::app::{
 use crate::cognito::WriteAction;
 use crate::sanitize::sanitize;
 
-fn popup_block(title: String, theme: &Theme) -> Block<'static> {
+pub(super) fn popup_block(title: String, theme: &Theme) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
@@ -27,7 +27,7 @@ fn popup_block(title: String, theme: &Theme) -> Block<'static> {
 }
 
 /// Lines a paragraph of `lines` wraps to at `width` (a close estimate, for sizing).
-fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+pub(super) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
     let width = width.max(1) as usize;
     lines
         .iter()
@@ -220,6 +220,7 @@ pub fn overlay(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 rect,
             );
         }
+        Overlay::AllPools(all) => super::allpools::render(app, all, frame, area, theme),
         Overlay::None | Overlay::Lookup { .. } | Overlay::Filter { .. } => {}
     }
 }
