@@ -394,6 +394,7 @@ impl App {
     /// Starts a lookup, superseding any in flight.
     pub fn start_lookup(&mut self, query: &str, mode: LookupMode) -> Cmd {
         let id = self.next_request_id();
+        self.pool_status.last_query = Some((query.to_string(), mode));
         self.pending = Some(Pending {
             id,
             query: query.to_string(),

@@ -73,16 +73,14 @@ pub(super) fn input_mut(all: &mut AllPools) -> Option<&mut LineInput> {
     all.input.as_mut()
 }
 
-/// `A`: the query on screen (the user's, or the lookup in flight) in every named pool; with
-/// neither, a line to type one.
+/// `A`: the current query (the lookup in flight, else the last one, found or not, else the
+/// user's on screen) in every named pool; with none, a line to type one.
 pub(super) fn open(app: &mut App) -> Vec<Cmd> {
     app.error = None;
     app.notice = None;
-    let current = match (&app.pending, &app.user) {
-        (Some(p), _) => Some((p.query.clone(), p.mode)),
-        (None, Some(loaded)) => Some((loaded.query.clone(), loaded.mode)),
-        (None, None) => None,
-    };
+    let current = (app.pending.as_ref().map(|p| (p.query.clone(), p.mode)))
+        .or_else(|| app.pool_status.last_query.clone())
+        .or_else(|| (app.user.as_ref()).map(|l| (l.query.clone(), l.mode)));
     let mut all = AllPools::default();
     match current {
         Some((query, mode)) if !named_pools(app).is_empty() => {
@@ -117,6 +115,8 @@ fn named_pools(app: &App) -> Vec<(String, String)> {
 fn start(app: &mut App, all: &mut AllPools, query: String, mode: LookupMode) -> Cmd {
     let id = app.next_request_id();
     let pools = named_pools(app);
+    // A typed query becomes the current one: A asks it again.
+    app.pool_status.last_query = Some((query.clone(), mode));
     all.id = id;
     all.query = query.clone();
     all.mode = mode;

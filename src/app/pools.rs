@@ -27,6 +27,9 @@ pub struct PoolStatus {
     pub deferred: Option<(String, LookupMode)>,
     /// Recent lookups of the other pools used in this session, by pool id.
     pub recent_elsewhere: HashMap<String, Vec<RecentEntry>>,
+    /// The last lookup started, found or not: what `A` asks every named pool (a user not
+    /// found here is the one most worth looking for elsewhere).
+    pub last_query: Option<(String, LookupMode)>,
 }
 
 /// A pool switch in flight.

@@ -171,7 +171,7 @@ pub const BINDINGS: &[Binding] = &[
         [ch('A')],
         "A",
         A::AllPools,
-        "which pool is this user in? the lookup in every named pool of the config"
+        "which pool? the lookup in every named pool"
     ),
     bind!(
         Main,

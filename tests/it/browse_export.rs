@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use cognito_tui::app::{App, Cmd, EXPORT_ATTRIBUTES, Msg, update};
+use cognito_tui::app::{App, Cmd, EXPORT_ATTRIBUTES, Msg};
 use crossterm::event::KeyCode;
 
 use crate::common::app::{ch, ctrl, demo_app, key, send, serve, typed};

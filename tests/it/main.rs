@@ -8,6 +8,7 @@ mod common;
 
 mod actions;
 mod actions_tui;
+mod allpools;
 mod audit;
 mod bastion;
 mod bastion_imds;
