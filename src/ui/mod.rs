@@ -429,6 +429,10 @@ fn footer_offer(
             return Some("stop loading");
         }
         (Context::Input, A::Up) => matches!(app.overlay, Overlay::Recent { .. }),
+        // The all-pools popup that says no pools are named has nothing to move to or open.
+        (Context::List, A::Up | A::Submit) => {
+            !matches!(&app.overlay, Overlay::AllPools(all) if all.rows.is_empty())
+        }
         (Context::Input, A::Submit) => {
             return Some(match &app.overlay {
                 Overlay::Lookup { .. } => "look up",
