@@ -1,7 +1,7 @@
 //! Unit tests of the ranking rules and the store.
 
 use super::*;
-use crate::cognito::Attribute;
+use crate::cognito::{Attribute, UserStatus};
 
 fn user(username: &str, attrs: &[(&str, &str)]) -> UserSummary {
     UserSummary {
@@ -242,6 +242,6 @@ fn the_store_keeps_the_sub_and_dates_an_export_writes() {
 #[test]
 fn a_row_costs_at_most_80_bytes_beside_its_text() {
     // 100,000 users: 8 MB of row data, plus their text and the username index.
-    let size = std::mem::size_of::<RowMeta>();
+    let size = std::mem::size_of::<super::store::RowMeta>();
     assert!(size <= 80, "{size}");
 }
