@@ -646,12 +646,18 @@ async fn run(
                 pool_lookups.retain(|l| !l.task.is_finished());
                 for name in pools {
                     let started = Arc::new(OnceLock::new());
-                    let task = tokio::spawn(lookup_in_named_pool(
-                        (target.clone(), named_sessions.clone()),
-                        (id, name, query.clone(), mode),
-                        started.clone(),
-                        (audit.clone(), msgs.clone()),
-                    ));
+                    let lookup = NamedPoolLookup {
+                        target: target.clone(),
+                        sessions: named_sessions.clone(),
+                        id,
+                        name,
+                        query: query.clone(),
+                        mode,
+                        started: started.clone(),
+                        audit: audit.clone(),
+                        msgs: msgs.clone(),
+                    };
+                    let task = tokio::spawn(lookup.run());
                     pool_lookups.push(PoolLookupInFlight { task, started });
                 }
             }
@@ -705,41 +711,66 @@ async fn named_session(
     Ok(session)
 }
 
-/// Looks `query` up in the named pool `name` with that pool's own profile, Region and
-/// limiter, records one audit line naming them, and answers with [`Msg::PoolLookupDone`].
-async fn lookup_in_named_pool(
-    (target, sessions): (session::Target, NamedSessions),
-    (id, name, query, mode): (u64, String, String, lookup::LookupMode),
+/// One named pool's lookup of an all-pools run.
+struct NamedPoolLookup {
+    target: session::Target,
+    sessions: NamedSessions,
+    id: u64,
+    /// The config's name for the pool.
+    name: String,
+    query: String,
+    mode: lookup::LookupMode,
     started: Arc<OnceLock<AuditEvent>>,
-    (audit, msgs): (Option<Arc<AuditLog>>, UnboundedSender<Msg>),
-) {
-    let session = match named_session(&target, &sessions, &name).await {
-        Ok(session) => session,
-        Err(e) => {
-            tracing::info!(id, pool = %sanitize(&name), "all-pools: pool not usable: {}", sanitize(&e.to_string()));
-            let result = Err(lookup::LookupError::Refused(format!("pool {name}: {e}")));
-            let _ = msgs.send(Msg::PoolLookupDone {
-                id,
-                pool: name,
-                session: None,
-                result,
-            });
-            return;
-        }
-    };
-    let mut pending = AuditEvent::new("lookup", &session);
-    pending.query = Some(query.clone());
-    let _ = started.set(pending);
-    let result = lookup::lookup(session.backend.as_ref(), &session.pool, &query, mode, None).await;
-    tracing::info!(id, pool = %session.pool, "all-pools lookup answered");
-    let event = AuditEvent::new("lookup", &session).lookup(&query, &result);
-    audit_record(&audit, event, &msgs).await;
-    let _ = msgs.send(Msg::PoolLookupDone {
-        id,
-        pool: name,
-        session: Some(session.info),
-        result,
-    });
+    audit: Option<Arc<AuditLog>>,
+    msgs: UnboundedSender<Msg>,
+}
+
+impl NamedPoolLookup {
+    /// Looks the query up with the pool's own profile, Region and limiter, records one audit
+    /// line naming them, and answers with [`Msg::PoolLookupDone`].
+    async fn run(self) {
+        let Self {
+            target,
+            sessions,
+            id,
+            name,
+            query,
+            mode,
+            started,
+            audit,
+            msgs,
+        } = self;
+        let session = match named_session(&target, &sessions, &name).await {
+            Ok(session) => session,
+            Err(e) => {
+                let why = e.to_string();
+                let (pool, why) = (sanitize(&name), sanitize(&why));
+                tracing::info!(id, %pool, "all-pools: pool not usable: {why}");
+                let result = Err(lookup::LookupError::Refused(format!("pool {name}: {e}")));
+                let _ = msgs.send(Msg::PoolLookupDone {
+                    id,
+                    pool: name,
+                    session: None,
+                    result,
+                });
+                return;
+            }
+        };
+        let mut pending = AuditEvent::new("lookup", &session);
+        pending.query = Some(query.clone());
+        let _ = started.set(pending);
+        let result =
+            lookup::lookup(session.backend.as_ref(), &session.pool, &query, mode, None).await;
+        tracing::info!(id, pool = %session.pool, "all-pools lookup answered");
+        let event = AuditEvent::new("lookup", &session).lookup(&query, &result);
+        audit_record(&audit, event, &msgs).await;
+        let _ = msgs.send(Msg::PoolLookupDone {
+            id,
+            pool: name,
+            session: Some(session.info),
+            result,
+        });
+    }
 }
 
 /// A write request sent and not yet known to be answered.
