@@ -223,6 +223,39 @@ async fn a_asks_every_named_pool_and_enter_opens_the_hit_in_its_pool() {
 }
 
 #[tokio::test]
+async fn a_hit_whose_pool_switch_fails_leaves_the_old_pool_and_shows_nothing() {
+    use cognito_tui::session::{SessionError, SwitchError};
+    let mut d = Driver::start(CONFIG, &["--pool", "staging"], None).await;
+    d.look_up("alice").await;
+    d.all_pools().await;
+    d.send([key(KeyCode::Enter)]);
+    let Some(Cmd::SwitchPool { id, .. }) = d.sent.last().cloned() else {
+        panic!("{:?}", d.sent.last())
+    };
+    // The worker's check fails (as for a pool whose credentials expired meanwhile).
+    let from = d.sent.len();
+    d.send([Msg::PoolSwitched {
+        id,
+        result: Err(SwitchError::Target(SessionError::NoPool)),
+    }]);
+    assert_eq!(d.app.pool, "us-east-1_Staging1", "still on the old pool");
+    assert!(d.app.user.is_none(), "nothing shown from the other pool");
+    assert!(d.sent[from..].is_empty(), "{:?}", &d.sent[from..]);
+    let error = d.app.error.as_ref().expect("the failed switch is said");
+    assert!(error.title.starts_with("Still on"), "{error:?}");
+    assert!(
+        error.message.contains("could not switch to acme"),
+        "{error:?}"
+    );
+    // The worker's own (successful) answer to that switch comes late and is dropped.
+    d.until("the worker's answer", |m| {
+        matches!(m, Msg::PoolSwitched { .. })
+    })
+    .await;
+    assert_eq!(d.app.pool, "us-east-1_Staging1");
+}
+
+#[tokio::test]
 async fn an_ambiguous_pool_lists_its_matches_and_enter_opens_one() {
     let mut d = Driver::start(CONFIG, &[], None).await;
     d.look_up("shared@acme.example").await;
