@@ -556,12 +556,23 @@ fn export_prompt_key(app: &mut App, action: Action, edited: bool) -> Vec<Cmd> {
                 return Vec::new();
             }
             app.export_prompt = None;
-            let users = shown_users(app);
+            let mut users = shown_users(app);
+            // Privacy mode masks the file as `--redact` masks `-o csv`: the same cells.
+            if app.redact {
+                users = (users.iter())
+                    .map(|u| crate::redact::mask_summary(u, &[]))
+                    .collect();
+            }
             let id = app.next_request_id();
             app.notice = Some(format!(
-                "writing {} users to {}…",
+                "writing {} users to {}{}…",
                 users.len(),
-                sanitize(&name)
+                sanitize(&name),
+                if app.redact {
+                    " (masked: privacy mode)"
+                } else {
+                    ""
+                }
             ));
             app.exporting = Some((id, name.clone()));
             vec![Cmd::ExportList {

@@ -103,6 +103,41 @@ fn demo_browse_export_has_every_column_of_export_o_csv() {
 }
 
 #[test]
+fn demo_browse_export_in_privacy_mode_is_masked_as_export_redact_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("masked.csv");
+    let mut app = demo_app();
+    app.redact = true;
+    drive(&mut app, [ch('b')]);
+    let shown = app.browse.match_count();
+    drive(&mut app, [ctrl('s'), ctrl('u')]);
+    drive(&mut app, typed(path.to_str().unwrap()));
+    let cmds = drive(&mut app, [key(KeyCode::Enter)]);
+    let [Cmd::ExportList { users, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert!(
+        app.notice.as_deref().unwrap().contains("masked"),
+        "{:?}",
+        app.notice
+    );
+    assert_eq!(cognito_tui::worker::write_csv(&path, users), Ok(shown));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("alice@acme.example"), "{text}");
+    let run = cli::run_args(&[
+        "export",
+        "--demo",
+        "--redact",
+        "-o",
+        "csv",
+        "--attributes",
+        &attributes_flag(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_same_cells(&parse(&text), &parse(&run.stdout), shown);
+}
+
+#[test]
 fn demo_search_export_has_every_column_of_export_o_csv() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("search.csv");
