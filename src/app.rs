@@ -13,6 +13,7 @@ use crate::search::SearchResults;
 use crate::search::browse::Pager;
 
 mod actions;
+mod allpools;
 mod diagnosis;
 mod errors;
 mod finder;
@@ -28,6 +29,7 @@ pub use crate::cognito::listing::{Fetched, ListKind, Listing};
 pub use crate::session::SessionInfo;
 pub use crate::time::TimeZone;
 pub use actions::{GroupChange, GroupChoices, MenuItem, POOL_SUFFIX_LEN};
+pub use allpools::{AllPools, PoolResult, PoolRow};
 pub use diagnosis::PoolSettings;
 pub use errors::{ErrorView, ExportError};
 use errors::{cognito_error_view, cognito_error_view_in, error_view};
@@ -42,7 +44,7 @@ pub use overlay::{HELP_KEYS_WIDTH, HelpRow, Overlay, help_page, help_rows};
 use overlay::{
     act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
 };
-pub use pools::{PoolStatus, Switched, Switching, pool_label, typed_pool_id};
+pub use pools::{AfterSwitch, PoolStatus, Switched, Switching, pool_label, typed_pool_id};
 use recent::recent_entry;
 pub use recent::{RECENT_MAX, RecentEntry};
 pub use rows::{Row, Tone, attribute_rows, decode_identities, mask_query, mfa_rows};
@@ -119,6 +121,14 @@ pub enum Msg {
         id: u64,
         result: Result<Switched, crate::session::SwitchError>,
     },
+    /// One named pool's answer to [`Cmd::LookupAllPools`] `id`; `session` says where the
+    /// request went (None when the name could not be used).
+    PoolLookupDone {
+        id: u64,
+        pool: String,
+        session: Option<SessionInfo>,
+        result: Result<LookupOutcome, LookupError>,
+    },
 }
 
 /// Work for the outside world, returned by [`update`].
@@ -187,6 +197,14 @@ pub enum Cmd {
     SwitchPool { id: u64, pool: String },
     /// Send every request from now on to the pool prepared by [`Cmd::SwitchPool`] `id`.
     UsePool { id: u64 },
+    /// Resolve `query` in each of the config's named `pools` at once, each with its own
+    /// profile, Region and limiter; one [`Msg::PoolLookupDone`] per pool.
+    LookupAllPools {
+        id: u64,
+        query: String,
+        mode: LookupMode,
+        pools: Vec<String>,
+    },
 }
 
 /// A write action sent to the worker.
@@ -376,6 +394,7 @@ impl App {
     /// Starts a lookup, superseding any in flight.
     pub fn start_lookup(&mut self, query: &str, mode: LookupMode) -> Cmd {
         let id = self.next_request_id();
+        self.pool_status.last_query = Some((query.to_string(), mode));
         self.pending = Some(Pending {
             id,
             query: query.to_string(),
@@ -404,6 +423,7 @@ impl App {
             || matches!(self.pool_groups, ListState::Loading { .. })
             || self.finder_busy()
             || self.pool_status.switching.is_some()
+            || matches!(&self.overlay, Overlay::AllPools(all) if all.in_flight())
     }
 
     /// Which bindings apply now.
@@ -424,6 +444,8 @@ impl App {
                 phrase: Some(_), ..
             } => Context::Input,
             Overlay::Confirm { .. } => Context::Confirm,
+            Overlay::AllPools(all) if all.input.is_some() => Context::Input,
+            Overlay::AllPools(_) => Context::List,
         }
     }
 
@@ -576,6 +598,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             }
             Vec::new()
         }
+        Msg::PoolLookupDone {
+            id,
+            pool,
+            session,
+            result,
+        } => {
+            allpools::pool_done(app, id, &pool, session, result);
+            Vec::new()
+        }
         Msg::ListDone { id, result } => {
             list_done(app, id, result);
             Vec::new()
@@ -610,6 +641,7 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         Context::Main | Context::Global => act_main(app, action),
         Context::Finder => finder::act(app, action),
         Context::Input => act_input(app, action),
+        Context::List if matches!(app.overlay, Overlay::AllPools(_)) => allpools::act(app, action),
         Context::List => act_picker(app, action),
         Context::Help => act_help(app, action),
         Context::Hatch => act_hatch(app, action),
@@ -713,6 +745,7 @@ fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
         }
         Action::Help => app.overlay = Overlay::help(),
         Action::LoadHistory => return diagnosis::load_history(app),
+        Action::AllPools => return allpools::open(app),
         Action::Search | Action::Browse | Action::LoadAll | Action::Pools => {
             return finder::open(app, action);
         }

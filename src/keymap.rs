@@ -40,7 +40,7 @@ impl Context {
             Self::Global => "Everywhere",
             Self::Main => "Panes",
             Self::Input => "Typing (lookup bar, filters)",
-            Self::List => "Pickers (matches, recent lookups)",
+            Self::List => "Pickers (matches, recent lookups, all pools)",
             Self::Help => "Help",
             Self::Detail => "Full value",
             Self::Hatch => "Escape hatch (aws command, console)",
@@ -106,6 +106,8 @@ pub enum Action {
     BrowseFilter,
     /// Search or browse: write the list shown to a CSV file.
     ExportList,
+    /// Look the current query up in every named pool of the config.
+    AllPools,
     /// A printable character typed into a line.
     Insert(char),
 }
@@ -137,6 +139,7 @@ impl Action {
         ("load_history", Action::LoadHistory),
         ("browse_filter", Action::BrowseFilter),
         ("export_list", Action::ExportList),
+        ("all_pools", Action::AllPools),
     ];
 }
 

@@ -264,6 +264,10 @@ async fn run(
     let mut listing_pools: Option<JoinHandle<()>> = None;
     let mut load_all_task: Option<JoinHandle<()>> = None;
     let mut writes: Vec<WriteInFlight> = Vec::new();
+    // The all-pools lookups: each named pool's session, kept for the next run (its limiter
+    // with it), and the lookups still out.
+    let named_sessions: NamedSessions = Arc::default();
+    let mut pool_lookups: Vec<PoolLookupInFlight> = Vec::new();
     loop {
         let job = tokio::select! {
             job = jobs.recv() => match job {
@@ -293,6 +297,7 @@ async fn run(
                 | Cmd::UsePool { .. }
                 | Cmd::CancelSearch
                 | Cmd::CancelLoadAll { .. }
+                | Cmd::LookupAllPools { .. }
         );
         if needs_pool && conn.is_none() {
             tracing::warn!("dropping a request made before a pool was chosen: {job:?}");
@@ -588,6 +593,30 @@ async fn run(
                     });
                 });
             }
+            Cmd::LookupAllPools {
+                id,
+                query,
+                mode,
+                pools,
+            } => {
+                pool_lookups.retain(|l| !l.task.is_finished());
+                for name in pools {
+                    let started = Arc::new(OnceLock::new());
+                    let lookup = NamedPoolLookup {
+                        target: target.clone(),
+                        sessions: named_sessions.clone(),
+                        id,
+                        name,
+                        query: query.clone(),
+                        mode,
+                        started: started.clone(),
+                        audit: audit.clone(),
+                        msgs: msgs.clone(),
+                    };
+                    let task = tokio::spawn(lookup.run());
+                    pool_lookups.push(PoolLookupInFlight { task, started });
+                }
+            }
             // The clipboard is the terminal's: the terminal loop writes it.
             Cmd::Copy(_) => {}
         }
@@ -596,6 +625,10 @@ async fn run(
         task.abort();
     }
     supersede_lookup(&mut in_flight, &audit, &msgs).await;
+    for lookup in pool_lookups {
+        let mut pending = lookup.started.get().map(|e| (lookup.task, e.clone()));
+        supersede_lookup(&mut pending, &audit, &msgs).await;
+    }
     for mut task in [searching, paging, listing_pools, load_all_task] {
         abort(&mut task);
     }
@@ -605,6 +638,94 @@ async fn run(
     }
     if let Some((_, token)) = loading_all {
         token.cancel();
+    }
+}
+
+/// The sessions of the config's named pools used by all-pools lookups, by name.
+type NamedSessions = Arc<std::sync::Mutex<HashMap<String, session::Session>>>;
+
+/// One pool's lookup of an all-pools run; `started` holds its audit line once its requests
+/// may have gone out, so quitting can record it as superseded.
+struct PoolLookupInFlight {
+    task: JoinHandle<()>,
+    started: Arc<OnceLock<AuditEvent>>,
+}
+
+/// The session for the named pool `name` (built once, then reused).
+async fn named_session(
+    target: &session::Target,
+    sessions: &NamedSessions,
+    name: &str,
+) -> Result<session::Session, session::SessionError> {
+    if let Some(session) = sessions.lock().expect("not poisoned").get(name) {
+        return Ok(session.clone());
+    }
+    let named = target.for_pool(name)?;
+    let (pool, demo) = named.pool()?;
+    let session = named.connect(pool, demo).await;
+    (sessions.lock().expect("not poisoned")).insert(name.to_string(), session.clone());
+    Ok(session)
+}
+
+/// One named pool's lookup of an all-pools run.
+struct NamedPoolLookup {
+    target: session::Target,
+    sessions: NamedSessions,
+    id: u64,
+    /// The config's name for the pool.
+    name: String,
+    query: String,
+    mode: lookup::LookupMode,
+    started: Arc<OnceLock<AuditEvent>>,
+    audit: Option<Arc<AuditLog>>,
+    msgs: UnboundedSender<Msg>,
+}
+
+impl NamedPoolLookup {
+    /// Looks the query up with the pool's own profile, Region and limiter, records one audit
+    /// line naming them, and answers with [`Msg::PoolLookupDone`].
+    async fn run(self) {
+        let Self {
+            target,
+            sessions,
+            id,
+            name,
+            query,
+            mode,
+            started,
+            audit,
+            msgs,
+        } = self;
+        let session = match named_session(&target, &sessions, &name).await {
+            Ok(session) => session,
+            Err(e) => {
+                let why = e.to_string();
+                let (pool, why) = (sanitize(&name), sanitize(&why));
+                tracing::info!(id, %pool, "all-pools: pool not usable: {why}");
+                let result = Err(lookup::LookupError::Refused(format!("pool {name}: {e}")));
+                let _ = msgs.send(Msg::PoolLookupDone {
+                    id,
+                    pool: name,
+                    session: None,
+                    result,
+                });
+                return;
+            }
+        };
+        let mut pending = AuditEvent::new("lookup", &session);
+        pending.query = Some(query.clone());
+        let _ = started.set(pending);
+        let result =
+            lookup::lookup(session.backend.as_ref(), &session.pool, &query, mode, None).await;
+        tracing::info!(id, pool = %session.pool, "all-pools lookup answered");
+        let event = AuditEvent::new("lookup", &session).lookup(&query, &result);
+        audit_record(&audit, event, &msgs).await;
+        let _ = msgs.send(Msg::PoolLookupDone {
+            id,
+            pool: name,
+            session: Some(session.info),
+            result,
+        });
     }
 }
 

@@ -8,8 +8,7 @@ use tokio::time::Instant;
 use super::{App, Cmd, ErrorView, LineInput, Msg, Overlay, cognito_error_view, move_in_list};
 use crate::cognito::lookup::{LookupError, LookupMode};
 use crate::cognito::{
-    Attribute, CognitoError, ErrorKind, FilterAttribute, ListFilter, PoolPage, UserPage,
-    UserSummary,
+    CognitoError, ErrorKind, FilterAttribute, ListFilter, PoolPage, UserPage, UserSummary,
 };
 use crate::keymap::Action;
 use crate::ratelimit::ThrottleStatus;
@@ -557,12 +556,23 @@ fn export_prompt_key(app: &mut App, action: Action, edited: bool) -> Vec<Cmd> {
                 return Vec::new();
             }
             app.export_prompt = None;
-            let users = shown_users(app);
+            let mut users = shown_users(app);
+            // Privacy mode masks the file as `--redact` masks `-o csv`: the same cells.
+            if app.redact {
+                users = (users.iter())
+                    .map(|u| crate::redact::mask_summary(u, &[]))
+                    .collect();
+            }
             let id = app.next_request_id();
             app.notice = Some(format!(
-                "writing {} users to {}…",
+                "writing {} users to {}{}…",
                 users.len(),
-                sanitize(&name)
+                sanitize(&name),
+                if app.redact {
+                    " (masked: privacy mode)"
+                } else {
+                    ""
+                }
             ));
             app.exporting = Some((id, name.clone()));
             vec![Cmd::ExportList {
@@ -596,34 +606,7 @@ fn shown_users(app: &App) -> Vec<UserSummary> {
         Some(Finder::Browse) => app
             .browse
             .matches()
-            .map(|i| {
-                let row = app.browse.store.row(i as usize);
-                // The store keeps what the list shows; sub and dates are not among it.
-                let attributes = [
-                    ("email", row.email),
-                    ("phone_number", row.phone_number),
-                    ("preferred_username", row.preferred_username),
-                    ("name", row.name),
-                    ("given_name", row.given_name),
-                    ("family_name", row.family_name),
-                ]
-                .into_iter()
-                .filter_map(|(name, value)| {
-                    value.map(|v| Attribute {
-                        name: name.into(),
-                        value: Some(v.into()),
-                    })
-                })
-                .collect();
-                UserSummary {
-                    username: row.username.to_string(),
-                    attributes,
-                    created: None,
-                    last_modified: None,
-                    enabled: row.enabled,
-                    status: row.status(),
-                }
-            })
+            .map(|i| app.browse.store.row(i as usize).to_summary())
             .collect(),
         _ => Vec::new(),
     }

@@ -65,6 +65,8 @@ pub enum Overlay {
         change: GroupChange,
         cursor: usize,
     },
+    /// The current lookup in every named pool of the config, one row per pool.
+    AllPools(Box<super::AllPools>),
     /// Asking before a write action. `phrase` is what must be typed into `input` (the
     /// username; for a delete also the pool id's end); without one, y or n answers.
     Confirm {
@@ -97,6 +99,7 @@ pub(super) fn input_mut(overlay: &mut Overlay) -> Option<&mut LineInput> {
         | Overlay::Filter { input }
         | Overlay::Recent { input, .. }
         | Overlay::Confirm { input, .. } => Some(input),
+        Overlay::AllPools(all) => super::allpools::input_mut(all),
         _ => None,
     }
 }
@@ -349,6 +352,7 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
             app.notice = Some("cancelled: nothing was changed".into());
         }
         (Overlay::Confirm { .. }, Action::Submit) => return submit_typed(app),
+        (Overlay::AllPools(_), _) => return super::allpools::act_input(app, action),
         (Overlay::Recent { .. }, Action::Up | Action::Down) => {
             let len = app.recent_matches().len();
             if let Overlay::Recent { cursor, .. } = &mut app.overlay {

@@ -8,7 +8,7 @@ use super::{
     App, BrowseState, Cmd, ErrorView, Lists, Overlay, PoolEntry, PoolSource, RecentEntry,
     SearchState, SessionInfo, cognito_error_view, cognito_error_view_in,
 };
-use crate::cognito::lookup::LookupMode;
+use crate::cognito::lookup::{Found, LookupMode, LookupOutcome};
 use crate::cognito::{CognitoError, ErrorKind, PoolId, PoolSchema};
 use crate::keymap::{Action, Context};
 use crate::sanitize::sanitize;
@@ -27,6 +27,9 @@ pub struct PoolStatus {
     pub deferred: Option<(String, LookupMode)>,
     /// Recent lookups of the other pools used in this session, by pool id.
     pub recent_elsewhere: HashMap<String, Vec<RecentEntry>>,
+    /// The last lookup started, found or not: what `A` asks every named pool (a user not
+    /// found here is the one most worth looking for elsewhere).
+    pub last_query: Option<(String, LookupMode)>,
 }
 
 /// A pool switch in flight.
@@ -37,6 +40,45 @@ pub struct Switching {
     pub label: String,
     /// Its name from the picker (ListUserPools), kept in case DescribeUserPool is refused.
     pub listed_name: Option<String>,
+    /// What to show once the new pool is in use; dropped if the switch fails.
+    pub then: Option<AfterSwitch>,
+}
+
+/// A user to show in the pool switched to (the all-pools popup's Enter).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterSwitch {
+    /// A user that pool already answered with: shown as it came, without asking again (an
+    /// AdminGetUser bills a monthly active user).
+    Show {
+        found: Box<Found>,
+        query: String,
+        mode: LookupMode,
+    },
+    /// A lookup to run there (one of an ambiguous pool's matches, by username).
+    Lookup { query: String, mode: LookupMode },
+}
+
+impl AfterSwitch {
+    /// Shows the user in the pool now in use.
+    pub(super) fn run(self, app: &mut App) -> Vec<Cmd> {
+        match self {
+            Self::Lookup { query, mode } => vec![app.start_lookup(&query, mode)],
+            Self::Show { found, query, mode } => {
+                // The answer goes through the same path as a lookup's, so the screen, the
+                // recent lookups and an open list pane follow as they would.
+                let Cmd::Lookup { id, .. } = app.start_lookup(&query, mode) else {
+                    unreachable!("start_lookup makes a lookup")
+                };
+                super::update(
+                    app,
+                    super::Msg::LookupDone {
+                        id,
+                        result: Ok(LookupOutcome::Found(found)),
+                    },
+                )
+            }
+        }
+    }
 }
 
 /// The worker's answer to a switch: the new pool's session, and its description when the
@@ -114,6 +156,15 @@ impl App {
 /// Asks the worker for `entry`'s pool. Nothing of the pool in use changes until the worker
 /// answers: a pool that can't be used leaves the session where it was.
 pub(super) fn switch_pool(app: &mut App, entry: PoolEntry) -> Vec<Cmd> {
+    switch_pool_then(app, entry, None)
+}
+
+/// [`switch_pool`], then `then` once the new pool is in use.
+pub(super) fn switch_pool_then(
+    app: &mut App,
+    entry: PoolEntry,
+    then: impl Into<Option<AfterSwitch>>,
+) -> Vec<Cmd> {
     // Its outcome, and the refresh after it, belong to the pool it was sent to.
     if app.writing.is_some() {
         app.notice = Some("an action is still running: switch pools when it is done".into());
@@ -129,6 +180,7 @@ pub(super) fn switch_pool(app: &mut App, entry: PoolEntry) -> Vec<Cmd> {
         id,
         label,
         listed_name: (entry.source == PoolSource::Listed).then(|| entry.name.clone()),
+        then: then.into(),
     });
     app.finder = None;
     app.notice = None;
@@ -223,6 +275,9 @@ pub(super) fn pool_switched(
     cmds.push(Cmd::UsePool { id });
     if let Some((query, mode)) = app.pool_status.deferred.take() {
         cmds.push(app.start_lookup(&query, mode));
+    }
+    if let Some(then) = switching.then {
+        cmds.extend(then.run(app));
     }
     cmds
 }

@@ -168,6 +168,13 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Main, [ch('P')], "P", A::Pools, "choose another user pool"),
     bind!(
         Main,
+        [ch('A')],
+        "A",
+        A::AllPools,
+        "which pool? the lookup in every named pool"
+    ),
+    bind!(
+        Main,
         [ch('d')],
         "d",
         A::LoadHistory,
@@ -448,6 +455,7 @@ pub const FOOTER: &[(Context, &[Action], &str)] = &[
     (Context::Main, &[A::EscapeHatch], "aws cmd"),
     (Context::Main, &[A::LoadAll], "load all"),
     (Context::Main, &[A::Pools], "pools"),
+    (Context::Main, &[A::AllPools], "all pools"),
     (Context::Main, &[A::Privacy], "privacy"),
     (Context::Main, &[A::Quit], "quit"),
     (Context::Finder, &[A::Up, A::Down], "move"),

@@ -4,6 +4,7 @@
 //! model: it builds each part's view struct, which holds only what that part draws, and
 //! renders it as a ratatui widget.
 
+mod allpools;
 mod attributes;
 mod columns;
 mod finder;
@@ -503,7 +504,14 @@ fn footer_offer(
         (Context::Main, A::Recent) => !app.recent.is_empty(),
         (
             Context::Main,
-            A::FocusNext | A::Open | A::Copy | A::Filter | A::Refresh | A::EscapeHatch | A::Actions,
+            A::FocusNext
+            | A::Open
+            | A::Copy
+            | A::Filter
+            | A::Refresh
+            | A::EscapeHatch
+            | A::Actions
+            | A::AllPools,
         ) => user,
         (Context::Main, A::Reveal) => user && app.redact,
         (Context::Main, A::Privacy) => user,
@@ -515,11 +523,16 @@ fn footer_offer(
             return Some("stop loading");
         }
         (Context::Input, A::Up) => matches!(app.overlay, Overlay::Recent { .. }),
+        // The all-pools popup that says no pools are named has nothing to move to or open.
+        (Context::List, A::Up | A::Submit) => {
+            !matches!(&app.overlay, Overlay::AllPools(all) if all.rows.is_empty())
+        }
         (Context::Input, A::Submit) => {
             return Some(match &app.overlay {
                 Overlay::Lookup { .. } => "look up",
                 Overlay::Recent { .. } => "open",
                 Overlay::Confirm { .. } => "confirm",
+                Overlay::AllPools(_) => "look up in every pool",
                 Overlay::Help { .. } | Overlay::Filter { .. } => "keep filter",
                 _ => word,
             });

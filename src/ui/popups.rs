@@ -15,13 +15,14 @@ use super::columns::{Column, cell};
 use super::rows::{Segment, to_line, truncate};
 use super::{Theme, centered};
 use crate::app::{
-    App, ErrorView, GroupChange, GroupChoices, LineInput, MenuItem, Overlay, POOL_SUFFIX_LEN, Tone,
+    AllPools, App, ErrorView, GroupChange, GroupChoices, LineInput, MenuItem, Overlay,
+    POOL_SUFFIX_LEN, Tone,
 };
 use crate::cognito::WriteAction;
 use crate::keymap::Keymap;
 use crate::sanitize::sanitize;
 
-fn popup_block(title: String, theme: &Theme) -> Block<'static> {
+pub(super) fn popup_block(title: String, theme: &Theme) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
@@ -31,7 +32,7 @@ fn popup_block(title: String, theme: &Theme) -> Block<'static> {
 }
 
 /// Lines a paragraph of `lines` wraps to at `width` (a close estimate, for sizing).
-fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+pub(super) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
     let width = width.max(1) as usize;
     lines
         .iter()
@@ -125,6 +126,11 @@ pub enum Popup<'a> {
         title: &'a str,
         text: &'a str,
         scroll: u16,
+    },
+    /// The current query in every named pool.
+    AllPools {
+        all: &'a AllPools,
+        looks: super::allpools::Looks,
     },
 }
 
@@ -240,6 +246,13 @@ impl<'a> PopupView<'a> {
                 text,
                 scroll: *scroll,
             },
+            Overlay::AllPools(all) => Popup::AllPools {
+                all,
+                looks: super::allpools::Looks {
+                    redact: app.redact,
+                    spinner: app.spinner,
+                },
+            },
             Overlay::None | Overlay::Lookup { .. } | Overlay::Filter { .. } => Popup::None,
         };
         Self { popup, theme }
@@ -276,6 +289,7 @@ impl StatefulWidget for PopupView<'_> {
                 None
             }
             Popup::Confirm(confirm) => confirm_popup(buf, area, confirm, theme),
+            Popup::AllPools { all, looks } => super::allpools::render(buf, area, all, looks, theme),
             Popup::Detail {
                 title,
                 text,

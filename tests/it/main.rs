@@ -8,11 +8,13 @@ mod common;
 
 mod actions;
 mod actions_tui;
+mod allpools;
 mod audit;
 mod bastion;
 mod bastion_imds;
 mod bastion_slow_link;
 mod bastion_tty;
+mod browse_export;
 mod cli_exceptions;
 mod cli_faults;
 mod cli_get;

@@ -1,7 +1,7 @@
 //! Unit tests of the ranking rules and the store.
 
 use super::*;
-use crate::cognito::Attribute;
+use crate::cognito::{Attribute, UserStatus};
 
 fn user(username: &str, attrs: &[(&str, &str)]) -> UserSummary {
     UserSummary {
@@ -198,4 +198,50 @@ fn subsequence_prefilter() {
     assert!(!is_subsequence(b"aec", b"abcde"));
     assert!(is_subsequence(b"", b"x"));
     assert!(is_subsequence("ë".as_bytes(), "zoë".as_bytes()));
+}
+
+#[test]
+fn the_store_keeps_the_sub_and_dates_an_export_writes() {
+    let created = time::macros::datetime!(2021-06-01 08:00:00.123456 UTC);
+    let modified = time::macros::datetime!(9999-12-31 23:59:59 +05:00);
+    let full = UserSummary {
+        created: Some(created),
+        last_modified: Some(modified),
+        ..user(
+            "alice",
+            &[
+                ("sub", "13ec8665-a4ff-5525-87b0-8063bbe0cb29"),
+                ("email", "alice@example.com"),
+                ("custom:tenant", "acme"),
+            ],
+        )
+    };
+    let mut s = UserStore::new();
+    s.extend([&full, &user("bob", &[])]);
+    let row = s.row(0);
+    assert_eq!(row.sub, Some("13ec8665-a4ff-5525-87b0-8063bbe0cb29"));
+    assert_eq!(
+        (row.created, row.last_modified),
+        (Some(created), Some(modified))
+    );
+    // The sub is kept, not matched: the haystack is what the list shows.
+    assert_eq!(s.haystack(0), "alice alice@example.com");
+    let back = row.to_summary();
+    assert_eq!(back.attribute("sub"), full.attribute("sub"));
+    assert_eq!(back.attribute("email"), full.attribute("email"));
+    assert_eq!(
+        (back.created, back.last_modified),
+        (full.created, full.last_modified)
+    );
+    assert_eq!(back.attribute("custom:tenant"), None, "not kept: not shown");
+    let bob = s.row(1);
+    assert_eq!((bob.sub, bob.created), (None, None));
+    assert!(bob.to_summary().attributes.is_empty());
+}
+
+#[test]
+fn a_row_costs_at_most_80_bytes_beside_its_text() {
+    // 100,000 users: 8 MB of row data, plus their text and the username index.
+    let size = std::mem::size_of::<super::store::RowMeta>();
+    assert!(size <= 80, "{size}");
 }
