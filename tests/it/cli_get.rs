@@ -284,3 +284,20 @@ fn every_demo_example_in_the_readme_works_as_written() {
     }
     assert!(ran >= 1, "no demo example found in README");
 }
+
+/// README's test table names every module of `tests/it/`, so a reader finds where each
+/// promise is proved.
+#[test]
+fn the_readme_test_table_names_every_test_module() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).expect("README.md");
+    let missing: Vec<String> = std::fs::read_dir(format!("{root}/tests/it"))
+        .expect("tests/it")
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            let module = name.strip_suffix(".rs")?.to_string();
+            (module != "main" && !readme.contains(&format!("`{module}`"))).then_some(module)
+        })
+        .collect();
+    assert!(missing.is_empty(), "README's test table misses {missing:?}");
+}
