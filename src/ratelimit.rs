@@ -394,8 +394,8 @@ impl<B> Layered<RateLimit, B> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cognito::Backend;
     use crate::cognito::demo::DemoBackend;
+    use crate::cognito::{Backend, PageRequest};
 
     fn limits(user_list: u32) -> RateLimits {
         RateLimits {
@@ -628,7 +628,10 @@ mod tests {
         );
         let start = Instant::now();
         for _ in 0..5 {
-            backend.list_users(&pool, None, 60, None).await.unwrap();
+            backend
+                .list_users(&pool, None, PageRequest::first(60))
+                .await
+                .unwrap();
         }
         assert_eq!(Instant::now() - start, Duration::from_secs(2));
     }
