@@ -163,6 +163,7 @@ impl Layer for Latency {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cognito::QuotaCategory;
     use crate::cognito::demo::DemoBackend;
 
     #[tokio::test(start_paused = true)]
@@ -177,5 +178,46 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::from_millis(300));
         assert_eq!(page.users, direct.users);
         assert_eq!(slow.describe_target(), slow.inner().describe_target());
+    }
+
+    /// Records the operation of every request it is around.
+    #[derive(Default)]
+    struct Recorder(std::sync::Mutex<Vec<Op>>);
+
+    impl Layer for Recorder {
+        fn before(&self, op: Op) -> impl Future<Output = ()> + Send {
+            self.0.lock().unwrap().push(op);
+            std::future::ready(())
+        }
+    }
+
+    #[tokio::test]
+    async fn each_list_of_a_users_passes_the_layer_as_its_own_operation() {
+        let demo = DemoBackend::embedded();
+        let pool = demo.pool_id();
+        let layered = Layered::wrap(Recorder::default(), demo);
+        let lists = [ListKind::Groups, ListKind::Devices, ListKind::SignIns];
+        for list in lists {
+            let page = PageRequest::first(60);
+            let direct = layered.inner().list_for_user(&pool, "alice", list, page);
+            let expected = direct.await.unwrap();
+            let through = layered.list_for_user(&pool, "alice", list, page);
+            assert_eq!(through.await.unwrap(), expected, "{list:?}");
+        }
+        let ops = layered.layer().0.lock().unwrap().clone();
+        assert_eq!(ops, lists.map(ListKind::op));
+        let names: Vec<&str> = ops.iter().map(|op| op.name).collect();
+        assert_eq!(
+            names,
+            [
+                "AdminListGroupsForUser",
+                "AdminListDevices",
+                "AdminListUserAuthEvents"
+            ]
+        );
+        assert!(
+            ops.iter()
+                .all(|op| op.category == QuotaCategory::UserResourceRead)
+        );
     }
 }

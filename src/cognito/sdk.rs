@@ -538,7 +538,10 @@ impl Backend for SdkBackend {
         // The three operations name their paging fields differently: the builder's setters
         // for the page size and token, and the output's items and token.
         macro_rules! user_list {
-            ($operation:ident($limit:ident, $token:ident) => $variant:ident(out.$items:ident, out.$next:ident)) => {{
+            (
+                $operation:ident($limit:ident, $token:ident)
+                    => $variant:ident(out.$items:ident, out.$next:ident)
+            ) => {{
                 let request = self
                     .client
                     .$operation()
@@ -555,14 +558,18 @@ impl Backend for SdkBackend {
             }};
         }
         match list {
-            ListKind::Groups => user_list!(admin_list_groups_for_user(limit, set_next_token)
-                => Groups(out.groups, out.next_token)),
-            ListKind::Devices => user_list!(admin_list_devices(limit, set_pagination_token)
-                => Devices(out.devices, out.pagination_token)),
-            ListKind::SignIns => {
-                user_list!(admin_list_user_auth_events(max_results, set_next_token)
-                => SignIns(out.auth_events, out.next_token))
-            }
+            ListKind::Groups => user_list!(
+                admin_list_groups_for_user(limit, set_next_token)
+                    => Groups(out.groups, out.next_token)
+            ),
+            ListKind::Devices => user_list!(
+                admin_list_devices(limit, set_pagination_token)
+                    => Devices(out.devices, out.pagination_token)
+            ),
+            ListKind::SignIns => user_list!(
+                admin_list_user_auth_events(max_results, set_next_token)
+                    => SignIns(out.auth_events, out.next_token)
+            ),
         }
     }
 
