@@ -373,7 +373,11 @@ async fn export<W: Write>(
                     let mut token = shard.token;
                     loop {
                         let page = backend
-                            .list_users(&pool, filter.as_ref(), PAGE, token.as_deref())
+                            .list_users(
+                                &pool,
+                                filter.as_ref(),
+                                crate::cognito::PageRequest::after(PAGE, token.as_deref()),
+                            )
                             .await;
                         let event = match page {
                             Ok(page) => {

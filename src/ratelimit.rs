@@ -394,8 +394,8 @@ impl<B> Layered<RateLimit, B> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cognito::Backend;
     use crate::cognito::demo::DemoBackend;
+    use crate::cognito::{Backend, PageRequest};
 
     fn limits(user_list: u32) -> RateLimits {
         RateLimits {
@@ -443,8 +443,11 @@ mod tests {
         assert_eq!(limiter.status().queued, 0);
     }
 
+    /// A wait for a rate-limiter slot, answering when it came.
+    type Wait = tokio::task::JoinHandle<Instant>;
+
     /// Starts a wait for a `UserList` slot that can be dropped (aborted) before it comes.
-    fn waiting(limiter: &Arc<RateLimiter>) -> tokio::task::JoinHandle<Instant> {
+    fn waiting(limiter: &Arc<RateLimiter>) -> Wait {
         let limiter = limiter.clone();
         tokio::spawn(async move {
             limiter.acquire(QuotaCategory::UserList).await;
@@ -453,20 +456,27 @@ mod tests {
     }
 
     /// Aborts `wait` and lets the abort (and its drop) happen.
-    async fn give_up(wait: tokio::task::JoinHandle<Instant>) {
+    async fn give_up(wait: Wait) {
         wait.abort();
         assert!(wait.await.unwrap_err().is_cancelled());
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn a_superseded_wait_gives_its_slot_back() {
+    /// A limiter of one `UserList` request a second whose first slot is taken now, and two
+    /// waits queued behind it (slots at 1 s and 2 s); the start is when the first was taken.
+    async fn two_queued() -> (Arc<RateLimiter>, Instant, Wait, Wait) {
         let limiter = Arc::new(RateLimiter::new(limits(1), BackoffPolicy::default()));
         let start = Instant::now();
         limiter.acquire(QuotaCategory::UserList).await;
-        // A search queued two requests (slots at 1 s and 2 s), then the next keystroke
-        // replaced it: the replacing search's request takes the 1 s slot, not the 3 s one.
         let (second, third) = (waiting(&limiter), waiting(&limiter));
         tokio::task::yield_now().await;
+        (limiter, start, second, third)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_superseded_wait_gives_its_slot_back() {
+        // A search queued two requests, then the next keystroke replaced it: the replacing
+        // search's request takes the 1 s slot, not the 3 s one.
+        let (limiter, start, second, third) = two_queued().await;
         give_up(second).await;
         give_up(third).await;
         assert_eq!(limiter.status().queued, 0);
@@ -476,11 +486,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_slot_given_back_before_a_held_one_never_breaks_the_rate() {
-        let limiter = Arc::new(RateLimiter::new(limits(1), BackoffPolicy::default()));
-        let start = Instant::now();
-        limiter.acquire(QuotaCategory::UserList).await;
-        let (second, third) = (waiting(&limiter), waiting(&limiter));
-        tokio::task::yield_now().await;
+        let (limiter, start, second, third) = two_queued().await;
         // The 1 s slot is given up while the 2 s one is still held: the next request still
         // comes after the held one.
         give_up(second).await;
@@ -628,7 +634,10 @@ mod tests {
         );
         let start = Instant::now();
         for _ in 0..5 {
-            backend.list_users(&pool, None, 60, None).await.unwrap();
+            backend
+                .list_users(&pool, None, PageRequest::first(60))
+                .await
+                .unwrap();
         }
         assert_eq!(Instant::now() - start, Duration::from_secs(2));
     }

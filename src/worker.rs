@@ -534,7 +534,9 @@ async fn run(
                 };
                 let msgs = msgs.clone();
                 listing_pools = Some(tokio::spawn(async move {
-                    let result = backend.list_user_pools(60, token.as_deref()).await;
+                    let result = backend
+                        .list_user_pools(crate::cognito::PageRequest::after(60, token.as_deref()))
+                        .await;
                     let _ = msgs.send(Msg::PoolsPage { id, result });
                 }));
             }

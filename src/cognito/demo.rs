@@ -10,8 +10,9 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{
-    Attribute, Backend, CognitoError, ErrorKind, FilterAttribute, ListFilter, MfaOption, PoolId,
-    PoolPage, PoolSchema, PoolSummary, User, UserPage, UserStatus, UserSummary,
+    Attribute, Backend, CognitoError, ErrorKind, FilterAttribute, ListFilter, ListKind, Listing,
+    ListingPage, MfaOption, PageRequest, PoolId, PoolPage, PoolSchema, PoolSummary, User, UserPage,
+    UserStatus, UserSummary,
 };
 use super::{AuthEvent, Device, Group, Page, WriteAction, Writer};
 
@@ -161,11 +162,11 @@ impl Changes {
 /// One page of `items` from a numeric token, as the demo hands them out.
 fn paginate<T: Clone>(
     items: &[T],
-    limit: i32,
-    token: Option<&str>,
+    page: PageRequest<'_>,
     operation: &'static str,
 ) -> Result<Page<T>, CognitoError> {
-    let start = match token {
+    let limit = page.limit;
+    let start = match page.token {
         Some(t) => t.parse::<usize>().map_err(|_| {
             CognitoError::new(
                 ErrorKind::InvalidParameter,
@@ -188,6 +189,35 @@ fn paginate<T: Clone>(
     })
 }
 
+impl From<&DemoDevice> for Device {
+    fn from(d: &DemoDevice) -> Self {
+        Device {
+            key: d.device_key.clone(),
+            attributes: d.device_attributes.clone(),
+            created: d.device_create_date,
+            last_modified: d.device_last_modified_date,
+            last_authenticated: d.device_last_authenticated_date,
+        }
+    }
+}
+
+impl From<&DemoAuthEvent> for AuthEvent {
+    fn from(e: &DemoAuthEvent) -> Self {
+        AuthEvent {
+            id: e.event_id.clone(),
+            event_type: e.event_type.clone(),
+            created: e.creation_date,
+            response: e.event_response.clone(),
+            risk_level: e.event_risk.risk_level.clone(),
+            risk_decision: e.event_risk.risk_decision.clone(),
+            ip_address: e.event_context_data.ip_address.clone(),
+            city: e.event_context_data.city.clone(),
+            country: e.event_context_data.country.clone(),
+            device_name: e.event_context_data.device_name.clone(),
+        }
+    }
+}
+
 impl DemoUser {
     fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes
@@ -201,15 +231,10 @@ impl DemoUser {
             field.clone().filter(|_| !changes.mfa_reset)
         }
         User {
-            username: self.username.clone(),
-            attributes: changes.attributes(&self.attributes),
-            created: self.created,
-            last_modified: changes.last_modified.or(self.last_modified),
-            enabled: changes.enabled.unwrap_or(self.enabled),
-            status: changes.status.clone().or_else(|| self.status.clone()),
             mfa_options: mfa(changes, &self.mfa_options),
             preferred_mfa: mfa(changes, &self.preferred_mfa),
             mfa_settings: mfa(changes, &self.mfa_settings),
+            ..User::from(self.to_summary(changes))
         }
     }
 
@@ -313,18 +338,13 @@ impl DemoBackend {
 
     /// One page of a list of `username`'s: the pool checked, the user resolved, `items` read
     /// from the user and sliced.
-    fn user_list<T: Clone>(
-        &self,
-        pool: &PoolId,
-        username: &str,
-        operation: &'static str,
-        limit: i32,
-        token: Option<&str>,
-        items: impl FnOnce(&DemoUser) -> Vec<T>,
-    ) -> Result<Page<T>, CognitoError> {
-        self.check_pool(pool, operation)?;
-        let user = self.resolve_or_not_found(username, operation)?;
-        paginate(&items(user), limit, token, operation)
+    /// The pool's group of that name, or a bare one for a name the pool does not describe.
+    fn group(&self, name: &str) -> Group {
+        let known = self.pool.groups.iter().find(|g| g.name == name);
+        known.cloned().unwrap_or_else(|| Group {
+            name: name.to_string(),
+            ..Group::default()
+        })
     }
 
     fn check_pool(&self, pool: &PoolId, operation: &'static str) -> Result<(), CognitoError> {
@@ -404,10 +424,10 @@ impl Backend for DemoBackend {
         &self,
         pool: &PoolId,
         filter: Option<&ListFilter>,
-        limit: i32,
-        pagination_token: Option<&str>,
+        page: PageRequest<'_>,
     ) -> Result<UserPage, CognitoError> {
         self.check_pool(pool, "ListUsers")?;
+        let limit = page.limit;
         let invalid = |message: String| {
             CognitoError::new(ErrorKind::InvalidParameter, "ListUsers", message)
                 .with_exception("InvalidParameterException")
@@ -440,7 +460,7 @@ impl Backend for DemoBackend {
                     }),
             })
             .collect();
-        let page = paginate(&matching, limit, pagination_token, "ListUsers")?;
+        let page = paginate(&matching, page, "ListUsers")?;
         Ok(UserPage {
             users: page
                 .items
@@ -478,11 +498,8 @@ impl Backend for DemoBackend {
         })
     }
 
-    async fn list_user_pools(
-        &self,
-        max_results: i32,
-        next_token: Option<&str>,
-    ) -> Result<PoolPage, CognitoError> {
+    async fn list_user_pools(&self, page: PageRequest<'_>) -> Result<PoolPage, CognitoError> {
+        let max_results = page.limit;
         if !(1..=60).contains(&max_results) {
             return Err(CognitoError::new(
                 ErrorKind::InvalidParameter,
@@ -492,7 +509,7 @@ impl Backend for DemoBackend {
             .with_exception("InvalidParameterException"));
         }
         // One pool: a token can only be one this backend never hands out.
-        if next_token.is_some() {
+        if page.token.is_some() {
             return Err(CognitoError::new(
                 ErrorKind::InvalidParameter,
                 "ListUserPools",
@@ -509,89 +526,52 @@ impl Backend for DemoBackend {
         })
     }
 
-    async fn list_groups_for_user(
-        &self,
-        pool: &PoolId,
-        username: &str,
-        limit: i32,
-        next_token: Option<&str>,
-    ) -> Result<Page<Group>, CognitoError> {
-        const OP: &str = "AdminListGroupsForUser";
-        self.user_list(pool, username, OP, limit, next_token, |user| {
-            let changes = self.changes_for(&user.username);
-            let group = |name: &String| {
-                let known = self.pool.groups.iter().find(|g| &g.name == name);
-                known.cloned().unwrap_or_else(|| Group {
-                    name: name.clone(),
-                    ..Group::default()
-                })
-            };
-            user.groups(&changes).iter().map(group).collect()
-        })
-    }
-
     async fn list_groups(
         &self,
         pool: &PoolId,
-        limit: i32,
-        next_token: Option<&str>,
+        page: PageRequest<'_>,
     ) -> Result<Page<Group>, CognitoError> {
         const OP: &str = "ListGroups";
         self.check_pool(pool, OP)?;
-        paginate(&self.pool.groups, limit, next_token, OP)
+        paginate(&self.pool.groups, page, OP)
     }
 
-    async fn list_devices(
+    async fn list_for_user(
         &self,
         pool: &PoolId,
         username: &str,
-        limit: i32,
-        pagination_token: Option<&str>,
-    ) -> Result<Page<Device>, CognitoError> {
-        const OP: &str = "AdminListDevices";
-        self.user_list(pool, username, OP, limit, pagination_token, |user| {
-            let device = |d: &DemoDevice| Device {
-                key: d.device_key.clone(),
-                attributes: d.device_attributes.clone(),
-                created: d.device_create_date,
-                last_modified: d.device_last_modified_date,
-                last_authenticated: d.device_last_authenticated_date,
-            };
-            user.devices.iter().map(device).collect()
-        })
-    }
-
-    async fn list_auth_events(
-        &self,
-        pool: &PoolId,
-        username: &str,
-        max_results: i32,
-        next_token: Option<&str>,
-    ) -> Result<Page<AuthEvent>, CognitoError> {
-        const OP: &str = "AdminListUserAuthEvents";
-        self.check_pool(pool, OP)?;
-        if !self.pool.threat_protection {
+        list: ListKind,
+        page: PageRequest<'_>,
+    ) -> Result<ListingPage, CognitoError> {
+        let op = list.operation();
+        self.check_pool(pool, op)?;
+        if list == ListKind::SignIns && !self.pool.threat_protection {
             return Err(CognitoError::new(
                 ErrorKind::NotEnabled,
-                OP,
+                op,
                 "Advanced security features are not enabled for this user pool.",
             )
             .with_exception("UserPoolAddOnNotEnabledException"));
         }
-        self.user_list(pool, username, OP, max_results, next_token, |user| {
-            let event = |e: &DemoAuthEvent| AuthEvent {
-                id: e.event_id.clone(),
-                event_type: e.event_type.clone(),
-                created: e.creation_date,
-                response: e.event_response.clone(),
-                risk_level: e.event_risk.risk_level.clone(),
-                risk_decision: e.event_risk.risk_decision.clone(),
-                ip_address: e.event_context_data.ip_address.clone(),
-                city: e.event_context_data.city.clone(),
-                country: e.event_context_data.country.clone(),
-                device_name: e.event_context_data.device_name.clone(),
-            };
-            user.auth_events.iter().map(event).collect()
+        let user = self.resolve_or_not_found(username, op)?;
+        Ok(match list {
+            ListKind::Groups => {
+                let changes = self.changes_for(&user.username);
+                let groups: Vec<Group> = user
+                    .groups(&changes)
+                    .iter()
+                    .map(|g| self.group(g))
+                    .collect();
+                ListingPage::of(paginate(&groups, page, op)?, Listing::Groups)
+            }
+            ListKind::Devices => {
+                let devices: Vec<Device> = user.devices.iter().map(Device::from).collect();
+                ListingPage::of(paginate(&devices, page, op)?, Listing::Devices)
+            }
+            ListKind::SignIns => {
+                let events: Vec<AuthEvent> = user.auth_events.iter().map(AuthEvent::from).collect();
+                ListingPage::of(paginate(&events, page, op)?, Listing::SignIns)
+            }
         })
     }
 
@@ -697,11 +677,12 @@ mod tests {
     }
 
     async fn groups_of(demo: &DemoBackend, name: &str) -> Vec<String> {
-        let page = demo
-            .list_groups_for_user(&demo.pool_id(), name, 60, None)
-            .await
-            .unwrap();
-        page.items.into_iter().map(|g| g.name).collect()
+        let (pool, page) = (demo.pool_id(), PageRequest::first(60));
+        let listed = demo.list_for_user(&pool, name, ListKind::Groups, page);
+        let Listing::Groups(groups) = listed.await.unwrap().listing else {
+            panic!("AdminListGroupsForUser answered another list")
+        };
+        groups.into_iter().map(|g| g.name).collect()
     }
 
     #[tokio::test]
@@ -791,27 +772,14 @@ mod tests {
     async fn group_membership_changes_and_unknown_groups_are_refused() {
         let demo = DemoBackend::embedded();
         assert_eq!(groups_of(&demo, "alice").await, ["admins", "support"]);
-        write(
-            &demo,
-            "alice",
-            WriteAction::AddToGroup("beta-testers".into()),
-        )
-        .await
-        .unwrap();
-        write(
-            &demo,
-            "alice",
-            WriteAction::AddToGroup("beta-testers".into()),
-        )
-        .await
-        .expect("adding twice is harmless, as in Cognito");
-        write(
-            &demo,
-            "alice",
-            WriteAction::RemoveFromGroup("admins".into()),
-        )
-        .await
-        .unwrap();
+        let beta = || WriteAction::AddToGroup("beta-testers".into());
+        for (action, why) in [
+            (beta(), "adds"),
+            (beta(), "adding twice is harmless, as in Cognito"),
+            (WriteAction::RemoveFromGroup("admins".into()), "removes"),
+        ] {
+            write(&demo, "alice", action).await.expect(why);
+        }
         assert_eq!(groups_of(&demo, "alice").await, ["support", "beta-testers"]);
         let err = write(&demo, "alice", WriteAction::AddToGroup("nope".into()))
             .await
@@ -825,7 +793,7 @@ mod tests {
         let demo = DemoBackend::embedded();
         let pool = demo.pool_id();
         let before = demo
-            .list_users(&pool, None, 60, None)
+            .list_users(&pool, None, PageRequest::first(60))
             .await
             .unwrap()
             .users
@@ -835,7 +803,11 @@ mod tests {
             get(&demo, "judy").await.unwrap_err().kind,
             ErrorKind::UserNotFound
         );
-        let after = demo.list_users(&pool, None, 60, None).await.unwrap().users;
+        let after = demo
+            .list_users(&pool, None, PageRequest::first(60))
+            .await
+            .unwrap()
+            .users;
         assert_eq!(after.len(), before - 1);
         assert!(after.iter().all(|u| u.username != "judy"));
         let again = write(&demo, "judy", WriteAction::DeleteUser).await;
@@ -848,7 +820,10 @@ mod tests {
         let pool = demo.pool_id();
         let (groups, more) = collect_pages(|token| {
             let (demo, pool) = (&demo, &pool);
-            async move { demo.list_groups(pool, 3, token.as_deref()).await }
+            async move {
+                demo.list_groups(pool, PageRequest::after(3, token.as_deref()))
+                    .await
+            }
         })
         .await
         .unwrap();
@@ -857,7 +832,10 @@ mod tests {
         assert_eq!(names[..3], ["admins", "support", "beta-testers"]);
         assert_eq!(groups.len(), 4);
         let other = PoolId::parse("us-east-1_Other").unwrap();
-        let err = demo.list_groups(&other, 60, None).await.unwrap_err();
+        let err = demo
+            .list_groups(&other, PageRequest::first(60))
+            .await
+            .unwrap_err();
         assert_eq!(err.kind, ErrorKind::PoolNotFound);
     }
 }

@@ -9,8 +9,8 @@ use async_trait::async_trait;
 
 use super::op::Op;
 use super::{
-    AuthEvent, Backend, CognitoError, Device, Group, ListFilter, Page, PoolId, PoolPage,
-    PoolSchema, User, UserPage, WriteAction, Writer,
+    Backend, CognitoError, Group, ListFilter, ListKind, ListingPage, Page, PageRequest, PoolId,
+    PoolPage, PoolSchema, User, UserPage, WriteAction, Writer,
 };
 
 /// A concern applied around every request of a backend.
@@ -63,12 +63,27 @@ impl<L, B> Layered<L, B> {
     }
 }
 
+impl<L: Layer, B: Sync> Layered<L, B> {
+    /// Sends `request` to the inner backend as `op`, inside the layer.
+    fn forward<'a, T, F, Fut>(
+        &'a self,
+        op: Op,
+        request: F,
+    ) -> impl Future<Output = Result<T, CognitoError>> + Send + 'a
+    where
+        T: Send + 'a,
+        F: Fn(&'a B) -> Fut + Send + 'a,
+        Fut: Future<Output = Result<T, CognitoError>> + Send + 'a,
+    {
+        let inner = &self.inner;
+        self.layer.around(op, move || request(inner))
+    }
+}
+
 #[async_trait]
 impl<L: Layer, B: Backend> Backend for Layered<L, B> {
     async fn admin_get_user(&self, pool: &PoolId, username: &str) -> Result<User, CognitoError> {
-        let inner = &self.inner;
-        self.layer
-            .around(Op::ADMIN_GET_USER, || inner.admin_get_user(pool, username))
+        self.forward(Op::ADMIN_GET_USER, |b| b.admin_get_user(pool, username))
             .await
     }
 
@@ -76,91 +91,39 @@ impl<L: Layer, B: Backend> Backend for Layered<L, B> {
         &self,
         pool: &PoolId,
         filter: Option<&ListFilter>,
-        limit: i32,
-        token: Option<&str>,
+        page: PageRequest<'_>,
     ) -> Result<UserPage, CognitoError> {
-        let inner = &self.inner;
-        self.layer
-            .around(Op::LIST_USERS, || {
-                inner.list_users(pool, filter, limit, token)
-            })
+        self.forward(Op::LIST_USERS, |b| b.list_users(pool, filter, page))
             .await
     }
 
     async fn describe_pool(&self, pool: &PoolId) -> Result<PoolSchema, CognitoError> {
-        let inner = &self.inner;
-        self.layer
-            .around(Op::DESCRIBE_USER_POOL, || inner.describe_pool(pool))
+        self.forward(Op::DESCRIBE_USER_POOL, |b| b.describe_pool(pool))
             .await
     }
 
-    async fn list_user_pools(
-        &self,
-        max_results: i32,
-        token: Option<&str>,
-    ) -> Result<PoolPage, CognitoError> {
-        let inner = &self.inner;
-        self.layer
-            .around(Op::LIST_USER_POOLS, || {
-                inner.list_user_pools(max_results, token)
-            })
-            .await
-    }
-
-    async fn list_groups_for_user(
-        &self,
-        pool: &PoolId,
-        username: &str,
-        limit: i32,
-        token: Option<&str>,
-    ) -> Result<Page<Group>, CognitoError> {
-        let inner = &self.inner;
-        self.layer
-            .around(Op::LIST_GROUPS_FOR_USER, || {
-                inner.list_groups_for_user(pool, username, limit, token)
-            })
+    async fn list_user_pools(&self, page: PageRequest<'_>) -> Result<PoolPage, CognitoError> {
+        self.forward(Op::LIST_USER_POOLS, |b| b.list_user_pools(page))
             .await
     }
 
     async fn list_groups(
         &self,
         pool: &PoolId,
-        limit: i32,
-        token: Option<&str>,
+        page: PageRequest<'_>,
     ) -> Result<Page<Group>, CognitoError> {
-        let inner = &self.inner;
-        self.layer
-            .around(Op::LIST_GROUPS, || inner.list_groups(pool, limit, token))
+        self.forward(Op::LIST_GROUPS, |b| b.list_groups(pool, page))
             .await
     }
 
-    async fn list_devices(
+    async fn list_for_user(
         &self,
         pool: &PoolId,
         username: &str,
-        limit: i32,
-        token: Option<&str>,
-    ) -> Result<Page<Device>, CognitoError> {
-        let inner = &self.inner;
-        self.layer
-            .around(Op::LIST_DEVICES, || {
-                inner.list_devices(pool, username, limit, token)
-            })
-            .await
-    }
-
-    async fn list_auth_events(
-        &self,
-        pool: &PoolId,
-        username: &str,
-        max_results: i32,
-        token: Option<&str>,
-    ) -> Result<Page<AuthEvent>, CognitoError> {
-        let inner = &self.inner;
-        self.layer
-            .around(Op::LIST_AUTH_EVENTS, || {
-                inner.list_auth_events(pool, username, max_results, token)
-            })
+        list: ListKind,
+        page: PageRequest<'_>,
+    ) -> Result<ListingPage, CognitoError> {
+        self.forward(list.op(), |b| b.list_for_user(pool, username, list, page))
             .await
     }
 
@@ -177,9 +140,7 @@ impl<L: Layer, B: Writer> Writer for Layered<L, B> {
         username: &str,
         action: WriteAction,
     ) -> Result<(), CognitoError> {
-        let inner = &self.inner;
-        self.layer
-            .around(action.op(), || inner.write(pool, username, action.clone()))
+        self.forward(action.op(), |b| b.write(pool, username, action.clone()))
             .await
     }
 }
@@ -202,18 +163,61 @@ impl Layer for Latency {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cognito::QuotaCategory;
     use crate::cognito::demo::DemoBackend;
 
     #[tokio::test(start_paused = true)]
     async fn latency_delays_each_request_and_forwards_the_answer() {
         let demo = DemoBackend::embedded();
         let pool = demo.pool_id();
-        let direct = demo.list_users(&pool, None, 60, None).await.unwrap();
+        let first = PageRequest::first(60);
+        let direct = demo.list_users(&pool, None, first).await.unwrap();
         let slow = Layered::wrap(Latency(Duration::from_millis(300)), demo);
         let start = tokio::time::Instant::now();
-        let page = slow.list_users(&pool, None, 60, None).await.unwrap();
+        let page = slow.list_users(&pool, None, first).await.unwrap();
         assert_eq!(start.elapsed(), Duration::from_millis(300));
         assert_eq!(page.users, direct.users);
         assert_eq!(slow.describe_target(), slow.inner().describe_target());
+    }
+
+    /// Records the operation of every request it is around.
+    #[derive(Default)]
+    struct Recorder(std::sync::Mutex<Vec<Op>>);
+
+    impl Layer for Recorder {
+        fn before(&self, op: Op) -> impl Future<Output = ()> + Send {
+            self.0.lock().unwrap().push(op);
+            std::future::ready(())
+        }
+    }
+
+    #[tokio::test]
+    async fn each_list_of_a_users_passes_the_layer_as_its_own_operation() {
+        let demo = DemoBackend::embedded();
+        let pool = demo.pool_id();
+        let layered = Layered::wrap(Recorder::default(), demo);
+        let lists = [ListKind::Groups, ListKind::Devices, ListKind::SignIns];
+        for list in lists {
+            let page = PageRequest::first(60);
+            let direct = layered.inner().list_for_user(&pool, "alice", list, page);
+            let expected = direct.await.unwrap();
+            let through = layered.list_for_user(&pool, "alice", list, page);
+            assert_eq!(through.await.unwrap(), expected, "{list:?}");
+        }
+        let ops = layered.layer().0.lock().unwrap().clone();
+        assert_eq!(ops, lists.map(ListKind::op));
+        let names: Vec<&str> = ops.iter().map(|op| op.name).collect();
+        assert_eq!(
+            names,
+            [
+                "AdminListGroupsForUser",
+                "AdminListDevices",
+                "AdminListUserAuthEvents"
+            ]
+        );
+        assert!(
+            ops.iter()
+                .all(|op| op.category == QuotaCategory::UserResourceRead)
+        );
     }
 }

@@ -1,8 +1,9 @@
 //! The lists fetched on demand for a user (groups, devices, sign-in history): which list,
-//! its items, and whether it was cut short. Shared by the model and the worker.
+//! its items, and whether it was cut short. Shared by the model and the worker. A new list
+//! is a [`ListKind`] and a [`Listing`] variant here, an [`Op`], and one arm in each backend.
 
 use super::resources::collect_pages;
-use super::{AuthEvent, Backend, CognitoError, Device, Group, Page, PoolId};
+use super::{AuthEvent, Backend, CognitoError, Device, Group, Op, Page, PageRequest, PoolId};
 
 /// The lists fetched on demand, each in a pane of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -13,13 +14,18 @@ pub enum ListKind {
 }
 
 impl ListKind {
+    /// The operation that lists it, one request a page.
+    pub fn op(self) -> Op {
+        match self {
+            Self::Groups => Op::LIST_GROUPS_FOR_USER,
+            Self::Devices => Op::LIST_DEVICES,
+            Self::SignIns => Op::LIST_AUTH_EVENTS,
+        }
+    }
+
     /// The API operation behind the list.
     pub fn operation(self) -> &'static str {
-        match self {
-            Self::Groups => "AdminListGroupsForUser",
-            Self::Devices => "AdminListDevices",
-            Self::SignIns => "AdminListUserAuthEvents",
-        }
+        self.op().name
     }
 
     /// The list with no items yet.
@@ -29,35 +35,6 @@ impl ListKind {
             Self::Devices => Listing::Devices(Vec::new()),
             Self::SignIns => Listing::SignIns(Vec::new()),
         }
-    }
-
-    /// One page (60 at most) of this list for `username`, as a listing of its own.
-    async fn page(
-        self,
-        backend: &dyn Backend,
-        pool: &PoolId,
-        username: &str,
-        token: Option<&str>,
-    ) -> Result<Page<Listing>, CognitoError> {
-        const PAGE: i32 = 60;
-        Ok(match self {
-            Self::Groups => Listing::page(
-                backend
-                    .list_groups_for_user(pool, username, PAGE, token)
-                    .await?,
-                Listing::Groups,
-            ),
-            Self::Devices => Listing::page(
-                backend.list_devices(pool, username, PAGE, token).await?,
-                Listing::Devices,
-            ),
-            Self::SignIns => Listing::page(
-                backend
-                    .list_auth_events(pool, username, PAGE, token)
-                    .await?,
-                Listing::SignIns,
-            ),
-        })
     }
 
     /// "groups", for messages.
@@ -79,14 +56,6 @@ pub enum Listing {
 }
 
 impl Listing {
-    /// A page of items as a page of one listing.
-    fn page<T>(page: Page<T>, listing: fn(Vec<T>) -> Listing) -> Page<Listing> {
-        Page {
-            items: vec![listing(page.items)],
-            next_token: page.next_token,
-        }
-    }
-
     /// Adds the items of `next`, a later page of the same list.
     fn append(&mut self, next: Listing) {
         match (self, next) {
@@ -95,6 +64,23 @@ impl Listing {
             (Self::SignIns(items), Self::SignIns(more)) => items.extend(more),
             // Pages of one list are all of its kind.
             _ => {}
+        }
+    }
+}
+
+/// One page of a user's list, as [`Backend::list_for_user`] answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingPage {
+    pub listing: Listing,
+    pub next_token: Option<String>,
+}
+
+impl ListingPage {
+    /// A page of items as a page of `listing` (the list's variant).
+    pub fn of<T>(page: Page<T>, listing: fn(Vec<T>) -> Listing) -> Self {
+        Self {
+            listing: listing(page.items),
+            next_token: page.next_token,
         }
     }
 }
@@ -113,11 +99,18 @@ pub async fn fetch_list(
     username: &str,
     list: ListKind,
 ) -> Result<Fetched, CognitoError> {
-    let (pages, more) =
-        collect_pages(
-            |token| async move { list.page(backend, pool, username, token.as_deref()).await },
-        )
-        .await?;
+    let (pages, more) = collect_pages(|token| async move {
+        let page = PageRequest::after(60, token.as_deref());
+        let ListingPage {
+            listing,
+            next_token,
+        } = backend.list_for_user(pool, username, list, page).await?;
+        Ok(Page {
+            items: vec![listing],
+            next_token,
+        })
+    })
+    .await?;
     let mut listing = list.empty();
     for page in pages {
         listing.append(page);

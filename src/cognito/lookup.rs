@@ -17,7 +17,7 @@
 use std::fmt;
 
 use super::{Backend, CognitoError, ErrorKind, FilterAttribute, ListFilter, PoolId, PoolSchema};
-use super::{User, UserSummary};
+use super::{PageRequest, User, UserSummary};
 
 /// Cognito's maximum username length; longer queries cannot name anyone.
 pub const MAX_QUERY_CHARS: usize = 128;
@@ -347,7 +347,7 @@ pub async fn lookup(
     tried.push(format!("ListUsers {}: no match", filter.expression()));
     calls += 1;
     let page = backend
-        .list_users(pool, Some(&filter), AMBIGUOUS_PAGE, None)
+        .list_users(pool, Some(&filter), PageRequest::first(AMBIGUOUS_PAGE))
         .await
         .map_err(LookupError::Cognito)?;
     // Keep only exact matches, whatever the endpoint's notion of "=".
@@ -414,7 +414,7 @@ pub async fn suggest(
     };
     let filter = suggestion_filter(&query, mode);
     let suggestions = match backend
-        .list_users(pool, Some(&filter), AMBIGUOUS_PAGE, None)
+        .list_users(pool, Some(&filter), PageRequest::first(AMBIGUOUS_PAGE))
         .await
     {
         Ok(page) => closest(&query, filter.attribute, page.users),
@@ -561,7 +561,7 @@ async fn check_collision(
     let filter = ListFilter::exact(attribute, query.to_string());
     let calls = calls + 1;
     let page = backend
-        .list_users(pool, Some(&filter), AMBIGUOUS_PAGE, None)
+        .list_users(pool, Some(&filter), PageRequest::first(AMBIGUOUS_PAGE))
         .await
         .map_err(LookupError::Cognito)?;
     let others: Vec<UserSummary> = page

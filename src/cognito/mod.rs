@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 pub use error::{CognitoError, ErrorKind};
+pub use listing::{ListKind, Listing, ListingPage};
 pub use op::{Access, Op, QuotaCategory};
 pub use resources::{
     AuthEvent, Device, Group, InviteDelivery, Page, VerifiedAttribute, WriteAction,
@@ -424,6 +425,15 @@ pub struct UserPage {
     pub next_token: Option<String>,
 }
 
+impl From<Page<UserSummary>> for UserPage {
+    fn from(page: Page<UserSummary>) -> Self {
+        UserPage {
+            users: page.items,
+            next_token: page.next_token,
+        }
+    }
+}
+
 /// What DescribeUserPool tells us: how users can be named, and the settings that decide
 /// whether a user can sign in (read by `crate::diagnose`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -501,6 +511,35 @@ pub struct PoolPage {
     pub next_token: Option<String>,
 }
 
+impl From<Page<PoolSummary>> for PoolPage {
+    fn from(page: Page<PoolSummary>) -> Self {
+        PoolPage {
+            pools: page.items,
+            next_token: page.next_token,
+        }
+    }
+}
+
+/// Which page of a paginated list to ask for: at most `limit` items (the operation's `Limit`
+/// or `MaxResults`), after `token` (the first page when None).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest<'a> {
+    pub limit: i32,
+    pub token: Option<&'a str>,
+}
+
+impl<'a> PageRequest<'a> {
+    /// The first page, of at most `limit` items.
+    pub const fn first(limit: i32) -> Self {
+        Self { limit, token: None }
+    }
+
+    /// The page after `token`, of at most `limit` items.
+    pub const fn after(limit: i32, token: Option<&'a str>) -> Self {
+        Self { limit, token }
+    }
+}
+
 /// The Cognito operations a backend performs. Every method is one request.
 #[async_trait]
 pub trait Backend: Send + Sync {
@@ -512,72 +551,50 @@ pub trait Backend: Send + Sync {
         &self,
         pool: &PoolId,
         filter: Option<&ListFilter>,
-        limit: i32,
-        pagination_token: Option<&str>,
+        page: PageRequest<'_>,
     ) -> Result<UserPage, CognitoError>;
 
     /// DescribeUserPool, reduced to what resolution needs.
     async fn describe_pool(&self, pool: &PoolId) -> Result<PoolSchema, CognitoError>;
 
-    /// ListUserPools, one page (`max_results` 1–60). Backends that can't list pools say so.
-    async fn list_user_pools(
-        &self,
-        max_results: i32,
-        next_token: Option<&str>,
-    ) -> Result<PoolPage, CognitoError> {
-        let _ = (max_results, next_token);
-        Err(CognitoError::new(
-            ErrorKind::Unsupported,
-            "ListUserPools",
-            "this backend cannot list user pools",
-        ))
+    /// ListUserPools, one page (`limit` 1–60). Backends that can't list pools say so.
+    async fn list_user_pools(&self, page: PageRequest<'_>) -> Result<PoolPage, CognitoError> {
+        let _ = page;
+        Err(unsupported(Op::LIST_USER_POOLS, "list user pools"))
     }
-
-    /// AdminListGroupsForUser, one page (`limit` ≤ 60).
-    async fn list_groups_for_user(
-        &self,
-        pool: &PoolId,
-        username: &str,
-        limit: i32,
-        next_token: Option<&str>,
-    ) -> Result<Page<Group>, CognitoError>;
 
     /// ListGroups, one page of the pool's groups (`limit` ≤ 60), for the add-to-group picker.
     /// Backends that can't list groups say so.
     async fn list_groups(
         &self,
         pool: &PoolId,
-        limit: i32,
-        next_token: Option<&str>,
+        page: PageRequest<'_>,
     ) -> Result<Page<Group>, CognitoError> {
-        let _ = (pool, limit, next_token);
-        Err(CognitoError::new(
-            ErrorKind::Unsupported,
-            "ListGroups",
-            "this backend cannot list groups",
-        ))
+        let _ = (pool, page);
+        Err(unsupported(Op::LIST_GROUPS, "list groups"))
     }
 
-    /// AdminListDevices, one page (`limit` ≤ 60).
-    async fn list_devices(
+    /// One page (`limit` ≤ 60) of one of the user's lists: its groups, devices or sign-in
+    /// history, by `list`'s own operation. Sign-in history needs threat protection.
+    async fn list_for_user(
         &self,
         pool: &PoolId,
         username: &str,
-        limit: i32,
-        pagination_token: Option<&str>,
-    ) -> Result<Page<Device>, CognitoError>;
-
-    /// AdminListUserAuthEvents, one page (`max_results` ≤ 60). Needs threat protection.
-    async fn list_auth_events(
-        &self,
-        pool: &PoolId,
-        username: &str,
-        max_results: i32,
-        next_token: Option<&str>,
-    ) -> Result<Page<AuthEvent>, CognitoError>;
+        list: ListKind,
+        page: PageRequest<'_>,
+    ) -> Result<ListingPage, CognitoError>;
 
     /// A short label for where requests go ("demo pool", "eu-west-1", an endpoint URL).
     fn describe_target(&self) -> String;
+}
+
+/// The answer of a backend that cannot send `op`.
+fn unsupported(op: Op, what: &str) -> CognitoError {
+    CognitoError::new(
+        ErrorKind::Unsupported,
+        op.name,
+        format!("this backend cannot {what}"),
+    )
 }
 
 /// The write capability, apart from [`Backend`]: a session without `--allow-write` holds no

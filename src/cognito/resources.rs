@@ -286,8 +286,11 @@ pub async fn pool_groups(
     backend: &dyn super::Backend,
     pool: &super::PoolId,
 ) -> Result<(Vec<Group>, bool), CognitoError> {
-    collect_pages(|token| async move { backend.list_groups(pool, 60, token.as_deref()).await })
-        .await
+    collect_pages(|token| async move {
+        let page = super::PageRequest::after(60, token.as_deref());
+        backend.list_groups(pool, page).await
+    })
+    .await
 }
 
 #[cfg(test)]

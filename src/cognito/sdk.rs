@@ -18,8 +18,9 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use time::OffsetDateTime;
 
 use super::{
-    Attribute, Backend, CognitoError, ErrorKind, ListFilter, MfaOption, Op, PoolId, PoolPage,
-    PoolSchema, PoolSummary, User, UserPage, UserStatus, UserSummary, Writer,
+    Attribute, Backend, CognitoError, ErrorKind, ListFilter, ListKind, Listing, ListingPage,
+    MfaOption, Op, PageRequest, PoolId, PoolPage, PoolSchema, PoolSummary, User, UserPage,
+    UserStatus, UserSummary, Writer,
 };
 use super::{AuthEvent, Device, Group, Page, WriteAction};
 
@@ -475,23 +476,18 @@ impl Backend for SdkBackend {
         &self,
         pool: &PoolId,
         filter: Option<&ListFilter>,
-        limit: i32,
-        pagination_token: Option<&str>,
+        request: PageRequest<'_>,
     ) -> Result<UserPage, CognitoError> {
         let request = self
             .client
             .list_users()
             .user_pool_id(pool.as_str())
             .set_filter(filter.map(ListFilter::expression))
-            .limit(limit)
-            .set_pagination_token(pagination_token.map(str::to_string))
+            .limit(request.limit)
+            .set_pagination_token(request.token.map(str::to_string))
             .send();
         let out = self.call(Op::LIST_USERS, request).await?;
-        let Page { items, next_token } = page(out.users, out.pagination_token);
-        Ok(UserPage {
-            users: items,
-            next_token,
-        })
+        Ok(page(out.users, out.pagination_token).into())
     }
 
     async fn describe_pool(&self, pool: &PoolId) -> Result<PoolSchema, CognitoError> {
@@ -504,97 +500,77 @@ impl Backend for SdkBackend {
         Ok(out.user_pool.map(to_schema).unwrap_or_default())
     }
 
-    async fn list_user_pools(
-        &self,
-        max_results: i32,
-        next_token: Option<&str>,
-    ) -> Result<PoolPage, CognitoError> {
+    async fn list_user_pools(&self, request: PageRequest<'_>) -> Result<PoolPage, CognitoError> {
         let request = self
             .client
             .list_user_pools()
-            .max_results(max_results)
-            .set_next_token(next_token.map(str::to_string))
+            .max_results(request.limit)
+            .set_next_token(request.token.map(str::to_string))
             .send();
         let out = self.call(Op::LIST_USER_POOLS, request).await?;
-        let Page { items, next_token } = page(out.user_pools, out.next_token);
-        Ok(PoolPage {
-            pools: items,
-            next_token,
-        })
-    }
-
-    async fn list_groups_for_user(
-        &self,
-        pool: &PoolId,
-        username: &str,
-        limit: i32,
-        next_token: Option<&str>,
-    ) -> Result<Page<Group>, CognitoError> {
-        let request = self
-            .client
-            .admin_list_groups_for_user()
-            .user_pool_id(pool.as_str())
-            .username(username)
-            .limit(limit)
-            .set_next_token(next_token.map(str::to_string))
-            .send();
-        let out = self.call(Op::LIST_GROUPS_FOR_USER, request).await?;
-        Ok(page(out.groups, out.next_token))
+        Ok(page(out.user_pools, out.next_token).into())
     }
 
     async fn list_groups(
         &self,
         pool: &PoolId,
-        limit: i32,
-        next_token: Option<&str>,
+        request: PageRequest<'_>,
     ) -> Result<Page<Group>, CognitoError> {
         let request = self
             .client
             .list_groups()
             .user_pool_id(pool.as_str())
-            .limit(limit)
-            .set_next_token(next_token.map(str::to_string))
+            .limit(request.limit)
+            .set_next_token(request.token.map(str::to_string))
             .send();
         let out = self.call(Op::LIST_GROUPS, request).await?;
         Ok(page(out.groups, out.next_token))
     }
 
-    async fn list_devices(
+    async fn list_for_user(
         &self,
         pool: &PoolId,
         username: &str,
-        limit: i32,
-        pagination_token: Option<&str>,
-    ) -> Result<Page<Device>, CognitoError> {
-        let request = self
-            .client
-            .admin_list_devices()
-            .user_pool_id(pool.as_str())
-            .username(username)
-            .limit(limit)
-            .set_pagination_token(pagination_token.map(str::to_string))
-            .send();
-        let out = self.call(Op::LIST_DEVICES, request).await?;
-        Ok(page(out.devices, out.pagination_token))
-    }
-
-    async fn list_auth_events(
-        &self,
-        pool: &PoolId,
-        username: &str,
-        max_results: i32,
-        next_token: Option<&str>,
-    ) -> Result<Page<AuthEvent>, CognitoError> {
-        let request = self
-            .client
-            .admin_list_user_auth_events()
-            .user_pool_id(pool.as_str())
-            .username(username)
-            .max_results(max_results)
-            .set_next_token(next_token.map(str::to_string))
-            .send();
-        let out = self.call(Op::LIST_AUTH_EVENTS, request).await?;
-        Ok(page(out.auth_events, out.next_token))
+        list: ListKind,
+        request: PageRequest<'_>,
+    ) -> Result<ListingPage, CognitoError> {
+        let (limit, token) = (request.limit, request.token.map(str::to_string));
+        // The three operations name their paging fields differently: the builder's setters
+        // for the page size and token, and the output's items and token.
+        macro_rules! user_list {
+            (
+                $operation:ident($limit:ident, $token:ident)
+                    => $variant:ident(out.$items:ident, out.$next:ident)
+            ) => {{
+                let request = self
+                    .client
+                    .$operation()
+                    .user_pool_id(pool.as_str())
+                    .username(username)
+                    .$limit(limit)
+                    .$token(token)
+                    .send();
+                let out = self.call(list.op(), request).await?;
+                Ok(ListingPage::of(
+                    page(out.$items, out.$next),
+                    Listing::$variant,
+                ))
+            }};
+        }
+        match list {
+            ListKind::Groups => user_list!(
+                admin_list_groups_for_user(limit, set_next_token)
+                    => Groups(out.groups, out.next_token)
+            ),
+            ListKind::Devices => user_list!(
+                admin_list_devices(limit, set_pagination_token)
+                    => Devices(out.devices, out.pagination_token)
+            ),
+            ListKind::SignIns => user_list!(
+                admin_list_user_auth_events(max_results, set_next_token)
+                    => SignIns(out.auth_events, out.next_token)
+            ),
+        }
     }
 
     fn describe_target(&self) -> String {

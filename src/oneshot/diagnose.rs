@@ -10,7 +10,9 @@ use time::OffsetDateTime;
 use super::{format_for_stdout, usage};
 use crate::cli::{DiagnoseArgs, ReportFormat, TargetArgs};
 use crate::cognito::lookup::{self, LookupError, LookupOutcome};
-use crate::cognito::{AuthEvent, CognitoError, PoolSchema, User};
+use crate::cognito::{
+    AuthEvent, CognitoError, ListKind, Listing, ListingPage, PageRequest, PoolSchema, User,
+};
 use crate::diagnose::{Diagnosis, diagnose};
 use crate::output;
 use crate::sanitize::sanitize;
@@ -115,16 +117,24 @@ async fn pool_settings(session: &Session) -> Option<PoolSchema> {
 async fn diagnose_found(session: &Session, pool: Option<&PoolSchema>, user: &User) -> Diagnosis {
     let backend = session.backend.as_ref();
     let events: Option<Vec<AuthEvent>> = match pool {
-        Some(p) if p.threat_protection() => match backend
-            .list_auth_events(&session.pool, &user.username, EVENTS_PAGE, None)
-            .await
-        {
-            Ok(page) => Some(page.items),
-            Err(e) => {
-                note(session, "AdminListUserAuthEvents", &e);
-                None
+        Some(p) if p.threat_protection() => {
+            let (list, page) = (ListKind::SignIns, PageRequest::first(EVENTS_PAGE));
+            match backend
+                .list_for_user(&session.pool, &user.username, list, page)
+                .await
+            {
+                Ok(ListingPage {
+                    listing: Listing::SignIns(events),
+                    ..
+                }) => Some(events),
+                // Backends answer the list asked for; any other is no sign-in history.
+                Ok(_) => None,
+                Err(e) => {
+                    note(session, list.operation(), &e);
+                    None
+                }
             }
-        },
+        }
         _ => None,
     };
     diagnose(user, pool, events.as_deref(), OffsetDateTime::now_utc())

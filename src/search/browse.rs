@@ -5,7 +5,7 @@
 use tokio_util::sync::CancellationToken;
 
 use super::PAGE_SIZE;
-use crate::cognito::{Backend, CognitoError, ListFilter, PoolId, UserPage};
+use crate::cognito::{Backend, CognitoError, ListFilter, PageRequest, PoolId, UserPage};
 
 /// Fetch the next page when the cursor is this close to the last loaded user.
 pub const PREFETCH_MARGIN: usize = 20;
@@ -22,7 +22,9 @@ pub async fn fetch_page(
     filter: Option<&ListFilter>,
     token: Option<&str>,
 ) -> Result<UserPage, CognitoError> {
-    backend.list_users(pool, filter, PAGE_SIZE, token).await
+    backend
+        .list_users(pool, filter, PageRequest::after(PAGE_SIZE, token))
+        .await
 }
 
 /// Where a browse is: pages read, users seen, and the token of the next page.

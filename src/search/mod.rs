@@ -18,7 +18,9 @@ use tokio::time::Instant;
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 
-use crate::cognito::{Backend, CognitoError, FilterAttribute, ListFilter, PoolId, UserSummary};
+use crate::cognito::{
+    Backend, CognitoError, FilterAttribute, ListFilter, PageRequest, PoolId, UserSummary,
+};
 pub use rank::{Field, Highlights, Ranked, Ranker, Scorer, UserRow, UserStore};
 
 /// ListUsers' page maximum; one page per filter is all a search reads.
@@ -346,7 +348,7 @@ pub async fn search_streaming(
         .into_iter()
         .map(|filter| async move {
             let page = backend
-                .list_users(pool, Some(&filter), PAGE_SIZE, None)
+                .list_users(pool, Some(&filter), PageRequest::first(PAGE_SIZE))
                 .await
                 .map(|p| UserPageLite {
                     more: p.next_token.is_some(),

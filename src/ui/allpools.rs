@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use super::columns::{Column, cell, fit};
-use super::popups::{popup_block, wrapped_height};
-use super::rows::{Segment, to_line, truncate};
+use super::popups::{popup_block, popup_frame, visible_rows, wrapped_height};
+use super::rows::{Segment, truncate};
 use super::{SPINNER, Theme, centered, plain};
 use crate::app::{AllPools, PoolResult, PoolRow, Tone};
 use crate::cognito::UserSummary;
@@ -329,33 +329,14 @@ fn list(
         .saturating_add(4)
         .min(area.height);
     let rect = centered(area, width, height.max(5));
-    Clear.render(rect, buf);
-    let block = popup_block(title, theme);
-    let inner = block.inner(rect);
-    block.render(rect, buf);
+    let inner = popup_frame(buf, rect, title, theme);
     let [list_area, detail_area, footer_area] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(detail_height),
         Constraint::Length(2),
     ])
     .areas(inner);
-    let visible = list_area.height as usize;
-    let cursor = cursor.min(rows.len().saturating_sub(1));
-    let offset = (cursor + 1).saturating_sub(visible);
-    let lines: Vec<Line> = (rows.into_iter().enumerate())
-        .skip(offset)
-        .take(visible)
-        .map(|(i, segs)| {
-            let mut segs = truncate(&segs, list_area.width as usize);
-            if i == cursor {
-                for (_, style) in &mut segs {
-                    *style = style.patch(theme.selected(true));
-                }
-                return to_line(segs).style(theme.selected(true));
-            }
-            to_line(segs)
-        })
-        .collect();
+    let lines = visible_rows(rows, cursor, list_area, theme);
     Paragraph::new(lines).render(list_area, buf);
     if detail_height > 0 {
         let mut text = vec![Line::from("")];

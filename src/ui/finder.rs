@@ -223,6 +223,17 @@ fn dim(buf: &mut Buffer, area: Rect, text: String, tone: Tone, theme: &Theme) {
     Paragraph::new(Span::styled(text, theme.tone(tone))).render(area, buf);
 }
 
+/// What a list shows instead of rows: `waiting` while answers are still out, else `none`.
+fn no_rows(buf: &mut Buffer, area: Rect, waiting: Option<&str>, none: &str, theme: &Theme) {
+    dim(
+        buf,
+        area,
+        waiting.unwrap_or(none).to_string(),
+        Tone::Dim,
+        theme,
+    );
+}
+
 fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
     let (status, list, theme, spinner) = (body.status, body.list, body.theme, body.spinner);
     // The spinner and what is still out sit on the right of the status line, apart from the
@@ -333,13 +344,9 @@ fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
         return;
     }
     if results.hits.is_empty() {
-        let text = if results.waiting.is_empty() {
-            "no users start with that: try another attribute (an email, a family name) or b to browse"
-        } else {
-            "none yet…"
-        };
-        dim(buf, list, text.into(), Tone::Dim, theme);
-        return;
+        let waiting = (!results.waiting.is_empty()).then_some("none yet…");
+        let none = "no users start with that: try another attribute (an email, a family name) or b to browse";
+        return no_rows(buf, list, waiting, none, theme);
     }
     let lines: Vec<UserLine> = results
         .hits
@@ -548,13 +555,9 @@ fn pools(p: &PoolsState, matches: &[PoolEntry], current: &str, body: Body, buf: 
         })
         .collect();
     if rows.is_empty() {
-        let text = if p.pending.is_some() {
-            "…"
-        } else {
-            "no pool matches: type a pool id (eu-west-1_AbC123) or paste its console address"
-        };
-        dim(buf, list, text.into(), Tone::Dim, theme);
-        return;
+        let none =
+            "no pool matches: type a pool id (eu-west-1_AbC123) or paste its console address";
+        return no_rows(buf, list, p.pending.map(|_| "…"), none, theme);
     }
     let header = [
         pad("", 1, Style::new()),

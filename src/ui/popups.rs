@@ -414,6 +414,41 @@ fn recent<'a>(app: &App, input: &'a LineInput, cursor: usize, theme: &Theme) -> 
     }
 }
 
+/// Clears `rect` and draws an empty popup titled `title` on it; returns the inside.
+pub(super) fn popup_frame(buf: &mut Buffer, rect: Rect, title: String, theme: &Theme) -> Rect {
+    Clear.render(rect, buf);
+    let block = popup_block(title, theme);
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    inner
+}
+
+/// The rows that fit in `area`, scrolled to keep `cursor` in view, the cursor's highlighted.
+pub(super) fn visible_rows(
+    rows: Vec<Vec<Segment>>,
+    cursor: usize,
+    area: Rect,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let visible = area.height as usize;
+    let cursor = cursor.min(rows.len().saturating_sub(1));
+    let offset = (cursor + 1).saturating_sub(visible);
+    (rows.into_iter().enumerate())
+        .skip(offset)
+        .take(visible)
+        .map(|(i, segs)| {
+            let mut segs = truncate(&segs, area.width as usize);
+            if i != cursor {
+                return to_line(segs);
+            }
+            for (_, style) in &mut segs {
+                *style = style.patch(theme.selected(true));
+            }
+            to_line(segs).style(theme.selected(true))
+        })
+        .collect()
+}
+
 /// Draws a list popup; returns where the terminal cursor goes (its filter line, if any).
 fn list_popup(buf: &mut Buffer, area: Rect, popup: ListPopup, theme: &Theme) -> Option<Position> {
     let ListPopup {
@@ -427,10 +462,7 @@ fn list_popup(buf: &mut Buffer, area: Rect, popup: ListPopup, theme: &Theme) -> 
     let extra = if input.is_some() { 2 } else { 0 };
     let height = (rows.len() as u16 + 4 + extra).min(area.height);
     let rect = centered(area, width, height.max(5));
-    Clear.render(rect, buf);
-    let block = popup_block(title, theme);
-    let inner = block.inner(rect);
-    block.render(rect, buf);
+    let inner = popup_frame(buf, rect, title, theme);
     let [input_area, list_area, footer_area] = Layout::vertical([
         Constraint::Length(extra),
         Constraint::Min(0),
@@ -447,29 +479,7 @@ fn list_popup(buf: &mut Buffer, area: Rect, popup: ListPopup, theme: &Theme) -> 
         .render(input_area, buf);
         typed_at = super::input_cursor(input_area, input_area.y, 2, input);
     }
-    let visible = list_area.height as usize;
-    let cursor = cursor.min(rows.len().saturating_sub(1));
-    let offset = (cursor + 1).saturating_sub(visible);
-    let mut lines: Vec<Line> = rows
-        .into_iter()
-        .enumerate()
-        .skip(offset)
-        .take(visible)
-        .map(|(i, segs)| {
-            let mut segs = truncate(&segs, list_area.width as usize);
-            if i == cursor {
-                for (_, style) in &mut segs {
-                    *style = style.patch(theme.selected(true));
-                }
-            }
-            let line = to_line(segs);
-            if i == cursor {
-                line.style(theme.selected(true))
-            } else {
-                line
-            }
-        })
-        .collect();
+    let mut lines = visible_rows(rows, cursor, list_area, theme);
     if lines.is_empty() {
         lines.push(Line::from(Span::styled(
             "no matches",

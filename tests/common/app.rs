@@ -118,8 +118,7 @@ pub fn serve(app: &mut App, cmd: &Cmd) -> Vec<Cmd> {
             id: *id,
             result: block_on(cognito_tui::cognito::Backend::list_user_pools(
                 &backend,
-                60,
-                token.as_deref(),
+                cognito_tui::cognito::PageRequest::after(60, token.as_deref()),
             )),
         },
         other => panic!("not served here: {other:?}"),

@@ -11,8 +11,8 @@ use aws_sdk_cognitoidentityprovider as cip;
 use cognito_tui::cognito::resources::collect_pages;
 use cognito_tui::cognito::sdk::SdkBackend;
 use cognito_tui::cognito::{
-    Backend, CognitoError, ErrorKind, InviteDelivery, PoolId, User, UserStatus, VerifiedAttribute,
-    WriteAction, Writer,
+    Backend, CognitoError, ErrorKind, InviteDelivery, ListKind, Listing, PageRequest, PoolId, User,
+    UserStatus, VerifiedAttribute, WriteAction, Writer,
 };
 use emulator::{Emulator, Kind};
 use proxy::RecordingProxy;
@@ -44,10 +44,18 @@ impl Rig {
     async fn groups_of(&self, username: &str) -> Vec<String> {
         let page = self
             .b
-            .list_groups_for_user(&self.pool, username, 60, None)
+            .list_for_user(
+                &self.pool,
+                username,
+                ListKind::Groups,
+                PageRequest::first(60),
+            )
             .await
             .expect("AdminListGroupsForUser");
-        let mut names: Vec<String> = page.items.into_iter().map(|g| g.name).collect();
+        let Listing::Groups(groups) = page.listing else {
+            panic!("AdminListGroupsForUser answered another list")
+        };
+        let mut names: Vec<String> = groups.into_iter().map(|g| g.name).collect();
         names.sort();
         names
     }
@@ -116,7 +124,10 @@ async fn suite(kind: Kind) {
     // The add-to-group picker lists the pool's groups.
     let (groups, more) = collect_pages(|token| {
         let rig = &rig;
-        async move { rig.b.list_groups(&rig.pool, 60, token.as_deref()).await }
+        async move {
+            let page = PageRequest::after(60, token.as_deref());
+            rig.b.list_groups(&rig.pool, page).await
+        }
     })
     .await
     .expect("ListGroups");

@@ -5,7 +5,7 @@
 
 use cognito_tui::app::{App, Cmd, ListState, Msg, Pane, TimeZone, update};
 use cognito_tui::cognito::lookup::LookupMode;
-use cognito_tui::cognito::{Backend, demo::DemoBackend};
+use cognito_tui::cognito::{Backend, PageRequest, demo::DemoBackend};
 use cognito_tui::diagnose::Severity;
 use cognito_tui::redact;
 use cognito_tui::ui;
@@ -166,7 +166,7 @@ fn the_verdict_follows_the_worst_finding() {
 fn privacy_mode_keeps_personal_values_out_of_the_diagnosis() {
     let backend = DemoBackend::embedded();
     let pool = backend.pool_id();
-    let mut page = block_on(backend.list_users(&pool, None, 60, None)).unwrap();
+    let mut page = block_on(backend.list_users(&pool, None, PageRequest::first(60))).unwrap();
     assert!(page.users.len() > 20, "the demo pool has its users");
     for summary in page.users.drain(..) {
         let mut app = demo_app();

@@ -5,8 +5,10 @@ use crate::common::emulator;
 use crate::common::proxy;
 use crate::common::seed;
 
-use cognito_tui::cognito::resources::collect_pages;
-use cognito_tui::cognito::{Backend, ErrorKind, PoolId, UserStatus, WriteAction, Writer};
+use cognito_tui::cognito::listing::fetch_list;
+use cognito_tui::cognito::{
+    Backend, ErrorKind, ListKind, Listing, PageRequest, PoolId, UserStatus, WriteAction, Writer,
+};
 use emulator::{Emulator, Kind};
 use proxy::RecordingProxy;
 
@@ -43,16 +45,13 @@ async fn suite(kind: Kind) {
             .expect("AdminAddUserToGroup");
     }
     proxy.take();
-    let (groups, more) = collect_pages(|token| {
-        let (b, pool) = (&b, &pool);
-        async move {
-            b.list_groups_for_user(pool, "alice", 60, token.as_deref())
-                .await
-        }
-    })
-    .await
-    .expect("groups");
-    assert!(!more);
+    let fetched = fetch_list(&b, &pool, "alice", ListKind::Groups)
+        .await
+        .expect("groups");
+    assert!(!fetched.more);
+    let Listing::Groups(groups) = fetched.listing else {
+        panic!("AdminListGroupsForUser answered another list")
+    };
     assert_eq!(groups.len(), 65, "{}", kind.name());
     assert_eq!(
         groups
@@ -71,8 +70,13 @@ async fn suite(kind: Kind) {
 
     // Devices and sign-in history: neither emulator implements them. We show the error, not a
     // crash, and name the gap.
-    let devices = b.list_devices(&pool, "alice", 60, None).await;
-    let events = b.list_auth_events(&pool, "alice", 60, None).await;
+    let first = PageRequest::first(60);
+    let devices = b
+        .list_for_user(&pool, "alice", ListKind::Devices, first)
+        .await;
+    let events = b
+        .list_for_user(&pool, "alice", ListKind::SignIns, first)
+        .await;
     for (what, result) in [
         ("AdminListDevices", devices.map(drop)),
         ("AdminListUserAuthEvents", events.map(drop)),

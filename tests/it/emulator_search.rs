@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_cognitoidentityprovider as cip;
 use cip::types::{AttributeType, MessageActionType};
 use cognito_tui::cognito::sdk::SdkBackend;
-use cognito_tui::cognito::{Backend, ErrorKind, FilterAttribute, PoolId};
+use cognito_tui::cognito::{Backend, ErrorKind, FilterAttribute, PageRequest, PoolId};
 use cognito_tui::ratelimit::{BackoffPolicy, RateLimitedBackend, RateLimiter, RateLimits};
 use cognito_tui::search::browse::{self, LoadOutcome, Pager};
 use cognito_tui::search::{self, Field, SearchResults, UserStore};
@@ -351,7 +351,10 @@ async fn searches_cost_only_their_list_users(
     assert_eq!(proxy.take(), ["ListUsers", "ListUsers"]);
 
     // Pools are listed too.
-    let page = backend.list_user_pools(60, None).await.unwrap();
+    let page = backend
+        .list_user_pools(PageRequest::first(60))
+        .await
+        .unwrap();
     assert!(
         page.pools
             .iter()
@@ -501,7 +504,10 @@ async fn cognito_local_small_pool_and_its_paging_gap() {
 
     // Gap: cognito-local ignores Limit and PaginationToken — one page with everyone and no
     // token. Real Cognito (and moto) would page by 2 here; the pager still terminates.
-    let page = backend.list_users(&pool, None, 2, None).await.unwrap();
+    let page = backend
+        .list_users(&pool, None, PageRequest::first(2))
+        .await
+        .unwrap();
     assert_eq!(page.users.len(), 5, "cognito-local ignores Limit");
     assert_eq!(page.next_token, None);
     let mut pager = Pager::new(None);

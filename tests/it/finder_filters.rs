@@ -3,7 +3,7 @@
 //! worker's half run for real, the file parsed back, and snapshots of the new screens.
 
 use cognito_tui::app::{App, Cmd, EXPORT_ATTRIBUTES, Msg, TimeZone, update};
-use cognito_tui::cognito::{Backend, FilterAttribute, ListFilter, demo::DemoBackend};
+use cognito_tui::cognito::{Backend, FilterAttribute, ListFilter, PageRequest, demo::DemoBackend};
 use cognito_tui::tabular::FIXED_COLUMNS;
 use cognito_tui::ui;
 use crossterm::event::KeyCode;
@@ -62,7 +62,8 @@ fn usernames_shown(app: &App) -> Vec<String> {
 /// The demo pool's usernames that satisfy `keep`, sorted.
 fn demo_users(keep: impl Fn(&cognito_tui::cognito::UserSummary) -> bool) -> Vec<String> {
     let backend = DemoBackend::embedded();
-    let page = block_on(backend.list_users(&backend.pool_id(), None, 60, None)).unwrap();
+    let page =
+        block_on(backend.list_users(&backend.pool_id(), None, PageRequest::first(60))).unwrap();
     let mut names: Vec<String> = page
         .users
         .iter()

@@ -10,10 +10,9 @@ use cognito_tui::cognito::lookup::{
     LookupError, LookupMode, LookupOutcome, MatchedBy, Via, lookup,
 };
 use cognito_tui::cognito::{
-    Attribute, Backend, CognitoError, ErrorKind, ListFilter, PoolId, PoolSchema, User, UserPage,
-    UserSummary,
+    Attribute, Backend, CognitoError, ErrorKind, ListFilter, ListKind, ListingPage, PageRequest,
+    PoolId, PoolSchema, User, UserPage, UserSummary,
 };
-use cognito_tui::cognito::{AuthEvent, Device, Group, Page};
 
 /// A backend that answers from a script and records every call.
 #[derive(Default)]
@@ -54,14 +53,13 @@ impl Backend for Scripted {
         &self,
         _: &PoolId,
         filter: Option<&ListFilter>,
-        limit: i32,
-        _: Option<&str>,
+        page: PageRequest<'_>,
     ) -> Result<UserPage, CognitoError> {
         let expr = filter.map(ListFilter::expression).unwrap_or_default();
         self.calls
             .lock()
             .unwrap()
-            .push(format!("ListUsers {expr} limit {limit}"));
+            .push(format!("ListUsers {expr} limit {}", page.limit));
         self.list
             .lock()
             .unwrap()
@@ -71,32 +69,14 @@ impl Backend for Scripted {
     async fn describe_pool(&self, _: &PoolId) -> Result<PoolSchema, CognitoError> {
         panic!("resolution must never call DescribeUserPool itself")
     }
-    async fn list_groups_for_user(
+    async fn list_for_user(
         &self,
         _: &PoolId,
         _: &str,
-        _: i32,
-        _: Option<&str>,
-    ) -> Result<Page<Group>, CognitoError> {
-        panic!("resolution never lists groups")
-    }
-    async fn list_devices(
-        &self,
-        _: &PoolId,
-        _: &str,
-        _: i32,
-        _: Option<&str>,
-    ) -> Result<Page<Device>, CognitoError> {
-        panic!("resolution never lists devices")
-    }
-    async fn list_auth_events(
-        &self,
-        _: &PoolId,
-        _: &str,
-        _: i32,
-        _: Option<&str>,
-    ) -> Result<Page<AuthEvent>, CognitoError> {
-        panic!("resolution never lists sign-in events")
+        list: ListKind,
+        _: PageRequest<'_>,
+    ) -> Result<ListingPage, CognitoError> {
+        panic!("resolution never lists a user's {}", list.noun())
     }
     fn describe_target(&self) -> String {
         "scripted".into()
