@@ -55,14 +55,13 @@ async fn audit_record(
     let Some(log) = audit.clone() else {
         return;
     };
-    let written =
-        tokio::task::spawn_blocking(move || log.record(&event).map_err(|e| e.to_string()))
-            .await
-            .unwrap_or_else(|e| Err(format!("audit writer stopped: {e}")));
-    if let Err(message) = written {
-        tracing::error!("{}", sanitize(&message));
-        let _ = msgs.send(Msg::AuditFailed(message));
-    }
+    let message = match tokio::task::spawn_blocking(move || log.record(&event)).await {
+        Ok(Ok(())) => return,
+        Ok(Err(e)) => e.to_string(),
+        Err(e) => format!("audit writer stopped: {e}"),
+    };
+    tracing::error!("{}", sanitize(&message));
+    let _ = msgs.send(Msg::AuditFailed(message));
 }
 
 /// One pool's session and what the worker keeps for it.
