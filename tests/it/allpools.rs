@@ -424,6 +424,28 @@ async fn the_popup_renders_sanely_on_tiny_and_minimum_terminals() {
     insta::assert_snapshot!("allpools_60x16", text);
 }
 
+#[test]
+fn the_welcome_screen_offers_a_with_the_key_the_table_gives_it() {
+    let mut app = crate::common::app::demo_app();
+    let line = "A  which pool is a user in? a lookup in every named pool";
+    assert!(
+        screen(&app, 100, 24).contains(line),
+        "{}",
+        screen(&app, 100, 24)
+    );
+    // Rebound in the config's [keys]: the welcome screen names the new key.
+    let keys: std::collections::BTreeMap<String, String> =
+        [("all_pools".to_string(), "W".to_string())].into();
+    let (keymap, problems) = cognito_tui::keymap::Keymap::with_overrides(&keys);
+    assert!(problems.is_empty(), "{problems:?}");
+    app.keymap = Arc::new(keymap);
+    let text = screen(&app, 100, 24);
+    assert!(
+        text.contains("W  which pool is a user in?") && !text.contains(line),
+        "{text}"
+    );
+}
+
 fn personal_user() -> User {
     User {
         username: "jo.doe@example.com".into(),
