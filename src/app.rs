@@ -586,12 +586,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     let focus = app.focus;
                     return open_list(app, focus, false);
                 }
-                Ok(LookupOutcome::Ambiguous(ambiguous)) => {
-                    app.overlay = Overlay::Picker {
-                        ambiguous,
-                        cursor: 0,
-                    };
-                }
+                Ok(LookupOutcome::Ambiguous(ambiguous)) => match &mut app.overlay {
+                    // The all-pools popup stays; the picker waits behind it until Esc.
+                    Overlay::AllPools(all) => all.behind = Some(ambiguous),
+                    _ => {
+                        app.overlay = Overlay::Picker {
+                            ambiguous,
+                            cursor: 0,
+                        }
+                    }
+                },
                 // A not-found with close users opens them ("did you mean"), which says it.
                 Err(err) if finder::offer_suggestions(app, &err) => {}
                 Err(err) => app.error = Some(error_view(app, err)),

@@ -249,18 +249,33 @@ impl<W: Write> Printer<W> {
     }
 }
 
+/// Why a batch's queries could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum QueriesError {
+    /// The file `--from` names.
+    #[error("cannot read {}: {source}", path.display())]
+    File {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// Standard input (`get -`, `diagnose -`).
+    #[error("cannot read queries from stdin: {0}")]
+    Stdin(std::io::Error),
+}
+
 /// Reads the batch's queries: one per line, blank lines and `#` comments skipped.
-fn read_queries(args: &GetArgs) -> Result<Vec<String>, String> {
+fn read_queries(args: &GetArgs) -> Result<Vec<String>, QueriesError> {
     read_query_lines(args.from.as_deref())
 }
 
 /// Queries from `from` (else stdin): one per line, blank lines and `#` comments skipped.
-pub fn read_query_lines(from: Option<&std::path::Path>) -> Result<Vec<String>, String> {
+pub fn read_query_lines(from: Option<&std::path::Path>) -> Result<Vec<String>, QueriesError> {
     let text = match from {
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
-        None => std::io::read_to_string(std::io::stdin().lock())
-            .map_err(|e| format!("cannot read queries from stdin: {e}"))?,
+        Some(path) => std::fs::read_to_string(path).map_err(|source| QueriesError::File {
+            path: path.to_path_buf(),
+            source,
+        })?,
+        None => std::io::read_to_string(std::io::stdin().lock()).map_err(QueriesError::Stdin)?,
     };
     Ok(text
         .lines()

@@ -159,17 +159,22 @@ impl<W: Write> Sink<W> {
     }
 }
 
+/// Why `--status` can't filter the export.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StatusError {
+    /// Not a word of capitals and underscores, as every Cognito status is.
+    #[error("--status {0:?} is not a user status; one of {names}", names = status_names())]
+    NotAStatus(String),
+}
+
 /// The filters: the server-side one, and the enabled flag checked here when --status took
 /// ListUsers' only filter.
-fn filters(args: &ExportArgs) -> Result<(Option<ListFilter>, Option<bool>), String> {
+fn filters(args: &ExportArgs) -> Result<(Option<ListFilter>, Option<bool>), StatusError> {
     let status = match &args.status {
         Some(s) => {
             let s = s.trim().to_ascii_uppercase();
             if s.is_empty() || !s.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
-                return Err(format!(
-                    "--status {s:?} is not a user status; one of {}",
-                    status_names()
-                ));
+                return Err(StatusError::NotAStatus(s));
             }
             if let UserStatus::Other(_) = UserStatus::from_wire(&s) {
                 eprintln!(

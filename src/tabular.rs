@@ -60,17 +60,26 @@ macro_rules! user_row_from {
 
 user_row_from!(User, UserSummary);
 
+/// Why `--attributes` can't name these columns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ColumnError {
+    /// A name left empty (`email,,name` or a trailing comma).
+    #[error("--attributes has an empty name; list them as email,phone_number")]
+    Empty,
+    /// Control characters, or longer than any attribute name can be.
+    #[error("--attributes: {0:?} is not an attribute name (at most 64 printable characters)")]
+    NotAName(String),
+}
+
 /// Parses `--attributes a,b,c` values: trimmed, non-empty, no duplicates, order kept.
-pub fn attribute_columns(raw: &[String]) -> Result<Vec<String>, String> {
+pub fn attribute_columns(raw: &[String]) -> Result<Vec<String>, ColumnError> {
     let mut columns: Vec<String> = Vec::new();
     for name in raw.iter().map(|n| n.trim()) {
         if name.is_empty() {
-            return Err("--attributes has an empty name; list them as email,phone_number".into());
+            return Err(ColumnError::Empty);
         }
         if name.chars().any(char::is_control) || name.chars().count() > 64 {
-            return Err(format!(
-                "--attributes: {name:?} is not an attribute name (at most 64 printable characters)"
-            ));
+            return Err(ColumnError::NotAName(name.to_string()));
         }
         if !columns.iter().any(|c| c == name) {
             columns.push(name.to_string());
@@ -253,7 +262,13 @@ mod tests {
             attribute_columns(&raw(&["email", " name ", "email"])).unwrap(),
             ["email", "name"]
         );
-        assert!(attribute_columns(&raw(&["email", ""])).is_err());
-        assert!(attribute_columns(&raw(&["a\u{1b}b"])).is_err());
+        assert_eq!(
+            attribute_columns(&raw(&["email", ""])),
+            Err(ColumnError::Empty)
+        );
+        assert_eq!(
+            attribute_columns(&raw(&["a\u{1b}b"])),
+            Err(ColumnError::NotAName("a\u{1b}b".into()))
+        );
     }
 }

@@ -119,7 +119,7 @@ pub async fn run(cli: &Cli) -> i32 {
     }
 
     // The worker connects in the background: the first frame must not wait for credentials.
-    let (jobs, mut msgs) = worker::spawn(target, pool, demo, audit);
+    let (jobs, mut msgs, worker_task) = worker::spawn_joined(target, pool, demo, audit);
     let mut startup = Vec::new();
     if picking {
         startup.extend(app.open_pools());
@@ -151,11 +151,12 @@ pub async fn run(cli: &Cli) -> i32 {
     }
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
-    // The job sender is gone: the worker finishes (or records as unknown) a write in flight.
+    // The job sender is gone: the worker finishes (or records as unknown) a write in flight
+    // and audits the lookups it stops; the runtime must not end before it has.
     if app.writing.is_some() {
         eprintln!("waiting for the write in flight to finish…");
-        worker::wait_until_stopped(&mut msgs).await;
     }
+    worker::wait_until_stopped(worker_task).await;
     match result {
         Ok(_) => {
             tracing::info!("quit");

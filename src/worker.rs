@@ -40,10 +40,21 @@ pub fn spawn(
     demo: bool,
     audit: Option<Arc<AuditLog>>,
 ) -> (UnboundedSender<Cmd>, UnboundedReceiver<Msg>) {
+    let (jobs, msgs, _) = spawn_joined(target, pool, demo, audit);
+    (jobs, msgs)
+}
+
+/// [`spawn`], with the worker's task to give [`wait_until_stopped`] when the app quits.
+pub fn spawn_joined(
+    target: session::Target,
+    pool: Option<PoolId>,
+    demo: bool,
+    audit: Option<Arc<AuditLog>>,
+) -> (UnboundedSender<Cmd>, UnboundedReceiver<Msg>, JoinHandle<()>) {
     let (job_tx, job_rx) = unbounded_channel();
     let (msg_tx, msg_rx) = unbounded_channel();
-    tokio::spawn(run(target, pool, demo, audit, job_rx, msg_tx));
-    (job_tx, msg_rx)
+    let task = tokio::spawn(run(target, pool, demo, audit, job_rx, msg_tx));
+    (job_tx, msg_rx, task)
 }
 
 /// Appends `event` to the audit log off the async threads; a failure is reported to the UI.
@@ -55,14 +66,13 @@ async fn audit_record(
     let Some(log) = audit.clone() else {
         return;
     };
-    let written =
-        tokio::task::spawn_blocking(move || log.record(&event).map_err(|e| e.to_string()))
-            .await
-            .unwrap_or_else(|e| Err(format!("audit writer stopped: {e}")));
-    if let Err(message) = written {
-        tracing::error!("{}", sanitize(&message));
-        let _ = msgs.send(Msg::AuditFailed(message));
-    }
+    let message = match tokio::task::spawn_blocking(move || log.record(&event)).await {
+        Ok(Ok(())) => return,
+        Ok(Err(e)) => e.to_string(),
+        Err(e) => format!("audit writer stopped: {e}"),
+    };
+    tracing::error!("{}", sanitize(&message));
+    let _ = msgs.send(Msg::AuditFailed(message));
 }
 
 /// One pool's session and what the worker keeps for it.
@@ -601,9 +611,10 @@ async fn run(
                 mode,
                 pools,
             } => {
-                pool_lookups.retain(|l| !l.task.is_finished());
+                // A new run replaces the popup's rows: the old run's answers would be dropped.
+                supersede_pool_lookups(&mut pool_lookups, &audit, &msgs).await;
                 for name in pools {
-                    let started = Arc::new(OnceLock::new());
+                    let started = OwedLine::default();
                     let lookup = NamedPoolLookup {
                         target: target.clone(),
                         sessions: named_sessions.clone(),
@@ -627,10 +638,7 @@ async fn run(
         task.abort();
     }
     supersede_lookup(&mut in_flight, &audit, &msgs).await;
-    for lookup in pool_lookups {
-        let mut pending = lookup.started.get().map(|e| (lookup.task, e.clone()));
-        supersede_lookup(&mut pending, &audit, &msgs).await;
-    }
+    supersede_pool_lookups(&mut pool_lookups, &audit, &msgs).await;
     for mut task in [searching, paging, listing_pools, load_all_task] {
         abort(&mut task);
     }
@@ -646,11 +654,33 @@ async fn run(
 /// The sessions of the config's named pools used by all-pools lookups, by name.
 type NamedSessions = Arc<std::sync::Mutex<HashMap<String, session::Session>>>;
 
-/// One pool's lookup of an all-pools run; `started` holds its audit line once its requests
-/// may have gone out, so quitting can record it as superseded.
+/// An all-pools lookup's audit line, held from the moment its requests may go out until the
+/// lookup records its own answer: while held, stopping the lookup owes a `superseded` line.
+type OwedLine = Arc<std::sync::Mutex<Option<AuditEvent>>>;
+
+/// One pool's lookup of an all-pools run.
 struct PoolLookupInFlight {
     task: JoinHandle<()>,
-    started: Arc<OnceLock<AuditEvent>>,
+    started: OwedLine,
+}
+
+/// Stops an all-pools run's lookups. One whose requests may have reached Cognito and that
+/// had not recorded its answer is audited `superseded`, as a replaced single lookup is.
+async fn supersede_pool_lookups(
+    lookups: &mut Vec<PoolLookupInFlight>,
+    audit: &Option<Arc<AuditLog>>,
+    msgs: &UnboundedSender<Msg>,
+) {
+    for PoolLookupInFlight { task, started } in lookups.drain(..) {
+        task.abort();
+        // Once the task has stopped, `started` says for certain whether a line is owed.
+        let _ = task.await;
+        let owed = started.lock().expect("not poisoned").take();
+        if let Some(mut event) = owed {
+            event.outcome = "superseded".into();
+            audit_record(audit, event, msgs).await;
+        }
+    }
 }
 
 /// The session for the named pool `name` (built once, then reused).
@@ -678,7 +708,7 @@ struct NamedPoolLookup {
     name: String,
     query: String,
     mode: lookup::LookupMode,
-    started: Arc<OnceLock<AuditEvent>>,
+    started: OwedLine,
     audit: Option<Arc<AuditLog>>,
     msgs: UnboundedSender<Msg>,
 }
@@ -716,10 +746,12 @@ impl NamedPoolLookup {
         };
         let mut pending = AuditEvent::new("lookup", &session);
         pending.query = Some(query.clone());
-        let _ = started.set(pending);
+        *started.lock().expect("not poisoned") = Some(pending);
         let result =
             lookup::lookup(session.backend.as_ref(), &session.pool, &query, mode, None).await;
         tracing::info!(id, pool = %session.pool, "all-pools lookup answered");
+        // From here the answer is this task's to record, not a superseded line.
+        started.lock().expect("not poisoned").take();
         let event = AuditEvent::new("lookup", &session).lookup(&query, &result);
         audit_record(&audit, event, &msgs).await;
         let _ = msgs.send(Msg::PoolLookupDone {
@@ -816,9 +848,9 @@ fn listing_len(listing: &Listing) -> u64 {
     }) as u64
 }
 
-/// Waits (bounded) until the worker has stopped: every sender of `msgs` is gone once it has
-/// finished or abandoned the writes in flight. Call after the job sender is dropped.
-pub async fn wait_until_stopped(msgs: &mut UnboundedReceiver<Msg>) {
-    let drained = async { while msgs.recv().await.is_some() {} };
-    let _ = tokio::time::timeout(WRITE_GRACE + Duration::from_secs(1), drained).await;
+/// Waits (bounded) until the worker has stopped: it has audited the lookups it stopped as
+/// `superseded` and finished or abandoned the writes in flight, lines the runtime's end
+/// would otherwise cut off. Call after the job sender is dropped.
+pub async fn wait_until_stopped(worker: JoinHandle<()>) {
+    let _ = tokio::time::timeout(WRITE_GRACE + Duration::from_secs(1), worker).await;
 }

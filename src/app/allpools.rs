@@ -26,6 +26,9 @@ pub struct AllPools {
     pub input: Option<LineInput>,
     /// Choosing among an ambiguous pool's matches: (its row, the selected match).
     pub picking: Option<(usize, usize)>,
+    /// The single lookup's ambiguous answer that came while the popup was open: its picker
+    /// waits behind the popup and shows when Esc closes it.
+    pub behind: Option<Ambiguous>,
 }
 
 /// One named pool's line.
@@ -230,7 +233,7 @@ pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         return Vec::new();
     }
     match action {
-        Action::Cancel => app.overlay = Overlay::None,
+        Action::Cancel => close(app),
         Action::Submit => return open_row(app),
         other => all.cursor = move_in_list(all.cursor, all.rows.len(), other),
     }
@@ -244,7 +247,7 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
         return Vec::new();
     };
     match action {
-        Action::Cancel => app.overlay = Overlay::None,
+        Action::Cancel => close(app),
         Action::Submit => {
             let text = all
                 .input
@@ -271,6 +274,21 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Esc: the popup closes onto what waited behind it (a late lookup's picker), else nothing.
+fn close(app: &mut App) {
+    let behind = match &mut app.overlay {
+        Overlay::AllPools(all) => all.behind.take(),
+        _ => None,
+    };
+    app.overlay = match behind {
+        Some(ambiguous) => Overlay::Picker {
+            ambiguous,
+            cursor: 0,
+        },
+        None => Overlay::None,
+    };
 }
 
 /// Enter on a pool's row: a hit opens in its pool; an ambiguous pool lists its matches.

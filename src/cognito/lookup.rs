@@ -135,6 +135,9 @@ pub enum QueryError {
     /// Control characters, which no username can hold (and a terminal would obey).
     #[error("the query contains control characters, which no username can hold")]
     ControlCharacters,
+    /// A lookup by sub (`--by sub`, `s`) of something that is not a UUID.
+    #[error("a sub is a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e")]
+    NotASub,
 }
 
 /// Trims the query and refuses what can never name a user, before any request.
@@ -293,7 +296,8 @@ pub async fn lookup(
 ) -> Result<LookupOutcome, LookupError> {
     let query = validate_query(raw_query).map_err(|e| LookupError::Refused(e.to_string()))?;
     let shape = classify(&query);
-    let fallback = fallback_attribute(mode, &shape, schema).map_err(LookupError::Refused)?;
+    let fallback = fallback_attribute(mode, &shape, schema)
+        .map_err(|e| LookupError::Refused(e.to_string()))?;
     // A pasted phone number with separators can only match in its E.164 form.
     let direct_query = match &shape {
         QueryShape::Phone(normalized) if mode != LookupMode::Username => normalized.clone(),
@@ -618,7 +622,7 @@ fn fallback_attribute(
     mode: LookupMode,
     shape: &QueryShape,
     schema: Option<&PoolSchema>,
-) -> Result<Option<FilterAttribute>, String> {
+) -> Result<Option<FilterAttribute>, QueryError> {
     let by_shape = match shape {
         QueryShape::Email => FilterAttribute::Email,
         QueryShape::Phone(_) => FilterAttribute::PhoneNumber,
@@ -629,9 +633,7 @@ fn fallback_attribute(
         LookupMode::Username => None,
         LookupMode::Sub => {
             if *shape != QueryShape::Uuid {
-                return Err(
-                    "a sub is a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e".to_string(),
-                );
+                return Err(QueryError::NotASub);
             }
             Some(FilterAttribute::Sub)
         }
@@ -735,7 +737,10 @@ mod tests {
 
     #[test]
     fn sub_mode_requires_a_uuid() {
-        assert!(fallback_attribute(LookupMode::Sub, &QueryShape::Plain, None).is_err());
+        assert_eq!(
+            fallback_attribute(LookupMode::Sub, &QueryShape::Plain, None),
+            Err(QueryError::NotASub)
+        );
         assert_eq!(
             fallback_attribute(LookupMode::Sub, &QueryShape::Uuid, None),
             Ok(Some(FilterAttribute::Sub))

@@ -126,8 +126,15 @@ pub fn render(
         .get(all.cursor)
         .map(|row| detail(looks, row, theme))
         .unwrap_or_default();
-    let footer = "Enter opens a hit in its pool (a checked pool switch) · Esc closes";
-    list(buf, area, title, rows, all.cursor, detail, footer, theme);
+    let footer = match &all.behind {
+        Some(a) => format!(
+            "Enter opens a hit in its pool · Esc closes, then lists the {} users your lookup \
+             matched",
+            a.matches.len()
+        ),
+        None => "Enter opens a hit in its pool (a checked pool switch) · Esc closes".into(),
+    };
+    list(buf, area, title, rows, all.cursor, detail, &footer, theme);
     None
 }
 

@@ -656,10 +656,12 @@ pub fn footer_hints(app: &App, width: usize) -> Vec<FooterHint> {
 
 /// What the first screen draws before any user is loaded: the keys that find one.
 pub struct WelcomeView<'a> {
-    /// The keys of search, browse and the pool picker, as the binding table in use has them.
+    /// The keys of search, browse, the pool picker and the all-pools lookup, as the binding
+    /// table in use has them.
     pub search: &'a str,
     pub browse: &'a str,
     pub pools: &'a str,
+    pub all_pools: &'a str,
     /// The demo pool: name a few users to try.
     pub demo: bool,
     pub theme: &'a Theme,
@@ -672,6 +674,7 @@ impl<'a> WelcomeView<'a> {
             search: keys_for(app, Context::Main, Action::Search),
             browse: keys_for(app, Context::Main, Action::Browse),
             pools: keys_for(app, Context::Main, Action::Pools),
+            all_pools: keys_for(app, Context::Main, Action::AllPools),
             demo: app.demo,
             theme,
         }
@@ -708,6 +711,10 @@ impl Widget for WelcomeView<'_> {
                 Span::raw("browse the pool with a fuzzy filter"),
             ]),
             Line::from(vec![key(self.pools), Span::raw("choose another user pool")]),
+            Line::from(vec![
+                key(self.all_pools),
+                Span::raw("which pool is a user in? a lookup in every named pool"),
+            ]),
             Line::from(vec![key("h"), Span::raw("recent lookups")]),
             Line::from(vec![key("?"), Span::raw("every key binding")]),
             Line::from(vec![key("q"), Span::raw("quit")]),

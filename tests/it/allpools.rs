@@ -353,9 +353,14 @@ async fn a_typed_query_is_asked_everywhere_and_stale_answers_are_dropped() {
     };
     assert_ne!(first, second);
     assert_eq!(query, "carol", "the typed query is the current one");
-    // The first run's answers arrive too; only the second's fill the rows.
-    d.until_n("both runs", 6, |m| matches!(m, Msg::PoolLookupDone { .. }))
-        .await;
+    // The worker stops the first run (its lookups audited as superseded: tests/it/audit.rs);
+    // an answer it gave before that is dropped, and only the second's fill the rows.
+    d.until_n(
+        "the second run",
+        3,
+        |m| matches!(m, Msg::PoolLookupDone { id, .. } if *id == second),
+    )
+    .await;
     assert_eq!(outcomes(&d.app)[0], "acme: found carol");
     update(
         &mut d.app,
@@ -367,6 +372,40 @@ async fn a_typed_query_is_asked_everywhere_and_stale_answers_are_dropped() {
         },
     );
     assert_eq!(outcomes(&d.app)[0], "acme: found carol", "stale: dropped");
+}
+
+#[tokio::test]
+async fn a_late_ambiguous_lookup_waits_behind_the_popup_until_esc() {
+    let mut d = Driver::start(CONFIG, &[], None).await;
+    // A while the lookup is still out: the popup asks the same query everywhere.
+    d.send([ch('/')]);
+    d.send(typed("shared@acme.example"));
+    d.send([key(KeyCode::Enter), ch('A')]);
+    let Some(Cmd::LookupAllPools { query, .. }) = d.sent.last().cloned() else {
+        panic!("{:?}", d.sent.last())
+    };
+    assert_eq!(query, "shared@acme.example");
+    d.until_n("the lookup and every pool's answer", 4, |m| {
+        matches!(m, Msg::LookupDone { .. } | Msg::PoolLookupDone { .. })
+    })
+    .await;
+    // The lookup came back ambiguous: the popup stays, its picker behind it.
+    assert_eq!(
+        all(&d.app).behind.as_ref().map(|a| a.matches.len()),
+        Some(2)
+    );
+    assert_eq!(outcomes(&d.app)[0], "acme: ambiguous 2");
+    let text = screen(&d.app, 100, 24);
+    assert!(text.contains("then lists the 2 users"), "{text}");
+    insta::assert_snapshot!("allpools_picker_behind", text);
+    d.send([key(KeyCode::Esc)]);
+    let Overlay::Picker { ambiguous, cursor } = &d.app.overlay else {
+        panic!("{:?}", d.app.overlay)
+    };
+    assert_eq!((ambiguous.matches.len(), *cursor), (2, 0));
+    // The picker then closes as it always does.
+    d.send([key(KeyCode::Esc)]);
+    assert_eq!(d.app.overlay, Overlay::None);
 }
 
 #[tokio::test]
@@ -383,6 +422,28 @@ async fn the_popup_renders_sanely_on_tiny_and_minimum_terminals() {
         assert!(text.contains(row), "60x16 shows every pool: {text}");
     }
     insta::assert_snapshot!("allpools_60x16", text);
+}
+
+#[test]
+fn the_welcome_screen_offers_a_with_the_key_the_table_gives_it() {
+    let mut app = crate::common::app::demo_app();
+    let line = "A  which pool is a user in? a lookup in every named pool";
+    assert!(
+        screen(&app, 100, 24).contains(line),
+        "{}",
+        screen(&app, 100, 24)
+    );
+    // Rebound in the config's [keys]: the welcome screen names the new key.
+    let keys: std::collections::BTreeMap<String, String> =
+        [("all_pools".to_string(), "W".to_string())].into();
+    let (keymap, problems) = cognito_tui::keymap::Keymap::with_overrides(&keys);
+    assert!(problems.is_empty(), "{problems:?}");
+    app.keymap = Arc::new(keymap);
+    let text = screen(&app, 100, 24);
+    assert!(
+        text.contains("W  which pool is a user in?") && !text.contains(line),
+        "{text}"
+    );
 }
 
 fn personal_user() -> User {

@@ -311,6 +311,129 @@ fn a_lookup_replaced_while_in_flight_is_audited_as_superseded() {
     assert_eq!(lookups[1]["username"], "bob");
 }
 
+/// Three named pools on the demo: the demo pool, and two the demo answers "pool not found".
+const THREE_POOLS: &str = "[pools.acme]\npool_id = \"us-east-1_DemoPool1\"\n\n\
+                           [pools.emea]\npool_id = \"eu-west-1_Emea1\"\n\n\
+                           [pools.staging]\npool_id = \"us-east-1_Staging1\"\n";
+
+/// The TUI on the demo with [`THREE_POOLS`] and every request taking 2 s; `A alice Enter` sent
+/// and both pools being asked. The config's directory comes back with the log's.
+fn all_pools_asking() -> (tmux::Tmux, tempfile::TempDir, tempfile::TempDir) {
+    let config_dir = tempfile::tempdir().unwrap();
+    let config = config_dir.path().join("config.toml");
+    std::fs::write(&config, THREE_POOLS).unwrap();
+    let (t, dir) = start_tui(
+        &["--config", config.to_str().unwrap()],
+        &[("COGNITO_TUI_DEMO_LATENCY_MS", "2000")],
+    );
+    t.wait_for("No user loaded");
+    t.type_text("A");
+    t.wait_for("Look up in every named pool");
+    t.type_text("alice");
+    t.keys(&["Enter"]);
+    t.wait_for("\"alice\" in 3 named pools");
+    (t, dir, config_dir)
+}
+
+/// The audit log's lookup lines as (pool, query, outcome), in the order written.
+fn lookup_lines(dir: &tempfile::TempDir) -> Vec<(String, String, String)> {
+    (lines(&dir.path().join("audit.jsonl")).iter())
+        .filter(|l| l["action"] == "lookup")
+        .map(|l| {
+            let s = |k: &str| l[k].as_str().unwrap_or_default().to_string();
+            (s("pool"), s("query"), s("outcome"))
+        })
+        .collect()
+}
+
+#[test]
+fn quitting_while_all_pools_lookups_are_in_flight_audits_them_as_superseded() {
+    let (t, dir, _config) = all_pools_asking();
+    // Closed and quit well inside the 2 s every pool takes to answer.
+    t.keys(&["Escape"]);
+    t.type_text("q");
+    assert_eq!(t.wait_exit().0, 0);
+    let mut got = lookup_lines(&dir);
+    got.sort();
+    let line = |pool: &str| {
+        (
+            pool.to_string(),
+            "alice".to_string(),
+            "superseded".to_string(),
+        )
+    };
+    assert_eq!(
+        got,
+        [
+            line("eu-west-1_Emea1"),
+            line("us-east-1_DemoPool1"),
+            line("us-east-1_Staging1")
+        ],
+        "one superseded line per pool asked"
+    );
+}
+
+#[test]
+fn quitting_while_a_lookup_is_in_flight_audits_it_as_superseded() {
+    let (t, dir) = start_tui(&[], &[("COGNITO_TUI_DEMO_LATENCY_MS", "2000")]);
+    t.wait_for("No user loaded");
+    t.type_text("u");
+    t.type_text("alice");
+    t.keys(&["Enter"]);
+    t.wait_for("looking up \"alice\"");
+    t.type_text("q");
+    assert_eq!(t.wait_exit().0, 0);
+    let line = ("us-east-1_DemoPool1".to_string(), "alice".to_string());
+    let got: Vec<_> = (lookup_lines(&dir).into_iter())
+        .map(|(pool, query, outcome)| ((pool, query), outcome))
+        .collect();
+    assert_eq!(got, [(line, "superseded".to_string())]);
+}
+
+#[test]
+fn a_second_all_pools_run_stops_the_first_and_audits_it_as_superseded() {
+    let (t, dir, _config) = all_pools_asking();
+    // A again before the first run answered: the same query, asked anew.
+    t.keys(&["Escape"]);
+    t.type_text("A");
+    t.wait_for("\"alice\": in 1 of 3 named pools");
+    t.keys(&["Escape"]);
+    t.type_text("q");
+    assert_eq!(t.wait_exit().0, 0);
+    let got = lookup_lines(&dir);
+    assert_eq!(got.len(), 6, "three pools, two runs: {got:#?}");
+    let outcomes = |lines: &[(String, String, String)]| {
+        let mut v: Vec<(String, String)> = (lines.iter())
+            .map(|(pool, query, outcome)| {
+                assert_eq!(query, "alice");
+                (pool.clone(), outcome.clone())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let pair = |pool: &str, outcome: &str| (pool.to_string(), outcome.to_string());
+    // The first run's lookups were stopped when the second began, before it answered.
+    assert_eq!(
+        outcomes(&got[..3]),
+        [
+            pair("eu-west-1_Emea1", "superseded"),
+            pair("us-east-1_DemoPool1", "superseded"),
+            pair("us-east-1_Staging1", "superseded")
+        ],
+        "{got:#?}"
+    );
+    assert_eq!(
+        outcomes(&got[3..]),
+        [
+            pair("eu-west-1_Emea1", "ResourceNotFoundException"),
+            pair("us-east-1_DemoPool1", "found"),
+            pair("us-east-1_Staging1", "ResourceNotFoundException")
+        ],
+        "{got:#?}"
+    );
+}
+
 #[test]
 fn the_tui_audits_searches_browsing_and_list_panes() {
     let (t, dir) = start_tui(&[], &[]);
