@@ -5,6 +5,8 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+#[cfg(unix)]
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crossterm::clipboard::CopyToClipboard;
@@ -136,6 +138,10 @@ pub async fn run(cli: &Cli) -> i32 {
     }));
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     let result = event_loop(&mut terminal, &mut app, jobs, &mut msgs, startup).await;
+    // From here the hang-up watchdog leaves the exit to us: the worker still has lookups to
+    // audit and perhaps a write to finish.
+    #[cfg(unix)]
+    EVENT_LOOP_STOPPED.store(true, Ordering::SeqCst);
     let hung_up = matches!(result, Ok(Stop::HungUp))
         || result
             .as_ref()
@@ -147,6 +153,9 @@ pub async fn run(cli: &Cli) -> i32 {
         // The terminal's Drop would show the cursor and `eprintln!` its failure: skip it.
         std::mem::forget(terminal);
         tracing::info!("the terminal hung up; exiting");
+        // The job sender is gone, so the worker stops: the audit trail must hold what it
+        // stopped (lookups superseded, a write's outcome) even though nobody sees the screen.
+        worker::wait_until_stopped(worker_task).await;
         return 129;
     }
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
@@ -372,6 +381,11 @@ fn terminate_signal() -> tokio::sync::mpsc::UnboundedReceiver<Stop> {
 #[cfg(unix)]
 const HANGUP_GRACE: Duration = Duration::from_millis(500);
 
+/// Set once the event loop has returned: after a hang-up, the app then exits by itself once
+/// the worker has stopped, and the watchdog below must not cut that short.
+#[cfg(unix)]
+static EVENT_LOOP_STOPPED: AtomicBool = AtomicBool::new(false);
+
 #[cfg(unix)]
 fn watch_hangup(tx: UnboundedSender<Stop>) {
     use std::os::fd::AsRawFd;
@@ -405,6 +419,9 @@ fn watch_hangup(tx: UnboundedSender<Stop>) {
                     // Backstop: crossterm's reader can keep the event loop busy on a dead tty
                     // (seen under load), and nothing on this terminal can be restored anyway.
                     std::thread::sleep(HANGUP_GRACE);
+                    if EVENT_LOOP_STOPPED.load(Ordering::SeqCst) {
+                        return;
+                    }
                     tracing::warn!("the event loop did not stop after the hang-up; exiting");
                     std::process::exit(129);
                 }

@@ -2,7 +2,7 @@
 //! SSH connection dropping) ends it within a second, with and without the SIGHUP; the log is
 //! private and never follows a planted symlink; a HOME the log can't go under is one notice.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
@@ -156,6 +156,47 @@ fn hang_up(controlling: bool) -> Duration {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// A lookup still out when the SSH connection drops is in the audit trail as superseded: the
+/// app waits for its worker before exiting, though nobody sees the screen.
+#[test]
+fn a_lookup_in_flight_when_the_terminal_hangs_up_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let (master, mut child) = spawn_in_pty_with(
+        true,
+        dir.path(),
+        &[("COGNITO_TUI_DEMO_LATENCY_MS", "3000")],
+        &["--audit-log", audit.to_str().unwrap()],
+    );
+    wait_for_output(&master, "No user loaded");
+    let mut keys = std::fs::File::from(master.try_clone().unwrap());
+    keys.write_all(b"ualice\r").unwrap();
+    wait_for_output(&master, "looking up");
+    let closed = Instant::now();
+    drop(keys);
+    drop(master);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            closed.elapsed() < Duration::from_secs(10),
+            "still running 10 s after the hang-up"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(129), "{status}");
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let lookups: Vec<_> = lines.iter().filter(|l| l["action"] == "lookup").collect();
+    assert_eq!(lookups.len(), 1, "{lines:#?}");
+    assert_eq!(lookups[0]["query"], "alice");
+    assert_eq!(lookups[0]["outcome"], "superseded");
 }
 
 #[test]
