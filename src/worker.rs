@@ -226,22 +226,26 @@ fn abort(task: &mut Option<JoinHandle<()>>) {
     }
 }
 
-/// A lookup still in flight and the audit line it would have written.
-type LookupInFlight = Option<(JoinHandle<()>, AuditEvent)>;
+/// A lookup still in flight and the audit line stopping it would owe.
+type LookupInFlight = Option<(JoinHandle<()>, OwedLine)>;
 
 /// Stops the lookup in flight, if any. Its requests may already have reached Cognito (an
-/// AdminGetUser bills a monthly active user), so the trail records it as `superseded`.
+/// AdminGetUser bills a monthly active user), so the trail records it as `superseded` —
+/// unless it got as far as recording its own answer, which is then the one line.
 async fn supersede_lookup(
     lookup: &mut LookupInFlight,
     audit: &Option<Arc<AuditLog>>,
     msgs: &UnboundedSender<Msg>,
 ) {
-    if let Some((task, mut event)) = lookup.take()
-        && !task.is_finished()
-    {
+    if let Some((task, owed)) = lookup.take() {
         task.abort();
-        event.outcome = "superseded".into();
-        audit_record(audit, event, msgs).await;
+        // Once the task has stopped, `owed` says for certain whether a line is owed.
+        let _ = task.await;
+        let owed = owed.lock().expect("not poisoned").take();
+        if let Some(mut event) = owed {
+            event.outcome = "superseded".into();
+            audit_record(audit, event, msgs).await;
+        }
     }
 }
 
@@ -321,6 +325,8 @@ async fn run(
                 let audit = audit.clone();
                 let mut superseded = AuditEvent::new("lookup", &session);
                 superseded.query = Some(query.clone());
+                let owed: OwedLine = Arc::new(std::sync::Mutex::new(Some(superseded)));
+                let owing = owed.clone();
                 let task = tokio::spawn(async move {
                     let (backend, pool) = (session.backend.as_ref(), &session.pool);
                     let result = lookup::lookup(backend, pool, &query, mode, schema.get()).await;
@@ -334,11 +340,13 @@ async fn run(
                             sanitize(&e.to_string())
                         ),
                     }
+                    // From here the answer is this task's to record, not a superseded line.
+                    owing.lock().expect("not poisoned").take();
                     let event = AuditEvent::new("lookup", &session).lookup(&query, &result);
                     audit_record(&audit, event, &msgs).await;
                     let _ = msgs.send(Msg::LookupDone { id, result });
                 });
-                in_flight = Some((task, superseded));
+                in_flight = Some((task, owed));
             }
             Cmd::FetchList { id, list, username } => {
                 if let Some(previous) = fetching.remove(&list) {
@@ -654,8 +662,8 @@ async fn run(
 /// The sessions of the config's named pools used by all-pools lookups, by name.
 type NamedSessions = Arc<std::sync::Mutex<HashMap<String, session::Session>>>;
 
-/// An all-pools lookup's audit line, held from the moment its requests may go out until the
-/// lookup records its own answer: while held, stopping the lookup owes a `superseded` line.
+/// A lookup's audit line, held from the moment its requests may go out until the lookup
+/// records its own answer: while held, stopping the lookup owes a `superseded` line.
 type OwedLine = Arc<std::sync::Mutex<Option<AuditEvent>>>;
 
 /// One pool's lookup of an all-pools run.
