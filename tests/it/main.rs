@@ -1,7 +1,8 @@
 //! The integration tests, as one crate: one binary to compile and link (each separate test
 //! binary links the whole AWS SDK again). Run one group with `cargo test --test it emulators::`.
-//! Tests that must change the process environment live in one binary beside this one,
-//! `tests/env/`, with a harness that sets it before any thread starts.
+//! The process environment is isolated once, before `main` and any thread (see
+//! `isolate_environment`), so tests whose worker builds its AWS client from the environment,
+//! as the TUI does (`env_*`), run here beside the others; no test changes it afterwards.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -32,6 +33,9 @@ mod discover_tui;
 mod emulator_resources;
 mod emulator_search;
 mod emulators;
+mod env_finder;
+mod env_pools;
+mod env_readonly;
 mod finder;
 mod finder_filters;
 mod finder_filters_moto;
@@ -52,3 +56,45 @@ mod tui_update;
 mod ui_views;
 mod usage_errors;
 mod width_columns;
+
+/// Dummy credentials, no instance-metadata probe, no AWS profile, config or endpoint, and a
+/// HOME and config directory of the tests' own: code under test that reads the environment
+/// (the worker builds its client the way the TUI does) contacts nothing but 127.0.0.1 and
+/// reads nothing of this machine's. Child processes get their own environment regardless.
+#[ctor::ctor(unsafe)]
+fn isolate_environment() {
+    let home = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("it-home");
+    let _ = std::fs::create_dir_all(home.join("config"));
+    let vars = [
+        ("AWS_ACCESS_KEY_ID", common::seed::ACCESS_KEY.to_string()),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            common::seed::SECRET_KEY.to_string(),
+        ),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+        (
+            "AWS_CONFIG_FILE",
+            home.join("no-config").display().to_string(),
+        ),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.join("no-credentials").display().to_string(),
+        ),
+        ("HOME", home.display().to_string()),
+        ("XDG_CONFIG_HOME", home.join("config").display().to_string()),
+    ];
+    // SAFETY: a constructor runs before `main`, while this process has a single thread.
+    unsafe {
+        for (k, v) in vars {
+            std::env::set_var(k, v);
+        }
+        for k in [
+            "AWS_PROFILE",
+            "AWS_ENDPOINT_URL",
+            "AWS_SESSION_TOKEN",
+            "COGNITO_TUI_CONFIG",
+        ] {
+            std::env::remove_var(k);
+        }
+    }
+}

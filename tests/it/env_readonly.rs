@@ -29,7 +29,8 @@ fn every_action() -> Vec<WriteAction> {
     ]
 }
 
-pub fn without_allow_write_no_write_request_reaches_the_emulator() {
+#[test]
+fn without_allow_write_no_write_request_reaches_the_emulator() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -79,7 +79,8 @@ fn admin_get_users(seen: &[String]) -> usize {
     seen.iter().filter(|op| *op == "AdminGetUser").count()
 }
 
-pub fn scrolling_search_and_browse_results_costs_no_admin_get_user() {
+#[test]
+fn scrolling_search_and_browse_results_costs_no_admin_get_user() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
