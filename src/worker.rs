@@ -238,14 +238,24 @@ async fn supersede_lookup(
     msgs: &UnboundedSender<Msg>,
 ) {
     if let Some((task, owed)) = lookup.take() {
-        task.abort();
-        // Once the task has stopped, `owed` says for certain whether a line is owed.
-        let _ = task.await;
-        let owed = owed.lock().expect("not poisoned").take();
-        if let Some(mut event) = owed {
-            event.outcome = "superseded".into();
-            audit_record(audit, event, msgs).await;
-        }
+        stop_owing(task, &owed, audit, msgs).await;
+    }
+}
+
+/// Stops a lookup's task, then records its owed line (if it still owes one) as `superseded`.
+async fn stop_owing(
+    task: JoinHandle<()>,
+    owed: &OwedLine,
+    audit: &Option<Arc<AuditLog>>,
+    msgs: &UnboundedSender<Msg>,
+) {
+    task.abort();
+    // Once the task has stopped, `owed` says for certain whether a line is owed.
+    let _ = task.await;
+    let owed = owed.lock().expect("not poisoned").take();
+    if let Some(mut event) = owed {
+        event.outcome = "superseded".into();
+        audit_record(audit, event, msgs).await;
     }
 }
 
@@ -680,14 +690,7 @@ async fn supersede_pool_lookups(
     msgs: &UnboundedSender<Msg>,
 ) {
     for PoolLookupInFlight { task, started } in lookups.drain(..) {
-        task.abort();
-        // Once the task has stopped, `started` says for certain whether a line is owed.
-        let _ = task.await;
-        let owed = started.lock().expect("not poisoned").take();
-        if let Some(mut event) = owed {
-            event.outcome = "superseded".into();
-            audit_record(audit, event, msgs).await;
-        }
+        stop_owing(task, &started, audit, msgs).await;
     }
 }
 
