@@ -20,6 +20,7 @@ mod finder;
 mod input;
 mod lists;
 mod overlay;
+mod pane;
 mod pools;
 mod recent;
 mod rows;
@@ -44,6 +45,7 @@ pub use overlay::{HELP_KEYS_WIDTH, HelpRow, Overlay, help_page, help_rows};
 use overlay::{
     act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
 };
+pub use pane::Pane;
 pub use pools::{AfterSwitch, PoolStatus, Switched, Switching, pool_label, typed_pool_id};
 use recent::recent_entry;
 pub use recent::{RECENT_MAX, RecentEntry};
@@ -213,60 +215,6 @@ pub struct WritePending {
     pub id: u64,
     pub action: WriteAction,
     pub username: String,
-}
-
-/// The panes, in Tab order. Groups, Devices and Sign-ins share the lower half of the screen
-/// with Attributes and MFA, as tabs, and are fetched only when opened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Pane {
-    Attributes,
-    Status,
-    Mfa,
-    Groups,
-    Devices,
-    SignIns,
-}
-
-impl Pane {
-    /// Tab order, which is also the order of the digit keys 1-6.
-    pub const ALL: [Pane; 6] = [
-        Pane::Status,
-        Pane::Attributes,
-        Pane::Mfa,
-        Pane::Groups,
-        Pane::Devices,
-        Pane::SignIns,
-    ];
-
-    /// Title on the pane's border.
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Attributes => "Attributes",
-            Self::Status => "Status",
-            Self::Mfa => "MFA",
-            Self::Groups => "Groups",
-            Self::Devices => "Devices",
-            Self::SignIns => "Sign-ins",
-        }
-    }
-
-    /// Position in [`Pane::ALL`]; the digit key is this plus one.
-    pub fn index(self) -> usize {
-        Self::ALL
-            .iter()
-            .position(|p| *p == self)
-            .expect("every pane is in Pane::ALL")
-    }
-
-    /// The list this pane shows, for the panes fetched on demand.
-    pub fn list(self) -> Option<ListKind> {
-        match self {
-            Self::Groups => Some(ListKind::Groups),
-            Self::Devices => Some(ListKind::Devices),
-            Self::SignIns => Some(ListKind::SignIns),
-            _ => None,
-        }
-    }
 }
 
 /// A request in flight.
