@@ -325,3 +325,27 @@ fn only_the_sdk_backend_names_the_aws_sdk() {
         [(1, "aws_sdk_"), (3, "aws_smithy_")]
     );
 }
+
+/// The domain layers never reach up into the model or the view (ARCHITECTURE: dependencies
+/// point one way), and the rooms stay small enough to read: no source file over 900 lines,
+/// `app.rs` (the model's dispatch) at most 800.
+#[test]
+fn dependencies_point_one_way_and_rooms_stay_small() {
+    let mut breaches = Vec::new();
+    for (path, text) in sources() {
+        let domain = path.starts_with("src/cognito/")
+            || path.starts_with("src/search/")
+            || path == "src/session.rs"
+            || path == "src/time.rs";
+        let code = code_only(&text);
+        if domain && (code.contains("crate::app") || code.contains("crate::ui")) {
+            breaches.push(format!("{path} imports the model or the view"));
+        }
+        let lines = text.lines().count();
+        let most = if path == "src/app.rs" { 800 } else { 900 };
+        if lines > most {
+            breaches.push(format!("{path} has {lines} lines (at most {most})"));
+        }
+    }
+    assert!(breaches.is_empty(), "{breaches:#?}");
+}
