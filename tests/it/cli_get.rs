@@ -301,3 +301,26 @@ fn the_readme_test_table_names_every_test_module() {
         .collect();
     assert!(missing.is_empty(), "README's test table misses {missing:?}");
 }
+
+/// Every file path README names under `tests/`, `src/`, `benches/` or `scripts/` exists.
+#[test]
+fn every_path_the_readme_names_exists() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let paths: Vec<&str> = readme
+        .split(|c: char| !(c.is_ascii_alphanumeric() || "/._-".contains(c)))
+        .filter(|w| {
+            ["tests/", "src/", "benches/", "scripts/"]
+                .iter()
+                .any(|dir| w.starts_with(dir))
+                && w.rsplit('/').next().is_some_and(|name| name.contains('.'))
+        })
+        .map(|w| w.trim_end_matches('.'))
+        .collect();
+    assert!(paths.len() >= 5, "found only {paths:?}");
+    let missing: Vec<&&str> = paths.iter().filter(|p| !root.join(p).exists()).collect();
+    assert!(
+        missing.is_empty(),
+        "README names files that don't exist: {missing:?}"
+    );
+}
