@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "common"))
-from benchlib import ROOT, Moto, isolated_env  # noqa: E402
+from benchlib import ROOT, Moto, cognito, isolated_env  # noqa: E402
 VENV = os.path.join(ROOT, ".ci", "work", "bench-venv")
 BINARY = os.environ.get("COGNITO_TUI_BIN", os.path.join(ROOT, "target", "release", "cognito-tui"))
 RUNS = int(os.environ.get("RUNS", "15"))
@@ -164,7 +164,7 @@ def hanging_listener():
 
 
 def tui_figures(runs=RUNS):
-    footer = b"quit\x1b[39m"  # the footer's last word: the frame is complete
+    footer = b"help"  # the footer's last word (nothing above it says "help"): the frame is complete
     hang = hanging_listener()
     slow_env = {
         # No credentials in the environment; instance metadata points at a local socket
