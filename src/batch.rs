@@ -431,14 +431,10 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
         false => query.clone(),
     };
     let lookups = names.iter().map(|name| {
-        let query = query.clone();
-        let pool_target = base.for_pool(name).and_then(|t| {
-            let (pool, demo) = t.pool()?;
-            Ok((t, pool, demo))
-        });
+        let (base, query) = (&base, query.clone());
         async move {
-            let (pool_target, pool, demo) = match pool_target {
-                Ok(resolved) => resolved,
+            let session = match base.connect_to(name).await {
+                Ok(session) => session,
                 Err(message) => {
                     return (
                         None,
@@ -446,7 +442,6 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
                     );
                 }
             };
-            let session = pool_target.connect(pool, demo).await;
             let result =
                 lookup::lookup(session.backend.as_ref(), &session.pool, &query, by, None).await;
             (Some(session), result)
