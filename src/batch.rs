@@ -324,10 +324,9 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     // Enough lookups in flight to keep the AdminGetUser limiter busy, which paces them.
     let in_flight = (run.target.config.rate_limits.user_read as usize * 2).clamp(4, 64);
     let progress = std::io::stderr().is_terminal() && batch;
-    let (backend, pool) = (session.backend.as_ref(), &session.pool);
-    let by = args.by.into();
+    let (run, by) = (&run, args.by.into());
     let mut results = futures::stream::iter(queries.iter())
-        .map(|q| async move { lookup::lookup(backend, pool, q, by, None).await })
+        .map(|q| run.lookup(q, by))
         .buffered(in_flight)
         .enumerate();
     let (mut worst, mut printed) = (0, 0);
