@@ -8,12 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use super::columns::{Column, cell, fit};
-use super::popups::{popup_block, popup_frame, visible_rows, wrapped_height};
+use super::popups::{match_rows, popup_block, popup_frame, visible_rows, wrapped_height};
 use super::rows::{Segment, truncate};
 use super::{SPINNER, Theme, centered, plain};
 use crate::app::{AllPools, PoolResult, PoolRow, Tone};
-use crate::cognito::UserSummary;
-use crate::redact::{mask_attribute, mask_query, shown_username};
+use crate::redact::{mask_query, shown_username};
 use crate::sanitize::sanitize;
 use crate::width::Cells;
 
@@ -106,7 +105,7 @@ pub fn render(
             "Enter opens the user in {} (one AdminGetUser) · Esc back to the pools",
             sanitize(name)
         );
-        let rows = match_rows(looks, &a.matches, area, theme);
+        let rows = match_rows(looks.redact, &a.matches, area, theme);
         list(buf, area, title, rows, cursor, Vec::new(), &footer, theme);
         return None;
     }
@@ -261,56 +260,6 @@ fn detail(looks: Looks, row: &PoolRow, theme: &Theme) -> Vec<Line<'static>> {
             lines
         }
     }
-}
-
-/// An ambiguous pool's matches: username, status, enabled, email.
-fn match_rows(
-    looks: Looks,
-    matches: &[UserSummary],
-    area: Rect,
-    theme: &Theme,
-) -> Vec<Vec<Segment>> {
-    let cells: Vec<[String; 4]> = matches
-        .iter()
-        .map(|m| {
-            let email = m.attribute("email").unwrap_or("-");
-            let email = match looks.redact {
-                true => mask_attribute("email", email),
-                false => email.to_string(),
-            };
-            [
-                sanitize(&shown_username(looks.redact, &m.username)).into_owned(),
-                m.status
-                    .as_ref()
-                    .map_or("-".into(), |s| sanitize(s.as_wire()).into_owned()),
-                (if m.enabled { "enabled" } else { "DISABLED" }).to_string(),
-                sanitize(&email).into_owned(),
-            ]
-        })
-        .collect();
-    let want = |i: usize| cells.iter().map(|c| c[i].cells()).max().unwrap_or(1);
-    let widths = fit(
-        inner_width(area),
-        &[
-            Column::new(want(0), 8, 0),
-            Column::new(want(1), 6, 1),
-            Column::new(want(2), 3, 2),
-            Column::new(want(3), 5, 3),
-        ],
-    );
-    (cells.into_iter().zip(matches))
-        .map(|(c, m)| {
-            let styles = [
-                theme.label(),
-                plain(),
-                theme.tone(if m.enabled { Tone::Good } else { Tone::Bad }),
-                plain(),
-            ];
-            (c.into_iter().zip(styles).zip(&widths))
-                .flat_map(|((text, style), &w)| cell(&[(text, style)], w))
-                .collect()
-        })
-        .collect()
 }
 
 /// A list with the selected row highlighted, `detail` under it and a one-line footer.
