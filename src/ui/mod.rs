@@ -649,11 +649,6 @@ impl Widget for FooterView<'_> {
     }
 }
 
-/// The footer's hints for what the screen offers now, as many as fit in `width`.
-pub fn footer_hints(app: &App, width: usize) -> Vec<FooterHint> {
-    FooterView::of(app, &Theme::new(false)).fitted(width)
-}
-
 /// What the first screen draws before any user is loaded: the keys that find one.
 pub struct WelcomeView<'a> {
     /// The keys of search, browse, the pool picker and the all-pools lookup, as the binding
