@@ -5,10 +5,12 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::columns::{Column, cell, fit};
-use super::popups::{match_rows, popup_block, popup_frame, visible_rows, wrapped_height};
+use super::popups::{
+    match_rows, popup_block, popup_frame, text_popup, visible_rows, wrapped_height,
+};
 use super::rows::{Segment, truncate};
 use super::{SPINNER, Theme, centered, plain};
 use crate::app::{AllPools, PoolResult, PoolRow, Tone};
@@ -57,7 +59,7 @@ pub fn render(
             Line::from(""),
             dim("Enter looks it up in every named pool · Esc closes", theme),
         ];
-        let rect = popup(buf, area, &lines, "Look up in every named pool", theme);
+        let rect = popup(buf, area, lines, "Look up in every named pool", theme);
         let inner = Rect {
             x: rect.x + 2,
             y: rect.y + 1,
@@ -85,7 +87,7 @@ pub fn render(
         ));
         lines.push(Line::from(""));
         lines.push(dim("Esc closes", theme));
-        popup(buf, area, &lines, "No named pools", theme);
+        popup(buf, area, lines, "No named pools", theme);
         return None;
     }
     if let Some((row, cursor)) = all.picking
@@ -142,16 +144,15 @@ fn dim(text: &str, theme: &Theme) -> Line<'static> {
 }
 
 /// A wrapped text popup sized to `lines`; returns where it was drawn.
-fn popup(buf: &mut Buffer, area: Rect, lines: &[Line], title: &str, theme: &Theme) -> Rect {
-    let width = area.width.saturating_sub(4).min(80);
-    let height = wrapped_height(lines, width.saturating_sub(4)) + 2;
-    let rect = centered(area, width, height);
-    Clear.render(rect, buf);
-    Paragraph::new(lines.to_vec())
-        .block(popup_block(title.to_string(), theme))
-        .wrap(Wrap { trim: false })
-        .render(rect, buf);
-    rect
+fn popup(buf: &mut Buffer, area: Rect, lines: Vec<Line>, title: &str, theme: &Theme) -> Rect {
+    text_popup(
+        buf,
+        area,
+        lines,
+        popup_block(title.to_string(), theme),
+        80,
+        0,
+    )
 }
 
 /// Text columns inside the popup drawn over `area`.

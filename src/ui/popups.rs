@@ -40,6 +40,28 @@ pub(super) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
         .sum()
 }
 
+/// `lines` wrapped in `block`, at most `max_width` wide and as tall as the text (a close
+/// estimate), centered over `area`, scrolled down `scroll` lines; returns where it was drawn.
+pub(super) fn text_popup(
+    buf: &mut Buffer,
+    area: Rect,
+    lines: Vec<Line>,
+    block: Block,
+    max_width: u16,
+    scroll: u16,
+) -> Rect {
+    let width = area.width.saturating_sub(4).min(max_width);
+    let height = wrapped_height(&lines, width.saturating_sub(4)) + 2;
+    let rect = centered(area, width, height);
+    Clear.render(rect, buf);
+    Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .render(rect, buf);
+    rect
+}
+
 /// The error of the last lookup, over the panes; the app keeps working underneath.
 pub struct ErrorPopup<'a> {
     /// The error as the screen shows it (masked in privacy mode).
@@ -71,15 +93,8 @@ impl Widget for ErrorPopup<'_> {
             "Esc dismisses · / looks up another user",
             theme.tone(Tone::Dim),
         )));
-        let width = area.width.saturating_sub(4).min(72);
-        let height = wrapped_height(&lines, width.saturating_sub(4)) + 2;
-        let rect = centered(area, width, height);
-        Clear.render(rect, buf);
         let block = popup_block(error.title.clone(), theme).border_style(theme.error());
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .render(rect, buf);
+        text_popup(buf, area, lines, block, 72, 0);
     }
 }
 
@@ -518,16 +533,9 @@ fn hatch(buf: &mut Buffer, area: Rect, command: &str, url: &str, demo: bool, the
             theme.tone(Tone::Dim),
         )));
     }
-    let width = area.width.saturating_sub(4).min(100);
-    let height = (wrapped_height(&lines, width.saturating_sub(4)) + 2).min(area.height);
-    let rect = centered(area, width, height);
-    Clear.render(rect, buf);
-    Paragraph::new(lines)
-        .block(popup_block("Escape hatch".into(), theme).title_bottom(
-            Line::from(" y copy command · o copy address · Esc close ").right_aligned(),
-        ))
-        .wrap(Wrap { trim: false })
-        .render(rect, buf);
+    let block = popup_block("Escape hatch".into(), theme)
+        .title_bottom(Line::from(" y copy command · o copy address · Esc close ").right_aligned());
+    text_popup(buf, area, lines, block, 100, 0);
 }
 
 fn pool_line(app: &App) -> String {
