@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::audit::{AuditEvent, AuditLog};
 use crate::cli::{GetArgs, Include, OutputFormat, SearchArgs, TargetArgs};
 use crate::cognito::listing::{ListKind, fetch_list};
-use crate::cognito::lookup::{self, LookupError, LookupMode, LookupOutcome};
+use crate::cognito::lookup::{self, Ambiguous, LookupError, LookupMode, LookupOutcome};
 use crate::cognito::resources::MAX_PAGES;
 use crate::cognito::{CognitoError, ErrorKind, PoolId};
 use crate::output::{self, Extras};
@@ -193,11 +193,7 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
             code
         }
         Ok(LookupOutcome::Ambiguous(ambiguous)) => {
-            if format == OutputFormat::Json {
-                let _ = writeln!(stdout, "{}", output::ambiguous_json(&ambiguous));
-            }
-            eprint!("error: ambiguous: {}", output::ambiguous_text(&ambiguous));
-            4
+            ambiguous_answer(&mut stdout, format == OutputFormat::Json, &ambiguous)
         }
         Err(err) => {
             let code = err.exit_code();
@@ -217,6 +213,16 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
             code
         }
     })
+}
+
+/// An ambiguous lookup's report: the matches as JSON on stdout when asked for, and the
+/// error on stderr; returns its exit code, 4.
+pub(crate) fn ambiguous_answer(stdout: &mut impl Write, json: bool, ambiguous: &Ambiguous) -> i32 {
+    if json {
+        let _ = writeln!(stdout, "{}", output::ambiguous_json(ambiguous));
+    }
+    eprint!("error: ambiguous: {}", output::ambiguous_text(ambiguous));
+    4
 }
 
 /// The closest users a not-found lookup found, one a line on stderr, with what it cost.
