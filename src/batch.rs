@@ -425,10 +425,7 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
     let by = args.by.into();
     let redact = base.args.redact;
-    let shown_query = match redact {
-        true => redact::mask_query(&query),
-        false => query.clone(),
-    };
+    let shown_query = redact::shown_query(redact, &query);
     let lookups = names.iter().map(|name| {
         let (base, query) = (&base, query.clone());
         async move {

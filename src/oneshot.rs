@@ -318,10 +318,7 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
         })
         .collect();
     let users = masked.iter();
-    let shown_query = match redact {
-        true => redact::mask_query(&query),
-        false => query.clone(),
-    };
+    let shown_query = redact::shown_query(redact, &query);
     let code = match results.failures.first() {
         Some((attribute, e)) => {
             let e = &match redact {

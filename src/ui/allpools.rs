@@ -14,7 +14,7 @@ use super::popups::{
 use super::rows::{Segment, truncate};
 use super::{SPINNER, Theme, centered, plain};
 use crate::app::{AllPools, PoolResult, PoolRow, Tone};
-use crate::redact::{mask_query, shown_username};
+use crate::redact::{shown_query, shown_username};
 use crate::sanitize::sanitize;
 use crate::width::Cells;
 
@@ -45,11 +45,7 @@ pub fn render(
     looks: Looks,
     theme: &Theme,
 ) -> Option<Position> {
-    let query = sanitize(&match looks.redact {
-        true => mask_query(&all.query),
-        false => all.query.clone(),
-    })
-    .into_owned();
+    let query = sanitize(&shown_query(looks.redact, &all.query)).into_owned();
     if let Some(input) = &all.input {
         let lines = vec![
             Line::from(vec![

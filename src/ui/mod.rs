@@ -261,11 +261,7 @@ impl<'a> HeaderView<'a> {
                 sanitize(&crate::redact::shown_username(app.redact, &w.username))
             ),
             (Some(p), None) => {
-                let query = if app.redact {
-                    crate::app::mask_query(&p.query)
-                } else {
-                    p.query.clone()
-                };
+                let query = crate::redact::shown_query(app.redact, &p.query);
                 format!(
                     "{spinner} looking up {:?} ({}) ",
                     sanitize(&query),
