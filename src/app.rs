@@ -49,7 +49,7 @@ pub use pane::Pane;
 pub use pools::{AfterSwitch, PoolStatus, Switched, Switching, pool_label, typed_pool_id};
 use recent::recent_entry;
 pub use recent::{RECENT_MAX, RecentEntry};
-pub use rows::{Row, Tone, attribute_rows, decode_identities, mask_query, mfa_rows};
+pub use rows::{Row, Tone, attribute_rows, decode_identities, mfa_rows};
 
 /// Everything that can happen to the app.
 #[derive(Debug, Clone)]

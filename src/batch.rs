@@ -324,10 +324,9 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     // Enough lookups in flight to keep the AdminGetUser limiter busy, which paces them.
     let in_flight = (run.target.config.rate_limits.user_read as usize * 2).clamp(4, 64);
     let progress = std::io::stderr().is_terminal() && batch;
-    let (backend, pool) = (session.backend.as_ref(), &session.pool);
-    let by = args.by.into();
+    let (run, by) = (&run, args.by.into());
     let mut results = futures::stream::iter(queries.iter())
-        .map(|q| async move { lookup::lookup(backend, pool, q, by, None).await })
+        .map(|q| run.lookup(q, by))
         .buffered(in_flight)
         .enumerate();
     let (mut worst, mut printed) = (0, 0);
@@ -426,19 +425,12 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
     let by = args.by.into();
     let redact = base.args.redact;
-    let shown_query = match redact {
-        true => redact::mask_query(&query),
-        false => query.clone(),
-    };
+    let shown_query = redact::shown_query(redact, &query);
     let lookups = names.iter().map(|name| {
-        let query = query.clone();
-        let pool_target = base.for_pool(name).and_then(|t| {
-            let (pool, demo) = t.pool()?;
-            Ok((t, pool, demo))
-        });
+        let (base, query) = (&base, query.clone());
         async move {
-            let (pool_target, pool, demo) = match pool_target {
-                Ok(resolved) => resolved,
+            let session = match base.connect_to(name).await {
+                Ok(session) => session,
                 Err(message) => {
                     return (
                         None,
@@ -446,7 +438,6 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
                     );
                 }
             };
-            let session = pool_target.connect(pool, demo).await;
             let result =
                 lookup::lookup(session.backend.as_ref(), &session.pool, &query, by, None).await;
             (Some(session), result)

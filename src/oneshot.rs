@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::audit::{AuditEvent, AuditLog};
 use crate::cli::{GetArgs, Include, OutputFormat, SearchArgs, TargetArgs};
 use crate::cognito::listing::{ListKind, fetch_list};
-use crate::cognito::lookup::{self, LookupError, LookupMode, LookupOutcome};
+use crate::cognito::lookup::{self, Ambiguous, LookupError, LookupMode, LookupOutcome};
 use crate::cognito::resources::MAX_PAGES;
 use crate::cognito::{CognitoError, ErrorKind, PoolId};
 use crate::output::{self, Extras};
@@ -193,11 +193,7 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
             code
         }
         Ok(LookupOutcome::Ambiguous(ambiguous)) => {
-            if format == OutputFormat::Json {
-                let _ = writeln!(stdout, "{}", output::ambiguous_json(&ambiguous));
-            }
-            eprint!("error: ambiguous: {}", output::ambiguous_text(&ambiguous));
-            4
+            ambiguous_answer(&mut stdout, format == OutputFormat::Json, &ambiguous)
         }
         Err(err) => {
             let code = err.exit_code();
@@ -217,6 +213,16 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
             code
         }
     })
+}
+
+/// An ambiguous lookup's report: the matches as JSON on stdout when asked for, and the
+/// error on stderr; returns its exit code, 4.
+pub(crate) fn ambiguous_answer(stdout: &mut impl Write, json: bool, ambiguous: &Ambiguous) -> i32 {
+    if json {
+        let _ = writeln!(stdout, "{}", output::ambiguous_json(ambiguous));
+    }
+    eprint!("error: ambiguous: {}", output::ambiguous_text(ambiguous));
+    4
 }
 
 /// The closest users a not-found lookup found, one a line on stderr, with what it cost.
@@ -290,14 +296,15 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
     let resolved = resolve(target)?;
     let query = lookup::validate_query(&args.query).map_err(usage)?;
     let columns = crate::tabular::attribute_columns(&args.attributes).map_err(usage)?;
-    let run = resolved.connect().await?;
-    let session = &run.session;
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
     if !columns.is_empty() && format.delimited().is_none() {
         return Err(usage(
             "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
         ));
     }
+    // After the usage checks: connecting opens (creates) the audit log.
+    let run = resolved.connect().await?;
+    let session = &run.session;
     let results = search::search(session.backend.as_ref(), &session.pool, &query, None).await;
     run.audit(|session| AuditEvent::new("search", session).search(&results))?;
     let hits = &results.hits[..results.hits.len().min(args.limit as usize)];
@@ -311,10 +318,7 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
         })
         .collect();
     let users = masked.iter();
-    let shown_query = match redact {
-        true => redact::mask_query(&query),
-        false => query.clone(),
-    };
+    let shown_query = redact::shown_query(redact, &query);
     let code = match results.failures.first() {
         Some((attribute, e)) => {
             let e = &match redact {

@@ -275,11 +275,6 @@ pub fn extras_text(extras: &Extras) -> String {
     out
 }
 
-/// The user as AdminGetUser's JSON: raw values kept exactly (JSON escapes controls).
-pub fn user_json(user: &User) -> String {
-    to_json_pretty(&UserJson::admin_get_user(user)).expect("plain data serializes")
-}
-
 /// A readable summary; every value from Cognito is sanitized.
 pub fn user_text(found: &Found) -> String {
     let user = &found.user;

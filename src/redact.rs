@@ -225,6 +225,14 @@ pub fn shown(on: bool, text: &str) -> Cow<'_, str> {
     }
 }
 
+/// A query as privacy mode (`on`) shows it (see [`mask_query`]).
+pub fn shown_query(on: bool, query: &str) -> Cow<'_, str> {
+    match on {
+        true => Cow::Owned(mask_query(query)),
+        false => Cow::Borrowed(query),
+    }
+}
+
 /// A username as privacy mode (`on`) shows it (see [`mask_username`]).
 pub fn shown_username(on: bool, username: &str) -> Cow<'_, str> {
     match on {

@@ -214,6 +214,14 @@ impl Target {
         }
     }
 
+    /// [`Target::for_pool`], checked and connected: the session of pool `pool` (a config
+    /// name or an id) with this target's config applied.
+    pub async fn connect_to(&self, pool: &str) -> Result<Session, SessionError> {
+        let target = self.for_pool(pool)?;
+        let (pool, demo) = target.pool()?;
+        Ok(target.connect(pool, demo).await)
+    }
+
     /// A backend with no pool yet, for the TUI's pool picker (ListUserPools); the Region
     /// comes from flags, environment or profile.
     pub async fn connect_without_pool(&self) -> Arc<dyn Backend> {

@@ -143,9 +143,7 @@ impl Connection {
         target: &session::Target,
         pool: &str,
     ) -> Result<(Self, Switched), SwitchError> {
-        let target = target.for_pool(pool)?;
-        let (pool, demo) = target.pool()?;
-        let conn = Self::new(target.connect(pool, demo).await);
+        let conn = Self::new(target.connect_to(pool).await?);
         let schema = match conn.session.backend.describe_pool(&conn.session.pool).await {
             Ok(schema) => Some(schema),
             Err(e) if matches!(e.kind, ErrorKind::AccessDenied | ErrorKind::Unsupported) => {
@@ -703,9 +701,7 @@ async fn named_session(
     if let Some(session) = sessions.lock().expect("not poisoned").get(name) {
         return Ok(session.clone());
     }
-    let named = target.for_pool(name)?;
-    let (pool, demo) = named.pool()?;
-    let session = named.connect(pool, demo).await;
+    let session = target.connect_to(name).await?;
     (sessions.lock().expect("not poisoned")).insert(name.to_string(), session.clone());
     Ok(session)
 }

@@ -71,11 +71,6 @@ impl AllPools {
     }
 }
 
-/// The popup's input line, when the query is being typed.
-pub(super) fn input_mut(all: &mut AllPools) -> Option<&mut LineInput> {
-    all.input.as_mut()
-}
-
 /// `A`: the current query (the lookup in flight, else the last one, found or not, else the
 /// user's on screen) in every named pool; with none, a line to type one.
 pub(super) fn open(app: &mut App) -> Vec<Cmd> {

@@ -14,7 +14,7 @@ use crate::keymap::Action;
 use crate::ratelimit::ThrottleStatus;
 use crate::sanitize::sanitize;
 use crate::search::browse::{self, Pager};
-use crate::search::rank::best_text_match;
+use crate::search::rank::rank_by_texts;
 use crate::search::{RECOMMENDED_DEBOUNCE_MS, Ranker, SearchHit, SearchResults, UserStore};
 
 /// How many ListUserPools pages the picker reads at most (60 pools each).
@@ -210,17 +210,12 @@ impl App {
                 .collect();
         }
         // The browse filter's rules: name or id, whole and contiguous matches first.
-        let mut scored: Vec<(i32, usize, &PoolEntry)> = self
-            .pools
-            .entries
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                best_text_match(filter, [p.name.as_str(), p.id.as_str()]).map(|(s, _, _)| (s, i, p))
-            })
-            .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.into_iter().map(|(_, _, p)| p.clone()).collect()
+        rank_by_texts(filter, &self.pools.entries, |p| {
+            [p.name.as_str(), p.id.as_str()]
+        })
+        .into_iter()
+        .cloned()
+        .collect()
     }
 
     /// Whether a pool has been chosen (the TUI can start without one).

@@ -99,7 +99,7 @@ pub(super) fn input_mut(overlay: &mut Overlay) -> Option<&mut LineInput> {
         | Overlay::Filter { input }
         | Overlay::Recent { input, .. }
         | Overlay::Confirm { input, .. } => Some(input),
-        Overlay::AllPools(all) => super::allpools::input_mut(all),
+        Overlay::AllPools(all) => all.input.as_mut(),
         _ => None,
     }
 }

@@ -139,17 +139,9 @@ impl App {
         let cmds = self.open_pools();
         self.notice = Some(format!(
             "choose a user pool to look up {:?} in",
-            sanitize(&self.masked_if_private(query))
+            sanitize(&crate::redact::shown_query(self.redact, query))
         ));
         cmds
-    }
-
-    fn masked_if_private(&self, query: &str) -> String {
-        if self.redact {
-            super::mask_query(query)
-        } else {
-            query.to_string()
-        }
     }
 }
 

@@ -1,10 +1,12 @@
 //! This session's lookups: the entries kept, and the fuzzy filter over them.
 
+use std::borrow::Cow;
+
 use super::{App, Overlay};
 use crate::cognito::User;
 use crate::redact;
 use crate::sanitize::sanitize;
-use crate::search::rank::best_text_match;
+use crate::search::rank::rank_by_texts;
 
 /// Most recent lookups kept for the session.
 pub const RECENT_MAX: usize = 100;
@@ -33,23 +35,18 @@ impl App {
         }
         // The browse filter's rules (search/rank.rs): one field at a time, whole and
         // contiguous matches first.
-        let mut scored: Vec<(i32, usize, &RecentEntry)> = self
-            .recent
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| {
-                // In privacy mode a hidden value must not be found by typing it.
-                let (username, detail) = match self.redact {
-                    true => (redact::mask_query(&e.username), e.detail_masked.clone()),
-                    false => (e.username.clone(), e.detail.clone()),
-                };
-                best_text_match(filter, [username.as_str(), detail.as_str()])
-                    .map(|(s, _, _)| (s, i, e))
-            })
-            .collect();
         // Best score first; among equals, the most recent.
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.into_iter().map(|(_, _, e)| e).collect()
+        rank_by_texts(filter, &self.recent, |e| match self.redact {
+            // In privacy mode a hidden value must not be found by typing it.
+            true => [
+                Cow::Owned(redact::mask_query(&e.username)),
+                Cow::Borrowed(e.detail_masked.as_str()),
+            ],
+            false => [
+                Cow::Borrowed(e.username.as_str()),
+                Cow::Borrowed(e.detail.as_str()),
+            ],
+        })
     }
 }
 

@@ -251,11 +251,7 @@ impl App {
         rows.push(Row::new("Created", self.format_time(user.created)));
         rows.push(Row::new("Modified", self.format_time(user.last_modified)));
         let r = loaded.found.resolution;
-        let query = if self.redact {
-            mask_query(&loaded.query)
-        } else {
-            loaded.query.clone()
-        };
+        let query = redact::shown_query(self.redact, &loaded.query);
         let mode = match loaded.mode {
             LookupMode::Auto => "",
             LookupMode::Username => ", asked by username",
@@ -306,11 +302,6 @@ fn mask_row(row: &mut Row) {
         Some((note, _)) => format!("{}\n\n{note}", row.value),
         None => row.value.clone(),
     };
-}
-
-/// A query as privacy mode shows it: emails and phone numbers masked.
-pub fn mask_query(query: &str) -> String {
-    redact::mask_query(query)
 }
 
 fn group_row(g: &Group) -> Row {

@@ -66,11 +66,7 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
                 true => crate::redact::mask_ambiguous(&ambiguous, &[]),
                 false => ambiguous,
             };
-            if format == ReportFormat::Json {
-                let _ = writeln!(stdout, "{}", output::ambiguous_json(&ambiguous));
-            }
-            eprint!("error: ambiguous: {}", output::ambiguous_text(&ambiguous));
-            4
+            super::ambiguous_answer(&mut stdout, format == ReportFormat::Json, &ambiguous)
         }
         Err(err) => {
             let err = match redact {

@@ -535,6 +535,36 @@ pub fn best_text_match<'t>(
     let mut lowered_query = String::new();
     lowercase_into(&mut lowered_query, query.trim());
     let q = QueryMatcher::new(&lowered_query, false, &matcher);
+    let (score, i, lowered) = best_of(&q, texts)?;
+    Some((score, i, q.positions(&lowered).unwrap_or_default()))
+}
+
+/// `items` any of whose `texts` match `query` ([`best_text_match`]'s rules), best first;
+/// equal scores keep the items' order. One matcher for the whole list.
+pub fn rank_by_texts<'a, T, S: AsRef<str>, const N: usize>(
+    query: &str,
+    items: impl IntoIterator<Item = &'a T>,
+    texts: impl Fn(&'a T) -> [S; N],
+) -> Vec<&'a T> {
+    let matcher = SkimMatcherV2::default().respect_case();
+    let mut lowered_query = String::new();
+    lowercase_into(&mut lowered_query, query.trim());
+    let q = QueryMatcher::new(&lowered_query, false, &matcher);
+    let mut scored: Vec<(i32, usize, &T)> = (items.into_iter().enumerate())
+        .filter_map(|(i, item)| {
+            let texts = texts(item);
+            best_of(&q, texts.iter().map(AsRef::as_ref)).map(|(score, _, _)| (score, i, item))
+        })
+        .collect();
+    scored.sort_by_key(|&(score, i, _)| (std::cmp::Reverse(score), i));
+    scored.into_iter().map(|(_, _, item)| item).collect()
+}
+
+/// The best-scoring of `texts` under `q`: its score, index and lowered text.
+fn best_of<'t>(
+    q: &QueryMatcher,
+    texts: impl IntoIterator<Item = &'t str>,
+) -> Option<(i32, usize, String)> {
     let mut best: Option<(i32, usize, String)> = None;
     for (i, text) in texts.into_iter().enumerate() {
         let mut lowered = String::new();
@@ -545,8 +575,7 @@ pub fn best_text_match<'t>(
             best = Some((score, i, lowered));
         }
     }
-    let (score, i, lowered) = best?;
-    Some((score, i, q.positions(&lowered).unwrap_or_default()))
+    best
 }
 
 /// Whether `needle`'s bytes occur in `hay` in order: necessary for a fuzzy match (a char

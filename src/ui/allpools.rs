@@ -5,15 +5,16 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::columns::{Column, cell, fit};
-use super::popups::{popup_block, popup_frame, visible_rows, wrapped_height};
+use super::popups::{
+    match_rows, popup_block, popup_frame, text_popup, visible_rows, wrapped_height,
+};
 use super::rows::{Segment, truncate};
 use super::{SPINNER, Theme, centered, plain};
 use crate::app::{AllPools, PoolResult, PoolRow, Tone};
-use crate::cognito::UserSummary;
-use crate::redact::{mask_attribute, mask_query, shown_username};
+use crate::redact::{shown_query, shown_username};
 use crate::sanitize::sanitize;
 use crate::width::Cells;
 
@@ -44,11 +45,7 @@ pub fn render(
     looks: Looks,
     theme: &Theme,
 ) -> Option<Position> {
-    let query = sanitize(&match looks.redact {
-        true => mask_query(&all.query),
-        false => all.query.clone(),
-    })
-    .into_owned();
+    let query = sanitize(&shown_query(looks.redact, &all.query)).into_owned();
     if let Some(input) = &all.input {
         let lines = vec![
             Line::from(vec![
@@ -58,7 +55,7 @@ pub fn render(
             Line::from(""),
             dim("Enter looks it up in every named pool · Esc closes", theme),
         ];
-        let rect = popup(buf, area, &lines, "Look up in every named pool", theme);
+        let rect = popup(buf, area, lines, "Look up in every named pool", theme);
         let inner = Rect {
             x: rect.x + 2,
             y: rect.y + 1,
@@ -86,7 +83,7 @@ pub fn render(
         ));
         lines.push(Line::from(""));
         lines.push(dim("Esc closes", theme));
-        popup(buf, area, &lines, "No named pools", theme);
+        popup(buf, area, lines, "No named pools", theme);
         return None;
     }
     if let Some((row, cursor)) = all.picking
@@ -106,7 +103,7 @@ pub fn render(
             "Enter opens the user in {} (one AdminGetUser) · Esc back to the pools",
             sanitize(name)
         );
-        let rows = match_rows(looks, &a.matches, area, theme);
+        let rows = match_rows(looks.redact, &a.matches, area, theme);
         list(buf, area, title, rows, cursor, Vec::new(), &footer, theme);
         return None;
     }
@@ -143,16 +140,15 @@ fn dim(text: &str, theme: &Theme) -> Line<'static> {
 }
 
 /// A wrapped text popup sized to `lines`; returns where it was drawn.
-fn popup(buf: &mut Buffer, area: Rect, lines: &[Line], title: &str, theme: &Theme) -> Rect {
-    let width = area.width.saturating_sub(4).min(80);
-    let height = wrapped_height(lines, width.saturating_sub(4)) + 2;
-    let rect = centered(area, width, height);
-    Clear.render(rect, buf);
-    Paragraph::new(lines.to_vec())
-        .block(popup_block(title.to_string(), theme))
-        .wrap(Wrap { trim: false })
-        .render(rect, buf);
-    rect
+fn popup(buf: &mut Buffer, area: Rect, lines: Vec<Line>, title: &str, theme: &Theme) -> Rect {
+    text_popup(
+        buf,
+        area,
+        lines,
+        popup_block(title.to_string(), theme),
+        80,
+        0,
+    )
 }
 
 /// Text columns inside the popup drawn over `area`.
@@ -261,56 +257,6 @@ fn detail(looks: Looks, row: &PoolRow, theme: &Theme) -> Vec<Line<'static>> {
             lines
         }
     }
-}
-
-/// An ambiguous pool's matches: username, status, enabled, email.
-fn match_rows(
-    looks: Looks,
-    matches: &[UserSummary],
-    area: Rect,
-    theme: &Theme,
-) -> Vec<Vec<Segment>> {
-    let cells: Vec<[String; 4]> = matches
-        .iter()
-        .map(|m| {
-            let email = m.attribute("email").unwrap_or("-");
-            let email = match looks.redact {
-                true => mask_attribute("email", email),
-                false => email.to_string(),
-            };
-            [
-                sanitize(&shown_username(looks.redact, &m.username)).into_owned(),
-                m.status
-                    .as_ref()
-                    .map_or("-".into(), |s| sanitize(s.as_wire()).into_owned()),
-                (if m.enabled { "enabled" } else { "DISABLED" }).to_string(),
-                sanitize(&email).into_owned(),
-            ]
-        })
-        .collect();
-    let want = |i: usize| cells.iter().map(|c| c[i].cells()).max().unwrap_or(1);
-    let widths = fit(
-        inner_width(area),
-        &[
-            Column::new(want(0), 8, 0),
-            Column::new(want(1), 6, 1),
-            Column::new(want(2), 3, 2),
-            Column::new(want(3), 5, 3),
-        ],
-    );
-    (cells.into_iter().zip(matches))
-        .map(|(c, m)| {
-            let styles = [
-                theme.label(),
-                plain(),
-                theme.tone(if m.enabled { Tone::Good } else { Tone::Bad }),
-                plain(),
-            ];
-            (c.into_iter().zip(styles).zip(&widths))
-                .flat_map(|((text, style), &w)| cell(&[(text, style)], w))
-                .collect()
-        })
-        .collect()
 }
 
 /// A list with the selected row highlighted, `detail` under it and a one-line footer.

@@ -20,7 +20,7 @@ use crate::app::{
     App, BrowseState, ErrorView, Finder, LineInput, PoolEntry, PoolSource, PoolsState, SearchState,
     Tone,
 };
-use crate::redact;
+use crate::redact::{self, shown_query};
 use crate::sanitize::sanitize;
 use crate::search::{Field, Highlights};
 
@@ -273,22 +273,14 @@ fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
     if let Some(error) = &s.error {
         inline_error(&error.shown(body.redact), buf, list, theme);
     }
-    let query = if body.redact {
-        crate::app::mask_query(&results.query)
-    } else {
-        results.query.clone()
-    };
+    let query = shown_query(body.redact, &results.query);
     if let Some(suggested) = &s.suggested {
         let first = results
             .hits
             .first()
             .map(|h| h.user.username.as_str())
             .unwrap_or("");
-        let first = if body.redact {
-            crate::app::mask_query(first)
-        } else {
-            first.to_string()
-        };
+        let first = shown_query(body.redact, first);
         dim(
             buf,
             status,
@@ -315,14 +307,7 @@ fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
             let variants: Vec<String> = results
                 .case_variants
                 .iter()
-                .map(|v| {
-                    let v = if body.redact {
-                        crate::app::mask_query(v)
-                    } else {
-                        v.clone()
-                    };
-                    format!("{:?}", sanitize(&v))
-                })
+                .map(|v| format!("{:?}", sanitize(&shown_query(body.redact, v))))
                 .collect();
             line.push_str(&format!(" · matched as {}", variants.join(" and ")));
         }

@@ -261,11 +261,7 @@ impl<'a> HeaderView<'a> {
                 sanitize(&crate::redact::shown_username(app.redact, &w.username))
             ),
             (Some(p), None) => {
-                let query = if app.redact {
-                    crate::app::mask_query(&p.query)
-                } else {
-                    p.query.clone()
-                };
+                let query = crate::redact::shown_query(app.redact, &p.query);
                 format!(
                     "{spinner} looking up {:?} ({}) ",
                     sanitize(&query),
@@ -647,11 +643,6 @@ impl Widget for FooterView<'_> {
         }
         Paragraph::new(Line::from(spans)).render(area, buf);
     }
-}
-
-/// The footer's hints for what the screen offers now, as many as fit in `width`.
-pub fn footer_hints(app: &App, width: usize) -> Vec<FooterHint> {
-    FooterView::of(app, &Theme::new(false)).fitted(width)
 }
 
 /// What the first screen draws before any user is loaded: the keys that find one.

@@ -18,7 +18,7 @@ use crate::app::{
     AllPools, App, ErrorView, GroupChange, GroupChoices, LineInput, MenuItem, Overlay,
     POOL_SUFFIX_LEN, Tone,
 };
-use crate::cognito::WriteAction;
+use crate::cognito::{UserSummary, WriteAction};
 use crate::keymap::Keymap;
 use crate::sanitize::sanitize;
 
@@ -38,6 +38,28 @@ pub(super) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
         .iter()
         .map(|l| l.width().max(1).div_ceil(width) as u16)
         .sum()
+}
+
+/// `lines` wrapped in `block`, at most `max_width` wide and as tall as the text (a close
+/// estimate), centered over `area`, scrolled down `scroll` lines; returns where it was drawn.
+pub(super) fn text_popup(
+    buf: &mut Buffer,
+    area: Rect,
+    lines: Vec<Line>,
+    block: Block,
+    max_width: u16,
+    scroll: u16,
+) -> Rect {
+    let width = area.width.saturating_sub(4).min(max_width);
+    let height = wrapped_height(&lines, width.saturating_sub(4)) + 2;
+    let rect = centered(area, width, height);
+    Clear.render(rect, buf);
+    Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .render(rect, buf);
+    rect
 }
 
 /// The error of the last lookup, over the panes; the app keeps working underneath.
@@ -71,15 +93,8 @@ impl Widget for ErrorPopup<'_> {
             "Esc dismisses · / looks up another user",
             theme.tone(Tone::Dim),
         )));
-        let width = area.width.saturating_sub(4).min(72);
-        let height = wrapped_height(&lines, width.saturating_sub(4)) + 2;
-        let rect = centered(area, width, height);
-        Clear.render(rect, buf);
         let block = popup_block(error.title.clone(), theme).border_style(theme.error());
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .render(rect, buf);
+        text_popup(buf, area, lines, block, 72, 0);
     }
 }
 
@@ -96,10 +111,10 @@ pub enum Popup<'a> {
     /// The ambiguous-match picker: four columns, sized to the width it is drawn in.
     Picker {
         title: String,
-        /// Username, status, enabled, email: sanitized, masked in privacy mode.
-        cells: Vec<[String; 4]>,
-        /// Whether each user is enabled (the column's colour).
-        enabled: Vec<bool>,
+        /// The matches, drawn username, status, enabled, email.
+        matches: &'a [UserSummary],
+        /// Privacy mode: usernames and emails masked.
+        redact: bool,
         /// Only the first page is shown.
         more: bool,
         cursor: usize,
@@ -173,30 +188,10 @@ impl<'a> PopupView<'a> {
                     sanitize(&filter),
                     if ambiguous.more { " (more exist)" } else { "" }
                 );
-                let cells = ambiguous
-                    .matches
-                    .iter()
-                    .map(|m| {
-                        let email = m.attribute("email").unwrap_or("-");
-                        let email = if app.redact {
-                            sanitize(&crate::redact::mask_attribute("email", email)).into_owned()
-                        } else {
-                            sanitize(email).into_owned()
-                        };
-                        [
-                            sanitize(&shown_username(app.redact, &m.username)).into_owned(),
-                            m.status
-                                .as_ref()
-                                .map_or("-".into(), |s| sanitize(s.as_wire()).into_owned()),
-                            (if m.enabled { "enabled" } else { "DISABLED" }).to_string(),
-                            email,
-                        ]
-                    })
-                    .collect();
                 Popup::Picker {
                     title,
-                    cells,
-                    enabled: ambiguous.matches.iter().map(|m| m.enabled).collect(),
+                    matches: &ambiguous.matches,
+                    redact: app.redact,
                     more: ambiguous.more,
                     cursor: *cursor,
                 }
@@ -269,11 +264,11 @@ impl StatefulWidget for PopupView<'_> {
             Popup::None => None,
             Popup::Picker {
                 title,
-                cells,
-                enabled,
+                matches,
+                redact,
                 more,
                 cursor,
-            } => picker(buf, area, title, &cells, &enabled, more, cursor, theme),
+            } => picker(buf, area, title, matches, redact, more, cursor, theme),
             Popup::List(list) => list_popup(buf, area, list, theme),
             Popup::Help {
                 keymap,
@@ -317,47 +312,19 @@ impl StatefulWidget for PopupView<'_> {
     }
 }
 
-/// The ambiguous-match picker; its columns take what the popup's width leaves.
+/// The ambiguous-match picker.
 #[allow(clippy::too_many_arguments)]
 fn picker(
     buf: &mut Buffer,
     area: Rect,
     title: String,
-    cells: &[[String; 4]],
-    enabled: &[bool],
+    matches: &[UserSummary],
+    redact: bool,
     more: bool,
     cursor: usize,
     theme: &Theme,
 ) -> Option<Position> {
-    // Widths by content inside the popup (border and padding take 4 columns).
-    let inner = area.width.saturating_sub(4).min(96).saturating_sub(4) as usize;
-    let want = |i: usize| cells.iter().map(|c| c[i].cells()).max().unwrap_or(1);
-    let widths = super::columns::fit(
-        inner,
-        &[
-            Column::new(want(0), 8, 0),
-            Column::new(want(1), 6, 1),
-            Column::new(want(2), 3, 2),
-            Column::new(want(3), 5, 3),
-        ],
-    );
-    let rows: Vec<Vec<Segment>> = cells
-        .iter()
-        .zip(enabled)
-        .map(|(c, &enabled)| {
-            let styles = [
-                theme.label(),
-                super::plain(),
-                theme.tone(if enabled { Tone::Good } else { Tone::Bad }),
-                super::plain(),
-            ];
-            c.iter()
-                .zip(styles)
-                .zip(&widths)
-                .flat_map(|((text, style), &w)| cell(&[(text.clone(), style)], w))
-                .collect()
-        })
-        .collect();
+    let rows = match_rows(redact, matches, area, theme);
     let footer = if more {
         "Only the first page is shown: narrow the query. Enter opens the user."
     } else {
@@ -375,6 +342,58 @@ fn picker(
         },
         theme,
     )
+}
+
+/// Rows of ambiguous matches (username, status, enabled, email; sanitized, masked in
+/// privacy mode), the columns sized to what a popup over `area` leaves.
+pub(super) fn match_rows(
+    redact: bool,
+    matches: &[UserSummary],
+    area: Rect,
+    theme: &Theme,
+) -> Vec<Vec<Segment>> {
+    let cells: Vec<[String; 4]> = (matches.iter())
+        .map(|m| {
+            let email = m.attribute("email").unwrap_or("-");
+            let email = match redact {
+                true => crate::redact::mask_attribute("email", email),
+                false => email.to_string(),
+            };
+            [
+                sanitize(&shown_username(redact, &m.username)).into_owned(),
+                m.status
+                    .as_ref()
+                    .map_or("-".into(), |s| sanitize(s.as_wire()).into_owned()),
+                (if m.enabled { "enabled" } else { "DISABLED" }).to_string(),
+                sanitize(&email).into_owned(),
+            ]
+        })
+        .collect();
+    // Widths by content inside the popup (border and padding take 4 columns).
+    let inner = area.width.saturating_sub(4).min(96).saturating_sub(4) as usize;
+    let want = |i: usize| cells.iter().map(|c| c[i].cells()).max().unwrap_or(1);
+    let widths = super::columns::fit(
+        inner,
+        &[
+            Column::new(want(0), 8, 0),
+            Column::new(want(1), 6, 1),
+            Column::new(want(2), 3, 2),
+            Column::new(want(3), 5, 3),
+        ],
+    );
+    (cells.into_iter().zip(matches))
+        .map(|(c, m)| {
+            let styles = [
+                theme.label(),
+                super::plain(),
+                theme.tone(if m.enabled { Tone::Good } else { Tone::Bad }),
+                super::plain(),
+            ];
+            (c.into_iter().zip(styles).zip(&widths))
+                .flat_map(|((text, style), &w)| cell(&[(text, style)], w))
+                .collect()
+        })
+        .collect()
 }
 
 fn recent<'a>(app: &App, input: &'a LineInput, cursor: usize, theme: &Theme) -> ListPopup<'a> {
@@ -514,16 +533,9 @@ fn hatch(buf: &mut Buffer, area: Rect, command: &str, url: &str, demo: bool, the
             theme.tone(Tone::Dim),
         )));
     }
-    let width = area.width.saturating_sub(4).min(100);
-    let height = (wrapped_height(&lines, width.saturating_sub(4)) + 2).min(area.height);
-    let rect = centered(area, width, height);
-    Clear.render(rect, buf);
-    Paragraph::new(lines)
-        .block(popup_block("Escape hatch".into(), theme).title_bottom(
-            Line::from(" y copy command · o copy address · Esc close ").right_aligned(),
-        ))
-        .wrap(Wrap { trim: false })
-        .render(rect, buf);
+    let block = popup_block("Escape hatch".into(), theme)
+        .title_bottom(Line::from(" y copy command · o copy address · Esc close ").right_aligned());
+    text_popup(buf, area, lines, block, 100, 0);
 }
 
 fn pool_line(app: &App) -> String {
