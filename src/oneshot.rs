@@ -296,15 +296,14 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
     let resolved = resolve(target)?;
     let query = lookup::validate_query(&args.query).map_err(usage)?;
     let columns = crate::tabular::attribute_columns(&args.attributes).map_err(usage)?;
+    let run = resolved.connect().await?;
+    let session = &run.session;
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
     if !columns.is_empty() && format.delimited().is_none() {
         return Err(usage(
             "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
         ));
     }
-    // After the usage checks: connecting opens (creates) the audit log.
-    let run = resolved.connect().await?;
-    let session = &run.session;
     let results = search::search(session.backend.as_ref(), &session.pool, &query, None).await;
     run.audit(|session| AuditEvent::new("search", session).search(&results))?;
     let hits = &results.hits[..results.hits.len().min(args.limit as usize)];
