@@ -15,6 +15,18 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
+/// Ctrl+S, the prompt's default name cleared, `path` typed and Enter: the users of the one
+/// command it gives, an export of the list.
+pub fn export_to(app: &mut App, path: &std::path::Path) -> Vec<cognito_tui::cognito::UserSummary> {
+    send(app, [ctrl('s'), ctrl('u')]);
+    send(app, typed(path.to_str().unwrap()));
+    let cmds = send(app, [key(KeyCode::Enter)]);
+    let [Cmd::ExportList { users, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    users.clone()
+}
+
 /// Tells `app` the worker has connected to the demo pool (as `--demo` does).
 pub fn connect(app: &mut App) {
     let cli = Cli::parse_from(["cognito-tui", "--demo"]);
@@ -136,8 +148,12 @@ pub fn buffer(app: &App, width: u16, height: u16) -> Buffer {
 /// The screen as text, one line per row, as a terminal shows it: the cells a wide (CJK)
 /// character covers are skipped, so the text lines up the way the screen does.
 pub fn screen(app: &App, width: u16, height: u16) -> String {
+    text(&buffer(app, width, height))
+}
+
+/// `buf` as text, as [`screen`] reads it.
+pub fn text(buf: &Buffer) -> String {
     use unicode_width::UnicodeWidthStr;
-    let buf = buffer(app, width, height);
     let mut out = String::new();
     for y in 0..buf.area.height {
         let mut covered = 0;

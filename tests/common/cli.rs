@@ -43,6 +43,19 @@ pub fn run(mut command: Command) -> Run {
     }
 }
 
+/// `--pool POOL --endpoint-url URL --region us-east-1`: a one-shot command aimed at an
+/// emulator.
+pub fn target<'a>(pool: &'a str, url: &'a str) -> [&'a str; 6] {
+    [
+        "--pool",
+        pool,
+        "--endpoint-url",
+        url,
+        "--region",
+        "us-east-1",
+    ]
+}
+
 /// Runs the binary with `args` in a fresh HOME.
 pub fn run_args(args: &[&str]) -> Run {
     let home = tempfile::tempdir().expect("home");

@@ -530,18 +530,6 @@ fn privacy_mode_masks_the_query_the_usernames_and_the_errors() {
     insta::assert_snapshot!("allpools_private", error);
 }
 
-/// A moto pool named `name`; its id.
-async fn moto_pool(client: &aws_sdk_cognitoidentityprovider::Client, name: &str) -> String {
-    client
-        .create_user_pool()
-        .pool_name(name)
-        .send()
-        .await
-        .expect("CreateUserPool")
-        .user_pool
-        .and_then(|p| p.id)
-        .expect("pool id")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moto_the_real_app_finds_the_pool_a_user_is_in_and_opens_it_there() {
@@ -551,9 +539,9 @@ async fn moto_the_real_app_finds_the_pool_a_user_is_in_and_opens_it_there() {
     };
     let client = seed::client(&moto.url());
     let (north, south, west) = (
-        moto_pool(&client, "desk-north").await,
-        moto_pool(&client, "desk-south").await,
-        moto_pool(&client, "desk-west").await,
+        seed::create_pool(&client, "desk-north").await,
+        seed::create_pool(&client, "desk-south").await,
+        seed::create_pool(&client, "desk-west").await,
     );
     let someone = |name: &str| BulkUser {
         username: name.into(),

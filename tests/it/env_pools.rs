@@ -9,7 +9,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_cognitoidentityprovider as cip;
 use clap::Parser;
 use cognito_tui::app::{App, Cmd, Msg, update};
 use cognito_tui::cli::Cli;
@@ -85,18 +84,7 @@ impl Driver {
 
 /// A pool named `name` with the user alice; its id.
 async fn pool_with_alice(url: &str, name: &str) -> String {
-    let client = seed::client(url);
-    let pool = seed::create_pool(&client, name).await;
-    client
-        .admin_create_user()
-        .user_pool_id(&pool)
-        .username("alice")
-        .message_action(cip::types::MessageActionType::Suppress)
-        .temporary_password("Temp-Passw0rd!")
-        .send()
-        .await
-        .expect("AdminCreateUser");
-    pool
+    seed::pool_with_user(&seed::client(url), name, "alice").await
 }
 
 #[tokio::test]
