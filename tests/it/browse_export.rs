@@ -221,12 +221,7 @@ async fn moto_browse_export_from_the_real_app_matches_export_o_csv() {
     ]);
     let path = csv_path.clone();
     let written = tokio::task::spawn_blocking(move || {
-        let env = [
-            ("AWS_EC2_METADATA_DISABLED", "true"),
-            ("AWS_ACCESS_KEY_ID", "test"),
-            ("AWS_SECRET_ACCESS_KEY", "test"),
-        ];
-        let t = tmux::Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 120, 30);
+        let t = tmux::Tmux::spawn_tui(&args, 120, 30);
         t.wait_for("No user loaded");
         t.type_text("b");
         t.wait_for("60 users loaded");

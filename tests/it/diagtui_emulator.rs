@@ -33,12 +33,7 @@ async fn a_tui_lookup_costs_nothing_beyond_the_one_cached_describe_user_pool() {
     .map(String::from)
     .to_vec();
     let screens = tokio::task::spawn_blocking(move || {
-        let env = [
-            ("AWS_EC2_METADATA_DISABLED", "true"),
-            ("AWS_ACCESS_KEY_ID", "test"),
-            ("AWS_SECRET_ACCESS_KEY", "test"),
-        ];
-        let t = tmux::Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 120, 40);
+        let t = tmux::Tmux::spawn_tui(&args, 120, 40);
         let first = t.wait_until("alice's diagnosis", tmux::DEFAULT_TIMEOUT, |s| {
             s.contains("Username alice") && s.contains("Sign-in  ") && s.contains("Diagnosis")
         });

@@ -316,12 +316,7 @@ async fn moto_a_missing_pool_is_said_on_the_first_screen() {
         "--log-file",
         log.to_str().unwrap(),
     ];
-    let env = [
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-        ("AWS_ACCESS_KEY_ID", "test"),
-        ("AWS_SECRET_ACCESS_KEY", "test"),
-    ];
-    let t = Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 80, 24);
+    let t = Tmux::spawn_tui(&args, 80, 24);
     t.wait_for_all(&[
         &format!("Pool not found: {UNKNOWN}"),
         "P  choose another pool",

@@ -83,12 +83,7 @@ async fn moto_status_filter_is_one_list_users_and_the_export_holds_exactly_the_f
     .to_vec();
     let path = csv_path.clone();
     let screens = tokio::task::spawn_blocking(move || {
-        let env = [
-            ("AWS_EC2_METADATA_DISABLED", "true"),
-            ("AWS_ACCESS_KEY_ID", "test"),
-            ("AWS_SECRET_ACCESS_KEY", "test"),
-        ];
-        let t = tmux::Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 120, 30);
+        let t = tmux::Tmux::spawn_tui(&args, 120, 30);
         t.wait_for("No user loaded");
         t.type_text("b");
         let browse = t.wait_for("60 users loaded");
