@@ -19,6 +19,7 @@ use tokio::net::TcpListener;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::common::app::screen;
+use crate::common::cli;
 use crate::common::app::{ch, key, typed};
 use crate::common::emulator::{Emulator, Kind};
 use crate::common::proxy::RecordingProxy;
@@ -97,16 +98,11 @@ async fn moto_a_switch_to_an_unknown_pool_keeps_the_old_pool_for_the_next_lookup
     let url = proxy.url();
     let mut d = Driver::start(
         &[
-            "cognito-tui",
-            "--pool",
-            &pool,
-            "--endpoint-url",
-            &url,
-            "--region",
-            "us-east-1",
-            "--config",
-            "/dev/null",
-        ],
+            &["cognito-tui"][..],
+            &cli::target(&pool, &url),
+            &["--config", "/dev/null"],
+        ]
+        .concat(),
         &pool,
     );
     d.until("the start-up DescribeUserPool", |m| {
@@ -305,17 +301,10 @@ async fn moto_a_missing_pool_is_said_on_the_first_screen() {
     let log = dir.path().join("tui.log");
     let url = moto.url();
     let args = [
-        "--pool",
-        UNKNOWN,
-        "--endpoint-url",
-        &url,
-        "--region",
-        "us-east-1",
-        "--config",
-        "/dev/null",
-        "--log-file",
-        log.to_str().unwrap(),
-    ];
+        &cli::target(UNKNOWN, &url)[..],
+        &["--config", "/dev/null", "--log-file", log.to_str().unwrap()],
+    ]
+    .concat();
     let t = Tmux::spawn_tui(&args, 80, 24);
     t.wait_for_all(&[
         &format!("Pool not found: {UNKNOWN}"),
