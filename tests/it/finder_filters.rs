@@ -12,7 +12,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use time::macros::datetime;
 
-use crate::common::app::{ch, connect, ctrl, key, send, serve, typed};
+use crate::common::app::{ch, connect, ctrl, export_to, key, send, serve, typed};
 
 fn demo_app() -> App {
     let mut app = App::new("us-east-1_DemoPool1", true);
@@ -208,7 +208,7 @@ fn ctrl_s_writes_the_filtered_list_to_a_new_csv_file() {
     assert_eq!(&judy[6], "judy@acme.example");
 
     // The same name again: the file is kept, and the agent told.
-    let again = cognito_tui::worker::write_csv(&path, users);
+    let again = cognito_tui::worker::write_csv(&path, &users);
     assert_eq!(
         again.unwrap_err().to_string(),
         "the file exists: choose another name"
@@ -235,13 +235,8 @@ fn ctrl_s_exports_search_results_with_full_columns_and_safe_cells() {
         .find(|c| matches!(c, Cmd::Search { .. }))
         .unwrap();
     serve(&mut app, search);
-    send(&mut app, [ctrl('s'), ctrl('u')]);
-    send(&mut app, typed(path.to_str().unwrap()));
-    let cmds = send(&mut app, [key(KeyCode::Enter)]);
-    let [Cmd::ExportList { users, .. }] = cmds.as_slice() else {
-        panic!("{cmds:?}")
-    };
-    assert_eq!(cognito_tui::worker::write_csv(&path, users), Ok(1));
+    let users = export_to(&mut app, &path);
+    assert_eq!(cognito_tui::worker::write_csv(&path, &users), Ok(1));
     let mut reader = csv::Reader::from_path(&path).unwrap();
     let row = reader.records().next().unwrap().unwrap();
     assert_eq!(&row[0], "mallory");
