@@ -153,7 +153,6 @@ pub fn screen(app: &App, width: u16, height: u16) -> String {
 
 /// `buf` as text, as [`screen`] reads it.
 pub fn text(buf: &Buffer) -> String {
-    use unicode_width::UnicodeWidthStr;
     let mut out = String::new();
     for y in 0..buf.area.height {
         let mut covered = 0;
@@ -164,7 +163,7 @@ pub fn text(buf: &Buffer) -> String {
             }
             let symbol = buf[(x, y)].symbol();
             out.push_str(symbol);
-            covered = symbol.width().saturating_sub(1);
+            covered = cognito_tui::width::width(symbol).saturating_sub(1);
         }
         out.push('\n');
     }
