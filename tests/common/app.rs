@@ -15,6 +15,18 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
+/// `t`, `query` typed, and the last search it asks for answered by the demo pool.
+pub fn search(app: &mut App, query: &str) {
+    send(app, [ch('t')]);
+    let cmds = send(app, typed(query));
+    let search = cmds
+        .iter()
+        .rev()
+        .find(|c| matches!(c, Cmd::Search { .. }))
+        .unwrap();
+    serve(app, search);
+}
+
 /// Ctrl+S, the prompt's default name cleared, `path` typed and Enter: the users of the one
 /// command it gives, an export of the list.
 pub fn export_to(app: &mut App, path: &std::path::Path) -> Vec<cognito_tui::cognito::UserSummary> {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use cognito_tui::app::{App, Cmd, EXPORT_ATTRIBUTES, Msg};
 
-use crate::common::app::{ch, demo_app, export_to, send, serve, typed};
+use crate::common::app::{ch, demo_app, export_to, search, send, serve};
 use crate::common::cli;
 use crate::common::emulator::{BulkUser, Emulator, Kind};
 use crate::common::{seed, tmux};
@@ -128,14 +128,7 @@ fn demo_search_export_has_every_column_of_export_o_csv() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("search.csv");
     let mut app = demo_app();
-    send(&mut app, [ch('t')]);
-    let cmds = send(&mut app, typed("sam"));
-    let search = cmds
-        .iter()
-        .rev()
-        .find(|c| matches!(c, Cmd::Search { .. }))
-        .unwrap();
-    serve(&mut app, search);
+    search(&mut app, "sam");
     let users = export_to(&mut app, &path);
     let n = cognito_tui::worker::write_csv(&path, &users).unwrap();
     assert!(n > 1, "{n}");

@@ -12,7 +12,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use time::macros::datetime;
 
-use crate::common::app::{ch, connect, ctrl, export_to, key, send, serve, typed};
+use crate::common::app::{ch, connect, ctrl, export_to, key, search, send, serve, typed};
 
 fn demo_app() -> App {
     let mut app = App::new("us-east-1_DemoPool1", true);
@@ -227,14 +227,7 @@ fn ctrl_s_exports_search_results_with_full_columns_and_safe_cells() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("search.csv");
     let mut app = demo_app();
-    send(&mut app, [ch('t')]);
-    let cmds = send(&mut app, typed("mallory"));
-    let search = cmds
-        .iter()
-        .rev()
-        .find(|c| matches!(c, Cmd::Search { .. }))
-        .unwrap();
-    serve(&mut app, search);
+    search(&mut app, "mallory");
     let users = export_to(&mut app, &path);
     assert_eq!(cognito_tui::worker::write_csv(&path, &users), Ok(1));
     let mut reader = csv::Reader::from_path(&path).unwrap();
