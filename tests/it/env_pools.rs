@@ -10,77 +10,29 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use cognito_tui::app::{App, Cmd, Msg, update};
+use cognito_tui::app::{App, Msg};
 use cognito_tui::cli::Cli;
 use cognito_tui::session::Target;
-use cognito_tui::worker;
 use crossterm::event::KeyCode;
 use tokio::net::TcpListener;
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::common::app::screen;
 use crate::common::cli;
 use crate::common::app::{ch, key, typed};
 use crate::common::emulator::{Emulator, Kind};
+use crate::common::joined::Joined;
 use crate::common::proxy::RecordingProxy;
 use crate::common::seed;
 
 const UNKNOWN: &str = "us-east-1_Unknown1";
 
-/// The model and a real worker, joined: commands go to the worker, its messages to `update`.
-struct Driver {
-    app: App,
-    jobs: UnboundedSender<Cmd>,
-    msgs: UnboundedReceiver<Msg>,
-}
-
-impl Driver {
-    fn start(args: &[&str], pool: &str) -> Self {
-        let cli = Cli::parse_from(args);
-        let target = Target::resolve(&cli.target).expect("target");
-        let (pool_id, demo) = target.pool().expect("pool");
-        assert_eq!(pool_id.as_str(), pool);
-        let (jobs, msgs) = worker::spawn(target, Some(pool_id), demo, None);
-        Self {
-            app: App::new(pool, demo),
-            jobs,
-            msgs,
-        }
-    }
-
-    fn send(&mut self, msgs: impl IntoIterator<Item = Msg>) {
-        for msg in msgs {
-            for cmd in update(&mut self.app, msg) {
-                self.jobs.send(cmd).expect("worker running");
-            }
-        }
-    }
-
-    /// Feeds the worker's messages to the model until one satisfies `done` (fed too).
-    async fn until(&mut self, what: &str, done: impl Fn(&Msg) -> bool) {
-        let wait = async {
-            loop {
-                let msg = self.msgs.recv().await.expect("worker running");
-                let hit = done(&msg);
-                self.send([msg]);
-                if hit {
-                    return;
-                }
-            }
-        };
-        tokio::time::timeout(Duration::from_secs(30), wait)
-            .await
-            .unwrap_or_else(|_| panic!("timed out waiting for {what}"));
-    }
-
-    /// `/ QUERY Enter`, answered.
-    async fn look_up(&mut self, query: &str) {
-        self.send([ch('/')]);
-        self.send(typed(query));
-        self.send([key(KeyCode::Enter)]);
-        self.until("the lookup", |m| matches!(m, Msg::LookupDone { .. }))
-            .await;
-    }
+/// The model and a real worker for `args`, joined; `pool` is the pool they name.
+fn start(args: &[&str], pool: &str) -> Joined {
+    let cli = Cli::parse_from(args);
+    let target = Target::resolve(&cli.target).expect("target");
+    let (pool_id, demo) = target.pool().expect("pool");
+    assert_eq!(pool_id.as_str(), pool);
+    Joined::spawn(App::new(pool, demo), target, Some(pool_id), demo, None)
 }
 
 /// A pool named `name` with the user alice; its id.
@@ -96,7 +48,7 @@ async fn moto_a_switch_to_an_unknown_pool_keeps_the_old_pool_for_the_next_lookup
     let pool = pool_with_alice(&moto.url(), "support-old").await;
     let proxy = RecordingProxy::start(moto.addr).await;
     let url = proxy.url();
-    let mut d = Driver::start(
+    let mut d = start(
         &[
             &["cognito-tui"][..],
             &cli::target(&pool, &url),
@@ -214,7 +166,7 @@ async fn moto_commands_queued_during_a_slow_switch_are_not_held() {
         ),
     )
     .unwrap();
-    let mut d = Driver::start(
+    let mut d = start(
         &[
             "cognito-tui",
             "--pool",
