@@ -58,6 +58,16 @@ pub fn demo_app() -> App {
     app
 }
 
+/// [`demo_app`] with its clock stopped at 2026-01-15 12:00 UTC (set before it connects), so
+/// relative times and dates render the same on every run.
+pub fn pinned_demo_app() -> App {
+    let mut app = App::new(DemoBackend::embedded().pool_id().as_str(), true);
+    app.now = time::macros::datetime!(2026-01-15 12:00:00 UTC);
+    app.tz = cognito_tui::app::TimeZone::Fixed(time::UtcOffset::UTC);
+    connect(&mut app);
+    app
+}
+
 /// A key press without modifiers.
 pub fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))

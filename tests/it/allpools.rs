@@ -496,7 +496,6 @@ fn privacy_mode_masks_the_query_the_usernames_and_the_errors() {
     insta::assert_snapshot!("allpools_private", error);
 }
 
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moto_the_real_app_finds_the_pool_a_user_is_in_and_opens_it_there() {
     use crate::common::emulator::BulkUser;

@@ -17,8 +17,8 @@ use crossterm::event::KeyCode;
 use tokio::net::TcpListener;
 
 use crate::common::app::screen;
-use crate::common::cli;
 use crate::common::app::{ch, key, typed};
+use crate::common::cli;
 use crate::common::emulator::{Emulator, Kind};
 use crate::common::joined::Joined;
 use crate::common::proxy::RecordingProxy;

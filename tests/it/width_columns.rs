@@ -73,7 +73,6 @@ fn found(username: &str, attributes: Vec<Attribute>) -> LookupOutcome {
     }))
 }
 
-
 /// Row `y` as a terminal shows it: each drawn grapheme with its cell, the cells a wide
 /// grapheme covers left out.
 fn visible_cells(buf: &Buffer, y: u16) -> Vec<(u16, &str)> {
