@@ -201,7 +201,7 @@ fn ctrl_s_writes_the_filtered_list_to_a_new_csv_file() {
     assert_eq!(&judy[6], "judy@acme.example");
 
     // The same name again: the file is kept, and the agent told.
-    let again = cognito_tui::worker::write_csv(&path, &users);
+    let again = cognito_tui::worker::write_csv(&path, users);
     assert_eq!(
         again.unwrap_err().to_string(),
         "the file exists: choose another name"
