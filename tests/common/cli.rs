@@ -107,6 +107,36 @@ pub fn run_args_async(args: &[&str]) -> impl Future<Output = Run> + use<> {
     blocking(move || run_args(&args.iter().map(String::as_str).collect::<Vec<_>>()))
 }
 
+/// `get --pool eu-west-1_AbC123 alice --endpoint-url URL EXTRA…`: the lookup the tests
+/// against a stand-in for Cognito at `url` make.
+fn get_alice_args(url: &str, extra: &[&str]) -> Vec<String> {
+    let args = [
+        "get",
+        "--pool",
+        "eu-west-1_AbC123",
+        "alice",
+        "--endpoint-url",
+        url,
+    ];
+    args.iter().chain(extra).map(|a| a.to_string()).collect()
+}
+
+/// Runs `get … alice` against `url` (see [`get_alice_args`]).
+pub fn get_alice(url: &str, extra: &[&str]) -> Run {
+    run_args(
+        &get_alice_args(url, extra)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// [`get_alice`] on a blocking thread (see [`blocking`]).
+pub fn get_alice_async(url: &str, extra: &[&str]) -> impl Future<Output = Run> + use<> {
+    let args = get_alice_args(url, extra);
+    blocking(move || run_args(&args.iter().map(String::as_str).collect::<Vec<_>>()))
+}
+
 /// [`run_with_stdin`] on a blocking thread (see [`blocking`]).
 pub fn run_with_stdin_async(args: &[&str], stdin: &str) -> impl Future<Output = Run> + use<> {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
