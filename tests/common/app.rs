@@ -15,6 +15,30 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
+/// `t`, `query` typed, and the last search it asks for answered by the demo pool.
+pub fn search(app: &mut App, query: &str) {
+    send(app, [ch('t')]);
+    let cmds = send(app, typed(query));
+    let search = cmds
+        .iter()
+        .rev()
+        .find(|c| matches!(c, Cmd::Search { .. }))
+        .unwrap();
+    serve(app, search);
+}
+
+/// Ctrl+S, the prompt's default name cleared, `path` typed and Enter: the users of the one
+/// command it gives, an export of the list.
+pub fn export_to(app: &mut App, path: &std::path::Path) -> Vec<cognito_tui::cognito::UserSummary> {
+    send(app, [ctrl('s'), ctrl('u')]);
+    send(app, typed(path.to_str().unwrap()));
+    let cmds = send(app, [key(KeyCode::Enter)]);
+    let [Cmd::ExportList { users, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    users.clone()
+}
+
 /// Tells `app` the worker has connected to the demo pool (as `--demo` does).
 pub fn connect(app: &mut App) {
     let cli = Cli::parse_from(["cognito-tui", "--demo"]);
@@ -30,6 +54,16 @@ pub fn connect(app: &mut App) {
 /// A fresh app on the demo pool, connected.
 pub fn demo_app() -> App {
     let mut app = App::new(DemoBackend::embedded().pool_id().as_str(), true);
+    connect(&mut app);
+    app
+}
+
+/// [`demo_app`] with its clock stopped at 2026-01-15 12:00 UTC (set before it connects), so
+/// relative times and dates render the same on every run.
+pub fn pinned_demo_app() -> App {
+    let mut app = App::new(DemoBackend::embedded().pool_id().as_str(), true);
+    app.now = time::macros::datetime!(2026-01-15 12:00:00 UTC);
+    app.tz = cognito_tui::app::TimeZone::Fixed(time::UtcOffset::UTC);
     connect(&mut app);
     app
 }
@@ -136,8 +170,11 @@ pub fn buffer(app: &App, width: u16, height: u16) -> Buffer {
 /// The screen as text, one line per row, as a terminal shows it: the cells a wide (CJK)
 /// character covers are skipped, so the text lines up the way the screen does.
 pub fn screen(app: &App, width: u16, height: u16) -> String {
-    use unicode_width::UnicodeWidthStr;
-    let buf = buffer(app, width, height);
+    text(&buffer(app, width, height))
+}
+
+/// `buf` as text, as [`screen`] reads it.
+pub fn text(buf: &Buffer) -> String {
     let mut out = String::new();
     for y in 0..buf.area.height {
         let mut covered = 0;
@@ -148,7 +185,7 @@ pub fn screen(app: &App, width: u16, height: u16) -> String {
             }
             let symbol = buf[(x, y)].symbol();
             out.push_str(symbol);
-            covered = symbol.width().saturating_sub(1);
+            covered = cognito_tui::width::width(symbol).saturating_sub(1);
         }
         out.push('\n');
     }

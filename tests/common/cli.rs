@@ -43,6 +43,19 @@ pub fn run(mut command: Command) -> Run {
     }
 }
 
+/// `--pool POOL --endpoint-url URL --region us-east-1`: a one-shot command aimed at an
+/// emulator.
+pub fn target<'a>(pool: &'a str, url: &'a str) -> [&'a str; 6] {
+    [
+        "--pool",
+        pool,
+        "--endpoint-url",
+        url,
+        "--region",
+        "us-east-1",
+    ]
+}
+
 /// Runs the binary with `args` in a fresh HOME.
 pub fn run_args(args: &[&str]) -> Run {
     let home = tempfile::tempdir().expect("home");
@@ -91,6 +104,36 @@ pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'stat
 /// [`run_args`] on a blocking thread (see [`blocking`]).
 pub fn run_args_async(args: &[&str]) -> impl Future<Output = Run> + use<> {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    blocking(move || run_args(&args.iter().map(String::as_str).collect::<Vec<_>>()))
+}
+
+/// `get --pool eu-west-1_AbC123 alice --endpoint-url URL EXTRA…`: the lookup the tests
+/// against a stand-in for Cognito at `url` make.
+fn get_alice_args(url: &str, extra: &[&str]) -> Vec<String> {
+    let args = [
+        "get",
+        "--pool",
+        "eu-west-1_AbC123",
+        "alice",
+        "--endpoint-url",
+        url,
+    ];
+    args.iter().chain(extra).map(|a| a.to_string()).collect()
+}
+
+/// Runs `get … alice` against `url` (see [`get_alice_args`]).
+pub fn get_alice(url: &str, extra: &[&str]) -> Run {
+    run_args(
+        &get_alice_args(url, extra)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// [`get_alice`] on a blocking thread (see [`blocking`]).
+pub fn get_alice_async(url: &str, extra: &[&str]) -> impl Future<Output = Run> + use<> {
+    let args = get_alice_args(url, extra);
     blocking(move || run_args(&args.iter().map(String::as_str).collect::<Vec<_>>()))
 }
 

@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod delay_proxy;
 pub mod emulator;
+pub mod joined;
 pub mod proxy;
 pub mod seed;
 pub mod tmux;

@@ -68,6 +68,13 @@ pub async fn create_pool(client: &cip::Client, name: &str) -> String {
         .expect("pool id")
 }
 
+/// A new pool named `name` holding one user, `username`, and no attributes; its id.
+pub async fn pool_with_user(client: &cip::Client, name: &str, username: &str) -> String {
+    let pool = create_pool(client, name).await;
+    create_user(client, &pool, username, &[]).await;
+    pool
+}
+
 /// What was created.
 pub struct Seeded {
     /// email, phone_number and preferred_username are aliases.
@@ -96,7 +103,9 @@ pub fn attr(name: &str, value: &str) -> AttributeType {
         .expect("attribute")
 }
 
-async fn create_user(
+/// AdminCreateUser (invitation suppressed, a temporary password): the username Cognito
+/// gave the user, and its sub.
+pub async fn create_user(
     client: &cip::Client,
     pool: &str,
     username: &str,

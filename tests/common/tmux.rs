@@ -18,6 +18,13 @@ const ESCAPE_GAP: Duration = Duration::from_millis(150);
 /// Printed by the wrapper shell after the program exits: `__EXITED__ <status>`.
 pub const EXIT_MARKER: &str = "__EXITED__";
 
+/// The environment a TUI under test gets: dummy credentials, instance metadata disabled.
+pub const TUI_ENV: [(&str, &str); 3] = [
+    ("AWS_EC2_METADATA_DISABLED", "true"),
+    ("AWS_ACCESS_KEY_ID", "test"),
+    ("AWS_SECRET_ACCESS_KEY", "test"),
+];
+
 /// A program running in a detached tmux session on its own server socket.
 pub struct Tmux {
     socket: String,
@@ -32,6 +39,18 @@ fn shell_quote(s: &str) -> String {
 }
 
 impl Tmux {
+    /// Starts the `cognito-tui` binary with `args` and [`TUI_ENV`] in a `width`×`height`
+    /// terminal.
+    pub fn spawn_tui<S: AsRef<OsStr>>(args: &[S], width: u16, height: u16) -> Self {
+        Self::spawn(
+            env!("CARGO_BIN_EXE_cognito-tui"),
+            args,
+            &TUI_ENV,
+            width,
+            height,
+        )
+    }
+
     /// Starts `program args…` in a `width`×`height` terminal with exactly `env` set (plus
     /// PATH and TERM), on a server of its own.
     pub fn spawn<S: AsRef<OsStr>>(

@@ -467,12 +467,7 @@ fn end_to_end_add_to_group_then_delete_audited() {
         "--audit-log",
         audit.to_str().unwrap(),
     ];
-    let env = [
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-        ("AWS_ACCESS_KEY_ID", "test"),
-        ("AWS_SECRET_ACCESS_KEY", "test"),
-    ];
-    let t = Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 100, 30);
+    let t = Tmux::spawn_tui(&args, 100, 30);
     t.wait_for("WRITES ON");
     t.type_text("u");
     t.type_text("alice");

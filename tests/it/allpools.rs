@@ -6,7 +6,6 @@
 //! every request seen at a recording proxy and every lookup in the audit log.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use clap::Parser;
 use cognito_tui::app::{App, Cmd, Msg, Overlay, PoolResult, TimeZone, update};
@@ -17,13 +16,12 @@ use cognito_tui::cognito::lookup::{
 };
 use cognito_tui::cognito::{Attribute, CognitoError, ErrorKind, User, UserStatus};
 use cognito_tui::session::{SessionInfo, Target};
-use cognito_tui::worker;
 use crossterm::event::KeyCode;
 use time::macros::datetime;
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::common::app::{ch, key, screen, send, typed};
 use crate::common::emulator::{Emulator, Kind};
+use crate::common::joined::Joined;
 use crate::common::proxy::RecordingProxy;
 use crate::common::{seed, tmux};
 
@@ -34,14 +32,23 @@ const CONFIG: &str = "[pools.acme]\npool_id = \"us-east-1_DemoPool1\"\n\n\
                       [pools.emea]\npool_id = \"eu-west-1_Emea1\"\n\n\
                       [pools.staging]\npool_id = \"us-east-1_Staging1\"\n";
 
-/// The model joined to a real worker, as the terminal loop joins them.
+/// The model joined to a real worker, with the config file it was started with.
 struct Driver {
-    app: App,
-    jobs: UnboundedSender<Cmd>,
-    msgs: UnboundedReceiver<Msg>,
-    /// Every command the model has sent, in order.
-    sent: Vec<Cmd>,
+    joined: Joined,
     _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for Driver {
+    type Target = Joined;
+    fn deref(&self) -> &Joined {
+        &self.joined
+    }
+}
+
+impl std::ops::DerefMut for Driver {
+    fn deref_mut(&mut self) -> &mut Joined {
+        &mut self.joined
+    }
 }
 
 impl Driver {
@@ -61,12 +68,8 @@ impl Driver {
         app.set_named_pools(
             (target.config.pools.iter()).map(|(n, p)| (n.clone(), p.pool_id.clone())),
         );
-        let (jobs, msgs) = worker::spawn(target, Some(pool), demo, audit);
         let mut d = Self {
-            app,
-            jobs,
-            msgs,
-            sent: Vec::new(),
+            joined: Joined::spawn(app, target, Some(pool), demo, audit),
             _dir: dir,
         };
         d.until("the start-up description", |m| {
@@ -74,43 +77,6 @@ impl Driver {
         })
         .await;
         d
-    }
-
-    fn send(&mut self, msgs: impl IntoIterator<Item = Msg>) {
-        for msg in msgs {
-            for cmd in update(&mut self.app, msg) {
-                self.sent.push(cmd.clone());
-                self.jobs.send(cmd).expect("worker running");
-            }
-        }
-    }
-
-    /// Feeds the worker's messages to the model until `done` has been true `times` times.
-    async fn until_n(&mut self, what: &str, times: usize, done: impl Fn(&Msg) -> bool) {
-        let wait = async {
-            let mut seen = 0;
-            while seen < times {
-                let msg = self.msgs.recv().await.expect("worker running");
-                seen += usize::from(done(&msg));
-                self.send([msg]);
-            }
-        };
-        tokio::time::timeout(Duration::from_secs(20), wait)
-            .await
-            .unwrap_or_else(|_| panic!("timed out waiting for {what}"));
-    }
-
-    async fn until(&mut self, what: &str, done: impl Fn(&Msg) -> bool) {
-        self.until_n(what, 1, done).await
-    }
-
-    /// `/ QUERY Enter`, answered.
-    async fn look_up(&mut self, query: &str) {
-        self.send([ch('/')]);
-        self.send(typed(query));
-        self.send([key(KeyCode::Enter)]);
-        self.until("the lookup", |m| matches!(m, Msg::LookupDone { .. }))
-            .await;
     }
 
     /// `A`, and every pool's answer.
@@ -530,19 +496,6 @@ fn privacy_mode_masks_the_query_the_usernames_and_the_errors() {
     insta::assert_snapshot!("allpools_private", error);
 }
 
-/// A moto pool named `name`; its id.
-async fn moto_pool(client: &aws_sdk_cognitoidentityprovider::Client, name: &str) -> String {
-    client
-        .create_user_pool()
-        .pool_name(name)
-        .send()
-        .await
-        .expect("CreateUserPool")
-        .user_pool
-        .and_then(|p| p.id)
-        .expect("pool id")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moto_the_real_app_finds_the_pool_a_user_is_in_and_opens_it_there() {
     use crate::common::emulator::BulkUser;
@@ -551,9 +504,9 @@ async fn moto_the_real_app_finds_the_pool_a_user_is_in_and_opens_it_there() {
     };
     let client = seed::client(&moto.url());
     let (north, south, west) = (
-        moto_pool(&client, "desk-north").await,
-        moto_pool(&client, "desk-south").await,
-        moto_pool(&client, "desk-west").await,
+        seed::create_pool(&client, "desk-north").await,
+        seed::create_pool(&client, "desk-south").await,
+        seed::create_pool(&client, "desk-west").await,
     );
     let someone = |name: &str| BulkUser {
         username: name.into(),

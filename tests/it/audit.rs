@@ -264,11 +264,7 @@ fn audit_lines_escape_invisible_characters_in_queries() {
     );
 }
 
-const TUI_ENV: &[(&str, &str)] = &[
-    ("AWS_EC2_METADATA_DISABLED", "true"),
-    ("AWS_ACCESS_KEY_ID", "test"),
-    ("AWS_SECRET_ACCESS_KEY", "test"),
-];
+const TUI_ENV: &[(&str, &str)] = &tmux::TUI_ENV;
 
 fn start_tui(extra: &[&str], env: &[(&str, &str)]) -> (tmux::Tmux, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();

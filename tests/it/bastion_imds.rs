@@ -98,15 +98,7 @@ async fn get_with_instance_profile_credentials_from_imdsv2() {
     let Some(moto) = Emulator::start(Kind::Moto) else {
         return;
     };
-    let client = seed::client(&moto.url());
-    let pool = seed::create_pool(&client, "bastion").await;
-    client
-        .admin_create_user()
-        .user_pool_id(&pool)
-        .username("alice")
-        .send()
-        .await
-        .expect("AdminCreateUser");
+    let pool = seed::pool_with_user(&seed::client(&moto.url()), "bastion", "alice").await;
 
     let (imds, seen) = imds_stub();
     let home = tempfile::tempdir().unwrap();

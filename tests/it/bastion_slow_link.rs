@@ -14,15 +14,7 @@ async fn first_frame_and_key_echo_do_not_wait_on_a_300ms_link() {
     let Some(moto) = Emulator::start(Kind::Moto) else {
         return;
     };
-    let client = seed::client(&moto.url());
-    let pool = seed::create_pool(&client, "slow").await;
-    client
-        .admin_create_user()
-        .user_pool_id(&pool)
-        .username("alice")
-        .send()
-        .await
-        .expect("AdminCreateUser");
+    let pool = seed::pool_with_user(&seed::client(&moto.url()), "slow", "alice").await;
 
     let proxy = DelayProxy::start(moto.addr, Duration::from_millis(150), true).await;
     let url = proxy.url();

@@ -5,9 +5,8 @@
 use std::collections::BTreeMap;
 
 use cognito_tui::app::{App, Cmd, EXPORT_ATTRIBUTES, Msg};
-use crossterm::event::KeyCode;
 
-use crate::common::app::{ch, ctrl, demo_app, key, send, serve, typed};
+use crate::common::app::{ch, demo_app, export_to, search, send, serve};
 use crate::common::cli;
 use crate::common::emulator::{BulkUser, Emulator, Kind};
 use crate::common::{seed, tmux};
@@ -58,6 +57,18 @@ fn assert_same_cells(tui: &Table, exported: &Table, expected_users: usize) {
 }
 
 /// Sends `msgs`, serving the browse pages the demo backend answers, until none is left.
+/// `export --demo EXTRA… -o csv --attributes …`: the CLI's side of each comparison.
+fn demo_csv_export(extra: &[&str]) -> cli::Run {
+    let attributes = attributes_flag();
+    let args = [
+        &["export", "--demo"][..],
+        extra,
+        &["-o", "csv", "--attributes", &attributes],
+    ]
+    .concat();
+    cli::run_args(&args)
+}
+
 fn drive(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Cmd> {
     let mut left = send(app, msgs);
     let mut other = Vec::new();
@@ -78,24 +89,12 @@ fn demo_browse_export_has_every_column_of_export_o_csv() {
     drive(&mut app, [ch('b')]);
     let shown = app.browse.match_count();
     assert!(shown > 10, "the demo pool's users are listed: {shown}");
-    drive(&mut app, [ctrl('s'), ctrl('u')]);
-    drive(&mut app, typed(path.to_str().unwrap()));
-    let cmds = drive(&mut app, [key(KeyCode::Enter)]);
-    let [Cmd::ExportList { users, .. }] = cmds.as_slice() else {
-        panic!("{cmds:?}")
-    };
+    let users = export_to(&mut app, &path);
     // The worker's half, for real.
-    assert_eq!(cognito_tui::worker::write_csv(&path, users), Ok(shown));
+    assert_eq!(cognito_tui::worker::write_csv(&path, &users), Ok(shown));
     let tui = parse(&std::fs::read_to_string(&path).unwrap());
 
-    let run = cli::run_args(&[
-        "export",
-        "--demo",
-        "-o",
-        "csv",
-        "--attributes",
-        &attributes_flag(),
-    ]);
+    let run = demo_csv_export(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let exported = parse(&run.stdout);
     assert_eq!(exported.1.len(), shown, "the whole demo pool either way");
@@ -110,29 +109,16 @@ fn demo_browse_export_in_privacy_mode_is_masked_as_export_redact_is() {
     app.redact = true;
     drive(&mut app, [ch('b')]);
     let shown = app.browse.match_count();
-    drive(&mut app, [ctrl('s'), ctrl('u')]);
-    drive(&mut app, typed(path.to_str().unwrap()));
-    let cmds = drive(&mut app, [key(KeyCode::Enter)]);
-    let [Cmd::ExportList { users, .. }] = cmds.as_slice() else {
-        panic!("{cmds:?}")
-    };
+    let users = export_to(&mut app, &path);
     assert!(
         app.notice.as_deref().unwrap().contains("masked"),
         "{:?}",
         app.notice
     );
-    assert_eq!(cognito_tui::worker::write_csv(&path, users), Ok(shown));
+    assert_eq!(cognito_tui::worker::write_csv(&path, &users), Ok(shown));
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(!text.contains("alice@acme.example"), "{text}");
-    let run = cli::run_args(&[
-        "export",
-        "--demo",
-        "--redact",
-        "-o",
-        "csv",
-        "--attributes",
-        &attributes_flag(),
-    ]);
+    let run = demo_csv_export(&["--redact"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_same_cells(&parse(&text), &parse(&run.stdout), shown);
 }
@@ -142,31 +128,12 @@ fn demo_search_export_has_every_column_of_export_o_csv() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("search.csv");
     let mut app = demo_app();
-    send(&mut app, [ch('t')]);
-    let cmds = send(&mut app, typed("sam"));
-    let search = cmds
-        .iter()
-        .rev()
-        .find(|c| matches!(c, Cmd::Search { .. }))
-        .unwrap();
-    serve(&mut app, search);
-    send(&mut app, [ctrl('s'), ctrl('u')]);
-    send(&mut app, typed(path.to_str().unwrap()));
-    let cmds = send(&mut app, [key(KeyCode::Enter)]);
-    let [Cmd::ExportList { users, .. }] = cmds.as_slice() else {
-        panic!("{cmds:?}")
-    };
-    let n = cognito_tui::worker::write_csv(&path, users).unwrap();
+    search(&mut app, "sam");
+    let users = export_to(&mut app, &path);
+    let n = cognito_tui::worker::write_csv(&path, &users).unwrap();
     assert!(n > 1, "{n}");
     let tui = parse(&std::fs::read_to_string(&path).unwrap());
-    let run = cli::run_args(&[
-        "export",
-        "--demo",
-        "-o",
-        "csv",
-        "--attributes",
-        &attributes_flag(),
-    ]);
+    let run = demo_csv_export(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_same_cells(&tui, &parse(&run.stdout), n);
 }
@@ -221,12 +188,7 @@ async fn moto_browse_export_from_the_real_app_matches_export_o_csv() {
     ]);
     let path = csv_path.clone();
     let written = tokio::task::spawn_blocking(move || {
-        let env = [
-            ("AWS_EC2_METADATA_DISABLED", "true"),
-            ("AWS_ACCESS_KEY_ID", "test"),
-            ("AWS_SECRET_ACCESS_KEY", "test"),
-        ];
-        let t = tmux::Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 120, 30);
+        let t = tmux::Tmux::spawn_tui(&args, 120, 30);
         t.wait_for("No user loaded");
         t.type_text("b");
         t.wait_for("60 users loaded");

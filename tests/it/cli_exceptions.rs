@@ -16,25 +16,7 @@ fn cognito_error(status: u16, exception: &str, message: &str) -> ResponseTemplat
 }
 
 async fn get_against(server: &MockServer, extra: &[&str]) -> cli::Run {
-    let url = server.uri();
-    let mut args: Vec<String> = [
-        "get",
-        "--pool",
-        "eu-west-1_AbC123",
-        "alice",
-        "--endpoint-url",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    args.push(url);
-    args.extend(extra.iter().map(|s| s.to_string()));
-    tokio::task::spawn_blocking(move || {
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        cli::run_args(&refs)
-    })
-    .await
-    .unwrap()
+    cli::get_alice_async(&server.uri(), extra).await
 }
 
 #[tokio::test]

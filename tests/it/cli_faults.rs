@@ -42,16 +42,7 @@ fn raw_stub(
 }
 
 fn get(url: &str, extra: &[&str]) -> cli::Run {
-    let mut args = vec![
-        "get",
-        "--pool",
-        "eu-west-1_AbC123",
-        "alice",
-        "--endpoint-url",
-        url,
-    ];
-    args.extend_from_slice(extra);
-    cli::run_args(&args)
+    cli::get_alice(url, extra)
 }
 
 fn http_200(body: &str) -> Vec<u8> {

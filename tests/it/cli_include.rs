@@ -114,18 +114,7 @@ async fn events_without_threat_protection_are_a_note_and_other_failures_set_the_
     let run = |include: &'static str| {
         let url = url.clone();
         tokio::task::spawn_blocking(move || {
-            cli::run_args(&[
-                "get",
-                "--pool",
-                "eu-west-1_AbC123",
-                "alice",
-                "--endpoint-url",
-                &url,
-                "-o",
-                "json",
-                "--include",
-                include,
-            ])
+            cli::get_alice(&url, &["-o", "json", "--include", include])
         })
     };
     let r = run("events").await.unwrap();

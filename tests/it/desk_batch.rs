@@ -11,16 +11,7 @@ use aws_sdk_cognitoidentityprovider as cip;
 use cip::types::{AttributeType, MessageActionType};
 
 fn target<'a>(pool: &'a str, url: &'a str) -> Vec<&'a str> {
-    vec![
-        "--pool",
-        pool,
-        "--endpoint-url",
-        url,
-        "--region",
-        "us-east-1",
-        "--max-attempts",
-        "1",
-    ]
+    [&cli::target(pool, url)[..], &["--max-attempts", "1"]].concat()
 }
 
 /// Found, not found, ambiguous and refused lines in input order, with the worst exit code;

@@ -51,17 +51,8 @@ fn config(dir: &std::path::Path, user_list: u32) -> String {
 
 fn args<'a>(config: &'a str, pool: &'a str, url: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     [
-        &[
-            "--config",
-            config,
-            "export",
-            "--pool",
-            pool,
-            "--endpoint-url",
-            url,
-            "--region",
-            "us-east-1",
-        ][..],
+        &["--config", config, "export"][..],
+        &cli::target(pool, url),
         extra,
     ]
     .concat()
@@ -142,19 +133,14 @@ async fn moto_export_10k_exactly_once_server_side_filters_and_resume() {
     );
 
     // A token from another filter, or garbage, is refused before any request.
-    let r = cli::run_args(&[
-        "export",
-        "--pool",
-        &pool,
-        "--endpoint-url",
-        &moto.url(),
-        "--region",
-        "us-east-1",
-        "--status",
-        "CONFIRMED",
-        "--starting-token",
-        "cte1.e30=",
-    ]);
+    let r = cli::run_args(
+        &[
+            &["export"][..],
+            &cli::target(&pool, &moto.url()),
+            &["--status", "CONFIRMED", "--starting-token", "cte1.e30="],
+        ]
+        .concat(),
+    );
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
 
@@ -289,15 +275,7 @@ async fn cognito_local_export_small_pool_exactly_once() {
     let url = local.url();
     let pool = seeded.alias_pool.clone();
     let r = tokio::task::spawn_blocking(move || {
-        cli::run_args(&[
-            "export",
-            "--pool",
-            &pool,
-            "--endpoint-url",
-            &url,
-            "--region",
-            "us-east-1",
-        ])
+        cli::run_args(&[&["export"][..], &cli::target(&pool, &url)].concat())
     })
     .await
     .unwrap();

@@ -164,19 +164,14 @@ fn exit_codes_are_those_of_get() {
 /// async runtime (the binary blocks).
 async fn diagnose_at(url: &str, pool: &str, query: &str, format: &str) -> cli::Run {
     let args: Vec<String> = [
-        "diagnose",
-        "--pool",
-        pool,
-        "--endpoint-url",
-        url,
-        "--region",
-        "us-east-1",
-        query,
-        "-o",
-        format,
+        &["diagnose"][..],
+        &cli::target(pool, url),
+        &[query, "-o", format],
     ]
+    .concat()
+    .into_iter()
     .map(str::to_string)
-    .to_vec();
+    .collect();
     tokio::task::spawn_blocking(move || {
         cli::run_args(&args.iter().map(String::as_str).collect::<Vec<_>>())
     })

@@ -3,7 +3,7 @@
 //! complete it; privacy mode applies. Users are real lookups on the embedded demo pool with a
 //! fixed clock.
 
-use cognito_tui::app::{App, Cmd, ListState, Msg, Pane, TimeZone, update};
+use cognito_tui::app::{App, Cmd, ListState, Msg, Pane, update};
 use cognito_tui::cognito::lookup::LookupMode;
 use cognito_tui::cognito::{Backend, PageRequest, demo::DemoBackend};
 use cognito_tui::diagnose::Severity;
@@ -13,17 +13,8 @@ use futures::executor::block_on;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
-use time::macros::datetime;
 
-use crate::common::app::{ch, connect, demo_lookup, send, serve};
-
-fn demo_app() -> App {
-    let mut app = App::new("us-east-1_DemoPool1", true);
-    app.now = datetime!(2026-01-15 12:00:00 UTC);
-    app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
-    connect(&mut app);
-    app
-}
+use crate::common::app::{ch, demo_lookup, pinned_demo_app as demo_app, send, serve};
 
 fn look_up(app: &mut App, query: &str) {
     let Cmd::Lookup { id, .. } = app.start_lookup(query, LookupMode::Auto) else {

@@ -3,7 +3,7 @@
 
 use crate::common::emulator::{Emulator, Kind};
 use crate::common::proxy::RecordingProxy;
-use crate::common::{seed, tmux};
+use crate::common::{cli, seed, tmux};
 
 fn count(seen: &[String], operation: &str) -> usize {
     seen.iter().filter(|o| *o == operation).count()
@@ -18,27 +18,17 @@ async fn a_tui_lookup_costs_nothing_beyond_the_one_cached_describe_user_pool() {
     let proxy = RecordingProxy::start(moto.addr).await;
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("tui.log");
+    let url = proxy.url();
     let args: Vec<String> = [
-        "--endpoint-url",
-        &proxy.url(),
-        "--region",
-        seed::REGION,
-        "--pool",
-        &seeded.alias_pool,
-        "--log-file",
-        log.to_str().unwrap(),
-        "--lookup",
-        "alice",
+        &cli::target(&seeded.alias_pool, &url)[..],
+        &["--log-file", log.to_str().unwrap(), "--lookup", "alice"],
     ]
+    .concat()
+    .into_iter()
     .map(String::from)
-    .to_vec();
+    .collect();
     let screens = tokio::task::spawn_blocking(move || {
-        let env = [
-            ("AWS_EC2_METADATA_DISABLED", "true"),
-            ("AWS_ACCESS_KEY_ID", "test"),
-            ("AWS_SECRET_ACCESS_KEY", "test"),
-        ];
-        let t = tmux::Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 120, 40);
+        let t = tmux::Tmux::spawn_tui(&args, 120, 40);
         let first = t.wait_until("alice's diagnosis", tmux::DEFAULT_TIMEOUT, |s| {
             s.contains("Username alice") && s.contains("Sign-in  ") && s.contains("Diagnosis")
         });

@@ -8,18 +8,7 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn get_against(server: &MockServer, extra: &[&str]) -> cli::Run {
-    let mut args: Vec<String> = ["get", "--pool", "eu-west-1_AbC123", "alice"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    args.extend(["--endpoint-url".to_string(), server.uri()]);
-    args.extend(extra.iter().map(|s| s.to_string()));
-    tokio::task::spawn_blocking(move || {
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        cli::run_args(&refs)
-    })
-    .await
-    .unwrap()
+    cli::get_alice_async(&server.uri(), extra).await
 }
 
 #[tokio::test]

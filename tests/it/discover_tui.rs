@@ -290,12 +290,7 @@ fn copying_inside_tmux_says_it_was_sent_and_how_to_let_it_through() {
         "--log-file",
         log.to_str().unwrap(),
     ];
-    let env = [
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-        ("AWS_ACCESS_KEY_ID", "test"),
-        ("AWS_SECRET_ACCESS_KEY", "test"),
-    ];
-    let t = Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 120, 30);
+    let t = Tmux::spawn_tui(&args, 120, 30);
     t.wait_for("Username alice");
     t.type_text("y");
     let shown = t.wait_for("set -g set-clipboard on");

@@ -447,15 +447,7 @@ async fn cli_get_matches_sdk(kind: Kind) {
     let url = emulator.url();
     let pool = seeded.alias_pool.clone();
     let (json_run, text_run) = tokio::task::spawn_blocking(move || {
-        let base = [
-            "get",
-            "--pool",
-            &pool,
-            "--endpoint-url",
-            &url,
-            "--region",
-            "us-east-1",
-        ];
+        let base = [&["get"][..], &cli::target(&pool, &url)].concat();
         let json = cli::run_args(&[&base[..], &["alice@example.com", "-o", "json"]].concat());
         let text = cli::run_args(&[&base[..], &["mallory", "-o", "text"]].concat());
         (json, text)
@@ -465,18 +457,14 @@ async fn cli_get_matches_sdk(kind: Kind) {
     // A username equal to another user's email: exit 4, naming both and how each matched.
     let (url, pool) = (emulator.url(), seeded.collision_pool.clone());
     let collision = tokio::task::spawn_blocking(move || {
-        cli::run_args(&[
-            "get",
-            "--pool",
-            &pool,
-            "--endpoint-url",
-            &url,
-            "--region",
-            "us-east-1",
-            "dan@example.com",
-            "-o",
-            "json",
-        ])
+        cli::run_args(
+            &[
+                &["get"][..],
+                &cli::target(&pool, &url),
+                &["dan@example.com", "-o", "json"],
+            ]
+            .concat(),
+        )
     })
     .await
     .unwrap();

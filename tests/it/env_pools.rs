@@ -9,94 +9,35 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_cognitoidentityprovider as cip;
 use clap::Parser;
-use cognito_tui::app::{App, Cmd, Msg, update};
+use cognito_tui::app::{App, Msg};
 use cognito_tui::cli::Cli;
 use cognito_tui::session::Target;
-use cognito_tui::worker;
 use crossterm::event::KeyCode;
 use tokio::net::TcpListener;
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::common::app::screen;
 use crate::common::app::{ch, key, typed};
+use crate::common::cli;
 use crate::common::emulator::{Emulator, Kind};
+use crate::common::joined::Joined;
 use crate::common::proxy::RecordingProxy;
 use crate::common::seed;
 
 const UNKNOWN: &str = "us-east-1_Unknown1";
 
-/// The model and a real worker, joined: commands go to the worker, its messages to `update`.
-struct Driver {
-    app: App,
-    jobs: UnboundedSender<Cmd>,
-    msgs: UnboundedReceiver<Msg>,
-}
-
-impl Driver {
-    fn start(args: &[&str], pool: &str) -> Self {
-        let cli = Cli::parse_from(args);
-        let target = Target::resolve(&cli.target).expect("target");
-        let (pool_id, demo) = target.pool().expect("pool");
-        assert_eq!(pool_id.as_str(), pool);
-        let (jobs, msgs) = worker::spawn(target, Some(pool_id), demo, None);
-        Self {
-            app: App::new(pool, demo),
-            jobs,
-            msgs,
-        }
-    }
-
-    fn send(&mut self, msgs: impl IntoIterator<Item = Msg>) {
-        for msg in msgs {
-            for cmd in update(&mut self.app, msg) {
-                self.jobs.send(cmd).expect("worker running");
-            }
-        }
-    }
-
-    /// Feeds the worker's messages to the model until one satisfies `done` (fed too).
-    async fn until(&mut self, what: &str, done: impl Fn(&Msg) -> bool) {
-        let wait = async {
-            loop {
-                let msg = self.msgs.recv().await.expect("worker running");
-                let hit = done(&msg);
-                self.send([msg]);
-                if hit {
-                    return;
-                }
-            }
-        };
-        tokio::time::timeout(Duration::from_secs(30), wait)
-            .await
-            .unwrap_or_else(|_| panic!("timed out waiting for {what}"));
-    }
-
-    /// `/ QUERY Enter`, answered.
-    async fn look_up(&mut self, query: &str) {
-        self.send([ch('/')]);
-        self.send(typed(query));
-        self.send([key(KeyCode::Enter)]);
-        self.until("the lookup", |m| matches!(m, Msg::LookupDone { .. }))
-            .await;
-    }
+/// The model and a real worker for `args`, joined; `pool` is the pool they name.
+fn start(args: &[&str], pool: &str) -> Joined {
+    let cli = Cli::parse_from(args);
+    let target = Target::resolve(&cli.target).expect("target");
+    let (pool_id, demo) = target.pool().expect("pool");
+    assert_eq!(pool_id.as_str(), pool);
+    Joined::spawn(App::new(pool, demo), target, Some(pool_id), demo, None)
 }
 
 /// A pool named `name` with the user alice; its id.
 async fn pool_with_alice(url: &str, name: &str) -> String {
-    let client = seed::client(url);
-    let pool = seed::create_pool(&client, name).await;
-    client
-        .admin_create_user()
-        .user_pool_id(&pool)
-        .username("alice")
-        .message_action(cip::types::MessageActionType::Suppress)
-        .temporary_password("Temp-Passw0rd!")
-        .send()
-        .await
-        .expect("AdminCreateUser");
-    pool
+    seed::pool_with_user(&seed::client(url), name, "alice").await
 }
 
 #[tokio::test]
@@ -107,18 +48,13 @@ async fn moto_a_switch_to_an_unknown_pool_keeps_the_old_pool_for_the_next_lookup
     let pool = pool_with_alice(&moto.url(), "support-old").await;
     let proxy = RecordingProxy::start(moto.addr).await;
     let url = proxy.url();
-    let mut d = Driver::start(
+    let mut d = start(
         &[
-            "cognito-tui",
-            "--pool",
-            &pool,
-            "--endpoint-url",
-            &url,
-            "--region",
-            "us-east-1",
-            "--config",
-            "/dev/null",
-        ],
+            &["cognito-tui"][..],
+            &cli::target(&pool, &url),
+            &["--config", "/dev/null"],
+        ]
+        .concat(),
         &pool,
     );
     d.until("the start-up DescribeUserPool", |m| {
@@ -230,7 +166,7 @@ async fn moto_commands_queued_during_a_slow_switch_are_not_held() {
         ),
     )
     .unwrap();
-    let mut d = Driver::start(
+    let mut d = start(
         &[
             "cognito-tui",
             "--pool",
@@ -317,23 +253,11 @@ async fn moto_a_missing_pool_is_said_on_the_first_screen() {
     let log = dir.path().join("tui.log");
     let url = moto.url();
     let args = [
-        "--pool",
-        UNKNOWN,
-        "--endpoint-url",
-        &url,
-        "--region",
-        "us-east-1",
-        "--config",
-        "/dev/null",
-        "--log-file",
-        log.to_str().unwrap(),
-    ];
-    let env = [
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-        ("AWS_ACCESS_KEY_ID", "test"),
-        ("AWS_SECRET_ACCESS_KEY", "test"),
-    ];
-    let t = Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 80, 24);
+        &cli::target(UNKNOWN, &url)[..],
+        &["--config", "/dev/null", "--log-file", log.to_str().unwrap()],
+    ]
+    .concat();
+    let t = Tmux::spawn_tui(&args, 80, 24);
     t.wait_for_all(&[
         &format!("Pool not found: {UNKNOWN}"),
         "P  choose another pool",

@@ -14,7 +14,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use crate::common::app::{ch, demo_app, key, send, serve, typed};
-use crate::common::cli::run_args;
+use crate::common::cli::{self, run_args};
 use crate::common::emulator::{Emulator, Kind};
 use crate::common::proxy::RecordingProxy;
 use crate::common::seed;
@@ -136,16 +136,7 @@ async fn on_moto_the_suggestion_is_one_list_users() {
     let proxy = RecordingProxy::start(moto.addr).await;
     let (url, pool) = (proxy.url(), seeded.alias_pool.clone());
     let r = tokio::task::spawn_blocking(move || {
-        run_args(&[
-            "get",
-            "--pool",
-            &pool,
-            "--endpoint-url",
-            &url,
-            "--region",
-            "us-east-1",
-            "alcie",
-        ])
+        run_args(&[&["get"][..], &cli::target(&pool, &url), &["alcie"]].concat())
     })
     .await
     .unwrap();

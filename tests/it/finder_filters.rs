@@ -2,7 +2,7 @@
 //! a CSV file you name (Ctrl-S), on the embedded demo pool: the commands the model sends, the
 //! worker's half run for real, the file parsed back, and snapshots of the new screens.
 
-use cognito_tui::app::{App, Cmd, EXPORT_ATTRIBUTES, Msg, TimeZone, update};
+use cognito_tui::app::{App, Cmd, EXPORT_ATTRIBUTES, Msg, update};
 use cognito_tui::cognito::{Backend, FilterAttribute, ListFilter, PageRequest, demo::DemoBackend};
 use cognito_tui::tabular::FIXED_COLUMNS;
 use cognito_tui::ui;
@@ -10,17 +10,10 @@ use crossterm::event::KeyCode;
 use futures::executor::block_on;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use time::macros::datetime;
 
-use crate::common::app::{ch, connect, ctrl, key, send, serve, typed};
-
-fn demo_app() -> App {
-    let mut app = App::new("us-east-1_DemoPool1", true);
-    app.now = datetime!(2026-01-15 12:00:00 UTC);
-    app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
-    connect(&mut app);
-    app
-}
+use crate::common::app::{
+    ch, ctrl, export_to, key, pinned_demo_app as demo_app, search, send, serve, typed,
+};
 
 /// Sends `msgs`, serving each command the demo backend can answer, until none is left.
 fn drive(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Cmd> {
@@ -227,21 +220,9 @@ fn ctrl_s_exports_search_results_with_full_columns_and_safe_cells() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("search.csv");
     let mut app = demo_app();
-    send(&mut app, [ch('t')]);
-    let cmds = send(&mut app, typed("mallory"));
-    let search = cmds
-        .iter()
-        .rev()
-        .find(|c| matches!(c, Cmd::Search { .. }))
-        .unwrap();
-    serve(&mut app, search);
-    send(&mut app, [ctrl('s'), ctrl('u')]);
-    send(&mut app, typed(path.to_str().unwrap()));
-    let cmds = send(&mut app, [key(KeyCode::Enter)]);
-    let [Cmd::ExportList { users, .. }] = cmds.as_slice() else {
-        panic!("{cmds:?}")
-    };
-    assert_eq!(cognito_tui::worker::write_csv(&path, users), Ok(1));
+    search(&mut app, "mallory");
+    let users = export_to(&mut app, &path);
+    assert_eq!(cognito_tui::worker::write_csv(&path, &users), Ok(1));
     let mut reader = csv::Reader::from_path(&path).unwrap();
     let row = reader.records().next().unwrap().unwrap();
     assert_eq!(&row[0], "mallory");

@@ -7,7 +7,7 @@ use cip::types::{AttributeType, MessageActionType};
 
 use crate::common::emulator::{Emulator, Kind};
 use crate::common::proxy::RecordingProxy;
-use crate::common::{seed, tmux};
+use crate::common::{cli, seed, tmux};
 
 /// Users in the pool: three pages of ListUsers.
 const USERS: usize = 130;
@@ -69,26 +69,18 @@ async fn moto_status_filter_is_one_list_users_and_the_export_holds_exactly_the_f
     let dir = tempfile::tempdir().unwrap();
     let csv_path = dir.path().join("disabled.csv");
     let log = dir.path().join("tui.log");
+    let url = proxy.url();
     let args: Vec<String> = [
-        "--endpoint-url",
-        &proxy.url(),
-        "--region",
-        seed::REGION,
-        "--pool",
-        &pool,
-        "--log-file",
-        log.to_str().unwrap(),
+        &cli::target(&pool, &url)[..],
+        &["--log-file", log.to_str().unwrap()],
     ]
+    .concat()
+    .into_iter()
     .map(String::from)
-    .to_vec();
+    .collect();
     let path = csv_path.clone();
     let screens = tokio::task::spawn_blocking(move || {
-        let env = [
-            ("AWS_EC2_METADATA_DISABLED", "true"),
-            ("AWS_ACCESS_KEY_ID", "test"),
-            ("AWS_SECRET_ACCESS_KEY", "test"),
-        ];
-        let t = tmux::Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 120, 30);
+        let t = tmux::Tmux::spawn_tui(&args, 120, 30);
         t.wait_for("No user loaded");
         t.type_text("b");
         let browse = t.wait_for("60 users loaded");

@@ -3,7 +3,7 @@
 //! missing pool is said on the first screen, the picker takes a typed id or a console
 //! address, and recent lookups are kept per pool. Key → commands, and the screens.
 
-use cognito_tui::app::{App, Cmd, Msg, Overlay, PoolSource, Switched, TimeZone, update};
+use cognito_tui::app::{App, Cmd, Msg, Overlay, PoolSource, Switched, update};
 use cognito_tui::cognito::demo::DemoBackend;
 use cognito_tui::cognito::lookup::LookupMode;
 use cognito_tui::cognito::{Backend, CognitoError, ErrorKind, PoolSchema};
@@ -11,10 +11,9 @@ use cognito_tui::keymap::Context;
 use cognito_tui::session::{SessionInfo, SwitchError};
 use crossterm::event::KeyCode;
 use futures::executor::block_on;
-use time::macros::datetime;
 
 use crate::common::app::screen;
-use crate::common::app::{ch, connect, key, send, serve, typed};
+use crate::common::app::{ch, key, pinned_demo_app as demo_app, send, serve, typed};
 
 const OTHER: &str = "eu-west-1_AbC123";
 
@@ -23,14 +22,6 @@ fn demo_pool() -> String {
 }
 
 /// The demo app, connected, with a fixed clock for the snapshots.
-fn demo_app() -> App {
-    let mut app = App::new(&demo_pool(), true);
-    app.now = datetime!(2026-01-15 12:00:00 UTC);
-    app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
-    connect(&mut app);
-    app
-}
-
 /// What the worker says once DescribeUserPool has answered for the demo pool.
 fn described(app: &mut App) {
     let backend = DemoBackend::embedded();

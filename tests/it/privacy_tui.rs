@@ -12,13 +12,10 @@ use cognito_tui::cognito::{
     Attribute, AuthEvent, CognitoError, Device, ErrorKind, FilterAttribute, ListFilter, User,
     UserStatus, UserSummary,
 };
-use cognito_tui::ui;
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use time::macros::datetime;
 
-use crate::common::app::{connect, key, send, typed};
+use crate::common::app::{connect, key, screen, send, typed};
 
 const USERNAME: &str = "jo.doe@example.com";
 
@@ -153,13 +150,6 @@ fn sign_ins() -> Listing {
         country: Some("Portugal".into()),
         device_name: Some("Chrome 120, Linux".into()),
     }])
-}
-
-/// The screen as a terminal shows it.
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| ui::view(app, f)).unwrap();
-    crate::width_columns::screen(terminal.backend().buffer())
 }
 
 fn assert_private(what: &str, text: &str) {

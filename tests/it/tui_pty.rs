@@ -6,11 +6,7 @@ use crate::common::tmux;
 
 use tmux::Tmux;
 
-const ENV: &[(&str, &str)] = &[
-    ("AWS_EC2_METADATA_DISABLED", "true"),
-    ("AWS_ACCESS_KEY_ID", "test"),
-    ("AWS_SECRET_ACCESS_KEY", "test"),
-];
+const ENV: &[(&str, &str)] = &tmux::TUI_ENV;
 
 fn start(extra: &[&str], width: u16, height: u16) -> (Tmux, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();

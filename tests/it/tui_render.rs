@@ -10,13 +10,9 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use time::macros::datetime;
 
-use crate::common::app::{buffer, connect, demo_lookup, key, screen, send, serve, typed};
-
-fn demo_app() -> App {
-    let mut app = fresh_app();
-    connect(&mut app);
-    app
-}
+use crate::common::app::{
+    buffer, demo_lookup, key, pinned_demo_app as demo_app, screen, send, serve, typed,
+};
 
 /// The first frame: before the worker has connected.
 fn fresh_app() -> App {

@@ -7,11 +7,7 @@ use crate::common::tmux;
 use tmux::Tmux;
 
 fn env(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
-    let mut env = vec![
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-        ("AWS_ACCESS_KEY_ID", "test"),
-        ("AWS_SECRET_ACCESS_KEY", "test"),
-    ];
+    let mut env = crate::common::tmux::TUI_ENV.to_vec();
     env.extend_from_slice(extra);
     env
 }

@@ -17,7 +17,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use time::macros::datetime;
 
-use crate::common::app::{connect, send, typed};
+use crate::common::app::{buffer, connect, send, text, typed};
 
 /// Usernames whose display width a char count or a char-by-char cut gets wrong.
 const WORST: [&str; 8] = [
@@ -73,31 +73,6 @@ fn found(username: &str, attributes: Vec<Attribute>) -> LookupOutcome {
     }))
 }
 
-fn buffer(app: &App, width: u16, height: u16) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| ui::view(app, f)).unwrap();
-    terminal.backend().buffer().clone()
-}
-
-/// The screen as a terminal shows it (covered cells of wide characters skipped).
-pub(crate) fn screen(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut covered = 0;
-        for x in 0..buf.area.width {
-            if covered > 0 {
-                covered -= 1;
-                continue;
-            }
-            let symbol = buf[(x, y)].symbol();
-            out.push_str(symbol);
-            covered = cognito_tui::width::width(symbol).saturating_sub(1);
-        }
-        out.push('\n');
-    }
-    out
-}
-
 /// Row `y` as a terminal shows it: each drawn grapheme with its cell, the cells a wide
 /// grapheme covers left out.
 fn visible_cells(buf: &Buffer, y: u16) -> Vec<(u16, &str)> {
@@ -138,7 +113,7 @@ fn assert_one_column_in(buf: &Buffer, needle: &str, rows: usize, keep: impl Fn(u
         .into_iter()
         .filter(|&(y, _)| keep(y))
         .collect();
-    let text = screen(buf);
+    let text = text(buf);
     assert!(found.len() >= rows, "{needle}: only {found:?}\n{text}");
     let first = found[0].1;
     assert!(
@@ -165,7 +140,7 @@ fn picker_columns_line_up() {
     let buf = buffer(&app, 100, 30);
     assert_one_column(&buf, "CONFIRMED", WORST.len());
     assert_one_column(&buf, "enabled", WORST.len());
-    insta::assert_snapshot!("picker_worst_widths", screen(&buf));
+    insta::assert_snapshot!("picker_worst_widths", text(&buf));
 }
 
 #[test]
@@ -184,7 +159,7 @@ fn recent_lookups_line_up() {
     // The popup's rows (the Status pane behind it says CONFIRMED too).
     let in_popup = |y: u16| cell_of(&buf, y, "║").is_some();
     assert_one_column_in(&buf, "CONFIRMED", WORST.len(), in_popup);
-    insta::assert_snapshot!("recent_worst_widths", screen(&buf));
+    insta::assert_snapshot!("recent_worst_widths", text(&buf));
 }
 
 #[test]
@@ -210,7 +185,7 @@ fn browse_columns_line_up_at_every_width() {
         assert_one_column(&buf, "CONFIRMED", WORST.len());
         assert_one_column(&buf, "yes", WORST.len());
         if width == 80 {
-            insta::assert_snapshot!("browse_worst_widths", screen(&buf));
+            insta::assert_snapshot!("browse_worst_widths", text(&buf));
         }
     }
 }
@@ -237,7 +212,7 @@ fn attribute_rows_line_up_and_stay_inside_the_pane() {
     );
     for width in [80u16, 97, 120] {
         let buf = buffer(&app, width, 30);
-        let text = screen(&buf);
+        let text = text(&buf);
         // Every value of the Attributes pane starts in one column…
         let starts: Vec<u16> = (0..buf.area.height)
             .filter(|&y| cell_of(&buf, y, "custom:").is_some())
@@ -348,11 +323,11 @@ fn a_long_wide_query_scrolls_to_the_cursor() {
         .rev()
         .find(|(_, s)| *s == "李")
         .map(|(x, _)| *x)
-        .unwrap_or_else(|| panic!("no query on the cursor's line\n{}", screen(&buf)));
+        .unwrap_or_else(|| panic!("no query on the cursor's line\n{}", text(&buf)));
     assert_eq!(
         last + 2,
         cursor.x,
         "the cursor follows the last character\n{}",
-        screen(&buf)
+        text(&buf)
     );
 }
