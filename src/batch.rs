@@ -11,15 +11,14 @@ use crate::audit::AuditEvent;
 use crate::cli::{GetArgs, OutputFormat, TargetArgs};
 use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::cognito::{User, UserSummary};
-use crate::oneshot::{EXIT_USAGE, format_for_stdout, open_audit, record, usage};
+use crate::oneshot::gate::{Gate, Trail};
+use crate::oneshot::stop::{Ending, Stop};
+use crate::oneshot::{EXIT_USAGE, format_for_stdout, usage};
 use crate::output;
 use crate::redact;
 use crate::sanitize::sanitize;
 use crate::session::{self, Session};
 use crate::tabular::{self, TableWriter, UserRow};
-
-/// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
-pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Whether `get` with these arguments is this module's: a batch, several pools, or csv/tsv
 /// (and `--attributes`, which only they use).
@@ -314,7 +313,11 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     } else {
         vec![args.query.clone().unwrap_or_default()]
     };
-    let run = resolved.connect().await?;
+    // Listening before the first request: every way the run ends writes its end line.
+    let mut stop = Stop::listen();
+    let run = resolved
+        .connect("get", |e| e.count = Some(queries.len() as u64))
+        .await?;
     let session = &run.session;
     let leading: &[&str] = if batch { &["Query"] } else { &[] };
     let mut printer = match Printer::new(std::io::stdout().lock(), format, leading, columns) {
@@ -325,30 +328,25 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     let in_flight = (run.target.config.rate_limits.user_read as usize * 2).clamp(4, 64);
     let progress = std::io::stderr().is_terminal() && batch;
     let (run, by) = (&run, args.by.into());
+    // Each lookup writes its own line when its answer comes, printed or not; one stopped
+    // in flight writes `cancelled` when the stream is dropped.
     let mut results = futures::stream::iter(queries.iter())
         .map(|q| run.lookup(q, by))
         .buffered(in_flight)
         .enumerate();
     let (mut worst, mut printed) = (0, 0);
-    let interrupt = tokio::signal::ctrl_c();
-    tokio::pin!(interrupt);
-    loop {
+    let ending = loop {
         let (i, result) = tokio::select! {
+            biased;
+            signal = stop.recv() => break Ending::Stopped(signal),
             next = results.next() => match next {
-                Some(next) => next,
-                None => break,
+                Some((i, Ok(result))) => (i, result),
+                Some((_, Err(code))) => break Ending::Failed(code),
+                None => break Ending::Done(worst),
             },
-            _ = &mut interrupt => {
-                if progress {
-                    eprint!("\r\x1b[K");
-                }
-                eprintln!("interrupted: the first {printed} of {} queries are printed", queries.len());
-                return Ok(EXIT_INTERRUPTED);
-            }
         };
         let query = &queries[i];
-        run.audit_lookup(query, &result)?;
-        // Privacy mode masks what is printed; the audit line above keeps what was asked.
+        // Privacy mode masks what is printed; the audit line keeps what was asked.
         let (query, result) = match redact {
             true => (
                 &redact::mask_query(query),
@@ -365,17 +363,29 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
         let leading = if batch { &row[..] } else { &[] };
         // A closed pipe (`| head`) ends the batch quietly.
         if printer.print(None, query, leading, &outcome).is_err() {
-            return Ok(worst);
+            break Ending::ClosedPipe(worst);
         }
         printed += 1;
         if progress {
             eprint!("\r\x1b[K{}/{} queries", i + 1, queries.len());
         }
-    }
+    };
+    // The lookups still out are dropped (each on record as `cancelled`), then the end line,
+    // before anything is said: after SIGHUP the terminal may be gone.
+    drop(results);
+    let audited = run.end(ending, |e| e.count = Some(printed));
     if progress {
         eprint!("\r\x1b[K");
     }
-    Ok(worst)
+    if let Ending::Stopped(signal) = ending {
+        eprintln!(
+            "interrupted ({}): the first {printed} of {} queries are printed",
+            signal.name(),
+            queries.len()
+        );
+    }
+    audited?;
+    Ok(ending.exit_code())
 }
 
 /// The stderr report of a single `get` in csv/tsv (the batch says it all on stdout).
@@ -426,29 +436,38 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
     let by = args.by.into();
     let redact = base.args.redact;
     let shown_query = redact::shown_query(redact, &query);
-    let lookups = names.iter().map(|name| {
-        let (base, query) = (&base, query.clone());
-        async move {
-            let session = match base.connect_to(name).await {
-                Ok(session) => session,
-                Err(message) => {
-                    return (
-                        None,
-                        Err(LookupError::Refused(format!("pool {name}: {message}"))),
-                    );
-                }
-            };
-            let result =
-                lookup::lookup(session.backend.as_ref(), &session.pool, &query, by, None).await;
-            (Some(session), result)
-        }
-    });
-    let audit = open_audit(
+    // The trail opens and starts before any pool is asked; each pool's line names that pool's
+    // own profile and Region.
+    let trail = Trail::open(
         target.audit_log.as_deref(),
         target.profile.clone(),
         target.region.clone(),
     )?;
+    trail.start(AuditEvent {
+        action: "get".into(),
+        pool: names.join(","),
+        query: Some(query.clone()),
+        count: Some(names.len() as u64),
+        ..AuditEvent::default()
+    })?;
+    let lookups = names.iter().map(|name| {
+        let (base, query, trail) = (&base, query.clone(), &trail);
+        async move {
+            let session = match base.connect_to(name).await {
+                Ok(session) => session,
+                Err(message) => {
+                    return Ok((
+                        None,
+                        Err(LookupError::Refused(format!("pool {name}: {message}"))),
+                    ));
+                }
+            };
+            let result = Gate::new(trail, &session).lookup(&query, by, false).await?;
+            Ok::<_, i32>((Some(session), result))
+        }
+    });
     let results = futures::future::join_all(lookups).await;
+    let results = results.into_iter().collect::<Result<Vec<_>, i32>>()?;
     let mut printer = match Printer::new(
         std::io::stdout().lock(),
         format,
@@ -461,12 +480,6 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
     let (mut found, mut worst) = (false, 0);
     for (name, (session, result)) in names.iter().zip(results) {
         let id = session.as_ref().map(|s| s.pool.as_str());
-        // Each pool's line names that pool's own profile and Region.
-        if let Some(session) = &session {
-            record(audit.as_ref(), || {
-                AuditEvent::new("lookup", session).lookup(&query, &result)
-            })?;
-        }
         let result = match redact {
             true => redact::mask_lookup(&result, &[]),
             false => result,

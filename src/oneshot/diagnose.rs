@@ -37,17 +37,16 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
         return batch(resolved, args).await;
     }
     lookup::validate_query(&args.query).map_err(usage)?;
-    let run = resolved.connect().await?;
+    let run = resolved.connect("diagnose", |_| {}).await?;
     let session = &run.session;
     let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
-    let result = run.lookup(&args.query, args.by.into()).await;
-    run.audit_lookup(&args.query, &result)?;
+    let result = run.lookup(&args.query, args.by.into()).await?;
     let mut stdout = std::io::stdout().lock();
     let redact = run.redact();
     Ok(match result {
         Ok(LookupOutcome::Found(found)) => {
-            let pool = pool_settings(session).await;
-            let mut diagnosis = diagnose_found(session, pool.as_ref(), &found.user).await;
+            let pool = pool_settings(&run).await?;
+            let mut diagnosis = diagnose_found(&run, pool.as_ref(), &found.user).await?;
             let mut found = found;
             // The diagnosis reads the real user; only what is printed is masked.
             if redact {
@@ -96,29 +95,32 @@ fn note(session: &Session, what: &str, e: &CognitoError) {
     eprintln!("hint: {}", sanitize(&e.hint(&session.error_context())));
 }
 
-/// The pool's settings: one DescribeUserPool, shared by every diagnosis in the pool.
-async fn pool_settings(session: &Session) -> Option<PoolSchema> {
-    match session.backend.describe_pool(&session.pool).await {
+/// The pool's settings: one DescribeUserPool, shared by every diagnosis in the pool; `Err`
+/// is the exit code when the audit trail refuses it.
+async fn pool_settings(run: &super::Run) -> Result<Option<PoolSchema>, i32> {
+    Ok(match run.gate().pool_settings().await? {
         Ok(schema) => Some(schema),
         Err(e) => {
-            note(session, "DescribeUserPool", &e);
+            note(&run.session, "DescribeUserPool", &e);
             None
         }
-    }
+    })
 }
 
 /// Fetches what the diagnosis needs beyond the user and the pool's settings: at most one
 /// AdminListUserAuthEvents. A fetch that fails leaves its checks undone, says so on stderr,
-/// and the diagnosis reports them as not checked.
-async fn diagnose_found(session: &Session, pool: Option<&PoolSchema>, user: &User) -> Diagnosis {
-    let backend = session.backend.as_ref();
+/// and the diagnosis reports them as not checked. The history read is audited as the TUI's
+/// sign-in pane (`list_sign_ins`); `Err` is the exit code when its line can't be written.
+async fn diagnose_found(
+    run: &super::Run,
+    pool: Option<&PoolSchema>,
+    user: &User,
+) -> Result<Diagnosis, i32> {
+    let session = &run.session;
     let events: Option<Vec<AuthEvent>> = match pool {
         Some(p) if p.threat_protection() => {
             let (list, page) = (ListKind::SignIns, PageRequest::first(EVENTS_PAGE));
-            match backend
-                .list_for_user(&session.pool, &user.username, list, page)
-                .await
-            {
+            match run.gate().list_page(&user.username, list, page).await? {
                 Ok(ListingPage {
                     listing: Listing::SignIns(events),
                     ..
@@ -133,7 +135,12 @@ async fn diagnose_found(session: &Session, pool: Option<&PoolSchema>, user: &Use
         }
         _ => None,
     };
-    diagnose(user, pool, events.as_deref(), OffsetDateTime::now_utc())
+    Ok(diagnose(
+        user,
+        pool,
+        events.as_deref(),
+        OffsetDateTime::now_utc(),
+    ))
 }
 
 #[derive(Serialize)]
@@ -229,7 +236,9 @@ struct BatchLine<'a> {
 /// DescribeUserPool once for the whole batch. Exit code: the highest among the queries.
 async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i32> {
     let queries = crate::batch::read_query_lines(None).map_err(usage)?;
-    let run = resolved.connect().await?;
+    let run = resolved
+        .connect("diagnose", |e| e.count = Some(queries.len() as u64))
+        .await?;
     let session = &run.session;
     let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
     let mut settings: Option<Option<PoolSchema>> = None;
@@ -237,10 +246,13 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
     let mut stdout = std::io::stdout().lock();
     for query in &queries {
         let result = match lookup::validate_query(query) {
-            Ok(_) => run.lookup(query, args.by.into()).await,
-            Err(message) => Err(LookupError::Refused(message.to_string())),
+            Ok(_) => run.lookup(query, args.by.into()).await?,
+            Err(message) => {
+                let refused = Err(LookupError::Refused(message.to_string()));
+                run.gate().refused(query, &refused)?;
+                refused
+            }
         };
-        run.audit_lookup(query, &result)?;
         let redact = run.redact();
         let masked = redact
             .then(|| crate::batch::Outcome::from_lookup(crate::redact::mask_lookup(&result, &[])));
@@ -250,10 +262,10 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
             crate::batch::Outcome::Found(user) => {
                 // Read lazily: a batch that finds nobody never asks for the pool's settings.
                 if settings.is_none() {
-                    settings = Some(pool_settings(session).await);
+                    settings = Some(pool_settings(&run).await?);
                 }
                 let pool = settings.as_ref().and_then(|s| s.as_ref());
-                Some(diagnose_found(session, pool, user).await)
+                Some(diagnose_found(&run, pool, user).await?)
             }
             _ => None,
         };
