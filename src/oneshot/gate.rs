@@ -34,6 +34,8 @@ fn say(message: std::fmt::Arguments) {
 pub(crate) struct Trail {
     log: Option<AuditLog>,
     failed: AtomicBool,
+    /// A line has been written: requests may have been sent since.
+    written: AtomicBool,
 }
 
 impl Trail {
@@ -56,6 +58,7 @@ impl Trail {
         Ok(Self {
             log,
             failed: AtomicBool::new(false),
+            written: AtomicBool::new(false),
         })
     }
 
@@ -65,15 +68,18 @@ impl Trail {
         if self.failed.load(Ordering::SeqCst) {
             return Err(EXIT_AUDIT);
         }
-        log.record(event).map_err(|e| {
+        let written = log.record(event).map_err(|e| {
             if !self.failed.swap(true, Ordering::SeqCst) {
-                say(format_args!(
-                    "error: {}; no further request was sent",
-                    sanitize(&e.to_string())
-                ));
+                let sent = match self.written.load(Ordering::SeqCst) {
+                    true => "no further request was sent",
+                    false => "nothing was sent",
+                };
+                say(format_args!("error: {}; {sent}", sanitize(&e.to_string())));
             }
             EXIT_AUDIT
-        })
+        });
+        self.written.fetch_or(written.is_ok(), Ordering::SeqCst);
+        written
     }
 
     /// The run's first line, before its first request: the test write of the gate.

@@ -41,6 +41,8 @@ mod finder_filters;
 mod finder_filters_moto;
 mod invariants;
 mod log_lines;
+mod long_runs;
+mod oneshot_gate;
 mod pools;
 mod privacy_cli;
 mod privacy_time;
