@@ -40,10 +40,11 @@ enum Event {
         users: Vec<UserSummary>,
         next: Option<String>,
     },
-    /// A page request failed; `with_token` when it carried a pagination token.
+    /// A page request failed; `given_token` when it carried the token `--starting-token`
+    /// gave its shard (the shard had not moved in this run).
     Failed {
         error: CognitoError,
-        with_token: bool,
+        given_token: bool,
     },
 }
 
@@ -336,11 +337,14 @@ impl Export {
                         break ending;
                     }
                 }
-                Some(Event::Failed { error, with_token }) => {
+                Some(Event::Failed { error, given_token }) => {
                     self.progress.clear();
                     let _ = writeln!(std::io::stderr(), "error: {}", sanitize(&error.to_string()));
-                    // A pagination token Cognito calls invalid would fail the same way again.
-                    self.rejected_token = with_token && error.kind == ErrorKind::InvalidParameter;
+                    // A pagination token Cognito refuses (InvalidParameterException, or an
+                    // exception we don't know) would be refused again: never offered back.
+                    let refusal =
+                        matches!(error.kind, ErrorKind::InvalidParameter | ErrorKind::Other);
+                    self.rejected_token = given_token && refusal;
                     break Ending::Failed(error.kind.exit_code());
                 }
             }
@@ -471,6 +475,7 @@ async fn read_shards(
             };
             async move {
                 let mut token = shard.token;
+                let mut first = true;
                 loop {
                     let page = pages.page(filter.as_ref(), PAGE, token.as_deref()).await;
                     let event = match page {
@@ -484,9 +489,10 @@ async fn read_shards(
                         }
                         Err(error) => Event::Failed {
                             error,
-                            with_token: token.is_some(),
+                            given_token: first && token.is_some(),
                         },
                     };
+                    first = false;
                     let last = !matches!(&event, Event::Page { next: Some(_), .. });
                     if tx.send(event).await.is_err() || last {
                         return;

@@ -36,6 +36,8 @@ mod emulators;
 mod env_finder;
 mod env_pools;
 mod env_readonly;
+mod export_counts;
+mod export_tokens;
 mod finder;
 mod finder_filters;
 mod finder_filters_moto;
