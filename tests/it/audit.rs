@@ -794,23 +794,42 @@ fn every_one_shot_command_stops_before_any_output_when_the_audit_log_cannot_be_o
     }
 }
 
-/// `get alice` against `url` with `log` as the audit log, the process's file-size limit at
-/// `blocks` (512-byte blocks; SIGXFSZ ignored, so an append past it fails with EFBIG, as on
-/// a full disk): an audit file that takes no more bytes.
+/// The binary with `args` (stdin fed `stdin`), the process's file-size limit at `blocks`
+/// (512-byte blocks; SIGXFSZ ignored, so an append past it fails with EFBIG, as on a full
+/// disk): an audit file that takes no more bytes.
 #[cfg(unix)]
-fn get_alice_with_file_limit(url: &str, log: &std::path::Path, blocks: &str) -> cli::Run {
+fn with_file_limit(blocks: &str, args: &[&str], stdin: &str) -> cli::Run {
+    use std::io::Write;
     let home = tempfile::tempdir().unwrap();
     let command = cli::command(home.path());
     let binary = env!("CARGO_BIN_EXE_cognito-tui");
     let script = format!("trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\"");
     let mut shell = std::process::Command::new("sh");
-    shell.args(["-c", &script, binary]);
-    shell.env_clear();
+    shell.args(["-c", &script, binary]).args(args).env_clear();
     for (key, value) in command.get_envs() {
         if let Some(value) = value {
             shell.env(key, value);
         }
     }
+    shell
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = shell.spawn().unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    let out = child.wait_with_output().unwrap();
+    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    cli::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: text(out.stdout),
+        stderr: text(out.stderr),
+        elapsed: std::time::Duration::ZERO,
+    }
+}
+
+/// `get alice` against `url` with `log` as the audit log, at a file-size limit of `blocks`.
+#[cfg(unix)]
+fn get_alice_with_file_limit(url: &str, log: &std::path::Path, blocks: &str) -> cli::Run {
     let args = [
         "get",
         "--pool",
@@ -823,18 +842,15 @@ fn get_alice_with_file_limit(url: &str, log: &std::path::Path, blocks: &str) -> 
         "--region",
         "eu-west-1",
         "--audit-log",
+        log.to_str().unwrap(),
     ];
-    shell.args(args).arg(log);
-    cli::run(shell)
+    with_file_limit(blocks, &args, "")
 }
 
-#[cfg(unix)]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_audit_file_that_takes_no_line_stops_get_before_any_request() {
-    use std::os::unix::fs::PermissionsExt;
+/// A stub answering every request with AdminGetUser's shape for alice.
+async fn alice_stub() -> wiremock::MockServer {
     use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
     let server = MockServer::start().await;
-    // AdminGetUser's answer, in the service model's shape.
     let user = serde_json::json!({
         "Username": "alice",
         "UserAttributes": [{"Name": "sub", "Value": "0f8fad5b-d9cb-469f-a165-70867728950e"}],
@@ -847,6 +863,72 @@ async fn an_audit_file_that_takes_no_line_stops_get_before_any_request() {
         .respond_with(ResponseTemplate::new(200).set_body_json(user))
         .mount(&server)
         .await;
+    server
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_whose_audit_file_fills_up_stops_sending() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = alice_stub().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (log, config) = (
+        dir.path().join("audit.jsonl"),
+        dir.path().join("config.toml"),
+    );
+    std::fs::write(&log, "").unwrap();
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // Four lookups in flight, one a second: the batch would take 30 s to the end.
+    std::fs::write(&config, "[rate_limits]\nuser_read = 1\n").unwrap();
+    let (url, log_arg, config_arg) = (
+        server.uri(),
+        log.to_str().unwrap().to_string(),
+        config.to_str().unwrap().to_string(),
+    );
+    let stdin: String = (0..30).map(|i| format!("alice{i}\n")).collect();
+    // 1 block: the start line and a lookup line fit, then appends fail.
+    let r = cli::blocking(move || {
+        let args = [
+            "--config",
+            &config_arg,
+            "get",
+            "--pool",
+            "eu-west-1_AbC123",
+            "-",
+            "-o",
+            "json",
+            "--endpoint-url",
+            &url,
+            "--region",
+            "eu-west-1",
+            "--audit-log",
+            &log_arg,
+        ];
+        with_file_limit("1", &args, &stdin)
+    })
+    .await;
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no further request was sent"),
+        "{}",
+        r.stderr
+    );
+    let sent = server.received_requests().await.unwrap().len();
+    assert!(
+        (1..=6).contains(&sent),
+        "{sent} of 30 lookups sent after the log filled up"
+    );
+    assert!(
+        r.stdout.lines().count() < sent.max(1),
+        "an answer printed without its line"
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_audit_file_that_takes_no_line_stops_get_before_any_request() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = alice_stub().await;
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("audit.jsonl");
     std::fs::write(&log, "").unwrap();
@@ -881,4 +963,69 @@ async fn an_audit_file_that_takes_no_line_stops_get_before_any_request() {
     let lines = lines(&log);
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert_eq!(lines[1]["outcome"], "found");
+}
+
+#[test]
+fn get_include_and_diagnose_audit_every_list_they_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.jsonl");
+    let log_arg = log.to_str().unwrap();
+    let args = [
+        "get",
+        "--demo",
+        "alice",
+        "-o",
+        "json",
+        "--include",
+        "groups,devices,events",
+    ];
+    let r = cli::run_args(&[&args[..], &["--audit-log", log_arg]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let actions: Vec<(String, String)> = (lines(&log).iter())
+        .map(|l| {
+            (
+                l["action"].as_str().unwrap().into(),
+                l["username"].as_str().unwrap_or("").into(),
+            )
+        })
+        .collect();
+    let alice = |a: &str| (a.to_string(), "alice".to_string());
+    assert_eq!(
+        actions,
+        [
+            ("get".into(), String::new()),
+            alice("lookup"),
+            alice("list_groups"),
+            alice("list_devices"),
+            alice("list_sign_ins")
+        ]
+    );
+    let printed: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let groups = printed["Groups"].as_array().map_or(0, Vec::len) as u64;
+    assert!(groups > 0, "{printed}");
+    assert_eq!(
+        lines(&log)[2]["count"],
+        groups,
+        "the line counts what was read"
+    );
+
+    std::fs::remove_file(&log).unwrap();
+    let r = cli::run_args(&[
+        "diagnose",
+        "--demo",
+        "alice",
+        "-o",
+        "json",
+        "--audit-log",
+        log_arg,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let actions: Vec<String> = (lines(&log).iter())
+        .map(|l| l["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        actions,
+        ["diagnose", "lookup", "list_sign_ins"],
+        "the history read is on record"
+    );
 }
