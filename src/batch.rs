@@ -318,16 +318,66 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     let run = resolved
         .connect("get", |e| e.count = Some(queries.len() as u64))
         .await?;
-    let session = &run.session;
     let leading: &[&str] = if batch { &["Query"] } else { &[] };
-    let mut printer = match Printer::new(std::io::stdout().lock(), format, leading, columns) {
-        Ok(p) => p,
-        Err(_) => return Ok(0),
+    let progress = std::io::stderr().is_terminal() && batch;
+    let (ending, printed) = match Printer::new(std::io::stdout().lock(), format, leading, columns) {
+        Ok(printer) => {
+            let how = Answering {
+                batch,
+                redact,
+                progress,
+            };
+            answer(&run, &queries, args.by.into(), how, printer, &mut stop).await
+        }
+        // The header could not be written: stdout is closed.
+        Err(_) => (Ending::ClosedPipe(0), 0),
     };
+    // The lookups still out were dropped (each on record as `cancelled`); then the end line,
+    // before anything is said: after SIGHUP the terminal may be gone.
+    let audited = run.end(ending, |e| e.count = Some(printed));
+    if progress {
+        eprint!("\r\x1b[K");
+    }
+    if let Ending::Stopped(signal) = ending {
+        eprintln!(
+            "interrupted ({}): the first {printed} of {} queries are printed",
+            signal.name(),
+            queries.len()
+        );
+    }
+    audited?;
+    Ok(ending.exit_code())
+}
+
+/// How a batch's answers are shown.
+#[derive(Clone, Copy)]
+struct Answering {
+    /// Many queries (a `Query` column and no per-query report on stderr).
+    batch: bool,
+    redact: bool,
+    /// A progress line on stderr.
+    progress: bool,
+}
+
+/// Looks `queries` up, printing each answer in input order, until they are answered, a line
+/// can't be audited or printed, or a stop signal; returns how it ended and how many were
+/// printed. The lookups still out are dropped on return, each on record as `cancelled`.
+async fn answer<W: Write>(
+    run: &crate::oneshot::Run,
+    queries: &[String],
+    by: lookup::LookupMode,
+    how: Answering,
+    mut printer: Printer<W>,
+    stop: &mut Stop,
+) -> (Ending, u64) {
+    let session = &run.session;
+    let Answering {
+        batch,
+        redact,
+        progress,
+    } = how;
     // Enough lookups in flight to keep the AdminGetUser limiter busy, which paces them.
     let in_flight = (run.target.config.rate_limits.user_read as usize * 2).clamp(4, 64);
-    let progress = std::io::stderr().is_terminal() && batch;
-    let (run, by) = (&run, args.by.into());
     // Each lookup writes its own line when its answer comes, printed or not; one stopped
     // in flight writes `cancelled` when the stream is dropped.
     let mut results = futures::stream::iter(queries.iter())
@@ -370,22 +420,7 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
             eprint!("\r\x1b[K{}/{} queries", i + 1, queries.len());
         }
     };
-    // The lookups still out are dropped (each on record as `cancelled`), then the end line,
-    // before anything is said: after SIGHUP the terminal may be gone.
-    drop(results);
-    let audited = run.end(ending, |e| e.count = Some(printed));
-    if progress {
-        eprint!("\r\x1b[K");
-    }
-    if let Ending::Stopped(signal) = ending {
-        eprintln!(
-            "interrupted ({}): the first {printed} of {} queries are printed",
-            signal.name(),
-            queries.len()
-        );
-    }
-    audited?;
-    Ok(ending.exit_code())
+    (ending, printed)
 }
 
 /// The stderr report of a single `get` in csv/tsv (the batch says it all on stdout).
@@ -404,6 +439,35 @@ fn report_single(session: &Session, query: &str, outcome: &Outcome) {
         ),
         Outcome::Error { message, .. } => eprintln!("error: {}", sanitize(message)),
     }
+}
+
+/// `query` in every pool of `names` concurrently, each through the gate with that pool's
+/// session (its own profile, Region and limiter); a pool that can't be used is refused.
+async fn ask_pools(
+    base: &session::Target,
+    names: &[String],
+    query: &str,
+    by: lookup::LookupMode,
+    trail: &Trail,
+) -> Result<Vec<(Option<Session>, Result<LookupOutcome, LookupError>)>, i32> {
+    let lookups = names.iter().map(|name| {
+        let query = query.to_string();
+        async move {
+            let session = match base.connect_to(name).await {
+                Ok(session) => session,
+                Err(message) => {
+                    return Ok((
+                        None,
+                        Err(LookupError::Refused(format!("pool {name}: {message}"))),
+                    ));
+                }
+            };
+            let result = Gate::new(trail, &session).lookup(&query, by, false).await?;
+            Ok::<_, i32>((Some(session), result))
+        }
+    });
+    let results = futures::future::join_all(lookups).await;
+    results.into_iter().collect()
 }
 
 /// `get --all-pools` / `--pools`: the query in every named pool concurrently, each pool with
@@ -450,24 +514,7 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
         count: Some(names.len() as u64),
         ..AuditEvent::default()
     })?;
-    let lookups = names.iter().map(|name| {
-        let (base, query, trail) = (&base, query.clone(), &trail);
-        async move {
-            let session = match base.connect_to(name).await {
-                Ok(session) => session,
-                Err(message) => {
-                    return Ok((
-                        None,
-                        Err(LookupError::Refused(format!("pool {name}: {message}"))),
-                    ));
-                }
-            };
-            let result = Gate::new(trail, &session).lookup(&query, by, false).await?;
-            Ok::<_, i32>((Some(session), result))
-        }
-    });
-    let results = futures::future::join_all(lookups).await;
-    let results = results.into_iter().collect::<Result<Vec<_>, i32>>()?;
+    let results = ask_pools(&base, &names, &query, by, &trail).await?;
     let mut printer = match Printer::new(
         std::io::stdout().lock(),
         format,
