@@ -953,6 +953,38 @@ async fn an_audit_file_that_takes_no_line_stops_get_before_any_request() {
         "a request left before its audit line could be written"
     );
     assert_eq!(std::fs::read_to_string(&log).unwrap(), "");
+    // Every one-shot command: the same test write, the same refusal, nothing printed or sent.
+    let commands: [&[&str]; 5] = [
+        &["export", "-o", "json"],
+        &["export", "-o", "csv"],
+        &["get", "-"],
+        &["search", "al"],
+        &["diagnose", "alice"],
+    ];
+    for command in commands {
+        let (url, log_arg) = (server.uri(), log.to_str().unwrap().to_string());
+        let args: Vec<String> = [command, &["--pool", "eu-west-1_AbC123", "--endpoint-url"]]
+            .concat()
+            .iter()
+            .map(|a| a.to_string())
+            .chain([
+                url,
+                "--region".into(),
+                "eu-west-1".into(),
+                "--audit-log".into(),
+                log_arg,
+            ])
+            .collect();
+        let r = cli::blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            with_file_limit("0", &args, "alice\n")
+        })
+        .await;
+        assert_eq!(r.code, 9, "{command:?}: {}", r.stderr);
+        assert_eq!(r.stdout, "", "{command:?} printed before refusing");
+        let sent = server.received_requests().await.unwrap().len();
+        assert_eq!(sent, 0, "{command:?} sent a request before its audit line");
+    }
 
     // The positive control: the same run with room in the file is sent and audited.
     let (url, path) = (server.uri(), log.clone());

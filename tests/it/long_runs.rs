@@ -232,3 +232,42 @@ fn a_batch_stopped_by_any_signal_audits_every_lookup_it_sent_and_ends_its_trail(
         );
     }
 }
+
+#[test]
+fn an_export_whose_reader_goes_away_ends_its_trail_as_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.jsonl");
+    let home = tempfile::tempdir().unwrap();
+    let mut command = cli::command(home.path());
+    command
+        .args([
+            "export",
+            "--demo",
+            "--streams",
+            "2",
+            "-o",
+            "json",
+            "--audit-log",
+        ])
+        .arg(&log)
+        .env("COGNITO_TUI_DEMO_LATENCY_MS", "300")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    // `| head -1`: one line read, then the pipe closed.
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains("Username"), "{first}");
+    drop(stdout);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "a closed pipe stops quietly");
+    let lines = audit_lines(&log);
+    let end = lines.last().unwrap();
+    assert_eq!(
+        (&end["phase"], &end["outcome"]),
+        (&"end".into(), &"cancelled".into()),
+        "{lines:?}"
+    );
+    assert!(end["count"].as_u64().unwrap() < DEMO_USERS as u64, "{end}");
+}
