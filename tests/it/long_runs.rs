@@ -271,3 +271,34 @@ fn an_export_whose_reader_goes_away_ends_its_trail_as_cancelled() {
     );
     assert!(end["count"].as_u64().unwrap() < DEMO_USERS as u64, "{end}");
 }
+
+#[test]
+fn a_diagnose_batch_stopped_by_sigterm_ends_its_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.jsonl");
+    let queries: String = (0..12).map(|i| format!("nobody{i}\n")).collect();
+    let args = [
+        "diagnose",
+        "--demo",
+        "-",
+        "-o",
+        "json",
+        "--audit-log",
+        log.to_str().unwrap(),
+    ];
+    let run = signalled(&args, &queries, 300, "TERM");
+    assert_eq!(run.code, 143, "{}", run.stderr);
+    let printed = run.stdout.lines().count();
+    assert!((1..12).contains(&printed), "{}", run.stdout);
+    let lines = audit_lines(&log);
+    let (start, end) = (&lines[0], lines.last().unwrap());
+    assert_eq!(
+        (&start["action"], &start["phase"]),
+        (&"diagnose".into(), &"start".into())
+    );
+    assert_eq!(
+        (&end["phase"], &end["outcome"]),
+        (&"end".into(), &"interrupted (SIGTERM)".into())
+    );
+    assert_eq!(end["count"], printed as u64);
+}
