@@ -2,6 +2,7 @@
 //! proxy, fixture seeding and the tmux driver.
 
 pub mod app;
+pub mod boxes;
 pub mod cli;
 pub mod delay_proxy;
 pub mod emulator;
