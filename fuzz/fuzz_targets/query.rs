@@ -1,5 +1,6 @@
 //! The query classifier, validator, pool-id parser and ListUsers filter builder never panic,
-//! and every filter they build escapes its value so it parses back to the same filter.
+//! the validator refuses exactly the queries README says it refuses, and every filter they
+//! build escapes its value so it parses back to the same filter.
 #![no_main]
 
 use cognito_tui::cognito::lookup::{classify, validate_query};
@@ -26,9 +27,18 @@ fuzz_target!(|data: &[u8]| {
     let _ = classify(&text);
     let _ = PoolId::parse(&text).map(|p| p.region().map(str::len));
     let _ = ListFilter::parse(&text);
-    if let Ok(query) = validate_query(&text) {
-        assert!(!query.is_empty() && query.chars().count() <= 128);
-        let _ = classify(&query);
+    // README: refused when empty, over 128 characters or holding a control character.
+    let trimmed = text.trim_matches(char::is_whitespace);
+    let refused = trimmed.is_empty()
+        || trimmed.chars().count() > 128
+        || trimmed.chars().any(char::is_control);
+    match validate_query(&text) {
+        Ok(query) => {
+            assert!(!refused, "{text:?} accepted");
+            assert_eq!(query, trimmed);
+            let _ = classify(&query);
+        }
+        Err(e) => assert!(refused, "{text:?} refused: {e}"),
     }
     let filter = ListFilter {
         attribute: ATTRIBUTES[usize::from(selector) % ATTRIBUTES.len()],

@@ -46,7 +46,7 @@ pub struct SearchState {
 pub struct Suggested {
     /// The query that found no one.
     pub query: String,
-    /// The ListUsers that found the suggestions, and the lookup's requests in all.
+    /// The lookup's requests in all (the suggestions' ListUsers among them).
     pub cost: String,
 }
 
@@ -706,7 +706,7 @@ pub(super) fn offer_suggestions(app: &mut App, err: &LookupError) -> bool {
         error: None,
         suggested: Some(Suggested {
             query: query.clone(),
-            cost: format!("1 ListUsers, {calls} requests in all"),
+            cost: format!("{calls} requests"),
         }),
     };
     app.finder = Some(Finder::Search);

@@ -219,19 +219,19 @@ fn input_line(
     super::input_cursor(area, area.y, label.cells() as u16, input)
 }
 
+/// One line of `text`, ending in "…" when the area is too narrow for it (never cut silently).
 fn dim(buf: &mut Buffer, area: Rect, text: String, tone: Tone, theme: &Theme) {
-    Paragraph::new(Span::styled(text, theme.tone(tone))).render(area, buf);
+    let text = crate::width::fit(&text, area.width.into());
+    Paragraph::new(Span::styled(text.trim_end().to_string(), theme.tone(tone))).render(area, buf);
 }
 
-/// What a list shows instead of rows: `waiting` while answers are still out, else `none`.
+/// What a list shows instead of rows: `waiting` while answers are still out, else `none`,
+/// wrapped over the list's rows.
 fn no_rows(buf: &mut Buffer, area: Rect, waiting: Option<&str>, none: &str, theme: &Theme) {
-    dim(
-        buf,
-        area,
-        waiting.unwrap_or(none).to_string(),
-        Tone::Dim,
-        theme,
-    );
+    let text = waiting.unwrap_or(none).to_string();
+    Paragraph::new(Span::styled(text, theme.tone(Tone::Dim)))
+        .wrap(ratatui::widgets::Wrap { trim: true })
+        .render(area, buf);
 }
 
 fn search(s: &SearchState, body: Body, buf: &mut Buffer) {

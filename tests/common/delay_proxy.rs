@@ -1,23 +1,34 @@
 //! A slow link on loopback: a TCP proxy that delays every chunk by a fixed time each way (150
 //! ms each way is a 300 ms round trip), and can hold all traffic until released, so a test
-//! can show what the UI does before any answer can possibly arrive.
+//! can show what the UI does before any answer can possibly arrive. It notes the Cognito
+//! operation of each request that reaches it (held or not) and counts the chunks it has
+//! delivered back to the client.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
+/// What went through the proxy.
+#[derive(Default)]
+struct Traffic {
+    /// The operation (`X-Amz-Target` without its service prefix) of each request chunk that
+    /// names one, in arrival order, held or not.
+    operations: Mutex<Vec<String>>,
+    /// Chunks written back to the client.
+    delivered: AtomicUsize,
+}
+
 /// A running proxy; stops when dropped.
 pub struct DelayProxy {
     pub addr: SocketAddr,
     hold: watch::Sender<bool>,
-    /// Chunks from the client that reached the proxy (held or not).
-    sent: Arc<AtomicUsize>,
+    traffic: Arc<Traffic>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -28,25 +39,35 @@ impl DelayProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
         let addr = listener.local_addr().expect("proxy addr");
         let (hold, watcher) = watch::channel(held);
-        let sent = Arc::new(AtomicUsize::new(0));
-        let counter = sent.clone();
+        let traffic = Arc::new(Traffic::default());
+        let seen = traffic.clone();
         let task = tokio::spawn(async move {
             while let Ok((inbound, _)) = listener.accept().await {
-                let (watcher, counter) = (watcher.clone(), counter.clone());
+                let (watcher, seen) = (watcher.clone(), seen.clone());
                 tokio::spawn(async move {
                     let Ok(outbound) = TcpStream::connect(upstream).await else {
                         return;
                     };
                     let (client_read, client_write) = inbound.into_split();
                     let (server_read, server_write) = outbound.into_split();
-                    let up = pipe(
+                    let link = Link {
+                        delay: one_way,
+                        hold: watcher,
+                    };
+                    let up = link.pipe(
                         client_read,
                         server_write,
-                        one_way,
-                        watcher.clone(),
-                        Some(counter),
+                        |chunk| seen.note_request(chunk),
+                        || {},
                     );
-                    let down = pipe(server_read, client_write, one_way, watcher, None);
+                    let down = link.pipe(
+                        server_read,
+                        client_write,
+                        |_| {},
+                        || {
+                            seen.delivered.fetch_add(1, Ordering::SeqCst);
+                        },
+                    );
                     let _ = tokio::join!(up, down);
                 });
             }
@@ -54,7 +75,7 @@ impl DelayProxy {
         Self {
             addr,
             hold,
-            sent,
+            traffic,
             task,
         }
     }
@@ -69,9 +90,30 @@ impl DelayProxy {
         let _ = self.hold.send(false);
     }
 
-    /// Chunks the client has sent so far.
-    pub fn chunks_sent(&self) -> usize {
-        self.sent.load(Ordering::SeqCst)
+    /// The operations of the requests that reached the proxy so far (held or not).
+    pub fn operations(&self) -> Vec<String> {
+        self.traffic.operations.lock().unwrap().clone()
+    }
+
+    /// Chunks delivered back to the client so far.
+    pub fn delivered(&self) -> usize {
+        self.traffic.delivered.load(Ordering::SeqCst)
+    }
+}
+
+impl Traffic {
+    /// Notes the operation a request chunk names, if it names one.
+    fn note_request(&self, chunk: &[u8]) {
+        let text = String::from_utf8_lossy(chunk).to_ascii_lowercase();
+        let Some(at) = text.find("x-amz-target:") else {
+            return;
+        };
+        let value = text[at + "x-amz-target:".len()..]
+            .lines()
+            .next()
+            .unwrap_or("");
+        let op = value.trim().rsplit('.').next().unwrap_or("").to_string();
+        self.operations.lock().unwrap().push(op);
     }
 }
 
@@ -81,29 +123,39 @@ impl Drop for DelayProxy {
     }
 }
 
-async fn pipe(
-    mut from: tokio::net::tcp::OwnedReadHalf,
-    mut to: tokio::net::tcp::OwnedWriteHalf,
+/// The link's delay and hold, shared by both directions of a connection.
+struct Link {
     delay: Duration,
-    mut hold: watch::Receiver<bool>,
-    counter: Option<Arc<AtomicUsize>>,
-) {
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = match from.read(&mut buf).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        if let Some(c) = &counter {
-            c.fetch_add(1, Ordering::SeqCst);
+    hold: watch::Receiver<bool>,
+}
+
+impl Link {
+    /// Copies `from` to `to`, each chunk after the hold and the delay; `on_arrival` sees each
+    /// chunk as it arrives (held or not), `on_delivery` runs after each is written on.
+    async fn pipe(
+        &self,
+        mut from: tokio::net::tcp::OwnedReadHalf,
+        mut to: tokio::net::tcp::OwnedWriteHalf,
+        on_arrival: impl Fn(&[u8]),
+        on_delivery: impl Fn(),
+    ) {
+        let mut hold = self.hold.clone();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = match from.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            on_arrival(&buf[..n]);
+            if hold.wait_for(|held| !held).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(self.delay).await;
+            if to.write_all(&buf[..n]).await.is_err() {
+                break;
+            }
+            on_delivery();
         }
-        if hold.wait_for(|held| !held).await.is_err() {
-            break;
-        }
-        tokio::time::sleep(delay).await;
-        if to.write_all(&buf[..n]).await.is_err() {
-            break;
-        }
+        let _ = to.shutdown().await;
     }
-    let _ = to.shutdown().await;
 }

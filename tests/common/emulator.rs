@@ -228,14 +228,10 @@ fn locate(var: &str, default: &Path) -> Option<PathBuf> {
 }
 
 fn missing<T>(kind: Kind, path: &Path) -> Option<T> {
-    let message = format!(
+    super::skip(&format!(
         "{} is not installed at {} (run `bash .ci/run`, or set MOTO_SERVER / COGNITO_LOCAL_DIR)",
         kind.name(),
         path.display()
-    );
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{message}");
-    }
-    eprintln!("SKIPPED: {message}");
+    ));
     None
 }

@@ -183,5 +183,9 @@ async fn a_hanging_endpoint_times_out_within_the_bound() {
     let r = get_against(&server, &["--timeout", "1.5"]).await;
     assert_eq!(r.code, 7, "{}", r.stderr);
     assert!(r.stderr.contains("1.5 s"), "{}", r.stderr);
-    assert!(r.elapsed.as_secs_f64() < 6.0, "took {:?}", r.elapsed);
+    // README: `--timeout` bounds one request *including its retries*. The SDK makes 3
+    // attempts, so a per-attempt timeout would take 4.5 s; the bound is 1.5 s plus the
+    // binary's start and exit (measured: 1.64–1.72 s in all, at a load average of 17 on 2 cores).
+    eprintln!("--timeout 1.5 against a hanging endpoint: {:?}", r.elapsed);
+    assert!(r.elapsed.as_secs_f64() < 2.5, "took {:?}", r.elapsed);
 }

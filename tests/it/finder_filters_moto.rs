@@ -182,6 +182,15 @@ async fn moto_type_ahead_tries_the_case_variants_and_says_which_matched() {
     // The search list says which variant matched.
     let mut app = App::new(pool.as_str(), false);
     app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
+    // Connected, as the worker says once it has its client (else the header says
+    // "connecting…" over a search that was answered).
+    let connected = cognito_tui::session::SessionInfo {
+        pool: pool.as_str().into(),
+        region: Some("us-east-1".into()),
+        profile: None,
+        target: "the endpoint".into(),
+    };
+    update(&mut app, Msg::Connected(connected));
     update(
         &mut app,
         Msg::Key(crossterm::event::KeyEvent::from(

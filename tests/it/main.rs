@@ -53,6 +53,7 @@ mod properties;
 mod resolution;
 mod search_cache;
 mod search_cli;
+mod suite_rules;
 mod tui_pty;
 mod tui_render;
 mod tui_robustness;

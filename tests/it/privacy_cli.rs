@@ -189,6 +189,28 @@ fn assert_no_personal_value(what: &str, r: &cli::Run) {
     }
 }
 
+/// Runs `args` without `--redact`, asserts each of `shown` is in its output (the positive
+/// control: the fixture's values really reach this output), then with `--redact` (placed
+/// first) and asserts no personal value is. Returns the redacted run.
+async fn plain_then_redacted(server: &MockServer, args: &[&str], shown: &[&str]) -> cli::Run {
+    let what = args.join(" ");
+    let plain = run(server, args).await;
+    assert_eq!(plain.code, 0, "{what}: {}", plain.stderr);
+    for value in shown {
+        assert!(
+            plain.stdout.contains(value),
+            "{what} without --redact: {value:?} missing\n{}",
+            plain.stdout
+        );
+    }
+    let mut redacted = vec!["--redact"];
+    redacted.extend(args);
+    let r = run(server, &redacted).await;
+    assert_eq!(r.code, 0, "{what} --redact: {}", r.stderr);
+    assert_no_personal_value(&format!("{what} --redact"), &r);
+    r
+}
+
 fn attribute<'a>(v: &'a Value, list: &str, name: &str) -> &'a Value {
     v[list]
         .as_array()
@@ -277,23 +299,18 @@ async fn get_json_masks_every_personal_value_in_place() {
 #[tokio::test]
 async fn get_text_masks_every_personal_value() {
     let server = cognito().await;
-    let r = run(
-        &server,
-        &[
-            "--redact",
-            "get",
-            "--by",
-            "username",
-            "jo.doe@example.com",
-            "-o",
-            "text",
-            "--include",
-            "devices,events",
-        ],
-    )
-    .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_no_personal_value("get -o text --redact", &r);
+    let args = [
+        "get",
+        "--by",
+        "username",
+        "jo.doe@example.com",
+        "-o",
+        "text",
+        "--include",
+        "devices,events",
+    ];
+    // Every planted value is printed without --redact.
+    let r = plain_then_redacted(&server, &args, &PERSONAL).await;
     assert!(r.stdout.contains("j•••@e•••.com"), "{}", r.stdout);
     assert!(
         r.stdout.contains(SUB),
@@ -308,9 +325,8 @@ async fn get_text_masks_every_personal_value() {
 async fn search_json_and_text_are_masked() {
     let server = cognito().await;
     for format in ["json", "text"] {
-        let r = run(&server, &["search", "--redact", "jo.doe@exa", "-o", format]).await;
-        assert_eq!(r.code, 0, "{format}: {}", r.stderr);
-        assert_no_personal_value(&format!("search -o {format} --redact"), &r);
+        let args = ["search", "jo.doe@exa", "-o", format];
+        let r = plain_then_redacted(&server, &args, SEARCH_SHOWS).await;
         assert!(r.stdout.contains("j•••@e•••.com"), "{}", r.stdout);
         if format == "json" {
             let v = parse(&r.stdout);
@@ -320,30 +336,33 @@ async fn search_json_and_text_are_masked() {
     }
 }
 
+/// What `search` prints of the fixture in every format (its columns).
+const SEARCH_SHOWS: &[&str] = &["jo.doe@example.com", "Josephine"];
+
+/// What `diagnose` prints of the fixture in every format.
+const DIAGNOSE_SHOWS: &[&str] = &["jo.doe@example.com"];
+
 #[tokio::test]
 async fn diagnose_json_and_text_are_masked() {
     let server = cognito().await;
     for format in ["json", "text"] {
-        let r = run(
-            &server,
-            &[
-                "diagnose",
-                "--redact",
-                "--by",
-                "username",
-                "jo.doe@example.com",
-                "-o",
-                format,
-            ],
-        )
-        .await;
-        assert_eq!(r.code, 0, "{format}: {}", r.stderr);
-        assert_no_personal_value(&format!("diagnose -o {format} --redact"), &r);
-        if format == "json" {
-            assert_eq!(parse(&r.stdout)["Username"], "j•••@e•••.com");
+        let args = [
+            "diagnose",
+            "--by",
+            "username",
+            "jo.doe@example.com",
+            "-o",
+            format,
+        ];
+        let r = plain_then_redacted(&server, &args, DIAGNOSE_SHOWS).await;
+        let user = if format == "json" {
+            parse(&r.stdout)["Username"].as_str().map(str::to_string)
         } else {
-            assert!(r.stdout.contains("User     j•••@e•••.com"), "{}", r.stdout);
-        }
+            (r.stdout.lines())
+                .find_map(|l| l.strip_prefix("User     "))
+                .map(str::to_string)
+        };
+        assert_eq!(user.as_deref(), Some("j•••@e•••.com"), "{}", r.stdout);
     }
 }
 

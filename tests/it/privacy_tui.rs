@@ -195,32 +195,73 @@ fn every_pane_masks_personal_values() {
     assert!(screen(&app, 120, 32).contains("Lisbon"));
 }
 
+/// The texts `cmds` would copy to the clipboard.
+fn copies(cmds: Vec<Cmd>) -> Vec<String> {
+    cmds.into_iter()
+        .filter_map(|cmd| match cmd {
+            Cmd::Copy(text) => Some(text),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Presses `y` on every row of the Attributes pane: what each press copies (one copy per
+/// row, asserted) and the screen after it (its notice says what was copied).
+fn copy_every_attribute(app: &mut App) -> Vec<(String, String)> {
+    send(app, typed("2"));
+    let rows = app.rows(cognito_tui::app::Pane::Attributes).len();
+    assert!(rows >= 10, "{rows} rows");
+    let mut out = Vec::new();
+    for row in 0..rows {
+        let copied = copies(send(app, typed("y")));
+        assert_eq!(copied.len(), 1, "row {row}: `y` copies once: {copied:?}");
+        out.push((copied[0].clone(), screen(app, 120, 32)));
+        send(app, typed("j"));
+    }
+    out
+}
+
 #[test]
 fn copies_notices_and_the_escape_hatch_are_masked() {
+    // Privacy off first: the copies really carry the values (so their absence means something).
+    let mut plain = app();
+    send(&mut plain, typed("p"));
+    found(&mut plain);
+    let plain_copies: String = copy_every_attribute(&mut plain)
+        .into_iter()
+        .map(|(copy, _)| copy + "\n")
+        .collect();
+    for value in [
+        "jo.doe@example.com",
+        "+351912345678",
+        "Josephine",
+        "tenant-lisbon-7",
+    ] {
+        assert!(
+            plain_copies.contains(value),
+            "{value} not copied: {plain_copies}"
+        );
+    }
+
     let mut app = app();
     found(&mut app);
     // Every attribute row: what `y` copies and the notice that says so.
-    send(&mut app, typed("2"));
-    let rows = app.rows(cognito_tui::app::Pane::Attributes).len();
-    for _ in 0..rows {
-        for cmd in send(&mut app, typed("y")) {
-            if let Cmd::Copy(text) = cmd {
-                assert_private("copy", &text);
-            }
-        }
-        assert_private("notice", &screen(&app, 120, 32));
-        send(&mut app, typed("j"));
+    for (copy, screen) in copy_every_attribute(&mut app) {
+        assert_private("copy", &copy);
+        assert_private("notice", &screen);
     }
     send(&mut app, typed("1"));
-    for cmd in send(&mut app, typed("y")) {
-        if let Cmd::Copy(text) = cmd {
-            assert_private("copied username", &text);
-        }
-    }
-    for cmd in send(&mut app, typed("c")) {
-        if let Cmd::Copy(text) = cmd {
-            assert_private("escape hatch copy", &text);
-        }
+    let username = copies(send(&mut app, typed("y")));
+    assert_eq!(
+        username.len(),
+        1,
+        "`y` on the status pane copies: {username:?}"
+    );
+    assert_private("copied username", &username[0]);
+    let hatch = copies(send(&mut app, typed("c")));
+    assert!(!hatch.is_empty(), "`c` copies the escape hatch's command");
+    for text in &hatch {
+        assert_private("escape hatch copy", text);
     }
     private_snap!("privacy_escape_hatch", app);
     send(&mut app, [key(KeyCode::Esc)]);

@@ -515,30 +515,56 @@ fn escape_hatch_popup() {
     snap!("escape_hatch_hostile", app, 100, 30);
 }
 
+/// The list panes, the actions menu, a confirmation and the escape hatch at every size from
+/// 0×0 to 130×45: from the minimum (60×16) up, each screen's box is whole (title, four
+/// corners, four edges); below it, the "too small" message instead of a broken layout.
 #[test]
 fn new_screens_fit_every_size() {
-    let mut apps = Vec::new();
-    for digit in ['4', '5', '6'] {
+    let mut screens: Vec<(&str, App)> = Vec::new();
+    for (digit, title) in [('4', "4 Groups"), ('5', "5 Devices"), ('6', "6 Sign-ins")] {
         let mut app = app_with("alice");
         open_list(&mut app, digit);
-        apps.push(app);
+        screens.push((title, app));
     }
     let mut menu = writable("alice");
     send(&mut menu, typed("x"));
-    apps.push(menu.clone());
+    screens.push(("Actions on alice in us-east-1_DemoPool1", menu.clone()));
     send(&mut menu, [key(KeyCode::Enter)]);
     send(&mut menu, typed("alice"));
-    apps.push(menu);
+    screens.push(("Confirm: AdminDisableUser", menu));
     let mut hatch = app_with("mallory");
     send(&mut hatch, typed("c"));
-    apps.push(hatch);
-    for app in &apps {
-        for w in (0..=130).step_by(7).chain([59, 60, 80]) {
-            for h in (0..=45).step_by(3).chain([15, 16, 24]) {
-                buffer(app, w, h);
+    screens.push(("Escape hatch", hatch));
+    let sizes = || {
+        let widths = (0..=130).step_by(7).chain([17, 18, 59, 60, 61, 80]);
+        widths.flat_map(|w| {
+            (0..=45)
+                .step_by(3)
+                .chain([1, 15, 16, 17, 24])
+                .map(move |h| (w, h))
+        })
+    };
+    let mut checked = 0;
+    for (title, app) in &screens {
+        for (w, h) in sizes() {
+            let buf = buffer(app, w, h);
+            let text = crate::common::app::text(&buf);
+            if w >= cognito_tui::ui::MIN_WIDTH && h >= cognito_tui::ui::MIN_HEIGHT {
+                crate::common::boxes::closed_box(&buf, title)
+                    .unwrap_or_else(|problem| panic!("{w}×{h}: {problem}\n{text}"));
+                checked += 1;
+            } else {
+                assert!(
+                    !text.contains(title),
+                    "{w}×{h}: {title:?} drawn below the minimum"
+                );
+                if w >= 18 && h >= 1 {
+                    assert!(text.contains("Terminal too small"), "{w}×{h}:\n{text}");
+                }
             }
         }
     }
+    assert!(checked > 6 * 100, "{checked} sizes at or above the minimum");
 }
 
 fn searched(query: &str) -> App {

@@ -28,14 +28,30 @@ fn assert_restored(t: &Tmux, expected_status: i32) {
     );
 }
 
+/// The audit trail's lines.
+fn audit_lines(path: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
 #[test]
 fn survives_rapid_resizes_and_keys_while_loading() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("tui.log");
+    let audit = dir.path().join("audit.jsonl");
     let env = env(&[("COGNITO_TUI_DEMO_LATENCY_MS", "400")]);
     let t = Tmux::spawn(
         env!("CARGO_BIN_EXE_cognito-tui"),
-        &["--demo", "--log-file", log.to_str().unwrap()],
+        &[
+            "--demo",
+            "--log-file",
+            log.to_str().unwrap(),
+            "--audit-log",
+            audit.to_str().unwrap(),
+        ],
         &env,
         80,
         24,
@@ -60,13 +76,47 @@ fn survives_rapid_resizes_and_keys_while_loading() {
     t.wait_for("small");
     t.resize(80, 24);
     t.wait_for("Username alice");
-    // Keys typed during a second lookup: the newer lookup wins, input stays live.
-    t.type_text("/bob");
+    // Keys typed during a second lookup: the newer lookup wins, input stays live. Bob is
+    // looked up by his phone number (AdminGetUser, ListUsers, AdminGetUser: 1.2 s at 400 ms
+    // a call) and carol by username (0.4 s), so an answer for bob that were not dropped would
+    // come after carol's and stay on screen. Every frame is read until carol is on screen and
+    // bob's lookup is in the audit trail (its answer, if any, has been sent by then).
+    t.type_text("/+15550100002");
     t.keys(&["Enter"]);
     t.type_text("/carol");
     t.keys(&["Enter"]);
-    let screen = t.wait_for("Username carol");
-    assert!(!screen.contains("Username bob"), "{screen}");
+    let bob_line = || {
+        audit_lines(&audit)
+            .into_iter()
+            .find(|l| l["action"] == "lookup" && l["query"] == "+15550100002")
+    };
+    let deadline = std::time::Instant::now() + crate::common::tmux::DEFAULT_TIMEOUT;
+    let mut frames = 0;
+    loop {
+        let screen = t.screen();
+        frames += 1;
+        assert!(
+            !screen.contains("Username bob"),
+            "bob's answer drew:\n{screen}"
+        );
+        if screen.contains("Username carol") && bob_line().is_some() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "carol never drew:\n{screen}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let bob = bob_line().unwrap();
+    assert_eq!(bob["outcome"], "superseded", "{bob}");
+    // Bob's answer, had it been sent with that line, is drawn by the time the screen settles.
+    let screen = t.wait_for("Username");
+    assert!(
+        screen.contains("Username carol") && !screen.contains("Username bob"),
+        "{screen}"
+    );
+    eprintln!("{frames} frames read while bob and carol were looked up");
     t.type_text("?");
     t.wait_for("Help: key bindings");
     t.keys(&["Escape"]);
