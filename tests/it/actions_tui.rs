@@ -3,6 +3,7 @@
 //! needs. Every command is served against one demo backend, so the refresh after a write
 //! shows its effect. Snapshots of the new menus, pickers and confirmations.
 
+use cognito_tui::act::Write;
 use cognito_tui::app::{
     App, Cmd, GroupChange, GroupChoices, Listing, MenuItem, Msg, Overlay, TimeZone, update,
 };
@@ -82,14 +83,9 @@ impl Desk {
                             more,
                         }),
                     },
-                    Cmd::Write {
+                    Cmd::Write { id, write } => Msg::WriteDone {
                         id,
-                        action,
-                        username,
-                        ..
-                    } => Msg::WriteDone {
-                        id,
-                        result: block_on(b.write(&pool, &username, action)),
+                        result: block_on(b.write(&pool, &write.username, write.action)),
                     },
                     other => panic!("not served here: {other:?}"),
                 };
@@ -126,7 +122,7 @@ impl Desk {
     /// The one write the keys produced.
     fn write_of(cmds: &[Cmd]) -> WriteAction {
         match cmds {
-            [Cmd::Write { action, .. }] => action.clone(),
+            [Cmd::Write { write, .. }] => write.action.clone(),
             other => panic!("expected one write, got {other:?}"),
         }
     }
@@ -203,7 +199,7 @@ fn reset_mfa_needs_the_username_typed_then_the_refresh_shows_no_mfa() {
     assert!(desk.press(KeyCode::Enter).is_empty());
     assert!(matches!(
         &desk.app.overlay,
-        Overlay::Confirm { action: WriteAction::ResetMfa, phrase: Some(p), .. } if p == "kenji.tanaka"
+        Overlay::Confirm { write: Write { action: WriteAction::ResetMfa, .. }, phrase: Some(p), .. } if p == "kenji.tanaka"
     ));
     assert_eq!(desk.app.context(), Context::Input);
     assert!(desk.keys(typed("y")).is_empty(), "y is a letter here");
@@ -302,7 +298,7 @@ fn add_to_group_picks_from_list_groups_less_the_users_own() {
     desk.press(KeyCode::Enter);
     assert!(matches!(
         &desk.app.overlay,
-        Overlay::Confirm { action: WriteAction::AddToGroup(g), phrase: None, .. } if g == "beta-testers"
+        Overlay::Confirm { write: Write { action: WriteAction::AddToGroup(g), .. }, phrase: None, .. } if g == "beta-testers"
     ));
     snap!("confirm_add_to_group", desk.app);
     let cmds = desk.keys(typed("y"));
@@ -334,7 +330,7 @@ fn remove_from_group_picks_from_the_users_groups() {
     desk.keys([key(KeyCode::Char('j')), key(KeyCode::Enter)]);
     assert!(matches!(
         &desk.app.overlay,
-        Overlay::Confirm { action: WriteAction::RemoveFromGroup(g), .. } if g == "support"
+        Overlay::Confirm { write: Write { action: WriteAction::RemoveFromGroup(g), .. }, .. } if g == "support"
     ));
     let cmds = desk.press(KeyCode::Enter);
     desk.serve(cmds);
@@ -357,7 +353,7 @@ fn delete_needs_the_username_and_the_pool_ids_end_typed() {
     desk.press(KeyCode::Enter);
     assert!(matches!(
         &desk.app.overlay,
-        Overlay::Confirm { action: WriteAction::DeleteUser, phrase: Some(p), .. } if p == "alice oPool1"
+        Overlay::Confirm { write: Write { action: WriteAction::DeleteUser, .. }, phrase: Some(p), .. } if p == "alice oPool1"
     ));
     snap!("confirm_delete_empty", desk.app);
     // The username alone is not enough, nor the wrong pool.
