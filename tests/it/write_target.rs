@@ -215,3 +215,22 @@ async fn the_worker_refuses_a_write_for_another_pool() {
     };
     assert!(result.is_ok(), "{result:?}");
 }
+
+#[test]
+fn the_diagnosis_names_the_actions_key_only_while_writes_are_on() {
+    // judy is disabled: the verdict's remedy is a write action.
+    let mut app = pinned_demo_app();
+    let mut cmds = send(&mut app, [ch('/')]);
+    cmds.extend(send(&mut app, typed("judy")));
+    cmds.extend(send(&mut app, [key(KeyCode::Enter)]));
+    serve(&mut app, &cmds[0]);
+    let read_only = screen(&app, 100, 30);
+    assert!(
+        read_only.contains("enable the user (needs --allow-write)"),
+        "{read_only}"
+    );
+    assert!(!read_only.contains("(x)"), "{read_only}");
+    let writable = writable_with("judy");
+    let shown = screen(&writable, 100, 30);
+    assert!(shown.contains("enable the user (x)"), "{shown}");
+}
