@@ -234,3 +234,27 @@ fn the_diagnosis_names_the_actions_key_only_while_writes_are_on() {
     let shown = screen(&writable, 100, 30);
     assert!(shown.contains("enable the user (x)"), "{shown}");
 }
+
+#[test]
+fn the_pool_in_use_changes_only_on_a_switch() {
+    let mut app = pinned_demo_app();
+    let demo = app.pool_name().to_string();
+    update(
+        &mut app,
+        Msg::Connected(SessionInfo {
+            pool: W2.into(),
+            region: None,
+            profile: None,
+            target: "elsewhere".into(),
+        }),
+    );
+    assert_eq!(
+        app.pool_name(),
+        demo,
+        "a session for another pool is ignored"
+    );
+    let id = start_switch(&mut app);
+    assert_eq!(app.pool_name(), demo, "the switch is only asked for");
+    switched(&mut app, id, false);
+    assert_eq!(app.pool_name(), W2);
+}
