@@ -467,9 +467,11 @@ pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError
         }
         _ => {}
     }
-    let notice = app.notice.take();
+    // The refresh keeps what is on screen: the result, and an error that came meanwhile
+    // (an audit line that could not be written must stay in view).
+    let (notice, error) = (app.notice.take(), app.error.take());
     let cmd = app.start_lookup(&write.username, super::LookupMode::Username);
-    app.notice = notice;
+    (app.notice, app.error) = (notice, error);
     vec![cmd]
 }
 

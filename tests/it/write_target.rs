@@ -258,3 +258,33 @@ fn the_pool_in_use_changes_only_on_a_switch() {
     switched(&mut app, id, false);
     assert_eq!(app.pool_name(), W2);
 }
+
+#[test]
+fn an_audit_failure_during_a_write_stays_on_screen_through_the_refresh() {
+    let mut app = writable_with("alice");
+    send(&mut app, [ch('x'), key(KeyCode::Enter)]);
+    let cmds = send(
+        &mut app,
+        typed("alice").into_iter().chain([key(KeyCode::Enter)]),
+    );
+    let [Cmd::Write { id, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}");
+    };
+    // The outcome line could not be written; then the write's answer comes.
+    update(&mut app, Msg::AuditFailed("disk full".into()));
+    let cmds = update(
+        &mut app,
+        Msg::WriteDone {
+            id: *id,
+            result: Ok(()),
+        },
+    );
+    assert!(matches!(cmds.as_slice(), [Cmd::Lookup { .. }]), "{cmds:?}");
+    let error = app.error.as_ref().expect("still on screen");
+    assert_eq!(error.title, "Audit log not written");
+    assert!(
+        notice(&app).contains("✓ disabled alice"),
+        "{}",
+        notice(&app)
+    );
+}
