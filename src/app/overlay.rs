@@ -363,7 +363,7 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
             let chosen = app.recent_matches().get(cursor).map(|e| e.username.clone());
             if let Some(username) = chosen {
                 app.overlay = Overlay::None;
-                return vec![app.start_lookup(&username, LookupMode::Username)];
+                return app.submit_lookup(&username, LookupMode::Username);
             }
         }
         _ => {}
@@ -381,7 +381,7 @@ pub(super) fn act_picker(app: &mut App, action: Action) -> Vec<Cmd> {
             if let Some(m) = ambiguous.matches.get(*cursor) {
                 let username = m.username.clone();
                 app.overlay = Overlay::None;
-                return vec![app.start_lookup(&username, LookupMode::Username)];
+                return app.submit_lookup(&username, LookupMode::Username);
             }
         }
         other => *cursor = move_in_list(*cursor, ambiguous.matches.len(), other),

@@ -93,6 +93,9 @@ fn while_a_switch_is_in_flight_x_and_lookups_are_refused_with_a_message() {
         "{}",
         notice(&app)
     );
+    // Nor from the recent lookups.
+    let cmds = send(&mut app, [ch('h'), key(KeyCode::Enter)]);
+    assert!(cmds.is_empty(), "{cmds:?}");
     // The positive control: without a switch in flight the same keys act.
     let mut app = writable_with("alice");
     send(&mut app, [ch('x')]);
