@@ -453,7 +453,7 @@ fn submit(app: &mut App, finder: Finder) -> Vec<Cmd> {
             app.finder = None;
             app.overlay = Overlay::None;
             // The one request that bills a monthly active user, on an explicit open.
-            vec![app.start_lookup(&username, LookupMode::Username)]
+            app.submit_lookup(&username, LookupMode::Username)
         }
         None => Vec::new(),
     }

@@ -3,7 +3,6 @@
 
 use super::actions::{GroupChange, submit_typed};
 use super::{App, Cmd, LineInput, Pane, move_in_list};
-use crate::cognito::WriteAction;
 use crate::cognito::lookup::{self, Ambiguous, LookupMode, QueryShape};
 use crate::keymap::{Action, HelpLine, Keymap};
 use crate::sanitize::sanitize;
@@ -70,8 +69,8 @@ pub enum Overlay {
     /// Asking before a write action. `phrase` is what must be typed into `input` (the
     /// username; for a delete also the pool id's end); without one, y or n answers.
     Confirm {
-        action: WriteAction,
-        username: String,
+        /// The write as it will be sent: made when this confirmation opened, shown as is.
+        write: crate::act::Write,
         phrase: Option<String>,
         input: LineInput,
     },
@@ -364,7 +363,7 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
             let chosen = app.recent_matches().get(cursor).map(|e| e.username.clone());
             if let Some(username) = chosen {
                 app.overlay = Overlay::None;
-                return vec![app.start_lookup(&username, LookupMode::Username)];
+                return app.submit_lookup(&username, LookupMode::Username);
             }
         }
         _ => {}
@@ -382,7 +381,7 @@ pub(super) fn act_picker(app: &mut App, action: Action) -> Vec<Cmd> {
             if let Some(m) = ambiguous.matches.get(*cursor) {
                 let username = m.username.clone();
                 app.overlay = Overlay::None;
-                return vec![app.start_lookup(&username, LookupMode::Username)];
+                return app.submit_lookup(&username, LookupMode::Username);
             }
         }
         other => *cursor = move_in_list(*cursor, ambiguous.matches.len(), other),

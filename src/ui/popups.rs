@@ -212,15 +212,15 @@ impl<'a> PopupView<'a> {
             Overlay::Groups { change, cursor } => {
                 Popup::List(groups_picker(app, *change, *cursor, theme))
             }
+            // Exactly the write that will be sent: its pool, not the pool in use now.
             Overlay::Confirm {
-                action,
-                username,
+                write,
                 phrase,
                 input,
             } => Popup::Confirm(ConfirmPopup {
-                action: action.clone(),
-                username: sanitize(&shown_username(app.redact, username)).into_owned(),
-                pool: pool_line(app),
+                action: write.action.clone(),
+                username: sanitize(&shown_username(app.redact, &write.username)).into_owned(),
+                pool: sanitize(&write.pool_label).into_owned(),
                 phrase: phrase
                     .as_deref()
                     .map(|phrase| sanitize(&crate::redact::shown(app.redact, phrase)).into_owned()),
