@@ -12,6 +12,7 @@ mod actions_tui;
 mod allpools;
 mod audit;
 mod bastion;
+mod bastion_identity;
 mod bastion_imds;
 mod bastion_slow_link;
 mod bastion_tty;

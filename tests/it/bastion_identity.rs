@@ -1,0 +1,246 @@
+//! One identity (issue 19.4) and a named operator (issue 23.4), seen where AWS sees them: at a
+//! stand-in for Cognito that records each request's `Authorization` (whose `Credential=` names
+//! the access key that signed it) and `User-Agent` (what CloudTrail records as `userAgent`).
+//! An explicitly named profile — `--profile`, a named pool's `profile`, the file's `profile` —
+//! signs with its own keys even when `AWS_ACCESS_KEY_ID` is set, as the AWS CLI does; the
+//! audit line names the credentials that signed.
+
+use std::path::Path;
+
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::cli;
+
+const PROFILE_KEY: &str = "AKIAPROFILEKEYAAAAAA";
+const ENV_KEY: &str = "AKIAENVIRONMENTBBBBB";
+
+/// Answers every request with AdminGetUser's alice.
+async fn cognito_stub() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/x-amz-json-1.1")
+                .set_body_string(
+                    r#"{"Username":"alice","UserAttributes":[{"Name":"sub","Value":"0b1c2d3e-0000-4000-8000-000000000001"}],"Enabled":true,"UserStatus":"CONFIRMED"}"#,
+                ),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+/// What each request after the first `*looked` carried: the access key id of its signature
+/// and its User-Agent; `*looked` moves past them.
+async fn seen(server: &MockServer, looked: &mut usize) -> Vec<(String, String)> {
+    let requests = server.received_requests().await.unwrap_or_default();
+    let from = std::mem::replace(looked, requests.len()).min(requests.len());
+    requests[from..]
+        .iter()
+        .map(|r| {
+            let header = |name: &str| {
+                r.headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let auth = header("authorization");
+            let key = auth
+                .split("Credential=")
+                .nth(1)
+                .and_then(|c| c.split('/').next())
+                .unwrap_or_default()
+                .to_string();
+            (key, header("user-agent"))
+        })
+        .collect()
+}
+
+/// A HOME with an AWS credentials file holding profile `support-prod`, and a config file
+/// naming pool `prod` (with that profile) and `plain` (without), both at `url`.
+fn home_with_profile(home: &Path, url: &str, extra_config: &str) -> std::path::PathBuf {
+    std::fs::write(
+        home.join("credentials"),
+        format!(
+            "[support-prod]\naws_access_key_id = {PROFILE_KEY}\n\
+             aws_secret_access_key = profile-secret\n"
+        ),
+    )
+    .unwrap();
+    let config = home.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "{extra_config}\n[pools.prod]\npool_id = \"eu-west-1_AbC123\"\n\
+             profile = \"support-prod\"\nendpoint_url = \"{url}\"\n\n\
+             [pools.plain]\npool_id = \"eu-west-1_AbC123\"\nendpoint_url = \"{url}\"\n"
+        ),
+    )
+    .unwrap();
+    config
+}
+
+/// `get alice` with the environment's keys set, in `home`; the audit log's lines.
+fn get_with_env_keys(home: &Path, args: &[&str]) -> (cli::Run, Vec<serde_json::Value>) {
+    let audit = home.join("audit.jsonl");
+    let _ = std::fs::remove_file(&audit);
+    let mut c = cli::command(home);
+    c.env("AWS_ACCESS_KEY_ID", ENV_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", "environment-secret")
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
+        .args(["get", "alice", "-o", "json", "--audit-log"])
+        .arg(&audit)
+        .args(args);
+    let run = cli::run(c);
+    let text = std::fs::read_to_string(&audit).unwrap_or_default();
+    (run, cli::json_lines(&text))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_named_profile_signs_with_its_own_keys_and_the_audit_says_so() {
+    let server = cognito_stub().await;
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let config = home_with_profile(home.path(), &server.uri(), "");
+    let config = config.to_str().unwrap();
+    let url = server.uri();
+    let ways: [(&str, Vec<&str>); 2] = [
+        (
+            "--profile",
+            vec!["--pool", "eu-west-1_AbC123", "--endpoint-url", &url],
+        ),
+        (
+            "a named pool's profile",
+            vec!["--config", config, "--pool", "prod"],
+        ),
+    ];
+    for (way, args) in ways {
+        let mut args = args.clone();
+        if way == "--profile" {
+            args.extend(["--profile", "support-prod"]);
+        }
+        let (r, audit) = tokio::task::block_in_place(|| get_with_env_keys(home.path(), &args));
+        assert_eq!(r.code, 0, "{way}: {}", r.stderr);
+        let keys: Vec<String> = seen(&server, &mut looked)
+            .await
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(keys, [PROFILE_KEY], "{way}: the profile's keys signed");
+        let line = audit.last().expect("an audit line");
+        assert_eq!(line["profile"], "support-prod", "{way}: {line}");
+        assert_eq!(
+            line["credentials"], "profile support-prod (keys)",
+            "{way}: {line}"
+        );
+    }
+
+    // The control: with no profile named, the environment's keys sign (the chain's first
+    // link), and the audit says so; the stub tells the two keys apart.
+    let (r, audit) = tokio::task::block_in_place(|| {
+        get_with_env_keys(home.path(), &["--config", config, "--pool", "plain"])
+    });
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let keys: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(keys, [ENV_KEY]);
+    assert_eq!(audit.last().unwrap()["credentials"], "environment");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_config_files_profile_is_named_too() {
+    let server = cognito_stub().await;
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let config = home_with_profile(home.path(), &server.uri(), "profile = \"support-prod\"");
+    let args = ["--config", config.to_str().unwrap(), "--pool", "plain"];
+    let (r, audit) = tokio::task::block_in_place(|| get_with_env_keys(home.path(), &args));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let keys: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(keys, [PROFILE_KEY]);
+    assert_eq!(
+        audit.last().unwrap()["credentials"],
+        "profile support-prod (keys)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_names_the_operator_in_its_user_agent() {
+    let server = cognito_stub().await;
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let config = home_with_profile(home.path(), &server.uri(), "operator = \"jane.doe@corp\"");
+    let args = ["--config", config.to_str().unwrap(), "--pool", "plain"];
+    let (r, _) = tokio::task::block_in_place(|| get_with_env_keys(home.path(), &args));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let agents: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
+    assert!(!agents.is_empty());
+    for agent in &agents {
+        assert!(
+            agent.ends_with(" cognito-tui/jane.doe@corp"),
+            "the operator from the config: {agent}"
+        );
+        assert!(
+            agent.starts_with("aws-sdk-rust/"),
+            "the SDK's own part kept: {agent}"
+        );
+    }
+
+    // Without `operator`, the login name of the user running it.
+    let login = String::from_utf8(
+        std::process::Command::new("id")
+            .arg("-un")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let (r, _) = tokio::task::block_in_place(|| {
+        get_with_env_keys(
+            home.path(),
+            &[
+                "--pool",
+                "eu-west-1_AbC123",
+                "--endpoint-url",
+                &server.uri(),
+            ],
+        )
+    });
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let agents: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
+    let expected = format!(" cognito-tui/{}", login.trim());
+    assert!(
+        !agents.is_empty() && agents.iter().all(|a| a.ends_with(&expected)),
+        "{agents:?} end with {expected}"
+    );
+
+    // A name that can't go into a header is refused where it is written.
+    std::fs::write(&config, "operator = \"jane doe\"\n").unwrap();
+    let r = cli::run_args(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--demo",
+        "get",
+        "alice",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("line 1, column 12"), "{}", r.stderr);
+    assert!(r.stderr.contains("operator = \"jane doe\""), "{}", r.stderr);
+}
