@@ -699,6 +699,73 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 4);
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn throttling_halves_the_rate_for_everyone_then_it_creeps_back() {
+        let limiter = RateLimiter::new(limits(16), BackoffPolicy::default());
+        let throttled = || async {
+            Err::<(), _>(CognitoError::new(
+                ErrorKind::Throttled,
+                "ListUsers",
+                "slow down",
+            ))
+        };
+        let _ = limiter.run(QuotaCategory::UserList, throttled).await;
+        // Four throttled answers: halved down to the floor, an eighth of the limit.
+        assert_eq!(limiter.current_rate(QuotaCategory::UserList), 2.0);
+        assert_eq!(limiter.current_rate(QuotaCategory::UserRead), 10.0);
+        limiter
+            .run(QuotaCategory::UserList, || async { Ok(()) })
+            .await
+            .unwrap();
+        assert_eq!(limiter.current_rate(QuotaCategory::UserList), 3.0);
+        for _ in 0..20 {
+            limiter
+                .run(QuotaCategory::UserList, || async { Ok(()) })
+                .await
+                .unwrap();
+        }
+        assert_eq!(limiter.current_rate(QuotaCategory::UserList), 16.0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn reads_retry_server_errors_writes_only_throttling() {
+        let limiter = RateLimiter::new(limits(5), BackoffPolicy::default()).with_attempts(3);
+        let calls = AtomicUsize::new(0);
+        let failing = |kind| {
+            let calls = &calls;
+            move || async move {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err::<(), _>(CognitoError::new(kind, "AdminDisableUser", "x"))
+            }
+        };
+        let count = |calls: &AtomicUsize| calls.swap(0, Ordering::SeqCst);
+        let _ = limiter
+            .run(QuotaCategory::UserRead, failing(ErrorKind::Internal))
+            .await;
+        assert_eq!(count(&calls), 3, "a read: --max-attempts");
+        let write = Retry::ThrottledOnly;
+        let _ = limiter
+            .run_with(
+                QuotaCategory::UserUpdate,
+                write,
+                failing(ErrorKind::Network),
+            )
+            .await;
+        assert_eq!(
+            count(&calls),
+            1,
+            "a write whose answer was lost is not sent again"
+        );
+        let _ = limiter
+            .run_with(
+                QuotaCategory::UserUpdate,
+                write,
+                failing(ErrorKind::Throttled),
+            )
+            .await;
+        assert_eq!(count(&calls), 4, "a throttled write was not done: retried");
+    }
+
     #[test]
     fn backoff_grows_and_is_capped() {
         let p = BackoffPolicy::default();

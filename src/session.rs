@@ -397,6 +397,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn pools_of_one_account_and_region_share_one_limiter() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[pools.a]\npool_id = \"eu-west-1_Aaa111\"\nprofile = \"p1\"\n\
+             endpoint_url = \"http://127.0.0.1:9\"\n\
+             [pools.b]\npool_id = \"eu-west-1_Bbb222\"\nprofile = \"p1\"\n\
+             endpoint_url = \"http://127.0.0.1:9\"\n\
+             [pools.c]\npool_id = \"eu-west-1_Ccc333\"\nprofile = \"p2\"\n\
+             endpoint_url = \"http://127.0.0.1:9\"\n",
+        )
+        .unwrap();
+        let target = Target::resolve(&target(&path, "a")).unwrap();
+        let limiter = |pool: &'static str| {
+            let target = target.for_pool(pool).unwrap();
+            async move { target.connect_to(pool).await.unwrap().limiter.unwrap() }
+        };
+        let (a, b, c) = (limiter("a").await, limiter("b").await, limiter("c").await);
+        assert!(Arc::ptr_eq(&a, &b), "one budget for one profile and Region");
+        assert!(
+            !Arc::ptr_eq(&a, &c),
+            "another profile is another account's budget"
+        );
+    }
+
+    #[tokio::test]
     async fn read_only_sessions_hold_no_writer() {
         let args = crate::cli::Cli::parse_from(["cognito-tui", "--demo"]).target;
         let target = Target::without_config(&args);

@@ -14,6 +14,7 @@ mod audit;
 mod bastion;
 mod bastion_identity;
 mod bastion_imds;
+mod bastion_rate;
 mod bastion_slow_link;
 mod bastion_tty;
 mod browse_export;
