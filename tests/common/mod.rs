@@ -8,6 +8,7 @@ pub mod emulator;
 pub mod joined;
 pub mod proxy;
 pub mod seed;
+pub mod tls;
 pub mod tmux;
 
 /// The path of `shell`, or `None` (a failure under CI=true, which installs it; a loud skip

@@ -16,6 +16,7 @@ mod bastion_identity;
 mod bastion_imds;
 mod bastion_rate;
 mod bastion_slow_link;
+mod bastion_tls;
 mod bastion_tty;
 mod browse_export;
 mod cli_exceptions;
