@@ -163,6 +163,8 @@ struct Window {
     interval: Duration,
     /// The earliest start of the next request.
     next_free: Option<Instant>,
+    /// When the last request really started.
+    last_start: Option<Instant>,
     paused_until: Option<Instant>,
     /// Future slots given up by waits that were dropped (a superseded search), not yet
     /// handed back because a later slot is still held.
@@ -191,6 +193,7 @@ impl RateLimiter {
                 rate: limit,
                 interval: Duration::from_secs(1) / limits.get(c).max(1),
                 next_free: None,
+                last_start: None,
                 paused_until: None,
                 abandoned: BTreeSet::new(),
             })
@@ -257,9 +260,13 @@ impl RateLimiter {
     /// replaced it.
     pub async fn acquire(&self, category: QuotaCategory) {
         let at = self.reserve(category, Instant::now());
-        if at <= Instant::now() {
-            return;
+        if at > Instant::now() {
+            self.wait_for_slot(category, at).await;
         }
+        self.start(category).await;
+    }
+
+    async fn wait_for_slot(&self, category: QuotaCategory, at: Instant) {
         let queued = self.queued.fetch_add(1, Ordering::SeqCst) + 1;
         self.status.send_modify(|s| {
             s.queued = queued;
@@ -272,6 +279,26 @@ impl RateLimiter {
         tokio::time::sleep_until(at).await;
         // The slot is used: the request goes out now.
         guard.slot = None;
+    }
+
+    /// Holds a start until one interval after the previous request of `category` really
+    /// started: slots are spaced, but a wait that woke late (a busy machine) must not bunch
+    /// with the next one on the wire.
+    async fn start(&self, category: QuotaCategory) {
+        loop {
+            let wait = {
+                let mut w = self.window(category);
+                let now = Instant::now();
+                match w.last_start {
+                    Some(last) if now < last + w.interval => last + w.interval,
+                    _ => {
+                        w.last_start = Some(now);
+                        return;
+                    }
+                }
+            };
+            tokio::time::sleep_until(wait).await;
+        }
     }
 
     /// Gives back the slot at `at`, reserved by a wait that was dropped before it came. The
