@@ -3,7 +3,8 @@
 //! the access key that signed it) and `User-Agent` (what CloudTrail records as `userAgent`).
 //! An explicitly named profile — `--profile`, a named pool's `profile`, the file's `profile` —
 //! signs with its own keys even when `AWS_ACCESS_KEY_ID` is set, as the AWS CLI does; the
-//! audit line names the credentials that signed.
+//! audit line names the credentials that signed. Other ways to sign in: a `credential_process`
+//! profile, and an expired SSO session (which names the `aws sso login` to run).
 
 use std::path::Path;
 
@@ -243,4 +244,98 @@ async fn every_request_names_the_operator_in_its_user_agent() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("line 1, column 12"), "{}", r.stderr);
     assert!(r.stderr.contains("operator = \"jane doe\""), "{}", r.stderr);
+}
+
+/// `get alice` at `url` with `--profile NAME` and the AWS config file `aws_config` (no
+/// environment keys), in `home`; the run and the audit's lines.
+fn get_with_profile(
+    home: &Path,
+    url: &str,
+    profile: &str,
+    aws_config: &str,
+) -> (cli::Run, Vec<serde_json::Value>) {
+    let config_file = home.join("aws-config");
+    std::fs::write(&config_file, aws_config).unwrap();
+    let audit = home.join("audit.jsonl");
+    let _ = std::fs::remove_file(&audit);
+    let mut c = cli::command(home);
+    c.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", &config_file)
+        .args(["get", "alice", "-o", "json", "--pool", "eu-west-1_AbC123"])
+        .args(["--endpoint-url", url, "--profile", profile, "--audit-log"])
+        .arg(&audit);
+    let run = cli::run(c);
+    let text = std::fs::read_to_string(&audit).unwrap_or_default();
+    (run, cli::json_lines(&text))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credential_process_profile_signs_with_what_the_process_prints() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = cognito_stub().await;
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let script = home.path().join("creds.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAFROMPROCESSCCCCC\", \
+         \"SecretAccessKey\": \"process-secret\"}'\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let aws_config = format!(
+        "[profile vault]\ncredential_process = {}\n",
+        script.display()
+    );
+    let (r, audit) = tokio::task::block_in_place(|| {
+        get_with_profile(home.path(), &server.uri(), "vault", &aws_config)
+    });
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let keys: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(keys, ["AKIAFROMPROCESSCCCCC"]);
+    assert_eq!(
+        audit.last().unwrap()["credentials"],
+        "profile vault (credential_process)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_sso_session_says_which_login_to_run_and_sends_nothing() {
+    let server = cognito_stub().await;
+    let home = tempfile::tempdir().unwrap();
+    // The token cache `aws sso login` leaves, expired an hour ago.
+    let cache = home.path().join(".aws/sso/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let session = "corp";
+    // The cache file of an sso-session is named by the SHA-1 of the session's name.
+    let name = "ee0bfd2552fbd840c02cc48b6e823320543c450f.json";
+    std::fs::write(
+        cache.join(name),
+        r#"{"accessToken":"expired","expiresAt":"2020-01-01T00:00:00Z","region":"eu-west-1","startUrl":"https://corp.awsapps.com/start"}"#,
+    )
+    .unwrap();
+    let aws_config = format!(
+        "[profile support-sso]\nsso_session = {session}\nsso_account_id = 111122223333\n\
+         sso_role_name = Support\nregion = eu-west-1\n\n[sso-session {session}]\n\
+         sso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n"
+    );
+    let (r, _) = tokio::task::block_in_place(|| {
+        get_with_profile(home.path(), &server.uri(), "support-sso", &aws_config)
+    });
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(r.stderr.contains("SSO token has expired"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("aws sso login --profile support-sso"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "no Cognito request without credentials"
+    );
 }
