@@ -339,3 +339,73 @@ async fn an_expired_sso_session_says_which_login_to_run_and_sends_nothing() {
         "no Cognito request without credentials"
     );
 }
+
+/// STS's AssumeRoleWithWebIdentity in its XML shape, handing out `ASIAWEBIDENTITYDDDDD`.
+async fn sts_stub() -> MockServer {
+    let server = MockServer::start().await;
+    let body = r#"<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleWithWebIdentityResult>
+    <Credentials>
+      <AccessKeyId>ASIAWEBIDENTITYDDDDD</AccessKeyId>
+      <SecretAccessKey>web-identity-secret</SecretAccessKey>
+      <SessionToken>web-identity-session</SessionToken>
+      <Expiration>2099-01-01T00:00:00Z</Expiration>
+    </Credentials>
+    <AssumedRoleUser>
+      <Arn>arn:aws:sts::123456789012:assumed-role/bastion/pod</Arn>
+      <AssumedRoleId>AROAEXAMPLE:pod</AssumedRoleId>
+    </AssumedRoleUser>
+  </AssumeRoleWithWebIdentityResult>
+  <ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ResponseMetadata>
+</AssumeRoleWithWebIdentityResponse>"#;
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::body_string_contains(
+            "Action=AssumeRoleWithWebIdentity",
+        ))
+        .and(wiremock::matchers::body_string_contains(
+            "WebIdentityToken=token-from-the-cluster",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/xml")
+                .set_body_string(body),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn web_identity_credentials_come_from_sts_with_the_token_file() {
+    let (server, sts) = (cognito_stub().await, sts_stub().await);
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let token = home.path().join("token");
+    std::fs::write(&token, "token-from-the-cluster").unwrap();
+    let audit = home.path().join("audit.jsonl");
+    let mut c = cli::command(home.path());
+    c.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_WEB_IDENTITY_TOKEN_FILE", &token)
+        .env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/bastion")
+        .env("AWS_ROLE_SESSION_NAME", "pod")
+        .env("AWS_ENDPOINT_URL_STS", sts.uri())
+        .args(["get", "alice", "-o", "json", "--pool", "eu-west-1_AbC123"])
+        .args(["--endpoint-url", &server.uri(), "--audit-log"])
+        .arg(&audit);
+    let r = tokio::task::block_in_place(|| cli::run(c));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        sts.received_requests().await.unwrap().len(),
+        1,
+        "one AssumeRoleWithWebIdentity"
+    );
+    let keys: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(keys, ["ASIAWEBIDENTITYDDDDD"]);
+    let lines = cli::json_lines(&std::fs::read_to_string(&audit).unwrap());
+    assert_eq!(lines.last().unwrap()["credentials"], "web identity");
+}
