@@ -19,6 +19,7 @@ use super::{
 use super::{AuthEvent, Device, Group, Page, WriteAction};
 
 mod client;
+mod mfa;
 
 pub use client::CredentialSource;
 

@@ -409,3 +409,162 @@ async fn web_identity_credentials_come_from_sts_with_the_token_file() {
     let lines = cli::json_lines(&std::fs::read_to_string(&audit).unwrap());
     assert_eq!(lines.last().unwrap()["credentials"], "web identity");
 }
+
+/// STS's AssumeRole in its XML shape, only with the MFA device and code given, handing out
+/// `ASIAMFAROLEEEEEEEEEE`.
+async fn sts_mfa_stub() -> MockServer {
+    let server = MockServer::start().await;
+    let body = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <Credentials>
+      <AccessKeyId>ASIAMFAROLEEEEEEEEEE</AccessKeyId>
+      <SecretAccessKey>mfa-role-secret</SecretAccessKey>
+      <SessionToken>mfa-role-session</SessionToken>
+      <Expiration>2099-01-01T00:00:00Z</Expiration>
+    </Credentials>
+    <AssumedRoleUser>
+      <Arn>arn:aws:sts::123456789012:assumed-role/support/cognito-tui</Arn>
+      <AssumedRoleId>AROAEXAMPLE:cognito-tui</AssumedRoleId>
+    </AssumedRoleUser>
+  </AssumeRoleResult>
+  <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>
+</AssumeRoleResponse>"#;
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::body_string_contains(
+            "Action=AssumeRole",
+        ))
+        .and(wiremock::matchers::body_string_contains("TokenCode=123456"))
+        .and(wiremock::matchers::body_string_contains(
+            "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fjane",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/xml")
+                .set_body_string(body),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+/// An AWS config with profile `support` (a role with an MFA device, from profile `base`) and
+/// a credentials file with `base`'s keys, in `home`; the environment to use them.
+fn mfa_profile(home: &Path, sts: &str) -> Vec<(String, String)> {
+    let config = home.join("aws-config");
+    std::fs::write(
+        &config,
+        "[profile support]\nrole_arn = arn:aws:iam::123456789012:role/support\n\
+         source_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/jane\n",
+    )
+    .unwrap();
+    let credentials = home.join("aws-credentials");
+    std::fs::write(
+        &credentials,
+        "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base\n",
+    )
+    .unwrap();
+    [
+        ("AWS_CONFIG_FILE", config.display().to_string()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            credentials.display().to_string(),
+        ),
+        ("AWS_ENDPOINT_URL_STS", sts.to_string()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("AWS_REGION", "eu-west-1".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_mfa_role_asks_for_the_code_on_the_terminal() {
+    let (server, sts) = (cognito_stub().await, sts_mfa_stub().await);
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let env = mfa_profile(home.path(), &sts.uri());
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let url = server.uri();
+    let args = [
+        "get",
+        "alice",
+        "-o",
+        "json",
+        "--pool",
+        "eu-west-1_AbC123",
+        "--profile",
+        "support",
+        "--endpoint-url",
+        &url,
+    ];
+    let (status, screen) = tokio::task::block_in_place(|| {
+        let tmux = crate::common::tmux::Tmux::spawn(
+            env!("CARGO_BIN_EXE_cognito-tui"),
+            &args,
+            &env,
+            120,
+            30,
+        );
+        // (tmux drops the prompt's trailing space.)
+        tmux.wait_for("MFA code for arn:aws:iam::123456789012:mfa/jane (profile support):");
+        tmux.type_text("123456");
+        tmux.keys(&["Enter"]);
+        let (status, _) = tmux.wait_exit();
+        (status, tmux.screen())
+    });
+    assert_eq!(status, 0, "{screen}");
+    assert!(screen.contains("\"Username\": \"alice\""), "{screen}");
+    assert_eq!(sts.received_requests().await.unwrap().len(), 1);
+    let keys: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(
+        keys,
+        ["ASIAMFAROLEEEEEEEEEE"],
+        "signed with the role's credentials"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_mfa_role_without_a_terminal_says_so_and_sends_nothing() {
+    use std::os::unix::process::CommandExt;
+    let (server, sts) = (cognito_stub().await, sts_mfa_stub().await);
+    let home = tempfile::tempdir().unwrap();
+    let mut c = cli::command(home.path());
+    for (k, v) in mfa_profile(home.path(), &sts.uri()) {
+        c.env(k, v);
+    }
+    c.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args([
+            "get",
+            "alice",
+            "--pool",
+            "eu-west-1_AbC123",
+            "--profile",
+            "support",
+        ])
+        .args(["--endpoint-url", &server.uri()]);
+    // SAFETY: setsid() only detaches the child from the controlling terminal, before exec.
+    unsafe {
+        c.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let r = tokio::task::block_in_place(|| cli::run(c));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "profile support assumes its role with an MFA device \
+             (mfa_serial = arn:aws:iam::123456789012:mfa/jane), and there is no terminal"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(sts.received_requests().await.unwrap().is_empty());
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

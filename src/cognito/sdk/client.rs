@@ -93,7 +93,12 @@ pub(super) async fn build(options: &SdkOptions, pool: Option<&PoolId>) -> Built 
     let provider_config = ProviderConfig::without_region()
         .with_region(region.clone())
         .with_http_client(http.clone());
-    let (chain, credentials) = credential_chain(options, &provider_config, profiles.as_ref());
+    let (chain, credentials, asks_a_person) = credential_chain(
+        options,
+        &provider_config,
+        profiles.as_ref(),
+        (region.clone(), http.clone()),
+    );
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(region.clone())
         .http_client(http)
@@ -101,6 +106,13 @@ pub(super) async fn build(options: &SdkOptions, pool: Option<&PoolId>) -> Built 
         // Off: a retry the SDK made itself would not wait for the rate limiter.
         .retry_config(RetryConfig::disabled())
         .credentials_provider(chain);
+    if asks_a_person {
+        loader = loader.identity_cache(
+            aws_config::identity::IdentityCache::lazy()
+                .load_timeout(super::mfa::PROMPT_TIMEOUT)
+                .build(),
+        );
+    }
     if let Some(profile) = &options.profile {
         loader = loader.profile_name(profile);
     }
@@ -251,7 +263,8 @@ fn https_client(trust: TrustStore) -> SharedHttpClient {
     })
 }
 
-/// The credential chain and a handle on which link answered. A named profile is the only
+/// The credential chain, a handle on which link answered, and whether it may ask a person (an
+/// MFA code: see `mfa.rs`). A named profile is the only
 /// link (the AWS CLI's rule: `--profile` wins over `AWS_ACCESS_KEY_ID`); otherwise the
 /// default chain's links in its order: environment, profile, web identity, container,
 /// instance metadata.
@@ -259,7 +272,8 @@ fn credential_chain(
     options: &SdkOptions,
     config: &ProviderConfig,
     profiles: Option<&aws_config::profile::ProfileSet>,
-) -> (CredentialsProviderChain, CredentialSource) {
+    (region, http): (Option<Region>, SharedHttpClient),
+) -> (CredentialsProviderChain, CredentialSource, bool) {
     use aws_config::profile::ProfileFileCredentialsProvider;
     let mut source = CredentialSource::default();
     if let Some((access_key, secret_key)) = &options.static_credentials {
@@ -268,15 +282,31 @@ fn credential_chain(
         let label: Arc<str> = Arc::from("static");
         source.fixed = Some(label.clone());
         let link = Labelled::new(label, fixed, &source);
-        return (CredentialsProviderChain::first_try("static", link), source);
+        return (
+            CredentialsProviderChain::first_try("static", link),
+            source,
+            false,
+        );
     }
     let profile_label: Arc<str> = Arc::from(profile_label(options.profile.as_deref(), profiles));
     let mut profile = ProfileFileCredentialsProvider::builder().configure(config);
     if let Some(name) = &options.profile {
-        profile = profile.profile_name(name);
         source.fixed = Some(profile_label.clone());
+        if let Some(role) = super::mfa::from_profile(name, profiles, config, region, http) {
+            let link = Labelled::new(profile_label, role, &source);
+            return (
+                CredentialsProviderChain::first_try("Profile", link),
+                source,
+                true,
+            );
+        }
+        profile = profile.profile_name(name);
         let link = Labelled::new(profile_label, profile.build(), &source);
-        return (CredentialsProviderChain::first_try("Profile", link), source);
+        return (
+            CredentialsProviderChain::first_try("Profile", link),
+            source,
+            false,
+        );
     }
     let env = aws_config::environment::EnvironmentVariableCredentialsProvider::new();
     let web = aws_config::web_identity_token::WebIdentityTokenCredentialsProvider::builder()
@@ -308,7 +338,7 @@ fn credential_chain(
         "Ec2InstanceMetadata",
         Labelled::new("instance role".into(), imds, &source),
     );
-    (chain, source)
+    (chain, source, false)
 }
 
 /// `profile NAME (how)`: SSO, an assumed role, `credential_process`, `aws login` or keys.
@@ -323,6 +353,8 @@ fn profile_label(
     let has = |key: &str| profile_setting(profiles, key).is_some();
     let how = if has("sso_session") || has("sso_start_url") {
         "SSO"
+    } else if has("role_arn") && has("mfa_serial") {
+        "assume role, MFA"
     } else if has("role_arn") {
         "assume role"
     } else if has("credential_process") {
