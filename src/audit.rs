@@ -98,6 +98,9 @@ pub struct AuditEvent {
     /// The Region the request went to; overrides the log's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// The credentials the requests were signed with (`Session::credential_source`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// How the user was found, e.g. "by email, via ListUsers".
@@ -131,6 +134,7 @@ impl AuditEvent {
             pool: session.pool.to_string(),
             profile: session.info.profile.clone(),
             region: session.info.region.clone(),
+            credentials: session.credential_source(),
             ..Self::default()
         }
     }
@@ -240,6 +244,8 @@ struct EventBody<'a> {
     phase: Option<Phase>,
     pool: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    credentials: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     query: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     resolved: Option<&'a str>,
@@ -304,6 +310,7 @@ impl AuditLog {
             action: &event.action,
             phase: event.phase,
             pool: &event.pool,
+            credentials: event.credentials.as_deref(),
             query: event.query.as_deref(),
             resolved: event.resolved.as_deref(),
             username: event.username.as_deref(),
@@ -478,7 +485,7 @@ fn components(path: &Path) -> std::collections::VecDeque<PathBuf> {
 
 /// The login name of the process's real uid; `$USER` can be set to anything.
 #[cfg(unix)]
-fn os_user() -> String {
+pub(crate) fn os_user() -> String {
     // SAFETY: getpwuid_r writes only into `pwd` and `buf`, whose sizes we pass; `name` points
     // into `buf` and is read before `buf` is dropped.
     unsafe {
@@ -498,7 +505,7 @@ fn os_user() -> String {
 }
 
 #[cfg(not(unix))]
-fn os_user() -> String {
+pub(crate) fn os_user() -> String {
     std::env::var("USERNAME")
         .ok()
         .filter(|s| !s.is_empty())

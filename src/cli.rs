@@ -75,7 +75,8 @@ pub struct TargetArgs {
     #[arg(long, global = true, value_name = "SECONDS", default_value = "20", value_parser = parse_seconds)]
     pub timeout: Duration,
 
-    /// Attempts per request (throttling and server errors are retried with backoff).
+    /// Attempts per read for server errors and lost connections; throttled requests are
+    /// retried by the rate limiter (8 times at most, slowing down).
     #[arg(long, global = true, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
     pub max_attempts: u32,
 

@@ -4,6 +4,9 @@
 //! that names the file, line and column.
 //!
 //! ```toml
+//! operator = "alice"   # CloudTrail's userAgent: cognito-tui/alice (default: the login name)
+//! profile = "support"  # for pools that name none (--profile wins, then the pool's)
+//!
 //! [pools.prod]
 //! pool_id = "eu-west-1_AbCdEf123"
 //! profile = "support-prod"
@@ -55,6 +58,13 @@ pub struct Config {
     /// besides the shown ones (ListUsers can't filter on custom attributes; the local filter
     /// over loaded users can).
     pub search_attributes: Vec<String>,
+    /// `operator = "…"`: who acts, sent as `cognito-tui/OPERATOR` in every request's
+    /// User-Agent (so CloudTrail's `userAgent` names them on a shared role); default: the
+    /// login name.
+    pub operator: Option<String>,
+    /// `profile = "…"`: the AWS profile for pools that name none, as `--profile` (it wins over
+    /// `AWS_ACCESS_KEY_ID`, as a named profile does in the AWS CLI).
+    pub profile: Option<String>,
 }
 
 /// A config file that could not be used.
@@ -116,6 +126,8 @@ struct RawConfig {
     rate_limits: RawRateLimits,
     redact: bool,
     search_attributes: Vec<Spanned<String>>,
+    operator: Option<Spanned<String>>,
+    profile: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -196,6 +208,18 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             ));
         }
     }
+    if let Some(operator) = &raw.operator {
+        let name = operator.get_ref();
+        if !is_operator_name(name) {
+            return Err(error(
+                Some(operator.span()),
+                format!(
+                    "operator = {name:?}: use 1 to 64 of letters, digits and . _ - @ + (it \
+                     goes into the User-Agent header)"
+                ),
+            ));
+        }
+    }
     let rate_limits = raw.rate_limits.limits();
     if let Err(e) = rate_limits.validate() {
         let span = raw.rate_limits.get(e.category).map(Spanned::span);
@@ -225,7 +249,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             .into_iter()
             .map(Spanned::into_inner)
             .collect(),
+        operator: raw.operator.map(Spanned::into_inner),
+        profile: raw.profile.filter(|p| !p.trim().is_empty()),
     })
+}
+
+/// Whether an operator name fits a User-Agent token: 1–64 of `A-Z a-z 0-9 . _ - @ +`.
+fn is_operator_name(operator: &str) -> bool {
+    let fits = |c: char| c.is_ascii_alphanumeric() || ".-_@+".contains(c);
+    !operator.is_empty() && operator.len() <= 64 && operator.chars().all(fits)
 }
 
 /// 1-based line and column (in chars) of a byte offset.

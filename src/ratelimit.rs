@@ -4,9 +4,15 @@
 //!
 //! Each category spaces its requests `1/N` s apart, so any one-second window holds at most
 //! `N` of them and production sees a smooth trickle rather than bursts (a burst would finish
-//! a 6-filter search no sooner: it waits for its slowest filter). When Cognito still answers
-//! TooManyRequests (after the SDK's own retries), the whole category pauses for a jittered,
-//! growing backoff and the request is retried a few times. The UI watches [`ThrottleStatus`].
+//! a 6-filter search no sooner: it waits for its slowest filter).
+//!
+//! Every attempt goes through here, retries included: the SDK's own retry is off
+//! (`cognito/sdk/client.rs`), and [`RateLimiter::run`] makes the retries, each waiting for a
+//! slot like a first attempt. When Cognito answers TooManyRequests, the whole category — every
+//! stream and pool on this limiter — pauses for a jittered, growing backoff and its rate halves
+//! (down to an eighth of the limit), then creeps back up with each answer: throttling slows
+//! the run instead of stopping it. The bound: a request throttled more than
+//! [`BackoffPolicy::retries`] times in a row fails. The UI watches [`ThrottleStatus`].
 
 use std::collections::BTreeSet;
 use std::sync::Mutex;
@@ -110,6 +116,15 @@ impl Default for BackoffPolicy {
 }
 
 impl BackoffPolicy {
+    /// The sessions' policy: a request is given up after 8 throttled answers in a row, that
+    /// is after 20–40 s of backing off (0.5, 1, 2, 4, then 8 s four times, each jittered to
+    /// half or more), while the category's rate is halved after each.
+    pub const SESSION: Self = Self {
+        base: Duration::from_millis(500),
+        cap: Duration::from_secs(8),
+        retries: 8,
+    };
+
     /// The delay before retry `attempt` (1-based): half to all of `base·2^(attempt-1)`.
     pub fn delay(&self, attempt: u32, jitter: f64) -> Duration {
         let exp = self
@@ -140,10 +155,16 @@ impl ThrottleStatus {
 
 #[derive(Debug)]
 struct Window {
-    /// `1/N` s for `N` requests a second.
+    /// The configured limit, requests a second.
+    limit: f64,
+    /// The rate in force: the limit, or less after throttled answers.
+    rate: f64,
+    /// `1/rate` s.
     interval: Duration,
     /// The earliest start of the next request.
     next_free: Option<Instant>,
+    /// When the last request really started.
+    last_start: Option<Instant>,
     paused_until: Option<Instant>,
     /// Future slots given up by waits that were dropped (a superseded search), not yet
     /// handed back because a later slot is still held.
@@ -155,6 +176,8 @@ struct Window {
 pub struct RateLimiter {
     windows: [Mutex<Window>; QuotaCategory::ALL.len()],
     backoff: BackoffPolicy,
+    /// Attempts per read for server errors and lost connections (`--max-attempts`).
+    attempts: u32,
     queued: AtomicUsize,
     status: watch::Sender<ThrottleStatus>,
     jitter_state: AtomicU64,
@@ -164,9 +187,13 @@ impl RateLimiter {
     /// A limiter with these limits and backoff.
     pub fn new(limits: RateLimits, backoff: BackoffPolicy) -> Self {
         let window = |c: QuotaCategory| {
+            let limit = f64::from(limits.get(c).max(1));
             Mutex::new(Window {
+                limit,
+                rate: limit,
                 interval: Duration::from_secs(1) / limits.get(c).max(1),
                 next_free: None,
+                last_start: None,
                 paused_until: None,
                 abandoned: BTreeSet::new(),
             })
@@ -179,6 +206,7 @@ impl RateLimiter {
         Self {
             windows: QuotaCategory::ALL.map(window),
             backoff,
+            attempts: 3,
             queued: AtomicUsize::new(0),
             status: watch::Sender::new(ThrottleStatus::default()),
             jitter_state: AtomicU64::new(seed),
@@ -200,14 +228,45 @@ impl RateLimiter {
         self.backoff
     }
 
+    /// Sets the attempts per read for server errors and lost connections (`--max-attempts`;
+    /// default 3). Throttled answers are bounded by [`BackoffPolicy::retries`] instead.
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts.max(1);
+        self
+    }
+
+    /// The rate `category` runs at now, requests a second: its limit, or less while Cognito
+    /// throttles.
+    pub fn current_rate(&self, category: QuotaCategory) -> f64 {
+        self.window(category).rate
+    }
+
+    fn window(&self, category: QuotaCategory) -> std::sync::MutexGuard<'_, Window> {
+        self.windows[category as usize]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sets `category`'s rate from (rate, limit), kept within an eighth of the limit and the
+    /// limit.
+    fn adjust_rate(&self, category: QuotaCategory, rate: impl FnOnce(f64, f64) -> f64) {
+        let mut w = self.window(category);
+        w.rate = rate(w.rate, w.limit).clamp(w.limit / 8.0, w.limit);
+        w.interval = Duration::from_secs_f64(1.0 / w.rate);
+    }
+
     /// Waits for a slot in `category`'s window. Dropping the future gives up the wait and
     /// its slot: a search superseded by the next keystroke doesn't delay the one that
     /// replaced it.
     pub async fn acquire(&self, category: QuotaCategory) {
         let at = self.reserve(category, Instant::now());
-        if at <= Instant::now() {
-            return;
+        if at > Instant::now() {
+            self.wait_for_slot(category, at).await;
         }
+        self.start(category).await;
+    }
+
+    async fn wait_for_slot(&self, category: QuotaCategory, at: Instant) {
         let queued = self.queued.fetch_add(1, Ordering::SeqCst) + 1;
         self.status.send_modify(|s| {
             s.queued = queued;
@@ -220,6 +279,26 @@ impl RateLimiter {
         tokio::time::sleep_until(at).await;
         // The slot is used: the request goes out now.
         guard.slot = None;
+    }
+
+    /// Holds a start until one interval after the previous request of `category` really
+    /// started: slots are spaced, but a wait that woke late (a busy machine) must not bunch
+    /// with the next one on the wire.
+    async fn start(&self, category: QuotaCategory) {
+        loop {
+            let wait = {
+                let mut w = self.window(category);
+                let now = Instant::now();
+                match w.last_start {
+                    Some(last) if now < last + w.interval => last + w.interval,
+                    _ => {
+                        w.last_start = Some(now);
+                        return;
+                    }
+                }
+            };
+            tokio::time::sleep_until(wait).await;
+        }
     }
 
     /// Gives back the slot at `at`, reserved by a wait that was dropped before it came. The
@@ -261,6 +340,8 @@ impl RateLimiter {
     /// Pauses `category` after a throttled answer; returns how long to wait before retry
     /// `attempt`.
     fn pause(&self, category: QuotaCategory, attempt: u32) -> Duration {
+        // Multiplicative decrease, shared by every stream on this limiter.
+        self.adjust_rate(category, |rate, _| rate / 2.0);
         let delay = self.backoff.delay(attempt, self.jitter());
         let until = Instant::now() + delay;
         {
@@ -297,42 +378,87 @@ impl RateLimiter {
         (x >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    /// Runs `request` under `category`'s limit, backing off and retrying on TooManyRequests.
+    /// Runs a read under `category`'s limit: every attempt waits for a slot; throttled answers
+    /// back off (see [`RateLimiter::pause`]) and are retried up to the policy's bound; server
+    /// errors and lost connections are retried up to the attempts (`--max-attempts`).
     pub async fn run<T, F, Fut>(
         &self,
         category: QuotaCategory,
+        request: F,
+    ) -> Result<T, CognitoError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, CognitoError>>,
+    {
+        self.run_with(category, Retry::All, request).await
+    }
+
+    /// [`RateLimiter::run`], retrying only what `retry` allows.
+    pub async fn run_with<T, F, Fut>(
+        &self,
+        category: QuotaCategory,
+        retry: Retry,
         mut request: F,
     ) -> Result<T, CognitoError>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, CognitoError>>,
     {
-        let mut attempt = 0;
+        let (mut throttled, mut failed) = (0, 0);
         loop {
             self.acquire(category).await;
-            match request().await {
+            let result = request().await;
+            match &result {
                 Err(e) if e.kind == ErrorKind::Throttled => {
-                    attempt += 1;
+                    throttled += 1;
                     // The pause holds back this category's next requests too, retried or not.
-                    let delay = self.pause(category, attempt);
+                    let delay = self.pause(category, throttled);
                     tracing::warn!(
                         operation = e.operation,
-                        attempt,
+                        attempt = throttled,
                         delay_ms = delay.as_millis() as u64,
+                        rate = self.current_rate(category),
                         "Cognito throttled a request; backing off"
                     );
-                    if attempt > self.backoff.retries {
-                        return Err(e);
+                    if throttled > self.backoff.retries {
+                        return result;
                     }
                     // The retry waits in acquire() until the pause ends.
                 }
-                result => {
+                Err(e)
+                    if retry == Retry::All && transient(e.kind) && failed + 1 < self.attempts =>
+                {
+                    failed += 1;
+                    let delay = self.backoff.delay(failed, self.jitter());
+                    tracing::debug!(operation = e.operation, attempt = failed, error = %e, "retrying");
+                    tokio::time::sleep(delay).await;
+                }
+                _ => {
+                    if result.is_ok() {
+                        // Additive increase: back to the limit over 14 answers.
+                        self.adjust_rate(category, |rate, limit| rate + limit / 16.0);
+                    }
                     self.clear_backoff();
                     return result;
                 }
             }
         }
     }
+}
+
+/// Which failed attempts [`RateLimiter::run_with`] tries again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Reads: throttled answers, server errors and lost connections.
+    All,
+    /// Writes: only throttled answers, which Cognito refused without acting; a write whose
+    /// answer was lost may have been done, and is not sent twice.
+    ThrottledOnly,
+}
+
+/// Failures worth another attempt: the server's error or a connection lost on the way.
+fn transient(kind: ErrorKind) -> bool {
+    matches!(kind, ErrorKind::Internal | ErrorKind::Network)
 }
 
 /// A wait in the queue: leaves the count when it ends, and gives its slot back when it is
@@ -352,10 +478,11 @@ impl Drop for QueueGuard<'_> {
     }
 }
 
-/// The layer that puts every request through a [`RateLimiter`]. Reads are retried after
-/// TooManyRequests; writes are rare, confirmed one by one, and not idempotent from the user's
-/// point of view (a reset sends a code): they wait for a slot like everything else, but are
-/// never retried here.
+/// The layer that puts every request through a [`RateLimiter`], every attempt of it. Reads
+/// are retried after TooManyRequests, server errors and lost connections; writes are not
+/// idempotent from the user's point of view (a reset sends a code): they wait for a slot like
+/// everything else and are retried only after TooManyRequests, which Cognito answers without
+/// acting.
 #[derive(Debug, Clone)]
 pub struct RateLimit(pub Arc<RateLimiter>);
 
@@ -366,13 +493,11 @@ impl Layer for RateLimit {
         F: FnMut() -> Fut + Send + 'a,
         Fut: Future<Output = Result<T, CognitoError>> + Send + 'a,
     {
-        match op.access {
-            Access::Read => self.0.run(op.category, request).await,
-            Access::Write => {
-                self.0.acquire(op.category).await;
-                request().await
-            }
-        }
+        let retry = match op.access {
+            Access::Read => Retry::All,
+            Access::Write => Retry::ThrottledOnly,
+        };
+        self.0.run_with(op.category, retry, &mut request).await
     }
 }
 
@@ -599,6 +724,73 @@ mod tests {
             .await;
         assert_eq!(result.unwrap_err().kind, ErrorKind::Throttled);
         assert_eq!(calls.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn throttling_halves_the_rate_for_everyone_then_it_creeps_back() {
+        let limiter = RateLimiter::new(limits(16), BackoffPolicy::default());
+        let throttled = || async {
+            Err::<(), _>(CognitoError::new(
+                ErrorKind::Throttled,
+                "ListUsers",
+                "slow down",
+            ))
+        };
+        let _ = limiter.run(QuotaCategory::UserList, throttled).await;
+        // Four throttled answers: halved down to the floor, an eighth of the limit.
+        assert_eq!(limiter.current_rate(QuotaCategory::UserList), 2.0);
+        assert_eq!(limiter.current_rate(QuotaCategory::UserRead), 10.0);
+        limiter
+            .run(QuotaCategory::UserList, || async { Ok(()) })
+            .await
+            .unwrap();
+        assert_eq!(limiter.current_rate(QuotaCategory::UserList), 3.0);
+        for _ in 0..20 {
+            limiter
+                .run(QuotaCategory::UserList, || async { Ok(()) })
+                .await
+                .unwrap();
+        }
+        assert_eq!(limiter.current_rate(QuotaCategory::UserList), 16.0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn reads_retry_server_errors_writes_only_throttling() {
+        let limiter = RateLimiter::new(limits(5), BackoffPolicy::default()).with_attempts(3);
+        let calls = AtomicUsize::new(0);
+        let failing = |kind| {
+            let calls = &calls;
+            move || async move {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err::<(), _>(CognitoError::new(kind, "AdminDisableUser", "x"))
+            }
+        };
+        let count = |calls: &AtomicUsize| calls.swap(0, Ordering::SeqCst);
+        let _ = limiter
+            .run(QuotaCategory::UserRead, failing(ErrorKind::Internal))
+            .await;
+        assert_eq!(count(&calls), 3, "a read: --max-attempts");
+        let write = Retry::ThrottledOnly;
+        let _ = limiter
+            .run_with(
+                QuotaCategory::UserUpdate,
+                write,
+                failing(ErrorKind::Network),
+            )
+            .await;
+        assert_eq!(
+            count(&calls),
+            1,
+            "a write whose answer was lost is not sent again"
+        );
+        let _ = limiter
+            .run_with(
+                QuotaCategory::UserUpdate,
+                write,
+                failing(ErrorKind::Throttled),
+            )
+            .await;
+        assert_eq!(count(&calls), 4, "a throttled write was not done: retried");
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! A session: the chosen backend, pool and where requests go. Shared by the TUI and the
 //! one-shot commands so both build their backend the same way, in one place ([`Target`]).
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use crate::cli::TargetArgs;
 use crate::cognito::demo::DemoBackend;
 use crate::cognito::error::ErrorContext;
 use crate::cognito::layer::{Latency, Layered};
-use crate::cognito::sdk::{SdkBackend, SdkOptions};
+use crate::cognito::sdk::{CredentialSource, SdkBackend, SdkOptions};
 use crate::cognito::{Backend, CognitoError, ErrorKind, PoolId, PoolIdError, WriteAction, Writer};
 use crate::config::{self, Config, ConfigError};
 use crate::ratelimit::{BackoffPolicy, RateLimitedBackend, RateLimiter};
@@ -66,9 +67,21 @@ pub struct Session {
     /// The client-side rate limiter every request goes through (None for the demo pool);
     /// `subscribe()` gives the throttle indicator.
     pub limiter: Option<Arc<RateLimiter>>,
+    /// Which credentials sign the requests (none for the demo pool).
+    credentials: Option<CredentialSource>,
 }
 
 impl Session {
+    /// The credentials the requests are signed with, as the audit records them:
+    /// `environment`, `profile NAME (SSO)`, `profile NAME (keys)`, `instance role`, … — the
+    /// link of the chain that answered, or the only one there can be (a named profile); `None`
+    /// for the demo pool, or before the default chain first answered.
+    pub fn credential_source(&self) -> Option<String> {
+        self.credentials
+            .as_ref()
+            .and_then(CredentialSource::current)
+    }
+
     /// Context for error hints.
     pub fn error_context(&self) -> ErrorContext<'_> {
         self.info.error_context(self.pool.region())
@@ -172,6 +185,8 @@ impl Target {
                 });
             }
         }
+        // An explicitly named profile, whichever way: the flag, the pool's, the file's.
+        args.profile = args.profile.or_else(|| config.profile.clone());
         Ok(Self {
             args,
             config,
@@ -211,6 +226,7 @@ impl Target {
             },
             pool,
             limiter: stack.limiter,
+            credentials: stack.credentials,
         }
     }
 
@@ -234,13 +250,17 @@ impl Target {
         let allow_write = self.args.allow_write;
         if demo {
             let backend = Layered::wrap(Latency(demo_latency()), DemoBackend::embedded());
-            return Stack::new(Arc::new(backend), allow_write, None, None);
+            return Stack::new(Arc::new(backend), allow_write, None);
         }
-        let sdk = SdkBackend::connect(&sdk_options(&self.args), pool).await;
+        let sdk = SdkBackend::connect(&sdk_options(&self.args, &self.config), pool).await;
         let region = sdk.region().map(str::to_string);
-        let limiter = limiter(&self.config);
+        let credentials = sdk.credential_source();
+        let limiter = limiter(&self.args, &self.config, region.as_deref());
         let limited = RateLimitedBackend::new(sdk, limiter.clone());
-        Stack::new(Arc::new(limited), allow_write, region, Some(limiter))
+        let mut stack = Stack::new(Arc::new(limited), allow_write, region);
+        stack.limiter = Some(limiter);
+        stack.credentials = Some(credentials);
+        stack
     }
 }
 
@@ -250,6 +270,7 @@ struct Stack {
     target: String,
     region: Option<String>,
     limiter: Option<Arc<RateLimiter>>,
+    credentials: Option<CredentialSource>,
 }
 
 impl Stack {
@@ -257,14 +278,14 @@ impl Stack {
         backend: Arc<B>,
         allow_write: bool,
         region: Option<String>,
-        limiter: Option<Arc<RateLimiter>>,
     ) -> Self {
         Self {
             target: backend.describe_target(),
             writer: allow_write.then(|| backend.clone() as Arc<dyn Writer>),
             backend,
             region,
-            limiter,
+            limiter: None,
+            credentials: None,
         }
     }
 }
@@ -298,28 +319,46 @@ fn demo_latency() -> Duration {
         .map_or(Duration::ZERO, Duration::from_millis)
 }
 
-fn sdk_options(args: &TargetArgs) -> SdkOptions {
+fn sdk_options(args: &TargetArgs, config: &Config) -> SdkOptions {
     SdkOptions {
         profile: args.profile.clone(),
         region: args.region.clone(),
         endpoint_url: args.endpoint_url.clone(),
         timeout: args.timeout,
-        max_attempts: args.max_attempts,
         static_credentials: None,
+        operator: config
+            .operator
+            .clone()
+            .unwrap_or_else(crate::audit::os_user),
     }
 }
 
-fn limiter(config: &Config) -> Arc<RateLimiter> {
-    Arc::new(RateLimiter::new(
-        config.rate_limits,
-        // The SDK already retries a throttled request with its own backoff, bounded by
-        // --max-attempts; retrying again here would multiply the attempts. The limiter only
-        // backs off what follows.
-        BackoffPolicy {
-            retries: 0,
-            ..BackoffPolicy::default()
-        },
-    ))
+/// The limiter for this session's quota budget: one per account and Region (known here by
+/// the profile, Region and endpoint that reach it) and limits, shared by every session of
+/// this process that draws on the same budget — two named pools in one account, the TUI's
+/// pool switches, every export stream — so together they never exceed the limits.
+fn limiter(args: &TargetArgs, config: &Config, region: Option<&str>) -> Arc<RateLimiter> {
+    type Budgets = Mutex<HashMap<String, Arc<RateLimiter>>>;
+    static BUDGETS: OnceLock<Budgets> = OnceLock::new();
+    let profile = args
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok());
+    let key = format!(
+        "{profile:?} {region:?} {:?} {:?} {}",
+        args.endpoint_url, config.rate_limits, args.max_attempts
+    );
+    let mut budgets = BUDGETS
+        .get_or_init(Budgets::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let limiter = budgets.entry(key).or_insert_with(|| {
+        Arc::new(
+            RateLimiter::new(config.rate_limits, BackoffPolicy::SESSION)
+                .with_attempts(args.max_attempts),
+        )
+    });
+    limiter.clone()
 }
 
 #[cfg(test)]
@@ -354,6 +393,33 @@ mod tests {
         assert!(
             matches!(&err, SessionError::UnknownPool { known, .. } if known == "prod_us"),
             "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn pools_of_one_account_and_region_share_one_limiter() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[pools.a]\npool_id = \"eu-west-1_Aaa111\"\nprofile = \"p1\"\n\
+             endpoint_url = \"http://127.0.0.1:9\"\n\
+             [pools.b]\npool_id = \"eu-west-1_Bbb222\"\nprofile = \"p1\"\n\
+             endpoint_url = \"http://127.0.0.1:9\"\n\
+             [pools.c]\npool_id = \"eu-west-1_Ccc333\"\nprofile = \"p2\"\n\
+             endpoint_url = \"http://127.0.0.1:9\"\n",
+        )
+        .unwrap();
+        let target = Target::resolve(&target(&path, "a")).unwrap();
+        let limiter = |pool: &'static str| {
+            let target = target.for_pool(pool).unwrap();
+            async move { target.connect_to(pool).await.unwrap().limiter.unwrap() }
+        };
+        let (a, b, c) = (limiter("a").await, limiter("b").await, limiter("c").await);
+        assert!(Arc::ptr_eq(&a, &b), "one budget for one profile and Region");
+        assert!(
+            !Arc::ptr_eq(&a, &c),
+            "another profile is another account's budget"
         );
     }
 

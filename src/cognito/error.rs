@@ -37,6 +37,8 @@ pub enum ErrorKind {
     NotEnabled,
     /// A write was refused locally: cognito-tui runs read-only without --allow-write.
     ReadOnly,
+    /// The endpoint's TLS certificate is not trusted, or the CA bundle named can't be used.
+    Tls,
 }
 
 impl ErrorKind {
@@ -48,6 +50,7 @@ impl ErrorKind {
             Self::UserNotFound => 3,
             Self::PoolNotFound | Self::InvalidParameter => 5,
             Self::NotAuthorized | Self::AccessDenied | Self::Credentials => 6,
+            Self::Tls => 10,
             Self::Throttled
             | Self::Internal
             | Self::Timeout
@@ -242,6 +245,10 @@ impl CognitoError {
                 "pass --region REGION (or set AWS_REGION, or region= in the profile)".into()
             }
             ErrorKind::Other => format!("{} failed unexpectedly; see the log file", self.operation),
+            ErrorKind::Tls => "behind a TLS-inspecting proxy or with a private CA, point \
+                               AWS_CA_BUNDLE or the profile's ca_bundle at the CA's certificate \
+                               (PEM); it is added to the system's roots"
+                .into(),
         }
     }
 }

@@ -5,12 +5,6 @@ use std::future::Future;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use aws_config::environment::EnvironmentVariableRegionProvider;
-use aws_config::meta::region::RegionProviderChain;
-use aws_config::profile::ProfileFileRegionProvider;
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider as cip;
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserOutput;
@@ -24,7 +18,12 @@ use super::{
 };
 use super::{AuthEvent, Device, Group, Page, WriteAction};
 
-/// Default bound on one operation, retries included.
+mod client;
+mod mfa;
+
+pub use client::CredentialSource;
+
+/// Default bound on one attempt of an operation.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// How to reach Cognito.
@@ -34,12 +33,12 @@ pub struct SdkOptions {
     pub region: Option<String>,
     /// `--endpoint-url`; `AWS_ENDPOINT_URL` is honoured by aws-config itself.
     pub endpoint_url: Option<String>,
-    /// Bound on one operation including its retries.
+    /// Bound on one attempt (retries are the rate limiter's, in `ratelimit.rs`).
     pub timeout: Duration,
-    /// Attempts per request, first one included (throttling and 5xx are retried).
-    pub max_attempts: u32,
     /// Fixed credentials instead of the default chain (tests, embedding); never probes IMDS.
     pub static_credentials: Option<(String, String)>,
+    /// Who is acting: sent as `cognito-tui/OPERATOR` in every request's User-Agent.
+    pub operator: String,
 }
 
 impl Default for SdkOptions {
@@ -49,8 +48,8 @@ impl Default for SdkOptions {
             region: None,
             endpoint_url: None,
             timeout: DEFAULT_TIMEOUT,
-            max_attempts: 3,
             static_credentials: None,
+            operator: crate::audit::os_user(),
         }
     }
 }
@@ -62,56 +61,19 @@ pub struct SdkBackend {
     region: Option<String>,
     target: String,
     timeout: Duration,
+    credentials: CredentialSource,
+    /// Set when no request may be sent (a CA bundle that can't be used): the reason.
+    refusal: Option<String>,
 }
 
 impl SdkBackend {
-    /// Loads configuration (profile, Region, endpoint). Credentials are resolved lazily, on
-    /// the first request, so this returns quickly even where the credential chain is slow.
-    /// Region order: `--region`, the environment, the profile, the pool id, then the rest of
-    /// the default chain (instance metadata).
+    /// Loads configuration (profile, Region, endpoint, CA bundle, proxy). Credentials are
+    /// resolved lazily, on the first request, so this returns quickly even where the
+    /// credential chain is slow. Region order: `--region`, the environment, the profile, the
+    /// pool id, then the rest of the default chain (instance metadata).
     pub async fn connect(options: &SdkOptions, pool: Option<&PoolId>) -> Self {
-        let mut profile_region = ProfileFileRegionProvider::builder();
-        if let Some(profile) = &options.profile {
-            profile_region = profile_region.profile_name(profile);
-        }
-        let region_chain = RegionProviderChain::first_try(options.region.clone().map(Region::new))
-            .or_else(EnvironmentVariableRegionProvider::new())
-            .or_else(profile_region.build())
-            .or_else(
-                pool.and_then(|p| p.region())
-                    .map(|r| Region::new(r.to_string())),
-            )
-            .or_default_provider();
-
-        let connect_timeout = options.timeout.min(Duration::from_secs(5));
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(region_chain)
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .operation_timeout(options.timeout)
-                    .connect_timeout(connect_timeout)
-                    .build(),
-            )
-            .retry_config(RetryConfig::standard().with_max_attempts(options.max_attempts.max(1)));
-        if let Some(profile) = &options.profile {
-            loader = loader.profile_name(profile);
-        }
-        if let Some(url) = &options.endpoint_url {
-            loader = loader.endpoint_url(url);
-        }
-        if let Some((access_key, secret_key)) = &options.static_credentials {
-            loader = loader.credentials_provider(
-                aws_sdk_cognitoidentityprovider::config::Credentials::new(
-                    access_key,
-                    secret_key,
-                    None,
-                    None,
-                    "cognito-tui-static",
-                ),
-            );
-        }
-        let config = loader.load().await;
-        let region = config.region().map(|r| r.to_string());
+        let built = client::build(options, pool).await;
+        let region = built.region;
         let target = match (&options.endpoint_url, std::env::var("AWS_ENDPOINT_URL")) {
             (Some(url), _) => url.clone(),
             (None, Ok(url)) if !url.is_empty() => url,
@@ -121,11 +83,18 @@ impl SdkBackend {
             },
         };
         Self {
-            client: cip::Client::new(&config),
+            client: built.client,
             region,
             target,
             timeout: options.timeout,
+            credentials: built.credentials,
+            refusal: built.refusal,
         }
+    }
+
+    /// Which credentials sign the requests (see [`CredentialSource`]).
+    pub fn credential_source(&self) -> CredentialSource {
+        self.credentials.clone()
     }
 
     /// The Region requests go to, if one was found.
@@ -143,6 +112,9 @@ impl SdkBackend {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
         // The fluent builder's future sends nothing until awaited.
+        if let Some(why) = &self.refusal {
+            return Err(CognitoError::new(ErrorKind::Tls, op.name, why.clone()));
+        }
         if self.region.is_none() {
             return Err(CognitoError::new(
                 ErrorKind::Configuration,
@@ -212,6 +184,14 @@ where
             mapped.timeout = Some(timeout);
             mapped
         }
+        SdkError::DispatchFailure(_) if certificate_refusal(&err).is_some() => {
+            let why = certificate_refusal(&err).unwrap_or_default();
+            CognitoError::new(
+                ErrorKind::Tls,
+                operation,
+                format!("the endpoint's TLS certificate is not trusted ({why})"),
+            )
+        }
         SdkError::DispatchFailure(failure) => {
             if failure.is_timeout() {
                 let mut mapped = CognitoError::new(ErrorKind::Timeout, operation, detail);
@@ -246,6 +226,27 @@ where
         }
         _ => CognitoError::new(ErrorKind::Other, operation, detail),
     }
+}
+
+/// The TLS layer's refusal of the server's certificate, found in the error's source chain
+/// (an unknown issuer: a private CA, or a TLS-inspecting proxy).
+fn certificate_refusal(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if let Some(tls @ rustls::Error::InvalidCertificate(_)) = e.downcast_ref::<rustls::Error>()
+        {
+            return Some(tls.to_string());
+        }
+        // io::Error's source() skips the error it wraps.
+        let wrapped = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref());
+        if let Some(found) = wrapped.and_then(|inner| certificate_refusal(inner)) {
+            return Some(found);
+        }
+        next = e.source();
+    }
+    None
 }
 
 /// The status of an answer that is an HTML page (by its content-type, or a body that opens

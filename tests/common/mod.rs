@@ -9,6 +9,7 @@ pub mod emulator;
 pub mod joined;
 pub mod proxy;
 pub mod seed;
+pub mod tls;
 pub mod tmux;
 
 /// The environment variable naming a file each skipped test appends a line to, so `.ci/run`

@@ -46,7 +46,6 @@ pub async fn backend(url: String) -> cognito_tui::cognito::sdk::SdkBackend {
             region: Some(REGION.into()),
             endpoint_url: Some(url),
             timeout: std::time::Duration::from_secs(15),
-            max_attempts: 1,
             static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
             ..SdkOptions::default()
         },

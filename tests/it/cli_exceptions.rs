@@ -109,13 +109,12 @@ async fn each_exception_has_its_exit_code_and_a_hint() {
             r.stderr
         );
         let attempts = server.received_requests().await.unwrap().len();
-        let retryable = matches!(
-            exception,
-            "TooManyRequestsException" | "InternalErrorException"
-        );
-        // A missing user costs one more: the ListUsers prefix search for "did you mean".
+        // Throttling is retried up to the limiter's stated bound (8 retries), server errors
+        // up to --max-attempts (3); a missing user costs one more: the ListUsers prefix
+        // search for "did you mean".
         let expected = match exception {
-            _ if retryable => 3,
+            "TooManyRequestsException" => 9,
+            "InternalErrorException" => 3,
             "UserNotFoundException" => 2,
             _ => 1,
         };

@@ -481,7 +481,6 @@ fn sdk_options(url: &str) -> SdkOptions {
         endpoint_url: Some(url.into()),
         region: Some(seed::REGION.into()),
         static_credentials: Some((seed::ACCESS_KEY.into(), seed::SECRET_KEY.into())),
-        max_attempts: 1,
         ..SdkOptions::default()
     }
 }

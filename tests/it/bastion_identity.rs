@@ -1,0 +1,611 @@
+//! One identity (issue 19.4) and a named operator (issue 23.4), seen where AWS sees them: at a
+//! stand-in for Cognito that records each request's `Authorization` (whose `Credential=` names
+//! the access key that signed it) and `User-Agent` (what CloudTrail records as `userAgent`).
+//! An explicitly named profile — `--profile`, a named pool's `profile`, the file's `profile` —
+//! signs with its own keys even when `AWS_ACCESS_KEY_ID` is set, as the AWS CLI does; the
+//! audit line names the credentials that signed. Other ways to sign in: a `credential_process`
+//! profile, and an expired SSO session (which names the `aws sso login` to run).
+
+use std::path::Path;
+
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::cli;
+
+const PROFILE_KEY: &str = "AKIAPROFILEKEYAAAAAA";
+const ENV_KEY: &str = "AKIAENVIRONMENTBBBBB";
+
+/// Answers every request with AdminGetUser's alice.
+async fn cognito_stub() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/x-amz-json-1.1")
+                .set_body_string(
+                    r#"{"Username":"alice","UserAttributes":[{"Name":"sub","Value":"0b1c2d3e-0000-4000-8000-000000000001"}],"Enabled":true,"UserStatus":"CONFIRMED"}"#,
+                ),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+/// What each request after the first `*looked` carried: the access key id of its signature
+/// and its User-Agent; `*looked` moves past them.
+async fn seen(server: &MockServer, looked: &mut usize) -> Vec<(String, String)> {
+    let requests = server.received_requests().await.unwrap_or_default();
+    let from = std::mem::replace(looked, requests.len()).min(requests.len());
+    requests[from..]
+        .iter()
+        .map(|r| {
+            let header = |name: &str| {
+                r.headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let auth = header("authorization");
+            let key = auth
+                .split("Credential=")
+                .nth(1)
+                .and_then(|c| c.split('/').next())
+                .unwrap_or_default()
+                .to_string();
+            (key, header("user-agent"))
+        })
+        .collect()
+}
+
+/// A HOME with an AWS credentials file holding profile `support-prod`, and a config file
+/// naming pool `prod` (with that profile) and `plain` (without), both at `url`.
+fn home_with_profile(home: &Path, url: &str, extra_config: &str) -> std::path::PathBuf {
+    std::fs::write(
+        home.join("credentials"),
+        format!(
+            "[support-prod]\naws_access_key_id = {PROFILE_KEY}\n\
+             aws_secret_access_key = profile-secret\n"
+        ),
+    )
+    .unwrap();
+    let config = home.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "{extra_config}\n[pools.prod]\npool_id = \"eu-west-1_AbC123\"\n\
+             profile = \"support-prod\"\nendpoint_url = \"{url}\"\n\n\
+             [pools.plain]\npool_id = \"eu-west-1_AbC123\"\nendpoint_url = \"{url}\"\n"
+        ),
+    )
+    .unwrap();
+    config
+}
+
+/// `get alice` with the environment's keys set, in `home`; the audit log's lines.
+fn get_with_env_keys(home: &Path, args: &[&str]) -> (cli::Run, Vec<serde_json::Value>) {
+    let audit = home.join("audit.jsonl");
+    let _ = std::fs::remove_file(&audit);
+    let mut c = cli::command(home);
+    c.env("AWS_ACCESS_KEY_ID", ENV_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", "environment-secret")
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
+        .args(["get", "alice", "-o", "json", "--audit-log"])
+        .arg(&audit)
+        .args(args);
+    let run = cli::run(c);
+    let text = std::fs::read_to_string(&audit).unwrap_or_default();
+    (run, cli::json_lines(&text))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_named_profile_signs_with_its_own_keys_and_the_audit_says_so() {
+    let server = cognito_stub().await;
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let config = home_with_profile(home.path(), &server.uri(), "");
+    let config = config.to_str().unwrap();
+    let url = server.uri();
+    let ways: [(&str, Vec<&str>); 2] = [
+        (
+            "--profile",
+            vec!["--pool", "eu-west-1_AbC123", "--endpoint-url", &url],
+        ),
+        (
+            "a named pool's profile",
+            vec!["--config", config, "--pool", "prod"],
+        ),
+    ];
+    for (way, args) in ways {
+        let mut args = args.clone();
+        if way == "--profile" {
+            args.extend(["--profile", "support-prod"]);
+        }
+        let (r, audit) = tokio::task::block_in_place(|| get_with_env_keys(home.path(), &args));
+        assert_eq!(r.code, 0, "{way}: {}", r.stderr);
+        let keys: Vec<String> = seen(&server, &mut looked)
+            .await
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(keys, [PROFILE_KEY], "{way}: the profile's keys signed");
+        let line = audit.last().expect("an audit line");
+        assert_eq!(line["profile"], "support-prod", "{way}: {line}");
+        assert_eq!(
+            line["credentials"], "profile support-prod (keys)",
+            "{way}: {line}"
+        );
+    }
+
+    // The control: with no profile named, the environment's keys sign (the chain's first
+    // link), and the audit says so; the stub tells the two keys apart.
+    let (r, audit) = tokio::task::block_in_place(|| {
+        get_with_env_keys(home.path(), &["--config", config, "--pool", "plain"])
+    });
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let keys: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(keys, [ENV_KEY]);
+    assert_eq!(audit.last().unwrap()["credentials"], "environment");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_config_files_profile_is_named_too() {
+    let server = cognito_stub().await;
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let config = home_with_profile(home.path(), &server.uri(), "profile = \"support-prod\"");
+    let args = ["--config", config.to_str().unwrap(), "--pool", "plain"];
+    let (r, audit) = tokio::task::block_in_place(|| get_with_env_keys(home.path(), &args));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let keys: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(keys, [PROFILE_KEY]);
+    assert_eq!(
+        audit.last().unwrap()["credentials"],
+        "profile support-prod (keys)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_names_the_operator_in_its_user_agent() {
+    let server = cognito_stub().await;
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let config = home_with_profile(home.path(), &server.uri(), "operator = \"jane.doe@corp\"");
+    let args = ["--config", config.to_str().unwrap(), "--pool", "plain"];
+    let (r, _) = tokio::task::block_in_place(|| get_with_env_keys(home.path(), &args));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let agents: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
+    assert!(!agents.is_empty());
+    for agent in &agents {
+        assert!(
+            agent.ends_with(" cognito-tui/jane.doe@corp"),
+            "the operator from the config: {agent}"
+        );
+        assert!(
+            agent.starts_with("aws-sdk-rust/"),
+            "the SDK's own part kept: {agent}"
+        );
+    }
+
+    // Without `operator`, the login name of the user running it.
+    let login = String::from_utf8(
+        std::process::Command::new("id")
+            .arg("-un")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let (r, _) = tokio::task::block_in_place(|| {
+        get_with_env_keys(
+            home.path(),
+            &[
+                "--pool",
+                "eu-west-1_AbC123",
+                "--endpoint-url",
+                &server.uri(),
+            ],
+        )
+    });
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let agents: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
+    let expected = format!(" cognito-tui/{}", login.trim());
+    assert!(
+        !agents.is_empty() && agents.iter().all(|a| a.ends_with(&expected)),
+        "{agents:?} end with {expected}"
+    );
+
+    // A name that can't go into a header is refused where it is written.
+    std::fs::write(&config, "operator = \"jane doe\"\n").unwrap();
+    let r = cli::run_args(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--demo",
+        "get",
+        "alice",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("line 1, column 12"), "{}", r.stderr);
+    assert!(r.stderr.contains("operator = \"jane doe\""), "{}", r.stderr);
+}
+
+/// `get alice` at `url` with `--profile NAME` and the AWS config file `aws_config` (no
+/// environment keys), in `home`; the run and the audit's lines.
+fn get_with_profile(
+    home: &Path,
+    url: &str,
+    profile: &str,
+    aws_config: &str,
+) -> (cli::Run, Vec<serde_json::Value>) {
+    let config_file = home.join("aws-config");
+    std::fs::write(&config_file, aws_config).unwrap();
+    let audit = home.join("audit.jsonl");
+    let _ = std::fs::remove_file(&audit);
+    let mut c = cli::command(home);
+    c.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", &config_file)
+        .args(["get", "alice", "-o", "json", "--pool", "eu-west-1_AbC123"])
+        .args(["--endpoint-url", url, "--profile", profile, "--audit-log"])
+        .arg(&audit);
+    let run = cli::run(c);
+    let text = std::fs::read_to_string(&audit).unwrap_or_default();
+    (run, cli::json_lines(&text))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credential_process_profile_signs_with_what_the_process_prints() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = cognito_stub().await;
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let script = home.path().join("creds.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAFROMPROCESSCCCCC\", \
+         \"SecretAccessKey\": \"process-secret\"}'\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let aws_config = format!(
+        "[profile vault]\ncredential_process = {}\n",
+        script.display()
+    );
+    let (r, audit) = tokio::task::block_in_place(|| {
+        get_with_profile(home.path(), &server.uri(), "vault", &aws_config)
+    });
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let keys: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(keys, ["AKIAFROMPROCESSCCCCC"]);
+    assert_eq!(
+        audit.last().unwrap()["credentials"],
+        "profile vault (credential_process)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_sso_session_says_which_login_to_run_and_sends_nothing() {
+    let server = cognito_stub().await;
+    let home = tempfile::tempdir().unwrap();
+    // The token cache `aws sso login` leaves, expired an hour ago.
+    let cache = home.path().join(".aws/sso/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let session = "corp";
+    // The cache file of an sso-session is named by the SHA-1 of the session's name.
+    let name = "ee0bfd2552fbd840c02cc48b6e823320543c450f.json";
+    std::fs::write(
+        cache.join(name),
+        r#"{"accessToken":"expired","expiresAt":"2020-01-01T00:00:00Z","region":"eu-west-1","startUrl":"https://corp.awsapps.com/start"}"#,
+    )
+    .unwrap();
+    let aws_config = format!(
+        "[profile support-sso]\nsso_session = {session}\nsso_account_id = 111122223333\n\
+         sso_role_name = Support\nregion = eu-west-1\n\n[sso-session {session}]\n\
+         sso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n"
+    );
+    let (r, _) = tokio::task::block_in_place(|| {
+        get_with_profile(home.path(), &server.uri(), "support-sso", &aws_config)
+    });
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(r.stderr.contains("SSO token has expired"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("aws sso login --profile support-sso"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "no Cognito request without credentials"
+    );
+}
+
+/// STS's AssumeRoleWithWebIdentity in its XML shape, handing out `ASIAWEBIDENTITYDDDDD`.
+async fn sts_stub() -> MockServer {
+    let server = MockServer::start().await;
+    let body = r#"<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleWithWebIdentityResult>
+    <Credentials>
+      <AccessKeyId>ASIAWEBIDENTITYDDDDD</AccessKeyId>
+      <SecretAccessKey>web-identity-secret</SecretAccessKey>
+      <SessionToken>web-identity-session</SessionToken>
+      <Expiration>2099-01-01T00:00:00Z</Expiration>
+    </Credentials>
+    <AssumedRoleUser>
+      <Arn>arn:aws:sts::123456789012:assumed-role/bastion/pod</Arn>
+      <AssumedRoleId>AROAEXAMPLE:pod</AssumedRoleId>
+    </AssumedRoleUser>
+  </AssumeRoleWithWebIdentityResult>
+  <ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ResponseMetadata>
+</AssumeRoleWithWebIdentityResponse>"#;
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::body_string_contains(
+            "Action=AssumeRoleWithWebIdentity",
+        ))
+        .and(wiremock::matchers::body_string_contains(
+            "WebIdentityToken=token-from-the-cluster",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/xml")
+                .set_body_string(body),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn web_identity_credentials_come_from_sts_with_the_token_file() {
+    let (server, sts) = (cognito_stub().await, sts_stub().await);
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let token = home.path().join("token");
+    std::fs::write(&token, "token-from-the-cluster").unwrap();
+    let audit = home.path().join("audit.jsonl");
+    let mut c = cli::command(home.path());
+    c.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_WEB_IDENTITY_TOKEN_FILE", &token)
+        .env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/bastion")
+        .env("AWS_ROLE_SESSION_NAME", "pod")
+        .env("AWS_ENDPOINT_URL_STS", sts.uri())
+        .args(["get", "alice", "-o", "json", "--pool", "eu-west-1_AbC123"])
+        .args(["--endpoint-url", &server.uri(), "--audit-log"])
+        .arg(&audit);
+    let r = tokio::task::block_in_place(|| cli::run(c));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        sts.received_requests().await.unwrap().len(),
+        1,
+        "one AssumeRoleWithWebIdentity"
+    );
+    let keys: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(keys, ["ASIAWEBIDENTITYDDDDD"]);
+    let lines = cli::json_lines(&std::fs::read_to_string(&audit).unwrap());
+    assert_eq!(lines.last().unwrap()["credentials"], "web identity");
+}
+
+/// STS's AssumeRole in its XML shape, only with the MFA device and code given, handing out
+/// `ASIAMFAROLEEEEEEEEEE`.
+async fn sts_mfa_stub() -> MockServer {
+    let server = MockServer::start().await;
+    let body = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <Credentials>
+      <AccessKeyId>ASIAMFAROLEEEEEEEEEE</AccessKeyId>
+      <SecretAccessKey>mfa-role-secret</SecretAccessKey>
+      <SessionToken>mfa-role-session</SessionToken>
+      <Expiration>2099-01-01T00:00:00Z</Expiration>
+    </Credentials>
+    <AssumedRoleUser>
+      <Arn>arn:aws:sts::123456789012:assumed-role/support/cognito-tui</Arn>
+      <AssumedRoleId>AROAEXAMPLE:cognito-tui</AssumedRoleId>
+    </AssumedRoleUser>
+  </AssumeRoleResult>
+  <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>
+</AssumeRoleResponse>"#;
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::body_string_contains(
+            "Action=AssumeRole",
+        ))
+        .and(wiremock::matchers::body_string_contains("TokenCode=123456"))
+        .and(wiremock::matchers::body_string_contains(
+            "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fjane",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/xml")
+                .set_body_string(body),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+/// An AWS config with profile `support` (a role with an MFA device, from profile `base`) and
+/// a credentials file with `base`'s keys, in `home`; the environment to use them.
+fn mfa_profile(home: &Path, sts: &str) -> Vec<(String, String)> {
+    let config = home.join("aws-config");
+    std::fs::write(
+        &config,
+        "[profile support]\nrole_arn = arn:aws:iam::123456789012:role/support\n\
+         source_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/jane\n",
+    )
+    .unwrap();
+    let credentials = home.join("aws-credentials");
+    std::fs::write(
+        &credentials,
+        "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base\n",
+    )
+    .unwrap();
+    [
+        ("AWS_CONFIG_FILE", config.display().to_string()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            credentials.display().to_string(),
+        ),
+        ("AWS_ENDPOINT_URL_STS", sts.to_string()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("AWS_REGION", "eu-west-1".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_mfa_role_asks_for_the_code_on_the_terminal() {
+    let (server, sts) = (cognito_stub().await, sts_mfa_stub().await);
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let env = mfa_profile(home.path(), &sts.uri());
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let url = server.uri();
+    let args = [
+        "get",
+        "alice",
+        "-o",
+        "json",
+        "--pool",
+        "eu-west-1_AbC123",
+        "--profile",
+        "support",
+        "--endpoint-url",
+        &url,
+    ];
+    let (status, screen) = tokio::task::block_in_place(|| {
+        let tmux = crate::common::tmux::Tmux::spawn(
+            env!("CARGO_BIN_EXE_cognito-tui"),
+            &args,
+            &env,
+            120,
+            30,
+        );
+        // (tmux drops the prompt's trailing space.)
+        tmux.wait_for("MFA code for arn:aws:iam::123456789012:mfa/jane (profile support):");
+        tmux.type_text("123456");
+        tmux.keys(&["Enter"]);
+        let (status, _) = tmux.wait_exit();
+        (status, tmux.screen())
+    });
+    assert_eq!(status, 0, "{screen}");
+    assert!(screen.contains("\"Username\": \"alice\""), "{screen}");
+    assert_eq!(sts.received_requests().await.unwrap().len(), 1);
+    let keys: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(
+        keys,
+        ["ASIAMFAROLEEEEEEEEEE"],
+        "signed with the role's credentials"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_mfa_role_without_a_terminal_says_so_and_sends_nothing() {
+    use std::os::unix::process::CommandExt;
+    let (server, sts) = (cognito_stub().await, sts_mfa_stub().await);
+    let home = tempfile::tempdir().unwrap();
+    let mut c = cli::command(home.path());
+    for (k, v) in mfa_profile(home.path(), &sts.uri()) {
+        c.env(k, v);
+    }
+    c.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args([
+            "get",
+            "alice",
+            "--pool",
+            "eu-west-1_AbC123",
+            "--profile",
+            "support",
+        ])
+        .args(["--endpoint-url", &server.uri()]);
+    // SAFETY: setsid() only detaches the child from the controlling terminal, before exec.
+    unsafe {
+        c.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let r = tokio::task::block_in_place(|| cli::run(c));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "profile support assumes its role with an MFA device \
+             (mfa_serial = arn:aws:iam::123456789012:mfa/jane), and there is no terminal"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(sts.received_requests().await.unwrap().is_empty());
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tui_does_not_prompt_under_its_own_screen() {
+    let (server, sts) = (cognito_stub().await, sts_mfa_stub().await);
+    let home = tempfile::tempdir().unwrap();
+    let env = mfa_profile(home.path(), &sts.uri());
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let url = server.uri();
+    let args = [
+        "--pool",
+        "eu-west-1_AbC123",
+        "--profile",
+        "support",
+        "--endpoint-url",
+        &url,
+    ];
+    let screen = tokio::task::block_in_place(|| {
+        let tmux = crate::common::tmux::Tmux::spawn(
+            env!("CARGO_BIN_EXE_cognito-tui"),
+            &args,
+            &env,
+            160,
+            40,
+        );
+        // The pool's first request (DescribeUserPool) needs the credentials: it fails with
+        // the reason instead of reading the code under the TUI's screen.
+        let screen = tmux.wait_for("MFA device");
+        tmux.keys(&["C-c"]);
+        screen
+    });
+    assert!(
+        screen.contains("terminal UI can't ask for the code yet"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("MFA code for"),
+        "no prompt drawn over the TUI: {screen}"
+    );
+    assert!(sts.received_requests().await.unwrap().is_empty());
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
