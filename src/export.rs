@@ -7,7 +7,6 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use std::io::{BufWriter, IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -22,10 +21,9 @@ use crate::cognito::{
     Backend, CognitoError, FilterAttribute, ListFilter, PoolId, UserStatus, UserSummary,
 };
 use crate::oneshot::usage;
-use crate::output;
+use crate::output::table::{self, Delimited, TableWriter, UserRow};
+use crate::output::{self, Stdout, TableOut, WriteError};
 use crate::redact;
-use crate::sanitize::sanitize;
-use crate::tabular::{self, Delimited, TableWriter, UserRow};
 
 /// ListUsers' largest page.
 const PAGE: i32 = 60;
@@ -127,33 +125,29 @@ enum Event {
     Failed(CognitoError),
 }
 
-/// Writes users as JSON lines or a table.
-enum Sink<W: Write> {
-    Json(W),
-    Table(TableWriter<W>),
+/// Writes users as JSON lines or a table, through the output sink.
+enum Sink {
+    Json(Stdout),
+    Table(TableWriter<TableOut>),
     /// Privacy mode: each user masked (knowing the pool's username attributes) first.
-    Redacted(Box<Sink<W>>, Vec<String>),
+    Redacted(Box<Sink>, Vec<String>),
 }
 
-impl<W: Write> Sink<W> {
-    fn write(&mut self, u: &UserSummary) -> std::io::Result<()> {
+impl Sink {
+    fn user(&mut self, u: &UserSummary) -> Result<(), WriteError> {
         match self {
-            Self::Json(w) => {
-                // One call site to swap for output's JSON-line formatter once it exists.
-                serde_json::to_writer(&mut *w, &output::list_users_value(u))?;
-                w.write_all(b"\n")
-            }
-            Self::Table(t) => t.row(&[], Some(UserRow::from(u))),
+            Self::Json(w) => w.json_line(&output::list_users_value(u)),
+            Self::Table(t) => Ok(t.row(&[], Some(UserRow::from(u)))?),
             Self::Redacted(inner, username_attributes) => {
-                inner.write(&redact::mask_summary(u, username_attributes))
+                inner.user(&redact::mask_summary(u, username_attributes))
             }
         }
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
+    fn flush(&mut self) -> Result<(), WriteError> {
         match self {
             Self::Json(w) => w.flush(),
-            Self::Table(t) => t.flush(),
+            Self::Table(t) => Ok(t.flush()?),
             Self::Redacted(inner, _) => inner.flush(),
         }
     }
@@ -177,10 +171,10 @@ fn filters(args: &ExportArgs) -> Result<(Option<ListFilter>, Option<bool>), Stat
                 return Err(StatusError::NotAStatus(s));
             }
             if let UserStatus::Other(_) = UserStatus::from_wire(&s) {
-                eprintln!(
-                    "note: {s} is not a status this version knows ({}); asking Cognito anyway",
+                output::note(format_args!(
+                    "{s} is not a status this version knows ({}); asking Cognito anyway",
                     status_names()
-                );
+                ));
             }
             Some(s)
         }
@@ -197,10 +191,10 @@ fn filters(args: &ExportArgs) -> Result<(Option<ListFilter>, Option<bool>), Stat
             None,
         ),
         (Some(s), Some(e)) => {
-            eprintln!(
-                "note: ListUsers takes one filter: Cognito filters by status {s}; \
+            output::note(format_args!(
+                "ListUsers takes one filter: Cognito filters by status {s}; \
                  --enabled {e} is applied here, to every {s} user read"
-            );
+            ));
             (
                 Some(ListFilter::exact(FilterAttribute::UserStatus, s)),
                 Some(e),
@@ -248,7 +242,7 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
 
 /// [`run`]; `Err` is the exit code of a usage error, printed.
 async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> {
-    let columns = tabular::attribute_columns(&args.attributes).map_err(usage)?;
+    let columns = table::attribute_columns(&args.attributes).map_err(usage)?;
     if !columns.is_empty() && args.output == ExportFormat::Json {
         return Err(usage(
             "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
@@ -263,13 +257,16 @@ async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> 
     // which is opened before any request: one that can't be written stops the export.
     let run = crate::oneshot::prepare(target).await?;
     let session = &run.session;
-    let out = BufWriter::new(std::io::stdout());
+    let out = Stdout::open();
     let sink = match args.output {
         ExportFormat::Json => Ok(Sink::Json(out)),
-        ExportFormat::Csv => TableWriter::new(out, Delimited::Csv, &[], columns).map(Sink::Table),
-        ExportFormat::Tsv => TableWriter::new(out, Delimited::Tsv, &[], columns).map(Sink::Table),
+        ExportFormat::Csv => out.table(Delimited::Csv, &[], columns).map(Sink::Table),
+        ExportFormat::Tsv => out.table(Delimited::Tsv, &[], columns).map(Sink::Table),
     };
-    let Ok(sink) = sink else { return Ok(0) };
+    let sink = match sink {
+        Ok(sink) => sink,
+        Err(e) => return Ok(e.report(0)),
+    };
     let schema = session.backend.describe_pool(&session.pool).await.ok();
     let estimate = schema
         .as_ref()
@@ -283,7 +280,7 @@ async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> 
         false => sink,
     };
     let streams = usize::from(args.streams);
-    let (code, written) = export(
+    let (code, written, write_error) = export(
         session.backend.clone(),
         session.pool.clone(),
         filter.clone(),
@@ -299,10 +296,11 @@ async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> 
         let mut event = AuditEvent::new("export", session);
         event.query = filter.as_ref().map(ListFilter::expression);
         event.count = Some(written);
-        event.outcome = match code {
-            0 => "ok".into(),
-            EXIT_INTERRUPTED => "cancelled".into(),
-            _ => format!("error (exit {code})"),
+        event.outcome = match (&write_error, code) {
+            (Some(e), _) => e.outcome().into(),
+            (None, 0) => "ok".into(),
+            (None, EXIT_INTERRUPTED) => "cancelled".into(),
+            (None, _) => format!("error (exit {code})"),
         };
         event
     });
@@ -343,16 +341,16 @@ impl Progress {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn export<W: Write>(
+async fn export(
     backend: Arc<dyn Backend>,
     pool: PoolId,
     filter: Option<ListFilter>,
     client_enabled: Option<bool>,
     mut resume: Resume,
     streams: usize,
-    mut sink: Sink<W>,
+    mut sink: Sink,
     estimate: Option<u64>,
-) -> (i32, u64) {
+) -> (i32, u64, Option<WriteError>) {
     // A page per stream in flight at most: memory stays flat whatever the pool's size.
     let (tx, mut rx) = mpsc::channel::<Event>(streams);
     let pending: Vec<(usize, Shard)> = resume
@@ -409,16 +407,20 @@ async fn export<W: Write>(
         written: 0,
         read: 0,
         estimate,
-        live: std::io::stderr().is_terminal(),
+        live: output::stderr_is_terminal(),
     };
     let interrupt = tokio::signal::ctrl_c();
     tokio::pin!(interrupt);
     let mut code = 0;
+    let mut write_error = None;
     loop {
         let event = tokio::select! {
             event = rx.recv() => event,
             _ = &mut interrupt => {
-                eprintln!("{}interrupted", if progress.live { "\r\x1b[K" } else { "" });
+                if progress.live {
+                    output::clear_progress();
+                }
+                output::say("interrupted");
                 code = EXIT_INTERRUPTED;
                 break;
             }
@@ -426,50 +428,74 @@ async fn export<W: Write>(
         let Some(event) = event else { break };
         match event {
             Event::Page { shard, users, next } => {
-                for u in &users {
-                    progress.read += 1;
-                    if client_enabled.is_some_and(|e| e != u.enabled) {
-                        continue;
-                    }
-                    if sink.write(u).is_err() {
-                        // stdout closed (`| head`): stop quietly.
+                let page = write_page(&mut sink, &users, client_enabled, &mut progress);
+                match page {
+                    Ok(()) => {}
+                    // stdout closed (`| head`): stop quietly.
+                    Err(WriteError::Closed) => {
                         readers.abort();
-                        return (0, progress.written);
+                        return (0, progress.written, Some(WriteError::Closed));
                     }
-                    progress.written += 1;
-                }
-                if sink.flush().is_err() {
-                    readers.abort();
-                    return (0, progress.written);
+                    Err(e) => {
+                        code = e.report(code);
+                        write_error = Some(e);
+                        break;
+                    }
                 }
                 // Only now is the page written: the resume point may move past it.
                 let state = &mut resume.shards[shard];
                 state.done = next.is_none();
                 state.token = next;
                 if progress.live {
-                    eprint!("\r\x1b[K{}", progress.line());
+                    output::progress(progress.line());
                 }
             }
             Event::Failed(e) => {
                 if progress.live {
-                    eprint!("\r\x1b[K");
+                    output::clear_progress();
                 }
-                eprintln!("error: {}", sanitize(&e.to_string()));
+                output::error(&e);
                 code = e.kind.exit_code();
                 break;
             }
         }
     }
     readers.abort();
-    let _ = sink.flush();
+    if write_error.is_none()
+        && let Err(e) = sink.flush()
+    {
+        code = code.max(e.report(0));
+        write_error = Some(e);
+    }
     if progress.live {
-        eprint!("\r\x1b[K");
+        output::clear_progress();
     }
-    eprintln!("exported {}", progress.line());
+    output::say(format_args!("exported {}", progress.line()));
     if code != 0 && resume.shards.iter().any(|s| !s.done) {
-        eprintln!("resume with: --starting-token {}", resume.encode());
+        output::say(format_args!(
+            "resume with: --starting-token {}",
+            resume.encode()
+        ));
     }
-    (code, progress.written)
+    (code, progress.written, write_error)
+}
+
+/// Writes one page's users (those `client_enabled` keeps) and flushes them.
+fn write_page(
+    sink: &mut Sink,
+    users: &[UserSummary],
+    client_enabled: Option<bool>,
+    progress: &mut Progress,
+) -> Result<(), WriteError> {
+    for u in users {
+        progress.read += 1;
+        if client_enabled.is_some_and(|e| e != u.enabled) {
+            continue;
+        }
+        sink.user(u)?;
+        progress.written += 1;
+    }
+    sink.flush()
 }
 
 #[cfg(test)]

@@ -2,8 +2,6 @@
 //! DescribeUserPool) and, when the pool has threat protection, one page of sign-in history
 //! (one AdminListUserAuthEvents), then prints the diagnosis for a script or a ticket.
 
-use std::io::Write;
-
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -14,7 +12,7 @@ use crate::cognito::{
     AuthEvent, CognitoError, ListKind, Listing, ListingPage, PageRequest, PoolSchema, User,
 };
 use crate::diagnose::{Diagnosis, diagnose};
-use crate::output;
+use crate::output::{self, Stdout};
 use crate::sanitize::sanitize;
 use crate::session::Session;
 
@@ -42,9 +40,9 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
     let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
     let result = run.lookup(&args.query, args.by.into()).await;
     run.audit_lookup(&args.query, &result)?;
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = Stdout::open();
     let redact = run.redact();
-    Ok(match result {
+    let (written, code) = match result {
         Ok(LookupOutcome::Found(found)) => {
             let pool = pool_settings(session).await;
             let mut diagnosis = diagnose_found(session, pool.as_ref(), &found.user).await;
@@ -54,12 +52,12 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
                 diagnosis = crate::redact::mask_diagnosis(&diagnosis);
                 found.user = crate::redact::mask_user(&found.user, &[]);
             }
-            let text = match format {
-                ReportFormat::Json => json(&found.user, session.pool.as_str(), &diagnosis) + "\n",
-                ReportFormat::Text => text(&found.user, session.pool.as_str(), &diagnosis),
+            let pool_id = session.pool.as_str();
+            let written = match format {
+                ReportFormat::Json => stdout.json(&shape(&found.user, pool_id, &diagnosis)),
+                ReportFormat::Text => stdout.text(&text(&found.user, pool_id, &diagnosis)),
             };
-            let _ = stdout.write_all(text.as_bytes());
-            0
+            (written, 0)
         }
         Ok(LookupOutcome::Ambiguous(ambiguous)) => {
             let ambiguous = match redact {
@@ -74,26 +72,25 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
                 false => err,
             };
             match &err {
-                LookupError::Refused(_) | LookupError::NotFound { .. } => {
-                    eprintln!("error: {}", sanitize(&err.to_string()))
-                }
+                LookupError::Refused(_) | LookupError::NotFound { .. } => output::error(&err),
                 LookupError::Cognito(e) => {
-                    eprintln!("error: {}", sanitize(&e.to_string()));
-                    eprintln!("hint: {}", sanitize(&e.hint(&session.error_context())));
+                    output::error(e);
+                    output::hint(e.hint(&session.error_context()));
                 }
             }
-            err.exit_code()
+            (Ok(()), err.exit_code())
         }
-    })
+    };
+    // A closed pipe (`| head`) keeps the lookup's code; any other failure is exit 8.
+    Ok(written.map_or_else(|e| e.report(code), |()| code))
 }
 
 /// Says on stderr that a fetch failed and which checks therefore did not run.
 fn note(session: &Session, what: &str, e: &CognitoError) {
-    eprintln!(
-        "note: {what} failed, so the checks that need it did not run: {}",
-        sanitize(&e.to_string())
-    );
-    eprintln!("hint: {}", sanitize(&e.hint(&session.error_context())));
+    output::note(format_args!(
+        "{what} failed, so the checks that need it did not run: {e}"
+    ));
+    output::hint(e.hint(&session.error_context()));
 }
 
 /// The pool's settings: one DescribeUserPool, shared by every diagnosis in the pool.
@@ -163,11 +160,7 @@ struct DiagnosisJson<'a> {
 }
 
 /// `{"Username", "PoolId", "CanSignIn", "Findings": [{"Code", "Severity", "Message", "Fix"}],
-/// "NotChecked": [codes]}`.
-pub fn json(user: &User, pool_id: &str, diagnosis: &Diagnosis) -> String {
-    serde_json::to_string_pretty(&shape(user, pool_id, diagnosis)).expect("plain data serializes")
-}
-
+/// "NotChecked": [codes]}`: a value for the sink to serialize.
 fn shape<'a>(user: &'a User, pool_id: &'a str, diagnosis: &'a Diagnosis) -> DiagnosisJson<'a> {
     DiagnosisJson {
         username: &user.username,
@@ -234,11 +227,13 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
     let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
     let mut settings: Option<Option<PoolSchema>> = None;
     let mut worst = 0;
-    let mut stdout = std::io::stdout().lock();
-    for query in &queries {
-        let result = match lookup::validate_query(query) {
-            Ok(_) => run.lookup(query, args.by.into()).await,
-            Err(message) => Err(LookupError::Refused(message.to_string())),
+    let mut stdout = Stdout::open();
+    for line in &queries {
+        let query = &line.text().to_string();
+        let result = match (line.refusal(), lookup::validate_query(query)) {
+            (Some(refused), _) => Err(refused),
+            (None, Ok(_)) => run.lookup(query, args.by.into()).await,
+            (None, Err(message)) => Err(LookupError::Refused(message.to_string())),
         };
         run.audit_lookup(query, &result)?;
         let redact = run.redact();
@@ -273,13 +268,13 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
             outcome: &outcome,
             diagnosis: diagnosis.as_ref(),
         };
-        let text = match format {
-            ReportFormat::Json => report.json_line() + "\n",
-            ReportFormat::Text => report.text(),
+        let written = match format {
+            ReportFormat::Json => stdout.json_line(&report.json_line()).and(stdout.flush()),
+            ReportFormat::Text => stdout.text(&report.text()),
         };
-        // A closed pipe (`| head`) ends the batch quietly.
-        if stdout.write_all(text.as_bytes()).is_err() {
-            return Ok(worst);
+        // A closed pipe (`| head`) ends the batch quietly; any other failure is exit 8.
+        if let Err(e) = written {
+            return Ok(e.report(worst));
         }
     }
     Ok(worst)
@@ -294,11 +289,11 @@ struct QueryReport<'a> {
 }
 
 impl QueryReport<'_> {
-    /// The report as one JSON line.
-    fn json_line(&self) -> String {
+    /// The report as one JSON line's value.
+    fn json_line(&self) -> BatchLine<'_> {
         use crate::batch::Outcome;
         let outcome = self.outcome;
-        let line = BatchLine {
+        BatchLine {
             query: self.query,
             result: outcome.result(),
             diagnosis: match (outcome, self.diagnosis) {
@@ -321,8 +316,7 @@ impl QueryReport<'_> {
                 }
                 _ => None,
             },
-        };
-        crate::sanitize::to_json_line(&line).expect("plain data serializes")
+        }
     }
 
     /// The report as text, every value sanitized.

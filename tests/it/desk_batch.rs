@@ -222,8 +222,9 @@ async fn moto_csv_and_tsv_parse_back_with_formulas_neutralised() {
         assert!(row[4].ends_with('Z'), "RFC 3339 date: {row:?}");
         assert_eq!(row[6], format!("'{FORMULA_NAME}"));
         assert_eq!(row[7], "'+1555");
-        assert_eq!(row[8], QUOTED, "quoted, not neutralised");
-        assert_eq!(row[9], "'@SUM(A1)\tx");
+        // Escaped for the terminal as `sanitize` does (a newline is `\n`), quoted, not guarded.
+        assert_eq!(row[8], "Smith, \"Jr\"\\nsecond line");
+        assert_eq!(row[9], "'@SUM(A1)\\tx");
         assert_eq!(row[10], "formula@example.com");
     };
     for (what, run) in [("get", &get), ("search", &search)] {
@@ -242,18 +243,22 @@ async fn moto_csv_and_tsv_parse_back_with_formulas_neutralised() {
     let formula = records.iter().find(|r| r[0] == "formula").unwrap();
     expected_cells(formula);
 
-    // Batch: the Query column first; a not-found row has only its query.
+    // Batch: the Query, Result and Error columns first; a not-found row says so.
     assert_eq!(batch.code, 3, "{}", batch.stderr);
     let records = csv_records(&batch.stdout);
-    assert_eq!(records[0][..2], ["Query", "Username"]);
-    assert_eq!(records[0].len(), 7);
-    let firsts: Vec<(&str, &str)> = records[1..]
+    assert_eq!(records[0][..4], ["Query", "Result", "Error", "Username"]);
+    assert_eq!(records[0].len(), 9);
+    let firsts: Vec<(&str, &str, &str, &str)> = records[1..]
         .iter()
-        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .map(|r| (r[0].as_str(), r[1].as_str(), r[2].as_str(), r[3].as_str()))
         .collect();
     assert_eq!(
         firsts,
-        [("formula", "formula"), ("nobody", ""), ("carol", "carol")]
+        [
+            ("formula", "found", "", "formula"),
+            ("nobody", "not_found", "", ""),
+            ("carol", "found", "", "carol")
+        ]
     );
 
     // TSV: one line per row, tabs and newlines escaped, formulas neutralised.
