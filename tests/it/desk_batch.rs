@@ -337,17 +337,41 @@ async fn all_pools_over_named_pools_on_two_emulators() {
         ),
     )
     .unwrap();
+    // A pool whose endpoint refuses connections: its row must read as an error.
+    let down = dir.path().join("down.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &down,
+        format!(
+            "{text}\n[pools.down]\npool_id = \"us-east-1_Down1\"\nregion = \"us-east-1\"\n\
+             endpoint_url = \"http://127.0.0.1:9\"\n"
+        ),
+    )
+    .unwrap();
     let config = config.to_str().unwrap().to_string();
-    let (alice, carol, nobody, some, text) = tokio::task::spawn_blocking(move || {
+    let down = down.to_str().unwrap().to_string();
+    let (alice, carol, nobody, some, text, csv) = tokio::task::spawn_blocking(move || {
         let run = |extra: &[&str]| {
             cli::run_args(&[&["--config", config.as_str(), "get"][..], extra].concat())
         };
+        let csv = cli::run_args(&[
+            "--config",
+            down.as_str(),
+            "--max-attempts",
+            "1",
+            "get",
+            "--all-pools",
+            "alice",
+            "-o",
+            "csv",
+        ]);
         (
             run(&["--all-pools", "alice", "-o", "json"]),
             run(&["--all-pools", "carol", "-o", "json"]),
             run(&["--all-pools", "nobody", "-o", "json"]),
             run(&["--pools", "moto-plain,local-plain", "alice", "-o", "json"]),
             run(&["--all-pools", "carol", "-o", "text"]),
+            csv,
         )
     })
     .await
@@ -359,17 +383,17 @@ async fn all_pools_over_named_pools_on_two_emulators() {
         .iter()
         .map(|v| (v["Pool"].as_str().unwrap(), v["Result"].as_str().unwrap()))
         .collect();
-    // Config order (names sorted), one line per pool.
+    // The config file's order (not sorted by name), one line per pool.
     assert_eq!(
         results,
         [
-            ("local-plain", "not_found"),
             ("moto-aliases", "found"),
             ("moto-plain", "not_found"),
+            ("local-plain", "not_found"),
         ]
     );
-    assert_eq!(got[1]["PoolId"], on_moto.alias_pool.as_str());
-    assert_eq!(got[1]["User"]["Username"], "alice");
+    assert_eq!(got[0]["PoolId"], on_moto.alias_pool.as_str());
+    assert_eq!(got[0]["User"]["Username"], "alice");
 
     // carol is in a pool on each emulator: found twice.
     assert_eq!(carol.code, 0, "{}", carol.stderr);
@@ -378,7 +402,7 @@ async fn all_pools_over_named_pools_on_two_emulators() {
         .filter(|v| v["Result"] == "found")
         .map(|v| v["Pool"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(found, ["local-plain", "moto-plain"]);
+    assert_eq!(found, ["moto-plain", "local-plain"]);
 
     assert_eq!(nobody.code, 3, "{}", nobody.stderr);
     assert!(
@@ -397,6 +421,29 @@ async fn all_pools_over_named_pools_on_two_emulators() {
     assert_eq!(text.code, 0);
     assert!(text.stdout.contains("moto-plain"), "{}", text.stdout);
     assert!(text.stdout.contains("found  carol"), "{}", text.stdout);
+
+    // CSV: Result and Error columns, so the pool that failed is not an empty not-found row.
+    assert_eq!(csv.code, 0, "found in one pool: {}", csv.stderr);
+    let records = csv_records(&csv.stdout);
+    assert_eq!(
+        records[0][..5],
+        ["Pool", "PoolId", "Result", "Error", "Username"]
+    );
+    let rows: Vec<(&str, &str, &str)> = records[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("moto-aliases", "found", "alice"),
+            ("moto-plain", "not_found", ""),
+            ("local-plain", "not_found", ""),
+            ("down", "error", ""),
+        ]
+    );
+    assert!(!records[4][3].is_empty(), "the error says why: {records:?}");
+    assert!(records[1..4].iter().all(|r| r[3].is_empty()), "{records:?}");
 }
 
 /// Ctrl-C during a batch: the lines printed are the first queries, in order, and the exit
