@@ -42,6 +42,7 @@ mod finder_filters_moto;
 mod invariants;
 mod log_lines;
 mod output_errors;
+mod output_escaping;
 mod output_sink;
 mod pools;
 mod privacy_cli;
