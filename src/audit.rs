@@ -2,7 +2,13 @@
 //! appended and flushed per line. It records who looked up whom and how — never attribute
 //! values, tokens or credentials. A write is recorded twice: `"phase": "attempt"` before the
 //! request is sent and `"phase": "outcome"` after, so a crash between the two still leaves
-//! the attempt on record.
+//! the attempt on record. A one-shot command's run is bracketed: a `"phase": "start"` line
+//! before its first request (the test write: no request leaves unless it is taken) and, for
+//! the long runs (export, batch), a `"phase": "end"` line however the run ends.
+//!
+//! The file must be a private regular file reached without another user's symbolic links:
+//! mode wider than 0600, a FIFO or device, or a path through a symbolic link owned by someone
+//! else (not us, not root) is refused before anything is written.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -24,6 +30,27 @@ pub enum AuditError {
         path.display()
     )]
     Symlink { path: PathBuf },
+    /// A directory on the way is a symbolic link another user owns: they choose where it goes.
+    #[error(
+        "refusing the audit log {}: {} is a symbolic link owned by another user (uid {owner}); \
+         use a path through directories you or root own",
+        path.display(), link.display()
+    )]
+    ForeignSymlink {
+        path: PathBuf,
+        link: PathBuf,
+        owner: u32,
+    },
+    /// A FIFO, device, socket or directory: not a file that keeps what is appended.
+    #[error("refusing the audit log {}: it is {kind}, not a regular file", path.display())]
+    NotAFile { path: PathBuf, kind: &'static str },
+    /// An existing file others can read or write: the trail names who looked up whom.
+    #[error(
+        "refusing the audit log {}: its mode is {mode:04o}, open to other users; \
+         run `chmod 600 {}` (or point --audit-log at a new file, created 0600)",
+        path.display(), path.display()
+    )]
+    NotPrivate { path: PathBuf, mode: u32 },
     /// Opening or creating the file failed.
     #[error("cannot write the audit log {}: {source}", path.display())]
     Open {
@@ -41,7 +68,7 @@ pub enum AuditError {
     Encode(#[from] serde_json::Error),
 }
 
-/// Before or after a write request.
+/// Before or after a write request; the start or end of a one-shot run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
@@ -49,6 +76,10 @@ pub enum Phase {
     Attempt,
     /// Recorded when the answer is known (or the app quit before it came: `unknown`).
     Outcome,
+    /// A one-shot command's first line, written before its first request.
+    Start,
+    /// A long run's last line (export, batch): its count, how it ended, how to resume.
+    End,
 }
 
 /// One audited event. Only identifiers, counts and outcomes: no attribute values.
@@ -86,6 +117,10 @@ pub struct AuditEvent {
     /// empty (and left out) on a write's attempt line.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub outcome: String,
+    /// On an export's end line: the `--starting-token` that resumes it (pagination state,
+    /// no credential).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resume: Option<String>,
 }
 
 impl AuditEvent {
@@ -98,6 +133,24 @@ impl AuditEvent {
             region: session.info.region.clone(),
             ..Self::default()
         }
+    }
+
+    /// The line of a list read (groups, devices, sign-in history) for `username`, as the TUI
+    /// writes it for a list pane: `list_groups`, `list_devices` or `list_sign_ins`.
+    pub fn for_list(
+        session: &crate::session::Session,
+        kind: crate::cognito::ListKind,
+        username: &str,
+    ) -> Self {
+        use crate::cognito::ListKind;
+        let action = match kind {
+            ListKind::Groups => "list_groups",
+            ListKind::Devices => "list_devices",
+            ListKind::SignIns => "list_sign_ins",
+        };
+        let mut event = Self::new(action, session);
+        event.username = Some(username.into());
+        event
     }
 
     /// The outcome of a Cognito call: `ok` or the exception's name.
@@ -200,6 +253,8 @@ struct EventBody<'a> {
     count: Option<u64>,
     #[serde(skip_serializing_if = "str::is_empty")]
     outcome: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resume: Option<&'a str>,
 }
 
 /// An open audit log.
@@ -256,6 +311,7 @@ impl AuditLog {
             group: event.group.as_deref(),
             count: event.count,
             outcome: &event.outcome,
+            resume: event.resume.as_deref(),
         };
         let line = Line {
             timestamp: rfc3339(at),
@@ -277,16 +333,36 @@ impl AuditLog {
     }
 }
 
-/// Opens `path` for appending, creating it `0600`, never through a symbolic link.
+/// Opens `path` for appending, creating it `0600`, never through a symbolic link (nor
+/// another user's symbolic link on the way), never a FIFO or device, never a file others
+/// can read or write.
 fn open_private_append(path: &Path) -> Result<File, AuditError> {
+    #[cfg(unix)]
+    {
+        if let Some((link, owner)) = foreign_symlink_on_the_way(path) {
+            return Err(AuditError::ForeignSymlink {
+                path: path.to_path_buf(),
+                link,
+                owner,
+            });
+        }
+        // Refused before opening: opening a device or FIFO can itself have effects.
+        if let Ok(meta) = std::fs::symlink_metadata(path) {
+            check_regular_and_private(path, &meta)?;
+        }
+    }
     let mut options = OpenOptions::new();
     options.create(true).append(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+        // O_NONBLOCK: a FIFO put in place between the check and the open fails at once
+        // (ENXIO without a reader) instead of hanging; it is refused below when it opens.
+        options
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    options.open(path).map_err(|source| {
+    let file = options.open(path).map_err(|source| {
         let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         if is_link {
             AuditError::Symlink {
@@ -298,7 +374,106 @@ fn open_private_append(path: &Path) -> Result<File, AuditError> {
                 source,
             }
         }
+    })?;
+    // What was opened, not what the path named a moment before.
+    #[cfg(unix)]
+    {
+        let meta = file.metadata().map_err(|source| AuditError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        check_regular_and_private(path, &meta)?;
+    }
+    Ok(file)
+}
+
+/// A regular file with no permission for group or others, else why not.
+#[cfg(unix)]
+fn check_regular_and_private(path: &Path, meta: &std::fs::Metadata) -> Result<(), AuditError> {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let file_type = meta.file_type();
+    let kind = if file_type.is_symlink() {
+        return Err(AuditError::Symlink {
+            path: path.to_path_buf(),
+        });
+    } else if file_type.is_fifo() {
+        "a FIFO"
+    } else if file_type.is_char_device() || file_type.is_block_device() {
+        "a device"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_dir() {
+        "a directory"
+    } else {
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o077 != 0 {
+            return Err(AuditError::NotPrivate {
+                path: path.to_path_buf(),
+                mode,
+            });
+        }
+        return Ok(());
+    };
+    Err(AuditError::NotAFile {
+        path: path.to_path_buf(),
+        kind,
     })
+}
+
+/// The first directory on the way to `path` that is a symbolic link owned by neither us nor
+/// root, with its owner; links we may follow are followed, and their targets checked too. The
+/// last component is left to O_NOFOLLOW.
+#[cfg(unix)]
+fn foreign_symlink_on_the_way(path: &Path) -> Option<(PathBuf, u32)> {
+    use std::collections::VecDeque;
+    use std::os::unix::fs::MetadataExt;
+    use std::path::Component;
+    let absolute = std::env::current_dir().ok()?.join(path);
+    let mut pending: VecDeque<PathBuf> = components(&absolute);
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let me = unsafe { libc::getuid() };
+    let mut resolved = PathBuf::from("/");
+    let mut hops = 0;
+    while let Some(part) = pending.pop_front() {
+        if pending.is_empty() {
+            break;
+        }
+        match part.components().next() {
+            Some(Component::RootDir) => resolved = PathBuf::from("/"),
+            Some(Component::ParentDir) => {
+                resolved.pop();
+            }
+            Some(Component::Normal(name)) => {
+                let next = resolved.join(name);
+                let link = std::fs::symlink_metadata(&next)
+                    .ok()
+                    .filter(|m| m.file_type().is_symlink());
+                let Some(meta) = link else {
+                    resolved = next;
+                    continue;
+                };
+                if meta.uid() != me && meta.uid() != 0 {
+                    return Some((next, meta.uid()));
+                }
+                hops += 1;
+                // A loop: the open fails with its own error (ELOOP).
+                let target = std::fs::read_link(&next).ok().filter(|_| hops <= 40)?;
+                for (i, c) in components(&target).into_iter().enumerate() {
+                    pending.insert(i, c);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A path's components, each as a path of its own.
+#[cfg(unix)]
+fn components(path: &Path) -> std::collections::VecDeque<PathBuf> {
+    path.components()
+        .map(|c| PathBuf::from(c.as_os_str()))
+        .collect()
 }
 
 /// The login name of the process's real uid; `$USER` can be set to anything.

@@ -9,15 +9,14 @@ use crate::audit::AuditEvent;
 use crate::cli::{GetArgs, OutputFormat, TargetArgs};
 use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::cognito::{User, UserSummary};
-use crate::oneshot::{EXIT_USAGE, format_for_stdout, open_audit, record, usage};
+use crate::oneshot::gate::{Gate, Trail};
+use crate::oneshot::stop::{Ending, Stop};
+use crate::oneshot::{EXIT_USAGE, format_for_stdout, usage};
 use crate::output::table::{TableWriter, UserRow};
 use crate::output::{self, Stdout, TableOut, WriteError};
 use crate::redact;
 use crate::sanitize::sanitize;
 use crate::session::{self, Session};
-
-/// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
-pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Whether `get` with these arguments is this module's: a batch, several pools, or csv/tsv
 /// (and `--attributes`, which only they use).
@@ -391,46 +390,99 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     } else {
         vec![QueryLine::Query(args.query.clone().unwrap_or_default())]
     };
-    let run = resolved.connect().await?;
-    let session = &run.session;
+    // Listening before the first request: every way the run ends writes its end line.
+    let mut stop = Stop::listen();
+    let run = resolved
+        .connect("get", |e| e.count = Some(queries.len() as u64))
+        .await?;
     let leading: &[&str] = if batch { &["Query"] } else { &[] };
-    let mut printer = match Printer::new(format, leading, columns) {
-        Ok(p) => p,
-        Err(e) => return Ok(e.report(0)),
+    let progress = output::stderr_is_terminal() && batch;
+    let (ending, printed) = match Printer::new(format, leading, columns) {
+        Ok(printer) => {
+            let how = Answering {
+                batch,
+                redact,
+                progress,
+            };
+            answer(&run, &queries, args.by.into(), how, printer, &mut stop).await
+        }
+        // The header could not be written: stdout is closed, or failed (exit 8).
+        Err(WriteError::Closed) => (Ending::ClosedPipe(0), 0),
+        Err(e) => (Ending::Failed(e.report(0)), 0),
     };
+    // The lookups still out were dropped (each on record as `cancelled`); then the end line,
+    // before anything is said: after SIGHUP the terminal may be gone.
+    let audited = run.end(ending, |e| e.count = Some(printed));
+    if progress {
+        output::clear_progress();
+    }
+    if let Ending::Stopped(signal) = ending {
+        output::say(format_args!(
+            "interrupted ({}): the first {printed} of {} queries are printed",
+            signal.name(),
+            queries.len()
+        ));
+    }
+    audited?;
+    Ok(ending.exit_code())
+}
+
+/// How a batch's answers are shown.
+#[derive(Clone, Copy)]
+struct Answering {
+    /// Many queries (a `Query` column and no per-query report on stderr).
+    batch: bool,
+    redact: bool,
+    /// A progress line on stderr.
+    progress: bool,
+}
+
+/// Looks `queries` up, printing each answer in input order, until they are answered, a line
+/// can't be audited or printed, or a stop signal; returns how it ended and how many were
+/// printed. The lookups still out are dropped on return, each on record as `cancelled`.
+async fn answer(
+    run: &crate::oneshot::Run,
+    queries: &[QueryLine],
+    by: lookup::LookupMode,
+    how: Answering,
+    mut printer: Printer,
+    stop: &mut Stop,
+) -> (Ending, u64) {
+    let session = &run.session;
+    let Answering {
+        batch,
+        redact,
+        progress,
+    } = how;
     // Enough lookups in flight to keep the AdminGetUser limiter busy, which paces them.
     let in_flight = (run.target.config.rate_limits.user_read as usize * 2).clamp(4, 64);
-    let progress = output::stderr_is_terminal() && batch;
-    let (run, by) = (&run, args.by.into());
+    // Each lookup writes its own line when its answer comes, printed or not; one stopped
+    // in flight writes `cancelled` when the stream is dropped.
     let mut results = futures::stream::iter(queries.iter())
         .map(|q| async move {
-            match q.refusal() {
-                Some(refused) => Err(refused),
-                None => run.lookup(q.text(), by).await,
-            }
+            // A line that is not UTF-8 is refused here, on record like any refusal.
+            let Some(refused) = q.refusal() else {
+                return run.lookup(q.text(), by).await;
+            };
+            let refused = Err(refused);
+            run.gate().refused(q.text(), &refused)?;
+            Ok(refused)
         })
         .buffered(in_flight)
         .enumerate();
     let (mut worst, mut printed) = (0, 0);
-    let interrupt = tokio::signal::ctrl_c();
-    tokio::pin!(interrupt);
-    loop {
+    let ending = loop {
         let (i, result) = tokio::select! {
+            biased;
+            signal = stop.recv() => break Ending::Stopped(signal),
             next = results.next() => match next {
-                Some(next) => next,
-                None => break,
+                Some((i, Ok(result))) => (i, result),
+                Some((_, Err(code))) => break Ending::Failed(code),
+                None => break Ending::Done(worst),
             },
-            _ = &mut interrupt => {
-                if progress {
-                    output::clear_progress();
-                }
-                output::say(format_args!("interrupted: the first {printed} of {} queries are printed", queries.len()));
-                return Ok(EXIT_INTERRUPTED);
-            }
         };
         let query = &queries[i].text().to_string();
-        run.audit_lookup(query, &result)?;
-        // Privacy mode masks what is printed; the audit line above keeps what was asked.
+        // Privacy mode masks what is printed; the audit line keeps what was asked.
         let (query, result) = match redact {
             true => (
                 &redact::mask_query(query),
@@ -446,21 +498,22 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
         let row = [query.as_str()];
         let leading = if batch { &row[..] } else { &[] };
         // A closed pipe (`| head`) ends the batch quietly; any other failure is exit 8.
-        if let Err(e) = printer.print(None, query, leading, &outcome) {
-            if progress {
-                output::clear_progress();
+        match printer.print(None, query, leading, &outcome) {
+            Ok(()) => {}
+            Err(WriteError::Closed) => break Ending::ClosedPipe(worst),
+            Err(e) => {
+                if progress {
+                    output::clear_progress();
+                }
+                break Ending::Failed(e.report(worst));
             }
-            return Ok(e.report(worst));
         }
         printed += 1;
         if progress {
             output::progress(format_args!("{}/{} queries", i + 1, queries.len()));
         }
-    }
-    if progress {
-        output::clear_progress();
-    }
-    Ok(worst)
+    };
+    (ending, printed)
 }
 
 /// The stderr report of a single `get` in csv/tsv (the batch says it all on stdout).
@@ -478,6 +531,35 @@ fn report_single(session: &Session, query: &str, outcome: &Outcome) {
         )),
         Outcome::Error { message, .. } => output::error(message),
     }
+}
+
+/// `query` in every pool of `names` concurrently, each through the gate with that pool's
+/// session (its own profile, Region and limiter); a pool that can't be used is refused.
+async fn ask_pools(
+    base: &session::Target,
+    names: &[String],
+    query: &str,
+    by: lookup::LookupMode,
+    trail: &Trail,
+) -> Result<Vec<(Option<Session>, Result<LookupOutcome, LookupError>)>, i32> {
+    let lookups = names.iter().map(|name| {
+        let query = query.to_string();
+        async move {
+            let session = match base.connect_to(name).await {
+                Ok(session) => session,
+                Err(message) => {
+                    return Ok((
+                        None,
+                        Err(LookupError::Refused(format!("pool {name}: {message}"))),
+                    ));
+                }
+            };
+            let result = Gate::new(trail, &session).lookup(&query, by, false).await?;
+            Ok::<_, i32>((Some(session), result))
+        }
+    });
+    let results = futures::future::join_all(lookups).await;
+    results.into_iter().collect()
 }
 
 /// `get --all-pools` / `--pools`: the query in every named pool concurrently, each pool with
@@ -510,29 +592,21 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
     let by = args.by.into();
     let redact = base.args.redact;
     let shown_query = redact::shown_query(redact, &query);
-    let lookups = names.iter().map(|name| {
-        let (base, query) = (&base, query.clone());
-        async move {
-            let session = match base.connect_to(name).await {
-                Ok(session) => session,
-                Err(message) => {
-                    return (
-                        None,
-                        Err(LookupError::Refused(format!("pool {name}: {message}"))),
-                    );
-                }
-            };
-            let result =
-                lookup::lookup(session.backend.as_ref(), &session.pool, &query, by, None).await;
-            (Some(session), result)
-        }
-    });
-    let audit = open_audit(
+    // The trail opens and starts before any pool is asked; each pool's line names that pool's
+    // own profile and Region.
+    let trail = Trail::open(
         target.audit_log.as_deref(),
         target.profile.clone(),
         target.region.clone(),
     )?;
-    let results = futures::future::join_all(lookups).await;
+    trail.start(AuditEvent {
+        action: "get".into(),
+        pool: names.join(","),
+        query: Some(query.clone()),
+        count: Some(names.len() as u64),
+        ..AuditEvent::default()
+    })?;
+    let results = ask_pools(&base, &names, &query, by, &trail).await?;
     let mut printer = match Printer::new(format, &["Pool", "PoolId"], columns) {
         Ok(p) => p,
         Err(e) => return Ok(e.report(0)),
@@ -540,12 +614,6 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
     let (mut found, mut worst) = (false, 0);
     for (name, (session, result)) in names.iter().zip(results) {
         let id = session.as_ref().map(|s| s.pool.as_str());
-        // Each pool's line names that pool's own profile and Region.
-        if let Some(session) = &session {
-            record(audit.as_ref(), || {
-                AuditEvent::new("lookup", session).lookup(&query, &result)
-            })?;
-        }
         let result = match redact {
             true => redact::mask_lookup(&result, &[]),
             false => result,

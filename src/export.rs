@@ -1,119 +1,35 @@
 //! `export`: every user of a pool, streamed from ListUsers pages in constant memory (a page
 //! per stream at most), at the configured ListUsers rate. Unfiltered, the pool is split into
-//! 16 shards by the first hex digit of `sub` (an immutable, lower-case UUID: each user is in
-//! exactly one shard), read by independent streams so page latency doesn't hold the export
-//! below the limiter's rate. Interrupted, it prints a token that resumes every shard where
-//! its last written page ended.
+//! 16 shards by the first hex digit of `sub` (a lower-case UUID: each user is in exactly one
+//! shard), read by independent streams so page latency doesn't hold the export below the
+//! limiter's rate; when they wrote fewer users than the pool's estimate, a remainder pass reads
+//! the pool once more for users whose sub fits no shard. Interrupted (Ctrl-C, SIGTERM, SIGHUP)
+//! or stopped by an error, it prints a token ([`token`]) that resumes every shard where its
+//! last written page ended. The run is audited by a `start` line before its first request and
+//! an `end` line however it ends, with the count and the resume token.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use std::sync::Arc;
+pub mod token;
+
 use std::time::Instant;
 
 use futures::StreamExt;
-use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
-use crate::audit::AuditEvent;
-use crate::batch::EXIT_INTERRUPTED;
 use crate::cli::{ExportArgs, ExportFormat, TargetArgs};
 use crate::cognito::{
-    Backend, CognitoError, FilterAttribute, ListFilter, PoolId, UserStatus, UserSummary,
+    CognitoError, ErrorKind, FilterAttribute, ListFilter, UserStatus, UserSummary,
 };
+use crate::oneshot::gate::Pages;
+use crate::oneshot::stop::{Ending, Stop};
 use crate::oneshot::usage;
 use crate::output::table::{self, Delimited, TableWriter, UserRow};
 use crate::output::{self, Stdout, TableOut, WriteError};
 use crate::redact;
+pub use token::TokenError;
+use token::{Plan, Resume, in_a_prefix_stream};
 
 /// ListUsers' largest page.
 const PAGE: i32 = 60;
-/// Prefix of our resume tokens (Cognito's own tokens are accepted as they are).
-const TOKEN_PREFIX: &str = "cte1.";
-const HEX: &str = "0123456789abcdef";
-
-/// Where one shard's stream stands: what has been written, not what has been fetched.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Shard {
-    /// The `sub ^=` prefix, or None for the whole (filtered) pool.
-    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
-    prefix: Option<String>,
-    /// Cognito's pagination token for the next page; None before the first page.
-    #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
-    token: Option<String>,
-    #[serde(rename = "d", default)]
-    done: bool,
-}
-
-/// Why `--starting-token` can't resume this export.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TokenError {
-    #[error("--starting-token is empty")]
-    Empty,
-    /// Ours by its prefix, but not decodable: cut short or edited.
-    #[error("--starting-token is not a token an export printed")]
-    NotOurs,
-    /// The token's export ran with another server-side filter.
-    #[error(
-        "--starting-token comes from an export filtered by {}, not {}: pass the same \
-         --status/--enabled",
-        token.as_deref().unwrap_or("nothing"),
-        export.as_deref().unwrap_or("nothing")
-    )]
-    OtherFilter {
-        token: Option<String>,
-        export: Option<String>,
-    },
-}
-
-/// The resume token's content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Resume {
-    /// The server-side filter the export ran with, so a token isn't reused with another.
-    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
-    filter: Option<String>,
-    #[serde(rename = "s")]
-    shards: Vec<Shard>,
-}
-
-impl Resume {
-    fn encode(&self) -> String {
-        let json = serde_json::to_string(self).expect("plain data serializes");
-        format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(json.as_bytes()))
-    }
-
-    /// Parses `--starting-token`: ours, or a bare Cognito token for one unsplit stream.
-    fn decode(token: &str, filter: Option<&ListFilter>) -> Result<Self, TokenError> {
-        let token = token.trim();
-        let expected = filter.map(ListFilter::expression);
-        let Some(body) = token.strip_prefix(TOKEN_PREFIX) else {
-            if token.is_empty() {
-                return Err(TokenError::Empty);
-            }
-            return Ok(Self {
-                filter: expected,
-                shards: vec![Shard {
-                    prefix: None,
-                    token: Some(token.to_string()),
-                    done: false,
-                }],
-            });
-        };
-        let bytes = URL_SAFE_NO_PAD
-            .decode(body)
-            .map_err(|_| TokenError::NotOurs)?;
-        let resume: Self = serde_json::from_slice(&bytes).map_err(|_| TokenError::NotOurs)?;
-        if resume.shards.is_empty() {
-            return Err(TokenError::NotOurs);
-        }
-        if resume.filter != expected {
-            return Err(TokenError::OtherFilter {
-                token: resume.filter,
-                export: expected,
-            });
-        }
-        Ok(resume)
-    }
-}
 
 /// What a stream sends the writer.
 enum Event {
@@ -122,7 +38,12 @@ enum Event {
         users: Vec<UserSummary>,
         next: Option<String>,
     },
-    Failed(CognitoError),
+    /// A page request failed; `given_token` when it carried the token `--starting-token`
+    /// gave its shard (the shard had not moved in this run).
+    Failed {
+        error: CognitoError,
+        given_token: bool,
+    },
 }
 
 /// Writes users as JSON lines or a table, through the output sink.
@@ -131,6 +52,15 @@ enum Sink {
     Table(TableWriter<TableOut>),
     /// Privacy mode: each user masked (knowing the pool's username attributes) first.
     Redacted(Box<Sink>, Vec<String>),
+}
+
+/// How a write failure ends the run: a closed pipe quietly (`cancelled`), anything else
+/// with its message and exit 8.
+fn write_ending(e: WriteError) -> Ending {
+    match e {
+        WriteError::Closed => Ending::ClosedPipe(0),
+        e => Ending::Failed(e.report(0)),
+    }
 }
 
 impl Sink {
@@ -212,35 +142,13 @@ fn status_names() -> String {
         .join(", ")
 }
 
-/// The shards of a fresh export.
-fn fresh(filter: Option<&ListFilter>, streams: u8) -> Resume {
-    let shards = if filter.is_some() || streams == 1 {
-        vec![Shard {
-            prefix: None,
-            token: None,
-            done: false,
-        }]
-    } else {
-        HEX.chars()
-            .map(|c| Shard {
-                prefix: Some(c.to_string()),
-                token: None,
-                done: false,
-            })
-            .collect()
-    };
-    Resume {
-        filter: filter.map(ListFilter::expression),
-        shards,
-    }
-}
-
 /// Runs `export`; returns the exit code.
 pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
     run_export(target, args).await.unwrap_or_else(|code| code)
 }
 
-/// [`run`]; `Err` is the exit code of a usage error, printed.
+/// [`run`]; `Err` is the exit code of a usage error (printed) or of an audit log that can't
+/// be written.
 async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> {
     let columns = table::attribute_columns(&args.attributes).map_err(usage)?;
     if !columns.is_empty() && args.output == ExportFormat::Json {
@@ -249,65 +157,63 @@ async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> 
         ));
     }
     let (filter, client_enabled) = filters(args).map_err(usage)?;
+    // The config file applied once: pool, profile, Region, limiter, redact and audit log.
+    let resolved = crate::oneshot::resolve(target)?;
+    let expression = filter.as_ref().map(ListFilter::expression);
+    let pool = resolved.pool_id().to_string();
+    // A token is checked against this pool and filter before anything is sent.
     let resume = match &args.starting_token {
-        Some(token) => Resume::decode(token, filter.as_ref()).map_err(usage)?,
-        None => fresh(filter.as_ref(), args.streams),
+        Some(token) => Resume::decode(token, &pool, expression.as_deref()).map_err(usage)?,
+        None => Resume::fresh(&pool, expression.clone(), args.streams),
     };
-    // The config file applied once: pool, profile, Region, limiter, redact and audit log,
-    // which is opened before any request: one that can't be written stops the export.
-    let run = crate::oneshot::prepare(target).await?;
-    let session = &run.session;
+    // Listening before the first request: every way the run ends writes its end line.
+    let mut stop = Stop::listen();
+    let run = resolved
+        .connect("export", |event| {
+            event.query = expression.clone();
+            event.resume = args.starting_token.clone();
+        })
+        .await?;
+    let schema = run.gate().pool_settings().await?.ok();
+    let estimate = schema
+        .as_ref()
+        .and_then(|s| s.estimated_number_of_users)
+        .and_then(|n| u64::try_from(n).ok());
+    let username_attributes = schema.map(|s| s.username_attributes).unwrap_or_default();
     let out = Stdout::open();
     let sink = match args.output {
         ExportFormat::Json => Ok(Sink::Json(out)),
         ExportFormat::Csv => out.table(Delimited::Csv, &[], columns).map(Sink::Table),
         ExportFormat::Tsv => out.table(Delimited::Tsv, &[], columns).map(Sink::Table),
     };
-    let sink = match sink {
-        Ok(sink) => sink,
-        Err(e) => return Ok(e.report(0)),
-    };
-    let schema = session.backend.describe_pool(&session.pool).await.ok();
-    let estimate = schema
-        .as_ref()
-        .and_then(|s| s.estimated_number_of_users)
-        .and_then(|n| u64::try_from(n).ok());
-    let sink = match run.redact() {
-        true => Sink::Redacted(
-            Box::new(sink),
-            schema.map(|s| s.username_attributes).unwrap_or_default(),
-        ),
+    let sink = sink.map(|sink| match run.redact() {
+        true => Sink::Redacted(Box::new(sink), username_attributes),
         false => sink,
-    };
-    let streams = usize::from(args.streams);
-    let (code, written, write_error) = export(
-        session.backend.clone(),
-        session.pool.clone(),
-        filter.clone(),
-        client_enabled,
-        resume,
-        streams,
-        sink,
-        estimate,
-    )
-    .await;
-    // One line per export run: the filter, how many users were written, and how it ended.
-    let audited = run.audit(|session| {
-        let mut event = AuditEvent::new("export", session);
-        event.query = filter.as_ref().map(ListFilter::expression);
-        event.count = Some(written);
-        event.outcome = match (&write_error, code) {
-            (Some(e), _) => e.outcome().into(),
-            (None, 0) => "ok".into(),
-            (None, EXIT_INTERRUPTED) => "cancelled".into(),
-            (None, _) => format!("error (exit {code})"),
-        };
-        event
     });
-    Ok(match audited {
-        Ok(()) => code,
-        Err(usage) => code.max(usage),
-    })
+    let mut export = Export {
+        pages: run.gate().pages()?,
+        filter,
+        client_enabled,
+        streams: usize::from(args.streams),
+        resume,
+        progress: Progress::new(estimate),
+        rejected_token: false,
+    };
+    let ending = match sink {
+        Ok(mut sink) => export.all(&mut sink, &mut stop).await,
+        // The header could not be written: stdout is closed, or failed (exit 8).
+        Err(e) => write_ending(e),
+    };
+    // The end line first: after SIGHUP the terminal (stderr) may be gone.
+    let token = export.resume_token(ending);
+    let audited = run.end(ending, |event| {
+        event.query = expression.clone();
+        event.count = Some(export.progress.written);
+        event.resume = token.clone();
+    });
+    export.report(ending, token.as_deref());
+    audited?;
+    Ok(ending.exit_code())
 }
 
 /// Counts and the clock, for the progress line and the summary.
@@ -320,6 +226,30 @@ struct Progress {
 }
 
 impl Progress {
+    fn new(estimate: Option<u64>) -> Self {
+        Self {
+            started: Instant::now(),
+            written: 0,
+            read: 0,
+            estimate,
+            live: output::stderr_is_terminal(),
+        }
+    }
+
+    /// Redraws the progress line on a terminal (a gone terminal is no reason to panic).
+    fn show(&self) {
+        if self.live {
+            output::progress(self.line());
+        }
+    }
+
+    /// Clears the progress line on a terminal.
+    fn clear(&self) {
+        if self.live {
+            output::clear_progress();
+        }
+    }
+
     fn line(&self) -> String {
         let secs = self.started.elapsed().as_secs_f64().max(0.001);
         let of = match self.estimate {
@@ -340,192 +270,231 @@ impl Progress {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn export(
-    backend: Arc<dyn Backend>,
-    pool: PoolId,
+/// One export run: where its streams read, what they filter, where they stand.
+struct Export {
+    pages: Pages,
     filter: Option<ListFilter>,
+    /// `--enabled`, checked here when `--status` took ListUsers' only filter.
     client_enabled: Option<bool>,
-    mut resume: Resume,
     streams: usize,
-    mut sink: Sink,
-    estimate: Option<u64>,
-) -> (i32, u64, Option<WriteError>) {
-    // A page per stream in flight at most: memory stays flat whatever the pool's size.
-    let (tx, mut rx) = mpsc::channel::<Event>(streams);
-    let pending: Vec<(usize, Shard)> = resume
-        .shards
-        .iter()
-        .cloned()
-        .enumerate()
-        .filter(|(_, s)| !s.done)
-        .collect();
-    let readers = tokio::spawn(async move {
-        futures::stream::iter(pending)
-            .for_each_concurrent(streams, |(i, shard)| {
-                let (backend, pool, tx) = (backend.clone(), pool.clone(), tx.clone());
-                let filter = match &shard.prefix {
-                    Some(p) => Some(ListFilter {
-                        attribute: FilterAttribute::Sub,
-                        prefix: true,
-                        value: p.clone(),
-                    }),
-                    None => filter.clone(),
-                };
-                async move {
-                    let mut token = shard.token;
-                    loop {
-                        let page = backend
-                            .list_users(
-                                &pool,
-                                filter.as_ref(),
-                                crate::cognito::PageRequest::after(PAGE, token.as_deref()),
-                            )
-                            .await;
-                        let event = match page {
-                            Ok(page) => {
-                                token = page.next_token.clone();
-                                Event::Page {
-                                    shard: i,
-                                    users: page.users,
-                                    next: page.next_token,
-                                }
-                            }
-                            Err(e) => Event::Failed(e),
-                        };
-                        let last = !matches!(&event, Event::Page { next: Some(_), .. });
-                        if tx.send(event).await.is_err() || last {
-                            return;
-                        }
+    resume: Resume,
+    progress: Progress,
+    /// Cognito refused a pagination token: the resume point can't be trusted to resume.
+    rejected_token: bool,
+}
+
+impl Export {
+    /// Every pending shard, then the remainder pass when the shards fell short of the
+    /// pool's estimate.
+    async fn all(&mut self, sink: &mut Sink, stop: &mut Stop) -> Ending {
+        let ending = self.shards(sink, stop).await;
+        if ending != Ending::Done(0) || !self.falls_short() {
+            return ending;
+        }
+        let Some(_) = self.resume.add_remainder() else {
+            return ending;
+        };
+        self.progress.clear();
+        output::note(format_args!(
+            "the 16 sub streams wrote {} users, fewer than the pool's estimate of {}; \
+             reading the pool once more for users whose sub starts with no hex digit",
+            self.resume.written,
+            self.progress.estimate.unwrap_or_default()
+        ));
+        self.shards(sink, stop).await
+    }
+
+    /// Whether a finished sixteen-stream export wrote fewer users than the estimate.
+    fn falls_short(&self) -> bool {
+        self.resume.plan == Plan::Sub16
+            && self.client_enabled.is_none()
+            && self
+                .progress
+                .estimate
+                .is_some_and(|estimate| self.resume.written < estimate)
+    }
+
+    /// Reads the pending shards into `sink` until they are done, an error, a closed pipe or
+    /// a stop signal.
+    async fn shards(&mut self, sink: &mut Sink, stop: &mut Stop) -> Ending {
+        // A page per stream in flight at most: memory stays flat whatever the pool's size.
+        let (tx, mut rx) = mpsc::channel::<Event>(self.streams);
+        let readers = tokio::spawn(read_shards(
+            self.pages.clone(),
+            self.filter.clone(),
+            self.resume.clone(),
+            self.streams,
+            tx,
+        ));
+        let ending = loop {
+            let event = tokio::select! {
+                biased;
+                signal = stop.recv() => break Ending::Stopped(signal),
+                event = rx.recv() => event,
+            };
+            match event {
+                None => break Ending::Done(0),
+                Some(Event::Page { shard, users, next }) => {
+                    if let Err(ending) = self.write_page(sink, shard, &users, next) {
+                        break ending;
                     }
                 }
-            })
-            .await;
-    });
-    let mut progress = Progress {
-        started: Instant::now(),
-        written: 0,
-        read: 0,
-        estimate,
-        live: output::stderr_is_terminal(),
-    };
-    let interrupt = tokio::signal::ctrl_c();
-    tokio::pin!(interrupt);
-    let mut code = 0;
-    let mut write_error = None;
-    loop {
-        let event = tokio::select! {
-            event = rx.recv() => event,
-            _ = &mut interrupt => {
-                if progress.live {
-                    output::clear_progress();
+                Some(Event::Failed { error, given_token }) => {
+                    self.progress.clear();
+                    output::error(&error);
+                    // A pagination token Cognito refuses (InvalidParameterException, or an
+                    // exception we don't know) would be refused again: never offered back.
+                    let refusal =
+                        matches!(error.kind, ErrorKind::InvalidParameter | ErrorKind::Other);
+                    self.rejected_token = given_token && refusal;
+                    break Ending::Failed(error.kind.exit_code());
                 }
-                output::say("interrupted");
-                code = EXIT_INTERRUPTED;
-                break;
             }
         };
-        let Some(event) = event else { break };
-        match event {
-            Event::Page { shard, users, next } => {
-                let page = write_page(&mut sink, &users, client_enabled, &mut progress);
-                match page {
-                    Ok(()) => {}
-                    // stdout closed (`| head`): stop quietly.
-                    Err(WriteError::Closed) => {
-                        readers.abort();
-                        return (0, progress.written, Some(WriteError::Closed));
-                    }
-                    Err(e) => {
-                        code = e.report(code);
-                        write_error = Some(e);
-                        break;
-                    }
-                }
-                // Only now is the page written: the resume point may move past it.
-                let state = &mut resume.shards[shard];
-                state.done = next.is_none();
-                state.token = next;
-                if progress.live {
-                    output::progress(progress.line());
-                }
-            }
-            Event::Failed(e) => {
-                if progress.live {
-                    output::clear_progress();
-                }
-                output::error(&e);
-                code = e.kind.exit_code();
-                break;
-            }
+        readers.abort();
+        match sink.flush() {
+            Err(e) if ending == Ending::Done(0) => write_ending(e),
+            _ => ending,
         }
     }
-    readers.abort();
-    if write_error.is_none()
-        && let Err(e) = sink.flush()
-    {
-        code = code.max(e.report(0));
-        write_error = Some(e);
-    }
-    if progress.live {
-        output::clear_progress();
-    }
-    output::say(format_args!("exported {}", progress.line()));
-    if code != 0 && resume.shards.iter().any(|s| !s.done) {
-        output::say(format_args!(
-            "resume with: --starting-token {}",
-            resume.encode()
-        ));
-    }
-    (code, progress.written, write_error)
-}
 
-/// Writes one page's users (those `client_enabled` keeps) and flushes them.
-fn write_page(
-    sink: &mut Sink,
-    users: &[UserSummary],
-    client_enabled: Option<bool>,
-    progress: &mut Progress,
-) -> Result<(), WriteError> {
-    for u in users {
-        progress.read += 1;
-        if client_enabled.is_some_and(|e| e != u.enabled) {
-            continue;
+    /// Writes one page's users and moves the shard's resume point past it.
+    fn write_page(
+        &mut self,
+        sink: &mut Sink,
+        shard: usize,
+        users: &[UserSummary],
+        next: Option<String>,
+    ) -> Result<(), Ending> {
+        let remainder = self.resume.shards[shard].remainder;
+        for u in users {
+            self.progress.read += 1;
+            if self.client_enabled.is_some_and(|e| e != u.enabled) {
+                continue;
+            }
+            // The remainder pass writes only the users no sub stream holds.
+            if remainder && in_a_prefix_stream(u.attribute("sub")) {
+                continue;
+            }
+            // stdout closed (`| head`): stop quietly; any other failure is exit 8.
+            sink.user(u).map_err(write_ending)?;
+            self.progress.written += 1;
+            self.resume.written += 1;
         }
-        sink.user(u)?;
-        progress.written += 1;
+        sink.flush().map_err(write_ending)?;
+        // Only now is the page written: the resume point may move past it.
+        let state = &mut self.resume.shards[shard];
+        state.done = next.is_none();
+        state.token = next;
+        self.progress.show();
+        Ok(())
     }
-    sink.flush()
+
+    /// The token that resumes the run, when it ended early and its resume point can be
+    /// trusted (not after Cognito refused a pagination token).
+    fn resume_token(&self, ending: Ending) -> Option<String> {
+        let pending = self.resume.shards.iter().any(|s| !s.done);
+        let early = matches!(ending, Ending::Stopped(_) | Ending::Failed(_));
+        (early && pending && !self.rejected_token).then(|| self.resume.encode())
+    }
+
+    /// The summary, the resume token and, for a whole unfiltered export, how the count
+    /// compares with the pool's estimate; on stderr.
+    fn report(&self, ending: Ending, token: Option<&str>) {
+        self.progress.clear();
+        if let Ending::Stopped(signal) = ending {
+            output::say(format_args!("interrupted ({})", signal.name()));
+        }
+        output::say(format_args!("exported {}", self.progress.line()));
+        if self.rejected_token {
+            output::note(
+                "Cognito refused the pagination token the resume point holds (expired, \
+                 or from elsewhere); start a new export without --starting-token",
+            );
+        }
+        if let Some(token) = token {
+            output::say(format_args!("resume with: --starting-token {token}"));
+        }
+        if let Some(note) = self.estimate_note(ending) {
+            output::note(note);
+        }
+    }
+
+    /// A note when a whole unfiltered export's count and the pool's estimate differ by more
+    /// than the estimate's margin.
+    fn estimate_note(&self, ending: Ending) -> Option<String> {
+        let estimate = self.progress.estimate?;
+        let whole = ending == Ending::Done(0) && self.resume.filter.is_none();
+        let written = self.resume.written;
+        let apart = written.abs_diff(estimate) > margin(estimate);
+        (whole && self.client_enabled.is_none() && apart).then(|| {
+            format!(
+                "{written} users were exported; DescribeUserPool estimates {estimate}. \
+                 EstimatedNumberOfUsers is only \"a number estimating the size of the user \
+                 pool\" (UserPoolType, Amazon Cognito API Reference): users created or \
+                 deleted during the export, or not yet counted, make the difference"
+            )
+        })
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// How far the export's count may be from EstimatedNumberOfUsers before it is worth a note.
+/// AWS documents no precision for the estimate; 1% (at least one user) says "not the same
+/// pool size" without a note on every export of a pool that changed during it.
+fn margin(estimate: u64) -> u64 {
+    (estimate / 100).max(1)
+}
 
-    #[test]
-    fn resume_tokens_round_trip_and_check_the_filter() {
-        let filter = ListFilter::exact(FilterAttribute::UserStatus, "CONFIRMED");
-        let mut r = fresh(Some(&filter), 16);
-        assert_eq!(r.shards.len(), 1, "a filter leaves no room to split");
-        r.shards[0].token = Some("abc/+=".into());
-        let token = r.encode();
-        assert_eq!(Resume::decode(&token, Some(&filter)), Ok(r));
-        assert_eq!(
-            Resume::decode(&token, None).unwrap_err().to_string(),
-            "--starting-token comes from an export filtered by cognito:user_status = \
-             \"CONFIRMED\", not nothing: pass the same --status/--enabled"
-        );
-        assert_eq!(Resume::decode("cte1.!!", None), Err(TokenError::NotOurs));
-        assert_eq!(Resume::decode("  ", None), Err(TokenError::Empty));
-        let bare = Resume::decode("cognito-token", None).unwrap();
-        assert_eq!(bare.shards[0].token.as_deref(), Some("cognito-token"));
-    }
-
-    #[test]
-    fn unfiltered_exports_split_by_every_hex_digit() {
-        let r = fresh(None, 16);
-        let prefixes: String = r.shards.iter().map(|s| s.prefix.clone().unwrap()).collect();
-        assert_eq!(prefixes, HEX);
-        assert_eq!(fresh(None, 1).shards.len(), 1);
-    }
+/// The readers: each pending shard as a stream of pages, `streams` at a time.
+async fn read_shards(
+    pages: Pages,
+    filter: Option<ListFilter>,
+    resume: Resume,
+    streams: usize,
+    tx: mpsc::Sender<Event>,
+) {
+    let pending: Vec<(usize, token::Shard)> = (resume.shards.into_iter().enumerate())
+        .filter(|(_, s)| !s.done)
+        .collect();
+    futures::stream::iter(pending)
+        .for_each_concurrent(streams, |(i, shard)| {
+            let (pages, tx) = (pages.clone(), tx.clone());
+            let filter = match &shard.prefix {
+                Some(p) => Some(ListFilter {
+                    attribute: FilterAttribute::Sub,
+                    prefix: true,
+                    value: p.clone(),
+                }),
+                // The remainder pass reads the whole pool: no filter is "none of the prefixes".
+                None if shard.remainder => None,
+                None => filter.clone(),
+            };
+            async move {
+                let mut token = shard.token;
+                let mut first = true;
+                loop {
+                    let page = pages.page(filter.as_ref(), PAGE, token.as_deref()).await;
+                    let event = match page {
+                        Ok(page) => {
+                            token = page.next_token.clone();
+                            Event::Page {
+                                shard: i,
+                                users: page.users,
+                                next: page.next_token,
+                            }
+                        }
+                        Err(error) => Event::Failed {
+                            error,
+                            given_token: first && token.is_some(),
+                        },
+                    };
+                    first = false;
+                    let last = !matches!(&event, Event::Page { next: Some(_), .. });
+                    if tx.send(event).await.is_err() || last {
+                        return;
+                    }
+                }
+            }
+        })
+        .await;
 }

@@ -1,20 +1,21 @@
 //! One-shot commands: look up or search, print, exit with a documented code.
 
 pub mod diagnose;
+pub(crate) mod gate;
+pub(crate) mod stop;
 
-use std::path::Path;
-
-use crate::audit::{AuditEvent, AuditLog};
+use crate::audit::AuditEvent;
 use crate::cli::{GetArgs, Include, OutputFormat, SearchArgs, TargetArgs};
-use crate::cognito::listing::{ListKind, fetch_list};
+use crate::cognito::listing::ListKind;
 use crate::cognito::lookup::{self, Ambiguous, LookupError, LookupMode, LookupOutcome};
 use crate::cognito::resources::MAX_PAGES;
 use crate::cognito::{CognitoError, ErrorKind, PoolId};
 use crate::output::{self, Extras, Stdout, WriteError};
 use crate::redact;
 use crate::sanitize::sanitize;
-use crate::search;
 use crate::session::{self, Session};
+pub use gate::EXIT_AUDIT;
+use gate::{Gate, Trail};
 
 /// Exit code for usage errors and locally refused input.
 pub const EXIT_USAGE: i32 = 2;
@@ -50,40 +51,49 @@ pub(crate) fn resolve(args: &TargetArgs) -> Result<Resolved, i32> {
     Ok(Resolved { target, pool, demo })
 }
 
-/// [`resolve`] and [`Resolved::connect`], for a command with nothing to check in between.
-pub(crate) async fn prepare(args: &TargetArgs) -> Result<Run, i32> {
-    resolve(args)?.connect().await
-}
-
 impl Resolved {
+    /// The pool the command will use.
+    pub(crate) fn pool_id(&self) -> &PoolId {
+        &self.pool
+    }
+
     /// Privacy mode: `--redact`, or `redact = true` in the config file.
     pub(crate) fn redact(&self) -> bool {
         self.target.args.redact
     }
 
-    /// Connects, and opens the audit log before any request: a log that can't be written
-    /// stops the command.
-    pub(crate) async fn connect(self) -> Result<Run, i32> {
+    /// Connects, opens the audit log and writes the run's `start` line (`command`, completed
+    /// by `start`) before any request: a log that can't be written stops the command.
+    pub(crate) async fn connect(
+        self,
+        command: &str,
+        start: impl FnOnce(&mut AuditEvent),
+    ) -> Result<Run, i32> {
         let session = self.target.connect(self.pool, self.demo).await;
-        let audit = open_audit(
+        let trail = Trail::open(
             self.target.args.audit_log.as_deref(),
             session.info.profile.clone(),
             session.info.region.clone(),
         )?;
+        let mut event = AuditEvent::new(command, &session);
+        start(&mut event);
+        trail.start(event)?;
         Ok(Run {
             target: self.target,
             session,
-            audit,
+            trail,
+            command: command.into(),
         })
     }
 }
 
-/// A one-shot command ready to send requests: the session, and the audit log open.
+/// A one-shot command ready to send requests: the session, and the audit trail started.
 pub(crate) struct Run {
     /// The arguments with the config file applied, and the config.
     pub target: session::Target,
     pub session: Session,
-    audit: Option<AuditLog>,
+    trail: Trail,
+    command: String,
 }
 
 impl Run {
@@ -92,51 +102,32 @@ impl Run {
         self.target.args.redact
     }
 
-    /// Writes the audit line `event` makes (nothing without `--audit-log`); a line that
-    /// can't be written stops the command.
-    pub(crate) fn audit(&self, event: impl FnOnce(&Session) -> AuditEvent) -> Result<(), i32> {
-        record(self.audit.as_ref(), || event(&self.session))
+    /// The one way this run reaches Cognito.
+    pub(crate) fn gate(&self) -> Gate<'_> {
+        Gate::new(&self.trail, &self.session)
     }
 
-    /// Resolves `query` in the session's pool ([`lookup::lookup`]).
+    /// Resolves `query` in the session's pool ([`lookup::lookup`]) and writes its line;
+    /// `Err` is the exit code when the line can't be written (nothing more is sent).
     pub(crate) async fn lookup(
         &self,
         query: &str,
         mode: LookupMode,
-    ) -> Result<LookupOutcome, LookupError> {
-        let (backend, pool) = (self.session.backend.as_ref(), &self.session.pool);
-        lookup::lookup(backend, pool, query, mode, None).await
+    ) -> Result<Result<LookupOutcome, LookupError>, i32> {
+        self.gate().lookup(query, mode, false).await
     }
 
-    /// Audits one lookup, as [`Run::audit`].
-    pub(crate) fn audit_lookup(
+    /// A long run's `end` line: `finish` completes the event (count, resume token…) and
+    /// `ending` gives its outcome. `Err` is the exit code when it can't be written.
+    pub(crate) fn end(
         &self,
-        query: &str,
-        result: &Result<LookupOutcome, LookupError>,
+        ending: stop::Ending,
+        finish: impl FnOnce(&mut AuditEvent),
     ) -> Result<(), i32> {
-        self.audit(|session| AuditEvent::new("lookup", session).lookup(query, result))
-    }
-}
-
-/// The audit log `--audit-log` names, opened before any request; on failure the message is
-/// printed and the exit code returned.
-pub(crate) fn open_audit(
-    path: Option<&Path>,
-    profile: Option<String>,
-    region: Option<String>,
-) -> Result<Option<AuditLog>, i32> {
-    path.map(|path| AuditLog::open(path, profile, region).map_err(usage))
-        .transpose()
-}
-
-/// Writes one audit line when there is a log; failing to write it is the exit code.
-pub(crate) fn record(
-    log: Option<&AuditLog>,
-    event: impl FnOnce() -> AuditEvent,
-) -> Result<(), i32> {
-    match log {
-        Some(log) => log.record(&event()).map_err(usage),
-        None => Ok(()),
+        let mut event = AuditEvent::new(&self.command, &self.session);
+        event.outcome = ending.outcome();
+        finish(&mut event);
+        self.trail.end(event)
     }
 }
 
@@ -154,13 +145,10 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     let query = args.query.as_deref().unwrap_or_default();
     let resolved = resolve(target)?;
     lookup::validate_query(query).map_err(usage)?;
-    let run = resolved.connect().await?;
+    let run = resolved.connect("get", |_| {}).await?;
     let session = &run.session;
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
-    let mode = args.by.into();
-    let result = run.lookup(query, mode).await;
-    let result = lookup::suggest(session.backend.as_ref(), &session.pool, mode, result).await;
-    run.audit_lookup(query, &result)?;
+    let result = run.gate().lookup(query, args.by.into(), true).await?;
     let redact = run.redact();
     // The audit log keeps what was asked; everything printed is masked in privacy mode.
     let username = match &result {
@@ -176,7 +164,7 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     let (written, code) = match result {
         Ok(LookupOutcome::Found(found)) => {
             let username = username.unwrap_or_default();
-            let (extras, code) = fetch_extras(session, &username, &args.include, redact).await;
+            let (extras, code) = fetch_extras(&run, &username, &args.include).await?;
             let extras = if redact {
                 redact::mask_extras(&extras)
             } else {
@@ -251,14 +239,14 @@ fn did_you_mean(suggestions: &[crate::cognito::UserSummary], calls: u32) {
 
 /// Fetches the `--include` lists for a found user. A list that fails is left out and reported
 /// on stderr; the exit code is the first failure's (0 when all worked). Sign-in history on a
-/// pool without threat protection is a note, not a failure.
+/// pool without threat protection is a note, not a failure. Each list read is one audit line,
+/// as the TUI's list panes; `Err` is the exit code when one can't be written.
 async fn fetch_extras(
-    session: &Session,
+    run: &Run,
     username: &str,
     include: &[Include],
-    redact: bool,
-) -> (Extras, i32) {
-    let (backend, pool) = (session.backend.as_ref(), &session.pool);
+) -> Result<(Extras, i32), i32> {
+    let (session, redact) = (&run.session, run.redact());
     let mut extras = Extras::default();
     let mut code = 0;
     let mut report = |e: CognitoError| {
@@ -279,7 +267,7 @@ async fn fetch_extras(
         (Include::Events, ListKind::SignIns),
     ];
     for (_, list) in lists.iter().filter(|(i, _)| include.contains(i)) {
-        match fetch_list(backend, pool, username, *list).await {
+        match run.gate().list(username, *list).await? {
             Ok(fetched) => {
                 if fetched.more {
                     let what = list.noun();
@@ -292,7 +280,7 @@ async fn fetch_extras(
             Err(e) => report(e),
         }
     }
-    (extras, code)
+    Ok((extras, code))
 }
 
 /// Runs `search`: prefix filters that fit the query, merged and ranked like the TUI's
@@ -306,7 +294,7 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
     let resolved = resolve(target)?;
     let query = lookup::validate_query(&args.query).map_err(usage)?;
     let columns = output::table::attribute_columns(&args.attributes).map_err(usage)?;
-    let run = resolved.connect().await?;
+    let run = resolved.connect("search", |_| {}).await?;
     let session = &run.session;
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
     if !columns.is_empty() && format.delimited().is_none() {
@@ -314,8 +302,7 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
             "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
         ));
     }
-    let results = search::search(session.backend.as_ref(), &session.pool, &query, None).await;
-    run.audit(|session| AuditEvent::new("search", session).search(&results))?;
+    let results = run.gate().search(&query).await?;
     let hits = &results.hits[..results.hits.len().min(args.limit as usize)];
     let redact = run.redact();
     let masked: Vec<_> = hits

@@ -5,6 +5,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::stop::{Ending, Stop};
 use super::{format_for_stdout, usage};
 use crate::cli::{DiagnoseArgs, ReportFormat, TargetArgs};
 use crate::cognito::lookup::{self, LookupError, LookupOutcome};
@@ -12,7 +13,7 @@ use crate::cognito::{
     AuthEvent, CognitoError, ListKind, Listing, ListingPage, PageRequest, PoolSchema, User,
 };
 use crate::diagnose::{Diagnosis, diagnose};
-use crate::output::{self, Stdout};
+use crate::output::{self, Stdout, WriteError};
 use crate::sanitize::sanitize;
 use crate::session::Session;
 
@@ -35,17 +36,16 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
         return batch(resolved, args).await;
     }
     lookup::validate_query(&args.query).map_err(usage)?;
-    let run = resolved.connect().await?;
+    let run = resolved.connect("diagnose", |_| {}).await?;
     let session = &run.session;
     let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
-    let result = run.lookup(&args.query, args.by.into()).await;
-    run.audit_lookup(&args.query, &result)?;
+    let result = run.lookup(&args.query, args.by.into()).await?;
     let mut stdout = Stdout::open();
     let redact = run.redact();
     let (written, code) = match result {
         Ok(LookupOutcome::Found(found)) => {
-            let pool = pool_settings(session).await;
-            let mut diagnosis = diagnose_found(session, pool.as_ref(), &found.user).await;
+            let pool = pool_settings(&run).await?;
+            let mut diagnosis = diagnose_found(&run, pool.as_ref(), &found.user).await?;
             let mut found = found;
             // The diagnosis reads the real user; only what is printed is masked.
             if redact {
@@ -93,29 +93,32 @@ fn note(session: &Session, what: &str, e: &CognitoError) {
     output::hint(e.hint(&session.error_context()));
 }
 
-/// The pool's settings: one DescribeUserPool, shared by every diagnosis in the pool.
-async fn pool_settings(session: &Session) -> Option<PoolSchema> {
-    match session.backend.describe_pool(&session.pool).await {
+/// The pool's settings: one DescribeUserPool, shared by every diagnosis in the pool; `Err`
+/// is the exit code when the audit trail refuses it.
+async fn pool_settings(run: &super::Run) -> Result<Option<PoolSchema>, i32> {
+    Ok(match run.gate().pool_settings().await? {
         Ok(schema) => Some(schema),
         Err(e) => {
-            note(session, "DescribeUserPool", &e);
+            note(&run.session, "DescribeUserPool", &e);
             None
         }
-    }
+    })
 }
 
 /// Fetches what the diagnosis needs beyond the user and the pool's settings: at most one
 /// AdminListUserAuthEvents. A fetch that fails leaves its checks undone, says so on stderr,
-/// and the diagnosis reports them as not checked.
-async fn diagnose_found(session: &Session, pool: Option<&PoolSchema>, user: &User) -> Diagnosis {
-    let backend = session.backend.as_ref();
+/// and the diagnosis reports them as not checked. The history read is audited as the TUI's
+/// sign-in pane (`list_sign_ins`); `Err` is the exit code when its line can't be written.
+async fn diagnose_found(
+    run: &super::Run,
+    pool: Option<&PoolSchema>,
+    user: &User,
+) -> Result<Diagnosis, i32> {
+    let session = &run.session;
     let events: Option<Vec<AuthEvent>> = match pool {
         Some(p) if p.threat_protection() => {
             let (list, page) = (ListKind::SignIns, PageRequest::first(EVENTS_PAGE));
-            match backend
-                .list_for_user(&session.pool, &user.username, list, page)
-                .await
-            {
+            match run.gate().list_page(&user.username, list, page).await? {
                 Ok(ListingPage {
                     listing: Listing::SignIns(events),
                     ..
@@ -130,7 +133,12 @@ async fn diagnose_found(session: &Session, pool: Option<&PoolSchema>, user: &Use
         }
         _ => None,
     };
-    diagnose(user, pool, events.as_deref(), OffsetDateTime::now_utc())
+    Ok(diagnose(
+        user,
+        pool,
+        events.as_deref(),
+        OffsetDateTime::now_utc(),
+    ))
 }
 
 #[derive(Serialize)]
@@ -222,62 +230,111 @@ struct BatchLine<'a> {
 /// DescribeUserPool once for the whole batch. Exit code: the highest among the queries.
 async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i32> {
     let queries = crate::batch::read_query_lines(None).map_err(usage)?;
-    let run = resolved.connect().await?;
-    let session = &run.session;
+    // Listening before the first request: every way the run ends writes its end line.
+    let mut stop = Stop::listen();
+    let run = resolved
+        .connect("diagnose", |e| e.count = Some(queries.len() as u64))
+        .await?;
     let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
     let mut settings: Option<Option<PoolSchema>> = None;
-    let mut worst = 0;
+    let (mut worst, mut printed) = (0, 0);
     let mut stdout = Stdout::open();
-    for line in &queries {
-        let query = &line.text().to_string();
-        let result = match (line.refusal(), lookup::validate_query(query)) {
-            (Some(refused), _) => Err(refused),
-            (None, Ok(_)) => run.lookup(query, args.by.into()).await,
-            (None, Err(message)) => Err(LookupError::Refused(message.to_string())),
+    let mut queue = queries.iter();
+    let ending = loop {
+        let Some(line) = queue.next() else {
+            break Ending::Done(worst);
         };
-        run.audit_lookup(query, &result)?;
-        let redact = run.redact();
-        let masked = redact
-            .then(|| crate::batch::Outcome::from_lookup(crate::redact::mask_lookup(&result, &[])));
-        let outcome = crate::batch::Outcome::from_lookup(result);
-        worst = worst.max(outcome.exit_code());
-        let diagnosis = match &outcome {
-            crate::batch::Outcome::Found(user) => {
-                // Read lazily: a batch that finds nobody never asks for the pool's settings.
-                if settings.is_none() {
-                    settings = Some(pool_settings(session).await);
-                }
-                let pool = settings.as_ref().and_then(|s| s.as_ref());
-                Some(diagnose_found(session, pool, user).await)
-            }
-            _ => None,
+        let report = report_one(&run, line, args, format, &mut settings);
+        let (text, code) = tokio::select! {
+            biased;
+            signal = stop.recv() => break Ending::Stopped(signal),
+            report = report => match report {
+                Ok(report) => report,
+                Err(code) => break Ending::Failed(code),
+            },
         };
-        // Privacy mode: the diagnosis read the real user; what is printed is masked.
-        let (query, outcome, diagnosis) = match masked {
-            Some(masked) => (
-                crate::redact::mask_query(query),
-                masked,
-                diagnosis.as_ref().map(crate::redact::mask_diagnosis),
-            ),
-            None => (query.clone(), outcome, diagnosis),
-        };
-        let query = &query;
-        let report = QueryReport {
-            query,
-            pool_id: session.pool.as_str(),
-            outcome: &outcome,
-            diagnosis: diagnosis.as_ref(),
-        };
-        let written = match format {
-            ReportFormat::Json => stdout.json_line(&report.json_line()).and(stdout.flush()),
-            ReportFormat::Text => stdout.text(&report.text()),
-        };
+        worst = worst.max(code);
         // A closed pipe (`| head`) ends the batch quietly; any other failure is exit 8.
-        if let Err(e) = written {
-            return Ok(e.report(worst));
+        match stdout.text(&text) {
+            Ok(()) => {}
+            Err(WriteError::Closed) => break Ending::ClosedPipe(worst),
+            Err(e) => break Ending::Failed(e.report(worst)),
         }
+        printed += 1;
+    };
+    // The end line before anything is said: after SIGHUP the terminal may be gone.
+    let audited = run.end(ending, |e| e.count = Some(printed));
+    if let Ending::Stopped(signal) = ending {
+        output::say(format_args!(
+            "interrupted ({}): the first {printed} of {} queries are printed",
+            signal.name(),
+            queries.len()
+        ));
     }
-    Ok(worst)
+    audited?;
+    Ok(ending.exit_code())
+}
+
+/// One query of a `diagnose -` batch: resolved, diagnosed when found, and its report as
+/// printed, with its exit code. `settings` holds the pool's, read at the first user found.
+async fn report_one(
+    run: &super::Run,
+    line: &crate::batch::QueryLine,
+    args: &DiagnoseArgs,
+    format: ReportFormat,
+    settings: &mut Option<Option<PoolSchema>>,
+) -> Result<(String, i32), i32> {
+    let query = line.text();
+    // A line that is not UTF-8, or a malformed query: refused here, audited, answered.
+    let refused = match (line.refusal(), lookup::validate_query(query)) {
+        (Some(refused), _) => Some(refused),
+        (None, Err(message)) => Some(LookupError::Refused(message.to_string())),
+        (None, Ok(_)) => None,
+    };
+    let result = match refused {
+        None => run.lookup(query, args.by.into()).await?,
+        Some(refused) => {
+            let refused = Err(refused);
+            run.gate().refused(query, &refused)?;
+            refused
+        }
+    };
+    let masked = run
+        .redact()
+        .then(|| crate::batch::Outcome::from_lookup(crate::redact::mask_lookup(&result, &[])));
+    let outcome = crate::batch::Outcome::from_lookup(result);
+    let code = outcome.exit_code();
+    let diagnosis = match &outcome {
+        crate::batch::Outcome::Found(user) => {
+            // Read lazily: a batch that finds nobody never asks for the pool's settings.
+            if settings.is_none() {
+                *settings = Some(pool_settings(run).await?);
+            }
+            let pool = settings.as_ref().and_then(|s| s.as_ref());
+            Some(diagnose_found(run, pool, user).await?)
+        }
+        _ => None,
+    };
+    // Privacy mode: the diagnosis read the real user; what is printed is masked.
+    let (query, outcome, diagnosis) = match masked {
+        Some(masked) => (
+            crate::redact::mask_query(query),
+            masked,
+            diagnosis.as_ref().map(crate::redact::mask_diagnosis),
+        ),
+        None => (query.to_string(), outcome, diagnosis),
+    };
+    let report = QueryReport {
+        query: &query,
+        pool_id: run.session.pool.as_str(),
+        outcome: &outcome,
+        diagnosis: diagnosis.as_ref(),
+    };
+    let text = match format {
+        ReportFormat::Json => report.json_line() + "\n",
+        ReportFormat::Text => report.text(),
+    };
+    Ok((text, code))
 }
 
 /// What a `diagnose -` batch prints for one query.
@@ -289,11 +346,11 @@ struct QueryReport<'a> {
 }
 
 impl QueryReport<'_> {
-    /// The report as one JSON line's value.
-    fn json_line(&self) -> BatchLine<'_> {
+    /// The report as one JSON line.
+    fn json_line(&self) -> String {
         use crate::batch::Outcome;
         let outcome = self.outcome;
-        BatchLine {
+        let line = BatchLine {
             query: self.query,
             result: outcome.result(),
             diagnosis: match (outcome, self.diagnosis) {
@@ -316,7 +373,8 @@ impl QueryReport<'_> {
                 }
                 _ => None,
             },
-        }
+        };
+        crate::sanitize::to_json_line(&line).expect("plain data serializes")
     }
 
     /// The report as text, every value sanitized.

@@ -95,7 +95,10 @@ fn an_unwritable_path_is_refused_with_its_name() {
     let err = AuditLog::open(dir.path(), None, None)
         .unwrap_err()
         .to_string();
-    assert!(err.contains("cannot write the audit log"), "{err}");
+    assert!(
+        err.contains("it is a directory, not a regular file"),
+        "{err}"
+    );
 }
 
 fn lines(path: &std::path::Path) -> Vec<serde_json::Value> {
@@ -108,21 +111,160 @@ fn lines(path: &std::path::Path) -> Vec<serde_json::Value> {
 
 #[cfg(unix)]
 #[test]
-fn a_new_audit_file_is_private_and_an_existing_one_keeps_its_mode() {
+fn a_new_audit_file_is_private_and_an_existing_one_open_to_others_is_refused() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.jsonl");
     AuditLog::open(&path, None, None).unwrap();
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "new audit file mode {mode:o}");
+    // An existing private file is appended to.
+    AuditLog::open(&path, None, None).unwrap();
 
-    // A file the operator made group-readable on purpose is appended to, not re-moded.
-    let shared = dir.path().join("shared.jsonl");
-    std::fs::write(&shared, "").unwrap();
-    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o640)).unwrap();
-    AuditLog::open(&shared, None, None).unwrap();
-    let mode = std::fs::metadata(&shared).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o640);
+    // Group- or world-readable: refused with its mode and the fix, not appended to.
+    for loose in [0o640, 0o604, 0o620] {
+        let shared = dir.path().join(format!("shared-{loose:o}.jsonl"));
+        std::fs::write(&shared, "").unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(loose)).unwrap();
+        let err = AuditLog::open(&shared, None, None).unwrap_err();
+        assert!(matches!(err, AuditError::NotPrivate { .. }), "{err:?}");
+        let message = err.to_string();
+        assert!(message.contains(&format!("{loose:04o}")), "{message}");
+        assert!(message.contains("chmod 600"), "{message}");
+        let mode = std::fs::metadata(&shared).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, loose, "left as it was");
+    }
+    // Through the binary: exit 9, nothing looked up or written.
+    let shared = dir.path().join("shared-640.jsonl");
+    let r = cli::run_args(&[
+        "get",
+        "--demo",
+        "bob",
+        "--audit-log",
+        shared.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    assert!(r.stderr.contains("open to other users"), "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert_eq!(std::fs::read_to_string(&shared).unwrap(), "");
+}
+
+/// Runs `get --demo bob` with `log` as the audit log, killed if it takes over 20 s.
+fn get_bob_with_log(log: &std::path::Path) -> (i32, String, String) {
+    let home = tempfile::tempdir().unwrap();
+    let mut command = cli::command(home.path());
+    command
+        .args(["get", "--demo", "bob", "--audit-log"])
+        .arg(log)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("hung on the audit log {}", log.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    (
+        out.status.code().unwrap_or(-1),
+        text(out.stdout),
+        text(out.stderr),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_as_the_audit_log_is_refused_without_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("audit.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // No reader: opening it for writing would block forever without O_NONBLOCK.
+    let (code, stdout, stderr) = get_bob_with_log(&fifo);
+    assert_eq!(code, 9, "{stderr}");
+    assert!(
+        stderr.contains("it is a FIFO, not a regular file"),
+        "{stderr}"
+    );
+    assert_eq!(stdout, "");
+    // With a reader holding it open: still refused, and nothing reaches the reader.
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut reader = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo)
+        .unwrap();
+    let (code, _, stderr) = get_bob_with_log(&fifo);
+    assert_eq!(code, 9, "{stderr}");
+    let mut got = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut reader, &mut got);
+    assert!(got.is_empty(), "{}", String::from_utf8_lossy(&got));
+    // Devices: /dev/null would swallow the trail, /dev/full refuse it after the fact.
+    for device in ["/dev/null", "/dev/full"] {
+        let (code, stdout, stderr) = get_bob_with_log(std::path::Path::new(device));
+        assert_eq!(code, 9, "{device}: {stderr}");
+        assert!(stderr.contains("it is a device"), "{stderr}");
+        assert_eq!(stdout, "", "{device}: looked up before refusing");
+    }
+    // The positive control: a regular file in the same directory is written.
+    let (code, stdout, stderr) = get_bob_with_log(&dir.path().join("audit.jsonl"));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("bob"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_directory_symlink_owned_by_another_user_is_refused_ours_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    let ours = dir.path().join("ours");
+    std::os::unix::fs::symlink(&real, &ours).unwrap();
+    let theirs = dir.path().join("theirs");
+    std::os::unix::fs::symlink(&real, &theirs).unwrap();
+    // Planting another user's link needs root (the test runner is root in CI).
+    std::os::unix::fs::lchown(&theirs, Some(65534), Some(65534))
+        .expect("lchown needs root: run the tests as root");
+
+    AuditLog::open(&ours.join("audit.jsonl"), None, None).expect("our own link is followed");
+    assert!(real.join("audit.jsonl").exists());
+    let err = AuditLog::open(&theirs.join("other.jsonl"), None, None).unwrap_err();
+    assert!(
+        matches!(err, AuditError::ForeignSymlink { owner: 65534, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("theirs"), "{err}");
+    assert!(
+        !real.join("other.jsonl").exists(),
+        "nothing created through it"
+    );
+    // Deeper: a link of ours pointing through theirs is refused too.
+    let via = dir.path().join("via");
+    std::os::unix::fs::symlink(theirs.join("."), &via).unwrap();
+    let err = AuditLog::open(&via.join("x.jsonl"), None, None).unwrap_err();
+    assert!(matches!(err, AuditError::ForeignSymlink { .. }), "{err:?}");
+    // Through the binary: exit 9, nothing printed.
+    let r = cli::run_args(&[
+        "get",
+        "--demo",
+        "bob",
+        "--audit-log",
+        theirs.join("a.jsonl").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("symbolic link owned by another user"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout, "");
 }
 
 #[cfg(unix)]
@@ -147,7 +289,7 @@ fn a_symlink_planted_in_place_of_the_audit_log_is_refused_not_followed() {
         "--audit-log",
         path.to_str().unwrap(),
     ]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.code, 9, "{}", r.stderr);
     assert!(r.stderr.contains("symbolic link"), "{}", r.stderr);
     assert!(r.stdout.is_empty());
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "untouched\n");
@@ -173,12 +315,15 @@ fn the_os_user_is_the_real_uid_not_the_user_variable() {
     let r = cli::run(command);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let lines = lines(&log);
-    assert_eq!(lines.len(), 1, "{lines:?}");
-    assert_eq!(lines[0]["os_user"], real.as_str());
+    assert_eq!(lines.len(), 2, "the start line, the lookup: {lines:?}");
+    assert!(
+        lines.iter().all(|l| l["os_user"] == real.as_str()),
+        "{lines:?}"
+    );
 }
 
 #[test]
-fn an_export_is_one_audit_line_with_its_filter_and_count() {
+fn an_export_is_a_start_and_an_end_line_with_its_filter_and_count() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("audit.jsonl");
     let r = cli::run_args(&[
@@ -195,12 +340,23 @@ fn an_export_is_one_audit_line_with_its_filter_and_count() {
     let exported = r.stdout.lines().count() as u64;
     assert!(exported > 0, "the demo pool has disabled users");
     let lines = lines(&log);
-    assert_eq!(lines.len(), 1, "one line per export run: {lines:?}");
-    assert_eq!(lines[0]["action"], "export");
-    assert_eq!(lines[0]["query"], "status = \"Disabled\"");
-    assert_eq!(lines[0]["count"], exported);
-    assert_eq!(lines[0]["outcome"], "ok");
-    assert_eq!(lines[0]["pool"], "us-east-1_DemoPool1");
+    assert_eq!(
+        lines.len(),
+        2,
+        "a start and an end line per export run: {lines:?}"
+    );
+    for (line, phase) in lines.iter().zip(["start", "end"]) {
+        assert_eq!(line["action"], "export");
+        assert_eq!(line["phase"], phase);
+        assert_eq!(line["query"], "status = \"Disabled\"");
+        assert_eq!(line["pool"], "us-east-1_DemoPool1");
+    }
+    assert_eq!(lines[1]["count"], exported);
+    assert_eq!(lines[1]["outcome"], "ok");
+    assert!(
+        lines[1].get("resume").is_none(),
+        "a finished export has no resume token"
+    );
 }
 
 #[test]
@@ -218,8 +374,13 @@ fn a_one_shot_search_is_audited_with_its_count() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let printed: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
-    let first = lines(&log);
-    assert_eq!(first.len(), 1, "{first:?}");
+    let mut first = lines(&log);
+    assert_eq!(first.len(), 2, "the start line, the search: {first:?}");
+    assert_eq!(
+        (&first[0]["action"], &first[0]["phase"]),
+        (&"search".into(), &"start".into())
+    );
+    first.remove(0);
     assert_eq!(first[0]["action"], "search");
     assert_eq!(first[0]["query"], "al");
     assert_eq!(first[0]["outcome"], "ok");
@@ -608,7 +769,7 @@ async fn the_tui_records_a_named_pools_profile() {
 #[test]
 fn every_one_shot_command_stops_before_any_output_when_the_audit_log_cannot_be_opened() {
     // A directory is no file to append to: every command prepares its run the same way, so
-    // each refuses with exit 2 and the log's name, having printed nothing (not even a header).
+    // each refuses with exit 9 and the log's name, having printed nothing (not even a header).
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().to_str().unwrap();
     let commands: [&[&str]; 7] = [
@@ -623,12 +784,280 @@ fn every_one_shot_command_stops_before_any_output_when_the_audit_log_cannot_be_o
     for args in commands {
         let args = [args, &["--audit-log", log]].concat();
         let r = cli::run_with_stdin(&args, "alice\n");
-        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(r.code, 9, "{args:?}: {}", r.stderr);
         assert_eq!(r.stdout, "", "{args:?} printed before refusing");
         assert!(
-            r.stderr.contains("cannot write the audit log"),
+            r.stderr.contains("audit log") && r.stderr.contains("it is a directory"),
             "{args:?}: {}",
             r.stderr
         );
     }
+}
+
+/// The binary with `args` (stdin fed `stdin`), the process's file-size limit at `blocks`
+/// (512-byte blocks; SIGXFSZ ignored, so an append past it fails with EFBIG, as on a full
+/// disk): an audit file that takes no more bytes.
+#[cfg(unix)]
+fn with_file_limit(blocks: &str, args: &[&str], stdin: &str) -> cli::Run {
+    use std::io::Write;
+    let home = tempfile::tempdir().unwrap();
+    let command = cli::command(home.path());
+    let binary = env!("CARGO_BIN_EXE_cognito-tui");
+    let script = format!("trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\"");
+    let mut shell = std::process::Command::new("sh");
+    shell.args(["-c", &script, binary]).args(args).env_clear();
+    for (key, value) in command.get_envs() {
+        if let Some(value) = value {
+            shell.env(key, value);
+        }
+    }
+    shell
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = shell.spawn().unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    let out = child.wait_with_output().unwrap();
+    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    cli::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: text(out.stdout),
+        stderr: text(out.stderr),
+        elapsed: std::time::Duration::ZERO,
+    }
+}
+
+/// `get alice` against `url` with `log` as the audit log, at a file-size limit of `blocks`.
+#[cfg(unix)]
+fn get_alice_with_file_limit(url: &str, log: &std::path::Path, blocks: &str) -> cli::Run {
+    let args = [
+        "get",
+        "--pool",
+        "eu-west-1_AbC123",
+        "alice",
+        "-o",
+        "json",
+        "--endpoint-url",
+        url,
+        "--region",
+        "eu-west-1",
+        "--audit-log",
+        log.to_str().unwrap(),
+    ];
+    with_file_limit(blocks, &args, "")
+}
+
+/// A stub answering every request with AdminGetUser's shape for alice.
+async fn alice_stub() -> wiremock::MockServer {
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
+    let server = MockServer::start().await;
+    let user = serde_json::json!({
+        "Username": "alice",
+        "UserAttributes": [{"Name": "sub", "Value": "0f8fad5b-d9cb-469f-a165-70867728950e"}],
+        "UserStatus": "CONFIRMED",
+        "Enabled": true,
+        "UserCreateDate": 1.7e9,
+        "UserLastModifiedDate": 1.7e9
+    });
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(user))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_whose_audit_file_fills_up_stops_sending() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = alice_stub().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (log, config) = (
+        dir.path().join("audit.jsonl"),
+        dir.path().join("config.toml"),
+    );
+    std::fs::write(&log, "").unwrap();
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // Four lookups in flight, one a second: the batch would take 30 s to the end.
+    std::fs::write(&config, "[rate_limits]\nuser_read = 1\n").unwrap();
+    let (url, log_arg, config_arg) = (
+        server.uri(),
+        log.to_str().unwrap().to_string(),
+        config.to_str().unwrap().to_string(),
+    );
+    let stdin: String = (0..30).map(|i| format!("alice{i}\n")).collect();
+    // 1 block: the start line and a lookup line fit, then appends fail.
+    let r = cli::blocking(move || {
+        let args = [
+            "--config",
+            &config_arg,
+            "get",
+            "--pool",
+            "eu-west-1_AbC123",
+            "-",
+            "-o",
+            "json",
+            "--endpoint-url",
+            &url,
+            "--region",
+            "eu-west-1",
+            "--audit-log",
+            &log_arg,
+        ];
+        with_file_limit("1", &args, &stdin)
+    })
+    .await;
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no further request was sent"),
+        "{}",
+        r.stderr
+    );
+    let sent = server.received_requests().await.unwrap().len();
+    assert!(
+        (1..=6).contains(&sent),
+        "{sent} of 30 lookups sent after the log filled up"
+    );
+    assert!(
+        r.stdout.lines().count() < sent.max(1),
+        "an answer printed without its line"
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_audit_file_that_takes_no_line_stops_get_before_any_request() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = alice_stub().await;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.jsonl");
+    std::fs::write(&log, "").unwrap();
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (url, path) = (server.uri(), log.clone());
+    let full = cli::blocking(move || get_alice_with_file_limit(&url, &path, "0")).await;
+    assert_eq!(full.code, 9, "{}", full.stderr);
+    assert!(
+        full.stderr.contains("cannot write the audit log"),
+        "{}",
+        full.stderr
+    );
+    assert!(
+        full.stderr.contains("nothing"),
+        "says nothing was sent: {}",
+        full.stderr
+    );
+    assert_eq!(full.stdout, "", "nothing printed");
+    let sent = server.received_requests().await.unwrap().len();
+    assert_eq!(
+        sent, 0,
+        "a request left before its audit line could be written"
+    );
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "");
+    // Every one-shot command: the same test write, the same refusal, nothing printed or sent.
+    let commands: [&[&str]; 5] = [
+        &["export", "-o", "json"],
+        &["export", "-o", "csv"],
+        &["get", "-"],
+        &["search", "al"],
+        &["diagnose", "alice"],
+    ];
+    for command in commands {
+        let (url, log_arg) = (server.uri(), log.to_str().unwrap().to_string());
+        let args: Vec<String> = [command, &["--pool", "eu-west-1_AbC123", "--endpoint-url"]]
+            .concat()
+            .iter()
+            .map(|a| a.to_string())
+            .chain([
+                url,
+                "--region".into(),
+                "eu-west-1".into(),
+                "--audit-log".into(),
+                log_arg,
+            ])
+            .collect();
+        let r = cli::blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            with_file_limit("0", &args, "alice\n")
+        })
+        .await;
+        assert_eq!(r.code, 9, "{command:?}: {}", r.stderr);
+        assert_eq!(r.stdout, "", "{command:?} printed before refusing");
+        let sent = server.received_requests().await.unwrap().len();
+        assert_eq!(sent, 0, "{command:?} sent a request before its audit line");
+    }
+
+    // The positive control: the same run with room in the file is sent and audited.
+    let (url, path) = (server.uri(), log.clone());
+    let room = cli::blocking(move || get_alice_with_file_limit(&url, &path, "unlimited")).await;
+    assert_eq!(room.code, 0, "{}", room.stderr);
+    assert!(room.stdout.contains("alice"));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    let lines = lines(&log);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[1]["outcome"], "found");
+}
+
+#[test]
+fn get_include_and_diagnose_audit_every_list_they_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.jsonl");
+    let log_arg = log.to_str().unwrap();
+    let args = [
+        "get",
+        "--demo",
+        "alice",
+        "-o",
+        "json",
+        "--include",
+        "groups,devices,events",
+    ];
+    let r = cli::run_args(&[&args[..], &["--audit-log", log_arg]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let actions: Vec<(String, String)> = (lines(&log).iter())
+        .map(|l| {
+            (
+                l["action"].as_str().unwrap().into(),
+                l["username"].as_str().unwrap_or("").into(),
+            )
+        })
+        .collect();
+    let alice = |a: &str| (a.to_string(), "alice".to_string());
+    assert_eq!(
+        actions,
+        [
+            ("get".into(), String::new()),
+            alice("lookup"),
+            alice("list_groups"),
+            alice("list_devices"),
+            alice("list_sign_ins")
+        ]
+    );
+    let printed: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let groups = printed["Groups"].as_array().map_or(0, Vec::len) as u64;
+    assert!(groups > 0, "{printed}");
+    assert_eq!(
+        lines(&log)[2]["count"],
+        groups,
+        "the line counts what was read"
+    );
+
+    std::fs::remove_file(&log).unwrap();
+    let r = cli::run_args(&[
+        "diagnose",
+        "--demo",
+        "alice",
+        "-o",
+        "json",
+        "--audit-log",
+        log_arg,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let actions: Vec<String> = (lines(&log).iter())
+        .map(|l| l["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        actions,
+        ["diagnose", "lookup", "list_sign_ins"],
+        "the history read is on record"
+    );
 }

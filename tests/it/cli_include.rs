@@ -155,7 +155,16 @@ fn get_writes_the_audit_log_or_refuses_to_run() {
         log.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let line: Value = serde_json::from_str(std::fs::read_to_string(&log).unwrap().trim()).unwrap();
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        (&lines[0]["action"], &lines[0]["phase"]),
+        (&"get".into(), &"start".into())
+    );
+    let line = &lines[1];
     assert_eq!(line["action"], "lookup");
     assert_eq!(line["username"], "bob");
     assert_eq!(line["resolved"], "by email, via AdminGetUser");
@@ -166,7 +175,7 @@ fn get_writes_the_audit_log_or_refuses_to_run() {
 
     let bad = dir.path().join("missing-dir/audit.jsonl");
     let r = cli::run_args(&["get", "--demo", "bob", "--audit-log", bad.to_str().unwrap()]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.code, 9, "{}", r.stderr);
     assert!(
         r.stderr.contains("cannot write the audit log"),
         "{}",

@@ -1,7 +1,8 @@
 //! `export` through the real binary: a 10,000-user moto pool exported exactly once each over
 //! the 16 `sub ^=` shards, `--status`/`--enabled` filtered by the emulator (ListUsers counted
 //! at a recording proxy), and an export interrupted with SIGINT then resumed from the token
-//! it printed. cognito-local ignores ListUsers paging (one page with everyone): exported
+//! it printed; tokens that can't resume (another filter, another pool, garbage, altered) are
+//! refused with their message and not one request. cognito-local ignores ListUsers paging (one page with everyone): exported
 //! there as a small pool.
 
 use crate::common::cli::{self, Run};
@@ -126,22 +127,80 @@ async fn moto_export_10k_exactly_once_server_side_filters_and_resume() {
     let (fast, slow) = (config(dir.path(), 30), config(dir.path(), 10));
     // Three independent runs, each with its own proxy to count at, side by side: each is
     // bound by its own limiter, not by the others.
-    tokio::join!(
+    let ((), (), token) = tokio::join!(
         whole_pool_over_16_shards(&moto, &pool, &fast),
         status_and_enabled_filters(&moto, &pool, &fast),
         interrupted_then_resumed(&moto, &pool, &fast, &slow),
     );
+    tokens_that_cant_resume_send_nothing(&moto, &pool, &fast, &token).await;
+}
 
-    // A token from another filter, or garbage, is refused before any request.
-    let r = cli::run_args(
-        &[
-            &["export"][..],
-            &cli::target(&pool, &moto.url()),
-            &["--status", "CONFIRMED", "--starting-token", "cte1.e30="],
-        ]
-        .concat(),
+/// A real unfiltered token resumed with `--status`, the same token on another pool, garbage,
+/// and the token with one character changed: each refused with its message, exit 2, and not
+/// one request at the proxy; the real token as printed is sent (the positive control).
+async fn tokens_that_cant_resume_send_nothing(
+    moto: &Emulator,
+    pool: &str,
+    config: &str,
+    token: &str,
+) {
+    let other = seed::create_pool(&seed::client(&moto.url()), "export-other").await;
+    let proxy = RecordingProxy::start(moto.addr).await;
+    let mut altered: Vec<char> = token.chars().collect();
+    let middle = altered.len() / 2;
+    altered[middle] = if altered[middle] == 'A' { 'B' } else { 'A' };
+    let altered: String = altered.into_iter().collect();
+    let cases: [(&str, &[&str], &str); 4] = [
+        (
+            pool,
+            &["--status", "CONFIRMED", "--starting-token", token],
+            "filtered by nothing, not cognito:user_status",
+        ),
+        (
+            &other,
+            &["--starting-token", token],
+            "comes from an export of pool",
+        ),
+        (
+            pool,
+            &["--starting-token", "garbage"],
+            "is not a token an export printed",
+        ),
+        (
+            pool,
+            &["--starting-token", &altered],
+            "has been altered or cut short",
+        ),
+    ];
+    for (on, extra, message) in cases {
+        let (config, on, url) = (config.to_string(), on.to_string(), proxy.url());
+        let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        let r = cli::blocking(move || {
+            let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+            cli::run_args(&args(&config, &on, &url, &extra))
+        })
+        .await;
+        assert_eq!(r.code, 2, "{message}: {}", r.stderr);
+        assert!(r.stderr.contains(message), "{message}: {}", r.stderr);
+        assert_eq!(r.stdout, "");
+        let sent = proxy.take();
+        assert!(sent.is_empty(), "{message}: sent {sent:?}");
+    }
+    let (config, pool, url, token) = (
+        config.to_string(),
+        pool.to_string(),
+        proxy.url(),
+        token.to_string(),
     );
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = cli::blocking(move || {
+        cli::run_args(&args(&config, &pool, &url, &["--starting-token", &token]))
+    })
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        proxy.take().iter().any(|op| op == "ListUsers"),
+        "the real token is sent"
+    );
 }
 
 /// The whole pool over 16 shards: every user once, each shard's pages counted.
@@ -234,15 +293,16 @@ async fn status_and_enabled_filters(moto: &Emulator, pool: &str, config: &str) {
     assert_eq!(lists, CONFIRMED.div_ceil(60), "{ops3:?}");
 }
 
-/// Interrupted: what was printed plus the resumed run is every user exactly once.
-async fn interrupted_then_resumed(moto: &Emulator, pool: &str, fast: &str, slow: &str) {
+/// Interrupted: what was printed plus the resumed run is every user exactly once. Returns the
+/// token the interrupted run printed.
+async fn interrupted_then_resumed(moto: &Emulator, pool: &str, fast: &str, slow: &str) -> String {
     let (fast, slow, pool, url) = (
         fast.to_string(),
         slow.to_string(),
         pool.to_string(),
         moto.url(),
     );
-    let (first, second) = cli::blocking(move || {
+    let (first, second, token) = cli::blocking(move || {
         let first = interrupted(&args(&slow, &pool, &url, &[]), 1500);
         let token = first
             .stderr
@@ -251,7 +311,7 @@ async fn interrupted_then_resumed(moto: &Emulator, pool: &str, fast: &str, slow:
             .unwrap_or_else(|| panic!("no resume token: {}", first.stderr))
             .to_string();
         let second = cli::run_args(&args(&fast, &pool, &url, &["--starting-token", &token]));
-        (first, second)
+        (first, second, token)
     })
     .await;
     assert_eq!(first.code, 130, "{}", first.stderr);
@@ -264,6 +324,7 @@ async fn interrupted_then_resumed(moto: &Emulator, pool: &str, fast: &str, slow:
         *seen.entry(user).or_insert(0) += n;
     }
     exactly_once(&seen, USERS);
+    token
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

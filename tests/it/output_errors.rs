@@ -70,11 +70,12 @@ fn a_full_disk_ends_every_command_with_exit_8_and_a_message() {
         );
         if args[0] == "export" {
             let lines = audit_lines(&audit);
-            let export = lines.iter().find(|l| l["action"] == "export");
+            // The run's last line (its end line) says how it ended.
+            let export = lines.iter().rev().find(|l| l["action"] == "export");
             let outcome = export.map(|l| l["outcome"].clone());
             assert_eq!(
                 outcome,
-                Some("error (cannot write output)".into()),
+                Some("error (exit 8)".into()),
                 "{args:?}: {lines:?}"
             );
         }
@@ -94,7 +95,11 @@ fn the_same_commands_to_a_file_exit_0_the_positive_control() {
         assert!(written.contains("alice"), "{args:?}: {written}");
         if args[0] == "export" {
             let lines = audit_lines(&audit);
-            let export = lines.iter().find(|l| l["action"] == "export").unwrap();
+            let export = lines
+                .iter()
+                .rev()
+                .find(|l| l["action"] == "export")
+                .unwrap();
             assert_eq!(export["outcome"], "ok", "{args:?}");
         }
     }
@@ -113,7 +118,11 @@ fn a_closed_pipe_stops_quietly_and_an_export_is_audited_as_cancelled() {
         assert!(!stderr.contains("error"), "{args:?}: {stderr}");
         if args[0] == "export" {
             let lines = audit_lines(&audit);
-            let export = lines.iter().find(|l| l["action"] == "export").unwrap();
+            let export = lines
+                .iter()
+                .rev()
+                .find(|l| l["action"] == "export")
+                .unwrap();
             assert_eq!(export["outcome"], "cancelled", "{args:?}");
         }
     }
