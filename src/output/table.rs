@@ -10,9 +10,9 @@ use std::io::{self, Write};
 
 use time::OffsetDateTime;
 
+use super::text_time;
 use crate::cognito::{Attribute, User, UserStatus, UserSummary};
 use crate::sanitize::sanitize;
-use crate::time::rfc3339;
 
 /// The fixed columns after any leading ones (`Query`, `Pool`…), in this order.
 pub const FIXED_COLUMNS: [&str; 6] = [
@@ -202,7 +202,7 @@ impl<W: Write> TableWriter<W> {
                         .and_then(|a| a.value.clone())
                         .unwrap_or_default()
                 };
-                let time = |t: Option<OffsetDateTime>| t.map(rfc3339).unwrap_or_default();
+                let time = |t: Option<OffsetDateTime>| t.map(text_time).unwrap_or_default();
                 cells.extend([
                     u.username.to_string(),
                     value("sub"),
@@ -286,6 +286,18 @@ mod tests {
             assert_eq!(cell("\t=1"), "\\t=1");
             assert_eq!(cell("@x\ny"), "'@x\\ny");
         }
+    }
+
+    #[test]
+    fn times_are_whole_milliseconds_rounded() {
+        let at = |nanos: u32| {
+            let t = time::macros::datetime!(2024-03-01 10:00:00 UTC);
+            text_time(t.replace_nanosecond(nanos).unwrap())
+        };
+        assert_eq!(at(628_000_020), "2024-03-01T10:00:00.628Z");
+        assert_eq!(at(23_999_900), "2024-03-01T10:00:00.024Z");
+        assert_eq!(at(999_600_000), "2024-03-01T10:00:01Z");
+        assert_eq!(at(0), "2024-03-01T10:00:00Z");
     }
 
     #[test]

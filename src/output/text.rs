@@ -10,11 +10,14 @@ use crate::cognito::{User, UserSummary};
 use crate::sanitize::sanitize;
 use crate::time::rfc3339;
 
-/// RFC 3339 for people: whole milliseconds at most (Cognito's timestamps are float seconds, so
-/// the nanoseconds are noise), and none when they are zero.
+/// RFC 3339 for people and tables: whole milliseconds at most, rounded to the nearest
+/// (Cognito's timestamps are float seconds, so `.62800002` is `.628` and `.0239999` is
+/// `.024`), and none when they are zero.
 pub fn text_time(t: OffsetDateTime) -> String {
-    let millis = t.nanosecond() / 1_000_000 * 1_000_000;
-    rfc3339(t.replace_nanosecond(millis).unwrap_or(t))
+    // At the end of the representable range there is nothing to round up to.
+    let nudged = (t.checked_add(time::Duration::nanoseconds(500_000))).unwrap_or(t);
+    let millis = nudged.nanosecond() / 1_000_000 * 1_000_000;
+    rfc3339(nudged.replace_nanosecond(millis).unwrap_or(t))
 }
 
 /// Text sections for the lists fetched with `--include`; every value sanitized.
