@@ -17,6 +17,7 @@ use crate::output::{self, Stdout, TableOut, WriteError};
 use crate::redact;
 use crate::sanitize::sanitize;
 use crate::session::{self, Session};
+use crate::width::{pad, width};
 
 /// Whether `get` with these arguments is this module's: a batch, several pools, or csv/tsv
 /// (and `--attributes`, which only they use).
@@ -198,7 +199,12 @@ fn result_cells(outcome: &Outcome) -> [String; 2] {
 /// How results are written.
 enum Printer {
     Json(Stdout),
-    Text(Stdout),
+    /// Text lines; `widths` are the pool name's and id's columns (several pools), so the
+    /// lines align.
+    Text {
+        out: Stdout,
+        widths: [usize; 2],
+    },
     /// CSV/TSV; `tagged` when each row carries `Result` and `Error` after its leading cells
     /// (batches and several pools: a single `get` says it on stderr and in its exit code).
     Table {
@@ -226,7 +232,10 @@ impl Printer {
                 let table = out.table(d, &header, columns)?;
                 Self::Table { table, tagged }
             }
-            None if format == OutputFormat::Text => Self::Text(out),
+            None if format == OutputFormat::Text => Self::Text {
+                out,
+                widths: [0, 0],
+            },
             None => Self::Json(out),
         })
     }
@@ -244,12 +253,16 @@ impl Printer {
                 w.json_line(&json_line(pool, query, outcome))?;
                 w.flush()
             }
-            Self::Text(w) => {
+            Self::Text { out, widths } => {
                 let prefix = match pool {
-                    Some(p) => format!("{}  {}", sanitize(p.name), p.id.unwrap_or("-")),
+                    Some(p) => format!(
+                        "{}  {}",
+                        pad(&sanitize(p.name), widths[0]),
+                        pad(p.id.unwrap_or("-"), widths[1])
+                    ),
                     None => sanitize(query).into_owned(),
                 };
-                w.text(&text_line(&prefix, outcome))
+                out.text(&text_line(&prefix, outcome))
             }
             Self::Table { table, tagged } => {
                 let tags = result_cells(outcome);
@@ -611,6 +624,14 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
         Ok(p) => p,
         Err(e) => return Ok(e.report(0)),
     };
+    // Text lines align on the widest pool name and id.
+    if let Printer::Text { widths, .. } = &mut printer {
+        for (name, (session, _)) in names.iter().zip(&results) {
+            let id = session.as_ref().map_or("-", |s| s.pool.as_str());
+            widths[0] = widths[0].max(width(&sanitize(name)));
+            widths[1] = widths[1].max(width(id));
+        }
+    }
     let (mut found, mut worst) = (false, 0);
     for (name, (session, result)) in names.iter().zip(results) {
         let id = session.as_ref().map(|s| s.pool.as_str());

@@ -421,6 +421,22 @@ async fn all_pools_over_named_pools_on_two_emulators() {
     assert_eq!(text.code, 0);
     assert!(text.stdout.contains("moto-plain"), "{}", text.stdout);
     assert!(text.stdout.contains("found  carol"), "{}", text.stdout);
+    // Column-aligned: every line's pool id and result start in the same column.
+    let starts: Vec<(usize, usize)> = text
+        .stdout
+        .lines()
+        .map(|l| {
+            // Where the field after `from` starts: past two spaces and any padding.
+            let next = |from: usize| {
+                let gap = from + l[from..].find("  ").expect("two spaces");
+                l.len() - l[gap..].trim_start().len()
+            };
+            let id = next(0);
+            (id, next(id))
+        })
+        .collect();
+    assert_eq!(starts.len(), 3, "{}", text.stdout);
+    assert!(starts.iter().all(|s| *s == starts[0]), "{}", text.stdout);
 
     // CSV: Result and Error columns, so the pool that failed is not an empty not-found row.
     assert_eq!(csv.code, 0, "found in one pool: {}", csv.stderr);
