@@ -52,14 +52,6 @@ impl WriteError {
             }
         }
     }
-
-    /// The audit outcome of a run that ended on this error.
-    pub fn outcome(&self) -> &'static str {
-        match self {
-            Self::Closed => "cancelled",
-            Self::Failed(_) => "error (cannot write output)",
-        }
-    }
 }
 
 /// Whether stdout is a terminal (the default format depends on it).
