@@ -2,8 +2,6 @@
 //! this user in?" over the config's named pools. Each query is resolved exactly as a single
 //! `get`; results print in input order as NDJSON, CSV/TSV or text lines.
 
-use std::io::{IsTerminal, Write};
-
 use futures::StreamExt;
 use serde::{Serialize, Serializer};
 
@@ -14,11 +12,12 @@ use crate::cognito::{User, UserSummary};
 use crate::oneshot::gate::{Gate, Trail};
 use crate::oneshot::stop::{Ending, Stop};
 use crate::oneshot::{EXIT_USAGE, format_for_stdout, usage};
-use crate::output;
+use crate::output::table::{TableWriter, UserRow};
+use crate::output::{self, Stdout, TableOut, WriteError};
 use crate::redact;
 use crate::sanitize::sanitize;
 use crate::session::{self, Session};
-use crate::tabular::{self, TableWriter, UserRow};
+use crate::width::{pad, width};
 
 /// Whether `get` with these arguments is this module's: a batch, several pools, or csv/tsv
 /// (and `--attributes`, which only they use).
@@ -141,9 +140,9 @@ struct PoolLabel<'a> {
     id: Option<&'a str>,
 }
 
-/// The line for `outcome` as compact JSON.
-fn json_line(pool: Option<&PoolLabel>, query: &str, outcome: &Outcome) -> String {
-    let line = Line {
+/// The line for `outcome`, for the sink to write as one NDJSON line.
+fn json_line<'a>(pool: Option<&'a PoolLabel>, query: &'a str, outcome: &'a Outcome) -> Line<'a> {
+    Line {
         pool,
         query,
         result: outcome.result(),
@@ -159,9 +158,7 @@ fn json_line(pool: Option<&PoolLabel>, query: &str, outcome: &Outcome) -> String
             Outcome::Error { code, message, .. } => Some(ErrorJson { code, message }),
             _ => None,
         },
-    };
-    // One call site to swap for output's JSON-line formatter once it exists.
-    serde_json::to_string(&line).expect("plain data serializes")
+    }
 }
 
 /// A short, sanitized text line.
@@ -189,23 +186,56 @@ fn text_line(prefix: &str, outcome: &Outcome) -> String {
     format!("{prefix}  {detail}\n")
 }
 
-/// How results are written.
-enum Printer<W: Write> {
-    Json(W),
-    Text(W),
-    Table(TableWriter<W>),
+/// The `Result` and `Error` cells of a table row: what the query came to, so a failed
+/// lookup never reads as an empty not-found row.
+fn result_cells(outcome: &Outcome) -> [String; 2] {
+    let error = match outcome {
+        Outcome::Error { code, message, .. } => format!("{code}: {message}"),
+        _ => String::new(),
+    };
+    [outcome.result().to_string(), error]
 }
 
-impl<W: Write> Printer<W> {
+/// How results are written.
+enum Printer {
+    Json(Stdout),
+    /// Text lines; `widths` are the pool name's and id's columns (several pools), so the
+    /// lines align.
+    Text {
+        out: Stdout,
+        widths: [usize; 2],
+    },
+    /// CSV/TSV; `tagged` when each row carries `Result` and `Error` after its leading cells
+    /// (batches and several pools: a single `get` says it on stderr and in its exit code).
+    Table {
+        table: TableWriter<TableOut>,
+        tagged: bool,
+    },
+}
+
+impl Printer {
+    /// A printer on stdout; a table's header is written at once: `leading` columns, then
+    /// `Result` and `Error` when there are leading ones, then the user's.
     fn new(
-        out: W,
         format: OutputFormat,
         leading: &[&str],
         columns: Vec<String>,
-    ) -> std::io::Result<Self> {
+    ) -> Result<Self, WriteError> {
+        let out = Stdout::open();
         Ok(match format.delimited() {
-            Some(d) => Self::Table(TableWriter::new(out, d, leading, columns)?),
-            None if format == OutputFormat::Text => Self::Text(out),
+            Some(d) => {
+                let tagged = !leading.is_empty();
+                let mut header = leading.to_vec();
+                if tagged {
+                    header.extend(["Result", "Error"]);
+                }
+                let table = out.table(d, &header, columns)?;
+                Self::Table { table, tagged }
+            }
+            None if format == OutputFormat::Text => Self::Text {
+                out,
+                widths: [0, 0],
+            },
             None => Self::Json(out),
         })
     }
@@ -217,32 +247,40 @@ impl<W: Write> Printer<W> {
         query: &str,
         leading: &[&str],
         outcome: &Outcome,
-    ) -> std::io::Result<()> {
+    ) -> Result<(), WriteError> {
         match self {
             Self::Json(w) => {
-                writeln!(w, "{}", json_line(pool, query, outcome))?;
+                w.json_line(&json_line(pool, query, outcome))?;
                 w.flush()
             }
-            Self::Text(w) => {
+            Self::Text { out, widths } => {
                 let prefix = match pool {
-                    Some(p) => format!("{}  {}", sanitize(p.name), p.id.unwrap_or("-")),
+                    Some(p) => format!(
+                        "{}  {}",
+                        pad(&sanitize(p.name), widths[0]),
+                        pad(p.id.unwrap_or("-"), widths[1])
+                    ),
                     None => sanitize(query).into_owned(),
                 };
-                w.write_all(text_line(&prefix, outcome).as_bytes())?;
-                w.flush()
+                out.text(&text_line(&prefix, outcome))
             }
-            Self::Table(t) => {
+            Self::Table { table, tagged } => {
+                let tags = result_cells(outcome);
+                let mut cells = leading.to_vec();
+                if *tagged {
+                    cells.extend(tags.iter().map(String::as_str));
+                }
                 match outcome {
-                    Outcome::Found(u) => t.row(leading, Some(UserRow::from(u.as_ref())))?,
+                    Outcome::Found(u) => table.row(&cells, Some(UserRow::from(u.as_ref())))?,
                     // One row per candidate: the agent sees whom the query could mean.
                     Outcome::Ambiguous(matches) => {
                         for m in matches {
-                            t.row(leading, Some(UserRow::from(m)))?;
+                            table.row(&cells, Some(UserRow::from(m)))?;
                         }
                     }
-                    Outcome::NotFound | Outcome::Error { .. } => t.row(leading, None)?,
+                    Outcome::NotFound | Outcome::Error { .. } => table.row(&cells, None)?,
                 }
-                t.flush()
+                Ok(table.flush()?)
             }
         }
     }
@@ -262,26 +300,78 @@ pub enum QueriesError {
     Stdin(std::io::Error),
 }
 
+/// One line of a batch's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryLine {
+    /// A query, trimmed.
+    Query(String),
+    /// A line that is not UTF-8: answered as an error naming its line number, and the batch
+    /// goes on. `shown` is the line with the bad bytes as U+FFFD.
+    NotUtf8 { line: usize, shown: String },
+}
+
+impl QueryLine {
+    /// The query as printed in the `Query` column.
+    pub fn text(&self) -> &str {
+        match self {
+            Self::Query(q) => q,
+            Self::NotUtf8 { shown, .. } => shown,
+        }
+    }
+
+    /// The refusal a line that is not UTF-8 gets instead of a lookup.
+    pub fn refusal(&self) -> Option<LookupError> {
+        match self {
+            Self::Query(_) => None,
+            Self::NotUtf8 { line, .. } => Some(LookupError::Refused(format!(
+                "line {line} is not UTF-8; save the file as UTF-8"
+            ))),
+        }
+    }
+}
+
 /// Reads the batch's queries: one per line, blank lines and `#` comments skipped.
-fn read_queries(args: &GetArgs) -> Result<Vec<String>, QueriesError> {
+fn read_queries(args: &GetArgs) -> Result<Vec<QueryLine>, QueriesError> {
     read_query_lines(args.from.as_deref())
 }
 
-/// Queries from `from` (else stdin): one per line, blank lines and `#` comments skipped.
-pub fn read_query_lines(from: Option<&std::path::Path>) -> Result<Vec<String>, QueriesError> {
-    let text = match from {
-        Some(path) => std::fs::read_to_string(path).map_err(|source| QueriesError::File {
+/// Queries from `from` (else stdin): one per line, blank lines and `#` comments skipped, a
+/// leading byte-order mark dropped (editors on Windows write one), and a line that is not
+/// UTF-8 kept as [`QueryLine::NotUtf8`] so the others still run.
+pub fn read_query_lines(from: Option<&std::path::Path>) -> Result<Vec<QueryLine>, QueriesError> {
+    let bytes = match from {
+        Some(path) => std::fs::read(path).map_err(|source| QueriesError::File {
             path: path.to_path_buf(),
             source,
         })?,
-        None => std::io::read_to_string(std::io::stdin().lock()).map_err(QueriesError::Stdin)?,
+        None => {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+                .map_err(QueriesError::Stdin)?;
+            bytes
+        }
     };
-    Ok(text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect())
+    Ok(query_lines(&bytes))
+}
+
+/// [`read_query_lines`] on bytes already read.
+pub fn query_lines(bytes: &[u8]) -> Vec<QueryLine> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .filter_map(|(i, raw)| match std::str::from_utf8(raw) {
+            Ok(line) => {
+                let line = line.trim();
+                (!line.is_empty() && !line.starts_with('#'))
+                    .then(|| QueryLine::Query(line.to_string()))
+            }
+            Err(_) => {
+                let shown = String::from_utf8_lossy(raw).trim().to_string();
+                (!shown.starts_with('#')).then_some(QueryLine::NotUtf8 { line: i + 1, shown })
+            }
+        })
+        .collect()
 }
 
 /// Runs `get` for a batch, several pools, or one query as csv/tsv; returns the exit code.
@@ -291,7 +381,7 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
 
 /// [`get`]; `Err` is the exit code of a usage error, printed.
 async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
-    let columns = tabular::attribute_columns(&args.attributes).map_err(usage)?;
+    let columns = output::table::attribute_columns(&args.attributes).map_err(usage)?;
     if !args.attributes.is_empty() && args.output.and_then(OutputFormat::delimited).is_none() {
         return Err(usage(
             "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
@@ -311,7 +401,7 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     let queries = if batch {
         read_queries(args).map_err(usage)?
     } else {
-        vec![args.query.clone().unwrap_or_default()]
+        vec![QueryLine::Query(args.query.clone().unwrap_or_default())]
     };
     // Listening before the first request: every way the run ends writes its end line.
     let mut stop = Stop::listen();
@@ -319,8 +409,8 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
         .connect("get", |e| e.count = Some(queries.len() as u64))
         .await?;
     let leading: &[&str] = if batch { &["Query"] } else { &[] };
-    let progress = std::io::stderr().is_terminal() && batch;
-    let (ending, printed) = match Printer::new(std::io::stdout().lock(), format, leading, columns) {
+    let progress = output::stderr_is_terminal() && batch;
+    let (ending, printed) = match Printer::new(format, leading, columns) {
         Ok(printer) => {
             let how = Answering {
                 batch,
@@ -329,21 +419,22 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
             };
             answer(&run, &queries, args.by.into(), how, printer, &mut stop).await
         }
-        // The header could not be written: stdout is closed.
-        Err(_) => (Ending::ClosedPipe(0), 0),
+        // The header could not be written: stdout is closed, or failed (exit 8).
+        Err(WriteError::Closed) => (Ending::ClosedPipe(0), 0),
+        Err(e) => (Ending::Failed(e.report(0)), 0),
     };
     // The lookups still out were dropped (each on record as `cancelled`); then the end line,
     // before anything is said: after SIGHUP the terminal may be gone.
     let audited = run.end(ending, |e| e.count = Some(printed));
     if progress {
-        eprint!("\r\x1b[K");
+        output::clear_progress();
     }
     if let Ending::Stopped(signal) = ending {
-        eprintln!(
+        output::say(format_args!(
             "interrupted ({}): the first {printed} of {} queries are printed",
             signal.name(),
             queries.len()
-        );
+        ));
     }
     audited?;
     Ok(ending.exit_code())
@@ -362,12 +453,12 @@ struct Answering {
 /// Looks `queries` up, printing each answer in input order, until they are answered, a line
 /// can't be audited or printed, or a stop signal; returns how it ended and how many were
 /// printed. The lookups still out are dropped on return, each on record as `cancelled`.
-async fn answer<W: Write>(
+async fn answer(
     run: &crate::oneshot::Run,
-    queries: &[String],
+    queries: &[QueryLine],
     by: lookup::LookupMode,
     how: Answering,
-    mut printer: Printer<W>,
+    mut printer: Printer,
     stop: &mut Stop,
 ) -> (Ending, u64) {
     let session = &run.session;
@@ -381,7 +472,15 @@ async fn answer<W: Write>(
     // Each lookup writes its own line when its answer comes, printed or not; one stopped
     // in flight writes `cancelled` when the stream is dropped.
     let mut results = futures::stream::iter(queries.iter())
-        .map(|q| run.lookup(q, by))
+        .map(|q| async move {
+            // A line that is not UTF-8 is refused here, on record like any refusal.
+            let Some(refused) = q.refusal() else {
+                return run.lookup(q.text(), by).await;
+            };
+            let refused = Err(refused);
+            run.gate().refused(q.text(), &refused)?;
+            Ok(refused)
+        })
         .buffered(in_flight)
         .enumerate();
     let (mut worst, mut printed) = (0, 0);
@@ -395,7 +494,7 @@ async fn answer<W: Write>(
                 None => break Ending::Done(worst),
             },
         };
-        let query = &queries[i];
+        let query = &queries[i].text().to_string();
         // Privacy mode masks what is printed; the audit line keeps what was asked.
         let (query, result) = match redact {
             true => (
@@ -411,13 +510,20 @@ async fn answer<W: Write>(
         worst = worst.max(outcome.exit_code());
         let row = [query.as_str()];
         let leading = if batch { &row[..] } else { &[] };
-        // A closed pipe (`| head`) ends the batch quietly.
-        if printer.print(None, query, leading, &outcome).is_err() {
-            break Ending::ClosedPipe(worst);
+        // A closed pipe (`| head`) ends the batch quietly; any other failure is exit 8.
+        match printer.print(None, query, leading, &outcome) {
+            Ok(()) => {}
+            Err(WriteError::Closed) => break Ending::ClosedPipe(worst),
+            Err(e) => {
+                if progress {
+                    output::clear_progress();
+                }
+                break Ending::Failed(e.report(worst));
+            }
         }
         printed += 1;
         if progress {
-            eprint!("\r\x1b[K{}/{} queries", i + 1, queries.len());
+            output::progress(format_args!("{}/{} queries", i + 1, queries.len()));
         }
     };
     (ending, printed)
@@ -427,17 +533,16 @@ async fn answer<W: Write>(
 fn report_single(session: &Session, query: &str, outcome: &Outcome) {
     match outcome {
         Outcome::Found(_) => {}
-        Outcome::NotFound => eprintln!(
-            "error: no user matches {} in {}",
-            sanitize(query),
-            session.pool
-        ),
-        Outcome::Ambiguous(m) => eprintln!(
-            "error: ambiguous: {} users match {}; look one up by username",
+        Outcome::NotFound => output::error(format_args!(
+            "no user matches {} in {}",
+            query, session.pool
+        )),
+        Outcome::Ambiguous(m) => output::error(format_args!(
+            "ambiguous: {} users match {}; look one up by username",
             m.len(),
-            sanitize(query)
-        ),
-        Outcome::Error { message, .. } => eprintln!("error: {}", sanitize(message)),
+            query
+        )),
+        Outcome::Error { message, .. } => output::error(message),
     }
 }
 
@@ -515,15 +620,18 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
         ..AuditEvent::default()
     })?;
     let results = ask_pools(&base, &names, &query, by, &trail).await?;
-    let mut printer = match Printer::new(
-        std::io::stdout().lock(),
-        format,
-        &["Pool", "PoolId"],
-        columns,
-    ) {
+    let mut printer = match Printer::new(format, &["Pool", "PoolId"], columns) {
         Ok(p) => p,
-        Err(_) => return Ok(0),
+        Err(e) => return Ok(e.report(0)),
     };
+    // Text lines align on the widest pool name and id.
+    if let Printer::Text { widths, .. } = &mut printer {
+        for (name, (session, _)) in names.iter().zip(&results) {
+            let id = session.as_ref().map_or("-", |s| s.pool.as_str());
+            widths[0] = widths[0].max(width(&sanitize(name)));
+            widths[1] = widths[1].max(width(id));
+        }
+    }
     let (mut found, mut worst) = (false, 0);
     for (name, (session, result)) in names.iter().zip(results) {
         let id = session.as_ref().map(|s| s.pool.as_str());
@@ -537,12 +645,12 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
             worst = worst.max(*exit);
         }
         let label = PoolLabel { name, id };
-        let _ = printer.print(
-            Some(&label),
-            &shown_query,
-            &[name, id.unwrap_or("")],
-            outcome,
-        );
+        let leading = [name.as_str(), id.unwrap_or("")];
+        let printed = printer.print(Some(&label), &shown_query, &leading, outcome);
+        // A closed pipe (`| head`) ends quietly; any other failure is exit 8.
+        if let Err(e) = printed {
+            return Ok(e.report(if found { 0 } else { worst }));
+        }
     }
     Ok(if found {
         0

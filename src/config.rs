@@ -20,6 +20,8 @@
 //! ```
 
 use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -46,8 +48,8 @@ pub struct NamedPool {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    /// `[pools.NAME]` tables.
-    pub pools: BTreeMap<String, NamedPool>,
+    /// `[pools.NAME]` tables, in the file's order (`--all-pools` answers in it).
+    pub pools: IndexMap<String, NamedPool>,
     /// `[keys]`: action → key, read by the key map.
     pub keys: BTreeMap<String, String>,
     /// `[rate_limits]`: requests per second per quota category.
@@ -121,7 +123,7 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
 #[derive(Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct RawConfig {
-    pools: BTreeMap<String, RawPool>,
+    pools: IndexMap<String, RawPool>,
     keys: BTreeMap<String, String>,
     rate_limits: RawRateLimits,
     redact: bool,

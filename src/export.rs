@@ -10,7 +10,6 @@
 
 pub mod token;
 
-use std::io::{BufWriter, IsTerminal, Write};
 use std::time::Instant;
 
 use futures::StreamExt;
@@ -23,10 +22,9 @@ use crate::cognito::{
 use crate::oneshot::gate::Pages;
 use crate::oneshot::stop::{Ending, Stop};
 use crate::oneshot::usage;
-use crate::output;
+use crate::output::table::{self, Delimited, TableWriter, UserRow};
+use crate::output::{self, Stdout, TableOut, WriteError};
 use crate::redact;
-use crate::sanitize::sanitize;
-use crate::tabular::{self, Delimited, TableWriter, UserRow};
 pub use token::TokenError;
 use token::{Plan, Resume, in_a_prefix_stream};
 
@@ -48,33 +46,38 @@ enum Event {
     },
 }
 
-/// Writes users as JSON lines or a table.
-enum Sink<W: Write> {
-    Json(W),
-    Table(TableWriter<W>),
+/// Writes users as JSON lines or a table, through the output sink.
+enum Sink {
+    Json(Stdout),
+    Table(TableWriter<TableOut>),
     /// Privacy mode: each user masked (knowing the pool's username attributes) first.
-    Redacted(Box<Sink<W>>, Vec<String>),
+    Redacted(Box<Sink>, Vec<String>),
 }
 
-impl<W: Write> Sink<W> {
-    fn write(&mut self, u: &UserSummary) -> std::io::Result<()> {
+/// How a write failure ends the run: a closed pipe quietly (`cancelled`), anything else
+/// with its message and exit 8.
+fn write_ending(e: WriteError) -> Ending {
+    match e {
+        WriteError::Closed => Ending::ClosedPipe(0),
+        e => Ending::Failed(e.report(0)),
+    }
+}
+
+impl Sink {
+    fn user(&mut self, u: &UserSummary) -> Result<(), WriteError> {
         match self {
-            Self::Json(w) => {
-                // One call site to swap for output's JSON-line formatter once it exists.
-                serde_json::to_writer(&mut *w, &output::list_users_value(u))?;
-                w.write_all(b"\n")
-            }
-            Self::Table(t) => t.row(&[], Some(UserRow::from(u))),
+            Self::Json(w) => w.json_line(&output::list_users_value(u)),
+            Self::Table(t) => Ok(t.row(&[], Some(UserRow::from(u)))?),
             Self::Redacted(inner, username_attributes) => {
-                inner.write(&redact::mask_summary(u, username_attributes))
+                inner.user(&redact::mask_summary(u, username_attributes))
             }
         }
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
+    fn flush(&mut self) -> Result<(), WriteError> {
         match self {
             Self::Json(w) => w.flush(),
-            Self::Table(t) => t.flush(),
+            Self::Table(t) => Ok(t.flush()?),
             Self::Redacted(inner, _) => inner.flush(),
         }
     }
@@ -98,10 +101,10 @@ fn filters(args: &ExportArgs) -> Result<(Option<ListFilter>, Option<bool>), Stat
                 return Err(StatusError::NotAStatus(s));
             }
             if let UserStatus::Other(_) = UserStatus::from_wire(&s) {
-                eprintln!(
-                    "note: {s} is not a status this version knows ({}); asking Cognito anyway",
+                output::note(format_args!(
+                    "{s} is not a status this version knows ({}); asking Cognito anyway",
                     status_names()
-                );
+                ));
             }
             Some(s)
         }
@@ -118,10 +121,10 @@ fn filters(args: &ExportArgs) -> Result<(Option<ListFilter>, Option<bool>), Stat
             None,
         ),
         (Some(s), Some(e)) => {
-            eprintln!(
-                "note: ListUsers takes one filter: Cognito filters by status {s}; \
+            output::note(format_args!(
+                "ListUsers takes one filter: Cognito filters by status {s}; \
                  --enabled {e} is applied here, to every {s} user read"
-            );
+            ));
             (
                 Some(ListFilter::exact(FilterAttribute::UserStatus, s)),
                 Some(e),
@@ -147,7 +150,7 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
 /// [`run`]; `Err` is the exit code of a usage error (printed) or of an audit log that can't
 /// be written.
 async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> {
-    let columns = tabular::attribute_columns(&args.attributes).map_err(usage)?;
+    let columns = table::attribute_columns(&args.attributes).map_err(usage)?;
     if !columns.is_empty() && args.output == ExportFormat::Json {
         return Err(usage(
             "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
@@ -177,11 +180,11 @@ async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> 
         .and_then(|s| s.estimated_number_of_users)
         .and_then(|n| u64::try_from(n).ok());
     let username_attributes = schema.map(|s| s.username_attributes).unwrap_or_default();
-    let out = BufWriter::new(std::io::stdout());
+    let out = Stdout::open();
     let sink = match args.output {
         ExportFormat::Json => Ok(Sink::Json(out)),
-        ExportFormat::Csv => TableWriter::new(out, Delimited::Csv, &[], columns).map(Sink::Table),
-        ExportFormat::Tsv => TableWriter::new(out, Delimited::Tsv, &[], columns).map(Sink::Table),
+        ExportFormat::Csv => out.table(Delimited::Csv, &[], columns).map(Sink::Table),
+        ExportFormat::Tsv => out.table(Delimited::Tsv, &[], columns).map(Sink::Table),
     };
     let sink = sink.map(|sink| match run.redact() {
         true => Sink::Redacted(Box::new(sink), username_attributes),
@@ -198,8 +201,8 @@ async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> 
     };
     let ending = match sink {
         Ok(mut sink) => export.all(&mut sink, &mut stop).await,
-        // The header could not be written: stdout is closed.
-        Err(_) => Ending::ClosedPipe(0),
+        // The header could not be written: stdout is closed, or failed (exit 8).
+        Err(e) => write_ending(e),
     };
     // The end line first: after SIGHUP the terminal (stderr) may be gone.
     let token = export.resume_token(ending);
@@ -229,21 +232,21 @@ impl Progress {
             written: 0,
             read: 0,
             estimate,
-            live: std::io::stderr().is_terminal(),
+            live: output::stderr_is_terminal(),
         }
     }
 
     /// Redraws the progress line on a terminal (a gone terminal is no reason to panic).
     fn show(&self) {
         if self.live {
-            let _ = write!(std::io::stderr(), "\r\x1b[K{}", self.line());
+            output::progress(self.line());
         }
     }
 
     /// Clears the progress line on a terminal.
     fn clear(&self) {
         if self.live {
-            let _ = write!(std::io::stderr(), "\r\x1b[K");
+            output::clear_progress();
         }
     }
 
@@ -283,7 +286,7 @@ struct Export {
 impl Export {
     /// Every pending shard, then the remainder pass when the shards fell short of the
     /// pool's estimate.
-    async fn all<W: Write>(&mut self, sink: &mut Sink<W>, stop: &mut Stop) -> Ending {
+    async fn all(&mut self, sink: &mut Sink, stop: &mut Stop) -> Ending {
         let ending = self.shards(sink, stop).await;
         if ending != Ending::Done(0) || !self.falls_short() {
             return ending;
@@ -292,13 +295,12 @@ impl Export {
             return ending;
         };
         self.progress.clear();
-        let _ = writeln!(
-            std::io::stderr(),
-            "note: the 16 sub streams wrote {} users, fewer than the pool's estimate of {}; \
+        output::note(format_args!(
+            "the 16 sub streams wrote {} users, fewer than the pool's estimate of {}; \
              reading the pool once more for users whose sub starts with no hex digit",
             self.resume.written,
             self.progress.estimate.unwrap_or_default()
-        );
+        ));
         self.shards(sink, stop).await
     }
 
@@ -314,7 +316,7 @@ impl Export {
 
     /// Reads the pending shards into `sink` until they are done, an error, a closed pipe or
     /// a stop signal.
-    async fn shards<W: Write>(&mut self, sink: &mut Sink<W>, stop: &mut Stop) -> Ending {
+    async fn shards(&mut self, sink: &mut Sink, stop: &mut Stop) -> Ending {
         // A page per stream in flight at most: memory stays flat whatever the pool's size.
         let (tx, mut rx) = mpsc::channel::<Event>(self.streams);
         let readers = tokio::spawn(read_shards(
@@ -339,7 +341,7 @@ impl Export {
                 }
                 Some(Event::Failed { error, given_token }) => {
                     self.progress.clear();
-                    let _ = writeln!(std::io::stderr(), "error: {}", sanitize(&error.to_string()));
+                    output::error(&error);
                     // A pagination token Cognito refuses (InvalidParameterException, or an
                     // exception we don't know) would be refused again: never offered back.
                     let refusal =
@@ -350,16 +352,16 @@ impl Export {
             }
         };
         readers.abort();
-        if sink.flush().is_err() && ending == Ending::Done(0) {
-            return Ending::ClosedPipe(0);
+        match sink.flush() {
+            Err(e) if ending == Ending::Done(0) => write_ending(e),
+            _ => ending,
         }
-        ending
     }
 
     /// Writes one page's users and moves the shard's resume point past it.
-    fn write_page<W: Write>(
+    fn write_page(
         &mut self,
-        sink: &mut Sink<W>,
+        sink: &mut Sink,
         shard: usize,
         users: &[UserSummary],
         next: Option<String>,
@@ -374,16 +376,12 @@ impl Export {
             if remainder && in_a_prefix_stream(u.attribute("sub")) {
                 continue;
             }
-            // stdout closed (`| head`): stop quietly.
-            if sink.write(u).is_err() {
-                return Err(Ending::ClosedPipe(0));
-            }
+            // stdout closed (`| head`): stop quietly; any other failure is exit 8.
+            sink.user(u).map_err(write_ending)?;
             self.progress.written += 1;
             self.resume.written += 1;
         }
-        if sink.flush().is_err() {
-            return Err(Ending::ClosedPipe(0));
-        }
+        sink.flush().map_err(write_ending)?;
         // Only now is the page written: the resume point may move past it.
         let state = &mut self.resume.shards[shard];
         state.done = next.is_none();
@@ -403,24 +401,22 @@ impl Export {
     /// The summary, the resume token and, for a whole unfiltered export, how the count
     /// compares with the pool's estimate; on stderr.
     fn report(&self, ending: Ending, token: Option<&str>) {
-        let mut err = std::io::stderr();
         self.progress.clear();
         if let Ending::Stopped(signal) = ending {
-            let _ = writeln!(err, "interrupted ({})", signal.name());
+            output::say(format_args!("interrupted ({})", signal.name()));
         }
-        let _ = writeln!(err, "exported {}", self.progress.line());
+        output::say(format_args!("exported {}", self.progress.line()));
         if self.rejected_token {
-            let _ = writeln!(
-                err,
-                "note: Cognito refused the pagination token the resume point holds (expired, \
-                 or from elsewhere); start a new export without --starting-token"
+            output::note(
+                "Cognito refused the pagination token the resume point holds (expired, \
+                 or from elsewhere); start a new export without --starting-token",
             );
         }
         if let Some(token) = token {
-            let _ = writeln!(err, "resume with: --starting-token {token}");
+            output::say(format_args!("resume with: --starting-token {token}"));
         }
         if let Some(note) = self.estimate_note(ending) {
-            let _ = writeln!(err, "note: {note}");
+            output::note(note);
         }
     }
 

@@ -19,7 +19,8 @@ pub mod redact;
 pub mod sanitize;
 pub mod search;
 pub mod session;
-pub mod tabular;
+/// The CSV/TSV writer's old path, for the TUI's list export (`worker::write_csv`).
+pub use output::table as tabular;
 pub mod time;
 pub mod tui;
 pub mod ui;

@@ -1,10 +1,10 @@
-use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, Parser};
 use cognito_tui::cli::{COMPLETE_ENV, Cli, Command};
 use cognito_tui::oneshot;
+use cognito_tui::output::{self, Stdout};
 
 fn main() -> ExitCode {
     // The completion scripts call back with COGNITO_TUI_COMPLETE set: answer and exit.
@@ -20,7 +20,8 @@ fn main() -> ExitCode {
     if std::env::var_os("RUST_LOG").is_some() && cli.command.is_some() {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-            .with_writer(std::io::stderr)
+            .with_writer(output::diagnostics)
+            .with_ansi(false)
             .try_init();
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            output::error(format_args!("cannot start the async runtime: {e}"));
             return ExitCode::from(1);
         }
     };
@@ -57,7 +58,7 @@ fn main() -> ExitCode {
 fn print_completions(shell: &str) -> ExitCode {
     let shells = clap_complete::env::Shells::builtins();
     let Some(completer) = shells.completer(shell) else {
-        eprintln!("error: no completions for {shell}");
+        output::error(format_args!("no completions for {shell}"));
         return ExitCode::from(2);
     };
     let mut script = Vec::new();
@@ -68,24 +69,21 @@ fn print_completions(shell: &str) -> ExitCode {
         "cognito-tui",
         &mut script,
     );
-    finish(written.and_then(|()| std::io::stdout().write_all(&script)))
+    finish(written.map(|()| script))
 }
 
 /// `man`: the roff page, from the same definitions as `--help`.
 fn print_man() -> ExitCode {
     let mut page = Vec::new();
     let rendered = clap_mangen::Man::new(Cli::command()).render(&mut page);
-    finish(rendered.and_then(|()| std::io::stdout().write_all(&page)))
+    finish(rendered.map(|()| page))
 }
 
-fn finish(result: std::io::Result<()>) -> ExitCode {
-    match result.and_then(|()| std::io::stdout().flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        // `| head` closing the pipe is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write: {e}");
-            ExitCode::from(1)
-        }
-    }
+/// Writes a script or page this program generated; `| head` closing the pipe is not an
+/// error, any other write failure is exit 8.
+fn finish(rendered: std::io::Result<Vec<u8>>) -> ExitCode {
+    let written = rendered
+        .map_err(output::WriteError::from)
+        .and_then(|bytes| Stdout::open().program_text(&String::from_utf8_lossy(&bytes)));
+    ExitCode::from(written.map_or_else(|e| e.report(0), |()| 0) as u8)
 }

@@ -4,15 +4,13 @@ pub mod diagnose;
 pub(crate) mod gate;
 pub(crate) mod stop;
 
-use std::io::{IsTerminal, Write};
-
 use crate::audit::AuditEvent;
 use crate::cli::{GetArgs, Include, OutputFormat, SearchArgs, TargetArgs};
 use crate::cognito::listing::ListKind;
 use crate::cognito::lookup::{self, Ambiguous, LookupError, LookupMode, LookupOutcome};
 use crate::cognito::resources::MAX_PAGES;
 use crate::cognito::{CognitoError, ErrorKind, PoolId};
-use crate::output::{self, Extras};
+use crate::output::{self, Extras, Stdout, WriteError};
 use crate::redact;
 use crate::sanitize::sanitize;
 use crate::session::{self, Session};
@@ -24,13 +22,13 @@ pub const EXIT_USAGE: i32 = 2;
 
 /// Prints a usage error (sanitized) and gives its exit code.
 pub(crate) fn usage(message: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {}", sanitize(&message.to_string()));
+    output::error(message);
     EXIT_USAGE
 }
 
 /// The format asked for, else `tty` when stdout is a terminal and `piped` when it is not.
 pub(crate) fn format_for_stdout<F>(given: Option<F>, tty: F, piped: F) -> F {
-    given.unwrap_or(if std::io::stdout().is_terminal() {
+    given.unwrap_or(if output::stdout_is_terminal() {
         tty
     } else {
         piped
@@ -162,8 +160,8 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     } else {
         result
     };
-    let mut stdout = std::io::stdout().lock();
-    Ok(match result {
+    let mut stdout = Stdout::open();
+    let (written, code) = match result {
         Ok(LookupOutcome::Found(found)) => {
             let username = username.unwrap_or_default();
             let (extras, code) = fetch_extras(&run, &username, &args.include).await?;
@@ -172,61 +170,70 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
             } else {
                 extras
             };
-            let text = match format {
-                OutputFormat::Text => output::user_text(&found) + &output::extras_text(&extras),
+            let written = match format {
+                OutputFormat::Text => {
+                    stdout.text(&(output::user_text(&found) + &output::extras_text(&extras)))
+                }
                 // csv and tsv went to the batch module above.
-                _ => output::user_json_with(&found.user, &extras) + "\n",
+                _ => stdout.json(&output::user_json_with(&found.user, &extras)),
             };
-            // A closed pipe (`| head`) is not an error worth a panic.
-            let _ = stdout.write_all(text.as_bytes());
-            code
+            (written, code)
         }
         Ok(LookupOutcome::Ambiguous(ambiguous)) => {
             ambiguous_answer(&mut stdout, format == OutputFormat::Json, &ambiguous)
         }
         Err(err) => {
-            let code = err.exit_code();
             match &err {
-                LookupError::Refused(message) => eprintln!("error: {}", sanitize(message)),
+                LookupError::Refused(message) => output::error(message),
                 LookupError::NotFound {
                     suggestions, calls, ..
                 } => {
-                    eprintln!("error: {}", sanitize(&err.to_string()));
+                    output::error(&err);
                     did_you_mean(suggestions, *calls);
                 }
                 LookupError::Cognito(e) => {
-                    eprintln!("error: {}", sanitize(&e.to_string()));
-                    eprintln!("hint: {}", sanitize(&e.hint(&session.error_context())));
+                    output::error(e);
+                    output::hint(e.hint(&session.error_context()));
                 }
             }
-            code
+            (Ok(()), err.exit_code())
         }
-    })
+    };
+    // A closed pipe (`| head`) keeps the lookup's code; any other failure is exit 8.
+    Ok(written.map_or_else(|e| e.report(code), |()| code))
 }
 
 /// An ambiguous lookup's report: the matches as JSON on stdout when asked for, and the
-/// error on stderr; returns its exit code, 4.
-pub(crate) fn ambiguous_answer(stdout: &mut impl Write, json: bool, ambiguous: &Ambiguous) -> i32 {
-    if json {
-        let _ = writeln!(stdout, "{}", output::ambiguous_json(ambiguous));
-    }
-    eprint!("error: ambiguous: {}", output::ambiguous_text(ambiguous));
-    4
+/// error on stderr; returns how the write went and the exit code, 4.
+pub(crate) fn ambiguous_answer(
+    stdout: &mut Stdout,
+    json: bool,
+    ambiguous: &Ambiguous,
+) -> (Result<(), WriteError>, i32) {
+    let written = match json {
+        true => stdout.json(&output::ambiguous_json(ambiguous)),
+        false => Ok(()),
+    };
+    let report = output::ambiguous_text(ambiguous);
+    output::say(format_args!("error: ambiguous: {}", report.trim_end()));
+    (written, 4)
 }
 
 /// The closest users a not-found lookup found, one a line on stderr, with what it cost.
 fn did_you_mean(suggestions: &[crate::cognito::UserSummary], calls: u32) {
     let Some(first) = suggestions.first() else {
-        eprintln!("hint: no user is close to it either ({calls} requests in all)");
+        output::hint(format_args!(
+            "no user is close to it either ({calls} requests in all)"
+        ));
         return;
     };
-    eprintln!(
-        "hint: did you mean {}? (found by one ListUsers prefix search; {calls} requests in all, \
+    output::hint(format_args!(
+        "did you mean {}? (found by one ListUsers prefix search; {calls} requests in all, \
          no AdminGetUser for them)",
         sanitize(&first.username)
-    );
+    ));
     for user in suggestions {
-        eprintln!("  {}", sanitize(&user.username));
+        output::say(format_args!("  {}", sanitize(&user.username)));
     }
 }
 
@@ -245,11 +252,11 @@ async fn fetch_extras(
     let mut report = |e: CognitoError| {
         let e = if redact { redact::mask_error(&e) } else { e };
         if e.kind == ErrorKind::NotEnabled {
-            eprintln!("note: {}", sanitize(&e.hint(&session.error_context())));
+            output::note(e.hint(&session.error_context()));
             return;
         }
-        eprintln!("error: {}", sanitize(&e.to_string()));
-        eprintln!("hint: {}", sanitize(&e.hint(&session.error_context())));
+        output::error(&e);
+        output::hint(e.hint(&session.error_context()));
         if code == 0 {
             code = e.kind.exit_code();
         }
@@ -264,7 +271,9 @@ async fn fetch_extras(
             Ok(fetched) => {
                 if fetched.more {
                     let what = list.noun();
-                    eprintln!("note: {what}: only the first {MAX_PAGES} pages were fetched");
+                    output::note(format_args!(
+                        "{what}: only the first {MAX_PAGES} pages were fetched"
+                    ));
                 }
                 extras.add(fetched.listing);
             }
@@ -284,7 +293,7 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
 async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> {
     let resolved = resolve(target)?;
     let query = lookup::validate_query(&args.query).map_err(usage)?;
-    let columns = crate::tabular::attribute_columns(&args.attributes).map_err(usage)?;
+    let columns = output::table::attribute_columns(&args.attributes).map_err(usage)?;
     let run = resolved.connect("search", |_| {}).await?;
     let session = &run.session;
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
@@ -295,7 +304,6 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
     }
     let results = run.gate().search(&query).await?;
     let hits = &results.hits[..results.hits.len().min(args.limit as usize)];
-    let mut stdout = std::io::stdout().lock();
     let redact = run.redact();
     let masked: Vec<_> = hits
         .iter()
@@ -304,7 +312,6 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
             false => h.user.clone(),
         })
         .collect();
-    let users = masked.iter();
     let shown_query = redact::shown_query(redact, &query);
     let code = match results.failures.first() {
         Some((attribute, e)) => {
@@ -312,40 +319,55 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
                 true => redact::mask_error(e),
                 false => e.clone(),
             };
-            eprintln!(
-                "error: the {} filter failed: {}",
+            output::error(format_args!(
+                "the {} filter failed: {}",
                 attribute.as_str(),
-                sanitize(&e.to_string())
-            );
-            eprintln!("hint: {}", sanitize(&e.hint(&session.error_context())));
+                e
+            ));
+            output::hint(e.hint(&session.error_context()));
             e.kind.exit_code()
         }
         None if hits.is_empty() => {
-            eprintln!(
-                "error: no user in {} has a username, email, phone, name or sub starting with {}",
-                session.pool,
-                sanitize(&shown_query)
-            );
+            output::error(format_args!(
+                "no user in {} has a username, email, phone, name or sub starting with {}",
+                session.pool, shown_query
+            ));
             3
         }
         None => 0,
     };
     // Print what was found even when a filter failed: the exit code says it is partial.
-    if !hits.is_empty() || (format != OutputFormat::Text && code == 3) {
-        let text = match format.delimited() {
-            Some(delimited) => crate::tabular::render(delimited, columns, users.map(Into::into)),
-            None if format == OutputFormat::Text => output::users_table(users),
-            None => output::users_json(users) + "\n",
-        };
-        let _ = stdout.write_all(text.as_bytes());
+    let print = !hits.is_empty() || (format != OutputFormat::Text && code == 3);
+    if print && let Err(e) = print_users(format, columns, &masked) {
+        return Ok(e.report(code));
     }
     if code == 0 && (results.more || results.hits.len() > hits.len()) {
-        eprintln!(
-            "note: showing {} of {}{}; type more of the query to narrow it",
+        output::note(format_args!(
+            "showing {} of {}{}; type more of the query to narrow it",
             hits.len(),
             results.hits.len(),
             if results.more { "+" } else { "" }
-        );
+        ));
     }
     Ok(code)
+}
+
+/// Search results on stdout: a table for people, a JSON array, or CSV/TSV rows.
+fn print_users(
+    format: OutputFormat,
+    columns: Vec<String>,
+    users: &[crate::cognito::UserSummary],
+) -> Result<(), WriteError> {
+    let mut stdout = Stdout::open();
+    match format.delimited() {
+        Some(delimited) => {
+            let mut table = stdout.table(delimited, &[], columns)?;
+            for user in users {
+                table.row(&[], Some(user.into()))?;
+            }
+            Ok(table.flush()?)
+        }
+        None if format == OutputFormat::Text => stdout.text(&output::users_table(users)),
+        None => stdout.json(&output::users_json(users)),
+    }
 }

@@ -345,7 +345,8 @@ pub fn mask_email(value: &str) -> String {
     let Some((local, domain)) = value.rsplit_once('@') else {
         return mask_text(value);
     };
-    let tld = domain.rsplit_once('.').map(|(_, tld)| tld);
+    // A top-level domain is kept only when every character of it may be shown.
+    let tld = (domain.rsplit_once('.').map(|(_, tld)| tld)).filter(|tld| all_shown(tld));
     let domain_masked = match tld {
         Some(tld) => format!("{}.{tld}", mask_text(domain)),
         None => mask_text(domain),
@@ -361,15 +362,27 @@ pub fn mask_phone(value: &str) -> String {
     }
     let head: String = chars[..2].iter().collect();
     let tail: String = chars[chars.len() - 2..].iter().collect();
+    if !all_shown(&head) || !all_shown(&tail) {
+        return MASK.into();
+    }
     format!("{head}{MASK}{tail}")
 }
 
-/// First character, then a mask: `Alice Anders` → `A•••`. Empty stays empty.
+/// First character, then a mask: `Alice Anders` → `A•••`. Empty stays empty. A first
+/// character that a terminal would act on or hide (ESC, a bidi control, a zero-width space,
+/// a blank) is not kept: the mask alone, so no raw character survives masking.
 pub fn mask_text(value: &str) -> String {
     match value.chars().next() {
-        Some(first) => format!("{first}{MASK}"),
+        Some(first) if all_shown(first.encode_utf8(&mut [0; 4])) => format!("{first}{MASK}"),
+        Some(_) => MASK.into(),
         None => String::new(),
     }
+}
+
+/// Whether every character of `kept` may be shown as it is: printable, not blank.
+fn all_shown(kept: &str) -> bool {
+    kept.chars()
+        .all(|c| !crate::sanitize::is_unsafe(c) && !c.is_whitespace())
 }
 
 #[cfg(test)]
@@ -388,6 +401,16 @@ mod tests {
         assert_eq!(mask_attribute("email_verified", "true"), "true");
         assert_eq!(mask_attribute("sub", "abc"), "abc");
         assert_eq!(mask_attribute("name", ""), "");
+    }
+
+    #[test]
+    fn masking_keeps_no_character_a_terminal_would_act_on() {
+        assert_eq!(mask_text("\u{1b}[2J"), "•••");
+        assert_eq!(mask_text("\u{202e}exe"), "•••");
+        assert_eq!(mask_text("\u{200b}x"), "•••");
+        assert_eq!(mask_email("\u{9b}a@b.\u{7f}"), "•••@b•••");
+        assert_eq!(mask_phone("\u{1b}1555010\u{7}"), "•••");
+        assert_eq!(mask_attribute("nickname", "\u{E0041}tag"), "•••");
     }
 
     #[test]

@@ -22,6 +22,7 @@ use crate::app::{self, App, Cmd, Msg, TimeZone};
 use crate::audit::AuditLog;
 use crate::cli::Cli;
 use crate::keymap::Keymap;
+use crate::output;
 use crate::sanitize::sanitize;
 use crate::session;
 use crate::ui::{self, Theme};
@@ -37,7 +38,7 @@ pub async fn run(cli: &Cli) -> i32 {
     let target = match session::Target::resolve(&cli.target) {
         Ok(target) => target,
         Err(e) => {
-            eprintln!("error: {}", sanitize(&e.to_string()));
+            output::error(&e);
             return 2;
         }
     };
@@ -50,7 +51,7 @@ pub async fn run(cli: &Cli) -> i32 {
             .or_else(crate::config::default_path)
             .map_or_else(|| "the config file".into(), |p| p.display().to_string());
         for problem in &problems {
-            eprintln!("error: {}: {}", sanitize(&path), sanitize(problem));
+            output::error(format_args!("{}: {}", sanitize(&path), sanitize(problem)));
         }
         return 2;
     }
@@ -63,7 +64,7 @@ pub async fn run(cli: &Cli) -> i32 {
         match target.pool() {
             Ok((pool, demo)) => (Some(pool), demo),
             Err(e) => {
-                eprintln!("error: {}", sanitize(&e.to_string()));
+                output::error(&e);
                 return 2;
             }
         }
@@ -74,7 +75,7 @@ pub async fn run(cli: &Cli) -> i32 {
         Some(path) => match open_audit_log(cli, path, pool.as_ref()) {
             Ok(log) => Some(Arc::new(log)),
             Err(e) => {
-                eprintln!("error: {}", sanitize(&e.to_string()));
+                output::error(&e);
                 return 2;
             }
         },
@@ -83,7 +84,7 @@ pub async fn run(cli: &Cli) -> i32 {
     // After the checks that need no terminal (config, pool, audit log): `ssh host
     // cognito-tui` without -t, cron, a pipe get one line instead of ratatui's panic.
     if !has_terminal() {
-        eprintln!("{NO_TERMINAL}");
+        output::say(NO_TERMINAL);
         return 2;
     }
     let (_log_guard, log_problem) = match init_logging(cli.target.log_file.clone()) {
@@ -163,7 +164,7 @@ pub async fn run(cli: &Cli) -> i32 {
     // The job sender is gone: the worker finishes (or records as unknown) a write in flight
     // and audits the lookups it stops; the runtime must not end before it has.
     if app.writing.is_some() {
-        eprintln!("waiting for the write in flight to finish…");
+        output::say("waiting for the write in flight to finish…");
     }
     worker::wait_until_stopped(worker_task).await;
     match result {
@@ -173,7 +174,7 @@ pub async fn run(cli: &Cli) -> i32 {
         }
         Err(e) => {
             tracing::error!("terminal error: {e}");
-            let _ = writeln!(std::io::stderr(), "error: terminal: {e}");
+            output::error(format_args!("terminal: {e}"));
             1
         }
     }

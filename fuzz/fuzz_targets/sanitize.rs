@@ -5,6 +5,7 @@
 //! same list).
 #![no_main]
 
+use cognito_tui::output::terminal_safe;
 use cognito_tui::sanitize::sanitize;
 use libfuzzer_sys::fuzz_target;
 
@@ -53,4 +54,6 @@ fuzz_target!(|data: &[u8]| {
     if text.chars().all(plainly_safe) {
         assert_eq!(clean, text);
     }
+    let shown = terminal_safe(&text);
+    assert!(!shown.chars().any(|c| c != '\n' && must_escape(c)), "{text:?} -> {shown:?}");
 });

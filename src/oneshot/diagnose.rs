@@ -2,8 +2,6 @@
 //! DescribeUserPool) and, when the pool has threat protection, one page of sign-in history
 //! (one AdminListUserAuthEvents), then prints the diagnosis for a script or a ticket.
 
-use std::io::Write;
-
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -15,7 +13,7 @@ use crate::cognito::{
     AuthEvent, CognitoError, ListKind, Listing, ListingPage, PageRequest, PoolSchema, User,
 };
 use crate::diagnose::{Diagnosis, diagnose};
-use crate::output;
+use crate::output::{self, Stdout, WriteError};
 use crate::sanitize::sanitize;
 use crate::session::Session;
 
@@ -42,9 +40,9 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
     let session = &run.session;
     let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
     let result = run.lookup(&args.query, args.by.into()).await?;
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = Stdout::open();
     let redact = run.redact();
-    Ok(match result {
+    let (written, code) = match result {
         Ok(LookupOutcome::Found(found)) => {
             let pool = pool_settings(&run).await?;
             let mut diagnosis = diagnose_found(&run, pool.as_ref(), &found.user).await?;
@@ -54,12 +52,12 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
                 diagnosis = crate::redact::mask_diagnosis(&diagnosis);
                 found.user = crate::redact::mask_user(&found.user, &[]);
             }
-            let text = match format {
-                ReportFormat::Json => json(&found.user, session.pool.as_str(), &diagnosis) + "\n",
-                ReportFormat::Text => text(&found.user, session.pool.as_str(), &diagnosis),
+            let pool_id = session.pool.as_str();
+            let written = match format {
+                ReportFormat::Json => stdout.json(&shape(&found.user, pool_id, &diagnosis)),
+                ReportFormat::Text => stdout.text(&text(&found.user, pool_id, &diagnosis)),
             };
-            let _ = stdout.write_all(text.as_bytes());
-            0
+            (written, 0)
         }
         Ok(LookupOutcome::Ambiguous(ambiguous)) => {
             let ambiguous = match redact {
@@ -74,26 +72,25 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
                 false => err,
             };
             match &err {
-                LookupError::Refused(_) | LookupError::NotFound { .. } => {
-                    eprintln!("error: {}", sanitize(&err.to_string()))
-                }
+                LookupError::Refused(_) | LookupError::NotFound { .. } => output::error(&err),
                 LookupError::Cognito(e) => {
-                    eprintln!("error: {}", sanitize(&e.to_string()));
-                    eprintln!("hint: {}", sanitize(&e.hint(&session.error_context())));
+                    output::error(e);
+                    output::hint(e.hint(&session.error_context()));
                 }
             }
-            err.exit_code()
+            (Ok(()), err.exit_code())
         }
-    })
+    };
+    // A closed pipe (`| head`) keeps the lookup's code; any other failure is exit 8.
+    Ok(written.map_or_else(|e| e.report(code), |()| code))
 }
 
 /// Says on stderr that a fetch failed and which checks therefore did not run.
 fn note(session: &Session, what: &str, e: &CognitoError) {
-    eprintln!(
-        "note: {what} failed, so the checks that need it did not run: {}",
-        sanitize(&e.to_string())
-    );
-    eprintln!("hint: {}", sanitize(&e.hint(&session.error_context())));
+    output::note(format_args!(
+        "{what} failed, so the checks that need it did not run: {e}"
+    ));
+    output::hint(e.hint(&session.error_context()));
 }
 
 /// The pool's settings: one DescribeUserPool, shared by every diagnosis in the pool; `Err`
@@ -171,11 +168,7 @@ struct DiagnosisJson<'a> {
 }
 
 /// `{"Username", "PoolId", "CanSignIn", "Findings": [{"Code", "Severity", "Message", "Fix"}],
-/// "NotChecked": [codes]}`.
-pub fn json(user: &User, pool_id: &str, diagnosis: &Diagnosis) -> String {
-    serde_json::to_string_pretty(&shape(user, pool_id, diagnosis)).expect("plain data serializes")
-}
-
+/// "NotChecked": [codes]}`: a value for the sink to serialize.
 fn shape<'a>(user: &'a User, pool_id: &'a str, diagnosis: &'a Diagnosis) -> DiagnosisJson<'a> {
     DiagnosisJson {
         username: &user.username,
@@ -245,13 +238,13 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
     let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
     let mut settings: Option<Option<PoolSchema>> = None;
     let (mut worst, mut printed) = (0, 0);
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = Stdout::open();
     let mut queue = queries.iter();
     let ending = loop {
-        let Some(query) = queue.next() else {
+        let Some(line) = queue.next() else {
             break Ending::Done(worst);
         };
-        let report = report_one(&run, query, args, format, &mut settings);
+        let report = report_one(&run, line, args, format, &mut settings);
         let (text, code) = tokio::select! {
             biased;
             signal = stop.recv() => break Ending::Stopped(signal),
@@ -261,20 +254,22 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
             },
         };
         worst = worst.max(code);
-        // A closed pipe (`| head`) ends the batch quietly.
-        if stdout.write_all(text.as_bytes()).is_err() {
-            break Ending::ClosedPipe(worst);
+        // A closed pipe (`| head`) ends the batch quietly; any other failure is exit 8.
+        match stdout.text(&text) {
+            Ok(()) => {}
+            Err(WriteError::Closed) => break Ending::ClosedPipe(worst),
+            Err(e) => break Ending::Failed(e.report(worst)),
         }
         printed += 1;
     };
     // The end line before anything is said: after SIGHUP the terminal may be gone.
     let audited = run.end(ending, |e| e.count = Some(printed));
     if let Ending::Stopped(signal) = ending {
-        eprintln!(
+        output::say(format_args!(
             "interrupted ({}): the first {printed} of {} queries are printed",
             signal.name(),
             queries.len()
-        );
+        ));
     }
     audited?;
     Ok(ending.exit_code())
@@ -284,15 +279,22 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
 /// printed, with its exit code. `settings` holds the pool's, read at the first user found.
 async fn report_one(
     run: &super::Run,
-    query: &str,
+    line: &crate::batch::QueryLine,
     args: &DiagnoseArgs,
     format: ReportFormat,
     settings: &mut Option<Option<PoolSchema>>,
 ) -> Result<(String, i32), i32> {
-    let result = match lookup::validate_query(query) {
-        Ok(_) => run.lookup(query, args.by.into()).await?,
-        Err(message) => {
-            let refused = Err(LookupError::Refused(message.to_string()));
+    let query = line.text();
+    // A line that is not UTF-8, or a malformed query: refused here, audited, answered.
+    let refused = match (line.refusal(), lookup::validate_query(query)) {
+        (Some(refused), _) => Some(refused),
+        (None, Err(message)) => Some(LookupError::Refused(message.to_string())),
+        (None, Ok(_)) => None,
+    };
+    let result = match refused {
+        None => run.lookup(query, args.by.into()).await?,
+        Some(refused) => {
+            let refused = Err(refused);
             run.gate().refused(query, &refused)?;
             refused
         }

@@ -24,10 +24,10 @@ use crate::session::Session;
 /// Exit code when the audit log can't be written: the request it would record was not sent.
 pub const EXIT_AUDIT: i32 = 9;
 
-/// Says `message` on stderr; a terminal gone with the SSH connection is no reason to panic.
+/// Says `message` on stderr, through the output sink (a terminal gone with the SSH
+/// connection is no reason to panic).
 fn say(message: std::fmt::Arguments) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{message}");
+    crate::output::say(message);
 }
 
 /// A run's audit trail: the log `--audit-log` names (if any), and whether a line has failed.

@@ -77,12 +77,16 @@ pub fn run_with_stdin(args: &[&str], stdin: &str) -> Run {
         .stderr(Stdio::piped());
     let started = Instant::now();
     let mut child = command.spawn().expect("spawn cognito-tui");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // A command that refuses its arguments exits without reading stdin: the write then
+    // meets a closed pipe, which is the command's answer, not the test's failure.
+    let written = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    if let Err(e) = written {
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "writing stdin: {e}"
+        );
+    }
     let out = child.wait_with_output().expect("wait");
     Run {
         code: out.status.code().unwrap_or(-1),

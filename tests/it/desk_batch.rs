@@ -222,8 +222,9 @@ async fn moto_csv_and_tsv_parse_back_with_formulas_neutralised() {
         assert!(row[4].ends_with('Z'), "RFC 3339 date: {row:?}");
         assert_eq!(row[6], format!("'{FORMULA_NAME}"));
         assert_eq!(row[7], "'+1555");
-        assert_eq!(row[8], QUOTED, "quoted, not neutralised");
-        assert_eq!(row[9], "'@SUM(A1)\tx");
+        // Escaped for the terminal as `sanitize` does (a newline is `\n`), quoted, not guarded.
+        assert_eq!(row[8], "Smith, \"Jr\"\\nsecond line");
+        assert_eq!(row[9], "'@SUM(A1)\\tx");
         assert_eq!(row[10], "formula@example.com");
     };
     for (what, run) in [("get", &get), ("search", &search)] {
@@ -242,18 +243,22 @@ async fn moto_csv_and_tsv_parse_back_with_formulas_neutralised() {
     let formula = records.iter().find(|r| r[0] == "formula").unwrap();
     expected_cells(formula);
 
-    // Batch: the Query column first; a not-found row has only its query.
+    // Batch: the Query, Result and Error columns first; a not-found row says so.
     assert_eq!(batch.code, 3, "{}", batch.stderr);
     let records = csv_records(&batch.stdout);
-    assert_eq!(records[0][..2], ["Query", "Username"]);
-    assert_eq!(records[0].len(), 7);
-    let firsts: Vec<(&str, &str)> = records[1..]
+    assert_eq!(records[0][..4], ["Query", "Result", "Error", "Username"]);
+    assert_eq!(records[0].len(), 9);
+    let firsts: Vec<(&str, &str, &str, &str)> = records[1..]
         .iter()
-        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .map(|r| (r[0].as_str(), r[1].as_str(), r[2].as_str(), r[3].as_str()))
         .collect();
     assert_eq!(
         firsts,
-        [("formula", "formula"), ("nobody", ""), ("carol", "carol")]
+        [
+            ("formula", "found", "", "formula"),
+            ("nobody", "not_found", "", ""),
+            ("carol", "found", "", "carol")
+        ]
     );
 
     // TSV: one line per row, tabs and newlines escaped, formulas neutralised.
@@ -332,17 +337,41 @@ async fn all_pools_over_named_pools_on_two_emulators() {
         ),
     )
     .unwrap();
+    // A pool whose endpoint refuses connections: its row must read as an error.
+    let down = dir.path().join("down.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &down,
+        format!(
+            "{text}\n[pools.down]\npool_id = \"us-east-1_Down1\"\nregion = \"us-east-1\"\n\
+             endpoint_url = \"http://127.0.0.1:9\"\n"
+        ),
+    )
+    .unwrap();
     let config = config.to_str().unwrap().to_string();
-    let (alice, carol, nobody, some, text) = tokio::task::spawn_blocking(move || {
+    let down = down.to_str().unwrap().to_string();
+    let (alice, carol, nobody, some, text, csv) = tokio::task::spawn_blocking(move || {
         let run = |extra: &[&str]| {
             cli::run_args(&[&["--config", config.as_str(), "get"][..], extra].concat())
         };
+        let csv = cli::run_args(&[
+            "--config",
+            down.as_str(),
+            "--max-attempts",
+            "1",
+            "get",
+            "--all-pools",
+            "alice",
+            "-o",
+            "csv",
+        ]);
         (
             run(&["--all-pools", "alice", "-o", "json"]),
             run(&["--all-pools", "carol", "-o", "json"]),
             run(&["--all-pools", "nobody", "-o", "json"]),
             run(&["--pools", "moto-plain,local-plain", "alice", "-o", "json"]),
             run(&["--all-pools", "carol", "-o", "text"]),
+            csv,
         )
     })
     .await
@@ -354,17 +383,17 @@ async fn all_pools_over_named_pools_on_two_emulators() {
         .iter()
         .map(|v| (v["Pool"].as_str().unwrap(), v["Result"].as_str().unwrap()))
         .collect();
-    // Config order (names sorted), one line per pool.
+    // The config file's order (not sorted by name), one line per pool.
     assert_eq!(
         results,
         [
-            ("local-plain", "not_found"),
             ("moto-aliases", "found"),
             ("moto-plain", "not_found"),
+            ("local-plain", "not_found"),
         ]
     );
-    assert_eq!(got[1]["PoolId"], on_moto.alias_pool.as_str());
-    assert_eq!(got[1]["User"]["Username"], "alice");
+    assert_eq!(got[0]["PoolId"], on_moto.alias_pool.as_str());
+    assert_eq!(got[0]["User"]["Username"], "alice");
 
     // carol is in a pool on each emulator: found twice.
     assert_eq!(carol.code, 0, "{}", carol.stderr);
@@ -373,7 +402,7 @@ async fn all_pools_over_named_pools_on_two_emulators() {
         .filter(|v| v["Result"] == "found")
         .map(|v| v["Pool"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(found, ["local-plain", "moto-plain"]);
+    assert_eq!(found, ["moto-plain", "local-plain"]);
 
     assert_eq!(nobody.code, 3, "{}", nobody.stderr);
     assert!(
@@ -392,6 +421,45 @@ async fn all_pools_over_named_pools_on_two_emulators() {
     assert_eq!(text.code, 0);
     assert!(text.stdout.contains("moto-plain"), "{}", text.stdout);
     assert!(text.stdout.contains("found  carol"), "{}", text.stdout);
+    // Column-aligned: every line's pool id and result start in the same column.
+    let starts: Vec<(usize, usize)> = text
+        .stdout
+        .lines()
+        .map(|l| {
+            // Where the field after `from` starts: past two spaces and any padding.
+            let next = |from: usize| {
+                let gap = from + l[from..].find("  ").expect("two spaces");
+                l.len() - l[gap..].trim_start().len()
+            };
+            let id = next(0);
+            (id, next(id))
+        })
+        .collect();
+    assert_eq!(starts.len(), 3, "{}", text.stdout);
+    assert!(starts.iter().all(|s| *s == starts[0]), "{}", text.stdout);
+
+    // CSV: Result and Error columns, so the pool that failed is not an empty not-found row.
+    assert_eq!(csv.code, 0, "found in one pool: {}", csv.stderr);
+    let records = csv_records(&csv.stdout);
+    assert_eq!(
+        records[0][..5],
+        ["Pool", "PoolId", "Result", "Error", "Username"]
+    );
+    let rows: Vec<(&str, &str, &str)> = records[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("moto-aliases", "found", "alice"),
+            ("moto-plain", "not_found", ""),
+            ("local-plain", "not_found", ""),
+            ("down", "error", ""),
+        ]
+    );
+    assert!(!records[4][3].is_empty(), "the error says why: {records:?}");
+    assert!(records[1..4].iter().all(|r| r[3].is_empty()), "{records:?}");
 }
 
 /// Ctrl-C during a batch: the lines printed are the first queries, in order, and the exit

@@ -82,17 +82,37 @@ fn bad_input_is_refused_with_the_same_words_and_exit_code_2() {
 }
 
 #[test]
-fn a_batch_that_is_not_text_is_refused_before_any_lookup() {
+fn a_batch_line_that_is_not_utf8_is_answered_with_its_number_and_the_rest_go_on() {
+    // A leading byte-order mark is dropped; line 2 is not UTF-8; line 3 still runs.
+    let input = b"\xef\xbb\xbfalice\n\xff\nbob\n";
     for command in ["get", "diagnose"] {
-        let r = run_with_bytes(&[command, "--demo", "-"], b"alice\n\xff\n");
+        let r = run_with_bytes(&[command, "--demo", "-", "-o", "json"], input);
+        assert_eq!(r.code, 2, "{command}: a line refused locally: {}", r.stderr);
+        let lines = cli::json_lines(&r.stdout);
+        let results: Vec<(&str, &str)> = lines
+            .iter()
+            .map(|l| (l["Query"].as_str().unwrap(), l["Result"].as_str().unwrap()))
+            .collect();
         assert_eq!(
-            (r.code, r.stderr.as_str(), r.stdout.as_str()),
-            (
-                2,
-                "error: cannot read queries from stdin: stream did not contain valid UTF-8\n",
-                ""
-            ),
+            results,
+            [("alice", "found"), ("\u{fffd}", "error"), ("bob", "found")],
+            "{command}: {}",
+            r.stdout
+        );
+        assert_eq!(lines[1]["Error"]["Code"], "Refused", "{command}");
+        assert_eq!(
+            lines[1]["Error"]["Message"], "line 2 is not UTF-8; save the file as UTF-8",
             "{command}"
         );
     }
+    // CSV: the same line as a row whose Result and Error say so.
+    let r = run_with_bytes(&["get", "--demo", "-", "-o", "csv"], input);
+    let rows: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(rows.len(), 4, "{}", r.stdout);
+    assert!(rows[1].starts_with("alice,found,,alice,"), "{}", rows[1]);
+    assert!(
+        rows[2].starts_with("\u{fffd},error,Refused: line 2 is not UTF-8"),
+        "{}",
+        rows[2]
+    );
 }

@@ -1,14 +1,18 @@
 //! CSV and TSV output for `get`, `search` and `export`: fixed columns, then the attributes
-//! `--attributes` names. Every cell is spreadsheet-safe: one that starts with `=`, `+`, `-`,
-//! `@`, tab or carriage return gets a leading `'` (OWASP's CSV-injection rule), so a
-//! user-controlled name can't run a formula in the agent's spreadsheet.
+//! `--attributes` names. Every cell is escaped twice over: for the terminal the table may be
+//! shown on (every character `sanitize` escapes: C0, C1, DEL, bidi, zero-width, separators,
+//! tags, so an OSC 52 or `ESC[2J` in a name is text, not an action), then for the
+//! spreadsheet it may be opened in: a cell that a spreadsheet would read as a formula gets a
+//! leading `'` (OWASP's CSV-injection rule, widened to leading whitespace and the full-width
+//! and minus-sign look-alikes), so a user-controlled name can't run a formula.
 
 use std::io::{self, Write};
 
 use time::OffsetDateTime;
 
+use super::text_time;
 use crate::cognito::{Attribute, User, UserStatus, UserSummary};
-use crate::time::rfc3339;
+use crate::sanitize::sanitize;
 
 /// The fixed columns after any leading ones (`Query`, `Pool`…), in this order.
 pub const FIXED_COLUMNS: [&str; 6] = [
@@ -88,12 +92,37 @@ pub fn attribute_columns(raw: &[String]) -> Result<Vec<String>, ColumnError> {
     Ok(columns)
 }
 
-/// The OWASP rule: a cell that a spreadsheet would read as a formula gets a leading `'`.
+/// Characters a spreadsheet may take as the start of a formula: OWASP's four, their
+/// full-width (U+FF1D, U+FF0B, U+FF0D, U+FF20) and small (U+FE66, U+FE62, U+FE63, U+FE6B)
+/// forms, which some spreadsheets fold to ASCII, and the minus sign U+2212.
+const FORMULA_STARTS: [char; 13] = [
+    '=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\u{FE66}', '\u{FE62}',
+    '\u{FE63}', '\u{FE6B}', '\u{2212}',
+];
+
+/// The OWASP rule: a cell that a spreadsheet would read as a formula gets a leading `'`. A
+/// spreadsheet skips leading whitespace before a formula, so the first non-blank character
+/// decides; a cell that starts with a tab or carriage return is guarded too.
 pub fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
-    match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}").into(),
-        _ => value.into(),
+    let starts_formula = value
+        .trim_start()
+        .starts_with(|c: char| FORMULA_STARTS.contains(&c));
+    if starts_formula || value.starts_with(['\t', '\r']) {
+        format!("'{value}").into()
+    } else {
+        value.into()
     }
+}
+
+/// A cell as written: escaped for the format (TSV's `\t`, `\n`, `\r`, `\\`), then for the
+/// terminal (`sanitize`), then guarded for the spreadsheet, last, so the guard sees the
+/// characters the spreadsheet will.
+pub fn safe_cell(format: Delimited, value: &str) -> String {
+    let escaped = match format {
+        Delimited::Csv => value.into(),
+        Delimited::Tsv => tsv_escape(value),
+    };
+    spreadsheet_safe(&sanitize(&escaped)).into_owned()
 }
 
 /// TSV's escapes: backslash, tab, newline and carriage return as `\\`, `\t`, `\n`, `\r`.
@@ -173,7 +202,7 @@ impl<W: Write> TableWriter<W> {
                         .and_then(|a| a.value.clone())
                         .unwrap_or_default()
                 };
-                let time = |t: Option<OffsetDateTime>| t.map(rfc3339).unwrap_or_default();
+                let time = |t: Option<OffsetDateTime>| t.map(text_time).unwrap_or_default();
                 cells.extend([
                     u.username.to_string(),
                     value("sub"),
@@ -197,13 +226,11 @@ impl<W: Write> TableWriter<W> {
     fn write_cells(&mut self, cells: &[String]) -> io::Result<()> {
         match &mut self.sink {
             Sink::Csv(w) => w
-                .write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned()))
-                .map_err(io::Error::other),
+                .write_record(cells.iter().map(|c| safe_cell(Delimited::Csv, c)))
+                .map_err(csv_io_error),
             Sink::Tsv(w) => {
-                let line: Vec<String> = cells
-                    .iter()
-                    .map(|c| tsv_escape(&spreadsheet_safe(c)).into_owned())
-                    .collect();
+                let line: Vec<String> =
+                    cells.iter().map(|c| safe_cell(Delimited::Tsv, c)).collect();
                 writeln!(w, "{}", line.join("\t"))
             }
         }
@@ -218,21 +245,12 @@ impl<W: Write> TableWriter<W> {
     }
 }
 
-/// A whole table as a string, for small outputs (`search`, one `get`).
-pub fn render<'a>(
-    format: Delimited,
-    attributes: Vec<String>,
-    users: impl IntoIterator<Item = UserRow<'a>>,
-) -> String {
-    let mut buf = Vec::new();
-    {
-        let mut table = TableWriter::new(&mut buf, format, &[], attributes).expect("in memory");
-        for u in users {
-            table.row(&[], Some(u)).expect("in memory");
-        }
-        table.flush().expect("in memory");
+/// The I/O error inside a csv error, kept as it is so a closed pipe still reads as one.
+fn csv_io_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
     }
-    String::from_utf8(buf).expect("UTF-8 in, UTF-8 out")
 }
 
 #[cfg(test)]
@@ -244,9 +262,42 @@ mod tests {
         for bad in ["=1+1", "+1555", "-2", "@SUM(A1)", "\tx", "\rx"] {
             assert!(spreadsheet_safe(bad).starts_with('\''), "{bad:?}");
         }
-        for fine in ["alice", "a=b", "", "'quoted", " =x"] {
+        for bad in [
+            " =x",
+            "\u{3000}=x",
+            "\u{FF1D}1+1",
+            "\u{FF0B}1",
+            "\u{2212}2",
+            "\u{FF20}x",
+        ] {
+            assert!(spreadsheet_safe(bad).starts_with('\''), "{bad:?}");
+        }
+        for fine in ["alice", "a=b", "", "'quoted", "x =y"] {
             assert_eq!(spreadsheet_safe(fine), fine);
         }
+    }
+
+    #[test]
+    fn cells_are_escaped_for_the_terminal_before_the_guard() {
+        for format in [Delimited::Csv, Delimited::Tsv] {
+            let cell = |v| safe_cell(format, v);
+            assert_eq!(cell("\u{1b}]52;c;eA==\u{7}"), "\\x1b]52;c;eA==\\x07");
+            assert_eq!(cell("\u{202e}=1"), "\\u{202e}=1");
+            assert_eq!(cell("\t=1"), "\\t=1");
+            assert_eq!(cell("@x\ny"), "'@x\\ny");
+        }
+    }
+
+    #[test]
+    fn times_are_whole_milliseconds_rounded() {
+        let at = |nanos: u32| {
+            let t = time::macros::datetime!(2024-03-01 10:00:00 UTC);
+            text_time(t.replace_nanosecond(nanos).unwrap())
+        };
+        assert_eq!(at(628_000_020), "2024-03-01T10:00:00.628Z");
+        assert_eq!(at(23_999_900), "2024-03-01T10:00:00.024Z");
+        assert_eq!(at(999_600_000), "2024-03-01T10:00:01Z");
+        assert_eq!(at(0), "2024-03-01T10:00:00Z");
     }
 
     #[test]
