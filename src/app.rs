@@ -1,6 +1,8 @@
 //! The model of the terminal UI and its pure `update`: messages in, state changed,
 //! commands out. Nothing here waits on IO, so every behaviour is testable without a terminal.
 
+use std::sync::Arc;
+
 use crossterm::event::KeyEvent;
 use time::{OffsetDateTime, UtcOffset};
 
@@ -22,6 +24,7 @@ mod lists;
 mod overlay;
 mod pane;
 mod pools;
+mod read;
 mod recent;
 mod rows;
 
@@ -60,8 +63,9 @@ pub enum Msg {
     Paste(String),
     /// The spinner's clock; only runs while a request is in flight.
     Tick,
-    /// The terminal changed size; nothing to update, but the screen must be redrawn.
-    Resize,
+    /// The terminal's size (columns, rows): at start and whenever it changes. Paging in the
+    /// help reads it, and the screen must be redrawn.
+    Resize { width: u16, height: u16 },
     /// The worker has built its backend.
     Connected(SessionInfo),
     /// A lookup finished. `id` says which request; stale answers are dropped.
@@ -236,82 +240,121 @@ pub struct Loaded {
 /// Rows moved by PgUp/PgDn.
 const PAGE: usize = 10;
 
-/// The whole state of the UI.
+/// What is fixed when the app starts (the command line, the config file, the terminal),
+/// given to [`App::new`] at once so no field is assigned after the fact.
 #[derive(Debug, Clone)]
-pub struct App {
-    /// The pool as given on the command line (shown before the worker connects).
-    pub pool: String,
+pub struct Settings {
+    /// Running on the embedded demo pool.
     pub demo: bool,
-    pub session: Option<SessionInfo>,
-    pub user: Option<Loaded>,
-    pub focus: Pane,
-    /// Selected row per pane, by [`Pane::ALL`] index.
-    pub cursors: [usize; 6],
-    /// The loaded user's groups, devices and sign-in history, fetched when opened.
-    pub lists: Lists,
     /// Started with `--allow-write`: write actions are offered. Without it no key, help line
     /// or command for a write exists.
     pub allow_write: bool,
-    /// A write action in flight.
-    pub writing: Option<WritePending>,
-    /// The pool's groups, fetched when the add-to-group picker first opens.
-    pub pool_groups: ListState,
-    /// Privacy mode: personal values masked on screen and in copies.
+    /// Privacy mode at start (`--redact`, or the config); `p` toggles it.
     pub redact: bool,
-    /// The one row shown unmasked in privacy mode, until the selection moves.
-    pub revealed: Option<(Pane, usize)>,
-    pub attr_filter: String,
-    pub overlay: Overlay,
-    pub pending: Option<Pending>,
-    next_id: u64,
-    pub error: Option<ErrorView>,
-    /// A one-line message in the bar (copied, refused input, ...).
-    pub notice: Option<String>,
-    /// Newest first.
-    pub recent: Vec<RecentEntry>,
-    pub spinner: usize,
-    /// The time ages are measured from; set by the terminal loop, fixed in tests.
-    pub now: OffsetDateTime,
-    pub tz: TimeZone,
+    /// The key bindings in use (defaults with the config file's overrides).
+    pub keymap: Arc<Keymap>,
     /// False under NO_COLOR.
     pub color: bool,
-    pub should_quit: bool,
-    /// The key bindings in use (defaults with the config file's overrides).
-    pub keymap: std::sync::Arc<Keymap>,
+    /// The zone times are shown in.
+    pub tz: TimeZone,
+    /// The clock at start; the terminal loop moves it on with [`App::set_now`].
+    pub now: OffsetDateTime,
+    /// Attributes the browse filter matches besides the shown fields (the config's
+    /// `search_attributes`, e.g. `custom:tenant`).
+    pub search_attributes: Vec<String>,
+    /// The config's named pools, (name, pool id) in config order.
+    pub named_pools: Vec<(String, String)>,
+}
+
+impl Default for Settings {
+    /// No writes, no privacy mode, the default keys, colour, UTC, the clock at the epoch.
+    fn default() -> Self {
+        Self {
+            demo: false,
+            allow_write: false,
+            redact: false,
+            keymap: Default::default(),
+            color: true,
+            tz: TimeZone::Fixed(UtcOffset::UTC),
+            now: OffsetDateTime::UNIX_EPOCH,
+            search_attributes: Vec::new(),
+            named_pools: Vec::new(),
+        }
+    }
+}
+
+/// The whole state of the UI. Its fields are the crate's own: tests and the terminal loop
+/// drive it with [`Msg`]s through [`update`] and read it through accessors and the views.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// Fixed at start.
+    pub(crate) settings: Settings,
+    /// The pool as given on the command line (shown before the worker connects).
+    pub(crate) pool: String,
+    pub(crate) session: Option<SessionInfo>,
+    pub(crate) user: Option<Loaded>,
+    pub(crate) focus: Pane,
+    /// Selected row per pane, by [`Pane::ALL`] index.
+    pub(crate) cursors: [usize; 6],
+    /// The loaded user's groups, devices and sign-in history, fetched when opened.
+    pub(crate) lists: Lists,
+    /// A write action in flight.
+    pub(crate) writing: Option<WritePending>,
+    /// The pool's groups, fetched when the add-to-group picker first opens.
+    pub(crate) pool_groups: ListState,
+    /// Privacy mode: personal values masked on screen and in copies.
+    pub(crate) redact: bool,
+    /// The one row shown unmasked in privacy mode, until the selection moves.
+    pub(crate) revealed: Option<(Pane, usize)>,
+    pub(crate) attr_filter: String,
+    pub(crate) overlay: Overlay,
+    pub(crate) pending: Option<Pending>,
+    next_id: u64,
+    pub(crate) error: Option<ErrorView>,
+    /// A one-line message in the bar (copied, refused input, ...).
+    pub(crate) notice: Option<String>,
+    /// Newest first.
+    pub(crate) recent: Vec<RecentEntry>,
+    pub(crate) spinner: usize,
+    /// The time ages are measured from; moved on by the terminal loop, fixed in tests.
+    pub(crate) now: OffsetDateTime,
+    pub(crate) should_quit: bool,
     /// The finder that has the screen, if any; its state stays when it is closed.
-    pub finder: Option<Finder>,
-    pub search: SearchState,
-    pub browse: BrowseState,
-    pub pools: PoolsState,
+    pub(crate) finder: Option<Finder>,
+    pub(crate) search: SearchState,
+    pub(crate) browse: BrowseState,
+    pub(crate) pools: PoolsState,
     /// Requests held back by the rate limiter, for the header.
-    pub throttle: Option<Throttle>,
+    pub(crate) throttle: Option<Throttle>,
     /// The pool's settings, for the sign-in diagnosis.
-    pub pool_settings: PoolSettings,
+    pub(crate) pool_settings: PoolSettings,
     /// The file name being typed to export the finder's list (Ctrl-S), if any.
-    pub export_prompt: Option<LineInput>,
+    pub(crate) export_prompt: Option<LineInput>,
     /// The list export in flight, and the file it writes.
-    pub exporting: Option<(u64, String)>,
-    /// The terminal's (columns, rows), set by the terminal loop; paging in the help uses it.
-    pub screen: (u16, u16),
+    pub(crate) exporting: Option<(u64, String)>,
+    /// The terminal's (columns, rows), from [`Msg::Resize`]; paging in the help uses it.
+    pub(crate) screen: (u16, u16),
     /// The pool in use: its name, problems, a switch in flight, other pools' recents.
-    pub pool_status: PoolStatus,
+    pub(crate) pool_status: PoolStatus,
 }
 
 impl App {
-    /// A fresh app on `pool`.
-    pub fn new(pool: &str, demo: bool) -> Self {
-        Self {
+    /// A fresh app on `pool`, with what is fixed at start.
+    pub fn new(pool: &str, settings: Settings) -> Self {
+        let browse = BrowseState {
+            search_attributes: settings.search_attributes.clone(),
+            ..BrowseState::default()
+        };
+        let mut app = Self {
             pool: pool.to_string(),
-            demo,
             session: None,
             user: None,
             focus: Pane::Attributes,
             cursors: [0; 6],
             lists: Lists::default(),
-            allow_write: false,
             writing: None,
             pool_groups: ListState::NotLoaded,
-            redact: false,
+            redact: settings.redact,
             revealed: None,
             attr_filter: String::new(),
             overlay: Overlay::None,
@@ -321,14 +364,11 @@ impl App {
             notice: None,
             recent: Vec::new(),
             spinner: 0,
-            now: OffsetDateTime::UNIX_EPOCH,
-            tz: TimeZone::Fixed(UtcOffset::UTC),
-            color: true,
+            now: settings.now,
             should_quit: false,
-            keymap: Default::default(),
             finder: None,
             search: SearchState::default(),
-            browse: BrowseState::default(),
+            browse,
             pools: PoolsState::default(),
             throttle: None,
             pool_settings: PoolSettings::Pending,
@@ -336,7 +376,20 @@ impl App {
             exporting: None,
             screen: (80, 24),
             pool_status: PoolStatus::default(),
-        }
+            settings,
+        };
+        app.set_named_pools(app.settings.named_pools.clone());
+        app
+    }
+
+    /// Moves the clock ages are measured from (the terminal loop, before each frame).
+    pub fn set_now(&mut self, now: OffsetDateTime) {
+        self.now = now;
+    }
+
+    /// Says `text` in the bar (the terminal loop's own notices: a copy that failed, ...).
+    pub fn say(&mut self, text: impl Into<String>) {
+        self.notice = Some(text.into());
     }
 
     /// Starts a lookup, superseding any in flight.
@@ -419,7 +472,7 @@ impl App {
 /// Applies `msg` to `app`; returns the IO to perform.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
-        Msg::Key(key) => match app.keymap.action(app.context(), &key, app.allow_write) {
+        Msg::Key(key) => match app.keymap().action(app.context(), &key, app.allow_write()) {
             Some(action) => act(app, action),
             None => Vec::new(),
         },
@@ -445,7 +498,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             }
             Vec::new()
         }
-        Msg::Resize => Vec::new(),
+        Msg::Resize { width, height } => {
+            app.screen = (width, height);
+            Vec::new()
+        }
         Msg::Connected(info) => {
             if app.session.as_ref().is_some_and(|s| s.pool != info.pool) {
                 app.pool_groups = ListState::NotLoaded;
@@ -739,7 +795,7 @@ fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
             };
             return vec![Cmd::Copy(command)];
         }
-        Action::Actions if app.allow_write => {
+        Action::Actions if app.allow_write() => {
             if app.user.is_none() {
                 app.notice = Some("look a user up first (/)".into());
             } else if app.writing.is_some() {

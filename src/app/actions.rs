@@ -101,7 +101,7 @@ impl App {
     /// mark verified only for an address on record that is not, remove from a group unless
     /// the user is known to be in none. Empty without `--allow-write`.
     pub fn menu_items(&self) -> Vec<MenuItem> {
-        let Some(loaded) = self.user.as_ref().filter(|_| self.allow_write) else {
+        let Some(loaded) = self.user.as_ref().filter(|_| self.allow_write()) else {
             return Vec::new();
         };
         let user = &loaded.found.user;
@@ -348,7 +348,7 @@ fn confirm(app: &mut App) -> Vec<Cmd> {
     else {
         return Vec::new();
     };
-    if !app.allow_write {
+    if !app.allow_write() {
         return Vec::new();
     }
     let sub = app

@@ -229,7 +229,7 @@ impl App {
     }
 
     /// Sets the named pools of the config file, listed first in the picker.
-    pub fn set_named_pools(&mut self, named: impl IntoIterator<Item = (String, String)>) {
+    pub(super) fn set_named_pools(&mut self, named: impl IntoIterator<Item = (String, String)>) {
         self.pools.entries.retain(|p| p.source != PoolSource::Named);
         let named: Vec<PoolEntry> = named
             .into_iter()
@@ -329,7 +329,7 @@ pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
                     "stopped loading: {} users in {} pages ({} resumes)",
                     app.browse.store.len(),
                     app.browse.pager.pages,
-                    app.keymap
+                    app.keymap()
                         .label(crate::keymap::Context::Finder, Action::LoadAll)
                 ));
                 return vec![Cmd::CancelLoadAll { id }];

@@ -305,6 +305,6 @@ fn offer_the_picker(app: &App, view: &mut ErrorView) {
         .take()
         .map(|h| format!("{h}; "))
         .unwrap_or_default();
-    let key = app.keymap.label(Context::Main, Action::Pools);
+    let key = app.keymap().label(Context::Main, Action::Pools);
     view.hint = Some(format!("{hint}{key} chooses another pool"));
 }

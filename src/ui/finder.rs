@@ -92,7 +92,7 @@ impl<'a> FinderView<'a> {
                 export.unwrap_or(("Filter › ", &app.browse.input)),
                 FinderList::Browse {
                     state: &app.browse,
-                    load_key: app.keymap.label(
+                    load_key: app.keymap().label(
                         crate::keymap::Context::Finder,
                         crate::keymap::Action::LoadAll,
                     ),

@@ -44,7 +44,7 @@ pub(crate) const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴"
 
 /// Draws the whole screen: the one place that turns the model into the views that draw it.
 pub fn view(app: &App, frame: &mut Frame) {
-    let theme = Theme::new(app.color);
+    let theme = Theme::new(app.color());
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area);
@@ -275,7 +275,7 @@ impl<'a> HeaderView<'a> {
             target,
             activity,
             privacy: app.redact,
-            writes: app.allow_write,
+            writes: app.allow_write(),
             throttle: app.throttle,
             theme,
         }
@@ -479,7 +479,7 @@ fn cut_at_word(text: &str, width: usize) -> String {
 
 /// The keys for `action` in `context`, as the binding table in use writes them.
 pub fn keys_for(app: &App, context: Context, action: Action) -> &str {
-    app.keymap.label(context, action)
+    app.keymap().label(context, action)
 }
 
 /// Whether the screen offers `action` now, and the word the footer gives it (None hides it).
@@ -588,7 +588,7 @@ impl<'a> FooterView<'a> {
     /// The footer as the app is now.
     pub fn of(app: &App, theme: &'a Theme) -> Self {
         let context = app.context();
-        let mut hints = app.keymap.footer(context, app.allow_write, |a, w| {
+        let mut hints = app.keymap().footer(context, app.allow_write(), |a, w| {
             footer_offer(app, context, a, w)
         });
         let typing = match &app.overlay {
@@ -666,7 +666,7 @@ impl<'a> WelcomeView<'a> {
             browse: keys_for(app, Context::Main, Action::Browse),
             pools: keys_for(app, Context::Main, Action::Pools),
             all_pools: keys_for(app, Context::Main, Action::AllPools),
-            demo: app.demo,
+            demo: app.demo(),
             theme,
         }
     }

@@ -198,15 +198,15 @@ impl<'a> PopupView<'a> {
             }
             Overlay::Recent { input, cursor } => Popup::List(recent(app, input, *cursor, theme)),
             Overlay::Help { scroll, filter, .. } => Popup::Help {
-                keymap: &app.keymap,
-                allow_write: app.allow_write,
+                keymap: app.keymap(),
+                allow_write: app.allow_write(),
                 filter: &filter.text,
                 scroll: *scroll,
             },
             Overlay::Hatch { command, url } => Popup::Hatch {
                 command,
                 url,
-                demo: app.demo,
+                demo: app.demo(),
             },
             Overlay::Actions { cursor } => Popup::List(actions_menu(app, *cursor, theme)),
             Overlay::Groups { change, cursor } => {
