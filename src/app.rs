@@ -1,14 +1,11 @@
 //! The model of the terminal UI and its pure `update`: messages in, state changed,
 //! commands out. Nothing here waits on IO, so every behaviour is testable without a terminal.
 
-use std::sync::Arc;
-
 use crossterm::event::KeyEvent;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 use crate::cognito::lookup::{Found, LookupError, LookupMode, LookupOutcome};
 use crate::cognito::{CognitoError, WriteAction};
-use crate::hatch::{aws_command, console_url};
 use crate::keymap::{Action, Context, Keymap};
 use crate::sanitize::sanitize;
 use crate::search::SearchResults;
@@ -21,12 +18,14 @@ mod errors;
 mod finder;
 mod input;
 mod lists;
+mod main_screen;
 mod overlay;
 mod pane;
 mod pools;
 mod read;
 mod recent;
 mod rows;
+mod settings;
 
 // The list types are domain types; re-exported so callers of the model need one import.
 pub use crate::cognito::listing::{Fetched, ListKind, Listing};
@@ -45,14 +44,13 @@ pub use input::LineInput;
 pub use lists::{ListState, Lists};
 use lists::{list_done, move_in_list, open_list};
 pub use overlay::{HELP_KEYS_WIDTH, HelpRow, Overlay, help_page, help_rows};
-use overlay::{
-    act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
-};
+use overlay::{act_detail, act_hatch, act_help, act_input, act_picker, after_edit, input_mut};
 pub use pane::Pane;
 pub use pools::{AfterSwitch, PoolStatus, Switched, Switching, pool_label, typed_pool_id};
 use recent::recent_entry;
 pub use recent::{RECENT_MAX, RecentEntry};
 pub use rows::{Row, Tone, attribute_rows, decode_identities, mfa_rows};
+pub use settings::Settings;
 
 /// Everything that can happen to the app.
 #[derive(Debug, Clone)]
@@ -239,49 +237,6 @@ pub struct Loaded {
 
 /// Rows moved by PgUp/PgDn.
 const PAGE: usize = 10;
-
-/// What is fixed when the app starts (the command line, the config file, the terminal),
-/// given to [`App::new`] at once so no field is assigned after the fact.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// Running on the embedded demo pool.
-    pub demo: bool,
-    /// Started with `--allow-write`: write actions are offered. Without it no key, help line
-    /// or command for a write exists.
-    pub allow_write: bool,
-    /// Privacy mode at start (`--redact`, or the config); `p` toggles it.
-    pub redact: bool,
-    /// The key bindings in use (defaults with the config file's overrides).
-    pub keymap: Arc<Keymap>,
-    /// False under NO_COLOR.
-    pub color: bool,
-    /// The zone times are shown in.
-    pub tz: TimeZone,
-    /// The clock at start; the terminal loop moves it on with [`App::set_now`].
-    pub now: OffsetDateTime,
-    /// Attributes the browse filter matches besides the shown fields (the config's
-    /// `search_attributes`, e.g. `custom:tenant`).
-    pub search_attributes: Vec<String>,
-    /// The config's named pools, (name, pool id) in config order.
-    pub named_pools: Vec<(String, String)>,
-}
-
-impl Default for Settings {
-    /// No writes, no privacy mode, the default keys, colour, UTC, the clock at the epoch.
-    fn default() -> Self {
-        Self {
-            demo: false,
-            allow_write: false,
-            redact: false,
-            keymap: Default::default(),
-            color: true,
-            tz: TimeZone::Fixed(UtcOffset::UTC),
-            now: OffsetDateTime::UNIX_EPOCH,
-            search_attributes: Vec::new(),
-            named_pools: Vec::new(),
-        }
-    }
-}
 
 /// The whole state of the UI. Its fields are the crate's own: tests and the terminal loop
 /// drive it with [`Msg`]s through [`update`] and read it through accessors and the views.
@@ -476,22 +431,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Some(action) => act(app, action),
             None => Vec::new(),
         },
-        Msg::Paste(text) => {
-            if let Some(input) = input_mut(&mut app.overlay) {
-                for c in text.chars() {
-                    input.insert(c);
-                }
-                after_edit(app);
-            } else if app.finder.is_some() && app.overlay == Overlay::None {
-                // Only the last edit's commands count: one search for the whole paste.
-                let mut cmds = Vec::new();
-                for c in text.chars().filter(|c| !c.is_control()) {
-                    cmds = finder::act(app, Action::Insert(c));
-                }
-                return cmds;
-            }
-            Vec::new()
-        }
+        Msg::Paste(text) => pasted(app, &text),
         Msg::Tick => {
             if app.busy() {
                 app.spinner = app.spinner.wrapping_add(1);
@@ -528,84 +468,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             pools::pool_described(app, &pool, result);
             Vec::new()
         }
-        Msg::PoolSwitched { id, result } => {
-            let accepted = app
-                .pool_status
-                .switching
-                .as_ref()
-                .is_some_and(|s| s.id == id);
-            let settings = match &result {
-                Ok(switched) if accepted => {
-                    Some(PoolSettings::from_answer(switched.schema.as_ref()))
-                }
-                _ => None,
-            };
-            let cmds = pools::pool_switched(app, id, result);
-            if let Some(settings) = settings {
-                app.pool_settings = settings;
-            }
-            cmds
-        }
-        Msg::LookupDone { id, result } => {
-            if app.pending.as_ref().is_none_or(|p| p.id != id) {
-                tracing::debug!(id, "dropping a superseded lookup result");
-                return Vec::new();
-            }
-            let pending = app.pending.take().expect("checked above");
-            match result {
-                Ok(LookupOutcome::Found(found)) => {
-                    let same_user = app
-                        .user
-                        .as_ref()
-                        .is_some_and(|l| l.found.user.username == found.user.username);
-                    if !same_user {
-                        app.cursors = [0; 6];
-                        app.attr_filter.clear();
-                        app.lists = Lists::default();
-                    }
-                    app.revealed = None;
-                    let found_username = found.user.username.clone();
-                    let entry = recent_entry(&found.user);
-                    app.recent.retain(|e| e.username != entry.username);
-                    app.recent.insert(0, entry);
-                    app.recent.truncate(RECENT_MAX);
-                    app.user = Some(Loaded {
-                        found: *found,
-                        query: pending.query,
-                        mode: pending.mode,
-                    });
-                    for pane in Pane::ALL {
-                        let len = app.rows(pane).len();
-                        let c = &mut app.cursors[pane.index()];
-                        *c = (*c).min(len.saturating_sub(1));
-                    }
-                    app.error = None;
-                    if same_user && app.notice.is_none() {
-                        app.notice = Some(format!(
-                            "{} read again from Cognito: this is how it is now",
-                            sanitize(&found_username)
-                        ));
-                    }
-                    // A list pane that is open shows the new user's list.
-                    let focus = app.focus;
-                    return open_list(app, focus, false);
-                }
-                Ok(LookupOutcome::Ambiguous(ambiguous)) => match &mut app.overlay {
-                    // The all-pools popup stays; the picker waits behind it until Esc.
-                    Overlay::AllPools(all) => all.behind = Some(ambiguous),
-                    _ => {
-                        app.overlay = Overlay::Picker {
-                            ambiguous,
-                            cursor: 0,
-                        }
-                    }
-                },
-                // A not-found with close users opens them ("did you mean"), which says it.
-                Err(err) if finder::offer_suggestions(app, &err) => {}
-                Err(err) => app.error = Some(error_view(app, err)),
-            }
-            Vec::new()
-        }
+        Msg::PoolSwitched { id, result } => pool_switched(app, id, result),
+        Msg::LookupDone { id, result } => lookup_done(app, id, result),
         Msg::PoolLookupDone {
             id,
             pool,
@@ -625,19 +489,123 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::AuditFailed(message) => {
-            app.error = Some(ErrorView {
-                title: "Audit log not written".into(),
-                exception: None,
-                message: sanitize(&message).into_owned(),
-                hint: Some(
-                    "the audit trail is incomplete; fix the file (disk full? permissions?) \
-                     or quit"
-                        .into(),
-                ),
-            });
+            app.error = Some(audit_failed(&message));
             Vec::new()
         }
     }
+}
+
+/// The error shown when the audit log could not be written.
+fn audit_failed(message: &str) -> ErrorView {
+    ErrorView {
+        title: "Audit log not written".into(),
+        exception: None,
+        message: sanitize(message).into_owned(),
+        hint: Some(
+            "the audit trail is incomplete; fix the file (disk full? permissions?) or quit".into(),
+        ),
+    }
+}
+
+/// Pasted text goes into the line being typed: a popup's, else the finder's.
+fn pasted(app: &mut App, text: &str) -> Vec<Cmd> {
+    if let Some(input) = input_mut(&mut app.overlay) {
+        for c in text.chars() {
+            input.insert(c);
+        }
+        after_edit(app);
+    } else if app.finder.is_some() && app.overlay == Overlay::None {
+        // Only the last edit's commands count: one search for the whole paste.
+        let mut cmds = Vec::new();
+        for c in text.chars().filter(|c| !c.is_control()) {
+            cmds = finder::act(app, Action::Insert(c));
+        }
+        return cmds;
+    }
+    Vec::new()
+}
+
+/// The worker's answer to a switch; an accepted one brings the new pool's settings.
+fn pool_switched(
+    app: &mut App,
+    id: u64,
+    result: Result<Switched, crate::session::SwitchError>,
+) -> Vec<Cmd> {
+    let accepted = (app.pool_status.switching.as_ref()).is_some_and(|s| s.id == id);
+    let settings = match &result {
+        Ok(switched) if accepted => Some(PoolSettings::from_answer(switched.schema.as_ref())),
+        _ => None,
+    };
+    let cmds = pools::pool_switched(app, id, result);
+    if let Some(settings) = settings {
+        app.pool_settings = settings;
+    }
+    cmds
+}
+
+/// A lookup's answer: the user, several to choose from, or why not (stale answers dropped).
+fn lookup_done(app: &mut App, id: u64, result: Result<LookupOutcome, LookupError>) -> Vec<Cmd> {
+    if app.pending.as_ref().is_none_or(|p| p.id != id) {
+        tracing::debug!(id, "dropping a superseded lookup result");
+        return Vec::new();
+    }
+    let pending = app.pending.take().expect("checked above");
+    match result {
+        Ok(LookupOutcome::Found(found)) => return user_found(app, *found, pending),
+        Ok(LookupOutcome::Ambiguous(ambiguous)) => match &mut app.overlay {
+            // The all-pools popup stays; the picker waits behind it until Esc.
+            Overlay::AllPools(all) => all.behind = Some(ambiguous),
+            _ => {
+                app.overlay = Overlay::Picker {
+                    ambiguous,
+                    cursor: 0,
+                }
+            }
+        },
+        // A not-found with close users opens them ("did you mean"), which says it.
+        Err(err) if finder::offer_suggestions(app, &err) => {}
+        Err(err) => app.error = Some(error_view(app, err)),
+    }
+    Vec::new()
+}
+
+/// The looked-up user goes on screen (their panes reset unless it is the same user again).
+fn user_found(app: &mut App, found: Found, pending: Pending) -> Vec<Cmd> {
+    let same_user = app
+        .user
+        .as_ref()
+        .is_some_and(|l| l.found.user.username == found.user.username);
+    if !same_user {
+        app.cursors = [0; 6];
+        app.attr_filter.clear();
+        app.lists = Lists::default();
+    }
+    app.revealed = None;
+    let found_username = found.user.username.clone();
+    let entry = recent_entry(&found.user);
+    app.recent.retain(|e| e.username != entry.username);
+    app.recent.insert(0, entry);
+    app.recent.truncate(RECENT_MAX);
+    app.user = Some(Loaded {
+        found,
+        query: pending.query,
+        mode: pending.mode,
+    });
+    for pane in Pane::ALL {
+        let len = app.rows(pane).len();
+        let c = &mut app.cursors[pane.index()];
+        *c = (*c).min(len.saturating_sub(1));
+    }
+    app.error = None;
+    if same_user && app.notice.is_none() {
+        app.notice = Some(format!(
+            "{} read again from Cognito: this is how it is now",
+            sanitize(&found_username)
+        ));
+    }
+    // A list pane that is open shows the new user's list.
+    let focus = app.focus;
+    open_list(app, focus, false)
 }
 
 fn act(app: &mut App, action: Action) -> Vec<Cmd> {
@@ -646,7 +614,7 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         return Vec::new();
     }
     match app.context() {
-        Context::Main | Context::Global => act_main(app, action),
+        Context::Main | Context::Global => main_screen::act_main(app, action),
         Context::Finder => finder::act(app, action),
         Context::Input => act_input(app, action),
         Context::List if matches!(app.overlay, Overlay::AllPools(_)) => allpools::act(app, action),
@@ -660,155 +628,4 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         Context::Confirm => actions::act_confirm(app, action),
         Context::Detail => act_detail(app, action),
     }
-}
-
-fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
-    // A lookup can be typed before a pool is chosen: submitting it opens the picker.
-    if action == Action::Recent && !app.has_pool() {
-        app.notice = Some("choose a user pool first".into());
-        return app.open_pools();
-    }
-    match action {
-        Action::Quit => app.should_quit = true,
-        Action::OpenLookup(mode) => {
-            app.error = None;
-            app.notice = None;
-            app.overlay = Overlay::Lookup {
-                mode,
-                input: LineInput::default(),
-            };
-        }
-        Action::FocusNext | Action::FocusPrev => {
-            let i = app.focus.index();
-            let n = Pane::ALL.len();
-            let next = if action == Action::FocusNext {
-                (i + 1) % n
-            } else {
-                (i + n - 1) % n
-            };
-            app.focus = Pane::ALL[next];
-            app.revealed = None;
-            let focus = app.focus;
-            return open_list(app, focus, false);
-        }
-        Action::FocusPane(i) => {
-            if let Some(pane) = Pane::ALL.get(i) {
-                app.focus = *pane;
-                app.revealed = None;
-                return open_list(app, *pane, false);
-            }
-        }
-        Action::Up
-        | Action::Down
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom => app.move_cursor(action),
-        Action::Open => {
-            if app.error.take().is_some() {
-                return Vec::new();
-            }
-            if let Some(row) = app.selected_row() {
-                app.overlay = Overlay::Detail {
-                    title: row.label,
-                    text: row.detail,
-                    copy: row.copy,
-                    scroll: 0,
-                };
-            }
-        }
-        Action::Copy => match app.selected_row() {
-            Some(row) => {
-                app.notice = Some(format!("{}: {}", row.label, copied_notice(&row.copy)));
-                return vec![Cmd::Copy(row.copy)];
-            }
-            None => app.notice = Some("nothing to copy: look a user up first (/)".into()),
-        },
-        Action::Refresh if app.focus.list().is_some() && app.user.is_some() => {
-            let focus = app.focus;
-            return open_list(app, focus, true);
-        }
-        Action::Refresh => match &app.user {
-            Some(loaded) => {
-                let username = loaded.found.user.username.clone();
-                return vec![app.start_lookup(&username, LookupMode::Username)];
-            }
-            None => app.notice = Some("nothing to refresh: look a user up first (/)".into()),
-        },
-        Action::Filter => {
-            app.focus = Pane::Attributes;
-            app.overlay = Overlay::Filter {
-                input: LineInput::with_text(&app.attr_filter),
-            };
-        }
-        Action::Recent => {
-            if app.recent.is_empty() {
-                app.notice = Some("no lookups yet in this session".into());
-            } else {
-                app.overlay = Overlay::Recent {
-                    input: LineInput::default(),
-                    cursor: 0,
-                };
-            }
-        }
-        Action::Help => app.overlay = Overlay::help(),
-        Action::LoadHistory => return diagnosis::load_history(app),
-        Action::AllPools => return allpools::open(app),
-        Action::Search | Action::Browse | Action::LoadAll | Action::Pools => {
-            return finder::open(app, action);
-        }
-
-        Action::Privacy => {
-            app.redact = !app.redact;
-            app.revealed = None;
-            app.notice = Some(if app.redact {
-                "privacy mode on: personal values are masked (v reveals the selected one)".into()
-            } else {
-                "privacy mode off".into()
-            });
-        }
-        Action::Reveal => {
-            if app.selected_is_masked() {
-                app.revealed = Some((app.focus, app.cursor(app.focus)));
-                app.notice = Some("revealed until the selection moves".into());
-            } else if !app.redact {
-                app.notice = Some("nothing is masked: privacy mode is off (p)".into());
-            } else {
-                app.notice = Some("the selected value is not masked".into());
-            }
-        }
-        Action::EscapeHatch => {
-            let (Some(loaded), Some(session)) = (&app.user, &app.session) else {
-                app.notice = Some("look a user up first (/)".into());
-                return Vec::new();
-            };
-            // In privacy mode the command names the masked username: it is shown and copied.
-            let username = &crate::redact::shown_username(app.redact, &loaded.found.user.username);
-            let command = sanitize(&aws_command(session, &session.pool, username)).into_owned();
-            let url = console_url(session, &session.pool, username)
-                .map(|u| sanitize(&u).into_owned())
-                .unwrap_or_else(|| "(no console address: the Region is not known)".into());
-            app.notice = Some(format!("aws command: {}", copied_notice(&command)));
-            app.overlay = Overlay::Hatch {
-                command: command.clone(),
-                url,
-            };
-            return vec![Cmd::Copy(command)];
-        }
-        Action::Actions if app.allow_write() => {
-            if app.user.is_none() {
-                app.notice = Some("look a user up first (/)".into());
-            } else if app.writing.is_some() {
-                app.notice = Some("an action is still running".into());
-            } else {
-                app.overlay = Overlay::Actions { cursor: 0 };
-            }
-        }
-        // Esc peels one layer: the error, else the notice, else the attribute filter.
-        Action::Cancel if app.error.take().is_none() && app.notice.take().is_none() => {
-            app.attr_filter.clear();
-        }
-        _ => {}
-    }
-    Vec::new()
 }
