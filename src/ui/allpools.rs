@@ -8,9 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::columns::{Column, cell, fit};
-use super::popups::{
-    match_rows, popup_block, popup_frame, text_popup, visible_rows, wrapped_height,
-};
+use super::popup::frame::{popup_block, popup_frame, text_popup, visible_rows, wrapped_height};
+use super::popup::picker::match_rows;
 use super::rows::{Segment, truncate};
 use super::{SPINNER, Theme, centered, plain};
 use crate::app::{AllPools, PoolResult, PoolRow, Tone};

@@ -11,7 +11,7 @@ mod finder;
 mod lists;
 mod mfa;
 mod pane;
-mod popups;
+mod popup;
 pub mod rows;
 mod status;
 pub mod theme;
@@ -27,7 +27,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, StatefulWidget, Widget, Wrap};
 
 pub use finder::{FinderList, FinderView};
-pub use popups::{ConfirmPopup, ErrorPopup, ListPopup, Popup, PopupView};
+pub use popup::{ConfirmPopup, ErrorPopup, ListPopup, Popup, PopupView};
 pub use theme::Theme;
 
 use crate::app::{App, ErrorView, LineInput, Overlay, Pane, Throttle, Tone};

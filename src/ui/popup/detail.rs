@@ -1,0 +1,71 @@
+//! Text popups: the error of the last lookup, and a full value (Enter on a row).
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
+
+use crate::app::{ErrorView, Tone};
+use crate::ui::{Theme, centered};
+
+use super::frame::*;
+
+/// The error of the last lookup, over the panes; the app keeps working underneath.
+pub struct ErrorPopup<'a> {
+    /// The error as the screen shows it (masked in privacy mode).
+    pub error: ErrorView,
+    pub theme: &'a Theme,
+}
+
+impl<'a> ErrorPopup<'a> {
+    /// `error`, already as shown.
+    pub fn new(error: ErrorView, theme: &'a Theme) -> Self {
+        Self { error, theme }
+    }
+}
+
+impl Widget for ErrorPopup<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (error, theme) = (self.error, self.theme);
+        let mut lines = Vec::new();
+        if let Some(exception) = &error.exception {
+            lines.push(Line::from(Span::styled(exception.clone(), theme.error())));
+        }
+        lines.push(Line::from(error.message.clone()));
+        if let Some(hint) = &error.hint {
+            lines.push(Line::from(""));
+            lines.push(crate::ui::hint_line(hint, theme));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            "Esc dismisses · / looks up another user",
+            theme.tone(Tone::Dim),
+        )));
+        let block = popup_block(error.title.clone(), theme).border_style(theme.error());
+        text_popup(buf, area, lines, block, 72, 0);
+    }
+}
+
+/// A full value, wrapped and scrolled.
+pub(crate) fn detail(
+    buf: &mut Buffer,
+    area: Rect,
+    title: &str,
+    text: &str,
+    scroll: u16,
+    theme: &Theme,
+) {
+    let width = area.width.saturating_sub(4).min(90);
+    let lines: Vec<Line> = text.lines().map(|l| Line::from(l.to_string())).collect();
+    let height = (wrapped_height(&lines, width.saturating_sub(4)) + 2).min(area.height);
+    let rect = centered(area, width, height.max(3));
+    Clear.render(rect, buf);
+    Paragraph::new(lines)
+        .block(
+            popup_block(title.to_string(), theme)
+                .title_bottom(Line::from(" y copy · Esc close ").right_aligned()),
+        )
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .render(rect, buf);
+}
