@@ -20,6 +20,7 @@ use crate::app::{
     App, BrowseState, ErrorView, Finder, LineInput, PoolEntry, PoolSource, PoolsState, SearchState,
     Tone,
 };
+use crate::keymap::{Action, Context};
 use crate::redact::{self, shown_query};
 use crate::sanitize::sanitize;
 use crate::search::{Field, Highlights};
@@ -45,6 +46,9 @@ pub struct FinderView<'a> {
     pub redact: bool,
     /// The spinner's current frame.
     pub spinner: &'static str,
+    /// The keys that open a row and close (or stop), as the key table has them.
+    pub open: &'a str,
+    pub close: &'a str,
     pub theme: &'a Theme,
 }
 
@@ -114,6 +118,8 @@ impl<'a> FinderView<'a> {
             list,
             redact: app.redact,
             spinner: SPINNER[app.spinner % SPINNER.len()],
+            open: app.keymap().key(Context::Finder, Action::Submit),
+            close: app.keymap().key(Context::Finder, Action::Cancel),
             theme,
         }
     }
@@ -158,6 +164,8 @@ impl StatefulWidget for FinderView<'_> {
             list: list_area,
             redact: self.redact,
             spinner: self.spinner,
+            open: self.open,
+            close: self.close,
             theme,
         };
         match self.list {
@@ -179,6 +187,8 @@ struct Body<'a> {
     list: Rect,
     redact: bool,
     spinner: &'a str,
+    open: &'a str,
+    close: &'a str,
     theme: &'a Theme,
 }
 
@@ -271,7 +281,7 @@ fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
         return;
     };
     if let Some(error) = &s.error {
-        inline_error(&error.shown(body.redact), buf, list, theme);
+        inline_error(&error.shown(body.redact), buf, list, body.close, theme);
     }
     let query = shown_query(body.redact, &results.query);
     if let Some(suggested) = &s.suggested {
@@ -285,9 +295,10 @@ fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
             buf,
             status,
             format!(
-                "no user is {:?} · did you mean {}? Enter opens · cost: {}",
+                "no user is {:?} · did you mean {}? {} opens · cost: {}",
                 sanitize(&query),
                 sanitize(&first),
+                body.open,
                 suggested.cost
             ),
             Tone::Warn,
@@ -384,7 +395,7 @@ fn browse(b: &BrowseState, load_key: &str, body: Body, buf: &mut Buffer) {
                 if let Some(left) = left {
                     label.push_str(&format!(" · about {} left", duration(left)));
                 }
-                label.push_str(" · Esc stops");
+                label.push_str(&format!(" · {} stops", body.close));
                 Gauge::default()
                     .gauge_style(theme.accent())
                     .ratio(fraction.clamp(0.0, 1.0))
@@ -394,9 +405,10 @@ fn browse(b: &BrowseState, load_key: &str, body: Body, buf: &mut Buffer) {
             }
             // No total to measure against: no bar pretending to know one.
             None => Some(format!(
-                "{spinner} loading all: {} users, {pages} page{} so far (pool size unknown) · Esc stops",
+                "{spinner} loading all: {} users, {pages} page{} so far (pool size unknown) · {} stops",
                 thousands(loaded as u64),
-                if pages == 1 { "" } else { "s" }
+                if pages == 1 { "" } else { "s" },
+                body.close
             )),
         };
         if let Some(label) = label {
@@ -435,7 +447,7 @@ fn browse(b: &BrowseState, load_key: &str, body: Body, buf: &mut Buffer) {
     }
     dim(buf, status, line, Tone::Dim, theme);
     if let Some(error) = &b.error {
-        inline_error(&error.shown(body.redact), buf, list, theme);
+        inline_error(&error.shown(body.redact), buf, list, body.close, theme);
         return;
     }
     if matches == 0 {
@@ -518,7 +530,7 @@ fn pools(p: &PoolsState, matches: &[PoolEntry], current: &str, body: Body, buf: 
     }
     dim(buf, status, line, Tone::Dim, theme);
     if let Some(error) = &p.error {
-        inline_error(&error.shown(body.redact), buf, list, theme);
+        inline_error(&error.shown(body.redact), buf, list, body.close, theme);
         return;
     }
     let rows: Vec<Vec<Segment>> = matches
@@ -570,7 +582,7 @@ impl crate::app::BrowseState {
     }
 }
 
-fn inline_error(error: &ErrorView, buf: &mut Buffer, area: Rect, theme: &Theme) {
+fn inline_error(error: &ErrorView, buf: &mut Buffer, area: Rect, close: &str, theme: &Theme) {
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{}: ", error.title), theme.error()),
         Span::raw(error.exception.clone().unwrap_or_default()),
@@ -580,7 +592,7 @@ fn inline_error(error: &ErrorView, buf: &mut Buffer, area: Rect, theme: &Theme) 
         lines.push(super::hint_line(hint, theme));
     }
     lines.push(Line::from(Span::styled(
-        "Edit the query to try again · Esc closes",
+        format!("Edit the query to try again · {close} closes"),
         theme.tone(Tone::Dim),
     )));
     Paragraph::new(lines)

@@ -47,7 +47,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     let theme = Theme::new(app.color());
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame, area);
+        too_small(frame, area, first_key(app, Context::Main, Action::Quit));
         return;
     }
     let [header, body, bar, footer] = Layout::vertical([
@@ -72,7 +72,10 @@ pub fn view(app: &App, frame: &mut Frame) {
     frame.render_stateful_widget(BarView::of(app, &theme), bar, &mut cursor);
     frame.render_widget(FooterView::of(app, &theme), footer);
     if let Some(error) = &app.error {
-        frame.render_widget(ErrorPopup::new(error.shown(app.redact), &theme), body);
+        frame.render_widget(
+            ErrorPopup::new(error.shown(app.redact), app.keymap(), &theme),
+            body,
+        );
     }
     frame.render_stateful_widget(PopupView::of(app, &theme), body, &mut cursor);
     if let Some(position) = cursor {
@@ -103,14 +106,14 @@ fn hint_line(hint: &str, theme: &Theme) -> Line<'static> {
     ])
 }
 
-fn too_small(frame: &mut Frame, area: Rect) {
+fn too_small(frame: &mut Frame, area: Rect, quit: &str) {
     let text = vec![
         Line::from("Terminal too small"),
         Line::from(format!(
             "{}x{}, need {MIN_WIDTH}x{MIN_HEIGHT}",
             area.width, area.height
         )),
-        Line::from("q quits"),
+        Line::from(format!("{quit} quits")),
     ];
     let top = area.height.saturating_sub(text.len() as u16) / 2;
     let inner = Rect {
@@ -482,6 +485,11 @@ pub fn keys_for(app: &App, context: Context, action: Action) -> &str {
     app.keymap().label(context, action)
 }
 
+/// The first key bound to `action` in `context` ("Esc" of "Esc q"), for one-line hints.
+pub fn first_key(app: &App, context: Context, action: Action) -> &str {
+    app.keymap().key(context, action)
+}
+
 /// Whether the screen offers `action` now, and the word the footer gives it (None hides it).
 fn footer_offer(
     app: &App,
@@ -653,6 +661,11 @@ pub struct WelcomeView<'a> {
     pub browse: &'a str,
     pub pools: &'a str,
     pub all_pools: &'a str,
+    /// The lookup keys (`/`, by username, by alias, by sub), then recent lookups, help, quit.
+    pub lookups: [&'a str; 4],
+    pub recent: &'a str,
+    pub help: &'a str,
+    pub quit: &'a str,
     /// The demo pool: name a few users to try.
     pub demo: bool,
     pub theme: &'a Theme,
@@ -666,6 +679,16 @@ impl<'a> WelcomeView<'a> {
             browse: keys_for(app, Context::Main, Action::Browse),
             pools: keys_for(app, Context::Main, Action::Pools),
             all_pools: keys_for(app, Context::Main, Action::AllPools),
+            lookups: [
+                LookupMode::Auto,
+                LookupMode::Username,
+                LookupMode::Alias,
+                LookupMode::Sub,
+            ]
+            .map(|mode| first_key(app, Context::Main, Action::OpenLookup(mode))),
+            recent: first_key(app, Context::Main, Action::Recent),
+            help: first_key(app, Context::Main, Action::Help),
+            quit: first_key(app, Context::Main, Action::Quit),
             demo: app.demo(),
             theme,
         }
@@ -684,15 +707,18 @@ impl Widget for WelcomeView<'_> {
         let mut lines = vec![
             Line::from(""),
             Line::from(vec![
-                key("/"),
+                key(self.lookups[0]),
                 Span::raw("look up a user: username, email, phone, preferred_username or sub"),
             ]),
-            Line::from(vec![key("u"), Span::raw("by username only")]),
+            Line::from(vec![key(self.lookups[1]), Span::raw("by username only")]),
             Line::from(vec![
-                key("a"),
+                key(self.lookups[2]),
                 Span::raw("by alias: email, phone number or preferred_username"),
             ]),
-            Line::from(vec![key("s"), Span::raw("by sub (the user's UUID)")]),
+            Line::from(vec![
+                key(self.lookups[3]),
+                Span::raw("by sub (the user's UUID)"),
+            ]),
             Line::from(vec![
                 key(self.search),
                 Span::raw("type-ahead search: usernames, emails, names, phones as you type"),
@@ -706,9 +732,9 @@ impl Widget for WelcomeView<'_> {
                 key(self.all_pools),
                 Span::raw("which pool is a user in? a lookup in every named pool"),
             ]),
-            Line::from(vec![key("h"), Span::raw("recent lookups")]),
-            Line::from(vec![key("?"), Span::raw("every key binding")]),
-            Line::from(vec![key("q"), Span::raw("quit")]),
+            Line::from(vec![key(self.recent), Span::raw("recent lookups")]),
+            Line::from(vec![key(self.help), Span::raw("every key binding")]),
+            Line::from(vec![key(self.quit), Span::raw("quit")]),
         ];
         if self.demo {
             lines.push(Line::from(""));
@@ -730,6 +756,8 @@ pub struct PoolProblemView<'a> {
     /// The keys of the pool picker and of quit, as the binding table in use has them.
     pub pools: &'a str,
     pub quit: &'a str,
+    /// The key of a lookup (`/`).
+    pub lookup: &'a str,
     pub theme: &'a Theme,
 }
 
@@ -740,6 +768,7 @@ impl<'a> PoolProblemView<'a> {
             problem,
             pools: keys_for(app, Context::Main, Action::Pools),
             quit: keys_for(app, Context::Main, Action::Quit),
+            lookup: first_key(app, Context::Main, Action::OpenLookup(LookupMode::Auto)),
             theme,
         }
     }
@@ -771,7 +800,7 @@ impl Widget for PoolProblemView<'_> {
             Span::raw("choose another pool (or type its id)"),
         ]));
         lines.push(Line::from(vec![
-            key("/"),
+            key(self.lookup),
             Span::raw("look a user up here anyway"),
         ]));
         lines.push(Line::from(vec![key(self.quit), Span::raw("quit")]));

@@ -721,3 +721,62 @@ fn search_results_highlight_the_matched_characters() {
     assert!(marked(start) && marked(start + 1), "'a' and 'l': {mods:?}");
     assert!(!marked(start + 2), "'i' is not part of the match: {mods:?}");
 }
+
+/// Keys rebound in the config's `[keys]` are the keys every screen names: the first screen,
+/// the error popup, the all-pools popup and the too-small screen say the new key, never the
+/// default (which the same screens say without the overrides).
+#[test]
+fn rebound_keys_show_their_new_names_on_every_screen() {
+    let rebound = crate::common::app::keymap_with(&[
+        ("quit", "ctrl-q"),
+        ("lookup", "ctrl-o"),
+        ("lookup_username", "U"),
+        ("recent", "R"),
+        ("help", "H"),
+        ("all_pools", "W"),
+    ]);
+    let screens = |settings: Settings, rebound_all_pools: bool| {
+        let mut app = demo_app_with(settings);
+        let welcome = screen(&app, 100, 30);
+        let too_small = screen(&app, 30, 6);
+        answer_with(
+            &mut app,
+            "nobody",
+            demo_lookup("nobody", LookupMode::Auto, true),
+        );
+        let error = screen(&app, 100, 30);
+        send(&mut app, [key(KeyCode::Esc)]);
+        // No named pools: the popup says how to name them, and which key asks them all.
+        let all_pools = if rebound_all_pools { "W" } else { "A" };
+        send(&mut app, typed(all_pools));
+        let all_pools = screen(&app, 100, 30);
+        [welcome, too_small, error, all_pools].join("\n")
+    };
+    let defaults = screens(pinned(), false);
+    let new = screens(
+        Settings {
+            keymap: rebound,
+            ..pinned()
+        },
+        true,
+    );
+    for (default, rebound) in [
+        ("  /  look up a user", "Ctrl-O  look up a user"),
+        ("  u  by username only", "  U  by username only"),
+        ("  h  recent lookups", "  R  recent lookups"),
+        ("  ?  every key binding", "  H  every key binding"),
+        ("  q  quit", "Ctrl-Q  quit"),
+        (
+            "  A  which pool is a user in?",
+            "  W  which pool is a user in?",
+        ),
+        ("q quits", "Ctrl-Q quits"),
+        ("/ looks up another user", "Ctrl-O looks up another user"),
+        ("then A looks a user up", "then W looks a user up"),
+    ] {
+        assert!(defaults.contains(default), "{default:?} in\n{defaults}");
+        assert!(!defaults.contains(rebound), "{rebound:?} in\n{defaults}");
+        assert!(new.contains(rebound), "{rebound:?} in\n{new}");
+        assert!(!new.contains(default), "{default:?} in\n{new}");
+    }
+}

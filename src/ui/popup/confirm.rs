@@ -7,6 +7,7 @@ use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use crate::app::{App, GroupChange, GroupChoices, LineInput, MenuItem, POOL_SUFFIX_LEN, Tone};
 use crate::cognito::WriteAction;
+use crate::keymap::{Action, Context, Keymap};
 use crate::redact::shown_username;
 use crate::sanitize::sanitize;
 use crate::ui::rows::Segment;
@@ -64,7 +65,11 @@ pub(crate) fn actions_menu(app: &App, cursor: usize, theme: &Theme) -> ListPopup
         input: None,
         rows,
         cursor,
-        footer: "Enter asks for confirmation (… picks a group first) · Esc closes.".to_string(),
+        footer: format!(
+            "{} asks for confirmation (… picks a group first) · {} closes.",
+            app.keymap().key(Context::Menu, Action::Submit),
+            app.keymap().key(Context::Menu, Action::Cancel)
+        ),
     }
 }
 
@@ -87,11 +92,15 @@ pub(crate) fn groups_picker(
             "the user's groups (AdminListGroupsForUser)",
         ),
     };
+    let (choose, back) = (
+        app.keymap().key(Context::Menu, Action::Submit),
+        app.keymap().key(Context::Menu, Action::Cancel),
+    );
+    let back = format!("{back} goes back to the actions.");
     let (rows, footer) = match app.group_choices(change) {
-        GroupChoices::Ready(groups) if groups.is_empty() => (
-            vec![vec![(empty, theme.tone(Tone::Dim))]],
-            "Esc goes back to the actions.".to_string(),
-        ),
+        GroupChoices::Ready(groups) if groups.is_empty() => {
+            (vec![vec![(empty, theme.tone(Tone::Dim))]], back.clone())
+        }
         GroupChoices::Ready(groups) => (
             groups
                 .iter()
@@ -105,15 +114,15 @@ pub(crate) fn groups_picker(
                     ]
                 })
                 .collect(),
-            "Enter asks for confirmation · Esc goes back to the actions.".to_string(),
+            format!("{choose} asks for confirmation · {back}"),
         ),
         GroupChoices::Loading => (
             vec![vec![(format!("loading {source}…"), theme.tone(Tone::Dim))]],
-            "Esc goes back to the actions.".to_string(),
+            back.clone(),
         ),
         GroupChoices::Failed(why) => (
             vec![vec![(sanitize(&why).into_owned(), theme.error())]],
-            "Esc goes back to the actions.".to_string(),
+            back.clone(),
         ),
     };
     ListPopup {
@@ -130,6 +139,7 @@ pub(crate) fn confirm_popup(
     buf: &mut Buffer,
     area: Rect,
     confirm: ConfirmPopup,
+    keymap: &Keymap,
     theme: &Theme,
 ) -> Option<Position> {
     let ConfirmPopup {
@@ -164,24 +174,29 @@ pub(crate) fn confirm_popup(
         ]),
         Line::from(""),
     ];
+    // Typing: Enter and Esc of the line; else the confirmation's own keys ("y or Enter").
+    let submit = keymap.key(Context::Input, Action::Submit);
+    let cancel = keymap.key(Context::Input, Action::Cancel);
+    let yes = keymap.label(Context::Confirm, Action::Submit).to_string();
+    let no = keymap.label(Context::Confirm, Action::Cancel).to_string();
     match (&phrase, &action) {
         (Some(phrase), WriteAction::DeleteUser) => {
             lines.push(Line::from(vec![
                 Span::raw("Type the username and the pool id's last "),
                 Span::raw(format!("{POOL_SUFFIX_LEN} characters, ")),
                 Span::styled(phrase.clone(), theme.title(true)),
-                Span::raw(", and press Enter to delete; Esc cancels."),
+                Span::raw(format!(", and press {submit} to delete; {cancel} cancels.")),
             ]));
         }
         (Some(_), _) => lines.push(Line::from(format!(
-            "Type the username ({username}) and press Enter to confirm; Esc cancels."
+            "Type the username ({username}) and press {submit} to confirm; {cancel} cancels."
         ))),
-        (None, _) => lines.push(Line::from(vec![
-            Span::styled("y", theme.key()),
-            Span::raw(" or Enter does it · "),
-            Span::styled("n", theme.key()),
-            Span::raw(" or Esc cancels"),
-        ])),
+        (None, _) => {
+            let mut spans = or_keys(&yes, "does it", theme);
+            spans.push(Span::raw(" · "));
+            spans.extend(or_keys(&no, "cancels", theme));
+            lines.push(Line::from(spans));
+        }
     }
     if phrase.is_some() {
         lines.push(Line::from(vec![
@@ -207,4 +222,15 @@ pub(crate) fn confirm_popup(
             .min(area.bottom().saturating_sub(1));
         crate::ui::input_cursor(inner, y, 2, input)
     })
+}
+
+/// "y or Enter does it": the first two keys of a label (the first drawn as a key), then `what`.
+fn or_keys(label: &str, what: &str, theme: &Theme) -> Vec<Span<'static>> {
+    let mut keys = label.split(' ');
+    let first = keys.next().unwrap_or(label).to_string();
+    let rest = match keys.next() {
+        Some(second) => format!(" or {second} {what}"),
+        None => format!(" {what}"),
+    };
+    vec![Span::styled(first, theme.key()), Span::raw(rest)]
 }

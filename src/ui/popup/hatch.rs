@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::app::Tone;
+use crate::keymap::{Action, Context, Keymap};
 use crate::ui::Theme;
 
 use super::frame::*;
@@ -16,6 +17,7 @@ pub(crate) fn hatch(
     command: &str,
     url: &str,
     demo: bool,
+    keymap: &Keymap,
     theme: &Theme,
 ) {
     let mut lines = vec![
@@ -35,7 +37,13 @@ pub(crate) fn hatch(
             theme.tone(Tone::Dim),
         )));
     }
-    let block = popup_block("Escape hatch".into(), theme)
-        .title_bottom(Line::from(" y copy command · o copy address · Esc close ").right_aligned());
+    let keys = format!(
+        " {} copy command · {} copy address · {} close ",
+        keymap.key(Context::Hatch, Action::Copy),
+        keymap.key(Context::Hatch, Action::CopyUrl),
+        keymap.key(Context::Hatch, Action::Cancel),
+    );
+    let block =
+        popup_block("Escape hatch".into(), theme).title_bottom(Line::from(keys).right_aligned());
     text_popup(buf, area, lines, block, 100, 0);
 }

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
-use crate::keymap::Keymap;
+use crate::keymap::{Action, Context, Keymap};
 use crate::ui::{Theme, centered};
 
 use super::frame::*;
@@ -22,9 +22,20 @@ pub(crate) fn help(
     let width = area.width.saturating_sub(4).min(72);
     let rect = centered(area, width, area.height);
     Clear.render(rect, buf);
-    let block = popup_block("Help: key bindings".into(), theme).title_bottom(
-        Line::from(" j/k PgUp/PgDn g/G scroll · / filter · Esc close ").right_aligned(),
+    let key = |action| keymap.key(Context::Help, action);
+    let keys = format!(
+        " {}/{} {}/{} {}/{} scroll · {} filter · {} close ",
+        key(Action::Down),
+        key(Action::Up),
+        key(Action::PageUp),
+        key(Action::PageDown),
+        key(Action::Top),
+        key(Action::Bottom),
+        key(Action::Filter),
+        key(Action::Cancel),
     );
+    let block = popup_block("Help: key bindings".into(), theme)
+        .title_bottom(Line::from(keys).right_aligned());
     let inner = block.inner(rect);
     let rows = crate::app::help_rows(keymap, allow_write, filter, inner.width as usize);
     let max_scroll = rows.len().saturating_sub(inner.height as usize);

@@ -28,6 +28,8 @@ pub use frame::ListPopup;
 /// The popup the overlay asks for, holding what it draws.
 pub struct PopupView<'a> {
     pub popup: Popup<'a>,
+    /// The key table: every key a popup names comes from it.
+    pub keymap: &'a Keymap,
     pub theme: &'a Theme,
 }
 
@@ -72,7 +74,7 @@ pub enum Popup<'a> {
     /// The current query in every named pool.
     AllPools {
         all: &'a AllPools,
-        looks: crate::ui::allpools::Looks,
+        looks: crate::ui::allpools::Looks<'a>,
     },
 }
 
@@ -148,14 +150,15 @@ impl<'a> PopupView<'a> {
             },
             Overlay::AllPools(all) => Popup::AllPools {
                 all,
-                looks: crate::ui::allpools::Looks {
-                    redact: app.redact,
-                    spinner: app.spinner,
-                },
+                looks: crate::ui::allpools::Looks::of(app),
             },
             Overlay::None | Overlay::Lookup { .. } | Overlay::Filter { .. } => Popup::None,
         };
-        Self { popup, theme }
+        Self {
+            popup,
+            keymap: app.keymap(),
+            theme,
+        }
     }
 }
 
@@ -164,7 +167,7 @@ impl StatefulWidget for PopupView<'_> {
     type State = Option<Position>;
 
     fn render(self, area: Rect, buf: &mut Buffer, cursor: &mut Option<Position>) {
-        let theme = self.theme;
+        let (theme, keys) = (self.theme, self.keymap);
         let typed_at = match self.popup {
             Popup::None => None,
             Popup::Picker {
@@ -173,7 +176,7 @@ impl StatefulWidget for PopupView<'_> {
                 redact,
                 more,
                 cursor,
-            } => picker::picker(buf, area, title, matches, redact, more, cursor, theme),
+            } => picker::picker(buf, area, title, matches, redact, more, cursor, keys, theme),
             Popup::List(list) => frame::list_popup(buf, area, list, theme),
             Popup::Help {
                 keymap,
@@ -185,10 +188,10 @@ impl StatefulWidget for PopupView<'_> {
                 None
             }
             Popup::Hatch { command, url, demo } => {
-                hatch::hatch(buf, area, command, url, demo, theme);
+                hatch::hatch(buf, area, command, url, demo, keys, theme);
                 None
             }
-            Popup::Confirm(confirm) => confirm::confirm_popup(buf, area, confirm, theme),
+            Popup::Confirm(confirm) => confirm::confirm_popup(buf, area, confirm, keys, theme),
             Popup::AllPools { all, looks } => {
                 crate::ui::allpools::render(buf, area, all, looks, theme)
             }
@@ -197,7 +200,7 @@ impl StatefulWidget for PopupView<'_> {
                 text,
                 scroll,
             } => {
-                detail::detail(buf, area, title, text, scroll, theme);
+                detail::detail(buf, area, title, text, scroll, keys, theme);
                 None
             }
         };

@@ -5,6 +5,7 @@ use ratatui::layout::{Position, Rect};
 
 use crate::app::{App, LineInput, Tone};
 use crate::cognito::UserSummary;
+use crate::keymap::{Action, Context, Keymap};
 use crate::redact::shown_username;
 use crate::sanitize::sanitize;
 use crate::ui::Theme;
@@ -24,13 +25,15 @@ pub(crate) fn picker(
     redact: bool,
     more: bool,
     cursor: usize,
+    keymap: &Keymap,
     theme: &Theme,
 ) -> Option<Position> {
     let rows = match_rows(redact, matches, area, theme);
+    let open = keymap.key(Context::List, Action::Submit);
     let footer = if more {
-        "Only the first page is shown: narrow the query. Enter opens the user."
+        format!("Only the first page is shown: narrow the query. {open} opens the user.")
     } else {
-        "Enter opens the selected user (one AdminGetUser)."
+        format!("{open} opens the selected user (one AdminGetUser).")
     };
     list_popup(
         buf,
@@ -40,7 +43,7 @@ pub(crate) fn picker(
             input: None,
             rows,
             cursor,
-            footer: footer.to_string(),
+            footer,
         },
         theme,
     )
@@ -136,6 +139,9 @@ pub(crate) fn recent<'a>(
         input: Some(input),
         rows,
         cursor,
-        footer: "Type to filter (fuzzy) · Enter looks the user up again".to_string(),
+        footer: format!(
+            "Type to filter (fuzzy) · {} looks the user up again",
+            app.keymap().key(Context::Input, Action::Submit)
+        ),
     }
 }
