@@ -705,3 +705,91 @@ fn the_circle_check_catches_a_planted_circle_and_not_a_parent_and_its_child() {
     ];
     assert_eq!(cycles(&import_graph(&fine)), Vec::<String>::new());
 }
+
+/// Where `code` names the type `App` (as a word).
+fn names_app(code: &str) -> bool {
+    code.match_indices("App").any(|(at, _)| {
+        let before = code[..at].chars().next_back();
+        let after = code[at + 3..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
+/// The struct definitions in `code` whose fields name `App`: a view that would keep the model.
+fn structs_holding_app(code: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (at, _) in code.match_indices("struct ") {
+        let rest = &code[at..];
+        let (Some(open), Some(semi)) = (rest.find('{'), rest.find(';')) else {
+            continue;
+        };
+        if semi < open {
+            continue;
+        }
+        let end = rest[open..].find("\n}").map_or(rest.len(), |e| open + e);
+        if names_app(&rest[open..end]) {
+            found.push(rest[..open].trim().to_string());
+        }
+    }
+    found
+}
+
+/// ARCHITECTURE.md: the model is read by the view (each part's view struct is built from
+/// it in `ui/`, and holds only what it draws, never `App`) and by the terminal loop; no
+/// other room names `App`.
+#[test]
+fn only_the_view_and_the_loop_read_the_model_and_no_view_keeps_it() {
+    let mut breaches = Vec::new();
+    for (path, text) in sources() {
+        let code = code_only(&text);
+        let allowed = path == "src/app.rs"
+            || path.starts_with("src/app/")
+            || path.starts_with("src/ui/")
+            || path == "src/tui.rs";
+        if !allowed && names_app(&code) {
+            breaches.push(format!("{path} names App"));
+        }
+        if path.starts_with("src/ui/") {
+            for s in structs_holding_app(&code) {
+                breaches.push(format!("{path}: {s} holds App"));
+            }
+        }
+    }
+    assert!(breaches.is_empty(), "{breaches:#?}");
+    let planted = "pub struct HeaderView<'a> {\n    pub pool: &'a str,\n}\n\
+                   pub struct Lazy<'a> {\n    app: &'a App,\n}\nstruct Unit;\n\
+                   impl<'a> HeaderView<'a> { fn of(app: &'a App) -> Self { todo!() } }";
+    assert_eq!(structs_holding_app(planted), ["struct Lazy<'a>"]);
+    assert!(names_app("use crate::app::App;") && !names_app("struct AppError; let apps;"));
+}
+
+/// Where `code` assigns the pool in use (`….pool = …`).
+fn pool_assignments(code: &str) -> usize {
+    code.lines()
+        .filter(|l| {
+            let flat: String = l.split_whitespace().collect();
+            flat.contains(".pool=") && !flat.contains(".pool==")
+        })
+        .count()
+}
+
+/// ARCHITECTURE.md: the pool in use changes in two places only: when the worker has
+/// connected (`Msg::Connected`, in `update`) and when it has checked the pool switched to
+/// (`Msg::PoolSwitched`, `app/pools.rs`).
+#[test]
+fn the_pool_in_use_changes_only_on_connected_and_pool_switched() {
+    let mut seen = Vec::new();
+    for (path, text) in sources() {
+        let n = pool_assignments(&code_only(&text));
+        if n > 0 && (path == "src/app.rs" || path.starts_with("src/app/")) {
+            seen.push(format!("{path}: {n}"));
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, ["src/app.rs: 1", "src/app/pools.rs: 1"]);
+    assert_eq!(
+        pool_assignments("app.pool = id;\nif app.pool == x {}\nself.pool_status = y;"),
+        1
+    );
+}
