@@ -44,37 +44,7 @@ pub(super) fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
         | Action::PageDown
         | Action::Top
         | Action::Bottom => app.move_cursor(action),
-        Action::Open => {
-            if app.error.take().is_some() {
-                return Vec::new();
-            }
-            if let Some(row) = app.selected_row() {
-                app.overlay = Overlay::Detail {
-                    title: row.label,
-                    text: row.detail,
-                    copy: row.copy,
-                    scroll: 0,
-                };
-            }
-        }
-        Action::Copy => match app.selected_row() {
-            Some(row) => {
-                app.notice = Some(format!("{}: {}", row.label, copied_notice(&row.copy)));
-                return vec![Cmd::Copy(row.copy)];
-            }
-            None => app.notice = Some("nothing to copy: look a user up first (/)".into()),
-        },
-        Action::Refresh if app.focus.list().is_some() && app.user.is_some() => {
-            let focus = app.focus;
-            return open_list(app, focus, true);
-        }
-        Action::Refresh => match &app.user {
-            Some(loaded) => {
-                let username = loaded.found.user.username.clone();
-                return vec![app.start_lookup(&username, LookupMode::Username)];
-            }
-            None => app.notice = Some("nothing to refresh: look a user up first (/)".into()),
-        },
+        Action::Open | Action::Copy | Action::Refresh => return act_on_row(app, action),
         Action::Filter => {
             app.focus = Pane::Attributes;
             app.overlay = Overlay::Filter {
@@ -166,4 +136,43 @@ fn focus_on(app: &mut App, pane: Pane) -> Vec<Cmd> {
     app.focus = pane;
     app.revealed = None;
     open_list(app, pane, false)
+}
+
+/// Enter, y and r on the main screen: the selected row in full, copied, or read again.
+fn act_on_row(app: &mut App, action: Action) -> Vec<Cmd> {
+    match action {
+        Action::Open => {
+            if app.error.take().is_some() {
+                return Vec::new();
+            }
+            if let Some(row) = app.selected_row() {
+                app.overlay = Overlay::Detail {
+                    title: row.label,
+                    text: row.detail,
+                    copy: row.copy,
+                    scroll: 0,
+                };
+            }
+        }
+        Action::Copy => match app.selected_row() {
+            Some(row) => {
+                app.notice = Some(format!("{}: {}", row.label, copied_notice(&row.copy)));
+                return vec![Cmd::Copy(row.copy)];
+            }
+            None => app.notice = Some("nothing to copy: look a user up first (/)".into()),
+        },
+        Action::Refresh if app.focus.list().is_some() && app.user.is_some() => {
+            let focus = app.focus;
+            return open_list(app, focus, true);
+        }
+        Action::Refresh => match &app.user {
+            Some(loaded) => {
+                let username = loaded.found.user.username.clone();
+                return vec![app.start_lookup(&username, LookupMode::Username)];
+            }
+            None => app.notice = Some("nothing to refresh: look a user up first (/)".into()),
+        },
+        _ => {}
+    }
+    Vec::new()
 }

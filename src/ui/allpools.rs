@@ -70,50 +70,10 @@ pub fn render(
 ) -> Option<Position> {
     let query = sanitize(&shown_query(looks.redact, &all.query)).into_owned();
     if let Some(input) = &all.input {
-        let lines = vec![
-            Line::from(vec![
-                Span::styled("› ", theme.accent()),
-                Span::raw(sanitize(&input.text).into_owned()),
-            ]),
-            Line::from(""),
-            dim(
-                &format!(
-                    "{} looks it up in every named pool · {} closes",
-                    looks.typed_submit, looks.typed_close
-                ),
-                theme,
-            ),
-        ];
-        let rect = popup(buf, area, lines, "Look up in every named pool", theme);
-        let inner = Rect {
-            x: rect.x + 2,
-            y: rect.y + 1,
-            width: rect.width.saturating_sub(4),
-            height: rect.height.saturating_sub(2),
-        };
-        return super::input_cursor(inner, inner.y, 2, input);
+        return typing(buf, area, input, looks, theme);
     }
     if all.rows.is_empty() {
-        let mut lines = vec![
-            Line::from(format!(
-                "No pools are named in the config file, so there is nowhere else to look \
-                 {query:?} up. Name each pool once in $XDG_CONFIG_HOME/cognito-tui/config.toml \
-                 (or ~/.config/…, or --config FILE):"
-            )),
-            Line::from(""),
-        ];
-        lines.extend(
-            HOW_TO_NAME
-                .iter()
-                .map(|l| Line::from(Span::styled(*l, theme.accent()))),
-        );
-        lines.push(Line::from(format!(
-            "then {} looks a user up in every one of them at once.",
-            looks.all_pools
-        )));
-        lines.push(Line::from(""));
-        lines.push(dim(&format!("{} closes", looks.close), theme));
-        popup(buf, area, lines, "No named pools", theme);
+        no_pools(buf, area, &query, looks, theme);
         return None;
     }
     if let Some((row, cursor)) = all.picking
@@ -170,6 +130,62 @@ pub fn render(
     };
     list(buf, area, title, rows, all.cursor, detail, &footer, theme);
     None
+}
+
+/// The line to type a query on.
+fn typing(
+    buf: &mut Buffer,
+    area: Rect,
+    input: &crate::app::LineInput,
+    looks: Looks<'_>,
+    theme: &Theme,
+) -> Option<Position> {
+    let lines = vec![
+        Line::from(vec![
+            Span::styled("› ", theme.accent()),
+            Span::raw(sanitize(&input.text).into_owned()),
+        ]),
+        Line::from(""),
+        dim(
+            &format!(
+                "{} looks it up in every named pool · {} closes",
+                looks.typed_submit, looks.typed_close
+            ),
+            theme,
+        ),
+    ];
+    let rect = popup(buf, area, lines, "Look up in every named pool", theme);
+    let inner = Rect {
+        x: rect.x + 2,
+        y: rect.y + 1,
+        width: rect.width.saturating_sub(4),
+        height: rect.height.saturating_sub(2),
+    };
+    super::input_cursor(inner, inner.y, 2, input)
+}
+
+/// No pools named in the config: how to name them.
+fn no_pools(buf: &mut Buffer, area: Rect, query: &str, looks: Looks<'_>, theme: &Theme) {
+    let mut lines = vec![
+        Line::from(format!(
+            "No pools are named in the config file, so there is nowhere else to look \
+             {query:?} up. Name each pool once in $XDG_CONFIG_HOME/cognito-tui/config.toml \
+             (or ~/.config/…, or --config FILE):"
+        )),
+        Line::from(""),
+    ];
+    lines.extend(
+        HOW_TO_NAME
+            .iter()
+            .map(|l| Line::from(Span::styled(*l, theme.accent()))),
+    );
+    lines.push(Line::from(format!(
+        "then {} looks a user up in every one of them at once.",
+        looks.all_pools
+    )));
+    lines.push(Line::from(""));
+    lines.push(dim(&format!("{} closes", looks.close), theme));
+    popup(buf, area, lines, "No named pools", theme);
 }
 
 fn dim(text: &str, theme: &Theme) -> Line<'static> {

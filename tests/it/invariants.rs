@@ -588,7 +588,9 @@ fn import_graph(files: &[(String, String)]) -> std::collections::BTreeMap<String
                 .find(|m| modules.contains(m))
                 .unwrap_or_default();
             let descendant = !me.is_empty() && target.starts_with(&format!("{me}::"));
-            if target != me && !descendant && !(me.is_empty() && !target.is_empty()) {
+            // The crate root declares every room: all of its paths go down.
+            let from_root = me.is_empty();
+            if target != me && !descendant && !from_root {
                 targets.insert(target);
             }
         }

@@ -34,6 +34,31 @@ pub(crate) fn pool_line(app: &App) -> String {
     sanitize(&app.pool_label()).into_owned()
 }
 
+impl<'a> ConfirmPopup<'a> {
+    /// The confirmation the overlay asks for, as the screen shows it.
+    pub fn of(
+        app: &App,
+        action: &WriteAction,
+        username: &str,
+        phrase: Option<&str>,
+        input: &'a LineInput,
+    ) -> Self {
+        ConfirmPopup {
+            action: action.clone(),
+            username: sanitize(&shown_username(app.redact, username)).into_owned(),
+            pool: pool_line(app),
+            phrase: phrase
+                .map(|phrase| sanitize(&crate::redact::shown(app.redact, phrase)).into_owned()),
+            // What is typed names the user: in privacy mode it is echoed as dots.
+            typed: match app.redact {
+                true => "•".repeat(input.text.chars().count()),
+                false => sanitize(&input.text).into_owned(),
+            },
+            input,
+        }
+    }
+}
+
 /// The loaded user's username as the screen shows it (masked in privacy mode), sanitized.
 pub(crate) fn loaded_username(app: &App) -> String {
     app.user.as_ref().map_or(String::new(), |u| {
@@ -174,30 +199,13 @@ pub(crate) fn confirm_popup(
         ]),
         Line::from(""),
     ];
-    // Typing: Enter and Esc of the line; else the confirmation's own keys ("y or Enter").
-    let submit = keymap.key(Context::Input, Action::Submit);
-    let cancel = keymap.key(Context::Input, Action::Cancel);
-    let yes = keymap.label(Context::Confirm, Action::Submit).to_string();
-    let no = keymap.label(Context::Confirm, Action::Cancel).to_string();
-    match (&phrase, &action) {
-        (Some(phrase), WriteAction::DeleteUser) => {
-            lines.push(Line::from(vec![
-                Span::raw("Type the username and the pool id's last "),
-                Span::raw(format!("{POOL_SUFFIX_LEN} characters, ")),
-                Span::styled(phrase.clone(), theme.title(true)),
-                Span::raw(format!(", and press {submit} to delete; {cancel} cancels.")),
-            ]));
-        }
-        (Some(_), _) => lines.push(Line::from(format!(
-            "Type the username ({username}) and press {submit} to confirm; {cancel} cancels."
-        ))),
-        (None, _) => {
-            let mut spans = or_keys(&yes, "does it", theme);
-            spans.push(Span::raw(" · "));
-            spans.extend(or_keys(&no, "cancels", theme));
-            lines.push(Line::from(spans));
-        }
-    }
+    lines.push(how_to_confirm(
+        phrase.as_deref(),
+        &action,
+        &username,
+        keymap,
+        theme,
+    ));
     if phrase.is_some() {
         lines.push(Line::from(vec![
             Span::styled("› ", theme.accent()),
@@ -222,6 +230,38 @@ pub(crate) fn confirm_popup(
             .min(area.bottom().saturating_sub(1));
         crate::ui::input_cursor(inner, y, 2, input)
     })
+}
+
+/// How to confirm: the phrase to type and Enter, or the confirmation's own keys.
+fn how_to_confirm(
+    phrase: Option<&str>,
+    action: &WriteAction,
+    username: &str,
+    keymap: &Keymap,
+    theme: &Theme,
+) -> Line<'static> {
+    // Typing: Enter and Esc of the line; else the confirmation's own keys ("y or Enter").
+    let submit = keymap.key(Context::Input, Action::Submit);
+    let cancel = keymap.key(Context::Input, Action::Cancel);
+    let yes = keymap.label(Context::Confirm, Action::Submit).to_string();
+    let no = keymap.label(Context::Confirm, Action::Cancel).to_string();
+    match (phrase, action) {
+        (Some(phrase), WriteAction::DeleteUser) => Line::from(vec![
+            Span::raw("Type the username and the pool id's last "),
+            Span::raw(format!("{POOL_SUFFIX_LEN} characters, ")),
+            Span::styled(phrase.to_string(), theme.title(true)),
+            Span::raw(format!(", and press {submit} to delete; {cancel} cancels.")),
+        ]),
+        (Some(_), _) => Line::from(format!(
+            "Type the username ({username}) and press {submit} to confirm; {cancel} cancels."
+        )),
+        (None, _) => {
+            let mut spans = or_keys(&yes, "does it", theme);
+            spans.push(Span::raw(" · "));
+            spans.extend(or_keys(&no, "cancels", theme));
+            Line::from(spans)
+        }
+    }
 }
 
 /// "y or Enter does it": the first two keys of a label (the first drawn as a key), then `what`.

@@ -17,7 +17,6 @@ use ratatui::widgets::StatefulWidget;
 use crate::app::{AllPools, App, Overlay};
 use crate::cognito::UserSummary;
 use crate::keymap::Keymap;
-use crate::redact::shown_username;
 use crate::sanitize::sanitize;
 use crate::ui::Theme;
 
@@ -124,20 +123,13 @@ impl<'a> PopupView<'a> {
                 username,
                 phrase,
                 input,
-            } => Popup::Confirm(ConfirmPopup {
-                action: action.clone(),
-                username: sanitize(&shown_username(app.redact, username)).into_owned(),
-                pool: confirm::pool_line(app),
-                phrase: phrase
-                    .as_deref()
-                    .map(|phrase| sanitize(&crate::redact::shown(app.redact, phrase)).into_owned()),
-                // What is typed names the user: in privacy mode it is echoed as dots.
-                typed: match app.redact {
-                    true => "•".repeat(input.text.chars().count()),
-                    false => sanitize(&input.text).into_owned(),
-                },
+            } => Popup::Confirm(ConfirmPopup::of(
+                app,
+                action,
+                username,
+                phrase.as_deref(),
                 input,
-            }),
+            )),
             Overlay::Detail {
                 title,
                 text,
