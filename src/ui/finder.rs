@@ -695,7 +695,6 @@ fn field_label(field: Field) -> &'static str {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 /// One row of a user list: username and email (highlighted, or masked), the field that
 /// matched, status and enabled, in columns of `widths`.
 fn user_row(
@@ -755,6 +754,7 @@ fn user_row(
     segs
 }
 
+#[allow(clippy::too_many_arguments)]
 fn user_list<'a>(
     redact: bool,
     buf: &mut Buffer,
