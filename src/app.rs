@@ -338,12 +338,12 @@ impl App {
     }
 
     /// Moves the clock ages are measured from (the terminal loop, before each frame).
-    pub fn set_now(&mut self, now: OffsetDateTime) {
+    pub(crate) fn set_now(&mut self, now: OffsetDateTime) {
         self.now = now;
     }
 
     /// Says `text` in the bar (the terminal loop's own notices: a copy that failed, ...).
-    pub fn say(&mut self, text: impl Into<String>) {
+    pub(crate) fn say(&mut self, text: impl Into<String>) {
         self.notice = Some(text.into());
     }
 
