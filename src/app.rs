@@ -37,8 +37,8 @@ pub use diagnosis::PoolSettings;
 pub use errors::{ErrorView, ExportError};
 use errors::{cognito_error_view, cognito_error_view_in, error_view};
 pub use finder::{
-    BROWSE_FILTERS, BrowseState, EXPORT_ATTRIBUTES, EXPORT_DEFAULT_FILE, Finder, MAX_POOL_PAGES,
-    PoolEntry, PoolSource, PoolsState, SearchState, Suggested, Throttle,
+    BROWSE_FILTERS, BrowseState, EXPORT_ATTRIBUTES, EXPORT_DEFAULT_FILE, Finder, Finders,
+    MAX_POOL_PAGES, PoolEntry, PoolSource, PoolsState, SearchState, Suggested, Throttle,
 };
 pub use input::LineInput;
 pub use lists::{ListState, Lists};
@@ -274,19 +274,12 @@ pub struct App {
     /// The time ages are measured from; moved on by the terminal loop, fixed in tests.
     pub(crate) now: OffsetDateTime,
     pub(crate) should_quit: bool,
-    /// The finder that has the screen, if any; its state stays when it is closed.
-    pub(crate) finder: Option<Finder>,
-    pub(crate) search: SearchState,
-    pub(crate) browse: BrowseState,
-    pub(crate) pools: PoolsState,
+    /// The finders (search, browse, the pool picker) and a list's export.
+    pub(crate) finders: Finders,
     /// Requests held back by the rate limiter, for the header.
     pub(crate) throttle: Option<Throttle>,
     /// The pool's settings, for the sign-in diagnosis.
     pub(crate) pool_settings: PoolSettings,
-    /// The file name being typed to export the finder's list (Ctrl-S), if any.
-    pub(crate) export_prompt: Option<LineInput>,
-    /// The list export in flight, and the file it writes.
-    pub(crate) exporting: Option<(u64, String)>,
     /// The terminal's (columns, rows), from [`Msg::Resize`]; paging in the help uses it.
     pub(crate) screen: (u16, u16),
     /// The pool in use: its name, problems, a switch in flight, other pools' recents.
@@ -321,14 +314,12 @@ impl App {
             spinner: 0,
             now: settings.now,
             should_quit: false,
-            finder: None,
-            search: SearchState::default(),
-            browse,
-            pools: PoolsState::default(),
+            finders: Finders {
+                browse,
+                ..Finders::default()
+            },
             throttle: None,
             pool_settings: PoolSettings::Pending,
-            export_prompt: None,
-            exporting: None,
             screen: (80, 24),
             pool_status: PoolStatus::default(),
             settings,
@@ -385,7 +376,7 @@ impl App {
     /// Which bindings apply now.
     pub fn context(&self) -> Context {
         match &self.overlay {
-            Overlay::None if self.finder.is_some() => Context::Finder,
+            Overlay::None if self.finders.open.is_some() => Context::Finder,
             Overlay::None => Context::Main,
             Overlay::Lookup { .. } | Overlay::Filter { .. } | Overlay::Recent { .. } => {
                 Context::Input
@@ -514,7 +505,7 @@ fn pasted(app: &mut App, text: &str) -> Vec<Cmd> {
             input.insert(c);
         }
         after_edit(app);
-    } else if app.finder.is_some() && app.overlay == Overlay::None {
+    } else if app.finders.open.is_some() && app.overlay == Overlay::None {
         // Only the last edit's commands count: one search for the whole paste.
         let mut cmds = Vec::new();
         for c in text.chars().filter(|c| !c.is_control()) {

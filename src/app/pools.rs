@@ -121,8 +121,13 @@ impl App {
 
     /// The pool the picker's input names by id (typed or pasted), when no entry has it.
     pub fn typed_pool(&self) -> Option<PoolEntry> {
-        let id = typed_pool_id(&self.pools.input.text)?;
-        let known = self.pools.entries.iter().any(|p| p.id == id.as_str());
+        let id = typed_pool_id(&self.finders.pools.input.text)?;
+        let known = self
+            .finders
+            .pools
+            .entries
+            .iter()
+            .any(|p| p.id == id.as_str());
         (!known).then(|| PoolEntry {
             name: String::new(),
             id: id.to_string(),
@@ -174,7 +179,7 @@ pub(super) fn switch_pool_then(
         listed_name: (entry.source == PoolSource::Listed).then(|| entry.name.clone()),
         then: then.into(),
     });
-    app.finder = None;
+    app.finders.open = None;
     app.notice = None;
     vec![Cmd::SwitchPool {
         id,
@@ -228,7 +233,7 @@ pub(super) fn pool_switched(
             .insert(app.pool.clone(), old);
     }
     let mut cmds = Vec::new();
-    if let Some(load) = app.browse.loading_all.take() {
+    if let Some(load) = app.finders.browse.loading_all.take() {
         cmds.push(Cmd::CancelLoadAll { id: load });
     }
     cmds.push(Cmd::CancelSearch);
@@ -252,9 +257,9 @@ pub(super) fn pool_switched(
     app.cursors = [0; 6];
     app.attr_filter.clear();
     app.revealed = None;
-    app.search = SearchState::default();
-    app.browse = BrowseState {
-        search_attributes: std::mem::take(&mut app.browse.search_attributes),
+    app.finders.search = SearchState::default();
+    app.finders.browse = BrowseState {
+        search_attributes: std::mem::take(&mut app.finders.browse.search_attributes),
         ..BrowseState::default()
     };
     if matches!(app.overlay, Overlay::Picker { .. } | Overlay::Recent { .. }) {

@@ -122,22 +122,22 @@ impl App {
 
     /// The finder that has the screen.
     pub fn finder(&self) -> Option<Finder> {
-        self.finder
+        self.finders.open
     }
 
     /// Type-ahead search.
     pub fn search(&self) -> &SearchState {
-        &self.search
+        &self.finders.search
     }
 
     /// Browsing the pool.
     pub fn browse(&self) -> &BrowseState {
-        &self.browse
+        &self.finders.browse
     }
 
     /// The pool picker.
     pub fn pools(&self) -> &PoolsState {
-        &self.pools
+        &self.finders.pools
     }
 
     /// Requests held back by the rate limiter.
@@ -152,12 +152,12 @@ impl App {
 
     /// The export file name being typed.
     pub fn export_prompt(&self) -> Option<&LineInput> {
-        self.export_prompt.as_ref()
+        self.finders.export_prompt.as_ref()
     }
 
     /// The list export in flight: its id and file.
     pub fn exporting(&self) -> Option<&(u64, String)> {
-        self.exporting.as_ref()
+        self.finders.exporting.as_ref()
     }
 
     /// The terminal's (columns, rows).

@@ -76,7 +76,7 @@ impl<'a> FinderView<'a> {
     pub fn of(app: &'a App, which: Finder, theme: &'a Theme) -> Self {
         let title = match which {
             Finder::Search => " Search users (ListUsers prefix, as you type) ".to_string(),
-            Finder::Browse => match &app.browse.pager.filter {
+            Finder::Browse => match &app.finders.browse.pager.filter {
                 Some(f) => format!(
                     " Browse {} · {} ",
                     sanitize(&app.pool_label()),
@@ -88,16 +88,20 @@ impl<'a> FinderView<'a> {
         };
         // The export prompt (Ctrl-S) takes the input line; the list stays as it will be
         // written.
-        let export = app.export_prompt.as_ref().map(|p| ("Save CSV as › ", p));
+        let export = app
+            .finders
+            .export_prompt
+            .as_ref()
+            .map(|p| ("Save CSV as › ", p));
         let ((label, input), list) = match which {
             Finder::Search => (
-                export.unwrap_or(("Search › ", &app.search.input)),
-                FinderList::Search(&app.search),
+                export.unwrap_or(("Search › ", &app.finders.search.input)),
+                FinderList::Search(&app.finders.search),
             ),
             Finder::Browse => (
-                export.unwrap_or(("Filter › ", &app.browse.input)),
+                export.unwrap_or(("Filter › ", &app.finders.browse.input)),
                 FinderList::Browse {
-                    state: &app.browse,
+                    state: &app.finders.browse,
                     load_key: app.keymap().label(
                         crate::keymap::Context::Finder,
                         crate::keymap::Action::LoadAll,
@@ -105,9 +109,9 @@ impl<'a> FinderView<'a> {
                 },
             ),
             Finder::Pools => (
-                ("Pool › ", &app.pools.input),
+                ("Pool › ", &app.finders.pools.input),
                 FinderList::Pools {
-                    state: &app.pools,
+                    state: &app.finders.pools,
                     matches: app.pool_matches(),
                     current: &app.pool,
                 },

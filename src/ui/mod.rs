@@ -60,7 +60,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     // Where the terminal cursor goes: the last input drawn that has one.
     let mut cursor = None;
     frame.render_widget(HeaderView::of(app, &theme), header);
-    if let Some(which) = app.finder {
+    if let Some(which) = app.finders.open {
         frame.render_stateful_widget(FinderView::of(app, which, &theme), body, &mut cursor);
     } else if app.user.is_some() {
         render_panes(app, frame, body, &theme);
@@ -501,7 +501,7 @@ fn footer_offer(
     use Action as A;
     let user = app.user.is_some();
     let has_pool = app.has_pool();
-    let browsing = app.finder == Some(Finder::Browse);
+    let browsing = app.finders.open == Some(Finder::Browse);
     let shown = match (context, action) {
         (Context::Main, A::Cancel) => app.error.is_some(),
         (Context::Main, A::OpenLookup(_) | A::Search | A::Browse | A::LoadAll) => has_pool,
@@ -520,10 +520,10 @@ fn footer_offer(
         (Context::Main, A::Reveal) => user && app.redact,
         (Context::Main, A::Privacy) => user,
         (Context::Finder, A::LoadAll) => {
-            browsing && app.browse.loading_all.is_none() && !app.browse.pager.done
+            browsing && app.finders.browse.loading_all.is_none() && !app.finders.browse.pager.done
         }
-        (Context::Finder, A::Refresh) => app.finder == Some(Finder::Search),
-        (Context::Finder, A::Cancel) if browsing && app.browse.loading_all.is_some() => {
+        (Context::Finder, A::Refresh) => app.finders.open == Some(Finder::Search),
+        (Context::Finder, A::Cancel) if browsing && app.finders.browse.loading_all.is_some() => {
             return Some("stop loading");
         }
         (Context::Input, A::Up) => matches!(app.overlay, Overlay::Recent { .. }),
@@ -610,7 +610,9 @@ impl<'a> FooterView<'a> {
                 "the username"
             }),
             Overlay::Recent { .. } => Some("to filter"),
-            _ if app.finder == Some(crate::app::Finder::Pools) && context == Context::Finder => {
+            _ if app.finders.open == Some(crate::app::Finder::Pools)
+                && context == Context::Finder =>
+            {
                 Some("a name or pool id")
             }
             _ if context == Context::Finder => Some("to filter"),

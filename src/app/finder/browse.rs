@@ -104,7 +104,7 @@ pub const BROWSE_FILTERS: [(FilterAttribute, &str); 6] = [
 
 /// The next browse page, if the cursor is near the end of what is loaded.
 pub(in crate::app) fn next_page_if_needed(app: &mut App) -> Vec<Cmd> {
-    let b = &app.browse;
+    let b = &app.finders.browse;
     if b.busy()
         || b.error.is_some()
         || !browse::needs_next_page(b.cursor, b.match_count(), b.pager.done)
@@ -112,18 +112,18 @@ pub(in crate::app) fn next_page_if_needed(app: &mut App) -> Vec<Cmd> {
         return Vec::new();
     }
     let id = app.next_request_id();
-    app.browse.page_pending = Some(id);
+    app.finders.browse.page_pending = Some(id);
     vec![Cmd::BrowsePage {
         id,
-        token: app.browse.pager.next_token.clone(),
-        filter: app.browse.pager.filter.clone(),
+        token: app.finders.browse.pager.next_token.clone(),
+        filter: app.finders.browse.pager.filter.clone(),
     }]
 }
 
 /// Ctrl-T in browse: the next server-side filter. The users loaded so far are forgotten and
 /// the first page is read again, with the filter in the ListUsers request itself.
 pub(in crate::app) fn next_filter(app: &mut App) -> Vec<Cmd> {
-    let current = app.browse.pager.filter.as_ref().and_then(|f| {
+    let current = app.finders.browse.pager.filter.as_ref().and_then(|f| {
         BROWSE_FILTERS
             .iter()
             .position(|(a, v)| *a == f.attribute && *v == f.value)
@@ -135,13 +135,13 @@ pub(in crate::app) fn next_filter(app: &mut App) -> Vec<Cmd> {
     };
     let filter = next.map(|i| ListFilter::exact(BROWSE_FILTERS[i].0, BROWSE_FILTERS[i].1));
     let mut cmds = Vec::new();
-    if let Some(id) = app.browse.loading_all.take() {
+    if let Some(id) = app.finders.browse.loading_all.take() {
         cmds.push(Cmd::CancelLoadAll { id });
     }
-    app.browse.page_pending = None;
-    app.browse.error = None;
-    app.browse.store.clear();
-    app.browse.cursor = 0;
+    app.finders.browse.page_pending = None;
+    app.finders.browse.error = None;
+    app.finders.browse.store.clear();
+    app.finders.browse.cursor = 0;
     app.notice = Some(match &filter {
         Some(f) => format!(
             "Cognito filters the list: {} (Ctrl-T: next)",
@@ -149,87 +149,90 @@ pub(in crate::app) fn next_filter(app: &mut App) -> Vec<Cmd> {
         ),
         None => "no filter: every user (Ctrl-T filters by status)".into(),
     });
-    app.browse.pager = Pager::new(filter);
-    app.browse.rerank();
+    app.finders.browse.pager = Pager::new(filter);
+    app.finders.browse.rerank();
     cmds.extend(next_page_if_needed(app));
     cmds
 }
 
 pub(in crate::app) fn load_all(app: &mut App) -> Vec<Cmd> {
-    if app.browse.pager.done {
-        app.notice = Some(format!("all {} users are loaded", app.browse.store.len()));
+    if app.finders.browse.pager.done {
+        app.notice = Some(format!(
+            "all {} users are loaded",
+            app.finders.browse.store.len()
+        ));
         return Vec::new();
     }
-    if app.browse.loading_all.is_some() {
+    if app.finders.browse.loading_all.is_some() {
         return Vec::new();
     }
     // The lazy page in flight is superseded: load-all starts from the same place.
-    app.browse.page_pending = None;
-    app.browse.error = None;
+    app.finders.browse.page_pending = None;
+    app.finders.browse.error = None;
     let id = app.next_request_id();
-    app.browse.loading_all = Some(id);
-    app.browse.load_started = Some((Instant::now(), app.browse.store.len()));
-    app.browse.load_rate = None;
+    app.finders.browse.loading_all = Some(id);
+    app.finders.browse.load_started = Some((Instant::now(), app.finders.browse.store.len()));
+    app.finders.browse.load_rate = None;
     app.notice = None;
     vec![Cmd::LoadAll {
         id,
-        pager: app.browse.pager.clone(),
+        pager: app.finders.browse.pager.clone(),
     }]
 }
 
 /// A browse page answered (lazily fetched or one of a load-all).
 pub(in crate::app) fn browse_page(app: &mut App, id: u64, result: Result<UserPage, CognitoError>) {
-    let lazy = app.browse.page_pending == Some(id);
-    if !lazy && app.browse.loading_all != Some(id) {
+    let lazy = app.finders.browse.page_pending == Some(id);
+    if !lazy && app.finders.browse.loading_all != Some(id) {
         tracing::debug!(id, "dropping a superseded browse page");
         return;
     }
     if lazy {
-        app.browse.page_pending = None;
+        app.finders.browse.page_pending = None;
     }
     match result {
         Ok(page) => {
-            let b = &mut app.browse;
+            let b = &mut app.finders.browse;
             b.pager.record(&page);
             b.store.extend_searching(&page.users, &b.search_attributes);
             b.rerank();
-            if !lazy && let Some((started, before)) = app.browse.load_started {
+            if !lazy && let Some((started, before)) = app.finders.browse.load_started {
                 let secs = started.elapsed().as_secs_f64();
-                let gained = app.browse.store.len().saturating_sub(before);
+                let gained = app.finders.browse.store.len().saturating_sub(before);
                 if secs > 0.0 && gained > 0 {
-                    app.browse.load_rate = Some(gained as f64 / secs);
+                    app.finders.browse.load_rate = Some(gained as f64 / secs);
                 }
             }
         }
         Err(e) => {
-            app.browse.loading_all = None;
-            app.browse.error = Some(cognito_error_view(app, &e));
+            app.finders.browse.loading_all = None;
+            app.finders.browse.error = Some(cognito_error_view(app, &e));
         }
     }
 }
 
 /// The worker's estimate of the pool's size for the load-all `id`.
 pub(in crate::app) fn load_all_estimate(app: &mut App, id: u64, users: Option<u64>) {
-    if app.browse.loading_all == Some(id) {
-        app.browse.estimated_total = users;
+    if app.finders.browse.loading_all == Some(id) {
+        app.finders.browse.estimated_total = users;
     }
 }
 
 /// A load-all ended (complete, cancelled or failed).
 pub(in crate::app) fn load_all_done(app: &mut App, id: u64, result: Result<(), CognitoError>) {
-    if app.browse.loading_all != Some(id) {
+    if app.finders.browse.loading_all != Some(id) {
         return;
     }
-    app.browse.loading_all = None;
-    app.browse.load_started = None;
+    app.finders.browse.loading_all = None;
+    app.finders.browse.load_started = None;
     match result {
         Ok(()) => {
             app.notice = Some(format!(
                 "loaded all {} users ({} pages)",
-                app.browse.store.len(),
-                app.browse.pager.pages
+                app.finders.browse.store.len(),
+                app.finders.browse.pager.pages
             ))
         }
-        Err(e) => app.browse.error = Some(cognito_error_view(app, &e)),
+        Err(e) => app.finders.browse.error = Some(cognito_error_view(app, &e)),
     }
 }

@@ -20,12 +20,13 @@ pub(in crate::app) fn export_prompt_key(app: &mut App, action: Action, edited: b
     }
     match action {
         Action::Cancel => {
-            app.export_prompt = None;
+            app.finders.export_prompt = None;
             app.notice = Some("export cancelled".into());
             Vec::new()
         }
         Action::Submit => {
             let name = app
+                .finders
                 .export_prompt
                 .as_ref()
                 .map(|p| p.text.trim().to_string())
@@ -34,7 +35,7 @@ pub(in crate::app) fn export_prompt_key(app: &mut App, action: Action, edited: b
                 app.notice = Some("type a file name for the CSV (Esc cancels)".into());
                 return Vec::new();
             }
-            app.export_prompt = None;
+            app.finders.export_prompt = None;
             let mut users = shown_users(app);
             // Privacy mode masks the file as `--redact` masks `-o csv`: the same cells.
             if app.redact {
@@ -53,7 +54,7 @@ pub(in crate::app) fn export_prompt_key(app: &mut App, action: Action, edited: b
                     ""
                 }
             ));
-            app.exporting = Some((id, name.clone()));
+            app.finders.exporting = Some((id, name.clone()));
             vec![Cmd::ExportList {
                 id,
                 path: std::path::PathBuf::from(name),
@@ -65,9 +66,14 @@ pub(in crate::app) fn export_prompt_key(app: &mut App, action: Action, edited: b
 }
 
 pub(in crate::app) fn shown_users_count(app: &App) -> usize {
-    match app.finder {
-        Some(Finder::Search) => app.search.results.as_ref().map_or(0, |r| r.hits.len()),
-        Some(Finder::Browse) => app.browse.match_count(),
+    match app.finders.open {
+        Some(Finder::Search) => app
+            .finders
+            .search
+            .results
+            .as_ref()
+            .map_or(0, |r| r.hits.len()),
+        Some(Finder::Browse) => app.finders.browse.match_count(),
         _ => 0,
     }
 }
@@ -75,17 +81,19 @@ pub(in crate::app) fn shown_users_count(app: &App) -> usize {
 /// The users the finder shows now, in its order: search hits, or the browse matches of the
 /// local filter (within the server-side one).
 pub(in crate::app) fn shown_users(app: &App) -> Vec<UserSummary> {
-    match app.finder {
+    match app.finders.open {
         Some(Finder::Search) => app
+            .finders
             .search
             .results
             .as_ref()
             .map(|r| r.hits.iter().map(|h| h.user.clone()).collect())
             .unwrap_or_default(),
         Some(Finder::Browse) => app
+            .finders
             .browse
             .matches()
-            .map(|i| app.browse.store.row(i as usize).to_summary())
+            .map(|i| app.finders.browse.store.row(i as usize).to_summary())
             .collect(),
         _ => Vec::new(),
     }
@@ -97,7 +105,7 @@ pub(in crate::app) fn export_done(
     id: u64,
     result: Result<usize, crate::app::ExportError>,
 ) {
-    let Some((_, path)) = app.exporting.take_if(|(running, _)| *running == id) else {
+    let Some((_, path)) = app.finders.exporting.take_if(|(running, _)| *running == id) else {
         return;
     };
     let path = sanitize(&path).into_owned();
@@ -109,10 +117,10 @@ pub(in crate::app) fn export_done(
 
 /// Ctrl-S: opens the prompt for the file name, unless an export is being written.
 pub(in crate::app) fn open_prompt(app: &mut App) {
-    if app.exporting.is_some() {
+    if app.finders.exporting.is_some() {
         app.notice = Some("an export is still being written".into());
     } else {
-        app.export_prompt = Some(LineInput::with_text(EXPORT_DEFAULT_FILE));
+        app.finders.export_prompt = Some(LineInput::with_text(EXPORT_DEFAULT_FILE));
         app.notice = Some(format!(
             "CSV of the {} users shown: Enter writes (never over a file), Esc cancels",
             shown_users_count(app)

@@ -14,10 +14,32 @@ pub use pools::{MAX_POOL_PAGES, PoolEntry, PoolSource, PoolsState};
 pub(super) use search::offer_suggestions;
 pub use search::{SearchState, Suggested};
 
-use super::{App, Cmd, Msg, Overlay, move_in_list};
+use super::{App, Cmd, LineInput, Msg, Overlay, move_in_list};
 use crate::cognito::lookup::LookupMode;
 use crate::keymap::Action;
 use crate::ratelimit::ThrottleStatus;
+
+/// The finders and a list's export: the part of the model that finds users by other than
+/// their exact name. Each finder's state stays when it is closed.
+#[derive(Debug, Clone, Default)]
+pub struct Finders {
+    /// The finder that has the screen, if any.
+    pub(crate) open: Option<Finder>,
+    pub(crate) search: SearchState,
+    pub(crate) browse: BrowseState,
+    pub(crate) pools: PoolsState,
+    /// The file name being typed to export the finder's list (Ctrl-S), if any.
+    pub(crate) export_prompt: Option<LineInput>,
+    /// The list export in flight, and the file it writes.
+    pub(crate) exporting: Option<(u64, String)>,
+}
+
+impl Finders {
+    /// Whether a finder's request is in flight.
+    pub(crate) fn busy(&self) -> bool {
+        self.search.pending.is_some() || self.browse.busy() || self.pools.pending.is_some()
+    }
+}
 
 /// Which finder has the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,17 +86,17 @@ pub(super) fn open(app: &mut App, action: Action) -> Vec<Cmd> {
     app.notice = None;
     match action {
         Action::Search => {
-            app.finder = Some(Finder::Search);
+            app.finders.open = Some(Finder::Search);
             Vec::new()
         }
         Action::Browse => {
-            app.finder = Some(Finder::Browse);
-            app.browse.rerank();
+            app.finders.open = Some(Finder::Browse);
+            app.finders.browse.rerank();
             browse::next_page_if_needed(app)
         }
         Action::LoadAll => {
-            app.finder = Some(Finder::Browse);
-            app.browse.rerank();
+            app.finders.open = Some(Finder::Browse);
+            app.finders.browse.rerank();
             browse::load_all(app)
         }
         _ => Vec::new(),
@@ -83,10 +105,10 @@ pub(super) fn open(app: &mut App, action: Action) -> Vec<Cmd> {
 
 /// Keys while a finder has the screen.
 pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
-    let Some(finder) = app.finder else {
+    let Some(finder) = app.finders.open else {
         return Vec::new();
     };
-    if let Some(prompt) = &mut app.export_prompt {
+    if let Some(prompt) = &mut app.finders.export_prompt {
         let edited = prompt.edit(action);
         return export::export_prompt_key(app, action, edited);
     }
@@ -99,9 +121,9 @@ pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         _ => {}
     }
     let input = match finder {
-        Finder::Search => &mut app.search.input,
-        Finder::Browse => &mut app.browse.input,
-        Finder::Pools => &mut app.pools.input,
+        Finder::Search => &mut app.finders.search.input,
+        Finder::Browse => &mut app.finders.browse.input,
+        Finder::Pools => &mut app.finders.pools.input,
     };
     if input.edit(action) {
         return edited(app, finder);
@@ -124,18 +146,18 @@ pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
 /// Esc: stops a load-all if one is running, else closes the finder (its state stays).
 fn cancel(app: &mut App, finder: Finder) -> Vec<Cmd> {
     if finder == Finder::Browse
-        && let Some(id) = app.browse.loading_all.take()
+        && let Some(id) = app.finders.browse.loading_all.take()
     {
         app.notice = Some(format!(
             "stopped loading: {} users in {} pages ({} resumes)",
-            app.browse.store.len(),
-            app.browse.pager.pages,
+            app.finders.browse.store.len(),
+            app.finders.browse.pager.pages,
             app.keymap()
                 .label(crate::keymap::Context::Finder, Action::LoadAll)
         ));
         return vec![Cmd::CancelLoadAll { id }];
     }
-    app.finder = None;
+    app.finders.open = None;
     Vec::new()
 }
 
@@ -143,18 +165,23 @@ fn cancel(app: &mut App, finder: Finder) -> Vec<Cmd> {
 fn move_cursor(app: &mut App, finder: Finder, action: Action) -> Vec<Cmd> {
     match finder {
         Finder::Search => {
-            let len = app.search.results.as_ref().map_or(0, |r| r.hits.len());
-            app.search.cursor = move_in_list(app.search.cursor, len, action);
+            let len = app
+                .finders
+                .search
+                .results
+                .as_ref()
+                .map_or(0, |r| r.hits.len());
+            app.finders.search.cursor = move_in_list(app.finders.search.cursor, len, action);
         }
         Finder::Browse => {
-            let len = app.browse.match_count();
-            app.browse.cursor = move_in_list(app.browse.cursor, len, action);
+            let len = app.finders.browse.match_count();
+            app.finders.browse.cursor = move_in_list(app.finders.browse.cursor, len, action);
             // ListUsers only, as the cursor nears the end of what is loaded.
             return browse::next_page_if_needed(app);
         }
         Finder::Pools => {
             let len = app.pool_matches().len();
-            app.pools.cursor = move_in_list(app.pools.cursor, len, action);
+            app.finders.pools.cursor = move_in_list(app.finders.pools.cursor, len, action);
         }
     }
     Vec::new()
@@ -165,12 +192,12 @@ fn edited(app: &mut App, finder: Finder) -> Vec<Cmd> {
     match finder {
         Finder::Search => search::edited(app),
         Finder::Browse => {
-            app.browse.cursor = 0;
-            app.browse.rerank();
+            app.finders.browse.cursor = 0;
+            app.finders.browse.rerank();
             Vec::new()
         }
         Finder::Pools => {
-            app.pools.cursor = 0;
+            app.finders.pools.cursor = 0;
             Vec::new()
         }
     }
@@ -179,19 +206,28 @@ fn edited(app: &mut App, finder: Finder) -> Vec<Cmd> {
 fn submit(app: &mut App, finder: Finder) -> Vec<Cmd> {
     let username = match finder {
         Finder::Search => app
+            .finders
             .search
             .results
             .as_ref()
-            .and_then(|r| r.hits.get(app.search.cursor))
+            .and_then(|r| r.hits.get(app.finders.search.cursor))
             .map(|h| h.user.username.clone()),
         Finder::Browse => app
+            .finders
             .browse
             .ranker
             .results()
-            .get(app.browse.cursor)
-            .map(|r| app.browse.store.row(r.row as usize).username.to_string()),
+            .get(app.finders.browse.cursor)
+            .map(|r| {
+                app.finders
+                    .browse
+                    .store
+                    .row(r.row as usize)
+                    .username
+                    .to_string()
+            }),
         Finder::Pools => {
-            let chosen = app.pool_matches().get(app.pools.cursor).cloned();
+            let chosen = app.pool_matches().get(app.finders.pools.cursor).cloned();
             return match chosen {
                 Some(entry) => super::pools::switch_pool(app, entry),
                 None => Vec::new(),
@@ -200,7 +236,7 @@ fn submit(app: &mut App, finder: Finder) -> Vec<Cmd> {
     };
     match username {
         Some(username) => {
-            app.finder = None;
+            app.finders.open = None;
             app.overlay = Overlay::None;
             // The one request that bills a monthly active user, on an explicit open.
             vec![app.start_lookup(&username, LookupMode::Username)]

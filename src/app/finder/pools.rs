@@ -48,22 +48,22 @@ pub struct PoolsState {
 impl App {
     /// Pools the picker shows, filtered by its input (fuzzy), best first.
     pub fn pool_matches(&self) -> Vec<PoolEntry> {
-        let filter = self.pools.input.text.trim();
+        let filter = self.finders.pools.input.text.trim();
         if filter.is_empty() {
-            return self.pools.entries.clone();
+            return self.finders.pools.entries.clone();
         }
         // A typed or pasted pool id comes first, whether or not a listed name matches.
         if let Some(typed) = self.typed_pool() {
             return vec![typed];
         }
         if let Some(id) = crate::app::pools::typed_pool_id(filter) {
-            return (self.pools.entries.iter())
+            return (self.finders.pools.entries.iter())
                 .filter(|p| p.id == id.as_str())
                 .cloned()
                 .collect();
         }
         // The browse filter's rules: name or id, whole and contiguous matches first.
-        rank_by_texts(filter, &self.pools.entries, |p| {
+        rank_by_texts(filter, &self.finders.pools.entries, |p| {
             [p.name.as_str(), p.id.as_str()]
         })
         .into_iter()
@@ -78,7 +78,7 @@ impl App {
 
     /// Whether a finder request is in flight (for the spinner).
     pub(in crate::app) fn finder_busy(&self) -> bool {
-        self.search.pending.is_some() || self.browse.busy() || self.pools.pending.is_some()
+        self.finders.busy()
     }
 
     /// Sets the named pools of the config file, listed first in the picker.
@@ -86,7 +86,10 @@ impl App {
         &mut self,
         named: impl IntoIterator<Item = (String, String)>,
     ) {
-        self.pools.entries.retain(|p| p.source != PoolSource::Named);
+        self.finders
+            .pools
+            .entries
+            .retain(|p| p.source != PoolSource::Named);
         let named: Vec<PoolEntry> = named
             .into_iter()
             .map(|(name, id)| PoolEntry {
@@ -95,20 +98,20 @@ impl App {
                 source: PoolSource::Named,
             })
             .collect();
-        self.pools.entries.splice(0..0, named);
+        self.finders.pools.entries.splice(0..0, named);
     }
 
     /// Opens the pool picker, listing the pools if that has not been done yet.
     pub fn open_pools(&mut self) -> Vec<Cmd> {
-        self.finder = Some(Finder::Pools);
-        self.pools.input = LineInput::default();
-        self.pools.cursor = 0;
-        if self.pools.done || self.pools.pending.is_some() {
+        self.finders.open = Some(Finder::Pools);
+        self.finders.pools.input = LineInput::default();
+        self.finders.pools.cursor = 0;
+        if self.finders.pools.done || self.finders.pools.pending.is_some() {
             return Vec::new();
         }
         let id = self.next_request_id();
-        self.pools.pending = Some(id);
-        self.pools.error = None;
+        self.finders.pools.pending = Some(id);
+        self.finders.pools.error = None;
         vec![Cmd::ListPools { id, token: None }]
     }
 }
@@ -119,21 +122,22 @@ pub(in crate::app) fn pools_page(
     id: u64,
     result: Result<PoolPage, CognitoError>,
 ) -> Vec<Cmd> {
-    if app.pools.pending != Some(id) {
+    if app.finders.pools.pending != Some(id) {
         return Vec::new();
     }
-    app.pools.pending = None;
+    app.finders.pools.pending = None;
     match result {
         Ok(page) => {
-            app.pools.pages += 1;
+            app.finders.pools.pages += 1;
             for pool in page.pools {
                 if !app
+                    .finders
                     .pools
                     .entries
                     .iter()
                     .any(|p| p.id == pool.id && p.source == PoolSource::Listed)
                 {
-                    app.pools.entries.push(PoolEntry {
+                    app.finders.pools.entries.push(PoolEntry {
                         name: pool.name,
                         id: pool.id,
                         source: PoolSource::Listed,
@@ -141,31 +145,31 @@ pub(in crate::app) fn pools_page(
                 }
             }
             match page.next_token {
-                Some(token) if app.pools.pages < MAX_POOL_PAGES => {
-                    app.pools.pending = Some(id);
+                Some(token) if app.finders.pools.pages < MAX_POOL_PAGES => {
+                    app.finders.pools.pending = Some(id);
                     return vec![Cmd::ListPools {
                         id,
                         token: Some(token),
                     }];
                 }
                 Some(_) => {
-                    app.pools.done = true;
-                    app.pools.note = Some(format!(
+                    app.finders.pools.done = true;
+                    app.finders.pools.note = Some(format!(
                         "only the first {} pools are listed: type to filter",
-                        app.pools.entries.len()
+                        app.finders.pools.entries.len()
                     ));
                 }
-                None => app.pools.done = true,
+                None => app.finders.pools.done = true,
             }
         }
         Err(e) if matches!(e.kind, ErrorKind::Unsupported | ErrorKind::AccessDenied) => {
-            app.pools.done = true;
-            app.pools.note = Some(format!(
+            app.finders.pools.done = true;
+            app.finders.pools.note = Some(format!(
                 "pools can't be listed here ({}): named pools from the config file only",
                 sanitize(e.exception.as_deref().unwrap_or(&e.message))
             ));
         }
-        Err(e) => app.pools.error = Some(cognito_error_view(app, &e)),
+        Err(e) => app.finders.pools.error = Some(cognito_error_view(app, &e)),
     }
     Vec::new()
 }

@@ -63,7 +63,7 @@ pub(in crate::app) fn offer_suggestions(app: &mut App, err: &LookupError) -> boo
             matched_by: Vec::new(),
         })
         .collect();
-    app.search = SearchState {
+    app.finders.search = SearchState {
         input: LineInput::with_text(query),
         cursor: 0,
         pending: None,
@@ -82,62 +82,64 @@ pub(in crate::app) fn offer_suggestions(app: &mut App, err: &LookupError) -> boo
             cost: format!("1 ListUsers, {calls} requests in all"),
         }),
     };
-    app.finder = Some(Finder::Search);
+    app.finders.open = Some(Finder::Search);
     app.error = None;
     true
 }
 
 /// A search answered; stale ones are dropped.
 pub(in crate::app) fn search_done(app: &mut App, id: u64, results: SearchResults) {
-    if app.search.pending != Some(id) {
+    if app.finders.search.pending != Some(id) {
         tracing::debug!(id, "dropping a superseded search result");
         return;
     }
     // Partial results (some filters still out) keep the search pending, and the cursor on
     // the user it was on as better matches arrive above it.
     let selected = app
+        .finders
         .search
         .results
         .as_ref()
         .filter(|r| r.query == results.query)
-        .and_then(|r| r.hits.get(app.search.cursor))
+        .and_then(|r| r.hits.get(app.finders.search.cursor))
         .map(|h| h.user.username.clone());
     if results.waiting.is_empty() {
-        app.search.pending = None;
+        app.finders.search.pending = None;
     }
-    app.search.cursor = selected
+    app.finders.search.cursor = selected
         .and_then(|u| results.hits.iter().position(|h| h.user.username == u))
         .unwrap_or(0);
-    app.search.error = if results.waiting.is_empty() {
+    app.finders.search.error = if results.waiting.is_empty() {
         results.total_failure().map(|e| cognito_error_view(app, e))
     } else {
         None
     };
-    app.search.results = Some(results);
+    app.finders.search.results = Some(results);
 }
 
 /// The search line was edited: a new search after the debounce, or none for an empty line.
 pub(in crate::app) fn edited(app: &mut App) -> Vec<Cmd> {
-    let query = app.search.input.text.trim().to_string();
-    app.search.cursor = 0;
-    app.search.error = None;
-    app.search.suggested = None;
+    let query = app.finders.search.input.text.trim().to_string();
+    app.finders.search.cursor = 0;
+    app.finders.search.error = None;
+    app.finders.search.suggested = None;
     if query.is_empty() {
-        app.search.pending = None;
-        app.search.results = None;
+        app.finders.search.pending = None;
+        app.finders.search.results = None;
         return vec![Cmd::CancelSearch];
     }
     if app
+        .finders
         .search
         .results
         .as_ref()
         .is_some_and(|r| r.query == query)
     {
-        app.search.pending = None;
+        app.finders.search.pending = None;
         return vec![Cmd::CancelSearch];
     }
     let id = app.next_request_id();
-    app.search.pending = Some(id);
+    app.finders.search.pending = Some(id);
     vec![Cmd::Search {
         id,
         query,
@@ -148,12 +150,12 @@ pub(in crate::app) fn edited(app: &mut App) -> Vec<Cmd> {
 /// Ctrl-R: the cache may hide users created or changed since, so ask Cognito again, now.
 pub(in crate::app) fn refresh(app: &mut App) -> Vec<Cmd> {
     // The cache may hide users created or changed since: ask Cognito again, now.
-    let query = app.search.input.text.trim().to_string();
+    let query = app.finders.search.input.text.trim().to_string();
     if query.is_empty() {
         return vec![Cmd::ForgetSearchCache];
     }
     let id = app.next_request_id();
-    app.search.pending = Some(id);
+    app.finders.search.pending = Some(id);
     vec![
         Cmd::ForgetSearchCache,
         Cmd::Search {
