@@ -2,11 +2,10 @@
 //! commands out. Nothing here waits on IO, so every behaviour is testable without a terminal.
 
 use crossterm::event::KeyEvent;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 use crate::cognito::CognitoError;
 use crate::cognito::lookup::{Found, LookupError, LookupMode, LookupOutcome};
-use crate::hatch::{aws_command, console_url};
 use crate::keymap::{Action, Context, Keymap};
 use crate::sanitize::sanitize;
 use crate::search::SearchResults;
@@ -19,11 +18,14 @@ mod errors;
 mod finder;
 mod input;
 mod lists;
+mod main_screen;
 mod overlay;
 mod pane;
 mod pools;
+mod read;
 mod recent;
 mod rows;
+mod settings;
 
 // The list types are domain types; re-exported so callers of the model need one import.
 pub use crate::cognito::listing::{Fetched, ListKind, Listing};
@@ -35,21 +37,20 @@ pub use diagnosis::PoolSettings;
 pub use errors::{ErrorView, ExportError};
 use errors::{cognito_error_view, cognito_error_view_in, error_view};
 pub use finder::{
-    BROWSE_FILTERS, BrowseState, EXPORT_ATTRIBUTES, EXPORT_DEFAULT_FILE, Finder, MAX_POOL_PAGES,
-    PoolEntry, PoolSource, PoolsState, SearchState, Suggested, Throttle,
+    BROWSE_FILTERS, BrowseState, EXPORT_ATTRIBUTES, EXPORT_DEFAULT_FILE, Finder, Finders,
+    MAX_POOL_PAGES, PoolEntry, PoolSource, PoolsState, SearchState, Suggested, Throttle,
 };
 pub use input::LineInput;
 pub use lists::{ListState, Lists};
 use lists::{list_done, move_in_list, open_list};
 pub use overlay::{HELP_KEYS_WIDTH, HelpRow, Overlay, help_page, help_rows};
-use overlay::{
-    act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
-};
+use overlay::{act_detail, act_hatch, act_help, act_input, act_picker, after_edit, input_mut};
 pub use pane::Pane;
 pub use pools::{AfterSwitch, PoolStatus, Switched, Switching, pool_label, typed_pool_id};
 use recent::recent_entry;
 pub use recent::{RECENT_MAX, RecentEntry};
 pub use rows::{Row, Tone, attribute_rows, decode_identities, mfa_rows};
+pub use settings::Settings;
 
 /// Everything that can happen to the app.
 #[derive(Debug, Clone)]
@@ -60,8 +61,9 @@ pub enum Msg {
     Paste(String),
     /// The spinner's clock; only runs while a request is in flight.
     Tick,
-    /// The terminal changed size; nothing to update, but the screen must be redrawn.
-    Resize,
+    /// The terminal's size (columns, rows): at start and whenever it changes. Paging in the
+    /// help reads it, and the screen must be redrawn.
+    Resize { width: u16, height: u16 },
     /// The worker has built its backend.
     Connected(SessionInfo),
     /// A lookup finished. `id` says which request; stale answers are dropped.
@@ -233,82 +235,71 @@ pub struct Loaded {
 /// Rows moved by PgUp/PgDn.
 const PAGE: usize = 10;
 
-/// The whole state of the UI.
+/// The whole state of the UI. Its fields are the crate's own: tests and the terminal loop
+/// drive it with [`Msg`]s through [`update`] and read it through accessors and the views.
 #[derive(Debug, Clone)]
 pub struct App {
+    /// Fixed at start.
+    pub(crate) settings: Settings,
     /// The pool as given on the command line (shown before the worker connects).
-    pub pool: String,
-    pub demo: bool,
-    pub session: Option<SessionInfo>,
-    pub user: Option<Loaded>,
-    pub focus: Pane,
+    pub(crate) pool: String,
+    pub(crate) session: Option<SessionInfo>,
+    pub(crate) user: Option<Loaded>,
+    pub(crate) focus: Pane,
     /// Selected row per pane, by [`Pane::ALL`] index.
-    pub cursors: [usize; 6],
+    pub(crate) cursors: [usize; 6],
     /// The loaded user's groups, devices and sign-in history, fetched when opened.
-    pub lists: Lists,
-    /// Started with `--allow-write`: write actions are offered. Without it no key, help line
-    /// or command for a write exists.
-    pub allow_write: bool,
+    pub(crate) lists: Lists,
     /// A write action in flight.
-    pub writing: Option<WritePending>,
+    pub(crate) writing: Option<WritePending>,
     /// The pool's groups, fetched when the add-to-group picker first opens.
-    pub pool_groups: ListState,
+    pub(crate) pool_groups: ListState,
     /// Privacy mode: personal values masked on screen and in copies.
-    pub redact: bool,
+    pub(crate) redact: bool,
     /// The one row shown unmasked in privacy mode, until the selection moves.
-    pub revealed: Option<(Pane, usize)>,
-    pub attr_filter: String,
-    pub overlay: Overlay,
-    pub pending: Option<Pending>,
+    pub(crate) revealed: Option<(Pane, usize)>,
+    pub(crate) attr_filter: String,
+    pub(crate) overlay: Overlay,
+    pub(crate) pending: Option<Pending>,
     next_id: u64,
-    pub error: Option<ErrorView>,
+    pub(crate) error: Option<ErrorView>,
     /// A one-line message in the bar (copied, refused input, ...).
-    pub notice: Option<String>,
+    pub(crate) notice: Option<String>,
     /// Newest first.
-    pub recent: Vec<RecentEntry>,
-    pub spinner: usize,
-    /// The time ages are measured from; set by the terminal loop, fixed in tests.
-    pub now: OffsetDateTime,
-    pub tz: TimeZone,
-    /// False under NO_COLOR.
-    pub color: bool,
-    pub should_quit: bool,
-    /// The key bindings in use (defaults with the config file's overrides).
-    pub keymap: std::sync::Arc<Keymap>,
-    /// The finder that has the screen, if any; its state stays when it is closed.
-    pub finder: Option<Finder>,
-    pub search: SearchState,
-    pub browse: BrowseState,
-    pub pools: PoolsState,
+    pub(crate) recent: Vec<RecentEntry>,
+    pub(crate) spinner: usize,
+    /// The time ages are measured from; moved on by the terminal loop, fixed in tests.
+    pub(crate) now: OffsetDateTime,
+    pub(crate) should_quit: bool,
+    /// The finders (search, browse, the pool picker) and a list's export.
+    pub(crate) finders: Finders,
     /// Requests held back by the rate limiter, for the header.
-    pub throttle: Option<Throttle>,
+    pub(crate) throttle: Option<Throttle>,
     /// The pool's settings, for the sign-in diagnosis.
-    pub pool_settings: PoolSettings,
-    /// The file name being typed to export the finder's list (Ctrl-S), if any.
-    pub export_prompt: Option<LineInput>,
-    /// The list export in flight, and the file it writes.
-    pub exporting: Option<(u64, String)>,
-    /// The terminal's (columns, rows), set by the terminal loop; paging in the help uses it.
-    pub screen: (u16, u16),
+    pub(crate) pool_settings: PoolSettings,
+    /// The terminal's (columns, rows), from [`Msg::Resize`]; paging in the help uses it.
+    pub(crate) screen: (u16, u16),
     /// The pool in use: its name, problems, a switch in flight, other pools' recents.
-    pub pool_status: PoolStatus,
+    pub(crate) pool_status: PoolStatus,
 }
 
 impl App {
-    /// A fresh app on `pool`.
-    pub fn new(pool: &str, demo: bool) -> Self {
-        Self {
+    /// A fresh app on `pool`, with what is fixed at start.
+    pub fn new(pool: &str, settings: Settings) -> Self {
+        let browse = BrowseState {
+            search_attributes: settings.search_attributes.clone(),
+            ..BrowseState::default()
+        };
+        let mut app = Self {
             pool: pool.to_string(),
-            demo,
             session: None,
             user: None,
             focus: Pane::Attributes,
             cursors: [0; 6],
             lists: Lists::default(),
-            allow_write: false,
             writing: None,
             pool_groups: ListState::NotLoaded,
-            redact: false,
+            redact: settings.redact,
             revealed: None,
             attr_filter: String::new(),
             overlay: Overlay::None,
@@ -318,22 +309,30 @@ impl App {
             notice: None,
             recent: Vec::new(),
             spinner: 0,
-            now: OffsetDateTime::UNIX_EPOCH,
-            tz: TimeZone::Fixed(UtcOffset::UTC),
-            color: true,
+            now: settings.now,
             should_quit: false,
-            keymap: Default::default(),
-            finder: None,
-            search: SearchState::default(),
-            browse: BrowseState::default(),
-            pools: PoolsState::default(),
+            finders: Finders {
+                browse,
+                ..Finders::default()
+            },
             throttle: None,
             pool_settings: PoolSettings::Pending,
-            export_prompt: None,
-            exporting: None,
             screen: (80, 24),
             pool_status: PoolStatus::default(),
-        }
+            settings,
+        };
+        app.set_named_pools(app.settings.named_pools.clone());
+        app
+    }
+
+    /// Moves the clock ages are measured from (the terminal loop, before each frame).
+    pub(crate) fn set_now(&mut self, now: OffsetDateTime) {
+        self.now = now;
+    }
+
+    /// Says `text` in the bar (the terminal loop's own notices: a copy that failed, ...).
+    pub(crate) fn say(&mut self, text: impl Into<String>) {
+        self.notice = Some(text.into());
     }
 
     /// Starts a lookup, superseding any in flight.
@@ -374,7 +373,7 @@ impl App {
     /// Which bindings apply now.
     pub fn context(&self) -> Context {
         match &self.overlay {
-            Overlay::None if self.finder.is_some() => Context::Finder,
+            Overlay::None if self.finders.open.is_some() => Context::Finder,
             Overlay::None => Context::Main,
             Overlay::Lookup { .. } | Overlay::Filter { .. } | Overlay::Recent { .. } => {
                 Context::Input
@@ -416,37 +415,25 @@ impl App {
 /// Applies `msg` to `app`; returns the IO to perform.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
-        Msg::Key(key) => match app.keymap.action(app.context(), &key, app.allow_write) {
+        Msg::Key(key) => match app.keymap().action(app.context(), &key, app.allow_write()) {
             Some(action) => act(app, action),
             // A write key while writes are off says why, rather than nothing.
-            None => match app.keymap.action(app.context(), &key, true) {
+            None => match app.keymap().action(app.context(), &key, true) {
                 Some(action @ Action::Actions) => act(app, action),
                 _ => Vec::new(),
             },
         },
-        Msg::Paste(text) => {
-            if let Some(input) = input_mut(&mut app.overlay) {
-                for c in text.chars() {
-                    input.insert(c);
-                }
-                after_edit(app);
-            } else if app.finder.is_some() && app.overlay == Overlay::None {
-                // Only the last edit's commands count: one search for the whole paste.
-                let mut cmds = Vec::new();
-                for c in text.chars().filter(|c| !c.is_control()) {
-                    cmds = finder::act(app, Action::Insert(c));
-                }
-                return cmds;
-            }
-            Vec::new()
-        }
+        Msg::Paste(text) => pasted(app, &text),
         Msg::Tick => {
             if app.busy() {
                 app.spinner = app.spinner.wrapping_add(1);
             }
             Vec::new()
         }
-        Msg::Resize => Vec::new(),
+        Msg::Resize { width, height } => {
+            app.screen = (width, height);
+            Vec::new()
+        }
         // The start-up pool's session; the pool in use changes only on PoolSwitched.
         Msg::Connected(info) if info.pool == app.pool => {
             app.session = Some(info);
@@ -474,84 +461,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             pools::pool_described(app, &pool, result);
             Vec::new()
         }
-        Msg::PoolSwitched { id, result } => {
-            let accepted = app
-                .pool_status
-                .switching
-                .as_ref()
-                .is_some_and(|s| s.id == id);
-            let settings = match &result {
-                Ok(switched) if accepted => {
-                    Some(PoolSettings::from_answer(switched.schema.as_ref()))
-                }
-                _ => None,
-            };
-            let cmds = pools::pool_switched(app, id, result);
-            if let Some(settings) = settings {
-                app.pool_settings = settings;
-            }
-            cmds
-        }
-        Msg::LookupDone { id, result } => {
-            if app.pending.as_ref().is_none_or(|p| p.id != id) {
-                tracing::debug!(id, "dropping a superseded lookup result");
-                return Vec::new();
-            }
-            let pending = app.pending.take().expect("checked above");
-            match result {
-                Ok(LookupOutcome::Found(found)) => {
-                    let same_user = app
-                        .user
-                        .as_ref()
-                        .is_some_and(|l| l.found.user.username == found.user.username);
-                    if !same_user {
-                        app.cursors = [0; 6];
-                        app.attr_filter.clear();
-                        app.lists = Lists::default();
-                    }
-                    app.revealed = None;
-                    let found_username = found.user.username.clone();
-                    let entry = recent_entry(&found.user);
-                    app.recent.retain(|e| e.username != entry.username);
-                    app.recent.insert(0, entry);
-                    app.recent.truncate(RECENT_MAX);
-                    app.user = Some(Loaded {
-                        found: *found,
-                        query: pending.query,
-                        mode: pending.mode,
-                    });
-                    for pane in Pane::ALL {
-                        let len = app.rows(pane).len();
-                        let c = &mut app.cursors[pane.index()];
-                        *c = (*c).min(len.saturating_sub(1));
-                    }
-                    app.error = None;
-                    if same_user && app.notice.is_none() {
-                        app.notice = Some(format!(
-                            "{} read again from Cognito: this is how it is now",
-                            sanitize(&found_username)
-                        ));
-                    }
-                    // A list pane that is open shows the new user's list.
-                    let focus = app.focus;
-                    return open_list(app, focus, false);
-                }
-                Ok(LookupOutcome::Ambiguous(ambiguous)) => match &mut app.overlay {
-                    // The all-pools popup stays; the picker waits behind it until Esc.
-                    Overlay::AllPools(all) => all.behind = Some(ambiguous),
-                    _ => {
-                        app.overlay = Overlay::Picker {
-                            ambiguous,
-                            cursor: 0,
-                        }
-                    }
-                },
-                // A not-found with close users opens them ("did you mean"), which says it.
-                Err(err) if finder::offer_suggestions(app, &err) => {}
-                Err(err) => app.error = Some(error_view(app, err)),
-            }
-            Vec::new()
-        }
+        Msg::PoolSwitched { id, result } => pool_switched(app, id, result),
+        Msg::LookupDone { id, result } => lookup_done(app, id, result),
         Msg::PoolLookupDone {
             id,
             pool,
@@ -571,19 +482,123 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::AuditFailed(message) => {
-            app.error = Some(ErrorView {
-                title: "Audit log not written".into(),
-                exception: None,
-                message: sanitize(&message).into_owned(),
-                hint: Some(
-                    "the audit trail is incomplete; fix the file (disk full? permissions?) \
-                     or quit"
-                        .into(),
-                ),
-            });
+            app.error = Some(audit_failed(&message));
             Vec::new()
         }
     }
+}
+
+/// The error shown when the audit log could not be written.
+fn audit_failed(message: &str) -> ErrorView {
+    ErrorView {
+        title: "Audit log not written".into(),
+        exception: None,
+        message: sanitize(message).into_owned(),
+        hint: Some(
+            "the audit trail is incomplete; fix the file (disk full? permissions?) or quit".into(),
+        ),
+    }
+}
+
+/// Pasted text goes into the line being typed: a popup's, else the finder's.
+fn pasted(app: &mut App, text: &str) -> Vec<Cmd> {
+    if let Some(input) = input_mut(&mut app.overlay) {
+        for c in text.chars() {
+            input.insert(c);
+        }
+        after_edit(app);
+    } else if app.finders.open.is_some() && app.overlay == Overlay::None {
+        // Only the last edit's commands count: one search for the whole paste.
+        let mut cmds = Vec::new();
+        for c in text.chars().filter(|c| !c.is_control()) {
+            cmds = finder::act(app, Action::Insert(c));
+        }
+        return cmds;
+    }
+    Vec::new()
+}
+
+/// The worker's answer to a switch; an accepted one brings the new pool's settings.
+fn pool_switched(
+    app: &mut App,
+    id: u64,
+    result: Result<Switched, crate::session::SwitchError>,
+) -> Vec<Cmd> {
+    let accepted = (app.pool_status.switching.as_ref()).is_some_and(|s| s.id == id);
+    let settings = match &result {
+        Ok(switched) if accepted => Some(PoolSettings::from_answer(switched.schema.as_ref())),
+        _ => None,
+    };
+    let cmds = pools::pool_switched(app, id, result);
+    if let Some(settings) = settings {
+        app.pool_settings = settings;
+    }
+    cmds
+}
+
+/// A lookup's answer: the user, several to choose from, or why not (stale answers dropped).
+fn lookup_done(app: &mut App, id: u64, result: Result<LookupOutcome, LookupError>) -> Vec<Cmd> {
+    if app.pending.as_ref().is_none_or(|p| p.id != id) {
+        tracing::debug!(id, "dropping a superseded lookup result");
+        return Vec::new();
+    }
+    let pending = app.pending.take().expect("checked above");
+    match result {
+        Ok(LookupOutcome::Found(found)) => return user_found(app, *found, pending),
+        Ok(LookupOutcome::Ambiguous(ambiguous)) => match &mut app.overlay {
+            // The all-pools popup stays; the picker waits behind it until Esc.
+            Overlay::AllPools(all) => all.behind = Some(ambiguous),
+            _ => {
+                app.overlay = Overlay::Picker {
+                    ambiguous,
+                    cursor: 0,
+                }
+            }
+        },
+        // A not-found with close users opens them ("did you mean"), which says it.
+        Err(err) if finder::offer_suggestions(app, &err) => {}
+        Err(err) => app.error = Some(error_view(app, err)),
+    }
+    Vec::new()
+}
+
+/// The looked-up user goes on screen (their panes reset unless it is the same user again).
+fn user_found(app: &mut App, found: Found, pending: Pending) -> Vec<Cmd> {
+    let same_user = app
+        .user
+        .as_ref()
+        .is_some_and(|l| l.found.user.username == found.user.username);
+    if !same_user {
+        app.cursors = [0; 6];
+        app.attr_filter.clear();
+        app.lists = Lists::default();
+    }
+    app.revealed = None;
+    let found_username = found.user.username.clone();
+    let entry = recent_entry(&found.user);
+    app.recent.retain(|e| e.username != entry.username);
+    app.recent.insert(0, entry);
+    app.recent.truncate(RECENT_MAX);
+    app.user = Some(Loaded {
+        found,
+        query: pending.query,
+        mode: pending.mode,
+    });
+    for pane in Pane::ALL {
+        let len = app.rows(pane).len();
+        let c = &mut app.cursors[pane.index()];
+        *c = (*c).min(len.saturating_sub(1));
+    }
+    app.error = None;
+    if same_user && app.notice.is_none() {
+        app.notice = Some(format!(
+            "{} read again from Cognito: this is how it is now",
+            sanitize(&found_username)
+        ));
+    }
+    // A list pane that is open shows the new user's list.
+    let focus = app.focus;
+    open_list(app, focus, false)
 }
 
 fn act(app: &mut App, action: Action) -> Vec<Cmd> {
@@ -592,7 +607,7 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         return Vec::new();
     }
     match app.context() {
-        Context::Main | Context::Global => act_main(app, action),
+        Context::Main | Context::Global => main_screen::act_main(app, action),
         Context::Finder => finder::act(app, action),
         Context::Input => act_input(app, action),
         Context::List if matches!(app.overlay, Overlay::AllPools(_)) => allpools::act(app, action),
@@ -606,151 +621,4 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         Context::Confirm => actions::act_confirm(app, action),
         Context::Detail => act_detail(app, action),
     }
-}
-
-fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
-    // A lookup can be typed before a pool is chosen: submitting it opens the picker.
-    if action == Action::Recent && !app.has_pool() {
-        app.notice = Some("choose a user pool first".into());
-        return app.open_pools();
-    }
-    match action {
-        Action::Quit => app.should_quit = true,
-        Action::OpenLookup(mode) => {
-            app.error = None;
-            app.notice = None;
-            app.overlay = Overlay::Lookup {
-                mode,
-                input: LineInput::default(),
-            };
-        }
-        Action::FocusNext | Action::FocusPrev => {
-            let i = app.focus.index();
-            let n = Pane::ALL.len();
-            let next = if action == Action::FocusNext {
-                (i + 1) % n
-            } else {
-                (i + n - 1) % n
-            };
-            app.focus = Pane::ALL[next];
-            app.revealed = None;
-            let focus = app.focus;
-            return open_list(app, focus, false);
-        }
-        Action::FocusPane(i) => {
-            if let Some(pane) = Pane::ALL.get(i) {
-                app.focus = *pane;
-                app.revealed = None;
-                return open_list(app, *pane, false);
-            }
-        }
-        Action::Up
-        | Action::Down
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom => app.move_cursor(action),
-        Action::Open => {
-            if app.error.take().is_some() {
-                return Vec::new();
-            }
-            if let Some(row) = app.selected_row() {
-                app.overlay = Overlay::Detail {
-                    title: row.label,
-                    text: row.detail,
-                    copy: row.copy,
-                    scroll: 0,
-                };
-            }
-        }
-        Action::Copy => match app.selected_row() {
-            Some(row) => {
-                app.notice = Some(format!("{}: {}", row.label, copied_notice(&row.copy)));
-                return vec![Cmd::Copy(row.copy)];
-            }
-            None => app.notice = Some("nothing to copy: look a user up first (/)".into()),
-        },
-        Action::Refresh if app.focus.list().is_some() && app.user.is_some() => {
-            let focus = app.focus;
-            return open_list(app, focus, true);
-        }
-        Action::Refresh => match &app.user {
-            Some(loaded) => {
-                let username = loaded.found.user.username.clone();
-                return vec![app.start_lookup(&username, LookupMode::Username)];
-            }
-            None => app.notice = Some("nothing to refresh: look a user up first (/)".into()),
-        },
-        Action::Filter => {
-            app.focus = Pane::Attributes;
-            app.overlay = Overlay::Filter {
-                input: LineInput::with_text(&app.attr_filter),
-            };
-        }
-        Action::Recent => {
-            if app.recent.is_empty() {
-                app.notice = Some("no lookups yet in this session".into());
-            } else {
-                app.overlay = Overlay::Recent {
-                    input: LineInput::default(),
-                    cursor: 0,
-                };
-            }
-        }
-        Action::Help => app.overlay = Overlay::help(),
-        Action::LoadHistory => return diagnosis::load_history(app),
-        Action::AllPools => return allpools::open(app),
-        Action::Search | Action::Browse | Action::LoadAll | Action::Pools => {
-            return finder::open(app, action);
-        }
-
-        Action::Privacy => {
-            app.redact = !app.redact;
-            app.revealed = None;
-            app.notice = Some(if app.redact {
-                "privacy mode on: personal values are masked (v reveals the selected one)".into()
-            } else {
-                "privacy mode off".into()
-            });
-        }
-        Action::Reveal => {
-            if app.selected_is_masked() {
-                app.revealed = Some((app.focus, app.cursor(app.focus)));
-                app.notice = Some("revealed until the selection moves".into());
-            } else if !app.redact {
-                app.notice = Some("nothing is masked: privacy mode is off (p)".into());
-            } else {
-                app.notice = Some("the selected value is not masked".into());
-            }
-        }
-        Action::EscapeHatch => {
-            let (Some(loaded), Some(session)) = (&app.user, &app.session) else {
-                app.notice = Some("look a user up first (/)".into());
-                return Vec::new();
-            };
-            // In privacy mode the command names the masked username: it is shown and copied.
-            let username = &crate::redact::shown_username(app.redact, &loaded.found.user.username);
-            let command = sanitize(&aws_command(session, &session.pool, username)).into_owned();
-            let url = console_url(session, &session.pool, username)
-                .map(|u| sanitize(&u).into_owned())
-                .unwrap_or_else(|| "(no console address: the Region is not known)".into());
-            app.notice = Some(format!("aws command: {}", copied_notice(&command)));
-            app.overlay = Overlay::Hatch {
-                command: command.clone(),
-                url,
-            };
-            return vec![Cmd::Copy(command)];
-        }
-        Action::Actions => match app.write_refusal() {
-            Some(why) => app.notice = Some(why),
-            None if app.user.is_none() => app.notice = Some("look a user up first (/)".into()),
-            None => app.overlay = Overlay::Actions { cursor: 0 },
-        },
-        // Esc peels one layer: the error, else the notice, else the attribute filter.
-        Action::Cancel if app.error.take().is_none() && app.notice.take().is_none() => {
-            app.attr_filter.clear();
-        }
-        _ => {}
-    }
-    Vec::new()
 }

@@ -1,8 +1,8 @@
 //! The escape hatch: the `aws` command and the console address that reproduce a lookup
 //! outside this tool, quoted and encoded so they are safe to paste and to display.
 
-use crate::app::SessionInfo;
 use crate::cognito::PoolId;
+use crate::session::SessionInfo;
 
 /// The `aws cognito-idp admin-get-user` command that reproduces the lookup, shell-quoted.
 pub fn aws_command(session: &SessionInfo, pool: &str, username: &str) -> String {

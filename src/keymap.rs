@@ -495,6 +495,13 @@ impl Keymap {
             .find(|b| b.action == action)
             .map_or("?", |b| &b.label)
     }
+
+    /// The first key of `action`'s label in `context` ("Esc" of "Esc q"): what a one-line
+    /// hint names ("Esc closes"), so a rebound key shows its new name there too.
+    pub fn key(&self, context: Context, action: Action) -> &str {
+        let label = self.label(context, action);
+        label.split(' ').next().unwrap_or(label)
+    }
 }
 
 #[cfg(test)]

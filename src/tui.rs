@@ -18,7 +18,7 @@ use ratatui::DefaultTerminal;
 use time::OffsetDateTime;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use crate::app::{self, App, Cmd, Msg, TimeZone};
+use crate::app::{self, App, Cmd, Msg, Settings, TimeZone};
 use crate::audit::AuditLog;
 use crate::cli::Cli;
 use crate::keymap::Keymap;
@@ -98,27 +98,26 @@ pub async fn run(cli: &Cli) -> i32 {
         "starting the terminal UI"
     );
 
-    let mut app = App::new(pool.as_ref().map_or("", |p| p.as_str()), demo);
-    app.keymap = Arc::new(keymap);
-    app.set_named_pools(
-        target
-            .config
-            .pools
-            .iter()
-            .map(|(name, p)| (name.clone(), p.pool_id.clone())),
-    );
-    app.browse.search_attributes = target.config.search_attributes.clone();
-    // --allow-write, or `allow_write = true` on the named pool in the config file.
-    app.allow_write = target.args.allow_write;
-    // --redact, or `redact = true` in the config file.
-    app.redact = target.args.redact;
-    app.tz = TimeZone::Local;
-    app.color = !Theme::no_color_requested();
-    app.now = OffsetDateTime::now_utc();
+    let settings = Settings {
+        demo,
+        // --allow-write, or `allow_write = true` on the named pool in the config file.
+        allow_write: target.args.allow_write,
+        // --redact, or `redact = true` in the config file.
+        redact: target.args.redact,
+        keymap: Arc::new(keymap),
+        color: !Theme::no_color_requested(),
+        tz: TimeZone::Local,
+        now: OffsetDateTime::now_utc(),
+        search_attributes: target.config.search_attributes.clone(),
+        named_pools: (target.config.pools.iter())
+            .map(|(name, p)| (name.clone(), p.pool_id.clone()))
+            .collect(),
+    };
+    let mut app = App::new(pool.as_ref().map_or("", |p| p.as_str()), settings);
     // A bastion's HOME may be missing, read-only or someone else's: the UI runs without a
     // log and says so once.
     if let Some(problem) = log_problem {
-        app.notice = Some(format!("logging is off: {problem}"));
+        app.say(format!("logging is off: {problem}"));
     }
 
     // The worker connects in the background: the first frame must not wait for credentials.
@@ -254,7 +253,8 @@ async fn event_loop(
             continue;
         }
         if let Ok(size) = terminal.size() {
-            app.screen = (size.width, size.height);
+            let (width, height) = (size.width, size.height);
+            app::update(app, Msg::Resize { width, height });
         }
         let was_busy = app.busy();
         for msg in batch {
@@ -272,7 +272,7 @@ async fn event_loop(
 }
 
 fn draw(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
-    app.now = OffsetDateTime::now_utc();
+    app.set_now(OffsetDateTime::now_utc());
     terminal.draw(|frame| {
         #[cfg(debug_assertions)]
         panic_for_tests(app);
@@ -303,7 +303,7 @@ fn to_msg(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) => Some(Msg::Key(key)),
         Event::Paste(text) => Some(Msg::Paste(text)),
-        Event::Resize(..) => Some(Msg::Resize),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         _ => None,
     }
 }
@@ -316,7 +316,7 @@ fn perform(app: &mut App, cmds: Vec<Cmd>, jobs: &UnboundedSender<Cmd>) {
                 let copied = crossterm::execute!(out, CopyToClipboard::to_clipboard_from(text))
                     .and_then(|_| out.flush());
                 if let Err(e) = copied {
-                    app.notice = Some(format!("could not copy: {e}"));
+                    app.say(format!("could not copy: {e}"));
                 } else if std::env::var_os("TMUX").is_some_and(|v| !v.is_empty())
                     && let Some(notice) = &mut app.notice
                 {

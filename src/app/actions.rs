@@ -102,7 +102,7 @@ impl App {
     /// mark verified only for an address on record that is not, remove from a group unless
     /// the user is known to be in none. Empty without `--allow-write`.
     pub fn menu_items(&self) -> Vec<MenuItem> {
-        let Some(loaded) = self.user.as_ref().filter(|_| self.allow_write) else {
+        let Some(loaded) = self.user.as_ref().filter(|_| self.allow_write()) else {
             return Vec::new();
         };
         let user = &loaded.found.user;
@@ -208,7 +208,7 @@ impl App {
     /// Why no write may start now, if one may not: writes are off for this pool, a pool
     /// switch is in flight (the user on screen is about to change), or a write is running.
     pub fn write_refusal(&self) -> Option<String> {
-        if !self.allow_write {
+        if !self.allow_write() {
             return Some(WRITES_OFF.into());
         }
         if let Some(switching) = &self.pool_status.switching {

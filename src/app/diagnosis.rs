@@ -58,10 +58,10 @@ impl App {
     /// The remedies as this session can act on them: a write action's key is named only
     /// while writes are on (the key as bound), else what turns writes on.
     fn with_action_keys(&self, mut d: Diagnosis) -> Diagnosis {
-        let key = self.keymap.label(Context::Main, Action::Actions);
+        let key = self.keymap().label(Context::Main, Action::Actions);
         for f in d.findings.iter_mut().filter(|f| f.action.is_some()) {
             let bare = f.remedy.strip_suffix(" (x)").unwrap_or(&f.remedy);
-            f.remedy = match self.allow_write {
+            f.remedy = match self.allow_write() {
                 true => format!("{bare} ({key})"),
                 false => format!("{bare} (needs --allow-write)"),
             };

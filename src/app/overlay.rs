@@ -120,8 +120,8 @@ pub(super) fn after_edit(app: &mut App) {
 pub(super) fn act_help(app: &mut App, action: Action) -> Vec<Cmd> {
     let rows = match &app.overlay {
         Overlay::Help { filter, .. } => help_rows(
-            &app.keymap,
-            app.allow_write,
+            app.keymap(),
+            app.allow_write(),
             &filter.text,
             help_page(app.screen).0,
         )

@@ -123,8 +123,13 @@ impl App {
 
     /// The pool the picker's input names by id (typed or pasted), when no entry has it.
     pub fn typed_pool(&self) -> Option<PoolEntry> {
-        let id = typed_pool_id(&self.pools.input.text)?;
-        let known = self.pools.entries.iter().any(|p| p.id == id.as_str());
+        let id = typed_pool_id(&self.finders.pools.input.text)?;
+        let known = self
+            .finders
+            .pools
+            .entries
+            .iter()
+            .any(|p| p.id == id.as_str());
         (!known).then(|| PoolEntry {
             name: String::new(),
             id: id.to_string(),
@@ -183,7 +188,7 @@ pub(super) fn switch_pool_then(
         listed_name: (entry.source == PoolSource::Listed).then(|| entry.name.clone()),
         then: then.into(),
     });
-    app.finder = None;
+    app.finders.open = None;
     app.notice = None;
     vec![Cmd::SwitchPool {
         id,
@@ -260,7 +265,7 @@ fn leave_old_pool(app: &mut App) -> Vec<Cmd> {
             .insert(app.pool.clone(), old);
     }
     let mut cmds = Vec::new();
-    if let Some(load) = app.browse.loading_all.take() {
+    if let Some(load) = app.finders.browse.loading_all.take() {
         cmds.push(Cmd::CancelLoadAll { id: load });
     }
     cmds.push(Cmd::CancelSearch);
@@ -272,9 +277,9 @@ fn leave_old_pool(app: &mut App) -> Vec<Cmd> {
     app.cursors = [0; 6];
     app.attr_filter.clear();
     app.revealed = None;
-    app.search = SearchState::default();
-    app.browse = BrowseState {
-        search_attributes: std::mem::take(&mut app.browse.search_attributes),
+    app.finders.search = SearchState::default();
+    app.finders.browse = BrowseState {
+        search_attributes: std::mem::take(&mut app.finders.browse.search_attributes),
         ..BrowseState::default()
     };
     // What was open about the old pool's user goes: a menu or confirmation open now would
@@ -304,7 +309,8 @@ fn enter_new_pool(app: &mut App, switched: Switched, listed_name: Option<String>
     app.pool_status.name = switched.schema.and_then(|s| s.name).or(listed_name);
     app.pool_status.problem = None;
     // Writes follow the pool: `--allow-write`, or this pool's `allow_write = true`.
-    app.allow_write = switched.allow_write;
+    // Writes follow the pool: the one setting a switch changes.
+    app.settings.allow_write = switched.allow_write;
     app.error = None;
     app.notice = Some(format!("switched to {}", sanitize(&app.pool_label())));
 }
@@ -340,6 +346,6 @@ fn offer_the_picker(app: &App, view: &mut ErrorView) {
         .take()
         .map(|h| format!("{h}; "))
         .unwrap_or_default();
-    let key = app.keymap.label(Context::Main, Action::Pools);
+    let key = app.keymap().label(Context::Main, Action::Pools);
     view.hint = Some(format!("{hint}{key} chooses another pool"));
 }

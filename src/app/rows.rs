@@ -69,12 +69,12 @@ impl Row {
 impl App {
     /// "2025-11-20 08:12 +00:00" in the app's time zone, for list rows.
     pub fn format_time_short(&self, t: Option<OffsetDateTime>) -> String {
-        time::format_short(self.tz, t)
+        time::format_short(self.tz(), t)
     }
 
     /// "2023-03-14 09:26:53 +00:00 (2 years ago)" in the app's time zone.
     pub fn format_time(&self, t: Option<OffsetDateTime>) -> String {
-        time::format_long(self.tz, self.now, t)
+        time::format_long(self.tz(), self.now, t)
     }
 
     /// The rows `pane` shows for the loaded user.

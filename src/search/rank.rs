@@ -15,6 +15,7 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::score;
+pub use super::score::is_subsequence;
 use crate::cognito::UserSummary;
 
 mod store;
@@ -576,24 +577,6 @@ fn best_of<'t>(
         }
     }
     best
-}
-
-/// Whether `needle`'s bytes occur in `hay` in order: necessary for a fuzzy match (a char
-/// subsequence is a byte subsequence in UTF-8), and far cheaper than scoring.
-pub fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
-    let mut rest = hay;
-    for &b in needle {
-        match memchr_byte(b, rest) {
-            Some(i) => rest = &rest[i + 1..],
-            None => return false,
-        }
-    }
-    true
-}
-
-#[inline]
-fn memchr_byte(b: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&h| h == b)
 }
 
 /// Ranks a handful of users (search results) with SkimMatcherV2 over the same haystacks as

@@ -241,7 +241,7 @@ pub fn match_field(hay: &[u8], pat: &[u8], finder: &memmem::Finder<'_>) -> Optio
         };
         return Some((tier, score_window(hay, pat, at, at + n)));
     }
-    if !crate::search::rank::is_subsequence(pat, hay) {
+    if !is_subsequence(pat, hay) {
         return None;
     }
     if pat.len() > MAX_FRAGMENTS as usize
@@ -360,6 +360,24 @@ pub fn field_positions(hay: &[u8], pat: &[u8]) -> Option<Vec<usize>> {
         finder.find(hay)?
     };
     Some((at..at + pat.len()).collect())
+}
+
+/// Whether `needle`'s bytes occur in `hay` in order: necessary for a fuzzy match (a char
+/// subsequence is a byte subsequence in UTF-8), and far cheaper than scoring.
+pub fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
+    let mut rest = hay;
+    for &b in needle {
+        match memchr_byte(b, rest) {
+            Some(i) => rest = &rest[i + 1..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[inline]
+fn memchr_byte(b: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&h| h == b)
 }
 
 #[cfg(test)]

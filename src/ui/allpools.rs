@@ -8,12 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::columns::{Column, cell, fit};
-use super::popups::{
-    match_rows, popup_block, popup_frame, text_popup, visible_rows, wrapped_height,
-};
+use super::popup::frame::{popup_block, popup_frame, text_popup, visible_rows, wrapped_height};
+use super::popup::picker::match_rows;
 use super::rows::{Segment, truncate};
 use super::{SPINNER, Theme, centered, plain};
-use crate::app::{AllPools, PoolResult, PoolRow, Tone};
+use crate::app::{AllPools, App, PoolResult, PoolRow, Tone};
+use crate::keymap::{Action, Context};
 use crate::redact::{shown_query, shown_username};
 use crate::sanitize::sanitize;
 use crate::width::Cells;
@@ -29,11 +29,34 @@ const HOW_TO_NAME: [&str; 5] = [
 
 /// What the popup takes from the app besides its own state.
 #[derive(Debug, Clone, Copy)]
-pub struct Looks {
+pub struct Looks<'a> {
     /// Privacy mode: mask the query, usernames, emails and error text.
     pub redact: bool,
     /// The spinner's step, for pools still asking.
     pub spinner: usize,
+    /// The keys the popup names, from the key table: open, close (List context), and
+    /// submit, close while a query is typed (Input), and `A` itself (Main).
+    pub open: &'a str,
+    pub close: &'a str,
+    pub typed_submit: &'a str,
+    pub typed_close: &'a str,
+    pub all_pools: &'a str,
+}
+
+impl<'a> Looks<'a> {
+    /// What the popup takes from `app`.
+    pub fn of(app: &'a App) -> Self {
+        let keys = app.keymap();
+        Self {
+            redact: app.redact(),
+            spinner: app.spinner(),
+            open: keys.key(Context::List, Action::Submit),
+            close: keys.key(Context::List, Action::Cancel),
+            typed_submit: keys.key(Context::Input, Action::Submit),
+            typed_close: keys.key(Context::Input, Action::Cancel),
+            all_pools: keys.key(Context::Main, Action::AllPools),
+        }
+    }
 }
 
 /// Draws the popup over `area`; returns where the terminal cursor goes when a query is being
@@ -42,48 +65,15 @@ pub fn render(
     buf: &mut Buffer,
     area: Rect,
     all: &AllPools,
-    looks: Looks,
+    looks: Looks<'_>,
     theme: &Theme,
 ) -> Option<Position> {
     let query = sanitize(&shown_query(looks.redact, &all.query)).into_owned();
     if let Some(input) = &all.input {
-        let lines = vec![
-            Line::from(vec![
-                Span::styled("› ", theme.accent()),
-                Span::raw(sanitize(&input.text).into_owned()),
-            ]),
-            Line::from(""),
-            dim("Enter looks it up in every named pool · Esc closes", theme),
-        ];
-        let rect = popup(buf, area, lines, "Look up in every named pool", theme);
-        let inner = Rect {
-            x: rect.x + 2,
-            y: rect.y + 1,
-            width: rect.width.saturating_sub(4),
-            height: rect.height.saturating_sub(2),
-        };
-        return super::input_cursor(inner, inner.y, 2, input);
+        return typing(buf, area, input, looks, theme);
     }
     if all.rows.is_empty() {
-        let mut lines = vec![
-            Line::from(format!(
-                "No pools are named in the config file, so there is nowhere else to look \
-                 {query:?} up. Name each pool once in $XDG_CONFIG_HOME/cognito-tui/config.toml \
-                 (or ~/.config/…, or --config FILE):"
-            )),
-            Line::from(""),
-        ];
-        lines.extend(
-            HOW_TO_NAME
-                .iter()
-                .map(|l| Line::from(Span::styled(*l, theme.accent()))),
-        );
-        lines.push(Line::from(
-            "then A looks a user up in every one of them at once.",
-        ));
-        lines.push(Line::from(""));
-        lines.push(dim("Esc closes", theme));
-        popup(buf, area, lines, "No named pools", theme);
+        no_pools(buf, area, &query, looks, theme);
         return None;
     }
     if let Some((row, cursor)) = all.picking
@@ -100,8 +90,10 @@ pub fn render(
             if a.more { " (more exist)" } else { "" }
         );
         let footer = format!(
-            "Enter opens the user in {} (one AdminGetUser) · Esc back to the pools",
-            sanitize(name)
+            "{} opens the user in {} (one AdminGetUser) · {} back to the pools",
+            looks.open,
+            sanitize(name),
+            looks.close
         );
         let rows = match_rows(looks.redact, &a.matches, area, theme);
         list(buf, area, title, rows, cursor, Vec::new(), &footer, theme);
@@ -125,14 +117,75 @@ pub fn render(
         .unwrap_or_default();
     let footer = match &all.behind {
         Some(a) => format!(
-            "Enter opens a hit in its pool · Esc closes, then lists the {} users your lookup \
+            "{} opens a hit in its pool · {} closes, then lists the {} users your lookup \
              matched",
+            looks.open,
+            looks.close,
             a.matches.len()
         ),
-        None => "Enter opens a hit in its pool (a checked pool switch) · Esc closes".into(),
+        None => format!(
+            "{} opens a hit in its pool (a checked pool switch) · {} closes",
+            looks.open, looks.close
+        ),
     };
     list(buf, area, title, rows, all.cursor, detail, &footer, theme);
     None
+}
+
+/// The line to type a query on.
+fn typing(
+    buf: &mut Buffer,
+    area: Rect,
+    input: &crate::app::LineInput,
+    looks: Looks<'_>,
+    theme: &Theme,
+) -> Option<Position> {
+    let lines = vec![
+        Line::from(vec![
+            Span::styled("› ", theme.accent()),
+            Span::raw(sanitize(&input.text).into_owned()),
+        ]),
+        Line::from(""),
+        dim(
+            &format!(
+                "{} looks it up in every named pool · {} closes",
+                looks.typed_submit, looks.typed_close
+            ),
+            theme,
+        ),
+    ];
+    let rect = popup(buf, area, lines, "Look up in every named pool", theme);
+    let inner = Rect {
+        x: rect.x + 2,
+        y: rect.y + 1,
+        width: rect.width.saturating_sub(4),
+        height: rect.height.saturating_sub(2),
+    };
+    super::input_cursor(inner, inner.y, 2, input)
+}
+
+/// No pools named in the config: how to name them.
+fn no_pools(buf: &mut Buffer, area: Rect, query: &str, looks: Looks<'_>, theme: &Theme) {
+    let mut lines = vec![
+        Line::from(format!(
+            "No pools are named in the config file, so there is nowhere else to look \
+             {query:?} up. Name each pool once in $XDG_CONFIG_HOME/cognito-tui/config.toml \
+             (or ~/.config/…, or --config FILE):"
+        )),
+        Line::from(""),
+    ];
+    lines.extend(
+        HOW_TO_NAME
+            .iter()
+            .map(|l| Line::from(Span::styled(*l, theme.accent()))),
+    );
+    lines.push(Line::from(format!(
+        "then {} looks a user up in every one of them at once.",
+        looks.all_pools
+    )));
+    lines.push(Line::from(""));
+    lines.push(dim(&format!("{} closes", looks.close), theme));
+    popup(buf, area, lines, "No named pools", theme);
 }
 
 fn dim(text: &str, theme: &Theme) -> Line<'static> {
@@ -157,7 +210,7 @@ fn inner_width(area: Rect) -> usize {
 }
 
 /// One row per pool: name, pool id, and what it answered.
-fn pool_rows(looks: Looks, all: &AllPools, area: Rect, theme: &Theme) -> Vec<Vec<Segment>> {
+fn pool_rows(looks: Looks<'_>, all: &AllPools, area: Rect, theme: &Theme) -> Vec<Vec<Segment>> {
     let results: Vec<Vec<Segment>> = all.rows.iter().map(|r| result(looks, r, theme)).collect();
     let names: Vec<String> = all
         .rows
@@ -191,7 +244,7 @@ fn pool_rows(looks: Looks, all: &AllPools, area: Rect, theme: &Theme) -> Vec<Vec
 }
 
 /// A pool's answer in a few words (masked in privacy mode, sanitized).
-fn result(looks: Looks, row: &PoolRow, theme: &Theme) -> Vec<Segment> {
+fn result(looks: Looks<'_>, row: &PoolRow, theme: &Theme) -> Vec<Segment> {
     match &row.result {
         PoolResult::Pending => vec![(
             format!("{} asking…", SPINNER[looks.spinner % SPINNER.len()]),
@@ -230,18 +283,19 @@ fn result(looks: Looks, row: &PoolRow, theme: &Theme) -> Vec<Segment> {
 }
 
 /// The selected pool's details, under the rows.
-fn detail(looks: Looks, row: &PoolRow, theme: &Theme) -> Vec<Line<'static>> {
+fn detail(looks: Looks<'_>, row: &PoolRow, theme: &Theme) -> Vec<Line<'static>> {
     let name = sanitize(&row.name).into_owned();
     match &row.result {
         PoolResult::Pending => vec![dim(&format!("waiting for {name}…"), theme)],
         PoolResult::Found(found) => vec![Line::from(format!(
-            "Found {}; Enter shows it in {name}.",
-            found.resolution
+            "Found {}; {} shows it in {name}.",
+            found.resolution, looks.open
         ))],
         PoolResult::NotFound => vec![dim(&format!("No user matches in {name}."), theme)],
         PoolResult::Ambiguous(a) => vec![Line::from(format!(
-            "{} users match in {name}; Enter lists them to pick one.",
-            a.matches.len()
+            "{} users match in {name}; {} lists them to pick one.",
+            a.matches.len(),
+            looks.open
         ))],
         PoolResult::Failed { error, .. } => {
             let error = error.shown(looks.redact);

@@ -28,8 +28,15 @@ pub fn view<'a>(app: &App, theme: &'a Theme) -> PaneView<'a> {
     }
     if shown == 0 && !app.attr_filter.is_empty() {
         view.message = Some(
-            Paragraph::new("no attribute matches the filter (Esc clears it)")
-                .style(theme.tone(Tone::Dim)),
+            Paragraph::new(format!(
+                "no attribute matches the filter ({} clears it)",
+                super::first_key(
+                    app,
+                    crate::keymap::Context::Main,
+                    crate::keymap::Action::Cancel
+                )
+            ))
+            .style(theme.tone(Tone::Dim)),
         );
     }
     view

@@ -20,6 +20,7 @@ use crate::app::{
     App, BrowseState, ErrorView, Finder, LineInput, PoolEntry, PoolSource, PoolsState, SearchState,
     Tone,
 };
+use crate::keymap::{Action, Context};
 use crate::redact::{self, shown_query};
 use crate::sanitize::sanitize;
 use crate::search::{Field, Highlights};
@@ -45,6 +46,11 @@ pub struct FinderView<'a> {
     pub redact: bool,
     /// The spinner's current frame.
     pub spinner: &'static str,
+    /// The keys that open a row and close (or stop), as the key table has them.
+    pub open: &'a str,
+    pub close: &'a str,
+    /// The main screen's browse key, which the empty search suggests.
+    pub browse: &'a str,
     pub theme: &'a Theme,
 }
 
@@ -70,7 +76,7 @@ impl<'a> FinderView<'a> {
     pub fn of(app: &'a App, which: Finder, theme: &'a Theme) -> Self {
         let title = match which {
             Finder::Search => " Search users (ListUsers prefix, as you type) ".to_string(),
-            Finder::Browse => match &app.browse.pager.filter {
+            Finder::Browse => match &app.finders.browse.pager.filter {
                 Some(f) => format!(
                     " Browse {} · {} ",
                     sanitize(&app.pool_label()),
@@ -82,26 +88,30 @@ impl<'a> FinderView<'a> {
         };
         // The export prompt (Ctrl-S) takes the input line; the list stays as it will be
         // written.
-        let export = app.export_prompt.as_ref().map(|p| ("Save CSV as › ", p));
+        let export = app
+            .finders
+            .export_prompt
+            .as_ref()
+            .map(|p| ("Save CSV as › ", p));
         let ((label, input), list) = match which {
             Finder::Search => (
-                export.unwrap_or(("Search › ", &app.search.input)),
-                FinderList::Search(&app.search),
+                export.unwrap_or(("Search › ", &app.finders.search.input)),
+                FinderList::Search(&app.finders.search),
             ),
             Finder::Browse => (
-                export.unwrap_or(("Filter › ", &app.browse.input)),
+                export.unwrap_or(("Filter › ", &app.finders.browse.input)),
                 FinderList::Browse {
-                    state: &app.browse,
-                    load_key: app.keymap.label(
+                    state: &app.finders.browse,
+                    load_key: app.keymap().label(
                         crate::keymap::Context::Finder,
                         crate::keymap::Action::LoadAll,
                     ),
                 },
             ),
             Finder::Pools => (
-                ("Pool › ", &app.pools.input),
+                ("Pool › ", &app.finders.pools.input),
                 FinderList::Pools {
-                    state: &app.pools,
+                    state: &app.finders.pools,
                     matches: app.pool_matches(),
                     current: &app.pool,
                 },
@@ -114,6 +124,9 @@ impl<'a> FinderView<'a> {
             list,
             redact: app.redact,
             spinner: SPINNER[app.spinner % SPINNER.len()],
+            open: app.keymap().key(Context::Finder, Action::Submit),
+            close: app.keymap().key(Context::Finder, Action::Cancel),
+            browse: app.keymap().key(Context::Main, Action::Browse),
             theme,
         }
     }
@@ -158,6 +171,9 @@ impl StatefulWidget for FinderView<'_> {
             list: list_area,
             redact: self.redact,
             spinner: self.spinner,
+            open: self.open,
+            close: self.close,
+            browse: self.browse,
             theme,
         };
         match self.list {
@@ -179,7 +195,167 @@ struct Body<'a> {
     list: Rect,
     redact: bool,
     spinner: &'a str,
+    open: &'a str,
+    close: &'a str,
+    browse: &'a str,
     theme: &'a Theme,
+}
+
+/// While a search is out: the spinner and what is still awaited, on the right of the status
+/// line; returns what is left of it on the left.
+fn waiting_on_the_right(
+    s: &SearchState,
+    status: Rect,
+    spinner: &str,
+    theme: &Theme,
+    buf: &mut Buffer,
+) -> Rect {
+    if s.pending.is_some() {
+        let waiting = s
+            .results
+            .as_ref()
+            .filter(|r| {
+                !r.waiting.is_empty() && Some(&r.query) == Some(&s.input.text.trim().to_string())
+            })
+            .map(|r| {
+                let names: Vec<&str> = r.waiting.iter().map(|a| a.as_str()).collect();
+                format!("{spinner} waiting for {}", names.join(", "))
+            })
+            .unwrap_or_else(|| format!("{spinner} searching…"));
+        let width = (waiting.cells() as u16 + 1).min(status.width / 2);
+        let [left, right] =
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(status);
+        Paragraph::new(Span::styled(waiting, theme.tone(Tone::Dim)))
+            .alignment(ratatui::layout::Alignment::Right)
+            .render(right, buf);
+        left
+    } else {
+        status
+    }
+}
+
+/// The search's status line: matches, requests, case variants, and whether it is partial.
+fn summary(
+    s: &SearchState,
+    results: &crate::search::SearchResults,
+    redact: bool,
+) -> (String, Tone) {
+    let query = shown_query(redact, &results.query);
+    let mut line = format!(
+        "{} match{} for {:?} ({} request{})",
+        results.hits.len(),
+        if results.hits.len() == 1 { "" } else { "es" },
+        sanitize(&query),
+        results.requests,
+        if results.requests == 1 { "" } else { "s" },
+    );
+    let mut tone = Tone::Dim;
+    if !results.case_variants.is_empty() {
+        let variants: Vec<String> = results
+            .case_variants
+            .iter()
+            .map(|v| format!("{:?}", sanitize(&shown_query(redact, v))))
+            .collect();
+        line.push_str(&format!(" · matched as {}", variants.join(" and ")));
+    }
+    if results.more {
+        line.push_str(" · more exist: refine your query");
+        tone = Tone::Warn;
+    }
+    if !results.failures.is_empty() && s.error.is_none() {
+        line.push_str(&format!(
+            " · {} filter{} failed",
+            results.failures.len(),
+            if results.failures.len() == 1 { "" } else { "s" }
+        ));
+        tone = Tone::Warn;
+    }
+    (line, tone)
+}
+
+/// During a load-all, a progress line above the list (a gauge when the pool's size is
+/// estimated); returns the status and list areas left.
+fn load_all_status(
+    b: &BrowseState,
+    [status, list]: [Rect; 2],
+    spinner: &str,
+    close: &str,
+    theme: &Theme,
+    buf: &mut Buffer,
+) -> [Rect; 2] {
+    let loaded = b.store.len();
+    let pages = b.pager.pages;
+    if b.loading_all.is_some() {
+        let [gauge, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(list);
+        let label = match b.progress() {
+            // DescribeUserPool's EstimatedNumberOfUsers: a real fraction, said to be an
+            // estimate, and the time left at the rate pages are coming.
+            Some((fraction, left)) => {
+                let mut label = format!(
+                    "{spinner} loading all: {} of ~{} users (estimated) · {:.0}%",
+                    thousands(loaded as u64),
+                    thousands(b.estimated_total.unwrap_or_default()),
+                    fraction * 100.0
+                );
+                if let Some(left) = left {
+                    label.push_str(&format!(" · about {} left", duration(left)));
+                }
+                label.push_str(&format!(" · {} stops", close));
+                Gauge::default()
+                    .gauge_style(theme.accent())
+                    .ratio(fraction.clamp(0.0, 1.0))
+                    .label(Span::styled(label, theme.label()))
+                    .render(status, buf);
+                None
+            }
+            // No total to measure against: no bar pretending to know one.
+            None => Some(format!(
+                "{spinner} loading all: {} users, {pages} page{} so far (pool size unknown) · {} stops",
+                thousands(loaded as u64),
+                if pages == 1 { "" } else { "s" },
+                close
+            )),
+        };
+        if let Some(label) = label {
+            dim(buf, status, label, Tone::Normal, theme);
+        }
+        [gauge, rest]
+    } else {
+        [status, list]
+    }
+}
+
+/// Browse's status line: how many users are loaded and match, pages, and what is left.
+fn browse_summary(b: &BrowseState, load_key: &str, spinner: &str) -> String {
+    let (loaded, pages, matches) = (b.store.len(), b.pager.pages, b.match_count());
+    let mut line = String::new();
+    if b.page_pending.is_some() {
+        line.push_str(&format!("{spinner} "));
+    }
+    if b.input.text.trim().is_empty() {
+        line.push_str(&format!("{} users loaded", thousands(loaded as u64)));
+    } else {
+        line.push_str(&format!(
+            "{} of {} loaded users match",
+            thousands(matches as u64),
+            thousands(loaded as u64)
+        ));
+    }
+    line.push_str(&format!(
+        " · {pages} page{}",
+        if pages == 1 { "" } else { "s" }
+    ));
+    if b.pager.done && b.pager.filter.is_some() {
+        line.push_str(" · every user the filter selects is loaded");
+    } else if b.pager.done {
+        line.push_str(" · everything is loaded");
+    } else if b.loading_all.is_none() {
+        line.push_str(&format!(
+            " · more pages: scroll down, or {load_key} loads all"
+        ));
+    }
+    line
 }
 
 /// The selected row and the number of rows of a user list, when one is drawn.
@@ -238,28 +414,7 @@ fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
     let (status, list, theme, spinner) = (body.status, body.list, body.theme, body.spinner);
     // The spinner and what is still out sit on the right of the status line, apart from the
     // placeholder and the counts on its left.
-    let status = if s.pending.is_some() {
-        let waiting = s
-            .results
-            .as_ref()
-            .filter(|r| {
-                !r.waiting.is_empty() && Some(&r.query) == Some(&s.input.text.trim().to_string())
-            })
-            .map(|r| {
-                let names: Vec<&str> = r.waiting.iter().map(|a| a.as_str()).collect();
-                format!("{spinner} waiting for {}", names.join(", "))
-            })
-            .unwrap_or_else(|| format!("{spinner} searching…"));
-        let width = (waiting.cells() as u16 + 1).min(status.width / 2);
-        let [left, right] =
-            Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(status);
-        Paragraph::new(Span::styled(waiting, theme.tone(Tone::Dim)))
-            .alignment(ratatui::layout::Alignment::Right)
-            .render(right, buf);
-        left
-    } else {
-        status
-    };
+    let status = waiting_on_the_right(s, status, spinner, theme, buf);
     let Some(results) = &s.results else {
         dim(
             buf,
@@ -271,7 +426,7 @@ fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
         return;
     };
     if let Some(error) = &s.error {
-        inline_error(&error.shown(body.redact), buf, list, theme);
+        inline_error(&error.shown(body.redact), buf, list, body.close, theme);
     }
     let query = shown_query(body.redact, &results.query);
     if let Some(suggested) = &s.suggested {
@@ -285,44 +440,17 @@ fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
             buf,
             status,
             format!(
-                "no user is {:?} · did you mean {}? Enter opens · cost: {}",
+                "no user is {:?} · did you mean {}? {} opens · cost: {}",
                 sanitize(&query),
                 sanitize(&first),
+                body.open,
                 suggested.cost
             ),
             Tone::Warn,
             theme,
         );
     } else {
-        let mut line = format!(
-            "{} match{} for {:?} ({} request{})",
-            results.hits.len(),
-            if results.hits.len() == 1 { "" } else { "es" },
-            sanitize(&query),
-            results.requests,
-            if results.requests == 1 { "" } else { "s" },
-        );
-        let mut tone = Tone::Dim;
-        if !results.case_variants.is_empty() {
-            let variants: Vec<String> = results
-                .case_variants
-                .iter()
-                .map(|v| format!("{:?}", sanitize(&shown_query(body.redact, v))))
-                .collect();
-            line.push_str(&format!(" · matched as {}", variants.join(" and ")));
-        }
-        if results.more {
-            line.push_str(" · more exist: refine your query");
-            tone = Tone::Warn;
-        }
-        if !results.failures.is_empty() && s.error.is_none() {
-            line.push_str(&format!(
-                " · {} filter{} failed",
-                results.failures.len(),
-                if results.failures.len() == 1 { "" } else { "s" }
-            ));
-            tone = Tone::Warn;
-        }
+        let (line, tone) = summary(s, results, body.redact);
         dim(buf, status, line, tone, theme);
     }
     if s.error.is_some() {
@@ -330,8 +458,11 @@ fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
     }
     if results.hits.is_empty() {
         let waiting = (!results.waiting.is_empty()).then_some("none yet…");
-        let none = "no users start with that: try another attribute (an email, a family name) or b to browse";
-        return no_rows(buf, list, waiting, none, theme);
+        let none = format!(
+            "no users start with that: try another attribute (an email, a family name) or {} to browse",
+            body.browse
+        );
+        return no_rows(buf, list, waiting, &none, theme);
     }
     let lines: Vec<UserLine> = results
         .hits
@@ -367,75 +498,12 @@ fn scroll(area: Rect, cursor: usize) -> (usize, usize) {
 fn browse(b: &BrowseState, load_key: &str, body: Body, buf: &mut Buffer) {
     let (status, list, theme, spinner) = (body.status, body.list, body.theme, body.spinner);
     let loaded = b.store.len();
-    let pages = b.pager.pages;
-    let [status, list] = if b.loading_all.is_some() {
-        let [gauge, rest] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(list);
-        let label = match b.progress() {
-            // DescribeUserPool's EstimatedNumberOfUsers: a real fraction, said to be an
-            // estimate, and the time left at the rate pages are coming.
-            Some((fraction, left)) => {
-                let mut label = format!(
-                    "{spinner} loading all: {} of ~{} users (estimated) · {:.0}%",
-                    thousands(loaded as u64),
-                    thousands(b.estimated_total.unwrap_or_default()),
-                    fraction * 100.0
-                );
-                if let Some(left) = left {
-                    label.push_str(&format!(" · about {} left", duration(left)));
-                }
-                label.push_str(" · Esc stops");
-                Gauge::default()
-                    .gauge_style(theme.accent())
-                    .ratio(fraction.clamp(0.0, 1.0))
-                    .label(Span::styled(label, theme.label()))
-                    .render(status, buf);
-                None
-            }
-            // No total to measure against: no bar pretending to know one.
-            None => Some(format!(
-                "{spinner} loading all: {} users, {pages} page{} so far (pool size unknown) · Esc stops",
-                thousands(loaded as u64),
-                if pages == 1 { "" } else { "s" }
-            )),
-        };
-        if let Some(label) = label {
-            dim(buf, status, label, Tone::Normal, theme);
-        }
-        [gauge, rest]
-    } else {
-        [status, list]
-    };
-    let mut line = String::new();
-    if b.page_pending.is_some() {
-        line.push_str(&format!("{spinner} "));
-    }
+    let [status, list] = load_all_status(b, [status, list], spinner, body.close, theme, buf);
     let matches = b.match_count();
-    if b.input.text.trim().is_empty() {
-        line.push_str(&format!("{} users loaded", thousands(loaded as u64)));
-    } else {
-        line.push_str(&format!(
-            "{} of {} loaded users match",
-            thousands(matches as u64),
-            thousands(loaded as u64)
-        ));
-    }
-    line.push_str(&format!(
-        " · {pages} page{}",
-        if pages == 1 { "" } else { "s" }
-    ));
-    if b.pager.done && b.pager.filter.is_some() {
-        line.push_str(" · every user the filter selects is loaded");
-    } else if b.pager.done {
-        line.push_str(" · everything is loaded");
-    } else if b.loading_all.is_none() {
-        line.push_str(&format!(
-            " · more pages: scroll down, or {load_key} loads all"
-        ));
-    }
+    let line = browse_summary(b, load_key, spinner);
     dim(buf, status, line, Tone::Dim, theme);
     if let Some(error) = &b.error {
-        inline_error(&error.shown(body.redact), buf, list, theme);
+        inline_error(&error.shown(body.redact), buf, list, body.close, theme);
         return;
     }
     if matches == 0 {
@@ -518,7 +586,7 @@ fn pools(p: &PoolsState, matches: &[PoolEntry], current: &str, body: Body, buf: 
     }
     dim(buf, status, line, Tone::Dim, theme);
     if let Some(error) = &p.error {
-        inline_error(&error.shown(body.redact), buf, list, theme);
+        inline_error(&error.shown(body.redact), buf, list, body.close, theme);
         return;
     }
     let rows: Vec<Vec<Segment>> = matches
@@ -570,7 +638,7 @@ impl crate::app::BrowseState {
     }
 }
 
-fn inline_error(error: &ErrorView, buf: &mut Buffer, area: Rect, theme: &Theme) {
+fn inline_error(error: &ErrorView, buf: &mut Buffer, area: Rect, close: &str, theme: &Theme) {
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{}: ", error.title), theme.error()),
         Span::raw(error.exception.clone().unwrap_or_default()),
@@ -580,7 +648,7 @@ fn inline_error(error: &ErrorView, buf: &mut Buffer, area: Rect, theme: &Theme) 
         lines.push(super::hint_line(hint, theme));
     }
     lines.push(Line::from(Span::styled(
-        "Edit the query to try again · Esc closes",
+        format!("Edit the query to try again · {close} closes"),
         theme.tone(Tone::Dim),
     )));
     Paragraph::new(lines)
@@ -631,6 +699,65 @@ fn field_label(field: Field) -> &'static str {
     }
 }
 
+/// One row of a user list: username and email (highlighted, or masked), the field that
+/// matched, status and enabled, in columns of `widths`.
+fn user_row(
+    u: UserLine,
+    [uw, ew, sw, enw]: [usize; 4],
+    show_match: bool,
+    redact: bool,
+    mark: Style,
+    theme: &Theme,
+) -> Vec<Segment> {
+    // Highlights index the raw value, so a masked value is drawn without them.
+    let mut segs = if redact {
+        pad(&redact::mask_query(u.username), uw, Style::new())
+    } else {
+        highlighted(
+            u.username,
+            u.highlights.for_field(Field::Username),
+            uw,
+            mark,
+        )
+    };
+    let email = u.email.unwrap_or("-");
+    if redact {
+        segs.extend(pad(
+            &redact::mask_attribute("email", email),
+            ew,
+            Style::new(),
+        ));
+    } else {
+        segs.extend(highlighted(
+            email,
+            u.highlights.for_field(Field::Email),
+            ew,
+            mark,
+        ));
+    }
+    if show_match {
+        let field = u.highlights.0.first().map(|(f, _)| *f);
+        segs.extend(pad(
+            field.map_or("", field_label),
+            MATCHED,
+            theme.tone(Tone::Dim),
+        ));
+    }
+    let status = u.status.unwrap_or("-");
+    let tone = match status {
+        "CONFIRMED" | "EXTERNAL_PROVIDER" => Tone::Normal,
+        "COMPROMISED" | "ARCHIVED" => Tone::Bad,
+        _ => Tone::Warn,
+    };
+    segs.extend(pad(status, sw, theme.tone(tone)));
+    segs.extend(if u.enabled {
+        pad("yes", enw, theme.tone(Tone::Good))
+    } else {
+        pad("DISABLED", enw, theme.tone(Tone::Bad))
+    });
+    segs
+}
+
 #[allow(clippy::too_many_arguments)]
 fn user_list<'a>(
     redact: bool,
@@ -668,55 +795,7 @@ fn user_list<'a>(
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
     let rows: Vec<Vec<Segment>> = lines
         .into_iter()
-        .map(|u| {
-            // Highlights index the raw value, so a masked value is drawn without them.
-            let mut segs = if redact {
-                pad(&redact::mask_query(u.username), uw, Style::new())
-            } else {
-                highlighted(
-                    u.username,
-                    u.highlights.for_field(Field::Username),
-                    uw,
-                    mark,
-                )
-            };
-            let email = u.email.unwrap_or("-");
-            if redact {
-                segs.extend(pad(
-                    &redact::mask_attribute("email", email),
-                    ew,
-                    Style::new(),
-                ));
-            } else {
-                segs.extend(highlighted(
-                    email,
-                    u.highlights.for_field(Field::Email),
-                    ew,
-                    mark,
-                ));
-            }
-            if show_match {
-                let field = u.highlights.0.first().map(|(f, _)| *f);
-                segs.extend(pad(
-                    field.map_or("", field_label),
-                    MATCHED,
-                    theme.tone(Tone::Dim),
-                ));
-            }
-            let status = u.status.unwrap_or("-");
-            let tone = match status {
-                "CONFIRMED" | "EXTERNAL_PROVIDER" => Tone::Normal,
-                "COMPROMISED" | "ARCHIVED" => Tone::Bad,
-                _ => Tone::Warn,
-            };
-            segs.extend(pad(status, sw, theme.tone(tone)));
-            segs.extend(if u.enabled {
-                pad("yes", enw, theme.tone(Tone::Good))
-            } else {
-                pad("DISABLED", enw, theme.tone(Tone::Bad))
-            });
-            segs
-        })
+        .map(|u| user_row(u, [uw, ew, sw, enw], show_match, redact, mark, theme))
         .collect();
     let selected = cursor.min(total.saturating_sub(1)).saturating_sub(offset);
     draw_rows(buf, area, header, rows, selected, theme);

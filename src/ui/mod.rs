@@ -11,7 +11,7 @@ mod finder;
 mod lists;
 mod mfa;
 mod pane;
-mod popups;
+mod popup;
 pub mod rows;
 mod status;
 pub mod theme;
@@ -27,7 +27,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, StatefulWidget, Widget, Wrap};
 
 pub use finder::{FinderList, FinderView};
-pub use popups::{ConfirmPopup, ErrorPopup, ListPopup, Popup, PopupView};
+pub use popup::{ConfirmPopup, ErrorPopup, ListPopup, Popup, PopupView};
 pub use theme::Theme;
 
 use crate::app::{App, ErrorView, LineInput, Overlay, Pane, Throttle, Tone};
@@ -44,10 +44,10 @@ pub(crate) const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴"
 
 /// Draws the whole screen: the one place that turns the model into the views that draw it.
 pub fn view(app: &App, frame: &mut Frame) {
-    let theme = Theme::new(app.color);
+    let theme = Theme::new(app.color());
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame, area);
+        too_small(frame, area, first_key(app, Context::Main, Action::Quit));
         return;
     }
     let [header, body, bar, footer] = Layout::vertical([
@@ -60,7 +60,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     // Where the terminal cursor goes: the last input drawn that has one.
     let mut cursor = None;
     frame.render_widget(HeaderView::of(app, &theme), header);
-    if let Some(which) = app.finder {
+    if let Some(which) = app.finders.open {
         frame.render_stateful_widget(FinderView::of(app, which, &theme), body, &mut cursor);
     } else if app.user.is_some() {
         render_panes(app, frame, body, &theme);
@@ -72,7 +72,10 @@ pub fn view(app: &App, frame: &mut Frame) {
     frame.render_stateful_widget(BarView::of(app, &theme), bar, &mut cursor);
     frame.render_widget(FooterView::of(app, &theme), footer);
     if let Some(error) = &app.error {
-        frame.render_widget(ErrorPopup::new(error.shown(app.redact), &theme), body);
+        frame.render_widget(
+            ErrorPopup::new(error.shown(app.redact), app.keymap(), &theme),
+            body,
+        );
     }
     frame.render_stateful_widget(PopupView::of(app, &theme), body, &mut cursor);
     if let Some(position) = cursor {
@@ -103,14 +106,14 @@ fn hint_line(hint: &str, theme: &Theme) -> Line<'static> {
     ])
 }
 
-fn too_small(frame: &mut Frame, area: Rect) {
+fn too_small(frame: &mut Frame, area: Rect, quit: &str) {
     let text = vec![
         Line::from("Terminal too small"),
         Line::from(format!(
             "{}x{}, need {MIN_WIDTH}x{MIN_HEIGHT}",
             area.width, area.height
         )),
-        Line::from("q quits"),
+        Line::from(format!("{quit} quits")),
     ];
     let top = area.height.saturating_sub(text.len() as u16) / 2;
     let inner = Rect {
@@ -278,7 +281,7 @@ impl<'a> HeaderView<'a> {
             target,
             activity,
             privacy: app.redact,
-            writes: app.allow_write,
+            writes: app.allow_write(),
             throttle: app.throttle,
             theme,
         }
@@ -482,7 +485,12 @@ fn cut_at_word(text: &str, width: usize) -> String {
 
 /// The keys for `action` in `context`, as the binding table in use writes them.
 pub fn keys_for(app: &App, context: Context, action: Action) -> &str {
-    app.keymap.label(context, action)
+    app.keymap().label(context, action)
+}
+
+/// The first key bound to `action` in `context` ("Esc" of "Esc q"), for one-line hints.
+pub fn first_key(app: &App, context: Context, action: Action) -> &str {
+    app.keymap().key(context, action)
 }
 
 /// Whether the screen offers `action` now, and the word the footer gives it (None hides it).
@@ -496,7 +504,7 @@ fn footer_offer(
     use Action as A;
     let user = app.user.is_some();
     let has_pool = app.has_pool();
-    let browsing = app.finder == Some(Finder::Browse);
+    let browsing = app.finders.open == Some(Finder::Browse);
     let shown = match (context, action) {
         (Context::Main, A::Cancel) => app.error.is_some(),
         (Context::Main, A::OpenLookup(_) | A::Search | A::Browse | A::LoadAll) => has_pool,
@@ -515,10 +523,10 @@ fn footer_offer(
         (Context::Main, A::Reveal) => user && app.redact,
         (Context::Main, A::Privacy) => user,
         (Context::Finder, A::LoadAll) => {
-            browsing && app.browse.loading_all.is_none() && !app.browse.pager.done
+            browsing && app.finders.browse.loading_all.is_none() && !app.finders.browse.pager.done
         }
-        (Context::Finder, A::Refresh) => app.finder == Some(Finder::Search),
-        (Context::Finder, A::Cancel) if browsing && app.browse.loading_all.is_some() => {
+        (Context::Finder, A::Refresh) => app.finders.open == Some(Finder::Search),
+        (Context::Finder, A::Cancel) if browsing && app.finders.browse.loading_all.is_some() => {
             return Some("stop loading");
         }
         (Context::Input, A::Up) => matches!(app.overlay, Overlay::Recent { .. }),
@@ -591,7 +599,7 @@ impl<'a> FooterView<'a> {
     /// The footer as the app is now.
     pub fn of(app: &App, theme: &'a Theme) -> Self {
         let context = app.context();
-        let mut hints = app.keymap.footer(context, app.allow_write, |a, w| {
+        let mut hints = app.keymap().footer(context, app.allow_write(), |a, w| {
             footer_offer(app, context, a, w)
         });
         let typing = match &app.overlay {
@@ -605,7 +613,9 @@ impl<'a> FooterView<'a> {
                 "the username"
             }),
             Overlay::Recent { .. } => Some("to filter"),
-            _ if app.finder == Some(crate::app::Finder::Pools) && context == Context::Finder => {
+            _ if app.finders.open == Some(crate::app::Finder::Pools)
+                && context == Context::Finder =>
+            {
                 Some("a name or pool id")
             }
             _ if context == Context::Finder => Some("to filter"),
@@ -656,6 +666,11 @@ pub struct WelcomeView<'a> {
     pub browse: &'a str,
     pub pools: &'a str,
     pub all_pools: &'a str,
+    /// The lookup keys (`/`, by username, by alias, by sub), then recent lookups, help, quit.
+    pub lookups: [&'a str; 4],
+    pub recent: &'a str,
+    pub help: &'a str,
+    pub quit: &'a str,
     /// The demo pool: name a few users to try.
     pub demo: bool,
     pub theme: &'a Theme,
@@ -669,7 +684,17 @@ impl<'a> WelcomeView<'a> {
             browse: keys_for(app, Context::Main, Action::Browse),
             pools: keys_for(app, Context::Main, Action::Pools),
             all_pools: keys_for(app, Context::Main, Action::AllPools),
-            demo: app.demo,
+            lookups: [
+                LookupMode::Auto,
+                LookupMode::Username,
+                LookupMode::Alias,
+                LookupMode::Sub,
+            ]
+            .map(|mode| first_key(app, Context::Main, Action::OpenLookup(mode))),
+            recent: first_key(app, Context::Main, Action::Recent),
+            help: first_key(app, Context::Main, Action::Help),
+            quit: first_key(app, Context::Main, Action::Quit),
+            demo: app.demo(),
             theme,
         }
     }
@@ -687,15 +712,18 @@ impl Widget for WelcomeView<'_> {
         let mut lines = vec![
             Line::from(""),
             Line::from(vec![
-                key("/"),
+                key(self.lookups[0]),
                 Span::raw("look up a user: username, email, phone, preferred_username or sub"),
             ]),
-            Line::from(vec![key("u"), Span::raw("by username only")]),
+            Line::from(vec![key(self.lookups[1]), Span::raw("by username only")]),
             Line::from(vec![
-                key("a"),
+                key(self.lookups[2]),
                 Span::raw("by alias: email, phone number or preferred_username"),
             ]),
-            Line::from(vec![key("s"), Span::raw("by sub (the user's UUID)")]),
+            Line::from(vec![
+                key(self.lookups[3]),
+                Span::raw("by sub (the user's UUID)"),
+            ]),
             Line::from(vec![
                 key(self.search),
                 Span::raw("type-ahead search: usernames, emails, names, phones as you type"),
@@ -709,9 +737,9 @@ impl Widget for WelcomeView<'_> {
                 key(self.all_pools),
                 Span::raw("which pool is a user in? a lookup in every named pool"),
             ]),
-            Line::from(vec![key("h"), Span::raw("recent lookups")]),
-            Line::from(vec![key("?"), Span::raw("every key binding")]),
-            Line::from(vec![key("q"), Span::raw("quit")]),
+            Line::from(vec![key(self.recent), Span::raw("recent lookups")]),
+            Line::from(vec![key(self.help), Span::raw("every key binding")]),
+            Line::from(vec![key(self.quit), Span::raw("quit")]),
         ];
         if self.demo {
             lines.push(Line::from(""));
@@ -733,6 +761,8 @@ pub struct PoolProblemView<'a> {
     /// The keys of the pool picker and of quit, as the binding table in use has them.
     pub pools: &'a str,
     pub quit: &'a str,
+    /// The key of a lookup (`/`).
+    pub lookup: &'a str,
     pub theme: &'a Theme,
 }
 
@@ -743,6 +773,7 @@ impl<'a> PoolProblemView<'a> {
             problem,
             pools: keys_for(app, Context::Main, Action::Pools),
             quit: keys_for(app, Context::Main, Action::Quit),
+            lookup: first_key(app, Context::Main, Action::OpenLookup(LookupMode::Auto)),
             theme,
         }
     }
@@ -774,7 +805,7 @@ impl Widget for PoolProblemView<'_> {
             Span::raw("choose another pool (or type its id)"),
         ]));
         lines.push(Line::from(vec![
-            key("/"),
+            key(self.lookup),
             Span::raw("look a user up here anyway"),
         ]));
         lines.push(Line::from(vec![key(self.quit), Span::raw("quit")]));

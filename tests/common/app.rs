@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use clap::Parser;
-use cognito_tui::app::{App, Cmd, Msg, update};
+use cognito_tui::app::{App, Cmd, Msg, Settings, TimeZone, update};
 use cognito_tui::cli::Cli;
 use cognito_tui::cognito::demo::DemoBackend;
 use cognito_tui::cognito::lookup::{self, LookupError, LookupMode, LookupOutcome};
@@ -46,27 +46,63 @@ pub fn connect(app: &mut App) {
     let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
     let session = block_on(session::connect(&cli.target, pool, demo));
     update(app, Msg::Connected(session.info));
-    // The worker's one DescribeUserPool per connection, which the diagnosis reads (set
-    // directly: Msg::PoolDescribed would also name the pool in every snapshot's header).
-    let schema = block_on(session.backend.describe_pool(&session.pool)).ok();
-    app.pool_settings = cognito_tui::app::PoolSettings::from_answer(schema.as_ref());
+    // The worker's one DescribeUserPool per connection, which the diagnosis reads. Its name
+    // is left out so the header shows the pool id, as every snapshot was taken with.
+    let mut schema = block_on(session.backend.describe_pool(&session.pool)).unwrap();
+    schema.name = None;
+    let pool = session.pool.as_str().to_string();
+    update(
+        app,
+        Msg::PoolDescribed {
+            pool,
+            result: Ok(schema),
+        },
+    );
+}
+
+/// What the demo app starts with: the demo pool, its clock stopped at 2026-01-15 12:00 UTC
+/// and times in UTC, so relative times and dates render the same on every run.
+pub fn pinned() -> Settings {
+    Settings {
+        now: time::macros::datetime!(2026-01-15 12:00:00 UTC),
+        tz: TimeZone::Fixed(time::UtcOffset::UTC),
+        ..demo()
+    }
+}
+
+/// A fresh app on the demo pool started with `settings`, connected.
+pub fn demo_app_with(settings: Settings) -> App {
+    let mut app = App::new(DemoBackend::embedded().pool_id().as_str(), settings);
+    connect(&mut app);
+    app
+}
+
+/// `keys` (action name → key, as the config's `[keys]` says it) over the default key table.
+pub fn keymap_with(keys: &[(&str, &str)]) -> std::sync::Arc<cognito_tui::keymap::Keymap> {
+    let keys: std::collections::BTreeMap<String, String> = (keys.iter())
+        .map(|(a, k)| (a.to_string(), k.to_string()))
+        .collect();
+    let (keymap, problems) = cognito_tui::keymap::Keymap::with_overrides(&keys);
+    assert!(problems.is_empty(), "{problems:?}");
+    std::sync::Arc::new(keymap)
+}
+
+/// What `--demo` starts with.
+pub fn demo() -> Settings {
+    Settings {
+        demo: true,
+        ..Settings::default()
+    }
 }
 
 /// A fresh app on the demo pool, connected.
 pub fn demo_app() -> App {
-    let mut app = App::new(DemoBackend::embedded().pool_id().as_str(), true);
-    connect(&mut app);
-    app
+    demo_app_with(demo())
 }
 
-/// [`demo_app`] with its clock stopped at 2026-01-15 12:00 UTC (set before it connects), so
-/// relative times and dates render the same on every run.
+/// [`demo_app`] started with [`pinned`] settings.
 pub fn pinned_demo_app() -> App {
-    let mut app = App::new(DemoBackend::embedded().pool_id().as_str(), true);
-    app.now = time::macros::datetime!(2026-01-15 12:00:00 UTC);
-    app.tz = cognito_tui::app::TimeZone::Fixed(time::UtcOffset::UTC);
-    connect(&mut app);
-    app
+    demo_app_with(pinned())
 }
 
 /// A key press without modifiers.

@@ -5,9 +5,7 @@
 
 use clap::Parser;
 use cognito_tui::act::Write;
-use cognito_tui::app::{
-    App, Cmd, GroupChange, GroupChoices, MenuItem, Msg, Overlay, TimeZone, update,
-};
+use cognito_tui::app::{App, Cmd, GroupChange, GroupChoices, MenuItem, Msg, Overlay, update};
 use cognito_tui::cli::Cli;
 use cognito_tui::cognito::lookup::LookupMode;
 use cognito_tui::cognito::{
@@ -17,7 +15,6 @@ use cognito_tui::keymap::Context;
 use cognito_tui::session::Target;
 use cognito_tui::worker::{self, gate::Audit};
 use crossterm::event::KeyCode;
-use time::macros::datetime;
 
 use crate::common::app::{connect, key, screen, send, typed};
 
@@ -32,10 +29,11 @@ struct Desk {
 impl Desk {
     /// `query` looked up, with `--allow-write`, the clock fixed for snapshots.
     fn new(query: &str) -> Self {
-        let mut app = App::new("us-east-1_DemoPool1", true);
-        app.now = datetime!(2026-01-15 12:00:00 UTC);
-        app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
-        app.allow_write = true;
+        let settings = cognito_tui::app::Settings {
+            allow_write: true,
+            ..crate::common::app::pinned()
+        };
+        let mut app = App::new("us-east-1_DemoPool1", settings);
         connect(&mut app);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_time()
@@ -56,7 +54,11 @@ impl Desk {
         let mut desk = Desk { app, job, runtime };
         let cmd = desk.app.start_lookup(query, LookupMode::Auto);
         desk.serve(vec![cmd]);
-        assert!(desk.app.error.is_none(), "{query}: {:?}", desk.app.error);
+        assert!(
+            desk.app.error().is_none(),
+            "{query}: {:?}",
+            desk.app.error()
+        );
         desk
     }
 
@@ -99,15 +101,15 @@ impl Desk {
             .unwrap_or_else(|| panic!("{label} not offered: {:?}", self.labels()));
         self.keys([key(KeyCode::Char('x'))]);
         self.keys(std::iter::repeat_n(key(KeyCode::Char('j')), at));
-        assert_eq!(self.app.overlay, Overlay::Actions { cursor: at });
+        assert_eq!(*self.app.overlay(), Overlay::Actions { cursor: at });
     }
 
     fn user(&self) -> &cognito_tui::cognito::User {
-        &self.app.user.as_ref().expect("a user is loaded").found.user
+        &self.app.user().expect("a user is loaded").found.user
     }
 
     fn notice(&self) -> &str {
-        self.app.notice.as_deref().unwrap_or_default()
+        self.app.notice().unwrap_or_default()
     }
 
     /// The one write the keys produced.
@@ -189,7 +191,7 @@ fn reset_mfa_needs_the_username_typed_then_the_refresh_shows_no_mfa() {
     desk.menu_to("Reset MFA");
     assert!(desk.press(KeyCode::Enter).is_empty());
     assert!(matches!(
-        &desk.app.overlay,
+        desk.app.overlay(),
         Overlay::Confirm { write: Write { action: WriteAction::ResetMfa, .. }, phrase: Some(p), .. } if p == "kenji.tanaka"
     ));
     assert_eq!(desk.app.context(), Context::Input);
@@ -229,7 +231,7 @@ fn resend_confirm_and_mark_verified_ask_yes_or_no() {
         dave.notice()
             .contains("invitation re-sent by email to dave")
     );
-    assert!(dave.app.error.is_none());
+    assert!(dave.app.error().is_none());
 
     let mut carol = Desk::new("carol");
     carol.menu_to("Confirm sign-up");
@@ -283,12 +285,12 @@ fn add_to_group_picks_from_list_groups_less_the_users_own() {
     snap!("add_group_picker", desk.app);
     // Esc goes back to the menu; the pool's groups are not fetched a second time.
     desk.press(KeyCode::Esc);
-    assert!(matches!(desk.app.overlay, Overlay::Actions { .. }));
+    assert!(matches!(desk.app.overlay(), Overlay::Actions { .. }));
     let cmds = desk.press(KeyCode::Enter);
     assert!(cmds.is_empty(), "{cmds:?}");
     desk.press(KeyCode::Enter);
     assert!(matches!(
-        &desk.app.overlay,
+        desk.app.overlay(),
         Overlay::Confirm { write: Write { action: WriteAction::AddToGroup(g), .. }, phrase: None, .. } if g == "beta-testers"
     ));
     snap!("confirm_add_to_group", desk.app);
@@ -320,7 +322,7 @@ fn remove_from_group_picks_from_the_users_groups() {
     snap!("remove_group_picker", desk.app);
     desk.keys([key(KeyCode::Char('j')), key(KeyCode::Enter)]);
     assert!(matches!(
-        &desk.app.overlay,
+        desk.app.overlay(),
         Overlay::Confirm { write: Write { action: WriteAction::RemoveFromGroup(g), .. }, .. } if g == "support"
     ));
     let cmds = desk.press(KeyCode::Enter);
@@ -343,7 +345,7 @@ fn delete_needs_the_username_and_the_pool_ids_end_typed() {
     desk.menu_to("Delete user");
     desk.press(KeyCode::Enter);
     assert!(matches!(
-        &desk.app.overlay,
+        desk.app.overlay(),
         Overlay::Confirm { write: Write { action: WriteAction::DeleteUser, .. }, phrase: Some(p), .. } if p == "alice oPool1"
     ));
     snap!("confirm_delete_empty", desk.app);
@@ -364,8 +366,8 @@ fn delete_needs_the_username_and_the_pool_ids_end_typed() {
     assert_eq!(Desk::write_of(&cmds), WriteAction::DeleteUser);
     desk.serve(cmds);
     // Nothing to refresh: the user is gone from the screen and from the recent lookups.
-    assert!(desk.app.user.is_none());
-    assert!(desk.app.recent.iter().all(|e| e.username != "alice"));
+    assert!(desk.app.user().is_none());
+    assert!(desk.app.recent().iter().all(|e| e.username != "alice"));
     assert!(
         desk.notice()
             .contains("deleted alice in us-east-1_DemoPool1")
@@ -374,7 +376,7 @@ fn delete_needs_the_username_and_the_pool_ids_end_typed() {
     let cmd = desk.app.start_lookup("alice", LookupMode::Username);
     desk.serve(vec![cmd]);
     assert_eq!(
-        desk.app.error.as_ref().and_then(|e| e.exception.as_deref()),
+        desk.app.error().and_then(|e| e.exception.as_deref()),
         Some("UserNotFoundException")
     );
 }
@@ -406,7 +408,7 @@ fn a_failed_write_is_shown_and_nothing_is_refreshed() {
         )
         .is_empty()
     );
-    let error = desk.app.error.as_ref().expect("shown");
+    let error = desk.app.error().expect("shown");
     assert!(
         error
             .hint
@@ -414,7 +416,7 @@ fn a_failed_write_is_shown_and_nothing_is_refreshed() {
             .unwrap()
             .contains("the group does not exist")
     );
-    assert!(desk.app.writing.is_none());
+    assert!(desk.app.writing().is_none());
 }
 
 #[test]
@@ -529,16 +531,16 @@ fn g_and_shift_g_jump_to_the_ends_of_the_menu_and_pickers() {
     let mut desk = Desk::new("alice");
     desk.keys(typed("xG"));
     let last = desk.app.menu_items().len() - 1;
-    assert_eq!(desk.app.overlay, Overlay::Actions { cursor: last });
+    assert_eq!(*desk.app.overlay(), Overlay::Actions { cursor: last });
     desk.keys(typed("g"));
-    assert_eq!(desk.app.overlay, Overlay::Actions { cursor: 0 });
+    assert_eq!(*desk.app.overlay(), Overlay::Actions { cursor: 0 });
     desk.press(KeyCode::Esc);
     desk.menu_to("Remove from a group…");
     let cmds = desk.press(KeyCode::Enter);
     desk.serve(cmds);
     desk.keys(typed("G"));
     assert_eq!(
-        desk.app.overlay,
+        *desk.app.overlay(),
         Overlay::Groups {
             change: GroupChange::Remove,
             cursor: 1

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use clap::Parser;
-use cognito_tui::app::{App, Cmd, Msg, Overlay, PoolResult, TimeZone, update};
+use cognito_tui::app::{App, Cmd, Msg, Overlay, PoolResult, Settings, update};
 use cognito_tui::audit::AuditLog;
 use cognito_tui::cli::Cli;
 use cognito_tui::cognito::lookup::{
@@ -19,7 +19,7 @@ use cognito_tui::session::{SessionInfo, Target};
 use crossterm::event::KeyCode;
 use time::macros::datetime;
 
-use crate::common::app::{ch, key, screen, send, typed};
+use crate::common::app::{ch, demo_app_with, key, keymap_with, pinned, screen, send, typed};
 use crate::common::emulator::{Emulator, Kind};
 use crate::common::joined::Joined;
 use crate::common::proxy::RecordingProxy;
@@ -62,11 +62,15 @@ impl Driver {
         let cli = Cli::parse_from(argv);
         let target = Target::resolve(&cli.target).expect("target");
         let (pool, demo) = target.pool().expect("pool");
-        let mut app = App::new(pool.as_str(), demo);
-        app.now = datetime!(2026-01-15 12:00:00 UTC);
-        app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
-        app.set_named_pools(
-            (target.config.pools.iter()).map(|(n, p)| (n.clone(), p.pool_id.clone())),
+        let app = App::new(
+            pool.as_str(),
+            Settings {
+                demo,
+                named_pools: (target.config.pools.iter())
+                    .map(|(n, p)| (n.clone(), p.pool_id.clone()))
+                    .collect(),
+                ..pinned()
+            },
         );
         let mut d = Self {
             joined: Joined::spawn(app, target, Some(pool), demo, audit),
@@ -93,7 +97,7 @@ impl Driver {
 }
 
 fn all(app: &App) -> &cognito_tui::app::AllPools {
-    match &app.overlay {
+    match app.overlay() {
         Overlay::AllPools(all) => all,
         other => panic!("no all-pools popup: {other:?}"),
     }
@@ -119,9 +123,9 @@ fn outcomes(app: &App) -> Vec<String> {
 async fn a_asks_every_named_pool_and_enter_opens_the_hit_in_its_pool() {
     // On a named pool the demo doesn't have: the lookup there can only fail.
     let mut d = Driver::start(CONFIG, &["--pool", "staging"], None).await;
-    assert_eq!(d.app.pool, "us-east-1_Staging1");
+    assert_eq!(d.app.pool_name(), "us-east-1_Staging1");
     d.look_up("alice").await;
-    assert!(d.app.user.is_none() && d.app.error.is_some());
+    assert!(d.app.user().is_none() && d.app.error().is_some());
 
     // A: the failed query, in every named pool at once, in config order.
     d.send([ch('A')]);
@@ -133,7 +137,7 @@ async fn a_asks_every_named_pool_and_enter_opens_the_hit_in_its_pool() {
     };
     assert_eq!((query.as_str(), mode), ("alice", LookupMode::Auto));
     assert_eq!(pools, ["acme", "emea", "staging"]);
-    assert!(d.app.error.is_none(), "the popup replaces the error");
+    assert!(d.app.error().is_none(), "the popup replaces the error");
     assert!(d.app.busy(), "the spinner runs while pools are asked");
     insta::assert_snapshot!("allpools_asking", screen(&d.app, 100, 24));
 
@@ -170,12 +174,12 @@ async fn a_asks_every_named_pool_and_enter_opens_the_hit_in_its_pool() {
         "{:?}",
         d.sent.last()
     );
-    assert_eq!(d.app.overlay, Overlay::None);
+    assert_eq!(*d.app.overlay(), Overlay::None);
     let from = d.sent.len();
     d.until("the switch", |m| matches!(m, Msg::PoolSwitched { .. }))
         .await;
-    assert_eq!(d.app.pool, DEMO);
-    let user = d.app.user.as_ref().expect("alice is shown");
+    assert_eq!(d.app.pool_name(), DEMO);
+    let user = d.app.user().expect("alice is shown");
     assert_eq!(user.found.user.username, "alice");
     assert_eq!(user.query, "alice");
     assert!(
@@ -185,7 +189,7 @@ async fn a_asks_every_named_pool_and_enter_opens_the_hit_in_its_pool() {
         "no second AdminGetUser: {:?}",
         &d.sent[from..]
     );
-    assert_eq!(d.app.recent[0].username, "alice");
+    assert_eq!(d.app.recent()[0].username, "alice");
 }
 
 #[tokio::test]
@@ -204,10 +208,14 @@ async fn a_hit_whose_pool_switch_fails_leaves_the_old_pool_and_shows_nothing() {
         id,
         result: Err(SwitchError::Target(SessionError::NoPool)),
     }]);
-    assert_eq!(d.app.pool, "us-east-1_Staging1", "still on the old pool");
-    assert!(d.app.user.is_none(), "nothing shown from the other pool");
+    assert_eq!(
+        d.app.pool_name(),
+        "us-east-1_Staging1",
+        "still on the old pool"
+    );
+    assert!(d.app.user().is_none(), "nothing shown from the other pool");
     assert!(d.sent[from..].is_empty(), "{:?}", &d.sent[from..]);
-    let error = d.app.error.as_ref().expect("the failed switch is said");
+    let error = d.app.error().expect("the failed switch is said");
     assert!(error.title.starts_with("Still on"), "{error:?}");
     assert!(
         error.message.contains("could not switch to acme"),
@@ -218,14 +226,14 @@ async fn a_hit_whose_pool_switch_fails_leaves_the_old_pool_and_shows_nothing() {
         matches!(m, Msg::PoolSwitched { .. })
     })
     .await;
-    assert_eq!(d.app.pool, "us-east-1_Staging1");
+    assert_eq!(d.app.pool_name(), "us-east-1_Staging1");
 }
 
 #[tokio::test]
 async fn an_ambiguous_pool_lists_its_matches_and_enter_opens_one() {
     let mut d = Driver::start(CONFIG, &[], None).await;
     d.look_up("shared@acme.example").await;
-    assert!(matches!(d.app.overlay, Overlay::Picker { .. }));
+    assert!(matches!(d.app.overlay(), Overlay::Picker { .. }));
     d.send([key(KeyCode::Esc)]);
     d.all_pools().await;
     assert_eq!(outcomes(&d.app)[0], "acme: ambiguous 2");
@@ -243,7 +251,7 @@ async fn an_ambiguous_pool_lists_its_matches_and_enter_opens_one() {
     assert_eq!(mode, LookupMode::Username);
     d.until("the lookup", |m| matches!(m, Msg::LookupDone { .. }))
         .await;
-    assert_eq!(d.app.user.as_ref().unwrap().found.user.username, query);
+    assert_eq!(d.app.user().unwrap().found.user.username, query);
 }
 
 #[tokio::test]
@@ -297,7 +305,7 @@ async fn no_named_pools_says_how_to_name_them_and_a_query_can_be_typed() {
     );
     insta::assert_snapshot!("allpools_no_named_pools", text);
     d.send([key(KeyCode::Esc)]);
-    assert_eq!(d.app.overlay, Overlay::None);
+    assert_eq!(*d.app.overlay(), Overlay::None);
 }
 
 #[tokio::test]
@@ -365,13 +373,13 @@ async fn a_late_ambiguous_lookup_waits_behind_the_popup_until_esc() {
     assert!(text.contains("then lists the 2 users"), "{text}");
     insta::assert_snapshot!("allpools_picker_behind", text);
     d.send([key(KeyCode::Esc)]);
-    let Overlay::Picker { ambiguous, cursor } = &d.app.overlay else {
-        panic!("{:?}", d.app.overlay)
+    let Overlay::Picker { ambiguous, cursor } = d.app.overlay() else {
+        panic!("{:?}", d.app.overlay())
     };
     assert_eq!((ambiguous.matches.len(), *cursor), (2, 0));
     // The picker then closes as it always does.
     d.send([key(KeyCode::Esc)]);
-    assert_eq!(d.app.overlay, Overlay::None);
+    assert_eq!(*d.app.overlay(), Overlay::None);
 }
 
 #[tokio::test]
@@ -392,7 +400,7 @@ async fn the_popup_renders_sanely_on_tiny_and_minimum_terminals() {
 
 #[test]
 fn the_welcome_screen_offers_a_with_the_key_the_table_gives_it() {
-    let mut app = crate::common::app::demo_app();
+    let app = crate::common::app::demo_app();
     let line = "A  which pool is a user in? a lookup in every named pool";
     assert!(
         screen(&app, 100, 24).contains(line),
@@ -400,11 +408,10 @@ fn the_welcome_screen_offers_a_with_the_key_the_table_gives_it() {
         screen(&app, 100, 24)
     );
     // Rebound in the config's [keys]: the welcome screen names the new key.
-    let keys: std::collections::BTreeMap<String, String> =
-        [("all_pools".to_string(), "W".to_string())].into();
-    let (keymap, problems) = cognito_tui::keymap::Keymap::with_overrides(&keys);
-    assert!(problems.is_empty(), "{problems:?}");
-    app.keymap = Arc::new(keymap);
+    let app = demo_app_with(Settings {
+        keymap: keymap_with(&[("all_pools", "W")]),
+        ..crate::common::app::demo()
+    });
     let text = screen(&app, 100, 24);
     assert!(
         text.contains("W  which pool is a user in?") && !text.contains(line),
@@ -432,14 +439,14 @@ fn personal_user() -> User {
 
 #[test]
 fn privacy_mode_masks_the_query_the_usernames_and_the_errors() {
-    let mut app = crate::common::app::demo_app();
-    app.now = datetime!(2026-01-15 12:00:00 UTC);
-    app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
-    app.redact = true;
-    app.set_named_pools([
-        ("acme".to_string(), DEMO.to_string()),
-        ("emea".to_string(), "eu-west-1_Emea1".to_string()),
-    ]);
+    let mut app = demo_app_with(Settings {
+        redact: true,
+        named_pools: vec![
+            ("acme".to_string(), DEMO.to_string()),
+            ("emea".to_string(), "eu-west-1_Emea1".to_string()),
+        ],
+        ..pinned()
+    });
     let email = "jo.doe@example.com";
     app.start_lookup(email, LookupMode::Auto);
     let cmds = send(&mut app, [ch('A')]);

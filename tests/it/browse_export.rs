@@ -87,7 +87,7 @@ fn demo_browse_export_has_every_column_of_export_o_csv() {
     let path = dir.path().join("browse.csv");
     let mut app = demo_app();
     drive(&mut app, [ch('b')]);
-    let shown = app.browse.match_count();
+    let shown = app.browse().match_count();
     assert!(shown > 10, "the demo pool's users are listed: {shown}");
     let users = export_to(&mut app, &path);
     // The worker's half, for real.
@@ -105,15 +105,17 @@ fn demo_browse_export_has_every_column_of_export_o_csv() {
 fn demo_browse_export_in_privacy_mode_is_masked_as_export_redact_is() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("masked.csv");
-    let mut app = demo_app();
-    app.redact = true;
+    let mut app = crate::common::app::demo_app_with(cognito_tui::app::Settings {
+        redact: true,
+        ..crate::common::app::pinned()
+    });
     drive(&mut app, [ch('b')]);
-    let shown = app.browse.match_count();
+    let shown = app.browse().match_count();
     let users = export_to(&mut app, &path);
     assert!(
-        app.notice.as_deref().unwrap().contains("masked"),
+        app.notice().unwrap().contains("masked"),
         "{:?}",
-        app.notice
+        app.notice()
     );
     assert_eq!(cognito_tui::worker::write_csv(&path, &users), Ok(shown));
     let text = std::fs::read_to_string(&path).unwrap();

@@ -21,7 +21,7 @@ fn look_up(app: &mut App, query: &str) {
     };
     let result = demo_lookup(query, LookupMode::Auto, true);
     update(app, Msg::LookupDone { id, result });
-    assert!(app.error.is_none(), "{query}: {:?}", app.error);
+    assert!(app.error().is_none(), "{query}: {:?}", app.error());
 }
 
 /// Presses `d` and serves the one request it makes (sign-in history).
@@ -67,7 +67,7 @@ fn both_modes(query: &str, history: bool) -> [(String, Color); 2] {
     }
     let off = status_pane(&app);
     send(&mut app, [ch('p')]);
-    assert!(app.redact);
+    assert!(app.redact());
     [off, status_pane(&app)]
 }
 
@@ -194,7 +194,7 @@ fn check_diagnosis_privacy(app: &mut App, personal: &[&str]) -> bool {
     let plain = diagnosis_texts(app);
     let shown = personal.iter().any(|v| plain.iter().any(|t| t.contains(v)));
     send(app, [ch('p')]);
-    assert!(app.redact);
+    assert!(app.redact());
     for text in diagnosis_texts(app) {
         for value in personal {
             assert!(!text.contains(value), "{value:?} in {text:?}");
@@ -239,7 +239,8 @@ fn privacy_mode_keeps_personal_values_out_of_the_diagnosis() {
         let mut app = demo_app();
         look_up(&mut app, &summary.username);
         load_history(&mut app);
-        let user = app.user.as_ref().unwrap().found.user.clone();
+        send(&mut app, [ch('p')]);
+        let user = app.user().unwrap().found.user.clone();
         let personal: Vec<&str> = user
             .attributes
             .iter()
@@ -277,12 +278,7 @@ fn privacy_mode_keeps_personal_values_out_of_the_diagnosis() {
 fn d_loads_the_history_once_and_completes_the_diagnosis() {
     let mut app = demo_app();
     assert!(send(&mut app, [ch('d')]).is_empty(), "no user yet");
-    assert!(
-        app.notice
-            .as_deref()
-            .unwrap()
-            .contains("look a user up first")
-    );
+    assert!(app.notice().unwrap().contains("look a user up first"));
 
     look_up(&mut app, "alice");
     let before = app.diagnosis().unwrap();
@@ -304,21 +300,21 @@ fn d_loads_the_history_once_and_completes_the_diagnosis() {
         ),
         "{cmds:?}"
     );
-    assert!(matches!(app.lists.sign_ins, ListState::Loaded(_)));
+    assert!(matches!(app.lists().sign_ins, ListState::Loaded(_)));
     let after = app.diagnosis().unwrap();
     assert_ne!(after.can_sign_in, None, "history loaded: {after:?}");
     assert!(after.not_checked.is_empty(), "{:?}", after.not_checked);
-    assert_eq!(app.focus, Pane::Attributes, "d does not move the focus");
+    assert_eq!(app.focus(), Pane::Attributes, "d does not move the focus");
 
     // Loaded once: `d` again asks nothing.
     assert!(send(&mut app, [ch('d')]).is_empty());
-    assert!(app.notice.as_deref().unwrap().contains("already loaded"));
+    assert!(app.notice().unwrap().contains("already loaded"));
 }
 
 #[test]
 fn without_pool_settings_the_diagnosis_says_what_it_could_not_check() {
     let mut app = demo_app();
-    let pool = app.pool.clone();
+    let pool = app.pool_name().to_string();
     let refused = cognito_tui::cognito::CognitoError::new(
         cognito_tui::cognito::ErrorKind::AccessDenied,
         "DescribeUserPool",
@@ -341,10 +337,19 @@ fn without_pool_settings_the_diagnosis_says_what_it_could_not_check() {
         "{rows:#?}"
     );
     // Before DescribeUserPool answers the pane says it is reading, and no section is shown.
-    let mut fresh = App::new("us-east-1_DemoPool1", true);
-    let session = app.session.clone().expect("connected");
+    let mut fresh = App::new("us-east-1_DemoPool1", crate::common::app::demo());
+    let session = app.session().cloned().expect("connected");
     update(&mut fresh, Msg::Connected(session));
-    fresh.user = app.user.clone();
+    // The same user found again, before the pool's description has come.
+    let found = app.user().expect("a user").found.clone();
+    let lookup = fresh.start_lookup(&found.user.username, LookupMode::Username);
+    let Cmd::Lookup { id, .. } = lookup else {
+        panic!("{lookup:?}")
+    };
+    let result = Ok(cognito_tui::cognito::lookup::LookupOutcome::Found(
+        Box::new(found),
+    ));
+    update(&mut fresh, Msg::LookupDone { id, result });
     let rows = fresh.rows(Pane::Status);
     assert!(
         rows[0].value.contains("reading the pool's settings"),

@@ -3,18 +3,24 @@
 //! of cutting, pages and filters; load-all is Ctrl-L everywhere; copying says what it can
 //! promise (OSC 52 is sent, tmux may drop it).
 
-use cognito_tui::app::{App, Cmd, Msg, Overlay};
+use cognito_tui::app::{App, Cmd, Msg, Overlay, Settings};
 use cognito_tui::keymap::{BINDINGS, Context};
 use crossterm::event::KeyCode;
 
-use crate::common::app::{ctrl, key, screen, send, serve, typed};
+use crate::common::app::{ctrl, demo_app_with, key, pinned, screen, send, serve, typed};
 use crate::common::tmux::Tmux;
 
 /// The demo pool, connected, with the clock fixed so ages read the same every run.
 fn demo_app() -> App {
-    let mut app = crate::common::app::demo_app();
-    app.now = time::macros::datetime!(2026-01-15 12:00:00 UTC);
-    app
+    demo_app_with(pinned())
+}
+
+/// [`demo_app`] started with `--allow-write`.
+fn writable() -> App {
+    demo_app_with(Settings {
+        allow_write: true,
+        ..pinned()
+    })
 }
 
 /// Sends `msgs` and runs every request they start against the demo pool, as the worker does.
@@ -41,7 +47,12 @@ fn with(keys: &str) -> App {
 }
 
 fn alice() -> App {
-    let mut app = with("ualice");
+    alice_in(demo_app())
+}
+
+/// alice found with `u` in `app`.
+fn alice_in(mut app: App) -> App {
+    drive(&mut app, typed("ualice"));
     drive(&mut app, [key(KeyCode::Enter)]);
     app
 }
@@ -62,8 +73,7 @@ fn screens() -> Vec<(&'static str, App)> {
     let mut a = alice();
     drive(&mut a, typed("p"));
     screens.push(("alice_privacy_on", a));
-    let mut a = alice();
-    a.allow_write = true;
+    let a = alice_in(writable());
     screens.push(("alice_allow_write", a));
     let mut a = with("/nobody");
     drive(&mut a, [key(KeyCode::Enter)]);
@@ -121,7 +131,13 @@ fn every_screen_at_60x16_80x24_and_120x40() {
         let mut out = String::new();
         for (w, h) in [(60, 16), (80, 24), (120, 40)] {
             let mut app = app.clone();
-            app.screen = (w, h);
+            send(
+                &mut app,
+                [Msg::Resize {
+                    width: w,
+                    height: h,
+                }],
+            );
             out.push_str(&format!("── {w}×{h} ──\n{}", screen(&app, w, h)));
         }
         insta::assert_snapshot!(format!("layout_{name}"), out);
@@ -182,7 +198,7 @@ fn load_all_is_ctrl_l_on_the_panes_and_in_browse_and_l_still_works() {
 /// column's padding squeezed out, so wrapped lines read as one.
 fn help_text(app: &App, width: u16, height: u16) -> String {
     let mut app = app.clone();
-    app.screen = (width, height);
+    send(&mut app, [Msg::Resize { width, height }]);
     send(&mut app, typed("?"));
     let mut pages = Vec::new();
     loop {
@@ -219,8 +235,7 @@ fn help_text(app: &App, width: u16, height: u16) -> String {
 
 #[test]
 fn the_help_lists_every_binding_in_full_at_60_and_80_columns() {
-    let mut app = demo_app();
-    app.allow_write = true;
+    let app = writable();
     for (w, h) in [(60, 16), (80, 24)] {
         let text = help_text(&app, w, h);
         for b in BINDINGS {
@@ -267,12 +282,12 @@ fn slash_in_the_help_filters_it_and_esc_clears_then_closes() {
     assert!(screen(&app, 80, 24).contains("h Ctrl-R"));
     send(&mut app, [key(KeyCode::Esc)]);
     assert!(
-        matches!(app.overlay, Overlay::Help { .. }),
+        matches!(app.overlay(), Overlay::Help { .. }),
         "Esc clears first"
     );
     assert!(screen(&app, 80, 24).contains("look up by username"));
     send(&mut app, [key(KeyCode::Esc)]);
-    assert_eq!(app.overlay, Overlay::None);
+    assert_eq!(*app.overlay(), Overlay::None);
 
     let mut app = demo_app();
     send(&mut app, typed("?/zzzz"));

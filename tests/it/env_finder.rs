@@ -110,7 +110,7 @@ async fn run() {
     let target = cognito_tui::session::Target::resolve(&cli.target).unwrap();
     let (jobs, msgs) = worker::spawn(target, Some(pool.clone()), false, None);
     let mut h = Harness {
-        app: App::new(pool.as_str(), false),
+        app: App::new(pool.as_str(), Default::default()),
         jobs,
         msgs,
     };
@@ -123,7 +123,11 @@ async fn run() {
     h.type_text("dup");
     // Results show as each filter answers: wait for the last one.
     h.pump_until("search results", |a| {
-        a.search.pending.is_none() && a.search.results.as_ref().is_some_and(|r| r.hits.len() >= 2)
+        a.search().pending.is_none()
+            && a.search()
+                .results
+                .as_ref()
+                .is_some_and(|r| r.hits.len() >= 2)
     })
     .await;
     let seen = proxy.take();
@@ -151,7 +155,8 @@ async fn run() {
 
     // Enter opens the user: exactly one AdminGetUser.
     h.key(KeyCode::Enter);
-    h.pump_until("the user to load", |a| a.user.is_some()).await;
+    h.pump_until("the user to load", |a| a.user().is_some())
+        .await;
     h.settle(Duration::from_millis(300)).await;
     let seen = proxy.take();
     assert_eq!(
@@ -161,8 +166,7 @@ async fn run() {
     );
     assert!(
         h.app
-            .user
-            .as_ref()
+            .user()
             .unwrap()
             .found
             .user
@@ -172,7 +176,7 @@ async fn run() {
 
     // Browse: pages of ListUsers, scrolling and filtering locally, one AdminGetUser on Enter.
     h.key(KeyCode::Char('b'));
-    h.pump_until("a browse page", |a| a.browse.store.len() >= 7)
+    h.pump_until("a browse page", |a| a.browse().store.len() >= 7)
         .await;
     for code in [KeyCode::Down, KeyCode::Down, KeyCode::Down, KeyCode::Up] {
         h.key(code);
@@ -184,7 +188,7 @@ async fn run() {
     assert_eq!(admin_get_users(&seen), 0);
     h.key(KeyCode::Enter);
     h.pump_until("mallory to load", |a| {
-        a.user
+        a.user()
             .as_ref()
             .is_some_and(|u| u.found.user.username == "mallory")
     })

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use cognito_tui::app::{App, Msg};
+use cognito_tui::app::{App, Msg, Settings};
 use cognito_tui::cli::Cli;
 use cognito_tui::session::Target;
 use crossterm::event::KeyCode;
@@ -32,7 +32,14 @@ fn start(args: &[&str], pool: &str) -> Joined {
     let target = Target::resolve(&cli.target).expect("target");
     let (pool_id, demo) = target.pool().expect("pool");
     assert_eq!(pool_id.as_str(), pool);
-    Joined::spawn(App::new(pool, demo), target, Some(pool_id), demo, None)
+    let settings = Settings {
+        demo,
+        named_pools: (target.config.pools.iter())
+            .map(|(name, p)| (name.clone(), p.pool_id.clone()))
+            .collect(),
+        ..Settings::default()
+    };
+    Joined::spawn(App::new(pool, settings), target, Some(pool_id), demo, None)
 }
 
 /// A pool named `name` with the user alice; its id.
@@ -62,7 +69,7 @@ async fn moto_a_switch_to_an_unknown_pool_keeps_the_old_pool_for_the_next_lookup
     })
     .await;
     assert_eq!(d.app.pool_label(), format!("support-old ({pool})"));
-    assert!(d.app.pool_status.problem.is_none());
+    assert!(d.app.pool_status().problem.is_none());
 
     // P, the unknown id typed, Enter: the worker checks it before anything else is sent there.
     d.look_up("alice").await;
@@ -75,8 +82,12 @@ async fn moto_a_switch_to_an_unknown_pool_keeps_the_old_pool_for_the_next_lookup
         matches!(m, Msg::PoolSwitched { result: Err(_), .. })
     })
     .await;
-    assert_eq!(d.app.pool, pool, "still on the old pool");
-    let error = d.app.error.clone().expect("the failed switch is on screen");
+    assert_eq!(d.app.pool_name(), pool, "still on the old pool");
+    let error = d
+        .app
+        .error()
+        .cloned()
+        .expect("the failed switch is on screen");
     assert_eq!(error.title, format!("Still on support-old ({pool})"));
     assert!(
         error
@@ -93,7 +104,7 @@ async fn moto_a_switch_to_an_unknown_pool_keeps_the_old_pool_for_the_next_lookup
     d.send([key(KeyCode::Esc)]);
     d.look_up("alice").await;
     assert_eq!(
-        d.app.user.as_ref().map(|u| u.found.user.username.as_str()),
+        d.app.user().map(|u| u.found.user.username.as_str()),
         Some("alice")
     );
     // On the wire: the unknown pool was only described; every lookup asked the old pool.
@@ -181,8 +192,6 @@ async fn moto_commands_queued_during_a_slow_switch_are_not_held() {
         ],
         &pool,
     );
-    d.app
-        .set_named_pools([("slow".to_string(), "us-east-1_Slow1".to_string())]);
     d.until("the start-up DescribeUserPool", |m| {
         matches!(m, Msg::PoolDescribed { .. })
     })
@@ -198,7 +207,7 @@ async fn moto_commands_queued_during_a_slow_switch_are_not_held() {
     tokio::time::timeout(Duration::from_secs(30), hole.accepted.notified())
         .await
         .expect("the switch asked the slow endpoint");
-    assert!(d.app.pool_status.switching.is_some());
+    assert!(d.app.pool_status().switching.is_some());
 
     // A refresh now is answered by the old pool while the switch still waits (a new lookup
     // is refused until the switch is done: it would name a user of which pool?).
@@ -212,11 +221,11 @@ async fn moto_commands_queued_during_a_slow_switch_are_not_held() {
     })
     .await;
     assert_eq!(
-        d.app.user.as_ref().map(|u| u.found.user.username.as_str()),
+        d.app.user().map(|u| u.found.user.username.as_str()),
         Some("alice")
     );
-    assert_eq!(d.app.pool, pool);
-    assert!(d.app.pool_status.switching.is_some(), "still switching");
+    assert_eq!(d.app.pool_name(), pool);
+    assert!(d.app.pool_status().switching.is_some(), "still switching");
     let text = screen(&d.app, 100, 30);
     assert!(
         text.contains("switching to slow (us-east-1_Slow1)"),
@@ -229,9 +238,9 @@ async fn moto_commands_queued_during_a_slow_switch_are_not_held() {
         matches!(m, Msg::PoolSwitched { .. })
     })
     .await;
-    assert_eq!(d.app.pool, pool);
-    assert!(d.app.pool_status.switching.is_none());
-    let error = d.app.error.as_ref().expect("the failure is on screen");
+    assert_eq!(d.app.pool_name(), pool);
+    assert!(d.app.pool_status().switching.is_none());
+    let error = d.app.error().expect("the failure is on screen");
     assert!(
         error
             .message

@@ -49,9 +49,9 @@ fn look_up_suggesting(app: &mut App, query: &str) {
 fn a_typo_offers_the_closest_users_and_enter_opens_one() {
     let mut app = demo_app();
     look_up_suggesting(&mut app, "alcie");
-    assert_eq!(app.finder, Some(Finder::Search));
+    assert_eq!(app.finder(), Some(Finder::Search));
     assert!(screen(&app, 80, 24).contains(r#"no user is "alcie""#));
-    let results = app.search.results.as_ref().expect("suggestions");
+    let results = app.search().results.as_ref().expect("suggestions");
     assert_eq!(results.hits[0].user.username, "alice");
     insta::assert_snapshot!("did_you_mean", screen(&app, 80, 24));
     // Enter opens the suggestion: one AdminGetUser by username, as any open.
@@ -60,15 +60,15 @@ fn a_typo_offers_the_closest_users_and_enter_opens_one() {
         matches!(&cmds[..], [Cmd::Lookup { query, mode: LookupMode::Username, .. }] if query == "alice"),
         "{cmds:?}"
     );
-    assert_eq!(app.finder, None);
+    assert_eq!(app.finder(), None);
     serve(&mut app, &cmds[0]);
-    assert_eq!(app.user.as_ref().unwrap().found.user.username, "alice");
+    assert_eq!(app.user().unwrap().found.user.username, "alice");
 
     // Nothing close: the error alone, no finder.
     let mut app = demo_app();
     look_up_suggesting(&mut app, "zzzzqq");
-    assert!(app.error.is_some());
-    assert_eq!(app.finder, None);
+    assert!(app.error().is_some());
+    assert_eq!(app.finder(), None);
 }
 
 #[test]
@@ -155,16 +155,33 @@ async fn on_moto_the_suggestion_is_one_list_users() {
     );
 }
 
-#[test]
-fn load_all_progress_uses_the_estimate_and_says_so() {
+/// On tokio's paused clock, so the load-all's reading rate is exactly what the test makes it.
+#[tokio::test(start_paused = true)]
+async fn load_all_progress_uses_the_estimate_and_says_so() {
     let mut app = demo_app();
     let cmds = send(&mut app, [ch('b')]);
-    for cmd in &cmds {
-        serve(&mut app, cmd);
-    }
-    // Pretend the first page of a big pool: more pages to come.
-    app.browse.pager.done = false;
-    app.browse.pager.next_token = Some("next".into());
+    let [Cmd::BrowsePage { id, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    // The first page of a big pool: the demo's users but one, and a token for more pages.
+    let backend = DemoBackend::embedded();
+    let mut page = block_on(cognito_tui::search::browse::fetch_page(
+        &backend,
+        &backend.pool_id(),
+        None,
+        None,
+    ))
+    .unwrap();
+    let last = page.users.pop().expect("the demo pool has users");
+    page.next_token = Some("next".into());
+    let id = *id;
+    update(
+        &mut app,
+        Msg::BrowsePage {
+            id,
+            result: Ok(page),
+        },
+    );
     let cmds = send(&mut app, [cognito_tui_ctrl_l()]);
     let Some(Cmd::LoadAll { id, .. }) = cmds.first() else {
         panic!("{cmds:?}")
@@ -177,8 +194,20 @@ fn load_all_progress_uses_the_estimate_and_says_so() {
             users: Some(10_000),
         },
     );
-    app.browse.load_rate = Some(300.0);
-    let (fraction, left) = app.browse.progress().unwrap();
+    // The load-all's first page, one user, 1/300 s after it started: 300 users a second.
+    tokio::time::advance(std::time::Duration::from_secs_f64(1.0 / 300.0)).await;
+    let page = cognito_tui::cognito::UserPage {
+        users: vec![last],
+        next_token: Some("more".into()),
+    };
+    update(
+        &mut app,
+        Msg::BrowsePage {
+            id,
+            result: Ok(page),
+        },
+    );
+    let (fraction, left) = app.browse().progress().unwrap();
     assert!((fraction - 0.0027).abs() < 0.001, "{fraction}");
     assert!((left.unwrap() - 33.24).abs() < 0.1);
     let shown = screen(&app, 80, 24);
@@ -189,7 +218,14 @@ fn load_all_progress_uses_the_estimate_and_says_so() {
     );
 
     // Done: said plainly, and an empty filter no longer says "more pages may hold one".
-    app.browse.pager.done = true;
+    let page = cognito_tui::cognito::UserPage::default();
+    update(
+        &mut app,
+        Msg::BrowsePage {
+            id,
+            result: Ok(page),
+        },
+    );
     update(&mut app, Msg::LoadAllDone { id, result: Ok(()) });
     send(&mut app, typed("qqqqq"));
     let shown = screen(&app, 80, 24);
@@ -235,7 +271,7 @@ fn search_results_show_as_each_filter_answers() {
             results: partial,
         },
     );
-    assert_eq!(app.search.pending, Some(*id), "still searching");
+    assert_eq!(app.search().pending, Some(*id), "still searching");
     let shown = screen(&app, 80, 24);
     assert!(shown.contains("waiting for name, email"), "{shown}");
     assert!(
@@ -244,7 +280,7 @@ fn search_results_show_as_each_filter_answers() {
     );
     // The final answer ends the search.
     serve(&mut app, cmds.last().unwrap());
-    assert_eq!(app.search.pending, None);
+    assert_eq!(app.search().pending, None);
     assert!(!screen(&app, 80, 24).contains("waiting for"));
 }
 

@@ -44,9 +44,9 @@ fn screen(app: &App, width: u16, height: u16) -> String {
 
 fn usernames_shown(app: &App) -> Vec<String> {
     let mut names: Vec<String> = app
-        .browse
+        .browse()
         .matches()
-        .map(|i| app.browse.store.row(i as usize).username.to_string())
+        .map(|i| app.browse().store.row(i as usize).username.to_string())
         .collect();
     names.sort();
     names
@@ -104,11 +104,7 @@ fn ctrl_t_asks_cognito_for_each_filter_in_turn() {
             _ => u.status.as_ref().map(|s| s.as_wire()) == Some(value),
         });
         assert_eq!(usernames_shown(&app), want, "{value}");
-        assert!(
-            app.notice.as_deref().unwrap().contains(value),
-            "{:?}",
-            app.notice
-        );
+        assert!(app.notice().unwrap().contains(value), "{:?}", app.notice());
     }
     // After the last filter, none again: every user.
     let cmds = drive(&mut app, [ctrl('t')]);
@@ -158,7 +154,7 @@ fn ctrl_s_writes_the_filtered_list_to_a_new_csv_file() {
     };
     assert_eq!(p, &path);
     assert_eq!(
-        app.finder,
+        app.finder(),
         Some(cognito_tui::app::Finder::Browse),
         "still browsing"
     );
@@ -174,12 +170,9 @@ fn ctrl_s_writes_the_filtered_list_to_a_new_csv_file() {
     let disabled = demo_users(|u| !u.enabled);
     assert_eq!(result, Ok(disabled.len()));
     assert!(
-        app.notice
-            .as_deref()
-            .unwrap()
-            .starts_with("✓ wrote 3 users to"),
+        app.notice().unwrap().starts_with("✓ wrote 3 users to"),
         "{:?}",
-        app.notice
+        app.notice()
     );
 
     let mut reader = csv::Reader::from_path(&path).unwrap();
@@ -209,10 +202,10 @@ fn ctrl_s_writes_the_filtered_list_to_a_new_csv_file() {
     // Esc closes the prompt without writing; an empty name is refused.
     send(&mut app, [ctrl('s'), ctrl('u')]);
     assert!(send(&mut app, [key(KeyCode::Enter)]).is_empty());
-    assert!(app.export_prompt.is_some());
+    assert!(app.export_prompt().is_some());
     send(&mut app, [key(KeyCode::Esc)]);
-    assert!(app.export_prompt.is_none());
-    assert_eq!(app.finder, Some(cognito_tui::app::Finder::Browse));
+    assert!(app.export_prompt().is_none());
+    assert_eq!(app.finder(), Some(cognito_tui::app::Finder::Browse));
 }
 
 #[test]
@@ -276,8 +269,10 @@ fn search_attributes_from_the_config_are_matched_by_the_browse_filter() {
         next_token: None,
     };
     let matched = |attributes: &[String]| {
-        let mut app = demo_app();
-        app.browse.search_attributes = attributes.to_vec();
+        let mut app = crate::common::app::demo_app_with(cognito_tui::app::Settings {
+            search_attributes: attributes.to_vec(),
+            ..crate::common::app::pinned()
+        });
         let cmds = send(&mut app, [ch('b')]);
         let [Cmd::BrowsePage { id, .. }] = cmds.as_slice() else {
             panic!("{cmds:?}")

@@ -180,8 +180,13 @@ async fn moto_type_ahead_tries_the_case_variants_and_says_which_matched() {
     assert!(r.case_variants.is_empty());
 
     // The search list says which variant matched.
-    let mut app = App::new(pool.as_str(), false);
-    app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
+    let mut app = App::new(
+        pool.as_str(),
+        cognito_tui::app::Settings {
+            tz: TimeZone::Fixed(time::UtcOffset::UTC),
+            ..Default::default()
+        },
+    );
     // Connected, as the worker says once it has its client (else the header says
     // "connecting…" over a search that was answered).
     let connected = cognito_tui::session::SessionInfo {

@@ -3,7 +3,9 @@
 //! missing pool is said on the first screen, the picker takes a typed id or a console
 //! address, and recent lookups are kept per pool. Key → commands, and the screens.
 
-use cognito_tui::app::{App, Cmd, Msg, Overlay, PoolSource, Switched, update};
+use cognito_tui::app::{
+    App, Cmd, ListState, MenuItem, Msg, Overlay, PoolSource, Settings, Switched, update,
+};
 use cognito_tui::cognito::demo::DemoBackend;
 use cognito_tui::cognito::lookup::LookupMode;
 use cognito_tui::cognito::{Backend, CognitoError, ErrorKind, PoolSchema};
@@ -13,7 +15,9 @@ use crossterm::event::KeyCode;
 use futures::executor::block_on;
 
 use crate::common::app::screen;
-use crate::common::app::{ch, key, pinned_demo_app as demo_app, send, serve, typed};
+use crate::common::app::{
+    ch, demo_app_with, key, pinned, pinned_demo_app as demo_app, send, serve, typed,
+};
 
 const OTHER: &str = "eu-west-1_AbC123";
 
@@ -33,6 +37,41 @@ fn described(app: &mut App) {
             result,
         },
     );
+}
+
+/// [`demo_app`] started with `--allow-write`.
+fn writable_app() -> App {
+    demo_app_with(Settings {
+        allow_write: true,
+        ..pinned()
+    })
+}
+
+/// The add-to-group picker opened on the user on screen (x, down to "add to group", Enter),
+/// the pool's groups answered with `result`, and the picker closed again.
+fn read_pool_groups(app: &mut App, result: Result<cognito_tui::app::Fetched, CognitoError>) {
+    send(app, [ch('x')]);
+    let items = app.menu_items();
+    let at = (items.iter().position(|i| *i == MenuItem::AddToGroup)).expect("add to group");
+    send(app, (0..at).map(|_| key(KeyCode::Down)));
+    let cmds = send(app, [key(KeyCode::Enter)]);
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::FetchPoolGroups { .. })),
+        "{cmds:?}"
+    );
+    for cmd in &cmds {
+        match cmd {
+            Cmd::FetchPoolGroups { id } => {
+                let result = result.clone();
+                update(app, Msg::PoolGroupsDone { id: *id, result });
+            }
+            other => {
+                serve(app, other);
+            }
+        }
+    }
+    send(app, [key(KeyCode::Esc)]);
 }
 
 /// Looks `query` up through the keys, served by the demo backend.
@@ -92,15 +131,15 @@ fn not_found(pool: &str) -> CognitoError {
 
 #[test]
 fn a_switch_keeps_the_pool_in_use_until_the_worker_has_checked_the_new_one() {
-    let mut app = demo_app();
+    let mut app = writable_app();
     described(&mut app);
     look_up(&mut app, "alice");
     let (id, pool) = pick(&mut app, OTHER);
     assert_eq!(pool, OTHER, "a typed id is asked for as it is");
     // Still the demo pool, everywhere, while the worker checks the other one.
-    assert_eq!(app.pool, demo_pool());
+    assert_eq!(app.pool_name(), demo_pool());
     assert!(app.pool_label().starts_with("Acme"), "{}", app.pool_label());
-    assert!(app.user.is_some() && app.busy());
+    assert!(app.user().is_some() && app.busy());
     // A new lookup meanwhile is refused with a message: the pool is about to change.
     let cmds = send(&mut app, [ch('/')]);
     assert!(cmds.is_empty());
@@ -110,9 +149,9 @@ fn a_switch_keeps_the_pool_in_use_until_the_worker_has_checked_the_new_one() {
     );
     assert!(cmds.is_empty(), "{cmds:?}");
     assert!(
-        (app.notice.as_deref().unwrap()).contains("look up once the switch is done"),
+        (app.notice().unwrap()).contains("look up once the switch is done"),
         "{:?}",
-        app.notice
+        app.notice()
     );
     // A refresh of the user on screen goes out at once, for the pool on screen.
     let cmds = send(&mut app, [ch('r')]);
@@ -121,10 +160,16 @@ fn a_switch_keeps_the_pool_in_use_until_the_worker_has_checked_the_new_one() {
         "{cmds:?}"
     );
     serve(&mut app, &cmds[0]);
-    assert_eq!(app.user.as_ref().unwrap().found.user.username, "alice");
+    assert_eq!(app.user().unwrap().found.user.username, "alice");
 
     // The old pool's groups, as the add-to-group picker read them.
-    app.pool_groups = cognito_tui::app::ListState::Unavailable("old pool".into());
+    let unsupported = CognitoError::new(ErrorKind::Unsupported, "ListGroups", "not here");
+    read_pool_groups(&mut app, Err(unsupported));
+    assert!(
+        matches!(app.pool_groups(), ListState::Unavailable(_)),
+        "{:?}",
+        app.pool_groups()
+    );
     let cmds = update(
         &mut app,
         Msg::PoolSwitched {
@@ -134,13 +179,13 @@ fn a_switch_keeps_the_pool_in_use_until_the_worker_has_checked_the_new_one() {
     );
     // The worker is told to commit, after everything asked for the old pool.
     assert_eq!(cmds.last(), Some(&Cmd::UsePool { id }), "{cmds:?}");
-    assert_eq!(app.pool, OTHER);
+    assert_eq!(app.pool_name(), OTHER);
     assert_eq!(app.pool_label(), format!("Support EU ({OTHER})"));
-    assert_eq!(app.session.as_ref().unwrap().pool, OTHER);
-    assert!(app.user.is_none() && app.recent.is_empty() && !app.busy());
-    assert_eq!(app.pool_groups, cognito_tui::app::ListState::NotLoaded);
+    assert_eq!(app.session().unwrap().pool, OTHER);
+    assert!(app.user().is_none() && app.recent().is_empty() && !app.busy());
+    assert_eq!(*app.pool_groups(), cognito_tui::app::ListState::NotLoaded);
     assert_eq!(
-        app.notice.as_deref(),
+        app.notice(),
         Some("switched to Support EU (eu-west-1_AbC123)")
     );
 }
@@ -149,7 +194,7 @@ fn a_switch_keeps_the_pool_in_use_until_the_worker_has_checked_the_new_one() {
 fn a_failed_switch_leaves_the_old_pool_with_the_reason() {
     let mut app = demo_app();
     look_up(&mut app, "alice");
-    let before = app.session.clone();
+    let before = app.session().cloned();
     let (id, _) = pick(&mut app, "eu-west-1_Nope1");
     let cmds = update(
         &mut app,
@@ -162,10 +207,10 @@ fn a_failed_switch_leaves_the_old_pool_with_the_reason() {
         },
     );
     assert!(cmds.is_empty(), "nothing is committed: {cmds:?}");
-    assert_eq!(app.pool, demo_pool());
-    assert_eq!(app.session, before);
-    assert_eq!(app.user.as_ref().unwrap().found.user.username, "alice");
-    let error = app.error.as_ref().expect("the failure is on screen");
+    assert_eq!(app.pool_name(), demo_pool());
+    assert_eq!(app.session(), before.as_ref());
+    assert_eq!(app.user().unwrap().found.user.username, "alice");
+    let error = app.error().expect("the failure is on screen");
     assert_eq!(error.title, format!("Still on {}", demo_pool()));
     assert!(
         error
@@ -194,25 +239,27 @@ fn a_failed_switch_leaves_the_old_pool_with_the_reason() {
             result: Err(refused.into()),
         },
     );
-    assert_eq!(app.pool, demo_pool());
-    assert!(app.error.as_ref().unwrap().message.contains("not a pool"));
+    assert_eq!(app.pool_name(), demo_pool());
+    assert!(app.error().unwrap().message.contains("not a pool"));
 }
 
 #[test]
 fn no_switch_while_an_action_is_running() {
-    let mut app = demo_app();
+    let mut app = writable_app();
     look_up(&mut app, "alice");
-    let write = app
-        .write_for(cognito_tui::cognito::WriteAction::DisableUser)
-        .unwrap();
-    app.writing = Some(cognito_tui::app::WritePending { id: 99, write });
+    // x, Enter (disable), the username typed, Enter: the write goes to the worker.
+    send(&mut app, [ch('x'), key(KeyCode::Enter)]);
+    send(&mut app, typed("alice"));
+    let cmds = send(&mut app, [key(KeyCode::Enter)]);
+    assert!(matches!(cmds.as_slice(), [Cmd::Write { .. }]), "{cmds:?}");
+    assert!(app.writing().is_some());
     let cmds = send(&mut app, [ch('P')]);
     serve(&mut app, &cmds[0]);
     send(&mut app, typed(OTHER));
     assert!(send(&mut app, [key(KeyCode::Enter)]).is_empty());
-    assert!(app.pool_status.switching.is_none());
+    assert!(app.pool_status().switching.is_none());
     assert_eq!(
-        app.notice.as_deref(),
+        app.notice(),
         Some("an action is still running: switch pools when it is done")
     );
 }
@@ -229,7 +276,7 @@ fn only_the_newest_switch_is_answered() {
             result: switched(OTHER, "First"),
         },
     );
-    assert!(stale.is_empty() && app.pool == demo_pool());
+    assert!(stale.is_empty() && app.pool_name() == demo_pool());
     let cmds = update(
         &mut app,
         Msg::PoolSwitched {
@@ -238,7 +285,7 @@ fn only_the_newest_switch_is_answered() {
         },
     );
     assert!(cmds.contains(&Cmd::UsePool { id: second }));
-    assert_eq!(app.pool, "eu-west-1_Second1");
+    assert_eq!(app.pool_name(), "eu-west-1_Second1");
 }
 
 #[test]
@@ -295,8 +342,13 @@ fn the_picker_takes_a_typed_pool_id_or_a_console_address() {
 
 #[test]
 fn a_lookup_typed_before_a_pool_is_chosen_runs_in_the_chosen_pool() {
-    let mut app = App::new("", false);
-    app.set_named_pools([("prod".to_string(), OTHER.to_string())]);
+    let mut app = App::new(
+        "",
+        Settings {
+            named_pools: vec![("prod".to_string(), OTHER.to_string())],
+            ..Settings::default()
+        },
+    );
     assert!(send(&mut app, [ch('/')]).is_empty());
     assert_eq!(
         app.context(),
@@ -310,9 +362,13 @@ fn a_lookup_typed_before_a_pool_is_chosen_runs_in_the_chosen_pool() {
         "{cmds:?}"
     );
     assert_eq!(app.context(), Context::Finder);
-    assert_eq!(app.pools.input.text, "", "the query is not the pool filter");
     assert_eq!(
-        app.notice.as_deref(),
+        app.pools().input.text,
+        "",
+        "the query is not the pool filter"
+    );
+    assert_eq!(
+        app.notice(),
         Some("choose a user pool to look up \"alice\" in")
     );
     let cmds = send(&mut app, [key(KeyCode::Enter)]);
@@ -338,7 +394,7 @@ fn recent_lookups_are_kept_per_pool() {
     let mut app = demo_app();
     look_up(&mut app, "alice");
     look_up(&mut app, "bob");
-    assert_eq!(app.recent.len(), 2);
+    assert_eq!(app.recent().len(), 2);
     let (id, _) = pick(&mut app, OTHER);
     update(
         &mut app,
@@ -348,11 +404,8 @@ fn recent_lookups_are_kept_per_pool() {
         },
     );
     send(&mut app, [ch('h')]);
-    assert_eq!(app.overlay, Overlay::None);
-    assert_eq!(
-        app.notice.as_deref(),
-        Some("no lookups yet in this session")
-    );
+    assert_eq!(*app.overlay(), Overlay::None);
+    assert_eq!(app.notice(), Some("no lookups yet in this session"));
     // Back on the demo pool, its lookups are there again.
     let (id, _) = pick(&mut app, &demo_pool());
     let mut info = session_for(&demo_pool());
@@ -368,7 +421,7 @@ fn recent_lookups_are_kept_per_pool() {
             }),
         },
     );
-    let names: Vec<&str> = app.recent.iter().map(|e| e.username.as_str()).collect();
+    let names: Vec<&str> = app.recent().iter().map(|e| e.username.as_str()).collect();
     assert_eq!(names, ["bob", "alice"]);
 }
 
@@ -376,7 +429,7 @@ fn recent_lookups_are_kept_per_pool() {
 fn start_up_says_a_pool_that_does_not_exist() {
     let mut app = demo_app();
     described(&mut app);
-    assert!(app.pool_status.problem.is_none());
+    assert!(app.pool_status().problem.is_none());
     assert!(app.pool_label().ends_with(&format!("({})", demo_pool())));
     // An answer about another pool (one switched away from) changes nothing.
     update(
@@ -386,9 +439,9 @@ fn start_up_says_a_pool_that_does_not_exist() {
             result: Err(not_found(OTHER)),
         },
     );
-    assert!(app.pool_status.problem.is_none());
+    assert!(app.pool_status().problem.is_none());
 
-    let mut missing = App::new("us-east-1_Nope1", false);
+    let mut missing = App::new("us-east-1_Nope1", Settings::default());
     update(&mut missing, Msg::Connected(session_for("us-east-1_Nope1")));
     update(
         &mut missing,
@@ -397,7 +450,7 @@ fn start_up_says_a_pool_that_does_not_exist() {
             result: Err(not_found("us-east-1_Nope1")),
         },
     );
-    let problem = missing.pool_status.problem.as_ref().expect("said");
+    let problem = missing.pool_status().problem.as_ref().expect("said");
     assert_eq!(problem.title, "Pool not found: us-east-1_Nope1");
     // P opens the picker from there.
     let cmds = send(&mut missing, [ch('P')]);
@@ -427,8 +480,13 @@ fn pool_screens() {
     );
     insta::assert_snapshot!("failed_switch", screen(&app, 80, 24));
 
-    let mut missing = App::new("us-east-1_Nope1", false);
-    missing.now = app.now;
+    let mut missing = App::new(
+        "us-east-1_Nope1",
+        Settings {
+            now: app.now(),
+            ..Settings::default()
+        },
+    );
     update(
         &mut missing,
         Msg::Connected(SessionInfo {

@@ -3,7 +3,7 @@
 //! ratatui's TestBackend with privacy on. Each screen is snapshotted, and each is checked to
 //! hold none of the user's personal values; copies and the escape hatch too.
 
-use cognito_tui::app::{App, Cmd, Msg, TimeZone, update};
+use cognito_tui::app::{App, Cmd, Msg, Settings, update};
 use cognito_tui::cognito::listing::{Fetched, Listing};
 use cognito_tui::cognito::lookup::{
     Ambiguous, Found, LookupError, LookupMode, LookupOutcome, MatchedBy, Resolution, Via,
@@ -81,12 +81,13 @@ fn user() -> User {
 }
 
 fn app() -> App {
-    let mut app = App::new("us-east-1_DemoPool1", true);
-    app.now = datetime!(2026-01-15 12:00:00 UTC);
-    app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
-    app.allow_write = true;
+    let settings = Settings {
+        allow_write: true,
+        redact: true,
+        ..crate::common::app::pinned()
+    };
+    let mut app = App::new("us-east-1_DemoPool1", settings);
     connect(&mut app);
-    app.redact = true;
     app
 }
 
@@ -347,6 +348,8 @@ fn popups_and_lists_mask_the_query() {
     // A hidden value can't be found by typing it into the filter (it would tell it away).
     send(&mut app, typed("doe@ex"));
     assert!(app.recent_matches().is_empty());
-    app.redact = false;
+    // p (privacy off), h again, the same text.
+    send(&mut app, [key(KeyCode::Esc), key(KeyCode::Char('p'))]);
+    send(&mut app, typed("hdoe@ex"));
     assert_eq!(app.recent_matches().len(), 1, "privacy off: it matches");
 }

@@ -16,7 +16,7 @@ fn ch(c: char) -> Msg {
 
 #[test]
 fn ctrl_r_in_the_search_forgets_the_cache_and_searches_at_once() {
-    let mut app = App::new("us-east-1_DemoPool1", true);
+    let mut app = App::new("us-east-1_DemoPool1", crate::common::app::pinned());
     let mut cmds = Vec::new();
     for c in "tal".chars() {
         cmds.extend(update(&mut app, ch(c)));
@@ -37,9 +37,10 @@ fn ctrl_r_in_the_search_forgets_the_cache_and_searches_at_once() {
         panic!("{cmds:?}")
     };
     assert_eq!((query.as_str(), *debounce_ms), ("al", 0));
-    assert_eq!(app.search.pending, Some(*id));
+    assert_eq!(app.search().pending, Some(*id));
     assert_eq!(
-        app.search.input.text, "al",
+        app.search().input.text,
+        "al",
         "Ctrl-R is not typed into the query"
     );
 }

@@ -2,24 +2,22 @@
 //! on the embedded demo pool; the clock and the time zone are fixed so the snapshots do not
 //! depend on when or where they run.
 
-use cognito_tui::app::{App, Cmd, Msg, TimeZone, update};
+use cognito_tui::app::{App, Cmd, Msg, Settings, update};
+use cognito_tui::cognito::demo::DemoBackend;
 use cognito_tui::cognito::lookup::{self, LookupError, LookupMode};
 use cognito_tui::cognito::{CognitoError, ErrorKind};
 use crossterm::event::KeyCode;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-use time::macros::datetime;
 
 use crate::common::app::{
-    buffer, demo_lookup, key, pinned_demo_app as demo_app, screen, send, serve, typed,
+    buffer, demo_app_with, demo_lookup, key, pinned, pinned_demo_app as demo_app, screen, send,
+    serve, typed,
 };
 
 /// The first frame: before the worker has connected.
 fn fresh_app() -> App {
-    let mut app = App::new("us-east-1_DemoPool1", true);
-    app.now = datetime!(2026-01-15 12:00:00 UTC);
-    app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
-    app
+    App::new("us-east-1_DemoPool1", pinned())
 }
 
 /// Starts a lookup and answers it with `result`.
@@ -40,9 +38,14 @@ fn look_up(app: &mut App, query: &str, mode: LookupMode) {
 }
 
 fn app_with(query: &str) -> App {
-    let mut app = demo_app();
+    started_with(pinned(), query)
+}
+
+/// `query` looked up in an app started with `settings`.
+fn started_with(settings: Settings, query: &str) -> App {
+    let mut app = demo_app_with(settings);
     look_up(&mut app, query, LookupMode::Auto);
-    assert!(app.error.is_none(), "{query}: {:?}", app.error);
+    assert!(app.error().is_none(), "{query}: {:?}", app.error());
     app
 }
 
@@ -329,15 +332,18 @@ fn attribute_filter_and_recent_lookups() {
 
 #[test]
 fn no_color_draws_no_colour_but_keeps_the_selection_visible() {
-    let mut app = app_with("dave");
+    let app = app_with("dave");
     let coloured = |buf: &Buffer| {
         buf.content()
             .iter()
             .any(|c| c.fg != Color::Reset || c.bg != Color::Reset)
     };
     assert!(coloured(&buffer(&app, 80, 24)));
-    app.color = false;
-    let buf = buffer(&app, 80, 24);
+    let no_color = Settings {
+        color: false,
+        ..pinned()
+    };
+    let buf = buffer(&started_with(no_color, "dave"), 80, 24);
     assert!(!coloured(&buf), "NO_COLOR: every cell in default colours");
     assert!(
         buf.content()
@@ -346,7 +352,6 @@ fn no_color_draws_no_colour_but_keeps_the_selection_visible() {
         "the selection is shown in reverse video"
     );
     // 16-colour safe: only the 8 basic ANSI colours (and their bright black) are used.
-    app.color = true;
     for cell in buffer(&app, 80, 24).content() {
         for c in [cell.fg, cell.bg] {
             assert!(
@@ -449,8 +454,10 @@ fn list_pane_notices() {
 }
 
 fn writable(query: &str) -> App {
-    let mut app = demo_app();
-    app.allow_write = true;
+    let mut app = demo_app_with(Settings {
+        allow_write: true,
+        ..pinned()
+    });
     look_up(&mut app, query, LookupMode::Auto);
     app
 }
@@ -491,18 +498,24 @@ fn privacy_mode_on_and_off() {
     snap!("privacy_on", app);
     send(&mut app, typed("jv"));
     snap!("privacy_on_revealed", app);
-    let mut app = demo_app();
-    app.redact = true;
+    let mut app = private_app();
     for q in ["alice", "bob", "+15550100002"] {
         look_up(&mut app, q, LookupMode::Auto);
     }
     snap!("privacy_found_by_phone", app);
     send(&mut app, typed("h"));
     snap!("privacy_recent_lookups", app);
-    let mut app = demo_app();
-    app.redact = true;
+    let mut app = private_app();
     look_up(&mut app, "shared@acme.example", LookupMode::Auto);
     snap!("privacy_picker", app);
+}
+
+/// The demo app started in privacy mode (`--redact`).
+fn private_app() -> App {
+    demo_app_with(Settings {
+        redact: true,
+        ..pinned()
+    })
 }
 
 #[test]
@@ -567,6 +580,50 @@ fn new_screens_fit_every_size() {
     assert!(checked > 6 * 100, "{checked} sizes at or above the minimum");
 }
 
+/// The demo app started with the config's named `pools` (name, pool id).
+fn with_named_pools(pools: &[(&str, &str)]) -> App {
+    demo_app_with(Settings {
+        named_pools: (pools.iter())
+            .map(|(n, id)| (n.to_string(), id.to_string()))
+            .collect(),
+        ..pinned()
+    })
+}
+
+/// `query` searched for, answered by a pool like the demo's with 70 more users whose names
+/// start `al`: more than one ListUsers page (60), so the results are a sample.
+fn searched_in_a_big_pool(query: &str) -> App {
+    let mut pool: serde_json::Value =
+        serde_json::from_str(include_str!("../../assets/demo-pool.json")).unwrap();
+    let users = pool["Users"].as_array_mut().unwrap();
+    let template = users[0].clone();
+    for i in 0..70 {
+        let mut user = template.clone();
+        user["Username"] = format!("al{i:02}").into();
+        user["UserAttributes"] = serde_json::json!([
+            {"Name": "sub", "Value": format!("00000000-0000-4000-8000-0000000000{i:02}")},
+            {"Name": "email", "Value": format!("al{i:02}@big.example")},
+        ]);
+        users.push(user);
+    }
+    let backend = DemoBackend::from_json(&pool.to_string()).unwrap();
+    let mut app = demo_app();
+    send(&mut app, typed("t"));
+    let cmds = send(&mut app, typed(query));
+    let Some(Cmd::Search { id, query, .. }) = cmds.last() else {
+        panic!("{cmds:?}")
+    };
+    let results = futures::executor::block_on(cognito_tui::search::search(
+        &backend,
+        &backend.pool_id(),
+        query,
+        None,
+    ));
+    assert!(results.more, "more than a page: {results:?}");
+    update(&mut app, Msg::SearchDone { id: *id, results });
+    app
+}
+
 fn searched(query: &str) -> App {
     let mut app = demo_app();
     send(&mut app, typed("t"));
@@ -579,9 +636,7 @@ fn searched(query: &str) -> App {
 fn finders() {
     snap!("search_results", searched("al"));
     snap!("search_empty", searched("zzz"));
-    let mut more = searched("al");
-    more.search.results.as_mut().unwrap().more = true;
-    snap!("search_refine", more);
+    snap!("search_refine", searched_in_a_big_pool("al"));
 
     let mut browse = demo_app();
     let cmds = send(&mut browse, typed("b"));
@@ -589,8 +644,10 @@ fn finders() {
     snap!("browse_list", browse);
     send(&mut browse, typed("acme"));
     snap!("browse_filtered", browse);
-    let mut private = browse.clone();
-    private.redact = true;
+    let mut private = private_app();
+    let cmds = send(&mut private, typed("b"));
+    serve(&mut private, &cmds[0]);
+    send(&mut private, typed("acme"));
     snap!("browse_privacy", private);
 
     let mut loading = demo_app();
@@ -608,8 +665,7 @@ fn finders() {
     );
     snap!("browse_loading_all", loading);
 
-    let mut pools = demo_app();
-    pools.set_named_pools([("prod".to_string(), "eu-west-1_AbC123".to_string())]);
+    let mut pools = with_named_pools(&[("prod", "eu-west-1_AbC123")]);
     let cmds = send(&mut pools, typed("P"));
     serve(&mut pools, &cmds[0]);
     snap!("pool_picker", pools);
@@ -617,15 +673,11 @@ fn finders() {
     snap!("pool_picker_filtered", pools);
 
     // Names wider than their cells (CJK) and longer than their column keep the ids aligned.
-    let mut wide = demo_app();
-    wide.set_named_pools([
+    let mut wide = with_named_pools(&[
+        ("本番 (東京)", "ap-northeast-1_JpPool1"),
         (
-            "本番 (東京)".to_string(),
-            "ap-northeast-1_JpPool1".to_string(),
-        ),
-        (
-            "a pool name much longer than its column".to_string(),
-            "eu-west-1_AbC123".to_string(),
+            "a pool name much longer than its column",
+            "eu-west-1_AbC123",
         ),
     ]);
     let cmds = send(&mut wide, typed("P"));
@@ -633,11 +685,15 @@ fn finders() {
     snap!("pool_picker_wide_names", wide);
 
     let mut throttled = demo_app();
-    throttled.throttle = Some(cognito_tui::app::Throttle {
-        queued: 3,
-        backing_off: false,
-        category: Some("user_list"),
-    });
+    // The worker's word when the limiter holds requests back.
+    update(
+        &mut throttled,
+        Msg::Throttle(Some(cognito_tui::app::Throttle {
+            queued: 3,
+            backing_off: false,
+            category: Some("user_list"),
+        })),
+    );
     snap!("throttled", throttled);
 }
 
@@ -690,4 +746,63 @@ fn search_results_highlight_the_matched_characters() {
         .collect();
     assert!(marked(start) && marked(start + 1), "'a' and 'l': {mods:?}");
     assert!(!marked(start + 2), "'i' is not part of the match: {mods:?}");
+}
+
+/// Keys rebound in the config's `[keys]` are the keys every screen names: the first screen,
+/// the error popup, the all-pools popup and the too-small screen say the new key, never the
+/// default (which the same screens say without the overrides).
+#[test]
+fn rebound_keys_show_their_new_names_on_every_screen() {
+    let rebound = crate::common::app::keymap_with(&[
+        ("quit", "ctrl-q"),
+        ("lookup", "ctrl-o"),
+        ("lookup_username", "U"),
+        ("recent", "R"),
+        ("help", "H"),
+        ("all_pools", "W"),
+    ]);
+    let screens = |settings: Settings, rebound_all_pools: bool| {
+        let mut app = demo_app_with(settings);
+        let welcome = screen(&app, 100, 30);
+        let too_small = screen(&app, 30, 6);
+        answer_with(
+            &mut app,
+            "nobody",
+            demo_lookup("nobody", LookupMode::Auto, true),
+        );
+        let error = screen(&app, 100, 30);
+        send(&mut app, [key(KeyCode::Esc)]);
+        // No named pools: the popup says how to name them, and which key asks them all.
+        let all_pools = if rebound_all_pools { "W" } else { "A" };
+        send(&mut app, typed(all_pools));
+        let all_pools = screen(&app, 100, 30);
+        [welcome, too_small, error, all_pools].join("\n")
+    };
+    let defaults = screens(pinned(), false);
+    let new = screens(
+        Settings {
+            keymap: rebound,
+            ..pinned()
+        },
+        true,
+    );
+    for (default, rebound) in [
+        ("  /  look up a user", "Ctrl-O  look up a user"),
+        ("  u  by username only", "  U  by username only"),
+        ("  h  recent lookups", "  R  recent lookups"),
+        ("  ?  every key binding", "  H  every key binding"),
+        ("  q  quit", "Ctrl-Q  quit"),
+        (
+            "  A  which pool is a user in?",
+            "  W  which pool is a user in?",
+        ),
+        ("q quits", "Ctrl-Q quits"),
+        ("/ looks up another user", "Ctrl-O looks up another user"),
+        ("then A looks a user up", "then W looks a user up"),
+    ] {
+        assert!(defaults.contains(default), "{default:?} in\n{defaults}");
+        assert!(!defaults.contains(rebound), "{rebound:?} in\n{defaults}");
+        assert!(new.contains(rebound), "{rebound:?} in\n{new}");
+        assert!(!new.contains(default), "{default:?} in\n{new}");
+    }
 }

@@ -3,7 +3,8 @@
 
 use cognito_tui::act::Write;
 use cognito_tui::app::{
-    App, Cmd, ListKind, ListState, Listing, MenuItem, Msg, Overlay, Pane, SessionInfo, update,
+    App, Cmd, ListKind, ListState, Listing, MenuItem, Msg, Overlay, Pane, SessionInfo, Settings,
+    update,
 };
 use cognito_tui::cognito::WriteAction;
 use cognito_tui::cognito::demo::DemoBackend;
@@ -12,7 +13,7 @@ use cognito_tui::cognito::{CognitoError, ErrorKind};
 use cognito_tui::keymap::{self, Action, Context};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::common::app::{ch, ctrl, demo_app, demo_lookup, key, send, serve, typed};
+use crate::common::app::{ch, ctrl, demo_app, demo_app_with, demo_lookup, key, send, serve, typed};
 
 /// Types a lookup with `trigger`, submits it and applies the answer.
 fn look_up(app: &mut App, trigger: char, query: &str) {
@@ -25,7 +26,7 @@ fn look_up(app: &mut App, trigger: char, query: &str) {
 }
 
 fn username(app: &App) -> &str {
-    &app.user
+    &app.user()
         .as_ref()
         .expect("a user is loaded")
         .found
@@ -44,7 +45,7 @@ fn each_lookup_key_opens_the_bar_in_its_mode_and_enter_submits() {
         let mut app = demo_app();
         assert!(send(&mut app, [ch(trigger)]).is_empty());
         assert!(
-            matches!(&app.overlay, Overlay::Lookup { mode: m, input } if *m == mode && input.text.is_empty())
+            matches!(app.overlay(), Overlay::Lookup { mode: m, input } if *m == mode && input.text.is_empty())
         );
         assert_eq!(app.context(), Context::Input);
         let cmds = send(&mut app, typed(query));
@@ -58,10 +59,10 @@ fn each_lookup_key_opens_the_bar_in_its_mode_and_enter_submits() {
                 mode
             }]
         );
-        assert_eq!(app.overlay, Overlay::None);
-        assert_eq!(app.pending.as_ref().map(|p| p.id), Some(1));
+        assert_eq!(*app.overlay(), Overlay::None);
+        assert_eq!(app.pending().map(|p| p.id), Some(1));
         serve(&mut app, &cmds[0]);
-        assert!(app.pending.is_none());
+        assert!(app.pending().is_none());
         let expected = if trigger == 'u' { "bob" } else { "alice" };
         assert_eq!(username(&app), expected);
     }
@@ -73,7 +74,7 @@ fn line_editing_keys_edit_the_query() {
     send(&mut app, [ch('/')]);
     send(&mut app, typed("alice smith"));
     send(&mut app, [ctrl('w')]);
-    let text = |app: &App| match &app.overlay {
+    let text = |app: &App| match app.overlay() {
         Overlay::Lookup { input, .. } => (input.text.clone(), input.cursor),
         other => panic!("bar closed: {other:?}"),
     };
@@ -89,13 +90,13 @@ fn line_editing_keys_edit_the_query() {
     // q and ? are text here, not commands.
     send(&mut app, typed("q?"));
     assert_eq!(text(&app), ("q?".into(), 2));
-    assert!(!app.should_quit);
+    assert!(!app.should_quit());
     // A paste loses its newline instead of submitting.
     send(&mut app, [ctrl('u'), Msg::Paste("bob\n".into())]);
     assert_eq!(text(&app), ("bob".into(), 3));
     assert!(send(&mut app, [key(KeyCode::Esc)]).is_empty());
-    assert_eq!(app.overlay, Overlay::None);
-    assert!(app.pending.is_none());
+    assert_eq!(*app.overlay(), Overlay::None);
+    assert!(app.pending().is_none());
 }
 
 #[test]
@@ -103,9 +104,9 @@ fn invalid_queries_are_refused_before_any_request() {
     let mut app = demo_app();
     send(&mut app, [ch('/')]);
     assert!(send(&mut app, [ch(' '), key(KeyCode::Enter)]).is_empty());
-    assert!(app.notice.as_deref().unwrap().contains("empty"));
+    assert!(app.notice().unwrap().contains("empty"));
     assert!(
-        matches!(app.overlay, Overlay::Lookup { .. }),
+        matches!(app.overlay(), Overlay::Lookup { .. }),
         "bar stays open"
     );
     send(&mut app, [key(KeyCode::Esc), ch('s')]);
@@ -114,7 +115,7 @@ fn invalid_queries_are_refused_before_any_request() {
         typed("alice").into_iter().chain([key(KeyCode::Enter)]),
     );
     assert!(cmds.is_empty());
-    assert!(app.notice.as_deref().unwrap().contains("UUID"));
+    assert!(app.notice().unwrap().contains("UUID"));
 }
 
 #[test]
@@ -136,16 +137,16 @@ fn a_superseded_result_is_dropped() {
     );
     assert!(matches!(second[0], Cmd::Lookup { id: 2, .. }));
     serve(&mut app, &first[0]);
-    assert!(app.user.is_none(), "alice's answer came too late");
+    assert!(app.user().is_none(), "alice's answer came too late");
     assert_eq!(
-        app.pending.as_ref().map(|p| p.id),
+        app.pending().map(|p| p.id),
         Some(2),
         "still waiting for bob"
     );
     serve(&mut app, &second[0]);
     assert_eq!(username(&app), "bob");
     assert_eq!(
-        app.recent.len(),
+        app.recent().len(),
         1,
         "the dropped answer is not a recent lookup"
     );
@@ -155,8 +156,8 @@ fn a_superseded_result_is_dropped() {
 fn ambiguous_matches_open_a_picker_and_choosing_looks_up_by_username() {
     let mut app = demo_app();
     look_up(&mut app, '/', "shared@acme.example");
-    let Overlay::Picker { ambiguous, cursor } = &app.overlay else {
-        panic!("expected a picker, got {:?}", app.overlay);
+    let Overlay::Picker { ambiguous, cursor } = app.overlay() else {
+        panic!("expected a picker, got {:?}", app.overlay());
     };
     assert_eq!(ambiguous.matches.len(), 2);
     assert_eq!(*cursor, 0);
@@ -175,19 +176,19 @@ fn ambiguous_matches_open_a_picker_and_choosing_looks_up_by_username() {
     // Esc closes a picker without a request.
     look_up(&mut app, 'a', "shared@acme.example");
     assert!(send(&mut app, [key(KeyCode::Esc)]).is_empty());
-    assert_eq!(app.overlay, Overlay::None);
+    assert_eq!(*app.overlay(), Overlay::None);
 }
 
 #[test]
 fn tab_and_digits_move_focus_and_jk_g_move_within_the_pane() {
     let mut app = demo_app();
     look_up(&mut app, '/', "alice");
-    assert_eq!(app.focus, Pane::Attributes);
+    assert_eq!(app.focus(), Pane::Attributes);
     send(&mut app, [key(KeyCode::Tab)]);
-    assert_eq!(app.focus, Pane::Mfa);
+    assert_eq!(app.focus(), Pane::Mfa);
     // Tab goes on to the list panes (fetching each as it opens), then wraps to Status.
     let cmds = send(&mut app, [key(KeyCode::Tab)]);
-    assert_eq!(app.focus, Pane::Groups);
+    assert_eq!(app.focus(), Pane::Groups);
     assert!(matches!(
         &cmds[..],
         [Cmd::FetchList {
@@ -199,7 +200,7 @@ fn tab_and_digits_move_focus_and_jk_g_move_within_the_pane() {
         &mut app,
         [key(KeyCode::Tab), key(KeyCode::Tab), key(KeyCode::Tab)],
     );
-    assert_eq!(app.focus, Pane::Status);
+    assert_eq!(app.focus(), Pane::Status);
     send(
         &mut app,
         [Msg::Key(KeyEvent::new(
@@ -207,11 +208,11 @@ fn tab_and_digits_move_focus_and_jk_g_move_within_the_pane() {
             KeyModifiers::SHIFT,
         ))],
     );
-    assert_eq!(app.focus, Pane::SignIns);
+    assert_eq!(app.focus(), Pane::SignIns);
     send(&mut app, [ch('3')]);
-    assert_eq!(app.focus, Pane::Mfa);
+    assert_eq!(app.focus(), Pane::Mfa);
     send(&mut app, [ch('2')]);
-    assert_eq!(app.focus, Pane::Attributes);
+    assert_eq!(app.focus(), Pane::Attributes);
     let rows = app.rows(Pane::Attributes).len();
     send(&mut app, [ch('j'), key(KeyCode::Down)]);
     assert_eq!(app.cursor(Pane::Attributes), 2);
@@ -234,7 +235,7 @@ fn tab_and_digits_move_focus_and_jk_g_move_within_the_pane() {
     send(&mut app, [ch('g'), ch('k')]);
     assert_eq!(app.cursor(Pane::Attributes), 0, "stops at the top");
     send(&mut app, [ch('1'), ch('j')]);
-    assert_eq!((app.focus, app.cursor(Pane::Status)), (Pane::Status, 1));
+    assert_eq!((app.focus(), app.cursor(Pane::Status)), (Pane::Status, 1));
 }
 
 #[test]
@@ -248,8 +249,7 @@ fn copy_sends_the_sanitized_value_of_the_selected_row() {
     let cmds = send(&mut app, [ch('y')]);
     assert_eq!(cmds, vec![Cmd::Copy("Mallory \\x1b[2J\\x1b[Hpwned".into())]);
     assert!(
-        app.notice
-            .as_deref()
+        app.notice()
             .unwrap()
             .contains("characters to the terminal (OSC 52)")
     );
@@ -284,15 +284,15 @@ fn enter_shows_the_whole_value_which_can_be_copied() {
         .unwrap();
     send(&mut app, std::iter::repeat_n(ch('j'), bio));
     send(&mut app, [key(KeyCode::Enter)]);
-    let Overlay::Detail { title, text, .. } = &app.overlay else {
-        panic!("no detail popup: {:?}", app.overlay);
+    let Overlay::Detail { title, text, .. } = app.overlay() else {
+        panic!("no detail popup: {:?}", app.overlay());
     };
     assert_eq!(title, "custom:bio");
     assert!(text.len() > 200 && text.starts_with("Long biography"));
     let cmds = send(&mut app, [ch('j'), ch('y')]);
     assert!(matches!(&cmds[..], [Cmd::Copy(t)] if t.starts_with("Long biography")));
     send(&mut app, [key(KeyCode::Esc)]);
-    assert_eq!(app.overlay, Overlay::None);
+    assert_eq!(*app.overlay(), Overlay::None);
 }
 
 #[test]
@@ -314,13 +314,13 @@ fn refresh_looks_the_same_user_up_by_username_and_keeps_the_selection() {
         }]
     );
     assert!(
-        app.user.is_some(),
+        app.user().is_some(),
         "the user stays on screen while refreshing"
     );
     serve(&mut app, &cmds[0]);
     assert_eq!(app.cursor(Pane::Attributes), 2);
     assert_eq!(
-        app.notice.as_deref(),
+        app.notice(),
         Some("alice read again from Cognito: this is how it is now")
     );
     // A different user starts at the top.
@@ -332,10 +332,10 @@ fn refresh_looks_the_same_user_up_by_username_and_keeps_the_selection() {
 fn errors_are_shown_and_the_next_lookup_works() {
     let mut app = demo_app();
     look_up(&mut app, '/', "nobody");
-    let error = app.error.clone().expect("an error");
+    let error = app.error().cloned().expect("an error");
     assert_eq!(error.exception.as_deref(), Some("UserNotFoundException"));
     assert!(error.message.contains("nobody"));
-    assert!(app.user.is_none());
+    assert!(app.user().is_none());
     // A Cognito failure carries the exception name, message and a hint.
     let cmds = send(
         &mut app,
@@ -344,7 +344,7 @@ fn errors_are_shown_and_the_next_lookup_works() {
             .chain(typed("bob"))
             .chain([key(KeyCode::Enter)]),
     );
-    assert!(app.error.is_none(), "a new lookup clears the old error");
+    assert!(app.error().is_none(), "a new lookup clears the old error");
     let Cmd::Lookup { id, .. } = cmds[0] else {
         panic!()
     };
@@ -357,11 +357,11 @@ fn errors_are_shown_and_the_next_lookup_works() {
             result: Err(lookup::LookupError::Cognito(denied)),
         },
     );
-    let error = app.error.clone().unwrap();
+    let error = app.error().cloned().unwrap();
     assert_eq!(error.exception.as_deref(), Some("AccessDeniedException"));
     assert!(error.hint.unwrap().contains("cognito-idp:AdminGetUser"));
     send(&mut app, [key(KeyCode::Esc)]);
-    assert!(app.error.is_none());
+    assert!(app.error().is_none());
     look_up(&mut app, '/', "bob");
     assert_eq!(username(&app), "bob");
 }
@@ -370,18 +370,18 @@ fn errors_are_shown_and_the_next_lookup_works() {
 fn recent_lookups_are_fuzzy_filtered_and_reopened_by_username() {
     let mut app = demo_app();
     send(&mut app, [ch('h')]);
-    assert_eq!(app.overlay, Overlay::None, "nothing recent yet");
+    assert_eq!(*app.overlay(), Overlay::None, "nothing recent yet");
     for q in ["alice", "kenji.tanaka", "bob", "ally"] {
         look_up(&mut app, '/', q);
     }
-    let names: Vec<&str> = app.recent.iter().map(|e| e.username.as_str()).collect();
+    let names: Vec<&str> = app.recent().iter().map(|e| e.username.as_str()).collect();
     assert_eq!(
         names,
         ["alice", "bob", "kenji.tanaka"],
         "newest first, no duplicates"
     );
     send(&mut app, [ctrl('r')]);
-    assert!(matches!(app.overlay, Overlay::Recent { .. }));
+    assert!(matches!(app.overlay(), Overlay::Recent { .. }));
     // "ken" and "ta": two runs in one field (the ranking rules allow three).
     send(&mut app, typed("kenta"));
     let matches: Vec<&str> = app
@@ -413,7 +413,7 @@ fn the_attribute_filter_applies_as_you_type_and_esc_clears_it() {
     look_up(&mut app, '/', "alice");
     let all = app.rows(Pane::Attributes).len();
     send(&mut app, [ch('1'), ch('f')]);
-    assert_eq!(app.focus, Pane::Attributes);
+    assert_eq!(app.focus(), Pane::Attributes);
     send(&mut app, typed("custom"));
     let labels: Vec<String> = app
         .rows(Pane::Attributes)
@@ -422,14 +422,14 @@ fn the_attribute_filter_applies_as_you_type_and_esc_clears_it() {
         .collect();
     assert_eq!(labels, ["custom:tenant", "custom:plan"]);
     send(&mut app, [key(KeyCode::Enter)]);
-    assert_eq!(app.overlay, Overlay::None);
-    assert_eq!(app.attr_filter, "custom", "Enter keeps the filter");
+    assert_eq!(*app.overlay(), Overlay::None);
+    assert_eq!(app.attr_filter(), "custom", "Enter keeps the filter");
     // Values match too (fuzzy).
     send(&mut app, [ch('f'), ctrl('u')]);
     send(&mut app, typed("enterprise"));
     assert_eq!(app.rows(Pane::Attributes)[0].label, "custom:plan");
     send(&mut app, [key(KeyCode::Esc)]);
-    assert_eq!(app.attr_filter, "");
+    assert_eq!(app.attr_filter(), "");
     assert_eq!(app.rows(Pane::Attributes).len(), all);
 }
 
@@ -437,25 +437,29 @@ fn the_attribute_filter_applies_as_you_type_and_esc_clears_it() {
 fn help_opens_and_closes_and_quit_keys_quit() {
     let mut app = demo_app();
     send(&mut app, [ch('?')]);
-    assert!(matches!(app.overlay, Overlay::Help { .. }));
+    assert!(matches!(app.overlay(), Overlay::Help { .. }));
     send(&mut app, [ch('j'), ch('j')]);
-    assert!(matches!(app.overlay, Overlay::Help { scroll: 2, .. }));
+    assert!(matches!(app.overlay(), Overlay::Help { scroll: 2, .. }));
     send(&mut app, [ch('q')]);
-    assert_eq!(app.overlay, Overlay::None, "q closes the help, not the app");
-    assert!(!app.should_quit);
+    assert_eq!(
+        *app.overlay(),
+        Overlay::None,
+        "q closes the help, not the app"
+    );
+    assert!(!app.should_quit());
     send(&mut app, [ch('q')]);
-    assert!(app.should_quit);
+    assert!(app.should_quit());
 
     let mut app = demo_app();
     send(&mut app, [ch('/'), ctrl('c')]);
-    assert!(app.should_quit, "Ctrl-C quits even while typing");
+    assert!(app.should_quit(), "Ctrl-C quits even while typing");
 }
 
 #[test]
 fn spinner_ticks_only_while_a_request_is_in_flight() {
     let mut app = demo_app();
     send(&mut app, [Msg::Tick, Msg::Tick]);
-    assert_eq!(app.spinner, 0);
+    assert_eq!(app.spinner(), 0);
     send(
         &mut app,
         [ch('/')]
@@ -464,7 +468,7 @@ fn spinner_ticks_only_while_a_request_is_in_flight() {
             .chain([key(KeyCode::Enter)]),
     );
     send(&mut app, [Msg::Tick, Msg::Tick]);
-    assert_eq!(app.spinner, 2);
+    assert_eq!(app.spinner(), 2);
 }
 
 #[test]
@@ -515,7 +519,7 @@ fn lists_are_fetched_only_when_their_pane_opens() {
     );
     assert!(matches!(&cmds[..], [Cmd::Lookup { .. }]), "{cmds:?}");
     serve(&mut app, &cmds[0]);
-    assert_eq!(app.lists.groups, ListState::NotLoaded);
+    assert_eq!(app.lists().groups, ListState::NotLoaded);
     assert!(send(&mut app, [ch('j'), ch('1'), ch('2'), ch('3')]).is_empty());
 
     // Opening Groups fetches groups, once.
@@ -561,7 +565,7 @@ fn lists_are_fetched_only_when_their_pane_opens() {
             }),
         },
     );
-    assert!(matches!(app.lists.groups, ListState::Loading { .. }));
+    assert!(matches!(app.lists().groups, ListState::Loading { .. }));
     serve(&mut app, &cmds[0]);
     assert_eq!(app.rows(Pane::Groups).len(), 2);
 
@@ -594,7 +598,7 @@ fn lists_are_fetched_only_when_their_pane_opens() {
         matches!(&cmds[..], [Cmd::FetchList { list: ListKind::SignIns, username, .. }] if username == "frank"),
         "{cmds:?}"
     );
-    assert_eq!(app.lists.groups, ListState::NotLoaded);
+    assert_eq!(app.lists().groups, ListState::NotLoaded);
 }
 
 #[test]
@@ -618,9 +622,9 @@ fn sign_in_history_without_threat_protection_is_a_calm_notice() {
             result: Err(not_enabled),
         },
     );
-    assert!(app.error.is_none(), "no error popup");
-    let ListState::Unavailable(note) = &app.lists.sign_ins else {
-        panic!("{:?}", app.lists.sign_ins)
+    assert!(app.error().is_none(), "no error popup");
+    let ListState::Unavailable(note) = &app.lists().sign_ins else {
+        panic!("{:?}", app.lists().sign_ins)
     };
     assert!(note.contains("sign-in history needs threat protection on this pool"));
 }
@@ -629,7 +633,7 @@ fn sign_in_history_without_threat_protection_is_a_calm_notice() {
 fn without_allow_write_no_key_opens_actions_or_makes_a_write() {
     let mut app = demo_app();
     look_up(&mut app, 'u', "alice");
-    assert!(!app.allow_write);
+    assert!(!app.allow_write());
     assert!(app.menu_items().is_empty());
     // Every key in every context: none produces a write command or the actions menu.
     let mut keys: Vec<Msg> = ('!'..='~').map(ch).collect();
@@ -641,7 +645,7 @@ fn without_allow_write_no_key_opens_actions_or_makes_a_write() {
         }
         assert!(
             !matches!(
-                probe.overlay,
+                probe.overlay(),
                 Overlay::Actions { .. } | Overlay::Groups { .. } | Overlay::Confirm { .. }
             ),
             "{k:?}"
@@ -663,8 +667,10 @@ fn without_allow_write_no_key_opens_actions_or_makes_a_write() {
 }
 
 fn writable_app() -> App {
-    let mut app = demo_app();
-    app.allow_write = true;
+    let mut app = demo_app_with(Settings {
+        allow_write: true,
+        ..crate::common::app::demo()
+    });
     look_up(&mut app, 'u', "alice");
     app
 }
@@ -673,7 +679,7 @@ fn writable_app() -> App {
 fn disabling_needs_the_username_typed_then_refreshes_the_user() {
     let mut app = writable_app();
     send(&mut app, [ch('x')]);
-    assert_eq!(app.overlay, Overlay::Actions { cursor: 0 });
+    assert_eq!(*app.overlay(), Overlay::Actions { cursor: 0 });
     // alice is enabled: the menu offers disable, not enable.
     assert_eq!(
         app.menu_items()[..3],
@@ -685,7 +691,7 @@ fn disabling_needs_the_username_typed_then_refreshes_the_user() {
     );
     send(&mut app, [key(KeyCode::Enter)]);
     assert!(matches!(
-        app.overlay,
+        app.overlay(),
         Overlay::Confirm {
             write: Write {
                 action: WriteAction::DisableUser,
@@ -704,11 +710,11 @@ fn disabling_needs_the_username_typed_then_refreshes_the_user() {
         )
         .is_empty()
     );
-    assert!(app.notice.as_deref().unwrap().contains("type the username"));
-    assert!(matches!(app.overlay, Overlay::Confirm { .. }));
+    assert!(app.notice().unwrap().contains("type the username"));
+    assert!(matches!(app.overlay(), Overlay::Confirm { .. }));
     // y is just a letter here, not a yes.
     send(&mut app, [key(KeyCode::Backspace), ch('y')]);
-    assert!(matches!(app.overlay, Overlay::Confirm { .. }));
+    assert!(matches!(app.overlay(), Overlay::Confirm { .. }));
     send(&mut app, [key(KeyCode::Backspace), ch('e')]);
     let cmds = send(&mut app, [key(KeyCode::Enter)]);
     assert_eq!(
@@ -742,8 +748,7 @@ fn disabling_needs_the_username_typed_then_refreshes_the_user() {
         }]
     );
     assert!(
-        app.notice
-            .as_deref()
+        app.notice()
             .unwrap()
             .contains("disabled alice in us-east-1_DemoPool1")
     );
@@ -754,7 +759,7 @@ fn sign_out_asks_yes_or_no_and_esc_cancels_anything() {
     let mut app = writable_app();
     send(&mut app, [ch('x'), ch('j'), ch('j'), key(KeyCode::Enter)]);
     assert!(matches!(
-        app.overlay,
+        app.overlay(),
         Overlay::Confirm {
             write: Write {
                 action: WriteAction::GlobalSignOut,
@@ -765,8 +770,8 @@ fn sign_out_asks_yes_or_no_and_esc_cancels_anything() {
     ));
     assert_eq!(app.context(), Context::Confirm);
     assert!(send(&mut app, [ch('n')]).is_empty());
-    assert_eq!(app.overlay, Overlay::None);
-    assert!(app.notice.as_deref().unwrap().contains("cancelled"));
+    assert_eq!(*app.overlay(), Overlay::None);
+    assert!(app.notice().unwrap().contains("cancelled"));
     send(&mut app, [ch('x'), ch('j'), ch('j'), key(KeyCode::Enter)]);
     let cmds = send(&mut app, [ch('y')]);
     assert!(matches!(
@@ -795,7 +800,7 @@ fn sign_out_asks_yes_or_no_and_esc_cancels_anything() {
         .is_empty()
     );
     assert!(
-        app.error
+        app.error()
             .as_ref()
             .unwrap()
             .hint
@@ -807,8 +812,10 @@ fn sign_out_asks_yes_or_no_and_esc_cancels_anything() {
 
 #[test]
 fn privacy_mode_masks_screen_and_copies_and_v_reveals_one_value() {
-    let mut app = demo_app();
-    app.redact = true;
+    let mut app = demo_app_with(Settings {
+        redact: true,
+        ..crate::common::app::demo()
+    });
     look_up(&mut app, 'u', "alice");
     let email = app
         .rows(Pane::Attributes)
@@ -840,14 +847,14 @@ fn privacy_mode_masks_screen_and_copies_and_v_reveals_one_value() {
     assert_eq!(app.rows(Pane::Attributes)[email].value, "a•••@a•••.example");
     // p turns privacy mode off and on.
     send(&mut app, [ch('p')]);
-    assert!(!app.redact);
+    assert!(!app.redact());
     assert_eq!(
         app.rows(Pane::Attributes)[email].value,
         "alice@acme.example"
     );
     send(&mut app, [ch('p')]);
-    assert!(app.redact);
-    assert!(app.notice.as_deref().unwrap().contains("privacy mode on"));
+    assert!(app.redact());
+    assert!(app.notice().unwrap().contains("privacy mode on"));
 }
 
 #[test]
@@ -859,8 +866,8 @@ fn escape_hatch_shows_and_copies_the_aws_command_and_console_address() {
     let expected = "aws cognito-idp admin-get-user --user-pool-id us-east-1_DemoPool1 \
                     --username alice --region us-east-1";
     assert_eq!(cmds, vec![Cmd::Copy(expected.into())]);
-    let Overlay::Hatch { url, .. } = &app.overlay else {
-        panic!("{:?}", app.overlay)
+    let Overlay::Hatch { url, .. } = app.overlay() else {
+        panic!("{:?}", app.overlay())
     };
     assert_eq!(
         url,
@@ -870,7 +877,7 @@ fn escape_hatch_shows_and_copies_the_aws_command_and_console_address() {
     let url = url.clone();
     assert_eq!(send(&mut app, [ch('o')]), vec![Cmd::Copy(url)]);
     send(&mut app, [key(KeyCode::Esc)]);
-    assert_eq!(app.overlay, Overlay::None);
+    assert_eq!(*app.overlay(), Overlay::None);
 }
 
 #[test]
@@ -945,15 +952,15 @@ fn typing_a_search_sends_debounced_searches_and_drops_superseded_results() {
         .unwrap()
         .clone();
     serve(&mut app, &stale);
-    assert!(app.search.results.is_none());
+    assert!(app.search().results.is_none());
     serve(&mut app, cmds.last().unwrap());
-    let results = app.search.results.as_ref().expect("results");
+    let results = app.search().results.as_ref().expect("results");
     assert_eq!(results.query, "al");
     assert!(results.hits.iter().any(|h| h.user.username == "alice"));
     // Clearing the line cancels what is waiting.
     let cleared = send(&mut app, [ctrl('u')]);
     assert_eq!(cleared, vec![Cmd::CancelSearch]);
-    assert!(app.search.results.is_none());
+    assert!(app.search().results.is_none());
 }
 
 #[test]
@@ -962,7 +969,7 @@ fn moving_through_results_sends_nothing_and_enter_opens_one_user_by_username() {
     send(&mut app, [ch('t')]);
     let cmds = send(&mut app, typed("al"));
     serve(&mut app, cmds.last().unwrap());
-    let hits = app.search.results.as_ref().unwrap().hits.len();
+    let hits = app.search().results.as_ref().unwrap().hits.len();
     assert!(hits >= 1, "{hits}");
     let moves = send(
         &mut app,
@@ -977,7 +984,7 @@ fn moving_through_results_sends_nothing_and_enter_opens_one_user_by_username() {
         ],
     );
     assert!(moves.is_empty(), "{moves:?}");
-    let chosen = app.search.results.as_ref().unwrap().hits[app.search.cursor]
+    let chosen = app.search().results.as_ref().unwrap().hits[app.search().cursor]
         .user
         .username
         .clone();
@@ -986,7 +993,7 @@ fn moving_through_results_sends_nothing_and_enter_opens_one_user_by_username() {
     assert!(
         matches!(&open[0], Cmd::Lookup { query, mode: LookupMode::Username, .. } if *query == chosen)
     );
-    assert_eq!(app.finder, None);
+    assert_eq!(app.finder(), None);
     serve(&mut app, &open[0]);
     assert_eq!(username(&app), chosen);
 }
@@ -1000,10 +1007,10 @@ fn browsing_reads_a_page_filters_locally_and_enter_opens_the_user() {
         [Cmd::BrowsePage { token: None, .. }]
     ));
     serve(&mut app, &first[0]);
-    assert_eq!(app.browse.store.len(), 27);
+    assert_eq!(app.browse().store.len(), 27);
     // The filter is local: no request while typing.
     assert!(send(&mut app, typed("mall")).is_empty());
-    assert!(app.browse.match_count() >= 1);
+    assert!(app.browse().match_count() >= 1);
     let open = send(&mut app, [key(KeyCode::Enter)]);
     assert!(
         matches!(open.as_slice(), [Cmd::Lookup { query, mode: LookupMode::Username, .. }] if query.starts_with("mallory")),
@@ -1035,14 +1042,14 @@ fn load_all_starts_reports_progress_and_esc_cancels() {
             result: page,
         },
     );
-    assert_eq!(app.browse.pager.pages, 1);
+    assert_eq!(app.browse().pager.pages, 1);
     let cancel = send(&mut app, [key(KeyCode::Esc)]);
     assert_eq!(cancel, vec![Cmd::CancelLoadAll { id: *id }]);
-    assert!(app.browse.loading_all.is_none());
-    assert!(app.notice.as_deref().unwrap().contains("stopped loading"));
+    assert!(app.browse().loading_all.is_none());
+    assert!(app.notice().unwrap().contains("stopped loading"));
     // Esc again closes the finder; a late page of the cancelled load is dropped.
     send(&mut app, [key(KeyCode::Esc)]);
-    assert_eq!(app.finder, None);
+    assert_eq!(app.finder(), None);
     update(
         &mut app,
         Msg::BrowsePage {
@@ -1050,20 +1057,22 @@ fn load_all_starts_reports_progress_and_esc_cancels() {
             result: Ok(Default::default()),
         },
     );
-    assert_eq!(app.browse.pager.pages, 1);
+    assert_eq!(app.browse().pager.pages, 1);
 }
 
 #[test]
 fn the_pool_picker_lists_filters_and_switches_pools() {
-    let mut app = demo_app();
-    app.set_named_pools([("prod".to_string(), "eu-west-1_AbC123".to_string())]);
+    let mut app = demo_app_with(Settings {
+        named_pools: vec![("prod".to_string(), "eu-west-1_AbC123".to_string())],
+        ..crate::common::app::demo()
+    });
     let cmds = send(&mut app, [ch('P')]);
     assert!(matches!(
         cmds.as_slice(),
         [Cmd::ListPools { token: None, .. }]
     ));
     assert!(serve(&mut app, &cmds[0]).is_empty());
-    assert!(app.pools.entries.len() >= 2);
+    assert!(app.pools().entries.len() >= 2);
     send(&mut app, typed("prod"));
     assert_eq!(app.pool_matches()[0].id, "eu-west-1_AbC123");
     let switch = send(&mut app, [key(KeyCode::Enter)]);
@@ -1072,8 +1081,8 @@ fn the_pool_picker_lists_filters_and_switches_pools() {
         "{switch:?}"
     );
     // The pool in use changes only when the worker has checked the new one (tests/it/pools.rs).
-    assert_eq!(app.pool, DemoBackend::embedded().pool_id().as_str());
-    assert!(app.session.is_some() && app.finder.is_none());
+    assert_eq!(app.pool_name(), DemoBackend::embedded().pool_id().as_str());
+    assert!(app.session().is_some() && app.finder().is_none());
 }
 
 #[test]
@@ -1090,10 +1099,12 @@ fn key_overrides_rebind_actions_and_bad_ones_are_reported() {
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert!(problems.iter().any(|p| p.contains("nonsense")));
     assert!(problems.iter().any(|p| p.contains("browse")));
-    let mut app = demo_app();
-    app.keymap = std::sync::Arc::new(keymap);
+    let mut app = demo_app_with(Settings {
+        keymap: std::sync::Arc::new(keymap),
+        ..crate::common::app::demo()
+    });
     assert!(send(&mut app, [ch('t')]).is_empty());
-    assert_eq!(app.finder, None, "t no longer opens the search");
+    assert_eq!(app.finder(), None, "t no longer opens the search");
     send(
         &mut app,
         [Msg::Key(KeyEvent::new(
@@ -1103,8 +1114,8 @@ fn key_overrides_rebind_actions_and_bad_ones_are_reported() {
     );
     assert_eq!(app.context(), Context::Finder);
     send(&mut app, [key(KeyCode::Esc), ch('q')]);
-    assert!(!app.should_quit, "q was replaced");
+    assert!(!app.should_quit(), "q was replaced");
     send(&mut app, [ctrl('q')]);
-    assert!(app.should_quit);
-    assert_eq!(app.keymap.label(Context::Main, Action::Quit), "Ctrl-Q");
+    assert!(app.should_quit());
+    assert_eq!(app.keymap().label(Context::Main, Action::Quit), "Ctrl-Q");
 }

@@ -94,7 +94,12 @@ fn an_error_popup_is_drawn_centred_with_its_hint() {
         message: "User does not exist.".into(),
         hint: Some("check the pool".into()),
     };
-    let screen = draw(ErrorPopup::new(error, &theme), 60, 12).join("\n");
+    let screen = draw(
+        ErrorPopup::new(error, &cognito_tui::keymap::Keymap::default(), &theme),
+        60,
+        12,
+    )
+    .join("\n");
     for want in [
         " AdminGetUser failed ",
         "UserNotFoundException",

@@ -4,7 +4,7 @@
 //! marks) and every column starts at the same terminal cell in every row. Positions are read
 //! from ratatui's buffer, cell by cell: what a terminal shows, not what a string counts.
 
-use cognito_tui::app::{App, Cmd, Msg, TimeZone, update};
+use cognito_tui::app::{App, Cmd, Msg, update};
 use cognito_tui::cognito::lookup::{
     Ambiguous, Found, LookupMode, LookupOutcome, MatchedBy, Resolution, Via,
 };
@@ -15,7 +15,6 @@ use cognito_tui::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use time::macros::datetime;
 
 use crate::common::app::{buffer, connect, send, text, typed};
 
@@ -32,9 +31,7 @@ const WORST: [&str; 8] = [
 ];
 
 fn app() -> App {
-    let mut app = App::new("us-east-1_DemoPool1", true);
-    app.now = datetime!(2026-01-15 12:00:00 UTC);
-    app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
+    let mut app = App::new("us-east-1_DemoPool1", crate::common::app::pinned());
     connect(&mut app);
     app
 }

@@ -16,15 +16,19 @@ use cognito_tui::cognito::{ErrorKind, PoolSchema, WriteAction};
 use cognito_tui::session::{SessionInfo, Target};
 use crossterm::event::KeyCode;
 
-use crate::common::app::{ch, key, pinned_demo_app, screen, send, serve, typed};
+use crate::common::app::{
+    ch, demo, demo_app_with, key, pinned, pinned_demo_app, screen, send, serve, typed,
+};
 use crate::common::joined::Joined;
 
 const W2: &str = "eu-west-1_WTwo22";
 
 /// The demo app with writes allowed and `query` looked up.
 fn writable_with(query: &str) -> App {
-    let mut app = pinned_demo_app();
-    app.allow_write = true;
+    let mut app = demo_app_with(cognito_tui::app::Settings {
+        allow_write: true,
+        ..pinned()
+    });
     let mut cmds = send(&mut app, [ch('/')]);
     cmds.extend(send(&mut app, typed(query)));
     cmds.extend(send(&mut app, [key(KeyCode::Enter)]));
@@ -32,7 +36,7 @@ fn writable_with(query: &str) -> App {
         panic!("{cmds:?}");
     };
     serve(&mut app, lookup);
-    assert!(app.user.is_some(), "{query} not found: {:?}", app.error);
+    assert!(app.user().is_some(), "{query} not found: {:?}", app.error());
     app
 }
 
@@ -70,7 +74,7 @@ fn switched(app: &mut App, id: u64, allow_write: bool) -> Vec<Cmd> {
 }
 
 fn notice(app: &App) -> &str {
-    app.notice.as_deref().unwrap_or_default()
+    app.notice().unwrap_or_default()
 }
 
 #[test]
@@ -78,7 +82,11 @@ fn while_a_switch_is_in_flight_x_and_lookups_are_refused_with_a_message() {
     let mut app = writable_with("alice");
     start_switch(&mut app);
     assert!(send(&mut app, [ch('x')]).is_empty());
-    assert_eq!(app.overlay, Overlay::None, "no menu while the pool changes");
+    assert_eq!(
+        *app.overlay(),
+        Overlay::None,
+        "no menu while the pool changes"
+    );
     assert!(
         notice(&app).contains("actions wait until the switch is done"),
         "{}",
@@ -99,15 +107,15 @@ fn while_a_switch_is_in_flight_x_and_lookups_are_refused_with_a_message() {
     // The positive control: without a switch in flight the same keys act.
     let mut app = writable_with("alice");
     send(&mut app, [ch('x')]);
-    assert!(matches!(app.overlay, Overlay::Actions { .. }));
+    assert!(matches!(app.overlay(), Overlay::Actions { .. }));
 }
 
 #[test]
 fn the_write_is_made_at_confirmation_and_names_its_pool_and_user() {
     let mut app = writable_with("alice");
     send(&mut app, [ch('x'), key(KeyCode::Enter)]);
-    let Overlay::Confirm { write, .. } = &app.overlay else {
-        panic!("{:?}", app.overlay);
+    let Overlay::Confirm { write, .. } = app.overlay() else {
+        panic!("{:?}", app.overlay());
     };
     let expected = Write {
         pool: "us-east-1_DemoPool1".into(),
@@ -150,20 +158,20 @@ fn writes_follow_the_pool_switched_to() {
     assert!(screen(&app, 100, 24).contains("WRITES ON"));
     let id = start_switch(&mut app);
     switched(&mut app, id, false);
-    assert!(!app.allow_write);
+    assert!(!app.allow_write());
     assert!(!screen(&app, 100, 24).contains("WRITES ON"));
     let id = start_switch(&mut app);
     switched(&mut app, id, true);
-    assert!(app.allow_write);
+    assert!(app.allow_write());
     assert!(screen(&app, 100, 24).contains("WRITES ON"));
 }
 
 #[test]
 fn read_only_x_says_why_and_how() {
     let mut app = pinned_demo_app();
-    assert!(!app.allow_write);
+    assert!(!app.allow_write());
     assert!(send(&mut app, [ch('x')]).is_empty());
-    assert_eq!(app.overlay, Overlay::None);
+    assert_eq!(*app.overlay(), Overlay::None);
     assert_eq!(
         notice(&app),
         "writes are off: start with --allow-write, or allow_write = true for this pool"
@@ -181,7 +189,7 @@ fn demo_worker(app: App) -> Joined {
 
 #[tokio::test]
 async fn the_worker_refuses_a_write_for_another_pool() {
-    let app = App::new(DemoBackend::embedded().pool_id().as_str(), true);
+    let app = App::new(DemoBackend::embedded().pool_id().as_str(), demo());
     let mut joined = demo_worker(app);
     joined
         .until("connected", |m| matches!(m, Msg::Connected(_)))
@@ -283,7 +291,7 @@ fn an_audit_failure_during_a_write_stays_on_screen_through_the_refresh() {
         },
     );
     assert!(matches!(cmds.as_slice(), [Cmd::Lookup { .. }]), "{cmds:?}");
-    let error = app.error.as_ref().expect("still on screen");
+    let error = app.error().expect("still on screen");
     assert_eq!(error.title, "Audit log not written");
     assert!(
         notice(&app).contains("✓ disabled alice"),

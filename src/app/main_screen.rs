@@ -1,0 +1,174 @@
+//! The main screen's keys: lookups, panes, copying, privacy, the escape hatch, the write menu.
+
+use super::overlay::copied_notice;
+use super::{App, Cmd, LineInput, Overlay, Pane, allpools, diagnosis, finder, lists::open_list};
+use crate::cognito::lookup::LookupMode;
+use crate::hatch::{aws_command, console_url};
+use crate::keymap::Action;
+use crate::sanitize::sanitize;
+
+/// A key on the main screen (no popup, no finder).
+pub(super) fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
+    // A lookup can be typed before a pool is chosen: submitting it opens the picker.
+    if action == Action::Recent && !app.has_pool() {
+        app.notice = Some("choose a user pool first".into());
+        return app.open_pools();
+    }
+    match action {
+        Action::Quit => app.should_quit = true,
+        Action::OpenLookup(mode) => {
+            app.error = None;
+            app.notice = None;
+            app.overlay = Overlay::Lookup {
+                mode,
+                input: LineInput::default(),
+            };
+        }
+        Action::FocusNext | Action::FocusPrev => {
+            let (i, n) = (app.focus.index(), Pane::ALL.len());
+            let next = if action == Action::FocusNext {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            return focus_on(app, Pane::ALL[next]);
+        }
+        Action::FocusPane(i) => {
+            if let Some(pane) = Pane::ALL.get(i) {
+                return focus_on(app, *pane);
+            }
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => app.move_cursor(action),
+        Action::Open | Action::Copy | Action::Refresh => return act_on_row(app, action),
+        Action::Filter => {
+            app.focus = Pane::Attributes;
+            app.overlay = Overlay::Filter {
+                input: LineInput::with_text(&app.attr_filter),
+            };
+        }
+        Action::Recent => {
+            if app.recent.is_empty() {
+                app.notice = Some("no lookups yet in this session".into());
+            } else {
+                app.overlay = Overlay::Recent {
+                    input: LineInput::default(),
+                    cursor: 0,
+                };
+            }
+        }
+        Action::Help => app.overlay = Overlay::help(),
+        Action::LoadHistory => return diagnosis::load_history(app),
+        Action::AllPools => return allpools::open(app),
+        Action::Search | Action::Browse | Action::LoadAll | Action::Pools => {
+            return finder::open(app, action);
+        }
+
+        _ => return act_main_more(app, action),
+    }
+    Vec::new()
+}
+
+/// The main screen's keys about the user on screen: privacy, the escape hatch, the write menu.
+fn act_main_more(app: &mut App, action: Action) -> Vec<Cmd> {
+    match action {
+        Action::Privacy => {
+            app.redact = !app.redact;
+            app.revealed = None;
+            app.notice = Some(if app.redact {
+                "privacy mode on: personal values are masked (v reveals the selected one)".into()
+            } else {
+                "privacy mode off".into()
+            });
+        }
+        Action::Reveal => {
+            if app.selected_is_masked() {
+                app.revealed = Some((app.focus, app.cursor(app.focus)));
+                app.notice = Some("revealed until the selection moves".into());
+            } else if !app.redact {
+                app.notice = Some("nothing is masked: privacy mode is off (p)".into());
+            } else {
+                app.notice = Some("the selected value is not masked".into());
+            }
+        }
+        Action::EscapeHatch => {
+            let (Some(loaded), Some(session)) = (&app.user, &app.session) else {
+                app.notice = Some("look a user up first (/)".into());
+                return Vec::new();
+            };
+            // In privacy mode the command names the masked username: it is shown and copied.
+            let username = &crate::redact::shown_username(app.redact, &loaded.found.user.username);
+            let command = sanitize(&aws_command(session, &session.pool, username)).into_owned();
+            let url = console_url(session, &session.pool, username)
+                .map(|u| sanitize(&u).into_owned())
+                .unwrap_or_else(|| "(no console address: the Region is not known)".into());
+            app.notice = Some(format!("aws command: {}", copied_notice(&command)));
+            app.overlay = Overlay::Hatch {
+                command: command.clone(),
+                url,
+            };
+            return vec![Cmd::Copy(command)];
+        }
+        Action::Actions => match app.write_refusal() {
+            Some(why) => app.notice = Some(why),
+            None if app.user.is_none() => app.notice = Some("look a user up first (/)".into()),
+            None => app.overlay = Overlay::Actions { cursor: 0 },
+        },
+        // Esc peels one layer: the error, else the notice, else the attribute filter.
+        Action::Cancel if app.error.take().is_none() && app.notice.take().is_none() => {
+            app.attr_filter.clear();
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Moves the focus to `pane`, opening its list if it is a list pane.
+fn focus_on(app: &mut App, pane: Pane) -> Vec<Cmd> {
+    app.focus = pane;
+    app.revealed = None;
+    open_list(app, pane, false)
+}
+
+/// Enter, y and r on the main screen: the selected row in full, copied, or read again.
+fn act_on_row(app: &mut App, action: Action) -> Vec<Cmd> {
+    match action {
+        Action::Open => {
+            if app.error.take().is_some() {
+                return Vec::new();
+            }
+            if let Some(row) = app.selected_row() {
+                app.overlay = Overlay::Detail {
+                    title: row.label,
+                    text: row.detail,
+                    copy: row.copy,
+                    scroll: 0,
+                };
+            }
+        }
+        Action::Copy => match app.selected_row() {
+            Some(row) => {
+                app.notice = Some(format!("{}: {}", row.label, copied_notice(&row.copy)));
+                return vec![Cmd::Copy(row.copy)];
+            }
+            None => app.notice = Some("nothing to copy: look a user up first (/)".into()),
+        },
+        Action::Refresh if app.focus.list().is_some() && app.user.is_some() => {
+            let focus = app.focus;
+            return open_list(app, focus, true);
+        }
+        Action::Refresh => match &app.user {
+            Some(loaded) => {
+                let username = loaded.found.user.username.clone();
+                return vec![app.start_lookup(&username, LookupMode::Username)];
+            }
+            None => app.notice = Some("nothing to refresh: look a user up first (/)".into()),
+        },
+        _ => {}
+    }
+    Vec::new()
+}

@@ -1,0 +1,172 @@
+//! Read-only access to the model, for the view and the tests: what they may read of `App`,
+//! never a way to change it (changes come only through [`super::update`]).
+
+use time::OffsetDateTime;
+
+use super::{
+    App, BrowseState, ErrorView, Finder, Keymap, LineInput, ListState, Lists, Loaded, Overlay,
+    Pane, Pending, PoolSettings, PoolStatus, PoolsState, RecentEntry, SearchState, SessionInfo,
+    Throttle, TimeZone, WritePending,
+};
+
+impl App {
+    /// Running on the embedded demo pool.
+    pub fn demo(&self) -> bool {
+        self.settings.demo
+    }
+
+    /// Started with `--allow-write`.
+    pub fn allow_write(&self) -> bool {
+        self.settings.allow_write
+    }
+
+    /// The key bindings in use.
+    pub fn keymap(&self) -> &Keymap {
+        &self.settings.keymap
+    }
+
+    /// Colours are drawn (false under NO_COLOR).
+    pub fn color(&self) -> bool {
+        self.settings.color
+    }
+
+    /// The zone times are shown in.
+    pub fn tz(&self) -> TimeZone {
+        self.settings.tz
+    }
+
+    /// The time ages are measured from.
+    pub fn now(&self) -> OffsetDateTime {
+        self.now
+    }
+
+    /// The worker's connection, once it has connected.
+    pub fn session(&self) -> Option<&SessionInfo> {
+        self.session.as_ref()
+    }
+
+    /// The user on screen.
+    pub fn user(&self) -> Option<&Loaded> {
+        self.user.as_ref()
+    }
+
+    /// The pane with the focus.
+    pub fn focus(&self) -> Pane {
+        self.focus
+    }
+
+    /// The loaded user's list panes.
+    pub fn lists(&self) -> &Lists {
+        &self.lists
+    }
+
+    /// The write action in flight.
+    pub fn writing(&self) -> Option<&WritePending> {
+        self.writing.as_ref()
+    }
+
+    /// The pool's groups for the add-to-group picker.
+    pub fn pool_groups(&self) -> &ListState {
+        &self.pool_groups
+    }
+
+    /// Privacy mode is on.
+    pub fn redact(&self) -> bool {
+        self.redact
+    }
+
+    /// The one row shown unmasked in privacy mode.
+    pub fn revealed(&self) -> Option<(Pane, usize)> {
+        self.revealed
+    }
+
+    /// The attribute filter.
+    pub fn attr_filter(&self) -> &str {
+        &self.attr_filter
+    }
+
+    /// The popup, if any.
+    pub fn overlay(&self) -> &Overlay {
+        &self.overlay
+    }
+
+    /// The lookup in flight.
+    pub fn pending(&self) -> Option<&Pending> {
+        self.pending.as_ref()
+    }
+
+    /// The error popup, if any.
+    pub fn error(&self) -> Option<&ErrorView> {
+        self.error.as_ref()
+    }
+
+    /// The bar's one-line message.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// The session's lookups, newest first.
+    pub fn recent(&self) -> &[RecentEntry] {
+        &self.recent
+    }
+
+    /// The spinner's frame.
+    pub fn spinner(&self) -> usize {
+        self.spinner
+    }
+
+    /// The user asked to quit.
+    pub fn should_quit(&self) -> bool {
+        self.should_quit
+    }
+
+    /// The finder that has the screen.
+    pub fn finder(&self) -> Option<Finder> {
+        self.finders.open
+    }
+
+    /// Type-ahead search.
+    pub fn search(&self) -> &SearchState {
+        &self.finders.search
+    }
+
+    /// Browsing the pool.
+    pub fn browse(&self) -> &BrowseState {
+        &self.finders.browse
+    }
+
+    /// The pool picker.
+    pub fn pools(&self) -> &PoolsState {
+        &self.finders.pools
+    }
+
+    /// Requests held back by the rate limiter.
+    pub fn throttle(&self) -> Option<Throttle> {
+        self.throttle
+    }
+
+    /// The pool's settings, for the sign-in diagnosis.
+    pub fn pool_settings(&self) -> &PoolSettings {
+        &self.pool_settings
+    }
+
+    /// The export file name being typed.
+    pub fn export_prompt(&self) -> Option<&LineInput> {
+        self.finders.export_prompt.as_ref()
+    }
+
+    /// The list export in flight: its id and file.
+    pub fn exporting(&self) -> Option<&(u64, String)> {
+        self.finders.exporting.as_ref()
+    }
+
+    /// The terminal's (columns, rows).
+    pub fn screen(&self) -> (u16, u16) {
+        self.screen
+    }
+
+    /// The pool in use: its name, problems, a switch in flight.
+    pub fn pool_status(&self) -> &PoolStatus {
+        &self.pool_status
+    }
+}
