@@ -134,7 +134,7 @@ fn finding_row(f: &Finding) -> Row {
         sanitize(&format!("{} — {remedy}", f.headline)),
     )
     .tone(severity_tone(f.severity))
-    .note(f.code.as_str(), Tone::Dim);
+    .note(format!("{} · {}", f.code.as_str(), f.rule.id), Tone::Dim);
     row.copy = f.code.as_str().to_string();
     row.detail = sanitize(&finding_text(f)).into_owned();
     row
@@ -142,12 +142,15 @@ fn finding_row(f: &Finding) -> Row {
 
 fn finding_text(f: &Finding) -> String {
     format!(
-        "{} {} ({})\n\n{}\n\nFix: {}",
+        "{} {} ({}, rule {})\n\n{}\n\nFix: {}\n\nSource: {} — {}",
         f.severity.symbol(),
         f.headline,
         f.code.as_str(),
+        f.rule.id,
         f.message,
-        f.fix
+        f.fix,
+        f.rule.source.title,
+        f.rule.source.url
     )
 }
 
@@ -159,8 +162,10 @@ fn full_report(d: &Diagnosis) -> String {
         out.push_str(&finding_text(f));
     }
     if !d.not_checked.is_empty() {
-        let names: Vec<&str> = d.not_checked.iter().map(|c| c.as_str()).collect();
-        out.push_str(&format!("\n\nNot checked: {}", names.join(", ")));
+        out.push_str("\n\nNot checked:");
+        for c in &d.not_checked {
+            out.push_str(&format!("\n· {}: {}", c.as_str(), c.how_to_check()));
+        }
     }
     sanitize(&out).into_owned()
 }

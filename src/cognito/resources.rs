@@ -57,6 +57,10 @@ pub struct AuthEvent {
     pub city: Option<String>,
     pub country: Option<String>,
     pub device_name: Option<String>,
+    /// `EventRisk.CompromisedCredentialsDetected`.
+    pub compromised_credentials: Option<bool>,
+    /// `ChallengeResponses` as `Name:Response` (`Password:Success`, `Mfa:Failure`).
+    pub challenges: Vec<String>,
 }
 
 /// One page of a paginated list.

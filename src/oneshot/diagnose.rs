@@ -13,7 +13,7 @@ use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::cognito::{
     AuthEvent, CognitoError, ListKind, Listing, ListingPage, PageRequest, PoolSchema, User,
 };
-use crate::diagnose::{Diagnosis, diagnose};
+use crate::diagnose::{Diagnosis, Inputs, diagnose_with};
 use crate::output;
 use crate::sanitize::sanitize;
 use crate::session::Session;
@@ -55,8 +55,20 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
                 found.user = crate::redact::mask_user(&found.user, &[]);
             }
             let text = match format {
-                ReportFormat::Json => json(&found.user, session.pool.as_str(), &diagnosis) + "\n",
-                ReportFormat::Text => text(&found.user, session.pool.as_str(), &diagnosis),
+                ReportFormat::Json => {
+                    json(
+                        &found.user,
+                        session.pool.as_str(),
+                        pool.as_ref(),
+                        &diagnosis,
+                    ) + "\n"
+                }
+                ReportFormat::Text => text(
+                    &found.user,
+                    session.pool.as_str(),
+                    pool.as_ref(),
+                    &diagnosis,
+                ),
             };
             let _ = stdout.write_all(text.as_bytes());
             0
@@ -96,9 +108,10 @@ fn note(session: &Session, what: &str, e: &CognitoError) {
     eprintln!("hint: {}", sanitize(&e.hint(&session.error_context())));
 }
 
-/// The pool's settings: one DescribeUserPool, shared by every diagnosis in the pool.
+/// The pool's settings: one DescribeUserPool (and GetUserPoolMfaConfig where MFA is on),
+/// shared by every diagnosis in the pool.
 async fn pool_settings(session: &Session) -> Option<PoolSchema> {
-    match session.backend.describe_pool(&session.pool).await {
+    match crate::cognito::pool_settings(session.backend.as_ref(), &session.pool).await {
         Ok(schema) => Some(schema),
         Err(e) => {
             note(session, "DescribeUserPool", &e);
@@ -108,36 +121,119 @@ async fn pool_settings(session: &Session) -> Option<PoolSchema> {
 }
 
 /// Fetches what the diagnosis needs beyond the user and the pool's settings: at most one
-/// AdminListUserAuthEvents. A fetch that fails leaves its checks undone, says so on stderr,
-/// and the diagnosis reports them as not checked.
+/// AdminListUserAuthEvents, and AdminGetUserAuthFactors only where the pool's sign-in policy
+/// allows more than PASSWORD (a password-only pool costs the same calls as before). A fetch
+/// that fails leaves its checks undone, says so on stderr, and the diagnosis reports them as
+/// not checked.
 async fn diagnose_found(session: &Session, pool: Option<&PoolSchema>, user: &User) -> Diagnosis {
-    let backend = session.backend.as_ref();
-    let events: Option<Vec<AuthEvent>> = match pool {
-        Some(p) if p.threat_protection() => {
-            let (list, page) = (ListKind::SignIns, PageRequest::first(EVENTS_PAGE));
-            match backend
-                .list_for_user(&session.pool, &user.username, list, page)
+    let events = sign_in_history(session, pool, user).await;
+    let factors = match pool {
+        Some(p) if p.allows_passwordless() => {
+            match session
+                .backend
+                .get_user_auth_factors(&session.pool, &user.username)
                 .await
             {
-                Ok(ListingPage {
-                    listing: Listing::SignIns(events),
-                    ..
-                }) => Some(events),
-                // Backends answer the list asked for; any other is no sign-in history.
-                Ok(_) => None,
+                Ok(factors) => Some(factors),
                 Err(e) => {
-                    note(session, list.operation(), &e);
+                    note(session, "AdminGetUserAuthFactors", &e);
                     None
                 }
             }
         }
         _ => None,
     };
-    diagnose(user, pool, events.as_deref(), OffsetDateTime::now_utc())
+    diagnose_with(&Inputs {
+        user,
+        pool,
+        events: events.as_deref(),
+        factors: factors.as_ref(),
+        now: OffsetDateTime::now_utc(),
+    })
+}
+
+/// One page of sign-in history, where the pool keeps it.
+async fn sign_in_history(
+    session: &Session,
+    pool: Option<&PoolSchema>,
+    user: &User,
+) -> Option<Vec<AuthEvent>> {
+    if !pool.is_some_and(PoolSchema::threat_protection) {
+        return None;
+    }
+    let (list, page) = (ListKind::SignIns, PageRequest::first(EVENTS_PAGE));
+    match session
+        .backend
+        .list_for_user(&session.pool, &user.username, list, page)
+        .await
+    {
+        Ok(ListingPage {
+            listing: Listing::SignIns(events),
+            ..
+        }) => Some(events),
+        // Backends answer the list asked for; any other is no sign-in history.
+        Ok(_) => None,
+        Err(e) => {
+            note(session, list.operation(), &e);
+            None
+        }
+    }
+}
+
+/// The pool's sign-in model as `diagnose` reports it.
+#[derive(Serialize)]
+struct PoolJson<'a> {
+    #[serde(rename = "Plan")]
+    plan: Option<&'a str>,
+    #[serde(rename = "AllowedFirstAuthFactors")]
+    first_factors: Vec<&'a str>,
+    #[serde(rename = "MfaConfiguration")]
+    mfa: Option<&'a str>,
+    #[serde(rename = "MfaFactors", skip_serializing_if = "Option::is_none")]
+    mfa_factors: Option<Vec<&'static str>>,
+}
+
+impl<'a> PoolJson<'a> {
+    fn of(pool: &'a PoolSchema) -> Self {
+        PoolJson {
+            plan: pool.tier.as_deref(),
+            first_factors: pool.first_factors(),
+            mfa: pool.mfa_configuration.as_deref(),
+            mfa_factors: pool.mfa.map(|m| {
+                [
+                    (m.sms, "SMS"),
+                    (m.totp, "TOTP"),
+                    (m.email, "EMAIL"),
+                    (m.passkey, "WEB_AUTHN"),
+                ]
+                .into_iter()
+                .filter_map(|(on, name)| on.then_some(name))
+                .collect()
+            }),
+        }
+    }
+
+    /// `Plan ESSENTIALS · first factors PASSWORD, EMAIL_OTP · MFA OPTIONAL (SMS, TOTP)`.
+    fn line(&self) -> String {
+        format!(
+            "plan {} · first factors {} · MFA {}{}",
+            self.plan.unwrap_or("not reported"),
+            self.first_factors.join(", "),
+            self.mfa.unwrap_or("not reported"),
+            self.mfa_factors
+                .as_ref()
+                .map(|f| format!(" ({})", f.join(", ")))
+                .unwrap_or_default()
+        )
+    }
 }
 
 #[derive(Serialize)]
 struct FindingJson<'a> {
+    #[serde(rename = "Rule")]
+    rule: &'a str,
+    #[serde(rename = "Source")]
+    source: &'a str,
     #[serde(rename = "Code")]
     code: &'a str,
     #[serde(rename = "Severity")]
@@ -154,22 +250,40 @@ struct DiagnosisJson<'a> {
     username: &'a str,
     #[serde(rename = "PoolId")]
     pool_id: &'a str,
+    /// The pool's plan and sign-in policy; null when DescribeUserPool was not available.
+    #[serde(rename = "Pool")]
+    pool: Option<PoolJson<'a>>,
     #[serde(rename = "CanSignIn")]
     can_sign_in: Option<bool>,
     #[serde(rename = "Findings")]
     findings: Vec<FindingJson<'a>>,
     #[serde(rename = "NotChecked")]
     not_checked: Vec<&'a str>,
+    /// How to check each of `NotChecked` by hand.
+    #[serde(rename = "HowToCheck")]
+    how_to_check: std::collections::BTreeMap<&'a str, &'a str>,
 }
 
 /// `{"Username", "PoolId", "CanSignIn", "Findings": [{"Code", "Severity", "Message", "Fix"}],
 /// "NotChecked": [codes]}`.
-pub fn json(user: &User, pool_id: &str, diagnosis: &Diagnosis) -> String {
-    serde_json::to_string_pretty(&shape(user, pool_id, diagnosis)).expect("plain data serializes")
+pub fn json(
+    user: &User,
+    pool_id: &str,
+    pool: Option<&PoolSchema>,
+    diagnosis: &Diagnosis,
+) -> String {
+    serde_json::to_string_pretty(&shape(user, pool_id, pool, diagnosis))
+        .expect("plain data serializes")
 }
 
-fn shape<'a>(user: &'a User, pool_id: &'a str, diagnosis: &'a Diagnosis) -> DiagnosisJson<'a> {
+fn shape<'a>(
+    user: &'a User,
+    pool_id: &'a str,
+    pool: Option<&'a PoolSchema>,
+    diagnosis: &'a Diagnosis,
+) -> DiagnosisJson<'a> {
     DiagnosisJson {
+        pool: pool.map(PoolJson::of),
         username: &user.username,
         pool_id,
         can_sign_in: diagnosis.can_sign_in,
@@ -177,6 +291,8 @@ fn shape<'a>(user: &'a User, pool_id: &'a str, diagnosis: &'a Diagnosis) -> Diag
             .findings
             .iter()
             .map(|f| FindingJson {
+                rule: f.rule.id,
+                source: f.rule.source.url,
                 code: f.code.as_str(),
                 severity: f.severity.as_str(),
                 message: &f.message,
@@ -184,26 +300,47 @@ fn shape<'a>(user: &'a User, pool_id: &'a str, diagnosis: &'a Diagnosis) -> Diag
             })
             .collect(),
         not_checked: diagnosis.not_checked.iter().map(|c| c.as_str()).collect(),
+        how_to_check: diagnosis
+            .not_checked
+            .iter()
+            .map(|c| (c.as_str(), c.how_to_check()))
+            .collect(),
     }
 }
 
 /// A short report for pasting into a ticket; every value from Cognito is sanitized.
-pub fn text(user: &User, pool_id: &str, diagnosis: &Diagnosis) -> String {
+pub fn text(
+    user: &User,
+    pool_id: &str,
+    pool: Option<&PoolSchema>,
+    diagnosis: &Diagnosis,
+) -> String {
     let mut out = format!(
-        "User     {}\nPool     {}\nVerdict  {}\n",
+        "User     {}\nPool     {}{}\nVerdict  {}\n",
         sanitize(&user.username),
         sanitize(pool_id),
+        pool.map(|p| format!("\nSign-in  {}", PoolJson::of(p).line()))
+            .unwrap_or_default(),
         sanitize(&diagnosis.verdict())
     );
     for f in &diagnosis.findings {
         out.push_str(&format!(
-            "\n{} {} {}\n  {}\n  Fix: {}\n",
+            "\n{} {} {} [rule {}]\n  {}\n  Fix: {}\n  Source: {} — {}\n",
             f.severity.symbol(),
             f.severity.as_str(),
             f.code.as_str(),
+            f.rule.id,
             sanitize(&f.message),
-            sanitize(&f.fix)
+            sanitize(&f.fix),
+            f.rule.source.title,
+            f.rule.source.url
         ));
+    }
+    if !diagnosis.not_checked.is_empty() {
+        out.push_str("\nNot checked\n");
+        for c in &diagnosis.not_checked {
+            out.push_str(&format!("  {}: {}\n", c.as_str(), c.how_to_check()));
+        }
     }
     out
 }
@@ -270,6 +407,7 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
         let report = QueryReport {
             query,
             pool_id: session.pool.as_str(),
+            pool: settings.as_ref().and_then(|s| s.as_ref()),
             outcome: &outcome,
             diagnosis: diagnosis.as_ref(),
         };
@@ -289,6 +427,7 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
 struct QueryReport<'a> {
     query: &'a str,
     pool_id: &'a str,
+    pool: Option<&'a PoolSchema>,
     outcome: &'a crate::batch::Outcome,
     diagnosis: Option<&'a Diagnosis>,
 }
@@ -302,7 +441,7 @@ impl QueryReport<'_> {
             query: self.query,
             result: outcome.result(),
             diagnosis: match (outcome, self.diagnosis) {
-                (Outcome::Found(user), Some(d)) => Some(shape(user, self.pool_id, d)),
+                (Outcome::Found(user), Some(d)) => Some(shape(user, self.pool_id, self.pool, d)),
                 _ => None,
             },
             matches: match outcome {
@@ -329,7 +468,7 @@ impl QueryReport<'_> {
     fn text(&self) -> String {
         use crate::batch::Outcome;
         let body = match (self.outcome, self.diagnosis) {
-            (Outcome::Found(user), Some(d)) => text(user, self.pool_id, d),
+            (Outcome::Found(user), Some(d)) => text(user, self.pool_id, self.pool, d),
             (Outcome::NotFound, _) => "Result   not found\n".into(),
             (Outcome::Ambiguous(m), _) => format!(
                 "Result   ambiguous: {} users match; look one up by username\n",

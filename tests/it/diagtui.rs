@@ -148,7 +148,12 @@ fn the_verdict_follows_the_worst_finding() {
             .iter()
             .map(|r| r.note.as_ref().unwrap().0.as_str())
             .collect();
-        let expected: Vec<&str> = d.findings.iter().map(|f| f.code.as_str()).collect();
+        // Each row names its finding's code and rule.
+        let expected: Vec<String> = d
+            .findings
+            .iter()
+            .map(|f| format!("{} · {}", f.code.as_str(), f.rule.id))
+            .collect();
         assert_eq!(codes, expected, "{user}");
     }
 }
@@ -226,7 +231,7 @@ fn d_loads_the_history_once_and_completes_the_diagnosis() {
     assert!(matches!(app.lists.sign_ins, ListState::Loaded(_)));
     let after = app.diagnosis().unwrap();
     assert_ne!(after.can_sign_in, None, "history loaded: {after:?}");
-    assert!(after.not_checked.is_empty(), "{:?}", after.not_checked);
+    assert_eq!(after.skipped().count(), 0, "{:?}", after.not_checked);
     assert_eq!(app.focus, Pane::Attributes, "d does not move the focus");
 
     // Loaded once: `d` again asks nothing.
@@ -256,7 +261,7 @@ fn without_pool_settings_the_diagnosis_says_what_it_could_not_check() {
         rows.iter().any(|r| r
             .note
             .as_ref()
-            .is_some_and(|n| n.0 == "pool_settings_unavailable")),
+            .is_some_and(|n| n.0 == "pool_settings_unavailable · P5")),
         "{rows:#?}"
     );
     // Before DescribeUserPool answers the pane says it is reading, and no section is shown.
