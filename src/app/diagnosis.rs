@@ -96,6 +96,10 @@ impl App {
         let mut heading = Row::new("", format!("── Diagnosis: {summary} ──")).tone(Tone::Dim);
         heading.copy = verdict.value.clone();
         let mut section = vec![heading];
+        // The pool's sign-in model: plan, allowed first factors, MFA (2024–2026 model).
+        if let PoolSettings::Known(schema) = &self.pool_settings {
+            section.push(Row::new("Policy", sanitize(&schema.sign_in_summary())).tone(Tone::Dim));
+        }
         section.extend(d.findings.iter().map(finding_row));
         (verdict, section)
     }

@@ -573,6 +573,35 @@ impl PoolSchema {
         self.first_factors().iter().any(|f| *f != "PASSWORD")
     }
 
+    /// The MFA factors the pool offers (`SMS`, `TOTP`, `EMAIL`, `WEB_AUTHN`), when read.
+    pub fn mfa_factor_names(&self) -> Option<Vec<&'static str>> {
+        self.mfa.map(|m| {
+            [
+                (m.sms, "SMS"),
+                (m.totp, "TOTP"),
+                (m.email, "EMAIL"),
+                (m.passkey, "WEB_AUTHN"),
+            ]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect()
+        })
+    }
+
+    /// The pool's sign-in model on one line:
+    /// `plan ESSENTIALS · first factors PASSWORD, EMAIL_OTP · MFA OPTIONAL (SMS, TOTP)`.
+    pub fn sign_in_summary(&self) -> String {
+        format!(
+            "plan {} · first factors {} · MFA {}{}",
+            self.plan(),
+            self.first_factors().join(", "),
+            self.mfa_configuration.as_deref().unwrap_or("not reported"),
+            self.mfa_factor_names()
+                .map(|f| format!(" ({})", f.join(", ")))
+                .unwrap_or_default()
+        )
+    }
+
     /// The feature plan as shown: `PLUS`, or "not reported".
     pub fn plan(&self) -> &str {
         self.tier.as_deref().unwrap_or("not reported")

@@ -199,32 +199,8 @@ impl<'a> PoolJson<'a> {
             plan: pool.tier.as_deref(),
             first_factors: pool.first_factors(),
             mfa: pool.mfa_configuration.as_deref(),
-            mfa_factors: pool.mfa.map(|m| {
-                [
-                    (m.sms, "SMS"),
-                    (m.totp, "TOTP"),
-                    (m.email, "EMAIL"),
-                    (m.passkey, "WEB_AUTHN"),
-                ]
-                .into_iter()
-                .filter_map(|(on, name)| on.then_some(name))
-                .collect()
-            }),
+            mfa_factors: pool.mfa_factor_names(),
         }
-    }
-
-    /// `Plan ESSENTIALS · first factors PASSWORD, EMAIL_OTP · MFA OPTIONAL (SMS, TOTP)`.
-    fn line(&self) -> String {
-        format!(
-            "plan {} · first factors {} · MFA {}{}",
-            self.plan.unwrap_or("not reported"),
-            self.first_factors.join(", "),
-            self.mfa.unwrap_or("not reported"),
-            self.mfa_factors
-                .as_ref()
-                .map(|f| format!(" ({})", f.join(", ")))
-                .unwrap_or_default()
-        )
     }
 }
 
@@ -319,7 +295,7 @@ pub fn text(
         "User     {}\nPool     {}{}\nVerdict  {}\n",
         sanitize(&user.username),
         sanitize(pool_id),
-        pool.map(|p| format!("\nSign-in  {}", PoolJson::of(p).line()))
+        pool.map(|p| format!("\nSign-in  {}", sanitize(&p.sign_in_summary())))
             .unwrap_or_default(),
         sanitize(&diagnosis.verdict())
     );

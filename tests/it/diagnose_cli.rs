@@ -60,7 +60,7 @@ fn demo_json_has_the_documented_shape() {
     assert_eq!(v["Pool"]["Plan"], "PLUS");
     assert_eq!(
         v["Pool"]["AllowedFirstAuthFactors"],
-        serde_json::json!(["PASSWORD"])
+        serde_json::json!(["PASSWORD", "WEB_AUTHN"])
     );
     assert_eq!(v["Username"], "dave");
     assert_eq!(v["PoolId"], "us-east-1_DemoPool1");
@@ -128,7 +128,7 @@ fn demo_text_is_a_short_report() {
     assert_eq!(lines[1], "Pool     us-east-1_DemoPool1");
     assert_eq!(
         lines[2],
-        "Sign-in  plan PLUS · first factors PASSWORD · MFA OPTIONAL (SMS, TOTP, EMAIL)"
+        "Sign-in  plan PLUS · first factors PASSWORD, WEB_AUTHN · MFA OPTIONAL (SMS, TOTP, EMAIL)"
     );
     assert_eq!(
         lines[3],

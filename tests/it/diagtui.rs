@@ -144,7 +144,9 @@ fn the_verdict_follows_the_worst_finding() {
             .iter()
             .position(|r| r.value.starts_with("── Diagnosis"))
             .expect("a Diagnosis section");
-        let codes: Vec<&str> = rows[heading + 1..]
+        // After the heading, the pool's sign-in policy, then one row per finding.
+        assert_eq!(rows[heading + 1].label, "Policy");
+        let codes: Vec<&str> = rows[heading + 2..]
             .iter()
             .map(|r| r.note.as_ref().unwrap().0.as_str())
             .collect();

@@ -190,6 +190,7 @@ impl From<&DemoAuthEvent> for AuthEvent {
             created: e.creation_date.or_else(|| {
                 e.minutes_ago
                     .map(|m| OffsetDateTime::now_utc() - time::Duration::minutes(m))
+                    .map(|t| t.replace_nanosecond(0).unwrap_or(t))
             }),
             response: e.event_response.clone(),
             risk_level: e.event_risk.risk_level.clone(),
