@@ -4,8 +4,8 @@
 use crossterm::event::KeyEvent;
 use time::{OffsetDateTime, UtcOffset};
 
+use crate::cognito::CognitoError;
 use crate::cognito::lookup::{Found, LookupError, LookupMode, LookupOutcome};
-use crate::cognito::{CognitoError, WriteAction};
 use crate::hatch::{aws_command, console_url};
 use crate::keymap::{Action, Context, Keymap};
 use crate::sanitize::sanitize;
@@ -152,10 +152,8 @@ pub enum Cmd {
     /// when the app was started with `--allow-write`.
     Write {
         id: u64,
-        action: WriteAction,
-        username: String,
-        /// For the audit log.
-        sub: Option<String>,
+        /// The write as confirmed: pool, user, call and arguments, fixed from then on.
+        write: crate::act::Write,
     },
     /// Every page of ListGroups, for the add-to-group picker (only with `--allow-write`);
     /// answer with [`Msg::PoolGroupsDone`].
@@ -213,8 +211,7 @@ pub enum Cmd {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WritePending {
     pub id: u64,
-    pub action: WriteAction,
-    pub username: String,
+    pub write: crate::act::Write,
 }
 
 /// A request in flight.
@@ -421,7 +418,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Key(key) => match app.keymap.action(app.context(), &key, app.allow_write) {
             Some(action) => act(app, action),
-            None => Vec::new(),
+            // A write key while writes are off says why, rather than nothing.
+            None => match app.keymap.action(app.context(), &key, true) {
+                Some(action @ Action::Actions) => act(app, action),
+                _ => Vec::new(),
+            },
         },
         Msg::Paste(text) => {
             if let Some(input) = input_mut(&mut app.overlay) {
@@ -446,12 +447,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Resize => Vec::new(),
-        Msg::Connected(info) => {
-            if app.session.as_ref().is_some_and(|s| s.pool != info.pool) {
-                app.pool_groups = ListState::NotLoaded;
-            }
-            app.pool = info.pool.clone();
+        // The start-up pool's session; the pool in use changes only on PoolSwitched.
+        Msg::Connected(info) if info.pool == app.pool => {
             app.session = Some(info);
+            Vec::new()
+        }
+        Msg::Connected(info) => {
+            tracing::warn!(pool = %sanitize(&info.pool), "ignoring a session for another pool");
             Vec::new()
         }
         msg @ (Msg::ExportDone { .. }
@@ -739,15 +741,11 @@ fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
             };
             return vec![Cmd::Copy(command)];
         }
-        Action::Actions if app.allow_write => {
-            if app.user.is_none() {
-                app.notice = Some("look a user up first (/)".into());
-            } else if app.writing.is_some() {
-                app.notice = Some("an action is still running".into());
-            } else {
-                app.overlay = Overlay::Actions { cursor: 0 };
-            }
-        }
+        Action::Actions => match app.write_refusal() {
+            Some(why) => app.notice = Some(why),
+            None if app.user.is_none() => app.notice = Some("look a user up first (/)".into()),
+            None => app.overlay = Overlay::Actions { cursor: 0 },
+        },
         // Esc peels one layer: the error, else the notice, else the attribute filter.
         Action::Cancel if app.error.take().is_none() && app.notice.take().is_none() => {
             app.attr_filter.clear();

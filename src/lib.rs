@@ -1,5 +1,6 @@
 //! cognito-tui: look up AWS Cognito user-pool users by username, alias or sub.
 
+pub mod act;
 pub mod app;
 pub mod audit;
 pub mod batch;

@@ -4,6 +4,7 @@
 
 use super::{App, Cmd, ErrorView, LineInput, ListState, Lists, Pane, WritePending};
 use super::{cognito_error_view, move_in_list, open_list};
+use crate::act::Write;
 use crate::cognito::listing::{Fetched, Listing};
 use crate::cognito::{
     CognitoError, ErrorKind, Group, InviteDelivery, User, UserStatus, VerifiedAttribute,
@@ -36,6 +37,7 @@ impl MenuItem {
                 WriteAction::ResetPassword => "Reset password",
                 WriteAction::GlobalSignOut => "Sign out everywhere",
                 WriteAction::ResetMfa => "Reset MFA",
+                WriteAction::DeleteSoftwareToken => "Delete TOTP",
                 WriteAction::ResendInvitation(_) => "Resend invitation",
                 WriteAction::ConfirmSignUp => "Confirm sign-up",
                 WriteAction::MarkVerified(VerifiedAttribute::Email) => "Mark email verified",
@@ -178,30 +180,68 @@ impl App {
     /// What must be typed to confirm `action` on `username`: nothing (y/n), the username,
     /// or for a delete the username, a space and the last characters of the pool id.
     pub fn confirmation_phrase(&self, action: &WriteAction, username: &str) -> Option<String> {
-        match action {
-            WriteAction::DeleteUser => {
-                let pool = self.pool_name();
-                let start = pool
-                    .char_indices()
-                    .rev()
-                    .nth(POOL_SUFFIX_LEN - 1)
-                    .map_or(0, |(i, _)| i);
-                Some(format!("{username} {}", &pool[start..]))
-            }
-            a if a.needs_typed_confirmation() => Some(username.to_string()),
-            _ => None,
-        }
+        phrase_for(action, username, self.pool_name())
+    }
+
+    /// The write `action` on the user on screen, in the pool in use: the value the
+    /// confirmation shows and the worker sends, fixed from now on.
+    pub fn write_for(&self, action: WriteAction) -> Option<Write> {
+        let user = &self.user.as_ref()?.found.user;
+        Some(Write {
+            pool: self.pool_name().to_string(),
+            pool_label: self.pool_label(),
+            username: user.username.clone(),
+            sub: user.sub().map(str::to_string),
+            action,
+        })
     }
 
     fn confirm_overlay(&self, action: WriteAction) -> Option<super::Overlay> {
-        let username = self.user.as_ref()?.found.user.username.clone();
-        let phrase = self.confirmation_phrase(&action, &username);
+        let write = self.write_for(action)?;
+        let phrase = phrase_for(&write.action, &write.username, &write.pool);
         Some(super::Overlay::Confirm {
-            action,
-            username,
+            write,
             phrase,
             input: LineInput::default(),
         })
+    }
+
+    /// Why no write may start now, if one may not: writes are off for this pool, a pool
+    /// switch is in flight (the user on screen is about to change), or a write is running.
+    pub fn write_refusal(&self) -> Option<String> {
+        if !self.allow_write {
+            return Some(WRITES_OFF.into());
+        }
+        if let Some(switching) = &self.pool_status.switching {
+            return Some(format!(
+                "switching to {}: actions wait until the switch is done",
+                sanitize(&switching.label)
+            ));
+        }
+        if self.writing.is_some() {
+            return Some("an action is still running".into());
+        }
+        None
+    }
+}
+
+/// Why `x` does nothing without writes, and how to turn them on.
+pub const WRITES_OFF: &str =
+    "writes are off: start with --allow-write, or allow_write = true for this pool";
+
+/// The phrase a confirmation of `action` on `username` in `pool` asks to be typed, if any.
+fn phrase_for(action: &WriteAction, username: &str, pool: &str) -> Option<String> {
+    match action {
+        WriteAction::DeleteUser => {
+            let start = pool
+                .char_indices()
+                .rev()
+                .nth(POOL_SUFFIX_LEN - 1)
+                .map_or(0, |(i, _)| i);
+            Some(format!("{username} {}", &pool[start..]))
+        }
+        a if a.needs_typed_confirmation() => Some(username.to_string()),
+        _ => None,
     }
 }
 
@@ -318,14 +358,13 @@ pub(super) fn submit_typed(app: &mut App) -> Vec<Cmd> {
     let super::Overlay::Confirm {
         phrase: Some(phrase),
         input,
-        action,
-        ..
+        write,
     } = &app.overlay
     else {
         return Vec::new();
     };
     if input.text.trim() != phrase {
-        app.notice = Some(match action {
+        app.notice = Some(match write.action {
             WriteAction::DeleteUser => format!(
                 "type {} (username, space, pool id's last {POOL_SUFFIX_LEN}) or Esc",
                 sanitize(phrase)
@@ -340,35 +379,37 @@ pub(super) fn submit_typed(app: &mut App) -> Vec<Cmd> {
     confirm(app)
 }
 
-/// The confirmed action goes to the worker (only ever with `--allow-write`).
+/// The confirmed write goes to the worker as the confirmation showed it (only ever with
+/// writes allowed for the pool in use, never while the pool is changing).
 fn confirm(app: &mut App) -> Vec<Cmd> {
-    let super::Overlay::Confirm {
-        action, username, ..
-    } = std::mem::replace(&mut app.overlay, super::Overlay::None)
+    let super::Overlay::Confirm { write, .. } =
+        std::mem::replace(&mut app.overlay, super::Overlay::None)
     else {
         return Vec::new();
     };
-    if !app.allow_write {
+    if let Some(why) = app.write_refusal() {
+        app.notice = Some(format!("not sent: {why}"));
         return Vec::new();
     }
-    let sub = app
-        .user
-        .as_ref()
-        .filter(|l| l.found.user.username == username)
-        .and_then(|l| l.found.user.sub().map(str::to_string));
+    if write.pool != app.pool_name() {
+        app.notice = Some(format!(
+            "not sent: it was confirmed for {}, and {} is in use now",
+            sanitize(&write.pool_label),
+            sanitize(&app.pool_label())
+        ));
+        return Vec::new();
+    }
     let id = app.next_request_id();
-    app.notice = Some(format!("{} {}…", action.operation(), sanitize(&username)));
+    app.notice = Some(format!(
+        "{} {}…",
+        write.action.operation(),
+        sanitize(&write.username)
+    ));
     app.writing = Some(WritePending {
         id,
-        action: action.clone(),
-        username: username.clone(),
+        write: write.clone(),
     });
-    vec![Cmd::Write {
-        id,
-        action,
-        username,
-        sub,
-    }]
+    vec![Cmd::Write { id, write }]
 }
 
 /// Past tense of an action, for the result notice.
@@ -379,6 +420,7 @@ fn done_phrase(action: &WriteAction) -> String {
         WriteAction::ResetPassword => "password reset for".into(),
         WriteAction::GlobalSignOut => "signed out everywhere:".into(),
         WriteAction::ResetMfa => "MFA reset for".into(),
+        WriteAction::DeleteSoftwareToken => "TOTP deleted for".into(),
         WriteAction::ResendInvitation(delivery) => {
             format!("invitation re-sent {} to", delivery.label())
         }
@@ -395,19 +437,23 @@ fn done_phrase(action: &WriteAction) -> String {
 /// A write finished: say so, and show the user as the action left them (one AdminGetUser),
 /// or, deleted, no longer.
 pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError>) -> Vec<Cmd> {
-    let Some(write) = app.writing.take_if(|w| w.id == id) else {
+    let Some(WritePending { write, .. }) = app.writing.take_if(|w| w.id == id) else {
         return Vec::new();
     };
     if let Err(e) = result {
         app.error = Some(cognito_error_view(app, &e));
         return Vec::new();
     }
+    // The result names the write's own pool, whatever is on screen now.
     app.notice = Some(format!(
         "✓ {} {} in {}",
         done_phrase(&write.action),
-        sanitize(&write.username),
-        sanitize(&app.pool_label())
+        sanitize(&crate::redact::shown_username(app.redact, &write.username)),
+        sanitize(&write.pool_label)
     ));
+    if write.pool != app.pool_name() {
+        return Vec::new();
+    }
     match write.action {
         // Nothing left to refresh: AdminGetUser would only say UserNotFound.
         WriteAction::DeleteUser => {
@@ -423,9 +469,11 @@ pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError
         }
         _ => {}
     }
-    let notice = app.notice.take();
+    // The refresh keeps what is on screen: the result, and an error that came meanwhile
+    // (an audit line that could not be written must stay in view).
+    let (notice, error) = (app.notice.take(), app.error.take());
     let cmd = app.start_lookup(&write.username, super::LookupMode::Username);
-    app.notice = notice;
+    (app.notice, app.error) = (notice, error);
     vec![cmd]
 }
 

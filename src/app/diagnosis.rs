@@ -8,6 +8,7 @@ use super::{App, Cmd, ListState, Pane, Row, Tone};
 use crate::cognito::PoolSchema;
 use crate::cognito::listing::Listing;
 use crate::diagnose::{Code, Diagnosis, Finding, Severity, diagnose};
+use crate::keymap::{Action, Context};
 use crate::sanitize::sanitize;
 
 /// What the app knows of the pool's settings (DescribeUserPool).
@@ -54,6 +55,20 @@ impl App {
         Some(diagnose(&loaded.found.user, schema, events, self.now))
     }
 
+    /// The remedies as this session can act on them: a write action's key is named only
+    /// while writes are on (the key as bound), else what turns writes on.
+    fn with_action_keys(&self, mut d: Diagnosis) -> Diagnosis {
+        let key = self.keymap.label(Context::Main, Action::Actions);
+        for f in d.findings.iter_mut().filter(|f| f.action.is_some()) {
+            let bare = f.remedy.strip_suffix(" (x)").unwrap_or(&f.remedy);
+            f.remedy = match self.allow_write {
+                true => format!("{bare} ({key})"),
+                false => format!("{bare} (needs --allow-write)"),
+            };
+        }
+        d
+    }
+
     /// The verdict row (first in the pane) and the Diagnosis section (last).
     pub(super) fn diagnosis_rows(&self) -> (Row, Vec<Row>) {
         // Privacy mode: findings are prose about settings, but masked like any free text.
@@ -61,7 +76,11 @@ impl App {
             true => crate::redact::mask_diagnosis(&d),
             false => d,
         };
-        let Some(d) = self.diagnosis().map(masked) else {
+        let Some(d) = self
+            .diagnosis()
+            .map(masked)
+            .map(|d| self.with_action_keys(d))
+        else {
             let verdict = Row::new(
                 "Sign-in",
                 "… reading the pool's settings (DescribeUserPool)",

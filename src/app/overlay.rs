@@ -3,7 +3,6 @@
 
 use super::actions::{GroupChange, submit_typed};
 use super::{App, Cmd, LineInput, Pane, move_in_list};
-use crate::cognito::WriteAction;
 use crate::cognito::lookup::{self, Ambiguous, LookupMode, QueryShape};
 use crate::keymap::{Action, HelpLine, Keymap};
 use crate::sanitize::sanitize;
@@ -70,8 +69,8 @@ pub enum Overlay {
     /// Asking before a write action. `phrase` is what must be typed into `input` (the
     /// username; for a delete also the pool id's end); without one, y or n answers.
     Confirm {
-        action: WriteAction,
-        username: String,
+        /// The write as it will be sent: made when this confirmation opened, shown as is.
+        write: crate::act::Write,
         phrase: Option<String>,
         input: LineInput,
     },

@@ -87,6 +87,8 @@ impl AfterSwitch {
 pub struct Switched {
     pub info: SessionInfo,
     pub schema: Option<PoolSchema>,
+    /// Writes are allowed in the new pool (`--allow-write`, or its `allow_write = true`).
+    pub allow_write: bool,
 }
 
 /// `name (id)`, or the id alone while the name is unknown (unsanitized).
@@ -132,6 +134,13 @@ impl App {
 
     /// Runs a lookup, or with no pool chosen yet keeps it for the pool the picker chooses.
     pub fn submit_lookup(&mut self, query: &str, mode: LookupMode) -> Vec<Cmd> {
+        if let Some(switching) = &self.pool_status.switching {
+            self.notice = Some(format!(
+                "switching to {}: look up once the switch is done",
+                sanitize(&switching.label)
+            ));
+            return Vec::new();
+        }
         if self.has_pool() {
             return vec![self.start_lookup(query, mode)];
         }
@@ -188,7 +197,8 @@ pub(super) fn switch_pool_then(
 
 /// The worker's answer to [`Cmd::SwitchPool`]. On success everything of the old pool is put
 /// away (its recent lookups kept for coming back) and the worker is told to commit; on
-/// failure the old pool stays, with the reason on screen.
+/// failure the old pool stays, with the reason on screen. This is the one place the pool in
+/// use changes.
 pub(super) fn pool_switched(
     app: &mut App,
     id: u64,
@@ -201,26 +211,48 @@ pub(super) fn pool_switched(
     let switched = match result {
         Ok(switched) => switched,
         Err(e) => {
-            let mut view = match &e {
-                SwitchError::Pool { info, error } => cognito_error_view_in(info, error),
-                SwitchError::Target(e) => ErrorView {
-                    title: "Pool not usable".into(),
-                    exception: None,
-                    message: sanitize(&e.to_string()).into_owned(),
-                    hint: None,
-                },
-            };
-            view.title = format!("Still on {}", sanitize(&app.pool_label()));
-            view.message = format!(
-                "could not switch to {}: {}",
-                sanitize(&switching.label),
-                view.message
-            );
-            offer_the_picker(app, &mut view);
-            app.error = Some(view);
+            switch_refused(app, &switching, &e);
             return Vec::new();
         }
     };
+    let mut cmds = leave_old_pool(app);
+    enter_new_pool(app, switched, switching.listed_name);
+    // From here on the worker sends every request to the new pool: commands before this one
+    // were made for the old pool and go there.
+    cmds.push(Cmd::UsePool { id });
+    if let Some((query, mode)) = app.pool_status.deferred.take() {
+        cmds.push(app.start_lookup(&query, mode));
+    }
+    if let Some(then) = switching.then {
+        cmds.extend(then.run(app));
+    }
+    cmds
+}
+
+/// The switch failed: the old pool stays, and the screen says why.
+fn switch_refused(app: &mut App, switching: &Switching, e: &SwitchError) {
+    let mut view = match e {
+        SwitchError::Pool { info, error } => cognito_error_view_in(info, error),
+        SwitchError::Target(e) => ErrorView {
+            title: "Pool not usable".into(),
+            exception: None,
+            message: sanitize(&e.to_string()).into_owned(),
+            hint: None,
+        },
+    };
+    view.title = format!("Still on {}", sanitize(&app.pool_label()));
+    view.message = format!(
+        "could not switch to {}: {}",
+        sanitize(&switching.label),
+        view.message
+    );
+    offer_the_picker(app, &mut view);
+    app.error = Some(view);
+}
+
+/// Puts away everything of the pool in use (its recent lookups kept for coming back); the
+/// commands that stop its work.
+fn leave_old_pool(app: &mut App) -> Vec<Cmd> {
     let old = std::mem::take(&mut app.recent);
     if app.has_pool() && !old.is_empty() {
         app.pool_status
@@ -232,18 +264,6 @@ pub(super) fn pool_switched(
         cmds.push(Cmd::CancelLoadAll { id: load });
     }
     cmds.push(Cmd::CancelSearch);
-    app.pool = switched.info.pool.clone();
-    app.recent = app
-        .pool_status
-        .recent_elsewhere
-        .remove(&app.pool)
-        .unwrap_or_default();
-    app.session = Some(switched.info);
-    app.pool_status.name = switched
-        .schema
-        .and_then(|s| s.name)
-        .or(switching.listed_name);
-    app.pool_status.problem = None;
     app.user = None;
     app.pending = None;
     app.lists = Lists::default();
@@ -257,21 +277,36 @@ pub(super) fn pool_switched(
         search_attributes: std::mem::take(&mut app.browse.search_attributes),
         ..BrowseState::default()
     };
-    if matches!(app.overlay, Overlay::Picker { .. } | Overlay::Recent { .. }) {
+    // What was open about the old pool's user goes: a menu or confirmation open now would
+    // name a user who is no longer on screen.
+    if matches!(
+        app.overlay,
+        Overlay::Picker { .. }
+            | Overlay::Recent { .. }
+            | Overlay::Actions { .. }
+            | Overlay::Groups { .. }
+            | Overlay::Confirm { .. }
+    ) {
         app.overlay = Overlay::None;
     }
+    cmds
+}
+
+/// The checked pool becomes the pool in use, with its own write permission.
+fn enter_new_pool(app: &mut App, switched: Switched, listed_name: Option<String>) {
+    app.pool = switched.info.pool.clone();
+    app.recent = app
+        .pool_status
+        .recent_elsewhere
+        .remove(&app.pool)
+        .unwrap_or_default();
+    app.session = Some(switched.info);
+    app.pool_status.name = switched.schema.and_then(|s| s.name).or(listed_name);
+    app.pool_status.problem = None;
+    // Writes follow the pool: `--allow-write`, or this pool's `allow_write = true`.
+    app.allow_write = switched.allow_write;
     app.error = None;
     app.notice = Some(format!("switched to {}", sanitize(&app.pool_label())));
-    // From here on the worker sends every request to the new pool: commands before this one
-    // were made for the old pool and go there.
-    cmds.push(Cmd::UsePool { id });
-    if let Some((query, mode)) = app.pool_status.deferred.take() {
-        cmds.push(app.start_lookup(&query, mode));
-    }
-    if let Some(then) = switching.then {
-        cmds.extend(then.run(app));
-    }
-    cmds
 }
 
 /// DescribeUserPool's answer for the pool in use (sent once the worker has connected).

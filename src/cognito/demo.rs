@@ -529,7 +529,7 @@ impl Writer for DemoBackend {
             WriteAction::DisableUser => changes.enabled = Some(false),
             WriteAction::ResetPassword => changes.status = Some(UserStatus::ResetRequired),
             WriteAction::GlobalSignOut | WriteAction::ResendInvitation(_) => {}
-            WriteAction::ResetMfa => changes.mfa_reset = true,
+            WriteAction::ResetMfa | WriteAction::DeleteSoftwareToken => changes.mfa_reset = true,
             WriteAction::ConfirmSignUp => changes.status = Some(UserStatus::Confirmed),
             WriteAction::MarkVerified(attribute) => {
                 changes.attributes.retain(|a| a.name != attribute.flag());

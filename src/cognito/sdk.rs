@@ -668,7 +668,7 @@ impl Writer for SdkBackend {
     ) -> Result<(), CognitoError> {
         use cip::types::{
             AttributeType, DeliveryMediumType, EmailMfaSettingsType, MessageActionType,
-            SmsMfaSettingsType, SoftwareTokenMfaSettingsType,
+            SmsMfaSettingsType, SoftwareTokenMfaSettingsType, WebAuthnMfaSettingsType,
         };
         // Every write names the pool and the user, and answers nothing we use; `$extra` adds
         // the action's own parameters to the builder.
@@ -709,7 +709,11 @@ impl Writer for SdkBackend {
                             .preferred_mfa(false)
                             .build()
                     )
+                    .web_authn_mfa_settings(
+                        WebAuthnMfaSettingsType::builder().enabled(false).build()
+                    )
             ),
+            WriteAction::DeleteSoftwareToken => admin_write!(admin_delete_software_token),
             WriteAction::ResendInvitation(delivery) => {
                 let mediums = delivery
                     .mediums()

@@ -257,8 +257,11 @@ impl<'a> HeaderView<'a> {
             }
             (_, Some(w)) => format!(
                 "{spinner} {} {} ",
-                w.action.operation(),
-                sanitize(&crate::redact::shown_username(app.redact, &w.username))
+                w.write.action.operation(),
+                sanitize(&crate::redact::shown_username(
+                    app.redact,
+                    &w.write.username
+                ))
             ),
             (Some(p), None) => {
                 let query = crate::redact::shown_query(app.redact, &p.query);
@@ -594,9 +597,9 @@ impl<'a> FooterView<'a> {
         let typing = match &app.overlay {
             Overlay::Confirm {
                 phrase: Some(_),
-                action,
+                write,
                 ..
-            } => Some(if *action == crate::cognito::WriteAction::DeleteUser {
+            } => Some(if write.action == crate::cognito::WriteAction::DeleteUser {
                 "username and pool id's end"
             } else {
                 "the username"

@@ -212,15 +212,15 @@ impl<'a> PopupView<'a> {
             Overlay::Groups { change, cursor } => {
                 Popup::List(groups_picker(app, *change, *cursor, theme))
             }
+            // Exactly the write that will be sent: its pool, not the pool in use now.
             Overlay::Confirm {
-                action,
-                username,
+                write,
                 phrase,
                 input,
             } => Popup::Confirm(ConfirmPopup {
-                action: action.clone(),
-                username: sanitize(&shown_username(app.redact, username)).into_owned(),
-                pool: pool_line(app),
+                action: write.action.clone(),
+                username: sanitize(&shown_username(app.redact, &write.username)).into_owned(),
+                pool: sanitize(&write.pool_label).into_owned(),
                 phrase: phrase
                     .as_deref()
                     .map(|phrase| sanitize(&crate::redact::shown(app.redact, phrase)).into_owned()),
@@ -666,10 +666,21 @@ fn confirm_popup(
         Line::from(vec![Span::styled("Pool  ", theme.label()), Span::raw(pool)]),
         Line::from(vec![
             Span::styled("Call  ", theme.label()),
-            Span::raw(action.operation()),
+            // Every request the action is (Reset MFA is two), in order.
+            Span::raw(
+                action
+                    .steps()
+                    .iter()
+                    .map(WriteAction::operation)
+                    .collect::<Vec<_>>()
+                    .join(", then "),
+            ),
         ]),
         Line::from(""),
     ];
+    if let Some(note) = action.confirmation_note() {
+        lines.extend([Line::from(note), Line::from("")]);
+    }
     match (&phrase, &action) {
         (Some(phrase), WriteAction::DeleteUser) => {
             lines.push(Line::from(vec![

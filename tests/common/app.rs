@@ -9,6 +9,7 @@ use cognito_tui::cli::Cli;
 use cognito_tui::cognito::demo::DemoBackend;
 use cognito_tui::cognito::lookup::{self, LookupError, LookupMode, LookupOutcome};
 use cognito_tui::session;
+use cognito_tui::worker::{self, gate::Audit};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use futures::executor::block_on;
 use ratatui::Terminal;
@@ -119,45 +120,39 @@ pub fn demo_lookup(
     ))
 }
 
-/// Runs the worker's half of `cmd` against the demo pool and feeds the answer back; returns
-/// the commands that answer produced.
+/// Runs the worker's half of `cmd` against the demo pool — the worker's own job for it
+/// (`worker::answer`, through the audit gate, without a log) — and feeds its answers back,
+/// partial ones first; returns the commands those answers produced.
 pub fn serve(app: &mut App, cmd: &Cmd) -> Vec<Cmd> {
-    let backend = DemoBackend::embedded();
-    let pool = backend.pool_id();
-    let msg = match cmd {
-        Cmd::Lookup { id, query, mode } => Msg::LookupDone {
-            id: *id,
-            result: demo_lookup(query, *mode, false),
-        },
-        Cmd::FetchList { id, list, username } => Msg::ListDone {
-            id: *id,
-            result: block_on(cognito_tui::worker::fetch_list(
-                &backend, &pool, username, *list,
-            )),
-        },
-        Cmd::Search { id, query, .. } => Msg::SearchDone {
-            id: *id,
-            results: block_on(cognito_tui::search::search(&backend, &pool, query, None)),
-        },
-        Cmd::BrowsePage { id, token, filter } => Msg::BrowsePage {
-            id: *id,
-            result: block_on(cognito_tui::search::browse::fetch_page(
-                &backend,
-                &pool,
-                filter.as_ref(),
-                token.as_deref(),
-            )),
-        },
-        Cmd::ListPools { id, token } => Msg::PoolsPage {
-            id: *id,
-            result: block_on(cognito_tui::cognito::Backend::list_user_pools(
-                &backend,
-                cognito_tui::cognito::PageRequest::after(60, token.as_deref()),
-            )),
-        },
-        other => panic!("not served here: {other:?}"),
-    };
-    update(app, msg)
+    let cli = Cli::parse_from(["cognito-tui", "--demo"]);
+    let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
+    // Paused time: a search's debounce passes at once, as nothing else is waiting.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let (progress, mut partial) = tokio::sync::mpsc::unbounded_channel();
+    let answers = runtime.block_on(async {
+        let session = session::connect(&cli.target, pool, demo).await;
+        if let Cmd::ListPools { id, token } = cmd {
+            let (backend, id, token) = (session.backend.clone(), *id, token.clone());
+            worker::list_pools(backend, id, token, progress.clone()).await;
+            return Vec::new();
+        }
+        let job = worker::Job::new(session, Audit::new(None, progress.clone()));
+        worker::answer(&job, cmd.clone(), &worker::Control::new(progress.clone())).await
+    });
+    assert!(
+        !answers.is_empty() || matches!(cmd, Cmd::ListPools { .. }),
+        "not a job: {cmd:?}"
+    );
+    let mut msgs = Vec::new();
+    while let Ok(msg) = partial.try_recv() {
+        msgs.push(msg);
+    }
+    msgs.extend(answers);
+    msgs.into_iter().flat_map(|msg| update(app, msg)).collect()
 }
 
 /// The frame `app` draws on a `width`×`height` test terminal.

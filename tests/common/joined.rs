@@ -75,6 +75,24 @@ impl Joined {
         self.until_n(what, 1, done).await
     }
 
+    /// Sends `cmd` to the worker as it is (not through the model) and returns the first
+    /// message satisfying `done`; the messages before it are fed to the model.
+    pub async fn ask(&mut self, cmd: Cmd, done: impl Fn(&Msg) -> bool) -> Msg {
+        self.jobs.send(cmd).expect("worker running");
+        let wait = async {
+            loop {
+                let msg = self.msgs.recv().await.expect("worker running");
+                if done(&msg) {
+                    return msg;
+                }
+                self.send([msg]);
+            }
+        };
+        tokio::time::timeout(WAIT, wait)
+            .await
+            .expect("timed out waiting for the worker's answer")
+    }
+
     /// `/ QUERY Enter`, answered.
     pub async fn look_up(&mut self, query: &str) {
         self.send([ch('/')]);

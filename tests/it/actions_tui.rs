@@ -1,30 +1,32 @@
 //! The write actions in the TUI, key by key: the `x` menu offers each only where it applies,
 //! the group pickers, confirmations that name user and pool, the typed phrase a delete
-//! needs. Every command is served against one demo backend, so the refresh after a write
-//! shows its effect. Snapshots of the new menus, pickers and confirmations.
+//! needs. Every command is served by the worker's own jobs on one demo session, so the
+//! refresh after a write shows its effect. Snapshots of the new menus, pickers and confirmations.
 
+use clap::Parser;
+use cognito_tui::act::Write;
 use cognito_tui::app::{
-    App, Cmd, GroupChange, GroupChoices, Listing, MenuItem, Msg, Overlay, TimeZone, update,
+    App, Cmd, GroupChange, GroupChoices, MenuItem, Msg, Overlay, TimeZone, update,
 };
-use cognito_tui::cognito::demo::DemoBackend;
-use cognito_tui::cognito::listing::Fetched;
-use cognito_tui::cognito::lookup::{self, LookupMode};
-use cognito_tui::cognito::resources::pool_groups;
+use cognito_tui::cli::Cli;
+use cognito_tui::cognito::lookup::LookupMode;
 use cognito_tui::cognito::{
-    Backend, CognitoError, ErrorKind, InviteDelivery, UserStatus, VerifiedAttribute, WriteAction,
-    Writer,
+    CognitoError, ErrorKind, InviteDelivery, UserStatus, VerifiedAttribute, WriteAction,
 };
 use cognito_tui::keymap::Context;
+use cognito_tui::session::Target;
+use cognito_tui::worker::{self, gate::Audit};
 use crossterm::event::KeyCode;
-use futures::executor::block_on;
 use time::macros::datetime;
 
 use crate::common::app::{connect, key, screen, send, typed};
 
-/// An app with writes allowed and the demo backend its commands are served by.
+/// An app with writes allowed and the worker's jobs, on one demo session, serving its
+/// commands (so a write's effect is read back by the refresh).
 struct Desk {
     app: App,
-    backend: DemoBackend,
+    job: worker::Job,
+    runtime: tokio::runtime::Runtime,
 }
 
 impl Desk {
@@ -35,10 +37,23 @@ impl Desk {
         app.tz = TimeZone::Fixed(time::UtcOffset::UTC);
         app.allow_write = true;
         connect(&mut app);
-        let mut desk = Desk {
-            app,
-            backend: DemoBackend::embedded(),
-        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let cli = Cli::parse_from(["cognito-tui", "--demo", "--allow-write"]);
+        let target = Target::without_config(&cli.target);
+        let (pool, demo) = target.pool().unwrap();
+        let (progress, _) = tokio::sync::mpsc::unbounded_channel();
+        let job = runtime.block_on(async {
+            let session = target.connect(pool, demo).await;
+            let job = worker::Job::new(session, Audit::new(None, progress));
+            // The worker's one DescribeUserPool per connection, as lookups use it.
+            let schema = job.session.backend.describe_pool(&job.session.pool).await;
+            let _ = job.schema.set(schema.unwrap());
+            job
+        });
+        let mut desk = Desk { app, job, runtime };
         let cmd = desk.app.start_lookup(query, LookupMode::Auto);
         desk.serve(vec![cmd]);
         assert!(desk.app.error.is_none(), "{query}: {:?}", desk.app.error);
@@ -54,46 +69,18 @@ impl Desk {
         self.keys([key(code)])
     }
 
-    /// Runs the worker's half of each command against the backend, then of whatever the
-    /// answers asked for, until nothing is left.
+    /// Runs the worker's job for each command, then for whatever the answers asked for,
+    /// until nothing is left.
     fn serve(&mut self, mut cmds: Vec<Cmd>) {
-        let pool = self.backend.pool_id();
-        let b = &self.backend;
         while !cmds.is_empty() {
             let mut next = Vec::new();
             for cmd in cmds {
-                let msg = match cmd {
-                    Cmd::Lookup { id, query, mode } => {
-                        let schema = block_on(b.describe_pool(&pool)).ok();
-                        let result =
-                            block_on(lookup::lookup(b, &pool, &query, mode, schema.as_ref()));
-                        Msg::LookupDone { id, result }
-                    }
-                    Cmd::FetchList { id, list, username } => Msg::ListDone {
-                        id,
-                        result: block_on(cognito_tui::worker::fetch_list(
-                            b, &pool, &username, list,
-                        )),
-                    },
-                    Cmd::FetchPoolGroups { id } => Msg::PoolGroupsDone {
-                        id,
-                        result: block_on(pool_groups(b, &pool)).map(|(groups, more)| Fetched {
-                            listing: Listing::Groups(groups),
-                            more,
-                        }),
-                    },
-                    Cmd::Write {
-                        id,
-                        action,
-                        username,
-                        ..
-                    } => Msg::WriteDone {
-                        id,
-                        result: block_on(b.write(&pool, &username, action)),
-                    },
-                    other => panic!("not served here: {other:?}"),
-                };
-                next.extend(update(&mut self.app, msg));
+                let (progress, _) = tokio::sync::mpsc::unbounded_channel();
+                let control = worker::Control::new(progress);
+                let answers = (self.runtime).block_on(worker::answer(&self.job, cmd, &control));
+                for msg in answers {
+                    next.extend(update(&mut self.app, msg));
+                }
             }
             cmds = next;
         }
@@ -126,7 +113,7 @@ impl Desk {
     /// The one write the keys produced.
     fn write_of(cmds: &[Cmd]) -> WriteAction {
         match cmds {
-            [Cmd::Write { action, .. }] => action.clone(),
+            [Cmd::Write { write, .. }] => write.action.clone(),
             other => panic!("expected one write, got {other:?}"),
         }
     }
@@ -203,7 +190,7 @@ fn reset_mfa_needs_the_username_typed_then_the_refresh_shows_no_mfa() {
     assert!(desk.press(KeyCode::Enter).is_empty());
     assert!(matches!(
         &desk.app.overlay,
-        Overlay::Confirm { action: WriteAction::ResetMfa, phrase: Some(p), .. } if p == "kenji.tanaka"
+        Overlay::Confirm { write: Write { action: WriteAction::ResetMfa, .. }, phrase: Some(p), .. } if p == "kenji.tanaka"
     ));
     assert_eq!(desk.app.context(), Context::Input);
     assert!(desk.keys(typed("y")).is_empty(), "y is a letter here");
@@ -302,7 +289,7 @@ fn add_to_group_picks_from_list_groups_less_the_users_own() {
     desk.press(KeyCode::Enter);
     assert!(matches!(
         &desk.app.overlay,
-        Overlay::Confirm { action: WriteAction::AddToGroup(g), phrase: None, .. } if g == "beta-testers"
+        Overlay::Confirm { write: Write { action: WriteAction::AddToGroup(g), .. }, phrase: None, .. } if g == "beta-testers"
     ));
     snap!("confirm_add_to_group", desk.app);
     let cmds = desk.keys(typed("y"));
@@ -334,7 +321,7 @@ fn remove_from_group_picks_from_the_users_groups() {
     desk.keys([key(KeyCode::Char('j')), key(KeyCode::Enter)]);
     assert!(matches!(
         &desk.app.overlay,
-        Overlay::Confirm { action: WriteAction::RemoveFromGroup(g), .. } if g == "support"
+        Overlay::Confirm { write: Write { action: WriteAction::RemoveFromGroup(g), .. }, .. } if g == "support"
     ));
     let cmds = desk.press(KeyCode::Enter);
     desk.serve(cmds);
@@ -357,7 +344,7 @@ fn delete_needs_the_username_and_the_pool_ids_end_typed() {
     desk.press(KeyCode::Enter);
     assert!(matches!(
         &desk.app.overlay,
-        Overlay::Confirm { action: WriteAction::DeleteUser, phrase: Some(p), .. } if p == "alice oPool1"
+        Overlay::Confirm { write: Write { action: WriteAction::DeleteUser, .. }, phrase: Some(p), .. } if p == "alice oPool1"
     ));
     snap!("confirm_delete_empty", desk.app);
     // The username alone is not enough, nor the wrong pool.

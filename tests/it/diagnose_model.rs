@@ -246,3 +246,58 @@ async fn a_password_only_pool_costs_the_same_calls_as_before() {
         ]
     );
 }
+
+/// Reset MFA is two requests, each seen at the stub in the service model's shapes:
+/// AdminDeleteSoftwareToken (AdminSetUserMFAPreference alone leaves a registered TOTP),
+/// then AdminSetUserMFAPreference with SMS, TOTP, email and passkey MFA off.
+#[tokio::test]
+async fn reset_mfa_deletes_the_totp_then_turns_every_factor_off() {
+    use clap::Parser;
+    use cognito_tui::act::Write;
+    use cognito_tui::cognito::{PoolId, WriteAction};
+    let server = MockServer::start().await;
+    answer(&server, "AdminDeleteSoftwareToken", json!({})).await;
+    answer(&server, "AdminSetUserMFAPreference", json!({})).await;
+    let url = server.uri();
+    let mut args = vec!["cognito-tui", "--allow-write"];
+    args.extend(cli::target("eu-west-1_AbC123", &url));
+    args.push("tui");
+    let parsed = cognito_tui::cli::Cli::try_parse_from(&args)
+        .or_else(|_| cognito_tui::cli::Cli::try_parse_from(&args[..args.len() - 1]))
+        .expect("arguments parse");
+    let pool = PoolId::parse("eu-west-1_AbC123").unwrap();
+    let session = cognito_tui::session::connect(&parsed.target, pool, false).await;
+    let write = Write {
+        pool: "eu-west-1_AbC123".into(),
+        pool_label: "model (eu-west-1_AbC123)".into(),
+        username: "walter".into(),
+        sub: None,
+        action: WriteAction::ResetMfa,
+    };
+    write.request(&session).await.expect("both calls answered");
+    assert_eq!(
+        operations(&server).await,
+        ["AdminDeleteSoftwareToken", "AdminSetUserMFAPreference"]
+    );
+    let requests = server.received_requests().await.unwrap();
+    let delete: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(
+        delete,
+        json!({"UserPoolId": "eu-west-1_AbC123", "Username": "walter"})
+    );
+    let preference: Value = serde_json::from_slice(&requests[1].body).unwrap();
+    for settings in [
+        "SMSMfaSettings",
+        "SoftwareTokenMfaSettings",
+        "EmailMfaSettings",
+        "WebAuthnMfaSettings",
+    ] {
+        assert_eq!(
+            preference[settings]["Enabled"], false,
+            "{settings}: {preference}"
+        );
+    }
+    // The confirmation says so, and what an administrator can't do.
+    let note = WriteAction::ResetMfa.confirmation_note().unwrap();
+    assert!(note.contains("AdminDeleteSoftwareToken") && note.contains("passkeys"));
+}

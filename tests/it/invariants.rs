@@ -37,7 +37,7 @@ fn sources() -> Vec<(String, String)> {
 
 /// `text` with comments removed and string and char literals emptied (`"…"` becomes `""`),
 /// newlines kept so line numbers still hold.
-fn code_only(text: &str) -> String {
+pub(crate) fn code_only(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;

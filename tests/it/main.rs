@@ -57,6 +57,9 @@ mod tui_update;
 mod ui_views;
 mod usage_errors;
 mod width_columns;
+mod worker_gate;
+mod write_race_tui;
+mod write_target;
 
 /// Dummy credentials, no instance-metadata probe, no AWS profile, config or endpoint, and a
 /// HOME and config directory of the tests' own: code under test that reads the environment

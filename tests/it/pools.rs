@@ -77,6 +77,7 @@ fn switched(pool: &str, name: &str) -> Result<Switched, SwitchError> {
             name: Some(name.into()),
             ..PoolSchema::default()
         }),
+        allow_write: false,
     })
 }
 
@@ -100,19 +101,27 @@ fn a_switch_keeps_the_pool_in_use_until_the_worker_has_checked_the_new_one() {
     assert_eq!(app.pool, demo_pool());
     assert!(app.pool_label().starts_with("Acme"), "{}", app.pool_label());
     assert!(app.user.is_some() && app.busy());
-    // A lookup made meanwhile goes out at once, for the pool on screen.
+    // A new lookup meanwhile is refused with a message: the pool is about to change.
     let cmds = send(&mut app, [ch('/')]);
     assert!(cmds.is_empty());
     let cmds = send(
         &mut app,
         typed("bob").into_iter().chain([key(KeyCode::Enter)]),
     );
+    assert!(cmds.is_empty(), "{cmds:?}");
     assert!(
-        matches!(cmds.as_slice(), [Cmd::Lookup { query, .. }] if query == "bob"),
+        (app.notice.as_deref().unwrap()).contains("look up once the switch is done"),
+        "{:?}",
+        app.notice
+    );
+    // A refresh of the user on screen goes out at once, for the pool on screen.
+    let cmds = send(&mut app, [ch('r')]);
+    assert!(
+        matches!(cmds.as_slice(), [Cmd::Lookup { query, .. }] if query == "alice"),
         "{cmds:?}"
     );
     serve(&mut app, &cmds[0]);
-    assert_eq!(app.user.as_ref().unwrap().found.user.username, "bob");
+    assert_eq!(app.user.as_ref().unwrap().found.user.username, "alice");
 
     // The old pool's groups, as the add-to-group picker read them.
     app.pool_groups = cognito_tui::app::ListState::Unavailable("old pool".into());
@@ -193,11 +202,10 @@ fn a_failed_switch_leaves_the_old_pool_with_the_reason() {
 fn no_switch_while_an_action_is_running() {
     let mut app = demo_app();
     look_up(&mut app, "alice");
-    app.writing = Some(cognito_tui::app::WritePending {
-        id: 99,
-        action: cognito_tui::cognito::WriteAction::DisableUser,
-        username: "alice".into(),
-    });
+    let write = app
+        .write_for(cognito_tui::cognito::WriteAction::DisableUser)
+        .unwrap();
+    app.writing = Some(cognito_tui::app::WritePending { id: 99, write });
     let cmds = send(&mut app, [ch('P')]);
     serve(&mut app, &cmds[0]);
     send(&mut app, typed(OTHER));
@@ -353,7 +361,11 @@ fn recent_lookups_are_kept_per_pool() {
         &mut app,
         Msg::PoolSwitched {
             id,
-            result: Ok(Switched { info, schema: None }),
+            result: Ok(Switched {
+                info,
+                schema: None,
+                allow_write: false,
+            }),
         },
     );
     let names: Vec<&str> = app.recent.iter().map(|e| e.username.as_str()).collect();

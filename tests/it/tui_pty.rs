@@ -213,8 +213,10 @@ fn without_allow_write_no_action_is_offered() {
     t.type_text("bob");
     t.keys(&["Enter"]);
     t.wait_for("Username bob");
-    // x does nothing; the help has no write lines; no badge.
+    // x says why nothing is offered, and how to turn writes on; the help has no write
+    // lines; no badge.
     t.type_text("x");
+    t.wait_for("writes are off: start with --allow-write, or allow_write = true for this pool");
     t.type_text("?");
     let screen = t.wait_for("Help: key bindings");
     for absent in ["actions", "Actions", "WRITES ON", "Confirm"] {

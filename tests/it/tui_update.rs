@@ -1,6 +1,7 @@
 //! Key → action → state/commands, without a terminal. Users come from real lookups on the
 //! embedded demo pool, through the same `lookup` the worker runs.
 
+use cognito_tui::act::Write;
 use cognito_tui::app::{
     App, Cmd, ListKind, ListState, Listing, MenuItem, Msg, Overlay, Pane, SessionInfo, update,
 };
@@ -686,7 +687,10 @@ fn disabling_needs_the_username_typed_then_refreshes_the_user() {
     assert!(matches!(
         app.overlay,
         Overlay::Confirm {
-            action: WriteAction::DisableUser,
+            write: Write {
+                action: WriteAction::DisableUser,
+                ..
+            },
             ..
         }
     ));
@@ -711,9 +715,13 @@ fn disabling_needs_the_username_typed_then_refreshes_the_user() {
         cmds,
         vec![Cmd::Write {
             id: 2,
-            action: WriteAction::DisableUser,
-            username: "alice".into(),
-            sub: Some("13ec8665-a4ff-5525-87b0-8063bbe0cb29".into()),
+            write: Write {
+                pool: "us-east-1_DemoPool1".into(),
+                pool_label: "us-east-1_DemoPool1".into(),
+                username: "alice".into(),
+                sub: Some("13ec8665-a4ff-5525-87b0-8063bbe0cb29".into()),
+                action: WriteAction::DisableUser,
+            },
         }]
     );
     assert!(app.busy());
@@ -748,7 +756,10 @@ fn sign_out_asks_yes_or_no_and_esc_cancels_anything() {
     assert!(matches!(
         app.overlay,
         Overlay::Confirm {
-            action: WriteAction::GlobalSignOut,
+            write: Write {
+                action: WriteAction::GlobalSignOut,
+                ..
+            },
             ..
         }
     ));
@@ -761,7 +772,10 @@ fn sign_out_asks_yes_or_no_and_esc_cancels_anything() {
     assert!(matches!(
         &cmds[..],
         [Cmd::Write {
-            action: WriteAction::GlobalSignOut,
+            write: Write {
+                action: WriteAction::GlobalSignOut,
+                ..
+            },
             ..
         }]
     ));
