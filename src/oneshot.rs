@@ -282,6 +282,12 @@ async fn fetch_extras(
             Err(e) => report(e),
         }
     }
+    if include.contains(&Include::AuthFactors) {
+        match backend.get_user_auth_factors(pool, username).await {
+            Ok(factors) => extras.auth_factors = Some(factors),
+            Err(e) => report(e),
+        }
+    }
     (extras, code)
 }
 

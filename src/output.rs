@@ -84,6 +84,8 @@ pub struct Extras {
     pub groups: Option<Vec<Group>>,
     pub devices: Option<Vec<Device>>,
     pub events: Option<Vec<AuthEvent>>,
+    /// AdminGetUserAuthFactors' answer (`--include auth-factors`).
+    pub auth_factors: Option<crate::cognito::AuthFactors>,
 }
 
 impl Extras {
@@ -153,6 +155,9 @@ struct UserWithExtras<'a> {
     devices: Option<Vec<DeviceJson<'a>>>,
     #[serde(rename = "AuthEvents", skip_serializing_if = "Option::is_none")]
     events: Option<Vec<AuthEventJson<'a>>>,
+    /// AdminGetUserAuthFactors' fields, in its own shape.
+    #[serde(rename = "AuthFactors", skip_serializing_if = "Option::is_none")]
+    auth_factors: Option<&'a crate::cognito::AuthFactors>,
 }
 
 /// A JSON object of the present fields only.
@@ -211,6 +216,7 @@ pub fn user_json_with(user: &User, extras: &Extras) -> String {
                 })
                 .collect()
         }),
+        auth_factors: extras.auth_factors.as_ref(),
     };
     to_json_pretty(&shape).expect("plain data serializes")
 }
@@ -254,6 +260,13 @@ pub fn extras_text(extras: &Extras) -> String {
                 sanitize(&d.key),
             ));
         }
+    }
+    if let Some(factors) = &extras.auth_factors {
+        out.push_str(&format!(
+            "Auth factors  {} (passkey: {})\n",
+            sanitize(&factors.configured.join(", ")),
+            if factors.has_passkey() { "yes" } else { "no" }
+        ));
     }
     if let Some(events) = &extras.events {
         out.push_str(&format!("Sign-in history ({})\n", events.len()));
