@@ -57,6 +57,10 @@ impl Write {
     /// locally without one). Called only by the worker's audit gate.
     pub async fn request(&self, session: &Session) -> Result<(), CognitoError> {
         self.check_target(session)?;
-        session.write(&self.username, self.action.clone()).await
+        // Reset MFA is two requests, each through the layers as its own operation.
+        for step in self.action.steps() {
+            session.write(&self.username, step).await?;
+        }
+        Ok(())
     }
 }

@@ -370,7 +370,7 @@ pub struct GetArgs {
     #[arg(long, short, value_enum)]
     pub output: Option<OutputFormat>,
 
-    /// Also fetch these lists (comma-separated): groups, devices, events.
+    /// Also fetch these (comma-separated): groups, devices, events, auth-factors.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
     pub include: Vec<Include>,
 }
@@ -384,6 +384,8 @@ pub enum Include {
     Devices,
     /// AdminListUserAuthEvents (needs threat protection), as `AuthEvents`.
     Events,
+    /// AdminGetUserAuthFactors (configured sign-in factors, passkeys), as `AuthFactors`.
+    AuthFactors,
 }
 
 /// `--by` values.

@@ -280,6 +280,12 @@ async fn fetch_extras(
             Err(e) => report(e),
         }
     }
+    if include.contains(&Include::AuthFactors) {
+        match run.gate().auth_factors(username).await? {
+            Ok(factors) => extras.auth_factors = Some(factors),
+            Err(e) => report(e),
+        }
+    }
     Ok((extras, code))
 }
 

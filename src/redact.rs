@@ -262,6 +262,8 @@ pub fn mask_extras(extras: &Extras) -> Extras {
             .events
             .as_ref()
             .map(|e| e.iter().map(mask_event).collect()),
+        // Factor names only: nothing personal to mask.
+        auth_factors: extras.auth_factors.clone(),
     }
 }
 

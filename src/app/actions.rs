@@ -37,6 +37,7 @@ impl MenuItem {
                 WriteAction::ResetPassword => "Reset password",
                 WriteAction::GlobalSignOut => "Sign out everywhere",
                 WriteAction::ResetMfa => "Reset MFA",
+                WriteAction::DeleteSoftwareToken => "Delete TOTP",
                 WriteAction::ResendInvitation(_) => "Resend invitation",
                 WriteAction::ConfirmSignUp => "Confirm sign-up",
                 WriteAction::MarkVerified(VerifiedAttribute::Email) => "Mark email verified",
@@ -419,6 +420,7 @@ fn done_phrase(action: &WriteAction) -> String {
         WriteAction::ResetPassword => "password reset for".into(),
         WriteAction::GlobalSignOut => "signed out everywhere:".into(),
         WriteAction::ResetMfa => "MFA reset for".into(),
+        WriteAction::DeleteSoftwareToken => "TOTP deleted for".into(),
         WriteAction::ResendInvitation(delivery) => {
             format!("invitation re-sent {} to", delivery.label())
         }

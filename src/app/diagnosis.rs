@@ -115,6 +115,10 @@ impl App {
         let mut heading = Row::new("", format!("── Diagnosis: {summary} ──")).tone(Tone::Dim);
         heading.copy = verdict.value.clone();
         let mut section = vec![heading];
+        // The pool's sign-in model: plan, allowed first factors, MFA (2024–2026 model).
+        if let PoolSettings::Known(schema) = &self.pool_settings {
+            section.push(Row::new("Policy", sanitize(&schema.sign_in_summary())).tone(Tone::Dim));
+        }
         section.extend(d.findings.iter().map(finding_row));
         (verdict, section)
     }
@@ -153,7 +157,7 @@ fn finding_row(f: &Finding) -> Row {
         sanitize(&format!("{} — {remedy}", f.headline)),
     )
     .tone(severity_tone(f.severity))
-    .note(f.code.as_str(), Tone::Dim);
+    .note(format!("{} · {}", f.code.as_str(), f.rule.id), Tone::Dim);
     row.copy = f.code.as_str().to_string();
     row.detail = sanitize(&finding_text(f)).into_owned();
     row
@@ -161,12 +165,15 @@ fn finding_row(f: &Finding) -> Row {
 
 fn finding_text(f: &Finding) -> String {
     format!(
-        "{} {} ({})\n\n{}\n\nFix: {}",
+        "{} {} ({}, rule {})\n\n{}\n\nFix: {}\n\nSource: {} — {}",
         f.severity.symbol(),
         f.headline,
         f.code.as_str(),
+        f.rule.id,
         f.message,
-        f.fix
+        f.fix,
+        f.rule.source.title,
+        f.rule.source.url
     )
 }
 
@@ -178,8 +185,10 @@ fn full_report(d: &Diagnosis) -> String {
         out.push_str(&finding_text(f));
     }
     if !d.not_checked.is_empty() {
-        let names: Vec<&str> = d.not_checked.iter().map(|c| c.as_str()).collect();
-        out.push_str(&format!("\n\nNot checked: {}", names.join(", ")));
+        out.push_str("\n\nNot checked:");
+        for c in &d.not_checked {
+            out.push_str(&format!("\n· {}: {}", c.as_str(), c.how_to_check()));
+        }
     }
     sanitize(&out).into_owned()
 }

@@ -6,129 +6,21 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{
     Attribute, Backend, CognitoError, ErrorKind, FilterAttribute, ListFilter, ListKind, Listing,
-    ListingPage, MfaOption, PageRequest, PoolId, PoolPage, PoolSchema, PoolSummary, User, UserPage,
+    ListingPage, PageRequest, PoolId, PoolPage, PoolSchema, PoolSummary, User, UserPage,
     UserStatus, UserSummary,
 };
-use super::{AuthEvent, Device, Group, Page, WriteAction, Writer};
+use super::{AuthEvent, AuthFactors, Device, Group, Page, PoolMfa, WriteAction, Writer};
+
+mod file;
+
+use file::{DemoUser, PoolFile};
 
 /// The demo pool shipped in the binary.
 pub const DEMO_POOL_JSON: &str = include_str!("../../assets/demo-pool.json");
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct PoolFile {
-    user_pool_id: String,
-    name: String,
-    #[serde(default)]
-    alias_attributes: Vec<String>,
-    #[serde(default)]
-    username_attributes: Vec<String>,
-    #[serde(default = "default_true")]
-    case_sensitive: bool,
-    /// Whether threat protection is on (sign-in history available).
-    #[serde(default)]
-    threat_protection: bool,
-    /// `UserPoolAddOns.AdvancedSecurityMode`; derived from `ThreatProtection` when absent.
-    advanced_security_mode: Option<String>,
-    mfa_configuration: Option<String>,
-    temporary_password_validity_days: Option<i32>,
-    recovery_mechanisms: Option<Vec<String>>,
-    #[serde(default)]
-    auto_verified_attributes: Vec<String>,
-    #[serde(default)]
-    groups: Vec<Group>,
-    users: Vec<DemoUser>,
-}
-
-fn default_true() -> bool {
-    true
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct DemoUser {
-    #[serde(rename = "Username")]
-    username: String,
-    #[serde(rename = "UserAttributes", default)]
-    attributes: Vec<Attribute>,
-    #[serde(
-        rename = "UserCreateDate",
-        with = "time::serde::rfc3339::option",
-        default
-    )]
-    created: Option<OffsetDateTime>,
-    #[serde(
-        rename = "UserLastModifiedDate",
-        with = "time::serde::rfc3339::option",
-        default
-    )]
-    last_modified: Option<OffsetDateTime>,
-    #[serde(rename = "Enabled", default = "default_true")]
-    enabled: bool,
-    #[serde(rename = "UserStatus")]
-    status: Option<UserStatus>,
-    #[serde(rename = "MFAOptions")]
-    mfa_options: Option<Vec<MfaOption>>,
-    #[serde(rename = "PreferredMfaSetting")]
-    preferred_mfa: Option<String>,
-    #[serde(rename = "UserMFASettingList")]
-    mfa_settings: Option<Vec<String>>,
-    /// Names of the pool's groups this user is in.
-    #[serde(rename = "Groups", default)]
-    groups: Vec<String>,
-    #[serde(rename = "Devices", default)]
-    devices: Vec<DemoDevice>,
-    #[serde(rename = "AuthEvents", default)]
-    auth_events: Vec<DemoAuthEvent>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct DemoDevice {
-    device_key: String,
-    #[serde(default)]
-    device_attributes: Vec<Attribute>,
-    #[serde(with = "time::serde::rfc3339::option", default)]
-    device_create_date: Option<OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339::option", default)]
-    device_last_modified_date: Option<OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339::option", default)]
-    device_last_authenticated_date: Option<OffsetDateTime>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct DemoRisk {
-    risk_level: Option<String>,
-    risk_decision: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct DemoContext {
-    ip_address: Option<String>,
-    city: Option<String>,
-    country: Option<String>,
-    device_name: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct DemoAuthEvent {
-    event_id: Option<String>,
-    event_type: Option<String>,
-    #[serde(with = "time::serde::rfc3339::option", default)]
-    creation_date: Option<OffsetDateTime>,
-    event_response: Option<String>,
-    #[serde(default)]
-    event_risk: DemoRisk,
-    #[serde(default)]
-    event_context_data: DemoContext,
-}
 
 /// Changes made by write actions (`--allow-write` on the demo pool), by username.
 #[derive(Debug, Clone, Default)]
@@ -187,35 +79,6 @@ fn paginate<T: Clone>(
         items: items.get(start..end).unwrap_or_default().to_vec(),
         next_token: (end < items.len()).then(|| end.to_string()),
     })
-}
-
-impl From<&DemoDevice> for Device {
-    fn from(d: &DemoDevice) -> Self {
-        Device {
-            key: d.device_key.clone(),
-            attributes: d.device_attributes.clone(),
-            created: d.device_create_date,
-            last_modified: d.device_last_modified_date,
-            last_authenticated: d.device_last_authenticated_date,
-        }
-    }
-}
-
-impl From<&DemoAuthEvent> for AuthEvent {
-    fn from(e: &DemoAuthEvent) -> Self {
-        AuthEvent {
-            id: e.event_id.clone(),
-            event_type: e.event_type.clone(),
-            created: e.creation_date,
-            response: e.event_response.clone(),
-            risk_level: e.event_risk.risk_level.clone(),
-            risk_decision: e.event_risk.risk_decision.clone(),
-            ip_address: e.event_context_data.ip_address.clone(),
-            city: e.event_context_data.city.clone(),
-            country: e.event_context_data.country.clone(),
-            device_name: e.event_context_data.device_name.clone(),
-        }
-    }
 }
 
 impl DemoUser {
@@ -487,14 +350,47 @@ impl Backend for DemoBackend {
             username_attributes: pool.username_attributes.clone(),
             alias_attributes: pool.alias_attributes.clone(),
             mfa_configuration: Some(pool.mfa_configuration.clone().unwrap_or("OFF".into())),
-            temporary_password_validity_days: Some(
-                pool.temporary_password_validity_days
-                    .unwrap_or(super::DEFAULT_TEMPORARY_PASSWORD_DAYS),
-            ),
+            temporary_password_validity_days: pool.temporary_password_validity_days,
             recovery_mechanisms: pool.recovery_mechanisms.clone(),
             auto_verified_attributes: pool.auto_verified_attributes.clone(),
             advanced_security_mode: Some(security_mode),
             estimated_number_of_users: Some(i32::try_from(pool.users.len()).unwrap_or(i32::MAX)),
+            tier: pool.user_pool_tier.clone(),
+            allowed_first_factors: pool.allowed_first_auth_factors.clone(),
+            unused_account_validity_days: pool.unused_account_validity_days,
+            email_configuration_failure: pool.email_configuration_failure.clone(),
+            sms_configuration_failure: pool.sms_configuration_failure.clone(),
+            mfa: None,
+        })
+    }
+
+    async fn get_pool_mfa_config(&self, pool: &PoolId) -> Result<PoolMfa, CognitoError> {
+        self.check_pool(pool, "GetUserPoolMfaConfig")?;
+        let m = &self.pool.mfa_factors;
+        Ok(PoolMfa {
+            sms: m.sms,
+            totp: m.totp,
+            email: m.email,
+            passkey: m.passkey,
+        })
+    }
+
+    async fn get_user_auth_factors(
+        &self,
+        pool: &PoolId,
+        username: &str,
+    ) -> Result<AuthFactors, CognitoError> {
+        const OP: &str = "AdminGetUserAuthFactors";
+        self.check_pool(pool, OP)?;
+        let user = self.resolve_or_not_found(username, OP)?;
+        let current = user.to_user(&self.changes_for(&user.username));
+        Ok(AuthFactors {
+            preferred_mfa: current.preferred_mfa,
+            mfa_settings: current.mfa_settings.unwrap_or_default(),
+            configured: user
+                .auth_factors
+                .clone()
+                .unwrap_or_else(|| vec!["PASSWORD".into()]),
         })
     }
 
@@ -633,7 +529,7 @@ impl Writer for DemoBackend {
             WriteAction::DisableUser => changes.enabled = Some(false),
             WriteAction::ResetPassword => changes.status = Some(UserStatus::ResetRequired),
             WriteAction::GlobalSignOut | WriteAction::ResendInvitation(_) => {}
-            WriteAction::ResetMfa => changes.mfa_reset = true,
+            WriteAction::ResetMfa | WriteAction::DeleteSoftwareToken => changes.mfa_reset = true,
             WriteAction::ConfirmSignUp => changes.status = Some(UserStatus::Confirmed),
             WriteAction::MarkVerified(attribute) => {
                 changes.attributes.retain(|a| a.name != attribute.flag());

@@ -9,8 +9,8 @@ use async_trait::async_trait;
 
 use super::op::Op;
 use super::{
-    Backend, CognitoError, Group, ListFilter, ListKind, ListingPage, Page, PageRequest, PoolId,
-    PoolPage, PoolSchema, User, UserPage, WriteAction, Writer,
+    AuthFactors, Backend, CognitoError, Group, ListFilter, ListKind, ListingPage, Page,
+    PageRequest, PoolId, PoolMfa, PoolPage, PoolSchema, User, UserPage, WriteAction, Writer,
 };
 
 /// A concern applied around every request of a backend.
@@ -125,6 +125,22 @@ impl<L: Layer, B: Backend> Backend for Layered<L, B> {
     ) -> Result<ListingPage, CognitoError> {
         self.forward(list.op(), |b| b.list_for_user(pool, username, list, page))
             .await
+    }
+
+    async fn get_pool_mfa_config(&self, pool: &PoolId) -> Result<PoolMfa, CognitoError> {
+        self.forward(Op::GET_POOL_MFA_CONFIG, |b| b.get_pool_mfa_config(pool))
+            .await
+    }
+
+    async fn get_user_auth_factors(
+        &self,
+        pool: &PoolId,
+        username: &str,
+    ) -> Result<AuthFactors, CognitoError> {
+        self.forward(Op::GET_USER_AUTH_FACTORS, |b| {
+            b.get_user_auth_factors(pool, username)
+        })
+        .await
     }
 
     fn describe_target(&self) -> String {

@@ -456,6 +456,58 @@ pub struct PoolSchema {
     pub advanced_security_mode: Option<String>,
     /// `EstimatedNumberOfUsers`.
     pub estimated_number_of_users: Option<i32>,
+    /// `UserPoolTier`, the feature plan: `LITE`, `ESSENTIALS` or `PLUS`; None when not reported.
+    pub tier: Option<String>,
+    /// `Policies.SignInPolicy.AllowedFirstAuthFactors` (`PASSWORD`, `EMAIL_OTP`, `SMS_OTP`,
+    /// `WEB_AUTHN`); None when the pool has no sign-in policy (password only).
+    pub allowed_first_factors: Option<Vec<String>>,
+    /// `AdminCreateUserConfig.UnusedAccountValidityDays`: the legacy invitation validity,
+    /// effective while `TemporaryPasswordValidityDays` is not set.
+    pub unused_account_validity_days: Option<i32>,
+    /// `EmailConfigurationFailure`: why Cognito can't send email, when it can't.
+    pub email_configuration_failure: Option<String>,
+    /// `SmsConfigurationFailure`: why Cognito can't send SMS, when it can't.
+    pub sms_configuration_failure: Option<String>,
+    /// GetUserPoolMfaConfig's answer, read with DescribeUserPool; None when not read (MFA off,
+    /// or the call was refused).
+    pub mfa: Option<PoolMfa>,
+}
+
+/// Which MFA factors the pool offers (GetUserPoolMfaConfig).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolMfa {
+    /// `SmsMfaConfiguration` present: SMS MFA.
+    pub sms: bool,
+    /// `SoftwareTokenMfaConfiguration.Enabled`: authenticator apps (TOTP).
+    pub totp: bool,
+    /// `EmailMfaConfiguration` present: email MFA (Essentials or Plus plan).
+    pub email: bool,
+    /// `WebAuthnConfiguration.FactorConfiguration=MULTI_FACTOR_WITH_USER_VERIFICATION`: a
+    /// passkey with user verification satisfies MFA.
+    pub passkey: bool,
+}
+
+/// A user's sign-in factors (AdminGetUserAuthFactors).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AuthFactors {
+    #[serde(
+        rename = "PreferredMfaSetting",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub preferred_mfa: Option<String>,
+    /// `SMS_MFA`, `EMAIL_OTP`, `SOFTWARE_TOKEN_MFA`.
+    #[serde(rename = "UserMFASettingList")]
+    pub mfa_settings: Vec<String>,
+    /// `PASSWORD`, `EMAIL_OTP`, `SMS_OTP`, `WEB_AUTHN`: what the user can sign in with.
+    #[serde(rename = "ConfiguredUserAuthFactors")]
+    pub configured: Vec<String>,
+}
+
+impl AuthFactors {
+    /// Whether the user has a passkey registered (`WEB_AUTHN` among the configured factors).
+    pub fn has_passkey(&self) -> bool {
+        self.configured.iter().any(|f| f == "WEB_AUTHN")
+    }
 }
 
 /// Cognito's default `TemporaryPasswordValidityDays`.
@@ -485,6 +537,74 @@ impl PoolSchema {
     pub fn temporary_password_days(&self) -> i32 {
         self.temporary_password_validity_days
             .unwrap_or(DEFAULT_TEMPORARY_PASSWORD_DAYS)
+    }
+
+    /// How long an invitation's temporary password lasts, and the setting that says so:
+    /// `TemporaryPasswordValidityDays`, else the legacy `UnusedAccountValidityDays`, else 7.
+    /// AdminCreateUserConfigType (API reference): "For older user pools that have a
+    /// UnusedAccountValidityDays configuration, that value is effective until you set a value
+    /// for TemporaryPasswordValidityDays."
+    pub fn invitation_validity(&self) -> (i32, &'static str) {
+        match (
+            self.temporary_password_validity_days,
+            self.unused_account_validity_days,
+        ) {
+            (Some(days), _) => (days, "TemporaryPasswordValidityDays"),
+            (None, Some(days)) => (days, "UnusedAccountValidityDays, the legacy setting"),
+            (None, None) => (
+                DEFAULT_TEMPORARY_PASSWORD_DAYS,
+                "Cognito's default, as neither TemporaryPasswordValidityDays nor \
+                 UnusedAccountValidityDays is set",
+            ),
+        }
+    }
+
+    /// The first factors users may sign in with; a pool without a sign-in policy allows only
+    /// `PASSWORD`.
+    pub fn first_factors(&self) -> Vec<&str> {
+        match &self.allowed_first_factors {
+            Some(list) if !list.is_empty() => list.iter().map(String::as_str).collect(),
+            _ => vec!["PASSWORD"],
+        }
+    }
+
+    /// Whether the sign-in policy allows more than `PASSWORD` (choice-based sign-in).
+    pub fn allows_passwordless(&self) -> bool {
+        self.first_factors().iter().any(|f| *f != "PASSWORD")
+    }
+
+    /// The MFA factors the pool offers (`SMS`, `TOTP`, `EMAIL`, `WEB_AUTHN`), when read.
+    pub fn mfa_factor_names(&self) -> Option<Vec<&'static str>> {
+        self.mfa.map(|m| {
+            [
+                (m.sms, "SMS"),
+                (m.totp, "TOTP"),
+                (m.email, "EMAIL"),
+                (m.passkey, "WEB_AUTHN"),
+            ]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect()
+        })
+    }
+
+    /// The pool's sign-in model on one line:
+    /// `plan ESSENTIALS · first factors PASSWORD, EMAIL_OTP · MFA OPTIONAL (SMS, TOTP)`.
+    pub fn sign_in_summary(&self) -> String {
+        format!(
+            "plan {} · first factors {} · MFA {}{}",
+            self.plan(),
+            self.first_factors().join(", "),
+            self.mfa_configuration.as_deref().unwrap_or("not reported"),
+            self.mfa_factor_names()
+                .map(|f| format!(" ({})", f.join(", ")))
+                .unwrap_or_default()
+        )
+    }
+
+    /// The feature plan as shown: `PLUS`, or "not reported".
+    pub fn plan(&self) -> &str {
+        self.tier.as_deref().unwrap_or("not reported")
     }
 
     /// The recovery channels in force; a pool without the setting uses Cognito's legacy
@@ -584,8 +704,52 @@ pub trait Backend: Send + Sync {
         page: PageRequest<'_>,
     ) -> Result<ListingPage, CognitoError>;
 
+    /// GetUserPoolMfaConfig: which MFA factors the pool offers. Backends that can't tell say so.
+    async fn get_pool_mfa_config(&self, pool: &PoolId) -> Result<PoolMfa, CognitoError> {
+        let _ = pool;
+        Err(unsupported(
+            Op::GET_POOL_MFA_CONFIG,
+            "read the pool's MFA configuration",
+        ))
+    }
+
+    /// AdminGetUserAuthFactors: the user's configured sign-in factors, passkeys included.
+    /// Backends that can't tell say so.
+    async fn get_user_auth_factors(
+        &self,
+        pool: &PoolId,
+        username: &str,
+    ) -> Result<AuthFactors, CognitoError> {
+        let _ = (pool, username);
+        Err(unsupported(
+            Op::GET_USER_AUTH_FACTORS,
+            "read a user's auth factors",
+        ))
+    }
+
     /// A short label for where requests go ("demo pool", "eu-west-1", an endpoint URL).
     fn describe_target(&self) -> String;
+}
+
+/// The pool's settings as the diagnosis reads them: DescribeUserPool, then, when the pool has
+/// MFA on (`ON` or `OPTIONAL`), GetUserPoolMfaConfig for which factors it offers. Callers
+/// read this once per pool and keep it, as they keep DescribeUserPool's answer. A refused
+/// GetUserPoolMfaConfig leaves `mfa` unknown rather than failing the whole read.
+pub async fn pool_settings(
+    backend: &(impl Backend + ?Sized),
+    pool: &PoolId,
+) -> Result<PoolSchema, CognitoError> {
+    let mut schema = backend.describe_pool(pool).await?;
+    if matches!(schema.mfa_configuration.as_deref(), Some("ON" | "OPTIONAL")) {
+        match backend.get_pool_mfa_config(pool).await {
+            Ok(mfa) => schema.mfa = Some(mfa),
+            Err(e) => tracing::info!(
+                "GetUserPoolMfaConfig failed; MFA factors are judged without it: {}",
+                crate::sanitize::sanitize(&e.to_string())
+            ),
+        }
+    }
+    Ok(schema)
 }
 
 /// The answer of a backend that cannot send `op`.

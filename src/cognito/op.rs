@@ -124,9 +124,15 @@ impl Op {
     pub const REMOVE_FROM_GROUP: Op = op("AdminRemoveUserFromGroup", UserUpdate, Write);
     /// AdminDeleteUser.
     pub const DELETE_USER: Op = op("AdminDeleteUser", UserUpdate, Write);
+    /// AdminDeleteSoftwareToken: the first call of Reset MFA (a lost authenticator).
+    pub const DELETE_SOFTWARE_TOKEN: Op = op("AdminDeleteSoftwareToken", UserUpdate, Write);
+    /// GetUserPoolMfaConfig, read with DescribeUserPool. AWS: UserPoolRead.
+    pub const GET_POOL_MFA_CONFIG: Op = op("GetUserPoolMfaConfig", UserPoolRead, Read);
+    /// AdminGetUserAuthFactors: a user's sign-in factors and passkeys. AWS: UserRead.
+    pub const GET_USER_AUTH_FACTORS: Op = op("AdminGetUserAuthFactors", UserRead, Read);
 
     /// Every operation cognito-tui sends.
-    pub const ALL: [Op; 19] = [
+    pub const ALL: [Op; 22] = [
         Op::ADMIN_GET_USER,
         Op::LIST_USERS,
         Op::DESCRIBE_USER_POOL,
@@ -146,6 +152,9 @@ impl Op {
         Op::ADD_TO_GROUP,
         Op::REMOVE_FROM_GROUP,
         Op::DELETE_USER,
+        Op::GET_POOL_MFA_CONFIG,
+        Op::GET_USER_AUTH_FACTORS,
+        Op::DELETE_SOFTWARE_TOKEN,
     ];
 }
 

@@ -57,6 +57,10 @@ pub struct AuthEvent {
     pub city: Option<String>,
     pub country: Option<String>,
     pub device_name: Option<String>,
+    /// `EventRisk.CompromisedCredentialsDetected`.
+    pub compromised_credentials: Option<bool>,
+    /// `ChallengeResponses` as `Name:Response` (`Password:Success`, `Mfa:Failure`).
+    pub challenges: Vec<String>,
 }
 
 /// One page of a paginated list.
@@ -158,8 +162,14 @@ pub enum WriteAction {
     DisableUser,
     ResetPassword,
     GlobalSignOut,
-    /// Turn off SMS, TOTP and email MFA (AdminSetUserMFAPreference).
+    /// Reset MFA: delete the registered TOTP (AdminDeleteSoftwareToken), then turn off SMS,
+    /// TOTP, email and passkey MFA (AdminSetUserMFAPreference) — two requests, see
+    /// [`WriteAction::steps`]. As a value it names the second.
     ResetMfa,
+    /// AdminDeleteSoftwareToken: the first step of [`WriteAction::ResetMfa`]. AWS: "Use this
+    /// operation when a user loses access to their TOTP-generating device";
+    /// AdminSetUserMFAPreference alone does not remove a registered token.
+    DeleteSoftwareToken,
     /// Send the invitation again (AdminCreateUser `MessageAction=RESEND`); only for
     /// FORCE_CHANGE_PASSWORD users, as Cognito refuses it for any other status.
     ResendInvitation(InviteDelivery),
@@ -184,6 +194,7 @@ impl WriteAction {
             Self::ResetPassword => Op::RESET_PASSWORD,
             Self::GlobalSignOut => Op::GLOBAL_SIGN_OUT,
             Self::ResetMfa => Op::SET_MFA_PREFERENCE,
+            Self::DeleteSoftwareToken => Op::DELETE_SOFTWARE_TOKEN,
             Self::ResendInvitation(_) => Op::RESEND_INVITATION,
             Self::ConfirmSignUp => Op::CONFIRM_SIGN_UP,
             Self::MarkVerified(_) => Op::UPDATE_ATTRIBUTES,
@@ -206,6 +217,7 @@ impl WriteAction {
             Self::ResetPassword => "reset_password",
             Self::GlobalSignOut => "global_sign_out",
             Self::ResetMfa => "reset_mfa",
+            Self::DeleteSoftwareToken => "delete_software_token",
             Self::ResendInvitation(_) => "resend_invitation",
             Self::ConfirmSignUp => "confirm_sign_up",
             Self::MarkVerified(VerifiedAttribute::Email) => "mark_email_verified",
@@ -232,7 +244,8 @@ impl WriteAction {
             Self::DisableUser => "disable the user: they can no longer sign in".into(),
             Self::ResetPassword => "reset the password: they set a new one with a code".into(),
             Self::GlobalSignOut => "sign out everywhere: revoke every refresh token".into(),
-            Self::ResetMfa => "reset MFA: turn off SMS, app (TOTP) and email MFA".into(),
+            Self::ResetMfa => "reset MFA: delete the TOTP, turn every MFA factor off".into(),
+            Self::DeleteSoftwareToken => "delete the registered authenticator app (TOTP)".into(),
             Self::ResendInvitation(delivery) => format!(
                 "resend the invite {}: new temporary password",
                 delivery.label()
@@ -245,6 +258,29 @@ impl WriteAction {
             Self::AddToGroup(group) => format!("add the user to the group {group}"),
             Self::RemoveFromGroup(group) => format!("remove the user from the group {group}"),
             Self::DeleteUser => "DELETE the user and every attribute, for good".into(),
+        }
+    }
+
+    /// The requests the action is, in order: Reset MFA is AdminDeleteSoftwareToken then
+    /// AdminSetUserMFAPreference; every other action is itself.
+    pub fn steps(&self) -> Vec<WriteAction> {
+        match self {
+            Self::ResetMfa => vec![Self::DeleteSoftwareToken, Self::ResetMfa],
+            other => vec![other.clone()],
+        }
+    }
+
+    /// What the confirmation says beyond the description: each call, and what an
+    /// administrator can't do.
+    pub fn confirmation_note(&self) -> Option<&'static str> {
+        match self {
+            Self::ResetMfa => Some(
+                "Calls: 1. AdminDeleteSoftwareToken (removes the registered authenticator app); \
+                 2. AdminSetUserMFAPreference (SMS, TOTP, email and passkey MFA off). An \
+                 administrator can't delete the user's passkeys: that needs the user's own \
+                 token (DeleteWebAuthnCredential).",
+            ),
+            _ => None,
         }
     }
 

@@ -16,7 +16,7 @@ use super::{
     MfaOption, Op, PageRequest, PoolId, PoolPage, PoolSchema, PoolSummary, User, UserPage,
     UserStatus, UserSummary, Writer,
 };
-use super::{AuthEvent, Device, Group, Page, WriteAction};
+use super::{AuthEvent, AuthFactors, Device, Group, Page, PoolMfa, WriteAction};
 
 mod client;
 mod mfa;
@@ -407,6 +407,38 @@ fn to_schema(pool: cip::types::UserPoolType) -> PoolSchema {
             .user_pool_add_ons
             .map(|a| a.advanced_security_mode.as_str().to_string()),
         estimated_number_of_users: Some(pool.estimated_number_of_users),
+        tier: wire(pool.user_pool_tier),
+        allowed_first_factors: pool
+            .policies
+            .and_then(|p| p.sign_in_policy)
+            .and_then(|p| p.allowed_first_auth_factors)
+            .map(|list| list.iter().map(|f| f.as_str().to_string()).collect()),
+        // Absent reads as 0 in the SDK, and 0 is no real validity.
+        unused_account_validity_days: pool
+            .admin_create_user_config
+            .map(|c| c.unused_account_validity_days)
+            .filter(|days| *days > 0),
+        email_configuration_failure: pool.email_configuration_failure,
+        sms_configuration_failure: pool.sms_configuration_failure,
+        mfa: None,
+    }
+}
+
+/// GetUserPoolMfaConfig's answer: which factors the pool offers.
+fn to_pool_mfa(
+    out: cip::operation::get_user_pool_mfa_config::GetUserPoolMfaConfigOutput,
+) -> PoolMfa {
+    use cip::types::WebAuthnFactorConfigurationType as Factor;
+    PoolMfa {
+        sms: out.sms_mfa_configuration.is_some(),
+        totp: out
+            .software_token_mfa_configuration
+            .is_some_and(|t| t.enabled),
+        email: out.email_mfa_configuration.is_some(),
+        passkey: out
+            .web_authn_configuration
+            .and_then(|w| w.factor_configuration)
+            .is_some_and(|f| f == Factor::MultiFactorWithUserVerification),
     }
 }
 
@@ -457,6 +489,19 @@ impl From<cip::types::AuthEventType> for AuthEvent {
             city: context.as_ref().and_then(|c| c.city.clone()),
             country: context.as_ref().and_then(|c| c.country.clone()),
             device_name: context.and_then(|c| c.device_name),
+            compromised_credentials: risk.and_then(|r| r.compromised_credentials_detected),
+            challenges: e
+                .challenge_responses
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| {
+                    format!(
+                        "{}:{}",
+                        wire(c.challenge_name).unwrap_or_default(),
+                        wire(c.challenge_response).unwrap_or_default()
+                    )
+                })
+                .collect(),
         }
     }
 }
@@ -574,6 +619,41 @@ impl Backend for SdkBackend {
         }
     }
 
+    async fn get_pool_mfa_config(&self, pool: &PoolId) -> Result<PoolMfa, CognitoError> {
+        let request = self
+            .client
+            .get_user_pool_mfa_config()
+            .user_pool_id(pool.as_str())
+            .send();
+        Ok(to_pool_mfa(
+            self.call(Op::GET_POOL_MFA_CONFIG, request).await?,
+        ))
+    }
+
+    async fn get_user_auth_factors(
+        &self,
+        pool: &PoolId,
+        username: &str,
+    ) -> Result<AuthFactors, CognitoError> {
+        let request = self
+            .client
+            .admin_get_user_auth_factors()
+            .user_pool_id(pool.as_str())
+            .username(username)
+            .send();
+        let out = self.call(Op::GET_USER_AUTH_FACTORS, request).await?;
+        Ok(AuthFactors {
+            preferred_mfa: out.preferred_mfa_setting,
+            mfa_settings: out.user_mfa_setting_list.unwrap_or_default(),
+            configured: out
+                .configured_user_auth_factors
+                .unwrap_or_default()
+                .iter()
+                .map(|f| f.as_str().to_string())
+                .collect(),
+        })
+    }
+
     fn describe_target(&self) -> String {
         self.target.clone()
     }
@@ -589,7 +669,7 @@ impl Writer for SdkBackend {
     ) -> Result<(), CognitoError> {
         use cip::types::{
             AttributeType, DeliveryMediumType, EmailMfaSettingsType, MessageActionType,
-            SmsMfaSettingsType, SoftwareTokenMfaSettingsType,
+            SmsMfaSettingsType, SoftwareTokenMfaSettingsType, WebAuthnMfaSettingsType,
         };
         // Every write names the pool and the user, and answers nothing we use; `$extra` adds
         // the action's own parameters to the builder.
@@ -630,7 +710,11 @@ impl Writer for SdkBackend {
                             .preferred_mfa(false)
                             .build()
                     )
+                    .web_authn_mfa_settings(
+                        WebAuthnMfaSettingsType::builder().enabled(false).build()
+                    )
             ),
+            WriteAction::DeleteSoftwareToken => admin_write!(admin_delete_software_token),
             WriteAction::ResendInvitation(delivery) => {
                 let mediums = delivery
                     .mediums()

@@ -12,7 +12,7 @@ use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::cognito::{
     AuthEvent, CognitoError, ListKind, Listing, ListingPage, PageRequest, PoolSchema, User,
 };
-use crate::diagnose::{Diagnosis, diagnose};
+use crate::diagnose::{Diagnosis, Inputs, diagnose_with};
 use crate::output::{self, Stdout, WriteError};
 use crate::sanitize::sanitize;
 use crate::session::Session;
@@ -53,9 +53,10 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
                 found.user = crate::redact::mask_user(&found.user, &[]);
             }
             let pool_id = session.pool.as_str();
+            let (user, pool) = (&found.user, pool.as_ref());
             let written = match format {
-                ReportFormat::Json => stdout.json(&shape(&found.user, pool_id, &diagnosis)),
-                ReportFormat::Text => stdout.text(&text(&found.user, pool_id, &diagnosis)),
+                ReportFormat::Json => stdout.json(&shape(user, pool_id, pool, &diagnosis)),
+                ReportFormat::Text => stdout.text(&text(user, pool_id, pool, &diagnosis)),
             };
             (written, 0)
         }
@@ -93,7 +94,8 @@ fn note(session: &Session, what: &str, e: &CognitoError) {
     output::hint(e.hint(&session.error_context()));
 }
 
-/// The pool's settings: one DescribeUserPool, shared by every diagnosis in the pool; `Err`
+/// The pool's settings: one DescribeUserPool (and GetUserPoolMfaConfig where MFA is on),
+/// shared by every diagnosis in the pool; `Err`
 /// is the exit code when the audit trail refuses it.
 async fn pool_settings(run: &super::Run) -> Result<Option<PoolSchema>, i32> {
     Ok(match run.gate().pool_settings().await? {
@@ -106,43 +108,94 @@ async fn pool_settings(run: &super::Run) -> Result<Option<PoolSchema>, i32> {
 }
 
 /// Fetches what the diagnosis needs beyond the user and the pool's settings: at most one
-/// AdminListUserAuthEvents. A fetch that fails leaves its checks undone, says so on stderr,
-/// and the diagnosis reports them as not checked. The history read is audited as the TUI's
-/// sign-in pane (`list_sign_ins`); `Err` is the exit code when its line can't be written.
+/// AdminListUserAuthEvents, and AdminGetUserAuthFactors only where the pool's sign-in policy
+/// allows more than PASSWORD (a password-only pool costs the same calls as before). A fetch
+/// that fails leaves its checks undone, says so on stderr, and the diagnosis reports them as
+/// not checked. Each read is audited as the TUI's are; `Err` is the exit code when a line
+/// can't be written.
 async fn diagnose_found(
     run: &super::Run,
     pool: Option<&PoolSchema>,
     user: &User,
 ) -> Result<Diagnosis, i32> {
-    let session = &run.session;
-    let events: Option<Vec<AuthEvent>> = match pool {
-        Some(p) if p.threat_protection() => {
-            let (list, page) = (ListKind::SignIns, PageRequest::first(EVENTS_PAGE));
-            match run.gate().list_page(&user.username, list, page).await? {
-                Ok(ListingPage {
-                    listing: Listing::SignIns(events),
-                    ..
-                }) => Some(events),
-                // Backends answer the list asked for; any other is no sign-in history.
-                Ok(_) => None,
+    let events = sign_in_history(run, pool, user).await?;
+    let factors = match pool {
+        Some(p) if p.allows_passwordless() => {
+            match run.gate().auth_factors(&user.username).await? {
+                Ok(factors) => Some(factors),
                 Err(e) => {
-                    note(session, list.operation(), &e);
+                    note(&run.session, "AdminGetUserAuthFactors", &e);
                     None
                 }
             }
         }
         _ => None,
     };
-    Ok(diagnose(
+    Ok(diagnose_with(&Inputs {
         user,
         pool,
-        events.as_deref(),
-        OffsetDateTime::now_utc(),
-    ))
+        events: events.as_deref(),
+        factors: factors.as_ref(),
+        now: OffsetDateTime::now_utc(),
+    }))
+}
+
+/// One page of sign-in history, where the pool keeps it (audited as `list_sign_ins`).
+async fn sign_in_history(
+    run: &super::Run,
+    pool: Option<&PoolSchema>,
+    user: &User,
+) -> Result<Option<Vec<AuthEvent>>, i32> {
+    if !pool.is_some_and(PoolSchema::threat_protection) {
+        return Ok(None);
+    }
+    let (list, page) = (ListKind::SignIns, PageRequest::first(EVENTS_PAGE));
+    Ok(
+        match run.gate().list_page(&user.username, list, page).await? {
+            Ok(ListingPage {
+                listing: Listing::SignIns(events),
+                ..
+            }) => Some(events),
+            // Backends answer the list asked for; any other is no sign-in history.
+            Ok(_) => None,
+            Err(e) => {
+                note(&run.session, list.operation(), &e);
+                None
+            }
+        },
+    )
+}
+
+/// The pool's sign-in model as `diagnose` reports it.
+#[derive(Serialize)]
+struct PoolJson<'a> {
+    #[serde(rename = "Plan")]
+    plan: Option<&'a str>,
+    #[serde(rename = "AllowedFirstAuthFactors")]
+    first_factors: Vec<&'a str>,
+    #[serde(rename = "MfaConfiguration")]
+    mfa: Option<&'a str>,
+    #[serde(rename = "MfaFactors", skip_serializing_if = "Option::is_none")]
+    mfa_factors: Option<Vec<&'static str>>,
+}
+
+impl<'a> PoolJson<'a> {
+    fn of(pool: &'a PoolSchema) -> Self {
+        PoolJson {
+            plan: pool.tier.as_deref(),
+            first_factors: pool.first_factors(),
+            mfa: pool.mfa_configuration.as_deref(),
+            mfa_factors: pool.mfa_factor_names(),
+        }
+    }
 }
 
 #[derive(Serialize)]
 struct FindingJson<'a> {
+    #[serde(rename = "Rule")]
+    rule: &'a str,
+    #[serde(rename = "Source")]
+    source: &'a str,
     #[serde(rename = "Code")]
     code: &'a str,
     #[serde(rename = "Severity")]
@@ -159,18 +212,30 @@ struct DiagnosisJson<'a> {
     username: &'a str,
     #[serde(rename = "PoolId")]
     pool_id: &'a str,
+    /// The pool's plan and sign-in policy; null when DescribeUserPool was not available.
+    #[serde(rename = "Pool")]
+    pool: Option<PoolJson<'a>>,
     #[serde(rename = "CanSignIn")]
     can_sign_in: Option<bool>,
     #[serde(rename = "Findings")]
     findings: Vec<FindingJson<'a>>,
     #[serde(rename = "NotChecked")]
     not_checked: Vec<&'a str>,
+    /// How to check each of `NotChecked` by hand.
+    #[serde(rename = "HowToCheck")]
+    how_to_check: std::collections::BTreeMap<&'a str, &'a str>,
 }
 
 /// `{"Username", "PoolId", "CanSignIn", "Findings": [{"Code", "Severity", "Message", "Fix"}],
 /// "NotChecked": [codes]}`: a value for the sink to serialize.
-fn shape<'a>(user: &'a User, pool_id: &'a str, diagnosis: &'a Diagnosis) -> DiagnosisJson<'a> {
+fn shape<'a>(
+    user: &'a User,
+    pool_id: &'a str,
+    pool: Option<&'a PoolSchema>,
+    diagnosis: &'a Diagnosis,
+) -> DiagnosisJson<'a> {
     DiagnosisJson {
+        pool: pool.map(PoolJson::of),
         username: &user.username,
         pool_id,
         can_sign_in: diagnosis.can_sign_in,
@@ -178,6 +243,8 @@ fn shape<'a>(user: &'a User, pool_id: &'a str, diagnosis: &'a Diagnosis) -> Diag
             .findings
             .iter()
             .map(|f| FindingJson {
+                rule: f.rule.id,
+                source: f.rule.source.url,
                 code: f.code.as_str(),
                 severity: f.severity.as_str(),
                 message: &f.message,
@@ -185,26 +252,47 @@ fn shape<'a>(user: &'a User, pool_id: &'a str, diagnosis: &'a Diagnosis) -> Diag
             })
             .collect(),
         not_checked: diagnosis.not_checked.iter().map(|c| c.as_str()).collect(),
+        how_to_check: diagnosis
+            .not_checked
+            .iter()
+            .map(|c| (c.as_str(), c.how_to_check()))
+            .collect(),
     }
 }
 
 /// A short report for pasting into a ticket; every value from Cognito is sanitized.
-pub fn text(user: &User, pool_id: &str, diagnosis: &Diagnosis) -> String {
+pub fn text(
+    user: &User,
+    pool_id: &str,
+    pool: Option<&PoolSchema>,
+    diagnosis: &Diagnosis,
+) -> String {
     let mut out = format!(
-        "User     {}\nPool     {}\nVerdict  {}\n",
+        "User     {}\nPool     {}{}\nVerdict  {}\n",
         sanitize(&user.username),
         sanitize(pool_id),
+        pool.map(|p| format!("\nSign-in  {}", sanitize(&p.sign_in_summary())))
+            .unwrap_or_default(),
         sanitize(&diagnosis.verdict())
     );
     for f in &diagnosis.findings {
         out.push_str(&format!(
-            "\n{} {} {}\n  {}\n  Fix: {}\n",
+            "\n{} {} {} [rule {}]\n  {}\n  Fix: {}\n  Source: {} — {}\n",
             f.severity.symbol(),
             f.severity.as_str(),
             f.code.as_str(),
+            f.rule.id,
             sanitize(&f.message),
-            sanitize(&f.fix)
+            sanitize(&f.fix),
+            f.rule.source.title,
+            f.rule.source.url
         ));
+    }
+    if !diagnosis.not_checked.is_empty() {
+        out.push_str("\nNot checked\n");
+        for c in &diagnosis.not_checked {
+            out.push_str(&format!("  {}: {}\n", c.as_str(), c.how_to_check()));
+        }
     }
     out
 }
@@ -327,6 +415,7 @@ async fn report_one(
     let report = QueryReport {
         query: &query,
         pool_id: run.session.pool.as_str(),
+        pool: settings.as_ref().and_then(|s| s.as_ref()),
         outcome: &outcome,
         diagnosis: diagnosis.as_ref(),
     };
@@ -341,6 +430,7 @@ async fn report_one(
 struct QueryReport<'a> {
     query: &'a str,
     pool_id: &'a str,
+    pool: Option<&'a PoolSchema>,
     outcome: &'a crate::batch::Outcome,
     diagnosis: Option<&'a Diagnosis>,
 }
@@ -354,7 +444,7 @@ impl QueryReport<'_> {
             query: self.query,
             result: outcome.result(),
             diagnosis: match (outcome, self.diagnosis) {
-                (Outcome::Found(user), Some(d)) => Some(shape(user, self.pool_id, d)),
+                (Outcome::Found(user), Some(d)) => Some(shape(user, self.pool_id, self.pool, d)),
                 _ => None,
             },
             matches: match outcome {
@@ -381,7 +471,7 @@ impl QueryReport<'_> {
     fn text(&self) -> String {
         use crate::batch::Outcome;
         let body = match (self.outcome, self.diagnosis) {
-            (Outcome::Found(user), Some(d)) => text(user, self.pool_id, d),
+            (Outcome::Found(user), Some(d)) => text(user, self.pool_id, self.pool, d),
             (Outcome::NotFound, _) => "Result   not found\n".into(),
             (Outcome::Ambiguous(m), _) => format!(
                 "Result   ambiguous: {} users match; look one up by username\n",

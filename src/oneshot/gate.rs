@@ -221,6 +221,23 @@ impl<'a> Gate<'a> {
         .await
     }
 
+    /// The user's configured sign-in factors (AdminGetUserAuthFactors): one line.
+    pub(crate) async fn auth_factors(
+        &self,
+        username: &str,
+    ) -> Result<Result<crate::cognito::AuthFactors, CognitoError>, i32> {
+        let mut pending = AuditEvent::new("get_auth_factors", self.session);
+        pending.username = Some(username.into());
+        let request = |backend: &'a dyn Backend, pool: &'a PoolId| async move {
+            backend.get_user_auth_factors(pool, username).await
+        };
+        self.audited(pending, request, |mut event, result| {
+            event.outcome = AuditEvent::outcome_of(result);
+            event
+        })
+        .await
+    }
+
     /// One page of one of a user's lists (diagnose's sign-in history): one list line.
     pub(crate) async fn list_page(
         &self,
@@ -244,7 +261,8 @@ impl<'a> Gate<'a> {
     /// (as in the TUI), but it passes the gate: not sent once a line has failed.
     pub(crate) async fn pool_settings(&self) -> Result<Result<PoolSchema, CognitoError>, i32> {
         self.trail.admit()?;
-        Ok(self.session.backend.describe_pool(&self.session.pool).await)
+        // DescribeUserPool, and GetUserPoolMfaConfig where MFA is on (the pool's settings).
+        Ok(crate::cognito::pool_settings(self.session.backend.as_ref(), &self.session.pool).await)
     }
 
     /// The ListUsers pages of an export's streams, in the session's pool. An export is audited

@@ -132,6 +132,9 @@ struct UserWithExtras<'a> {
     devices: Option<Vec<DeviceJson<'a>>>,
     #[serde(rename = "AuthEvents", skip_serializing_if = "Option::is_none")]
     events: Option<Vec<AuthEventJson<'a>>>,
+    /// AdminGetUserAuthFactors' fields, in its own shape.
+    #[serde(rename = "AuthFactors", skip_serializing_if = "Option::is_none")]
+    auth_factors: Option<&'a crate::cognito::AuthFactors>,
 }
 
 /// A JSON object of the present fields only.
@@ -190,6 +193,7 @@ pub fn user_json_with<'a>(user: &'a User, extras: &'a Extras) -> impl Serialize 
                 })
                 .collect()
         }),
+        auth_factors: extras.auth_factors.as_ref(),
     }
 }
 

@@ -32,6 +32,8 @@ pub struct Extras {
     pub groups: Option<Vec<Group>>,
     pub devices: Option<Vec<Device>>,
     pub events: Option<Vec<AuthEvent>>,
+    /// AdminGetUserAuthFactors' answer (`--include auth-factors`).
+    pub auth_factors: Option<crate::cognito::AuthFactors>,
 }
 
 impl Extras {

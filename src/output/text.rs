@@ -53,6 +53,13 @@ pub fn extras_text(extras: &Extras) -> String {
             ));
         }
     }
+    if let Some(factors) = &extras.auth_factors {
+        out.push_str(&format!(
+            "Auth factors  {} (passkey: {})\n",
+            sanitize(&factors.configured.join(", ")),
+            if factors.has_passkey() { "yes" } else { "no" }
+        ));
+    }
     if let Some(events) = &extras.events {
         out.push_str(&format!("Sign-in history ({})\n", events.len()));
         for e in events {

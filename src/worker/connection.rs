@@ -60,7 +60,8 @@ impl Connection {
             msgs.clone(),
         );
         tokio::spawn(async move {
-            let result = backend.describe_pool(&pool).await;
+            // With the pool's MFA configuration where MFA is on, cached alike.
+            let result = crate::cognito::pool_settings(backend.as_ref(), &pool).await;
             match &result {
                 Ok(s) => {
                     let _ = schema.set(s.clone());
@@ -87,7 +88,8 @@ impl Connection {
         pool: &str,
     ) -> Result<(Self, Switched), SwitchError> {
         let conn = Self::new(target.connect_to(pool).await?);
-        let schema = match conn.session.backend.describe_pool(&conn.session.pool).await {
+        let backend = conn.session.backend.as_ref();
+        let schema = match crate::cognito::pool_settings(backend, &conn.session.pool).await {
             Ok(schema) => Some(schema),
             Err(e) if matches!(e.kind, ErrorKind::AccessDenied | ErrorKind::Unsupported) => {
                 tracing::info!(

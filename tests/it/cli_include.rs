@@ -183,3 +183,40 @@ fn get_writes_the_audit_log_or_refuses_to_run() {
     );
     assert!(r.stdout.is_empty(), "nothing is looked up unaudited");
 }
+
+/// `--include auth-factors` adds AdminGetUserAuthFactors' answer in its own shape; pia is the
+/// demo's passkey user. Without it, no `AuthFactors` key (the positive control).
+#[test]
+fn include_auth_factors_adds_the_users_sign_in_factors() {
+    let get = |extra: &[&str]| {
+        let mut args = vec!["get", "--demo", "pia", "-o", "json"];
+        args.extend(extra);
+        let r = cli::run_args(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        json(&r.stdout)
+    };
+    let v = get(&["--include", "auth-factors"]);
+    assert_eq!(
+        v["AuthFactors"]["ConfiguredUserAuthFactors"],
+        serde_json::json!(["WEB_AUTHN"])
+    );
+    assert_eq!(
+        v["AuthFactors"]["UserMFASettingList"],
+        serde_json::json!([])
+    );
+    assert!(get(&[]).get("AuthFactors").is_none());
+    let r = cli::run_args(&[
+        "get",
+        "--demo",
+        "pia",
+        "--include",
+        "auth-factors",
+        "-o",
+        "text",
+    ]);
+    assert!(
+        r.stdout.contains("Auth factors  WEB_AUTHN (passkey: yes)"),
+        "{}",
+        r.stdout
+    );
+}

@@ -1,33 +1,39 @@
-//! The sign-in diagnosis as a pure function: tables over status × enabled, MFA configuration
-//! × factors, verified flags × pool roles, invitation ages, sign-in history and missing
-//! inputs; and properties that hold for any user, pool and history.
+//! The sign-in diagnosis as a pure function, rule by rule as `docs/cognito-rules.md` lists
+//! them: one table row per rule (inputs → code, severity, CanSignIn, fix), the issue's
+//! examples each with a positive control, the index held to the code, and properties that hold
+//! for any user, pool, history and auth factors.
 
-use cognito_tui::cognito::{Attribute, AuthEvent, MfaOption, PoolSchema, User, UserStatus};
-use cognito_tui::diagnose::{Code, Diagnosis, Severity, diagnose};
+use cognito_tui::cognito::{
+    Attribute, AuthEvent, AuthFactors, PoolMfa, PoolSchema, User, UserStatus,
+};
+use cognito_tui::diagnose::{Code, Diagnosis, Finding, Inputs, Severity, diagnose_with, rules};
 use proptest::prelude::*;
 use time::{Duration, OffsetDateTime, macros::datetime};
 
 const NOW: OffsetDateTime = datetime!(2026-03-01 12:00 UTC);
 
-fn user(status: Option<UserStatus>, enabled: bool, attrs: &[(&str, &str)]) -> User {
+fn user(status: UserStatus, attrs: &[(&str, &str)]) -> User {
     User {
         username: "pat".into(),
         attributes: attrs.iter().map(|(n, v)| Attribute::new(*n, *v)).collect(),
         created: Some(NOW - Duration::days(400)),
         last_modified: Some(NOW - Duration::days(2)),
-        enabled,
-        status,
+        enabled: true,
+        status: Some(status),
         ..User::default()
     }
 }
 
+const EMAIL: [(&str, &str); 2] = [("email", "pat@example.com"), ("email_verified", "true")];
+
 /// A confirmed, enabled user with a verified email: nothing wrong.
 fn healthy() -> User {
-    user(
-        Some(UserStatus::Confirmed),
-        true,
-        &[("email", "pat@example.com"), ("email_verified", "true")],
-    )
+    user(UserStatus::Confirmed, &EMAIL)
+}
+
+fn with_mfa(mut u: User, settings: &[&str]) -> User {
+    u.mfa_settings = Some(settings.iter().map(|s| s.to_string()).collect());
+    u
 }
 
 /// An alias pool with email recovery, MFA off, no threat protection.
@@ -42,10 +48,107 @@ fn pool() -> PoolSchema {
     }
 }
 
-fn protected_pool() -> PoolSchema {
+fn protected() -> PoolSchema {
     PoolSchema {
         advanced_security_mode: Some("ENFORCED".into()),
         ..pool()
+    }
+}
+
+fn mfa_required(offers: PoolMfa) -> PoolSchema {
+    PoolSchema {
+        mfa_configuration: Some("ON".into()),
+        mfa: Some(offers),
+        ..pool()
+    }
+}
+
+fn first_factors(list: &[&str]) -> PoolSchema {
+    PoolSchema {
+        allowed_first_factors: Some(list.iter().map(|s| s.to_string()).collect()),
+        tier: Some("ESSENTIALS".into()),
+        ..pool()
+    }
+}
+
+fn event(response: &str, decision: &str, ago: Duration) -> AuthEvent {
+    AuthEvent {
+        event_type: Some("SignIn".into()),
+        response: Some(response.into()),
+        risk_decision: Some(decision.into()),
+        created: Some(NOW - ago),
+        ..AuthEvent::default()
+    }
+}
+
+/// `n` failed sign-ins, `gap` apart, the latest `ago` before NOW.
+fn failures(n: i32, gap: Duration, ago: Duration) -> Vec<AuthEvent> {
+    (0..n)
+        .map(|i| event("Fail", "NoRisk", ago + gap * i))
+        .collect()
+}
+
+/// One row of the rule table: the inputs and what the rule must say.
+struct Case {
+    rule: &'static str,
+    user: User,
+    pool: Option<PoolSchema>,
+    events: Option<Vec<AuthEvent>>,
+    factors: Option<AuthFactors>,
+    code: Code,
+    severity: Severity,
+    can_sign_in: Option<bool>,
+    /// A phrase the finding's fix must contain.
+    fix: &'static str,
+}
+
+fn case(rule: &'static str, user: User, pool: Option<PoolSchema>) -> Case {
+    Case {
+        rule,
+        user,
+        pool,
+        events: None,
+        factors: None,
+        code: Code::Disabled,
+        severity: Severity::Info,
+        can_sign_in: Some(true),
+        fix: "",
+    }
+}
+
+impl Case {
+    fn expect(self, code: Code, severity: Severity, can: Option<bool>, fix: &'static str) -> Self {
+        Case {
+            code,
+            severity,
+            can_sign_in: can,
+            fix,
+            ..self
+        }
+    }
+    fn events(self, events: Vec<AuthEvent>) -> Self {
+        Case {
+            events: Some(events),
+            ..self
+        }
+    }
+    fn factors(self, configured: &[&str]) -> Self {
+        Case {
+            factors: Some(AuthFactors {
+                configured: configured.iter().map(|s| s.to_string()).collect(),
+                ..AuthFactors::default()
+            }),
+            ..self
+        }
+    }
+    fn run(&self) -> Diagnosis {
+        diagnose_with(&Inputs {
+            user: &self.user,
+            pool: self.pool.as_ref(),
+            events: self.events.as_deref(),
+            factors: self.factors.as_ref(),
+            now: NOW,
+        })
     }
 }
 
@@ -53,610 +156,436 @@ fn codes(d: &Diagnosis) -> Vec<&'static str> {
     d.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
-fn finding(d: &Diagnosis, code: Code) -> &cognito_tui::diagnose::Finding {
+fn by_rule<'a>(d: &'a Diagnosis, id: &str) -> &'a Finding {
     d.findings
         .iter()
-        .find(|f| f.code == code)
-        .unwrap_or_else(|| panic!("no {} in {:?}", code.as_str(), codes(d)))
+        .find(|f| f.rule.id == id)
+        .unwrap_or_else(|| panic!("no finding of rule {id} in {:?}", codes(d)))
 }
 
-#[test]
-fn status_by_enabled_table() {
-    use Severity::*;
-    // (status, code it gives, severity, can sign in when enabled)
-    type Row = (Option<UserStatus>, Option<Code>, Severity, Option<bool>);
-    let table: Vec<Row> = vec![
-        (Some(UserStatus::Confirmed), None, Info, Some(true)),
-        (
-            Some(UserStatus::Unconfirmed),
-            Some(Code::Unconfirmed),
-            Blocker,
-            Some(false),
-        ),
-        (
-            Some(UserStatus::ForceChangePassword),
-            Some(Code::MustChangePassword),
-            Info,
-            Some(true),
-        ),
-        (
-            Some(UserStatus::ResetRequired),
-            Some(Code::ResetRequired),
-            Blocker,
-            Some(false),
-        ),
-        (
-            Some(UserStatus::Compromised),
-            Some(Code::Compromised),
-            Blocker,
-            Some(false),
-        ),
-        (
-            Some(UserStatus::Archived),
-            Some(Code::Archived),
-            Blocker,
-            Some(false),
-        ),
-        (
-            Some(UserStatus::ExternalProvider),
-            Some(Code::ExternalProvider),
-            Info,
-            Some(true),
-        ),
-        (
-            Some(UserStatus::Unknown),
-            Some(Code::UnknownStatus),
-            Warning,
-            None,
-        ),
-        (
-            Some(UserStatus::Other("BRAND_NEW".into())),
-            Some(Code::UnknownStatus),
-            Warning,
-            None,
-        ),
-        (None, Some(Code::UnknownStatus), Warning, None),
-    ];
-    for (status, code, severity, can) in table {
-        for enabled in [true, false] {
-            let u = user(
-                status.clone(),
-                enabled,
-                &[("email", "pat@example.com"), ("email_verified", "true")],
-            );
-            let d = diagnose(&u, Some(&pool()), None, NOW);
-            let label = format!("{status:?} enabled={enabled}");
-            if let Some(code) = code {
-                assert_eq!(finding(&d, code).severity, severity, "{label}");
-            }
-            assert_eq!(
-                d.findings.iter().any(|f| f.code == Code::Disabled),
-                !enabled,
-                "{label}"
-            );
-            let expected = if enabled { can } else { Some(false) };
-            assert_eq!(d.can_sign_in, expected, "{label}: {:?}", codes(&d));
-            // Threat protection is off in this pool: one info says so, nothing else.
-            assert_eq!(
-                d.findings
-                    .iter()
-                    .filter(|f| f.code == Code::NoSignInHistory)
-                    .count(),
-                1
-            );
-        }
-    }
+fn run(u: &User, p: Option<&PoolSchema>, events: Option<&[AuthEvent]>) -> Diagnosis {
+    diagnose_with(&Inputs {
+        user: u,
+        pool: p,
+        events,
+        factors: None,
+        now: NOW,
+    })
 }
 
-#[test]
-fn disabled_names_the_enable_action() {
-    let mut u = healthy();
-    u.enabled = false;
-    let d = diagnose(&u, Some(&pool()), None, NOW);
-    let f = finding(&d, Code::Disabled);
-    assert!(f.message.contains("Enabled=false"));
-    assert!(f.fix.contains("x → enable user"), "{}", f.fix);
-    assert_eq!(
-        f.action,
-        Some(cognito_tui::cognito::WriteAction::EnableUser)
-    );
-    assert!(
-        d.verdict()
-            .starts_with("✗ cannot sign in: the user is disabled")
-    );
-    let c = diagnose(
-        &user(Some(UserStatus::Compromised), true, &[]),
-        Some(&pool()),
-        None,
-        NOW,
-    );
-    assert_eq!(
-        finding(&c, Code::Compromised).action,
-        Some(cognito_tui::cognito::WriteAction::ResetPassword)
-    );
+/// walter: verified email only, email MFA on; erin: the same, RESET_REQUIRED.
+fn walter() -> User {
+    with_mfa(healthy(), &["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"])
 }
 
-#[test]
-fn invitation_age_table() {
-    // (validity days in the pool, days since last sent, expired?)
-    let table = [
-        (Some(7), 2, false),
-        (Some(7), 6, false),
-        (Some(7), 7, true),
-        (Some(7), 19, true),
-        (Some(1), 2, true),
-        (Some(30), 19, false),
-        (None, 6, false), // Cognito's default: 7 days
-        (None, 8, true),
-    ];
-    for (days, age, expired) in table {
-        let mut u = user(Some(UserStatus::ForceChangePassword), true, &[]);
-        u.last_modified = Some(NOW - Duration::days(age));
-        let p = PoolSchema {
-            temporary_password_validity_days: days,
-            ..pool()
-        };
-        let d = diagnose(&u, Some(&p), None, NOW);
-        let label = format!("{days:?} days, sent {age} days ago");
-        if expired {
-            let f = finding(&d, Code::TemporaryPasswordExpired);
-            assert_eq!(f.severity, Severity::Blocker, "{label}");
-            assert!(f.message.contains("UserLastModifiedDate"), "{label}");
-            assert!(
-                f.message.contains("TemporaryPasswordValidityDays"),
-                "{label}"
-            );
-            assert!(f.fix.contains("MessageAction=RESEND"), "{label}");
-            assert_eq!(d.can_sign_in, Some(false), "{label}");
-            let ago = age - i64::from(days.unwrap_or(7));
-            assert!(
-                d.verdict().contains(&format!("expired {ago} day"))
-                    || (ago == 0 && d.verdict().contains("expired 0 minutes")),
-                "{label}: {}",
-                d.verdict()
-            );
-        } else {
-            assert_eq!(
-                finding(&d, Code::MustChangePassword).severity,
-                Severity::Info
-            );
-            assert!(
-                !codes(&d).contains(&"temporary_password_expired"),
-                "{label}"
-            );
-            assert_eq!(d.can_sign_in, Some(true), "{label}");
-        }
-    }
-}
-
-#[test]
-fn invitation_date_falls_back_to_creation_and_is_unchecked_without_dates_or_pool() {
-    let mut u = user(Some(UserStatus::ForceChangePassword), true, &[]);
-    u.last_modified = None;
-    u.created = Some(NOW - Duration::days(10));
-    let d = diagnose(&u, Some(&pool()), None, NOW);
-    assert!(
-        finding(&d, Code::TemporaryPasswordExpired)
-            .message
-            .contains("UserCreateDate")
-    );
-
-    u.created = None;
-    let d = diagnose(&u, Some(&pool()), None, NOW);
-    assert_eq!(d.can_sign_in, None);
-    assert_eq!(d.not_checked, vec![Code::TemporaryPasswordExpired]);
-    assert!(d.verdict().starts_with("? no blocker found"));
-
-    let u = user(Some(UserStatus::ForceChangePassword), true, &[]);
-    let d = diagnose(&u, None, None, NOW);
-    assert_eq!(d.can_sign_in, None);
-    assert!(d.not_checked.contains(&Code::TemporaryPasswordExpired));
-    assert!(
-        finding(&d, Code::PoolSettingsUnavailable)
-            .message
-            .contains("temporary_password_expired")
-    );
-}
-
-#[test]
-fn mfa_configuration_by_factor_table() {
-    type Factor = (&'static str, fn(&mut User));
-    let factors: Vec<Factor> = vec![
-        ("none", |_| {}),
-        ("totp", |u| {
-            u.mfa_settings = Some(vec!["SOFTWARE_TOKEN_MFA".into()])
-        }),
-        ("sms listed", |u| {
-            u.mfa_settings = Some(vec!["SMS_MFA".into()])
-        }),
-        ("email otp listed", |u| {
-            u.mfa_settings = Some(vec!["EMAIL_OTP".into()])
-        }),
-        ("legacy sms option", |u| {
-            u.mfa_options = Some(vec![MfaOption {
-                delivery_medium: Some("SMS".into()),
-                attribute_name: Some("phone_number".into()),
-            }])
-        }),
-        ("verified phone", |u| {
-            u.attributes
-                .push(Attribute::new("phone_number", "+15550100001"));
-            u.attributes
-                .push(Attribute::new("phone_number_verified", "true"));
-        }),
-        ("verified email", |u| {
-            u.attributes.push(Attribute::new("email_verified", "true"))
-        }),
-    ];
-    for mfa in ["OFF", "OPTIONAL", "ON"] {
-        for (name, add) in &factors {
-            // An unverified email, so "none" really has no factor.
-            let mut u = user(
-                Some(UserStatus::Confirmed),
-                true,
-                &[("email", "pat@example.com")],
-            );
-            add(&mut u);
-            let p = PoolSchema {
-                mfa_configuration: Some(mfa.into()),
-                ..pool()
-            };
-            let d = diagnose(&u, Some(&p), None, NOW);
-            let expect = mfa == "ON" && *name == "none";
-            assert_eq!(
-                codes(&d).contains(&"mfa_required_not_set_up"),
-                expect,
-                "MFA {mfa}, factor {name}: {:?}",
-                codes(&d)
-            );
-            if expect {
-                let f = finding(&d, Code::MfaRequiredNotSetUp);
-                assert_eq!(f.severity, Severity::Blocker);
-                assert!(f.message.contains("MfaConfiguration=ON"));
-                assert_eq!(d.can_sign_in, Some(false));
-            }
-        }
-    }
-    // Federated users never meet Cognito's MFA.
-    let u = user(Some(UserStatus::ExternalProvider), true, &[]);
-    let p = PoolSchema {
-        mfa_configuration: Some("ON".into()),
-        ..pool()
-    };
-    assert!(!codes(&diagnose(&u, Some(&p), None, NOW)).contains(&"mfa_required_not_set_up"));
-}
-
-#[test]
-fn verified_flags_by_pool_role_table() {
-    // (username attrs, alias attrs, recovery, email flag, expect email_unverified, words)
-    type Row<'a> = (
-        &'a [&'a str],
-        &'a [&'a str],
-        Option<&'a [&'a str]>,
-        Option<&'a str>,
-        bool,
-        &'a str,
-    );
-    let table: Vec<Row> = vec![
-        (
-            &[],
-            &["email"],
-            Some(&["verified_email"]),
-            Some("false"),
-            true,
-            "a sign-in alias and a password-recovery channel",
-        ),
-        (
-            &[],
-            &["email"],
-            Some(&["verified_phone_number"]),
-            Some("false"),
-            true,
-            "can't sign in with it",
-        ),
-        (
-            &["email"],
-            &[],
-            Some(&["verified_phone_number"]),
-            Some("false"),
-            true,
-            "sign-in with it still works",
-        ),
-        (
-            &[],
-            &[],
-            Some(&["verified_email"]),
-            None,
-            true,
-            "email_verified=absent",
-        ),
-        (
-            &[],
-            &[],
-            None,
-            Some("false"),
-            true,
-            "password-recovery channel",
-        ), // legacy recovery
-        (
-            &[],
-            &[],
-            Some(&["verified_phone_number"]),
-            Some("false"),
-            false,
-            "",
-        ),
-        (&[], &[], Some(&["admin_only"]), Some("false"), false, ""),
-        (
-            &[],
-            &["email"],
-            Some(&["verified_email"]),
-            Some("true"),
-            false,
-            "",
-        ),
-    ];
-    for (username_attrs, aliases, recovery, flag, expect, words) in table {
-        let mut attrs = vec![("email", "pat@example.com")];
-        if let Some(flag) = flag {
-            attrs.push(("email_verified", flag));
-        }
-        let u = user(Some(UserStatus::Confirmed), true, &attrs);
-        let p = PoolSchema {
-            username_attributes: username_attrs.iter().map(|s| s.to_string()).collect(),
-            alias_attributes: aliases.iter().map(|s| s.to_string()).collect(),
-            recovery_mechanisms: recovery.map(|r| r.iter().map(|s| s.to_string()).collect()),
-            ..pool()
-        };
-        let d = diagnose(&u, Some(&p), None, NOW);
-        let label = format!("{username_attrs:?} {aliases:?} {recovery:?} {flag:?}");
-        assert_eq!(codes(&d).contains(&"email_unverified"), expect, "{label}");
-        if expect {
-            let f = finding(&d, Code::EmailUnverified);
-            assert_eq!(f.severity, Severity::Warning);
-            assert!(f.message.contains(words), "{label}: {}", f.message);
-            // A warning never stops sign-in by itself.
-            assert_eq!(d.can_sign_in, Some(true), "{label}");
-        }
-    }
-    // Phone the same way, as an alias.
-    let u = user(
-        Some(UserStatus::Confirmed),
-        true,
+fn erin() -> User {
+    let mut u = user(
+        UserStatus::ResetRequired,
         &[
-            ("email", "pat@example.com"),
+            ("email", "erin@example.com"),
             ("email_verified", "true"),
-            ("phone_number", "+15550100001"),
+            ("phone_number", "+447700900123"),
             ("phone_number_verified", "false"),
         ],
     );
-    let p = PoolSchema {
-        alias_attributes: vec!["phone_number".into()],
+    u.mfa_settings = Some(vec!["EMAIL_OTP".into()]);
+    u
+}
+
+fn email_then_phone() -> PoolSchema {
+    PoolSchema {
+        mfa_configuration: Some("OPTIONAL".into()),
+        recovery_mechanisms: Some(vec![
+            "verified_email".into(),
+            "verified_phone_number".into(),
+        ]),
+        ..pool()
+    }
+}
+
+fn rule_cases() -> Vec<Case> {
+    use Severity::*;
+    let min = Duration::minutes;
+    let mut disabled = healthy();
+    disabled.enabled = false;
+    let fcp = |days| {
+        let mut u = user(UserStatus::ForceChangePassword, &EMAIL);
+        u.last_modified = Some(NOW - Duration::days(days));
+        u
+    };
+    let external = user(
+        UserStatus::ExternalProvider,
+        &[("identities", r#"[{"providerName":"Google"}]"#)],
+    );
+    let unverified_email = user(
+        UserStatus::Confirmed,
+        &[("email", "pat@example.com"), ("email_verified", "false")],
+    );
+    let phone_pool = PoolSchema {
+        recovery_mechanisms: Some(vec!["verified_phone_number".into()]),
         ..pool()
     };
-    let d = diagnose(&u, Some(&p), None, NOW);
-    assert!(
-        finding(&d, Code::PhoneUnverified)
-            .message
-            .contains("phone_number_verified=false")
+    let unverified_phone = user(
+        UserStatus::Confirmed,
+        &[
+            ("email", "pat@example.com"),
+            ("email_verified", "true"),
+            ("phone_number", "+15550100"),
+            ("phone_number_verified", "false"),
+        ],
     );
+    let totp_only = PoolMfa {
+        totp: true,
+        ..PoolMfa::default()
+    };
+    let mut takeover = event("Pass", "AccountTakeover", Duration::hours(2));
+    takeover.challenges = vec!["Password:Success".into(), "Mfa:Success".into()];
+    let mut leaked = event("Fail", "NoRisk", Duration::hours(3));
+    leaked.compromised_credentials = Some(true);
+    let essentials_off = PoolSchema {
+        tier: Some("ESSENTIALS".into()),
+        ..pool()
+    };
+    let failing = PoolSchema {
+        email_configuration_failure: Some("SES identity is not verified".into()),
+        ..pool()
+    };
+    vec![
+        case("S1", disabled, Some(pool())).expect(Code::Disabled, Blocker, Some(false), "AdminEnableUser"),
+        case("S2", user(UserStatus::Unconfirmed, &EMAIL), Some(pool()))
+            .expect(Code::Unconfirmed, Blocker, Some(false), "AdminConfirmSignUp"),
+        case("S3", user(UserStatus::ResetRequired, &EMAIL), Some(pool()))
+            .expect(Code::ResetRequired, Blocker, Some(false), "“Forgot password” and sets a new password with the code Cognito sends to their verified email"),
+        case("S4", user(UserStatus::Compromised, &EMAIL), Some(pool()))
+            .expect(Code::Compromised, Warning, None, "AWS Support"),
+        case("S5", user(UserStatus::Archived, &EMAIL), Some(pool()))
+            .expect(Code::Archived, Warning, None, "AWS Support"),
+        case("S6", external, Some(pool()))
+            .expect(Code::ExternalProvider, Info, Some(true), "check the account at Google"),
+        case("S7", user(UserStatus::Unknown, &EMAIL), Some(pool()))
+            .expect(Code::UnknownStatus, Warning, None, "AWS console"),
+        case("I1", fcp(2), Some(pool()))
+            .expect(Code::MustChangePassword, Info, Some(true), "temporary password from the invitation"),
+        case("I2", fcp(10), Some(pool()))
+            .expect(Code::TemporaryPasswordExpired, Blocker, Some(false), "MessageAction=RESEND"),
+        case("M1", healthy(), Some(mfa_required(totp_only)))
+            .expect(Code::MfaRequiredNotSetUp, Warning, Some(true), "MFA setup step"),
+        case("R1", unverified_email, Some(pool()))
+            .expect(Code::EmailUnverified, Warning, Some(true), "email_verified=true"),
+        case("R2", unverified_phone, Some(phone_pool))
+            .expect(Code::PhoneUnverified, Warning, Some(true), "phone_number_verified=true"),
+        case("R3", walter(), Some(email_then_phone()))
+            .expect(Code::NoRecoveryChannel, Warning, Some(true), "AdminSetUserPassword"),
+        case("R4", erin(), Some(email_then_phone()))
+            .expect(Code::NoRecoveryChannel, Blocker, Some(false), "AdminSetUserPassword with Permanent=false"),
+        case("H1", healthy(), Some(protected()))
+            .events(vec![event("Fail", "Block", Duration::hours(1))])
+            .expect(Code::BlockedByRisk, Warning, Some(true), "AdminUpdateAuthEventFeedback"),
+        case("H2", healthy(), Some(protected()))
+            .events(vec![takeover])
+            .expect(Code::RiskRequiredMfa, Info, Some(true), "MFA challenge"),
+        case("H3", healthy(), Some(protected()))
+            .events(vec![leaked])
+            .expect(Code::CompromisedCredentials, Warning, Some(true), "“Forgot password”"),
+        case("H4", healthy(), Some(protected()))
+            .events(failures(15, Duration::seconds(30), min(2)))
+            .expect(Code::LockedOut, Blocker, Some(false), "Wait until about 12:13 UTC"),
+        case("H5", healthy(), Some(protected()))
+            .events(vec![event("Fail", "NoRisk", Duration::hours(1)), event("Fail", "NoRisk", Duration::hours(2))])
+            .expect(Code::RecentFailures, Warning, Some(true), "“Forgot password”"),
+        case("H6", healthy(), Some(essentials_off))
+            .expect(Code::NoSignInHistory, Info, Some(true), "Ask the user"),
+        case("H7", healthy(), Some(protected()))
+            .expect(Code::SignInHistoryNotLoaded, Info, None, "Load the sign-in history"),
+        case("P1", with_mfa(healthy(), &["SOFTWARE_TOKEN_MFA"]), Some(first_factors(&["PASSWORD", "EMAIL_OTP"])))
+            .expect(Code::MfaExcludesPasswordless, Info, Some(true), "Reset MFA"),
+        case("P2", healthy(), Some(first_factors(&["PASSWORD"])))
+            .factors(&["WEB_AUTHN"])
+            .expect(Code::NoAllowedFirstFactor, Blocker, Some(false), "AdminSetUserPassword"),
+        case("P3", user(UserStatus::Confirmed, &[("phone_number", "+15550100")]), Some(first_factors(&["PASSWORD", "EMAIL_OTP"])))
+            .expect(Code::EmailOtpUnreachable, Info, Some(true), "email_verified=true"),
+        case("P4", healthy(), Some(failing))
+            .expect(Code::MessageDeliveryFailing, Warning, Some(true), "Authentication methods"),
+        case("P5", healthy(), None)
+            .expect(Code::PoolSettingsUnavailable, Info, None, "DescribeUserPool"),
+    ]
 }
 
+/// One row per rule in docs/cognito-rules.md: the rule's finding, with its code, severity,
+/// the verdict's CanSignIn and the fix.
 #[test]
-fn recovery_channel_table() {
-    // (recovery setting, email verified, phone verified, expect no_recovery_channel)
-    let table: Vec<(Option<&[&str]>, bool, bool, bool)> = vec![
-        (Some(&["verified_email"]), true, false, false),
-        (Some(&["verified_email"]), false, true, true),
-        (Some(&["verified_phone_number"]), false, true, false),
-        (
-            Some(&["verified_phone_number", "verified_email"]),
-            false,
-            false,
-            true,
-        ),
-        (
-            Some(&["verified_phone_number", "verified_email"]),
-            true,
-            false,
-            false,
-        ),
-        (None, false, false, true),
-        (None, false, true, false),
-        (Some(&["admin_only"]), false, false, false),
-    ];
-    for (recovery, email, phone, expect) in table {
-        let u = user(
-            Some(UserStatus::Confirmed),
-            true,
-            &[
-                ("email", "pat@example.com"),
-                ("email_verified", if email { "true" } else { "false" }),
-                ("phone_number", "+15550100001"),
-                (
-                    "phone_number_verified",
-                    if phone { "true" } else { "false" },
-                ),
-            ],
-        );
-        let p = PoolSchema {
-            recovery_mechanisms: recovery.map(|r| r.iter().map(|s| s.to_string()).collect()),
-            ..pool()
-        };
-        let d = diagnose(&u, Some(&p), None, NOW);
-        assert_eq!(
-            codes(&d).contains(&"no_recovery_channel"),
-            expect,
-            "{recovery:?} email={email} phone={phone}"
-        );
+fn rule_table() {
+    let table = rule_cases();
+    for c in &table {
+        let d = c.run();
+        let f = by_rule(&d, c.rule);
+        assert_eq!(f.code, c.code, "{}", c.rule);
+        assert_eq!(f.severity, c.severity, "{}", c.rule);
+        assert_eq!(d.can_sign_in, c.can_sign_in, "{}: {:?}", c.rule, codes(&d));
+        assert!(f.fix.contains(c.fix), "{}: {}", c.rule, f.fix);
+        assert_eq!(rules::by_id(c.rule), Some(f.rule), "{}", c.rule);
     }
+    let covered: Vec<&str> = table.iter().map(|c| c.rule).collect();
+    let all: Vec<&str> = rules::ALL.iter().map(|r| r.id).collect();
+    assert_eq!(covered, all, "one row per rule, in the index's order");
 }
 
-fn event(kind: &str, response: &str, decision: Option<&str>, ago: Duration) -> AuthEvent {
-    AuthEvent {
-        event_type: Some(kind.into()),
-        response: Some(response.into()),
-        risk_decision: decision.map(str::to_string),
-        created: Some(NOW - ago),
-        ..AuthEvent::default()
-    }
-}
-
+/// The index names every rule with its page and code, and names nothing else.
 #[test]
-fn sign_in_history_table() {
-    let h = Duration::hours;
-    let fail = |ago| event("SignIn", "Fail", Some("NoRisk"), ago);
-    let pass = |ago| event("SignIn", "Pass", Some("NoRisk"), ago);
-    let block = |ago| event("SignIn", "Fail", Some("Block"), ago);
-    // (events, expected codes from history, can sign in)
-    let table: Vec<(Vec<AuthEvent>, Vec<&str>, Option<bool>)> = vec![
-        (vec![], vec![], Some(true)),
-        (vec![pass(h(1))], vec![], Some(true)),
-        (
-            vec![fail(h(2)), fail(h(3)), fail(h(30))],
-            vec!["recent_failures"],
-            Some(true),
-        ),
-        (vec![fail(h(25))], vec![], Some(true)),
-        (
-            vec![event("ForgotPassword", "Fail", None, h(1))],
-            vec![],
-            Some(true),
-        ),
-        // A blocked attempt is not also counted as a failed password.
-        (
-            vec![block(h(1)), pass(h(5))],
-            vec!["blocked_by_risk"],
-            Some(false),
-        ),
-        (
-            vec![pass(h(1)), block(h(5)), fail(h(6))],
-            vec!["blocked_by_risk", "recent_failures"],
-            Some(true),
-        ),
-        (vec![block(Duration::days(8))], vec![], Some(true)),
-    ];
-    for (events, expected, can) in table {
-        let d = diagnose(&healthy(), Some(&protected_pool()), Some(&events), NOW);
-        let got: Vec<&str> = codes(&d)
-            .into_iter()
-            .filter(|c| ["blocked_by_risk", "recent_failures"].contains(c))
-            .collect();
-        assert_eq!(got, expected, "{events:?}");
-        assert_eq!(d.can_sign_in, can, "{events:?}");
-        assert!(!codes(&d).contains(&"no_sign_in_history"));
+fn the_rules_index_lists_every_rule_with_its_source() {
+    let index = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/cognito-rules.md"
+    ))
+    .expect("docs/cognito-rules.md");
+    for r in rules::ALL {
+        let row = index
+            .lines()
+            .find(|l| l.starts_with(&format!("| {} |", r.id)))
+            .unwrap_or_else(|| panic!("{} has no row in docs/cognito-rules.md", r.id));
+        assert!(row.contains(r.source.url), "{}: {}", r.id, r.source.url);
+        assert!(row.contains(r.family.module()), "{}", r.id);
+        assert!(row.contains("rule_table"), "{}", r.id);
     }
-    let d = diagnose(
-        &healthy(),
-        Some(&protected_pool()),
-        Some(&[fail(h(2)), fail(h(3))]),
-        NOW,
-    );
-    assert!(
-        finding(&d, Code::RecentFailures)
-            .message
-            .starts_with("2 sign-ins failed in the last 24 hours")
-    );
-}
-
-#[test]
-fn history_not_loaded_or_not_recorded() {
-    // Threat protection on, history not loaded: the verdict can't be complete.
-    let d = diagnose(&healthy(), Some(&protected_pool()), None, NOW);
-    assert_eq!(d.can_sign_in, None);
+    let rows = index.lines().filter(|l| {
+        l.starts_with("| ")
+            && l.as_bytes().get(2).is_some_and(u8::is_ascii_uppercase)
+            && l.as_bytes().get(3).is_some_and(u8::is_ascii_digit)
+    });
     assert_eq!(
-        d.not_checked,
-        vec![Code::BlockedByRisk, Code::RecentFailures]
+        rows.count(),
+        rules::ALL.len(),
+        "rows without a rule in the code"
     );
-    assert_eq!(codes(&d), vec!["sign_in_history_not_loaded"]);
-    // Threat protection off: history can't exist; one info, and the verdict stands.
-    let d = diagnose(&healthy(), Some(&pool()), None, NOW);
+}
+
+#[test]
+fn walter_gets_a_recovery_warning_and_erin_a_blocker_fixed_by_an_administrator() {
+    let d = run(&walter(), Some(&email_then_phone()), None);
+    let f = by_rule(&d, "R3");
+    assert!(f.message.contains("email-MFA factor"), "{}", f.message);
     assert_eq!(d.can_sign_in, Some(true));
-    assert_eq!(codes(&d), vec!["no_sign_in_history"]);
-    assert!(
-        finding(&d, Code::NoSignInHistory)
-            .message
-            .contains("AdvancedSecurityMode=OFF")
+    // Positive control: without email MFA the verified email recovers him.
+    let d = run(
+        &with_mfa(healthy(), &["SOFTWARE_TOKEN_MFA"]),
+        Some(&email_then_phone()),
+        None,
     );
-    assert_eq!(d.verdict(), "✓ can sign in: nothing found that stops it");
-    // AUDIT records history too.
+    assert!(
+        !codes(&d).contains(&"no_recovery_channel"),
+        "{:?}",
+        codes(&d)
+    );
+
+    let d = run(&erin(), Some(&email_then_phone()), None);
+    assert_eq!(d.can_sign_in, Some(false));
+    for f in &d.findings {
+        assert!(
+            !f.fix.contains("“Forgot password”"),
+            "{}: {}",
+            f.rule.id,
+            f.fix
+        );
+    }
+    assert!(by_rule(&d, "S3").fix.contains("AdminSetUserPassword"));
+    assert!(
+        d.verdict().contains("AdminSetUserPassword"),
+        "{}",
+        d.verdict()
+    );
+}
+
+#[test]
+fn sms_mfa_reaches_an_unverified_phone() {
+    let sms = mfa_required(PoolMfa {
+        sms: true,
+        ..PoolMfa::default()
+    });
+    let phone = user(
+        UserStatus::Confirmed,
+        &[
+            ("phone_number", "+15550100"),
+            ("phone_number_verified", "false"),
+        ],
+    );
+    assert!(!codes(&run(&phone, Some(&sms), None)).contains(&"mfa_required_not_set_up"));
+    // Positive control: no phone at all.
+    let none = user(UserStatus::Confirmed, &[]);
+    assert!(codes(&run(&none, Some(&sms), None)).contains(&"mfa_required_not_set_up"));
+}
+
+#[test]
+fn a_verified_email_is_a_factor_only_where_the_pool_has_email_mfa() {
+    let offers = |email| {
+        mfa_required(PoolMfa {
+            totp: true,
+            email,
+            ..PoolMfa::default()
+        })
+    };
+    let setup = |p: &PoolSchema| {
+        codes(&run(&healthy(), Some(p), None)).contains(&"mfa_required_not_set_up")
+    };
+    assert!(setup(&offers(false)));
+    assert!(!setup(&offers(true)));
+    let lite = PoolSchema {
+        tier: Some("LITE".into()),
+        ..offers(true)
+    };
+    assert!(setup(&lite), "the Lite plan has no email MFA");
+    // A fresh invitee sets MFA up at the first sign-in: no warning.
+    let mut invitee = healthy();
+    invitee.status = Some(UserStatus::ForceChangePassword);
+    assert!(
+        !codes(&run(&invitee, Some(&offers(false)), None)).contains(&"mfa_required_not_set_up")
+    );
+}
+
+#[test]
+fn invitations_expire_by_the_legacy_validity_when_that_is_all_the_pool_has() {
+    let mut u = user(UserStatus::ForceChangePassword, &EMAIL);
+    u.last_modified = Some(NOW - Duration::days(10));
+    let legacy = PoolSchema {
+        temporary_password_validity_days: None,
+        unused_account_validity_days: Some(30),
+        ..pool()
+    };
+    let d = run(&u, Some(&legacy), None);
+    let f = by_rule(&d, "I1");
+    assert!(
+        f.message.contains("30 days (UnusedAccountValidityDays"),
+        "{}",
+        f.message
+    );
+    assert!(f.message.contains("at the latest"), "{}", f.message);
+    assert!(
+        f.message.contains("“Forgot password” is refused"),
+        "{}",
+        f.message
+    );
+    // Positive control: neither setting, Cognito's 7 days.
+    let none = PoolSchema {
+        unused_account_validity_days: None,
+        ..legacy
+    };
+    let d = run(&u, Some(&none), None);
+    let f = by_rule(&d, "I2");
+    assert!(f.headline.contains("at the latest"), "{}", f.headline);
+}
+
+#[test]
+fn a_block_in_audit_mode_counts_for_nothing_and_in_enforced_mode_is_a_warning() {
+    let events = [event("Fail", "Block", Duration::hours(1))];
     let audit = PoolSchema {
         advanced_security_mode: Some("AUDIT".into()),
         ..pool()
     };
-    assert_eq!(
-        diagnose(&healthy(), Some(&audit), None, NOW).can_sign_in,
-        None
+    let d = run(&healthy(), Some(&audit), Some(&events));
+    assert!(!codes(&d).contains(&"blocked_by_risk"), "{:?}", codes(&d));
+    let d = run(&healthy(), Some(&protected()), Some(&events));
+    assert_eq!(by_rule(&d, "H1").severity, Severity::Warning);
+    assert_eq!(d.can_sign_in, Some(true));
+    // Only the latest attempt: a later pass clears it.
+    let later = [
+        events[0].clone(),
+        event("Pass", "NoRisk", Duration::minutes(5)),
+    ];
+    assert!(
+        !codes(&run(&healthy(), Some(&protected()), Some(&later))).contains(&"blocked_by_risk")
     );
 }
 
 #[test]
-fn without_pool_settings_the_diagnosis_says_what_it_could_not_check() {
-    let u = user(
-        Some(UserStatus::Confirmed),
-        true,
-        &[("email", "pat@example.com"), ("email_verified", "false")],
+fn six_failures_in_ten_minutes_are_read_with_cognitos_lockout() {
+    let six = failures(6, Duration::minutes(2), Duration::minutes(1));
+    let d = run(&healthy(), Some(&protected()), Some(&six));
+    assert!(!d.verdict().starts_with('✓'), "{}", d.verdict());
+    let f = by_rule(&d, "H5");
+    assert!(
+        f.message.contains("lockout count is running"),
+        "{}",
+        f.message
     );
-    let d = diagnose(&u, None, None, NOW);
-    assert_eq!(d.can_sign_in, None);
-    assert_eq!(
-        d.not_checked,
-        vec![
-            Code::EmailUnverified,
-            Code::NoRecoveryChannel,
-            Code::MfaRequiredNotSetUp,
-            Code::BlockedByRisk,
-            Code::RecentFailures,
-        ]
-    );
-    let f = finding(&d, Code::PoolSettingsUnavailable);
-    assert_eq!(f.severity, Severity::Info);
-    assert!(f.message.contains("DescribeUserPool"));
-    assert!(f.message.contains("email_unverified, no_recovery_channel"));
+    assert!(f.message.contains("about 4 seconds"), "{}", f.message);
+    // Fifteen in a row: the lockout is at its ceiling and still running.
+    let many = failures(15, Duration::seconds(20), Duration::minutes(3));
+    let d = run(&healthy(), Some(&protected()), Some(&many));
+    let f = by_rule(&d, "H4");
+    assert_eq!(f.headline, "locked out until about 12:12 UTC");
     assert!(
         d.verdict()
-            .starts_with("? no blocker found, but not checked: email_unverified")
-    );
-
-    // A blocker found without the pool is still a definite "no".
-    let mut u = healthy();
-    u.enabled = false;
-    let d = diagnose(&u, None, None, NOW);
-    assert_eq!(d.can_sign_in, Some(false));
-}
-
-#[test]
-fn verdict_by_severity() {
-    let mut u = user(Some(UserStatus::ResetRequired), false, &[]);
-    let d = diagnose(&u, Some(&pool()), None, NOW);
-    assert_eq!(d.worst(), Some(Severity::Blocker));
-    assert_eq!(
-        d.verdict(),
-        "✗ cannot sign in: the password was reset — the user sets a new password via \
-         “Forgot password” (+1 more)"
-    );
-    u = user(
-        Some(UserStatus::Confirmed),
-        true,
-        &[("email", "pat@example.com"), ("email_verified", "false")],
-    );
-    let d = diagnose(&u, Some(&pool()), None, NOW);
-    assert_eq!(d.worst(), Some(Severity::Warning));
-    assert_eq!(
-        d.verdict(),
-        "! can sign in, but email not verified — verify the email (+1 more)"
-    );
-    // Unsure because of the record itself, not a check that couldn't run: the verdict says
-    // why (it once read "not checked: " with nothing after it).
-    let u = user(Some(UserStatus::Unknown), true, &[]);
-    let d = diagnose(&u, Some(&pool()), Some(&[]), NOW);
-    assert_eq!(d.can_sign_in, None);
-    assert!(
-        d.verdict()
-            .starts_with("? can't tell: status UNKNOWN can't be judged — "),
+            .starts_with("✗ cannot sign in: locked out until about 12:12 UTC"),
         "{}",
         d.verdict()
     );
+    // Four failures: no lockout at all.
+    let four = failures(4, Duration::seconds(20), Duration::minutes(1));
+    let d = run(&healthy(), Some(&protected()), Some(&four));
+    assert!(!by_rule(&d, "H5").message.contains("lockout"));
+}
+
+#[test]
+fn reset_required_names_its_origin_from_the_history() {
+    let mut leaked = event("Fail", "NoRisk", Duration::hours(3));
+    leaked.compromised_credentials = Some(true);
+    let u = user(UserStatus::ResetRequired, &EMAIL);
+    let d = run(&u, Some(&protected()), Some(&[leaked]));
+    assert!(
+        by_rule(&d, "S3")
+            .message
+            .contains("CompromisedCredentialsDetected: compromised-credentials protection")
+    );
+    let d = run(&u, Some(&protected()), Some(&[]));
+    assert!(
+        by_rule(&d, "S3")
+            .message
+            .contains("shows no CompromisedCredentialsDetected")
+    );
+}
+
+#[test]
+fn history_is_said_to_need_the_plus_plan() {
+    let lite = PoolSchema {
+        tier: Some("LITE".into()),
+        ..pool()
+    };
+    let d = run(&healthy(), Some(&lite), None);
+    assert!(
+        by_rule(&d, "H6")
+            .message
+            .contains("needs the Plus plan; this pool is on LITE")
+    );
+    let plus = PoolSchema {
+        tier: Some("PLUS".into()),
+        ..pool()
+    };
+    let d = run(&healthy(), Some(&plus), None);
+    assert!(!by_rule(&d, "H6").message.contains("Plus plan"));
+}
+
+#[test]
+fn verdicts_and_what_was_not_checked() {
+    assert_eq!(
+        run(&healthy(), Some(&pool()), None).verdict(),
+        "✓ can sign in: nothing found that stops it"
+    );
+    let d = run(&healthy(), None, None);
+    assert_eq!(d.can_sign_in, None);
+    assert!(
+        d.verdict()
+            .starts_with("? no blocker found, but not checked: "),
+        "{}",
+        d.verdict()
+    );
+    // Causes out of sight are always listed, with how to check them, and don't make it unsure.
+    let d = run(&healthy(), Some(&pool()), None);
+    assert_eq!(d.not_checked, Code::OUT_OF_SIGHT);
+    assert!(
+        Code::AppClientSettings
+            .how_to_check()
+            .contains("describe-user-pool-client")
+    );
+    assert!(Code::LambdaTriggers.how_to_check().contains("LambdaConfig"));
 }
 
 // ---- properties ----
@@ -717,20 +646,34 @@ prop_compose! {
         username_attrs in prop::sample::subsequence(vec!["email", "phone_number"], 0..=2),
         aliases in prop::sample::subsequence(vec!["email", "phone_number", "preferred_username"], 0..=3),
         mfa in prop::option::of(prop::sample::select(vec!["OFF", "ON", "OPTIONAL"])),
+        offers in prop::option::of((any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>())),
         days in prop::option::of(1i32..=365),
+        legacy_days in prop::option::of(1i32..=365),
         recovery in prop::option::of(prop::sample::select(vec![
             vec!["verified_email"], vec!["verified_phone_number"],
             vec!["verified_phone_number", "verified_email"], vec!["admin_only"],
         ])),
         security in prop::option::of(prop::sample::select(vec!["OFF", "AUDIT", "ENFORCED"])),
+        tier in prop::option::of(prop::sample::select(vec!["LITE", "ESSENTIALS", "PLUS"])),
+        first in prop::option::of(prop::sample::subsequence(vec!["EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"], 0..=3)),
+        failing in any::<bool>(),
     ) -> PoolSchema {
         PoolSchema {
             username_attributes: names(&username_attrs),
             alias_attributes: names(&aliases),
             mfa_configuration: mfa.map(str::to_string),
+            mfa: offers.map(|(sms, totp, email, passkey)| PoolMfa { sms, totp, email, passkey }),
             temporary_password_validity_days: days,
+            unused_account_validity_days: legacy_days,
             recovery_mechanisms: recovery.map(|r| names(&r)),
             advanced_security_mode: security.map(str::to_string),
+            tier: tier.map(str::to_string),
+            allowed_first_factors: first.map(|f| {
+                let mut list = vec!["PASSWORD".to_string()];
+                list.extend(names(&f));
+                list
+            }),
+            sms_configuration_failure: failing.then(|| "SNS sandbox".to_string()),
             ..PoolSchema::default()
         }
     }
@@ -740,42 +683,98 @@ fn any_events() -> impl Strategy<Value = Option<Vec<AuthEvent>>> {
     let one = (
         prop::sample::select(vec!["SignIn", "ForgotPassword", "PasswordChange"]),
         prop::sample::select(vec!["Pass", "Fail"]),
-        prop::option::of(prop::sample::select(vec![
-            "NoRisk",
-            "Block",
-            "AccountTakeover",
-        ])),
-        0i64..(10 * 24 * 60),
+        prop::sample::select(vec!["NoRisk", "Block", "AccountTakeover"]),
+        0i64..(3 * 24 * 60),
+        any::<bool>(),
     )
-        .prop_map(|(kind, response, decision, minutes)| {
-            event(kind, response, decision, Duration::minutes(minutes))
+        .prop_map(|(kind, response, decision, minutes, leaked)| AuthEvent {
+            event_type: Some(kind.into()),
+            compromised_credentials: Some(leaked),
+            challenges: vec!["Password:Failure".into(), "Mfa:Success".into()],
+            ..event(response, decision, Duration::minutes(minutes))
         });
-    prop::option::of(prop::collection::vec(one, 0..8))
+    prop::option::of(prop::collection::vec(one, 0..20))
+}
+
+fn any_factors() -> impl Strategy<Value = Option<AuthFactors>> {
+    prop::option::of(
+        prop::sample::subsequence(vec!["PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"], 0..=4)
+            .prop_map(|f| AuthFactors {
+                configured: names(&f),
+                ..AuthFactors::default()
+            }),
+    )
+}
+
+/// Whether "Forgot password" can reach the user, written from AccountRecoverySettingType
+/// apart from the product's own code: a verified channel in the setting's list that is not
+/// the user's MFA factor of the same kind (that exclusion is the setting's; the legacy order
+/// predates it).
+fn recoverable(u: &User, p: &PoolSchema) -> bool {
+    let attr = |n: &str| {
+        u.attributes
+            .iter()
+            .find(|a| a.name == n)
+            .and_then(|a| a.value.as_deref())
+    };
+    let mfa = u.mfa_settings.clone().unwrap_or_default();
+    let strict = p.recovery_mechanisms.is_some();
+    let channels = p
+        .recovery_mechanisms
+        .clone()
+        .unwrap_or_else(|| names(&["verified_phone_number", "verified_email"]));
+    channels.iter().any(|c| match c.as_str() {
+        "verified_email" => {
+            attr("email").is_some()
+                && attr("email_verified") == Some("true")
+                && !(strict && mfa.iter().any(|m| m == "EMAIL_OTP"))
+        }
+        "verified_phone_number" => {
+            attr("phone_number").is_some()
+                && attr("phone_number_verified") == Some("true")
+                && !(strict && mfa.iter().any(|m| m == "SMS_MFA"))
+        }
+        _ => false,
+    })
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
 
     #[test]
-    fn any_blocker_means_cannot_sign_in(
+    fn any_blocker_means_cannot_sign_in_and_no_fix_suggests_an_excluded_call(
         u in any_user(),
         p in prop::option::of(any_pool()),
         events in any_events(),
+        factors in any_factors(),
     ) {
-        let d = diagnose(&u, p.as_ref(), events.as_deref(), NOW);
+        let d = diagnose_with(&Inputs {
+            user: &u, pool: p.as_ref(), events: events.as_deref(), factors: factors.as_ref(), now: NOW,
+        });
         let blocked = d.findings.iter().any(|f| f.severity == Severity::Blocker);
         prop_assert_eq!(blocked, d.can_sign_in == Some(false));
-        // "Unknown" only when something really could not be judged.
         if d.can_sign_in.is_none() {
             prop_assert!(
-                !d.not_checked.is_empty() || d.findings.iter().any(|f| f.code == Code::UnknownStatus)
+                d.skipped().next().is_some()
+                    || d.findings.iter().any(|f| matches!(f.code, Code::UnknownStatus | Code::Compromised | Code::Archived))
             );
         }
         prop_assert_eq!(d.verdict().starts_with('✗'), blocked);
-        // Blockers first, then warnings, then info; one finding per code.
+        // Blockers first, then warnings, then info; one finding per rule; every rule indexed.
         prop_assert!(d.findings.windows(2).all(|w| w[0].severity >= w[1].severity));
         let mut seen = std::collections::HashSet::new();
-        prop_assert!(d.findings.iter().all(|f| seen.insert(f.code)));
+        prop_assert!(d.findings.iter().all(|f| seen.insert(f.rule.id)));
+        prop_assert!(d.findings.iter().all(|f| rules::by_id(f.rule.id) == Some(f.rule)));
+        // No fix suggests a call the rules exclude: "Forgot password" where no channel reaches
+        // the user or the status refuses it, and never AdminResetUserPassword.
+        let forgot_excluded = u.status == Some(UserStatus::ForceChangePassword)
+            || p.as_ref().is_some_and(|p| !recoverable(&u, p));
+        for f in &d.findings {
+            prop_assert!(!f.fix.contains("AdminResetUserPassword"), "{}: {}", f.rule.id, &f.fix);
+            if forgot_excluded {
+                prop_assert!(!f.fix.contains("“Forgot password”"), "{}: {}", f.rule.id, &f.fix);
+            }
+        }
         // Messages name facts, never personal values: privacy mode needs nothing more.
         for f in &d.findings {
             for text in [&f.message, &f.fix, &f.headline] {

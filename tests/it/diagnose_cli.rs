@@ -45,23 +45,44 @@ fn demo_json_has_the_documented_shape() {
     let v = parse(&r.stdout);
     // Keys in the documented order (serde_json's Value would sort them, so read the text).
     let at = |key: &str| r.stdout.find(&format!("\"{key}\"")).unwrap();
-    let order = ["Username", "PoolId", "CanSignIn", "Findings", "NotChecked"].map(at);
+    let order = [
+        "Username",
+        "PoolId",
+        "Pool",
+        "CanSignIn",
+        "Findings",
+        "NotChecked",
+        "HowToCheck",
+    ]
+    .map(at);
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{}", r.stdout);
-    assert_eq!(v.as_object().unwrap().len(), 5);
+    assert_eq!(v.as_object().unwrap().len(), 7);
+    assert_eq!(v["Pool"]["Plan"], "PLUS");
+    assert_eq!(
+        v["Pool"]["AllowedFirstAuthFactors"],
+        serde_json::json!(["PASSWORD", "WEB_AUTHN"])
+    );
     assert_eq!(v["Username"], "dave");
     assert_eq!(v["PoolId"], "us-east-1_DemoPool1");
     assert_eq!(v["CanSignIn"], false);
     let first = &v["Findings"][0];
-    assert_eq!(first.as_object().unwrap().len(), 4);
-    let order = ["Code", "Severity", "Message", "Fix"].map(at);
+    assert_eq!(first.as_object().unwrap().len(), 6);
+    let order = ["Rule", "Source", "Code", "Severity", "Message", "Fix"].map(at);
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{}", r.stdout);
+    assert_eq!(first["Rule"], "I2");
+    assert!(
+        first["Source"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://docs.aws.amazon.com/")
+    );
     assert_eq!(first["Code"], "temporary_password_expired");
     assert_eq!(first["Severity"], "blocker");
     assert!(
         first["Message"]
             .as_str()
             .unwrap()
-            .contains("2025-10-02T16:45:10Z (UserLastModifiedDate)")
+            .contains("at the latest 2025-10-02T16:45:10Z (UserLastModifiedDate")
     );
     assert!(
         first["Fix"]
@@ -80,24 +101,13 @@ fn demo_users_show_several_findings() {
     };
     let v = run("trent");
     assert_eq!(v["CanSignIn"], false);
-    assert_eq!(
-        codes(&v),
-        [
-            "unconfirmed",
-            "disabled",
-            "phone_unverified",
-            "no_recovery_channel"
-        ]
-    );
+    assert_eq!(codes(&v), ["unconfirmed", "disabled", "phone_unverified"]);
     let v = run("sam.one");
     assert_eq!(v["CanSignIn"], true);
     assert_eq!(codes(&v), ["email_unverified", "no_recovery_channel"]);
     let v = run("heidi");
     assert_eq!(v["CanSignIn"], Value::Null);
-    assert_eq!(
-        codes(&v),
-        ["unknown_status", "email_unverified", "no_recovery_channel"]
-    );
+    assert_eq!(codes(&v), ["unknown_status", "email_unverified"]);
     // Found by alias, as `get` would: carol's unverified email is not an alias, so ListUsers.
     let v = run("carol@acme.example");
     assert_eq!(v["Username"], "carol");
@@ -118,11 +128,31 @@ fn demo_text_is_a_short_report() {
     assert_eq!(lines[1], "Pool     us-east-1_DemoPool1");
     assert_eq!(
         lines[2],
-        "Verdict  ✗ cannot sign in: the account is archived — create a new account (+1 more)"
+        "Sign-in  plan PLUS · first factors PASSWORD, WEB_AUTHN · MFA OPTIONAL (SMS, TOTP, EMAIL)"
     );
-    assert!(r.stdout.contains("\n✗ blocker archived\n"), "{}", r.stdout);
-    assert!(r.stdout.contains("\n✗ blocker disabled\n  Enabled=false"));
+    assert_eq!(
+        lines[3],
+        "Verdict  ✗ cannot sign in: the user is disabled — enable the user (x)"
+    );
+    assert!(
+        r.stdout.contains("\n! warning archived [rule S5]\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("\n✗ blocker disabled [rule S1]\n  Enabled=false")
+    );
     assert!(r.stdout.contains("  Fix: Enable the user"));
+    assert!(
+        r.stdout
+            .contains("  Source: AdminDisableUser — https://docs.aws.amazon.com/")
+    );
+    assert!(
+        r.stdout.contains("\nNot checked\n  app_client_settings: "),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -236,7 +266,9 @@ async fn refused_describe_pool_names_what_was_not_checked() {
             "no_recovery_channel",
             "mfa_required_not_set_up",
             "blocked_by_risk",
-            "recent_failures"
+            "recent_failures",
+            "app_client_settings",
+            "lambda_triggers"
         ])
     );
     assert_eq!(
@@ -747,7 +779,8 @@ async fn diagnose_in(kind: Kind) {
         Expect {
             query: "uma",
             can_sign_in: json!(false),
-            codes: &["unconfirmed", "email_unverified", "no_recovery_channel"],
+            // Not a recovery finding: an unconfirmed user recovers by confirming.
+            codes: &["unconfirmed", "email_unverified"],
             calls: DIRECT,
         },
         Expect {
@@ -772,7 +805,8 @@ async fn diagnose_in(kind: Kind) {
         // (real Cognito: one AdminGetUser); the diagnosis adds its two calls after.
         Expect {
             query: "bea@example.com",
-            can_sign_in: json!(false),
+            // A blocked attempt is about that attempt, not an account state.
+            can_sign_in: json!(true),
             codes: &["blocked_by_risk"],
             calls: &[
                 "AdminGetUser",
@@ -806,17 +840,22 @@ async fn diagnose_in(kind: Kind) {
     let r = diagnose_at(&url, &mfa_pool, "max", "json").await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = parse(&r.stdout);
-    assert_eq!(v["CanSignIn"], false, "{v:#}");
+    // MFA_SETUP at the next sign-in: a warning, not a blocker.
+    assert_eq!(v["CanSignIn"], true, "{v:#}");
     assert_eq!(
         codes(&v),
         [
-            "mfa_required_not_set_up",
             "email_unverified",
             "no_recovery_channel",
+            "mfa_required_not_set_up",
             "no_sign_in_history"
         ]
     );
-    assert_eq!(proxy.take(), ["AdminGetUser", "DescribeUserPool"]);
+    // MFA on: the pool's MFA configuration is read with its settings.
+    assert_eq!(
+        proxy.take(),
+        ["AdminGetUser", "DescribeUserPool", "GetUserPoolMfaConfig"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -143,11 +143,18 @@ fn the_verdict_follows_the_worst_finding() {
             .iter()
             .position(|r| r.value.starts_with("── Diagnosis"))
             .expect("a Diagnosis section");
-        let codes: Vec<&str> = rows[heading + 1..]
+        // After the heading, the pool's sign-in policy, then one row per finding.
+        assert_eq!(rows[heading + 1].label, "Policy");
+        let codes: Vec<&str> = rows[heading + 2..]
             .iter()
             .map(|r| r.note.as_ref().unwrap().0.as_str())
             .collect();
-        let expected: Vec<&str> = d.findings.iter().map(|f| f.code.as_str()).collect();
+        // Each row names its finding's code and rule.
+        let expected: Vec<String> = d
+            .findings
+            .iter()
+            .map(|f| format!("{} · {}", f.code.as_str(), f.rule.id))
+            .collect();
         assert_eq!(codes, expected, "{user}");
     }
 }
@@ -303,7 +310,7 @@ fn d_loads_the_history_once_and_completes_the_diagnosis() {
     assert!(matches!(app.lists().sign_ins, ListState::Loaded(_)));
     let after = app.diagnosis().unwrap();
     assert_ne!(after.can_sign_in, None, "history loaded: {after:?}");
-    assert!(after.not_checked.is_empty(), "{:?}", after.not_checked);
+    assert_eq!(after.skipped().count(), 0, "{:?}", after.not_checked);
     assert_eq!(app.focus(), Pane::Attributes, "d does not move the focus");
 
     // Loaded once: `d` again asks nothing.
@@ -333,7 +340,7 @@ fn without_pool_settings_the_diagnosis_says_what_it_could_not_check() {
         rows.iter().any(|r| r
             .note
             .as_ref()
-            .is_some_and(|n| n.0 == "pool_settings_unavailable")),
+            .is_some_and(|n| n.0 == "pool_settings_unavailable · P5")),
         "{rows:#?}"
     );
     // Before DescribeUserPool answers the pane says it is reading, and no section is shown.

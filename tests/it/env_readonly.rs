@@ -20,6 +20,7 @@ fn every_action() -> Vec<WriteAction> {
         WriteAction::ResetPassword,
         WriteAction::GlobalSignOut,
         WriteAction::ResetMfa,
+        WriteAction::DeleteSoftwareToken,
         WriteAction::ResendInvitation(InviteDelivery::Email),
         WriteAction::ConfirmSignUp,
         WriteAction::MarkVerified(VerifiedAttribute::Email),

@@ -28,6 +28,7 @@ mod desk_batch;
 mod desk_export;
 mod diagnose;
 mod diagnose_cli;
+mod diagnose_model;
 mod diagtui;
 mod diagtui_batch;
 mod diagtui_emulator;

@@ -150,6 +150,7 @@ fn sign_ins() -> Listing {
         city: Some("Lisbon".into()),
         country: Some("Portugal".into()),
         device_name: Some("Chrome 120, Linux".into()),
+        ..AuthEvent::default()
     }])
 }
 

@@ -717,7 +717,7 @@ fn finder_columns_line_up_by_display_width() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with('┗') && l.contains(" 1/27 ")),
+            .any(|l| l.starts_with('┗') && l.contains(" 1/30 ")),
         "{text}"
     );
 }

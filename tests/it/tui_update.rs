@@ -1007,7 +1007,7 @@ fn browsing_reads_a_page_filters_locally_and_enter_opens_the_user() {
         [Cmd::BrowsePage { token: None, .. }]
     ));
     serve(&mut app, &first[0]);
-    assert_eq!(app.browse().store.len(), 27);
+    assert_eq!(app.browse().store.len(), 30);
     // The filter is local: no request while typing.
     assert!(send(&mut app, typed("mall")).is_empty());
     assert!(app.browse().match_count() >= 1);

@@ -194,10 +194,21 @@ pub(crate) fn confirm_popup(
         Line::from(vec![Span::styled("Pool  ", theme.label()), Span::raw(pool)]),
         Line::from(vec![
             Span::styled("Call  ", theme.label()),
-            Span::raw(action.operation()),
+            // Every request the action is (Reset MFA is two), in order.
+            Span::raw(
+                action
+                    .steps()
+                    .iter()
+                    .map(WriteAction::operation)
+                    .collect::<Vec<_>>()
+                    .join(", then "),
+            ),
         ]),
         Line::from(""),
     ];
+    if let Some(note) = action.confirmation_note() {
+        lines.extend([Line::from(note), Line::from("")]);
+    }
     lines.push(how_to_confirm(
         phrase.as_deref(),
         &action,
