@@ -11,6 +11,7 @@ pub mod diagnose;
 pub mod export;
 pub mod hatch;
 pub mod keymap;
+pub mod login;
 pub mod oneshot;
 pub mod output;
 pub mod paths;

@@ -329,7 +329,7 @@ fn sdk_options(args: &TargetArgs, config: &Config) -> SdkOptions {
         operator: config
             .operator
             .clone()
-            .unwrap_or_else(crate::audit::os_user),
+            .unwrap_or_else(crate::login::os_user),
     }
 }
 

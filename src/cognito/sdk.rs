@@ -49,7 +49,7 @@ impl Default for SdkOptions {
             endpoint_url: None,
             timeout: DEFAULT_TIMEOUT,
             static_credentials: None,
-            operator: crate::audit::os_user(),
+            operator: crate::login::os_user(),
         }
     }
 }

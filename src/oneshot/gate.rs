@@ -152,7 +152,9 @@ impl<'a> Gate<'a> {
             event: Some(pending),
         };
         let answer = request(self.session.backend.as_ref(), &self.session.pool).await;
-        let event = owed.event.take().expect("taken once, here");
+        let mut event = owed.event.take().expect("taken once, here");
+        // The credentials are known once the first request has resolved them.
+        event.credentials = self.session.credential_source();
         self.trail.record(&finish(event, &answer))?;
         Ok(answer)
     }

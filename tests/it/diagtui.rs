@@ -246,7 +246,6 @@ fn privacy_mode_keeps_personal_values_out_of_the_diagnosis() {
         let mut app = demo_app();
         look_up(&mut app, &summary.username);
         load_history(&mut app);
-        send(&mut app, [ch('p')]);
         let user = app.user().unwrap().found.user.clone();
         let personal: Vec<&str> = user
             .attributes

@@ -15,7 +15,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 /// The demo pool's users.
-const DEMO_USERS: usize = 27;
+const DEMO_USERS: usize = 30;
 
 /// Runs the binary with `args` (stdin fed `stdin`, each demo request taking `latency_ms`),
 /// sends `signal` once the first line is on stdout, and returns what it printed.

@@ -78,7 +78,7 @@ impl MfaRole {
         let answer = aws_sdk_sts::Client::new(&config)
             .assume_role()
             .role_arn(&self.role_arn)
-            .role_session_name(format!("cognito-tui-{}", crate::audit::os_user()))
+            .role_session_name(format!("cognito-tui-{}", crate::login::os_user()))
             .serial_number(&self.mfa_serial)
             .token_code(code)
             .send()
