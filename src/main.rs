@@ -43,6 +43,7 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => {
             runtime.block_on(cognito_tui::export::run(&cli.target, args))
         }
+        Some(Command::Audit(audit)) => audit.run(),
         Some(Command::Completions { .. } | Command::Man) => unreachable!("handled above"),
         None => runtime.block_on(cognito_tui::tui::run(&cli)),
     };
