@@ -148,7 +148,48 @@ pub struct Intact {
 #[error("line {line}: {reason}")]
 pub struct Broken {
     pub line: u64,
-    pub reason: String,
+    pub reason: Tampering,
+}
+
+/// What is wrong with a line of the chain.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Tampering {
+    /// The file ends mid-line.
+    #[error(
+        "the line is cut short (no newline at its end): the file was truncated, or a write \
+         was interrupted"
+    )]
+    CutShort,
+    /// Not a JSON object at all.
+    #[error("not a JSON object: the line was edited or cut")]
+    NotJson,
+    /// A line without the chain's fields after the chain began.
+    #[error("no seq, prev or hash: the line was added outside the chain")]
+    Unchained,
+    /// The `hash` field is not where the writer puts it, or not 64 hex digits.
+    #[error("its hash field is missing or malformed")]
+    NoHash,
+    /// The line's bytes don't hash to its `hash`.
+    #[error("its content doesn't match its hash: the line was edited")]
+    Edited,
+    /// `seq` is missing or not a number.
+    #[error("its seq is missing or not a number")]
+    NoSeq,
+    /// `seq` is past the line's number.
+    #[error(
+        "seq is {seq}, expected {expected}: a line before it was removed, or lines were \
+         reordered"
+    )]
+    SeqAhead { seq: u64, expected: u64 },
+    /// `seq` is before the line's number.
+    #[error("seq is {seq}, expected {expected}: lines were reordered or repeated")]
+    SeqBehind { seq: u64, expected: u64 },
+    /// `prev` is not the previous line's hash.
+    #[error(
+        "its prev doesn't match line {before}: that line was edited, or lines were removed \
+         or reordered"
+    )]
+    PrevMismatch { before: u64 },
 }
 
 /// Checks the chain of the lines `reader` gives, and reports the first broken link.
@@ -185,19 +226,16 @@ struct Walk {
 
 impl Walk {
     /// Checks line `self.lines` (with its newline, if any), then takes it as the previous.
-    fn check(&mut self, raw: &[u8]) -> Result<(), String> {
-        let line = raw.strip_suffix(b"\n").ok_or(
-            "the line is cut short (no newline at its end): the file was truncated, \
-             or a write was interrupted",
-        )?;
+    fn check(&mut self, raw: &[u8]) -> Result<(), Tampering> {
+        let line = raw.strip_suffix(b"\n").ok_or(Tampering::CutShort)?;
         let value: serde_json::Value = serde_json::from_slice(line)
             .ok()
             .filter(serde_json::Value::is_object)
-            .ok_or("not a JSON object: the line was edited or cut")?;
+            .ok_or(Tampering::NotJson)?;
         let fields = ["seq", "prev", "hash"].map(|k| value.get(k));
         if fields.iter().all(Option::is_none) {
             if self.chained {
-                return Err("no seq, prev or hash: the line was added outside the chain".into());
+                return Err(Tampering::Unchained);
             }
             self.unchained += 1;
         } else {
@@ -209,36 +247,24 @@ impl Walk {
     }
 
     /// A chained line: its own hash, its place, and its link to the line before.
-    fn check_link(&self, line: &[u8], value: &serde_json::Value) -> Result<(), String> {
-        let (object, claimed) = unseal(line).ok_or("its hash field is missing or malformed")?;
+    fn check_link(&self, line: &[u8], value: &serde_json::Value) -> Result<(), Tampering> {
+        let (object, claimed) = unseal(line).ok_or(Tampering::NoHash)?;
         if digest_hex(&object).as_bytes() != claimed {
-            return Err("its content doesn't match its hash: the line was edited".into());
+            return Err(Tampering::Edited);
         }
         let seq = value.get("seq").and_then(serde_json::Value::as_u64);
         let expected = self.lines;
         match seq {
-            Some(seq) if seq > expected => {
-                return Err(format!(
-                    "seq is {seq}, expected {expected}: a line before it was removed, \
-                     or lines were reordered"
-                ));
-            }
-            Some(seq) if seq < expected => {
-                return Err(format!(
-                    "seq is {seq}, expected {expected}: lines were reordered or repeated"
-                ));
-            }
+            Some(seq) if seq > expected => return Err(Tampering::SeqAhead { seq, expected }),
+            Some(seq) if seq < expected => return Err(Tampering::SeqBehind { seq, expected }),
             Some(_) => {}
-            None => return Err("its seq is missing or not a number".into()),
+            None => return Err(Tampering::NoSeq),
         }
         let prev = value.get("prev").and_then(serde_json::Value::as_str);
-        let wanted = self.prev.as_deref().unwrap_or(GENESIS);
-        if prev != Some(wanted) {
-            return Err(format!(
-                "its prev doesn't match line {}: that line was edited, or lines were \
-                 removed or reordered",
-                expected - 1
-            ));
+        if prev != Some(self.prev.as_deref().unwrap_or(GENESIS)) {
+            return Err(Tampering::PrevMismatch {
+                before: expected - 1,
+            });
         }
         Ok(())
     }
