@@ -367,8 +367,12 @@ impl<'a> FileLock<'a> {
         {
             use std::os::fd::AsRawFd;
             // SAFETY: flock only reads the descriptor, which `file` keeps open.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-                return Err(std::io::Error::last_os_error());
+            while unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+                let error = std::io::Error::last_os_error();
+                // A signal (SIGHUP, SIGTERM: their handlers record lines) while waiting.
+                if error.kind() != std::io::ErrorKind::Interrupted {
+                    return Err(error);
+                }
             }
         }
         Ok(Self(file))

@@ -323,3 +323,36 @@ fn the_untampered_file_verifies_the_control() {
     let intact = verify(file.as_slice()).unwrap().expect("intact");
     assert_eq!((intact.lines, intact.unchained), (LINES as u64, 0));
 }
+
+#[test]
+fn a_line_cut_by_an_interrupted_write_stays_reported_after_later_sessions() {
+    let (_dir, log) = three_sessions();
+    let mut bytes = std::fs::read(&log).unwrap();
+    bytes.truncate(bytes.len() - 30);
+    std::fs::write(&log, &bytes).unwrap();
+    get_with_log("dave", &log);
+    let lines = file_lines(&log);
+    assert_eq!(
+        lines.len(),
+        8,
+        "the cut line keeps a line of its own: {lines:?}"
+    );
+    let next: serde_json::Value = serde_json::from_str(&lines[6]).unwrap();
+    assert_eq!(next["seq"], 7);
+    assert_eq!(next["prev"], sha256_hex(lines[5].as_bytes()));
+    assert_broken_at(&log, 6, "a line cut before the next session");
+}
+
+#[test]
+fn verify_names_a_file_it_cannot_read_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-audit.jsonl");
+    let run = audit_verify(&missing);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("cannot read the audit log {}", missing.display())),
+        "{}",
+        run.stderr
+    );
+}
