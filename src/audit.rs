@@ -9,6 +9,12 @@
 //! The file must be a private regular file reached without another user's symbolic links:
 //! mode wider than 0600, a FIFO or device, or a path through a symbolic link owned by someone
 //! else (not us, not root) is refused before anything is written.
+//!
+//! Each line is a link of one hash chain per file ([`chain`]): `seq`, `prev` and `hash`,
+//! appended under an advisory lock (`flock`) held from reading the last line to writing the
+//! new one, so two sessions sharing the file keep one chain.
+
+pub mod chain;
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -235,6 +241,10 @@ struct Line<'a> {
     region: Option<&'a str>,
     #[serde(flatten)]
     event: &'a EventBody<'a>,
+    /// The line's number in the file, from 1.
+    seq: u64,
+    /// SHA-256 of the previous line; the chain's `hash` is appended after serialising.
+    prev: &'a str,
 }
 
 /// The event without the fields `Line` carries itself.
@@ -321,23 +331,70 @@ impl AuditLog {
             outcome: &event.outcome,
             resume: event.resume.as_deref(),
         };
+        let guard = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let mut file: &File = &guard;
+        let write_error = |source| AuditError::Write {
+            path: self.path.clone(),
+            source,
+        };
+        // Held from reading the last line to appending ours: another session's line can't
+        // come between, so both extend one chain.
+        let _lock = FileLock::exclusive(file).map_err(write_error)?;
+        let next = chain::next_link(file).map_err(write_error)?;
         let line = Line {
             timestamp: rfc3339(at),
             os_user: &self.os_user,
             profile: event.profile.as_deref().or(self.profile.as_deref()),
             region: event.region.as_deref().or(self.region.as_deref()),
             event: &body,
+            seq: next.seq,
+            prev: &next.prev,
         };
         // Queries and usernames are untrusted text: escaped so `cat audit.jsonl` is safe.
-        let mut bytes = crate::sanitize::to_json_line(&line)?.into_bytes();
+        let sealed = chain::seal(crate::sanitize::to_json_line(&line)?.into_bytes());
+        // After a write cut short, the partial line stays a line of its own (verify names it).
+        let mut bytes = Vec::with_capacity(sealed.len() + 2);
+        if next.needs_newline {
+            bytes.push(b'\n');
+        }
+        bytes.extend_from_slice(&sealed);
         bytes.push(b'\n');
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
         file.write_all(&bytes)
             .and_then(|_| file.flush())
-            .map_err(|source| AuditError::Write {
-                path: self.path.clone(),
-                source,
-            })
+            .map_err(write_error)
+    }
+}
+
+/// An advisory exclusive lock on an open file, released when dropped (or the file closed).
+struct FileLock<'a>(&'a File);
+
+impl<'a> FileLock<'a> {
+    /// Waits for the lock; other cognito-tui processes take it around each line.
+    fn exclusive(file: &'a File) -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: flock only reads the descriptor, which `file` keeps open.
+            while unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+                let error = std::io::Error::last_os_error();
+                // A signal (SIGHUP, SIGTERM: their handlers record lines) while waiting.
+                if error.kind() != std::io::ErrorKind::Interrupted {
+                    return Err(error);
+                }
+            }
+        }
+        Ok(Self(file))
+    }
+}
+
+impl Drop for FileLock<'_> {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: as above; unlocking a held lock has no other effect.
+            unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
+        }
     }
 }
 
@@ -360,7 +417,7 @@ fn open_private_append(path: &Path) -> Result<File, AuditError> {
         }
     }
     let mut options = OpenOptions::new();
-    options.create(true).append(true);
+    options.create(true).read(true).append(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;

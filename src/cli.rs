@@ -153,6 +153,9 @@ pub enum Command {
         cognito-tui export --pool prod > users.ndjson\n  \
         cognito-tui export --pool prod -o csv --attributes email,name --status CONFIRMED")]
     Export(ExportArgs),
+    /// Work with an audit log (`--audit-log`) offline: `audit verify FILE` checks its chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Print a shell completion script (pool names and AWS profiles complete too).
     #[command(after_help = COMPLETIONS_HELP)]
     Completions {
@@ -162,6 +165,18 @@ pub enum Command {
     },
     /// Print the man page (roff): `cognito-tui man > cognito-tui.1`.
     Man,
+}
+
+/// `audit` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the file's hash chain: exit 0 when intact, 11 at the first broken link (an
+    /// edited, removed, reordered or cut line, named by its line number).
+    #[command(after_help = "Examples:\n  cognito-tui audit verify ~/cognito-audit.jsonl")]
+    Verify {
+        /// The audit log to check.
+        file: std::path::PathBuf,
+    },
 }
 
 /// `diagnose` arguments.

@@ -2,7 +2,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, Parser};
-use cognito_tui::cli::{COMPLETE_ENV, Cli, Command};
+use cognito_tui::cli::{AuditCommand, COMPLETE_ENV, Cli, Command};
 use cognito_tui::oneshot;
 use cognito_tui::output::{self, Stdout};
 
@@ -43,6 +43,9 @@ fn main() -> ExitCode {
         }
         Some(Command::Export(args)) => {
             runtime.block_on(cognito_tui::export::run(&cli.target, args))
+        }
+        Some(Command::Audit(AuditCommand::Verify { file })) => {
+            cognito_tui::audit::chain::verify_file(file)
         }
         Some(Command::Completions { .. } | Command::Man) => unreachable!("handled above"),
         None => runtime.block_on(cognito_tui::tui::run(&cli)),

@@ -11,6 +11,7 @@ mod actions;
 mod actions_tui;
 mod allpools;
 mod audit;
+mod audit_chain;
 mod bastion;
 mod bastion_identity;
 mod bastion_imds;
