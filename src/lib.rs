@@ -14,6 +14,7 @@ pub mod keymap;
 pub mod oneshot;
 pub mod output;
 pub mod paths;
+pub mod phone;
 pub mod ratelimit;
 pub mod redact;
 pub mod sanitize;
