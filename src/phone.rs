@@ -112,11 +112,12 @@ pub fn read(query: &str, country: Option<Id>) -> Reading {
         if digits_only {
             return Reading::NotAPhone;
         }
-        return Reading::Unusable(format!(
-            "{query:?} looks like a phone number without its country code, and no default \
+        return Reading::Unusable(
+            "the query looks like a phone number without its country code, and no default \
              country is set: add the country code (+44…, +1…), or set default_country = \"GB\" \
              in the config file"
-        ));
+                .to_string(),
+        );
     };
     match national(query, country) {
         Ok(e164) => Reading::Number(e164),
@@ -131,19 +132,20 @@ fn read_international(query: &str, rest: &str) -> Reading {
     if !phone_shaped(query, 1) {
         return Reading::NotAPhone;
     }
-    if let Ok(number) = phonenumber::parse(None, query) {
-        if plausible(&number, None) {
-            return Reading::Number(e164(&number));
-        }
+    if let Ok(number) = phonenumber::parse(None, query)
+        && plausible(&number, None)
+    {
+        return Reading::Number(e164(&number));
     }
     let digits = digits_of(rest);
     if (2..=15).contains(&digits.len()) && !digits.starts_with('0') {
         Reading::Number(format!("+{digits}"))
     } else {
-        Reading::Unusable(format!(
-            "{query:?} is not a phone number: after the + come the country code and number, \
+        Reading::Unusable(
+            "the query is not a phone number: after the + come the country code and number, \
              2 to 15 digits, not starting with 0"
-        ))
+                .to_string(),
+        )
     }
 }
 
@@ -156,12 +158,12 @@ fn national(query: &str, country: Id) -> Result<String, String> {
             Ok(e164(&number))
         }
         Ok(_) => Err(format!(
-            "{query:?} has {} digits, which no phone number in {} has: {add}",
+            "the query has {} digits, which no phone number in {} has: {add}",
             digits_of(query).len(),
             country.as_ref()
         )),
         Err(e) => Err(format!(
-            "{query:?} can't be a phone number in {} ({e}): {add}",
+            "the query can't be a phone number in {} ({e}): {add}",
             country.as_ref()
         )),
     }

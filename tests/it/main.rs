@@ -45,6 +45,7 @@ mod invariants;
 mod log_lines;
 mod long_runs;
 mod oneshot_gate;
+mod phone;
 mod pools;
 mod privacy_cli;
 mod privacy_time;
