@@ -122,7 +122,7 @@ pub fn read(query: &str, country: Option<Id>) -> Reading {
     match national(query, country) {
         Ok(e164) => Reading::Number(e164),
         Err(_) if digits_only => Reading::NotAPhone,
-        Err(why) => Reading::Unusable(why),
+        Err(why) => Reading::Unusable(why.to_string()),
     }
 }
 
@@ -149,23 +149,47 @@ fn read_international(query: &str, rest: &str) -> Reading {
     }
 }
 
+/// Why a national-format query can't be a number in the default country.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum NotANumber {
+    #[error(
+        "the query has {digits} digits, which no phone number in {country} has: add the \
+         country code (+{code}…) if it is from elsewhere"
+    )]
+    Length {
+        digits: usize,
+        country: String,
+        code: u16,
+    },
+    #[error(
+        "the query can't be a phone number in {country} ({reason}): add the country code \
+         (+{code}…) if it is from elsewhere"
+    )]
+    Unparsable {
+        reason: String,
+        country: String,
+        code: u16,
+    },
+}
+
 /// A national-format number in `country`, in E.164, or why it can't be one there.
-fn national(query: &str, country: Id) -> Result<String, String> {
+fn national(query: &str, country: Id) -> Result<String, NotANumber> {
     let code = country_code(country);
-    let add = format!("add the country code (+{code}…) if it is from elsewhere");
+    let name = country.as_ref().to_string();
     match phonenumber::parse(Some(country), query) {
         Ok(number) if plausible(&number, Some(country)) && number.code().value() == code => {
             Ok(e164(&number))
         }
-        Ok(_) => Err(format!(
-            "the query has {} digits, which no phone number in {} has: {add}",
-            digits_of(query).len(),
-            country.as_ref()
-        )),
-        Err(e) => Err(format!(
-            "the query can't be a phone number in {} ({e}): {add}",
-            country.as_ref()
-        )),
+        Ok(_) => Err(NotANumber::Length {
+            digits: digits_of(query).len(),
+            country: name,
+            code,
+        }),
+        Err(e) => Err(NotANumber::Unparsable {
+            reason: e.to_string(),
+            country: name,
+            code,
+        }),
     }
 }
 
