@@ -67,6 +67,9 @@ pub struct Config {
     /// `profile = "…"`: the AWS profile for pools that name none, as `--profile` (it wins over
     /// `AWS_ACCESS_KEY_ID`, as a named profile does in the AWS CLI).
     pub profile: Option<String>,
+    /// `default_country = "GB"`: the country national-format phone numbers are read in
+    /// (ISO 3166 alpha-2, upper case); None: the locale's territory ([`crate::phone`]).
+    pub default_country: Option<String>,
 }
 
 /// A config file that could not be used.
@@ -116,7 +119,8 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
             });
         }
     };
-    parse(&text, &path)
+    // Every command reads its config here: the phone default country is set once for all.
+    parse(&text, &path).inspect(|c| crate::phone::install_default(c.default_country.as_deref()))
 }
 
 /// The file as written, with the spans of the values checked after parsing.
@@ -130,6 +134,7 @@ struct RawConfig {
     search_attributes: Vec<Spanned<String>>,
     operator: Option<Spanned<String>>,
     profile: Option<String>,
+    default_country: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -222,6 +227,21 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             ));
         }
     }
+    let default_country = match &raw.default_country {
+        Some(code) => match crate::phone::parse_country(code.get_ref()) {
+            Some(id) => Some(id.as_ref().to_string()),
+            None => {
+                return Err(error(
+                    Some(code.span()),
+                    format!(
+                        "default_country: {:?} is not a country code such as \"GB\" or \"US\"",
+                        code.get_ref()
+                    ),
+                ));
+            }
+        },
+        None => None,
+    };
     let rate_limits = raw.rate_limits.limits();
     if let Err(e) = rate_limits.validate() {
         let span = raw.rate_limits.get(e.category).map(Spanned::span);
@@ -253,6 +273,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             .collect(),
         operator: raw.operator.map(Spanned::into_inner),
         profile: raw.profile.filter(|p| !p.trim().is_empty()),
+        default_country,
     })
 }
 

@@ -15,6 +15,7 @@ pub mod login;
 pub mod oneshot;
 pub mod output;
 pub mod paths;
+pub mod phone;
 pub mod ratelimit;
 pub mod redact;
 pub mod sanitize;

@@ -78,13 +78,18 @@ fn looks_like_email(v: &str) -> bool {
         .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty())
 }
 
+/// `+` and 6 digits or more, or a national form of 7 or more (`(555) 010-0123`,
+/// `07700 900123`), with the separators people type.
 fn looks_like_phone(v: &str) -> bool {
     let digits = v.chars().filter(char::is_ascii_digit).count();
-    v.starts_with('+')
-        && digits >= 6
-        && v.chars()
-            .skip(1)
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.'))
+    let (rest, min_digits) = match v.strip_prefix('+') {
+        Some(rest) => (rest, 6),
+        None => (v, 7),
+    };
+    digits >= min_digits
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.' | '/'))
 }
 
 /// A username as privacy mode shows it: masked when the pool signs in with email or phone
@@ -398,6 +403,11 @@ mod tests {
         assert_eq!(mask_email("no-at-sign"), "n•••");
         assert_eq!(mask_phone("+15550100001"), "+1•••01");
         assert_eq!(mask_phone("+1"), "•••");
+        // National-format queries are phone numbers too (issue 19).
+        assert_eq!(mask_query("(555) 010-0123"), "(5•••23");
+        assert_eq!(mask_query("07700 900123"), "07•••23");
+        assert_eq!(mask_query("alice"), "alice");
+        assert_eq!(mask_query("12345"), "12345");
         assert_eq!(mask_attribute("custom:tenant", "acme"), "a•••");
         assert_eq!(mask_attribute("family_name", "Müller"), "M•••");
         assert_eq!(mask_attribute("email_verified", "true"), "true");

@@ -16,6 +16,8 @@
 
 use std::fmt;
 
+use crate::phone::Reading;
+
 use super::{Backend, CognitoError, ErrorKind, FilterAttribute, ListFilter, PoolId, PoolSchema};
 use super::{PageRequest, User, UserSummary};
 
@@ -59,15 +61,25 @@ pub enum QueryShape {
     Phone(String),
     Uuid,
     Plain,
+    /// Phone-shaped but no number in the default country: why, for the person who typed it.
+    BadPhone(String),
 }
 
-/// Classifies a (validated) query.
+/// Classifies a (validated) query, reading national-format phone numbers in the default
+/// country ([`crate::phone::default_country`]).
 pub fn classify(query: &str) -> QueryShape {
+    classify_in(query, crate::phone::default_country())
+}
+
+/// [`classify`] with national numbers read in `country`.
+pub fn classify_in(query: &str, country: Option<phonenumber::country::Id>) -> QueryShape {
     if is_uuid(query) {
         return QueryShape::Uuid;
     }
-    if let Some(phone) = normalize_phone(query) {
-        return QueryShape::Phone(phone);
+    match crate::phone::read(query, country) {
+        Reading::Number(e164) => return QueryShape::Phone(e164),
+        Reading::Unusable(why) => return QueryShape::BadPhone(why),
+        Reading::NotAPhone => {}
     }
     if looks_like_email(query) {
         return QueryShape::Email;
@@ -95,13 +107,6 @@ fn looks_like_email(s: &str) -> bool {
         }
         None => false,
     }
-}
-
-/// `+` then 2–15 digits, ignoring the separators people paste (spaces, `-`, `.`, brackets).
-fn normalize_phone(s: &str) -> Option<String> {
-    let digits = phone_digits(s)?;
-    let n = digits.len() - 1;
-    ((2..=15).contains(&n) && !digits[1..].starts_with('0')).then_some(digits)
 }
 
 /// `+` and the digits after it, with the separators people paste (spaces, `-`, `.`,
@@ -138,6 +143,9 @@ pub enum QueryError {
     /// A lookup by sub (`--by sub`, `s`) of something that is not a UUID.
     #[error("a sub is a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e")]
     NotASub,
+    /// Phone-shaped, but no number in the default country ([`crate::phone::read`]).
+    #[error("{0}")]
+    NotAPhone(String),
 }
 
 /// Trims the query and refuses what can never name a user, before any request.
@@ -298,11 +306,7 @@ pub async fn lookup(
     let shape = classify(&query);
     let fallback = fallback_attribute(mode, &shape, schema)
         .map_err(|e| LookupError::Refused(e.to_string()))?;
-    // A pasted phone number with separators can only match in its E.164 form.
-    let direct_query = match &shape {
-        QueryShape::Phone(normalized) if mode != LookupMode::Username => normalized.clone(),
-        _ => query.clone(),
-    };
+    let (direct_query, attribute_value) = lookup_values(&query, &shape, mode);
 
     let mut calls = 1;
     let mut tried = vec![format!(
@@ -317,7 +321,8 @@ pub async fn lookup(
                 let Some(attribute) = collision else {
                     return Ok(found(user, matched_by, Via::AdminGetUser, calls));
                 };
-                return check_collision(backend, pool, user, attribute, &direct_query, calls).await;
+                return check_collision(backend, pool, user, attribute, &attribute_value, calls)
+                    .await;
             }
             None => {
                 tried[0].push_str(&format!(
@@ -347,7 +352,7 @@ pub async fn lookup(
         return Err(not_found(tried, calls));
     };
 
-    let filter = ListFilter::exact(attribute, direct_query.clone());
+    let filter = ListFilter::exact(attribute, attribute_value.clone());
     tried.push(format!("ListUsers {}: no match", filter.expression()));
     calls += 1;
     let page = backend
@@ -360,7 +365,7 @@ pub async fn lookup(
         .into_iter()
         .filter(|u| {
             u.attribute(attribute.as_str())
-                .is_some_and(|v| v.to_lowercase() == direct_query.to_lowercase())
+                .is_some_and(|v| v.to_lowercase() == attribute_value.to_lowercase())
         })
         .collect();
     match matches.len() {
@@ -389,6 +394,20 @@ pub async fn lookup(
             more: page.next_token.is_some(),
             calls,
         })),
+    }
+}
+
+/// What AdminGetUser is asked, and what a ListUsers filter compares: a phone number in its
+/// E.164 form (Cognito stores no other), except that digits alone go to AdminGetUser as
+/// typed (they may be a username) and only the filter reads them as a number.
+fn lookup_values(query: &str, shape: &QueryShape, mode: LookupMode) -> (String, String) {
+    match shape {
+        QueryShape::Phone(e164) if mode == LookupMode::Username => (query.into(), e164.clone()),
+        QueryShape::Phone(e164) if crate::phone::is_digits_only(query) => {
+            (query.into(), e164.clone())
+        }
+        QueryShape::Phone(e164) => (e164.clone(), e164.clone()),
+        _ => (query.into(), query.into()),
     }
 }
 
@@ -452,10 +471,12 @@ pub fn suggestion_filter(query: &str, mode: LookupMode) -> ListFilter {
         }
         (QueryShape::Email, _) => (FilterAttribute::Email, query.to_string()),
         (QueryShape::Phone(normalized), _) => (FilterAttribute::PhoneNumber, normalized.clone()),
-        (QueryShape::Plain, LookupMode::Alias) => {
+        (QueryShape::Plain | QueryShape::BadPhone(_), LookupMode::Alias) => {
             (FilterAttribute::PreferredUsername, query.to_string())
         }
-        (QueryShape::Plain, _) => (FilterAttribute::Username, query.to_string()),
+        (QueryShape::Plain | QueryShape::BadPhone(_), _) => {
+            (FilterAttribute::Username, query.to_string())
+        }
     };
     let keep = match attribute {
         // "+" and the first two digits: the country code.
@@ -547,7 +568,7 @@ fn collision_attribute(shape: &QueryShape, schema: Option<&PoolSchema>) -> Optio
     let attribute = match shape {
         QueryShape::Email => FilterAttribute::Email,
         QueryShape::Phone(_) => FilterAttribute::PhoneNumber,
-        QueryShape::Uuid | QueryShape::Plain => return None,
+        QueryShape::Uuid | QueryShape::Plain | QueryShape::BadPhone(_) => return None,
     };
     (!schema.is_some_and(|s| s.resolves_directly(attribute.as_str()))).then_some(attribute)
 }
@@ -628,6 +649,12 @@ fn fallback_attribute(
         QueryShape::Phone(_) => FilterAttribute::PhoneNumber,
         QueryShape::Uuid => FilterAttribute::Sub,
         QueryShape::Plain => FilterAttribute::PreferredUsername,
+        // A query shaped like a number the default country can't have: say why, before any
+        // request (a username can't hold its spaces or brackets either).
+        QueryShape::BadPhone(why) if mode != LookupMode::Username => {
+            return Err(QueryError::NotAPhone(why.clone()));
+        }
+        QueryShape::BadPhone(_) => FilterAttribute::PreferredUsername,
     };
     Ok(match mode {
         LookupMode::Username => None,
@@ -680,7 +707,17 @@ mod tests {
             classify("+1 (555) 010-2030"),
             QueryShape::Phone("+15550102030".into())
         );
-        assert_eq!(classify("+0123"), QueryShape::Plain);
+        assert!(matches!(classify("+0123"), QueryShape::BadPhone(_)));
+        let us = crate::phone::parse_country("US");
+        assert_eq!(
+            classify_in("(555) 010-0123", us),
+            QueryShape::Phone("+15550100123".into())
+        );
+        assert!(matches!(
+            classify_in("(555) 010-0123", None),
+            QueryShape::BadPhone(why) if why.contains("add the country code")
+        ));
+        assert_eq!(classify_in("5550100123", None), QueryShape::Plain);
         assert_eq!(
             classify("0f8fad5b-d9cb-469f-a165-70867728950e"),
             QueryShape::Uuid

@@ -58,22 +58,23 @@ pub fn filters_for(query: &str) -> Vec<ListFilter> {
     if query.contains('@') {
         return vec![prefix(FilterAttribute::Email, query)];
     }
-    if let Some(phone) = phone_prefix(query) {
-        return vec![prefix(FilterAttribute::PhoneNumber, &phone)];
+    let phone = crate::phone::search_prefix(query, crate::phone::default_country());
+    let mut filters: Vec<ListFilter> = phone
+        .iter()
+        .map(|p| prefix(FilterAttribute::PhoneNumber, p))
+        .collect();
+    // `+…` and separated digits are a number; digits alone may also be a username or sub.
+    if !filters.is_empty() && !crate::phone::is_digits_only(query) {
+        return filters;
     }
     if is_uuid_prefix(query) {
         let lower = query.to_ascii_lowercase();
-        return vec![
-            prefix(FilterAttribute::Sub, &lower),
-            prefix(FilterAttribute::Username, query),
-        ];
+        filters.push(prefix(FilterAttribute::Sub, &lower));
+        filters.push(prefix(FilterAttribute::Username, query));
+        return filters;
     }
-    PLAIN_ATTRIBUTES.iter().map(|&a| prefix(a, query)).collect()
-}
-
-/// `+` then at least one digit, ignoring spaces, dashes, dots and brackets: `+` and digits.
-fn phone_prefix(query: &str) -> Option<String> {
-    crate::cognito::lookup::phone_digits(query).filter(|p| p.len() > 1 && p.len() <= 16)
+    filters.extend(PLAIN_ATTRIBUTES.iter().map(|&a| prefix(a, query)));
+    filters
 }
 
 /// Hex digits and dashes where a UUID has them, with at least 4 characters and one digit or
