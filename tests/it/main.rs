@@ -41,6 +41,7 @@ mod finder_filters;
 mod finder_filters_moto;
 mod invariants;
 mod log_lines;
+mod packaging;
 mod pools;
 mod privacy_cli;
 mod privacy_time;
