@@ -13,9 +13,13 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 die() { printf 'ci-packages: %s\n' "$*" >&2; exit 1; }
-say() { printf -- '-- %s\n' "$*"; }
+say() { printf -- '-- %s (%ss)\n' "$*" "$SECONDS"; }
 
 [ $# -eq 1 ] || die "usage: scripts/ci-packages.sh BINARY"
+for tool in dpkg-deb apt-get rpm rpmbuild man actionlint; do
+  command -v "$tool" >/dev/null || die "needs $tool on PATH (.ci/run installs it)"
+done
+[ -f /usr/share/bash-completion/bash_completion ] || die "needs bash-completion (.ci/run installs it)"
 bin=$1
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
@@ -105,3 +109,4 @@ echo "$(wc -l <<<"$listing") files, $(stat -c %s "$crate") bytes"
 
 say "actionlint .github/workflows/*.yml"
 actionlint .github/workflows/*.yml
+say "packages: ok"
