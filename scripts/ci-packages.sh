@@ -47,6 +47,22 @@ say "the .rpm holds the layout's files and requires glibc >= 2.17"
 rpm_expected() { { layout_files rpm; layout_files rpm | xargs -n1 dirname | grep '/cognito-tui$'; } | sort -u; }
 diff <(rpm_expected) <(rpm -qpl "$rpm" | sort) || die "the .rpm's files differ from scripts/package-layout (< layout, > rpm)"
 rpm -qpR "$rpm" | grep -qx 'glibc >= 2.17' || die "the .rpm does not require glibc >= 2.17: $(rpm -qpR "$rpm")"
+# No RPM distribution here: rpm itself installs the package into a scratch root (its own
+# database, no dependency check, since glibc there is Debian's), the binary it placed runs,
+# and `rpm -e` takes its files and its doc directory away again.
+say "rpm --root: the .rpm installs, runs and erases"
+rpm_root=$(mktemp -d)
+rpm --root "$rpm_root" --initdb
+rpm --root "$rpm_root" -i --nodeps --noscripts "$rpm" 2>/dev/null
+diff <(layout_files rpm) <(cd "$rpm_root" && find usr -type f | sed 's|^|/|' | sort) ||
+  die "rpm installed other files than scripts/package-layout lists (< layout, > installed)"
+[ "$("$rpm_root/usr/bin/cognito-tui" --version)" = "$("$bin" --version)" ] ||
+  die "the binary the .rpm installed does not say what $bin says"
+rpm --root "$rpm_root" -e cognito-tui 2>/dev/null
+left=$(cd "$rpm_root" && find usr -path '*cognito-tui*')
+[ -z "$left" ] || die "left after rpm -e: $left"
+rm -rf "$rpm_root"
+
 say "the .deb holds the layout's files and depends on libc6 (>= 2.17)"
 diff <(layout_files deb) <(dpkg-deb --fsys-tarfile "$deb" | tar -t | sed -n 's|^\./|/|; /[^/]$/p' | sort) ||
   die "the .deb's files differ from scripts/package-layout (< layout, > deb)"
