@@ -8,11 +8,14 @@ use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 
 use crate::cognito::lookup::LookupMode;
 
-/// `--version`: the package version and the git commit it was built from (build.rs).
+/// `--version`: the package version, the git commit it was built from and the target triple
+/// it was built for (build.rs).
 pub const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (commit ",
     env!("COGNITO_TUI_GIT_COMMIT"),
+    ", ",
+    env!("COGNITO_TUI_TARGET"),
     ")"
 );
 

@@ -221,15 +221,22 @@ fn man_page_is_roff_from_the_cli_definition() {
 }
 
 #[test]
-fn version_names_the_git_commit() {
+fn version_names_the_git_commit_and_the_target() {
     let version = stdout_of(&["--version"]);
     let line = version.trim();
+    let prefix = format!("cognito-tui {} (commit ", env!("CARGO_PKG_VERSION"));
+    let inner = line
+        .strip_prefix(&prefix)
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{line}: not `{prefix}COMMIT, TRIPLE)`"));
+    let (commit, triple) = inner
+        .split_once(", ")
+        .unwrap_or_else(|| panic!("{line}: no `, TRIPLE`"));
+    // The triple the test itself runs on, from the standard library rather than build.rs.
+    let (arch, os) = (std::env::consts::ARCH, std::env::consts::OS);
     assert!(
-        line.starts_with(&format!(
-            "cognito-tui {} (commit ",
-            env!("CARGO_PKG_VERSION")
-        )),
-        "{line}"
+        triple.starts_with(&format!("{arch}-")) && triple.contains(&format!("-{os}")),
+        "{triple} is not a {arch} {os} triple"
     );
     let head = Command::new("git")
         .args(["rev-parse", "--short=12", "HEAD"])
@@ -239,10 +246,7 @@ fn version_names_the_git_commit() {
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
     match head {
-        Some(head) => assert!(
-            line.ends_with(&format!("(commit {head})")),
-            "{line} vs {head}"
-        ),
+        Some(head) => assert_eq!(commit, head, "{line}"),
         None => eprintln!("no git here: only the version's shape is checked"),
     }
 }

@@ -53,6 +53,7 @@ mod oneshot_gate;
 mod output_errors;
 mod output_escaping;
 mod output_sink;
+mod packaging;
 mod phone;
 mod pools;
 mod privacy_cli;
