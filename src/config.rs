@@ -198,35 +198,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     };
     let raw: RawConfig =
         toml::from_str(text).map_err(|e| error(e.span(), e.message().trim().to_string()))?;
-    for (name, pool) in &raw.pools {
-        if let Err(e) = PoolId::parse(pool.pool_id.get_ref()) {
-            return Err(error(
-                Some(pool.pool_id.span()),
-                format!("pools.{name}.pool_id: {e}"),
-            ));
-        }
-    }
-    for name in &raw.search_attributes {
-        let value = name.get_ref();
-        if value.trim().is_empty() || value.chars().any(char::is_control) || value != value.trim() {
-            return Err(error(
-                Some(name.span()),
-                format!("search_attributes: {value:?} is not an attribute name"),
-            ));
-        }
-    }
-    if let Some(operator) = &raw.operator {
-        let name = operator.get_ref();
-        if !is_operator_name(name) {
-            return Err(error(
-                Some(operator.span()),
-                format!(
-                    "operator = {name:?}: use 1 to 64 of letters, digits and . _ - @ + (it \
-                     goes into the User-Agent header)"
-                ),
-            ));
-        }
-    }
+    check_names(&raw, &error)?;
     let default_country = match &raw.default_country {
         Some(code) => match crate::phone::parse_country(code.get_ref()) {
             Some(id) => Some(id.as_ref().to_string()),
@@ -275,6 +247,44 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         profile: raw.profile.filter(|p| !p.trim().is_empty()),
         default_country,
     })
+}
+
+/// Checks the names the config gives: pool ids, search attributes and the operator. `error`
+/// places a message at a span of the file.
+fn check_names(
+    raw: &RawConfig,
+    error: &dyn Fn(Option<Range<usize>>, String) -> ConfigError,
+) -> Result<(), ConfigError> {
+    for (name, pool) in &raw.pools {
+        if let Err(e) = PoolId::parse(pool.pool_id.get_ref()) {
+            return Err(error(
+                Some(pool.pool_id.span()),
+                format!("pools.{name}.pool_id: {e}"),
+            ));
+        }
+    }
+    for name in &raw.search_attributes {
+        let value = name.get_ref();
+        if value.trim().is_empty() || value.chars().any(char::is_control) || value != value.trim() {
+            return Err(error(
+                Some(name.span()),
+                format!("search_attributes: {value:?} is not an attribute name"),
+            ));
+        }
+    }
+    if let Some(operator) = &raw.operator {
+        let name = operator.get_ref();
+        if !is_operator_name(name) {
+            return Err(error(
+                Some(operator.span()),
+                format!(
+                    "operator = {name:?}: use 1 to 64 of letters, digits and . _ - @ + (it \
+                     goes into the User-Agent header)"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Whether an operator name fits a User-Agent token: 1–64 of `A-Z a-z 0-9 . _ - @ +`.

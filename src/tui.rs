@@ -42,19 +42,9 @@ pub async fn run(cli: &Cli) -> i32 {
             return 2;
         }
     };
-    let (keymap, problems) = Keymap::with_overrides(&target.config.keys);
-    if !problems.is_empty() {
-        let path = cli
-            .target
-            .config
-            .clone()
-            .or_else(crate::config::default_path)
-            .map_or_else(|| "the config file".into(), |p| p.display().to_string());
-        for problem in &problems {
-            output::error(format_args!("{}: {}", sanitize(&path), sanitize(problem)));
-        }
+    let Some(keymap) = keymap_or_report(cli, &target) else {
         return 2;
-    }
+    };
     // Without --pool (and without --demo) the TUI opens on the pool picker; the one-shot
     // commands still refuse to guess.
     let picking = cli.target.pool.is_none() && !cli.target.demo;
@@ -98,21 +88,7 @@ pub async fn run(cli: &Cli) -> i32 {
         "starting the terminal UI"
     );
 
-    let settings = Settings {
-        demo,
-        // --allow-write, or `allow_write = true` on the named pool in the config file.
-        allow_write: target.args.allow_write,
-        // --redact, or `redact = true` in the config file.
-        redact: target.args.redact,
-        keymap: Arc::new(keymap),
-        color: !Theme::no_color_requested(),
-        tz: TimeZone::Local,
-        now: OffsetDateTime::now_utc(),
-        search_attributes: target.config.search_attributes.clone(),
-        named_pools: (target.config.pools.iter())
-            .map(|(name, p)| (name.clone(), p.pool_id.clone()))
-            .collect(),
-    };
+    let settings = settings_for(&target, keymap, demo);
     let mut app = App::new(pool.as_ref().map_or("", |p| p.as_str()), settings);
     // A bastion's HOME may be missing, read-only or someone else's: the UI runs without a
     // log and says so once.
@@ -129,7 +105,54 @@ pub async fn run(cli: &Cli) -> i32 {
         startup.push(app.start_lookup(query, Default::default()));
     }
 
-    let mut terminal = ratatui::init();
+    let mut terminal = take_terminal();
+    let result = event_loop(&mut terminal, &mut app, jobs, &mut msgs, startup).await;
+    let writing = app.writing.is_some();
+    shut_down(terminal, result, writing, worker_task).await
+}
+
+/// The key bindings with the config file's overrides, or `None` after reporting each bad
+/// override with the file's name.
+fn keymap_or_report(cli: &Cli, target: &session::Target) -> Option<Keymap> {
+    let (keymap, problems) = Keymap::with_overrides(&target.config.keys);
+    if problems.is_empty() {
+        return Some(keymap);
+    }
+    let path = cli
+        .target
+        .config
+        .clone()
+        .or_else(crate::config::default_path)
+        .map_or_else(|| "the config file".into(), |p| p.display().to_string());
+    for problem in &problems {
+        output::error(format_args!("{}: {}", sanitize(&path), sanitize(problem)));
+    }
+    None
+}
+
+/// The app's settings from the flags and the config file.
+fn settings_for(target: &session::Target, keymap: Keymap, demo: bool) -> Settings {
+    Settings {
+        demo,
+        // --allow-write, or `allow_write = true` on the named pool in the config file.
+        allow_write: target.args.allow_write,
+        // --redact, or `redact = true` in the config file.
+        redact: target.args.redact,
+        keymap: Arc::new(keymap),
+        color: !Theme::no_color_requested(),
+        tz: TimeZone::Local,
+        now: OffsetDateTime::now_utc(),
+        search_attributes: target.config.search_attributes.clone(),
+        named_pools: (target.config.pools.iter())
+            .map(|(name, p)| (name.clone(), p.pool_id.clone()))
+            .collect(),
+    }
+}
+
+/// Takes the terminal (alternate screen, raw mode) and turns on bracketed paste, with a
+/// panic hook that turns it off again.
+fn take_terminal() -> DefaultTerminal {
+    let terminal = ratatui::init();
     // ratatui's panic hook restores the screen; bracketed paste is ours to turn off.
     let restore_screen = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -137,7 +160,17 @@ pub async fn run(cli: &Cli) -> i32 {
         restore_screen(info);
     }));
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
-    let result = event_loop(&mut terminal, &mut app, jobs, &mut msgs, startup).await;
+    terminal
+}
+
+/// After the event loop: gives the terminal back (unless it hung up), waits for the worker,
+/// and turns how the loop ended into the exit code. `writing`: a write was in flight.
+async fn shut_down(
+    terminal: DefaultTerminal,
+    result: std::io::Result<Stop>,
+    writing: bool,
+    worker_task: tokio::task::JoinHandle<()>,
+) -> i32 {
     // From here the hang-up watchdog leaves the exit to us: the worker still has lookups to
     // audit and perhaps a write to finish.
     #[cfg(unix)]
@@ -162,7 +195,7 @@ pub async fn run(cli: &Cli) -> i32 {
     ratatui::restore();
     // The job sender is gone: the worker finishes (or records as unknown) a write in flight
     // and audits the lookups it stops; the runtime must not end before it has.
-    if app.writing.is_some() {
+    if writing {
         output::say("waiting for the write in flight to finish…");
     }
     worker::wait_until_stopped(worker_task).await;

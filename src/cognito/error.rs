@@ -173,20 +173,7 @@ impl CognitoError {
             {
                 format!("the group does not exist (any more) in {pool}; reopen the list")
             }
-            ErrorKind::PoolNotFound => {
-                let mut hint = format!(
-                    "check the pool id and the Region: {pool} was not found{}",
-                    ctx.region.map(|r| format!(" in {r}")).unwrap_or_default()
-                );
-                if let (Some(asked), Some(region)) = (ctx.pool_region, ctx.region)
-                    && asked != region
-                {
-                    hint.push_str(&format!(
-                        " (the pool id says {asked}; try --region {asked})"
-                    ));
-                }
-                hint
-            }
+            ErrorKind::PoolNotFound => pool_not_found_hint(pool, ctx),
             ErrorKind::InvalidParameter => {
                 "Cognito rejected the request as malformed; check the pool id and the query".into()
             }
@@ -199,30 +186,14 @@ impl CognitoError {
                 "Cognito refused the caller; check that your credentials may call {action} on {pool}"
             ),
             ErrorKind::AccessDenied => {
-                let policy = match super::Op::ALL.iter().find(|op| op.name == self.operation) {
-                    Some(op) if op.access == super::Access::Write => "iam-policy-write.json",
-                    _ => "iam-policy.json",
-                };
+                let policy = policy_file_for(self.operation);
                 format!("IAM denied {action}; ask for it on {pool} (see assets/{policy})")
             }
-            ErrorKind::Credentials => match ctx.profile {
-                Some(p) => format!(
-                    "no valid AWS credentials for profile {p}; run `aws sso login --profile {p}` \
-                     (or check ~/.aws/credentials)"
-                ),
-                None => "no valid AWS credentials; set AWS_PROFILE and run `aws sso login`, or \
-                         export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --profile"
-                    .into(),
-            },
+            ErrorKind::Credentials => credentials_hint(ctx.profile),
             ErrorKind::Internal => {
                 "Cognito had an internal error even after retries; try again shortly".into()
             }
-            ErrorKind::Timeout => format!(
-                "no answer within {}; check the network or raise --timeout",
-                self.timeout
-                    .map(|t| format!("{} s", t.as_secs_f64()))
-                    .unwrap_or_else(|| "the timeout".into())
-            ),
+            ErrorKind::Timeout => timeout_hint(self.timeout),
             ErrorKind::Network => format!(
                 "could not reach {}; check the network, proxy settings or --endpoint-url",
                 ctx.target.unwrap_or("the Cognito endpoint")
@@ -251,6 +222,54 @@ impl CognitoError {
                 .into(),
         }
     }
+}
+
+/// The hint for a pool that was not found: it names the Region asked, and the
+/// Region the pool id itself names when the two differ.
+fn pool_not_found_hint(pool: &str, ctx: &ErrorContext<'_>) -> String {
+    let mut hint = format!(
+        "check the pool id and the Region: {pool} was not found{}",
+        ctx.region.map(|r| format!(" in {r}")).unwrap_or_default()
+    );
+    if let (Some(asked), Some(region)) = (ctx.pool_region, ctx.region)
+        && asked != region
+    {
+        hint.push_str(&format!(
+            " (the pool id says {asked}; try --region {asked})"
+        ));
+    }
+    hint
+}
+
+/// The example IAM policy under assets/ that grants `operation`: writes need the write policy.
+fn policy_file_for(operation: &str) -> &'static str {
+    match super::Op::ALL.iter().find(|op| op.name == operation) {
+        Some(op) if op.access == super::Access::Write => "iam-policy-write.json",
+        _ => "iam-policy.json",
+    }
+}
+
+/// The hint for missing or expired credentials, naming the profile when there is one.
+fn credentials_hint(profile: Option<&str>) -> String {
+    match profile {
+        Some(p) => format!(
+            "no valid AWS credentials for profile {p}; run `aws sso login --profile {p}` \
+             (or check ~/.aws/credentials)"
+        ),
+        None => "no valid AWS credentials; set AWS_PROFILE and run `aws sso login`, or \
+                 export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --profile"
+            .into(),
+    }
+}
+
+/// The hint for a request that got no answer in time, naming the timeout when known.
+fn timeout_hint(timeout: Option<Duration>) -> String {
+    format!(
+        "no answer within {}; check the network or raise --timeout",
+        timeout
+            .map(|t| format!("{} s", t.as_secs_f64()))
+            .unwrap_or_else(|| "the timeout".into())
+    )
 }
 
 /// Where a request went, so hints can name the pool, Region and profile.

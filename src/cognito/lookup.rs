@@ -308,7 +308,7 @@ pub async fn lookup(
         .map_err(|e| LookupError::Refused(e.to_string()))?;
     let (direct_query, attribute_value) = lookup_values(&query, &shape, mode);
 
-    let mut calls = 1;
+    let calls = 1;
     let mut tried = vec![format!(
         "AdminGetUser {direct_query:?} (username, alias or sub)"
     )];
@@ -341,18 +341,34 @@ pub async fn lookup(
         Err(e) => return Err(LookupError::Cognito(e)),
     }
 
-    let not_found = |tried: Vec<String>, calls| LookupError::NotFound {
-        pool: pool.to_string(),
-        query: query.clone(),
+    let Some(attribute) = fallback else {
+        return Err(not_found(pool, &query, tried, calls));
+    };
+    lookup_by_attribute(
+        backend,
+        pool,
+        &query,
+        attribute,
+        &attribute_value,
         tried,
         calls,
-        suggestions: Vec::new(),
-    };
-    let Some(attribute) = fallback else {
-        return Err(not_found(tried, calls));
-    };
+    )
+    .await
+}
 
-    let filter = ListFilter::exact(attribute, attribute_value.clone());
+/// The step after AdminGetUser found nothing: one ListUsers `attribute = value`, then
+/// AdminGetUser on a single exact match; several matches are [`LookupOutcome::Ambiguous`].
+/// `tried` and `calls` carry on from the direct attempt.
+async fn lookup_by_attribute(
+    backend: &dyn Backend,
+    pool: &PoolId,
+    query: &str,
+    attribute: FilterAttribute,
+    attribute_value: &str,
+    mut tried: Vec<String>,
+    mut calls: u32,
+) -> Result<LookupOutcome, LookupError> {
+    let filter = ListFilter::exact(attribute, attribute_value.to_owned());
     tried.push(format!("ListUsers {}: no match", filter.expression()));
     calls += 1;
     let page = backend
@@ -369,7 +385,7 @@ pub async fn lookup(
         })
         .collect();
     match matches.len() {
-        0 => Err(not_found(tried, calls)),
+        0 => Err(not_found(pool, query, tried, calls)),
         1 => {
             let username = matches.remove(0).username;
             calls += 1;
@@ -382,7 +398,7 @@ pub async fn lookup(
                 )),
                 Err(e) if e.kind == ErrorKind::UserNotFound => {
                     tried.push(format!("AdminGetUser {username:?} (deleted meanwhile?)"));
-                    Err(not_found(tried, calls))
+                    Err(not_found(pool, query, tried, calls))
                 }
                 Err(e) => Err(LookupError::Cognito(e)),
             }
@@ -394,6 +410,17 @@ pub async fn lookup(
             more: page.next_token.is_some(),
             calls,
         })),
+    }
+}
+
+/// The not-found answer for `query` in `pool`, with what was tried; suggestions come later.
+fn not_found(pool: &PoolId, query: &str, tried: Vec<String>, calls: u32) -> LookupError {
+    LookupError::NotFound {
+        pool: pool.to_string(),
+        query: query.to_owned(),
+        tried,
+        calls,
+        suggestions: Vec::new(),
     }
 }
 

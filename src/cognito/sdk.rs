@@ -129,6 +129,36 @@ impl SdkBackend {
     }
 }
 
+/// Maps an error Cognito itself answered with (HTTP `status`, exception `code`, `message`):
+/// the exception name decides the kind; without one, the status does.
+fn map_service_error(
+    operation: &'static str,
+    status: u16,
+    code: Option<String>,
+    message: String,
+) -> CognitoError {
+    let kind = match code.as_deref() {
+        Some("Unsupported" | "UnsupportedOperationException" | "NotImplemented") => {
+            ErrorKind::Unsupported
+        }
+        Some(code) => match CognitoError::kind_for_exception(code) {
+            ErrorKind::Other if status >= 500 => ErrorKind::Internal,
+            kind => kind,
+        },
+        None if status == 403 => ErrorKind::AccessDenied,
+        None if status >= 500 => ErrorKind::Internal,
+        None => ErrorKind::Other,
+    };
+    let message = if message.is_empty() && code.is_none() {
+        format!("HTTP {status} with no Cognito error in the body")
+    } else {
+        message
+    };
+    let mut mapped = CognitoError::new(kind, operation, message);
+    mapped.exception = code;
+    mapped
+}
+
 /// Maps any SDK error into our domain error. Kept apart so it is testable on its own.
 fn map_sdk_error<E>(
     operation: &'static str,
@@ -150,31 +180,12 @@ where
         return CognitoError::html_page(operation, status);
     }
     match &err {
-        SdkError::ServiceError(ctx) => {
-            let status = ctx.raw().status().as_u16();
-            let code = ctx.err().code().map(str::to_string);
-            let message = ctx.err().message().unwrap_or_default().to_string();
-            let kind = match code.as_deref() {
-                Some("Unsupported" | "UnsupportedOperationException" | "NotImplemented") => {
-                    ErrorKind::Unsupported
-                }
-                Some(code) => match CognitoError::kind_for_exception(code) {
-                    ErrorKind::Other if status >= 500 => ErrorKind::Internal,
-                    kind => kind,
-                },
-                None if status == 403 => ErrorKind::AccessDenied,
-                None if status >= 500 => ErrorKind::Internal,
-                None => ErrorKind::Other,
-            };
-            let message = if message.is_empty() && code.is_none() {
-                format!("HTTP {status} with no Cognito error in the body")
-            } else {
-                message
-            };
-            let mut mapped = CognitoError::new(kind, operation, message);
-            mapped.exception = code;
-            mapped
-        }
+        SdkError::ServiceError(ctx) => map_service_error(
+            operation,
+            ctx.raw().status().as_u16(),
+            ctx.err().code().map(str::to_string),
+            ctx.err().message().unwrap_or_default().to_string(),
+        ),
         SdkError::TimeoutError(_) => {
             let mut mapped = CognitoError::new(
                 ErrorKind::Timeout,
@@ -668,8 +679,8 @@ impl Writer for SdkBackend {
         action: WriteAction,
     ) -> Result<(), CognitoError> {
         use cip::types::{
-            AttributeType, DeliveryMediumType, EmailMfaSettingsType, MessageActionType,
-            SmsMfaSettingsType, SoftwareTokenMfaSettingsType, WebAuthnMfaSettingsType,
+            DeliveryMediumType, EmailMfaSettingsType, MessageActionType, SmsMfaSettingsType,
+            SoftwareTokenMfaSettingsType, WebAuthnMfaSettingsType,
         };
         // Every write names the pool and the user, and answers nothing we use; `$extra` adds
         // the action's own parameters to the builder.
@@ -729,17 +740,7 @@ impl Writer for SdkBackend {
             }
             WriteAction::ConfirmSignUp => admin_write!(admin_confirm_sign_up),
             WriteAction::MarkVerified(attribute) => {
-                let flag = AttributeType::builder()
-                    .name(attribute.flag())
-                    .value("true")
-                    .build()
-                    .map_err(|e| {
-                        CognitoError::new(
-                            ErrorKind::InvalidParameter,
-                            action.operation(),
-                            e.to_string(),
-                        )
-                    })?;
+                let flag = verified_flag(&action, attribute.flag())?;
                 admin_write!(admin_update_user_attributes.user_attributes(flag))
             }
             WriteAction::AddToGroup(group) => {
@@ -751,4 +752,23 @@ impl Writer for SdkBackend {
             WriteAction::DeleteUser => admin_write!(admin_delete_user),
         }
     }
+}
+
+/// The attribute `flag = "true"` that marks an email or phone number verified; `action` names
+/// the operation if the SDK's builder refuses it.
+fn verified_flag(
+    action: &WriteAction,
+    flag: &'static str,
+) -> Result<cip::types::AttributeType, CognitoError> {
+    cip::types::AttributeType::builder()
+        .name(flag)
+        .value("true")
+        .build()
+        .map_err(|e| {
+            CognitoError::new(
+                ErrorKind::InvalidParameter,
+                action.operation(),
+                e.to_string(),
+            )
+        })
 }

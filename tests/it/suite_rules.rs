@@ -231,13 +231,13 @@ fn breaches(file: &str, text: &str, app_fields: &[String]) -> Vec<String> {
             visit::visit_item_fn(self, f);
         }
         fn visit_expr_assign(&mut self, e: &'a syn::ExprAssign) {
-            if let Some(field) = app_field_written(&e.left, self.app_fields) {
-                if !ALLOWED_FIELD_WRITES.contains(&field.as_str()) {
-                    self.found.push(format!(
-                        "{}: writes App field `{field}`: reach that state through messages",
-                        self.file
-                    ));
-                }
+            if let Some(field) = app_field_written(&e.left, self.app_fields)
+                && !ALLOWED_FIELD_WRITES.contains(&field.as_str())
+            {
+                self.found.push(format!(
+                    "{}: writes App field `{field}`: reach that state through messages",
+                    self.file
+                ));
             }
             visit::visit_expr_assign(self, e);
         }
