@@ -164,6 +164,17 @@ impl AuditEvent {
         event
     }
 
+    /// This event completed by a list read's answer: how many items came back, and the
+    /// outcome. The TUI's list panes and the one-shot `--include` write the same line.
+    pub fn fetched(
+        mut self,
+        result: &Result<crate::cognito::listing::Fetched, crate::cognito::CognitoError>,
+    ) -> Self {
+        self.count = result.as_ref().ok().map(|f| f.listing.item_count() as u64);
+        self.outcome = Self::outcome_of(result);
+        self
+    }
+
     /// The outcome of a Cognito call: `ok` or the exception's name.
     pub fn outcome_of<T>(result: &Result<T, crate::cognito::CognitoError>) -> String {
         match result {

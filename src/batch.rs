@@ -423,21 +423,8 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
         Err(WriteError::Closed) => (Ending::ClosedPipe(0), 0),
         Err(e) => (Ending::Failed(e.report(0)), 0),
     };
-    // The lookups still out were dropped (each on record as `cancelled`); then the end line,
-    // before anything is said: after SIGHUP the terminal may be gone.
-    let audited = run.end(ending, |e| e.count = Some(printed));
-    if progress {
-        output::clear_progress();
-    }
-    if let Ending::Stopped(signal) = ending {
-        output::say(format_args!(
-            "interrupted ({}): the first {printed} of {} queries are printed",
-            signal.name(),
-            queries.len()
-        ));
-    }
-    audited?;
-    Ok(ending.exit_code())
+    // The lookups still out were dropped (each on record as `cancelled`); then the end line.
+    run.end_batch(ending, printed, queries.len(), progress)
 }
 
 /// How a batch's answers are shown.

@@ -129,6 +129,31 @@ impl Run {
         finish(&mut event);
         self.trail.end(event)
     }
+
+    /// How a batch of queries (`get -`, `diagnose -`) ends: its end line with the count
+    /// printed, then, after a signal, what was printed of how many; its exit code. The end
+    /// line goes first: after SIGHUP the terminal may be gone. `progress`: a progress line is
+    /// on stderr, cleared before anything is said.
+    pub(crate) fn end_batch(
+        &self,
+        ending: stop::Ending,
+        printed: u64,
+        queries: usize,
+        progress: bool,
+    ) -> Result<i32, i32> {
+        let audited = self.end(ending, |e| e.count = Some(printed));
+        if progress {
+            output::clear_progress();
+        }
+        if let stop::Ending::Stopped(signal) = ending {
+            output::say(format_args!(
+                "interrupted ({}): the first {printed} of {queries} queries are printed",
+                signal.name(),
+            ));
+        }
+        audited?;
+        Ok(ending.exit_code())
+    }
 }
 
 /// Runs `get`; returns the process exit code.

@@ -56,6 +56,15 @@ pub enum Listing {
 }
 
 impl Listing {
+    /// How many items the list holds, whatever their kind.
+    pub fn item_count(&self) -> usize {
+        match self {
+            Listing::Groups(items) => items.len(),
+            Listing::Devices(items) => items.len(),
+            Listing::SignIns(items) => items.len(),
+        }
+    }
+
     /// Adds the items of `next`, a later page of the same list.
     fn append(&mut self, next: Listing) {
         match (self, next) {

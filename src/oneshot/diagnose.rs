@@ -350,17 +350,7 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
         }
         printed += 1;
     };
-    // The end line before anything is said: after SIGHUP the terminal may be gone.
-    let audited = run.end(ending, |e| e.count = Some(printed));
-    if let Ending::Stopped(signal) = ending {
-        output::say(format_args!(
-            "interrupted ({}): the first {printed} of {} queries are printed",
-            signal.name(),
-            queries.len()
-        ));
-    }
-    audited?;
-    Ok(ending.exit_code())
+    run.end_batch(ending, printed, queries.len(), false)
 }
 
 /// One query of a `diagnose -` batch: resolved, diagnosed when found, and its report as

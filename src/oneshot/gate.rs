@@ -14,8 +14,8 @@ use crate::audit::{AuditEvent, AuditLog, Phase};
 use crate::cognito::listing::{Fetched, fetch_list};
 use crate::cognito::lookup::{self, LookupError, LookupMode, LookupOutcome};
 use crate::cognito::{
-    Backend, CognitoError, ListFilter, ListKind, Listing, ListingPage, PageRequest, PoolId,
-    PoolSchema, UserPage,
+    Backend, CognitoError, ListFilter, ListKind, ListingPage, PageRequest, PoolId, PoolSchema,
+    UserPage,
 };
 use crate::sanitize::sanitize;
 use crate::search::{self, SearchResults};
@@ -215,12 +215,7 @@ impl<'a> Gate<'a> {
         let request = |backend: &'a dyn Backend, pool: &'a PoolId| async move {
             fetch_list(backend, pool, username, kind).await
         };
-        self.audited(pending, request, |mut event, result| {
-            event.count = result.as_ref().ok().map(|f| count(&f.listing));
-            event.outcome = AuditEvent::outcome_of(result);
-            event
-        })
-        .await
+        self.audited(pending, request, AuditEvent::fetched).await
     }
 
     /// The user's configured sign-in factors (AdminGetUserAuthFactors): one line.
@@ -252,7 +247,7 @@ impl<'a> Gate<'a> {
             backend.list_for_user(pool, username, kind, page).await
         };
         self.audited(pending, request, |mut event, result| {
-            event.count = result.as_ref().ok().map(|p| count(&p.listing));
+            event.count = result.as_ref().ok().map(|p| p.listing.item_count() as u64);
             event.outcome = AuditEvent::outcome_of(result);
             event
         })
@@ -279,13 +274,6 @@ impl<'a> Gate<'a> {
 }
 
 /// How many items a list read returned, for its line.
-fn count(listing: &Listing) -> u64 {
-    (match listing {
-        Listing::Groups(items) => items.len(),
-        Listing::Devices(items) => items.len(),
-        Listing::SignIns(items) => items.len(),
-    }) as u64
-}
 
 /// ListUsers in one pool, for an export's concurrent streams (which outlive a borrow).
 #[derive(Clone)]

@@ -125,19 +125,13 @@ async fn look_up(job: &Job, id: u64, query: String, mode: LookupMode, owed: &Owe
 /// Every page of a list pane; one `list_groups` / `list_devices` / `list_sign_ins` line.
 async fn list_of(job: &Job, id: u64, list: ListKind, username: String) -> Msg {
     let session = &job.session;
-    let mut event = AuditEvent::new(list_audit_name(list), session);
-    event.username = Some(username.clone());
-    let line = |mut event: AuditEvent, result: &Result<Fetched, _>| {
-        event.count = result.as_ref().ok().map(|f| listing_len(&f.listing));
-        event.outcome = AuditEvent::outcome_of(result);
-        event
-    };
+    let event = AuditEvent::for_list(session, list, &username);
     let fetch = audited(
         &job.audit,
         event,
         None,
         async { fetch_list(session.backend.as_ref(), &session.pool, &username, list).await },
-        line,
+        AuditEvent::fetched,
     );
     let result = fetch
         .await
@@ -153,11 +147,6 @@ async fn list_of(job: &Job, id: u64, list: ListKind, username: String) -> Msg {
 async fn groups_of_pool(job: &Job, id: u64) -> Msg {
     let session = &job.session;
     let event = AuditEvent::new("list_pool_groups", session);
-    let line = |mut event: AuditEvent, result: &Result<Fetched, _>| {
-        event.count = result.as_ref().ok().map(|f| listing_len(&f.listing));
-        event.outcome = AuditEvent::outcome_of(result);
-        event
-    };
     let fetch = audited(
         &job.audit,
         event,
@@ -169,7 +158,7 @@ async fn groups_of_pool(job: &Job, id: u64) -> Msg {
                 more,
             })
         },
-        line,
+        AuditEvent::fetched,
     );
     let result = fetch
         .await
@@ -351,22 +340,4 @@ pub fn write_csv(path: &std::path::Path, users: &[UserSummary]) -> Result<usize,
     drop(table);
     out.flush()?;
     Ok(users.len())
-}
-
-/// The audit action for opening a list pane.
-fn list_audit_name(list: ListKind) -> &'static str {
-    match list {
-        ListKind::Groups => "list_groups",
-        ListKind::Devices => "list_devices",
-        ListKind::SignIns => "list_sign_ins",
-    }
-}
-
-/// How many items a list pane received.
-fn listing_len(listing: &Listing) -> u64 {
-    (match listing {
-        Listing::Groups(items) => items.len(),
-        Listing::Devices(items) => items.len(),
-        Listing::SignIns(items) => items.len(),
-    }) as u64
 }
