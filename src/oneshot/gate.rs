@@ -273,8 +273,6 @@ impl<'a> Gate<'a> {
     }
 }
 
-/// How many items a list read returned, for its line.
-
 /// ListUsers in one pool, for an export's concurrent streams (which outlive a borrow).
 #[derive(Clone)]
 pub(crate) struct Pages {
