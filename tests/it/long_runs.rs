@@ -160,8 +160,10 @@ fn an_export_stopped_by_any_signal_ends_its_audit_trail_with_a_token_that_resume
 fn a_batch_stopped_by_any_signal_audits_every_lookup_it_sent_and_ends_its_trail() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
-    // Four lookups in flight (twice user_read), 500 ms each.
-    std::fs::write(&config, "[rate_limits]\nuser_read = 2\n").unwrap();
+    // Lookups start every 125 ms (user_read 8) and take 1 s each, so about eight are in
+    // flight at any moment: the signal, sent after the first answer, always finds some out
+    // (at 2/s and 500 ms it could land between one finishing and the next starting).
+    std::fs::write(&config, "[rate_limits]\nuser_read = 8\n").unwrap();
     let queries: Vec<String> = (0..24).map(|i| format!("nobody{i:02}")).collect();
     let stdin = queries.join("\n") + "\n";
     for (signal, code) in SIGNALS {
@@ -177,7 +179,7 @@ fn a_batch_stopped_by_any_signal_audits_every_lookup_it_sent_and_ends_its_trail(
             "--audit-log",
             log.to_str().unwrap(),
         ];
-        let run = signalled(&args, &stdin, 500, signal);
+        let run = signalled(&args, &stdin, 1000, signal);
         assert_eq!(run.code, code, "SIG{signal}: {}", run.stderr);
         let printed: Vec<String> = (run.stdout.lines())
             .map(|l| {
