@@ -196,6 +196,12 @@ pub struct DiagnoseArgs {
     /// Output format (default: text on a terminal, json otherwise).
     #[arg(long, short, value_enum)]
     pub output: Option<ReportFormat>,
+
+    /// A JMESPath expression applied to the JSON output before it is printed, as the AWS
+    /// CLI's --query (e.g. "UserAttributes[?Name=='email'].Value | [0]"); with -o text the
+    /// result prints as the AWS CLI's text output, with -o table as its table.
+    #[arg(long = "query", value_name = "JMESPATH", value_parser = crate::output::query::parse_query)]
+    pub jmespath: Option<crate::output::query::Query>,
 }
 
 /// Formats of a one-user report (`diagnose`): no table shape fits it.
@@ -208,7 +214,8 @@ pub enum ReportFormat {
 /// `export` arguments.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Output format: one ListUsers `Users` item per line (json), or csv / tsv.
+    /// Output format: one ListUsers `Users` item per line (json), csv / tsv, or table (one
+    /// AWS CLI-style table per user, as wide as the terminal).
     #[arg(long, short, value_enum, default_value_t = ExportFormat::Json)]
     pub output: ExportFormat,
 
@@ -235,6 +242,12 @@ pub struct ExportArgs {
     /// Without a filter only: with --status or --enabled it is one stream.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u8).range(1..=16))]
     pub streams: u8,
+
+    /// A JMESPath expression applied to each user's JSON line before it is printed, as the AWS
+    /// CLI's --query (e.g. "UserAttributes[?Name=='email'].Value | [0]"); with -o text the
+    /// result prints as the AWS CLI's text output, with -o table as its table.
+    #[arg(long = "query", value_name = "JMESPATH", value_parser = crate::output::query::parse_query)]
+    pub jmespath: Option<crate::output::query::Query>,
 }
 
 /// `export --output` values.
@@ -243,6 +256,7 @@ pub enum ExportFormat {
     Json,
     Csv,
     Tsv,
+    Table,
 }
 
 const COMPLETIONS_HELP: &str = "Install:
@@ -347,6 +361,12 @@ pub struct SearchArgs {
     #[arg(long, short, value_enum)]
     pub output: Option<OutputFormat>,
 
+    /// A JMESPath expression applied to the JSON output before it is printed, as the AWS
+    /// CLI's --query (e.g. "UserAttributes[?Name=='email'].Value | [0]"); with -o text the
+    /// result prints as the AWS CLI's text output, with -o table as its table.
+    #[arg(long = "query", value_name = "JMESPATH", value_parser = crate::output::query::parse_query)]
+    pub jmespath: Option<crate::output::query::Query>,
+
     /// Print at most this many users.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=360))]
     pub limit: u32,
@@ -387,6 +407,12 @@ pub struct GetArgs {
     /// Output format (default: text on a terminal, json otherwise).
     #[arg(long, short, value_enum)]
     pub output: Option<OutputFormat>,
+
+    /// A JMESPath expression applied to the JSON output (to each line of a batch) before it is printed, as the AWS
+    /// CLI's --query (e.g. "UserAttributes[?Name=='email'].Value | [0]"); with -o text the
+    /// result prints as the AWS CLI's text output, with -o table as its table.
+    #[arg(long = "query", value_name = "JMESPATH", value_parser = crate::output::query::parse_query)]
+    pub jmespath: Option<crate::output::query::Query>,
 
     /// Also fetch these (comma-separated): groups, devices, events, auth-factors.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
@@ -435,6 +461,8 @@ pub enum OutputFormat {
     Csv,
     /// Tab-separated, spreadsheet-safe.
     Tsv,
+    /// The AWS CLI's table, sized to the terminal (COLUMNS; 80 when not a terminal).
+    Table,
 }
 
 impl OutputFormat {
@@ -443,7 +471,7 @@ impl OutputFormat {
         match self {
             Self::Csv => Some(crate::tabular::Delimited::Csv),
             Self::Tsv => Some(crate::tabular::Delimited::Tsv),
-            Self::Json | Self::Text => None,
+            Self::Json | Self::Text | Self::Table => None,
         }
     }
 }

@@ -23,7 +23,7 @@ use crate::oneshot::gate::Pages;
 use crate::oneshot::stop::{Ending, Stop};
 use crate::oneshot::usage;
 use crate::output::table::{self, Delimited, TableWriter, UserRow};
-use crate::output::{self, Stdout, TableOut, WriteError};
+use crate::output::{self, Shape, Stdout, TableOut, WriteError};
 use crate::redact;
 pub use token::TokenError;
 use token::{Plan, Resume, in_a_prefix_stream};
@@ -151,9 +151,15 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
 /// be written.
 async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> {
     let columns = table::attribute_columns(&args.attributes).map_err(usage)?;
-    if !columns.is_empty() && args.output == ExportFormat::Json {
+    if !columns.is_empty() && !matches!(args.output, ExportFormat::Csv | ExportFormat::Tsv) {
         return Err(usage(
             "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
+        ));
+    }
+    let delimited = matches!(args.output, ExportFormat::Csv | ExportFormat::Tsv);
+    if args.jmespath.is_some() && delimited {
+        return Err(usage(
+            "--query shapes json and table output, not csv or tsv",
         ));
     }
     let (filter, client_enabled) = filters(args).map_err(usage)?;
@@ -180,9 +186,15 @@ async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> 
         .and_then(|s| s.estimated_number_of_users)
         .and_then(|n| u64::try_from(n).ok());
     let username_attributes = schema.map(|s| s.username_attributes).unwrap_or_default();
-    let out = Stdout::open();
+    let table = args.output == ExportFormat::Table;
+    let out = Stdout::shaped(Shape::pick(
+        args.jmespath.clone(),
+        false,
+        table,
+        "ListUsers",
+    ));
     let sink = match args.output {
-        ExportFormat::Json => Ok(Sink::Json(out)),
+        ExportFormat::Json | ExportFormat::Table => Ok(Sink::Json(out)),
         ExportFormat::Csv => out.table(Delimited::Csv, &[], columns).map(Sink::Table),
         ExportFormat::Tsv => out.table(Delimited::Tsv, &[], columns).map(Sink::Table),
     };

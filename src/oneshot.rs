@@ -10,7 +10,8 @@ use crate::cognito::listing::ListKind;
 use crate::cognito::lookup::{self, Ambiguous, LookupError, LookupMode, LookupOutcome};
 use crate::cognito::resources::MAX_PAGES;
 use crate::cognito::{CognitoError, ErrorKind, PoolId};
-use crate::output::{self, Extras, Stdout, WriteError};
+use crate::output::query::Query;
+use crate::output::{self, Extras, Shape, Stdout, WriteError};
 use crate::redact;
 use crate::sanitize::sanitize;
 use crate::session::{self, Session};
@@ -185,7 +186,7 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     } else {
         result
     };
-    let mut stdout = Stdout::open();
+    let mut stdout = Stdout::shaped(shape(format, &args.jmespath, "AdminGetUser"));
     let (written, code) = match result {
         Ok(LookupOutcome::Found(found)) => {
             let username = username.unwrap_or_default();
@@ -195,17 +196,16 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
             } else {
                 extras
             };
-            let written = match format {
-                OutputFormat::Text => {
-                    stdout.text(&(output::user_text(&found) + &output::extras_text(&extras)))
-                }
-                // csv and tsv went to the batch module above.
-                _ => stdout.json(&output::user_json_with(&found.user, &extras)),
+            let written = match stdout.is_people_text() {
+                true => stdout.text(&(output::user_text(&found) + &output::extras_text(&extras))),
+                // JSON, --query's result or a table (csv and tsv went to the batch module).
+                false => stdout.json(&output::user_json_with(&found.user, &extras)),
             };
             (written, code)
         }
         Ok(LookupOutcome::Ambiguous(ambiguous)) => {
-            ambiguous_answer(&mut stdout, format == OutputFormat::Json, &ambiguous)
+            let json = !stdout.is_people_text();
+            ambiguous_answer(&mut stdout, json, &ambiguous)
         }
         Err(err) => {
             match &err {
@@ -226,6 +226,26 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
     };
     // A closed pipe (`| head`) keeps the lookup's code; any other failure is exit 8.
     Ok(written.map_or_else(|e| e.report(code), |()| code))
+}
+
+/// How the sink draws a command's JSON: `--query` first, then `-o` (text for people, the AWS
+/// CLI's text or table, or JSON), a table titled `title`.
+pub(crate) fn shape(format: OutputFormat, query: &Option<Query>, title: &'static str) -> Shape {
+    let (text, table) = (format == OutputFormat::Text, format == OutputFormat::Table);
+    Shape::pick(query.clone(), text, table, title)
+}
+
+/// `--query` with `-o csv`/`tsv`: a usage error, printed; its exit code as `Err`.
+pub(crate) fn refuse_query_on_delimited(
+    query: &Option<Query>,
+    format: Option<OutputFormat>,
+) -> Result<(), i32> {
+    match query.is_some() && format.and_then(OutputFormat::delimited).is_some() {
+        true => Err(usage(
+            "--query shapes json, text and table output, not csv or tsv",
+        )),
+        false => Ok(()),
+    }
 }
 
 /// An ambiguous lookup's report: the matches as JSON on stdout when asked for, and the
@@ -325,6 +345,7 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
     let resolved = resolve(target)?;
     let query = lookup::validate_query(&args.query).map_err(usage)?;
     let columns = output::table::attribute_columns(&args.attributes).map_err(usage)?;
+    refuse_query_on_delimited(&args.jmespath, args.output)?;
     let run = resolved.connect("search", |_| {}).await?;
     let session = &run.session;
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
@@ -368,8 +389,9 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
         None => 0,
     };
     // Print what was found even when a filter failed: the exit code says it is partial.
-    let print = !hits.is_empty() || (format != OutputFormat::Text && code == 3);
-    if print && let Err(e) = print_users(format, columns, &masked) {
+    let shape = shape(format, &args.jmespath, "ListUsers");
+    let print = !hits.is_empty() || (!shape.is_people_text() && code == 3);
+    if print && let Err(e) = print_users(format, shape, columns, &masked) {
         return Ok(e.report(code));
     }
     if code == 0 && (results.more || results.hits.len() > hits.len()) {
@@ -386,10 +408,11 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
 /// Search results on stdout: a table for people, a JSON array, or CSV/TSV rows.
 fn print_users(
     format: OutputFormat,
+    shape: Shape,
     columns: Vec<String>,
     users: &[crate::cognito::UserSummary],
 ) -> Result<(), WriteError> {
-    let mut stdout = Stdout::open();
+    let mut stdout = Stdout::shaped(shape);
     match format.delimited() {
         Some(delimited) => {
             let mut table = stdout.table(delimited, &[], columns)?;
@@ -398,7 +421,7 @@ fn print_users(
             }
             Ok(table.flush()?)
         }
-        None if format == OutputFormat::Text => stdout.text(&output::users_table(users)),
+        None if stdout.is_people_text() => stdout.text(&output::users_table(users)),
         None => stdout.json(&output::users_json(users)),
     }
 }
