@@ -27,6 +27,7 @@ mod cli_exceptions;
 mod cli_faults;
 mod cli_get;
 mod cli_include;
+mod cli_query;
 mod config_pools;
 mod desk_batch;
 mod desk_export;
