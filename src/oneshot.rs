@@ -1,5 +1,6 @@
 //! One-shot commands: look up or search, print, exit with a documented code.
 
+pub mod batch;
 pub mod diagnose;
 pub(crate) mod gate;
 pub(crate) mod stop;
@@ -159,8 +160,8 @@ impl Run {
 /// Runs `get`; returns the process exit code.
 pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
     // Batches, several pools and csv/tsv are the batch module's.
-    if crate::batch::handles(args) {
-        return crate::batch::get(target, args).await;
+    if batch::handles(args) {
+        return batch::get(target, args).await;
     }
     get_one(target, args).await.unwrap_or_else(|code| code)
 }

@@ -317,7 +317,7 @@ struct BatchLine<'a> {
 /// `get` resolves it, one line per query in input order: a JSON line, or a text report.
 /// DescribeUserPool once for the whole batch. Exit code: the highest among the queries.
 async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i32> {
-    let queries = crate::batch::read_query_lines(None).map_err(usage)?;
+    let queries = super::batch::read_query_lines(None).map_err(usage)?;
     // Listening before the first request: every way the run ends writes its end line.
     let mut stop = Stop::listen();
     let run = resolved
@@ -357,7 +357,7 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
 /// printed, with its exit code. `settings` holds the pool's, read at the first user found.
 async fn report_one(
     run: &super::Run,
-    line: &crate::batch::QueryLine,
+    line: &super::batch::QueryLine,
     args: &DiagnoseArgs,
     format: ReportFormat,
     settings: &mut Option<Option<PoolSchema>>,
@@ -379,11 +379,11 @@ async fn report_one(
     };
     let masked = run
         .redact()
-        .then(|| crate::batch::Outcome::from_lookup(crate::redact::mask_lookup(&result, &[])));
-    let outcome = crate::batch::Outcome::from_lookup(result);
+        .then(|| super::batch::Outcome::from_lookup(crate::redact::mask_lookup(&result, &[])));
+    let outcome = super::batch::Outcome::from_lookup(result);
     let code = outcome.exit_code();
     let diagnosis = match &outcome {
-        crate::batch::Outcome::Found(user) => {
+        super::batch::Outcome::Found(user) => {
             // Read lazily: a batch that finds nobody never asks for the pool's settings.
             if settings.is_none() {
                 *settings = Some(pool_settings(run).await?);
@@ -421,14 +421,14 @@ struct QueryReport<'a> {
     query: &'a str,
     pool_id: &'a str,
     pool: Option<&'a PoolSchema>,
-    outcome: &'a crate::batch::Outcome,
+    outcome: &'a super::batch::Outcome,
     diagnosis: Option<&'a Diagnosis>,
 }
 
 impl QueryReport<'_> {
     /// The report as one JSON line.
     fn json_line(&self) -> String {
-        use crate::batch::Outcome;
+        use super::batch::Outcome;
         let outcome = self.outcome;
         let line = BatchLine {
             query: self.query,
@@ -459,7 +459,7 @@ impl QueryReport<'_> {
 
     /// The report as text, every value sanitized.
     fn text(&self) -> String {
-        use crate::batch::Outcome;
+        use super::batch::Outcome;
         let body = match (self.outcome, self.diagnosis) {
             (Outcome::Found(user), Some(d)) => text(user, self.pool_id, self.pool, d),
             (Outcome::NotFound, _) => "Result   not found\n".into(),

@@ -332,14 +332,13 @@ fn only_the_sdk_backend_names_the_aws_sdk() {
 
 /// Every top-level room of `src/` and its layer. A room missing here fails
 /// [`dependencies_point_one_way_and_rooms_stay_small`]: say where a new one sits.
-const LAYERS: [(&str, Layer); 30] = [
+const LAYERS: [(&str, Layer); 29] = [
     ("", Layer::Entry),
     ("tui", Layer::Entry),
     ("ui", Layer::View),
     ("app", Layer::Model),
     ("worker", Layer::Worker),
     ("oneshot", Layer::OneShot),
-    ("batch", Layer::OneShot),
     ("export", Layer::OneShot),
     ("act", Layer::Domain),
     ("output", Layer::Domain),
@@ -667,11 +666,7 @@ fn no_import_circle_between_files() {
         "the graph misses a known import: {:?}",
         graph["ui::allpools"]
     );
-    // batch.rs moves under oneshot/ on another branch (issue 21.4), which ends this one.
-    let known = ["batch → oneshot → batch"];
-    let found: Vec<String> = (cycles(&graph).into_iter().chain(cycles(&rooms(&graph))))
-        .filter(|c| !known.contains(&c.as_str()))
-        .collect();
+    let found: Vec<String> = (cycles(&graph).into_iter().chain(cycles(&rooms(&graph)))).collect();
     assert!(found.is_empty(), "import circles:\n{}", found.join("\n"));
 }
 
