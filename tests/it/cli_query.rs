@@ -120,7 +120,11 @@ fn compare_every_expression(aws_path: &PathBuf, pool: &str, url: &str) {
         run.stdout
     };
     let ours = |expr: &str, output: &str| {
-        let args = [&["get", "qalice", "--query", expr, "-o", output][..], &target].concat();
+        let args = [
+            &["get", "qalice", "--query", expr, "-o", output][..],
+            &target,
+        ]
+        .concat();
         let run = cli::run_args(&args);
         assert_eq!(run.code, 0, "get --query {expr}: {}", run.stderr);
         run.stdout
@@ -136,7 +140,10 @@ fn compare_every_expression(aws_path: &PathBuf, pool: &str, url: &str) {
     }
     for expr in TABLES {
         let (want, got) = (theirs(expr, "table"), ours(expr, "table"));
-        assert_eq!(got, want, "-o table --query {expr}\nours:\n{got}\ntheirs:\n{want}");
+        assert_eq!(
+            got, want,
+            "-o table --query {expr}\nours:\n{got}\ntheirs:\n{want}"
+        );
         compared += 1;
     }
     assert_eq!(compared, 2 * EXPRESSIONS.len() + TABLES.len());
@@ -147,7 +154,10 @@ async fn two_users() -> Option<(Emulator, String, String)> {
     let moto = Emulator::start(Kind::Moto)?;
     let client = seed::client(&moto.url());
     let pool = seed::create_pool(&client, "query-stream").await;
-    for (name, email) in [("qalice", "qalice@example.com"), ("qbob", "qbob@example.com")] {
+    for (name, email) in [
+        ("qalice", "qalice@example.com"),
+        ("qbob", "qbob@example.com"),
+    ] {
         seed::create_user(&client, &pool, name, &[("email", email)]).await;
     }
     let url = moto.url();
@@ -189,20 +199,34 @@ fn every_command(aws_path: &PathBuf, pool: &str, url: &str) {
     let batch = ["get", "-", "--query", "User.Username", "-o", "text"];
     let got = cli::run_with_stdin(&[&batch[..], &target].concat(), "qbob\nqalice\nnobody\n");
     assert_eq!(got.code, 3, "one not found: {}", got.stderr);
-    assert_eq!(got.stdout, "qbob\nqalice\nNone\n", "get -: per line, None for null");
+    assert_eq!(
+        got.stdout, "qbob\nqalice\nNone\n",
+        "get -: per line, None for null"
+    );
 
     let searched = run(&["search", "qa", "--query", "[].Username", "-o", "json"]);
     assert_eq!(searched.code, 0, "{}", searched.stderr);
     let searched: serde_json::Value = serde_json::from_str(&searched.stdout).unwrap();
     assert_eq!(searched, serde_json::json!(["qalice"]));
 
-    let diagnosed = run(&["diagnose", "qbob", "--query", "[Username, PoolId]", "-o", "text"]);
+    let diagnosed = run(&[
+        "diagnose",
+        "qbob",
+        "--query",
+        "[Username, PoolId]",
+        "-o",
+        "text",
+    ]);
     assert_eq!(diagnosed.code, 0, "{}", diagnosed.stderr);
     assert_eq!(diagnosed.stdout, format!("qbob\t{pool}\n"));
 
     let args = ["diagnose", "-", "--query", "Username", "-o", "json"];
     let diagnosed = cli::run_with_stdin(&[&args[..], &target].concat(), "qalice\nqbob\n");
-    assert_eq!(diagnosed.stdout, "\"qalice\"\n\"qbob\"\n", "{}", diagnosed.stderr);
+    assert_eq!(
+        diagnosed.stdout, "\"qalice\"\n\"qbob\"\n",
+        "{}",
+        diagnosed.stderr
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
@@ -212,7 +236,13 @@ fn every_command(aws_path: &PathBuf, pool: &str, url: &str) {
     std::fs::write(&config, pools).unwrap();
     let config = config.to_str().unwrap();
     let args = ["--config", config, "get", "--all-pools", "qalice"];
-    let all = cli::run_args(&[&args[..], &["--query", "[Pool, User.Username]", "-o", "text"]].concat());
+    let all = cli::run_args(
+        &[
+            &args[..],
+            &["--query", "[Pool, User.Username]", "-o", "text"],
+        ]
+        .concat(),
+    );
     assert_eq!(all.code, 0, "{}", all.stderr);
     assert_eq!(all.stdout, "one\tqalice\n");
 }
@@ -251,7 +281,11 @@ async fn a_bad_expression_is_a_usage_error_before_any_request() {
             assert_eq!(run.code, 2, "{command:?}: {}", run.stderr);
             assert!(run.stderr.contains("at column 30"), "{}", run.stderr);
             // The caret under the column: two spaces of indent, then 29 before it.
-            assert!(run.stderr.contains(&format!("\n  {}^", " ".repeat(29))), "{}", run.stderr);
+            assert!(
+                run.stderr.contains(&format!("\n  {}^", " ".repeat(29))),
+                "{}",
+                run.stderr
+            );
             assert_eq!(seen, Vec::<String>::new(), "{command:?} sent requests");
             assert_eq!(run.stdout, "");
         }
