@@ -80,6 +80,9 @@ impl Section {
         if unscaled.is_empty() || sum == 0 {
             return unscaled;
         }
+        if sum > max_width {
+            return shrink(&unscaled, max_width);
+        }
         let factor = max_width as f64 / sum as f64;
         let mut scaled: Vec<i64> = unscaled
             .iter()
@@ -102,6 +105,26 @@ impl Section {
         }
         scaled.into_iter().map(|w| w.max(0) as usize).collect()
     }
+}
+
+/// Widths that fit `max_width` when the columns need more (which the AWS CLI never does: it
+/// overflows): the narrow columns keep their width and the widest share what is left, so a
+/// long value is cut and not every short one beside it.
+fn shrink(natural: &[usize], max_width: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..natural.len()).collect();
+    order.sort_by_key(|&i| natural[i]);
+    let mut widths = vec![0; natural.len()];
+    let mut left = max_width;
+    for (done, &i) in order.iter().enumerate() {
+        let share = left / (natural.len() - done);
+        widths[i] = natural[i].min(share);
+        left -= widths[i];
+    }
+    // What integer division left over goes to the widest column.
+    if let Some(&widest) = order.last() {
+        widths[widest] += left;
+    }
+    widths
 }
 
 /// Builds the sections of `value` under `title` (formatter.py's `_build_table`).

@@ -28,6 +28,7 @@ mod cli_faults;
 mod cli_get;
 mod cli_include;
 mod cli_query;
+mod cli_table;
 mod config_pools;
 mod desk_batch;
 mod desk_export;
