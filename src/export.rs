@@ -19,6 +19,7 @@ use crate::cli::{ExportArgs, ExportFormat, TargetArgs};
 use crate::cognito::{
     CognitoError, ErrorKind, FilterAttribute, ListFilter, UserStatus, UserSummary,
 };
+use crate::filter::Filter;
 use crate::oneshot::gate::Pages;
 use crate::oneshot::stop::{Ending, Stop};
 use crate::oneshot::usage;
@@ -156,15 +157,28 @@ async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> 
             "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
         ));
     }
-    let (filter, client_enabled) = filters(args).map_err(usage)?;
+    let Filters {
+        server: filter,
+        client_enabled,
+        local,
+    } = plan_filters(args)?;
     // The config file applied once: pool, profile, Region, limiter, redact and audit log.
     let resolved = crate::oneshot::resolve(target)?;
-    let expression = filter.as_ref().map(ListFilter::expression);
+    let server = filter.as_ref().map(ListFilter::expression);
+    let source = local.as_ref().map(|l| l.source().to_string());
     let pool = resolved.pool_id().to_string();
-    // A token is checked against this pool and filter before anything is sent.
+    // A token is checked against this pool and filters before anything is sent.
     let resume = match &args.starting_token {
-        Some(token) => Resume::decode(token, &pool, expression.as_deref()).map_err(usage)?,
-        None => Resume::fresh(&pool, expression.clone(), args.streams),
+        Some(token) => Resume::decode(token, &pool, server.as_deref())
+            .and_then(|r| r.check_where(source.as_deref()))
+            .map_err(usage)?,
+        None => Resume::fresh(&pool, server.clone(), args.streams).with_where(source.clone()),
+    };
+    // What the audit lines record: the --where expression and the part Cognito serves.
+    let expression = match (&source, &server) {
+        (Some(w), Some(s)) => Some(format!("where {w}; ListUsers {s}")),
+        (Some(w), None) => Some(format!("where {w}")),
+        (None, s) => s.clone(),
     };
     // Listening before the first request: every way the run ends writes its end line.
     let mut stop = Stop::listen();
@@ -194,6 +208,7 @@ async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> 
         pages: run.gate().pages()?,
         filter,
         client_enabled,
+        local,
         streams: usize::from(args.streams),
         resume,
         progress: Progress::new(estimate),
@@ -214,6 +229,46 @@ async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> 
     export.report(ending, token.as_deref());
     audited?;
     Ok(ending.exit_code())
+}
+
+/// The server-side filter, `--enabled` when checked here, and `--where` (parsed before any
+/// request: a bad expression is a usage error with its column).
+fn plan_filters(args: &ExportArgs) -> Result<Filters, i32> {
+    let Some(source) = &args.where_ else {
+        let (server, client_enabled) = filters(args).map_err(usage)?;
+        return Ok(Filters {
+            server,
+            client_enabled,
+            local: None,
+        });
+    };
+    let local = Filter::parse(source).map_err(usage)?;
+    let server = local.server_side();
+    match &server {
+        Some(f) => output::note(format_args!(
+            "Cognito filters by {}; the whole --where is checked here on each user read",
+            f.expression()
+        )),
+        None => output::note(
+            "no part of --where is a filter ListUsers takes (one =, or startswith, on a \
+             standard searchable attribute, UserStatus or Enabled, joined by `and`): every \
+             user is read and checked here",
+        ),
+    }
+    Ok(Filters {
+        server,
+        client_enabled: None,
+        local: Some(local),
+    })
+}
+
+/// What an export filters by: ListUsers' one filter, and what is checked here.
+struct Filters {
+    server: Option<ListFilter>,
+    /// `--enabled` when `--status` took ListUsers' filter.
+    client_enabled: Option<bool>,
+    /// `--where`.
+    local: Option<Filter>,
 }
 
 /// Counts and the clock, for the progress line and the summary.
@@ -276,6 +331,8 @@ struct Export {
     filter: Option<ListFilter>,
     /// `--enabled`, checked here when `--status` took ListUsers' only filter.
     client_enabled: Option<bool>,
+    /// `--where`, checked here on every user read.
+    local: Option<Filter>,
     streams: usize,
     resume: Resume,
     progress: Progress,
@@ -308,6 +365,7 @@ impl Export {
     fn falls_short(&self) -> bool {
         self.resume.plan == Plan::Sub16
             && self.client_enabled.is_none()
+            && self.local.is_none()
             && self
                 .progress
                 .estimate
@@ -372,6 +430,9 @@ impl Export {
             if self.client_enabled.is_some_and(|e| e != u.enabled) {
                 continue;
             }
+            if self.local.as_ref().is_some_and(|l| !l.matches(u)) {
+                continue;
+            }
             // The remainder pass writes only the users no sub stream holds.
             if remainder && in_a_prefix_stream(u.attribute("sub")) {
                 continue;
@@ -427,7 +488,8 @@ impl Export {
         let whole = ending == Ending::Done(0) && self.resume.filter.is_none();
         let written = self.resume.written;
         let apart = written.abs_diff(estimate) > margin(estimate);
-        (whole && self.client_enabled.is_none() && apart).then(|| {
+        let unfiltered = self.client_enabled.is_none() && self.local.is_none();
+        (whole && unfiltered && apart).then(|| {
             format!(
                 "{written} users were exported; DescribeUserPool estimates {estimate}. \
                  EstimatedNumberOfUsers is only \"a number estimating the size of the user \

@@ -325,7 +325,15 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
     let resolved = resolve(target)?;
     let query = lookup::validate_query(&args.query).map_err(usage)?;
     let columns = output::table::attribute_columns(&args.attributes).map_err(usage)?;
-    let run = resolved.connect("search", |_| {}).await?;
+    // `--where` is parsed before any request, and recorded on the run's start line.
+    let local = (args.where_.as_deref().map(crate::filter::Filter::parse))
+        .transpose()
+        .map_err(usage)?;
+    let run = resolved
+        .connect("search", |event| {
+            event.query = local.as_ref().map(|l| format!("where {}", l.source()));
+        })
+        .await?;
     let session = &run.session;
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
     if !columns.is_empty() && format.delimited().is_none() {
@@ -334,7 +342,10 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
         ));
     }
     let results = run.gate().search(&query).await?;
-    let hits = &results.hits[..results.hits.len().min(args.limit as usize)];
+    let kept: Vec<_> = (results.hits.iter())
+        .filter(|h| local.as_ref().is_none_or(|l| l.matches(&h.user)))
+        .collect();
+    let hits = &kept[..kept.len().min(args.limit as usize)];
     let redact = run.redact();
     let masked: Vec<_> = hits
         .iter()
@@ -372,11 +383,11 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
     if print && let Err(e) = print_users(format, columns, &masked) {
         return Ok(e.report(code));
     }
-    if code == 0 && (results.more || results.hits.len() > hits.len()) {
+    if code == 0 && (results.more || kept.len() > hits.len()) {
         output::note(format_args!(
             "showing {} of {}{}; type more of the query to narrow it",
             hits.len(),
-            results.hits.len(),
+            kept.len(),
             if results.more { "+" } else { "" }
         ));
     }

@@ -73,6 +73,9 @@ pub struct Resume {
     /// The server-side filter's expression, if any.
     #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
+    /// The `--where` expression applied to each user read, if any.
+    #[serde(rename = "w", default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<String>,
     #[serde(rename = "k")]
     pub plan: Plan,
     #[serde(rename = "s")]
@@ -119,6 +122,16 @@ pub enum TokenError {
         token: Option<String>,
         export: Option<String>,
     },
+    /// The token's export ran with another `--where`.
+    #[error(
+        "--starting-token comes from an export with --where {}, not {}: pass the same --where",
+        token.as_deref().unwrap_or("(none)"),
+        export.as_deref().unwrap_or("(none)")
+    )]
+    OtherWhere {
+        token: Option<String>,
+        export: Option<String>,
+    },
 }
 
 impl Resume {
@@ -137,9 +150,28 @@ impl Resume {
         Self {
             pool: pool.into(),
             filter,
+            local: None,
             plan,
             shards,
             written: 0,
+        }
+    }
+
+    /// The same export, with `--where` `local` applied to each user read.
+    pub fn with_where(mut self, local: Option<String>) -> Self {
+        self.local = local;
+        self
+    }
+
+    /// Refuses a token whose export had another `--where` than `local`: resuming it would
+    /// write users by another rule after the resume point.
+    pub fn check_where(self, local: Option<&str>) -> Result<Self, TokenError> {
+        match self.local.as_deref() == local {
+            true => Ok(self),
+            false => Err(TokenError::OtherWhere {
+                token: self.local,
+                export: local.map(str::to_string),
+            }),
         }
     }
 

@@ -46,6 +46,7 @@ mod env_pools;
 mod env_readonly;
 mod export_counts;
 mod export_tokens;
+mod filter_lang;
 mod finder;
 mod finder_filters;
 mod finder_filters_moto;
