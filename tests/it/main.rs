@@ -47,6 +47,7 @@ mod env_readonly;
 mod export_counts;
 mod export_tokens;
 mod filter_lang;
+mod filter_moto;
 mod finder;
 mod finder_filters;
 mod finder_filters_moto;
