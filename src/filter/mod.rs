@@ -17,13 +17,15 @@
 //! parser crate to compile (winnow is in the tree through toml, but its combinators would be
 //! more code than the grammar).
 
+mod browse;
 mod eval;
 mod parse;
 mod plan;
 
 use time::OffsetDateTime;
 
-pub use eval::Record;
+pub use browse::browse_rows;
+pub use eval::{FieldValue, Record};
 pub use parse::ParseError;
 
 /// A field of a user the language names: the ListUsers fields, or an attribute.

@@ -48,6 +48,7 @@ mod export_counts;
 mod export_tokens;
 mod filter_lang;
 mod filter_moto;
+mod filter_tui;
 mod finder;
 mod finder_filters;
 mod finder_filters_moto;
