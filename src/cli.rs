@@ -232,6 +232,12 @@ pub struct ExportArgs {
     #[arg(long = "where", value_name = "EXPR", conflicts_with_all = ["status", "enabled"])]
     pub where_: Option<String>,
 
+    /// Add each user's groups (a `Groups` key, or column: names joined by commas), read
+    /// first per group — ListGroups, then ListUsersInGroup's pages — never one request per
+    /// user.
+    #[arg(long)]
+    pub with_groups: bool,
+
     /// Resume an interrupted export from the token it printed.
     #[arg(long, value_name = "TOKEN")]
     pub starting_token: Option<String>,

@@ -8,6 +8,7 @@
 //! last written page ended. The run is audited by a `start` line before its first request and
 //! an `end` line however it ends, with the count and the resume token.
 
+mod groups;
 pub mod token;
 
 use std::time::Instant;
@@ -65,12 +66,37 @@ fn write_ending(e: WriteError) -> Ending {
 }
 
 impl Sink {
-    fn user(&mut self, u: &UserSummary) -> Result<(), WriteError> {
-        match self {
-            Self::Json(w) => w.json_line(&output::list_users_value(u)),
-            Self::Table(t) => Ok(t.row(&[], Some(UserRow::from(u)))?),
-            Self::Redacted(inner, username_attributes) => {
-                inner.user(&redact::mask_summary(u, username_attributes))
+    /// Stdout in `format` (a table's header written now), masked when `redact` gives the
+    /// pool's username attributes.
+    fn open(
+        format: ExportFormat,
+        columns: Vec<String>,
+        redact: Option<Vec<String>>,
+    ) -> Result<Self, WriteError> {
+        let out = Stdout::open();
+        let sink = match format {
+            ExportFormat::Json => Sink::Json(out),
+            ExportFormat::Csv => Sink::Table(out.table(Delimited::Csv, &[], columns)?),
+            ExportFormat::Tsv => Sink::Table(out.table(Delimited::Tsv, &[], columns)?),
+        };
+        Ok(match redact {
+            Some(username_attributes) => Sink::Redacted(Box::new(sink), username_attributes),
+            None => sink,
+        })
+    }
+
+    /// Writes `u`, with its groups when `--with-groups` read them.
+    fn user(&mut self, u: &UserSummary, groups: Option<&[String]>) -> Result<(), WriteError> {
+        match (self, groups) {
+            (Self::Json(w), None) => w.json_line(&output::list_users_value(u)),
+            (Self::Json(w), Some(groups)) => w.json_line(&groups::with_groups_key(u, groups)),
+            (Self::Table(t), None) => Ok(t.row(&[], Some(UserRow::from(u)))?),
+            (Self::Table(t), Some(groups)) => {
+                let u = groups::with_groups_column(u, groups);
+                Ok(t.row(&[], Some(UserRow::from(&u)))?)
+            }
+            (Self::Redacted(inner, username_attributes), groups) => {
+                inner.user(&redact::mask_summary(u, username_attributes), groups)
             }
         }
     }
@@ -151,12 +177,7 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
 /// [`run`]; `Err` is the exit code of a usage error (printed) or of an audit log that can't
 /// be written.
 async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> {
-    let columns = table::attribute_columns(&args.attributes).map_err(usage)?;
-    if !columns.is_empty() && args.output == ExportFormat::Json {
-        return Err(usage(
-            "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
-        ));
-    }
+    let columns = columns(args)?;
     let Filters {
         server: filter,
         client_enabled,
@@ -174,12 +195,7 @@ async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> 
             .map_err(usage)?,
         None => Resume::fresh(&pool, server.clone(), args.streams).with_where(source.clone()),
     };
-    // What the audit lines record: the --where expression and the part Cognito serves.
-    let expression = match (&source, &server) {
-        (Some(w), Some(s)) => Some(format!("where {w}; ListUsers {s}")),
-        (Some(w), None) => Some(format!("where {w}")),
-        (None, s) => s.clone(),
-    };
+    let expression = audited_expression(source.as_deref(), server.as_deref());
     // Listening before the first request: every way the run ends writes its end line.
     let mut stop = Stop::listen();
     let run = resolved
@@ -194,21 +210,26 @@ async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> 
         .and_then(|s| s.estimated_number_of_users)
         .and_then(|n| u64::try_from(n).ok());
     let username_attributes = schema.map(|s| s.username_attributes).unwrap_or_default();
-    let out = Stdout::open();
-    let sink = match args.output {
-        ExportFormat::Json => Ok(Sink::Json(out)),
-        ExportFormat::Csv => out.table(Delimited::Csv, &[], columns).map(Sink::Table),
-        ExportFormat::Tsv => out.table(Delimited::Tsv, &[], columns).map(Sink::Table),
+    let groups = match args.with_groups {
+        true => match groups::read(run.gate()).await? {
+            Ok(groups) => Some(groups),
+            Err(e) => {
+                output::error(&e);
+                let ending = Ending::Failed(e.kind.exit_code());
+                run.end(ending, |event| event.query = expression.clone())?;
+                return Ok(ending.exit_code());
+            }
+        },
+        false => None,
     };
-    let sink = sink.map(|sink| match run.redact() {
-        true => Sink::Redacted(Box::new(sink), username_attributes),
-        false => sink,
-    });
+    let redact = run.redact().then_some(username_attributes);
+    let sink = Sink::open(args.output, columns, redact);
     let mut export = Export {
         pages: run.gate().pages()?,
         filter,
         client_enabled,
         local,
+        groups,
         streams: usize::from(args.streams),
         resume,
         progress: Progress::new(estimate),
@@ -229,6 +250,29 @@ async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> 
     export.report(ending, token.as_deref());
     audited?;
     Ok(ending.exit_code())
+}
+
+/// The csv/tsv attribute columns, and `Groups` with `--with-groups`.
+fn columns(args: &ExportArgs) -> Result<Vec<String>, i32> {
+    let mut columns = table::attribute_columns(&args.attributes).map_err(usage)?;
+    if !columns.is_empty() && args.output == ExportFormat::Json {
+        return Err(usage(
+            "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
+        ));
+    }
+    if args.with_groups && args.output != ExportFormat::Json {
+        columns.push(groups::COLUMN.to_string());
+    }
+    Ok(columns)
+}
+
+/// What the audit lines record: the `--where` expression and the part Cognito serves.
+fn audited_expression(source: Option<&str>, server: Option<&str>) -> Option<String> {
+    match (source, server) {
+        (Some(w), Some(s)) => Some(format!("where {w}; ListUsers {s}")),
+        (Some(w), None) => Some(format!("where {w}")),
+        (None, s) => s.map(str::to_string),
+    }
 }
 
 /// The server-side filter, `--enabled` when checked here, and `--where` (parsed before any
@@ -333,6 +377,8 @@ struct Export {
     client_enabled: Option<bool>,
     /// `--where`, checked here on every user read.
     local: Option<Filter>,
+    /// `--with-groups`: each username's groups, read before the users.
+    groups: Option<std::collections::HashMap<String, Vec<String>>>,
     streams: usize,
     resume: Resume,
     progress: Progress,
@@ -438,7 +484,9 @@ impl Export {
                 continue;
             }
             // stdout closed (`| head`): stop quietly; any other failure is exit 8.
-            sink.user(u).map_err(write_ending)?;
+            let groups =
+                (self.groups.as_ref()).map(|g| g.get(&u.username).map_or(&[][..], Vec::as_slice));
+            sink.user(u, groups).map_err(write_ending)?;
             self.progress.written += 1;
             self.resume.written += 1;
         }

@@ -584,6 +584,24 @@ impl Backend for SdkBackend {
         Ok(page(out.groups, out.next_token))
     }
 
+    async fn list_users_in_group(
+        &self,
+        pool: &PoolId,
+        group: &str,
+        request: PageRequest<'_>,
+    ) -> Result<UserPage, CognitoError> {
+        let request = self
+            .client
+            .list_users_in_group()
+            .user_pool_id(pool.as_str())
+            .group_name(group)
+            .limit(request.limit)
+            .set_next_token(request.token.map(str::to_string))
+            .send();
+        let out = self.call(Op::LIST_USERS_IN_GROUP, request).await?;
+        Ok(page(out.users, out.next_token).into())
+    }
+
     async fn list_for_user(
         &self,
         pool: &PoolId,

@@ -271,7 +271,8 @@ impl Parser<'_> {
                 return Err(self.error_at(at, "expected a value (quote it if it has spaces)"));
             }
         };
-        let value = typed(&field, op, literal).map_err(|m| self.error_at(value_at, m))?;
+        let value =
+            typed(&field, op, literal).map_err(|e| self.error_at(value_at, e.to_string()))?;
         Ok(Expr::Compare(field, op, value))
     }
 
@@ -313,8 +314,23 @@ fn field(source: &str, name: &str, at: usize) -> Result<Field, ParseError> {
     ))
 }
 
-/// The literal typed for `op` on `field`; `Err` is the message.
-fn typed(field: &Field, op: Op, literal: String) -> Result<Value, String> {
+/// Why a literal can't be compared with its field by its operator.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum TypeError {
+    #[error("not a regular expression: {0}")]
+    Regex(String),
+    #[error("Enabled is true or false, not {0:?}")]
+    Bool(String),
+    #[error("< <= > >= compare numbers and dates; this field is neither")]
+    Unordered,
+    #[error("{0:?} is not a date (2026-01-31 or 2026-01-31T12:00:00Z)")]
+    Date(String),
+    #[error("{0:?} is neither a number nor a date: < <= > >= compare those")]
+    NumberOrDate(String),
+}
+
+/// The literal typed for `op` on `field`.
+fn typed(field: &Field, op: Op, literal: String) -> Result<Value, TypeError> {
     use Op::*;
     let ordering = matches!(op, Lt | Le | Gt | Ge);
     let dated = matches!(field, Field::UserCreateDate | Field::UserLastModifiedDate);
@@ -323,27 +339,25 @@ fn typed(field: &Field, op: Op, literal: String) -> Result<Value, String> {
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
             .map(Value::Regex)
-            .map_err(|e| format!("not a regular expression: {}", regex_reason(&e))),
+            .map_err(|e| TypeError::Regex(regex_reason(&e))),
         (Contains | StartsWith | EndsWith, _) => Ok(Value::Text(literal)),
         (Eq | Ne, Field::Enabled) => match literal.to_ascii_lowercase().as_str() {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
-            _ => Err(format!("Enabled is true or false, not {literal:?}")),
+            _ => Err(TypeError::Bool(literal)),
         },
         (_, Field::Enabled | Field::UserStatus | Field::Username) if ordering => {
-            Err("< <= > >= compare numbers and dates; this field is neither".into())
+            Err(TypeError::Unordered)
         }
         (Eq | Ne, Field::UserStatus) => Ok(Value::Text(literal.to_ascii_uppercase())),
-        (_, _) if dated => date(&literal).map(Value::Date).ok_or_else(|| {
-            format!("{literal:?} is not a date (2026-01-31 or 2026-01-31T12:00:00Z)")
-        }),
+        (_, _) if dated => date(&literal)
+            .map(Value::Date)
+            .ok_or(TypeError::Date(literal)),
         (Eq | Ne, _) => Ok(Value::Text(literal)),
         _ => match (date(&literal), number(&literal)) {
             (Some(d), _) => Ok(Value::Date(d)),
             (None, Some(n)) => Ok(Value::Number(n)),
-            (None, None) => Err(format!(
-                "{literal:?} is neither a number nor a date: < <= > >= compare those"
-            )),
+            (None, None) => Err(TypeError::NumberOrDate(literal)),
         },
     }
 }
