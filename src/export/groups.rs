@@ -5,16 +5,17 @@
 use std::collections::HashMap;
 
 use crate::cognito::{Attribute, CognitoError, UserSummary};
+use crate::oneshot::CliError;
 use crate::oneshot::gate::Gate;
 use crate::output;
 
 /// The key (JSON) and column (CSV/TSV) the groups go in.
 pub(super) const COLUMN: &str = "Groups";
 
-/// Reads every group's members, saying what it costs; `Err` is an audit failure's exit code.
+/// Reads every group's members, saying what it costs; `Err` is an audit failure.
 pub(super) async fn read(
     gate: Gate<'_>,
-) -> Result<Result<HashMap<String, Vec<String>>, CognitoError>, i32> {
+) -> Result<Result<HashMap<String, Vec<String>>, CognitoError>, CliError> {
     output::note(
         "--with-groups: reading every group's members first (ListGroups, then \
          ListUsersInGroup for each group: one request per 60 members)",
