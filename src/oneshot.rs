@@ -307,6 +307,14 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
         .filter(|h| local.as_ref().is_none_or(|l| l.matches(&h.user)))
         .collect();
     let hits = &kept[..kept.len().min(args.limit as usize)];
+    if let Some(local) = local.as_ref().filter(|_| kept.len() < results.hits.len()) {
+        output::note(format_args!(
+            "{} of {} users found match --where {}",
+            kept.len(),
+            results.hits.len(),
+            local.source()
+        ));
+    }
     let redact = run.redact();
     let masked: Vec<_> = hits
         .iter()

@@ -136,4 +136,10 @@ async fn where_sends_one_servable_conjunct_and_applies_the_rest() {
     found.sort();
     let expected: Vec<String> = (1..10).step_by(2).map(|i| format!("user{i:03}")).collect();
     assert_eq!(found, expected);
+    assert!(
+        run.stderr
+            .contains("5 of 10 users found match --where nickname = odd"),
+        "{}",
+        run.stderr
+    );
 }
