@@ -304,6 +304,25 @@ mod tests {
     }
 
     #[test]
+    fn tokens_are_bound_to_their_where_expression() {
+        let r = Resume::fresh(POOL, None, 16).with_where(Some("custom:tier = gold".into()));
+        assert_eq!(
+            r.shards.len(),
+            16,
+            "a --where with nothing for Cognito keeps the streams"
+        );
+        let token = r.encode();
+        let back = Resume::decode(&token, POOL, None).unwrap();
+        assert_eq!(back.clone().check_where(Some("custom:tier = gold")), Ok(r));
+        for other in [None, Some("custom:tier = silver")] {
+            assert!(matches!(
+                back.clone().check_where(other),
+                Err(TokenError::OtherWhere { .. })
+            ));
+        }
+    }
+
+    #[test]
     fn unfiltered_exports_split_by_every_hex_digit_then_one_remainder() {
         let mut r = Resume::fresh(POOL, None, 16);
         let prefixes: String = r.shards.iter().map(|s| s.prefix.clone().unwrap()).collect();
