@@ -9,6 +9,7 @@ pub mod emulator;
 pub mod joined;
 pub mod proxy;
 pub mod seed;
+pub mod target;
 pub mod tls;
 pub mod tmux;
 

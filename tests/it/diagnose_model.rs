@@ -259,14 +259,15 @@ async fn reset_mfa_deletes_the_totp_then_turns_every_factor_off() {
     answer(&server, "AdminDeleteSoftwareToken", json!({})).await;
     answer(&server, "AdminSetUserMFAPreference", json!({})).await;
     let url = server.uri();
-    let mut args = vec!["cognito-tui", "--allow-write"];
+    let mut args = vec!["cognito-tui", "--allow-write", "--config", "/dev/null"];
     args.extend(cli::target("eu-west-1_AbC123", &url));
     args.push("tui");
     let parsed = cognito_tui::cli::Cli::try_parse_from(&args)
         .or_else(|_| cognito_tui::cli::Cli::try_parse_from(&args[..args.len() - 1]))
         .expect("arguments parse");
     let pool = PoolId::parse("eu-west-1_AbC123").unwrap();
-    let session = cognito_tui::session::connect(&parsed.target, pool, false).await;
+    let target = crate::common::target::resolve(&parsed.target);
+    let session = target.connect(pool, false).await;
     let write = Write {
         pool: "eu-west-1_AbC123".into(),
         pool_label: "model (eu-west-1_AbC123)".into(),
