@@ -213,6 +213,13 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, CliError> {
     written(write, ended)
 }
 
+/// `audit verify FILE`: how an intact chain stands, on stdout (exit 0); a report nobody could
+/// read (a full disk) is not a verified chain.
+pub fn audit_verify(file: &std::path::Path) -> Result<i32, CliError> {
+    let report = crate::audit::chain::verify_file(file)?;
+    written(Stdout::open().text(&report), Ok(0))
+}
+
 /// An ambiguous lookup's answer: the matches as JSON on stdout when asked for; how the write
 /// went, and the error that lists them (exit 4).
 pub(crate) fn ambiguous_answer(

@@ -39,6 +39,18 @@ pub struct SdkOptions {
     pub static_credentials: Option<(String, String)>,
     /// Who is acting: sent as `cognito-tui/OPERATOR` in every request's User-Agent.
     pub operator: String,
+    /// The AWS config and credentials files to read instead of those the environment names
+    /// (tests, embedding): nothing of the machine's own AWS set-up is read then.
+    pub profile_paths: Option<ProfilePaths>,
+}
+
+/// The AWS config and credentials files to read, instead of `AWS_CONFIG_FILE` and
+/// `AWS_SHARED_CREDENTIALS_FILE` (else `~/.aws/config` and `~/.aws/credentials`). A file that
+/// does not exist reads as empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfilePaths {
+    pub config: std::path::PathBuf,
+    pub credentials: std::path::PathBuf,
 }
 
 impl Default for SdkOptions {
@@ -50,6 +62,7 @@ impl Default for SdkOptions {
             timeout: DEFAULT_TIMEOUT,
             static_credentials: None,
             operator: crate::login::os_user(),
+            profile_paths: None,
         }
     }
 }

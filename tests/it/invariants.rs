@@ -290,9 +290,9 @@ fn exit_code_errors(code: &str) -> Vec<(usize, String)> {
     for (i, line) in code.lines().enumerate() {
         let flat: String = line.split_whitespace().collect();
         for int in EXIT_CODE_TYPES {
-            for ctor in ["Ok::<_,", "Err::<_,"] {
-                if flat.contains(&format!("{ctor}{int}>")) {
-                    found.push((i + 1, format!("{ctor} {int}>")));
+            for maker in ["Ok::<_,", "Err::<_,"] {
+                if flat.contains(&format!("{maker}{int}>")) {
+                    found.push((i + 1, format!("{maker} {int}>")));
                 }
             }
         }
