@@ -31,7 +31,7 @@ mod settings;
 pub use crate::cognito::listing::{Fetched, ListKind, Listing};
 pub use crate::session::SessionInfo;
 pub use crate::time::TimeZone;
-pub use actions::{GroupChange, GroupChoices, MenuItem, POOL_SUFFIX_LEN};
+pub use actions::{GroupChange, GroupChoices, MenuItem, POOL_SUFFIX_LEN, PasswordShown};
 pub use allpools::{AllPools, PoolResult, PoolRow};
 pub use diagnosis::PoolSettings;
 pub use errors::{ErrorView, ExportError};
@@ -44,7 +44,9 @@ pub use input::LineInput;
 pub use lists::{ListState, Lists};
 use lists::{list_done, move_in_list, open_list};
 pub use overlay::{HELP_KEYS_WIDTH, HelpRow, Overlay, help_page, help_rows};
-use overlay::{act_detail, act_hatch, act_help, act_input, act_picker, after_edit, input_mut};
+use overlay::{
+    act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
+};
 pub use pane::Pane;
 pub use pools::{AfterSwitch, PoolStatus, Switched, Switching, pool_label, typed_pool_id};
 use recent::recent_entry;
@@ -381,7 +383,7 @@ impl App {
             Overlay::Picker { .. } => Context::List,
             Overlay::Help { typing: true, .. } => Context::Input,
             Overlay::Help { .. } => Context::Help,
-            Overlay::Detail { .. } => Context::Detail,
+            Overlay::Detail { .. } | Overlay::Password(_) => Context::Detail,
             Overlay::Hatch { .. } => Context::Hatch,
             Overlay::Actions { .. } | Overlay::Groups { .. } => Context::Menu,
             Overlay::Confirm {
@@ -619,6 +621,9 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         }
         Context::Menu => actions::act_menu(app, action),
         Context::Confirm => actions::act_confirm(app, action),
+        Context::Detail if matches!(app.overlay, Overlay::Password(_)) => {
+            actions::act_password(app, action)
+        }
         Context::Detail => act_detail(app, action),
     }
 }

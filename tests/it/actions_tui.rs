@@ -141,6 +141,7 @@ fn the_menu_offers_each_action_only_where_it_applies() {
             "Reset MFA",
             "Add to a group…",
             "Remove from a group…",
+            "Temporary password",
             "Delete user"
         ]
     );
@@ -478,7 +479,7 @@ fn end_to_end_add_to_group_then_delete_audited() {
     t.wait_for("beta-testers");
     t.type_text("x");
     t.wait_for("Delete user");
-    t.type_text("jjjjjj");
+    t.type_text("jjjjjjj");
     t.keys(&["Enter"]);
     t.wait_for("alice oPool1");
     t.type_text("alice oPool1");
@@ -546,4 +547,98 @@ fn g_and_shift_g_jump_to_the_ends_of_the_menu_and_pickers() {
             cursor: 1
         }
     );
+}
+
+/// What AWS's "Adding user pool password requirements" allows and asks, written here apart
+/// from the generator: Basic Latin letters, digits and the listed special characters.
+fn meets_aws_rules(password: &str, min: usize) -> bool {
+    const SPECIAL: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
+    password.chars().count() >= min
+        && password.chars().any(|c| c.is_ascii_uppercase())
+        && password.chars().any(|c| c.is_ascii_lowercase())
+        && password.chars().any(|c| c.is_ascii_digit())
+        && password.chars().any(|c| SPECIAL.contains(c))
+        && password
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || SPECIAL.contains(c))
+}
+
+/// erin is RESET_REQUIRED with no channel "Forgot password" may use: the agent sets a
+/// temporary password. It is made when the confirmation opens (to the demo pool's policy,
+/// 12+ characters), sent as confirmed, shown once in its own popup, copied only on `y`, and
+/// gone from the screen once closed; the refresh shows erin in FORCE_CHANGE_PASSWORD.
+#[test]
+fn set_temporary_password_is_shown_once_and_the_user_must_change_it() {
+    let mut erin = Desk::new("erin");
+    assert_eq!(erin.user().status, Some(UserStatus::ResetRequired));
+    erin.menu_to("Temporary password");
+    assert!(erin.press(KeyCode::Enter).is_empty());
+    let Overlay::Confirm {
+        write:
+            Write {
+                action: WriteAction::SetTemporaryPassword(confirmed),
+                ..
+            },
+        phrase: Some(phrase),
+        ..
+    } = erin.app.overlay().clone()
+    else {
+        panic!("{:?}", erin.app.overlay())
+    };
+    assert_eq!(phrase, "erin");
+    let password = confirmed.expose().to_string();
+    assert!(meets_aws_rules(&password, 12), "{password}");
+    // The confirmation says what is sent, but not the password itself.
+    let confirmation = screen(&erin.app, 100, 30);
+    assert!(
+        confirmation.contains("AdminSetUserPassword"),
+        "{confirmation}"
+    );
+    assert!(!confirmation.contains(&password), "{confirmation}");
+    erin.keys(typed("erin"));
+    let cmds = erin.press(KeyCode::Enter);
+    assert_eq!(
+        Desk::write_of(&cmds),
+        WriteAction::SetTemporaryPassword(confirmed.clone())
+    );
+    assert!(!format!("{cmds:?}").contains(&password), "Debug hides it");
+    erin.serve(cmds);
+    assert!(erin.notice().contains("temporary password set for erin"));
+    assert_eq!(erin.user().status, Some(UserStatus::ForceChangePassword));
+    let shown = screen(&erin.app, 80, 24);
+    assert!(shown.contains(&password), "{shown}");
+    insta::assert_snapshot!(
+        "temporary_password_shown_once",
+        shown.replace(&password, &"X".repeat(password.len()))
+    );
+    // Copied only when asked, and exactly what was sent.
+    assert_eq!(erin.keys(typed("y")), [Cmd::Copy(password.clone())]);
+    assert!(erin.press(KeyCode::Esc).is_empty());
+    assert_eq!(*erin.app.overlay(), Overlay::None);
+    let after = screen(&erin.app, 80, 24);
+    assert!(!after.contains(&password), "{after}");
+}
+
+/// Each confirmation makes its own password: cancelled and opened again, it differs.
+#[test]
+fn every_confirmation_generates_a_new_password() {
+    let mut erin = Desk::new("erin");
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        erin.menu_to("Temporary password");
+        erin.press(KeyCode::Enter);
+        match erin.app.overlay() {
+            Overlay::Confirm {
+                write:
+                    Write {
+                        action: WriteAction::SetTemporaryPassword(p),
+                        ..
+                    },
+                ..
+            } => seen.push(p.expose().to_string()),
+            other => panic!("{other:?}"),
+        }
+        erin.press(KeyCode::Esc);
+    }
+    assert_ne!(seen[0], seen[1]);
 }

@@ -16,7 +16,8 @@ fn target(op: &str) -> wiremock::matchers::HeaderExactMatcher {
     )
 }
 
-async fn answer(server: &MockServer, op: &str, body: Value) {
+/// Mounts `body` as the stub's answer to `op` (also used by `temp_password.rs`).
+pub(crate) async fn answer(server: &MockServer, op: &str, body: Value) {
     Mock::given(method("POST"))
         .and(target(op))
         .respond_with(

@@ -67,6 +67,7 @@ mod resolution;
 mod search_cache;
 mod search_cli;
 mod suite_rules;
+mod temp_password;
 mod tui_pty;
 mod tui_render;
 mod tui_robustness;
