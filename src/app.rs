@@ -31,7 +31,9 @@ mod settings;
 pub use crate::cognito::listing::{Fetched, ListKind, Listing};
 pub use crate::session::SessionInfo;
 pub use crate::time::TimeZone;
-pub use actions::{GroupChange, GroupChoices, MenuItem, POOL_SUFFIX_LEN, PasswordShown};
+pub use actions::{
+    GroupChange, GroupChoices, MenuItem, POOL_SUFFIX_LEN, PasswordShown, WRITES_OFF,
+};
 pub use allpools::{AllPools, PoolResult, PoolRow};
 pub use diagnosis::PoolSettings;
 pub use errors::{ErrorView, ExportError};

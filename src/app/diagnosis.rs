@@ -193,6 +193,49 @@ fn full_report(d: &Diagnosis) -> String {
     sanitize(&out).into_owned()
 }
 
+/// The finding on the selected row of the Status pane, if the cursor is on one (findings are
+/// the pane's last rows).
+fn selected_finding(app: &App) -> Option<Finding> {
+    if app.focus != Pane::Status {
+        return None;
+    }
+    let findings = app.diagnosis()?.findings;
+    let rows = app.rows(Pane::Status).len();
+    let cursor = app.cursor(Pane::Status).min(rows.saturating_sub(1));
+    let first = rows.checked_sub(findings.len())?;
+    findings.into_iter().nth(cursor.checked_sub(first)?)
+}
+
+/// Enter on a finding: the confirmation of the write action that fixes it, through the same
+/// path as `x` (the write is made when the confirmation opens). When no write may start
+/// (writes off, a switch or a write in flight) or no action fixes the finding, the finding is
+/// shown in full and the notice says why no action was offered. None: not on a finding.
+pub(super) fn open_finding(app: &mut App) -> Option<Vec<Cmd>> {
+    let finding = selected_finding(app)?;
+    let refusal = match finding.action {
+        Some(action) => match app.write_refusal() {
+            None => {
+                app.open_confirmation(action);
+                return Some(Vec::new());
+            }
+            Some(why) => format!("{} needs a write: {why}", finding.code.as_str()),
+        },
+        None => format!(
+            "{}: no write action fixes this here; the fix says what to do",
+            finding.code.as_str()
+        ),
+    };
+    let row = app.selected_row()?;
+    app.overlay = super::Overlay::Detail {
+        title: row.label,
+        text: row.detail,
+        copy: row.copy,
+        scroll: 0,
+    };
+    app.notice = Some(refusal);
+    Some(Vec::new())
+}
+
 /// `d`: loads the sign-in history (one AdminListUserAuthEvents per page) so the diagnosis can
 /// check risk blocks and failed sign-ins; the only request the diagnosis ever asks for.
 pub(super) fn load_history(app: &mut App) -> Vec<Cmd> {

@@ -141,6 +141,10 @@ fn act_on_row(app: &mut App, action: Action) -> Vec<Cmd> {
             if app.error.take().is_some() {
                 return Vec::new();
             }
+            // A diagnosis finding offers the write action that fixes it.
+            if let Some(cmds) = super::diagnosis::open_finding(app) {
+                return cmds;
+            }
             if let Some(row) = app.selected_row() {
                 app.overlay = Overlay::Detail {
                     title: row.label,

@@ -642,3 +642,97 @@ fn every_confirmation_generates_a_new_password() {
     }
     assert_ne!(seen[0], seen[1]);
 }
+
+/// Moves the Status pane's cursor to the finding whose note names `code`; returns its row.
+fn to_finding(app: &mut App, code: &str) -> usize {
+    use cognito_tui::app::Pane;
+    send(app, typed("1"));
+    let rows = app.rows(Pane::Status);
+    let at = rows
+        .iter()
+        .position(|r| (r.note.as_ref()).is_some_and(|(n, _)| n.starts_with(&format!("{code} · "))))
+        .unwrap_or_else(|| panic!("no {code} finding"));
+    send(app, typed("g"));
+    send(app, std::iter::repeat_n(key(KeyCode::Char('j')), at));
+    assert_eq!(app.cursor(Pane::Status), at);
+    at
+}
+
+/// Enter on a finding whose fix is a write action opens that action's confirmation, the same
+/// one `x` opens: erin's blocker gets a temporary password (typed username), her unverified
+/// phone a y/n "mark verified", which then runs and refreshes.
+#[test]
+fn enter_on_a_finding_opens_the_confirmation_of_its_fix() {
+    let mut erin = Desk::new("erin");
+    for code in ["reset_required", "no_recovery_channel"] {
+        to_finding(&mut erin.app, code);
+        assert!(erin.press(KeyCode::Enter).is_empty());
+        assert!(
+            matches!(
+                erin.app.overlay(),
+                Overlay::Confirm { write: Write { action: WriteAction::SetTemporaryPassword(p), .. }, phrase: Some(u), .. }
+                    if !p.is_pending() && u == "erin"
+            ),
+            "{code}: {:?}",
+            erin.app.overlay()
+        );
+        erin.press(KeyCode::Esc);
+    }
+    to_finding(&mut erin.app, "phone_unverified");
+    erin.press(KeyCode::Enter);
+    snap!("finding_offers_mark_phone_verified", erin.app);
+    let cmds = erin.keys(typed("y"));
+    assert_eq!(
+        Desk::write_of(&cmds),
+        WriteAction::MarkVerified(VerifiedAttribute::PhoneNumber)
+    );
+    erin.serve(cmds);
+    assert!(
+        erin.notice()
+            .contains("phone_number marked verified for erin")
+    );
+    assert_eq!(erin.user().attribute("phone_number_verified"), Some("true"));
+}
+
+/// Read-only, Enter on a finding with a fix shows the finding and says how to turn writes on
+/// (the message `x` gives); a finding no write fixes says so. Rows that are not findings
+/// still open in full, with no such notice.
+#[test]
+fn enter_on_a_finding_without_writes_says_how_to_turn_them_on() {
+    use cognito_tui::app::WRITES_OFF;
+    let mut app = crate::common::app::pinned_demo_app();
+    let cmd = app.start_lookup("trent", LookupMode::Auto);
+    crate::common::app::serve(&mut app, &cmd);
+    to_finding(&mut app, "disabled");
+    assert!(send(&mut app, [key(KeyCode::Enter)]).is_empty());
+    assert!(matches!(app.overlay(), Overlay::Detail { .. }));
+    let notice = app.notice().unwrap_or_default().to_string();
+    assert!(notice.contains(WRITES_OFF), "{notice}");
+    let shown = screen(&app, 100, 30);
+    assert!(
+        shown.contains("writes are off: start with --allow-write"),
+        "{shown}"
+    );
+    // The same key in `x` gives the same words.
+    send(&mut app, [key(KeyCode::Esc)]);
+    send(&mut app, typed("x"));
+    assert!(app.notice().unwrap_or_default().contains(WRITES_OFF));
+
+    let mut walter = crate::common::app::pinned_demo_app();
+    let cmd = walter.start_lookup("walter", LookupMode::Auto);
+    crate::common::app::serve(&mut walter, &cmd);
+    to_finding(&mut walter, "no_recovery_channel");
+    send(&mut walter, [key(KeyCode::Enter)]);
+    assert!(matches!(walter.overlay(), Overlay::Detail { .. }));
+    let notice = walter.notice().unwrap_or_default();
+    assert!(
+        notice.contains("no write action fixes this here"),
+        "{notice}"
+    );
+    // Positive control: the Username row opens in full without a finding's notice.
+    send(&mut walter, [key(KeyCode::Esc), key(KeyCode::Esc)]);
+    send(&mut walter, typed("gj"));
+    send(&mut walter, [key(KeyCode::Enter)]);
+    assert!(matches!(walter.overlay(), Overlay::Detail { title, .. } if title == "Username"));
+    assert_eq!(walter.notice(), None);
+}
