@@ -76,6 +76,11 @@ pub enum Msg {
         result: Result<LookupOutcome, LookupError>,
     },
     /// A list pane's fetch finished; stale answers (by `id`) are dropped.
+    /// AdminGetUserAuthFactors answered (the MFA pane).
+    AuthFactorsDone {
+        id: u64,
+        result: Result<crate::cognito::AuthFactors, CognitoError>,
+    },
     ListDone {
         id: u64,
         result: Result<Fetched, CognitoError>,
@@ -148,6 +153,9 @@ pub enum Cmd {
         query: String,
         mode: LookupMode,
     },
+    /// AdminGetUserAuthFactors for `username` (the MFA pane opened); answer with
+    /// [`Msg::AuthFactorsDone`].
+    FetchAuthFactors { id: u64, username: String },
     /// Fetch every page of a list pane for `username`; answer with [`Msg::ListDone`].
     FetchList {
         id: u64,
@@ -478,6 +486,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::ListDone { id, result } => {
             list_done(app, id, result);
+            Vec::new()
+        }
+        Msg::AuthFactorsDone { id, result } => {
+            diagnosis::factors_done(app, id, result);
             Vec::new()
         }
         Msg::WriteDone { id, result } => actions::write_done(app, id, result),

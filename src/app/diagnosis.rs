@@ -3,11 +3,11 @@
 //! the worker's one DescribeUserPool per connection, and sign-in history is used only when its
 //! pane has loaded it (`d` loads it to complete the diagnosis).
 
-use super::lists::open_list;
+use super::lists::{FactorsState, open_list};
 use super::{App, Cmd, ListState, Pane, Row, Tone};
-use crate::cognito::PoolSchema;
 use crate::cognito::listing::Listing;
-use crate::diagnose::{Code, Diagnosis, Finding, Severity, diagnose};
+use crate::cognito::{AuthFactors, CognitoError, PoolSchema};
+use crate::diagnose::{Code, Diagnosis, Finding, Inputs, Severity, diagnose_with};
 use crate::keymap::{Action, Context};
 use crate::sanitize::sanitize;
 
@@ -52,7 +52,18 @@ impl App {
             },
             _ => None,
         };
-        Some(diagnose(&loaded.found.user, schema, events, self.now))
+        // The auth factors count once the MFA pane has read them.
+        let factors = match &self.lists.auth_factors {
+            FactorsState::Loaded(factors) => Some(factors),
+            _ => None,
+        };
+        Some(diagnose_with(&Inputs {
+            user: &loaded.found.user,
+            pool: schema,
+            events,
+            factors,
+            now: self.now,
+        }))
     }
 
     /// The remedies as this session can act on them: a write action's key is named only
@@ -234,6 +245,74 @@ pub(super) fn open_finding(app: &mut App) -> Option<Vec<Cmd>> {
     };
     app.notice = Some(refusal);
     Some(Vec::new())
+}
+
+/// Opening the MFA pane: AdminGetUserAuthFactors once per user shown (a lookup alone never
+/// asks, so a password-only pool's lookup costs what it did); again after a failure.
+pub(super) fn open_factors(app: &mut App) -> Vec<Cmd> {
+    let Some(loaded) = &app.user else {
+        return Vec::new();
+    };
+    if matches!(
+        app.lists.auth_factors,
+        FactorsState::Loading { .. } | FactorsState::Loaded(_)
+    ) {
+        return Vec::new();
+    }
+    let username = loaded.found.user.username.clone();
+    let id = app.next_request_id();
+    app.lists.auth_factors = FactorsState::Loading { id };
+    vec![Cmd::FetchAuthFactors { id, username }]
+}
+
+/// AdminGetUserAuthFactors answered; a stale answer (another user since) is dropped.
+pub(super) fn factors_done(app: &mut App, id: u64, result: Result<AuthFactors, CognitoError>) {
+    if app.lists.auth_factors != (FactorsState::Loading { id }) {
+        tracing::debug!(id, "dropping a superseded AdminGetUserAuthFactors result");
+        return;
+    }
+    app.lists.auth_factors = match result {
+        Ok(factors) => FactorsState::Loaded(factors),
+        Err(e) => {
+            let view = super::cognito_error_view(app, &e);
+            FactorsState::Failed(match view.hint {
+                Some(hint) => format!("{}: {hint}", view.message),
+                None => view.message,
+            })
+        }
+    };
+}
+
+/// The MFA pane's rows for the user's auth factors (AdminGetUserAuthFactors): each first
+/// factor they can sign in with, a passkey marked. Its MFA list and preference repeat
+/// AdminGetUser's, shown above, so they are not drawn twice.
+pub(super) fn factor_rows(state: &FactorsState) -> Vec<Row> {
+    match state {
+        FactorsState::NotLoaded => Vec::new(),
+        FactorsState::Loading { .. } => {
+            vec![Row::new("Factors", "… AdminGetUserAuthFactors").tone(Tone::Dim)]
+        }
+        FactorsState::Failed(why) => vec![Row::new("Factors", sanitize(why)).tone(Tone::Warn)],
+        FactorsState::Loaded(f) if f.configured.is_empty() => {
+            vec![Row::new("Factor", "none reported").tone(Tone::Warn)]
+        }
+        FactorsState::Loaded(f) => f
+            .configured
+            .iter()
+            .map(|factor| {
+                let (note, tone) = match factor.as_str() {
+                    "WEB_AUTHN" => ("passkey", Tone::Good),
+                    "PASSWORD" => ("password", Tone::Normal),
+                    "EMAIL_OTP" => ("code by email", Tone::Normal),
+                    "SMS_OTP" => ("code by SMS", Tone::Normal),
+                    _ => ("", Tone::Normal),
+                };
+                Row::new("Factor", sanitize(factor))
+                    .tone(tone)
+                    .note(note, Tone::Dim)
+            })
+            .collect(),
+    }
 }
 
 /// `d`: loads the sign-in history (one AdminListUserAuthEvents per page) so the diagnosis can

@@ -131,7 +131,11 @@ fn act_main_more(app: &mut App, action: Action) -> Vec<Cmd> {
 fn focus_on(app: &mut App, pane: Pane) -> Vec<Cmd> {
     app.focus = pane;
     app.revealed = None;
-    open_list(app, pane, false)
+    let mut cmds = open_list(app, pane, false);
+    if pane == Pane::Mfa {
+        cmds.extend(super::diagnosis::open_factors(app));
+    }
+    cmds
 }
 
 /// Enter, y and r on the main screen: the selected row in full, copied, or read again.

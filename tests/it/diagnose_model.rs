@@ -29,7 +29,8 @@ pub(crate) async fn answer(server: &MockServer, op: &str, body: Value) {
         .await;
 }
 
-async fn operations(server: &MockServer) -> Vec<String> {
+/// The operations the stub received, in order (also used by `mfa_factors.rs`).
+pub(crate) async fn operations(server: &MockServer) -> Vec<String> {
     server
         .received_requests()
         .await

@@ -52,6 +52,7 @@ mod finder_filters_moto;
 mod invariants;
 mod log_lines;
 mod long_runs;
+mod mfa_factors;
 mod oneshot_gate;
 mod output_errors;
 mod output_escaping;
