@@ -70,6 +70,7 @@ async fn at_a_stub_only_opening_the_mfa_pane_sends_admin_get_user_auth_factors()
     answer(&server, "AdminGetUserAuthFactors", factors()).await;
     let url = server.uri();
     let t = tmux::Tmux::spawn_tui(&cli::target(POOL, &url), 100, 30);
+    t.wait_for("No user loaded");
     t.type_text("u");
     t.type_text("pat");
     t.keys(&["Enter"]);
