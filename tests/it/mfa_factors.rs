@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use wiremock::MockServer;
 
 use crate::common::app::{pinned_demo_app, screen, send, serve, typed};
+use crate::common::stub::{answer, operations};
 use crate::common::{cli, tmux};
-use crate::diagnose_model::{answer, operations};
 
 fn is_factors(cmd: &Cmd) -> bool {
     matches!(cmd, Cmd::FetchAuthFactors { .. })

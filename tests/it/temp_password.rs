@@ -7,8 +7,8 @@
 use serde_json::{Value, json};
 use wiremock::MockServer;
 
+use crate::common::stub::answer;
 use crate::common::{cli, tmux};
-use crate::diagnose_model::answer;
 
 const POOL: &str = "us-east-1_PwStub1";
 
