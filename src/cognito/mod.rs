@@ -7,6 +7,7 @@ pub mod layer;
 pub mod listing;
 pub mod lookup;
 pub mod op;
+pub mod password;
 pub mod resources;
 pub mod sdk;
 
@@ -19,6 +20,7 @@ use time::OffsetDateTime;
 pub use error::{CognitoError, ErrorKind};
 pub use listing::{ListKind, Listing, ListingPage};
 pub use op::{Access, Op, QuotaCategory};
+pub use password::{PasswordPolicy, TemporaryPassword};
 pub use resources::{
     AuthEvent, Device, Group, InviteDelivery, Page, VerifiedAttribute, WriteAction,
 };
@@ -471,6 +473,9 @@ pub struct PoolSchema {
     /// GetUserPoolMfaConfig's answer, read with DescribeUserPool; None when not read (MFA off,
     /// or the call was refused).
     pub mfa: Option<PoolMfa>,
+    /// `Policies.PasswordPolicy` (length and kinds); None when not reported, where Cognito's
+    /// defaults apply.
+    pub password_policy: Option<PasswordPolicy>,
 }
 
 /// Which MFA factors the pool offers (GetUserPoolMfaConfig).

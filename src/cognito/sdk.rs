@@ -16,7 +16,7 @@ use super::{
     MfaOption, Op, PageRequest, PoolId, PoolPage, PoolSchema, PoolSummary, User, UserPage,
     UserStatus, UserSummary, Writer,
 };
-use super::{AuthEvent, AuthFactors, Device, Group, Page, PoolMfa, WriteAction};
+use super::{AuthEvent, AuthFactors, Device, Group, Page, PasswordPolicy, PoolMfa, WriteAction};
 
 mod client;
 mod mfa;
@@ -411,6 +411,11 @@ fn to_schema(pool: cip::types::UserPoolType) -> PoolSchema {
         .and_then(|p| p.password_policy.as_ref())
         .map(|p| p.temporary_password_validity_days)
         .filter(|days| *days > 0);
+    let password_policy = pool
+        .policies
+        .as_ref()
+        .and_then(|p| p.password_policy.as_ref())
+        .map(to_password_policy);
     let recovery = pool.account_recovery_setting.map(|setting| {
         let mut options = setting.recovery_mechanisms.unwrap_or_default();
         options.sort_by_key(|o| o.priority);
@@ -445,6 +450,20 @@ fn to_schema(pool: cip::types::UserPoolType) -> PoolSchema {
         email_configuration_failure: pool.email_configuration_failure,
         sms_configuration_failure: pool.sms_configuration_failure,
         mfa: None,
+        password_policy,
+    }
+}
+
+/// `PasswordPolicyType`; an absent `MinimumLength` is Cognito's default of 8, and a value is
+/// kept within the documented 6–99.
+fn to_password_policy(p: &cip::types::PasswordPolicyType) -> PasswordPolicy {
+    let length = p.minimum_length.unwrap_or(8).clamp(6, 99);
+    PasswordPolicy {
+        minimum_length: u8::try_from(length).unwrap_or(99),
+        require_uppercase: p.require_uppercase,
+        require_lowercase: p.require_lowercase,
+        require_numbers: p.require_numbers,
+        require_symbols: p.require_symbols,
     }
 }
 
@@ -781,7 +800,39 @@ impl Writer for SdkBackend {
                 admin_write!(admin_remove_user_from_group.group_name(group))
             }
             WriteAction::DeleteUser => admin_write!(admin_delete_user),
+            // The SDK's Debug of this request redacts the password ("Sensitive Data").
+            WriteAction::SetTemporaryPassword(password) => {
+                self.set_temporary_password(pool, username, password).await
+            }
         }
+    }
+}
+
+impl SdkBackend {
+    /// AdminSetUserPassword with `Permanent=false`. The SDK's Debug of this request redacts
+    /// the password ("Sensitive Data Redacted"); a placeholder is refused, not sent.
+    async fn set_temporary_password(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        password: &super::TemporaryPassword,
+    ) -> Result<(), CognitoError> {
+        if password.is_pending() {
+            return Err(CognitoError::new(
+                ErrorKind::InvalidParameter,
+                Op::SET_PASSWORD.name,
+                "not sent: no password was generated for it",
+            ));
+        }
+        let request = self
+            .client
+            .admin_set_user_password()
+            .user_pool_id(pool.as_str())
+            .username(username)
+            .password(password.expose())
+            .permanent(false)
+            .send();
+        self.call(Op::SET_PASSWORD, request).await.map(drop)
     }
 }
 

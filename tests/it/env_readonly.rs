@@ -8,7 +8,8 @@ use crate::common::seed;
 use clap::Parser;
 use cognito_tui::cli::Cli;
 use cognito_tui::cognito::{
-    Access, ErrorKind, InviteDelivery, Op, PoolId, VerifiedAttribute, WriteAction,
+    Access, ErrorKind, InviteDelivery, Op, PoolId, TemporaryPassword, VerifiedAttribute,
+    WriteAction,
 };
 
 /// One of each write action, the delete last (it removes the user the others act on).
@@ -25,6 +26,7 @@ fn every_action() -> Vec<WriteAction> {
         WriteAction::MarkVerified(VerifiedAttribute::Email),
         WriteAction::AddToGroup("support".into()),
         WriteAction::RemoveFromGroup("support".into()),
+        WriteAction::SetTemporaryPassword(TemporaryPassword::from_text("Temp-Pass-2026-x7Q")),
         WriteAction::DeleteUser,
     ]
 }
