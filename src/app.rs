@@ -186,6 +186,9 @@ pub enum Cmd {
         id: u64,
         path: std::path::PathBuf,
         users: Vec<crate::cognito::UserSummary>,
+        /// "whole list", or how much of it the file holds ("60 of ~148 — the rest not
+        /// loaded"): recorded in the audit line.
+        scope: String,
     },
     /// Read every page from `pager` on; each page is a [`Msg::BrowsePage`] with `id`, then
     /// [`Msg::LoadAllDone`].

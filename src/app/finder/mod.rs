@@ -32,6 +32,12 @@ pub struct Finders {
     pub(crate) export_prompt: Option<LineInput>,
     /// The list export in flight, and the file it writes.
     pub(crate) exporting: Option<(u64, String)>,
+    /// How much of the list the export in flight holds, when not all of it ("60 of ~148 —
+    /// the rest not loaded").
+    pub(crate) export_scope: Option<String>,
+    /// The file to write once the load-all in flight has read every page (Enter in the
+    /// export prompt with pages unread).
+    pub(crate) export_after_load: Option<String>,
 }
 
 impl Finders {
@@ -105,6 +111,12 @@ pub(super) fn open(app: &mut App, action: Action) -> Vec<Cmd> {
 
 /// Keys while a finder has the screen.
 pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
+    let mut cmds = act_on(app, action);
+    cmds.extend(export::settle(app));
+    cmds
+}
+
+fn act_on(app: &mut App, action: Action) -> Vec<Cmd> {
     let Some(finder) = app.finders.open else {
         return Vec::new();
     };
@@ -247,6 +259,12 @@ fn submit(app: &mut App, finder: Finder) -> Vec<Cmd> {
 
 /// The worker's answers to the finders' requests.
 pub(super) fn answered(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    let mut cmds = answer(app, msg);
+    cmds.extend(export::settle(app));
+    cmds
+}
+
+fn answer(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::ExportDone { id, result } => export::export_done(app, id, result),
         Msg::SearchDone { id, results } => search::search_done(app, id, results),
