@@ -86,3 +86,174 @@ async fn ctrl_s_says_a_partial_list_is_partial_and_enter_writes_the_whole_list()
     assert_eq!(exports[1]["query"], "whole list");
     assert_eq!(exports[1]["count"], USERS);
 }
+
+/// A stub Cognito that refuses ListUserPools as Cognito does when the credentials are not
+/// accepted (the service model's error shape: `__type` and `message`, HTTP 400), and
+/// describes any pool it is asked about.
+async fn pools_denied_stub() -> wiremock::MockServer {
+    use wiremock::matchers::{header, method};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let target = "x-amz-target";
+    Mock::given(method("POST"))
+        .and(header(
+            target,
+            "AWSCognitoIdentityProviderService.ListUserPools",
+        ))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .insert_header("x-amzn-ErrorType", "UnrecognizedClientException")
+                .set_body_json(serde_json::json!({
+                    "__type": "UnrecognizedClientException",
+                    "message": "The security token included in the request is invalid."
+                })),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(header(
+            target,
+            "AWSCognitoIdentityProviderService.DescribeUserPool",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "UserPool": {"Id": "eu-west-2_Second22", "Name": "second", "EstimatedNumberOfUsers": 3}
+        })))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pool_picker_lists_the_named_pools_when_list_user_pools_is_refused() {
+    let stub = pools_denied_stub().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let url = stub.uri();
+    std::fs::write(
+        &config,
+        format!(
+            "[pools.first]\npool_id = \"us-east-1_First111\"\nendpoint_url = \"{url}\"\n\n\
+             [pools.second]\npool_id = \"eu-west-2_Second22\"\nendpoint_url = \"{url}\"\n"
+        ),
+    )
+    .unwrap();
+    let args: Vec<String> = [
+        "--config",
+        config.to_str().unwrap(),
+        "--endpoint-url",
+        &url,
+        "--region",
+        "us-east-1",
+        "--log-file",
+        dir.path().join("tui.log").to_str().unwrap(),
+    ]
+    .map(String::from)
+    .to_vec();
+    let screens = tokio::task::spawn_blocking(move || {
+        let t = tmux::Tmux::spawn_tui(&args, 80, 24);
+        // Started without a pool: the picker opens on its own.
+        let picker = t.wait_for_all(&["Choose a user pool", "pools not listed"]);
+        // The second named pool, drawn, is the one Enter opens.
+        t.keys(&["Down", "Enter"]);
+        let switched = t.wait_until(
+            "the switch to the second pool",
+            tmux::DEFAULT_TIMEOUT,
+            |s| !s.contains("Choose a user pool") && s.contains("eu-west-2_Second22"),
+        );
+        t.keys(&["C-c"]);
+        t.wait_exit();
+        [picker, switched]
+    })
+    .await
+    .unwrap();
+    let picker = &screens[0];
+    for row in [
+        "first                  us-east-1_First111",
+        "second                 eu-west-2_Second22",
+    ] {
+        let row_start = row.split_whitespace().next().unwrap();
+        let line = picker
+            .lines()
+            .find(|l| l.contains(row_start) && l.contains("config"))
+            .unwrap_or_else(|| panic!("{row}: a row of its own\n{picker}"));
+        assert!(
+            line.contains(row.split_whitespace().last().unwrap()),
+            "{line}"
+        );
+    }
+    assert!(picker.contains("config eu-west-2"), "its Region: {picker}");
+    assert!(picker.contains("UnrecognizedClientException"), "{picker}");
+    assert!(picker.contains("2 of 2 pools"), "{picker}");
+}
+
+/// A pool both named in the config and listed by ListUserPools is one row, the named one.
+#[test]
+fn a_pool_both_named_and_listed_appears_once() {
+    use crate::common::app::{ch, demo_app_with, pinned, send, serve};
+    use cognito_tui::app::{PoolSource, Settings};
+    let demo_id = cognito_tui::cognito::demo::DemoBackend::embedded()
+        .pool_id()
+        .to_string();
+    let mut app = demo_app_with(Settings {
+        named_pools: vec![("desk".into(), demo_id.clone())],
+        ..pinned()
+    });
+    let cmds = send(&mut app, [ch('P')]);
+    let mut left = cmds;
+    while let Some(cmd) = left.pop() {
+        left.extend(serve(&mut app, &cmd));
+    }
+    let rows: Vec<_> = app
+        .pool_matches()
+        .into_iter()
+        .filter(|p| p.id == demo_id)
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].source, PoolSource::Named);
+    // Positive control: ListUserPools did list it.
+    assert!(app.pools().pages >= 1, "{:?}", app.pools());
+}
+
+/// The picker when ListUserPools failed (no Region, no network): the named pools listed,
+/// the error one line beneath them, at 80×24 and 60×16.
+#[test]
+fn pool_picker_with_list_user_pools_failed_snapshots() {
+    use crate::common::app::{ch, demo_app_with, pinned, screen, send};
+    use cognito_tui::app::{Cmd, Msg, Settings, update};
+    use cognito_tui::cognito::{CognitoError, ErrorKind};
+    let mut app = demo_app_with(Settings {
+        named_pools: vec![
+            ("prod".into(), "eu-west-1_AbC123".into()),
+            ("staging".into(), "ap-southeast-2_StagingPool9".into()),
+        ],
+        ..pinned()
+    });
+    let cmds = send(&mut app, [ch('P')]);
+    let [Cmd::ListPools { id, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let mut error = CognitoError::new(
+        ErrorKind::Network,
+        "ListUserPools",
+        "dispatch failure: no Region was configured",
+    );
+    error.exception = None;
+    update(
+        &mut app,
+        Msg::PoolsPage {
+            id: *id,
+            result: Err(error),
+        },
+    );
+    let wide = screen(&app, 80, 24);
+    for needle in [
+        "prod",
+        "eu-west-1_AbC123",
+        "staging",
+        "config ap-southeast-2",
+    ] {
+        assert!(wide.contains(needle), "{needle}\n{wide}");
+    }
+    insta::assert_snapshot!("picker_list_failed_80x24", wide);
+    insta::assert_snapshot!("picker_list_failed_60x16", screen(&app, 60, 16));
+}
