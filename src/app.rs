@@ -248,6 +248,9 @@ pub struct App {
     pub(crate) pool: String,
     pub(crate) session: Option<SessionInfo>,
     pub(crate) user: Option<Loaded>,
+    /// The query of the newest lookup, when it failed while `user` stayed on screen, and
+    /// whether it found no one: the screen says the user shown is not its answer.
+    pub(crate) failed_lookup: Option<(String, bool)>,
     pub(crate) focus: Pane,
     /// Selected row per pane, by [`Pane::ALL`] index.
     pub(crate) cursors: [usize; 6],
@@ -307,6 +310,7 @@ impl App {
             attr_filter: String::new(),
             overlay: Overlay::None,
             pending: None,
+            failed_lookup: None,
             next_id: 1,
             error: None,
             notice: None,
@@ -546,6 +550,12 @@ fn lookup_done(app: &mut App, id: u64, result: Result<LookupOutcome, LookupError
         return Vec::new();
     }
     let pending = app.pending.take().expect("checked above");
+    if let Err(err) = &result
+        && app.user.is_some()
+    {
+        let not_found = matches!(err, LookupError::NotFound { .. });
+        app.failed_lookup = Some((pending.query.clone(), not_found));
+    }
     match result {
         Ok(LookupOutcome::Found(found)) => return user_found(app, *found, pending),
         Ok(LookupOutcome::Ambiguous(ambiguous)) => match &mut app.overlay {
@@ -577,6 +587,7 @@ fn user_found(app: &mut App, found: Found, pending: Pending) -> Vec<Cmd> {
         app.lists = Lists::default();
     }
     app.revealed = None;
+    app.failed_lookup = None;
     let found_username = found.user.username.clone();
     let entry = recent_entry(&found.user);
     app.recent.retain(|e| e.username != entry.username);

@@ -137,15 +137,17 @@ fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
         body.width.saturating_sub(2) as usize,
         theme,
     ) as u16;
+    let status = status::view(app, theme);
+    let stale = status.stale_height(body.width);
     // Status gets what it needs up to just over half the body; the rest is for the lists.
-    let status_height = (status_lines + 2).min(body.height.saturating_mul(3) / 5);
+    let status_height = (status_lines + 2).min(body.height.saturating_mul(3) / 5) + stale;
     let [top, tabs, bottom] = Layout::vertical([
         Constraint::Length(status_height),
         Constraint::Length(1),
         Constraint::Min(0),
     ])
     .areas(body);
-    frame.render_widget(status::view(app, theme), top);
+    frame.render_widget(status, top);
     frame.render_widget(
         TabsView {
             focus: app.focus,

@@ -257,3 +257,64 @@ fn pool_picker_with_list_user_pools_failed_snapshots() {
     insta::assert_snapshot!("picker_list_failed_80x24", wide);
     insta::assert_snapshot!("picker_list_failed_60x16", screen(&app, 60, 16));
 }
+
+/// The real binary on the demo pool, in an 80×24 tmux.
+fn demo_tui(extra: &[&str]) -> (tmux::Tmux, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("tui.log");
+    let mut args = vec!["--demo", "--log-file", log.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let t = tmux::Tmux::spawn(
+        env!("CARGO_BIN_EXE_cognito-tui"),
+        &args,
+        &tmux::TUI_ENV,
+        80,
+        24,
+    );
+    (t, dir)
+}
+
+#[test]
+fn a_failed_lookup_says_the_user_shown_is_not_its_answer_until_the_next_lookup() {
+    let (t, _dir) = demo_tui(&["--lookup", "alice"]);
+    t.wait_for("Username alice");
+    t.type_text("/");
+    t.type_text("zzqqxx-nobody");
+    t.keys(&["Enter"]);
+    t.wait_for("No such user");
+    t.keys(&["Escape"]);
+    let stale = t.wait_for("showing alice — the lookup for \"zzqqxx-nobody\" found no one");
+    assert!(stale.contains("Username alice"), "{stale}");
+    // The next lookup that finds someone takes the line away.
+    t.type_text("u");
+    t.type_text("bob");
+    t.keys(&["Enter"]);
+    let next = t.wait_for("Username bob");
+    assert!(!next.contains("found no one"), "{next}");
+    t.keys(&["C-c"]);
+    assert_eq!(t.wait_exit().0, 0);
+}
+
+/// Looks `query` up with `/` and serves every command it gives.
+fn look_up(app: &mut cognito_tui::app::App, query: &str) {
+    use crate::common::app::{ch, key, send, serve, typed};
+    send(app, [ch('/')]);
+    send(app, typed(query));
+    let mut left = send(app, [key(crossterm::event::KeyCode::Enter)]);
+    while let Some(cmd) = left.pop() {
+        left.extend(serve(app, &cmd));
+    }
+}
+
+#[test]
+fn stale_user_line_snapshots() {
+    use crate::common::app::{key, pinned_demo_app, screen, send};
+    let mut app = pinned_demo_app();
+    look_up(&mut app, "alice");
+    look_up(&mut app, "zzqqxx-nobody");
+    send(&mut app, [key(crossterm::event::KeyCode::Esc)]);
+    let wide = screen(&app, 80, 24);
+    assert!(wide.contains("found no one"), "{wide}");
+    insta::assert_snapshot!("stale_user_80x24", wide);
+    insta::assert_snapshot!("stale_user_60x16", screen(&app, 60, 16));
+}
