@@ -41,6 +41,8 @@ pub struct FinderView<'a> {
     /// The input line's prompt ("Search › "; the export prompt takes the line over).
     pub label: &'static str,
     pub input: &'a LineInput,
+    /// The input's text is selected (a reopened search: typing replaces it).
+    pub selected: bool,
     pub list: FinderList<'a>,
     /// Privacy mode: the personal columns masked, their highlights dropped.
     pub redact: bool,
@@ -121,6 +123,9 @@ impl<'a> FinderView<'a> {
             title,
             label,
             input,
+            selected: which == Finder::Search
+                && app.finders.query_selected
+                && app.finders.export_prompt.is_none(),
             list,
             redact: app.redact,
             spinner: SPINNER[app.spinner % SPINNER.len()],
@@ -163,7 +168,12 @@ impl StatefulWidget for FinderView<'_> {
             Constraint::Min(0),
         ])
         .areas(inner);
-        if let Some(p) = input_line(buf, input_area, self.label, self.input, theme) {
+        let text_style = if self.selected {
+            theme.selected(true)
+        } else {
+            Style::new()
+        };
+        if let Some(p) = input_line(buf, input_area, self.label, self.input, text_style, theme) {
             *cursor = Some(p);
         }
         let body = Body {
@@ -384,12 +394,13 @@ fn input_line(
     area: Rect,
     label: &str,
     input: &LineInput,
+    text_style: Style,
     theme: &Theme,
 ) -> Option<Position> {
     let text = sanitize(&input.text).into_owned();
     Paragraph::new(Line::from(vec![
         Span::styled(label.to_string(), theme.accent()),
-        Span::raw(text),
+        Span::styled(text, text_style),
     ]))
     .render(area, buf);
     super::input_cursor(area, area.y, label.cells() as u16, input)

@@ -318,3 +318,45 @@ fn stale_user_line_snapshots() {
     insta::assert_snapshot!("stale_user_80x24", wide);
     insta::assert_snapshot!("stale_user_60x16", screen(&app, 60, 16));
 }
+
+#[test]
+fn search_reopens_with_its_last_query_selected_typing_replaces_and_end_appends() {
+    let (t, _dir) = demo_tui(&[]);
+    t.wait_for("No user loaded");
+    t.type_text("t");
+    t.type_text("ali");
+    t.wait_for("alice");
+    t.keys(&["Escape"]);
+    t.wait_until("the search to close", tmux::DEFAULT_TIMEOUT, |s| {
+        !s.contains("Search ›")
+    });
+    // Reopened on the last query; typing replaces it.
+    t.type_text("t");
+    t.wait_for("Search › ali");
+    t.type_text("bo");
+    let replaced = t.wait_for("Search › bo");
+    assert!(!replaced.contains("Search › alibo"), "{replaced}");
+    t.wait_for("bob");
+    t.keys(&["Escape"]);
+    t.wait_until("the search to close", tmux::DEFAULT_TIMEOUT, |s| {
+        !s.contains("Search ›")
+    });
+    // → keeps it: what is typed next is appended.
+    t.type_text("t");
+    t.wait_for("Search › bo");
+    t.keys(&["Right"]);
+    t.type_text("b");
+    t.wait_for("Search › bob");
+    t.keys(&["Escape"]);
+    t.wait_until("the search to close", tmux::DEFAULT_TIMEOUT, |s| {
+        !s.contains("Search ›")
+    });
+    // End too.
+    t.type_text("t");
+    t.wait_for("Search › bob");
+    t.keys(&["End"]);
+    t.type_text("x");
+    t.wait_for("Search › bobx");
+    t.keys(&["C-c"]);
+    assert_eq!(t.wait_exit().0, 0);
+}

@@ -38,6 +38,9 @@ pub struct Finders {
     /// The file to write once the load-all in flight has read every page (Enter in the
     /// export prompt with pages unread).
     pub(crate) export_after_load: Option<String>,
+    /// The search reopened on its last query, shown selected: typing replaces it, → or End
+    /// keeps it and appends.
+    pub(crate) query_selected: bool,
 }
 
 impl Finders {
@@ -93,6 +96,9 @@ pub(super) fn open(app: &mut App, action: Action) -> Vec<Cmd> {
     match action {
         Action::Search => {
             app.finders.open = Some(Finder::Search);
+            let input = &mut app.finders.search.input;
+            input.cursor = input.text.chars().count();
+            app.finders.query_selected = !input.text.is_empty();
             Vec::new()
         }
         Action::Browse => {
@@ -132,6 +138,9 @@ fn act_on(app: &mut App, action: Action) -> Vec<Cmd> {
         }
         _ => {}
     }
+    if finder == Finder::Search && std::mem::take(&mut app.finders.query_selected) {
+        replace_selected(app, action);
+    }
     let input = match finder {
         Finder::Search => &mut app.finders.search.input,
         Finder::Browse => &mut app.finders.browse.input,
@@ -152,6 +161,17 @@ fn act_on(app: &mut App, action: Action) -> Vec<Cmd> {
         | Action::Bottom => move_cursor(app, finder, action),
         Action::Submit => submit(app, finder),
         _ => Vec::new(),
+    }
+}
+
+/// The first key on a reopened search's selected query: a character or a deletion replaces
+/// it (the character is then typed as usual); anything else keeps it.
+fn replace_selected(app: &mut App, action: Action) {
+    if matches!(
+        action,
+        Action::Insert(_) | Action::DeleteBack | Action::DeleteForward
+    ) {
+        app.finders.search.input = LineInput::default();
     }
 }
 
