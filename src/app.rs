@@ -620,6 +620,10 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         app.should_quit = true;
         return Vec::new();
     }
+    // F1 (and `?` where no line is typed) opens the help from every mode.
+    if action == Action::Help && !matches!(app.overlay, Overlay::Help { .. }) {
+        return overlay::open_help(app);
+    }
     match app.context() {
         Context::Main | Context::Global => main_screen::act_main(app, action),
         Context::Finder => finder::act(app, action),

@@ -528,6 +528,10 @@ fn footer_offer(
             browsing && app.finders.browse.loading_all.is_none() && !app.finders.browse.pager.done
         }
         (Context::Finder, A::Refresh) => app.finders.open == Some(Finder::Search),
+        (Context::Finder, A::BrowseFilter) => browsing,
+        (Context::Finder, A::ExportList) => {
+            app.finders.open != Some(Finder::Pools) && app.finders.export_prompt.is_none()
+        }
         (Context::Finder, A::Cancel) if browsing && app.finders.browse.loading_all.is_some() => {
             return Some("stop loading");
         }
@@ -620,6 +624,13 @@ impl<'a> FooterView<'a> {
             {
                 Some("a name or pool id")
             }
+            // Browse's line is labelled "Filter ›" already: its footer's room goes to the
+            // keys nobody would guess (Ctrl-T, Ctrl-S, Ctrl-L).
+            _ if context == Context::Finder
+                && app.finders.open == Some(crate::app::Finder::Browse) =>
+            {
+                None
+            }
             _ if context == Context::Finder => Some("to filter"),
             _ => None,
         };
@@ -633,12 +644,15 @@ impl<'a> FooterView<'a> {
                 },
             );
         }
-        // `?` (the whole table) is reachable from the panes only.
-        let more = (context == Context::Main).then(|| FooterHint {
-            keys: keys_for(app, context, Action::Help).to_string(),
-            word: "more",
-            action: Action::Help,
-        });
+        // The whole table: `?` from the panes, F1 (the global key) from a finder.
+        let more = match context {
+            Context::Main | Context::Finder => Some(FooterHint {
+                keys: app.keymap().key(context, Action::Help).to_string(),
+                word: "more",
+                action: Action::Help,
+            }),
+            _ => None,
+        };
         Self { hints, more, theme }
     }
 

@@ -360,3 +360,59 @@ fn search_reopens_with_its_last_query_selected_typing_replaces_and_end_appends()
     t.keys(&["C-c"]);
     assert_eq!(t.wait_exit().0, 0);
 }
+
+/// Waits until the help is gone from the screen.
+fn help_closed(t: &tmux::Tmux) -> String {
+    t.wait_until("the help to close", tmux::DEFAULT_TIMEOUT, |s| {
+        !s.contains("Help: key bindings")
+    })
+}
+
+#[test]
+fn f1_opens_the_help_from_every_mode_and_closing_it_returns_there() {
+    let (t, _dir) = demo_tui(&[]);
+    t.wait_for("No user loaded");
+    // Browse: the footer names the filter and save keys; `?` is typed into the filter.
+    t.type_text("b");
+    let browse = t.wait_for_all(&["kenji.tanaka", "Ctrl-T filter", "Ctrl-S save"]);
+    assert!(
+        browse.contains("F1 "),
+        "the footer points at the help: {browse}"
+    );
+    t.type_text("?");
+    t.wait_for("Filter › ?");
+    t.keys(&["F1"]);
+    t.wait_for("Help: key bindings");
+    t.keys(&["Escape"]);
+    let back = help_closed(&t);
+    assert!(back.contains("Filter › ?"), "back in browse: {back}");
+    t.keys(&["BSpace", "Escape"]);
+    t.wait_for("No user loaded");
+    // The lookup bar: F1, then back to what was typed.
+    t.type_text("/");
+    t.type_text("alice");
+    t.keys(&["F1"]);
+    t.wait_for("Help: key bindings");
+    t.keys(&["F1"]);
+    let back = help_closed(&t);
+    assert!(
+        back.contains("Look up (username, alias or sub) › alice"),
+        "{back}"
+    );
+    t.keys(&["Enter"]);
+    t.wait_for("Username alice");
+    // The full-value popup: `?` (no line has focus there).
+    t.keys(&["Enter"]);
+    t.wait_until("the value popup", tmux::DEFAULT_TIMEOUT, |s| {
+        s.contains("copy")
+    });
+    t.type_text("?");
+    t.wait_for("Help: key bindings");
+    // The help's filter matches words in descriptions: "disabled" finds the status filter.
+    t.type_text("/");
+    t.type_text("disabled");
+    let filtered = t.wait_for("Ctrl-T");
+    assert!(filtered.contains("filter by status"), "{filtered}");
+    t.keys(&["C-c"]);
+    assert_eq!(t.wait_exit().0, 0);
+}
