@@ -416,3 +416,22 @@ fn f1_opens_the_help_from_every_mode_and_closing_it_returns_there() {
     t.keys(&["C-c"]);
     assert_eq!(t.wait_exit().0, 0);
 }
+
+#[test]
+fn the_browse_filter_reads_a_phone_number_as_typed_in_national_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "default_country = \"GB\"\n").unwrap();
+    let (t, _dir) = demo_tui(&["--config", config.to_str().unwrap()]);
+    t.wait_for("No user loaded");
+    t.type_text("b");
+    t.wait_for("kenji.tanaka");
+    // erin's +447700900123, as a British caller reads it out.
+    t.type_text("07700 900123");
+    let screen = t.wait_until("the filter to narrow", tmux::DEFAULT_TIMEOUT, |s| {
+        s.contains("erin") && !s.contains("alice@")
+    });
+    assert!(screen.contains("Filter › 07700 900123"), "{screen}");
+    t.keys(&["C-c"]);
+    assert_eq!(t.wait_exit().0, 0);
+}
