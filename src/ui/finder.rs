@@ -81,10 +81,11 @@ impl<'a> FinderView<'a> {
         let title = match which {
             Finder::Search => " Search users (ListUsers prefix, as you type) ".to_string(),
             Finder::Browse => match &app.finders.browse.pager.filter {
+                // The filter first: a long pool name must not push it off the border.
                 Some(f) => format!(
-                    " Browse {} · {} ",
-                    sanitize(&app.pool_label()),
-                    sanitize(&f.expression())
+                    " Browse · {} · {} ",
+                    sanitize(&f.expression()),
+                    sanitize(&app.pool_label())
                 ),
                 None => format!(" Browse {} ", sanitize(&app.pool_label())),
             },

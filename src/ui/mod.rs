@@ -50,10 +50,11 @@ pub fn view(app: &App, frame: &mut Frame) {
         too_small(frame, area, first_key(app, Context::Main, Action::Quit));
         return;
     }
+    let bar_view = BarView::of(app, &theme);
     let [header, body, bar, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(bar_view.height(area.width)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -69,7 +70,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     } else {
         frame.render_widget(WelcomeView::of(app, &theme), body);
     }
-    frame.render_stateful_widget(BarView::of(app, &theme), bar, &mut cursor);
+    frame.render_stateful_widget(bar_view, bar, &mut cursor);
     frame.render_widget(FooterView::of(app, &theme), footer);
     if let Some(error) = &app.error {
         frame.render_widget(
@@ -397,6 +398,17 @@ impl<'a> BarView<'a> {
     }
 }
 
+impl BarView<'_> {
+    /// Rows the bar takes at `width`: a notice too long for one line wraps onto a second
+    /// (never cut mid-word), an input line takes one.
+    pub fn height(&self, width: u16) -> u16 {
+        match (&self.input, &self.notice) {
+            (None, Some(notice)) if sanitize(notice).cells() + 1 > width as usize => 2,
+            _ => 1,
+        }
+    }
+}
+
 /// The bar's state is where the terminal cursor goes (in the line being edited).
 impl StatefulWidget for BarView<'_> {
     type State = Option<Position>;
@@ -407,6 +419,7 @@ impl StatefulWidget for BarView<'_> {
             if let Some(notice) = &self.notice {
                 Paragraph::new(format!(" {}", sanitize(notice)))
                     .style(theme.accent())
+                    .wrap(Wrap { trim: false })
                     .render(area, buf);
             }
             return;

@@ -435,3 +435,36 @@ fn the_browse_filter_reads_a_phone_number_as_typed_in_national_format() {
     t.keys(&["C-c"]);
     assert_eq!(t.wait_exit().0, 0);
 }
+
+#[test]
+fn at_80x24_the_first_blocker_its_fix_and_the_browse_filter_are_in_sight() {
+    use crate::common::app::{ch, ctrl, pinned_demo_app, screen, send, serve};
+    let mut app = pinned_demo_app();
+    look_up(&mut app, "grace");
+    let user = screen(&app, 80, 24);
+    // grace is disabled: the verdict's first blocker and what to do about it, unscrolled.
+    let sign_in = user
+        .lines()
+        .position(|l| l.contains("Sign-in"))
+        .unwrap_or_else(|| panic!("{user}"));
+    let verdict: String = user.lines().skip(sign_in).take(4).collect();
+    assert!(verdict.contains("disabled"), "{verdict}");
+    insta::assert_snapshot!("blocker_80x24", user);
+    insta::assert_snapshot!("blocker_60x16", screen(&app, 60, 16));
+
+    // Browse with a status filter: the title says which, first.
+    let mut left = send(&mut app, [ch('b'), ctrl('t'), ctrl('t')]);
+    while let Some(cmd) = left.pop() {
+        left.extend(serve(&mut app, &cmd));
+    }
+    let browse = screen(&app, 80, 24);
+    assert!(
+        browse.contains("Browse · status = \"Disabled\""),
+        "{browse}"
+    );
+    // The notice is longer than the line: it wraps onto a second rather than being cut.
+    send(&mut app, [ctrl('s')]);
+    let prompt = screen(&app, 80, 24);
+    assert!(prompt.contains("cancels"), "{prompt}");
+    insta::assert_snapshot!("browse_filtered_prompt_60x16", screen(&app, 60, 16));
+}
