@@ -213,6 +213,13 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, CliError> {
     written(write, ended)
 }
 
+/// `audit verify FILE`: how an intact chain stands, on stdout (exit 0); a report nobody could
+/// read (a full disk) is not a verified chain.
+pub fn audit_verify(file: &std::path::Path) -> Result<i32, CliError> {
+    let report = crate::audit::chain::verify_file(file)?;
+    written(Stdout::open().text(&report), Ok(0))
+}
+
 /// An ambiguous lookup's answer: the matches as JSON on stdout when asked for; how the write
 /// went, and the error that lists them (exit 4).
 pub(crate) fn ambiguous_answer(
@@ -286,7 +293,15 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
     let resolved = resolve(target)?;
     let query = lookup::validate_query(&args.query).map_err(usage)?;
     let columns = output::table::attribute_columns(&args.attributes).map_err(usage)?;
-    let run = resolved.connect("search", |_| {}).await?;
+    // `--where` is parsed before any request, and recorded on the run's start line.
+    let local = (args.where_.as_deref().map(crate::filter::Filter::parse))
+        .transpose()
+        .map_err(usage)?;
+    let run = resolved
+        .connect("search", |event| {
+            event.query = local.as_ref().map(|l| format!("where {}", l.source()));
+        })
+        .await?;
     let session = &run.session;
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
     if !columns.is_empty() && format.delimited().is_none() {
@@ -295,7 +310,18 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
         ));
     }
     let results = run.gate().search(&query).await?;
-    let hits = &results.hits[..results.hits.len().min(args.limit as usize)];
+    let kept: Vec<_> = (results.hits.iter())
+        .filter(|h| local.as_ref().is_none_or(|l| l.matches(&h.user)))
+        .collect();
+    let hits = &kept[..kept.len().min(args.limit as usize)];
+    if let Some(local) = local.as_ref().filter(|_| kept.len() < results.hits.len()) {
+        output::note(format_args!(
+            "{} of {} users found match --where {}",
+            kept.len(),
+            results.hits.len(),
+            local.source()
+        ));
+    }
     let redact = run.redact();
     let masked: Vec<_> = hits
         .iter()
@@ -332,11 +358,11 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
             return written(write, ended);
         }
     }
-    if code == 0 && (results.more || results.hits.len() > hits.len()) {
+    if code == 0 && (results.more || kept.len() > hits.len()) {
         output::note(format_args!(
             "showing {} of {}{}; type more of the query to narrow it",
             hits.len(),
-            results.hits.len(),
+            kept.len(),
             if results.more { "+" } else { "" }
         ));
     }
