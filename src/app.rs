@@ -198,6 +198,9 @@ pub enum Cmd {
         id: u64,
         path: std::path::PathBuf,
         users: Vec<crate::cognito::UserSummary>,
+        /// "whole list", or how much of it the file holds ("60 of ~148 — the rest not
+        /// loaded"): recorded in the audit line.
+        scope: String,
     },
     /// Read every page from `pager` on; each page is a [`Msg::BrowsePage`] with `id`, then
     /// [`Msg::LoadAllDone`].
@@ -257,6 +260,9 @@ pub struct App {
     pub(crate) pool: String,
     pub(crate) session: Option<SessionInfo>,
     pub(crate) user: Option<Loaded>,
+    /// The query of the newest lookup, when it failed while `user` stayed on screen, and
+    /// whether it found no one: the screen says the user shown is not its answer.
+    pub(crate) failed_lookup: Option<(String, bool)>,
     pub(crate) focus: Pane,
     /// Selected row per pane, by [`Pane::ALL`] index.
     pub(crate) cursors: [usize; 6],
@@ -316,6 +322,7 @@ impl App {
             attr_filter: String::new(),
             overlay: Overlay::None,
             pending: None,
+            failed_lookup: None,
             next_id: 1,
             error: None,
             notice: None,
@@ -559,6 +566,12 @@ fn lookup_done(app: &mut App, id: u64, result: Result<LookupOutcome, LookupError
         return Vec::new();
     }
     let pending = app.pending.take().expect("checked above");
+    if let Err(err) = &result
+        && app.user.is_some()
+    {
+        let not_found = matches!(err, LookupError::NotFound { .. });
+        app.failed_lookup = Some((pending.query.clone(), not_found));
+    }
     match result {
         Ok(LookupOutcome::Found(found)) => return user_found(app, *found, pending),
         Ok(LookupOutcome::Ambiguous(ambiguous)) => match &mut app.overlay {
@@ -590,6 +603,7 @@ fn user_found(app: &mut App, found: Found, pending: Pending) -> Vec<Cmd> {
         app.lists = Lists::default();
     }
     app.revealed = None;
+    app.failed_lookup = None;
     let found_username = found.user.username.clone();
     let entry = recent_entry(&found.user);
     app.recent.retain(|e| e.username != entry.username);
@@ -621,6 +635,10 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
     if action == Action::ForceQuit {
         app.should_quit = true;
         return Vec::new();
+    }
+    // F1 (and `?` where no line is typed) opens the help from every mode.
+    if action == Action::Help && !matches!(app.overlay, Overlay::Help { .. }) {
+        return overlay::open_help(app);
     }
     match app.context() {
         Context::Main | Context::Global => main_screen::act_main(app, action),

@@ -452,7 +452,8 @@ impl Keymap {
                 let keys: Option<Vec<String>> = actions
                     .iter()
                     .map(|a| {
-                        self.bindings(context, allow_write)
+                        (self.bindings(context, allow_write))
+                            .chain(self.bindings(Context::Global, allow_write))
                             .find(|b| b.action == *a)
                             .and_then(|b| b.keys.first())
                             .map(key_label)
@@ -467,20 +468,24 @@ impl Keymap {
             .collect()
     }
 
-    /// The help's lines: every binding of every context, or only those whose keys, text or
-    /// heading contain `filter` (ignoring case).
+    /// The help's lines: every binding of every context, or only those in which every word
+    /// of `filter` is found (ignoring case) in the keys, the description or the heading —
+    /// "disabled" finds the status filter, "csv save" the export.
     pub fn help_lines(&self, allow_write: bool, filter: &str) -> Vec<HelpLine> {
         let needle = filter.trim().to_lowercase();
+        let words: Vec<&str> = needle.split_whitespace().collect();
         let mut lines = Vec::new();
         for context in HELP_ORDER {
-            let heading_matches = context.title().to_lowercase().contains(&needle);
+            let heading = context.title().to_lowercase();
             let bindings: Vec<_> = self
                 .bindings(context, allow_write)
                 .filter(|b| {
-                    needle.is_empty()
-                        || heading_matches
-                        || b.label.to_lowercase().contains(&needle)
-                        || b.help.to_lowercase().contains(&needle)
+                    let text = format!(
+                        "{} {} {heading}",
+                        b.label.to_lowercase(),
+                        b.help.to_lowercase()
+                    );
+                    words.iter().all(|w| text.contains(w))
                 })
                 .collect();
             if bindings.is_empty() {
@@ -503,7 +508,9 @@ impl Keymap {
 
     /// How the keys of `action` in `context` are written ("?" if unbound).
     pub fn label(&self, context: Context, action: Action) -> &str {
-        self.bindings(context, true)
+        // The global keys (Ctrl-C, F1) apply in every context.
+        (self.bindings(context, true))
+            .chain(self.bindings(Context::Global, true))
             .find(|b| b.action == action)
             .map_or("?", |b| &b.label)
     }

@@ -41,6 +41,9 @@ pub enum Overlay {
         filter: LineInput,
         /// The filter is being typed.
         typing: bool,
+        /// What was open when the help was asked for (F1 from a popup or an input line):
+        /// closing the help returns to it.
+        behind: Option<Box<Overlay>>,
     },
     /// One value in full.
     Detail {
@@ -85,8 +88,22 @@ impl Overlay {
             scroll: 0,
             filter: LineInput::default(),
             typing: false,
+            behind: None,
         }
     }
+}
+
+/// F1 (or `?` where no line is being typed): the help, from wherever the keys are; what was
+/// open stays behind it and comes back when it closes.
+pub(super) fn open_help(app: &mut App) -> Vec<Cmd> {
+    let behind = std::mem::replace(&mut app.overlay, Overlay::None);
+    app.overlay = Overlay::Help {
+        scroll: 0,
+        filter: LineInput::default(),
+        typing: false,
+        behind: (behind != Overlay::None).then(|| Box::new(behind)),
+    };
+    Vec::new()
 }
 
 pub(super) fn input_mut(overlay: &mut Overlay) -> Option<&mut LineInput> {
@@ -138,6 +155,7 @@ pub(super) fn act_help(app: &mut App, action: Action) -> Vec<Cmd> {
         scroll,
         filter,
         typing,
+        behind,
     } = &mut app.overlay
     else {
         return Vec::new();
@@ -156,7 +174,7 @@ pub(super) fn act_help(app: &mut App, action: Action) -> Vec<Cmd> {
             *typing = false;
             *scroll = 0;
         }
-        _ => app.overlay = Overlay::None,
+        _ => app.overlay = behind.take().map_or(Overlay::None, |b| *b),
     }
     if let Overlay::Help { scroll, .. } = &mut app.overlay {
         *scroll = (*scroll).min(max);

@@ -34,6 +34,13 @@ pub const BINDINGS: &[Binding] = &[
         "quit, from anywhere"
     ),
     bind!(
+        Global,
+        [key(K::F(1))],
+        "F1",
+        A::Help,
+        "this help, from anywhere (typing included)"
+    ),
+    bind!(
         Main,
         [ch('/')],
         "/",
@@ -317,14 +324,14 @@ pub const BINDINGS: &[Binding] = &[
         [ctrl('t')],
         "Ctrl-T",
         A::BrowseFilter,
-        "browse: next status/enabled filter, asked of Cognito"
+        "browse: filter by status, asked of Cognito (Enabled, Disabled, CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, none)"
     ),
     bind!(
         Finder,
         [ctrl('s')],
         "Ctrl-S",
         A::ExportList,
-        "write the list shown to a CSV file you name"
+        "save the list shown to a CSV file you name (browse: all of it, or what is loaded)"
     ),
     bind!(List, [ch('k'), key(K::Up)], "k ↑", A::Up, "previous"),
     bind!(List, [ch('j'), key(K::Down)], "j ↓", A::Down, "next"),
@@ -338,6 +345,7 @@ pub const BINDINGS: &[Binding] = &[
         "open the selected user"
     ),
     bind!(List, [key(K::Esc), ch('q')], "Esc q", A::Cancel, "close"),
+    bind!(List, [ch('?')], "?", A::Help, "this help"),
     bind!(Help, [ch('k'), key(K::Up)], "k ↑", A::Up, "scroll up"),
     bind!(Help, [ch('j'), key(K::Down)], "j ↓", A::Down, "scroll down"),
     bind!(
@@ -379,6 +387,7 @@ pub const BINDINGS: &[Binding] = &[
         "scroll down"
     ),
     bind!(Detail, [ch('y')], "y", A::Copy, "copy the value"),
+    bind!(Detail, [ch('?')], "?", A::Help, "this help"),
     bind!(
         Hatch,
         [ch('y'), ch('c')],
@@ -393,6 +402,7 @@ pub const BINDINGS: &[Binding] = &[
         A::CopyUrl,
         "copy the console address"
     ),
+    bind!(Hatch, [ch('?')], "?", A::Help, "this help"),
     bind!(
         Hatch,
         [key(K::Esc), key(K::Enter), ch('q')],
@@ -413,6 +423,7 @@ pub const BINDINGS: &[Binding] = &[
         "choose: a confirmation follows"
     ),
     bind_write!(Menu, [key(K::Esc), ch('q')], "Esc q", A::Cancel, "close"),
+    bind_write!(Menu, [ch('?')], "?", A::Help, "this help"),
     bind_write!(
         Confirm,
         [ch('y'), key(K::Enter)],
@@ -458,10 +469,13 @@ pub const FOOTER: &[(Context, &[Action], &str)] = &[
     (Context::Main, &[A::AllPools], "all pools"),
     (Context::Main, &[A::Privacy], "privacy"),
     (Context::Main, &[A::Quit], "quit"),
-    (Context::Finder, &[A::Up, A::Down], "move"),
     (Context::Finder, &[A::Submit], "open"),
     (Context::Finder, &[A::Cancel], "close"),
+    // Browse's two keys nobody would guess, before the arrows everybody tries.
+    (Context::Finder, &[A::BrowseFilter], "filter"),
+    (Context::Finder, &[A::ExportList], "save"),
     (Context::Finder, &[A::LoadAll], "load all"),
+    (Context::Finder, &[A::Up, A::Down], "move"),
     (Context::Finder, &[A::Refresh], "ask again"),
     (Context::Finder, &[A::PageUp, A::PageDown], "page"),
     (Context::Input, &[A::Submit], "submit"),

@@ -17,13 +17,15 @@ use super::columns::cell;
 use super::rows::{Segment, to_line, truncate};
 use super::{SPINNER, Theme};
 use crate::app::{
-    App, BrowseState, ErrorView, Finder, LineInput, PoolEntry, PoolSource, PoolsState, SearchState,
-    Tone,
+    App, BrowseState, ErrorView, Finder, LineInput, PoolEntry, PoolsState, SearchState, Tone,
 };
 use crate::keymap::{Action, Context};
 use crate::redact::{self, shown_query};
 use crate::sanitize::sanitize;
 use crate::search::{Field, Highlights};
+
+mod pools;
+use pools::pools;
 
 /// One user as a list row shows it.
 struct UserLine<'a> {
@@ -41,6 +43,8 @@ pub struct FinderView<'a> {
     /// The input line's prompt ("Search › "; the export prompt takes the line over).
     pub label: &'static str,
     pub input: &'a LineInput,
+    /// The input's text is selected (a reopened search: typing replaces it).
+    pub selected: bool,
     pub list: FinderList<'a>,
     /// Privacy mode: the personal columns masked, their highlights dropped.
     pub redact: bool,
@@ -77,10 +81,11 @@ impl<'a> FinderView<'a> {
         let title = match which {
             Finder::Search => " Search users (ListUsers prefix, as you type) ".to_string(),
             Finder::Browse => match &app.finders.browse.pager.filter {
+                // The filter first: a long pool name must not push it off the border.
                 Some(f) => format!(
-                    " Browse {} · {} ",
-                    sanitize(&app.pool_label()),
-                    sanitize(&f.expression())
+                    " Browse · {} · {} ",
+                    sanitize(&f.expression()),
+                    sanitize(&app.pool_label())
                 ),
                 None => format!(" Browse {} ", sanitize(&app.pool_label())),
             },
@@ -121,6 +126,9 @@ impl<'a> FinderView<'a> {
             title,
             label,
             input,
+            selected: which == Finder::Search
+                && app.finders.query_selected
+                && app.finders.export_prompt.is_none(),
             list,
             redact: app.redact,
             spinner: SPINNER[app.spinner % SPINNER.len()],
@@ -163,7 +171,12 @@ impl StatefulWidget for FinderView<'_> {
             Constraint::Min(0),
         ])
         .areas(inner);
-        if let Some(p) = input_line(buf, input_area, self.label, self.input, theme) {
+        let text_style = if self.selected {
+            theme.selected(true)
+        } else {
+            Style::new()
+        };
+        if let Some(p) = input_line(buf, input_area, self.label, self.input, text_style, theme) {
             *cursor = Some(p);
         }
         let body = Body {
@@ -387,12 +400,13 @@ fn input_line(
     area: Rect,
     label: &str,
     input: &LineInput,
+    text_style: Style,
     theme: &Theme,
 ) -> Option<Position> {
     let text = sanitize(&input.text).into_owned();
     Paragraph::new(Line::from(vec![
         Span::styled(label.to_string(), theme.accent()),
-        Span::raw(text),
+        Span::styled(text, text_style),
     ]))
     .render(area, buf);
     super::input_cursor(area, area.y, label.cells() as u16, input)
@@ -569,70 +583,6 @@ fn duration(secs: f64) -> String {
         60..=3599 => format!("{} min", secs.div_ceil(60)),
         _ => format!("{} h {} min", secs / 3600, (secs % 3600) / 60),
     }
-}
-
-/// The pool picker's column widths: name, pool id, source.
-const POOL_NAME: usize = 28;
-const POOL_ID: usize = 32;
-const POOL_SOURCE: usize = 11;
-
-fn pools(p: &PoolsState, matches: &[PoolEntry], current: &str, body: Body, buf: &mut Buffer) {
-    let (status, list, theme, spinner) = (body.status, body.list, body.theme, body.spinner);
-    let mut line = if p.pending.is_some() {
-        format!("{spinner} listing pools (ListUserPools)… ")
-    } else {
-        String::new()
-    };
-    line.push_str(&format!("{} of {} pools", matches.len(), p.entries.len()));
-    if let Some(note) = &p.note {
-        line.push_str(&format!(" · {}", sanitize(note)));
-    }
-    dim(buf, status, line, Tone::Dim, theme);
-    if let Some(error) = &p.error {
-        inline_error(&error.shown(body.redact), buf, list, body.close, theme);
-        return;
-    }
-    let rows: Vec<Vec<Segment>> = matches
-        .iter()
-        .map(|entry| {
-            let current = entry.id == current;
-            let (source, name) = match entry.source {
-                PoolSource::Named => ("config file", entry.name.as_str()),
-                PoolSource::Listed => ("", entry.name.as_str()),
-                PoolSource::Typed => ("typed id", "(use this pool id)"),
-            };
-            [
-                pad(if current { "●" } else { "" }, 1, theme.tone(Tone::Good)),
-                pad(name, POOL_NAME, theme.label()),
-                pad(&entry.id, POOL_ID, Style::new()),
-                pad(source, POOL_SOURCE, theme.tone(Tone::Dim)),
-            ]
-            .concat()
-        })
-        .collect();
-    if rows.is_empty() {
-        let none =
-            "no pool matches: type a pool id (eu-west-1_AbC123) or paste its console address";
-        return no_rows(buf, list, p.pending.map(|_| "…"), none, theme);
-    }
-    let header = [
-        pad("", 1, Style::new()),
-        pad("Name", POOL_NAME, theme.label()),
-        pad("Pool id", POOL_ID, theme.label()),
-        pad("Source", POOL_SOURCE, theme.label()),
-    ]
-    .concat();
-    let visible = list.height.saturating_sub(1) as usize;
-    let offset = (p.cursor + 1).saturating_sub(visible.max(1));
-    let total = rows.len();
-    draw_rows(
-        buf,
-        list,
-        header,
-        rows.into_iter().skip(offset).take(visible.max(1)).collect(),
-        p.cursor.min(total - 1) - offset,
-        theme,
-    );
 }
 
 impl crate::app::BrowseState {

@@ -50,10 +50,11 @@ pub fn view(app: &App, frame: &mut Frame) {
         too_small(frame, area, first_key(app, Context::Main, Action::Quit));
         return;
     }
+    let bar_view = BarView::of(app, &theme);
     let [header, body, bar, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(bar_view.height(area.width)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -69,7 +70,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     } else {
         frame.render_widget(WelcomeView::of(app, &theme), body);
     }
-    frame.render_stateful_widget(BarView::of(app, &theme), bar, &mut cursor);
+    frame.render_stateful_widget(bar_view, bar, &mut cursor);
     frame.render_widget(FooterView::of(app, &theme), footer);
     if let Some(error) = &app.error {
         frame.render_widget(
@@ -137,15 +138,17 @@ fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
         body.width.saturating_sub(2) as usize,
         theme,
     ) as u16;
+    let status = status::view(app, theme);
+    let stale = status.stale_height(body.width);
     // Status gets what it needs up to just over half the body; the rest is for the lists.
-    let status_height = (status_lines + 2).min(body.height.saturating_mul(3) / 5);
+    let status_height = (status_lines + 2).min(body.height.saturating_mul(3) / 5) + stale;
     let [top, tabs, bottom] = Layout::vertical([
         Constraint::Length(status_height),
         Constraint::Length(1),
         Constraint::Min(0),
     ])
     .areas(body);
-    frame.render_widget(status::view(app, theme), top);
+    frame.render_widget(status, top);
     frame.render_widget(
         TabsView {
             focus: app.focus,
@@ -395,6 +398,17 @@ impl<'a> BarView<'a> {
     }
 }
 
+impl BarView<'_> {
+    /// Rows the bar takes at `width`: a notice too long for one line wraps onto a second
+    /// (never cut mid-word), an input line takes one.
+    pub fn height(&self, width: u16) -> u16 {
+        match (&self.input, &self.notice) {
+            (None, Some(notice)) if sanitize(notice).cells() + 1 > width as usize => 2,
+            _ => 1,
+        }
+    }
+}
+
 /// The bar's state is where the terminal cursor goes (in the line being edited).
 impl StatefulWidget for BarView<'_> {
     type State = Option<Position>;
@@ -405,6 +419,7 @@ impl StatefulWidget for BarView<'_> {
             if let Some(notice) = &self.notice {
                 Paragraph::new(format!(" {}", sanitize(notice)))
                     .style(theme.accent())
+                    .wrap(Wrap { trim: false })
                     .render(area, buf);
             }
             return;
@@ -526,6 +541,10 @@ fn footer_offer(
             browsing && app.finders.browse.loading_all.is_none() && !app.finders.browse.pager.done
         }
         (Context::Finder, A::Refresh) => app.finders.open == Some(Finder::Search),
+        (Context::Finder, A::BrowseFilter) => browsing,
+        (Context::Finder, A::ExportList) => {
+            app.finders.open != Some(Finder::Pools) && app.finders.export_prompt.is_none()
+        }
         (Context::Finder, A::Cancel) if browsing && app.finders.browse.loading_all.is_some() => {
             return Some("stop loading");
         }
@@ -618,6 +637,13 @@ impl<'a> FooterView<'a> {
             {
                 Some("a name or pool id")
             }
+            // Browse's line is labelled "Filter ›" already: its footer's room goes to the
+            // keys nobody would guess (Ctrl-T, Ctrl-S, Ctrl-L).
+            _ if context == Context::Finder
+                && app.finders.open == Some(crate::app::Finder::Browse) =>
+            {
+                None
+            }
             _ if context == Context::Finder => Some("to filter"),
             _ => None,
         };
@@ -631,12 +657,15 @@ impl<'a> FooterView<'a> {
                 },
             );
         }
-        // `?` (the whole table) is reachable from the panes only.
-        let more = (context == Context::Main).then(|| FooterHint {
-            keys: keys_for(app, context, Action::Help).to_string(),
-            word: "more",
-            action: Action::Help,
-        });
+        // The whole table: `?` from the panes, F1 (the global key) from a finder.
+        let more = match context {
+            Context::Main | Context::Finder => Some(FooterHint {
+                keys: app.keymap().key(context, Action::Help).to_string(),
+                word: "more",
+                action: Action::Help,
+            }),
+            _ => None,
+        };
         Self { hints, more, theme }
     }
 

@@ -85,7 +85,12 @@ pub async fn answer(job: &Job, cmd: Cmd, control: &Control) -> Vec<Msg> {
         } => vec![search_for(job, id, query, debounce_ms, &control.progress).await],
         Cmd::BrowsePage { id, token, filter } => vec![browse_page(job, id, token, filter).await],
         Cmd::LoadAll { id, pager } => vec![load_all(job, id, pager, control).await],
-        Cmd::ExportList { id, path, users } => vec![export_list(job, id, path, users).await],
+        Cmd::ExportList {
+            id,
+            path,
+            users,
+            scope,
+        } => vec![export_list(job, id, path, users, scope).await],
         _ => Vec::new(),
     }
 }
@@ -327,12 +332,20 @@ async fn load_all(job: &Job, id: u64, mut pager: Pager, control: &Control) -> Ms
 }
 
 /// Writes the list shown to a new CSV file (no request); one `export_list` line.
-async fn export_list(job: &Job, id: u64, path: std::path::PathBuf, users: Vec<UserSummary>) -> Msg {
+async fn export_list(
+    job: &Job,
+    id: u64,
+    path: std::path::PathBuf,
+    users: Vec<UserSummary>,
+    scope: String,
+) -> Msg {
     let written = tokio::task::spawn_blocking(move || write_csv(&path, &users))
         .await
         .unwrap_or_else(|e| Err(ExportError::Stopped(e.to_string())));
     let mut event = AuditEvent::new("export_list", &job.session);
     event.count = written.as_ref().ok().map(|n| *n as u64);
+    // Whether the file is the whole list or only what was loaded, as the screen said.
+    event.query = Some(scope);
     event.outcome = match &written {
         Ok(_) => "ok".into(),
         Err(_) => "file_error".into(),

@@ -149,7 +149,12 @@ fn ctrl_s_writes_the_filtered_list_to_a_new_csv_file() {
     send(&mut app, [ctrl('u')]);
     send(&mut app, typed(path.to_str().unwrap()));
     let cmds = send(&mut app, [key(KeyCode::Enter)]);
-    let [Cmd::ExportList { id, path: p, users }] = cmds.as_slice() else {
+    let [
+        Cmd::ExportList {
+            id, path: p, users, ..
+        },
+    ] = cmds.as_slice()
+    else {
         panic!("{cmds:?}")
     };
     assert_eq!(p, &path);

@@ -32,6 +32,7 @@ mod cli_table;
 mod config_pools;
 mod desk_batch;
 mod desk_export;
+mod desk_hour;
 mod diagnose;
 mod diagnose_cli;
 mod diagnose_model;

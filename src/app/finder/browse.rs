@@ -65,7 +65,10 @@ impl BrowseState {
         self.where_rows = crate::filter::browse_rows(&self.store, &self.input.text);
         let len = match &self.where_rows {
             Some(_) => self.shown().len(),
-            None => self.ranker.rank(&self.store, &self.input.text).len(),
+            None => {
+                let query = filter_query(&self.input.text);
+                self.ranker.rank(&self.store, &query).len()
+            }
         };
         self.cursor = self.cursor.min(len.saturating_sub(1));
     }
@@ -105,6 +108,24 @@ impl BrowseState {
             .filter(|r| *r > 0.0)
             .map(|r| (total - loaded).max(0.0) / r);
         Some((fraction, left))
+    }
+}
+
+/// The filter as the ranker reads it: a phone number typed as people say it ("(555)
+/// 010-0123", "+44 20 7946 0958") becomes the start of its E.164 form, as Cognito stores
+/// `phone_number`, in the default country (`phone.rs`); anything else is ranked as typed.
+/// Digits alone stay as typed: they may be part of a username, and they match the stored
+/// number's digits anyway.
+fn filter_query(text: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = text.trim();
+    let phone_like = trimmed.starts_with('+')
+        || (trimmed.chars().any(|c| c.is_ascii_digit()) && !crate::phone::is_digits_only(trimmed));
+    match phone_like
+        .then(|| crate::phone::search_prefix(trimmed, crate::phone::default_country()))
+        .flatten()
+    {
+        Some(prefix) => std::borrow::Cow::Owned(prefix),
+        None => std::borrow::Cow::Borrowed(text),
     }
 }
 

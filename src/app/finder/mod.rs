@@ -32,6 +32,15 @@ pub struct Finders {
     pub(crate) export_prompt: Option<LineInput>,
     /// The list export in flight, and the file it writes.
     pub(crate) exporting: Option<(u64, String)>,
+    /// How much of the list the export in flight holds, when not all of it ("60 of ~148 —
+    /// the rest not loaded").
+    pub(crate) export_scope: Option<String>,
+    /// The file to write once the load-all in flight has read every page (Enter in the
+    /// export prompt with pages unread).
+    pub(crate) export_after_load: Option<String>,
+    /// The search reopened on its last query, shown selected: typing replaces it, → or End
+    /// keeps it and appends.
+    pub(crate) query_selected: bool,
 }
 
 impl Finders {
@@ -87,6 +96,9 @@ pub(super) fn open(app: &mut App, action: Action) -> Vec<Cmd> {
     match action {
         Action::Search => {
             app.finders.open = Some(Finder::Search);
+            let input = &mut app.finders.search.input;
+            input.cursor = input.text.chars().count();
+            app.finders.query_selected = !input.text.is_empty();
             Vec::new()
         }
         Action::Browse => {
@@ -105,6 +117,12 @@ pub(super) fn open(app: &mut App, action: Action) -> Vec<Cmd> {
 
 /// Keys while a finder has the screen.
 pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
+    let mut cmds = act_on(app, action);
+    cmds.extend(export::settle(app));
+    cmds
+}
+
+fn act_on(app: &mut App, action: Action) -> Vec<Cmd> {
     let Some(finder) = app.finders.open else {
         return Vec::new();
     };
@@ -119,6 +137,9 @@ pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
             return Vec::new();
         }
         _ => {}
+    }
+    if finder == Finder::Search && std::mem::take(&mut app.finders.query_selected) {
+        replace_selected(app, action);
     }
     let input = match finder {
         Finder::Search => &mut app.finders.search.input,
@@ -140,6 +161,17 @@ pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         | Action::Bottom => move_cursor(app, finder, action),
         Action::Submit => submit(app, finder),
         _ => Vec::new(),
+    }
+}
+
+/// The first key on a reopened search's selected query: a character or a deletion replaces
+/// it (the character is then typed as usual); anything else keeps it.
+fn replace_selected(app: &mut App, action: Action) {
+    if matches!(
+        action,
+        Action::Insert(_) | Action::DeleteBack | Action::DeleteForward
+    ) {
+        app.finders.search.input = LineInput::default();
     }
 }
 
@@ -247,6 +279,12 @@ fn submit(app: &mut App, finder: Finder) -> Vec<Cmd> {
 
 /// The worker's answers to the finders' requests.
 pub(super) fn answered(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    let mut cmds = answer(app, msg);
+    cmds.extend(export::settle(app));
+    cmds
+}
+
+fn answer(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::ExportDone { id, result } => export::export_done(app, id, result),
         Msg::SearchDone { id, results } => search::search_done(app, id, results),

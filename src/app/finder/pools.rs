@@ -130,13 +130,8 @@ pub(in crate::app) fn pools_page(
         Ok(page) => {
             app.finders.pools.pages += 1;
             for pool in page.pools {
-                if !app
-                    .finders
-                    .pools
-                    .entries
-                    .iter()
-                    .any(|p| p.id == pool.id && p.source == PoolSource::Listed)
-                {
+                // A pool both named and listed appears once, as its name in the config.
+                if !app.finders.pools.entries.iter().any(|p| p.id == pool.id) {
                     app.finders.pools.entries.push(PoolEntry {
                         name: pool.name,
                         id: pool.id,
