@@ -333,7 +333,21 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
             "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
         ));
     }
-    let results = run.gate().search(&query).await?;
+    // On a terminal, what is found so far and what is still out, while the filters answer
+    // (at 5 ListUsers a second the last case variant can be seconds behind the first).
+    let live = output::stderr_is_terminal();
+    let progress = |r: &crate::search::SearchResults| {
+        if live && let Some(more) = r.still_searching() {
+            let n = r.hits.len();
+            let s = if n == 1 { "" } else { "es" };
+            output::progress(format_args!("{n} match{s} so far · {more}"));
+        }
+    };
+    let results = run.gate().search(&query, progress).await;
+    if live {
+        output::clear_progress();
+    }
+    let results = results?;
     let hits = &results.hits[..results.hits.len().min(args.limit as usize)];
     let redact = run.redact();
     let masked: Vec<_> = hits

@@ -217,11 +217,11 @@ fn waiting_on_the_right(
             .filter(|r| {
                 !r.waiting.is_empty() && Some(&r.query) == Some(&s.input.text.trim().to_string())
             })
-            .map(|r| {
-                let names: Vec<&str> = r.waiting.iter().map(|a| a.as_str()).collect();
-                format!("{spinner} waiting for {}", names.join(", "))
-            })
-            .unwrap_or_else(|| format!("{spinner} searching…"));
+            .and_then(|r| r.still_searching())
+            .map_or_else(
+                || format!("{spinner} searching…"),
+                |more| format!("{spinner} {more}"),
+            );
         let width = (waiting.cells() as u16 + 1).min(status.width / 2);
         let [left, right] =
             Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(status);
@@ -241,10 +241,14 @@ fn summary(
     redact: bool,
 ) -> (String, Tone) {
     let query = shown_query(redact, &results.query);
+    // Partial results (filters still out) never say "0 matches": the search isn't over.
+    let found = match (results.hits.len(), results.waiting.is_empty()) {
+        (0, false) => "no match yet".to_string(),
+        (n, false) => format!("{n} match{} so far", if n == 1 { "" } else { "es" }),
+        (n, true) => format!("{n} match{}", if n == 1 { "" } else { "es" }),
+    };
     let mut line = format!(
-        "{} match{} for {:?} ({} request{})",
-        results.hits.len(),
-        if results.hits.len() == 1 { "" } else { "es" },
+        "{found} for {:?} ({} request{})",
         sanitize(&query),
         results.requests,
         if results.requests == 1 { "" } else { "s" },
@@ -457,7 +461,8 @@ fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
         return;
     }
     if results.hits.is_empty() {
-        let waiting = (!results.waiting.is_empty()).then_some("none yet…");
+        let waiting = results.still_searching();
+        let waiting = waiting.as_deref();
         let none = format!(
             "no users start with that: try another attribute (an email, a family name) or {} to browse",
             body.browse

@@ -273,7 +273,8 @@ fn search_results_show_as_each_filter_answers() {
     );
     assert_eq!(app.search().pending, Some(*id), "still searching");
     let shown = screen(&app, 80, 24);
-    assert!(shown.contains("waiting for name, email"), "{shown}");
+    assert!(shown.contains("searching 2 more attributes…"), "{shown}");
+    assert!(shown.contains("1 match so far"), "{shown}");
     assert!(
         shown.contains("alice@acme.example"),
         "the first answer shows at once"
@@ -281,7 +282,58 @@ fn search_results_show_as_each_filter_answers() {
     // The final answer ends the search.
     serve(&mut app, cmds.last().unwrap());
     assert_eq!(app.search().pending, None);
-    assert!(!screen(&app, 80, 24).contains("waiting for"));
+    assert!(!screen(&app, 80, 24).contains("more attributes"));
+}
+
+/// A lowercase name whose first answers found no one says what is still out, never
+/// "0 matches", until the last filter answers.
+#[test]
+fn partial_results_with_no_hits_say_what_is_still_searched() {
+    let mut app = demo_app();
+    send(&mut app, [ch('t')]);
+    let cmds = send(&mut app, typed("kowal"));
+    let Some(Cmd::Search { id, .. }) = cmds.last() else {
+        panic!("{cmds:?}")
+    };
+    let partial = SearchResults {
+        query: "kowal".into(),
+        requests: 2,
+        waiting: vec![
+            FilterAttribute::GivenName,
+            FilterAttribute::Email,
+            FilterAttribute::Name,
+            FilterAttribute::FamilyName,
+            FilterAttribute::PreferredUsername,
+        ],
+        ..Default::default()
+    };
+    update(
+        &mut app,
+        Msg::SearchDone {
+            id: *id,
+            results: partial,
+        },
+    );
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("searching 5 more attributes…"), "{shown}");
+    assert!(shown.contains("no match yet"), "{shown}");
+    assert!(!shown.contains("0 matches"), "{shown}");
+    // Positive control: the final, empty answer does say so.
+    let done = SearchResults {
+        query: "kowal".into(),
+        requests: 12,
+        ..Default::default()
+    };
+    update(
+        &mut app,
+        Msg::SearchDone {
+            id: *id,
+            results: done,
+        },
+    );
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("0 matches"), "{shown}");
+    assert!(!shown.contains("more attributes"), "{shown}");
 }
 
 #[test]

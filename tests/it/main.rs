@@ -66,6 +66,7 @@ mod properties;
 mod resolution;
 mod search_cache;
 mod search_cli;
+mod search_variants;
 mod suite_rules;
 mod tui_pty;
 mod tui_render;
