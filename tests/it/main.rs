@@ -26,6 +26,7 @@ mod browse_export;
 mod cli_exceptions;
 mod cli_faults;
 mod cli_get;
+mod cli_help;
 mod cli_include;
 mod config_pools;
 mod desk_batch;
