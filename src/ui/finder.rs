@@ -1,6 +1,6 @@
 //! The finders over the whole body: type-ahead search results, the browsed pool and the pool
-//! picker. One row per user: username, email, status, enabled, with the fuzzy matches
-//! highlighted. Privacy mode masks the personal columns (and drops their highlights, which
+//! picker. One row per user: username, email, status, enabled (and name and phone where the
+//! width allows), with the fuzzy matches highlighted. Privacy mode masks the personal columns (and drops their highlights, which
 //! would give the masked characters away). Every value is sanitized before it is drawn.
 
 use crate::width::Cells;
@@ -28,7 +28,10 @@ use crate::search::{Field, Highlights};
 /// One user as a list row shows it.
 struct UserLine<'a> {
     username: &'a str,
+    /// The `name` attribute (highlights index it), else given and family name joined.
+    name: Option<(std::borrow::Cow<'a, str>, bool)>,
     email: Option<&'a str>,
+    phone: Option<&'a str>,
     status: Option<&'a str>,
     enabled: bool,
     highlights: Highlights,
@@ -469,17 +472,7 @@ fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
         );
         return no_rows(buf, list, waiting, &none, theme);
     }
-    let lines: Vec<UserLine> = results
-        .hits
-        .iter()
-        .map(|h| UserLine {
-            username: &h.user.username,
-            email: h.user.attribute("email"),
-            status: h.user.status.as_ref().map(|s| s.as_wire()),
-            enabled: h.user.enabled,
-            highlights: h.highlights.clone(),
-        })
-        .collect();
+    let lines: Vec<UserLine> = results.hits.iter().map(hit_line).collect();
     let (offset, visible) = scroll(list, s.cursor);
     let lines = lines.into_iter().skip(offset).take(visible);
     user_list(
@@ -492,6 +485,24 @@ fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
         offset,
         theme,
     );
+}
+
+/// A search hit as a list row shows it.
+fn hit_line(h: &crate::search::SearchHit) -> UserLine<'_> {
+    let user = &h.user;
+    UserLine {
+        username: &user.username,
+        name: shown_name(
+            user.attribute("name"),
+            user.attribute("given_name"),
+            user.attribute("family_name"),
+        ),
+        email: user.attribute("email"),
+        phone: user.attribute("phone_number"),
+        status: user.status.as_ref().map(|s| s.as_wire()),
+        enabled: user.enabled,
+        highlights: h.highlights.clone(),
+    }
 }
 
 /// The first row shown and how many fit below the header, keeping `cursor` in view.
@@ -532,7 +543,9 @@ fn browse(b: &BrowseState, load_key: &str, body: Body, buf: &mut Buffer) {
         let r = b.store.row(row as usize);
         UserLine {
             username: r.username,
+            name: shown_name(r.name, r.given_name, r.family_name),
             email: r.email,
+            phone: r.phone_number,
             status: r.status_wire,
             enabled: r.enabled,
             highlights: b.ranker.highlights(&b.store, row),
@@ -664,10 +677,26 @@ fn inline_error(error: &ErrorView, buf: &mut Buffer, area: Rect, close: &str, th
 /// The width of the last column, "Enabled" (its values are "yes" and "DISABLED").
 const ENABLED: usize = 8;
 
-/// Column widths for `width`: username, email, status, enabled, and the "Match" column
-/// (`matched` cells, 0 when not shown). Each wants what the rows on screen hold; the username
-/// is cut last, the email first.
-fn columns(width: usize, lines: &[UserLine], matched: usize) -> (usize, usize, usize, usize) {
+/// A list's column widths; the Name and Phone columns only where the width allows.
+#[derive(Debug, Clone, Copy)]
+struct Widths {
+    username: usize,
+    name: Option<usize>,
+    email: usize,
+    phone: Option<usize>,
+    status: usize,
+    enabled: usize,
+}
+
+/// Below this the Name column is not worth its room (the email says more).
+const NAME_MIN: usize = 12;
+
+/// Column widths for `width`: username, email, status, enabled and the "Match" column
+/// (`matched` cells, 0 when not shown), each wanting what the rows on screen hold; the
+/// username is cut last, the email first. Name and Phone join when the rows have them and
+/// what is left after the others' wants holds them (a name at least [`NAME_MIN`], a phone
+/// number whole).
+fn columns(width: usize, lines: &[UserLine], matched: usize) -> Widths {
     use super::columns::{Column, fit};
     let widest = |f: &dyn Fn(&UserLine) -> usize, header: &str| {
         lines.iter().map(f).max().unwrap_or(0).max(header.cells())
@@ -675,16 +704,53 @@ fn columns(width: usize, lines: &[UserLine], matched: usize) -> (usize, usize, u
     let username = widest(&|u| sanitize(u.username).cells(), "Username");
     let email = widest(&|u| sanitize(u.email.unwrap_or("-")).cells(), "Email");
     let status = widest(&|u| sanitize(u.status.unwrap_or("-")).cells(), "Status");
-    let w = fit(
-        width.saturating_sub(matched),
-        &[
-            Column::new(username, 8, 0),
-            Column::new(email, 5, 3),
-            Column::new(status, 6, 1),
-            Column::new(ENABLED, 3, 2),
-        ],
+    let name = widest(
+        &|u| u.name.as_ref().map_or(1, |(n, _)| sanitize(n).cells()),
+        "Name",
     );
-    (w[0], w[1], w[2], w[3])
+    let phone = widest(&|u| sanitize(u.phone.unwrap_or("-")).cells(), "Phone");
+    let mut spare = width.saturating_sub(matched + username + email + status + ENABLED + 4);
+    let show_name = lines.iter().any(|u| u.name.is_some()) && spare > NAME_MIN;
+    if show_name {
+        spare = spare.saturating_sub(name.min(spare - 1) + 1);
+    }
+    let show_phone = lines.iter().any(|u| u.phone.is_some()) && spare > phone;
+    let mut wanted = vec![Column::new(username, 8, 0)];
+    if show_name {
+        wanted.push(Column::new(name, NAME_MIN.min(name), 4));
+    }
+    wanted.push(Column::new(email, 5, 3));
+    if show_phone {
+        wanted.push(Column::new(phone, phone, 5));
+    }
+    wanted.extend([Column::new(status, 6, 1), Column::new(ENABLED, 3, 2)]);
+    let mut w = fit(width.saturating_sub(matched), &wanted).into_iter();
+    let mut next = || w.next().unwrap_or(0);
+    Widths {
+        username: next(),
+        name: show_name.then(&mut next),
+        email: next(),
+        phone: show_phone.then(&mut next),
+        status: next(),
+        enabled: next(),
+    }
+}
+
+/// The name a row shows: the `name` attribute (marked as such: highlights index it), else
+/// the given and family names joined.
+fn shown_name<'a>(
+    name: Option<&'a str>,
+    given: Option<&'a str>,
+    family: Option<&'a str>,
+) -> Option<(std::borrow::Cow<'a, str>, bool)> {
+    if let Some(name) = name {
+        return Some((name.into(), true));
+    }
+    match (given, family) {
+        (Some(g), Some(f)) => Some((format!("{g} {f}").into(), false)),
+        (Some(one), None) | (None, Some(one)) => Some((one.into(), false)),
+        (None, None) => None,
+    }
 }
 
 /// The "Match" column's width: the longest field label.
@@ -704,41 +770,71 @@ fn field_label(field: Field) -> &'static str {
     }
 }
 
-/// One row of a user list: username and email (highlighted, or masked), the field that
-/// matched, status and enabled, in columns of `widths`.
+/// One personal value of a row: masked in privacy mode (without highlights, which would
+/// give the masked characters away), else highlighted where the query matched.
+fn personal(
+    value: &str,
+    attribute: &str,
+    marks: &[usize],
+    width: usize,
+    redact: bool,
+    mark: Style,
+) -> Vec<Segment> {
+    if redact {
+        pad(
+            &redact::mask_attribute(attribute, value),
+            width,
+            Style::new(),
+        )
+    } else {
+        highlighted(value, marks, width, mark)
+    }
+}
+
+/// One row of a user list: username, name, email and phone (highlighted, or masked), the
+/// field that matched, status and enabled, in columns of `w`.
 fn user_row(
     u: UserLine,
-    [uw, ew, sw, enw]: [usize; 4],
+    w: Widths,
     show_match: bool,
     redact: bool,
     mark: Style,
     theme: &Theme,
 ) -> Vec<Segment> {
-    // Highlights index the raw value, so a masked value is drawn without them.
+    let marks = |field| u.highlights.for_field(field);
     let mut segs = if redact {
-        pad(&redact::mask_query(u.username), uw, Style::new())
+        pad(&redact::mask_query(u.username), w.username, Style::new())
     } else {
-        highlighted(
-            u.username,
-            u.highlights.for_field(Field::Username),
-            uw,
-            mark,
-        )
+        highlighted(u.username, marks(Field::Username), w.username, mark)
     };
+    if let Some(width) = w.name {
+        segs.extend(match &u.name {
+            Some((name, true)) => personal(name, "name", marks(Field::Name), width, redact, mark),
+            Some((name, false)) => personal(name, "name", &[], width, redact, mark),
+            None => pad("-", width, Style::new()),
+        });
+    }
     let email = u.email.unwrap_or("-");
-    if redact {
-        segs.extend(pad(
-            &redact::mask_attribute("email", email),
-            ew,
-            Style::new(),
-        ));
-    } else {
-        segs.extend(highlighted(
-            email,
-            u.highlights.for_field(Field::Email),
-            ew,
-            mark,
-        ));
+    segs.extend(personal(
+        email,
+        "email",
+        marks(Field::Email),
+        w.email,
+        redact,
+        mark,
+    ));
+    if let Some(width) = w.phone {
+        segs.extend(match u.phone {
+            Some(phone) => personal(
+                phone,
+                "phone_number",
+                marks(Field::PhoneNumber),
+                width,
+                redact,
+                mark,
+            ),
+            None => pad("-", width, Style::new()),
+        });
     }
     if show_match {
         let field = u.highlights.0.first().map(|(f, _)| *f);
@@ -754,11 +850,11 @@ fn user_row(
         "COMPROMISED" | "ARCHIVED" => Tone::Bad,
         _ => Tone::Warn,
     };
-    segs.extend(pad(status, sw, theme.tone(tone)));
+    segs.extend(pad(status, w.status, theme.tone(tone)));
     segs.extend(if u.enabled {
-        pad("yes", enw, theme.tone(Tone::Good))
+        pad("yes", w.enabled, theme.tone(Tone::Good))
     } else {
-        pad("DISABLED", enw, theme.tone(Tone::Bad))
+        pad("DISABLED", w.enabled, theme.tone(Tone::Bad))
     });
     segs
 }
@@ -779,28 +875,26 @@ fn user_list<'a>(
     // is otherwise invisible in a row of username and email.
     let show_match = lines.iter().any(|u| !u.highlights.is_empty());
     let matched = if show_match { MATCHED + 1 } else { 0 };
-    let (uw, ew, sw, enw) = columns(area.width as usize, &lines, matched);
-    let mut header = [
-        pad("Username", uw, theme.label()),
-        pad("Email", ew, theme.label()),
-    ]
-    .concat();
+    let w = columns(area.width as usize, &lines, matched);
+    let mut header = pad("Username", w.username, theme.label());
+    if let Some(width) = w.name {
+        header.extend(pad("Name", width, theme.label()));
+    }
+    header.extend(pad("Email", w.email, theme.label()));
+    if let Some(width) = w.phone {
+        header.extend(pad("Phone", width, theme.label()));
+    }
     if show_match {
         header.extend(pad("Match", MATCHED, theme.label()));
     }
-    header.extend(
-        [
-            pad("Status", sw, theme.label()),
-            pad("Enabled", enw, theme.label()),
-        ]
-        .concat(),
-    );
+    header.extend(pad("Status", w.status, theme.label()));
+    header.extend(pad("Enabled", w.enabled, theme.label()));
     let mark = theme
         .accent()
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
     let rows: Vec<Vec<Segment>> = lines
         .into_iter()
-        .map(|u| user_row(u, [uw, ew, sw, enw], show_match, redact, mark, theme))
+        .map(|u| user_row(u, w, show_match, redact, mark, theme))
         .collect();
     let selected = cursor.min(total.saturating_sub(1)).saturating_sub(offset);
     draw_rows(buf, area, header, rows, selected, theme);

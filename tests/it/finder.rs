@@ -348,3 +348,30 @@ fn browse_filter_says_which_field_matched() {
     insta::assert_snapshot!("browse_match_field", shown);
     assert!(shown.contains("Match"), "{shown}");
 }
+
+/// Wide enough, the lists gain Name and Phone; privacy mode masks both as it masks the email.
+#[test]
+fn name_and_phone_columns_show_when_wide_and_are_masked_in_privacy_mode() {
+    let mut app = demo_app();
+    look_up_suggesting(&mut app, "alcie");
+    let narrow = screen(&app, 60, 16);
+    assert!(
+        !narrow.contains("Name") && !narrow.contains("Phone"),
+        "{narrow}"
+    );
+    let wide = screen(&app, 120, 40);
+    assert!(
+        wide.contains("Alice Anders") && wide.contains("+15550100001"),
+        "{wide}"
+    );
+    let mut private = demo_app();
+    send(&mut private, [ch('p')]);
+    look_up_suggesting(&mut private, "alcie");
+    let masked = screen(&private, 120, 40);
+    assert!(
+        masked.contains("Name") && masked.contains("Phone"),
+        "{masked}"
+    );
+    assert!(!masked.contains("Alice Anders"), "{masked}");
+    assert!(!masked.contains("0100001"), "{masked}");
+}
