@@ -28,8 +28,9 @@ pub mod man;
 /// Every exit code a command documents, with its meaning: the man page's EXIT STATUS and
 /// README's "Exit codes" table (a test holds the two equal, and the codes the commands use
 /// to this list).
-pub const EXIT_CODES: [(i32, &str); 11] = [
+pub const EXIT_CODES: [(i32, &str); 12] = [
     (0, "found"),
+    (1, "the async runtime can't start (no request was sent)"),
     (
         2,
         "usage error, or input refused locally (empty/over-long query, malformed pool id, no Region)",

@@ -26,8 +26,8 @@ pub fn page() -> std::io::Result<Vec<u8>> {
     man.render_extra_section(&mut examples)?;
     let examples = String::from_utf8_lossy(&examples).replace(".SH EXTRA", ".SH EXAMPLES");
     out.extend_from_slice(examples.as_bytes());
-    keys().to_writer(&mut out)?;
-    exit_status().to_writer(&mut out)?;
+    out.extend(keys().render().into_bytes());
+    out.extend(exit_status().render().into_bytes());
     man.render_version_section(&mut out)?;
     Ok(out)
 }
@@ -38,7 +38,12 @@ pub fn page() -> std::io::Result<Vec<u8>> {
 fn commands(out: &mut Vec<u8>) -> std::io::Result<()> {
     let mut built = Cli::command();
     built.build();
-    Roff::new().control("SH", ["COMMANDS"]).to_writer(out)?;
+    out.extend(
+        Roff::new()
+            .control("SH", ["COMMANDS"])
+            .render()
+            .into_bytes(),
+    );
     for sub in Cli::command().get_subcommands() {
         if sub.is_hide_set() || sub.get_name() == "help" {
             continue;
@@ -70,7 +75,7 @@ fn command(
     if let Some(about) = about {
         roff.control("PP", []).text([roman(about.to_string())]);
     }
-    roff.to_writer(out)?;
+    out.extend(roff.render().into_bytes());
     if sub.get_arguments().any(|a| !a.is_hide_set()) {
         let mut options = Vec::new();
         Man::new(sub.clone()).render_options_section(&mut options)?;
@@ -85,7 +90,7 @@ fn command(
         for line in after.to_string().lines() {
             roff.text([roman(line)]).control("br", []);
         }
-        roff.control("fi", []).to_writer(out)?;
+        out.extend(roff.control("fi", []).render().into_bytes());
     }
     for inner in sub.get_subcommands() {
         if inner.get_name() == "help" {

@@ -467,7 +467,7 @@ fn assemble(
     requests: usize,
     waiting: &[ListFilter],
 ) -> SearchResults {
-    let variants = variants::case_variants(query);
+    let variants = plan::case_variants(query);
     let order = |p: &plan::Planned| {
         let variant = match &p.variant {
             None => 0,

@@ -13,7 +13,6 @@
 use crate::cognito::{FilterAttribute, ListFilter};
 
 use super::filters_for;
-use super::variants::case_variants;
 
 /// One filter of a search's plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +68,25 @@ pub fn plan(query: &str, variants: bool) -> Vec<Planned> {
         (tier, rank(p.filter.attribute))
     });
     all
+}
+
+/// The forms tried after `query` as typed: lower case, then Capitalised (first letter upper,
+/// the rest lower), each once and never the query itself.
+pub fn case_variants(query: &str) -> Vec<String> {
+    let query = query.trim();
+    let lower = query.to_lowercase();
+    let mut chars = lower.chars();
+    let capitalised: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    let mut out: Vec<String> = Vec::new();
+    for v in [lower, capitalised] {
+        if !v.is_empty() && v != query && !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
 }
 
 /// The attributes in the order a query of this shape most likely matches them: several
@@ -138,6 +156,15 @@ mod tests {
             .iter()
             .map(|p| format!("{}={}", p.filter.attribute.as_str(), p.filter.value))
             .collect()
+    }
+
+    #[test]
+    fn variants_are_lower_then_capitalised_without_repeats() {
+        assert_eq!(case_variants("sMiTh"), ["smith", "Smith"]);
+        assert_eq!(case_variants("smith"), ["Smith"]);
+        assert_eq!(case_variants("Smith"), ["smith"]);
+        assert_eq!(case_variants("42"), Vec::<String>::new());
+        assert_eq!(case_variants("ÉLODIE"), ["élodie", "Élodie"]);
     }
 
     #[test]

@@ -3,27 +3,9 @@
 //! too (until the results fill a page), in the order [`super::plan`] gives, and the results say
 //! which one found users. Type-ahead and the one-shot `search` both search this way.
 
+pub use super::plan::case_variants;
 use super::{PrefixCache, SearchResults};
 use crate::cognito::{Backend, PoolId};
-
-/// The forms tried after `query` as typed: lower case, then Capitalised (first letter upper,
-/// the rest lower), each once and never the query itself.
-pub fn case_variants(query: &str) -> Vec<String> {
-    let query = query.trim();
-    let lower = query.to_lowercase();
-    let mut chars = lower.chars();
-    let capitalised: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    };
-    let mut out: Vec<String> = Vec::new();
-    for v in [lower, capitalised] {
-        if !v.is_empty() && v != query && !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    out
-}
 
 /// [`super::search`] for `query` as typed and for its case variants, in one plan
 /// ([`super::plan`]): the
@@ -50,18 +32,4 @@ pub async fn search_with_case_variants_streaming(
 ) -> SearchResults {
     let plan = super::plan::plan(query, true);
     super::run_plan(backend, pool, query, plan, cache, partial).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn variants_are_lower_then_capitalised_without_repeats() {
-        assert_eq!(case_variants("sMiTh"), ["smith", "Smith"]);
-        assert_eq!(case_variants("smith"), ["Smith"]);
-        assert_eq!(case_variants("Smith"), ["smith"]);
-        assert_eq!(case_variants("42"), Vec::<String>::new());
-        assert_eq!(case_variants("ÉLODIE"), ["élodie", "Élodie"]);
-    }
 }

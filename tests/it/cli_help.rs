@@ -199,6 +199,8 @@ fn the_man_page_and_readme_list_the_same_exit_codes() {
     // The codes the commands use by name are in the list.
     for used in [
         cognito_tui::oneshot::EXIT_USAGE,
+        cognito_tui::oneshot::EXIT_AUDIT,
+        cognito_tui::oneshot::error::EXIT_RUNTIME,
         cognito_tui::output::EXIT_OUTPUT,
         cognito_tui::audit::chain::EXIT_CHAIN_BROKEN,
     ] {
