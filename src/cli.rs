@@ -284,6 +284,18 @@ pub struct ExportArgs {
     #[arg(long, value_name = "true|false")]
     pub enabled: Option<bool>,
 
+    /// Only users matching this expression (README: The filter language), e.g.
+    /// `custom:tier = gold and UserCreateDate < 2026-01-01`. One conjunct ListUsers can serve
+    /// goes to Cognito; the whole expression is checked here on every user read.
+    #[arg(long = "where", value_name = "EXPR", conflicts_with_all = ["status", "enabled"])]
+    pub where_: Option<String>,
+
+    /// Add each user's groups (a `Groups` key, or column: names joined by commas), read
+    /// first per group — ListGroups, then ListUsersInGroup's pages — never one request per
+    /// user.
+    #[arg(long)]
+    pub with_groups: bool,
+
     /// Resume an interrupted export from the token it printed.
     #[arg(long, value_name = "TOKEN")]
     pub starting_token: Option<String>,
@@ -412,6 +424,10 @@ pub struct SearchArgs {
     /// Attribute columns after the fixed ones, for csv and tsv (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "NAME,…")]
     pub attributes: Vec<String>,
+
+    /// Keep only the users found that match this expression (README: The filter language).
+    #[arg(long = "where", value_name = "EXPR")]
+    pub where_: Option<String>,
 }
 
 /// `get` arguments: a query, `-` (one query a line from stdin) or `--from FILE` is required.

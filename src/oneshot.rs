@@ -213,6 +213,13 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, CliError> {
     written(write, ended)
 }
 
+/// `audit verify FILE`: how an intact chain stands, on stdout (exit 0); a report nobody could
+/// read (a full disk) is not a verified chain.
+pub fn audit_verify(file: &std::path::Path) -> Result<i32, CliError> {
+    let report = crate::audit::chain::verify_file(file)?;
+    written(Stdout::open().text(&report), Ok(0))
+}
+
 /// An ambiguous lookup's answer: the matches as JSON on stdout when asked for; how the write
 /// went, and the error that lists them (exit 4).
 pub(crate) fn ambiguous_answer(
@@ -286,7 +293,15 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
     let resolved = resolve(target)?;
     let query = lookup::validate_query(&args.query).map_err(usage)?;
     let columns = output::table::attribute_columns(&args.attributes).map_err(usage)?;
-    let run = resolved.connect("search", |_| {}).await?;
+    // `--where` is parsed before any request, and recorded on the run's start line.
+    let local = (args.where_.as_deref().map(crate::filter::Filter::parse))
+        .transpose()
+        .map_err(usage)?;
+    let run = resolved
+        .connect("search", |event| {
+            event.query = local.as_ref().map(|l| format!("where {}", l.source()));
+        })
+        .await?;
     let session = &run.session;
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
     if !columns.is_empty() && format.delimited().is_none() {
@@ -294,22 +309,19 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
             "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
         ));
     }
-    // On a terminal, what is found so far and what is still out, while the filters answer
-    // (at 5 ListUsers a second the last case variant can be seconds behind the first).
-    let live = output::stderr_is_terminal();
-    let progress = |r: &crate::search::SearchResults| {
-        if live && let Some(more) = r.still_searching() {
-            let n = r.hits.len();
-            let s = if n == 1 { "" } else { "es" };
-            output::progress(format_args!("{n} match{s} so far · {more}"));
-        }
-    };
-    let results = run.gate().search(&query, progress).await;
-    if live {
-        output::clear_progress();
+    let results = search_showing_progress(&run, &query).await?;
+    let kept: Vec<_> = (results.hits.iter())
+        .filter(|h| local.as_ref().is_none_or(|l| l.matches(&h.user)))
+        .collect();
+    let hits = &kept[..kept.len().min(args.limit as usize)];
+    if let Some(local) = local.as_ref().filter(|_| kept.len() < results.hits.len()) {
+        output::note(format_args!(
+            "{} of {} users found match --where {}",
+            kept.len(),
+            results.hits.len(),
+            local.source()
+        ));
     }
-    let results = results?;
-    let hits = &results.hits[..results.hits.len().min(args.limit as usize)];
     let redact = run.redact();
     let masked: Vec<_> = hits
         .iter()
@@ -346,15 +358,37 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
             return written(write, ended);
         }
     }
-    if code == 0 && (results.more || results.hits.len() > hits.len()) {
+    if code == 0 && (results.more || kept.len() > hits.len()) {
         output::note(format_args!(
             "showing {} of {}{}; type more of the query to narrow it",
             hits.len(),
-            results.hits.len(),
+            kept.len(),
             if results.more { "+" } else { "" }
         ));
     }
     ended
+}
+
+/// The search, with (on a terminal) what is found so far and what is still out on stderr
+/// while the filters answer: at 5 ListUsers a second the last case variant can be seconds
+/// behind the first.
+async fn search_showing_progress(
+    run: &Run,
+    query: &str,
+) -> Result<crate::search::SearchResults, CliError> {
+    let live = output::stderr_is_terminal();
+    let progress = |r: &crate::search::SearchResults| {
+        if live && let Some(more) = r.still_searching() {
+            let n = r.hits.len();
+            let s = if n == 1 { "" } else { "es" };
+            output::progress(format_args!("{n} match{s} so far · {more}"));
+        }
+    };
+    let results = run.gate().search(query, progress).await;
+    if live {
+        output::clear_progress();
+    }
+    results
 }
 
 /// Search results on stdout: a table for people, a JSON array, or CSV/TSV rows.

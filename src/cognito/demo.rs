@@ -432,6 +432,29 @@ impl Backend for DemoBackend {
         paginate(&self.pool.groups, page, OP)
     }
 
+    async fn list_users_in_group(
+        &self,
+        pool: &PoolId,
+        group: &str,
+        page: PageRequest<'_>,
+    ) -> Result<UserPage, CognitoError> {
+        const OP: &str = "ListUsersInGroup";
+        self.check_pool(pool, OP)?;
+        let members: Vec<&DemoUser> = (self.existing())
+            .filter(|u| {
+                let changes = self.changes_for(&u.username);
+                u.groups(&changes).iter().any(|g| g == group)
+            })
+            .collect();
+        let page = paginate(&members, page, OP)?;
+        Ok(UserPage {
+            users: (page.items.iter())
+                .map(|u| u.to_summary(&self.changes_for(&u.username)))
+                .collect(),
+            next_token: page.next_token,
+        })
+    }
+
     async fn list_for_user(
         &self,
         pool: &PoolId,

@@ -694,6 +694,21 @@ pub trait Backend: Send + Sync {
         Err(unsupported(Op::LIST_GROUPS, "list groups"))
     }
 
+    /// ListUsersInGroup, one page (`limit` ≤ 60) of the group's members. Backends that can't
+    /// list a group's members say so.
+    async fn list_users_in_group(
+        &self,
+        pool: &PoolId,
+        group: &str,
+        page: PageRequest<'_>,
+    ) -> Result<UserPage, CognitoError> {
+        let _ = (pool, group, page);
+        Err(unsupported(
+            Op::LIST_USERS_IN_GROUP,
+            "list a group's members",
+        ))
+    }
+
     /// One page (`limit` ≤ 60) of one of the user's lists: its groups, devices or sign-in
     /// history, by `list`'s own operation. Sign-in history needs threat protection.
     async fn list_for_user(

@@ -39,6 +39,18 @@ pub struct SdkOptions {
     pub static_credentials: Option<(String, String)>,
     /// Who is acting: sent as `cognito-tui/OPERATOR` in every request's User-Agent.
     pub operator: String,
+    /// The AWS config and credentials files to read instead of those the environment names
+    /// (tests, embedding): nothing of the machine's own AWS set-up is read then.
+    pub profile_paths: Option<ProfilePaths>,
+}
+
+/// The AWS config and credentials files to read, instead of `AWS_CONFIG_FILE` and
+/// `AWS_SHARED_CREDENTIALS_FILE` (else `~/.aws/config` and `~/.aws/credentials`). A file that
+/// does not exist reads as empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfilePaths {
+    pub config: std::path::PathBuf,
+    pub credentials: std::path::PathBuf,
 }
 
 impl Default for SdkOptions {
@@ -50,6 +62,7 @@ impl Default for SdkOptions {
             timeout: DEFAULT_TIMEOUT,
             static_credentials: None,
             operator: crate::login::os_user(),
+            profile_paths: None,
         }
     }
 }
@@ -582,6 +595,24 @@ impl Backend for SdkBackend {
             .send();
         let out = self.call(Op::LIST_GROUPS, request).await?;
         Ok(page(out.groups, out.next_token))
+    }
+
+    async fn list_users_in_group(
+        &self,
+        pool: &PoolId,
+        group: &str,
+        request: PageRequest<'_>,
+    ) -> Result<UserPage, CognitoError> {
+        let request = self
+            .client
+            .list_users_in_group()
+            .user_pool_id(pool.as_str())
+            .group_name(group)
+            .limit(request.limit)
+            .set_next_token(request.token.map(str::to_string))
+            .send();
+        let out = self.call(Op::LIST_USERS_IN_GROUP, request).await?;
+        Ok(page(out.users, out.next_token).into())
     }
 
     async fn list_for_user(

@@ -489,11 +489,7 @@ fn end_to_end_add_to_group_then_delete_audited() {
     ]);
     t.type_text("q");
     assert_eq!(t.wait_exit().0, 0);
-    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = crate::common::audit_log::lines(&audit);
     // Each write twice: the attempt before the request, the outcome after.
     let writes: Vec<(&str, &str, &str)> = lines
         .iter()

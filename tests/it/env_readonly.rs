@@ -10,7 +10,6 @@ use cognito_tui::cli::Cli;
 use cognito_tui::cognito::{
     Access, ErrorKind, InviteDelivery, Op, PoolId, VerifiedAttribute, WriteAction,
 };
-use cognito_tui::session;
 
 /// One of each write action, the delete last (it removes the user the others act on).
 fn every_action() -> Vec<WriteAction> {
@@ -77,14 +76,17 @@ fn without_allow_write_no_write_request_reaches_the_emulator() {
                 proxy.url(),
                 "--max-attempts".into(),
                 "1".into(),
+                "--config".into(),
+                "/dev/null".into(),
             ];
             if allow_write {
                 argv.push("--allow-write".into());
             }
             let cli = Cli::parse_from(argv);
-            let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
+            let target = crate::common::target::resolve(&cli.target);
+            let (pool, demo) = target.pool().unwrap();
             assert!(!demo);
-            let session = session::connect(&cli.target, pool.clone(), demo).await;
+            let session = target.connect(pool.clone(), demo).await;
             assert_eq!(session.pool, PoolId::parse(&seeded.alias_pool).unwrap());
             proxy.take();
 
