@@ -19,6 +19,60 @@ pub const VERSION: &str = concat!(
     ")"
 );
 
+/// The heading the options every command takes are listed under, in one order everywhere
+/// (`--help`, each command's `--help`, the man page), apart from the command's own.
+pub const GLOBAL: &str = "Global options";
+
+pub mod man;
+
+/// Every exit code a command documents, with its meaning: the man page's EXIT STATUS and
+/// README's "Exit codes" table (a test holds the two equal, and the codes the commands use
+/// to this list).
+pub const EXIT_CODES: [(i32, &str); 12] = [
+    (0, "found"),
+    (1, "the async runtime can't start (no request was sent)"),
+    (
+        2,
+        "usage error, or input refused locally (empty/over-long query, malformed pool id, no Region)",
+    ),
+    (
+        3,
+        "user not found (stderr names the pool, the query and everything that was tried)",
+    ),
+    (
+        4,
+        "ambiguous: several users match (stderr lists them; `-o json` also prints them on stdout)",
+    ),
+    (
+        5,
+        "pool not found, or InvalidParameterException from Cognito",
+    ),
+    (
+        6,
+        "not authorized, access denied by IAM, or no / expired credentials",
+    ),
+    (
+        7,
+        "throttled, internal error, timeout or network failure after retries",
+    ),
+    (
+        8,
+        "cannot write output (a full disk, `/dev/full`, an I/O error on stdout): the command stops at once with a message; a long run's end line says `error (exit 8)`",
+    ),
+    (
+        9,
+        "the audit log can't be written (`--audit-log`): the request it would record was not sent (nothing at all when the file is refused at start; a batch or export stops there)",
+    ),
+    (
+        10,
+        "TLS: the endpoint's certificate is not trusted (a private CA or a TLS-inspecting proxy: set `AWS_CA_BUNDLE` or the profile's `ca_bundle`), or the CA bundle named can't be used",
+    ),
+    (
+        11,
+        "`audit verify FILE`: the audit log's chain is broken (stderr names the first broken line and why); 2 when FILE can't be read",
+    ),
+];
+
 /// The variable that asks the binary for completions (the shell scripts set it).
 pub const COMPLETE_ENV: &str = "COGNITO_TUI_COMPLETE";
 
@@ -51,7 +105,7 @@ pub struct TargetArgs {
     /// User pool id, e.g. eu-west-1_AbCdEf123, or a pool named in the config file.
     #[arg(
         long,
-        global = true,
+        global = true, help_heading = GLOBAL,
         env = "COGNITO_TUI_POOL",
         value_name = "POOL_ID|NAME",
         add = ArgValueCompleter::new(complete_pool)
@@ -59,38 +113,38 @@ pub struct TargetArgs {
     pub pool: Option<String>,
 
     /// Use the embedded demo pool: no AWS account, credentials or network needed.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub demo: bool,
 
     /// AWS profile (default: AWS_PROFILE, then "default").
-    #[arg(long, global = true, add = ArgValueCompleter::new(complete_profile))]
+    #[arg(long, global = true, help_heading = GLOBAL, add = ArgValueCompleter::new(complete_profile))]
     pub profile: Option<String>,
 
     /// AWS Region (default: AWS_REGION, the profile's, then the pool id's).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub region: Option<String>,
 
     /// Send requests to this endpoint instead of AWS (also AWS_ENDPOINT_URL).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
     /// Give up on a request after this many seconds, retries included.
-    #[arg(long, global = true, value_name = "SECONDS", default_value = "20", value_parser = parse_seconds)]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "SECONDS", default_value = "20", value_parser = parse_seconds)]
     pub timeout: Duration,
 
     /// Attempts per read for server errors and lost connections; throttled requests are
     /// retried by the rate limiter (8 times at most, slowing down).
-    #[arg(long, global = true, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
+    #[arg(long, global = true, help_heading = GLOBAL, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
     pub max_attempts: u32,
 
     /// Config file (default: $XDG_CONFIG_HOME/cognito-tui/config.toml, else
     /// ~/.config/cognito-tui/config.toml).
-    #[arg(long, global = true, env = "COGNITO_TUI_CONFIG", value_name = "FILE")]
+    #[arg(long, global = true, help_heading = GLOBAL, env = "COGNITO_TUI_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Write logs to this file (default: the user's state directory; one-shot commands log
     /// only when RUST_LOG is set).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
 
     /// Offer write actions (enable, disable, reset password, sign out everywhere) in the
@@ -102,12 +156,12 @@ pub struct TargetArgs {
     /// Privacy mode: mask personal values (email, phone, names, addresses, custom:…) in every
     /// output — text, JSON (same shape), CSV/TSV, errors — and on screen and in copies in the
     /// terminal UI, where `p` toggles it. `redact = true` in the config does the same.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub redact: bool,
 
     /// Append one JSON line per lookup and per action to this file; the app does not start
     /// if it can't be written.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "FILE")]
     pub audit_log: Option<PathBuf>,
 }
 
@@ -136,9 +190,13 @@ fn parse_seconds(s: &str) -> Result<Duration, TimeoutError> {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Look up one user and print it (AdminGetUser's JSON shape, or text).
-    #[command(after_help = "Examples:\n  \
+    #[command(
+        override_usage = "cognito-tui get [OPTIONS] <QUERY|->\n       \
+                          cognito-tui get [OPTIONS] --from <FILE>",
+        after_help = "Examples:\n  \
         cognito-tui get --pool eu-west-1_AbCdEf123 alice@example.com\n  \
-        cognito-tui get --pool prod --from tickets.txt -o csv --attributes email")]
+        cognito-tui get --pool prod --from tickets.txt -o csv --attributes email"
+    )]
     Get(GetArgs),
     /// Find users by prefix (ListUsers only, no AdminGetUser), best fuzzy match first.
     #[command(after_help = "Examples:\n  \
@@ -399,12 +457,14 @@ pub struct SearchArgs {
     pub where_: Option<String>,
 }
 
-/// `get` arguments.
+/// `get` arguments: a query, `-` (one query a line from stdin) or `--from FILE` is required.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["query", "from"])))]
 pub struct GetArgs {
     /// Username, email, phone number (E.164), preferred_username or sub; `-` reads one
     /// query per line from stdin.
-    #[arg(required_unless_present = "from")]
+    /// Required, unless `--from` names a file of queries.
+    #[arg(value_name = "QUERY|-")]
     pub query: Option<String>,
 
     /// Read one query per line from this file (blank lines and `#` comments skipped).

@@ -83,9 +83,7 @@ fn print_completions(shell: &str) -> ExitCode {
 
 /// `man`: the roff page, from the same definitions as `--help`.
 fn print_man() -> ExitCode {
-    let mut page = Vec::new();
-    let rendered = clap_mangen::Man::new(Cli::command()).render(&mut page);
-    finish(rendered.map(|()| page))
+    finish(cognito_tui::cli::man::page())
 }
 
 /// Writes a script or page this program generated; `| head` closing the pipe is not an

@@ -330,7 +330,7 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
             "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
         ));
     }
-    let results = run.gate().search(&query).await?;
+    let results = search_showing_progress(&run, &query).await?;
     let kept: Vec<_> = (results.hits.iter())
         .filter(|h| local.as_ref().is_none_or(|l| l.matches(&h.user)))
         .collect();
@@ -389,6 +389,28 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
         ));
     }
     ended
+}
+
+/// The search, with (on a terminal) what is found so far and what is still out on stderr
+/// while the filters answer: at 5 ListUsers a second the last case variant can be seconds
+/// behind the first.
+async fn search_showing_progress(
+    run: &Run,
+    query: &str,
+) -> Result<crate::search::SearchResults, CliError> {
+    let live = output::stderr_is_terminal();
+    let progress = |r: &crate::search::SearchResults| {
+        if live && let Some(more) = r.still_searching() {
+            let n = r.hits.len();
+            let s = if n == 1 { "" } else { "es" };
+            output::progress(format_args!("{n} match{s} so far · {more}"));
+        }
+    };
+    let results = run.gate().search(query, progress).await;
+    if live {
+        output::clear_progress();
+    }
+    results
 }
 
 /// Search results on stdout: a table for people, a JSON array, or CSV/TSV rows.

@@ -325,8 +325,7 @@ pub(super) fn load_history(app: &mut App) -> Vec<Cmd> {
     if let PoolSettings::Known(schema) = &app.pool_settings
         && !schema.threat_protection()
     {
-        app.notice =
-            Some("this pool has no threat protection, so Cognito keeps no sign-in history".into());
+        app.notice = Some(super::lists::NO_THREAT_PROTECTION.into());
         return Vec::new();
     }
     match app.lists.sign_ins {

@@ -6,6 +6,10 @@ use crate::cognito::listing::{Fetched, ListKind};
 use crate::cognito::{CognitoError, ErrorKind};
 use crate::keymap::Action;
 
+/// What the Sign-ins pane and `d` say for a pool without threat protection.
+pub(super) const NO_THREAT_PROTECTION: &str =
+    "this pool has no threat protection, so Cognito keeps no sign-in history";
+
 /// Where a list pane stands.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum ListState {
@@ -79,6 +83,15 @@ pub(super) fn open_list(app: &mut App, pane: Pane, again: bool) -> Vec<Cmd> {
     let username = loaded.found.user.username.clone();
     let state = app.lists.get(list);
     if !again && *state != ListState::NotLoaded {
+        return Vec::new();
+    }
+    // A pool known (DescribeUserPool) to lack threat protection keeps no sign-in history:
+    // AdminListUserAuthEvents would only answer UserPoolAddOnNotEnabledException.
+    if list == ListKind::SignIns
+        && let super::PoolSettings::Known(schema) = &app.pool_settings
+        && !schema.threat_protection()
+    {
+        *app.lists.get_mut(list) = ListState::Unavailable(NO_THREAT_PROTECTION.into());
         return Vec::new();
     }
     let id = app.next_request_id();

@@ -186,12 +186,21 @@ impl<'a> Gate<'a> {
         self.trail.record(&event)
     }
 
-    /// The prefix search `search` makes ([`search::search`]), one `search` line.
-    pub(crate) async fn search(&self, query: &str) -> Result<SearchResults, CliError> {
+    /// The prefix search `search` makes, with the case variants as type-ahead tries them
+    /// ([`search::variants::search_with_case_variants_streaming`]), telling `partial` the
+    /// results so far while filters are out: one `search` line.
+    pub(crate) async fn search(
+        &self,
+        query: &str,
+        partial: impl FnMut(&SearchResults) + 'a,
+    ) -> Result<SearchResults, CliError> {
         let mut pending = AuditEvent::new("search", self.session);
         pending.query = Some(query.into());
         let request = |backend: &'a dyn Backend, pool: &'a PoolId| async move {
-            search::search(backend, pool, query, None).await
+            search::variants::search_with_case_variants_streaming(
+                backend, pool, query, None, partial,
+            )
+            .await
         };
         self.audited(pending, request, |event, results| event.search(results))
             .await

@@ -5,6 +5,7 @@
 //! explicit open of one user.
 
 pub mod browse;
+pub mod plan;
 pub mod rank;
 pub mod score;
 pub mod variants;
@@ -126,6 +127,22 @@ impl SearchResults {
     /// The first failure, if every filter failed (nothing useful came back).
     pub fn total_failure(&self) -> Option<&CognitoError> {
         (self.hits.is_empty() && !self.failures.is_empty()).then(|| &self.failures[0].1)
+    }
+
+    /// While filters are still out: "searching 4 more attributes…" (each attribute once,
+    /// whatever its case variants), which partial results say instead of "0 matches".
+    pub fn still_searching(&self) -> Option<String> {
+        let mut attributes: Vec<FilterAttribute> = Vec::new();
+        for a in &self.waiting {
+            if !attributes.contains(a) {
+                attributes.push(*a);
+            }
+        }
+        match attributes.len() {
+            0 => None,
+            1 => Some(format!("searching {} too…", attributes[0].as_str())),
+            n => Some(format!("searching {n} more attributes…")),
+        }
     }
 }
 
@@ -310,10 +327,11 @@ fn attribute_value(user: &UserSummary, attribute: FilterAttribute) -> Option<&st
     }
 }
 
-/// Type-ahead search: runs the filters that fit the query's shape (one ListUsers page of up
-/// to 60 each, concurrently; a rate-limited backend paces them), merges them without
+/// Type-ahead search for `query` as typed: runs the filters that fit the query's shape (one
+/// ListUsers page of up to 60 each; a rate-limited backend paces them), merges them without
 /// duplicates and ranks them best first. With a cache, filters it can answer cost no request.
-/// Never calls AdminGetUser. Cancel by dropping the future.
+/// Never calls AdminGetUser. Cancel by dropping the future. [`variants::search_with_case_variants`]
+/// adds the case variants.
 pub async fn search(
     backend: &dyn Backend,
     pool: &PoolId,
@@ -324,53 +342,81 @@ pub async fn search(
 }
 
 /// [`search`], calling `partial` with the results so far each time a filter answers before
-/// the last (username first: the filters are sent in the shape's order, and the limiter
-/// serves them in that order), so the first names show without waiting for six requests.
+/// the last, so the first names show without waiting for six requests.
 pub async fn search_streaming(
     backend: &dyn Backend,
     pool: &PoolId,
     query: &str,
     cache: Option<&PrefixCache>,
+    partial: impl FnMut(&SearchResults),
+) -> SearchResults {
+    run_plan(
+        backend,
+        pool,
+        query,
+        plan::plan(query, false),
+        cache,
+        partial,
+    )
+    .await
+}
+
+/// How many of a search's filters are out at once. The limiter paces them; a small window
+/// lets a case variant still unsent be skipped once the results fill a page, and at
+/// AWS's 30 ListUsers a second with 100 ms answers four keep the limiter busy.
+const IN_FLIGHT: usize = 4;
+
+/// Sends `plan`'s filters in its order (those the cache answers cost nothing), telling
+/// `partial` the results so far after each answer but the last. Case variants not yet sent
+/// are skipped once the results are a sample (a page, or a filter with more pages) or every
+/// answer so far failed.
+async fn run_plan(
+    backend: &dyn Backend,
+    pool: &PoolId,
+    query: &str,
+    plan: Vec<plan::Planned>,
+    cache: Option<&PrefixCache>,
     mut partial: impl FnMut(&SearchResults),
 ) -> SearchResults {
     let query = query.trim();
-    let filters = filters_for(query);
-    let mut answered: Vec<(ListFilter, Result<UserPageLite, CognitoError>)> = Vec::new();
-    let mut to_fetch = Vec::new();
-    for filter in filters {
-        match cache.and_then(|c| c.lookup(pool, &filter)) {
-            Some(users) => answered.push((filter, Ok(UserPageLite { users, more: false }))),
-            None => to_fetch.push(filter),
+    let mut answered: Vec<Answered> = Vec::new();
+    let mut queue = std::collections::VecDeque::new();
+    for planned in plan {
+        match cache.and_then(|c| c.lookup(pool, &planned.filter)) {
+            Some(users) => answered.push((planned, Ok(UserPageLite { users, more: false }))),
+            None => queue.push_back(planned),
         }
     }
-    let requests = to_fetch.len();
-    let mut waiting: Vec<FilterAttribute> = to_fetch.iter().map(|f| f.attribute).collect();
-    let mut in_flight: FuturesUnordered<_> = to_fetch
-        .into_iter()
-        .map(|filter| async move {
-            let page = backend
-                .list_users(pool, Some(&filter), PageRequest::first(PAGE_SIZE))
-                .await
-                .map(|p| UserPageLite {
-                    more: p.next_token.is_some(),
-                    users: p.users,
-                });
-            (filter, page)
-        })
-        .collect();
+    // Every filter neither answered nor skipped, in the plan's order.
+    let mut waiting: Vec<ListFilter> = queue.iter().map(|p| p.filter.clone()).collect();
+    let mut requests = 0;
+    let mut in_flight = FuturesUnordered::new();
     if !answered.is_empty() && !waiting.is_empty() {
         partial(&assemble(query, &answered, requests, &waiting));
     }
-    while let Some((filter, page)) = in_flight.next().await {
+    loop {
+        while in_flight.len() < IN_FLIGHT
+            && let Some(planned) = queue.pop_front()
+        {
+            if planned.variant.is_some() && enough(&answered) {
+                waiting.retain(|f| *f != planned.filter);
+                continue;
+            }
+            requests += 1;
+            in_flight.push(fetch(backend, pool, planned));
+        }
+        let Some((planned, page)) = in_flight.next().await else {
+            break;
+        };
         // Only what was fetched now: storing an answer derived from the cache again would
         // renew its age, and stale users would outlive the TTL.
         if let (Some(cache), Ok(page)) = (cache, &page)
             && !page.more
         {
-            cache.store(pool, &filter, &page.users);
+            cache.store(pool, &planned.filter, &page.users);
         }
-        waiting.retain(|a| *a != filter.attribute);
-        answered.push((filter, page));
+        waiting.retain(|f| *f != planned.filter);
+        answered.push((planned, page));
         if !waiting.is_empty() {
             partial(&assemble(query, &answered, requests, &waiting));
         }
@@ -378,36 +424,81 @@ pub async fn search_streaming(
     assemble(query, &answered, requests, &[])
 }
 
-/// The results of the filters answered so far, in the shape's order (username before email)
-/// whatever answered first.
+/// A filter and its answer.
+type Answered = (plan::Planned, Result<UserPageLite, CognitoError>);
+
+/// One page of the planned filter's users.
+async fn fetch(
+    backend: &dyn Backend,
+    pool: &PoolId,
+    planned: plan::Planned,
+) -> (plan::Planned, Result<UserPageLite, CognitoError>) {
+    let page = backend
+        .list_users(pool, Some(&planned.filter), PageRequest::first(PAGE_SIZE))
+        .await
+        .map(|p| UserPageLite {
+            more: p.next_token.is_some(),
+            users: p.users,
+        });
+    (planned, page)
+}
+
+/// Whether the answers so far make the case variants pointless: they already are a sample
+/// (a page of users, or a filter with more), or every one failed.
+fn enough(answered: &[Answered]) -> bool {
+    let mut users = std::collections::HashSet::new();
+    let mut failed = 0;
+    for (_, page) in answered {
+        match page {
+            Ok(page) if page.more => return true,
+            Ok(page) => users.extend(page.users.iter().map(|u| u.username.as_str())),
+            Err(_) => failed += 1,
+        }
+    }
+    users.len() >= PAGE_SIZE as usize || (failed > 0 && failed == answered.len())
+}
+
+/// The results of the filters answered so far, merged in a fixed order (the query as typed
+/// before its variants, username before email) whatever answered first; `waiting` are the
+/// filters still out.
 fn assemble(
     query: &str,
-    answered: &[(ListFilter, Result<UserPageLite, CognitoError>)],
+    answered: &[Answered],
     requests: usize,
-    waiting: &[FilterAttribute],
+    waiting: &[ListFilter],
 ) -> SearchResults {
-    let order = |a: FilterAttribute| {
-        PLAIN_ATTRIBUTES
+    let variants = plan::case_variants(query);
+    let order = |p: &plan::Planned| {
+        let variant = match &p.variant {
+            None => 0,
+            Some(v) => {
+                1 + variants
+                    .iter()
+                    .position(|x| x == v)
+                    .unwrap_or(variants.len())
+            }
+        };
+        let attribute = PLAIN_ATTRIBUTES
             .iter()
-            .position(|p| *p == a)
-            .unwrap_or(usize::MAX)
+            .position(|a| *a == p.filter.attribute)
+            .unwrap_or(usize::MAX);
+        (variant, attribute)
     };
-    let mut sorted: Vec<&(ListFilter, Result<UserPageLite, CognitoError>)> =
-        answered.iter().collect();
-    sorted.sort_by_key(|(f, _)| order(f.attribute));
+    let mut sorted: Vec<&Answered> = answered.iter().collect();
+    sorted.sort_by_key(|(p, _)| order(p));
     let mut results = Vec::new();
     let mut failures = Vec::new();
     let mut more = false;
-    for (filter, page) in sorted {
+    for (planned, page) in &sorted {
         match page {
             Ok(page) => {
                 more |= page.more;
                 results.push(FilterResult {
-                    attribute: filter.attribute,
+                    attribute: planned.filter.attribute,
                     users: page.users.clone(),
                 });
             }
-            Err(e) => failures.push((filter.attribute, e.clone())),
+            Err(e) => failures.push((planned.filter.attribute, e.clone())),
         }
     }
     SearchResults {
@@ -416,9 +507,28 @@ fn assemble(
         requests,
         more,
         failures,
-        case_variants: Vec::new(),
-        waiting: waiting.to_vec(),
+        case_variants: variants_that_found(&sorted),
+        waiting: waiting.iter().map(|f| f.attribute).collect(),
     }
+}
+
+/// The case variants that found users the query as typed (and the variants before them)
+/// did not, in the order they are tried.
+fn variants_that_found(sorted: &[&Answered]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut named: Vec<String> = Vec::new();
+    for (planned, page) in sorted {
+        let Ok(page) = page else { continue };
+        for user in &page.users {
+            if seen.insert(user.username.as_str())
+                && let Some(v) = &planned.variant
+                && !named.contains(v)
+            {
+                named.push(v.clone());
+            }
+        }
+    }
+    named
 }
 
 struct UserPageLite {

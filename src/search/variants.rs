@@ -1,33 +1,17 @@
-//! Case variants of a type-ahead query. Cognito's `^=` filters are case-sensitive in a
-//! case-sensitive pool, and people type "smith" for "Smith": when the query as typed finds
-//! less than a page, the lower-case and Capitalised forms are tried too, and the results say
-//! which one found users.
+//! Case variants of a query. Cognito's `^=` filters are case-sensitive, and people type
+//! "smith" for "Smith" or "ALI" for "alice": the lower-case and Capitalised forms are tried
+//! too (until the results fill a page), in the order [`super::plan`] gives, and the results say
+//! which one found users. Type-ahead and the one-shot `search` both search this way.
 
-use super::{PAGE_SIZE, PrefixCache, SearchResults, search, search_streaming};
+pub use super::plan::case_variants;
+use super::{PrefixCache, SearchResults};
 use crate::cognito::{Backend, PoolId};
 
-/// The forms tried after `query` as typed: lower case, then Capitalised (first letter upper,
-/// the rest lower), each once and never the query itself.
-pub fn case_variants(query: &str) -> Vec<String> {
-    let query = query.trim();
-    let lower = query.to_lowercase();
-    let mut chars = lower.chars();
-    let capitalised: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    };
-    let mut out: Vec<String> = Vec::new();
-    for v in [lower, capitalised] {
-        if !v.is_empty() && v != query && !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    out
-}
-
-/// [`search`] for `query` as typed; if that finds less than a page (and nothing failed
-/// outright), each case variant in turn, adding the users it finds that are not already
-/// listed. [`SearchResults::case_variants`] names the variants that found users.
+/// [`super::search`] for `query` as typed and for its case variants, in one plan
+/// ([`super::plan`]): the
+/// forms most likely to match go first, and a variant not yet sent is skipped once the
+/// results fill a page. [`SearchResults::case_variants`] names the variants that found users
+/// the query as typed did not.
 pub async fn search_with_case_variants(
     backend: &dyn Backend,
     pool: &PoolId,
@@ -37,58 +21,15 @@ pub async fn search_with_case_variants(
     search_with_case_variants_streaming(backend, pool, query, cache, |_| {}).await
 }
 
-/// [`search_with_case_variants`], telling `partial` about the results of the query as typed
-/// while some of its filters are still out (username first); the returned result is final.
+/// [`search_with_case_variants`], telling `partial` the results so far after each answer
+/// while filters are still out ([`SearchResults::waiting`]); the returned result is final.
 pub async fn search_with_case_variants_streaming(
     backend: &dyn Backend,
     pool: &PoolId,
     query: &str,
     cache: Option<&PrefixCache>,
-    partial: impl Fn(&SearchResults),
+    partial: impl FnMut(&SearchResults),
 ) -> SearchResults {
-    // Only answers still waiting for a filter are partial here: once the query as typed is
-    // answered, the caller's final result (with any variants) is the next thing it hears.
-    let mut results = search_streaming(backend, pool, query, cache, |r: &SearchResults| {
-        if !r.waiting.is_empty() {
-            partial(r)
-        }
-    })
-    .await;
-    if results.more || results.hits.len() >= PAGE_SIZE as usize || results.total_failure().is_some()
-    {
-        return results;
-    }
-    for variant in case_variants(query) {
-        let found = search(backend, pool, &variant, cache).await;
-        results.requests += found.requests;
-        results.more |= found.more;
-        let before = results.hits.len();
-        for hit in found.hits {
-            if !results
-                .hits
-                .iter()
-                .any(|h| h.user.username == hit.user.username)
-            {
-                results.hits.push(hit);
-            }
-        }
-        if results.hits.len() > before {
-            results.case_variants.push(variant);
-        }
-    }
-    results
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn variants_are_lower_then_capitalised_without_repeats() {
-        assert_eq!(case_variants("sMiTh"), ["smith", "Smith"]);
-        assert_eq!(case_variants("smith"), ["Smith"]);
-        assert_eq!(case_variants("Smith"), ["smith"]);
-        assert_eq!(case_variants("42"), Vec::<String>::new());
-        assert_eq!(case_variants("ÉLODIE"), ["élodie", "Élodie"]);
-    }
+    let plan = super::plan::plan(query, true);
+    super::run_plan(backend, pool, query, plan, cache, partial).await
 }

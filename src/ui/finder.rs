@@ -1,40 +1,30 @@
 //! The finders over the whole body: type-ahead search results, the browsed pool and the pool
-//! picker. One row per user: username, email, status, enabled, with the fuzzy matches
-//! highlighted. Privacy mode masks the personal columns (and drops their highlights, which
+//! picker. One row per user: username, email, status, enabled (and name and phone where the
+//! width allows), with the fuzzy matches highlighted. Privacy mode masks the personal columns (and drops their highlights, which
 //! would give the masked characters away). Every value is sanitized before it is drawn.
 
 use crate::width::Cells;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, BorderType, Borders, Gauge, Paragraph, StatefulWidget, Widget, Wrap,
 };
 
-use super::columns::cell;
+mod users;
 
-use super::rows::{Segment, to_line, truncate};
+use users::{UserLine, draw_rows, hit_line, pad, shown_name, user_list};
+
 use super::{SPINNER, Theme};
 use crate::app::{
     App, BrowseState, ErrorView, Finder, LineInput, PoolEntry, PoolsState, SearchState, Tone,
 };
 use crate::keymap::{Action, Context};
-use crate::redact::{self, shown_query};
+use crate::redact::shown_query;
 use crate::sanitize::sanitize;
-use crate::search::{Field, Highlights};
-
 mod pools;
 use pools::pools;
-
-/// One user as a list row shows it.
-struct UserLine<'a> {
-    username: &'a str,
-    email: Option<&'a str>,
-    status: Option<&'a str>,
-    enabled: bool,
-    highlights: Highlights,
-}
 
 /// What a finder draws: its title, input line, status line and list. It holds the finder's
 /// own state, not the whole model.
@@ -230,11 +220,11 @@ fn waiting_on_the_right(
             .filter(|r| {
                 !r.waiting.is_empty() && Some(&r.query) == Some(&s.input.text.trim().to_string())
             })
-            .map(|r| {
-                let names: Vec<&str> = r.waiting.iter().map(|a| a.as_str()).collect();
-                format!("{spinner} waiting for {}", names.join(", "))
-            })
-            .unwrap_or_else(|| format!("{spinner} searching…"));
+            .and_then(|r| r.still_searching())
+            .map_or_else(
+                || format!("{spinner} searching…"),
+                |more| format!("{spinner} {more}"),
+            );
         let width = (waiting.cells() as u16 + 1).min(status.width / 2);
         let [left, right] =
             Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(status);
@@ -254,10 +244,14 @@ fn summary(
     redact: bool,
 ) -> (String, Tone) {
     let query = shown_query(redact, &results.query);
+    // Partial results (filters still out) never say "0 matches": the search isn't over.
+    let found = match (results.hits.len(), results.waiting.is_empty()) {
+        (0, false) => "no match yet".to_string(),
+        (n, false) => format!("{n} match{} so far", if n == 1 { "" } else { "es" }),
+        (n, true) => format!("{n} match{}", if n == 1 { "" } else { "es" }),
+    };
     let mut line = format!(
-        "{} match{} for {:?} ({} request{})",
-        results.hits.len(),
-        if results.hits.len() == 1 { "" } else { "es" },
+        "{found} for {:?} ({} request{})",
         sanitize(&query),
         results.requests,
         if results.requests == 1 { "" } else { "s" },
@@ -474,24 +468,15 @@ fn search(s: &SearchState, body: Body, buf: &mut Buffer) {
         return;
     }
     if results.hits.is_empty() {
-        let waiting = (!results.waiting.is_empty()).then_some("none yet…");
+        let waiting = results.still_searching();
+        let waiting = waiting.as_deref();
         let none = format!(
             "no users start with that: try another attribute (an email, a family name) or {} to browse",
             body.browse
         );
         return no_rows(buf, list, waiting, &none, theme);
     }
-    let lines: Vec<UserLine> = results
-        .hits
-        .iter()
-        .map(|h| UserLine {
-            username: &h.user.username,
-            email: h.user.attribute("email"),
-            status: h.user.status.as_ref().map(|s| s.as_wire()),
-            enabled: h.user.enabled,
-            highlights: h.highlights.clone(),
-        })
-        .collect();
+    let lines: Vec<UserLine> = results.hits.iter().map(hit_line).collect();
     let (offset, visible) = scroll(list, s.cursor);
     let lines = lines.into_iter().skip(offset).take(visible);
     user_list(
@@ -544,7 +529,9 @@ fn browse(b: &BrowseState, load_key: &str, body: Body, buf: &mut Buffer) {
         let r = b.store.row(row as usize);
         UserLine {
             username: r.username,
+            name: shown_name(r.name, r.given_name, r.family_name),
             email: r.email,
+            phone: r.phone_number,
             status: r.status_wire,
             enabled: r.enabled,
             highlights: b.ranker.highlights(&b.store, row),
@@ -607,211 +594,4 @@ fn inline_error(error: &ErrorView, buf: &mut Buffer, area: Rect, close: &str, th
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(area, buf);
-}
-
-/// The width of the last column, "Enabled" (its values are "yes" and "DISABLED").
-const ENABLED: usize = 8;
-
-/// Column widths for `width`: username, email, status, enabled, and the "Match" column
-/// (`matched` cells, 0 when not shown). Each wants what the rows on screen hold; the username
-/// is cut last, the email first.
-fn columns(width: usize, lines: &[UserLine], matched: usize) -> (usize, usize, usize, usize) {
-    use super::columns::{Column, fit};
-    let widest = |f: &dyn Fn(&UserLine) -> usize, header: &str| {
-        lines.iter().map(f).max().unwrap_or(0).max(header.cells())
-    };
-    let username = widest(&|u| sanitize(u.username).cells(), "Username");
-    let email = widest(&|u| sanitize(u.email.unwrap_or("-")).cells(), "Email");
-    let status = widest(&|u| sanitize(u.status.unwrap_or("-")).cells(), "Status");
-    let w = fit(
-        width.saturating_sub(matched),
-        &[
-            Column::new(username, 8, 0),
-            Column::new(email, 5, 3),
-            Column::new(status, 6, 1),
-            Column::new(ENABLED, 3, 2),
-        ],
-    );
-    (w[0], w[1], w[2], w[3])
-}
-
-/// The "Match" column's width: the longest field label.
-const MATCHED: usize = 9;
-
-/// Which field a row matched in, as the "Match" column says it.
-fn field_label(field: Field) -> &'static str {
-    match field {
-        Field::Username => "username",
-        Field::Email => "email",
-        Field::PhoneNumber => "phone",
-        Field::PreferredUsername => "preferred",
-        Field::Name => "name",
-        Field::GivenName => "given",
-        Field::FamilyName => "family",
-        Field::SearchAttribute => "custom",
-    }
-}
-
-/// One row of a user list: username and email (highlighted, or masked), the field that
-/// matched, status and enabled, in columns of `widths`.
-fn user_row(
-    u: UserLine,
-    [uw, ew, sw, enw]: [usize; 4],
-    show_match: bool,
-    redact: bool,
-    mark: Style,
-    theme: &Theme,
-) -> Vec<Segment> {
-    // Highlights index the raw value, so a masked value is drawn without them.
-    let mut segs = if redact {
-        pad(&redact::mask_query(u.username), uw, Style::new())
-    } else {
-        highlighted(
-            u.username,
-            u.highlights.for_field(Field::Username),
-            uw,
-            mark,
-        )
-    };
-    let email = u.email.unwrap_or("-");
-    if redact {
-        segs.extend(pad(
-            &redact::mask_attribute("email", email),
-            ew,
-            Style::new(),
-        ));
-    } else {
-        segs.extend(highlighted(
-            email,
-            u.highlights.for_field(Field::Email),
-            ew,
-            mark,
-        ));
-    }
-    if show_match {
-        let field = u.highlights.0.first().map(|(f, _)| *f);
-        segs.extend(pad(
-            field.map_or("", field_label),
-            MATCHED,
-            theme.tone(Tone::Dim),
-        ));
-    }
-    let status = u.status.unwrap_or("-");
-    let tone = match status {
-        "CONFIRMED" | "EXTERNAL_PROVIDER" => Tone::Normal,
-        "COMPROMISED" | "ARCHIVED" => Tone::Bad,
-        _ => Tone::Warn,
-    };
-    segs.extend(pad(status, sw, theme.tone(tone)));
-    segs.extend(if u.enabled {
-        pad("yes", enw, theme.tone(Tone::Good))
-    } else {
-        pad("DISABLED", enw, theme.tone(Tone::Bad))
-    });
-    segs
-}
-
-#[allow(clippy::too_many_arguments)]
-fn user_list<'a>(
-    redact: bool,
-    buf: &mut Buffer,
-    area: Rect,
-    lines: impl Iterator<Item = UserLine<'a>>,
-    total: usize,
-    cursor: usize,
-    offset: usize,
-    theme: &Theme,
-) {
-    let lines: Vec<UserLine<'a>> = lines.collect();
-    // Show which field matched when a filter is in play: a match in a name or phone number
-    // is otherwise invisible in a row of username and email.
-    let show_match = lines.iter().any(|u| !u.highlights.is_empty());
-    let matched = if show_match { MATCHED + 1 } else { 0 };
-    let (uw, ew, sw, enw) = columns(area.width as usize, &lines, matched);
-    let mut header = [
-        pad("Username", uw, theme.label()),
-        pad("Email", ew, theme.label()),
-    ]
-    .concat();
-    if show_match {
-        header.extend(pad("Match", MATCHED, theme.label()));
-    }
-    header.extend(
-        [
-            pad("Status", sw, theme.label()),
-            pad("Enabled", enw, theme.label()),
-        ]
-        .concat(),
-    );
-    let mark = theme
-        .accent()
-        .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
-    let rows: Vec<Vec<Segment>> = lines
-        .into_iter()
-        .map(|u| user_row(u, [uw, ew, sw, enw], show_match, redact, mark, theme))
-        .collect();
-    let selected = cursor.min(total.saturating_sub(1)).saturating_sub(offset);
-    draw_rows(buf, area, header, rows, selected, theme);
-}
-
-/// `text`, sanitized, in `style`, as a column of `width` (see [`super::columns::cell`]).
-fn pad(text: &str, width: usize, style: Style) -> Vec<Segment> {
-    cell(&[(sanitize(text).into_owned(), style)], width)
-}
-
-/// `text` (raw) cut to `width` columns, with the chars at `marks` (char indices into the raw
-/// value) in `mark` style. Each char is sanitized on its own, so indices stay aligned.
-fn highlighted(text: &str, marks: &[usize], width: usize, mark: Style) -> Vec<Segment> {
-    let mut segs: Vec<Segment> = Vec::new();
-    for (i, c) in text.chars().enumerate() {
-        let style = if marks.contains(&i) {
-            mark
-        } else {
-            Style::new()
-        };
-        let piece = sanitize(&c.to_string()).into_owned();
-        match segs.last_mut() {
-            Some((t, s)) if *s == style => t.push_str(&piece),
-            _ => segs.push((piece, style)),
-        }
-    }
-    cell(&segs, width)
-}
-
-/// `segments` without the blanks at the end (the last column's padding and gutter), which
-/// would otherwise count towards the width and cut a row that fits.
-fn trim_end(mut segments: Vec<Segment>) -> Vec<Segment> {
-    while let Some((text, _)) = segments.last_mut() {
-        let kept = text.trim_end_matches(' ').len();
-        text.truncate(kept);
-        if !text.is_empty() {
-            break;
-        }
-        segments.pop();
-    }
-    segments
-}
-
-fn draw_rows(
-    buf: &mut Buffer,
-    area: Rect,
-    header: Vec<Segment>,
-    rows: Vec<Vec<Segment>>,
-    selected: usize,
-    theme: &Theme,
-) {
-    let width = area.width as usize;
-    let mut lines = vec![to_line(truncate(&trim_end(header), width))];
-    for (i, segs) in rows.into_iter().enumerate() {
-        let mut segs = truncate(&trim_end(segs), width);
-        if i == selected {
-            for (_, style) in &mut segs {
-                *style = style.patch(theme.selected(true));
-            }
-            lines.push(to_line(segs).style(theme.selected(true)));
-        } else {
-            lines.push(to_line(segs));
-        }
-    }
-    Paragraph::new(lines).render(area, buf);
 }

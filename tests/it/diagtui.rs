@@ -364,3 +364,45 @@ fn without_pool_settings_the_diagnosis_says_what_it_could_not_check() {
     );
     assert!(!rows.iter().any(|r| r.value.starts_with("── Diagnosis")));
 }
+
+/// The Sign-ins pane of a pool whose description says threat protection is off asks
+/// nothing (AdminListUserAuthEvents would only refuse) and says why, as `d` does; with
+/// threat protection on, opening it fetches the history (the control).
+#[test]
+fn the_sign_ins_pane_asks_nothing_of_a_pool_without_threat_protection() {
+    let open_sign_ins = |mode: &str| {
+        let mut app = demo_app();
+        let pool = app.pool_name().to_string();
+        let schema = cognito_tui::cognito::PoolSchema {
+            advanced_security_mode: Some(mode.into()),
+            ..Default::default()
+        };
+        update(
+            &mut app,
+            Msg::PoolDescribed {
+                pool,
+                result: Ok(schema),
+            },
+        );
+        look_up(&mut app, "alice");
+        let cmds = send(&mut app, [ch('6')]);
+        (app, cmds)
+    };
+    let (app, cmds) = open_sign_ins("OFF");
+    assert!(cmds.is_empty(), "{cmds:?}");
+    match &app.lists().sign_ins {
+        ListState::Unavailable(note) => assert!(note.contains("no threat protection"), "{note}"),
+        other => panic!("{other:?}"),
+    }
+    let (_, cmds) = open_sign_ins("AUDIT");
+    assert!(
+        matches!(
+            cmds.as_slice(),
+            [Cmd::FetchList {
+                list: cognito_tui::app::ListKind::SignIns,
+                ..
+            }]
+        ),
+        "{cmds:?}"
+    );
+}

@@ -273,7 +273,8 @@ fn search_results_show_as_each_filter_answers() {
     );
     assert_eq!(app.search().pending, Some(*id), "still searching");
     let shown = screen(&app, 80, 24);
-    assert!(shown.contains("waiting for name, email"), "{shown}");
+    assert!(shown.contains("searching 2 more attributes…"), "{shown}");
+    assert!(shown.contains("1 match so far"), "{shown}");
     assert!(
         shown.contains("alice@acme.example"),
         "the first answer shows at once"
@@ -281,7 +282,58 @@ fn search_results_show_as_each_filter_answers() {
     // The final answer ends the search.
     serve(&mut app, cmds.last().unwrap());
     assert_eq!(app.search().pending, None);
-    assert!(!screen(&app, 80, 24).contains("waiting for"));
+    assert!(!screen(&app, 80, 24).contains("more attributes"));
+}
+
+/// A lowercase name whose first answers found no one says what is still out, never
+/// "0 matches", until the last filter answers.
+#[test]
+fn partial_results_with_no_hits_say_what_is_still_searched() {
+    let mut app = demo_app();
+    send(&mut app, [ch('t')]);
+    let cmds = send(&mut app, typed("kowal"));
+    let Some(Cmd::Search { id, .. }) = cmds.last() else {
+        panic!("{cmds:?}")
+    };
+    let partial = SearchResults {
+        query: "kowal".into(),
+        requests: 2,
+        waiting: vec![
+            FilterAttribute::GivenName,
+            FilterAttribute::Email,
+            FilterAttribute::Name,
+            FilterAttribute::FamilyName,
+            FilterAttribute::PreferredUsername,
+        ],
+        ..Default::default()
+    };
+    update(
+        &mut app,
+        Msg::SearchDone {
+            id: *id,
+            results: partial,
+        },
+    );
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("searching 5 more attributes…"), "{shown}");
+    assert!(shown.contains("no match yet"), "{shown}");
+    assert!(!shown.contains("0 matches"), "{shown}");
+    // Positive control: the final, empty answer does say so.
+    let done = SearchResults {
+        query: "kowal".into(),
+        requests: 12,
+        ..Default::default()
+    };
+    update(
+        &mut app,
+        Msg::SearchDone {
+            id: *id,
+            results: done,
+        },
+    );
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("0 matches"), "{shown}");
+    assert!(!shown.contains("more attributes"), "{shown}");
 }
 
 #[test]
@@ -295,4 +347,31 @@ fn browse_filter_says_which_field_matched() {
     let shown = screen(&app, 80, 24);
     insta::assert_snapshot!("browse_match_field", shown);
     assert!(shown.contains("Match"), "{shown}");
+}
+
+/// Wide enough, the lists gain Name and Phone; privacy mode masks both as it masks the email.
+#[test]
+fn name_and_phone_columns_show_when_wide_and_are_masked_in_privacy_mode() {
+    let mut app = demo_app();
+    look_up_suggesting(&mut app, "alcie");
+    let narrow = screen(&app, 60, 16);
+    assert!(
+        !narrow.contains("Name") && !narrow.contains("Phone"),
+        "{narrow}"
+    );
+    let wide = screen(&app, 120, 40);
+    assert!(
+        wide.contains("Alice Anders") && wide.contains("+15550100001"),
+        "{wide}"
+    );
+    let mut private = demo_app();
+    send(&mut private, [ch('p')]);
+    look_up_suggesting(&mut private, "alcie");
+    let masked = screen(&private, 120, 40);
+    assert!(
+        masked.contains("Name") && masked.contains("Phone"),
+        "{masked}"
+    );
+    assert!(!masked.contains("Alice Anders"), "{masked}");
+    assert!(!masked.contains("0100001"), "{masked}");
 }

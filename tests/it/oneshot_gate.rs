@@ -10,11 +10,12 @@ const GATE: &str = "src/oneshot/gate.rs";
 
 /// What reaches Cognito from one-shot code: the backend itself (any spelling: a field, a
 /// type, a variable), and the domain functions that send requests with one.
-const REACHES_COGNITO: [&str; 9] = [
+const REACHES_COGNITO: [&str; 10] = [
     "backend",
     "lookup::lookup(",
     "lookup::suggest(",
     "search::search(",
+    "search_with_case_variants",
     "fetch_list(",
     "list_for_user(",
     "list_users(",
