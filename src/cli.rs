@@ -33,7 +33,7 @@ pub const EXIT_CODES: [(i32, &str); 12] = [
     (1, "the async runtime can't start (no request was sent)"),
     (
         2,
-        "usage error, or input refused locally (empty/over-long query, malformed pool id, no Region)",
+        "usage error, or input refused locally (empty/over-long query, malformed pool id, no Region, a `--query` that does not parse or fails on the result)",
     ),
     (
         3,

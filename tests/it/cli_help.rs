@@ -91,6 +91,7 @@ fn get_help_lists_the_options_every_command_takes_in_the_order_of_help() {
             "attributes",
             "by",
             "output",
+            "query",
             "include",
             "help"
         ],
