@@ -15,6 +15,7 @@
 //! new one, so two sessions sharing the file keep one chain.
 
 pub mod chain;
+pub mod syslog;
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -68,6 +69,15 @@ pub enum AuditError {
     #[error("cannot write the audit log {}: {source}", path.display())]
     Write {
         path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The syslog receiver `--audit-syslog` names can't be reached at start.
+    #[error(
+        "cannot reach the audit syslog {target}: {source}; start the receiver (or drop \
+         --audit-syslog / audit_syslog)"
+    )]
+    Syslog {
+        target: syslog::SyslogTarget,
         source: std::io::Error,
     },
     /// The line could not be encoded (never for the plain data recorded here).
@@ -293,6 +303,9 @@ pub struct AuditLog {
     os_user: String,
     profile: Option<String>,
     region: Option<String>,
+    /// Where each line is shipped too (`--audit-syslog`); locked after the file's lock, so
+    /// the receiver gets the lines in the file's order.
+    syslog: Option<Mutex<syslog::Syslog>>,
 }
 
 impl AuditLog {
@@ -312,7 +325,26 @@ impl AuditLog {
             os_user: os_user(),
             profile,
             region,
+            syslog: None,
         })
+    }
+
+    /// This log with every line also shipped to `target`, which must be reachable now:
+    /// a receiver that can't be reached stops the app from starting, as an unwritable file
+    /// does. Later, lines it does not take still reach the file ([`syslog::Syslog::ship`]).
+    pub fn ship_to(mut self, target: &syslog::SyslogTarget) -> Result<Self, AuditError> {
+        let shipper = syslog::Syslog::connect(target).map_err(|source| AuditError::Syslog {
+            target: target.clone(),
+            source,
+        })?;
+        self.syslog = Some(Mutex::new(shipper));
+        Ok(self)
+    }
+
+    /// Whether the syslog receiver takes lines, as it changes (None: not shipping).
+    pub fn syslog_state(&self) -> Option<tokio::sync::watch::Receiver<syslog::SyslogState>> {
+        let shipper = self.syslog.as_ref()?;
+        Some(shipper.lock().unwrap_or_else(|p| p.into_inner()).watch())
     }
 
     /// The log's path.
@@ -372,7 +404,13 @@ impl AuditLog {
         bytes.push(b'\n');
         file.write_all(&bytes)
             .and_then(|_| file.flush())
-            .map_err(write_error)
+            .map_err(write_error)?;
+        // After the file took it, under the file's lock: the receiver gets the file's order.
+        if let Some(shipper) = &self.syslog {
+            let mut shipper = shipper.lock().unwrap_or_else(|p| p.into_inner());
+            shipper.ship(at, &sealed);
+        }
+        Ok(())
     }
 }
 

@@ -72,6 +72,7 @@ impl Resolved {
         let session = self.target.connect(self.pool, self.demo).await;
         let trail = Trail::open(
             self.target.args.audit_log.as_deref(),
+            self.target.args.audit_syslog.as_ref(),
             session.info.profile.clone(),
             session.info.region.clone(),
         )?;

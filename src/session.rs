@@ -34,6 +34,13 @@ pub enum SessionError {
         /// The names the config file defines, comma-separated.
         known: String,
     },
+    /// `--audit-syslog` (or `audit_syslog` in the config) without a file: what is shipped are
+    /// the file's lines, links of its hash chain.
+    #[error(
+        "--audit-syslog (or audit_syslog in the config file) ships the audit log's lines: give \
+         --audit-log FILE too (the file is the record; syslog gets a copy of each line)"
+    )]
+    SyslogWithoutLog,
     /// Neither `--pool` nor `--demo`.
     #[error("no user pool: pass --pool POOL_ID (or --demo to try the demo pool)")]
     NoPool,
@@ -187,6 +194,10 @@ impl Target {
         }
         // An explicitly named profile, whichever way: the flag, the pool's, the file's.
         args.profile = args.profile.or_else(|| config.profile.clone());
+        args.audit_syslog = args.audit_syslog.or_else(|| config.audit_syslog.clone());
+        if args.audit_syslog.is_some() && args.audit_log.is_none() {
+            return Err(SessionError::SyslogWithoutLog);
+        }
         Ok(Self {
             args,
             config,

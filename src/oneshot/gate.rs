@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::audit::syslog::SyslogState;
 use crate::audit::{AuditEvent, AuditLog, Phase};
 use crate::cognito::listing::{Fetched, fetch_list};
 use crate::cognito::lookup::{self, LookupError, LookupMode, LookupOutcome};
@@ -17,6 +18,7 @@ use crate::cognito::{
     Backend, CognitoError, ListFilter, ListKind, ListingPage, PageRequest, PoolId, PoolSchema,
     UserPage,
 };
+use crate::config::SyslogTarget;
 use crate::sanitize::sanitize;
 use crate::search::{self, SearchResults};
 use crate::session::Session;
@@ -36,30 +38,65 @@ pub(crate) struct Trail {
     failed: AtomicBool,
     /// A line has been written: requests may have been sent since.
     written: AtomicBool,
+    /// The syslog receiver's state (`--audit-syslog`): a change is said on stderr.
+    syslog: Option<std::sync::Mutex<tokio::sync::watch::Receiver<SyslogState>>>,
 }
 
 impl Trail {
     /// Opens the log before any request; a log that can't be opened is the exit code.
     pub(crate) fn open(
         path: Option<&Path>,
+        syslog: Option<&SyslogTarget>,
         profile: Option<String>,
         region: Option<String>,
     ) -> Result<Self, i32> {
-        let log = path
-            .map(|path| AuditLog::open(path, profile, region))
-            .transpose()
-            .map_err(|e| {
-                say(format_args!(
-                    "error: {}; nothing was sent",
-                    sanitize(&e.to_string())
-                ));
-                EXIT_AUDIT
-            })?;
+        let open = |path| {
+            let log = AuditLog::open(path, profile, region)?;
+            match syslog {
+                Some(target) => log.ship_to(target),
+                None => Ok(log),
+            }
+        };
+        let log = path.map(open).transpose().map_err(|e| {
+            say(format_args!(
+                "error: {}; nothing was sent",
+                sanitize(&e.to_string())
+            ));
+            EXIT_AUDIT
+        })?;
+        let syslog = log.as_ref().and_then(AuditLog::syslog_state);
         Ok(Self {
             log,
             failed: AtomicBool::new(false),
             written: AtomicBool::new(false),
+            syslog: syslog.map(std::sync::Mutex::new),
         })
+    }
+
+    /// Says on stderr when the syslog receiver went away or came back (the file still has
+    /// every line), if `announce`; `Some` with why while it is away.
+    fn syslog_news(&self, announce: bool) -> Option<String> {
+        let mut state = self
+            .syslog
+            .as_ref()?
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let changed = state.has_changed().unwrap_or(false);
+        let down = match &*state.borrow_and_update() {
+            SyslogState::Up => None,
+            SyslogState::Down(why) => Some(why.clone()),
+        };
+        match (&down, changed && announce) {
+            (Some(why), true) => say(format_args!(
+                "warning: audit: syslog down: {}",
+                sanitize(why)
+            )),
+            (None, true) => say(format_args!(
+                "note: audit: syslog back; held-back lines sent"
+            )),
+            _ => {}
+        }
+        down
     }
 
     /// Writes one line; the first failure is said once, and every later request is refused.
@@ -78,14 +115,27 @@ impl Trail {
             }
             EXIT_AUDIT
         });
-        self.written.fetch_or(written.is_ok(), Ordering::SeqCst);
+        if self.written.fetch_or(written.is_ok(), Ordering::SeqCst) {
+            self.syslog_news(true);
+        }
         written
     }
 
-    /// The run's first line, before its first request: the test write of the gate.
+    /// The run's first line, before its first request: the test write of the gate — of the
+    /// syslog receiver too, which must take it (over UDP the first sign of a receiver).
     pub(crate) fn start(&self, mut event: AuditEvent) -> Result<(), i32> {
         event.phase = Some(Phase::Start);
-        self.record(&event)
+        self.record(&event)?;
+        match self.syslog_news(false) {
+            Some(why) => {
+                say(format_args!(
+                    "error: the audit syslog did not take the start line ({}); nothing was sent",
+                    sanitize(&why)
+                ));
+                Err(EXIT_AUDIT)
+            }
+            None => Ok(()),
+        }
     }
 
     /// A long run's last line: its count, how it ended and, for an export, how to resume.

@@ -15,6 +15,7 @@ mod actions_tui;
 mod allpools;
 mod audit;
 mod audit_chain;
+mod audit_syslog;
 mod bastion;
 mod bastion_identity;
 mod bastion_imds;
