@@ -473,7 +473,8 @@ const THREE_POOLS: &str = "[pools.acme]\npool_id = \"us-east-1_DemoPool1\"\n\n\
                            [pools.emea]\npool_id = \"eu-west-1_Emea1\"\n\n\
                            [pools.staging]\npool_id = \"us-east-1_Staging1\"\n";
 
-/// The TUI on the demo with [`THREE_POOLS`] and every request taking 2 s; `A alice Enter` sent
+/// The TUI on the demo with [`THREE_POOLS`] and every request taking 5 s (the keys that
+/// follow must land before any pool answers, even on a loaded machine); `A alice Enter` sent
 /// and both pools being asked. The config's directory comes back with the log's.
 fn all_pools_asking() -> (tmux::Tmux, tempfile::TempDir, tempfile::TempDir) {
     let config_dir = tempfile::tempdir().unwrap();
@@ -481,7 +482,7 @@ fn all_pools_asking() -> (tmux::Tmux, tempfile::TempDir, tempfile::TempDir) {
     std::fs::write(&config, THREE_POOLS).unwrap();
     let (t, dir) = start_tui(
         &["--config", config.to_str().unwrap()],
-        &[("COGNITO_TUI_DEMO_LATENCY_MS", "2000")],
+        &[("COGNITO_TUI_DEMO_LATENCY_MS", "5000")],
     );
     t.wait_for("No user loaded");
     t.type_text("A");
@@ -506,7 +507,7 @@ fn lookup_lines(dir: &tempfile::TempDir) -> Vec<(String, String, String)> {
 #[test]
 fn quitting_while_all_pools_lookups_are_in_flight_audits_them_as_superseded() {
     let (t, dir, _config) = all_pools_asking();
-    // Closed and quit well inside the 2 s every pool takes to answer.
+    // Closed and quit well inside the 5 s every pool takes to answer.
     t.keys(&["Escape"]);
     t.type_text("q");
     assert_eq!(t.wait_exit().0, 0);

@@ -9,7 +9,7 @@ use crate::common::emulator::{Emulator, Kind};
 use crate::common::proxy::RecordingProxy;
 use crate::common::seed;
 use clap::Parser;
-use cognito_tui::app::{self, App, Cmd, Msg};
+use cognito_tui::app::{self, App, Cmd, Msg, PoolSettings};
 use cognito_tui::cli::Cli;
 use cognito_tui::cognito::PoolId;
 use cognito_tui::worker;
@@ -114,8 +114,13 @@ async fn run() {
         jobs,
         msgs,
     };
-    // The worker connects and may describe the pool once; that is not a lookup.
-    h.settle(Duration::from_millis(800)).await;
+    // The worker connects and describes the pool once; that is not a lookup. Waited for by
+    // its answer, not by a time, so a slow machine can't leak it into the search's calls.
+    h.pump_until("the connection and the pool's settings", |a| {
+        a.session().is_some() && !matches!(a.pool_settings(), PoolSettings::Pending)
+    })
+    .await;
+    h.settle(Duration::from_millis(200)).await;
     proxy.take();
 
     // Type-ahead: "dup" finds dup.one and dup.two with ListUsers only.
