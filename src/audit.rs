@@ -118,6 +118,9 @@ pub struct AuditEvent {
     /// The credentials the requests were signed with (`Session::credential_source`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credentials: Option<String>,
+    /// On a one-shot run's start line: who the credentials are (STS GetCallerIdentity's ARN).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caller: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// How the user was found, e.g. "by email, via ListUsers".
@@ -278,6 +281,8 @@ struct EventBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     credentials: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    caller: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     query: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     resolved: Option<&'a str>,
@@ -365,6 +370,7 @@ impl AuditLog {
             phase: event.phase,
             pool: &event.pool,
             credentials: event.credentials.as_deref(),
+            caller: event.caller.as_deref(),
             query: event.query.as_deref(),
             resolved: event.resolved.as_deref(),
             username: event.username.as_deref(),

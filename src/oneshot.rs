@@ -77,6 +77,11 @@ impl Resolved {
             session.info.region.clone(),
         )?;
         let mut event = AuditEvent::new(command, &session);
+        // Who the credentials are, for the audit: one GetCallerIdentity per audited run,
+        // before the start line.
+        if self.target.args.audit_log.is_some() {
+            event.caller = session.caller_arn().await;
+        }
         start(&mut event);
         trail.start(event)?;
         Ok(Run {

@@ -9,7 +9,7 @@ use crate::cli::TargetArgs;
 use crate::cognito::demo::DemoBackend;
 use crate::cognito::error::ErrorContext;
 use crate::cognito::layer::{Latency, Layered};
-use crate::cognito::sdk::{CredentialSource, SdkBackend, SdkOptions};
+use crate::cognito::sdk::{CallerIdentity, CredentialSource, SdkBackend, SdkOptions};
 use crate::cognito::{Backend, CognitoError, ErrorKind, PoolId, PoolIdError, WriteAction, Writer};
 use crate::config::{self, Config, ConfigError};
 use crate::ratelimit::{BackoffPolicy, RateLimitedBackend, RateLimiter};
@@ -76,6 +76,8 @@ pub struct Session {
     pub limiter: Option<Arc<RateLimiter>>,
     /// Which credentials sign the requests (none for the demo pool).
     credentials: Option<CredentialSource>,
+    /// Who they are, asked of STS once (none for the demo pool).
+    caller: Option<CallerIdentity>,
 }
 
 impl Session {
@@ -87,6 +89,13 @@ impl Session {
         self.credentials
             .as_ref()
             .and_then(CredentialSource::current)
+    }
+
+    /// The caller's ARN for the audit's start line (STS GetCallerIdentity: one request the
+    /// first time, none after); `None` for the demo pool, or when STS is not asked (an
+    /// endpoint override without `AWS_ENDPOINT_URL_STS`).
+    pub async fn caller_arn(&self) -> Option<String> {
+        self.caller.as_ref()?.arn().await
     }
 
     /// Context for error hints.
@@ -238,6 +247,7 @@ impl Target {
             pool,
             limiter: stack.limiter,
             credentials: stack.credentials,
+            caller: stack.caller,
         }
     }
 
@@ -266,11 +276,13 @@ impl Target {
         let sdk = SdkBackend::connect(&sdk_options(&self.args, &self.config), pool).await;
         let region = sdk.region().map(str::to_string);
         let credentials = sdk.credential_source();
+        let caller = sdk.caller_identity();
         let limiter = limiter(&self.args, &self.config, region.as_deref());
         let limited = RateLimitedBackend::new(sdk, limiter.clone());
         let mut stack = Stack::new(Arc::new(limited), allow_write, region);
         stack.limiter = Some(limiter);
         stack.credentials = Some(credentials);
+        stack.caller = Some(caller);
         stack
     }
 }
@@ -282,6 +294,7 @@ struct Stack {
     region: Option<String>,
     limiter: Option<Arc<RateLimiter>>,
     credentials: Option<CredentialSource>,
+    caller: Option<CallerIdentity>,
 }
 
 impl Stack {
@@ -297,6 +310,7 @@ impl Stack {
             region,
             limiter: None,
             credentials: None,
+            caller: None,
         }
     }
 }

@@ -372,6 +372,30 @@ async fn sts_stub() -> MockServer {
         )
         .mount(&server)
         .await;
+    // GetCallerIdentity, answered only when signed with the role's credentials.
+    let caller = r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult>
+    <Arn>arn:aws:sts::123456789012:assumed-role/bastion/pod</Arn>
+    <UserId>AROAEXAMPLE:pod</UserId>
+    <Account>123456789012</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata>
+</GetCallerIdentityResponse>"#;
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::body_string_contains(
+            "Action=GetCallerIdentity",
+        ))
+        .and(wiremock::matchers::header_regex(
+            "authorization",
+            "Credential=ASIAWEBIDENTITYDDDDD/",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/xml")
+                .set_body_string(caller),
+        )
+        .mount(&server)
+        .await;
     server
 }
 
@@ -395,10 +419,22 @@ async fn web_identity_credentials_come_from_sts_with_the_token_file() {
         .arg(&audit);
     let r = tokio::task::block_in_place(|| cli::run(c));
     assert_eq!(r.code, 0, "{}", r.stderr);
+    let actions: Vec<String> = (sts.received_requests().await.unwrap().iter())
+        .map(|r| {
+            String::from_utf8_lossy(&r.body)
+                .split('&')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    // The credentials, then who they are for the audit's start line (with those credentials).
     assert_eq!(
-        sts.received_requests().await.unwrap().len(),
-        1,
-        "one AssumeRoleWithWebIdentity"
+        actions,
+        [
+            "Action=AssumeRoleWithWebIdentity",
+            "Action=GetCallerIdentity"
+        ]
     );
     let keys: Vec<String> = seen(&server, &mut looked)
         .await
@@ -408,6 +444,10 @@ async fn web_identity_credentials_come_from_sts_with_the_token_file() {
     assert_eq!(keys, ["ASIAWEBIDENTITYDDDDD"]);
     let lines = cli::json_lines(&std::fs::read_to_string(&audit).unwrap());
     assert_eq!(lines.last().unwrap()["credentials"], "web identity");
+    assert_eq!(
+        lines[0]["caller"], "arn:aws:sts::123456789012:assumed-role/bastion/pod",
+        "the start line says who the role's credentials are"
+    );
 }
 
 /// STS's AssumeRole in its XML shape, only with the MFA device and code given, handing out

@@ -14,6 +14,7 @@ mod actions;
 mod actions_tui;
 mod allpools;
 mod audit;
+mod audit_caller;
 mod audit_chain;
 mod audit_syslog;
 mod bastion;
