@@ -80,6 +80,10 @@ pub enum AuditError {
         target: syslog::SyslogTarget,
         source: std::io::Error,
     },
+    /// The syslog receiver did not take a one-shot run's start line (over UDP: a "port
+    /// unreachable"); `why` names the address.
+    #[error("the audit syslog did not take the start line ({why})")]
+    SyslogRefused { why: String },
     /// The line could not be encoded (never for the plain data recorded here).
     #[error("cannot encode an audit line: {0}")]
     Encode(#[from] serde_json::Error),

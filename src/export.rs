@@ -21,7 +21,7 @@ use crate::cognito::{
 };
 use crate::oneshot::gate::Pages;
 use crate::oneshot::stop::{Ending, Stop};
-use crate::oneshot::usage;
+use crate::oneshot::{CliError, usage};
 use crate::output::table::{self, Delimited, TableWriter, UserRow};
 use crate::output::{self, Stdout, TableOut, WriteError};
 use crate::redact;
@@ -59,7 +59,7 @@ enum Sink {
 fn write_ending(e: WriteError) -> Ending {
     match e {
         WriteError::Closed => Ending::ClosedPipe(0),
-        e => Ending::Failed(e.report(0)),
+        e => Ending::Failed(CliError::Output(e)),
     }
 }
 
@@ -142,14 +142,9 @@ fn status_names() -> String {
         .join(", ")
 }
 
-/// Runs `export`; returns the exit code.
-pub async fn run(target: &TargetArgs, args: &ExportArgs) -> i32 {
-    run_export(target, args).await.unwrap_or_else(|code| code)
-}
-
-/// [`run`]; `Err` is the exit code of a usage error (printed) or of an audit log that can't
-/// be written.
-async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> {
+/// Runs `export`: `Ok` with its exit code, or what stopped it (a usage error, an audit log
+/// that can't be written, a signal, a failed page).
+pub async fn run(target: &TargetArgs, args: &ExportArgs) -> Result<i32, CliError> {
     let columns = table::attribute_columns(&args.attributes).map_err(usage)?;
     if !columns.is_empty() && args.output == ExportFormat::Json {
         return Err(usage(
@@ -205,15 +200,15 @@ async fn run_export(target: &TargetArgs, args: &ExportArgs) -> Result<i32, i32> 
         Err(e) => write_ending(e),
     };
     // The end line first: after SIGHUP the terminal (stderr) may be gone.
-    let token = export.resume_token(ending);
-    let audited = run.end(ending, |event| {
+    let token = export.resume_token(&ending);
+    let audited = run.end(&ending, |event| {
         event.query = expression.clone();
         event.count = Some(export.progress.written);
         event.resume = token.clone();
     });
-    export.report(ending, token.as_deref());
+    export.report(&ending, token.as_deref());
     audited?;
-    Ok(ending.exit_code())
+    ending.into_result()
 }
 
 /// Counts and the clock, for the progress line and the summary.
@@ -288,7 +283,7 @@ impl Export {
     /// pool's estimate.
     async fn all(&mut self, sink: &mut Sink, stop: &mut Stop) -> Ending {
         let ending = self.shards(sink, stop).await;
-        if ending != Ending::Done(0) || !self.falls_short() {
+        if !ending.clean() || !self.falls_short() {
             return ending;
         }
         let Some(_) = self.resume.add_remainder() else {
@@ -340,20 +335,22 @@ impl Export {
                     }
                 }
                 Some(Event::Failed { error, given_token }) => {
-                    self.progress.clear();
-                    output::error(&error);
                     // A pagination token Cognito refuses (InvalidParameterException, or an
                     // exception we don't know) would be refused again: never offered back.
                     let refusal =
                         matches!(error.kind, ErrorKind::InvalidParameter | ErrorKind::Other);
                     self.rejected_token = given_token && refusal;
-                    break Ending::Failed(error.kind.exit_code());
+                    break Ending::Failed(CliError::Cognito {
+                        during: String::new(),
+                        error: Box::new(error),
+                        hint: None,
+                    });
                 }
             }
         };
         readers.abort();
         match sink.flush() {
-            Err(e) if ending == Ending::Done(0) => write_ending(e),
+            Err(e) if ending.clean() => write_ending(e),
             _ => ending,
         }
     }
@@ -392,7 +389,7 @@ impl Export {
 
     /// The token that resumes the run, when it ended early and its resume point can be
     /// trusted (not after Cognito refused a pagination token).
-    fn resume_token(&self, ending: Ending) -> Option<String> {
+    fn resume_token(&self, ending: &Ending) -> Option<String> {
         let pending = self.resume.shards.iter().any(|s| !s.done);
         let early = matches!(ending, Ending::Stopped(_) | Ending::Failed(_));
         (early && pending && !self.rejected_token).then(|| self.resume.encode())
@@ -400,11 +397,8 @@ impl Export {
 
     /// The summary, the resume token and, for a whole unfiltered export, how the count
     /// compares with the pool's estimate; on stderr.
-    fn report(&self, ending: Ending, token: Option<&str>) {
+    fn report(&self, ending: &Ending, token: Option<&str>) {
         self.progress.clear();
-        if let Ending::Stopped(signal) = ending {
-            output::say(format_args!("interrupted ({})", signal.name()));
-        }
         output::say(format_args!("exported {}", self.progress.line()));
         if self.rejected_token {
             output::note(
@@ -422,9 +416,9 @@ impl Export {
 
     /// A note when a whole unfiltered export's count and the pool's estimate differ by more
     /// than the estimate's margin.
-    fn estimate_note(&self, ending: Ending) -> Option<String> {
+    fn estimate_note(&self, ending: &Ending) -> Option<String> {
         let estimate = self.progress.estimate?;
-        let whole = ending == Ending::Done(0) && self.resume.filter.is_none();
+        let whole = ending.clean() && self.resume.filter.is_none();
         let written = self.resume.written;
         let apart = written.abs_diff(estimate) > margin(estimate);
         (whole && self.client_enabled.is_none() && apart).then(|| {

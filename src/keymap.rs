@@ -268,6 +268,17 @@ impl Default for Keymap {
 #[error("{0:?} is not a key (try \"x\", \"ctrl-x\", \"f5\", \"enter\")")]
 pub struct KeyError(pub String);
 
+/// An override in the config file's `[keys]` that can't apply.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OverrideError {
+    /// The name is no action's; `known` lists the actions.
+    #[error("[keys] {name:?} is not an action; the actions are {known}")]
+    NotAnAction { name: String, known: String },
+    /// The action exists; the key names no key.
+    #[error("[keys] {name}: {key}")]
+    NotAKey { name: String, key: KeyError },
+}
+
 /// Parses a key as a config file writes it: `x`, `X`, `ctrl-x`, `enter`, `esc`, `tab`,
 /// `f5`, `pgup`, `up`…
 pub fn parse_key(text: &str) -> Result<Key, KeyError> {
@@ -347,22 +358,23 @@ impl Keymap {
     /// no action or no key is reported, and the others still apply.
     pub fn with_overrides<'a>(
         overrides: impl IntoIterator<Item = (&'a String, &'a String)>,
-    ) -> (Self, Vec<String>) {
+    ) -> (Self, Vec<OverrideError>) {
         let mut keymap = Self::default();
         let mut problems = Vec::new();
         for (name, text) in overrides {
             let Some((_, action)) = Action::NAMED.iter().find(|(n, _)| n == name) else {
                 let known: Vec<&str> = Action::NAMED.iter().map(|(n, _)| *n).collect();
-                problems.push(format!(
-                    "[keys] {name:?} is not an action; the actions are {}",
-                    known.join(", ")
-                ));
+                problems.push(OverrideError::NotAnAction {
+                    name: name.clone(),
+                    known: known.join(", "),
+                });
                 continue;
             };
             let key = match parse_key(text) {
                 Ok(key) => key,
-                Err(e) => {
-                    problems.push(format!("[keys] {name}: {e}"));
+                Err(key) => {
+                    let name = name.clone();
+                    problems.push(OverrideError::NotAKey { name, key });
                     continue;
                 }
             };

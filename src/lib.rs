@@ -3,7 +3,6 @@
 pub mod act;
 pub mod app;
 pub mod audit;
-pub mod batch;
 pub mod cli;
 pub mod cognito;
 pub mod config;

@@ -3,7 +3,7 @@ use std::time::Duration;
 
 use clap::{CommandFactory, Parser};
 use cognito_tui::cli::{AuditCommand, COMPLETE_ENV, Cli, Command};
-use cognito_tui::oneshot;
+use cognito_tui::oneshot::{self, CliError};
 use cognito_tui::output::{self, Stdout};
 
 fn main() -> ExitCode {
@@ -30,12 +30,9 @@ fn main() -> ExitCode {
         .build()
     {
         Ok(rt) => rt,
-        Err(e) => {
-            output::error(format_args!("cannot start the async runtime: {e}"));
-            return ExitCode::from(1);
-        }
+        Err(e) => return exit(Err(CliError::Runtime(e))),
     };
-    let code = match &cli.command {
+    let ended = match &cli.command {
         Some(Command::Get(args)) => runtime.block_on(oneshot::get(&cli.target, args)),
         Some(Command::Search(args)) => runtime.block_on(oneshot::search(&cli.target, args)),
         Some(Command::Diagnose(args)) => {
@@ -45,14 +42,24 @@ fn main() -> ExitCode {
             runtime.block_on(cognito_tui::export::run(&cli.target, args))
         }
         Some(Command::Audit(AuditCommand::Verify { file })) => {
-            cognito_tui::audit::chain::verify_file(file)
+            Ok(cognito_tui::audit::chain::verify_file(file))
         }
         Some(Command::Completions { .. } | Command::Man) => unreachable!("handled above"),
-        None => runtime.block_on(cognito_tui::tui::run(&cli)),
+        None => Ok(runtime.block_on(cognito_tui::tui::run(&cli))),
     };
     // A request still waiting on a dead network (or DNS in a blocking thread) must not keep
     // the process alive after the terminal hung up.
     runtime.shutdown_timeout(Duration::from_millis(200));
+    exit(ended)
+}
+
+/// The one place a one-shot command's error is said (through the output sink), and the
+/// process's exit code.
+fn exit(ended: Result<i32, CliError>) -> ExitCode {
+    let code = ended.unwrap_or_else(|error| {
+        error.report();
+        error.exit_code()
+    });
     ExitCode::from(code.clamp(0, 255) as u8)
 }
 
@@ -61,8 +68,9 @@ fn main() -> ExitCode {
 fn print_completions(shell: &str) -> ExitCode {
     let shells = clap_complete::env::Shells::builtins();
     let Some(completer) = shells.completer(shell) else {
-        output::error(format_args!("no completions for {shell}"));
-        return ExitCode::from(2);
+        return exit(Err(CliError::usage(format_args!(
+            "no completions for {shell}"
+        ))));
     };
     let mut script = Vec::new();
     let written = completer.write_registration(
@@ -88,5 +96,5 @@ fn finish(rendered: std::io::Result<Vec<u8>>) -> ExitCode {
     let written = rendered
         .map_err(output::WriteError::from)
         .and_then(|bytes| Stdout::open().program_text(&String::from_utf8_lossy(&bytes)));
-    ExitCode::from(written.map_or_else(|e| e.report(0), |()| 0) as u8)
+    exit(written.map(|()| 0).map_err(CliError::Output))
 }

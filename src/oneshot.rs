@@ -1,8 +1,11 @@
 //! One-shot commands: look up or search, print, exit with a documented code.
 
+pub mod batch;
 pub mod diagnose;
+pub mod error;
 pub(crate) mod gate;
-pub(crate) mod stop;
+pub mod signal;
+pub mod stop;
 
 use crate::audit::AuditEvent;
 use crate::cli::{GetArgs, Include, OutputFormat, SearchArgs, TargetArgs};
@@ -12,18 +15,14 @@ use crate::cognito::resources::MAX_PAGES;
 use crate::cognito::{CognitoError, ErrorKind, PoolId};
 use crate::output::{self, Extras, Stdout, WriteError};
 use crate::redact;
-use crate::sanitize::sanitize;
 use crate::session::{self, Session};
-pub use gate::EXIT_AUDIT;
+use error::written;
+pub use error::{CliError, EXIT_AUDIT, EXIT_USAGE};
 use gate::{Gate, Trail};
 
-/// Exit code for usage errors and locally refused input.
-pub const EXIT_USAGE: i32 = 2;
-
-/// Prints a usage error (sanitized) and gives its exit code.
-pub(crate) fn usage(message: impl std::fmt::Display) -> i32 {
-    output::error(message);
-    EXIT_USAGE
+/// A usage error with `message`, for `map_err`.
+pub(crate) fn usage(message: impl std::fmt::Display) -> CliError {
+    CliError::usage(message)
 }
 
 /// The format asked for, else `tty` when stdout is a terminal and `piped` when it is not.
@@ -44,8 +43,8 @@ pub(crate) struct Resolved {
     demo: bool,
 }
 
-/// The config file applied once; a usage error is reported and becomes the exit code.
-pub(crate) fn resolve(args: &TargetArgs) -> Result<Resolved, i32> {
+/// The config file applied once; what is wrong with it is a usage error.
+pub(crate) fn resolve(args: &TargetArgs) -> Result<Resolved, CliError> {
     let target = session::Target::resolve(args).map_err(usage)?;
     let (pool, demo) = target.pool().map_err(usage)?;
     Ok(Resolved { target, pool, demo })
@@ -68,7 +67,7 @@ impl Resolved {
         self,
         command: &str,
         start: impl FnOnce(&mut AuditEvent),
-    ) -> Result<Run, i32> {
+    ) -> Result<Run, CliError> {
         let session = self.target.connect(self.pool, self.demo).await;
         let trail = Trail::open(
             self.target.args.audit_log.as_deref(),
@@ -114,22 +113,22 @@ impl Run {
     }
 
     /// Resolves `query` in the session's pool ([`lookup::lookup`]) and writes its line;
-    /// `Err` is the exit code when the line can't be written (nothing more is sent).
+    /// `Err` when the line can't be written (nothing more is sent).
     pub(crate) async fn lookup(
         &self,
         query: &str,
         mode: LookupMode,
-    ) -> Result<Result<LookupOutcome, LookupError>, i32> {
+    ) -> Result<Result<LookupOutcome, LookupError>, CliError> {
         self.gate().lookup(query, mode, false).await
     }
 
     /// A long run's `end` line: `finish` completes the event (count, resume token…) and
-    /// `ending` gives its outcome. `Err` is the exit code when it can't be written.
+    /// `ending` gives its outcome. `Err` when it can't be written.
     pub(crate) fn end(
         &self,
-        ending: stop::Ending,
+        ending: &stop::Ending,
         finish: impl FnOnce(&mut AuditEvent),
-    ) -> Result<(), i32> {
+    ) -> Result<(), CliError> {
         let mut event = AuditEvent::new(&self.command, &self.session);
         event.outcome = ending.outcome();
         finish(&mut event);
@@ -137,42 +136,43 @@ impl Run {
     }
 
     /// How a batch of queries (`get -`, `diagnose -`) ends: its end line with the count
-    /// printed, then, after a signal, what was printed of how many; its exit code. The end
-    /// line goes first: after SIGHUP the terminal may be gone. `progress`: a progress line is
-    /// on stderr, cleared before anything is said.
+    /// printed; `Ok` with the code the answers make, else what ended it (after a signal,
+    /// what was printed of how many). The end line goes first: after SIGHUP the terminal may
+    /// be gone. `progress`: a progress line is on stderr, cleared before anything is said.
     pub(crate) fn end_batch(
         &self,
         ending: stop::Ending,
         printed: u64,
         queries: usize,
         progress: bool,
-    ) -> Result<i32, i32> {
-        let audited = self.end(ending, |e| e.count = Some(printed));
+    ) -> Result<i32, CliError> {
+        let audited = self.end(&ending, |e| e.count = Some(printed));
         if progress {
             output::clear_progress();
         }
-        if let stop::Ending::Stopped(signal) = ending {
-            output::say(format_args!(
-                "interrupted ({}): the first {printed} of {queries} queries are printed",
-                signal.name(),
-            ));
-        }
+        let ended = match ending {
+            stop::Ending::Stopped(signal) => Err(CliError::Interrupted {
+                signal,
+                printed: Some((printed, queries)),
+            }),
+            ending => ending.into_result(),
+        };
         audited?;
-        Ok(ending.exit_code())
+        ended
     }
 }
 
-/// Runs `get`; returns the process exit code.
-pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
+/// Runs `get`: `Ok` with the exit code its answers make, or what stopped it.
+pub async fn get(target: &TargetArgs, args: &GetArgs) -> Result<i32, CliError> {
     // Batches, several pools and csv/tsv are the batch module's.
-    if crate::batch::handles(args) {
-        return crate::batch::get(target, args).await;
+    if batch::handles(args) {
+        return batch::get(target, args).await;
     }
-    get_one(target, args).await.unwrap_or_else(|code| code)
+    get_one(target, args).await
 }
 
-/// `get` of one query as text or JSON; `Err` is the exit code of a usage error, printed.
-async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
+/// `get` of one query as text or JSON.
+async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, CliError> {
     let query = args.query.as_deref().unwrap_or_default();
     let resolved = resolve(target)?;
     lookup::validate_query(query).map_err(usage)?;
@@ -192,7 +192,7 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
         result
     };
     let mut stdout = Stdout::open();
-    let (written, code) = match result {
+    let (write, ended) = match result {
         Ok(LookupOutcome::Found(found)) => {
             let username = username.unwrap_or_default();
             let (extras, code) = fetch_extras(&run, &username, &args.include).await?;
@@ -201,82 +201,48 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
             } else {
                 extras
             };
-            let written = match format {
+            let write = match format {
                 OutputFormat::Text => {
                     stdout.text(&(output::user_text(&found) + &output::extras_text(&extras)))
                 }
                 // csv and tsv went to the batch module above.
                 _ => stdout.json(&output::user_json_with(&found.user, &extras)),
             };
-            (written, code)
+            (write, Ok(code))
         }
         Ok(LookupOutcome::Ambiguous(ambiguous)) => {
             ambiguous_answer(&mut stdout, format == OutputFormat::Json, &ambiguous)
         }
-        Err(err) => {
-            match &err {
-                LookupError::Refused(message) => output::error(message),
-                LookupError::NotFound {
-                    suggestions, calls, ..
-                } => {
-                    output::error(&err);
-                    did_you_mean(suggestions, *calls);
-                }
-                LookupError::Cognito(e) => {
-                    output::error(e);
-                    output::hint(e.hint(&session.error_context()));
-                }
-            }
-            (Ok(()), err.exit_code())
-        }
+        Err(error) => (Ok(()), Err(CliError::lookup(error, session, true))),
     };
     // A closed pipe (`| head`) keeps the lookup's code; any other failure is exit 8.
-    Ok(written.map_or_else(|e| e.report(code), |()| code))
+    written(write, ended)
 }
 
-/// An ambiguous lookup's report: the matches as JSON on stdout when asked for, and the
-/// error on stderr; returns how the write went and the exit code, 4.
+/// An ambiguous lookup's answer: the matches as JSON on stdout when asked for; how the write
+/// went, and the error that lists them (exit 4).
 pub(crate) fn ambiguous_answer(
     stdout: &mut Stdout,
     json: bool,
     ambiguous: &Ambiguous,
-) -> (Result<(), WriteError>, i32) {
-    let written = match json {
+) -> (Result<(), WriteError>, Result<i32, CliError>) {
+    let write = match json {
         true => stdout.json(&output::ambiguous_json(ambiguous)),
         false => Ok(()),
     };
     let report = output::ambiguous_text(ambiguous);
-    output::say(format_args!("error: ambiguous: {}", report.trim_end()));
-    (written, 4)
-}
-
-/// The closest users a not-found lookup found, one a line on stderr, with what it cost.
-fn did_you_mean(suggestions: &[crate::cognito::UserSummary], calls: u32) {
-    let Some(first) = suggestions.first() else {
-        output::hint(format_args!(
-            "no user is close to it either ({calls} requests in all)"
-        ));
-        return;
-    };
-    output::hint(format_args!(
-        "did you mean {}? (found by one ListUsers prefix search; {calls} requests in all, \
-         no AdminGetUser for them)",
-        sanitize(&first.username)
-    ));
-    for user in suggestions {
-        output::say(format_args!("  {}", sanitize(&user.username)));
-    }
+    (write, Err(CliError::Ambiguous(report)))
 }
 
 /// Fetches the `--include` lists for a found user. A list that fails is left out and reported
 /// on stderr; the exit code is the first failure's (0 when all worked). Sign-in history on a
 /// pool without threat protection is a note, not a failure. Each list read is one audit line,
-/// as the TUI's list panes; `Err` is the exit code when one can't be written.
+/// as the TUI's list panes; `Err` when one can't be written.
 async fn fetch_extras(
     run: &Run,
     username: &str,
     include: &[Include],
-) -> Result<(Extras, i32), i32> {
+) -> Result<(Extras, i32), CliError> {
     let (session, redact) = (&run.session, run.redact());
     let mut extras = Extras::default();
     let mut code = 0;
@@ -322,12 +288,7 @@ async fn fetch_extras(
 
 /// Runs `search`: prefix filters that fit the query, merged and ranked like the TUI's
 /// type-ahead; ListUsers only. Exit 0 with matches, 3 with none, otherwise as for `get`.
-pub async fn search(target: &TargetArgs, args: &SearchArgs) -> i32 {
-    search_one(target, args).await.unwrap_or_else(|code| code)
-}
-
-/// `search`; `Err` is the exit code of a usage error, printed.
-async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> {
+pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliError> {
     let resolved = resolve(target)?;
     let query = lookup::validate_query(&args.query).map_err(usage)?;
     let columns = output::table::attribute_columns(&args.attributes).map_err(usage)?;
@@ -350,33 +311,32 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
         })
         .collect();
     let shown_query = redact::shown_query(redact, &query);
-    let code = match results.failures.first() {
+    let ended = match results.failures.first() {
         Some((attribute, e)) => {
-            let e = &match redact {
+            let error = match redact {
                 true => redact::mask_error(e),
                 false => e.clone(),
             };
-            output::error(format_args!(
-                "the {} filter failed: {}",
-                attribute.as_str(),
-                e
-            ));
-            output::hint(e.hint(&session.error_context()));
-            e.kind.exit_code()
+            Err(CliError::Cognito {
+                during: format!("the {} filter failed: ", attribute.as_str()),
+                hint: Some(error.hint(&session.error_context())),
+                error: Box::new(error),
+            })
         }
-        None if hits.is_empty() => {
-            output::error(format_args!(
-                "no user in {} has a username, email, phone, name or sub starting with {}",
-                session.pool, shown_query
-            ));
-            3
-        }
-        None => 0,
+        None if hits.is_empty() => Err(CliError::NoMatch {
+            pool: session.pool.to_string(),
+            query: shown_query.into_owned(),
+        }),
+        None => Ok(0),
     };
+    let code = ended.as_ref().map_or_else(CliError::exit_code, |c| *c);
     // Print what was found even when a filter failed: the exit code says it is partial.
     let print = !hits.is_empty() || (format != OutputFormat::Text && code == 3);
-    if print && let Err(e) = print_users(format, columns, &masked) {
-        return Ok(e.report(code));
+    if print {
+        let write = print_users(format, columns, &masked);
+        if write.is_err() {
+            return written(write, ended);
+        }
     }
     if code == 0 && (results.more || results.hits.len() > hits.len()) {
         output::note(format_args!(
@@ -386,7 +346,7 @@ async fn search_one(target: &TargetArgs, args: &SearchArgs) -> Result<i32, i32> 
             if results.more { "+" } else { "" }
         ));
     }
-    Ok(code)
+    ended
 }
 
 /// Search results on stdout: a table for people, a JSON array, or CSV/TSV rows.

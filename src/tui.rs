@@ -132,7 +132,11 @@ fn keymap_or_report(cli: &Cli, target: &session::Target) -> Option<Keymap> {
         .or_else(crate::config::default_path)
         .map_or_else(|| "the config file".into(), |p| p.display().to_string());
     for problem in &problems {
-        output::error(format_args!("{}: {}", sanitize(&path), sanitize(problem)));
+        output::error(format_args!(
+            "{}: {}",
+            sanitize(&path),
+            sanitize(&problem.to_string())
+        ));
     }
     None
 }

@@ -5,8 +5,9 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::error::written;
 use super::stop::{Ending, Stop};
-use super::{format_for_stdout, usage};
+use super::{CliError, format_for_stdout, usage};
 use crate::cli::{DiagnoseArgs, ReportFormat, TargetArgs};
 use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::cognito::{
@@ -21,16 +22,9 @@ use crate::session::Session;
 /// 7-day windows of any user a person could be typing passwords for.
 pub const EVENTS_PAGE: i32 = 60;
 
-/// Runs `diagnose`; returns the process exit code (as `get`: 0 when the user was found,
-/// whatever the findings).
-pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> i32 {
-    diagnose_query(target, args)
-        .await
-        .unwrap_or_else(|code| code)
-}
-
-/// [`run`]; `Err` is the exit code of a usage error, printed.
-async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32, i32> {
+/// Runs `diagnose`: `Ok` with the exit code (as `get`: 0 when the user was found, whatever
+/// the findings), or what stopped it.
+pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32, CliError> {
     let resolved = super::resolve(target)?;
     if args.query == "-" {
         return batch(resolved, args).await;
@@ -42,7 +36,7 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
     let result = run.lookup(&args.query, args.by.into()).await?;
     let mut stdout = Stdout::open();
     let redact = run.redact();
-    let (written, code) = match result {
+    let (write, ended) = match result {
         Ok(LookupOutcome::Found(found)) => {
             let pool = pool_settings(&run).await?;
             let mut diagnosis = diagnose_found(&run, pool.as_ref(), &found.user).await?;
@@ -54,11 +48,11 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
             }
             let pool_id = session.pool.as_str();
             let (user, pool) = (&found.user, pool.as_ref());
-            let written = match format {
+            let write = match format {
                 ReportFormat::Json => stdout.json(&shape(user, pool_id, pool, &diagnosis)),
                 ReportFormat::Text => stdout.text(&text(user, pool_id, pool, &diagnosis)),
             };
-            (written, 0)
+            (write, Ok(0))
         }
         Ok(LookupOutcome::Ambiguous(ambiguous)) => {
             let ambiguous = match redact {
@@ -67,23 +61,16 @@ async fn diagnose_query(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32,
             };
             super::ambiguous_answer(&mut stdout, format == ReportFormat::Json, &ambiguous)
         }
-        Err(err) => {
-            let err = match redact {
-                true => crate::redact::mask_lookup_error(&err),
-                false => err,
+        Err(error) => {
+            let error = match redact {
+                true => crate::redact::mask_lookup_error(&error),
+                false => error,
             };
-            match &err {
-                LookupError::Refused(_) | LookupError::NotFound { .. } => output::error(&err),
-                LookupError::Cognito(e) => {
-                    output::error(e);
-                    output::hint(e.hint(&session.error_context()));
-                }
-            }
-            (Ok(()), err.exit_code())
+            (Ok(()), Err(CliError::lookup(error, session, false)))
         }
     };
     // A closed pipe (`| head`) keeps the lookup's code; any other failure is exit 8.
-    Ok(written.map_or_else(|e| e.report(code), |()| code))
+    written(write, ended)
 }
 
 /// Says on stderr that a fetch failed and which checks therefore did not run.
@@ -95,9 +82,8 @@ fn note(session: &Session, what: &str, e: &CognitoError) {
 }
 
 /// The pool's settings: one DescribeUserPool (and GetUserPoolMfaConfig where MFA is on),
-/// shared by every diagnosis in the pool; `Err`
-/// is the exit code when the audit trail refuses it.
-async fn pool_settings(run: &super::Run) -> Result<Option<PoolSchema>, i32> {
+/// shared by every diagnosis in the pool; `Err` when the audit trail refuses it.
+async fn pool_settings(run: &super::Run) -> Result<Option<PoolSchema>, CliError> {
     Ok(match run.gate().pool_settings().await? {
         Ok(schema) => Some(schema),
         Err(e) => {
@@ -111,13 +97,12 @@ async fn pool_settings(run: &super::Run) -> Result<Option<PoolSchema>, i32> {
 /// AdminListUserAuthEvents, and AdminGetUserAuthFactors only where the pool's sign-in policy
 /// allows more than PASSWORD (a password-only pool costs the same calls as before). A fetch
 /// that fails leaves its checks undone, says so on stderr, and the diagnosis reports them as
-/// not checked. Each read is audited as the TUI's are; `Err` is the exit code when a line
-/// can't be written.
+/// not checked. Each read is audited as the TUI's are; `Err` when a line can't be written.
 async fn diagnose_found(
     run: &super::Run,
     pool: Option<&PoolSchema>,
     user: &User,
-) -> Result<Diagnosis, i32> {
+) -> Result<Diagnosis, CliError> {
     let events = sign_in_history(run, pool, user).await?;
     let factors = match pool {
         Some(p) if p.allows_passwordless() => {
@@ -145,7 +130,7 @@ async fn sign_in_history(
     run: &super::Run,
     pool: Option<&PoolSchema>,
     user: &User,
-) -> Result<Option<Vec<AuthEvent>>, i32> {
+) -> Result<Option<Vec<AuthEvent>>, CliError> {
     if !pool.is_some_and(PoolSchema::threat_protection) {
         return Ok(None);
     }
@@ -316,8 +301,8 @@ struct BatchLine<'a> {
 /// `diagnose --pool P -`: queries from stdin (read as `get -` reads them), each resolved as
 /// `get` resolves it, one line per query in input order: a JSON line, or a text report.
 /// DescribeUserPool once for the whole batch. Exit code: the highest among the queries.
-async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i32> {
-    let queries = crate::batch::read_query_lines(None).map_err(usage)?;
+async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, CliError> {
+    let queries = super::batch::read_query_lines(None).map_err(usage)?;
     // Listening before the first request: every way the run ends writes its end line.
     let mut stop = Stop::listen();
     let run = resolved
@@ -338,7 +323,7 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
             signal = stop.recv() => break Ending::Stopped(signal),
             report = report => match report {
                 Ok(report) => report,
-                Err(code) => break Ending::Failed(code),
+                Err(error) => break Ending::Failed(error),
             },
         };
         worst = worst.max(code);
@@ -346,7 +331,7 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
         match stdout.text(&text) {
             Ok(()) => {}
             Err(WriteError::Closed) => break Ending::ClosedPipe(worst),
-            Err(e) => break Ending::Failed(e.report(worst)),
+            Err(e) => break Ending::Failed(CliError::Output(e)),
         }
         printed += 1;
     };
@@ -357,11 +342,11 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, i3
 /// printed, with its exit code. `settings` holds the pool's, read at the first user found.
 async fn report_one(
     run: &super::Run,
-    line: &crate::batch::QueryLine,
+    line: &super::batch::QueryLine,
     args: &DiagnoseArgs,
     format: ReportFormat,
     settings: &mut Option<Option<PoolSchema>>,
-) -> Result<(String, i32), i32> {
+) -> Result<(String, i32), CliError> {
     let query = line.text();
     // A line that is not UTF-8, or a malformed query: refused here, audited, answered.
     let refused = match (line.refusal(), lookup::validate_query(query)) {
@@ -379,11 +364,11 @@ async fn report_one(
     };
     let masked = run
         .redact()
-        .then(|| crate::batch::Outcome::from_lookup(crate::redact::mask_lookup(&result, &[])));
-    let outcome = crate::batch::Outcome::from_lookup(result);
+        .then(|| super::batch::Outcome::from_lookup(crate::redact::mask_lookup(&result, &[])));
+    let outcome = super::batch::Outcome::from_lookup(result);
     let code = outcome.exit_code();
     let diagnosis = match &outcome {
-        crate::batch::Outcome::Found(user) => {
+        super::batch::Outcome::Found(user) => {
             // Read lazily: a batch that finds nobody never asks for the pool's settings.
             if settings.is_none() {
                 *settings = Some(pool_settings(run).await?);
@@ -421,14 +406,14 @@ struct QueryReport<'a> {
     query: &'a str,
     pool_id: &'a str,
     pool: Option<&'a PoolSchema>,
-    outcome: &'a crate::batch::Outcome,
+    outcome: &'a super::batch::Outcome,
     diagnosis: Option<&'a Diagnosis>,
 }
 
 impl QueryReport<'_> {
     /// The report as one JSON line.
     fn json_line(&self) -> String {
-        use crate::batch::Outcome;
+        use super::batch::Outcome;
         let outcome = self.outcome;
         let line = BatchLine {
             query: self.query,
@@ -459,7 +444,7 @@ impl QueryReport<'_> {
 
     /// The report as text, every value sanitized.
     fn text(&self) -> String {
-        use crate::batch::Outcome;
+        use super::batch::Outcome;
         let body = match (self.outcome, self.diagnosis) {
             (Outcome::Found(user), Some(d)) => text(user, self.pool_id, self.pool, d),
             (Outcome::NotFound, _) => "Result   not found\n".into(),

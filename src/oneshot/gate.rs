@@ -3,15 +3,17 @@
 //! `start` line before its first request; each request is sent only while every line so far
 //! was written, and its own line is written when its answer comes — before the answer is
 //! printed — or as `cancelled` when the run stops first (Ctrl-C, SIGTERM, SIGHUP). A line that
-//! can't be written ends the run with [`EXIT_AUDIT`] and no further request is sent.
+//! can't be written ends the run with [`CliError::Audit`] (exit 9) and no further request is
+//! sent.
 
 use std::future::Future;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
+use super::error::CliError;
 use crate::audit::syslog::SyslogState;
-use crate::audit::{AuditEvent, AuditLog, Phase};
+use crate::audit::{AuditError, AuditEvent, AuditLog, Phase};
 use crate::cognito::listing::{Fetched, fetch_list};
 use crate::cognito::lookup::{self, LookupError, LookupMode, LookupOutcome};
 use crate::cognito::{
@@ -23,19 +25,12 @@ use crate::sanitize::sanitize;
 use crate::search::{self, SearchResults};
 use crate::session::Session;
 
-/// Exit code when the audit log can't be written: the request it would record was not sent.
-pub const EXIT_AUDIT: i32 = 9;
-
-/// Says `message` on stderr, through the output sink (a terminal gone with the SSH
-/// connection is no reason to panic).
-fn say(message: std::fmt::Arguments) {
-    crate::output::say(message);
-}
-
-/// A run's audit trail: the log `--audit-log` names (if any), and whether a line has failed.
+/// A run's audit trail: the log `--audit-log` names (if any), and the first line that failed.
 pub(crate) struct Trail {
     log: Option<AuditLog>,
-    failed: AtomicBool,
+    /// The first failure, and whether a line went before it: every request after it is
+    /// refused with it.
+    failed: Mutex<Option<(Arc<AuditError>, bool)>>,
     /// A line has been written: requests may have been sent since.
     written: AtomicBool,
     /// The syslog receiver's state (`--audit-syslog`): a change is said on stderr.
@@ -43,13 +38,13 @@ pub(crate) struct Trail {
 }
 
 impl Trail {
-    /// Opens the log before any request; a log that can't be opened is the exit code.
+    /// Opens the log before any request; `Err` when it can't be opened (nothing was sent).
     pub(crate) fn open(
         path: Option<&Path>,
         syslog: Option<&SyslogTarget>,
         profile: Option<String>,
         region: Option<String>,
-    ) -> Result<Self, i32> {
+    ) -> Result<Self, CliError> {
         let open = |path| {
             let log = AuditLog::open(path, profile, region)?;
             match syslog {
@@ -57,17 +52,14 @@ impl Trail {
                 None => Ok(log),
             }
         };
-        let log = path.map(open).transpose().map_err(|e| {
-            say(format_args!(
-                "error: {}; nothing was sent",
-                sanitize(&e.to_string())
-            ));
-            EXIT_AUDIT
+        let log = path.map(open).transpose().map_err(|e| CliError::Audit {
+            error: Arc::new(e),
+            sent: false,
         })?;
         let syslog = log.as_ref().and_then(AuditLog::syslog_state);
         Ok(Self {
             log,
-            failed: AtomicBool::new(false),
+            failed: Mutex::new(None),
             written: AtomicBool::new(false),
             syslog: syslog.map(std::sync::Mutex::new),
         })
@@ -87,70 +79,67 @@ impl Trail {
             SyslogState::Down(why) => Some(why.clone()),
         };
         match (&down, changed && announce) {
-            (Some(why), true) => say(format_args!(
+            (Some(why), true) => crate::output::say(format_args!(
                 "warning: audit: syslog down: {}",
                 sanitize(why)
             )),
-            (None, true) => say(format_args!(
-                "note: audit: syslog back; held-back lines sent"
-            )),
+            (None, true) => crate::output::say("note: audit: syslog back; held-back lines sent"),
             _ => {}
         }
         down
     }
 
-    /// Writes one line; the first failure is said once, and every later request is refused.
-    pub(crate) fn record(&self, event: &AuditEvent) -> Result<(), i32> {
+    /// The first failure, kept (a poisoned lock still holds it).
+    fn failed(&self) -> std::sync::MutexGuard<'_, Option<(Arc<AuditError>, bool)>> {
+        self.failed.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Writes one line; after the first failure every later request is refused with it.
+    pub(crate) fn record(&self, event: &AuditEvent) -> Result<(), CliError> {
         let Some(log) = &self.log else { return Ok(()) };
-        if self.failed.load(Ordering::SeqCst) {
-            return Err(EXIT_AUDIT);
-        }
-        let written = log.record(event).map_err(|e| {
-            if !self.failed.swap(true, Ordering::SeqCst) {
-                let sent = match self.written.load(Ordering::SeqCst) {
-                    true => "no further request was sent",
-                    false => "nothing was sent",
-                };
-                say(format_args!("error: {}; {sent}", sanitize(&e.to_string())));
+        self.admit()?;
+        let Err(e) = log.record(event) else {
+            if self.written.swap(true, Ordering::SeqCst) {
+                self.syslog_news(true);
             }
-            EXIT_AUDIT
-        });
-        if self.written.fetch_or(written.is_ok(), Ordering::SeqCst) {
-            self.syslog_news(true);
-        }
-        written
+            return Ok(());
+        };
+        let error = Arc::new(e);
+        let sent = self.written.load(Ordering::SeqCst);
+        self.failed().get_or_insert((error.clone(), sent));
+        Err(CliError::Audit { error, sent })
     }
 
     /// The run's first line, before its first request: the test write of the gate — of the
     /// syslog receiver too, which must take it (over UDP the first sign of a receiver).
-    pub(crate) fn start(&self, mut event: AuditEvent) -> Result<(), i32> {
+    pub(crate) fn start(&self, mut event: AuditEvent) -> Result<(), CliError> {
         event.phase = Some(Phase::Start);
         self.record(&event)?;
         match self.syslog_news(false) {
-            Some(why) => {
-                say(format_args!(
-                    "error: the audit syslog did not take the start line ({}); nothing was sent",
-                    sanitize(&why)
-                ));
-                Err(EXIT_AUDIT)
-            }
+            Some(why) => Err(CliError::Audit {
+                error: Arc::new(AuditError::SyslogRefused { why }),
+                sent: false,
+            }),
             None => Ok(()),
         }
     }
 
     /// A long run's last line: its count, how it ended and, for an export, how to resume.
-    pub(crate) fn end(&self, mut event: AuditEvent) -> Result<(), i32> {
+    pub(crate) fn end(&self, mut event: AuditEvent) -> Result<(), CliError> {
         event.phase = Some(Phase::End);
         // Written even after an earlier line failed: the end is worth a last try.
-        self.failed.store(false, Ordering::SeqCst);
+        self.failed().take();
         self.record(&event)
     }
 
     /// `Err` once a line has failed: nothing more may be sent.
-    fn admit(&self) -> Result<(), i32> {
-        match self.failed.load(Ordering::SeqCst) {
-            true => Err(EXIT_AUDIT),
-            false => Ok(()),
+    fn admit(&self) -> Result<(), CliError> {
+        match self.failed().as_ref() {
+            Some((error, sent)) => Err(CliError::Audit {
+                error: error.clone(),
+                sent: *sent,
+            }),
+            None => Ok(()),
         }
     }
 }
@@ -191,7 +180,7 @@ impl<'a> Gate<'a> {
         pending: AuditEvent,
         request: F,
         finish: impl FnOnce(AuditEvent, &T) -> AuditEvent,
-    ) -> Result<T, i32>
+    ) -> Result<T, CliError>
     where
         F: FnOnce(&'a dyn Backend, &'a PoolId) -> Fut,
         Fut: Future<Output = T>,
@@ -216,7 +205,7 @@ impl<'a> Gate<'a> {
         query: &str,
         mode: LookupMode,
         suggest: bool,
-    ) -> Result<Result<LookupOutcome, LookupError>, i32> {
+    ) -> Result<Result<LookupOutcome, LookupError>, CliError> {
         let mut pending = AuditEvent::new("lookup", self.session);
         pending.query = Some(query.into());
         let request = |backend: &'a dyn Backend, pool: &'a PoolId| async move {
@@ -238,13 +227,13 @@ impl<'a> Gate<'a> {
         &self,
         query: &str,
         result: &Result<LookupOutcome, LookupError>,
-    ) -> Result<(), i32> {
+    ) -> Result<(), CliError> {
         let event = AuditEvent::new("lookup", self.session).lookup(query, result);
         self.trail.record(&event)
     }
 
     /// The prefix search `search` makes ([`search::search`]), one `search` line.
-    pub(crate) async fn search(&self, query: &str) -> Result<SearchResults, i32> {
+    pub(crate) async fn search(&self, query: &str) -> Result<SearchResults, CliError> {
         let mut pending = AuditEvent::new("search", self.session);
         pending.query = Some(query.into());
         let request = |backend: &'a dyn Backend, pool: &'a PoolId| async move {
@@ -260,7 +249,7 @@ impl<'a> Gate<'a> {
         &self,
         username: &str,
         kind: ListKind,
-    ) -> Result<Result<Fetched, CognitoError>, i32> {
+    ) -> Result<Result<Fetched, CognitoError>, CliError> {
         let pending = AuditEvent::for_list(self.session, kind, username);
         let request = |backend: &'a dyn Backend, pool: &'a PoolId| async move {
             fetch_list(backend, pool, username, kind).await
@@ -272,7 +261,7 @@ impl<'a> Gate<'a> {
     pub(crate) async fn auth_factors(
         &self,
         username: &str,
-    ) -> Result<Result<crate::cognito::AuthFactors, CognitoError>, i32> {
+    ) -> Result<Result<crate::cognito::AuthFactors, CognitoError>, CliError> {
         let mut pending = AuditEvent::new("get_auth_factors", self.session);
         pending.username = Some(username.into());
         let request = |backend: &'a dyn Backend, pool: &'a PoolId| async move {
@@ -291,7 +280,7 @@ impl<'a> Gate<'a> {
         username: &str,
         kind: ListKind,
         page: PageRequest<'a>,
-    ) -> Result<Result<ListingPage, CognitoError>, i32> {
+    ) -> Result<Result<ListingPage, CognitoError>, CliError> {
         let pending = AuditEvent::for_list(self.session, kind, username);
         let request = |backend: &'a dyn Backend, pool: &'a PoolId| async move {
             backend.list_for_user(pool, username, kind, page).await
@@ -306,7 +295,7 @@ impl<'a> Gate<'a> {
 
     /// The pool's settings (DescribeUserPool). It reads no user, so it has no line of its own
     /// (as in the TUI), but it passes the gate: not sent once a line has failed.
-    pub(crate) async fn pool_settings(&self) -> Result<Result<PoolSchema, CognitoError>, i32> {
+    pub(crate) async fn pool_settings(&self) -> Result<Result<PoolSchema, CognitoError>, CliError> {
         self.trail.admit()?;
         // DescribeUserPool, and GetUserPoolMfaConfig where MFA is on (the pool's settings).
         Ok(crate::cognito::pool_settings(self.session.backend.as_ref(), &self.session.pool).await)
@@ -314,7 +303,7 @@ impl<'a> Gate<'a> {
 
     /// The ListUsers pages of an export's streams, in the session's pool. An export is audited
     /// per run (its `start` and `end` lines), not per page.
-    pub(crate) fn pages(&self) -> Result<Pages, i32> {
+    pub(crate) fn pages(&self) -> Result<Pages, CliError> {
         self.trail.admit()?;
         Ok(Pages {
             backend: self.session.backend.clone(),

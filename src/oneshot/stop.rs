@@ -2,36 +2,8 @@
 //! Ctrl-C (SIGINT), SIGTERM, or SIGHUP (the SSH connection dropped). The signals are caught
 //! from before the first request, so every end writes the run's `end` audit line.
 
-/// A signal that stops a long run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Signal {
-    /// Ctrl-C.
-    Interrupt,
-    /// `kill`, a service manager stopping the job.
-    Terminate,
-    /// The terminal went away: an SSH connection dropped.
-    HangUp,
-}
-
-impl Signal {
-    /// The signal's name, as in the audit line.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Self::Interrupt => "SIGINT",
-            Self::Terminate => "SIGTERM",
-            Self::HangUp => "SIGHUP",
-        }
-    }
-
-    /// 128 + the signal's number, as shells report a process the signal ended.
-    pub(crate) fn exit_code(self) -> i32 {
-        match self {
-            Self::Interrupt => 130,
-            Self::Terminate => 143,
-            Self::HangUp => 129,
-        }
-    }
-}
+use super::error::CliError;
+pub use super::signal::Signal;
 
 /// The stop signals, listened for from [`Stop::listen`] on (their default action, ending the
 /// process unaudited, is replaced for the rest of the process).
@@ -85,8 +57,8 @@ impl Stop {
     }
 }
 
-/// How a long run ended: its end line's outcome and its exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a long run ended: its end line's outcome and what the command returns.
+#[derive(Debug)]
 pub(crate) enum Ending {
     /// Every request answered; the exit code the answers make.
     Done(i32),
@@ -94,26 +66,35 @@ pub(crate) enum Ending {
     ClosedPipe(i32),
     /// A stop signal.
     Stopped(Signal),
-    /// An error ended the run, with its exit code.
-    Failed(i32),
+    /// An error ended the run.
+    Failed(CliError),
 }
 
 impl Ending {
     /// The end line's outcome: `ok`, `cancelled`, `interrupted (SIGTERM)`, `error (exit 7)`.
-    pub(crate) fn outcome(self) -> String {
+    pub(crate) fn outcome(&self) -> String {
         match self {
             Self::Done(_) => "ok".into(),
             Self::ClosedPipe(_) => "cancelled".into(),
             Self::Stopped(signal) => format!("interrupted ({})", signal.name()),
-            Self::Failed(code) => format!("error (exit {code})"),
+            Self::Failed(error) => format!("error (exit {})", error.exit_code()),
         }
     }
 
-    /// The process's exit code.
-    pub(crate) fn exit_code(self) -> i32 {
+    /// What the command returns: the answers' code, or the error or signal that ended it.
+    pub(crate) fn into_result(self) -> Result<i32, CliError> {
         match self {
-            Self::Done(code) | Self::ClosedPipe(code) | Self::Failed(code) => code,
-            Self::Stopped(signal) => signal.exit_code(),
+            Self::Done(code) | Self::ClosedPipe(code) => Ok(code),
+            Self::Stopped(signal) => Err(CliError::Interrupted {
+                signal,
+                printed: None,
+            }),
+            Self::Failed(error) => Err(error),
         }
+    }
+
+    /// Whether every request was answered and the answers make exit 0.
+    pub(crate) fn clean(&self) -> bool {
+        matches!(self, Self::Done(0))
     }
 }

@@ -134,6 +134,8 @@ where
     if let Some(owed) = owed {
         *owed.lock().expect("not poisoned") = Some(event.clone());
     }
+    // From here a line is owed whatever happens: the log says so (tests wait for it).
+    tracing::debug!(action = %event.action, "request on its way");
     let answer = job.await;
     // From here the answer is this job's to record, not a superseded line.
     if let Some(owed) = owed {

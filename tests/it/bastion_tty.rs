@@ -122,6 +122,22 @@ fn wait_for_output(master: &OwnedFd, needle: &str) -> String {
     panic!("never drew {needle:?}: {}", String::from_utf8_lossy(&seen));
 }
 
+/// Waits until the app's log holds `needle` (or panics after 20 s).
+fn wait_for_log(log: &Path, needle: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if text.contains(needle) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the log never said {needle:?}: {text}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Closes the terminal under the running UI; returns how long it took to exit.
 fn hang_up(controlling: bool) -> Duration {
     let dir = tempfile::tempdir().unwrap();
@@ -167,13 +183,19 @@ fn a_lookup_in_flight_when_the_terminal_hangs_up_is_audited() {
     let (master, mut child) = spawn_in_pty_with(
         true,
         dir.path(),
-        &[("COGNITO_TUI_DEMO_LATENCY_MS", "3000")],
+        &[
+            ("COGNITO_TUI_DEMO_LATENCY_MS", "3000"),
+            ("RUST_LOG", "cognito_tui=debug"),
+        ],
         &["--audit-log", audit.to_str().unwrap()],
     );
     wait_for_output(&master, "No user loaded");
     let mut keys = std::fs::File::from(master.try_clone().unwrap());
     keys.write_all(b"ualice\r").unwrap();
     wait_for_output(&master, "looking up");
+    // "looking up" is drawn when the command is made; the hang-up must come once the worker
+    // has sent it (a command still queued is never sent, and owes no line).
+    wait_for_log(&dir.path().join("tui.log"), "request on its way");
     let closed = Instant::now();
     drop(keys);
     drop(master);

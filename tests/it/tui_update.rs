@@ -1097,8 +1097,8 @@ fn key_overrides_rebind_actions_and_bad_ones_are_reported() {
     .into();
     let (keymap, problems) = keymap::Keymap::with_overrides(&keys);
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems.iter().any(|p| p.contains("nonsense")));
-    assert!(problems.iter().any(|p| p.contains("browse")));
+    assert!(problems.iter().any(|p| p.to_string().contains("nonsense")));
+    assert!(problems.iter().any(|p| p.to_string().contains("browse")));
     let mut app = demo_app_with(Settings {
         keymap: std::sync::Arc::new(keymap),
         ..crate::common::app::demo()

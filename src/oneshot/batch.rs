@@ -9,9 +9,10 @@ use crate::audit::AuditEvent;
 use crate::cli::{GetArgs, OutputFormat, TargetArgs};
 use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::cognito::{User, UserSummary};
+use crate::oneshot::error::written;
 use crate::oneshot::gate::{Gate, Trail};
 use crate::oneshot::stop::{Ending, Stop};
-use crate::oneshot::{EXIT_USAGE, format_for_stdout, usage};
+use crate::oneshot::{CliError, EXIT_USAGE, format_for_stdout, usage};
 use crate::output::table::{TableWriter, UserRow};
 use crate::output::{self, Stdout, TableOut, WriteError};
 use crate::redact;
@@ -374,13 +375,9 @@ pub fn query_lines(bytes: &[u8]) -> Vec<QueryLine> {
         .collect()
 }
 
-/// Runs `get` for a batch, several pools, or one query as csv/tsv; returns the exit code.
-pub async fn get(target: &TargetArgs, args: &GetArgs) -> i32 {
-    get_all(target, args).await.unwrap_or_else(|code| code)
-}
-
-/// [`get`]; `Err` is the exit code of a usage error, printed.
-async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
+/// Runs `get` for a batch, several pools, or one query as csv/tsv: `Ok` with the worst
+/// line's exit code, or what stopped it.
+pub async fn get(target: &TargetArgs, args: &GetArgs) -> Result<i32, CliError> {
     let columns = output::table::attribute_columns(&args.attributes).map_err(usage)?;
     if !args.attributes.is_empty() && args.output.and_then(OutputFormat::delimited).is_none() {
         return Err(usage(
@@ -421,7 +418,7 @@ async fn get_all(target: &TargetArgs, args: &GetArgs) -> Result<i32, i32> {
         }
         // The header could not be written: stdout is closed, or failed (exit 8).
         Err(WriteError::Closed) => (Ending::ClosedPipe(0), 0),
-        Err(e) => (Ending::Failed(e.report(0)), 0),
+        Err(e) => (Ending::Failed(CliError::Output(e)), 0),
     };
     // The lookups still out were dropped (each on record as `cancelled`); then the end line.
     run.end_batch(ending, printed, queries.len(), progress)
@@ -477,7 +474,7 @@ async fn answer(
             signal = stop.recv() => break Ending::Stopped(signal),
             next = results.next() => match next {
                 Some((i, Ok(result))) => (i, result),
-                Some((_, Err(code))) => break Ending::Failed(code),
+                Some((_, Err(error))) => break Ending::Failed(error),
                 None => break Ending::Done(worst),
             },
         };
@@ -501,12 +498,7 @@ async fn answer(
         match printer.print(None, query, leading, &outcome) {
             Ok(()) => {}
             Err(WriteError::Closed) => break Ending::ClosedPipe(worst),
-            Err(e) => {
-                if progress {
-                    output::clear_progress();
-                }
-                break Ending::Failed(e.report(worst));
-            }
+            Err(e) => break Ending::Failed(CliError::Output(e)),
         }
         printed += 1;
         if progress {
@@ -541,7 +533,7 @@ async fn ask_pools(
     query: &str,
     by: lookup::LookupMode,
     trail: &Trail,
-) -> Result<Vec<(Option<Session>, Result<LookupOutcome, LookupError>)>, i32> {
+) -> Result<Vec<(Option<Session>, Result<LookupOutcome, LookupError>)>, CliError> {
     let lookups = names.iter().map(|name| {
         let query = query.to_string();
         async move {
@@ -555,7 +547,7 @@ async fn ask_pools(
                 }
             };
             let result = Gate::new(trail, &session).lookup(&query, by, false).await?;
-            Ok::<_, i32>((Some(session), result))
+            Ok::<_, CliError>((Some(session), result))
         }
     });
     let results = futures::future::join_all(lookups).await;
@@ -565,7 +557,7 @@ async fn ask_pools(
 /// `get --all-pools` / `--pools`: the query in every named pool concurrently, each pool with
 /// its own profile, Region and limiter. Exit 0 if found anywhere; else the worst error's
 /// code, 3 when every pool answered "not found".
-async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Result<i32, i32> {
+async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Result<i32, CliError> {
     let Some(query) = args.query.clone().filter(|q| q != "-") else {
         return Err(usage(
             "--all-pools and --pools look up one query given on the command line",
@@ -610,7 +602,7 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
     let results = ask_pools(&base, &names, &query, by, &trail).await?;
     let mut printer = match Printer::new(format, &["Pool", "PoolId"], columns) {
         Ok(p) => p,
-        Err(e) => return Ok(e.report(0)),
+        Err(e) => return written(Err(e), Ok(0)),
     };
     // Text lines align on the widest pool name and id.
     if let Printer::Text { widths, .. } = &mut printer {
@@ -636,8 +628,8 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
         let leading = [name.as_str(), id.unwrap_or("")];
         let printed = printer.print(Some(&label), &shown_query, &leading, outcome);
         // A closed pipe (`| head`) ends quietly; any other failure is exit 8.
-        if let Err(e) = printed {
-            return Ok(e.report(if found { 0 } else { worst }));
+        if printed.is_err() {
+            return written(printed, Ok(if found { 0 } else { worst }));
         }
     }
     Ok(if found {

@@ -1,0 +1,174 @@
+//! How a one-shot command fails: one typed error per way (README, Exit codes), made where the
+//! failure is found and said once, by `main`, through the output sink ([`CliError::report`]).
+//! A run that completes says its answers itself and returns `Ok` with the code they make (a
+//! batch's worst line); an `Err` is what stopped it or what it ends on.
+
+use std::sync::Arc;
+
+use super::signal::Signal;
+use crate::audit::AuditError;
+use crate::cognito::CognitoError;
+use crate::cognito::lookup::LookupError;
+use crate::output::{self, WriteError};
+use crate::sanitize::sanitize;
+use crate::session::Session;
+
+/// Exit code for usage errors and locally refused input.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Exit code when the audit log can't be written: the request it would record was not sent.
+pub const EXIT_AUDIT: i32 = 9;
+
+/// Exit code when the async runtime can't start.
+pub const EXIT_RUNTIME: i32 = 1;
+
+/// Why a one-shot command stopped, or what it ended on.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad arguments, or input refused before any request (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// The audit log can't be written (exit 9): the request it would record was not sent,
+    /// nor any after it. `sent`: a line was written before, so requests may have gone.
+    #[error("{error}; {}", if *sent { "no further request was sent" } else { "nothing was sent" })]
+    Audit { error: Arc<AuditError>, sent: bool },
+    /// stdout can't be written (exit 8); a closed pipe is not an error ([`written`]).
+    #[error(transparent)]
+    Output(WriteError),
+    /// A single lookup found nobody, was refused, or failed at Cognito (exit 3, 2, or the
+    /// Cognito error's). `hint`: what to do next; `suggest`: say the closest users.
+    #[error("{error}")]
+    Lookup {
+        error: Box<LookupError>,
+        hint: Option<String>,
+        suggest: bool,
+    },
+    /// Several users match a single lookup (exit 4): the report lists them.
+    #[error("ambiguous: {}", .0.trim_end())]
+    Ambiguous(String),
+    /// `search` found nobody (exit 3).
+    #[error("no user in {pool} has a username, email, phone, name or sub starting with {query}")]
+    NoMatch { pool: String, query: String },
+    /// A request failed at Cognito (exit 5–7, 10 by its kind); `during` says which, `hint`
+    /// what to do next.
+    #[error("{during}{error}")]
+    Cognito {
+        during: String,
+        error: Box<CognitoError>,
+        hint: Option<String>,
+    },
+    /// A stop signal ended a long run (128 + the signal's number); `printed`: of a batch,
+    /// how many of how many queries were printed.
+    #[error("interrupted ({}){}", signal.name(), printed.map_or(String::new(), |(n, of)| format!(": the first {n} of {of} queries are printed")))]
+    Interrupted {
+        signal: Signal,
+        printed: Option<(u64, usize)>,
+    },
+    /// The async runtime can't start (exit 1).
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+impl CliError {
+    /// A usage error with `message`.
+    pub fn usage(message: impl std::fmt::Display) -> Self {
+        Self::Usage(message.to_string())
+    }
+
+    /// A single lookup's failure in `session`, with what to do next; `suggest`: after a
+    /// miss, say the closest users the lookup found.
+    pub(crate) fn lookup(error: LookupError, session: &Session, suggest: bool) -> Self {
+        let hint = match &error {
+            LookupError::Cognito(e) => Some(e.hint(&session.error_context())),
+            _ => None,
+        };
+        Self::Lookup {
+            error: Box::new(error),
+            hint,
+            suggest,
+        }
+    }
+
+    /// The process's exit code (README, Exit codes).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::Usage(_) => EXIT_USAGE,
+            Self::Audit { .. } => EXIT_AUDIT,
+            Self::Output(WriteError::Closed) => 0,
+            Self::Output(WriteError::Failed(_)) => output::EXIT_OUTPUT,
+            Self::Lookup { error, .. } => error.exit_code(),
+            Self::Ambiguous(_) => 4,
+            Self::NoMatch { .. } => 3,
+            Self::Cognito { error, .. } => error.kind.exit_code(),
+            Self::Interrupted { signal, .. } => signal.exit_code(),
+            Self::Runtime(_) => EXIT_RUNTIME,
+        }
+    }
+
+    /// Says the error on stderr, with what to do next: once, from `main`.
+    pub fn report(&self) {
+        match self {
+            // A closed pipe is said by nothing: the reader went away.
+            Self::Output(WriteError::Closed) => {}
+            // Multi-line reports keep their lines; the sink still escapes them.
+            Self::Ambiguous(_) => output::say(format_args!("error: {self}")),
+            Self::Interrupted { .. } => output::say(self),
+            Self::Lookup {
+                error,
+                hint,
+                suggest,
+            } => {
+                output::error(self);
+                if let Some(hint) = hint {
+                    output::hint(hint);
+                }
+                if let (
+                    LookupError::NotFound {
+                        suggestions, calls, ..
+                    },
+                    true,
+                ) = (&**error, suggest)
+                {
+                    did_you_mean(suggestions, *calls);
+                }
+            }
+            Self::Cognito { hint, .. } => {
+                output::error(self);
+                if let Some(hint) = hint {
+                    output::hint(hint);
+                }
+            }
+            _ => output::error(self),
+        }
+    }
+}
+
+/// Where `write` failed, the run ends on that (exit 8); a closed pipe (`| head`) or a write
+/// that worked leaves `so_far`, what the run had already come to.
+pub(crate) fn written(
+    write: Result<(), WriteError>,
+    so_far: Result<i32, CliError>,
+) -> Result<i32, CliError> {
+    match write {
+        Ok(()) | Err(WriteError::Closed) => so_far,
+        Err(e) => Err(CliError::Output(e)),
+    }
+}
+
+/// The closest users a not-found lookup found, one a line on stderr, with what it cost.
+fn did_you_mean(suggestions: &[crate::cognito::UserSummary], calls: u32) {
+    let Some(first) = suggestions.first() else {
+        output::hint(format_args!(
+            "no user is close to it either ({calls} requests in all)"
+        ));
+        return;
+    };
+    output::hint(format_args!(
+        "did you mean {}? (found by one ListUsers prefix search; {calls} requests in all, \
+         no AdminGetUser for them)",
+        sanitize(&first.username)
+    ));
+    for user in suggestions {
+        output::say(format_args!("  {}", sanitize(&user.username)));
+    }
+}
