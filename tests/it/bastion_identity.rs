@@ -4,7 +4,8 @@
 //! An explicitly named profile — `--profile`, a named pool's `profile`, the file's `profile` —
 //! signs with its own keys even when `AWS_ACCESS_KEY_ID` is set, as the AWS CLI does; the
 //! audit line names the credentials that signed. Other ways to sign in: a `credential_process`
-//! profile, and an expired SSO session (which names the `aws sso login` to run).
+//! profile, an expired SSO session (which names the `aws sso login` to run), and an `aws login`
+//! profile signing with the console credentials the AWS CLI cached.
 
 use std::path::Path;
 
@@ -648,4 +649,68 @@ async fn the_tui_does_not_prompt_under_its_own_screen() {
     );
     assert!(sts.received_requests().await.unwrap().is_empty());
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// An `aws login` profile's cached console credentials, as the AWS CLI writes them (the file
+/// named by the SHA-256 of the `login_session` ARN), valid until `expires_at`.
+fn login_cache(dir: &Path, session: &str, expires_at: &str) {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(session.as_bytes());
+    let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    std::fs::create_dir_all(dir).unwrap();
+    let token = serde_json::json!({
+        "accessToken": {
+            "accessKeyId": "ASIALOGINFFFFFFFFFFF",
+            "secretAccessKey": "login-secret",
+            "sessionToken": "login-session-token",
+            "accountId": "123456789012",
+            "expiresAt": expires_at,
+        },
+        "tokenType": "aws_sigv4",
+        "refreshToken": "opaque",
+        "clientId": "arn:aws:signin:::devtools/same-device",
+        "dpopKey": "-----BEGIN EC PRIVATE KEY-----\nnot used unless refreshed\n-----END EC PRIVATE KEY-----\n",
+    });
+    std::fs::write(dir.join(format!("{name}.json")), token.to_string()).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_aws_login_profile_signs_with_its_cached_console_credentials() {
+    let server = cognito_stub().await;
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let session = "arn:aws:iam::123456789012:user/jane";
+    let cache = home.path().join("login-cache");
+    login_cache(&cache, session, "2099-01-01T00:00:00Z");
+    let aws_config = format!("[profile console]\nlogin_session = {session}\nregion = eu-west-1\n");
+    let config_file = home.path().join("aws-config");
+    std::fs::write(&config_file, aws_config).unwrap();
+    let audit = home.path().join("audit.jsonl");
+    let mut c = cli::command(home.path());
+    c.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", &config_file)
+        .env("AWS_LOGIN_CACHE_DIRECTORY", &cache)
+        .args(["get", "alice", "-o", "json", "--pool", "eu-west-1_AbC123"])
+        .args([
+            "--endpoint-url",
+            &server.uri(),
+            "--profile",
+            "console",
+            "--audit-log",
+        ])
+        .arg(&audit);
+    let r = tokio::task::block_in_place(|| cli::run(c));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let keys: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(keys, ["ASIALOGINFFFFFFFFFFF"]);
+    let lines = cli::json_lines(&std::fs::read_to_string(&audit).unwrap());
+    assert_eq!(
+        lines.last().unwrap()["credentials"],
+        "profile console (aws login)"
+    );
 }
