@@ -31,7 +31,9 @@ mod settings;
 pub use crate::cognito::listing::{Fetched, ListKind, Listing};
 pub use crate::session::SessionInfo;
 pub use crate::time::TimeZone;
-pub use actions::{GroupChange, GroupChoices, MenuItem, POOL_SUFFIX_LEN};
+pub use actions::{
+    GroupChange, GroupChoices, MenuItem, POOL_SUFFIX_LEN, PasswordShown, WRITES_OFF,
+};
 pub use allpools::{AllPools, PoolResult, PoolRow};
 pub use diagnosis::PoolSettings;
 pub use errors::{ErrorView, ExportError};
@@ -44,7 +46,9 @@ pub use input::LineInput;
 pub use lists::{ListState, Lists};
 use lists::{list_done, move_in_list, open_list};
 pub use overlay::{HELP_KEYS_WIDTH, HelpRow, Overlay, help_page, help_rows};
-use overlay::{act_detail, act_hatch, act_help, act_input, act_picker, after_edit, input_mut};
+use overlay::{
+    act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
+};
 pub use pane::Pane;
 pub use pools::{AfterSwitch, PoolStatus, Switched, Switching, pool_label, typed_pool_id};
 use recent::recent_entry;
@@ -72,6 +76,11 @@ pub enum Msg {
         result: Result<LookupOutcome, LookupError>,
     },
     /// A list pane's fetch finished; stale answers (by `id`) are dropped.
+    /// AdminGetUserAuthFactors answered (the MFA pane).
+    AuthFactorsDone {
+        id: u64,
+        result: Result<crate::cognito::AuthFactors, CognitoError>,
+    },
     ListDone {
         id: u64,
         result: Result<Fetched, CognitoError>,
@@ -147,6 +156,9 @@ pub enum Cmd {
         query: String,
         mode: LookupMode,
     },
+    /// AdminGetUserAuthFactors for `username` (the MFA pane opened); answer with
+    /// [`Msg::AuthFactorsDone`].
+    FetchAuthFactors { id: u64, username: String },
     /// Fetch every page of a list pane for `username`; answer with [`Msg::ListDone`].
     FetchList {
         id: u64,
@@ -387,7 +399,7 @@ impl App {
             Overlay::Picker { .. } => Context::List,
             Overlay::Help { typing: true, .. } => Context::Input,
             Overlay::Help { .. } => Context::Help,
-            Overlay::Detail { .. } => Context::Detail,
+            Overlay::Detail { .. } | Overlay::Password(_) => Context::Detail,
             Overlay::Hatch { .. } => Context::Hatch,
             Overlay::Actions { .. } | Overlay::Groups { .. } => Context::Menu,
             Overlay::Confirm {
@@ -482,6 +494,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             list_done(app, id, result);
             Vec::new()
         }
+        Msg::AuthFactorsDone { id, result } => {
+            diagnosis::factors_done(app, id, result);
+            Vec::new()
+        }
         Msg::WriteDone { id, result } => actions::write_done(app, id, result),
         Msg::PoolGroupsDone { id, result } => {
             actions::pool_groups_done(app, id, result);
@@ -491,15 +507,19 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.error = Some(audit_failed(&message));
             Vec::new()
         }
-        Msg::AuditSyslog(down) => {
-            app.say(match &down {
-                Some(why) => format!("audit: syslog down: {}", sanitize(why)),
-                None => "audit: syslog back; held-back lines sent".into(),
-            });
-            app.syslog_down = down;
-            Vec::new()
-        }
+        Msg::AuditSyslog(down) => audit_syslog(app, down),
     }
+}
+
+/// The audit syslog receiver went away (`down`: why) or came back: said once, and kept for
+/// the header's badge.
+fn audit_syslog(app: &mut App, down: Option<String>) -> Vec<Cmd> {
+    app.say(match &down {
+        Some(why) => format!("audit: syslog down: {}", sanitize(why)),
+        None => "audit: syslog back; held-back lines sent".into(),
+    });
+    app.syslog_down = down;
+    Vec::new()
 }
 
 /// The error shown when the audit log could not be written.
@@ -633,6 +653,9 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         }
         Context::Menu => actions::act_menu(app, action),
         Context::Confirm => actions::act_confirm(app, action),
+        Context::Detail if matches!(app.overlay, Overlay::Password(_)) => {
+            actions::act_password(app, action)
+        }
         Context::Detail => act_detail(app, action),
     }
 }

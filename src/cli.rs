@@ -202,6 +202,12 @@ pub struct DiagnoseArgs {
     /// Output format (default: text on a terminal, json otherwise).
     #[arg(long, short, value_enum)]
     pub output: Option<ReportFormat>,
+
+    /// A JMESPath expression applied to the JSON output before it is printed, as the AWS
+    /// CLI's --query (e.g. "UserAttributes[?Name=='email'].Value | [0]"); with -o text the
+    /// result prints as the AWS CLI's text output, with -o table as its table.
+    #[arg(long = "query", value_name = "JMESPATH", value_parser = crate::output::query::parse_query)]
+    pub jmespath: Option<crate::output::query::Query>,
 }
 
 /// Formats of a one-user report (`diagnose`): no table shape fits it.
@@ -214,7 +220,8 @@ pub enum ReportFormat {
 /// `export` arguments.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Output format: one ListUsers `Users` item per line (json), or csv / tsv.
+    /// Output format: one ListUsers `Users` item per line (json), csv / tsv, or table (one
+    /// AWS CLI-style table per user, as wide as the terminal).
     #[arg(long, short, value_enum, default_value_t = ExportFormat::Json)]
     pub output: ExportFormat,
 
@@ -232,6 +239,18 @@ pub struct ExportArgs {
     #[arg(long, value_name = "true|false")]
     pub enabled: Option<bool>,
 
+    /// Only users matching this expression (README: The filter language), e.g.
+    /// `custom:tier = gold and UserCreateDate < 2026-01-01`. One conjunct ListUsers can serve
+    /// goes to Cognito; the whole expression is checked here on every user read.
+    #[arg(long = "where", value_name = "EXPR", conflicts_with_all = ["status", "enabled"])]
+    pub where_: Option<String>,
+
+    /// Add each user's groups (a `Groups` key, or column: names joined by commas), read
+    /// first per group — ListGroups, then ListUsersInGroup's pages — never one request per
+    /// user.
+    #[arg(long)]
+    pub with_groups: bool,
+
     /// Resume an interrupted export from the token it printed.
     #[arg(long, value_name = "TOKEN")]
     pub starting_token: Option<String>,
@@ -241,6 +260,12 @@ pub struct ExportArgs {
     /// Without a filter only: with --status or --enabled it is one stream.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u8).range(1..=16))]
     pub streams: u8,
+
+    /// A JMESPath expression applied to each user's JSON line before it is printed, as the AWS
+    /// CLI's --query (e.g. "UserAttributes[?Name=='email'].Value | [0]"); with -o text the
+    /// result prints as the AWS CLI's text output, with -o table as its table.
+    #[arg(long = "query", value_name = "JMESPATH", value_parser = crate::output::query::parse_query)]
+    pub jmespath: Option<crate::output::query::Query>,
 }
 
 /// `export --output` values.
@@ -249,6 +274,14 @@ pub enum ExportFormat {
     Json,
     Csv,
     Tsv,
+    Table,
+}
+
+impl ExportFormat {
+    /// Whether the format is CSV or TSV (columns, not JSON).
+    pub fn delimited(self) -> bool {
+        matches!(self, Self::Csv | Self::Tsv)
+    }
 }
 
 const COMPLETIONS_HELP: &str = "Install:
@@ -353,6 +386,12 @@ pub struct SearchArgs {
     #[arg(long, short, value_enum)]
     pub output: Option<OutputFormat>,
 
+    /// A JMESPath expression applied to the JSON output before it is printed, as the AWS
+    /// CLI's --query (e.g. "UserAttributes[?Name=='email'].Value | [0]"); with -o text the
+    /// result prints as the AWS CLI's text output, with -o table as its table.
+    #[arg(long = "query", value_name = "JMESPATH", value_parser = crate::output::query::parse_query)]
+    pub jmespath: Option<crate::output::query::Query>,
+
     /// Print at most this many users.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=360))]
     pub limit: u32,
@@ -360,6 +399,10 @@ pub struct SearchArgs {
     /// Attribute columns after the fixed ones, for csv and tsv (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "NAME,…")]
     pub attributes: Vec<String>,
+
+    /// Keep only the users found that match this expression (README: The filter language).
+    #[arg(long = "where", value_name = "EXPR")]
+    pub where_: Option<String>,
 }
 
 /// `get` arguments.
@@ -393,6 +436,12 @@ pub struct GetArgs {
     /// Output format (default: text on a terminal, json otherwise).
     #[arg(long, short, value_enum)]
     pub output: Option<OutputFormat>,
+
+    /// A JMESPath expression applied to the JSON output (to each line of a batch) before it is printed, as the AWS
+    /// CLI's --query (e.g. "UserAttributes[?Name=='email'].Value | [0]"); with -o text the
+    /// result prints as the AWS CLI's text output, with -o table as its table.
+    #[arg(long = "query", value_name = "JMESPATH", value_parser = crate::output::query::parse_query)]
+    pub jmespath: Option<crate::output::query::Query>,
 
     /// Also fetch these (comma-separated): groups, devices, events, auth-factors.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
@@ -441,6 +490,8 @@ pub enum OutputFormat {
     Csv,
     /// Tab-separated, spreadsheet-safe.
     Tsv,
+    /// The AWS CLI's table, sized to the terminal (COLUMNS; 80 when not a terminal).
+    Table,
 }
 
 impl OutputFormat {
@@ -449,7 +500,7 @@ impl OutputFormat {
         match self {
             Self::Csv => Some(crate::tabular::Delimited::Csv),
             Self::Tsv => Some(crate::tabular::Delimited::Tsv),
-            Self::Json | Self::Text => None,
+            Self::Json | Self::Text | Self::Table => None,
         }
     }
 }

@@ -8,6 +8,7 @@
 //! last written page ended. The run is audited by a `start` line before its first request and
 //! an `end` line however it ends, with the count and the resume token.
 
+mod groups;
 pub mod token;
 
 use std::time::Instant;
@@ -19,11 +20,13 @@ use crate::cli::{ExportArgs, ExportFormat, TargetArgs};
 use crate::cognito::{
     CognitoError, ErrorKind, FilterAttribute, ListFilter, UserStatus, UserSummary,
 };
+use crate::filter::Filter;
 use crate::oneshot::gate::Pages;
 use crate::oneshot::stop::{Ending, Stop};
 use crate::oneshot::{CliError, usage};
+use crate::output::query::Query;
 use crate::output::table::{self, Delimited, TableWriter, UserRow};
-use crate::output::{self, Stdout, TableOut, WriteError};
+use crate::output::{self, Shape, Stdout, TableOut, WriteError};
 use crate::redact;
 pub use token::TokenError;
 use token::{Plan, Resume, in_a_prefix_stream};
@@ -64,12 +67,40 @@ fn write_ending(e: WriteError) -> Ending {
 }
 
 impl Sink {
-    fn user(&mut self, u: &UserSummary) -> Result<(), WriteError> {
-        match self {
-            Self::Json(w) => w.json_line(&output::list_users_value(u)),
-            Self::Table(t) => Ok(t.row(&[], Some(UserRow::from(u)))?),
-            Self::Redacted(inner, username_attributes) => {
-                inner.user(&redact::mask_summary(u, username_attributes))
+    /// Stdout in `format` (a table's header written now), masked when `redact` gives the
+    /// pool's username attributes.
+    fn open(
+        format: ExportFormat,
+        query: Option<Query>,
+        columns: Vec<String>,
+        redact: Option<Vec<String>>,
+    ) -> Result<Self, WriteError> {
+        // `--query` and `-o table` are the sink's: each user's JSON line, reshaped there.
+        let table = format == ExportFormat::Table;
+        let out = Stdout::shaped(Shape::pick(query, false, table, "ListUsers"));
+        let sink = match format {
+            ExportFormat::Json | ExportFormat::Table => Sink::Json(out),
+            ExportFormat::Csv => Sink::Table(out.table(Delimited::Csv, &[], columns)?),
+            ExportFormat::Tsv => Sink::Table(out.table(Delimited::Tsv, &[], columns)?),
+        };
+        Ok(match redact {
+            Some(username_attributes) => Sink::Redacted(Box::new(sink), username_attributes),
+            None => sink,
+        })
+    }
+
+    /// Writes `u`, with its groups when `--with-groups` read them.
+    fn user(&mut self, u: &UserSummary, groups: Option<&[String]>) -> Result<(), WriteError> {
+        match (self, groups) {
+            (Self::Json(w), None) => w.json_line(&output::list_users_value(u)),
+            (Self::Json(w), Some(groups)) => w.json_line(&groups::with_groups_key(u, groups)),
+            (Self::Table(t), None) => Ok(t.row(&[], Some(UserRow::from(u)))?),
+            (Self::Table(t), Some(groups)) => {
+                let u = groups::with_groups_column(u, groups);
+                Ok(t.row(&[], Some(UserRow::from(&u)))?)
+            }
+            (Self::Redacted(inner, username_attributes), groups) => {
+                inner.user(&redact::mask_summary(u, username_attributes), groups)
             }
         }
     }
@@ -145,22 +176,30 @@ fn status_names() -> String {
 /// Runs `export`: `Ok` with its exit code, or what stopped it (a usage error, an audit log
 /// that can't be written, a signal, a failed page).
 pub async fn run(target: &TargetArgs, args: &ExportArgs) -> Result<i32, CliError> {
-    let columns = table::attribute_columns(&args.attributes).map_err(usage)?;
-    if !columns.is_empty() && args.output == ExportFormat::Json {
+    let columns = columns(args)?;
+    if args.jmespath.is_some() && args.output.delimited() {
         return Err(usage(
-            "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
+            "--query shapes json and table output, not csv or tsv",
         ));
     }
-    let (filter, client_enabled) = filters(args).map_err(usage)?;
+    let Filters {
+        server: filter,
+        client_enabled,
+        local,
+    } = plan_filters(args)?;
     // The config file applied once: pool, profile, Region, limiter, redact and audit log.
     let resolved = crate::oneshot::resolve(target)?;
-    let expression = filter.as_ref().map(ListFilter::expression);
+    let server = filter.as_ref().map(ListFilter::expression);
+    let source = local.as_ref().map(|l| l.source().to_string());
     let pool = resolved.pool_id().to_string();
-    // A token is checked against this pool and filter before anything is sent.
+    // A token is checked against this pool and filters before anything is sent.
     let resume = match &args.starting_token {
-        Some(token) => Resume::decode(token, &pool, expression.as_deref()).map_err(usage)?,
-        None => Resume::fresh(&pool, expression.clone(), args.streams),
+        Some(token) => Resume::decode(token, &pool, server.as_deref())
+            .and_then(|r| r.check_where(source.as_deref()))
+            .map_err(usage)?,
+        None => Resume::fresh(&pool, server.clone(), args.streams).with_where(source.clone()),
     };
+    let expression = audited_expression(source.as_deref(), server.as_deref());
     // Listening before the first request: every way the run ends writes its end line.
     let mut stop = Stop::listen();
     let run = resolved
@@ -175,20 +214,29 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> Result<i32, CliError
         .and_then(|s| s.estimated_number_of_users)
         .and_then(|n| u64::try_from(n).ok());
     let username_attributes = schema.map(|s| s.username_attributes).unwrap_or_default();
-    let out = Stdout::open();
-    let sink = match args.output {
-        ExportFormat::Json => Ok(Sink::Json(out)),
-        ExportFormat::Csv => out.table(Delimited::Csv, &[], columns).map(Sink::Table),
-        ExportFormat::Tsv => out.table(Delimited::Tsv, &[], columns).map(Sink::Table),
+    let groups = match args.with_groups {
+        true => match groups::read(run.gate()).await? {
+            Ok(groups) => Some(groups),
+            Err(error) => {
+                let ending = Ending::Failed(CliError::Cognito {
+                    during: "--with-groups: ".into(),
+                    error: Box::new(error),
+                    hint: None,
+                });
+                run.end(&ending, |event| event.query = expression.clone())?;
+                return ending.into_result();
+            }
+        },
+        false => None,
     };
-    let sink = sink.map(|sink| match run.redact() {
-        true => Sink::Redacted(Box::new(sink), username_attributes),
-        false => sink,
-    });
+    let redact = run.redact().then_some(username_attributes);
+    let sink = Sink::open(args.output, args.jmespath.clone(), columns, redact);
     let mut export = Export {
         pages: run.gate().pages()?,
         filter,
         client_enabled,
+        local,
+        groups,
         streams: usize::from(args.streams),
         resume,
         progress: Progress::new(estimate),
@@ -209,6 +257,69 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> Result<i32, CliError
     export.report(&ending, token.as_deref());
     audited?;
     ending.into_result()
+}
+
+/// The csv/tsv attribute columns, and `Groups` with `--with-groups`.
+fn columns(args: &ExportArgs) -> Result<Vec<String>, CliError> {
+    let mut columns = table::attribute_columns(&args.attributes).map_err(usage)?;
+    if !columns.is_empty() && !args.output.delimited() {
+        return Err(usage(
+            "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
+        ));
+    }
+    if args.with_groups && args.output.delimited() {
+        columns.push(groups::COLUMN.to_string());
+    }
+    Ok(columns)
+}
+
+/// What the audit lines record: the `--where` expression and the part Cognito serves.
+fn audited_expression(source: Option<&str>, server: Option<&str>) -> Option<String> {
+    match (source, server) {
+        (Some(w), Some(s)) => Some(format!("where {w}; ListUsers {s}")),
+        (Some(w), None) => Some(format!("where {w}")),
+        (None, s) => s.map(str::to_string),
+    }
+}
+
+/// The server-side filter, `--enabled` when checked here, and `--where` (parsed before any
+/// request: a bad expression is a usage error with its column).
+fn plan_filters(args: &ExportArgs) -> Result<Filters, CliError> {
+    let Some(source) = &args.where_ else {
+        let (server, client_enabled) = filters(args).map_err(usage)?;
+        return Ok(Filters {
+            server,
+            client_enabled,
+            local: None,
+        });
+    };
+    let local = Filter::parse(source).map_err(usage)?;
+    let server = local.server_side();
+    match &server {
+        Some(f) => output::note(format_args!(
+            "Cognito filters by {}; the whole --where is checked here on each user read",
+            f.expression()
+        )),
+        None => output::note(
+            "no part of --where is a filter ListUsers takes (one =, or startswith, on a \
+             standard searchable attribute, UserStatus or Enabled, joined by `and`): every \
+             user is read and checked here",
+        ),
+    }
+    Ok(Filters {
+        server,
+        client_enabled: None,
+        local: Some(local),
+    })
+}
+
+/// What an export filters by: ListUsers' one filter, and what is checked here.
+struct Filters {
+    server: Option<ListFilter>,
+    /// `--enabled` when `--status` took ListUsers' filter.
+    client_enabled: Option<bool>,
+    /// `--where`.
+    local: Option<Filter>,
 }
 
 /// Counts and the clock, for the progress line and the summary.
@@ -271,6 +382,10 @@ struct Export {
     filter: Option<ListFilter>,
     /// `--enabled`, checked here when `--status` took ListUsers' only filter.
     client_enabled: Option<bool>,
+    /// `--where`, checked here on every user read.
+    local: Option<Filter>,
+    /// `--with-groups`: each username's groups, read before the users.
+    groups: Option<std::collections::HashMap<String, Vec<String>>>,
     streams: usize,
     resume: Resume,
     progress: Progress,
@@ -303,6 +418,7 @@ impl Export {
     fn falls_short(&self) -> bool {
         self.resume.plan == Plan::Sub16
             && self.client_enabled.is_none()
+            && self.local.is_none()
             && self
                 .progress
                 .estimate
@@ -369,12 +485,17 @@ impl Export {
             if self.client_enabled.is_some_and(|e| e != u.enabled) {
                 continue;
             }
+            if self.local.as_ref().is_some_and(|l| !l.matches(u)) {
+                continue;
+            }
             // The remainder pass writes only the users no sub stream holds.
             if remainder && in_a_prefix_stream(u.attribute("sub")) {
                 continue;
             }
             // stdout closed (`| head`): stop quietly; any other failure is exit 8.
-            sink.user(u).map_err(write_ending)?;
+            let groups =
+                (self.groups.as_ref()).map(|g| g.get(&u.username).map_or(&[][..], Vec::as_slice));
+            sink.user(u, groups).map_err(write_ending)?;
             self.progress.written += 1;
             self.resume.written += 1;
         }
@@ -421,7 +542,8 @@ impl Export {
         let whole = ending.clean() && self.resume.filter.is_none();
         let written = self.resume.written;
         let apart = written.abs_diff(estimate) > margin(estimate);
-        (whole && self.client_enabled.is_none() && apart).then(|| {
+        let unfiltered = self.client_enabled.is_none() && self.local.is_none();
+        (whole && unfiltered && apart).then(|| {
             format!(
                 "{written} users were exported; DescribeUserPool estimates {estimate}. \
                  EstimatedNumberOfUsers is only \"a number estimating the size of the user \

@@ -8,6 +8,7 @@ pub mod cognito;
 pub mod config;
 pub mod diagnose;
 pub mod export;
+pub mod filter;
 pub mod hatch;
 pub mod keymap;
 pub mod login;

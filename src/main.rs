@@ -41,9 +41,7 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => {
             runtime.block_on(cognito_tui::export::run(&cli.target, args))
         }
-        Some(Command::Audit(AuditCommand::Verify { file })) => {
-            Ok(cognito_tui::audit::chain::verify_file(file))
-        }
+        Some(Command::Audit(AuditCommand::Verify { file })) => oneshot::audit_verify(file),
         Some(Command::Completions { .. } | Command::Man) => unreachable!("handled above"),
         None => Ok(runtime.block_on(cognito_tui::tui::run(&cli))),
     };

@@ -13,7 +13,8 @@ use crate::cognito::listing::ListKind;
 use crate::cognito::lookup::{self, Ambiguous, LookupError, LookupMode, LookupOutcome};
 use crate::cognito::resources::MAX_PAGES;
 use crate::cognito::{CognitoError, ErrorKind, PoolId};
-use crate::output::{self, Extras, Stdout, WriteError};
+use crate::output::query::Query;
+use crate::output::{self, Extras, Shape, Stdout, WriteError};
 use crate::redact;
 use crate::session::{self, Session};
 use error::written;
@@ -191,7 +192,7 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, CliError> {
     } else {
         result
     };
-    let mut stdout = Stdout::open();
+    let mut stdout = Stdout::shaped(shape(format, &args.jmespath, "AdminGetUser"));
     let (write, ended) = match result {
         Ok(LookupOutcome::Found(found)) => {
             let username = username.unwrap_or_default();
@@ -201,22 +202,48 @@ async fn get_one(target: &TargetArgs, args: &GetArgs) -> Result<i32, CliError> {
             } else {
                 extras
             };
-            let write = match format {
-                OutputFormat::Text => {
-                    stdout.text(&(output::user_text(&found) + &output::extras_text(&extras)))
-                }
-                // csv and tsv went to the batch module above.
-                _ => stdout.json(&output::user_json_with(&found.user, &extras)),
+            let write = match stdout.is_people_text() {
+                true => stdout.text(&(output::user_text(&found) + &output::extras_text(&extras))),
+                // JSON, --query's result or a table (csv and tsv went to the batch module).
+                false => stdout.json(&output::user_json_with(&found.user, &extras)),
             };
             (write, Ok(code))
         }
         Ok(LookupOutcome::Ambiguous(ambiguous)) => {
-            ambiguous_answer(&mut stdout, format == OutputFormat::Json, &ambiguous)
+            let json = !stdout.is_people_text();
+            ambiguous_answer(&mut stdout, json, &ambiguous)
         }
         Err(error) => (Ok(()), Err(CliError::lookup(error, session, true))),
     };
     // A closed pipe (`| head`) keeps the lookup's code; any other failure is exit 8.
     written(write, ended)
+}
+
+/// How the sink draws a command's JSON: `--query` first, then `-o` (text for people, the AWS
+/// CLI's text or table, or JSON), a table titled `title`.
+pub(crate) fn shape(format: OutputFormat, query: &Option<Query>, title: &'static str) -> Shape {
+    let (text, table) = (format == OutputFormat::Text, format == OutputFormat::Table);
+    Shape::pick(query.clone(), text, table, title)
+}
+
+/// `--query` with `-o csv`/`tsv`: a usage error.
+pub(crate) fn refuse_query_on_delimited(
+    query: &Option<Query>,
+    format: Option<OutputFormat>,
+) -> Result<(), CliError> {
+    match query.is_some() && format.and_then(OutputFormat::delimited).is_some() {
+        true => Err(usage(
+            "--query shapes json, text and table output, not csv or tsv",
+        )),
+        false => Ok(()),
+    }
+}
+
+/// `audit verify FILE`: how an intact chain stands, on stdout (exit 0); a report nobody could
+/// read (a full disk) is not a verified chain.
+pub fn audit_verify(file: &std::path::Path) -> Result<i32, CliError> {
+    let report = crate::audit::chain::verify_file(file)?;
+    written(Stdout::open().text(&report), Ok(0))
 }
 
 /// An ambiguous lookup's answer: the matches as JSON on stdout when asked for; how the write
@@ -292,7 +319,16 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
     let resolved = resolve(target)?;
     let query = lookup::validate_query(&args.query).map_err(usage)?;
     let columns = output::table::attribute_columns(&args.attributes).map_err(usage)?;
-    let run = resolved.connect("search", |_| {}).await?;
+    refuse_query_on_delimited(&args.jmespath, args.output)?;
+    // `--where` is parsed before any request, and recorded on the run's start line.
+    let local = (args.where_.as_deref().map(crate::filter::Filter::parse))
+        .transpose()
+        .map_err(usage)?;
+    let run = resolved
+        .connect("search", |event| {
+            event.query = local.as_ref().map(|l| format!("where {}", l.source()));
+        })
+        .await?;
     let session = &run.session;
     let format = format_for_stdout(args.output, OutputFormat::Text, OutputFormat::Json);
     if !columns.is_empty() && format.delimited().is_none() {
@@ -301,7 +337,18 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
         ));
     }
     let results = run.gate().search(&query).await?;
-    let hits = &results.hits[..results.hits.len().min(args.limit as usize)];
+    let kept: Vec<_> = (results.hits.iter())
+        .filter(|h| local.as_ref().is_none_or(|l| l.matches(&h.user)))
+        .collect();
+    let hits = &kept[..kept.len().min(args.limit as usize)];
+    if let Some(local) = local.as_ref().filter(|_| kept.len() < results.hits.len()) {
+        output::note(format_args!(
+            "{} of {} users found match --where {}",
+            kept.len(),
+            results.hits.len(),
+            local.source()
+        ));
+    }
     let redact = run.redact();
     let masked: Vec<_> = hits
         .iter()
@@ -331,18 +378,19 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
     };
     let code = ended.as_ref().map_or_else(CliError::exit_code, |c| *c);
     // Print what was found even when a filter failed: the exit code says it is partial.
-    let print = !hits.is_empty() || (format != OutputFormat::Text && code == 3);
+    let shape = shape(format, &args.jmespath, "ListUsers");
+    let print = !hits.is_empty() || (!shape.is_people_text() && code == 3);
     if print {
-        let write = print_users(format, columns, &masked);
+        let write = print_users(format, shape, columns, &masked);
         if write.is_err() {
             return written(write, ended);
         }
     }
-    if code == 0 && (results.more || results.hits.len() > hits.len()) {
+    if code == 0 && (results.more || kept.len() > hits.len()) {
         output::note(format_args!(
             "showing {} of {}{}; type more of the query to narrow it",
             hits.len(),
-            results.hits.len(),
+            kept.len(),
             if results.more { "+" } else { "" }
         ));
     }
@@ -352,10 +400,11 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
 /// Search results on stdout: a table for people, a JSON array, or CSV/TSV rows.
 fn print_users(
     format: OutputFormat,
+    shape: Shape,
     columns: Vec<String>,
     users: &[crate::cognito::UserSummary],
 ) -> Result<(), WriteError> {
-    let mut stdout = Stdout::open();
+    let mut stdout = Stdout::shaped(shape);
     match format.delimited() {
         Some(delimited) => {
             let mut table = stdout.table(delimited, &[], columns)?;
@@ -364,7 +413,7 @@ fn print_users(
             }
             Ok(table.flush()?)
         }
-        None if format == OutputFormat::Text => stdout.text(&output::users_table(users)),
+        None if stdout.is_people_text() => stdout.text(&output::users_table(users)),
         None => stdout.json(&output::users_json(users)),
     }
 }

@@ -9,7 +9,7 @@ use crate::cli::TargetArgs;
 use crate::cognito::demo::DemoBackend;
 use crate::cognito::error::ErrorContext;
 use crate::cognito::layer::{Latency, Layered};
-use crate::cognito::sdk::{CallerIdentity, CredentialSource, SdkBackend, SdkOptions};
+use crate::cognito::sdk::{CallerIdentity, CredentialSource, ProfilePaths, SdkBackend, SdkOptions};
 use crate::cognito::{Backend, CognitoError, ErrorKind, PoolId, PoolIdError, WriteAction, Writer};
 use crate::config::{self, Config, ConfigError};
 use crate::ratelimit::{BackoffPolicy, RateLimitedBackend, RateLimiter};
@@ -148,8 +148,22 @@ pub struct Target {
     pub args: TargetArgs,
     /// The config file (defaults when there is none).
     pub config: Config,
+    /// What the AWS SDK takes from elsewhere than the flags: the environment by default.
+    pub sdk: SdkSettings,
     /// The arguments as given, before the config applied: another pool starts from these.
     given: TargetArgs,
+}
+
+/// What a [`Target`] tells the AWS SDK beyond the flags and the config file: fixed
+/// credentials and AWS files of its own instead of the environment's (tests, embedding).
+/// The default takes both from the environment, as the AWS CLI does.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SdkSettings {
+    /// Access key id and secret: the only credentials, no chain (no instance metadata).
+    pub static_credentials: Option<(String, String)>,
+    /// The AWS config and credentials files instead of the environment's; `AWS_PROFILE` is
+    /// not read then either.
+    pub profile_paths: Option<ProfilePaths>,
 }
 
 impl Target {
@@ -166,6 +180,7 @@ impl Target {
         Self {
             args: args.clone(),
             config: Config::default(),
+            sdk: SdkSettings::default(),
             given: args.clone(),
         }
     }
@@ -175,7 +190,9 @@ impl Target {
     pub fn for_pool(&self, pool: &str) -> Result<Self, SessionError> {
         let mut given = self.given.clone();
         given.pool = Some(pool.to_string());
-        Self::apply(&given, self.config.clone())
+        let mut target = Self::apply(&given, self.config.clone())?;
+        target.sdk = self.sdk.clone();
+        Ok(target)
     }
 
     fn apply(given: &TargetArgs, config: Config) -> Result<Self, SessionError> {
@@ -210,6 +227,7 @@ impl Target {
         Ok(Self {
             args,
             config,
+            sdk: SdkSettings::default(),
             given: given.clone(),
         })
     }
@@ -227,13 +245,11 @@ impl Target {
     /// Builds the session. For AWS this loads configuration but resolves no credentials yet.
     pub async fn connect(&self, pool: PoolId, demo: bool) -> Session {
         let stack = self.stack(Some(&pool), demo).await;
+        let from_env = || std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
         let profile = match demo {
             true => None,
-            false => self
-                .args
-                .profile
-                .clone()
-                .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
+            false => (self.args.profile.clone())
+                .or_else(|| self.sdk.profile_paths.is_none().then(from_env).flatten()),
         };
         Session {
             backend: stack.backend,
@@ -273,7 +289,8 @@ impl Target {
             let backend = Layered::wrap(Latency(demo_latency()), DemoBackend::embedded());
             return Stack::new(Arc::new(backend), allow_write, None);
         }
-        let sdk = SdkBackend::connect(&sdk_options(&self.args, &self.config), pool).await;
+        let options = sdk_options(&self.args, &self.config, &self.sdk);
+        let sdk = SdkBackend::connect(&options, pool).await;
         let region = sdk.region().map(str::to_string);
         let credentials = sdk.credential_source();
         let caller = sdk.caller_identity();
@@ -344,13 +361,14 @@ fn demo_latency() -> Duration {
         .map_or(Duration::ZERO, Duration::from_millis)
 }
 
-fn sdk_options(args: &TargetArgs, config: &Config) -> SdkOptions {
+fn sdk_options(args: &TargetArgs, config: &Config, sdk: &SdkSettings) -> SdkOptions {
     SdkOptions {
         profile: args.profile.clone(),
         region: args.region.clone(),
         endpoint_url: args.endpoint_url.clone(),
         timeout: args.timeout,
-        static_credentials: None,
+        static_credentials: sdk.static_credentials.clone(),
+        profile_paths: sdk.profile_paths.clone(),
         operator: config
             .operator
             .clone()

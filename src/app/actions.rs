@@ -7,8 +7,8 @@ use super::{cognito_error_view, move_in_list, open_list};
 use crate::act::Write;
 use crate::cognito::listing::{Fetched, Listing};
 use crate::cognito::{
-    CognitoError, ErrorKind, Group, InviteDelivery, User, UserStatus, VerifiedAttribute,
-    WriteAction,
+    CognitoError, ErrorKind, Group, InviteDelivery, TemporaryPassword, User, UserStatus,
+    VerifiedAttribute, WriteAction, password,
 };
 use crate::keymap::Action;
 use crate::sanitize::sanitize;
@@ -45,6 +45,7 @@ impl MenuItem {
                 WriteAction::AddToGroup(_) => "Add to group",
                 WriteAction::RemoveFromGroup(_) => "Remove from group",
                 WriteAction::DeleteUser => "Delete user",
+                WriteAction::SetTemporaryPassword(_) => "Temporary password",
             },
             Self::AddToGroup => "Add to a group…",
             Self::RemoveFromGroup => "Remove from a group…",
@@ -101,7 +102,8 @@ impl App {
     /// disable only when enabled, reset MFA only with MFA set up, resend the invitation only
     /// for FORCE_CHANGE_PASSWORD (and somewhere to send it), confirm only for UNCONFIRMED,
     /// mark verified only for an address on record that is not, remove from a group unless
-    /// the user is known to be in none. Empty without `--allow-write`.
+    /// the user is known to be in none, set a temporary password, delete. Empty without
+    /// `--allow-write`.
     pub fn menu_items(&self) -> Vec<MenuItem> {
         let Some(loaded) = self.user.as_ref().filter(|_| self.allow_write()) else {
             return Vec::new();
@@ -136,6 +138,10 @@ impl App {
         if groups_of(&self.lists.groups).is_none_or(|g| !g.is_empty()) {
             items.push(MenuItem::RemoveFromGroup);
         }
+        // For a user no recovery channel reaches; after the others so their places stay.
+        items.push(MenuItem::Do(WriteAction::SetTemporaryPassword(
+            TemporaryPassword::to_generate(),
+        )));
         items.push(MenuItem::Do(WriteAction::DeleteUser));
         items
     }
@@ -196,14 +202,36 @@ impl App {
         })
     }
 
-    fn confirm_overlay(&self, action: WriteAction) -> Option<super::Overlay> {
-        let write = self.write_for(action)?;
+    /// The confirmation of `action`; a temporary password is generated now, to the pool's
+    /// password policy (Cognito's defaults while it is not known), so the confirmed write is
+    /// exactly what is sent.
+    fn confirm_overlay(&self, action: WriteAction) -> Result<super::Overlay, NotConfirmable> {
+        let action = match action {
+            WriteAction::SetTemporaryPassword(p) if p.is_pending() => {
+                let policy = match &self.pool_settings {
+                    super::PoolSettings::Known(schema) => schema.password_policy,
+                    _ => None,
+                };
+                let made = password::generate(policy.as_ref())?;
+                WriteAction::SetTemporaryPassword(made)
+            }
+            other => other,
+        };
+        let write = self.write_for(action).ok_or(NotConfirmable::NoUser)?;
         let phrase = phrase_for(&write.action, &write.username, &write.pool);
-        Some(super::Overlay::Confirm {
+        Ok(super::Overlay::Confirm {
             write,
             phrase,
             input: LineInput::default(),
         })
+    }
+
+    /// Opens the confirmation of `action` on the user on screen, or says why not.
+    pub(super) fn open_confirmation(&mut self, action: WriteAction) {
+        match self.confirm_overlay(action) {
+            Ok(overlay) => self.overlay = overlay,
+            Err(why) => self.notice = Some(why.to_string()),
+        }
     }
 
     /// Why no write may start now, if one may not: writes are off for this pool, a pool
@@ -223,6 +251,15 @@ impl App {
         }
         None
     }
+}
+
+/// Why a confirmation could not open.
+#[derive(Debug, thiserror::Error)]
+pub enum NotConfirmable {
+    #[error("look a user up first (/)")]
+    NoUser,
+    #[error(transparent)]
+    Password(#[from] password::PasswordError),
 }
 
 /// Why `x` does nothing without writes, and how to turn them on.
@@ -267,9 +304,7 @@ pub(super) fn act_menu(app: &mut App, action: Action) -> Vec<Cmd> {
 fn choose(app: &mut App, item: MenuItem) -> Vec<Cmd> {
     match item {
         MenuItem::Do(action) => {
-            if let Some(overlay) = app.confirm_overlay(action) {
-                app.overlay = overlay;
-            }
+            app.open_confirmation(action);
             Vec::new()
         }
         MenuItem::AddToGroup => {
@@ -326,9 +361,7 @@ pub(super) fn act_groups(app: &mut App, action: Action) -> Vec<Cmd> {
                     GroupChange::Add => WriteAction::AddToGroup(name),
                     GroupChange::Remove => WriteAction::RemoveFromGroup(name),
                 };
-                if let Some(overlay) = app.confirm_overlay(action) {
-                    app.overlay = overlay;
-                }
+                app.open_confirmation(action);
             }
         }
         other => {
@@ -431,6 +464,7 @@ fn done_phrase(action: &WriteAction) -> String {
         WriteAction::AddToGroup(group) => format!("added to {}:", sanitize(group)),
         WriteAction::RemoveFromGroup(group) => format!("removed from {}:", sanitize(group)),
         WriteAction::DeleteUser => "deleted".into(),
+        WriteAction::SetTemporaryPassword(_) => "temporary password set for".into(),
     }
 }
 
@@ -451,6 +485,14 @@ pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError
         sanitize(&crate::redact::shown_username(app.redact, &write.username)),
         sanitize(&write.pool_label)
     ));
+    // Shown this once: Cognito keeps only a hash, and nothing here keeps it either.
+    if let WriteAction::SetTemporaryPassword(password) = &write.action {
+        app.overlay = super::Overlay::Password(Box::new(PasswordShown {
+            username: write.username.clone(),
+            pool_label: write.pool_label.clone(),
+            password: password.clone(),
+        }));
+    }
     if write.pool != app.pool_name() {
         return Vec::new();
     }
@@ -475,6 +517,38 @@ pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError
     let cmd = app.start_lookup(&write.username, super::LookupMode::Username);
     (app.notice, app.error) = (notice, error);
     vec![cmd]
+}
+
+/// A temporary password just set, in its own popup: shown this once, copied only when the
+/// copy key asks, gone when the popup closes. Its `Debug` hides the password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordShown {
+    /// The user it was set for (unsanitized).
+    pub username: String,
+    /// The pool, `name (id)` (unsanitized).
+    pub pool_label: String,
+    pub password: TemporaryPassword,
+}
+
+/// Keys in the temporary-password popup: the copy key sends it to the terminal's clipboard
+/// (OSC 52); any other key closes it for good.
+pub(super) fn act_password(app: &mut App, action: Action) -> Vec<Cmd> {
+    let super::Overlay::Password(shown) = &app.overlay else {
+        return Vec::new();
+    };
+    match action {
+        Action::Copy => {
+            let text = shown.password.expose().to_string();
+            app.notice = Some(super::copied_notice(&text));
+            vec![Cmd::Copy(text)]
+        }
+        Action::Up | Action::Down => Vec::new(),
+        _ => {
+            app.overlay = super::Overlay::None;
+            app.notice = Some("the temporary password is no longer shown anywhere".into());
+            Vec::new()
+        }
+    }
 }
 
 /// The pool's groups arrived for the add-to-group picker; stale answers are dropped.

@@ -3,11 +3,11 @@
 //! the worker's one DescribeUserPool per connection, and sign-in history is used only when its
 //! pane has loaded it (`d` loads it to complete the diagnosis).
 
-use super::lists::open_list;
+use super::lists::{FactorsState, open_list};
 use super::{App, Cmd, ListState, Pane, Row, Tone};
-use crate::cognito::PoolSchema;
 use crate::cognito::listing::Listing;
-use crate::diagnose::{Code, Diagnosis, Finding, Severity, diagnose};
+use crate::cognito::{AuthFactors, CognitoError, PoolSchema};
+use crate::diagnose::{Code, Diagnosis, Finding, Inputs, Severity, diagnose_with};
 use crate::keymap::{Action, Context};
 use crate::sanitize::sanitize;
 
@@ -52,7 +52,18 @@ impl App {
             },
             _ => None,
         };
-        Some(diagnose(&loaded.found.user, schema, events, self.now))
+        // The auth factors count once the MFA pane has read them.
+        let factors = match &self.lists.auth_factors {
+            FactorsState::Loaded(factors) => Some(factors),
+            _ => None,
+        };
+        Some(diagnose_with(&Inputs {
+            user: &loaded.found.user,
+            pool: schema,
+            events,
+            factors,
+            now: self.now,
+        }))
     }
 
     /// The remedies as this session can act on them: a write action's key is named only
@@ -191,6 +202,117 @@ fn full_report(d: &Diagnosis) -> String {
         }
     }
     sanitize(&out).into_owned()
+}
+
+/// The finding on the selected row of the Status pane, if the cursor is on one (findings are
+/// the pane's last rows).
+fn selected_finding(app: &App) -> Option<Finding> {
+    if app.focus != Pane::Status {
+        return None;
+    }
+    let findings = app.diagnosis()?.findings;
+    let rows = app.rows(Pane::Status).len();
+    let cursor = app.cursor(Pane::Status).min(rows.saturating_sub(1));
+    let first = rows.checked_sub(findings.len())?;
+    findings.into_iter().nth(cursor.checked_sub(first)?)
+}
+
+/// Enter on a finding: the confirmation of the write action that fixes it, through the same
+/// path as `x` (the write is made when the confirmation opens). When no write may start
+/// (writes off, a switch or a write in flight) or no action fixes the finding, the finding is
+/// shown in full and the notice says why no action was offered. None: not on a finding.
+pub(super) fn open_finding(app: &mut App) -> Option<Vec<Cmd>> {
+    let finding = selected_finding(app)?;
+    let refusal = match finding.action {
+        Some(action) => match app.write_refusal() {
+            None => {
+                app.open_confirmation(action);
+                return Some(Vec::new());
+            }
+            Some(why) => format!("{} needs a write: {why}", finding.code.as_str()),
+        },
+        None => format!(
+            "{}: no write action fixes this here; the fix says what to do",
+            finding.code.as_str()
+        ),
+    };
+    let row = app.selected_row()?;
+    app.overlay = super::Overlay::Detail {
+        title: row.label,
+        text: row.detail,
+        copy: row.copy,
+        scroll: 0,
+    };
+    app.notice = Some(refusal);
+    Some(Vec::new())
+}
+
+/// Opening the MFA pane: AdminGetUserAuthFactors once per user shown (a lookup alone never
+/// asks, so a password-only pool's lookup costs what it did); again after a failure.
+pub(super) fn open_factors(app: &mut App) -> Vec<Cmd> {
+    let Some(loaded) = &app.user else {
+        return Vec::new();
+    };
+    if matches!(
+        app.lists.auth_factors,
+        FactorsState::Loading { .. } | FactorsState::Loaded(_)
+    ) {
+        return Vec::new();
+    }
+    let username = loaded.found.user.username.clone();
+    let id = app.next_request_id();
+    app.lists.auth_factors = FactorsState::Loading { id };
+    vec![Cmd::FetchAuthFactors { id, username }]
+}
+
+/// AdminGetUserAuthFactors answered; a stale answer (another user since) is dropped.
+pub(super) fn factors_done(app: &mut App, id: u64, result: Result<AuthFactors, CognitoError>) {
+    if app.lists.auth_factors != (FactorsState::Loading { id }) {
+        tracing::debug!(id, "dropping a superseded AdminGetUserAuthFactors result");
+        return;
+    }
+    app.lists.auth_factors = match result {
+        Ok(factors) => FactorsState::Loaded(factors),
+        Err(e) => {
+            let view = super::cognito_error_view(app, &e);
+            FactorsState::Failed(match view.hint {
+                Some(hint) => format!("{}: {hint}", view.message),
+                None => view.message,
+            })
+        }
+    };
+}
+
+/// The MFA pane's rows for the user's auth factors (AdminGetUserAuthFactors): each first
+/// factor they can sign in with, a passkey marked. Its MFA list and preference repeat
+/// AdminGetUser's, shown above, so they are not drawn twice.
+pub(super) fn factor_rows(state: &FactorsState) -> Vec<Row> {
+    match state {
+        FactorsState::NotLoaded => Vec::new(),
+        FactorsState::Loading { .. } => {
+            vec![Row::new("Factors", "… AdminGetUserAuthFactors").tone(Tone::Dim)]
+        }
+        FactorsState::Failed(why) => vec![Row::new("Factors", sanitize(why)).tone(Tone::Warn)],
+        FactorsState::Loaded(f) if f.configured.is_empty() => {
+            vec![Row::new("Factor", "none reported").tone(Tone::Warn)]
+        }
+        FactorsState::Loaded(f) => f
+            .configured
+            .iter()
+            .map(|factor| {
+                let (note, tone) = match factor.as_str() {
+                    "WEB_AUTHN" => ("passkey", Tone::Good),
+                    "PASSWORD" => ("password", Tone::Normal),
+                    "EMAIL_OTP" => ("code by email", Tone::Normal),
+                    "SMS_OTP" => ("code by SMS", Tone::Normal),
+                    _ => ("", Tone::Normal),
+                };
+                Row::new("Factor", sanitize(factor))
+                    .tone(tone)
+                    .note(note, Tone::Dim)
+            })
+            .collect(),
+    }
 }
 
 /// `d`: loads the sign-in history (one AdminListUserAuthEvents per page) so the diagnosis can

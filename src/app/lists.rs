@@ -28,6 +28,22 @@ pub struct Lists {
     pub groups: ListState,
     pub devices: ListState,
     pub sign_ins: ListState,
+    /// AdminGetUserAuthFactors, fetched when the MFA pane opens (`app/diagnosis.rs`).
+    pub auth_factors: FactorsState,
+}
+
+/// Where the user's auth factors stand (AdminGetUserAuthFactors).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum FactorsState {
+    /// Not asked for: only opening the MFA pane asks.
+    #[default]
+    NotLoaded,
+    Loading {
+        id: u64,
+    },
+    Loaded(crate::cognito::AuthFactors),
+    /// Refused or failed; why, ready to show.
+    Failed(String),
 }
 
 impl Lists {

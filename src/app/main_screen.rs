@@ -131,7 +131,11 @@ fn act_main_more(app: &mut App, action: Action) -> Vec<Cmd> {
 fn focus_on(app: &mut App, pane: Pane) -> Vec<Cmd> {
     app.focus = pane;
     app.revealed = None;
-    open_list(app, pane, false)
+    let mut cmds = open_list(app, pane, false);
+    if pane == Pane::Mfa {
+        cmds.extend(super::diagnosis::open_factors(app));
+    }
+    cmds
 }
 
 /// Enter, y and r on the main screen: the selected row in full, copied, or read again.
@@ -140,6 +144,10 @@ fn act_on_row(app: &mut App, action: Action) -> Vec<Cmd> {
         Action::Open => {
             if app.error.take().is_some() {
                 return Vec::new();
+            }
+            // A diagnosis finding offers the write action that fixes it.
+            if let Some(cmds) = super::diagnosis::open_finding(app) {
+                return cmds;
             }
             if let Some(row) = app.selected_row() {
                 app.overlay = Overlay::Detail {

@@ -74,6 +74,8 @@ pub enum Overlay {
         phrase: Option<String>,
         input: LineInput,
     },
+    /// A temporary password just set, shown once (`actions::act_password` has its keys).
+    Password(Box<super::actions::PasswordShown>),
 }
 
 impl Overlay {

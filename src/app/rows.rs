@@ -85,7 +85,11 @@ impl App {
         let mut rows = match pane {
             Pane::Attributes => attribute_rows(&loaded.found.user, &self.attr_filter),
             Pane::Status => self.status_rows(loaded),
-            Pane::Mfa => mfa_rows(&loaded.found.user),
+            Pane::Mfa => {
+                let mut rows = mfa_rows(&loaded.found.user);
+                rows.extend(super::diagnosis::factor_rows(&self.lists.auth_factors));
+                rows
+            }
             Pane::Groups | Pane::Devices | Pane::SignIns => {
                 match pane.list().map(|l| self.lists.get(l)) {
                     Some(ListState::Loaded(fetched)) if self.redact => {

@@ -270,35 +270,41 @@ impl Walk {
     }
 }
 
-/// `audit verify FILE`: prints how the chain stands; 0 for an intact file,
-/// [`EXIT_CHAIN_BROKEN`] for a broken link, 2 when the file can't be read.
-pub fn verify_file(path: &std::path::Path) -> i32 {
+/// Why `audit verify FILE` found no intact chain.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// The file can't be read (exit 2).
+    #[error("cannot read the audit log {}: {source}", path.display())]
+    Unreadable {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// The first broken link (exit [`EXIT_CHAIN_BROKEN`]).
+    #[error("audit chain broken: {}, line {}: {}", path.display(), broken.line, broken.reason)]
+    Broken {
+        path: std::path::PathBuf,
+        broken: Broken,
+    },
+}
+
+impl VerifyError {
+    /// The process's exit code: [`EXIT_CHAIN_BROKEN`], or 2 when the file can't be read.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::Unreadable { .. } => 2,
+            Self::Broken { .. } => EXIT_CHAIN_BROKEN,
+        }
+    }
+}
+
+/// `audit verify FILE`: the line that says how an intact chain stands, or why it is not.
+pub fn verify_file(path: &std::path::Path) -> Result<String, VerifyError> {
     let result = File::open(path).and_then(|f| verify(std::io::BufReader::new(f)));
+    let path = path.to_path_buf();
     match result {
-        Err(e) => {
-            crate::output::error(format_args!(
-                "cannot read the audit log {}: {e}",
-                path.display()
-            ));
-            2
-        }
-        Ok(Err(broken)) => {
-            crate::output::say(format_args!(
-                "audit chain broken: {}, line {}: {}",
-                path.display(),
-                broken.line,
-                broken.reason
-            ));
-            EXIT_CHAIN_BROKEN
-        }
-        Ok(Ok(intact)) => {
-            let line = format!("{}: {}\n", path.display(), describe(&intact));
-            // A report nobody could read (a full disk) is not a verified chain.
-            match crate::output::Stdout::open().text(&line) {
-                Ok(()) => 0,
-                Err(e) => e.report(0),
-            }
-        }
+        Err(source) => Err(VerifyError::Unreadable { path, source }),
+        Ok(Err(broken)) => Err(VerifyError::Broken { path, broken }),
+        Ok(Ok(intact)) => Ok(format!("{}: {}\n", path.display(), describe(&intact))),
     }
 }
 

@@ -361,6 +361,7 @@ impl Backend for DemoBackend {
             email_configuration_failure: pool.email_configuration_failure.clone(),
             sms_configuration_failure: pool.sms_configuration_failure.clone(),
             mfa: None,
+            password_policy: pool.password_policy.map(Into::into),
         })
     }
 
@@ -432,6 +433,29 @@ impl Backend for DemoBackend {
         paginate(&self.pool.groups, page, OP)
     }
 
+    async fn list_users_in_group(
+        &self,
+        pool: &PoolId,
+        group: &str,
+        page: PageRequest<'_>,
+    ) -> Result<UserPage, CognitoError> {
+        const OP: &str = "ListUsersInGroup";
+        self.check_pool(pool, OP)?;
+        let members: Vec<&DemoUser> = (self.existing())
+            .filter(|u| {
+                let changes = self.changes_for(&u.username);
+                u.groups(&changes).iter().any(|g| g == group)
+            })
+            .collect();
+        let page = paginate(&members, page, OP)?;
+        Ok(UserPage {
+            users: (page.items.iter())
+                .map(|u| u.to_summary(&self.changes_for(&u.username)))
+                .collect(),
+            next_token: page.next_token,
+        })
+    }
+
     async fn list_for_user(
         &self,
         pool: &PoolId,
@@ -476,23 +500,20 @@ impl Backend for DemoBackend {
     }
 }
 
-#[async_trait]
-impl Writer for DemoBackend {
-    async fn write(
+impl DemoBackend {
+    /// Cognito's own refusals of `action` on `current` (named `username`), checked before
+    /// anything changes.
+    fn refusal(
         &self,
-        pool: &PoolId,
         username: &str,
-        action: WriteAction,
+        current: &User,
+        action: &WriteAction,
     ) -> Result<(), CognitoError> {
         let op = action.operation();
-        self.check_pool(pool, op)?;
-        let user = self.resolve_or_not_found(username, op)?;
-        let current = user.to_user(&self.changes_for(&user.username));
         let refuse = |kind: ErrorKind, exception: &str, message: String| {
             Err(CognitoError::new(kind, op, message).with_exception(exception))
         };
-        // Cognito's own refusals, checked before anything changes.
-        match &action {
+        match action {
             WriteAction::ResendInvitation(_)
                 if current.status != Some(UserStatus::ForceChangePassword) =>
             {
@@ -500,7 +521,7 @@ impl Writer for DemoBackend {
                 return refuse(
                     ErrorKind::Other,
                     "UnsupportedUserStateException",
-                    format!("Resend not possible. {} status is {status}.", user.username),
+                    format!("Resend not possible. {} status is {status}.", username),
                 );
             }
             WriteAction::ConfirmSignUp if current.status != Some(UserStatus::Unconfirmed) => {
@@ -520,14 +541,50 @@ impl Writer for DemoBackend {
                     "Group not found.".into(),
                 );
             }
+            WriteAction::SetTemporaryPassword(password) => {
+                let policy = self
+                    .pool
+                    .password_policy
+                    .map(Into::into)
+                    .unwrap_or_default();
+                if !crate::cognito::password::meets(password.expose(), &policy) {
+                    return refuse(
+                        ErrorKind::InvalidParameter,
+                        "InvalidPasswordException",
+                        "Password did not conform with password policy".into(),
+                    );
+                }
+            }
             _ => {}
         }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Writer for DemoBackend {
+    async fn write(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        action: WriteAction,
+    ) -> Result<(), CognitoError> {
+        let op = action.operation();
+        self.check_pool(pool, op)?;
+        let user = self.resolve_or_not_found(username, op)?;
+        let current = user.to_user(&self.changes_for(&user.username));
+        self.refusal(&user.username, &current, &action)?;
         let mut all = self.changes.lock().unwrap_or_else(|p| p.into_inner());
         let changes = all.entry(user.username.clone()).or_default();
         match action {
             WriteAction::EnableUser => changes.enabled = Some(true),
             WriteAction::DisableUser => changes.enabled = Some(false),
             WriteAction::ResetPassword => changes.status = Some(UserStatus::ResetRequired),
+            // AdminSetUserPassword (API reference): "If the password is temporary, the
+            // user's Status becomes FORCE_CHANGE_PASSWORD."
+            WriteAction::SetTemporaryPassword(_) => {
+                changes.status = Some(UserStatus::ForceChangePassword);
+            }
             WriteAction::GlobalSignOut | WriteAction::ResendInvitation(_) => {}
             WriteAction::ResetMfa | WriteAction::DeleteSoftwareToken => changes.mfa_reset = true,
             WriteAction::ConfirmSignUp => changes.status = Some(UserStatus::Confirmed),

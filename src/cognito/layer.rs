@@ -116,6 +116,18 @@ impl<L: Layer, B: Backend> Backend for Layered<L, B> {
             .await
     }
 
+    async fn list_users_in_group(
+        &self,
+        pool: &PoolId,
+        group: &str,
+        page: PageRequest<'_>,
+    ) -> Result<UserPage, CognitoError> {
+        self.forward(Op::LIST_USERS_IN_GROUP, |b| {
+            b.list_users_in_group(pool, group, page)
+        })
+        .await
+    }
+
     async fn list_for_user(
         &self,
         pool: &PoolId,

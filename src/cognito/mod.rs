@@ -7,6 +7,7 @@ pub mod layer;
 pub mod listing;
 pub mod lookup;
 pub mod op;
+pub mod password;
 pub mod resources;
 pub mod sdk;
 
@@ -19,6 +20,7 @@ use time::OffsetDateTime;
 pub use error::{CognitoError, ErrorKind};
 pub use listing::{ListKind, Listing, ListingPage};
 pub use op::{Access, Op, QuotaCategory};
+pub use password::{PasswordPolicy, TemporaryPassword};
 pub use resources::{
     AuthEvent, Device, Group, InviteDelivery, Page, VerifiedAttribute, WriteAction,
 };
@@ -471,6 +473,9 @@ pub struct PoolSchema {
     /// GetUserPoolMfaConfig's answer, read with DescribeUserPool; None when not read (MFA off,
     /// or the call was refused).
     pub mfa: Option<PoolMfa>,
+    /// `Policies.PasswordPolicy` (length and kinds); None when not reported, where Cognito's
+    /// defaults apply.
+    pub password_policy: Option<PasswordPolicy>,
 }
 
 /// Which MFA factors the pool offers (GetUserPoolMfaConfig).
@@ -692,6 +697,21 @@ pub trait Backend: Send + Sync {
     ) -> Result<Page<Group>, CognitoError> {
         let _ = (pool, page);
         Err(unsupported(Op::LIST_GROUPS, "list groups"))
+    }
+
+    /// ListUsersInGroup, one page (`limit` ≤ 60) of the group's members. Backends that can't
+    /// list a group's members say so.
+    async fn list_users_in_group(
+        &self,
+        pool: &PoolId,
+        group: &str,
+        page: PageRequest<'_>,
+    ) -> Result<UserPage, CognitoError> {
+        let _ = (pool, group, page);
+        Err(unsupported(
+            Op::LIST_USERS_IN_GROUP,
+            "list a group's members",
+        ))
     }
 
     /// One page (`limit` ≤ 60) of one of the user's lists: its groups, devices or sign-in

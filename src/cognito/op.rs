@@ -126,13 +126,18 @@ impl Op {
     pub const DELETE_USER: Op = op("AdminDeleteUser", UserUpdate, Write);
     /// AdminDeleteSoftwareToken: the first call of Reset MFA (a lost authenticator).
     pub const DELETE_SOFTWARE_TOKEN: Op = op("AdminDeleteSoftwareToken", UserUpdate, Write);
+    /// AdminSetUserPassword (a temporary password, `Permanent=false`).
+    pub const SET_PASSWORD: Op = op("AdminSetUserPassword", UserUpdate, Write);
+    /// ListUsersInGroup: `export --with-groups`, a page of one group's members. AWS: UserList
+    /// ("Quotas in Amazon Cognito", API operation categories).
+    pub const LIST_USERS_IN_GROUP: Op = op("ListUsersInGroup", UserList, Read);
     /// GetUserPoolMfaConfig, read with DescribeUserPool. AWS: UserPoolRead.
     pub const GET_POOL_MFA_CONFIG: Op = op("GetUserPoolMfaConfig", UserPoolRead, Read);
     /// AdminGetUserAuthFactors: a user's sign-in factors and passkeys. AWS: UserRead.
     pub const GET_USER_AUTH_FACTORS: Op = op("AdminGetUserAuthFactors", UserRead, Read);
 
     /// Every operation cognito-tui sends.
-    pub const ALL: [Op; 22] = [
+    pub const ALL: [Op; 24] = [
         Op::ADMIN_GET_USER,
         Op::LIST_USERS,
         Op::DESCRIBE_USER_POOL,
@@ -155,6 +160,8 @@ impl Op {
         Op::GET_POOL_MFA_CONFIG,
         Op::GET_USER_AUTH_FACTORS,
         Op::DELETE_SOFTWARE_TOKEN,
+        Op::SET_PASSWORD,
+        Op::LIST_USERS_IN_GROUP,
     ];
 }
 

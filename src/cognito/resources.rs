@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{Attribute, CognitoError, Op, User};
+use super::{Attribute, CognitoError, Op, TemporaryPassword, User};
 
 /// A group the user belongs to (AdminListGroupsForUser).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -183,6 +183,11 @@ pub enum WriteAction {
     RemoveFromGroup(String),
     /// AdminDeleteUser: gone for good.
     DeleteUser,
+    /// AdminSetUserPassword with `Permanent=false`: a generated password, shown once, that
+    /// the user must change at the next sign-in (FORCE_CHANGE_PASSWORD) — for a user no
+    /// recovery channel can reach. The password is made when the confirmation opens
+    /// ([`TemporaryPassword::to_generate`] until then) and never printed by `{:?}`.
+    SetTemporaryPassword(TemporaryPassword),
 }
 
 impl WriteAction {
@@ -201,6 +206,7 @@ impl WriteAction {
             Self::AddToGroup(_) => Op::ADD_TO_GROUP,
             Self::RemoveFromGroup(_) => Op::REMOVE_FROM_GROUP,
             Self::DeleteUser => Op::DELETE_USER,
+            Self::SetTemporaryPassword(_) => Op::SET_PASSWORD,
         }
     }
 
@@ -225,6 +231,7 @@ impl WriteAction {
             Self::AddToGroup(_) => "add_to_group",
             Self::RemoveFromGroup(_) => "remove_from_group",
             Self::DeleteUser => "delete_user",
+            Self::SetTemporaryPassword(_) => "set_temporary_password",
         }
     }
 
@@ -258,6 +265,9 @@ impl WriteAction {
             Self::AddToGroup(group) => format!("add the user to the group {group}"),
             Self::RemoveFromGroup(group) => format!("remove the user from the group {group}"),
             Self::DeleteUser => "DELETE the user and every attribute, for good".into(),
+            Self::SetTemporaryPassword(_) => {
+                "generated, shown once; they change it at sign-in".into()
+            }
         }
     }
 
@@ -280,6 +290,12 @@ impl WriteAction {
                  administrator can't delete the user's passkeys: that needs the user's own \
                  token (DeleteWebAuthnCredential).",
             ),
+            Self::SetTemporaryPassword(_) => Some(
+                "Calls AdminSetUserPassword with Permanent=false and a password generated to the \
+                 pool's password policy. It is shown once, when set: give it to the user, who \
+                 must choose a new one at the next sign-in (FORCE_CHANGE_PASSWORD). Their \
+                 current password stops working. It is not logged or audited.",
+            ),
             _ => None,
         }
     }
@@ -288,7 +304,11 @@ impl WriteAction {
     pub fn needs_typed_confirmation(&self) -> bool {
         matches!(
             self,
-            Self::DisableUser | Self::ResetPassword | Self::ResetMfa | Self::DeleteUser
+            Self::DisableUser
+                | Self::ResetPassword
+                | Self::ResetMfa
+                | Self::DeleteUser
+                | Self::SetTemporaryPassword(_)
         )
     }
 }

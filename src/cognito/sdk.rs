@@ -16,7 +16,7 @@ use super::{
     MfaOption, Op, PageRequest, PoolId, PoolPage, PoolSchema, PoolSummary, User, UserPage,
     UserStatus, UserSummary, Writer,
 };
-use super::{AuthEvent, AuthFactors, Device, Group, Page, PoolMfa, WriteAction};
+use super::{AuthEvent, AuthFactors, Device, Group, Page, PasswordPolicy, PoolMfa, WriteAction};
 
 mod client;
 mod mfa;
@@ -39,6 +39,18 @@ pub struct SdkOptions {
     pub static_credentials: Option<(String, String)>,
     /// Who is acting: sent as `cognito-tui/OPERATOR` in every request's User-Agent.
     pub operator: String,
+    /// The AWS config and credentials files to read instead of those the environment names
+    /// (tests, embedding): nothing of the machine's own AWS set-up is read then.
+    pub profile_paths: Option<ProfilePaths>,
+}
+
+/// The AWS config and credentials files to read, instead of `AWS_CONFIG_FILE` and
+/// `AWS_SHARED_CREDENTIALS_FILE` (else `~/.aws/config` and `~/.aws/credentials`). A file that
+/// does not exist reads as empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfilePaths {
+    pub config: std::path::PathBuf,
+    pub credentials: std::path::PathBuf,
 }
 
 impl Default for SdkOptions {
@@ -50,6 +62,7 @@ impl Default for SdkOptions {
             timeout: DEFAULT_TIMEOUT,
             static_credentials: None,
             operator: crate::login::os_user(),
+            profile_paths: None,
         }
     }
 }
@@ -405,6 +418,11 @@ fn to_schema(pool: cip::types::UserPoolType) -> PoolSchema {
         .and_then(|p| p.password_policy.as_ref())
         .map(|p| p.temporary_password_validity_days)
         .filter(|days| *days > 0);
+    let password_policy = pool
+        .policies
+        .as_ref()
+        .and_then(|p| p.password_policy.as_ref())
+        .map(to_password_policy);
     let recovery = pool.account_recovery_setting.map(|setting| {
         let mut options = setting.recovery_mechanisms.unwrap_or_default();
         options.sort_by_key(|o| o.priority);
@@ -439,6 +457,20 @@ fn to_schema(pool: cip::types::UserPoolType) -> PoolSchema {
         email_configuration_failure: pool.email_configuration_failure,
         sms_configuration_failure: pool.sms_configuration_failure,
         mfa: None,
+        password_policy,
+    }
+}
+
+/// `PasswordPolicyType`; an absent `MinimumLength` is Cognito's default of 8, and a value is
+/// kept within the documented 6–99.
+fn to_password_policy(p: &cip::types::PasswordPolicyType) -> PasswordPolicy {
+    let length = p.minimum_length.unwrap_or(8).clamp(6, 99);
+    PasswordPolicy {
+        minimum_length: u8::try_from(length).unwrap_or(99),
+        require_uppercase: p.require_uppercase,
+        require_lowercase: p.require_lowercase,
+        require_numbers: p.require_numbers,
+        require_symbols: p.require_symbols,
     }
 }
 
@@ -589,6 +621,24 @@ impl Backend for SdkBackend {
             .send();
         let out = self.call(Op::LIST_GROUPS, request).await?;
         Ok(page(out.groups, out.next_token))
+    }
+
+    async fn list_users_in_group(
+        &self,
+        pool: &PoolId,
+        group: &str,
+        request: PageRequest<'_>,
+    ) -> Result<UserPage, CognitoError> {
+        let request = self
+            .client
+            .list_users_in_group()
+            .user_pool_id(pool.as_str())
+            .group_name(group)
+            .limit(request.limit)
+            .set_next_token(request.token.map(str::to_string))
+            .send();
+        let out = self.call(Op::LIST_USERS_IN_GROUP, request).await?;
+        Ok(page(out.users, out.next_token).into())
     }
 
     async fn list_for_user(
@@ -757,7 +807,39 @@ impl Writer for SdkBackend {
                 admin_write!(admin_remove_user_from_group.group_name(group))
             }
             WriteAction::DeleteUser => admin_write!(admin_delete_user),
+            // The SDK's Debug of this request redacts the password ("Sensitive Data").
+            WriteAction::SetTemporaryPassword(password) => {
+                self.set_temporary_password(pool, username, password).await
+            }
         }
+    }
+}
+
+impl SdkBackend {
+    /// AdminSetUserPassword with `Permanent=false`. The SDK's Debug of this request redacts
+    /// the password ("Sensitive Data Redacted"); a placeholder is refused, not sent.
+    async fn set_temporary_password(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        password: &super::TemporaryPassword,
+    ) -> Result<(), CognitoError> {
+        if password.is_pending() {
+            return Err(CognitoError::new(
+                ErrorKind::InvalidParameter,
+                Op::SET_PASSWORD.name,
+                "not sent: no password was generated for it",
+            ));
+        }
+        let request = self
+            .client
+            .admin_set_user_password()
+            .user_pool_id(pool.as_str())
+            .username(username)
+            .password(password.expose())
+            .permanent(false)
+            .send();
+        self.call(Op::SET_PASSWORD, request).await.map(drop)
     }
 }
 

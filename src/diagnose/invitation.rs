@@ -10,7 +10,7 @@
 use time::Duration;
 
 use super::{Builder, Code, Draft, Inputs, Severity, rules, span};
-use crate::cognito::UserStatus;
+use crate::cognito::{InviteDelivery, UserStatus, WriteAction};
 use crate::time::rfc3339;
 
 const INVITE_FIX: &str = "Resend the invitation (AdminCreateUser with MessageAction=RESEND): \
@@ -78,7 +78,7 @@ pub(super) fn check(d: &mut Builder, inputs: &Inputs<'_>) {
             ),
             fix: format!("{INVITE_FIX}, valid {days} days."),
             remedy: "resend the invitation",
-            action: None,
+            action: InviteDelivery::for_user(user).map(WriteAction::ResendInvitation),
         });
     } else {
         d.add(Draft {

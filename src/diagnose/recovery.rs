@@ -6,7 +6,9 @@
 //! SMS over email. `admin_only`: only an administrator can set a password.
 
 use super::{Builder, Code, Draft, Inputs, Severity, has, mfa_active, rules, verified};
-use crate::cognito::{PoolSchema, User, UserStatus};
+use crate::cognito::{
+    PoolSchema, TemporaryPassword, User, UserStatus, VerifiedAttribute, WriteAction,
+};
 
 /// How a password can be replaced for this user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +85,14 @@ pub(crate) fn password_fix(user: &User, pool: Option<&PoolSchema>) -> (String, &
             "set a new password",
         ),
     }
+}
+
+/// The write action that fixes "the user needs a new password" when only an administrator
+/// can set one: a temporary password (AdminSetUserPassword), made at its confirmation.
+pub(crate) fn admin_set_action(user: &User, pool: Option<&PoolSchema>) -> Option<WriteAction> {
+    (user.status != Some(UserStatus::ForceChangePassword)
+        && reset_path(user, pool) == Reset::AdminOnly)
+        .then(|| WriteAction::SetTemporaryPassword(TemporaryPassword::to_generate()))
 }
 
 /// The one fix when no channel reaches the user.
@@ -178,7 +188,10 @@ fn unverified(
              {flag}=true)."
         ),
         remedy: &format!("verify the {label}"),
-        action: None,
+        action: Some(WriteAction::MarkVerified(match code {
+            Code::EmailUnverified => VerifiedAttribute::Email,
+            _ => VerifiedAttribute::PhoneNumber,
+        })),
     });
 }
 
@@ -235,7 +248,9 @@ fn channel_check(d: &mut Builder, user: &User, pool: &PoolSchema) {
         } else {
             "only an administrator can reset the password"
         },
-        action: None,
+        // Only where sign-in is blocked: a working password is not replaced ahead of time.
+        action: (severity == Severity::Blocker)
+            .then(|| WriteAction::SetTemporaryPassword(TemporaryPassword::to_generate())),
     });
 }
 

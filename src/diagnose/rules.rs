@@ -102,8 +102,8 @@ const COMPROMISED_CREDENTIALS: Source = page(
     "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-compromised-credentials.html",
 );
 const AUTH_FLOW: Source = page(
-    "User pool authentication flow (lockout behavior for failed sign-in attempts)",
-    "https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html",
+    "Authentication with Amazon Cognito user pools (lockout behavior for failed sign-in attempts)",
+    "https://docs.aws.amazon.com/cognito/latest/developerguide/authentication.html#authentication-flow-lockout-behavior",
 );
 const THREAT_PROTECTION: Source = page(
     "Advanced security with threat protection",

@@ -3,7 +3,7 @@
 //! FORCE_CHANGE_PASSWORD and EXTERNAL_PROVIDER; COMPROMISED and ARCHIVED are legacy values it
 //! no longer lists, so their findings say so rather than guess.
 
-use super::recovery::password_fix;
+use super::recovery::{admin_set_action, password_fix};
 use super::{Builder, Code, Draft, Inputs, Severity, rules};
 use crate::cognito::{User, UserStatus, WriteAction};
 use crate::time::rfc3339;
@@ -89,7 +89,7 @@ fn unconfirmed(d: &mut Builder, user: &User) {
               (AdminConfirmSignUp) once you trust the address."
             .into(),
         remedy: "confirm the sign-up",
-        action: None,
+        action: Some(WriteAction::ConfirmSignUp),
     });
 }
 
@@ -122,7 +122,7 @@ fn reset_required(d: &mut Builder, inputs: &Inputs<'_>) {
         ),
         fix,
         remedy,
-        action: None,
+        action: admin_set_action(inputs.user, inputs.pool),
     });
 }
 

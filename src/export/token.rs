@@ -73,6 +73,9 @@ pub struct Resume {
     /// The server-side filter's expression, if any.
     #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
+    /// The `--where` expression applied to each user read, if any.
+    #[serde(rename = "w", default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<String>,
     #[serde(rename = "k")]
     pub plan: Plan,
     #[serde(rename = "s")]
@@ -119,6 +122,16 @@ pub enum TokenError {
         token: Option<String>,
         export: Option<String>,
     },
+    /// The token's export ran with another `--where`.
+    #[error(
+        "--starting-token comes from an export with --where {}, not {}: pass the same --where",
+        token.as_deref().unwrap_or("(none)"),
+        export.as_deref().unwrap_or("(none)")
+    )]
+    OtherWhere {
+        token: Option<String>,
+        export: Option<String>,
+    },
 }
 
 impl Resume {
@@ -137,9 +150,28 @@ impl Resume {
         Self {
             pool: pool.into(),
             filter,
+            local: None,
             plan,
             shards,
             written: 0,
+        }
+    }
+
+    /// The same export, with `--where` `local` applied to each user read.
+    pub fn with_where(mut self, local: Option<String>) -> Self {
+        self.local = local;
+        self
+    }
+
+    /// Refuses a token whose export had another `--where` than `local`: resuming it would
+    /// write users by another rule after the resume point.
+    pub fn check_where(self, local: Option<&str>) -> Result<Self, TokenError> {
+        match self.local.as_deref() == local {
+            true => Ok(self),
+            false => Err(TokenError::OtherWhere {
+                token: self.local,
+                export: local.map(str::to_string),
+            }),
         }
     }
 
@@ -269,6 +301,25 @@ mod tests {
             Resume::decode("cognito-token", POOL, None),
             Err(TokenError::NotOurs)
         );
+    }
+
+    #[test]
+    fn tokens_are_bound_to_their_where_expression() {
+        let r = Resume::fresh(POOL, None, 16).with_where(Some("custom:tier = gold".into()));
+        assert_eq!(
+            r.shards.len(),
+            16,
+            "a --where with nothing for Cognito keeps the streams"
+        );
+        let token = r.encode();
+        let back = Resume::decode(&token, POOL, None).unwrap();
+        assert_eq!(back.clone().check_where(Some("custom:tier = gold")), Ok(r));
+        for other in [None, Some("custom:tier = silver")] {
+            assert!(matches!(
+                back.clone().check_where(other),
+                Err(TokenError::OtherWhere { .. })
+            ));
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::oneshot::gate::{Gate, Trail};
 use crate::oneshot::stop::{Ending, Stop};
 use crate::oneshot::{CliError, EXIT_USAGE, format_for_stdout, usage};
 use crate::output::table::{TableWriter, UserRow};
-use crate::output::{self, Stdout, TableOut, WriteError};
+use crate::output::{self, Shape, Stdout, TableOut, WriteError};
 use crate::redact;
 use crate::sanitize::sanitize;
 use crate::session::{self, Session};
@@ -219,10 +219,11 @@ impl Printer {
     /// `Result` and `Error` when there are leading ones, then the user's.
     fn new(
         format: OutputFormat,
+        shape: Shape,
         leading: &[&str],
         columns: Vec<String>,
     ) -> Result<Self, WriteError> {
-        let out = Stdout::open();
+        let out = Stdout::shaped(shape);
         Ok(match format.delimited() {
             Some(d) => {
                 let tagged = !leading.is_empty();
@@ -233,7 +234,7 @@ impl Printer {
                 let table = out.table(d, &header, columns)?;
                 Self::Table { table, tagged }
             }
-            None if format == OutputFormat::Text => Self::Text {
+            None if out.is_people_text() => Self::Text {
                 out,
                 widths: [0, 0],
             },
@@ -387,6 +388,7 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> Result<i32, CliError> {
     if !args.include.is_empty() {
         return Err(usage("--include works with one query and -o json or text"));
     }
+    crate::oneshot::refuse_query_on_delimited(&args.jmespath, args.output)?;
     if args.all_pools || !args.pools.is_empty() {
         return pools(target, args, columns).await;
     }
@@ -407,7 +409,8 @@ pub async fn get(target: &TargetArgs, args: &GetArgs) -> Result<i32, CliError> {
         .await?;
     let leading: &[&str] = if batch { &["Query"] } else { &[] };
     let progress = output::stderr_is_terminal() && batch;
-    let (ending, printed) = match Printer::new(format, leading, columns) {
+    let shape = crate::oneshot::shape(format, &args.jmespath, "AdminGetUser");
+    let (ending, printed) = match Printer::new(format, shape, leading, columns) {
         Ok(printer) => {
             let how = Answering {
                 batch,
@@ -600,7 +603,8 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
         ..AuditEvent::default()
     })?;
     let results = ask_pools(&base, &names, &query, by, &trail).await?;
-    let mut printer = match Printer::new(format, &["Pool", "PoolId"], columns) {
+    let shape = crate::oneshot::shape(format, &args.jmespath, "AdminGetUser");
+    let mut printer = match Printer::new(format, shape, &["Pool", "PoolId"], columns) {
         Ok(p) => p,
         Err(e) => return written(Err(e), Ok(0)),
     };

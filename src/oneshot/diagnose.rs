@@ -14,7 +14,7 @@ use crate::cognito::{
     AuthEvent, CognitoError, ListKind, Listing, ListingPage, PageRequest, PoolSchema, User,
 };
 use crate::diagnose::{Diagnosis, Inputs, diagnose_with};
-use crate::output::{self, Stdout, WriteError};
+use crate::output::{self, Shape, Stdout, WriteError};
 use crate::sanitize::sanitize;
 use crate::session::Session;
 
@@ -34,7 +34,7 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32, CliErr
     let session = &run.session;
     let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
     let result = run.lookup(&args.query, args.by.into()).await?;
-    let mut stdout = Stdout::open();
+    let mut stdout = Stdout::shaped(shape(format, args));
     let redact = run.redact();
     let (write, ended) = match result {
         Ok(LookupOutcome::Found(found)) => {
@@ -48,9 +48,9 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32, CliErr
             }
             let pool_id = session.pool.as_str();
             let (user, pool) = (&found.user, pool.as_ref());
-            let write = match format {
-                ReportFormat::Json => stdout.json(&shape(user, pool_id, pool, &diagnosis)),
-                ReportFormat::Text => stdout.text(&text(user, pool_id, pool, &diagnosis)),
+            let write = match stdout.is_people_text() {
+                false => stdout.json(&report_json(user, pool_id, pool, &diagnosis)),
+                true => stdout.text(&text(user, pool_id, pool, &diagnosis)),
             };
             (write, Ok(0))
         }
@@ -59,7 +59,8 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32, CliErr
                 true => crate::redact::mask_ambiguous(&ambiguous, &[]),
                 false => ambiguous,
             };
-            super::ambiguous_answer(&mut stdout, format == ReportFormat::Json, &ambiguous)
+            let json = !stdout.is_people_text();
+            super::ambiguous_answer(&mut stdout, json, &ambiguous)
         }
         Err(error) => {
             let error = match redact {
@@ -71,6 +72,13 @@ pub async fn run(target: &TargetArgs, args: &DiagnoseArgs) -> Result<i32, CliErr
     };
     // A closed pipe (`| head`) keeps the lookup's code; any other failure is exit 8.
     written(write, ended)
+}
+
+/// How the sink draws the report: text for people, or JSON (`--query`'s result of it, as
+/// the AWS CLI's text with `-o text`).
+fn shape(format: ReportFormat, args: &DiagnoseArgs) -> Shape {
+    let text = format == ReportFormat::Text;
+    Shape::pick(args.jmespath.clone(), text, false, "Diagnose")
 }
 
 /// Says on stderr that a fetch failed and which checks therefore did not run.
@@ -213,7 +221,7 @@ struct DiagnosisJson<'a> {
 
 /// `{"Username", "PoolId", "CanSignIn", "Findings": [{"Code", "Severity", "Message", "Fix"}],
 /// "NotChecked": [codes]}`: a value for the sink to serialize.
-fn shape<'a>(
+fn report_json<'a>(
     user: &'a User,
     pool_id: &'a str,
     pool: Option<&'a PoolSchema>,
@@ -311,14 +319,19 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, Cl
     let format = format_for_stdout(args.output, ReportFormat::Text, ReportFormat::Json);
     let mut settings: Option<Option<PoolSchema>> = None;
     let (mut worst, mut printed) = (0, 0);
-    let mut stdout = Stdout::open();
+    let mut stdout = Stdout::shaped(shape(format, args));
+    let how = match (stdout.is_people_text(), stdout.reshapes()) {
+        (true, _) => Printing::Text,
+        (false, false) => Printing::Line,
+        (false, true) => Printing::Value,
+    };
     let mut queue = queries.iter();
     let ending = loop {
         let Some(line) = queue.next() else {
             break Ending::Done(worst);
         };
-        let report = report_one(&run, line, args, format, &mut settings);
-        let (text, code) = tokio::select! {
+        let report = report_one(&run, line, args, how, &mut settings);
+        let (printed_report, code) = tokio::select! {
             biased;
             signal = stop.recv() => break Ending::Stopped(signal),
             report = report => match report {
@@ -328,7 +341,11 @@ async fn batch(resolved: super::Resolved, args: &DiagnoseArgs) -> Result<i32, Cl
         };
         worst = worst.max(code);
         // A closed pipe (`| head`) ends the batch quietly; any other failure is exit 8.
-        match stdout.text(&text) {
+        let written = match printed_report {
+            Printed::Text(text) => stdout.text(&text),
+            Printed::Value(value) => stdout.json_line(&value).and_then(|()| stdout.flush()),
+        };
+        match written {
             Ok(()) => {}
             Err(WriteError::Closed) => break Ending::ClosedPipe(worst),
             Err(e) => break Ending::Failed(CliError::Output(e)),
@@ -344,9 +361,9 @@ async fn report_one(
     run: &super::Run,
     line: &super::batch::QueryLine,
     args: &DiagnoseArgs,
-    format: ReportFormat,
+    how: Printing,
     settings: &mut Option<Option<PoolSchema>>,
-) -> Result<(String, i32), CliError> {
+) -> Result<(Printed, i32), CliError> {
     let query = line.text();
     // A line that is not UTF-8, or a malformed query: refused here, audited, answered.
     let refused = match (line.refusal(), lookup::validate_query(query)) {
@@ -394,11 +411,29 @@ async fn report_one(
         outcome: &outcome,
         diagnosis: diagnosis.as_ref(),
     };
-    let text = match format {
-        ReportFormat::Json => report.json_line() + "\n",
-        ReportFormat::Text => report.text(),
+    let printed = match how {
+        Printing::Text => Printed::Text(report.text()),
+        Printing::Line => Printed::Text(report.json_line() + "\n"),
+        Printing::Value => Printed::Value(report.json_value()),
     };
-    Ok((text, code))
+    Ok((printed, code))
+}
+
+/// How a batch's reports reach the sink.
+#[derive(Clone, Copy)]
+enum Printing {
+    /// The text report for people.
+    Text,
+    /// A JSON line made here, through the safe formatter, keys in the report's order.
+    Line,
+    /// A JSON value for the sink to reshape (`--query`, the AWS CLI's text).
+    Value,
+}
+
+/// One query's report for the sink: text (or a JSON line made here), or a JSON value.
+enum Printed {
+    Text(String),
+    Value(serde_json::Value),
 }
 
 /// What a `diagnose -` batch prints for one query.
@@ -411,15 +446,27 @@ struct QueryReport<'a> {
 }
 
 impl QueryReport<'_> {
-    /// The report as one JSON line.
+    /// The report as one JSON line, through the safe formatter, keys in the report's order.
     fn json_line(&self) -> String {
+        crate::sanitize::to_json_line(&self.line()).expect("plain data serializes")
+    }
+
+    /// The report as one JSON value, for the sink to reshape.
+    fn json_value(&self) -> serde_json::Value {
+        serde_json::to_value(self.line()).expect("plain data serializes")
+    }
+
+    /// The report's JSON line, to serialize.
+    fn line(&self) -> BatchLine<'_> {
         use super::batch::Outcome;
         let outcome = self.outcome;
-        let line = BatchLine {
+        BatchLine {
             query: self.query,
             result: outcome.result(),
             diagnosis: match (outcome, self.diagnosis) {
-                (Outcome::Found(user), Some(d)) => Some(shape(user, self.pool_id, self.pool, d)),
+                (Outcome::Found(user), Some(d)) => {
+                    Some(report_json(user, self.pool_id, self.pool, d))
+                }
                 _ => None,
             },
             matches: match outcome {
@@ -438,8 +485,7 @@ impl QueryReport<'_> {
                 }
                 _ => None,
             },
-        };
-        crate::sanitize::to_json_line(&line).expect("plain data serializes")
+        }
     }
 
     /// The report as text, every value sanitized.

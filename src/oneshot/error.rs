@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::signal::Signal;
 use crate::audit::AuditError;
+use crate::audit::chain::VerifyError;
 use crate::cognito::CognitoError;
 use crate::cognito::lookup::LookupError;
 use crate::output::{self, WriteError};
@@ -64,6 +65,9 @@ pub enum CliError {
         signal: Signal,
         printed: Option<(u64, usize)>,
     },
+    /// `audit verify`: the chain is broken (exit 11), or the file can't be read (exit 2).
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
     /// The async runtime can't start (exit 1).
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
@@ -96,11 +100,13 @@ impl CliError {
             Self::Audit { .. } => EXIT_AUDIT,
             Self::Output(WriteError::Closed) => 0,
             Self::Output(WriteError::Failed(_)) => output::EXIT_OUTPUT,
+            Self::Output(WriteError::Query(_)) => output::EXIT_QUERY,
             Self::Lookup { error, .. } => error.exit_code(),
             Self::Ambiguous(_) => 4,
             Self::NoMatch { .. } => 3,
             Self::Cognito { error, .. } => error.kind.exit_code(),
             Self::Interrupted { signal, .. } => signal.exit_code(),
+            Self::Verify(e) => e.exit_code(),
             Self::Runtime(_) => EXIT_RUNTIME,
         }
     }
@@ -112,7 +118,10 @@ impl CliError {
             Self::Output(WriteError::Closed) => {}
             // Multi-line reports keep their lines; the sink still escapes them.
             Self::Ambiguous(_) => output::say(format_args!("error: {self}")),
-            Self::Interrupted { .. } => output::say(self),
+            // A broken chain is the command's finding, said as such; not an error of its own.
+            Self::Interrupted { .. } | Self::Verify(VerifyError::Broken { .. }) => {
+                output::say(self)
+            }
             Self::Lookup {
                 error,
                 hint,

@@ -301,6 +301,23 @@ impl<'a> Gate<'a> {
         Ok(crate::cognito::pool_settings(self.session.backend.as_ref(), &self.session.pool).await)
     }
 
+    /// Every group of the pool with its members, for `export --with-groups`: ListGroups,
+    /// then ListUsersInGroup for each group, every page (groups × pages requests, never one
+    /// per user). One `list_group_members` line, counting the memberships read.
+    pub(crate) async fn group_members(
+        &self,
+    ) -> Result<Result<GroupMembers, CognitoError>, CliError> {
+        let pending = AuditEvent::new("list_group_members", self.session);
+        let request =
+            |backend: &'a dyn Backend, pool: &'a PoolId| read_group_members(backend, pool);
+        self.audited(pending, request, |mut event, result| {
+            event.count = result.as_ref().ok().map(|m| m.memberships);
+            event.outcome = AuditEvent::outcome_of(result);
+            event
+        })
+        .await
+    }
+
     /// The ListUsers pages of an export's streams, in the session's pool. An export is audited
     /// per run (its `start` and `end` lines), not per page.
     pub(crate) fn pages(&self) -> Result<Pages, CliError> {
@@ -330,4 +347,58 @@ impl Pages {
         let request = PageRequest::after(size, token);
         self.backend.list_users(&self.pool, filter, request).await
     }
+}
+
+/// Each username's groups (in ListGroups' order), and what reading them took.
+#[derive(Debug, Default)]
+pub(crate) struct GroupMembers {
+    pub by_user: std::collections::HashMap<String, Vec<String>>,
+    pub groups: u64,
+    pub memberships: u64,
+    /// ListGroups and ListUsersInGroup requests sent.
+    pub requests: u64,
+}
+
+/// ListGroups' and ListUsersInGroup's largest page.
+const GROUP_PAGE: i32 = 60;
+
+async fn read_group_members(
+    backend: &dyn Backend,
+    pool: &PoolId,
+) -> Result<GroupMembers, CognitoError> {
+    let mut members = GroupMembers::default();
+    let mut names = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = PageRequest::after(GROUP_PAGE, token.as_deref());
+        let page = backend.list_groups(pool, page).await?;
+        members.requests += 1;
+        names.extend(page.items.into_iter().map(|g| g.name));
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    members.groups = names.len() as u64;
+    for group in names {
+        let mut token: Option<String> = None;
+        loop {
+            let page = PageRequest::after(GROUP_PAGE, token.as_deref());
+            let page = backend.list_users_in_group(pool, &group, page).await?;
+            members.requests += 1;
+            for user in page.users {
+                members.memberships += 1;
+                members
+                    .by_user
+                    .entry(user.username)
+                    .or_default()
+                    .push(group.clone());
+            }
+            token = page.next_token;
+            if token.is_none() {
+                break;
+            }
+        }
+    }
+    Ok(members)
 }

@@ -6,6 +6,9 @@
 //!   `sanitize::SafeJsonFormatter` (controls, bidi, zero-width, separators, tags as `\uXXXX`);
 //! - CSV and TSV: [`table::TableWriter`], every cell escaped for the terminal (as `sanitize`)
 //!   and for spreadsheets (the formula guard);
+//! - `--query` and `-o table`: [`Shape`] — the JMESPath result of each JSON value
+//!   ([`query`]), drawn as JSON, as the AWS CLI's text ([`query::aws_text`]) or as its table
+//!   ([`grid`]), every value escaped before it is measured or joined;
 //! - text: [`Stdout::text`] and the stderr functions ([`error`], [`hint`], [`note`], …) escape
 //!   every unsafe character but the line ends, whatever the caller already did.
 //!
@@ -14,7 +17,9 @@
 //! [`EXIT_OUTPUT`]. Nothing else in `src/` names stdout or stderr (the TUI's terminal in
 //! `tui.rs` aside); `tests/it/output_sink.rs` reads the source to hold that.
 
+pub mod grid;
 pub mod json;
+pub mod query;
 mod sink;
 pub mod table;
 pub mod text;

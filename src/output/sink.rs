@@ -7,12 +7,18 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 
 use serde::Serialize;
 
+use super::grid::{self, Fit};
+use super::query::{Query, QueryError, aws_text};
 use super::table::{Delimited, TableWriter};
 use crate::sanitize::{SafeJsonFormatter, is_unsafe, sanitize};
 
 /// Exit code when the output can't be written (a full disk, `/dev/full`, an I/O error): the
 /// command stops at once rather than report success on a cut-off result.
 pub const EXIT_OUTPUT: i32 = 8;
+
+/// Exit code when `--query` fails on the result (a function given the wrong type): the
+/// expression is wrong for this output, a usage error.
+pub const EXIT_QUERY: i32 = 2;
 
 /// Why stdout took no more.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +29,9 @@ pub enum WriteError {
     /// Anything else: the command stops with [`EXIT_OUTPUT`].
     #[error("cannot write output: {0}")]
     Failed(io::Error),
+    /// `--query` failed on the value to print: the command stops with [`EXIT_QUERY`].
+    #[error(transparent)]
+    Query(#[from] QueryError),
 }
 
 impl From<io::Error> for WriteError {
@@ -49,6 +58,10 @@ impl WriteError {
             Self::Failed(_) => {
                 error(self);
                 EXIT_OUTPUT
+            }
+            Self::Query(_) => {
+                error(self);
+                EXIT_QUERY
             }
         }
     }
@@ -86,18 +99,91 @@ fn terminal_safe_keeping<'a>(text: &'a str, keep: &[char]) -> Cow<'a, str> {
     Cow::Owned(out)
 }
 
+/// How the sink draws the JSON values a command gives it ([`Stdout::json`],
+/// [`Stdout::json_line`]): `--query` first, then `-o`.
+#[derive(Debug, Clone, Default)]
+pub struct Shape {
+    query: Option<Query>,
+    style: Style,
+}
+
+/// What `-o` asks of a command's JSON values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Style {
+    /// JSON (`-o json`, and the default when stdout is not a terminal).
+    #[default]
+    Json,
+    /// The command's own text for people (`-o text` without `--query`): the caller renders
+    /// it and hands the sink text; a JSON value given anyway is written as JSON.
+    People,
+    /// The AWS CLI's `--output text` (`-o text` with `--query`).
+    AwsText,
+    /// The AWS CLI's `--output table`, under this title (an operation's name).
+    Table(&'static str),
+}
+
+impl Shape {
+    /// The shape for `--query` (if given) and the format asked for: `text` for `-o text`,
+    /// `table` for `-o table` (titled `title`), else JSON.
+    pub fn pick(query: Option<Query>, text: bool, table: bool, title: &'static str) -> Self {
+        let style = match (table, text, query.is_some()) {
+            (true, _, _) => Style::Table(title),
+            (false, true, false) => Style::People,
+            (false, true, true) => Style::AwsText,
+            (false, false, _) => Style::Json,
+        };
+        Self { query, style }
+    }
+
+    /// Whether the command prints its own text for people (plain `-o text`): every other
+    /// shape takes JSON values.
+    pub fn is_people_text(&self) -> bool {
+        self.style == Style::People
+    }
+
+    /// Whether values are drawn other than as JSON written straight through.
+    fn reshapes(&self) -> bool {
+        self.query.is_some() || matches!(self.style, Style::AwsText | Style::Table(_))
+    }
+}
+
 /// Standard output, buffered. It has no `Write` of its own: results reach it as text, JSON
 /// or table rows, each with its format's escaping.
 pub struct Stdout {
     out: BufWriter<io::Stdout>,
+    shape: Shape,
+    /// The width tables are drawn for, read once.
+    table_width: usize,
 }
 
 impl Stdout {
-    /// The process's stdout.
+    /// The process's stdout, writing JSON values as JSON.
     pub fn open() -> Self {
+        Self::shaped(Shape::default())
+    }
+
+    /// The process's stdout, drawing JSON values in `shape`.
+    pub fn shaped(shape: Shape) -> Self {
+        let table_width = match shape.style {
+            Style::Table(_) => grid::terminal_width(),
+            _ => grid::DEFAULT_WIDTH,
+        };
         Self {
             out: BufWriter::with_capacity(64 * 1024, io::stdout()),
+            shape,
+            table_width,
         }
+    }
+
+    /// Whether the command prints its own text for people ([`Shape::is_people_text`]).
+    pub fn is_people_text(&self) -> bool {
+        self.shape.is_people_text()
+    }
+
+    /// Whether JSON values are drawn other than as given (`--query`, the AWS CLI's text or
+    /// table): a caller holding a JSON line it made itself must hand the value instead.
+    pub fn reshapes(&self) -> bool {
+        self.shape.reshapes()
     }
 
     /// Text for people (every unsafe character but `\n` escaped), written at once.
@@ -114,21 +200,62 @@ impl Stdout {
         self.flush()
     }
 
-    /// One JSON document, indented, through the safe formatter; written at once.
+    /// One JSON document, indented, through the safe formatter (or `--query`'s result of it,
+    /// drawn as `-o` asks); written at once.
     pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WriteError> {
-        let formatter = SafeJsonFormatter(serde_json::ser::PrettyFormatter::new());
-        let mut ser = serde_json::Serializer::with_formatter(&mut self.out, formatter);
-        value.serialize(&mut ser)?;
-        self.out.write_all(b"\n")?;
+        if self.shape.reshapes() {
+            let fit = Fit::AtMost(self.table_width);
+            return self.reshaped(value, true, fit).and_then(|()| self.flush());
+        }
+        self.pretty(value)?;
         self.flush()
     }
 
-    /// One NDJSON line through the safe formatter; buffered until [`Stdout::flush`].
+    /// One NDJSON line through the safe formatter (or `--query`'s result of it, drawn as
+    /// `-o` asks: a table per line, all as wide as the terminal); buffered until
+    /// [`Stdout::flush`].
     pub fn json_line<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WriteError> {
+        if self.shape.reshapes() {
+            return self.reshaped(value, false, Fit::Exactly(self.table_width));
+        }
+        self.compact(value)
+    }
+
+    fn pretty<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WriteError> {
+        let formatter = SafeJsonFormatter(serde_json::ser::PrettyFormatter::new());
+        let mut ser = serde_json::Serializer::with_formatter(&mut self.out, formatter);
+        value.serialize(&mut ser)?;
+        Ok(self.out.write_all(b"\n")?)
+    }
+
+    fn compact<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WriteError> {
         let formatter = SafeJsonFormatter(serde_json::ser::CompactFormatter);
         let mut ser = serde_json::Serializer::with_formatter(&mut self.out, formatter);
         value.serialize(&mut ser)?;
         Ok(self.out.write_all(b"\n")?)
+    }
+
+    /// `value` through `--query`, then as JSON (indented when `pretty`), the AWS CLI's text,
+    /// or its table. Text and tables escape every value themselves; the sink then keeps only
+    /// their own tabs and line ends.
+    fn reshaped<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        pretty: bool,
+        fit: Fit,
+    ) -> Result<(), WriteError> {
+        let value = match &self.shape.query {
+            Some(query) => query.apply(value)?,
+            None => serde_json::to_value(value)?,
+        };
+        let drawn = match self.shape.style {
+            Style::Json | Style::People if pretty => return self.pretty(&value),
+            Style::Json | Style::People => return self.compact(&value),
+            Style::AwsText => aws_text(&value),
+            Style::Table(title) => grid::render(title, &value, fit),
+        };
+        let safe = terminal_safe_keeping(&drawn, &['\n', '\t']);
+        Ok(self.out.write_all(safe.as_bytes())?)
     }
 
     /// Sends what is buffered on.

@@ -329,6 +329,9 @@ fn load_all_status(
 /// Browse's status line: how many users are loaded and match, pages, and what is left.
 fn browse_summary(b: &BrowseState, load_key: &str, spinner: &str) -> String {
     let (loaded, pages, matches) = (b.store.len(), b.pager.pages, b.match_count());
+    if let Some(Err(e)) = &b.where_rows {
+        return e.to_string();
+    }
     let mut line = String::new();
     if b.page_pending.is_some() {
         line.push_str(&format!("{spinner} "));

@@ -76,6 +76,7 @@ pub async fn answer(job: &Job, cmd: Cmd, control: &Control) -> Vec<Msg> {
         Cmd::Lookup { id, query, mode } => vec![look_up(job, id, query, mode, &control.owed).await],
         Cmd::FetchList { id, list, username } => vec![list_of(job, id, list, username).await],
         Cmd::FetchPoolGroups { id } => vec![groups_of_pool(job, id).await],
+        Cmd::FetchAuthFactors { id, username } => vec![factors_of(job, id, username).await],
         Cmd::Write { id, write } => vec![write_one(job, id, write, &control.recorded).await],
         Cmd::Search {
             id,
@@ -164,6 +165,31 @@ async fn groups_of_pool(job: &Job, id: u64) -> Msg {
         .await
         .unwrap_or_else(|not_sent| Err(not_sent.as_error("ListGroups")));
     Msg::PoolGroupsDone { id, result }
+}
+
+/// The user's auth factors for the MFA pane; one `get_auth_factors` line.
+async fn factors_of(job: &Job, id: u64, username: String) -> Msg {
+    let session = &job.session;
+    let mut event = AuditEvent::new("get_auth_factors", session);
+    event.username = Some(username.clone());
+    let line = |mut event: AuditEvent, result: &Result<_, _>| {
+        event.outcome = AuditEvent::outcome_of(result);
+        event
+    };
+    let fetch = audited(
+        &job.audit,
+        event,
+        None,
+        async {
+            let (backend, pool) = (session.backend.as_ref(), &session.pool);
+            backend.get_user_auth_factors(pool, &username).await
+        },
+        line,
+    );
+    let result = fetch
+        .await
+        .unwrap_or_else(|not_sent| Err(not_sent.as_error("AdminGetUserAuthFactors")));
+    Msg::AuthFactorsDone { id, result }
 }
 
 /// The confirmed write, to its own pool only: attempt line, request, outcome line.

@@ -112,6 +112,7 @@ struct Worker {
     switch_tx: UnboundedSender<SwitchAnswer>,
     prepared: Option<(u64, Connection)>,
     lookup: Slot,
+    factors: Slot,
     lists: HashMap<ListKind, Slot>,
     search: Slot,
     paging: Slot,
@@ -146,6 +147,7 @@ impl Worker {
             switch_tx,
             prepared: None,
             lookup: Slot::default(),
+            factors: Slot::default(),
             lists: HashMap::new(),
             search: Slot::default(),
             paging: Slot::default(),
@@ -207,6 +209,7 @@ impl Worker {
         let slot = match &cmd {
             Cmd::Lookup { .. } => &mut self.lookup,
             Cmd::FetchList { list, .. } => self.lists.entry(*list).or_default(),
+            Cmd::FetchAuthFactors { .. } => &mut self.factors,
             Cmd::Search { .. } => &mut self.search,
             Cmd::BrowsePage { .. } => &mut self.paging,
             Cmd::LoadAll { id, .. } => {

@@ -43,8 +43,9 @@ pub fn export_to(app: &mut App, path: &std::path::Path) -> Vec<cognito_tui::cogn
 /// Tells `app` the worker has connected to the demo pool (as `--demo` does).
 pub fn connect(app: &mut App) {
     let cli = Cli::parse_from(["cognito-tui", "--demo"]);
-    let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
-    let session = block_on(session::connect(&cli.target, pool, demo));
+    let target = session::Target::without_config(&cli.target);
+    let (pool, demo) = target.pool().unwrap();
+    let session = block_on(target.connect(pool, demo));
     update(app, Msg::Connected(session.info));
     // The worker's one DescribeUserPool per connection, which the diagnosis reads. Its name
     // is left out so the header shows the pool id, as every snapshot was taken with.
@@ -161,7 +162,8 @@ pub fn demo_lookup(
 /// partial ones first; returns the commands those answers produced.
 pub fn serve(app: &mut App, cmd: &Cmd) -> Vec<Cmd> {
     let cli = Cli::parse_from(["cognito-tui", "--demo"]);
-    let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
+    let target = session::Target::without_config(&cli.target);
+    let (pool, demo) = target.pool().unwrap();
     // Paused time: a search's debounce passes at once, as nothing else is waiting.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -170,7 +172,7 @@ pub fn serve(app: &mut App, cmd: &Cmd) -> Vec<Cmd> {
         .unwrap();
     let (progress, mut partial) = tokio::sync::mpsc::unbounded_channel();
     let answers = runtime.block_on(async {
-        let session = session::connect(&cli.target, pool, demo).await;
+        let session = target.connect(pool, demo).await;
         if let Cmd::ListPools { id, token } = cmd {
             let (backend, id, token) = (session.backend.clone(), *id, token.clone());
             worker::list_pools(backend, id, token, progress.clone()).await;

@@ -91,6 +91,7 @@ impl Emulator {
                 c
             }
         };
+        aws_free(&mut command, workdir.path());
         let piped = kind == Kind::Moto;
         command
             .current_dir(workdir.path())
@@ -234,4 +235,21 @@ fn missing<T>(kind: Kind, path: &Path) -> Option<T> {
         path.display()
     ));
     None
+}
+
+/// The emulator's environment without this machine's AWS settings: every `AWS_*` variable of
+/// the test process left out (moto's boto would read a profile, a config file, a Region), the
+/// tests' dummy keys, no instance-metadata probe, and AWS files in `dir` that don't exist.
+fn aws_free(command: &mut Command, dir: &Path) {
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("AWS_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .env("AWS_ACCESS_KEY_ID", super::seed::ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", super::seed::SECRET_KEY)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", dir.join("no-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("no-credentials"));
 }

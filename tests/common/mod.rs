@@ -2,6 +2,7 @@
 //! proxy, fixture seeding and the tmux driver.
 
 pub mod app;
+pub mod audit_log;
 pub mod boxes;
 pub mod cli;
 pub mod delay_proxy;
@@ -9,6 +10,8 @@ pub mod emulator;
 pub mod joined;
 pub mod proxy;
 pub mod seed;
+pub mod stub;
+pub mod target;
 pub mod tls;
 pub mod tmux;
 

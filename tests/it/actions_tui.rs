@@ -141,6 +141,7 @@ fn the_menu_offers_each_action_only_where_it_applies() {
             "Reset MFA",
             "Add to a group…",
             "Remove from a group…",
+            "Temporary password",
             "Delete user"
         ]
     );
@@ -478,7 +479,7 @@ fn end_to_end_add_to_group_then_delete_audited() {
     t.wait_for("beta-testers");
     t.type_text("x");
     t.wait_for("Delete user");
-    t.type_text("jjjjjj");
+    t.type_text("jjjjjjj");
     t.keys(&["Enter"]);
     t.wait_for("alice oPool1");
     t.type_text("alice oPool1");
@@ -489,11 +490,7 @@ fn end_to_end_add_to_group_then_delete_audited() {
     ]);
     t.type_text("q");
     assert_eq!(t.wait_exit().0, 0);
-    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = crate::common::audit_log::lines(&audit);
     // Each write twice: the attempt before the request, the outcome after.
     let writes: Vec<(&str, &str, &str)> = lines
         .iter()
@@ -546,4 +543,192 @@ fn g_and_shift_g_jump_to_the_ends_of_the_menu_and_pickers() {
             cursor: 1
         }
     );
+}
+
+/// What AWS's "Adding user pool password requirements" allows and asks, written here apart
+/// from the generator: Basic Latin letters, digits and the listed special characters.
+fn meets_aws_rules(password: &str, min: usize) -> bool {
+    const SPECIAL: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
+    password.chars().count() >= min
+        && password.chars().any(|c| c.is_ascii_uppercase())
+        && password.chars().any(|c| c.is_ascii_lowercase())
+        && password.chars().any(|c| c.is_ascii_digit())
+        && password.chars().any(|c| SPECIAL.contains(c))
+        && password
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || SPECIAL.contains(c))
+}
+
+/// erin is RESET_REQUIRED with no channel "Forgot password" may use: the agent sets a
+/// temporary password. It is made when the confirmation opens (to the demo pool's policy,
+/// 12+ characters), sent as confirmed, shown once in its own popup, copied only on `y`, and
+/// gone from the screen once closed; the refresh shows erin in FORCE_CHANGE_PASSWORD.
+#[test]
+fn set_temporary_password_is_shown_once_and_the_user_must_change_it() {
+    let mut erin = Desk::new("erin");
+    assert_eq!(erin.user().status, Some(UserStatus::ResetRequired));
+    erin.menu_to("Temporary password");
+    assert!(erin.press(KeyCode::Enter).is_empty());
+    let Overlay::Confirm {
+        write:
+            Write {
+                action: WriteAction::SetTemporaryPassword(confirmed),
+                ..
+            },
+        phrase: Some(phrase),
+        ..
+    } = erin.app.overlay().clone()
+    else {
+        panic!("{:?}", erin.app.overlay())
+    };
+    assert_eq!(phrase, "erin");
+    let password = confirmed.expose().to_string();
+    assert!(meets_aws_rules(&password, 12), "{password}");
+    // The confirmation says what is sent, but not the password itself.
+    let confirmation = screen(&erin.app, 100, 30);
+    assert!(
+        confirmation.contains("AdminSetUserPassword"),
+        "{confirmation}"
+    );
+    assert!(!confirmation.contains(&password), "{confirmation}");
+    erin.keys(typed("erin"));
+    let cmds = erin.press(KeyCode::Enter);
+    assert_eq!(
+        Desk::write_of(&cmds),
+        WriteAction::SetTemporaryPassword(confirmed.clone())
+    );
+    assert!(!format!("{cmds:?}").contains(&password), "Debug hides it");
+    erin.serve(cmds);
+    assert!(erin.notice().contains("temporary password set for erin"));
+    assert_eq!(erin.user().status, Some(UserStatus::ForceChangePassword));
+    let shown = screen(&erin.app, 80, 24);
+    assert!(shown.contains(&password), "{shown}");
+    insta::assert_snapshot!(
+        "temporary_password_shown_once",
+        shown.replace(&password, &"X".repeat(password.len()))
+    );
+    // Copied only when asked, and exactly what was sent.
+    assert_eq!(erin.keys(typed("y")), [Cmd::Copy(password.clone())]);
+    assert!(erin.press(KeyCode::Esc).is_empty());
+    assert_eq!(*erin.app.overlay(), Overlay::None);
+    let after = screen(&erin.app, 80, 24);
+    assert!(!after.contains(&password), "{after}");
+}
+
+/// Each confirmation makes its own password: cancelled and opened again, it differs.
+#[test]
+fn every_confirmation_generates_a_new_password() {
+    let mut erin = Desk::new("erin");
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        erin.menu_to("Temporary password");
+        erin.press(KeyCode::Enter);
+        match erin.app.overlay() {
+            Overlay::Confirm {
+                write:
+                    Write {
+                        action: WriteAction::SetTemporaryPassword(p),
+                        ..
+                    },
+                ..
+            } => seen.push(p.expose().to_string()),
+            other => panic!("{other:?}"),
+        }
+        erin.press(KeyCode::Esc);
+    }
+    assert_ne!(seen[0], seen[1]);
+}
+
+/// Moves the Status pane's cursor to the finding whose note names `code`; returns its row.
+fn to_finding(app: &mut App, code: &str) -> usize {
+    use cognito_tui::app::Pane;
+    send(app, typed("1"));
+    let rows = app.rows(Pane::Status);
+    let at = rows
+        .iter()
+        .position(|r| (r.note.as_ref()).is_some_and(|(n, _)| n.starts_with(&format!("{code} · "))))
+        .unwrap_or_else(|| panic!("no {code} finding"));
+    send(app, typed("g"));
+    send(app, std::iter::repeat_n(key(KeyCode::Char('j')), at));
+    assert_eq!(app.cursor(Pane::Status), at);
+    at
+}
+
+/// Enter on a finding whose fix is a write action opens that action's confirmation, the same
+/// one `x` opens: erin's blocker gets a temporary password (typed username), her unverified
+/// phone a y/n "mark verified", which then runs and refreshes.
+#[test]
+fn enter_on_a_finding_opens_the_confirmation_of_its_fix() {
+    let mut erin = Desk::new("erin");
+    for code in ["reset_required", "no_recovery_channel"] {
+        to_finding(&mut erin.app, code);
+        assert!(erin.press(KeyCode::Enter).is_empty());
+        assert!(
+            matches!(
+                erin.app.overlay(),
+                Overlay::Confirm { write: Write { action: WriteAction::SetTemporaryPassword(p), .. }, phrase: Some(u), .. }
+                    if !p.is_pending() && u == "erin"
+            ),
+            "{code}: {:?}",
+            erin.app.overlay()
+        );
+        erin.press(KeyCode::Esc);
+    }
+    to_finding(&mut erin.app, "phone_unverified");
+    erin.press(KeyCode::Enter);
+    snap!("finding_offers_mark_phone_verified", erin.app);
+    let cmds = erin.keys(typed("y"));
+    assert_eq!(
+        Desk::write_of(&cmds),
+        WriteAction::MarkVerified(VerifiedAttribute::PhoneNumber)
+    );
+    erin.serve(cmds);
+    assert!(
+        erin.notice()
+            .contains("phone_number marked verified for erin")
+    );
+    assert_eq!(erin.user().attribute("phone_number_verified"), Some("true"));
+}
+
+/// Read-only, Enter on a finding with a fix shows the finding and says how to turn writes on
+/// (the message `x` gives); a finding no write fixes says so. Rows that are not findings
+/// still open in full, with no such notice.
+#[test]
+fn enter_on_a_finding_without_writes_says_how_to_turn_them_on() {
+    use cognito_tui::app::WRITES_OFF;
+    let mut app = crate::common::app::pinned_demo_app();
+    let cmd = app.start_lookup("trent", LookupMode::Auto);
+    crate::common::app::serve(&mut app, &cmd);
+    to_finding(&mut app, "disabled");
+    assert!(send(&mut app, [key(KeyCode::Enter)]).is_empty());
+    assert!(matches!(app.overlay(), Overlay::Detail { .. }));
+    let notice = app.notice().unwrap_or_default().to_string();
+    assert!(notice.contains(WRITES_OFF), "{notice}");
+    let shown = screen(&app, 100, 30);
+    assert!(
+        shown.contains("writes are off: start with --allow-write"),
+        "{shown}"
+    );
+    // The same key in `x` gives the same words.
+    send(&mut app, [key(KeyCode::Esc)]);
+    send(&mut app, typed("x"));
+    assert!(app.notice().unwrap_or_default().contains(WRITES_OFF));
+
+    let mut walter = crate::common::app::pinned_demo_app();
+    let cmd = walter.start_lookup("walter", LookupMode::Auto);
+    crate::common::app::serve(&mut walter, &cmd);
+    to_finding(&mut walter, "no_recovery_channel");
+    send(&mut walter, [key(KeyCode::Enter)]);
+    assert!(matches!(walter.overlay(), Overlay::Detail { .. }));
+    let notice = walter.notice().unwrap_or_default();
+    assert!(
+        notice.contains("no write action fixes this here"),
+        "{notice}"
+    );
+    // Positive control: the Username row opens in full without a finding's notice.
+    send(&mut walter, [key(KeyCode::Esc), key(KeyCode::Esc)]);
+    send(&mut walter, typed("gj"));
+    send(&mut walter, [key(KeyCode::Enter)]);
+    assert!(matches!(walter.overlay(), Overlay::Detail { title, .. } if title == "Username"));
+    assert_eq!(walter.notice(), None);
 }

@@ -262,11 +262,7 @@ async fn each_pool_lookup_is_one_audit_line_naming_its_pool() {
     let mut d = Driver::start(CONFIG, &[], Some(log)).await;
     d.look_up("bob").await;
     d.all_pools().await;
-    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = crate::common::audit_log::lines(&path);
     let mut pools: Vec<(&str, &str)> = (lines.iter().skip(1))
         .map(|l| (l["pool"].as_str().unwrap(), l["outcome"].as_str().unwrap()))
         .collect();
@@ -620,11 +616,7 @@ async fn moto_the_real_app_finds_the_pool_a_user_is_in_and_opens_it_there() {
     assert!(proxy.pools_of("DescribeUserPool").contains(&south));
 
     // The audit log: one line per pool, each naming that pool's own profile and Region.
-    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = crate::common::audit_log::lines(&audit);
     let mut per_pool: Vec<(String, String, String)> = (lines.iter().skip(1))
         .filter(|l| l["action"] == "lookup")
         .map(|l| {

@@ -2,6 +2,7 @@
 //! mode and planted symlinks, the real OS user, and a line for every kind of read and write
 //! in the one-shot commands and the TUI.
 
+use crate::common::audit_log::lines;
 use crate::common::{cli, tmux};
 use cognito_tui::audit::{AuditError, AuditEvent, AuditLog};
 use cognito_tui::cognito::demo::DemoBackend;
@@ -99,14 +100,6 @@ fn an_unwritable_path_is_refused_with_its_name() {
         err.contains("it is a directory, not a regular file"),
         "{err}"
     );
-}
-
-fn lines(path: &std::path::Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
 }
 
 #[cfg(unix)]

@@ -17,22 +17,6 @@ use crate::common::cli;
 const PROFILE_KEY: &str = "AKIAPROFILEKEYAAAAAA";
 const ENV_KEY: &str = "AKIAENVIRONMENTBBBBB";
 
-/// Answers every request with AdminGetUser's alice.
-async fn cognito_stub() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("content-type", "application/x-amz-json-1.1")
-                .set_body_string(
-                    r#"{"Username":"alice","UserAttributes":[{"Name":"sub","Value":"0b1c2d3e-0000-4000-8000-000000000001"}],"Enabled":true,"UserStatus":"CONFIRMED"}"#,
-                ),
-        )
-        .mount(&server)
-        .await;
-    server
-}
-
 /// What each request after the first `*looked` carried: the access key id of its signature
 /// and its User-Agent; `*looked` moves past them.
 async fn seen(server: &MockServer, looked: &mut usize) -> Vec<(String, String)> {
@@ -84,6 +68,13 @@ fn home_with_profile(home: &Path, url: &str, extra_config: &str) -> std::path::P
     config
 }
 
+/// The access key ids of the requests after `*looked` ([`seen`]).
+async fn signed_by(server: &MockServer, looked: &mut usize) -> Vec<String> {
+    (seen(server, looked).await.into_iter())
+        .map(|(key, _)| key)
+        .collect()
+}
+
 /// `get alice` with the environment's keys set, in `home`; the audit log's lines.
 fn get_with_env_keys(home: &Path, args: &[&str]) -> (cli::Run, Vec<serde_json::Value>) {
     let audit = home.join("audit.jsonl");
@@ -95,14 +86,12 @@ fn get_with_env_keys(home: &Path, args: &[&str]) -> (cli::Run, Vec<serde_json::V
         .args(["get", "alice", "-o", "json", "--audit-log"])
         .arg(&audit)
         .args(args);
-    let run = cli::run(c);
-    let text = std::fs::read_to_string(&audit).unwrap_or_default();
-    (run, cli::json_lines(&text))
+    (cli::run(c), crate::common::audit_log::lines(&audit))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_named_profile_signs_with_its_own_keys_and_the_audit_says_so() {
-    let server = cognito_stub().await;
+    let server = crate::common::stub::alice().await;
     let mut looked = 0;
     let home = tempfile::tempdir().unwrap();
     let config = home_with_profile(home.path(), &server.uri(), "");
@@ -125,11 +114,7 @@ async fn a_named_profile_signs_with_its_own_keys_and_the_audit_says_so() {
         }
         let (r, audit) = tokio::task::block_in_place(|| get_with_env_keys(home.path(), &args));
         assert_eq!(r.code, 0, "{way}: {}", r.stderr);
-        let keys: Vec<String> = seen(&server, &mut looked)
-            .await
-            .into_iter()
-            .map(|(k, _)| k)
-            .collect();
+        let keys = signed_by(&server, &mut looked).await;
         assert_eq!(keys, [PROFILE_KEY], "{way}: the profile's keys signed");
         let line = audit.last().expect("an audit line");
         assert_eq!(line["profile"], "support-prod", "{way}: {line}");
@@ -145,29 +130,21 @@ async fn a_named_profile_signs_with_its_own_keys_and_the_audit_says_so() {
         get_with_env_keys(home.path(), &["--config", config, "--pool", "plain"])
     });
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let keys: Vec<String> = seen(&server, &mut looked)
-        .await
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
+    let keys = signed_by(&server, &mut looked).await;
     assert_eq!(keys, [ENV_KEY]);
     assert_eq!(audit.last().unwrap()["credentials"], "environment");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_config_files_profile_is_named_too() {
-    let server = cognito_stub().await;
+    let server = crate::common::stub::alice().await;
     let mut looked = 0;
     let home = tempfile::tempdir().unwrap();
     let config = home_with_profile(home.path(), &server.uri(), "profile = \"support-prod\"");
     let args = ["--config", config.to_str().unwrap(), "--pool", "plain"];
     let (r, audit) = tokio::task::block_in_place(|| get_with_env_keys(home.path(), &args));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let keys: Vec<String> = seen(&server, &mut looked)
-        .await
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
+    let keys = signed_by(&server, &mut looked).await;
     assert_eq!(keys, [PROFILE_KEY]);
     assert_eq!(
         audit.last().unwrap()["credentials"],
@@ -177,7 +154,7 @@ async fn the_config_files_profile_is_named_too() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_request_names_the_operator_in_its_user_agent() {
-    let server = cognito_stub().await;
+    let server = crate::common::stub::alice().await;
     let mut looked = 0;
     let home = tempfile::tempdir().unwrap();
     let config = home_with_profile(home.path(), &server.uri(), "operator = \"jane.doe@corp\"");
@@ -266,15 +243,13 @@ fn get_with_profile(
         .args(["get", "alice", "-o", "json", "--pool", "eu-west-1_AbC123"])
         .args(["--endpoint-url", url, "--profile", profile, "--audit-log"])
         .arg(&audit);
-    let run = cli::run(c);
-    let text = std::fs::read_to_string(&audit).unwrap_or_default();
-    (run, cli::json_lines(&text))
+    (cli::run(c), crate::common::audit_log::lines(&audit))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_credential_process_profile_signs_with_what_the_process_prints() {
     use std::os::unix::fs::PermissionsExt;
-    let server = cognito_stub().await;
+    let server = crate::common::stub::alice().await;
     let mut looked = 0;
     let home = tempfile::tempdir().unwrap();
     let script = home.path().join("creds.sh");
@@ -293,11 +268,7 @@ async fn a_credential_process_profile_signs_with_what_the_process_prints() {
         get_with_profile(home.path(), &server.uri(), "vault", &aws_config)
     });
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let keys: Vec<String> = seen(&server, &mut looked)
-        .await
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
+    let keys = signed_by(&server, &mut looked).await;
     assert_eq!(keys, ["AKIAFROMPROCESSCCCCC"]);
     assert_eq!(
         audit.last().unwrap()["credentials"],
@@ -307,7 +278,7 @@ async fn a_credential_process_profile_signs_with_what_the_process_prints() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_sso_session_says_which_login_to_run_and_sends_nothing() {
-    let server = cognito_stub().await;
+    let server = crate::common::stub::alice().await;
     let home = tempfile::tempdir().unwrap();
     // The token cache `aws sso login` leaves, expired an hour ago.
     let cache = home.path().join(".aws/sso/cache");
@@ -402,7 +373,7 @@ async fn sts_stub() -> MockServer {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn web_identity_credentials_come_from_sts_with_the_token_file() {
-    let (server, sts) = (cognito_stub().await, sts_stub().await);
+    let (server, sts) = (crate::common::stub::alice().await, sts_stub().await);
     let mut looked = 0;
     let home = tempfile::tempdir().unwrap();
     let token = home.path().join("token");
@@ -437,13 +408,9 @@ async fn web_identity_credentials_come_from_sts_with_the_token_file() {
             "Action=GetCallerIdentity"
         ]
     );
-    let keys: Vec<String> = seen(&server, &mut looked)
-        .await
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
+    let keys = signed_by(&server, &mut looked).await;
     assert_eq!(keys, ["ASIAWEBIDENTITYDDDDD"]);
-    let lines = cli::json_lines(&std::fs::read_to_string(&audit).unwrap());
+    let lines = crate::common::audit_log::lines(&audit);
     assert_eq!(lines.last().unwrap()["credentials"], "web identity");
     assert_eq!(
         lines[0]["caller"], "arn:aws:sts::123456789012:assumed-role/bastion/pod",
@@ -521,7 +488,7 @@ fn mfa_profile(home: &Path, sts: &str) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_mfa_role_asks_for_the_code_on_the_terminal() {
-    let (server, sts) = (cognito_stub().await, sts_mfa_stub().await);
+    let (server, sts) = (crate::common::stub::alice().await, sts_mfa_stub().await);
     let mut looked = 0;
     let home = tempfile::tempdir().unwrap();
     let env = mfa_profile(home.path(), &sts.uri());
@@ -557,11 +524,7 @@ async fn an_mfa_role_asks_for_the_code_on_the_terminal() {
     assert_eq!(status, 0, "{screen}");
     assert!(screen.contains("\"Username\": \"alice\""), "{screen}");
     assert_eq!(sts.received_requests().await.unwrap().len(), 1);
-    let keys: Vec<String> = seen(&server, &mut looked)
-        .await
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
+    let keys = signed_by(&server, &mut looked).await;
     assert_eq!(
         keys,
         ["ASIAMFAROLEEEEEEEEEE"],
@@ -572,7 +535,7 @@ async fn an_mfa_role_asks_for_the_code_on_the_terminal() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_mfa_role_without_a_terminal_says_so_and_sends_nothing() {
     use std::os::unix::process::CommandExt;
-    let (server, sts) = (cognito_stub().await, sts_mfa_stub().await);
+    let (server, sts) = (crate::common::stub::alice().await, sts_mfa_stub().await);
     let home = tempfile::tempdir().unwrap();
     let mut c = cli::command(home.path());
     for (k, v) in mfa_profile(home.path(), &sts.uri()) {
@@ -612,7 +575,7 @@ async fn an_mfa_role_without_a_terminal_says_so_and_sends_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tui_does_not_prompt_under_its_own_screen() {
-    let (server, sts) = (cognito_stub().await, sts_mfa_stub().await);
+    let (server, sts) = (crate::common::stub::alice().await, sts_mfa_stub().await);
     let home = tempfile::tempdir().unwrap();
     let env = mfa_profile(home.path(), &sts.uri());
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -676,7 +639,7 @@ fn login_cache(dir: &Path, session: &str, expires_at: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_aws_login_profile_signs_with_its_cached_console_credentials() {
-    let server = cognito_stub().await;
+    let server = crate::common::stub::alice().await;
     let mut looked = 0;
     let home = tempfile::tempdir().unwrap();
     let session = "arn:aws:iam::123456789012:user/jane";

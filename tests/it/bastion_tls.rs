@@ -7,26 +7,10 @@
 
 use std::path::Path;
 
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
 use crate::common::cli;
 use crate::common::tls::{PrivateCa, Tinyproxy, TlsTerminator, upstream_of};
-
-async fn cognito_stub() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("content-type", "application/x-amz-json-1.1")
-                .set_body_string(
-                    r#"{"Username":"alice","UserAttributes":[{"Name":"sub","Value":"0b1c2d3e-0000-4000-8000-000000000001"}],"Enabled":true,"UserStatus":"CONFIRMED"}"#,
-                ),
-        )
-        .mount(&server)
-        .await;
-    server
-}
 
 /// `get alice` at `url` from `home`, with `env` added.
 fn get(home: &Path, url: &str, env: &[(&str, &str)], extra: &[&str]) -> cli::Run {
@@ -49,7 +33,7 @@ struct Network {
 }
 
 async fn network() -> Network {
-    let stub = cognito_stub().await;
+    let stub = crate::common::stub::alice().await;
     let home = tempfile::tempdir().unwrap();
     let ca = PrivateCa::new(home.path(), "corp");
     let terminator = TlsTerminator::start(&ca, upstream_of(&stub.uri())).await;

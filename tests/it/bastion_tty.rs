@@ -210,11 +210,7 @@ fn a_lookup_in_flight_when_the_terminal_hangs_up_is_audited() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(129), "{status}");
-    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = crate::common::audit_log::lines(&audit);
     let lookups: Vec<_> = lines.iter().filter(|l| l["action"] == "lookup").collect();
     assert_eq!(lookups.len(), 1, "{lines:#?}");
     assert_eq!(lookups[0]["query"], "alice");

@@ -155,11 +155,7 @@ fn get_writes_the_audit_log_or_refuses_to_run() {
         log.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let text = std::fs::read_to_string(&log).unwrap();
-    let lines: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = crate::common::audit_log::lines(&log);
     assert_eq!(
         (&lines[0]["action"], &lines[0]["phase"]),
         (&"get".into(), &"start".into())

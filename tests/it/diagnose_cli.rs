@@ -15,7 +15,7 @@ use cip::types::{
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use wiremock::matchers::{header, method};
+use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use cognito_tui::cognito::sdk::{SdkBackend, SdkOptions};
@@ -24,6 +24,7 @@ use cognito_tui::cognito::{Backend, PoolId};
 use crate::common::cli;
 use crate::common::emulator::{Emulator, Kind};
 use crate::common::seed;
+use crate::common::stub::{operation as target, operations};
 
 fn parse(stdout: &str) -> Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
@@ -207,24 +208,6 @@ async fn diagnose_at(url: &str, pool: &str, query: &str, format: &str) -> cli::R
     })
     .await
     .unwrap()
-}
-
-fn target(op: &str) -> wiremock::matchers::HeaderExactMatcher {
-    header(
-        "x-amz-target",
-        format!("AWSCognitoIdentityProviderService.{op}"),
-    )
-}
-
-async fn operations(server: &MockServer) -> Vec<String> {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|r| r.headers.get("x-amz-target"))
-        .map(|t| t.to_str().unwrap().rsplit('.').next().unwrap().to_string())
-        .collect()
 }
 
 /// Without DescribeUserPool permission the user is still diagnosed: what needs the pool is

@@ -4,40 +4,10 @@
 //! and the findings it gives.
 
 use serde_json::{Value, json};
-use wiremock::matchers::{header, method};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
 use crate::common::cli;
-
-fn target(op: &str) -> wiremock::matchers::HeaderExactMatcher {
-    header(
-        "x-amz-target",
-        format!("AWSCognitoIdentityProviderService.{op}"),
-    )
-}
-
-async fn answer(server: &MockServer, op: &str, body: Value) {
-    Mock::given(method("POST"))
-        .and(target(op))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("content-type", "application/x-amz-json-1.1")
-                .set_body_string(body.to_string()),
-        )
-        .mount(server)
-        .await;
-}
-
-async fn operations(server: &MockServer) -> Vec<String> {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|r| r.headers.get("x-amz-target"))
-        .map(|t| t.to_str().unwrap().rsplit('.').next().unwrap().to_string())
-        .collect()
-}
+use crate::common::stub::{answer, operations};
 
 async fn diagnose_json(url: &str, query: &str) -> Value {
     let args: Vec<String> = [
@@ -114,6 +84,18 @@ fn factors(name: &str, configured: &[&str]) -> Value {
     })
 }
 
+/// A stub answering AdminGetUser with `name`, DescribeUserPool with `pool`, and each of
+/// `more` (an operation and its answer).
+async fn stub(name: &str, pool: Value, more: &[(&str, Value)]) -> MockServer {
+    let server = MockServer::start().await;
+    answer(&server, "AdminGetUser", user(name)).await;
+    answer(&server, "DescribeUserPool", pool).await;
+    for (op, body) in more {
+        answer(&server, op, body.clone()).await;
+    }
+    server
+}
+
 fn codes(v: &Value) -> Vec<&str> {
     v["Findings"]
         .as_array()
@@ -127,21 +109,15 @@ fn codes(v: &Value) -> Vec<&str> {
 /// AdminGetUserAuthFactors are each read once, and their fields reach the report.
 #[tokio::test]
 async fn a_passwordless_pool_reads_its_mfa_configuration_and_the_users_factors() {
-    let server = MockServer::start().await;
-    answer(&server, "AdminGetUser", user("pia")).await;
-    answer(
-        &server,
-        "DescribeUserPool",
-        pool(&["PASSWORD", "WEB_AUTHN"], "ON", "ESSENTIALS"),
-    )
-    .await;
-    answer(&server, "GetUserPoolMfaConfig", mfa_config()).await;
-    answer(
-        &server,
-        "AdminGetUserAuthFactors",
-        factors("pia", &["PASSWORD", "WEB_AUTHN"]),
-    )
-    .await;
+    let pool = pool(&["PASSWORD", "WEB_AUTHN"], "ON", "ESSENTIALS");
+    let more = [
+        ("GetUserPoolMfaConfig", mfa_config()),
+        (
+            "AdminGetUserAuthFactors",
+            factors("pia", &["PASSWORD", "WEB_AUTHN"]),
+        ),
+    ];
+    let server = stub("pia", pool, &more).await;
     let v = diagnose_json(&server.uri(), "pia").await;
     assert_eq!(
         operations(&server).await,
@@ -178,20 +154,9 @@ async fn a_passwordless_pool_reads_its_mfa_configuration_and_the_users_factors()
 /// A passkey-only user in a pool whose first factors no longer include WEB_AUTHN.
 #[tokio::test]
 async fn a_passkey_only_user_in_a_pool_without_passkeys_is_blocked() {
-    let server = MockServer::start().await;
-    answer(&server, "AdminGetUser", user("pia")).await;
-    answer(
-        &server,
-        "DescribeUserPool",
-        pool(&["PASSWORD", "EMAIL_OTP"], "OFF", "ESSENTIALS"),
-    )
-    .await;
-    answer(
-        &server,
-        "AdminGetUserAuthFactors",
-        factors("pia", &["WEB_AUTHN"]),
-    )
-    .await;
+    let pool = pool(&["PASSWORD", "EMAIL_OTP"], "OFF", "ESSENTIALS");
+    let more = [("AdminGetUserAuthFactors", factors("pia", &["WEB_AUTHN"]))];
+    let server = stub("pia", pool, &more).await;
     let v = diagnose_json(&server.uri(), "pia").await;
     assert_eq!(v["CanSignIn"], false, "{v:#}");
     assert_eq!(v["Findings"][0]["Code"], "no_allowed_first_factor");
@@ -211,9 +176,7 @@ async fn a_passkey_only_user_in_a_pool_without_passkeys_is_blocked() {
 /// GetUserPoolMfaConfig, no AdminGetUserAuthFactors.
 #[tokio::test]
 async fn a_password_only_pool_costs_the_same_calls_as_before() {
-    let server = MockServer::start().await;
-    answer(&server, "AdminGetUser", user("pat")).await;
-    answer(&server, "DescribeUserPool", pool(&[], "OFF", "LITE")).await;
+    let server = stub("pat", pool(&[], "OFF", "LITE"), &[]).await;
     let v = diagnose_json(&server.uri(), "pat").await;
     assert_eq!(
         operations(&server).await,
@@ -222,20 +185,12 @@ async fn a_password_only_pool_costs_the_same_calls_as_before() {
     assert_eq!(v["Pool"]["AllowedFirstAuthFactors"], json!(["PASSWORD"]));
     assert_eq!(v["Pool"]["Plan"], "LITE");
     // Positive control of the counting: the same pool allowing EMAIL_OTP reads the factors.
-    let server = MockServer::start().await;
-    answer(&server, "AdminGetUser", user("pat")).await;
-    answer(
-        &server,
-        "DescribeUserPool",
-        pool(&["PASSWORD", "EMAIL_OTP"], "OFF", "ESSENTIALS"),
-    )
-    .await;
-    answer(
-        &server,
+    let pool = pool(&["PASSWORD", "EMAIL_OTP"], "OFF", "ESSENTIALS");
+    let more = [(
         "AdminGetUserAuthFactors",
         factors("pat", &["PASSWORD", "EMAIL_OTP"]),
-    )
-    .await;
+    )];
+    let server = stub("pat", pool, &more).await;
     diagnose_json(&server.uri(), "pat").await;
     assert_eq!(
         operations(&server).await,
@@ -259,14 +214,15 @@ async fn reset_mfa_deletes_the_totp_then_turns_every_factor_off() {
     answer(&server, "AdminDeleteSoftwareToken", json!({})).await;
     answer(&server, "AdminSetUserMFAPreference", json!({})).await;
     let url = server.uri();
-    let mut args = vec!["cognito-tui", "--allow-write"];
+    let mut args = vec!["cognito-tui", "--allow-write", "--config", "/dev/null"];
     args.extend(cli::target("eu-west-1_AbC123", &url));
     args.push("tui");
     let parsed = cognito_tui::cli::Cli::try_parse_from(&args)
         .or_else(|_| cognito_tui::cli::Cli::try_parse_from(&args[..args.len() - 1]))
         .expect("arguments parse");
     let pool = PoolId::parse("eu-west-1_AbC123").unwrap();
-    let session = cognito_tui::session::connect(&parsed.target, pool, false).await;
+    let target = crate::common::target::resolve(&parsed.target);
+    let session = target.connect(pool, false).await;
     let write = Write {
         pool: "eu-west-1_AbC123".into(),
         pool_label: "model (eu-west-1_AbC123)".into(),

@@ -107,7 +107,7 @@ async fn run() {
         "/dev/null",
     ]);
     let pool = PoolId::parse(&seeded.alias_pool).unwrap();
-    let target = cognito_tui::session::Target::resolve(&cli.target).unwrap();
+    let target = crate::common::target::resolve(&cli.target);
     let (jobs, msgs) = worker::spawn(target, Some(pool.clone()), false, None);
     let mut h = Harness {
         app: App::new(pool.as_str(), Default::default()),

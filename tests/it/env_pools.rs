@@ -12,7 +12,6 @@ use std::time::Duration;
 use clap::Parser;
 use cognito_tui::app::{App, Msg, Settings};
 use cognito_tui::cli::Cli;
-use cognito_tui::session::Target;
 use crossterm::event::KeyCode;
 use tokio::net::TcpListener;
 
@@ -29,7 +28,7 @@ const UNKNOWN: &str = "us-east-1_Unknown1";
 /// The model and a real worker for `args`, joined; `pool` is the pool they name.
 fn start(args: &[&str], pool: &str) -> Joined {
     let cli = Cli::parse_from(args);
-    let target = Target::resolve(&cli.target).expect("target");
+    let target = crate::common::target::resolve(&cli.target);
     let (pool_id, demo) = target.pool().expect("pool");
     assert_eq!(pool_id.as_str(), pool);
     let settings = Settings {

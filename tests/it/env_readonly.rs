@@ -8,9 +8,9 @@ use crate::common::seed;
 use clap::Parser;
 use cognito_tui::cli::Cli;
 use cognito_tui::cognito::{
-    Access, ErrorKind, InviteDelivery, Op, PoolId, VerifiedAttribute, WriteAction,
+    Access, ErrorKind, InviteDelivery, Op, PoolId, TemporaryPassword, VerifiedAttribute,
+    WriteAction,
 };
-use cognito_tui::session;
 
 /// One of each write action, the delete last (it removes the user the others act on).
 fn every_action() -> Vec<WriteAction> {
@@ -26,6 +26,7 @@ fn every_action() -> Vec<WriteAction> {
         WriteAction::MarkVerified(VerifiedAttribute::Email),
         WriteAction::AddToGroup("support".into()),
         WriteAction::RemoveFromGroup("support".into()),
+        WriteAction::SetTemporaryPassword(TemporaryPassword::from_text("Temp-Pass-2026-x7Q")),
         WriteAction::DeleteUser,
     ]
 }
@@ -77,14 +78,17 @@ fn without_allow_write_no_write_request_reaches_the_emulator() {
                 proxy.url(),
                 "--max-attempts".into(),
                 "1".into(),
+                "--config".into(),
+                "/dev/null".into(),
             ];
             if allow_write {
                 argv.push("--allow-write".into());
             }
             let cli = Cli::parse_from(argv);
-            let (pool, demo) = session::resolve_pool(&cli.target).unwrap();
+            let target = crate::common::target::resolve(&cli.target);
+            let (pool, demo) = target.pool().unwrap();
             assert!(!demo);
-            let session = session::connect(&cli.target, pool.clone(), demo).await;
+            let session = target.connect(pool.clone(), demo).await;
             assert_eq!(session.pool, PoolId::parse(&seeded.alias_pool).unwrap());
             proxy.take();
 

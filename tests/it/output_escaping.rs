@@ -199,7 +199,83 @@ fn run_every_command(pool: &str, url: &str, username: &str) {
         check(&format!("diagnose - -o {format}"), shape, &run, username);
         checked += 2;
     }
-    assert_eq!(checked, 23, "every command and format ran");
+    checked += query_and_table_rows(&target, config, username);
+    assert_eq!(checked, 35, "every command and format ran");
+}
+
+/// `-o table` (wide enough that no cell is cut) and `--query`'s results as JSON and as the
+/// AWS CLI's text, through each command; how many ran.
+fn query_and_table_rows(target: &[&str], config: &str, username: &str) -> usize {
+    let wide = |args: &[&str]| {
+        let home = tempfile::tempdir().unwrap();
+        let mut command = cli::command(home.path());
+        command.env("COLUMNS", "1000").args(args);
+        cli::run(command)
+    };
+    let pools = ["--config", config, "get", "--all-pools", EMAIL];
+    let tables: [Vec<&str>; 4] = [
+        [&["get", EMAIL][..], target].concat(),
+        [&["search", "hostile@"][..], target].concat(),
+        [&["export"][..], target].concat(),
+        pools.to_vec(),
+    ];
+    for args in &tables {
+        let run = wide(&[&args[..], &["-o", "table"]].concat());
+        check(&format!("{args:?} -o table"), Shape::Text, &run, username);
+    }
+    let queries: [(Vec<&str>, &[&str], Shape); 6] = [
+        (
+            vec!["get", EMAIL],
+            &["--query", "{U: Username}", "-o", "json"],
+            Shape::Json,
+        ),
+        (
+            vec!["get", EMAIL],
+            &["--query", "[Username]", "-o", "text"],
+            Shape::Text,
+        ),
+        (
+            vec!["search", "hostile@"],
+            &["--query", "[].Username", "-o", "text"],
+            Shape::Text,
+        ),
+        (vec!["export"], &["--query", "Username"], Shape::Ndjson),
+        (
+            vec!["diagnose", EMAIL],
+            &["--query", "Username", "-o", "text"],
+            Shape::Text,
+        ),
+        (
+            pools.to_vec(),
+            &["--query", "User", "-o", "json"],
+            Shape::Ndjson,
+        ),
+    ];
+    for (command, query, shape) in &queries {
+        let with_target = match command[0] {
+            "--config" => command.clone(),
+            _ => [&command[..], target].concat(),
+        };
+        let run = cli::run_args(&[&with_target[..], query].concat());
+        check(&format!("{command:?} {query:?}"), *shape, &run, username);
+    }
+    let stdin = format!("{EMAIL}\n");
+    for (command, query, shape) in [
+        (
+            ["get", "-"],
+            ["--query", "User.Username", "-o", "json"],
+            Shape::Ndjson,
+        ),
+        (
+            ["diagnose", "-"],
+            ["--query", "Username", "-o", "text"],
+            Shape::Text,
+        ),
+    ] {
+        let run = cli::run_with_stdin(&[&command[..], &query, target].concat(), &stdin);
+        check(&format!("{command:?} {query:?}"), shape, &run, username);
+    }
+    tables.len() + queries.len() + 2
 }
 
 #[test]
@@ -254,6 +330,15 @@ proptest! {
         prop_assert_eq!(forbidden(&json, &[]), Vec::<char>::new(), "{:?}", json);
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back[0]["Username"].as_str(), Some(s.as_str()));
+        let value = serde_json::to_value(output::users_json([&user])).unwrap();
+        let aws_text = output::query::aws_text(&value);
+        prop_assert_eq!(forbidden(&aws_text, &['\n', '\t']), Vec::<char>::new(), "{:?}", aws_text);
+        // One row per user: nothing in a value split a line.
+        prop_assert_eq!(aws_text.lines().count(), 1 + user.attributes.len());
+        for columns in [20, 80] {
+            let table = output::grid::render("T", &value, output::grid::Fit::Exactly(columns));
+            prop_assert_eq!(forbidden(&table, &['\n']), Vec::<char>::new(), "{:?}", table);
+        }
         let text = output::terminal_safe(&output::users_table([&user])).into_owned();
         prop_assert_eq!(forbidden(&text, &['\n']), Vec::<char>::new(), "{:?}", text);
         for (format, allowed) in [(Delimited::Csv, &['\n'][..]), (Delimited::Tsv, &['\n', '\t'])] {

@@ -182,11 +182,7 @@ fn with_allow_write_a_user_is_disabled_end_to_end_and_audited() {
 
     t.type_text("q");
     assert_eq!(t.wait_exit().0, 0);
-    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit_log)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = crate::common::audit_log::lines(&audit_log);
     let actions: Vec<&str> = lines
         .iter()
         .map(|l| l["action"].as_str().unwrap())

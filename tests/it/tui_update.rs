@@ -520,14 +520,20 @@ fn lists_are_fetched_only_when_their_pane_opens() {
     assert!(matches!(&cmds[..], [Cmd::Lookup { .. }]), "{cmds:?}");
     serve(&mut app, &cmds[0]);
     assert_eq!(app.lists().groups, ListState::NotLoaded);
-    assert!(send(&mut app, [ch('j'), ch('1'), ch('2'), ch('3')]).is_empty());
+    assert!(send(&mut app, [ch('j'), ch('1'), ch('2')]).is_empty());
+    // The MFA pane reads the user's auth factors (AdminGetUserAuthFactors), and nothing else.
+    let cmds = send(&mut app, [ch('3')]);
+    assert!(
+        matches!(&cmds[..], [Cmd::FetchAuthFactors { id: 2, username }] if username == "alice"),
+        "{cmds:?}"
+    );
 
     // Opening Groups fetches groups, once.
     let cmds = send(&mut app, [ch('4')]);
     assert_eq!(
         cmds,
         vec![Cmd::FetchList {
-            id: 2,
+            id: 3,
             list: ListKind::Groups,
             username: "alice".into()
         }]

@@ -282,11 +282,7 @@ fn with_the_audit_log_unwritable_no_write_and_no_lookup_is_sent() {
     let screen = t.wait_for("Enabled  yes");
     t.type_text("q");
     assert_eq!(t.wait_exit().0, 0, "{screen}");
-    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = crate::common::audit_log::lines(&audit);
     let actions: Vec<(&str, &str)> = (lines.iter())
         .map(|l| {
             let outcome = l["outcome"].as_str().unwrap_or_default();

@@ -31,6 +31,9 @@ pub struct BrowseState {
     pub load_started: Option<(Instant, usize)>,
     /// Users a second the load-all is reading at, once a page has come.
     pub load_rate: Option<f64>,
+    /// `where EXPR` typed in the filter line (`--where`'s language): the rows it keeps, or
+    /// why it doesn't parse; None for fuzzy text.
+    pub where_rows: Option<Result<Vec<crate::search::Ranked>, crate::filter::ParseError>>,
 }
 
 impl Clone for BrowseState {
@@ -49,6 +52,7 @@ impl Clone for BrowseState {
             estimated_total: self.estimated_total,
             load_started: self.load_started,
             load_rate: self.load_rate,
+            where_rows: None,
         };
         clone.rerank();
         clone
@@ -58,18 +62,31 @@ impl Clone for BrowseState {
 impl BrowseState {
     /// Re-ranks after the filter or the store changed, keeping the cursor in range.
     pub(in crate::app) fn rerank(&mut self) {
-        let len = self.ranker.rank(&self.store, &self.input.text).len();
+        self.where_rows = crate::filter::browse_rows(&self.store, &self.input.text);
+        let len = match &self.where_rows {
+            Some(_) => self.shown().len(),
+            None => self.ranker.rank(&self.store, &self.input.text).len(),
+        };
         self.cursor = self.cursor.min(len.saturating_sub(1));
     }
 
     /// Rows (store indices) matching the filter, best first.
     pub fn matches(&self) -> impl ExactSizeIterator<Item = u32> + '_ {
-        self.ranker.results().iter().map(|r| r.row)
+        self.shown().iter().map(|r| r.row)
     }
 
     /// How many rows match the filter.
     pub fn match_count(&self) -> usize {
-        self.ranker.results().len()
+        self.shown().len()
+    }
+
+    /// The rows shown: a `where` expression's, else the fuzzy ranking's.
+    fn shown(&self) -> &[crate::search::Ranked] {
+        match &self.where_rows {
+            Some(Ok(rows)) => rows,
+            Some(Err(_)) => &[],
+            None => self.ranker.results(),
+        }
     }
 
     pub(in crate::app) fn busy(&self) -> bool {

@@ -41,6 +41,35 @@ pub(super) struct PoolFile {
     /// What GetUserPoolMfaConfig answers: the factors the pool offers.
     #[serde(default)]
     pub(super) mfa_factors: DemoMfa,
+    /// `Policies.PasswordPolicy`; Cognito's defaults when absent.
+    pub(super) password_policy: Option<DemoPasswordPolicy>,
+}
+
+/// The demo pool's `PasswordPolicy`, in `PasswordPolicyType`'s field names.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct DemoPasswordPolicy {
+    pub(super) minimum_length: u8,
+    #[serde(default)]
+    pub(super) require_uppercase: bool,
+    #[serde(default)]
+    pub(super) require_lowercase: bool,
+    #[serde(default)]
+    pub(super) require_numbers: bool,
+    #[serde(default)]
+    pub(super) require_symbols: bool,
+}
+
+impl From<DemoPasswordPolicy> for crate::cognito::PasswordPolicy {
+    fn from(p: DemoPasswordPolicy) -> Self {
+        Self {
+            minimum_length: p.minimum_length.clamp(6, 99),
+            require_uppercase: p.require_uppercase,
+            require_lowercase: p.require_lowercase,
+            require_numbers: p.require_numbers,
+            require_symbols: p.require_symbols,
+        }
+    }
 }
 
 /// The demo pool's MFA factors (GetUserPoolMfaConfig), SMS and TOTP by default.

@@ -80,7 +80,7 @@ pub(super) struct Built {
 /// metadata).
 pub(super) async fn build(options: &SdkOptions, pool: Option<&PoolId>) -> Built {
     let region = region(options, pool).await;
-    let profiles = load_profiles(options.profile.as_deref()).await;
+    let profiles = load_profiles(options).await;
     let (trust, refusal) = match ca_bundle(profiles.as_ref()) {
         Ok(trust) => (trust, None),
         Err(e) => (TrustStore::default(), Some(e.to_string())),
@@ -107,6 +107,7 @@ pub(super) async fn build(options: &SdkOptions, pool: Option<&PoolId>) -> Built 
         .timeout_config(timeouts)
         // Off: a retry the SDK made itself would not wait for the rate limiter.
         .retry_config(RetryConfig::disabled())
+        .profile_files(profile_files(options))
         .credentials_provider(chain);
     if asks_a_person {
         loader = loader.identity_cache(
@@ -135,7 +136,8 @@ pub(super) async fn build(options: &SdkOptions, pool: Option<&PoolId>) -> Built 
 }
 
 async fn region(options: &SdkOptions, pool: Option<&PoolId>) -> Option<Region> {
-    let mut profile_region = ProfileFileRegionProvider::builder();
+    let mut profile_region =
+        ProfileFileRegionProvider::builder().profile_files(profile_files(options));
     if let Some(profile) = &options.profile {
         profile_region = profile_region.profile_name(profile);
     }
@@ -151,12 +153,27 @@ async fn region(options: &SdkOptions, pool: Option<&PoolId>) -> Option<Region> {
         .await
 }
 
+/// The profile files `options` names, else those aws-config reads by default (the
+/// environment's `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/`).
+#[allow(deprecated)] // aws-config's own names for the aws-runtime types
+pub(super) fn profile_files(
+    options: &SdkOptions,
+) -> aws_config::profile::profile_file::ProfileFiles {
+    use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
+    match &options.profile_paths {
+        Some(paths) => ProfileFiles::builder()
+            .with_file(ProfileFileKind::Config, &paths.config)
+            .with_file(ProfileFileKind::Credentials, &paths.credentials)
+            .build(),
+        None => ProfileFiles::default(),
+    }
+}
+
 /// The selected profile's settings (the named one, else `AWS_PROFILE`, else `default`), or
 /// `None` when the files can't be read (the credential chain reports that itself).
-async fn load_profiles(profile: Option<&str>) -> Option<aws_config::profile::ProfileSet> {
-    let selected = profile.map(|p| Cow::Owned(p.to_string()));
-    #[allow(deprecated)] // the files aws-config itself reads by default
-    let files = aws_config::profile::profile_file::ProfileFiles::default();
+async fn load_profiles(options: &SdkOptions) -> Option<aws_config::profile::ProfileSet> {
+    let selected = options.profile.as_ref().map(|p| Cow::Owned(p.clone()));
+    let files = profile_files(options);
     aws_config::profile::load(&Fs::real(), &Env::real(), &files, selected)
         .await
         .map_err(|e| tracing::debug!(error = %e, "no AWS profile files"))
@@ -292,10 +309,14 @@ fn credential_chain(
         );
     }
     let profile_label: Arc<str> = Arc::from(profile_label(options.profile.as_deref(), profiles));
-    let mut profile = ProfileFileCredentialsProvider::builder().configure(config);
+    let mut profile = ProfileFileCredentialsProvider::builder()
+        .configure(config)
+        .profile_files(profile_files(options));
     if let Some(name) = &options.profile {
         source.fixed = Some(profile_label.clone());
-        if let Some(role) = super::mfa::from_profile(name, profiles, config, region, http) {
+        let files = profile_files(options);
+        if let Some(role) = super::mfa::from_profile(name, profiles, config, files, (region, http))
+        {
             let link = Labelled::new(profile_label, role, &source);
             return (
                 CredentialsProviderChain::first_try("Profile", link),

@@ -148,19 +148,22 @@ fn raw_mode(_tty: &std::fs::File) -> bool {
     false
 }
 
-/// The named profile's MFA role, when it has `role_arn`, `mfa_serial` and `source_profile`.
+/// The named profile's MFA role, when it has `role_arn`, `mfa_serial` and `source_profile`
+/// (the source profile read from `files`, as the named one was).
+#[allow(deprecated)] // aws-config's own name for the aws-runtime type
 pub(super) fn from_profile(
     named: &str,
     profiles: Option<&aws_config::profile::ProfileSet>,
     config: &aws_config::provider_config::ProviderConfig,
-    region: Option<Region>,
-    http: SharedHttpClient,
+    files: aws_config::profile::profile_file::ProfileFiles,
+    (region, http): (Option<Region>, SharedHttpClient),
 ) -> Option<MfaRole> {
     let profile = profiles?.get_profile(named)?;
     let (role_arn, mfa_serial) = (profile.get("role_arn")?, profile.get("mfa_serial")?);
     let source_profile = profile.get("source_profile")?;
     let source = aws_config::profile::ProfileFileCredentialsProvider::builder()
         .configure(config)
+        .profile_files(files)
         .profile_name(source_profile)
         .build();
     Some(MfaRole {

@@ -21,7 +21,7 @@ use crate::sanitize::sanitize;
 use crate::ui::Theme;
 
 pub use confirm::ConfirmPopup;
-pub use detail::ErrorPopup;
+pub use detail::{ErrorPopup, PasswordPopup};
 pub use frame::ListPopup;
 
 /// The popup the overlay asks for, holding what it draws.
@@ -70,6 +70,8 @@ pub enum Popup<'a> {
         text: &'a str,
         scroll: u16,
     },
+    /// A temporary password just set, shown once.
+    Password(PasswordPopup),
     /// The current query in every named pool.
     AllPools {
         all: &'a AllPools,
@@ -138,6 +140,7 @@ impl<'a> PopupView<'a> {
                 all,
                 looks: crate::ui::allpools::Looks::of(app),
             },
+            Overlay::Password(shown) => Popup::Password(PasswordPopup::of(app, shown)),
             Overlay::None | Overlay::Lookup { .. } | Overlay::Filter { .. } => Popup::None,
         };
         Self {
@@ -187,6 +190,10 @@ impl StatefulWidget for PopupView<'_> {
                 scroll,
             } => {
                 detail::detail(buf, area, title, text, scroll, keys, theme);
+                None
+            }
+            Popup::Password(shown) => {
+                detail::password(buf, area, &shown, keys, theme);
                 None
             }
         };
