@@ -97,6 +97,9 @@ pub enum Msg {
     },
     /// The audit log could not be written: loud, because the trail is now incomplete.
     AuditFailed(String),
+    /// The audit syslog receiver went away (why) or came back (None); the file still has
+    /// every line.
+    AuditSyslog(Option<String>),
     /// A type-ahead search finished; answers to superseded searches are dropped.
     SearchDone { id: u64, results: SearchResults },
     /// A browse page (lazily fetched, or one of a load-all with the same `id`).
@@ -299,6 +302,8 @@ pub struct App {
     pub(crate) screen: (u16, u16),
     /// The pool in use: its name, problems, a switch in flight, other pools' recents.
     pub(crate) pool_status: PoolStatus,
+    /// Why the audit syslog receiver is not taking lines (the header says so).
+    pub(crate) syslog_down: Option<String>,
 }
 
 impl App {
@@ -338,6 +343,7 @@ impl App {
             pool_settings: PoolSettings::Pending,
             screen: (80, 24),
             pool_status: PoolStatus::default(),
+            syslog_down: None,
             settings,
         };
         app.set_named_pools(app.settings.named_pools.clone());
@@ -508,7 +514,19 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.error = Some(audit_failed(&message));
             Vec::new()
         }
+        Msg::AuditSyslog(down) => audit_syslog(app, down),
     }
+}
+
+/// The audit syslog receiver went away (`down`: why) or came back: said once, and kept for
+/// the header's badge.
+fn audit_syslog(app: &mut App, down: Option<String>) -> Vec<Cmd> {
+    app.say(match &down {
+        Some(why) => format!("audit: syslog down: {}", sanitize(why)),
+        None => "audit: syslog back; held-back lines sent".into(),
+    });
+    app.syslog_down = down;
+    Vec::new()
 }
 
 /// The error shown when the audit log could not be written.

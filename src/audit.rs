@@ -15,6 +15,7 @@
 //! new one, so two sessions sharing the file keep one chain.
 
 pub mod chain;
+pub mod syslog;
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -70,6 +71,19 @@ pub enum AuditError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The syslog receiver `--audit-syslog` names can't be reached at start.
+    #[error(
+        "cannot reach the audit syslog {target}: {source}; start the receiver (or drop \
+         --audit-syslog / audit_syslog)"
+    )]
+    Syslog {
+        target: syslog::SyslogTarget,
+        source: std::io::Error,
+    },
+    /// The syslog receiver did not take a one-shot run's start line (over UDP: a "port
+    /// unreachable"); `why` names the address.
+    #[error("the audit syslog did not take the start line ({why})")]
+    SyslogRefused { why: String },
     /// The line could not be encoded (never for the plain data recorded here).
     #[error("cannot encode an audit line: {0}")]
     Encode(#[from] serde_json::Error),
@@ -108,6 +122,9 @@ pub struct AuditEvent {
     /// The credentials the requests were signed with (`Session::credential_source`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credentials: Option<String>,
+    /// On a one-shot run's start line: who the credentials are (STS GetCallerIdentity's ARN).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caller: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// How the user was found, e.g. "by email, via ListUsers".
@@ -268,6 +285,8 @@ struct EventBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     credentials: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    caller: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     query: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     resolved: Option<&'a str>,
@@ -293,6 +312,9 @@ pub struct AuditLog {
     os_user: String,
     profile: Option<String>,
     region: Option<String>,
+    /// Where each line is shipped too (`--audit-syslog`); locked after the file's lock, so
+    /// the receiver gets the lines in the file's order.
+    syslog: Option<Mutex<syslog::Syslog>>,
 }
 
 impl AuditLog {
@@ -312,7 +334,26 @@ impl AuditLog {
             os_user: os_user(),
             profile,
             region,
+            syslog: None,
         })
+    }
+
+    /// This log with every line also shipped to `target`, which must be reachable now:
+    /// a receiver that can't be reached stops the app from starting, as an unwritable file
+    /// does. Later, lines it does not take still reach the file ([`syslog::Syslog::ship`]).
+    pub fn ship_to(mut self, target: &syslog::SyslogTarget) -> Result<Self, AuditError> {
+        let shipper = syslog::Syslog::connect(target).map_err(|source| AuditError::Syslog {
+            target: target.clone(),
+            source,
+        })?;
+        self.syslog = Some(Mutex::new(shipper));
+        Ok(self)
+    }
+
+    /// Whether the syslog receiver takes lines, as it changes (None: not shipping).
+    pub fn syslog_state(&self) -> Option<tokio::sync::watch::Receiver<syslog::SyslogState>> {
+        let shipper = self.syslog.as_ref()?;
+        Some(shipper.lock().unwrap_or_else(|p| p.into_inner()).watch())
     }
 
     /// The log's path.
@@ -333,6 +374,7 @@ impl AuditLog {
             phase: event.phase,
             pool: &event.pool,
             credentials: event.credentials.as_deref(),
+            caller: event.caller.as_deref(),
             query: event.query.as_deref(),
             resolved: event.resolved.as_deref(),
             username: event.username.as_deref(),
@@ -372,7 +414,13 @@ impl AuditLog {
         bytes.push(b'\n');
         file.write_all(&bytes)
             .and_then(|_| file.flush())
-            .map_err(write_error)
+            .map_err(write_error)?;
+        // After the file took it, under the file's lock: the receiver gets the file's order.
+        if let Some(shipper) = &self.syslog {
+            let mut shipper = shipper.lock().unwrap_or_else(|p| p.into_inner());
+            shipper.ship(at, &sealed);
+        }
+        Ok(())
     }
 }
 

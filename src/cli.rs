@@ -163,6 +163,12 @@ pub struct TargetArgs {
     /// if it can't be written.
     #[arg(long, global = true, help_heading = GLOBAL, value_name = "FILE")]
     pub audit_log: Option<PathBuf>,
+
+    /// Ship each --audit-log line to syslog too, as RFC 5424 (udp://HOST:PORT,
+    /// tcp://HOST:PORT or unix:/dev/log; `audit_syslog = "…"` in the config); the app does not
+    /// start if the receiver can't be reached.
+    #[arg(long, global = true, value_name = "ADDRESS")]
+    pub audit_syslog: Option<crate::config::SyslogTarget>,
 }
 
 /// Why a `--timeout` value was refused.

@@ -5,6 +5,7 @@
 //!
 //! ```toml
 //! operator = "alice"   # CloudTrail's userAgent: cognito-tui/alice (default: the login name)
+//! audit_syslog = "tcp://syslog.corp:6514"  # each --audit-log line shipped too (RFC 5424)
 //! profile = "support"  # for pools that name none (--profile wins, then the pool's)
 //!
 //! [pools.prod]
@@ -22,8 +23,10 @@
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
+use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -70,6 +73,92 @@ pub struct Config {
     /// `default_country = "GB"`: the country national-format phone numbers are read in
     /// (ISO 3166 alpha-2, upper case); None: the locale's territory ([`crate::phone`]).
     pub default_country: Option<String>,
+    /// `audit_syslog = "udp://HOST:PORT" | "tcp://HOST:PORT" | "unix:/dev/log"`: where each
+    /// audit line is shipped too, as `--audit-syslog` (the flag wins).
+    pub audit_syslog: Option<SyslogTarget>,
+}
+
+/// How lines travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Udp,
+    Tcp,
+    Unix,
+}
+
+/// Where audit lines are shipped: `udp://HOST:PORT`, `tcp://HOST:PORT` or `unix:/PATH`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct SyslogTarget {
+    pub transport: Transport,
+    /// `HOST:PORT`, or the socket's absolute path.
+    pub address: String,
+}
+
+/// A syslog address that can't be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SyslogAddressError {
+    /// Not one of the three forms.
+    #[error("{0:?} is not a syslog address: use udp://HOST:PORT, tcp://HOST:PORT or unix:/PATH")]
+    Scheme(String),
+    /// `udp://` or `tcp://` without a host and a port from 1 to 65535.
+    #[error("{0:?}: give a host and a port from 1 to 65535, as in udp://127.0.0.1:514")]
+    HostPort(String),
+    /// `unix:` with a relative path.
+    #[error("{0:?}: unix: takes an absolute path, as in unix:/dev/log")]
+    Path(String),
+}
+
+impl FromStr for SyslogTarget {
+    type Err = SyslogAddressError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (transport, rest) = if let Some(rest) = s.strip_prefix("udp://") {
+            (Transport::Udp, rest)
+        } else if let Some(rest) = s.strip_prefix("tcp://") {
+            (Transport::Tcp, rest)
+        } else if let Some(rest) = s.strip_prefix("unix:") {
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            if !path.starts_with('/') {
+                return Err(SyslogAddressError::Path(s.into()));
+            }
+            return Ok(Self {
+                transport: Transport::Unix,
+                address: path.into(),
+            });
+        } else {
+            return Err(SyslogAddressError::Scheme(s.into()));
+        };
+        let port = rest.rsplit_once(':').and_then(|(host, port)| {
+            let port: u16 = port.parse().ok().filter(|p| *p != 0)?;
+            (!host.is_empty() && !host.contains('/')).then_some(port)
+        });
+        match port {
+            Some(_) => Ok(Self {
+                transport,
+                address: rest.into(),
+            }),
+            None => Err(SyslogAddressError::HostPort(s.into())),
+        }
+    }
+}
+
+impl TryFrom<String> for SyslogTarget {
+    type Error = SyslogAddressError;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl fmt::Display for SyslogTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.transport {
+            Transport::Udp => write!(f, "udp://{}", self.address),
+            Transport::Tcp => write!(f, "tcp://{}", self.address),
+            Transport::Unix => write!(f, "unix:{}", self.address),
+        }
+    }
 }
 
 /// A config file that could not be used.
@@ -135,6 +224,7 @@ struct RawConfig {
     operator: Option<Spanned<String>>,
     profile: Option<String>,
     default_country: Option<Spanned<String>>,
+    audit_syslog: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -214,6 +304,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         },
         None => None,
     };
+    let audit_syslog = audit_syslog(&raw, &error)?;
     let rate_limits = raw.rate_limits.limits();
     if let Err(e) = rate_limits.validate() {
         let span = raw.rate_limits.get(e.category).map(Spanned::span);
@@ -246,7 +337,23 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         operator: raw.operator.map(Spanned::into_inner),
         profile: raw.profile.filter(|p| !p.trim().is_empty()),
         default_country,
+        audit_syslog,
     })
+}
+
+/// `audit_syslog`, checked, its error placed at its value.
+fn audit_syslog(
+    raw: &RawConfig,
+    error: &dyn Fn(Option<Range<usize>>, String) -> ConfigError,
+) -> Result<Option<SyslogTarget>, ConfigError> {
+    let Some(value) = &raw.audit_syslog else {
+        return Ok(None);
+    };
+    value
+        .get_ref()
+        .parse()
+        .map(Some)
+        .map_err(|e| error(Some(value.span()), format!("audit_syslog: {e}")))
 }
 
 /// Checks the names the config gives: pool ids, search attributes and the operator. `error`
@@ -312,6 +419,32 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn syslog_addresses_parse_and_bad_ones_say_why() {
+        let udp: SyslogTarget = "udp://127.0.0.1:514".parse().unwrap();
+        assert_eq!(
+            (udp.transport, udp.address.as_str()),
+            (Transport::Udp, "127.0.0.1:514")
+        );
+        assert_eq!(udp.to_string(), "udp://127.0.0.1:514");
+        let unix: SyslogTarget = "unix:/dev/log".parse().unwrap();
+        assert_eq!(unix.to_string(), "unix:/dev/log");
+        assert!("tcp://[::1]:6514".parse::<SyslogTarget>().is_ok());
+        for bad in [
+            "syslog.corp:514",
+            "udp://host",
+            "tcp://:514",
+            "udp://h:0",
+            "udp://h:99999",
+        ] {
+            assert!(bad.parse::<SyslogTarget>().is_err(), "{bad}");
+        }
+        assert_eq!(
+            "unix:dev/log".parse::<SyslogTarget>(),
+            Err(SyslogAddressError::Path("unix:dev/log".into()))
+        );
+    }
 
     fn parse_str(text: &str) -> Result<Config, ConfigError> {
         parse(text, Path::new("/x/config.toml"))

@@ -72,10 +72,16 @@ impl Resolved {
         let session = self.target.connect(self.pool, self.demo).await;
         let trail = Trail::open(
             self.target.args.audit_log.as_deref(),
+            self.target.args.audit_syslog.as_ref(),
             session.info.profile.clone(),
             session.info.region.clone(),
         )?;
         let mut event = AuditEvent::new(command, &session);
+        // Who the credentials are, for the audit: one GetCallerIdentity per audited run,
+        // before the start line.
+        if self.target.args.audit_log.is_some() {
+            event.caller = session.caller_arn().await;
+        }
         start(&mut event);
         trail.start(event)?;
         Ok(Run {

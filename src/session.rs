@@ -9,7 +9,7 @@ use crate::cli::TargetArgs;
 use crate::cognito::demo::DemoBackend;
 use crate::cognito::error::ErrorContext;
 use crate::cognito::layer::{Latency, Layered};
-use crate::cognito::sdk::{CredentialSource, ProfilePaths, SdkBackend, SdkOptions};
+use crate::cognito::sdk::{CallerIdentity, CredentialSource, ProfilePaths, SdkBackend, SdkOptions};
 use crate::cognito::{Backend, CognitoError, ErrorKind, PoolId, PoolIdError, WriteAction, Writer};
 use crate::config::{self, Config, ConfigError};
 use crate::ratelimit::{BackoffPolicy, RateLimitedBackend, RateLimiter};
@@ -34,6 +34,13 @@ pub enum SessionError {
         /// The names the config file defines, comma-separated.
         known: String,
     },
+    /// `--audit-syslog` (or `audit_syslog` in the config) without a file: what is shipped are
+    /// the file's lines, links of its hash chain.
+    #[error(
+        "--audit-syslog (or audit_syslog in the config file) ships the audit log's lines: give \
+         --audit-log FILE too (the file is the record; syslog gets a copy of each line)"
+    )]
+    SyslogWithoutLog,
     /// Neither `--pool` nor `--demo`.
     #[error("no user pool: pass --pool POOL_ID (or --demo to try the demo pool)")]
     NoPool,
@@ -69,6 +76,8 @@ pub struct Session {
     pub limiter: Option<Arc<RateLimiter>>,
     /// Which credentials sign the requests (none for the demo pool).
     credentials: Option<CredentialSource>,
+    /// Who they are, asked of STS once (none for the demo pool).
+    caller: Option<CallerIdentity>,
 }
 
 impl Session {
@@ -80,6 +89,13 @@ impl Session {
         self.credentials
             .as_ref()
             .and_then(CredentialSource::current)
+    }
+
+    /// The caller's ARN for the audit's start line (STS GetCallerIdentity: one request the
+    /// first time, none after); `None` for the demo pool, or when STS is not asked (an
+    /// endpoint override without `AWS_ENDPOINT_URL_STS`).
+    pub async fn caller_arn(&self) -> Option<String> {
+        self.caller.as_ref()?.arn().await
     }
 
     /// Context for error hints.
@@ -204,6 +220,10 @@ impl Target {
         }
         // An explicitly named profile, whichever way: the flag, the pool's, the file's.
         args.profile = args.profile.or_else(|| config.profile.clone());
+        args.audit_syslog = args.audit_syslog.or_else(|| config.audit_syslog.clone());
+        if args.audit_syslog.is_some() && args.audit_log.is_none() {
+            return Err(SessionError::SyslogWithoutLog);
+        }
         Ok(Self {
             args,
             config,
@@ -243,6 +263,7 @@ impl Target {
             pool,
             limiter: stack.limiter,
             credentials: stack.credentials,
+            caller: stack.caller,
         }
     }
 
@@ -272,11 +293,13 @@ impl Target {
         let sdk = SdkBackend::connect(&options, pool).await;
         let region = sdk.region().map(str::to_string);
         let credentials = sdk.credential_source();
+        let caller = sdk.caller_identity();
         let limiter = limiter(&self.args, &self.config, region.as_deref());
         let limited = RateLimitedBackend::new(sdk, limiter.clone());
         let mut stack = Stack::new(Arc::new(limited), allow_write, region);
         stack.limiter = Some(limiter);
         stack.credentials = Some(credentials);
+        stack.caller = Some(caller);
         stack
     }
 }
@@ -288,6 +311,7 @@ struct Stack {
     region: Option<String>,
     limiter: Option<Arc<RateLimiter>>,
     credentials: Option<CredentialSource>,
+    caller: Option<CallerIdentity>,
 }
 
 impl Stack {
@@ -303,6 +327,7 @@ impl Stack {
             region,
             limiter: None,
             credentials: None,
+            caller: None,
         }
     }
 }

@@ -20,6 +20,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::app::{self, App, Cmd, Msg, Settings, TimeZone};
 use crate::audit::AuditLog;
+use crate::audit::syslog::SyslogState;
 use crate::cli::Cli;
 use crate::keymap::Keymap;
 use crate::output;
@@ -61,8 +62,8 @@ pub async fn run(cli: &Cli) -> i32 {
     };
     // Before the terminal is taken: a log that can't be written stops the app with a message
     // on the normal screen, rather than the app running unaudited.
-    let audit = match &cli.target.audit_log {
-        Some(path) => match open_audit_log(cli, path, pool.as_ref()) {
+    let audit = match &target.args.audit_log {
+        Some(path) => match open_audit_log(&target.args, path, pool.as_ref()) {
             Ok(log) => Some(Arc::new(log)),
             Err(e) => {
                 output::error(&e);
@@ -96,6 +97,7 @@ pub async fn run(cli: &Cli) -> i32 {
         app.say(format!("logging is off: {problem}"));
     }
 
+    let syslog = audit.as_ref().and_then(|log| log.syslog_state());
     // The worker connects in the background: the first frame must not wait for credentials.
     let (jobs, mut msgs, worker_task) = worker::spawn_joined(target, pool, demo, audit);
     let mut startup = Vec::new();
@@ -106,7 +108,12 @@ pub async fn run(cli: &Cli) -> i32 {
     }
 
     let mut terminal = take_terminal();
-    let result = event_loop(&mut terminal, &mut app, jobs, &mut msgs, startup).await;
+    let channels = Channels {
+        jobs,
+        msgs: &mut msgs,
+        syslog,
+    };
+    let result = event_loop(&mut terminal, &mut app, channels, startup).await;
     let writing = app.writing.is_some();
     shut_down(terminal, result, writing, worker_task).await
 }
@@ -231,30 +238,62 @@ enum Stop {
 }
 
 /// The audit log, with the profile and Region the session will most likely use (the same
-/// precedence as the SDK: flag, environment, then the pool id's Region).
+/// precedence as the SDK: flag, environment, then the pool id's Region), shipping to the
+/// syslog receiver `--audit-syslog` names (which must be reachable now).
 fn open_audit_log(
-    cli: &Cli,
+    args: &crate::cli::TargetArgs,
     path: &std::path::Path,
     pool: Option<&crate::cognito::PoolId>,
 ) -> Result<AuditLog, crate::audit::AuditError> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let profile = cli.target.profile.clone().or_else(|| env("AWS_PROFILE"));
-    let region = cli
-        .target
-        .region
-        .clone()
+    let profile = args.profile.clone().or_else(|| env("AWS_PROFILE"));
+    let region = (args.region.clone())
         .or_else(|| env("AWS_REGION"))
         .or_else(|| pool.and_then(|p| p.region()).map(str::to_string));
-    AuditLog::open(path, profile, region)
+    let log = AuditLog::open(path, profile, region)?;
+    match &args.audit_syslog {
+        Some(target) => log.ship_to(target),
+        None => Ok(log),
+    }
+}
+
+/// What the event loop hears besides the terminal: the worker's answers, and whether the
+/// audit syslog receiver takes lines.
+struct Channels<'a> {
+    jobs: UnboundedSender<Cmd>,
+    msgs: &'a mut UnboundedReceiver<Msg>,
+    syslog: Option<tokio::sync::watch::Receiver<SyslogState>>,
+}
+
+/// The next change of the syslog receiver's state (never, without one).
+async fn syslog_changed(
+    syslog: &mut Option<tokio::sync::watch::Receiver<SyslogState>>,
+) -> Option<String> {
+    let Some(state) = syslog else {
+        return std::future::pending().await;
+    };
+    if state.changed().await.is_err() {
+        // The log is gone (the worker stopped): nothing more will change.
+        *syslog = None;
+        return std::future::pending().await;
+    }
+    match &*state.borrow_and_update() {
+        SyslogState::Up => None,
+        SyslogState::Down(why) => Some(why.clone()),
+    }
 }
 
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
-    jobs: UnboundedSender<Cmd>,
-    msgs: &mut UnboundedReceiver<Msg>,
+    channels: Channels<'_>,
     startup: Vec<Cmd>,
 ) -> std::io::Result<Stop> {
+    let Channels {
+        jobs,
+        msgs,
+        mut syslog,
+    } = channels;
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(SPINNER_INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -271,6 +310,7 @@ async fn event_loop(
             },
             Some(msg) = msgs.recv() => batch.push(msg),
             _ = tick.tick(), if app.busy() => batch.push(Msg::Tick),
+            down = syslog_changed(&mut syslog) => batch.push(Msg::AuditSyslog(down)),
             stop = terminate.recv() => {
                 let stop = stop.unwrap_or(Stop::Quit);
                 tracing::info!(?stop, "terminated by a signal or a hang-up");

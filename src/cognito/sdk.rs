@@ -21,7 +21,7 @@ use super::{AuthEvent, AuthFactors, Device, Group, Page, PasswordPolicy, PoolMfa
 mod client;
 mod mfa;
 
-pub use client::CredentialSource;
+pub use client::{CallerIdentity, CredentialSource};
 
 /// Default bound on one attempt of an operation.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -75,6 +75,7 @@ pub struct SdkBackend {
     target: String,
     timeout: Duration,
     credentials: CredentialSource,
+    caller: CallerIdentity,
     /// Set when no request may be sent (a CA bundle that can't be used): the reason.
     refusal: Option<String>,
 }
@@ -101,6 +102,7 @@ impl SdkBackend {
             target,
             timeout: options.timeout,
             credentials: built.credentials,
+            caller: built.caller,
             refusal: built.refusal,
         }
     }
@@ -108,6 +110,11 @@ impl SdkBackend {
     /// Which credentials sign the requests (see [`CredentialSource`]).
     pub fn credential_source(&self) -> CredentialSource {
         self.credentials.clone()
+    }
+
+    /// Who the credentials are, asked of STS once (see [`CallerIdentity`]).
+    pub fn caller_identity(&self) -> CallerIdentity {
+        self.caller.clone()
     }
 
     /// The Region requests go to, if one was found.

@@ -591,6 +591,7 @@ async fn pools(target: &TargetArgs, args: &GetArgs, columns: Vec<String>) -> Res
     // own profile and Region.
     let trail = Trail::open(
         target.audit_log.as_deref(),
+        base.args.audit_syslog.as_ref(),
         target.profile.clone(),
         target.region.clone(),
     )?;

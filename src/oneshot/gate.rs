@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::error::CliError;
+use crate::audit::syslog::SyslogState;
 use crate::audit::{AuditError, AuditEvent, AuditLog, Phase};
 use crate::cognito::listing::{Fetched, fetch_list};
 use crate::cognito::lookup::{self, LookupError, LookupMode, LookupOutcome};
@@ -19,6 +20,8 @@ use crate::cognito::{
     Backend, CognitoError, ListFilter, ListKind, ListingPage, PageRequest, PoolId, PoolSchema,
     UserPage,
 };
+use crate::config::SyslogTarget;
+use crate::sanitize::sanitize;
 use crate::search::{self, SearchResults};
 use crate::session::Session;
 
@@ -30,27 +33,60 @@ pub(crate) struct Trail {
     failed: Mutex<Option<(Arc<AuditError>, bool)>>,
     /// A line has been written: requests may have been sent since.
     written: AtomicBool,
+    /// The syslog receiver's state (`--audit-syslog`): a change is said on stderr.
+    syslog: Option<std::sync::Mutex<tokio::sync::watch::Receiver<SyslogState>>>,
 }
 
 impl Trail {
     /// Opens the log before any request; `Err` when it can't be opened (nothing was sent).
     pub(crate) fn open(
         path: Option<&Path>,
+        syslog: Option<&SyslogTarget>,
         profile: Option<String>,
         region: Option<String>,
     ) -> Result<Self, CliError> {
-        let log = path
-            .map(|path| AuditLog::open(path, profile, region))
-            .transpose()
-            .map_err(|e| CliError::Audit {
-                error: Arc::new(e),
-                sent: false,
-            })?;
+        let open = |path| {
+            let log = AuditLog::open(path, profile, region)?;
+            match syslog {
+                Some(target) => log.ship_to(target),
+                None => Ok(log),
+            }
+        };
+        let log = path.map(open).transpose().map_err(|e| CliError::Audit {
+            error: Arc::new(e),
+            sent: false,
+        })?;
+        let syslog = log.as_ref().and_then(AuditLog::syslog_state);
         Ok(Self {
             log,
             failed: Mutex::new(None),
             written: AtomicBool::new(false),
+            syslog: syslog.map(std::sync::Mutex::new),
         })
+    }
+
+    /// Says on stderr when the syslog receiver went away or came back (the file still has
+    /// every line), if `announce`; `Some` with why while it is away.
+    fn syslog_news(&self, announce: bool) -> Option<String> {
+        let mut state = self
+            .syslog
+            .as_ref()?
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let changed = state.has_changed().unwrap_or(false);
+        let down = match &*state.borrow_and_update() {
+            SyslogState::Up => None,
+            SyslogState::Down(why) => Some(why.clone()),
+        };
+        match (&down, changed && announce) {
+            (Some(why), true) => crate::output::say(format_args!(
+                "warning: audit: syslog down: {}",
+                sanitize(why)
+            )),
+            (None, true) => crate::output::say("note: audit: syslog back; held-back lines sent"),
+            _ => {}
+        }
+        down
     }
 
     /// The first failure, kept (a poisoned lock still holds it).
@@ -63,7 +99,9 @@ impl Trail {
         let Some(log) = &self.log else { return Ok(()) };
         self.admit()?;
         let Err(e) = log.record(event) else {
-            self.written.store(true, Ordering::SeqCst);
+            if self.written.swap(true, Ordering::SeqCst) {
+                self.syslog_news(true);
+            }
             return Ok(());
         };
         let error = Arc::new(e);
@@ -72,10 +110,18 @@ impl Trail {
         Err(CliError::Audit { error, sent })
     }
 
-    /// The run's first line, before its first request: the test write of the gate.
+    /// The run's first line, before its first request: the test write of the gate — of the
+    /// syslog receiver too, which must take it (over UDP the first sign of a receiver).
     pub(crate) fn start(&self, mut event: AuditEvent) -> Result<(), CliError> {
         event.phase = Some(Phase::Start);
-        self.record(&event)
+        self.record(&event)?;
+        match self.syslog_news(false) {
+            Some(why) => Err(CliError::Audit {
+                error: Arc::new(AuditError::SyslogRefused { why }),
+                sent: false,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// A long run's last line: its count, how it ended and, for an export, how to resume.

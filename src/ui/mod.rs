@@ -229,6 +229,8 @@ pub struct HeaderView<'a> {
     pub writes: bool,
     /// The client-side rate limiter is holding requests back.
     pub throttle: Option<Throttle>,
+    /// The audit syslog receiver is not taking lines (`--audit-syslog`).
+    pub syslog_down: bool,
     pub theme: &'a Theme,
 }
 
@@ -286,6 +288,7 @@ impl<'a> HeaderView<'a> {
             privacy: app.redact,
             writes: app.allow_write(),
             throttle: app.throttle,
+            syslog_down: app.syslog_down.is_some(),
             theme,
         }
     }
@@ -322,6 +325,9 @@ impl Widget for HeaderView<'_> {
                 throttle_badge.as_str(),
                 theme.tone(Tone::Warn).patch(theme.header()),
             ));
+        }
+        if self.syslog_down {
+            badges.push((" audit: syslog down ", theme.error().patch(theme.header())));
         }
         let badge_width: usize = badges.iter().map(|(b, _)| b.cells() + 1).sum();
         if !badges.is_empty() && right.is_empty() {

@@ -4,7 +4,8 @@
 //! An explicitly named profile — `--profile`, a named pool's `profile`, the file's `profile` —
 //! signs with its own keys even when `AWS_ACCESS_KEY_ID` is set, as the AWS CLI does; the
 //! audit line names the credentials that signed. Other ways to sign in: a `credential_process`
-//! profile, and an expired SSO session (which names the `aws sso login` to run).
+//! profile, an expired SSO session (which names the `aws sso login` to run), and an `aws login`
+//! profile signing with the console credentials the AWS CLI cached.
 
 use std::path::Path;
 
@@ -343,6 +344,30 @@ async fn sts_stub() -> MockServer {
         )
         .mount(&server)
         .await;
+    // GetCallerIdentity, answered only when signed with the role's credentials.
+    let caller = r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult>
+    <Arn>arn:aws:sts::123456789012:assumed-role/bastion/pod</Arn>
+    <UserId>AROAEXAMPLE:pod</UserId>
+    <Account>123456789012</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata>
+</GetCallerIdentityResponse>"#;
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::body_string_contains(
+            "Action=GetCallerIdentity",
+        ))
+        .and(wiremock::matchers::header_regex(
+            "authorization",
+            "Credential=ASIAWEBIDENTITYDDDDD/",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/xml")
+                .set_body_string(caller),
+        )
+        .mount(&server)
+        .await;
     server
 }
 
@@ -366,15 +391,31 @@ async fn web_identity_credentials_come_from_sts_with_the_token_file() {
         .arg(&audit);
     let r = tokio::task::block_in_place(|| cli::run(c));
     assert_eq!(r.code, 0, "{}", r.stderr);
+    let actions: Vec<String> = (sts.received_requests().await.unwrap().iter())
+        .map(|r| {
+            String::from_utf8_lossy(&r.body)
+                .split('&')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    // The credentials, then who they are for the audit's start line (with those credentials).
     assert_eq!(
-        sts.received_requests().await.unwrap().len(),
-        1,
-        "one AssumeRoleWithWebIdentity"
+        actions,
+        [
+            "Action=AssumeRoleWithWebIdentity",
+            "Action=GetCallerIdentity"
+        ]
     );
     let keys = signed_by(&server, &mut looked).await;
     assert_eq!(keys, ["ASIAWEBIDENTITYDDDDD"]);
     let lines = crate::common::audit_log::lines(&audit);
     assert_eq!(lines.last().unwrap()["credentials"], "web identity");
+    assert_eq!(
+        lines[0]["caller"], "arn:aws:sts::123456789012:assumed-role/bastion/pod",
+        "the start line says who the role's credentials are"
+    );
 }
 
 /// STS's AssumeRole in its XML shape, only with the MFA device and code given, handing out
@@ -571,4 +612,68 @@ async fn the_tui_does_not_prompt_under_its_own_screen() {
     );
     assert!(sts.received_requests().await.unwrap().is_empty());
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// An `aws login` profile's cached console credentials, as the AWS CLI writes them (the file
+/// named by the SHA-256 of the `login_session` ARN), valid until `expires_at`.
+fn login_cache(dir: &Path, session: &str, expires_at: &str) {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(session.as_bytes());
+    let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    std::fs::create_dir_all(dir).unwrap();
+    let token = serde_json::json!({
+        "accessToken": {
+            "accessKeyId": "ASIALOGINFFFFFFFFFFF",
+            "secretAccessKey": "login-secret",
+            "sessionToken": "login-session-token",
+            "accountId": "123456789012",
+            "expiresAt": expires_at,
+        },
+        "tokenType": "aws_sigv4",
+        "refreshToken": "opaque",
+        "clientId": "arn:aws:signin:::devtools/same-device",
+        "dpopKey": "-----BEGIN EC PRIVATE KEY-----\nnot used unless refreshed\n-----END EC PRIVATE KEY-----\n",
+    });
+    std::fs::write(dir.join(format!("{name}.json")), token.to_string()).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_aws_login_profile_signs_with_its_cached_console_credentials() {
+    let server = crate::common::stub::alice().await;
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let session = "arn:aws:iam::123456789012:user/jane";
+    let cache = home.path().join("login-cache");
+    login_cache(&cache, session, "2099-01-01T00:00:00Z");
+    let aws_config = format!("[profile console]\nlogin_session = {session}\nregion = eu-west-1\n");
+    let config_file = home.path().join("aws-config");
+    std::fs::write(&config_file, aws_config).unwrap();
+    let audit = home.path().join("audit.jsonl");
+    let mut c = cli::command(home.path());
+    c.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", &config_file)
+        .env("AWS_LOGIN_CACHE_DIRECTORY", &cache)
+        .args(["get", "alice", "-o", "json", "--pool", "eu-west-1_AbC123"])
+        .args([
+            "--endpoint-url",
+            &server.uri(),
+            "--profile",
+            "console",
+            "--audit-log",
+        ])
+        .arg(&audit);
+    let r = tokio::task::block_in_place(|| cli::run(c));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let keys: Vec<String> = seen(&server, &mut looked)
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(keys, ["ASIALOGINFFFFFFFFFFF"]);
+    let lines = cli::json_lines(&std::fs::read_to_string(&audit).unwrap());
+    assert_eq!(
+        lines.last().unwrap()["credentials"],
+        "profile console (aws login)"
+    );
 }

@@ -39,6 +39,7 @@ fn the_header_gives_the_target_way_to_the_badges_and_what_is_in_flight() {
             backing_off: true,
             category: Some("user_list"),
         }),
+        syslog_down: false,
         theme: &theme,
     };
     let right = " PRIVACY   THROTTLED user_list: backing off  ⠋ looking up \"bob\" (auto) ";

@@ -68,6 +68,8 @@ pub(super) struct Built {
     pub client: cip::Client,
     pub region: Option<String>,
     pub credentials: CredentialSource,
+    /// Who the credentials are (STS GetCallerIdentity), asked once per session.
+    pub caller: CallerIdentity,
     /// Why no request may be sent (a CA bundle that can't be used), said on every request.
     pub refusal: Option<String>,
 }
@@ -127,6 +129,7 @@ pub(super) async fn build(options: &SdkOptions, pool: Option<&PoolId>) -> Built 
     Built {
         client: cip::Client::from_conf(client_config),
         region: config.region().map(|r| r.to_string()),
+        caller: CallerIdentity::new(&config, options, refusal.is_some()),
         credentials,
         refusal,
     }
@@ -467,5 +470,88 @@ impl Intercept for OperatorAgent {
         };
         headers.insert("user-agent", agent);
         Ok(())
+    }
+}
+
+/// How long GetCallerIdentity may take: it only names the caller in the audit, so a network
+/// that can't reach STS costs a run at most this.
+const CALLER_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Who the credentials are, as STS's GetCallerIdentity says (the ARN of the user or the
+/// assumed role's session), asked at most once per session and kept: what the audit's start
+/// line records as `caller`. It needs no permission (GetCallerIdentity can't be denied).
+#[derive(Clone)]
+pub struct CallerIdentity {
+    /// None when it is not asked: an endpoint override without one for STS.
+    sts: Option<aws_sdk_sts::Client>,
+    answer: Arc<tokio::sync::OnceCell<String>>,
+}
+
+impl std::fmt::Debug for CallerIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallerIdentity")
+            .field("asks", &self.sts.is_some())
+            .finish()
+    }
+}
+
+impl CallerIdentity {
+    /// STS through the session's configuration (credentials, proxy, CA bundle, operator). An
+    /// endpoint override (`--endpoint-url`, `AWS_ENDPOINT_URL`: an emulator, or a network
+    /// that reaches AWS through its own endpoints) sends STS nowhere unless
+    /// `AWS_ENDPOINT_URL_STS` names where it goes: never surprise traffic to the public STS.
+    /// `refused`: no request may be sent at all (a CA bundle that can't be used).
+    fn new(config: &aws_config::SdkConfig, options: &SdkOptions, refused: bool) -> Self {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let overridden = options.endpoint_url.is_some() || env("AWS_ENDPOINT_URL").is_some();
+        // The session's own endpoint override is Cognito's: STS gets its own or none.
+        let endpoint = match (env("AWS_ENDPOINT_URL_STS"), overridden) {
+            (Some(sts), _) => Some(Some(sts)),
+            (None, false) => Some(None),
+            (None, true) => None,
+        };
+        let sts = endpoint.filter(|_| !refused).map(|endpoint| {
+            let timeouts = TimeoutConfig::builder()
+                .operation_timeout(CALLER_TIMEOUT)
+                .build();
+            let mut conf = aws_sdk_sts::config::Builder::from(config)
+                .timeout_config(timeouts)
+                .interceptor(OperatorAgent::new(&options.operator));
+            conf.set_endpoint_url(endpoint);
+            aws_sdk_sts::Client::from_conf(conf.build())
+        });
+        Self {
+            sts,
+            answer: Arc::default(),
+        }
+    }
+
+    /// The caller's ARN, or why it is not known (`unknown: …`); one request the first time,
+    /// none after. `None` when it is not asked.
+    pub async fn arn(&self) -> Option<String> {
+        let sts = self.sts.as_ref()?;
+        let ask = || async {
+            match sts.get_caller_identity().send().await {
+                Ok(answer) => answer
+                    .arn
+                    .unwrap_or_else(|| "unknown: no ARN answered".into()),
+                Err(e) => match aws_sdk_sts::error::ProvideErrorMetadata::code(&e) {
+                    Some(code) => format!("unknown: {code}"),
+                    None => format!("unknown: {}", error_kind(&e)),
+                },
+            }
+        };
+        Some(self.answer.get_or_init(ask).await.clone())
+    }
+}
+
+/// A short name for a failure with no AWS error code (no credentials, timeout, network).
+fn error_kind<E>(error: &aws_sdk_sts::error::SdkError<E>) -> &'static str {
+    use aws_sdk_sts::error::SdkError;
+    match error {
+        SdkError::TimeoutError(_) => "timeout",
+        SdkError::DispatchFailure(_) => "no connection",
+        SdkError::ConstructionFailure(_) => "no credentials",
+        _ => "no answer",
     }
 }
