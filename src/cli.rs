@@ -61,7 +61,7 @@ pub const EXIT_CODES: [(i32, &str); 12] = [
     ),
     (
         9,
-        "the audit log can't be written (`--audit-log`): the request it would record was not sent (nothing at all when the file is refused at start; a batch or export stops there)",
+        "the audit log can't be written (`--audit-log`): the request it would record was not sent (nothing at all when the file is refused at start; a batch or export stops there); also when the syslog receiver `--audit-syslog` names can't be reached at start (nothing sent)",
     ),
     (
         10,
@@ -167,7 +167,7 @@ pub struct TargetArgs {
     /// Ship each --audit-log line to syslog too, as RFC 5424 (udp://HOST:PORT,
     /// tcp://HOST:PORT or unix:/dev/log; `audit_syslog = "…"` in the config); the app does not
     /// start if the receiver can't be reached.
-    #[arg(long, global = true, value_name = "ADDRESS")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "ADDRESS")]
     pub audit_syslog: Option<crate::config::SyslogTarget>,
 }
 
