@@ -3,10 +3,9 @@
 //! `select!`; everything already queued is drained before the screen is drawn once.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 #[cfg(unix)]
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use crossterm::clipboard::CopyToClipboard;
@@ -28,6 +27,15 @@ use crate::sanitize::sanitize;
 use crate::session;
 use crate::ui::{self, Theme};
 use crate::worker;
+
+mod hangup;
+mod log;
+
+#[cfg(unix)]
+use hangup::EVENT_LOOP_STOPPED;
+use hangup::terminate_signal;
+use log::init_logging;
+pub use log::{LogError, default_log_path, open_log};
 
 const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
 
@@ -422,243 +430,4 @@ or use a one-shot command: `cognito-tui get QUERY`, `cognito-tui search PREFIX` 
 fn has_terminal() -> bool {
     std::io::stdout().is_terminal()
         && (std::io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok())
-}
-
-/// SIGTERM and SIGHUP end the loop so the terminal is restored (Ctrl-C arrives as a key), and
-/// so does a terminal that hangs up without a signal (see `watch_hangup`).
-fn terminate_signal() -> tokio::sync::mpsc::UnboundedReceiver<Stop> {
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    #[cfg(unix)]
-    watch_hangup(tx.clone());
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        for (kind, stop) in [
-            (SignalKind::terminate(), Stop::Quit),
-            (SignalKind::hangup(), Stop::HungUp),
-        ] {
-            if let Ok(mut s) = signal(kind) {
-                let tx = tx.clone();
-                tokio::spawn(async move {
-                    if s.recv().await.is_some() {
-                        let _ = tx.send(stop);
-                    }
-                });
-            }
-        }
-    }
-    drop(tx);
-    rx
-}
-
-/// When the SSH connection drops, the tty hangs up. The SIGHUP for it may never come (started
-/// through `su`/`sudo`, or not the session's controlling terminal), and crossterm then sees a
-/// tty that is always readable and reads nothing, spinning a core. poll(2) with no events
-/// asked still reports POLLHUP/POLLERR: a thread blocked on it costs nothing until then.
-/// How long the event loop gets to stop by itself after a hang-up.
-#[cfg(unix)]
-const HANGUP_GRACE: Duration = Duration::from_millis(500);
-
-/// Set once the event loop has returned: after a hang-up, the app then exits by itself once
-/// the worker has stopped, and the watchdog below must not cut that short.
-#[cfg(unix)]
-static EVENT_LOOP_STOPPED: AtomicBool = AtomicBool::new(false);
-
-#[cfg(unix)]
-fn watch_hangup(tx: UnboundedSender<Stop>) {
-    use std::os::fd::AsRawFd;
-    // The same tty crossterm reads: stdin, else /dev/tty.
-    let tty = if std::io::stdin().is_terminal() {
-        None
-    } else {
-        std::fs::File::open("/dev/tty").ok()
-    };
-    let fd = tty.as_ref().map_or(libc::STDIN_FILENO, |f| f.as_raw_fd());
-    let spawned = std::thread::Builder::new()
-        .name("tty-hangup".into())
-        .spawn(move || {
-            let _tty = tty;
-            loop {
-                let mut pfd = libc::pollfd {
-                    fd,
-                    events: 0,
-                    revents: 0,
-                };
-                // SAFETY: one valid pollfd, and `fd` stays open for the thread's life.
-                let n = unsafe { libc::poll(&mut pfd, 1, -1) };
-                if n < 0
-                    && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
-                {
-                    continue;
-                }
-                if n < 0 || pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
-                    tracing::info!("the terminal hung up");
-                    let _ = tx.send(Stop::HungUp);
-                    // Backstop: crossterm's reader can keep the event loop busy on a dead tty
-                    // (seen under load), and nothing on this terminal can be restored anyway.
-                    std::thread::sleep(HANGUP_GRACE);
-                    if EVENT_LOOP_STOPPED.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    tracing::warn!("the event loop did not stop after the hang-up; exiting");
-                    std::process::exit(129);
-                }
-            }
-        });
-    if let Err(e) = spawned {
-        tracing::warn!("cannot watch the terminal for a hang-up: {e}");
-    }
-}
-
-/// The default log file (see `paths::log_file`).
-pub fn default_log_path() -> Option<PathBuf> {
-    crate::paths::log_file()
-}
-
-/// Why there is no log file: the UI runs without one and says this once.
-#[derive(Debug, thiserror::Error)]
-pub enum LogError {
-    /// No `--log-file` and no directory to put the default one in.
-    #[error("neither XDG_STATE_HOME nor HOME is set (--log-file names a file)")]
-    NoPath,
-    #[error("cannot create {}: {source}", dir.display())]
-    CreateDir {
-        dir: PathBuf,
-        source: std::io::Error,
-    },
-    /// The directory's or the file's metadata could not be read.
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// A foreign or shared HOME: its owner could read what we log.
-    #[error("{} belongs to another user (uid {uid}); not writing a log there", dir.display())]
-    ForeignDir { dir: PathBuf, uid: u32 },
-    /// Possibly planted to redirect the log: never followed.
-    #[error("{} is a symbolic link; not following it", path.display())]
-    Symlink { path: PathBuf },
-    #[error("cannot open {}: {source}", path.display())]
-    Open {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{} is not a regular file", path.display())]
-    NotAFile { path: PathBuf },
-    #[error("{} belongs to another user (uid {uid})", path.display())]
-    ForeignFile { path: PathBuf, uid: u32 },
-    /// A log left readable by others could not be made private.
-    #[error("cannot make {} private: {source}", path.display())]
-    Private {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// A global subscriber was already set.
-    #[error("cannot start the logger: {0}")]
-    Logger(#[source] Box<dyn std::error::Error + Send + Sync>),
-}
-
-/// Logs to a file through a non-blocking writer; never to the screen the UI owns.
-/// Returns the guard that flushes the log when dropped, or why there is no log.
-fn init_logging(
-    path: Option<PathBuf>,
-) -> Result<tracing_appender::non_blocking::WorkerGuard, LogError> {
-    let path = path.or_else(default_log_path).ok_or(LogError::NoPath)?;
-    let file = open_log(&path)?;
-    let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("cognito_tui=info,warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(writer)
-        .with_ansi(false)
-        .try_init()
-        .map_err(LogError::Logger)?;
-    Ok(guard)
-}
-
-/// Opens the log for appending. The log can hold pool ids and usernames: its directory is
-/// created 0700 and the file 0600, a symlink planted in place of the file is not followed,
-/// and a directory that belongs to another user (a foreign or shared HOME) is not written.
-pub fn open_log(path: &Path) -> Result<std::fs::File, LogError> {
-    let owned = || path.to_path_buf();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|source| LogError::CreateDir {
-                dir: dir.to_path_buf(),
-                source,
-            })?;
-        // SAFETY: geteuid has no preconditions.
-        let me = unsafe { libc::geteuid() };
-        let owner = std::fs::metadata(dir)
-            .map_err(|source| LogError::Read {
-                path: dir.to_path_buf(),
-                source,
-            })?
-            .uid();
-        if owner != me {
-            return Err(LogError::ForeignDir {
-                dir: dir.to_path_buf(),
-                uid: owner,
-            });
-        }
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(path)
-            .map_err(|source| {
-                if source.raw_os_error() == Some(libc::ELOOP) {
-                    LogError::Symlink { path: owned() }
-                } else {
-                    LogError::Open {
-                        path: owned(),
-                        source,
-                    }
-                }
-            })?;
-        let meta = file.metadata().map_err(|source| LogError::Read {
-            path: owned(),
-            source,
-        })?;
-        if !meta.is_file() {
-            return Err(LogError::NotAFile { path: owned() });
-        }
-        if meta.uid() != me {
-            return Err(LogError::ForeignFile {
-                path: owned(),
-                uid: meta.uid(),
-            });
-        }
-        // A log left readable by an older version is tightened.
-        if meta.mode() & 0o077 != 0 {
-            file.set_permissions(std::fs::Permissions::from_mode(0o600))
-                .map_err(|source| LogError::Private {
-                    path: owned(),
-                    source,
-                })?;
-        }
-        Ok(file)
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|source| LogError::Open {
-                path: owned(),
-                source,
-            })
-    }
 }
