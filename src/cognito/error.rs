@@ -189,7 +189,7 @@ impl CognitoError {
                 let policy = policy_file_for(self.operation);
                 format!("IAM denied {action}; ask for it on {pool} (see assets/{policy})")
             }
-            ErrorKind::Credentials => credentials_hint(ctx.profile),
+            ErrorKind::Credentials => credentials_hint(ctx.profile, &self.message),
             ErrorKind::Internal => {
                 "Cognito had an internal error even after retries; try again shortly".into()
             }
@@ -249,9 +249,19 @@ fn policy_file_for(operation: &str) -> &'static str {
     }
 }
 
-/// The hint for missing or expired credentials, naming the profile when there is one.
-fn credentials_hint(profile: Option<&str>) -> String {
+/// The hint for missing or expired credentials, naming the profile when there is one. An
+/// `aws login` profile's cached console session (aws-config's Login provider: its messages
+/// all name the "Login token") is renewed with `aws login`, not `aws sso login`.
+fn credentials_hint(profile: Option<&str>, message: &str) -> String {
+    let console_login = message.contains("Login token");
     match profile {
+        Some(p) if console_login => format!(
+            "the console sign-in session of profile {p} has expired or can't be read; run \
+             `aws login --profile {p}`"
+        ),
+        None if console_login => {
+            "the console sign-in session has expired or can't be read; run `aws login`".into()
+        }
         Some(p) => format!(
             "no valid AWS credentials for profile {p}; run `aws sso login --profile {p}` \
              (or check ~/.aws/credentials)"

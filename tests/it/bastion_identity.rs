@@ -677,3 +677,38 @@ async fn an_aws_login_profile_signs_with_its_cached_console_credentials() {
         "profile console (aws login)"
     );
 }
+
+/// An `aws login` profile whose cached console session can't be used (here: a cache file that
+/// is not JSON, so nothing is refreshed over the network) is exit 6 with `aws login --profile
+/// P`, not the SSO hint; and nothing reaches Cognito.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unusable_aws_login_session_says_run_aws_login_for_its_profile() {
+    let server = crate::common::stub::alice().await;
+    let mut looked = 0;
+    let home = tempfile::tempdir().unwrap();
+    let session = "arn:aws:iam::123456789012:user/jane";
+    let cache = home.path().join("login-cache");
+    login_cache(&cache, session, "2099-01-01T00:00:00Z");
+    for entry in std::fs::read_dir(&cache).unwrap() {
+        std::fs::write(entry.unwrap().path(), "{ not json").unwrap();
+    }
+    let aws_config = format!("[profile console]\nlogin_session = {session}\nregion = eu-west-1\n");
+    let config_file = home.path().join("aws-config");
+    std::fs::write(&config_file, aws_config).unwrap();
+    let mut c = cli::command(home.path());
+    c.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", &config_file)
+        .env("AWS_LOGIN_CACHE_DIRECTORY", &cache)
+        .args(["get", "alice", "--pool", "eu-west-1_AbC123"])
+        .args(["--endpoint-url", &server.uri(), "--profile", "console"]);
+    let r = tokio::task::block_in_place(|| cli::run(c));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("run `aws login --profile console`"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("aws sso login"), "{}", r.stderr);
+    assert!(seen(&server, &mut looked).await.is_empty());
+}
