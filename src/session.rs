@@ -286,7 +286,9 @@ impl Target {
     async fn stack(&self, pool: Option<&PoolId>, demo: bool) -> Stack {
         let allow_write = self.args.allow_write;
         if demo {
-            let backend = Layered::wrap(Latency(demo_latency()), DemoBackend::embedded());
+            // The embedded pool of that id; any other id is answered "pool not found".
+            let demo = pool.map_or_else(DemoBackend::embedded, DemoBackend::for_pool);
+            let backend = Layered::wrap(Latency(demo_latency()), demo);
             return Stack::new(Arc::new(backend), allow_write, None);
         }
         let options = sdk_options(&self.args, &self.config, &self.sdk);

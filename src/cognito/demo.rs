@@ -1,6 +1,9 @@
-//! The embedded demo pool: a `Backend` over `assets/demo-pool.json` that follows Cognito's
-//! rules (username, verified-alias and sub resolution, ListUsers filters and paging, the same
-//! exceptions), so `--demo` exercises exactly the code paths a real pool does.
+//! The embedded demo pools: a `Backend` over `assets/demo-pool.json` (a Plus-plan pool, the
+//! default) or `assets/demo-pool-lite.json` (a Lite-plan pool) that follows Cognito's rules
+//! (username, verified-alias and sub resolution, ListUsers filters and paging, the same
+//! exceptions), so `--demo` exercises exactly the code paths a real pool does. What the Lite
+//! plan lacks (email MFA, threat protection, passwordless) is from AWS's "User pool feature
+//! plans" (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -19,8 +22,24 @@ mod file;
 
 use file::{DemoUser, PoolFile};
 
-/// The demo pool shipped in the binary.
+/// The demo pool shipped in the binary, on the Plus plan: the default.
 pub const DEMO_POOL_JSON: &str = include_str!("../../assets/demo-pool.json");
+
+/// The second embedded pool, on the Lite plan (no email MFA, no threat protection).
+pub const DEMO_POOL_LITE_JSON: &str = include_str!("../../assets/demo-pool-lite.json");
+
+/// Every embedded pool, the default first: what the demo's ListUserPools lists.
+pub const EMBEDDED_POOLS: [&str; 2] = [DEMO_POOL_JSON, DEMO_POOL_LITE_JSON];
+
+/// The embedded pools parsed once (each file's validity is tested).
+fn embedded_pools() -> &'static [PoolFile] {
+    static POOLS: std::sync::OnceLock<Vec<PoolFile>> = std::sync::OnceLock::new();
+    POOLS.get_or_init(|| {
+        (EMBEDDED_POOLS.iter())
+            .map(|json| serde_json::from_str(json).expect("embedded demo pools are valid (tested)"))
+            .collect()
+    })
+}
 
 /// Changes made by write actions (`--allow-write` on the demo pool), by username.
 #[derive(Debug, Clone, Default)]
@@ -126,17 +145,29 @@ pub struct DemoBackend {
 }
 
 impl DemoBackend {
-    /// The embedded demo pool.
+    /// The default embedded demo pool (Plus plan).
     pub fn embedded() -> Self {
-        Self::from_json(DEMO_POOL_JSON).expect("assets/demo-pool.json is valid (tested)")
+        Self::of(embedded_pools()[0].clone())
+    }
+
+    /// The embedded pool with id `pool`; the default one for any other id, which then
+    /// answers "pool not found" as Cognito would for a pool that isn't there.
+    pub fn for_pool(pool: &PoolId) -> Self {
+        let pools = embedded_pools();
+        let file = pools.iter().find(|p| p.user_pool_id == pool.as_str());
+        Self::of(file.unwrap_or(&pools[0]).clone())
+    }
+
+    fn of(pool: PoolFile) -> Self {
+        Self {
+            pool,
+            changes: Arc::default(),
+        }
     }
 
     /// A pool from JSON in the demo file's format.
     pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            pool: serde_json::from_str(json)?,
-            changes: Arc::default(),
-        })
+        Ok(Self::of(serde_json::from_str(json)?))
     }
 
     /// The demo pool's id.
@@ -405,22 +436,14 @@ impl Backend for DemoBackend {
             )
             .with_exception("InvalidParameterException"));
         }
-        // One pool: a token can only be one this backend never hands out.
-        if page.token.is_some() {
-            return Err(CognitoError::new(
-                ErrorKind::InvalidParameter,
-                "ListUserPools",
-                "Invalid next token",
-            )
-            .with_exception("InvalidParameterException"));
-        }
-        Ok(PoolPage {
-            pools: vec![PoolSummary {
-                id: self.pool.user_pool_id.clone(),
-                name: self.pool.name.clone(),
-            }],
-            next_token: None,
-        })
+        // Every embedded pool, whichever this backend serves: the pool picker offers them all.
+        let pools: Vec<PoolSummary> = (embedded_pools().iter())
+            .map(|p| PoolSummary {
+                id: p.user_pool_id.clone(),
+                name: p.name.clone(),
+            })
+            .collect();
+        Ok(paginate(&pools, page, "ListUserPools")?.into())
     }
 
     async fn list_groups(

@@ -42,7 +42,12 @@ pub fn export_to(app: &mut App, path: &std::path::Path) -> Vec<cognito_tui::cogn
 
 /// Tells `app` the worker has connected to the demo pool (as `--demo` does).
 pub fn connect(app: &mut App) {
-    let cli = Cli::parse_from(["cognito-tui", "--demo"]);
+    connect_with(app, &["--demo"]);
+}
+
+/// [`connect`] with the command line's options `args` (e.g. `--demo --pool ID`).
+pub fn connect_with(app: &mut App, args: &[&str]) {
+    let cli = Cli::parse_from(std::iter::once("cognito-tui").chain(args.iter().copied()));
     let target = session::Target::without_config(&cli.target);
     let (pool, demo) = target.pool().unwrap();
     let session = block_on(target.connect(pool, demo));
@@ -161,7 +166,12 @@ pub fn demo_lookup(
 /// (`worker::answer`, through the audit gate, without a log) — and feeds its answers back,
 /// partial ones first; returns the commands those answers produced.
 pub fn serve(app: &mut App, cmd: &Cmd) -> Vec<Cmd> {
-    let cli = Cli::parse_from(["cognito-tui", "--demo"]);
+    serve_with(app, cmd, &["--demo"])
+}
+
+/// [`serve`] by the session the command line's options `args` build (e.g. `--demo --pool ID`).
+pub fn serve_with(app: &mut App, cmd: &Cmd, args: &[&str]) -> Vec<Cmd> {
+    let cli = Cli::parse_from(std::iter::once("cognito-tui").chain(args.iter().copied()));
     let target = session::Target::without_config(&cli.target);
     let (pool, demo) = target.pool().unwrap();
     // Paused time: a search's debounce passes at once, as nothing else is waiting.
