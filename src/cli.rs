@@ -309,6 +309,12 @@ pub struct ExportArgs {
     #[arg(long)]
     pub with_groups: bool,
 
+    /// Add each user's MFA (`MfaSettings`: UserMFASettingList; `PreferredMfa`), read with one
+    /// AdminGetUser per exported user at the user_read rate: the cost and ETA are stated
+    /// before it starts.
+    #[arg(long)]
+    pub with_mfa: bool,
+
     /// Resume an interrupted export from the token it printed.
     #[arg(long, value_name = "TOKEN")]
     pub starting_token: Option<String>,

@@ -9,8 +9,10 @@
 //! an `end` line however it ends, with the count and the resume token.
 
 mod groups;
+mod mfa;
 pub mod token;
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use futures::StreamExt;
@@ -89,18 +91,36 @@ impl Sink {
         })
     }
 
-    /// Writes `u`, with its groups when `--with-groups` read them.
-    fn user(&mut self, u: &UserSummary, groups: Option<&[String]>) -> Result<(), WriteError> {
-        match (self, groups) {
-            (Self::Json(w), None) => w.json_line(&output::list_users_value(u)),
-            (Self::Json(w), Some(groups)) => w.json_line(&groups::with_groups_key(u, groups)),
-            (Self::Table(t), None) => Ok(t.row(&[], Some(UserRow::from(u)))?),
-            (Self::Table(t), Some(groups)) => {
-                let u = groups::with_groups_column(u, groups);
+    /// Writes `u`, with its groups when `--with-groups` read them and its MFA when
+    /// `--with-mfa` did.
+    fn user(
+        &mut self,
+        u: &UserSummary,
+        groups: Option<&[String]>,
+        mfa: Option<&mfa::Mfa>,
+    ) -> Result<(), WriteError> {
+        match self {
+            Self::Json(w) => match (groups, mfa) {
+                (None, None) => w.json_line(&output::list_users_value(u)),
+                (Some(g), None) => w.json_line(&groups::with_groups_key(u, g)),
+                (None, Some(m)) => w.json_line(&mfa::with_mfa_keys(output::list_users_value(u), m)),
+                (Some(g), Some(m)) => {
+                    w.json_line(&mfa::with_mfa_keys(groups::with_groups_key(u, g), m))
+                }
+            },
+            Self::Table(t) => {
+                let u = match groups {
+                    Some(groups) => groups::with_groups_column(u, groups),
+                    None => u.clone(),
+                };
+                let u = match mfa {
+                    Some(m) => mfa::with_mfa_columns(u, m),
+                    None => u,
+                };
                 Ok(t.row(&[], Some(UserRow::from(&u)))?)
             }
-            (Self::Redacted(inner, username_attributes), groups) => {
-                inner.user(&redact::mask_summary(u, username_attributes), groups)
+            Self::Redacted(inner, username_attributes) => {
+                inner.user(&redact::mask_summary(u, username_attributes), groups, mfa)
             }
         }
     }
@@ -215,21 +235,18 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> Result<i32, CliError
         .and_then(|n| u64::try_from(n).ok());
     let username_attributes = schema.map(|s| s.username_attributes).unwrap_or_default();
     let groups = match args.with_groups {
-        true => match groups::read(run.gate()).await? {
+        true => match read_groups(&run, expression.as_ref()).await {
             Ok(groups) => Some(groups),
-            Err(error) => {
-                let ending = Ending::Failed(CliError::Cognito {
-                    during: "--with-groups: ".into(),
-                    error: Box::new(error),
-                    hint: None,
-                });
-                run.end(&ending, |event| event.query = expression.clone())?;
-                return ending.into_result();
-            }
+            Err(done) => return done,
         },
         false => None,
     };
     let redact = run.redact().then_some(username_attributes);
+    let mfa = args.with_mfa.then(|| {
+        let rate = run.target.config.rate_limits.user_read;
+        let filtered = filter.is_some() || client_enabled.is_some() || local.is_some();
+        mfa::Reader::start(run.gate(), estimate, rate, filtered)
+    });
     let sink = Sink::open(args.output, args.jmespath.clone(), columns, redact);
     let mut export = Export {
         pages: run.gate().pages()?,
@@ -237,6 +254,7 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> Result<i32, CliError
         client_enabled,
         local,
         groups,
+        mfa,
         streams: usize::from(args.streams),
         resume,
         progress: Progress::new(estimate),
@@ -255,11 +273,36 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> Result<i32, CliError
         event.resume = token.clone();
     });
     export.report(&ending, token.as_deref());
+    if let Some(mfa) = &export.mfa {
+        mfa.report();
+    }
     audited?;
     ending.into_result()
 }
 
-/// The csv/tsv attribute columns, and `Groups` with `--with-groups`.
+/// `--with-groups`' memberships, read before the users; `Err` is how the run ends when
+/// they can't be (its end line written).
+async fn read_groups(
+    run: &crate::oneshot::Run,
+    expression: Option<&String>,
+) -> Result<HashMap<String, Vec<String>>, Result<i32, CliError>> {
+    match groups::read(run.gate()).await.map_err(Err)? {
+        Ok(groups) => Ok(groups),
+        Err(error) => {
+            let ending = Ending::Failed(CliError::Cognito {
+                during: "--with-groups: ".into(),
+                error: Box::new(error),
+                hint: None,
+            });
+            run.end(&ending, |event| event.query = expression.cloned())
+                .map_err(Err)?;
+            Err(ending.into_result())
+        }
+    }
+}
+
+/// The csv/tsv attribute columns, `Groups` with `--with-groups`, and `MfaSettings` and
+/// `PreferredMfa` with `--with-mfa`.
 fn columns(args: &ExportArgs) -> Result<Vec<String>, CliError> {
     let mut columns = table::attribute_columns(&args.attributes).map_err(usage)?;
     if !columns.is_empty() && !args.output.delimited() {
@@ -269,6 +312,9 @@ fn columns(args: &ExportArgs) -> Result<Vec<String>, CliError> {
     }
     if args.with_groups && args.output.delimited() {
         columns.push(groups::COLUMN.to_string());
+    }
+    if args.with_mfa && args.output.delimited() {
+        columns.extend([mfa::SETTINGS.to_string(), mfa::PREFERRED.to_string()]);
     }
     Ok(columns)
 }
@@ -377,7 +423,7 @@ impl Progress {
 }
 
 /// One export run: where its streams read, what they filter, where they stand.
-struct Export {
+struct Export<'a> {
     pages: Pages,
     filter: Option<ListFilter>,
     /// `--enabled`, checked here when `--status` took ListUsers' only filter.
@@ -385,7 +431,9 @@ struct Export {
     /// `--where`, checked here on every user read.
     local: Option<Filter>,
     /// `--with-groups`: each username's groups, read before the users.
-    groups: Option<std::collections::HashMap<String, Vec<String>>>,
+    groups: Option<HashMap<String, Vec<String>>>,
+    /// `--with-mfa`: AdminGetUser for each user written.
+    mfa: Option<mfa::Reader<'a>>,
     streams: usize,
     resume: Resume,
     progress: Progress,
@@ -393,7 +441,7 @@ struct Export {
     rejected_token: bool,
 }
 
-impl Export {
+impl Export<'_> {
     /// Every pending shard, then the remainder pass when the shards fell short of the
     /// pool's estimate.
     async fn all(&mut self, sink: &mut Sink, stop: &mut Stop) -> Ending {
@@ -446,7 +494,7 @@ impl Export {
             match event {
                 None => break Ending::Done(0),
                 Some(Event::Page { shard, users, next }) => {
-                    if let Err(ending) = self.write_page(sink, shard, &users, next) {
+                    if let Err(ending) = self.page(sink, stop, shard, &users, next).await {
                         break ending;
                     }
                 }
@@ -471,31 +519,63 @@ impl Export {
         }
     }
 
-    /// Writes one page's users and moves the shard's resume point past it.
-    fn write_page(
+    /// The users of a page that the filters checked here keep.
+    fn kept<'u>(&self, shard: usize, users: &'u [UserSummary]) -> Vec<&'u UserSummary> {
+        let remainder = self.resume.shards[shard].remainder;
+        let keep = |u: &&UserSummary| {
+            self.client_enabled.is_none_or(|e| e == u.enabled)
+                && self.local.as_ref().is_none_or(|l| l.matches(*u))
+                // The remainder pass writes only the users no sub stream holds.
+                && !(remainder && in_a_prefix_stream(u.attribute("sub")))
+        };
+        users.iter().filter(keep).collect()
+    }
+
+    /// One page: the users kept, their MFA read when `--with-mfa` asks (a stop signal
+    /// ends the wait, the page unwritten), then written.
+    async fn page(
         &mut self,
         sink: &mut Sink,
+        stop: &mut Stop,
         shard: usize,
         users: &[UserSummary],
         next: Option<String>,
     ) -> Result<(), Ending> {
-        let remainder = self.resume.shards[shard].remainder;
-        for u in users {
-            self.progress.read += 1;
-            if self.client_enabled.is_some_and(|e| e != u.enabled) {
-                continue;
-            }
-            if self.local.as_ref().is_some_and(|l| !l.matches(u)) {
-                continue;
-            }
-            // The remainder pass writes only the users no sub stream holds.
-            if remainder && in_a_prefix_stream(u.attribute("sub")) {
-                continue;
-            }
+        let kept = self.kept(shard, users);
+        let mfa = match self.mfa.as_mut() {
+            None => None,
+            Some(reader) => tokio::select! {
+                biased;
+                signal = stop.recv() => return Err(Ending::Stopped(signal)),
+                read = reader.read(&kept) => Some(read.map_err(|e| match e {
+                    Ok(error) => Ending::Failed(CliError::Cognito {
+                        during: "--with-mfa: AdminGetUser: ".into(),
+                        error: Box::new(error),
+                        hint: None,
+                    }),
+                    Err(audit) => Ending::Failed(audit),
+                })?),
+            },
+        };
+        self.progress.read += users.len() as u64;
+        self.write_page(sink, shard, &kept, mfa.as_deref(), next)
+    }
+
+    /// Writes one page's kept users and moves the shard's resume point past it.
+    fn write_page(
+        &mut self,
+        sink: &mut Sink,
+        shard: usize,
+        users: &[&UserSummary],
+        mfa: Option<&[mfa::Mfa]>,
+        next: Option<String>,
+    ) -> Result<(), Ending> {
+        for (i, u) in users.iter().enumerate() {
             // stdout closed (`| head`): stop quietly; any other failure is exit 8.
             let groups =
                 (self.groups.as_ref()).map(|g| g.get(&u.username).map_or(&[][..], Vec::as_slice));
-            sink.user(u, groups).map_err(write_ending)?;
+            sink.user(u, groups, mfa.map(|m| &m[i]))
+                .map_err(write_ending)?;
             self.progress.written += 1;
             self.resume.written += 1;
         }

@@ -327,6 +327,32 @@ impl<'a> Gate<'a> {
         .await
     }
 
+    /// One user's MFA for `export --with-mfa`: AdminGetUser (user_read rate), one
+    /// `get_user_mfa` line naming the user.
+    pub(crate) async fn user_mfa(
+        &self,
+        username: &str,
+    ) -> Result<Result<UserMfa, CognitoError>, CliError> {
+        let mut pending = AuditEvent::new("get_user_mfa", self.session);
+        pending.username = Some(username.into());
+        let request = |backend: &'a dyn Backend, pool: &'a PoolId| {
+            let username = username.to_string();
+            async move {
+                let user = backend.admin_get_user(pool, &username).await?;
+                Ok(UserMfa {
+                    settings: user.mfa_settings.unwrap_or_default(),
+                    preferred: user.preferred_mfa,
+                    legacy: user.mfa_options,
+                })
+            }
+        };
+        self.audited(pending, request, |mut event, result| {
+            event.outcome = AuditEvent::outcome_of(result);
+            event
+        })
+        .await
+    }
+
     /// The ListUsers pages of an export's streams, in the session's pool. An export is audited
     /// per run (its `start` and `end` lines), not per page.
     pub(crate) fn pages(&self) -> Result<Pages, CliError> {
@@ -356,6 +382,17 @@ impl Pages {
         let request = PageRequest::after(size, token);
         self.backend.list_users(&self.pool, filter, request).await
     }
+}
+
+/// What AdminGetUser says of a user's MFA.
+#[derive(Debug, Default)]
+pub(crate) struct UserMfa {
+    /// UserMFASettingList.
+    pub settings: Vec<String>,
+    /// PreferredMfaSetting.
+    pub preferred: Option<String>,
+    /// The legacy MFAOptions.
+    pub legacy: Option<Vec<crate::cognito::MfaOption>>,
 }
 
 /// Each username's groups (in ListGroups' order), and what reading them took.

@@ -53,6 +53,7 @@ mod env_pools;
 mod env_readonly;
 mod export_counts;
 mod export_groups;
+mod export_mfa;
 mod export_tokens;
 mod filter_lang;
 mod filter_moto;
