@@ -33,6 +33,7 @@ mod cli_include;
 mod cli_query;
 mod cli_table;
 mod config_pools;
+mod demo_cases;
 mod demo_lite;
 mod desk_batch;
 mod desk_export;
