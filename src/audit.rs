@@ -192,6 +192,13 @@ impl AuditEvent {
         self
     }
 
+    /// This event with the outcome of `result` (`ok` or the exception): the line of a read
+    /// that counts nothing.
+    pub fn answered<T>(mut self, result: &Result<T, crate::cognito::CognitoError>) -> Self {
+        self.outcome = Self::outcome_of(result);
+        self
+    }
+
     /// The outcome of a Cognito call: `ok` or the exception's name.
     pub fn outcome_of<T>(result: &Result<T, crate::cognito::CognitoError>) -> String {
         match result {

@@ -276,11 +276,7 @@ impl<'a> Gate<'a> {
         let request = |backend: &'a dyn Backend, pool: &'a PoolId| async move {
             backend.get_user_auth_factors(pool, username).await
         };
-        self.audited(pending, request, |mut event, result| {
-            event.outcome = AuditEvent::outcome_of(result);
-            event
-        })
-        .await
+        self.audited(pending, request, AuditEvent::answered).await
     }
 
     /// One page of one of a user's lists (diagnose's sign-in history): one list line.
@@ -296,8 +292,7 @@ impl<'a> Gate<'a> {
         };
         self.audited(pending, request, |mut event, result| {
             event.count = result.as_ref().ok().map(|p| p.listing.item_count() as u64);
-            event.outcome = AuditEvent::outcome_of(result);
-            event
+            event.answered(result)
         })
         .await
     }
@@ -321,8 +316,7 @@ impl<'a> Gate<'a> {
             |backend: &'a dyn Backend, pool: &'a PoolId| read_group_members(backend, pool);
         self.audited(pending, request, |mut event, result| {
             event.count = result.as_ref().ok().map(|m| m.memberships);
-            event.outcome = AuditEvent::outcome_of(result);
-            event
+            event.answered(result)
         })
         .await
     }
@@ -346,11 +340,7 @@ impl<'a> Gate<'a> {
                 })
             }
         };
-        self.audited(pending, request, |mut event, result| {
-            event.outcome = AuditEvent::outcome_of(result);
-            event
-        })
-        .await
+        self.audited(pending, request, AuditEvent::answered).await
     }
 
     /// The ListUsers pages of an export's streams, in the session's pool. An export is audited

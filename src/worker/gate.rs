@@ -57,6 +57,15 @@ impl NotSent {
     }
 }
 
+/// An audited read's answer, or its refusal at the gate as `operation`'s error: what the
+/// model is told either way.
+pub fn answer_or_refusal<T>(
+    answer: Result<Result<T, CognitoError>, NotSent>,
+    operation: &'static str,
+) -> Result<T, CognitoError> {
+    answer.unwrap_or_else(|not_sent| Err(not_sent.as_error(operation)))
+}
+
 impl Audit {
     /// The gate for `log` (None: not auditing), reporting failed lines to `msgs`.
     pub fn new(log: Option<Arc<AuditLog>>, msgs: UnboundedSender<Msg>) -> Self {

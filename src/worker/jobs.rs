@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use super::gate::{Audit, OwedLine, audited, audited_write};
+use super::gate::{Audit, OwedLine, answer_or_refusal, audited, audited_write};
 use crate::act::Write;
 use crate::app::{Cmd, ExportError, Msg};
 use crate::audit::AuditEvent;
@@ -139,9 +139,7 @@ async fn list_of(job: &Job, id: u64, list: ListKind, username: String) -> Msg {
         async { fetch_list(session.backend.as_ref(), &session.pool, &username, list).await },
         AuditEvent::fetched,
     );
-    let result = fetch
-        .await
-        .unwrap_or_else(|not_sent| Err(not_sent.as_error(list.operation())));
+    let result = answer_or_refusal(fetch.await, list.operation());
     match &result {
         Ok(_) => tracing::info!(id, operation = list.operation(), "list fetched"),
         Err(e) => tracing::info!(id, "list failed: {}", sanitize(&e.to_string())),
@@ -166,9 +164,7 @@ async fn groups_of_pool(job: &Job, id: u64) -> Msg {
         },
         AuditEvent::fetched,
     );
-    let result = fetch
-        .await
-        .unwrap_or_else(|not_sent| Err(not_sent.as_error("ListGroups")));
+    let result = answer_or_refusal(fetch.await, "ListGroups");
     Msg::PoolGroupsDone { id, result }
 }
 
@@ -177,10 +173,6 @@ async fn factors_of(job: &Job, id: u64, username: String) -> Msg {
     let session = &job.session;
     let mut event = AuditEvent::new("get_auth_factors", session);
     event.username = Some(username.clone());
-    let line = |mut event: AuditEvent, result: &Result<_, _>| {
-        event.outcome = AuditEvent::outcome_of(result);
-        event
-    };
     let fetch = audited(
         &job.audit,
         event,
@@ -189,11 +181,9 @@ async fn factors_of(job: &Job, id: u64, username: String) -> Msg {
             let (backend, pool) = (session.backend.as_ref(), &session.pool);
             backend.get_user_auth_factors(pool, &username).await
         },
-        line,
+        AuditEvent::answered,
     );
-    let result = fetch
-        .await
-        .unwrap_or_else(|not_sent| Err(not_sent.as_error("AdminGetUserAuthFactors")));
+    let result = answer_or_refusal(fetch.await, "AdminGetUserAuthFactors");
     Msg::AuthFactorsDone { id, result }
 }
 
@@ -209,9 +199,8 @@ async fn write_one(job: &Job, id: u64, write: Write, recorded: &AtomicBool) -> M
     job.cache.clear();
     let event = write.audit_event(session);
     let operation = write.action.operation();
-    let result = audited_write(&job.audit, event, recorded, write.request(session))
-        .await
-        .unwrap_or_else(|not_sent| Err(not_sent.as_error(operation)));
+    let sent = audited_write(&job.audit, event, recorded, write.request(session)).await;
+    let result = answer_or_refusal(sent, operation);
     let outcome = AuditEvent::outcome_of(&result);
     tracing::info!(id, operation, outcome = %sanitize(&outcome), "write action");
     Msg::WriteDone { id, result }
@@ -268,8 +257,7 @@ async fn browse_page(job: &Job, id: u64, token: Option<String>, filter: Option<L
     let event = AuditEvent::new("browse", session);
     let line = |mut event: AuditEvent, result: &Result<crate::cognito::UserPage, _>| {
         event.count = result.as_ref().ok().map(|p| p.users.len() as u64);
-        event.outcome = AuditEvent::outcome_of(result);
-        event
+        event.answered(result)
     };
     let fetch = audited(
         &job.audit,
@@ -281,9 +269,7 @@ async fn browse_page(job: &Job, id: u64, token: Option<String>, filter: Option<L
         },
         line,
     );
-    let result = fetch
-        .await
-        .unwrap_or_else(|not_sent| Err(not_sent.as_error("ListUsers")));
+    let result = answer_or_refusal(fetch.await, "ListUsers");
     Msg::BrowsePage { id, result }
 }
 

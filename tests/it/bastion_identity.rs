@@ -312,24 +312,37 @@ async fn an_expired_sso_session_says_which_login_to_run_and_sends_nothing() {
     );
 }
 
-/// STS's AssumeRoleWithWebIdentity in its XML shape, handing out `ASIAWEBIDENTITYDDDDD`.
-async fn sts_stub() -> MockServer {
-    let server = MockServer::start().await;
-    let body = r#"<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <AssumeRoleWithWebIdentityResult>
+/// STS's answer to `action` (AssumeRole, AssumeRoleWithWebIdentity) in the service model's
+/// XML shape: temporary credentials with access key id `key_id`, for the assumed role `arn`.
+fn sts_credentials(action: &str, key_id: &str, arn: &str) -> String {
+    let session = arn.rsplit('/').next().unwrap_or_default();
+    format!(
+        r#"<{action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <{action}Result>
     <Credentials>
-      <AccessKeyId>ASIAWEBIDENTITYDDDDD</AccessKeyId>
-      <SecretAccessKey>web-identity-secret</SecretAccessKey>
-      <SessionToken>web-identity-session</SessionToken>
+      <AccessKeyId>{key_id}</AccessKeyId>
+      <SecretAccessKey>{key_id}-secret</SecretAccessKey>
+      <SessionToken>{key_id}-session</SessionToken>
       <Expiration>2099-01-01T00:00:00Z</Expiration>
     </Credentials>
     <AssumedRoleUser>
-      <Arn>arn:aws:sts::123456789012:assumed-role/bastion/pod</Arn>
-      <AssumedRoleId>AROAEXAMPLE:pod</AssumedRoleId>
+      <Arn>{arn}</Arn>
+      <AssumedRoleId>AROAEXAMPLE:{session}</AssumedRoleId>
     </AssumedRoleUser>
-  </AssumeRoleWithWebIdentityResult>
+  </{action}Result>
   <ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ResponseMetadata>
-</AssumeRoleWithWebIdentityResponse>"#;
+</{action}Response>"#
+    )
+}
+
+/// STS's AssumeRoleWithWebIdentity in its XML shape, handing out `ASIAWEBIDENTITYDDDDD`.
+async fn sts_stub() -> MockServer {
+    let server = MockServer::start().await;
+    let body = sts_credentials(
+        "AssumeRoleWithWebIdentity",
+        "ASIAWEBIDENTITYDDDDD",
+        "arn:aws:sts::123456789012:assumed-role/bastion/pod",
+    );
     Mock::given(method("POST"))
         .and(wiremock::matchers::body_string_contains(
             "Action=AssumeRoleWithWebIdentity",
@@ -422,21 +435,11 @@ async fn web_identity_credentials_come_from_sts_with_the_token_file() {
 /// `ASIAMFAROLEEEEEEEEEE`.
 async fn sts_mfa_stub() -> MockServer {
     let server = MockServer::start().await;
-    let body = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <AssumeRoleResult>
-    <Credentials>
-      <AccessKeyId>ASIAMFAROLEEEEEEEEEE</AccessKeyId>
-      <SecretAccessKey>mfa-role-secret</SecretAccessKey>
-      <SessionToken>mfa-role-session</SessionToken>
-      <Expiration>2099-01-01T00:00:00Z</Expiration>
-    </Credentials>
-    <AssumedRoleUser>
-      <Arn>arn:aws:sts::123456789012:assumed-role/support/cognito-tui</Arn>
-      <AssumedRoleId>AROAEXAMPLE:cognito-tui</AssumedRoleId>
-    </AssumedRoleUser>
-  </AssumeRoleResult>
-  <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>
-</AssumeRoleResponse>"#;
+    let body = sts_credentials(
+        "AssumeRole",
+        "ASIAMFAROLEEEEEEEEEE",
+        "arn:aws:sts::123456789012:assumed-role/support/cognito-tui",
+    );
     Mock::given(method("POST"))
         .and(wiremock::matchers::body_string_contains(
             "Action=AssumeRole",
