@@ -202,13 +202,14 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> Result<i32, CliError
             "--query shapes json and table output, not csv or tsv",
         ));
     }
+    // The config file applied once (pool, profile, Region, limiter, redact and audit log);
+    // nothing is sent yet.
+    let resolved = crate::oneshot::resolve(target)?;
     let Filters {
         server: filter,
         client_enabled,
         local,
-    } = plan_filters(args)?;
-    // The config file applied once: pool, profile, Region, limiter, redact and audit log.
-    let resolved = crate::oneshot::resolve(target)?;
+    } = plan_filters(args, resolved.redact())?;
     let server = filter.as_ref().map(ListFilter::expression);
     let source = local.as_ref().map(|l| l.source().to_string());
     let pool = resolved.pool_id().to_string();
@@ -330,7 +331,7 @@ fn audited_expression(source: Option<&str>, server: Option<&str>) -> Option<Stri
 
 /// The server-side filter, `--enabled` when checked here, and `--where` (parsed before any
 /// request: a bad expression is a usage error with its column).
-fn plan_filters(args: &ExportArgs) -> Result<Filters, CliError> {
+fn plan_filters(args: &ExportArgs, redact: bool) -> Result<Filters, CliError> {
     let Some(source) = &args.where_ else {
         let (server, client_enabled) = filters(args).map_err(usage)?;
         return Ok(Filters {
@@ -339,12 +340,15 @@ fn plan_filters(args: &ExportArgs) -> Result<Filters, CliError> {
             local: None,
         });
     };
-    let local = Filter::parse(source).map_err(usage)?;
+    let local = crate::oneshot::parse_where(source, redact)?;
     let server = local.server_side();
     match &server {
         Some(f) => output::note(format_args!(
             "Cognito filters by {}; the whole --where is checked here on each user read",
-            f.expression()
+            match redact {
+                true => crate::redact::mask_filter(f),
+                false => f.expression(),
+            }
         )),
         None => output::note(
             "no part of --where is a filter ListUsers takes (one =, or startswith, on a \

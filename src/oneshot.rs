@@ -51,6 +51,12 @@ pub(crate) fn resolve(args: &TargetArgs) -> Result<Resolved, CliError> {
     Ok(Resolved { target, pool, demo })
 }
 
+/// `--where`, parsed before any request: a bad expression is a usage error with its column,
+/// said as privacy mode (`redact`) allows. Every command that takes `--where` parses it here.
+pub(crate) fn parse_where(source: &str, redact: bool) -> Result<crate::filter::Filter, CliError> {
+    crate::filter::Filter::parse(source).map_err(|e| usage(redact::shown_where_error(redact, &e)))
+}
+
 impl Resolved {
     /// The pool the command will use.
     pub(crate) fn pool_id(&self) -> &PoolId {
@@ -321,9 +327,9 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
     let columns = output::table::attribute_columns(&args.attributes).map_err(usage)?;
     refuse_query_on_delimited(&args.jmespath, args.output)?;
     // `--where` is parsed before any request, and recorded on the run's start line.
-    let local = (args.where_.as_deref().map(crate::filter::Filter::parse))
-        .transpose()
-        .map_err(usage)?;
+    let local = (args.where_.as_deref())
+        .map(|source| parse_where(source, resolved.redact()))
+        .transpose()?;
     let run = resolved
         .connect("search", |event| {
             event.query = local.as_ref().map(|l| format!("where {}", l.source()));

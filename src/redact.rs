@@ -10,6 +10,7 @@ use crate::cognito::listing::Listing;
 use crate::cognito::lookup::{Ambiguous, Found, LookupError, LookupOutcome};
 use crate::cognito::{Attribute, AuthEvent, CognitoError, Device, ListFilter, User, UserSummary};
 use crate::diagnose::Diagnosis;
+use crate::filter::ParseError;
 use crate::output::Extras;
 
 const MASK: &str = "•••";
@@ -235,6 +236,21 @@ pub fn shown_query(on: bool, query: &str) -> Cow<'_, str> {
     match on {
         true => Cow::Owned(mask_query(query)),
         false => Cow::Borrowed(query),
+    }
+}
+
+/// A `--where` error as privacy mode (`on`) says it: the column and the reason, with any
+/// email- or phone-shaped word of the reason masked, and not the expression, whose values a
+/// mask can't find by shape (`name = "Jo Doe"`). The column still points into the command
+/// line the operator typed.
+pub fn shown_where_error(on: bool, error: &ParseError) -> String {
+    match on {
+        true => format!(
+            "--where, column {}: {} (expression not shown: privacy mode)",
+            error.column,
+            mask_free_text(&error.message)
+        ),
+        false => error.to_string(),
     }
 }
 

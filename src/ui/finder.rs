@@ -334,10 +334,10 @@ fn load_all_status(
 }
 
 /// Browse's status line: how many users are loaded and match, pages, and what is left.
-fn browse_summary(b: &BrowseState, load_key: &str, spinner: &str) -> String {
+fn browse_summary(b: &BrowseState, load_key: &str, spinner: &str, redact: bool) -> String {
     let (loaded, pages, matches) = (b.store.len(), b.pager.pages, b.match_count());
     if let Some(Err(e)) = &b.where_rows {
-        return e.to_string();
+        return crate::redact::shown_where_error(redact, e);
     }
     let mut line = String::new();
     if b.page_pending.is_some() {
@@ -502,7 +502,7 @@ fn browse(b: &BrowseState, load_key: &str, body: Body, buf: &mut Buffer) {
     let loaded = b.store.len();
     let [status, list] = load_all_status(b, [status, list], spinner, body.close, theme, buf);
     let matches = b.match_count();
-    let line = browse_summary(b, load_key, spinner);
+    let line = browse_summary(b, load_key, spinner, body.redact);
     dim(buf, status, line, Tone::Dim, theme);
     if let Some(error) = &b.error {
         inline_error(&error.shown(body.redact), buf, list, body.close, theme);

@@ -6,7 +6,9 @@ use cognito_tui::app::{App, Cmd, Msg};
 use cognito_tui::cognito::{Backend, PageRequest, UserSummary, demo::DemoBackend};
 use futures::executor::block_on;
 
-use crate::common::app::{ch, pinned_demo_app as demo_app, screen, send, serve, typed};
+use crate::common::app::{
+    ch, demo_app_with, pinned, pinned_demo_app as demo_app, screen, send, serve, typed,
+};
 
 /// Sends `msgs`, serving the browse pages they ask for.
 fn drive(app: &mut App, msgs: impl IntoIterator<Item = Msg>) {
@@ -79,4 +81,30 @@ fn a_bad_where_expression_says_its_column_on_the_status_line() {
         text.contains("--where, column 1: unknown attribute"),
         "{text}"
     );
+}
+
+/// In privacy mode the same status line keeps the column and leaves the expression out: its
+/// values can be personal (the filter line above it is the operator's own typing, shown as
+/// search's is). The plain run is the positive control for the echo.
+#[test]
+fn a_bad_where_expression_in_privacy_mode_keeps_its_values_off_the_screen() {
+    let broken = r#"where email = "kim.fischer@example.com" and"#;
+    let mut plain = demo_app();
+    drive(&mut plain, [ch('b')]);
+    drive(&mut plain, typed(broken));
+    let text = screen(&plain, 200, 20);
+    assert!(
+        text.contains("(in: email = \"kim.fischer@example.com\" and)"),
+        "{text}"
+    );
+
+    let mut app = demo_app_with(cognito_tui::app::Settings {
+        redact: true,
+        ..pinned()
+    });
+    drive(&mut app, [ch('b')]);
+    drive(&mut app, typed(broken));
+    let text = screen(&app, 200, 20);
+    assert!(text.contains("--where, column 38: "), "{text}");
+    assert!(!text.contains("(in: email"), "{text}");
 }

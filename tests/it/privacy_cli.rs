@@ -555,3 +555,46 @@ async fn batch_tables_all_pools_and_export_are_masked() {
         );
     }
 }
+
+/// `--where`: a parse error says its column without echoing the expression, and the note
+/// naming the part Cognito filters by masks its value. Without `--redact` both show the
+/// value (the positive control).
+#[test]
+fn where_errors_and_the_server_filter_note_are_masked() {
+    let broken = r#"email = "jo.doe@example.com" and"#;
+    for command in ["export", "search"] {
+        let mut args = vec![command, "--demo", "--where", broken];
+        if command == "search" {
+            args.insert(1, "jo");
+        }
+        let plain = cli::run_args(&args);
+        assert_eq!(plain.code, 2, "{command}: {}", plain.stderr);
+        assert!(
+            plain.stderr.contains("jo.doe@example.com"),
+            "{}",
+            plain.stderr
+        );
+        args.insert(1, "--redact");
+        let r = cli::run_args(&args);
+        assert_eq!(r.code, 2, "{command} --redact: {}", r.stderr);
+        assert!(r.stderr.contains("column 33"), "{}", r.stderr);
+        assert!(!r.stderr.contains("jo.doe"), "{command}: {}", r.stderr);
+    }
+    let servable = r#"email = "jo.doe@example.com""#;
+    let plain = cli::run_args(&["export", "--demo", "--where", servable]);
+    assert!(
+        plain
+            .stderr
+            .contains("filters by email = \"jo.doe@example.com\""),
+        "{}",
+        plain.stderr
+    );
+    let r = cli::run_args(&["export", "--demo", "--redact", "--where", servable]);
+    assert_eq!(r.code, plain.code, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("filters by email = \"j•••@e•••.com\""),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("jo.doe"), "{}", r.stderr);
+}
