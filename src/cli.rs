@@ -25,53 +25,8 @@ pub const GLOBAL: &str = "Global options";
 
 pub mod man;
 
-/// Every exit code a command documents, with its meaning: the man page's EXIT STATUS and
-/// README's "Exit codes" table (a test holds the two equal, and the codes the commands use
-/// to this list).
-pub const EXIT_CODES: [(i32, &str); 12] = [
-    (0, "found"),
-    (1, "the async runtime can't start (no request was sent)"),
-    (
-        2,
-        "usage error, or input refused locally (empty/over-long query, malformed pool id, no Region, a `--query` that does not parse or fails on the result)",
-    ),
-    (
-        3,
-        "user not found (stderr names the pool, the query and everything that was tried)",
-    ),
-    (
-        4,
-        "ambiguous: several users match (stderr lists them; `-o json` also prints them on stdout)",
-    ),
-    (
-        5,
-        "pool not found, or InvalidParameterException from Cognito",
-    ),
-    (
-        6,
-        "not authorized, access denied by IAM, or no / expired credentials",
-    ),
-    (
-        7,
-        "throttled, internal error, timeout or network failure after retries",
-    ),
-    (
-        8,
-        "cannot write output (a full disk, `/dev/full`, an I/O error on stdout): the command stops at once with a message; a long run's end line says `error (exit 8)`",
-    ),
-    (
-        9,
-        "the audit log can't be written (`--audit-log`): the request it would record was not sent (nothing at all when the file is refused at start; a batch or export stops there); also when the syslog receiver `--audit-syslog` names can't be reached at start (nothing sent)",
-    ),
-    (
-        10,
-        "TLS: the endpoint's certificate is not trusted (a private CA or a TLS-inspecting proxy: set `AWS_CA_BUNDLE` or the profile's `ca_bundle`), or the CA bundle named can't be used",
-    ),
-    (
-        11,
-        "`audit verify FILE`: the audit log's chain is broken (stderr names the first broken line and why); 2 when FILE can't be read",
-    ),
-];
+/// Every exit code a command documents, with its meaning (defined in [`crate::exit`]).
+pub use crate::exit::CODES as EXIT_CODES;
 
 /// The variable that asks the binary for completions (the shell scripts set it).
 pub const COMPLETE_ENV: &str = "COGNITO_TUI_COMPLETE";

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cognito;
 pub mod config;
 pub mod diagnose;
+pub mod exit;
 pub mod export;
 pub mod filter;
 pub mod hatch;

@@ -17,8 +17,8 @@ use crate::output::query::Query;
 use crate::output::{self, Extras, Shape, Stdout, WriteError};
 use crate::redact;
 use crate::session::{self, Session};
+pub use error::CliError;
 use error::written;
-pub use error::{CliError, EXIT_AUDIT, EXIT_USAGE};
 use gate::{Gate, Trail};
 
 /// A usage error with `message`, for `map_err`.

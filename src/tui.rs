@@ -21,6 +21,7 @@ use crate::app::{self, App, Cmd, Msg, Settings, TimeZone};
 use crate::audit::AuditLog;
 use crate::audit::syslog::SyslogState;
 use crate::cli::Cli;
+use crate::exit;
 use crate::keymap::Keymap;
 use crate::output;
 use crate::sanitize::sanitize;
@@ -48,11 +49,11 @@ pub async fn run(cli: &Cli) -> i32 {
         Ok(target) => target,
         Err(e) => {
             output::error(&e);
-            return 2;
+            return exit::USAGE;
         }
     };
     let Some(keymap) = keymap_or_report(cli, &target) else {
-        return 2;
+        return exit::USAGE;
     };
     // Without --pool (and without --demo) the TUI opens on the pool picker; the one-shot
     // commands still refuse to guess.
@@ -64,7 +65,7 @@ pub async fn run(cli: &Cli) -> i32 {
             Ok((pool, demo)) => (Some(pool), demo),
             Err(e) => {
                 output::error(&e);
-                return 2;
+                return exit::USAGE;
             }
         }
     };
@@ -75,7 +76,7 @@ pub async fn run(cli: &Cli) -> i32 {
             Ok(log) => Some(Arc::new(log)),
             Err(e) => {
                 output::error(&e);
-                return 2;
+                return exit::AUDIT;
             }
         },
         None => None,
@@ -84,7 +85,7 @@ pub async fn run(cli: &Cli) -> i32 {
     // cognito-tui` without -t, cron, a pipe get one line instead of ratatui's panic.
     if !has_terminal() {
         output::say(NO_TERMINAL);
-        return 2;
+        return exit::USAGE;
     }
     let (_log_guard, log_problem) = match init_logging(cli.target.log_file.clone()) {
         Ok(guard) => (Some(guard), None),
@@ -208,7 +209,7 @@ async fn shut_down(
         // The job sender is gone, so the worker stops: the audit trail must hold what it
         // stopped (lookups superseded, a write's outcome) even though nobody sees the screen.
         worker::wait_until_stopped(worker_task).await;
-        return 129;
+        return exit::HANG_UP;
     }
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
@@ -221,12 +222,12 @@ async fn shut_down(
     match result {
         Ok(_) => {
             tracing::info!("quit");
-            0
+            exit::FOUND
         }
         Err(e) => {
             tracing::error!("terminal error: {e}");
             output::error(format_args!("terminal: {e}"));
-            1
+            exit::OUTPUT
         }
     }
 }

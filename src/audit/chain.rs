@@ -17,9 +17,6 @@ use sha2::{Digest, Sha256};
 /// `prev` on a chain's first line, when no line comes before it.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The exit code of `audit verify` for a broken chain.
-pub const EXIT_CHAIN_BROKEN: i32 = 11;
-
 /// What comes before the `hash` value at the end of a chained line.
 const HASH_KEY: &[u8] = b",\"hash\":\"";
 /// The length of `,"hash":"<64 hex>"}`.
@@ -279,7 +276,7 @@ pub enum VerifyError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
-    /// The first broken link (exit [`EXIT_CHAIN_BROKEN`]).
+    /// The first broken link (exit [`crate::exit::CHAIN_BROKEN`]).
     #[error("audit chain broken: {}, line {}: {}", path.display(), broken.line, broken.reason)]
     Broken {
         path: std::path::PathBuf,
@@ -288,11 +285,11 @@ pub enum VerifyError {
 }
 
 impl VerifyError {
-    /// The process's exit code: [`EXIT_CHAIN_BROKEN`], or 2 when the file can't be read.
+    /// The process's exit code: a broken chain, or a usage error when the file can't be read.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Self::Unreadable { .. } => 2,
-            Self::Broken { .. } => EXIT_CHAIN_BROKEN,
+            Self::Unreadable { .. } => crate::exit::USAGE,
+            Self::Broken { .. } => crate::exit::CHAIN_BROKEN,
         }
     }
 }

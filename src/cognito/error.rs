@@ -4,6 +4,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::exit;
+
 /// The class of failure; decides the hint and the one-shot exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
@@ -45,18 +47,18 @@ impl ErrorKind {
     /// The one-shot command's exit code for this kind (documented in README).
     pub fn exit_code(self) -> i32 {
         match self {
-            Self::Configuration | Self::ReadOnly => 2,
-            Self::NotEnabled => 5,
-            Self::UserNotFound => 3,
-            Self::PoolNotFound | Self::InvalidParameter => 5,
-            Self::NotAuthorized | Self::AccessDenied | Self::Credentials => 6,
-            Self::Tls => 10,
+            Self::Configuration | Self::ReadOnly => exit::USAGE,
+            Self::NotEnabled => exit::POOL_OR_PARAMETER,
+            Self::UserNotFound => exit::NOT_FOUND,
+            Self::PoolNotFound | Self::InvalidParameter => exit::POOL_OR_PARAMETER,
+            Self::NotAuthorized | Self::AccessDenied | Self::Credentials => exit::NOT_AUTHORIZED,
+            Self::Tls => exit::TLS,
             Self::Throttled
             | Self::Internal
             | Self::Timeout
             | Self::Network
             | Self::Unsupported
-            | Self::Other => 7,
+            | Self::Other => exit::SERVICE,
         }
     }
 }

@@ -286,8 +286,8 @@ impl LookupError {
     /// The one-shot command's exit code.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Self::Refused(_) => 2,
-            Self::NotFound { .. } => 3,
+            Self::Refused(_) => crate::exit::USAGE,
+            Self::NotFound { .. } => crate::exit::NOT_FOUND,
             Self::Cognito(e) => e.kind.exit_code(),
         }
     }

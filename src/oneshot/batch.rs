@@ -9,10 +9,11 @@ use crate::audit::AuditEvent;
 use crate::cli::{GetArgs, OutputFormat, TargetArgs};
 use crate::cognito::lookup::{self, LookupError, LookupOutcome};
 use crate::cognito::{User, UserSummary};
+use crate::exit;
 use crate::oneshot::error::written;
 use crate::oneshot::gate::{Gate, Trail};
 use crate::oneshot::stop::{Ending, Stop};
-use crate::oneshot::{CliError, EXIT_USAGE, format_for_stdout, usage};
+use crate::oneshot::{CliError, format_for_stdout, usage};
 use crate::output::table::{TableWriter, UserRow};
 use crate::output::{self, Shape, Stdout, TableOut, WriteError};
 use crate::redact;
@@ -53,7 +54,7 @@ impl Outcome {
             Err(LookupError::Refused(message)) => Self::Error {
                 code: "Refused".into(),
                 message,
-                exit: EXIT_USAGE,
+                exit: exit::USAGE,
             },
             Err(LookupError::Cognito(e)) => Self::Error {
                 code: e
@@ -77,9 +78,9 @@ impl Outcome {
 
     pub(crate) fn exit_code(&self) -> i32 {
         match self {
-            Self::Found(_) => 0,
-            Self::NotFound => 3,
-            Self::Ambiguous(_) => 4,
+            Self::Found(_) => exit::FOUND,
+            Self::NotFound => exit::NOT_FOUND,
+            Self::Ambiguous(_) => exit::AMBIGUOUS,
             Self::Error { exit, .. } => *exit,
         }
     }

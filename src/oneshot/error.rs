@@ -10,18 +10,10 @@ use crate::audit::AuditError;
 use crate::audit::chain::VerifyError;
 use crate::cognito::CognitoError;
 use crate::cognito::lookup::LookupError;
+use crate::exit;
 use crate::output::{self, WriteError};
 use crate::sanitize::sanitize;
 use crate::session::Session;
-
-/// Exit code for usage errors and locally refused input.
-pub const EXIT_USAGE: i32 = 2;
-
-/// Exit code when the audit log can't be written: the request it would record was not sent.
-pub const EXIT_AUDIT: i32 = 9;
-
-/// Exit code when the async runtime can't start.
-pub const EXIT_RUNTIME: i32 = 1;
 
 /// Why a one-shot command stopped, or what it ended on.
 #[derive(Debug, thiserror::Error)]
@@ -96,18 +88,17 @@ impl CliError {
     /// The process's exit code (README, Exit codes).
     pub fn exit_code(&self) -> i32 {
         match self {
-            Self::Usage(_) => EXIT_USAGE,
-            Self::Audit { .. } => EXIT_AUDIT,
-            Self::Output(WriteError::Closed) => 0,
-            Self::Output(WriteError::Failed(_)) => output::EXIT_OUTPUT,
-            Self::Output(WriteError::Query(_)) => output::EXIT_QUERY,
+            Self::Usage(_) => exit::USAGE,
+            Self::Audit { .. } => exit::AUDIT,
+            Self::Output(WriteError::Closed) => exit::FOUND,
+            Self::Output(e) => e.exit_code(exit::FOUND),
             Self::Lookup { error, .. } => error.exit_code(),
-            Self::Ambiguous(_) => 4,
-            Self::NoMatch { .. } => 3,
+            Self::Ambiguous(_) => exit::AMBIGUOUS,
+            Self::NoMatch { .. } => exit::NOT_FOUND,
             Self::Cognito { error, .. } => error.kind.exit_code(),
             Self::Interrupted { signal, .. } => signal.exit_code(),
             Self::Verify(e) => e.exit_code(),
-            Self::Runtime(_) => EXIT_RUNTIME,
+            Self::Runtime(_) => exit::RUNTIME,
         }
     }
 

@@ -25,9 +25,9 @@ impl Signal {
     /// 128 + the signal's number, as shells report a process the signal ended.
     pub fn exit_code(self) -> i32 {
         match self {
-            Self::Interrupt => 130,
-            Self::Terminate => 143,
-            Self::HangUp => 129,
+            Self::Interrupt => crate::exit::INTERRUPT,
+            Self::Terminate => crate::exit::TERMINATE,
+            Self::HangUp => crate::exit::HANG_UP,
         }
     }
 }

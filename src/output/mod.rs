@@ -14,7 +14,7 @@
 //!
 //! A write that fails is a [`WriteError`]: a closed pipe (`| head`) stops the command
 //! quietly, anything else (a full disk, `/dev/full`) ends it with exit code
-//! [`EXIT_OUTPUT`]. Nothing else in `src/` names stdout or stderr (the TUI's terminal in
+//! [`crate::exit::OUTPUT`]. Nothing else in `src/` names stdout or stderr (the TUI's terminal in
 //! `tui.rs` aside); `tests/it/output_sink.rs` reads the source to hold that.
 
 pub mod grid;

@@ -10,15 +10,8 @@ use serde::Serialize;
 use super::grid::{self, Fit};
 use super::query::{Query, QueryError, aws_text};
 use super::table::{Delimited, TableWriter};
+use crate::exit;
 use crate::sanitize::{SafeJsonFormatter, is_unsafe, sanitize};
-
-/// Exit code when the output can't be written (a full disk, `/dev/full`, an I/O error): the
-/// command stops at once rather than report success on a cut-off result.
-pub const EXIT_OUTPUT: i32 = 8;
-
-/// Exit code when `--query` fails on the result (a function given the wrong type): the
-/// expression is wrong for this output, a usage error.
-pub const EXIT_QUERY: i32 = 2;
 
 /// Why stdout took no more.
 #[derive(Debug, thiserror::Error)]
@@ -26,10 +19,12 @@ pub enum WriteError {
     /// The reader went away (`| head`): the command stops quietly.
     #[error("stdout was closed")]
     Closed,
-    /// Anything else: the command stops with [`EXIT_OUTPUT`].
+    /// Anything else: the command stops with [`exit::OUTPUT`] at once, rather than report
+    /// success on a cut-off result.
     #[error("cannot write output: {0}")]
     Failed(io::Error),
-    /// `--query` failed on the value to print: the command stops with [`EXIT_QUERY`].
+    /// `--query` failed on the value to print (a function given the wrong type): the
+    /// expression is wrong for this output, a usage error ([`exit::USAGE`]).
     #[error(transparent)]
     Query(#[from] QueryError),
 }
@@ -50,19 +45,20 @@ impl From<serde_json::Error> for WriteError {
 }
 
 impl WriteError {
-    /// Says what went wrong on stderr (nothing for a closed pipe) and gives the exit code:
-    /// [`EXIT_OUTPUT`], or `so_far` (the code of what was already written) for a closed pipe.
+    /// Says what went wrong on stderr (nothing for a closed pipe) and gives the exit code.
     pub fn report(&self, so_far: i32) -> i32 {
+        if !matches!(self, Self::Closed) {
+            error(self);
+        }
+        self.exit_code(so_far)
+    }
+
+    /// The exit code: `so_far` (the code of what was already written) for a closed pipe.
+    pub fn exit_code(&self, so_far: i32) -> i32 {
         match self {
             Self::Closed => so_far,
-            Self::Failed(_) => {
-                error(self);
-                EXIT_OUTPUT
-            }
-            Self::Query(_) => {
-                error(self);
-                EXIT_QUERY
-            }
+            Self::Failed(_) => exit::OUTPUT,
+            Self::Query(_) => exit::USAGE,
         }
     }
 }

@@ -88,7 +88,7 @@ fn watch_hangup(tx: UnboundedSender<Stop>) {
                         return;
                     }
                     tracing::warn!("the event loop did not stop after the hang-up; exiting");
-                    std::process::exit(129);
+                    std::process::exit(crate::exit::HANG_UP);
                 }
             }
         });

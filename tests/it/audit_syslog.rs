@@ -324,7 +324,7 @@ fn an_unreachable_receiver_at_start_stops_every_command_before_any_request() {
             assert_eq!(run.code, 2, "no terminal: {}", run.stderr);
             assert!(run.stderr.contains("terminal"), "{}", run.stderr);
         } else {
-            assert_eq!(run.code, 2, "{address}: {}", run.stderr);
+            assert_eq!(run.code, 9, "{address}: {}", run.stderr);
             assert!(run.stderr.contains(&address), "{address}: {}", run.stderr);
         }
     }

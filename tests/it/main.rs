@@ -52,6 +52,7 @@ mod emulators;
 mod env_finder;
 mod env_pools;
 mod env_readonly;
+mod exit_codes;
 mod export_counts;
 mod export_groups;
 mod export_mfa;

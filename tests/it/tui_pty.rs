@@ -238,7 +238,7 @@ fn an_unwritable_audit_log_stops_the_app_before_the_ui_starts() {
         .env("HOME", dir.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(cognito_tui::exit::AUDIT));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot write the audit log"), "{stderr}");
     assert!(out.stdout.is_empty(), "the terminal UI never started");
