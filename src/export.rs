@@ -277,8 +277,7 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> Result<i32, CliError
     if let Some(mfa) = &export.mfa {
         mfa.report();
     }
-    audited?;
-    ending.into_result()
+    crate::oneshot::settle(audited, ending.into_result())
 }
 
 /// `--with-groups`' memberships, read before the users; `Err` is how the run ends when

@@ -18,6 +18,7 @@ use crate::output::{self, Extras, Shape, Stdout, WriteError};
 use crate::redact;
 use crate::session::{self, Session};
 pub use error::CliError;
+pub(crate) use error::settle;
 use error::written;
 use gate::{Gate, Trail};
 
@@ -164,8 +165,7 @@ impl Run {
             }),
             ending => ending.into_result(),
         };
-        audited?;
-        ended
+        settle(audited, ended)
     }
 }
 

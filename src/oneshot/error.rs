@@ -60,6 +60,13 @@ pub enum CliError {
     /// `audit verify`: the chain is broken (exit 11), or the file can't be read (exit 2).
     #[error(transparent)]
     Verify(#[from] VerifyError),
+    /// A long run ended on `ended` (a signal, an error) and its end line couldn't be written
+    /// either: both are said, and the exit is the audit log's, as when only the line failed.
+    #[error("{ended}; and {audit}")]
+    Unrecorded {
+        ended: Box<CliError>,
+        audit: Box<CliError>,
+    },
     /// The async runtime can't start (exit 1).
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
@@ -98,6 +105,7 @@ impl CliError {
             Self::Cognito { error, .. } => error.kind.exit_code(),
             Self::Interrupted { signal, .. } => signal.exit_code(),
             Self::Verify(e) => e.exit_code(),
+            Self::Unrecorded { audit, .. } => audit.exit_code(),
             Self::Runtime(_) => exit::RUNTIME,
         }
     }
@@ -138,8 +146,29 @@ impl CliError {
                     output::hint(hint);
                 }
             }
+            Self::Unrecorded { ended, audit } => {
+                ended.report();
+                audit.report();
+            }
             _ => output::error(self),
         }
+    }
+}
+
+/// What a long run returns once its end line was written (`audited`) and it `ended`: the
+/// run's result, unless the line failed; then that failure, with whatever ended the run kept
+/// to be said beside it (a signal's "interrupted" is not lost to the audit error).
+pub(crate) fn settle(
+    audited: Result<(), CliError>,
+    ended: Result<i32, CliError>,
+) -> Result<i32, CliError> {
+    match (audited, ended) {
+        (Ok(()), ended) => ended,
+        (Err(audit), Ok(_)) => Err(audit),
+        (Err(audit), Err(ended)) => Err(CliError::Unrecorded {
+            ended: Box::new(ended),
+            audit: Box::new(audit),
+        }),
     }
 }
 

@@ -304,3 +304,72 @@ fn a_diagnose_batch_stopped_by_sigterm_ends_its_trail() {
     );
     assert_eq!(end["count"], printed as u64);
 }
+
+/// A batch stopped by Ctrl-C whose end line can't be written (the file-size limit reached, as
+/// on a full disk) says both: the interruption, with what was printed, and the audit log's
+/// failure; the exit is the audit log's. The end line's absence is checked in the file.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_batch_whose_end_line_fails_says_both() {
+    if std::process::Command::new("prlimit")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return crate::common::skip("prlimit (util-linux) is not installed");
+    }
+    let home = tempfile::tempdir().expect("home");
+    let log = home.path().join("audit.jsonl");
+    // One lookup that takes 30 s: the signal comes while it is in flight.
+    // Through sh, to ignore SIGXFSZ (inherited across exec): an append past the limit then
+    // fails with EFBIG, as on a full disk, instead of killing the process.
+    let binary = env!("CARGO_BIN_EXE_cognito-tui");
+    let mut command = std::process::Command::new("sh");
+    command
+        .args(["-c", "trap '' XFSZ; exec \"$0\" \"$@\"", binary])
+        .args(["get", "--demo", "-", "-o", "json", "--audit-log"])
+        .arg(&log)
+        .env_clear();
+    for (key, value) in cli::command(home.path()).get_envs() {
+        if let Some(value) = value {
+            command.env(key, value);
+        }
+    }
+    let mut child = command
+        .env("COGNITO_TUI_DEMO_LATENCY_MS", "30000")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().unwrap().write_all(b"alice\n").unwrap();
+    // The start line is written before the lookup's request; then the run waits on the answer
+    // (a lookup's own line says its outcome, so it comes after).
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    let lines = loop {
+        let lines = std::fs::read_to_string(&log).unwrap_or_default();
+        if lines.lines().count() == 1 && lines.ends_with('\n') {
+            break lines;
+        }
+        assert!(Instant::now() < deadline, "no start line: {lines}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let pid = child.id().to_string();
+    let limited = std::process::Command::new("prlimit")
+        .args(["--pid", &pid, &format!("--fsize={}:", lines.len())])
+        .status()
+        .unwrap();
+    assert!(limited.success());
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(9), "{stderr}");
+    assert!(stderr.contains("interrupted (SIGINT)"), "{stderr}");
+    assert!(stderr.contains("audit log"), "{stderr}");
+    let after = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(after, lines, "nothing more reached the file");
+}
