@@ -404,6 +404,8 @@ impl App {
             || self.finder_busy()
             || self.pool_status.switching.is_some()
             || matches!(&self.overlay, Overlay::AllPools(all) if all.in_flight())
+            // A provider waits for a code: the tick closes the popup if it stops waiting.
+            || matches!(&self.overlay, Overlay::MfaCode(_))
     }
 
     /// Which bindings apply now.
@@ -465,6 +467,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             if app.busy() {
                 app.spinner = app.spinner.wrapping_add(1);
             }
+            mfa_code::withdrawn(app);
             Vec::new()
         }
         Msg::Resize { width, height } => {

@@ -118,17 +118,19 @@ fn the_popup_opens_over_another_and_gives_it_back() {
 }
 
 #[test]
-fn a_code_for_a_provider_that_stopped_waiting_says_so() {
+fn the_popup_closes_when_its_provider_stops_waiting() {
     let mut app = pinned_demo_app();
     let answer = asked(&mut app);
+    send(&mut app, typed("12"));
+    assert!(app.busy(), "the tick runs while a code is asked for");
+    update(&mut app, Msg::Tick);
+    assert!(matches!(app.overlay(), Overlay::MfaCode(_)), "the control");
+    // The request's --timeout ran out: the provider's receiver is gone.
     drop(answer);
-    send(&mut app, typed("123456"));
-    send(&mut app, [key(KeyCode::Enter)]);
-    assert!(
-        app.notice().unwrap().contains("has ended (timed out)"),
-        "{:?}",
-        app.notice()
-    );
+    update(&mut app, Msg::Tick);
+    assert_eq!(app.overlay(), &Overlay::None);
+    let notice = app.notice().unwrap_or_default();
+    assert!(notice.contains("ran out of time (--timeout)"), "{notice}");
 }
 
 /// STS's AssumeRole answer in the service model's XML shape: credentials `key_id` until
@@ -227,8 +229,13 @@ async fn codes_sent(sts: &MockServer) -> Vec<String> {
 }
 
 /// The TUI on `POOL` at `cognito` with profile `support` (an MFA role from `base`'s keys),
-/// STS at `sts`, a trace log in `dir`, and an audit log there when `audit`.
-fn tui(dir: &std::path::Path, cognito: &MockServer, sts: &MockServer, audit: bool) -> Tmux {
+/// STS at `sts`, a trace log in `dir`, and an audit log there when `audit`; `extra` args.
+fn tui_with(
+    dir: &std::path::Path,
+    (cognito, sts): (&MockServer, &MockServer),
+    audit: bool,
+    extra: &[&str],
+) -> Tmux {
     let env = crate::bastion_identity::mfa_profile(dir, &sts.uri());
     let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     env.push(("RUST_LOG", "trace"));
@@ -246,7 +253,13 @@ fn tui(dir: &std::path::Path, cognito: &MockServer, sts: &MockServer, audit: boo
     if audit {
         args.extend(["--audit-log", audit_log.to_str().unwrap()]);
     }
+    args.extend(extra);
     Tmux::spawn(env!("CARGO_BIN_EXE_cognito-tui"), &args, &env, 110, 30)
+}
+
+/// [`tui_with`] without extra arguments.
+fn tui(dir: &std::path::Path, cognito: &MockServer, sts: &MockServer, audit: bool) -> Tmux {
+    tui_with(dir, (cognito, sts), audit, &[])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -398,4 +411,24 @@ async fn the_audit_names_the_assumed_role_and_holds_no_code() {
         !audit.contains(SECOND),
         "the audit log holds the code:\n{audit}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_popup_left_unanswered_past_the_timeout_closes_saying_so() {
+    let (cognito, sts) = (cognito().await, sts().await);
+    let dir = tempfile::tempdir().unwrap();
+    let screen = tokio::task::block_in_place(|| {
+        let t = tui_with(dir.path(), (&cognito, &sts), false, &["--timeout", "1"]);
+        t.wait_for("Type the 6-digit code it shows");
+        let screen = t.wait_for("ran out of time (--timeout)");
+        // (Ctrl-C: a retry of the request may already be asking again.)
+        t.keys(&["C-c"]);
+        assert_eq!(t.wait_exit().0, 0);
+        screen
+    });
+    assert!(
+        !screen.contains("Type the 6-digit code"),
+        "closed: {screen}"
+    );
+    assert!(sts.received_requests().await.unwrap().is_empty());
 }
