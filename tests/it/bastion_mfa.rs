@@ -136,23 +136,8 @@ fn the_popup_closes_when_its_provider_stops_waiting() {
 /// STS's AssumeRole answer in the service model's XML shape: credentials `key_id` until
 /// `expires`.
 fn assume_role_answer(key_id: &str, expires: &str) -> ResponseTemplate {
-    let body = format!(
-        r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <AssumeRoleResult>
-    <Credentials>
-      <AccessKeyId>{key_id}</AccessKeyId>
-      <SecretAccessKey>{key_id}-secret</SecretAccessKey>
-      <SessionToken>{key_id}-session</SessionToken>
-      <Expiration>{expires}</Expiration>
-    </Credentials>
-    <AssumedRoleUser>
-      <Arn>arn:aws:sts::123456789012:assumed-role/support/cognito-tui</Arn>
-      <AssumedRoleId>AROAEXAMPLE:cognito-tui</AssumedRoleId>
-    </AssumedRoleUser>
-  </AssumeRoleResult>
-  <ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ResponseMetadata>
-</AssumeRoleResponse>"#
-    );
+    let arn = "arn:aws:sts::123456789012:assumed-role/support/cognito-tui";
+    let body = crate::bastion_identity::sts_credentials_until("AssumeRole", key_id, arn, expires);
     ResponseTemplate::new(200)
         .insert_header("content-type", "text/xml")
         .set_body_string(body)
