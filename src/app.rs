@@ -19,6 +19,7 @@ mod finder;
 mod input;
 mod lists;
 mod main_screen;
+mod mfa_code;
 mod overlay;
 mod pane;
 mod pools;
@@ -45,6 +46,7 @@ pub use finder::{
 pub use input::LineInput;
 pub use lists::{ListState, Lists};
 use lists::{list_done, move_in_list, open_list};
+pub use mfa_code::MfaCodeEntry;
 pub use overlay::{HELP_KEYS_WIDTH, HelpRow, Overlay, help_page, help_rows};
 use overlay::{
     act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
@@ -137,6 +139,9 @@ pub enum Msg {
         id: u64,
         result: Result<Switched, crate::session::SwitchError>,
     },
+    /// A credential provider asks for an MFA code (an assume-role profile with
+    /// `mfa_serial`): the popup opens; the answer goes back with [`Cmd::AnswerMfa`].
+    MfaCodeAsked(crate::cognito::mfa_code::MfaRequest),
     /// One named pool's answer to [`Cmd::LookupAllPools`] `id`; `session` says where the
     /// request went (None when the name could not be used).
     PoolLookupDone {
@@ -224,6 +229,12 @@ pub enum Cmd {
         query: String,
         mode: LookupMode,
         pools: Vec<String>,
+    },
+    /// The MFA code typed in the popup (`None`: cancelled), for the provider waiting on
+    /// `reply`. The code's `Debug` hides it.
+    AnswerMfa {
+        reply: crate::cognito::mfa_code::MfaReply,
+        code: Option<crate::cognito::mfa_code::MfaCode>,
     },
 }
 
@@ -393,6 +404,8 @@ impl App {
             || self.finder_busy()
             || self.pool_status.switching.is_some()
             || matches!(&self.overlay, Overlay::AllPools(all) if all.in_flight())
+            // A provider waits for a code: the tick closes the popup if it stops waiting.
+            || matches!(&self.overlay, Overlay::MfaCode(_))
     }
 
     /// Which bindings apply now.
@@ -400,9 +413,10 @@ impl App {
         match &self.overlay {
             Overlay::None if self.finders.open.is_some() => Context::Finder,
             Overlay::None => Context::Main,
-            Overlay::Lookup { .. } | Overlay::Filter { .. } | Overlay::Recent { .. } => {
-                Context::Input
-            }
+            Overlay::Lookup { .. }
+            | Overlay::Filter { .. }
+            | Overlay::Recent { .. }
+            | Overlay::MfaCode(_) => Context::Input,
             Overlay::Picker { .. } => Context::List,
             Overlay::Help { typing: true, .. } => Context::Input,
             Overlay::Help { .. } => Context::Help,
@@ -453,6 +467,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             if app.busy() {
                 app.spinner = app.spinner.wrapping_add(1);
             }
+            mfa_code::withdrawn(app);
             Vec::new()
         }
         Msg::Resize { width, height } => {
@@ -515,6 +530,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::AuditSyslog(down) => audit_syslog(app, down),
+        Msg::MfaCodeAsked(request) => mfa_code::asked(app, request),
     }
 }
 

@@ -17,6 +17,7 @@ use crate::app::{Cmd, Msg, Switched};
 use crate::audit::AuditLog;
 use crate::cognito::listing::ListKind;
 pub use crate::cognito::listing::fetch_list;
+use crate::cognito::mfa_code::MfaPrompt;
 use crate::cognito::{Backend, PoolId};
 use crate::sanitize::sanitize;
 use crate::session::{self, SwitchError};
@@ -61,6 +62,12 @@ pub fn spawn_joined(
 ) -> (UnboundedSender<Cmd>, UnboundedReceiver<Msg>, JoinHandle<()>) {
     let (job_tx, job_rx) = unbounded_channel();
     let (msg_tx, msg_rx) = unbounded_channel();
+    let mut target = target;
+    let popup = msg_tx.clone();
+    // An MFA role of any session this worker builds asks in the app's popup.
+    (target.sdk.mfa_prompt).get_or_insert_with(|| {
+        MfaPrompt::new(move |request| popup.send(Msg::MfaCodeAsked(request)).is_ok())
+    });
     let task = tokio::spawn(async move {
         let (worker, switched) = Worker::start(target, pool, demo, audit, msg_tx).await;
         run(worker, job_rx, switched).await;
@@ -131,8 +138,9 @@ impl Worker {
         audit: Option<Arc<AuditLog>>,
         msgs: UnboundedSender<Msg>,
     ) -> (Self, UnboundedReceiver<SwitchAnswer>) {
+        let audit = Audit::new(audit, msgs.clone());
         let conn = match pool {
-            Some(pool) => Some(Connection::open(&target, pool, demo, &msgs).await),
+            Some(pool) => Some(Connection::open(&target, pool, demo, (&msgs, &audit)).await),
             None => None,
         };
         let (switch_tx, switched) = unbounded_channel();
@@ -140,7 +148,7 @@ impl Worker {
             target,
             conn,
             lister: None,
-            audit: Audit::new(audit, msgs.clone()),
+            audit,
             msgs,
             switching: None,
             switch: Slot::default(),
@@ -163,6 +171,8 @@ impl Worker {
         match job {
             // The clipboard is the terminal's: the terminal loop writes it.
             Cmd::Copy(_) => {}
+            // The credential provider waiting for it sends it; nothing here logs it.
+            Cmd::AnswerMfa { reply, code } => reply.send(code),
             Cmd::ListPools { id, token } => self.list_pools(id, token).await,
             Cmd::SwitchPool { id, pool } => self.switch_to(id, pool).await,
             Cmd::UsePool { id } => self.use_pool(id).await,
@@ -294,6 +304,9 @@ impl Worker {
         let _ = self.msgs.send(Msg::Throttle(None));
         next.start_throttle(&self.msgs);
         tracing::info!(pool = %next.session.pool, "switched pools");
+        // A new connection, a new start line (its credentials were used by the switch's check).
+        let (session, audit) = (next.session.clone(), self.audit.clone());
+        tokio::spawn(async move { connection::record_start(&session, &audit, false).await });
         self.conn = Some(next);
     }
 
