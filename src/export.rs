@@ -329,8 +329,12 @@ impl Before {
         let filtered =
             filters.server.is_some() || filters.client_enabled.is_some() || filters.local.is_some();
         let rates = &run.target.config.rate_limits;
+        // A --where on LastSignIn itself narrows nothing before the reads: say the full cost.
+        let before_read = filters.server.is_some()
+            || filters.client_enabled.is_some()
+            || (filters.local.as_ref()).is_some_and(|l| !l.mentions(&signin::field()));
         let signin = (args.last_sign_in).then(|| {
-            signin::Reader::start(run.gate(), estimate, rates.user_resource_read, filtered)
+            signin::Reader::start(run.gate(), estimate, rates.user_resource_read, before_read)
         });
         let mfa = (args.with_mfa)
             .then(|| mfa::Reader::start(run.gate(), estimate, rates.user_read, filtered));
@@ -422,7 +426,8 @@ fn check_format(args: &ExportArgs) -> Result<(), CliError> {
              job requires; {flag} would add one: use -o csv or json for it"
         )));
     }
-    let mentions = (args.where_.as_deref()).is_some_and(|w| w.contains(signin::COLUMN));
+    let mentions =
+        (args.where_.as_deref()).is_some_and(|w| w.to_ascii_lowercase().contains("lastsignin"));
     if mentions && !args.last_sign_in {
         // The parsed check comes with the filters; this one only says what to add.
         let source = args.where_.as_deref().unwrap_or_default();

@@ -187,9 +187,10 @@ impl Parser<'_> {
 
     /// The field `name` names: one the caller added, or the language's own.
     fn field(&self, name: &str, at: usize) -> Result<Field, ParseError> {
-        match self.extra.contains(&name) {
-            true => Ok(Field::Attribute(name.to_string())),
-            false => field(self.source, name, at),
+        // Any case, as the language's own field names; named as the caller spells it.
+        match self.extra.iter().find(|e| e.eq_ignore_ascii_case(name)) {
+            Some(extra) => Ok(Field::Attribute(extra.to_string())),
+            None => field(self.source, name, at),
         }
     }
 
