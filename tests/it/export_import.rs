@@ -15,7 +15,7 @@ use crate::common::cli;
 use crate::common::emulator::{Emulator, Kind};
 use crate::common::proxy::RecordingProxy;
 use crate::common::seed;
-use crate::common::stub::{answer, operations};
+use crate::common::stub::{answer, aws_json, operations};
 
 const POOL: &str = "eu-west-1_ImPort1";
 
@@ -250,9 +250,7 @@ struct CsvHeader {
 
 impl Respond for CsvHeader {
     fn respond(&self, _: &Request) -> ResponseTemplate {
-        ResponseTemplate::new(200)
-            .insert_header("content-type", "application/x-amz-json-1.1")
-            .set_body_json(json!({"UserPoolId": self.pool, "CSVHeader": self.header}))
+        aws_json(json!({"UserPoolId": self.pool, "CSVHeader": self.header}).to_string())
     }
 }
 

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers::any};
 
 use crate::common::cli;
-use crate::common::stub::operations;
+use crate::common::stub::{aws_error, aws_json, operation_of, operations};
 
 const POOL: &str = "eu-west-1_SignIn1";
 
@@ -44,16 +44,8 @@ impl Stub {
     }
 }
 
-fn error(kind: &str) -> ResponseTemplate {
-    ResponseTemplate::new(400)
-        .insert_header("content-type", "application/x-amz-json-1.1")
-        .set_body_json(json!({"__type": kind, "message": kind}))
-}
-
 fn ok(body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .insert_header("content-type", "application/x-amz-json-1.1")
-        .set_body_json(body)
+    aws_json(body.to_string())
 }
 
 fn user(name: &str, tier: &str) -> Value {
@@ -77,31 +69,28 @@ fn ann_event() -> Value {
 
 impl Respond for Stub {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let target = (request.headers.get("x-amz-target"))
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
         let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
-        match target.rsplit('.').next().unwrap_or_default() {
-            "DescribeUserPool" if self.pool.is_null() => error("AccessDeniedException"),
+        match operation_of(request) {
+            "DescribeUserPool" if self.pool.is_null() => aws_error("AccessDeniedException"),
             "DescribeUserPool" => ok(self.pool.clone()),
             "ListUsers" => ok(json!({"Users": [
                 user("ann", "gold"), user("bob", "gold"), user("cat", "silver"),
                 user("ghost", "gold"),
             ]})),
             "AdminListUserAuthEvents" if self.add_on_off => {
-                error("UserPoolAddOnNotEnabledException")
+                aws_error("UserPoolAddOnNotEnabledException")
             }
             "AdminListUserAuthEvents" => match body["Username"].as_str().unwrap_or_default() {
                 "ann" => ok(json!({"AuthEvents": [ann_event()], "NextToken": "more"})),
                 "bob" if self.bob_asked.fetch_add(1, Ordering::SeqCst) == 0 => {
-                    error("TooManyRequestsException")
+                    aws_error("TooManyRequestsException")
                 }
                 "bob" => ok(
                     json!({"AuthEvents": [{"EventId": "b1", "EventType": "SignIn",
                                    "CreationDate": 1714521600, "EventResponse": "Fail"}]}),
                 ),
                 "cat" => ok(json!({"AuthEvents": []})),
-                _ => error("UserNotFoundException"),
+                _ => aws_error("UserNotFoundException"),
             },
             other => panic!("unexpected {other}"),
         }
