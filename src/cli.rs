@@ -215,7 +215,7 @@ pub enum Command {
         cognito-tui diagnose --demo dave\n  \
         cognito-tui diagnose --pool prod alice@example.com -o json")]
     Diagnose(DiagnoseArgs),
-    /// Stream every user of the pool (ListUsers only) as JSON lines, CSV or TSV.
+    /// Stream every user of the pool as JSON lines, CSV, TSV, tables or a Cognito import file.
     #[command(after_help = "Examples:\n  \
         cognito-tui export --pool prod > users.ndjson\n  \
         cognito-tui export --pool prod -o csv --attributes email,name --status CONFIRMED")]
