@@ -308,3 +308,58 @@ async fn pools_without_threat_protection_are_refused_before_the_scan() {
     );
     assert_eq!(run.stdout, "", "nothing written once the pool said no");
 }
+
+/// A Plus pool of 16 users without history, answering AdminGetUser too.
+struct Many;
+
+impl Respond for Many {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        match operation_of(request) {
+            "DescribeUserPool" => ok(json!({"UserPool": {
+                "Id": POOL, "EstimatedNumberOfUsers": 16, "UserPoolTier": "PLUS",
+                "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}
+            }})),
+            "ListUsers" => {
+                let users: Vec<Value> = (0..16).map(|i| user(&format!("u{i:02}"), "x")).collect();
+                ok(json!({"Users": users}))
+            }
+            "AdminListUserAuthEvents" => ok(json!({"AuthEvents": []})),
+            "AdminGetUser" => ok(json!({"Username": "u", "UserAttributes": [],
+                                        "Enabled": true, "UserStatus": "CONFIRMED"})),
+            other => panic!("unexpected {other}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_ins_are_read_at_the_user_resource_read_rate() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(Many).mount(&server).await;
+    let proxy = crate::common::proxy::RecordingProxy::start(*server.address()).await;
+    let url = proxy.url();
+    let since = std::time::Instant::now();
+    let args = [
+        &["export", "--streams", "1", "--last-sign-in", "--with-mfa"][..],
+        &cli::target(POOL, &url),
+    ]
+    .concat();
+    let run = cli::run_args_async(&args).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("~16 requests at 5/s ≈ 3 s"),
+        "{}",
+        run.stderr
+    );
+    let sign_ins = proxy.max_per_second("AdminListUserAuthEvents", since);
+    let gets = proxy.max_per_second("AdminGetUser", since);
+    eprintln!(
+        "16 users: at most {sign_ins} AdminListUserAuthEvents and {gets} AdminGetUser a second"
+    );
+    // The default user_resource_read is 5/s (one more at a second's edge).
+    assert!(
+        sign_ins <= 6,
+        "{sign_ins} AdminListUserAuthEvents in one second"
+    );
+    // The control: AdminGetUser, drawn from user_read (10/s), goes faster in the same run.
+    assert!(gets > 6, "{gets} AdminGetUser in one second");
+}
