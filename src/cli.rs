@@ -170,7 +170,7 @@ pub enum Command {
         cognito-tui diagnose --demo dave\n  \
         cognito-tui diagnose --pool prod alice@example.com -o json")]
     Diagnose(DiagnoseArgs),
-    /// Stream every user of the pool (ListUsers only) as JSON lines, CSV or TSV.
+    /// Stream every user of the pool as JSON lines, CSV, TSV, tables or a Cognito import file.
     #[command(after_help = "Examples:\n  \
         cognito-tui export --pool prod > users.ndjson\n  \
         cognito-tui export --pool prod -o csv --attributes email,name --status CONFIRMED")]
@@ -233,8 +233,9 @@ pub enum ReportFormat {
 /// `export` arguments.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Output format: one ListUsers `Users` item per line (json), csv / tsv, or table (one
-    /// AWS CLI-style table per user, as wide as the terminal).
+    /// Output format: one ListUsers `Users` item per line (json), csv / tsv, table (one
+    /// AWS CLI-style table per user, as wide as the terminal), or cognito-import (the CSV a
+    /// Cognito user import job takes, under the pool's GetCSVHeader header).
     #[arg(long, short, value_enum, default_value_t = ExportFormat::Json)]
     pub output: ExportFormat,
 
@@ -270,6 +271,13 @@ pub struct ExportArgs {
     #[arg(long)]
     pub with_mfa: bool,
 
+    /// Add each user's last sign-in (`LastSignIn`: the newest auth event's time, RFC 3339 UTC),
+    /// read with one AdminListUserAuthEvents (MaxResults 1) per user at the
+    /// user_resource_read rate; needs threat protection (Plus plan). `--where 'LastSignIn <
+    /// 2026-01-01'` then finds dormant accounts. The cost and ETA are stated before it starts.
+    #[arg(long)]
+    pub last_sign_in: bool,
+
     /// Resume an interrupted export from the token it printed.
     #[arg(long, value_name = "TOKEN")]
     pub starting_token: Option<String>,
@@ -294,6 +302,8 @@ pub enum ExportFormat {
     Csv,
     Tsv,
     Table,
+    /// The CSV Cognito's user import jobs accept.
+    CognitoImport,
 }
 
 impl ExportFormat {

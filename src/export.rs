@@ -8,12 +8,19 @@
 //! last written page ended. The run is audited by a `start` line before its first request and
 //! an `end` line however it ends, with the count and the resume token.
 
+mod before;
+mod extras;
 mod groups;
+mod import;
 mod mfa;
+mod per_user;
+mod signin;
 pub mod token;
 
 use std::collections::HashMap;
 use std::time::Instant;
+
+use time::OffsetDateTime;
 
 use futures::StreamExt;
 use tokio::sync::mpsc;
@@ -27,9 +34,10 @@ use crate::oneshot::gate::Pages;
 use crate::oneshot::stop::{Ending, Stop};
 use crate::oneshot::{CliError, usage};
 use crate::output::query::Query;
-use crate::output::table::{self, Delimited, TableWriter, UserRow};
+use crate::output::table::{Delimited, TableWriter, UserRow};
 use crate::output::{self, Shape, Stdout, TableOut, WriteError};
 use crate::redact;
+use extras::Extras;
 pub use token::TokenError;
 use token::{Plan, Resume, in_a_prefix_stream};
 
@@ -51,10 +59,11 @@ enum Event {
     },
 }
 
-/// Writes users as JSON lines or a table, through the output sink.
+/// Writes users as JSON lines, a table or a Cognito import file, through the output sink.
 enum Sink {
     Json(Stdout),
     Table(TableWriter<TableOut>),
+    Import(Box<import::ImportFile>),
     /// Privacy mode: each user masked (knowing the pool's username attributes) first.
     Redacted(Box<Sink>, Vec<String>),
 }
@@ -70,7 +79,7 @@ fn write_ending(e: WriteError) -> Ending {
 
 impl Sink {
     /// Stdout in `format` (a table's header written now), masked when `redact` gives the
-    /// pool's username attributes.
+    /// pool's username attributes. Not for `cognito-import` ([`import::ImportFile::open`]).
     fn open(
         format: ExportFormat,
         query: Option<Query>,
@@ -81,7 +90,9 @@ impl Sink {
         let table = format == ExportFormat::Table;
         let out = Stdout::shaped(Shape::pick(query, false, table, "ListUsers"));
         let sink = match format {
-            ExportFormat::Json | ExportFormat::Table => Sink::Json(out),
+            ExportFormat::Json | ExportFormat::Table | ExportFormat::CognitoImport => {
+                Sink::Json(out)
+            }
             ExportFormat::Csv => Sink::Table(out.table(Delimited::Csv, &[], columns)?),
             ExportFormat::Tsv => Sink::Table(out.table(Delimited::Tsv, &[], columns)?),
         };
@@ -91,36 +102,18 @@ impl Sink {
         })
     }
 
-    /// Writes `u`, with its groups when `--with-groups` read them and its MFA when
-    /// `--with-mfa` did.
-    fn user(
-        &mut self,
-        u: &UserSummary,
-        groups: Option<&[String]>,
-        mfa: Option<&mfa::Mfa>,
-    ) -> Result<(), WriteError> {
+    /// Writes `u` with what the options added; `false` when it was left out (an import
+    /// file's federated users).
+    fn user(&mut self, u: &UserSummary, extras: &Extras) -> Result<bool, WriteError> {
         match self {
-            Self::Json(w) => match (groups, mfa) {
-                (None, None) => w.json_line(&output::list_users_value(u)),
-                (Some(g), None) => w.json_line(&groups::with_groups_key(u, g)),
-                (None, Some(m)) => w.json_line(&mfa::with_mfa_keys(output::list_users_value(u), m)),
-                (Some(g), Some(m)) => {
-                    w.json_line(&mfa::with_mfa_keys(groups::with_groups_key(u, g), m))
-                }
-            },
+            Self::Json(w) => w.json_line(&extras::json(u, extras)).map(|()| true),
             Self::Table(t) => {
-                let u = match groups {
-                    Some(groups) => groups::with_groups_column(u, groups),
-                    None => u.clone(),
-                };
-                let u = match mfa {
-                    Some(m) => mfa::with_mfa_columns(u, m),
-                    None => u,
-                };
-                Ok(t.row(&[], Some(UserRow::from(&u)))?)
+                let u = extras::with_columns(u, extras);
+                Ok(t.row(&[], Some(UserRow::from(&u))).map(|()| true)?)
             }
+            Self::Import(file) => file.user(u, extras.mfa),
             Self::Redacted(inner, username_attributes) => {
-                inner.user(&redact::mask_summary(u, username_attributes), groups, mfa)
+                inner.user(&redact::mask_summary(u, username_attributes), extras)
             }
         }
     }
@@ -129,7 +122,17 @@ impl Sink {
         match self {
             Self::Json(w) => w.flush(),
             Self::Table(t) => Ok(t.flush()?),
+            Self::Import(file) => file.flush(),
             Self::Redacted(inner, _) => inner.flush(),
+        }
+    }
+
+    /// An import file's closing notes (what it left out), on stderr.
+    fn report(&self) {
+        match self {
+            Self::Import(file) => file.report(),
+            Self::Redacted(inner, _) => inner.report(),
+            Self::Json(_) | Self::Table(_) => {}
         }
     }
 }
@@ -196,31 +199,18 @@ fn status_names() -> String {
 /// Runs `export`: `Ok` with its exit code, or what stopped it (a usage error, an audit log
 /// that can't be written, a signal, a failed page).
 pub async fn run(target: &TargetArgs, args: &ExportArgs) -> Result<i32, CliError> {
-    let columns = columns(args)?;
-    if args.jmespath.is_some() && args.output.delimited() {
-        return Err(usage(
-            "--query shapes json and table output, not csv or tsv",
-        ));
-    }
+    let columns = before::columns(args)?;
     // The config file applied once (pool, profile, Region, limiter, redact and audit log);
     // nothing is sent yet.
     let resolved = crate::oneshot::resolve(target)?;
-    let Filters {
-        server: filter,
-        client_enabled,
-        local,
-    } = plan_filters(args, resolved.redact())?;
-    let server = filter.as_ref().map(ListFilter::expression);
-    let source = local.as_ref().map(|l| l.source().to_string());
-    let pool = resolved.pool_id().to_string();
-    // A token is checked against this pool and filters before anything is sent.
-    let resume = match &args.starting_token {
-        Some(token) => Resume::decode(token, &pool, server.as_deref())
-            .and_then(|r| r.check_where(source.as_deref()))
-            .map_err(usage)?,
-        None => Resume::fresh(&pool, server.clone(), args.streams).with_where(source.clone()),
-    };
-    let expression = audited_expression(source.as_deref(), server.as_deref());
+    let filters = plan_filters(args, resolved.redact())?;
+    if args.output == ExportFormat::CognitoImport && resolved.redact() {
+        return Err(usage(
+            "-o cognito-import writes values to be imported; privacy mode would import them \
+             masked: run this export without --redact (or the pool's redact = true)",
+        ));
+    }
+    let (resume, expression) = resume_point(args, resolved.pool_id().as_str(), &filters)?;
     // Listening before the first request: every way the run ends writes its end line.
     let mut stop = Stop::listen();
     let run = resolved
@@ -229,42 +219,15 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> Result<i32, CliError
             event.resume = args.starting_token.clone();
         })
         .await?;
-    let schema = run.gate().pool_settings().await?.ok();
-    let estimate = schema
-        .as_ref()
-        .and_then(|s| s.estimated_number_of_users)
-        .and_then(|n| u64::try_from(n).ok());
-    let username_attributes = schema.map(|s| s.username_attributes).unwrap_or_default();
-    let groups = match args.with_groups {
-        true => match read_groups(&run, expression.as_ref()).await {
-            Ok(groups) => Some(groups),
-            Err(done) => return done,
-        },
-        false => None,
+    let before = match before::Before::read(&run, args, expression.as_ref()).await {
+        Ok(before) => before,
+        Err(done) => return done,
     };
-    let redact = run.redact().then_some(username_attributes);
-    let mfa = args.with_mfa.then(|| {
-        let rate = run.target.config.rate_limits.user_read;
-        let filtered = filter.is_some() || client_enabled.is_some() || local.is_some();
-        mfa::Reader::start(run.gate(), estimate, rate, filtered)
-    });
-    let sink = Sink::open(args.output, args.jmespath.clone(), columns, redact);
-    let mut export = Export {
-        pages: run.gate().pages()?,
-        filter,
-        client_enabled,
-        local,
-        groups,
-        mfa,
-        streams: usize::from(args.streams),
-        resume,
-        progress: Progress::new(estimate),
-        rejected_token: false,
-    };
-    let ending = match sink {
-        Ok(mut sink) => export.all(&mut sink, &mut stop).await,
+    let (mut export, sink) = before.start(&run, args, filters, columns, resume)?;
+    let (ending, sink) = match sink {
+        Ok(mut sink) => (export.all(&mut sink, &mut stop).await, Some(sink)),
         // The header could not be written: stdout is closed, or failed (exit 8).
-        Err(e) => write_ending(e),
+        Err(e) => (write_ending(e), None),
     };
     // The end line first: after SIGHUP the terminal (stderr) may be gone.
     let token = export.resume_token(&ending);
@@ -274,49 +237,29 @@ pub async fn run(target: &TargetArgs, args: &ExportArgs) -> Result<i32, CliError
         event.resume = token.clone();
     });
     export.report(&ending, token.as_deref());
-    if let Some(mfa) = &export.mfa {
-        mfa.report();
+    if let Some(sink) = &sink {
+        sink.report();
     }
     crate::oneshot::settle(audited, ending.into_result())
 }
 
-/// `--with-groups`' memberships, read before the users; `Err` is how the run ends when
-/// they can't be (its end line written).
-async fn read_groups(
-    run: &crate::oneshot::Run,
-    expression: Option<&String>,
-) -> Result<HashMap<String, Vec<String>>, Result<i32, CliError>> {
-    match groups::read(run.gate()).await.map_err(Err)? {
-        Ok(groups) => Ok(groups),
-        Err(error) => {
-            let ending = Ending::Failed(CliError::Cognito {
-                during: "--with-groups: ".into(),
-                error: Box::new(error),
-                hint: None,
-            });
-            run.end(&ending, |event| event.query = expression.cloned())
-                .map_err(Err)?;
-            Err(ending.into_result())
-        }
-    }
-}
-
-/// The csv/tsv attribute columns, `Groups` with `--with-groups`, and `MfaSettings` and
-/// `PreferredMfa` with `--with-mfa`.
-fn columns(args: &ExportArgs) -> Result<Vec<String>, CliError> {
-    let mut columns = table::attribute_columns(&args.attributes).map_err(usage)?;
-    if !columns.is_empty() && !args.output.delimited() {
-        return Err(usage(
-            "--attributes chooses csv/tsv columns: add -o csv or -o tsv",
-        ));
-    }
-    if args.with_groups && args.output.delimited() {
-        columns.push(groups::COLUMN.to_string());
-    }
-    if args.with_mfa && args.output.delimited() {
-        columns.extend([mfa::SETTINGS.to_string(), mfa::PREFERRED.to_string()]);
-    }
-    Ok(columns)
+/// Where the export starts (a fresh plan, or `--starting-token`'s point, checked against this
+/// pool and filters before anything is sent), and the expression its audit lines record.
+fn resume_point(
+    args: &ExportArgs,
+    pool: &str,
+    filters: &Filters,
+) -> Result<(Resume, Option<String>), CliError> {
+    let server = filters.server.as_ref().map(ListFilter::expression);
+    let source = filters.local.as_ref().map(|l| l.source().to_string());
+    let resume = match &args.starting_token {
+        Some(token) => Resume::decode(token, pool, server.as_deref())
+            .and_then(|r| r.check_where(source.as_deref()))
+            .map_err(usage)?,
+        None => Resume::fresh(pool, server.clone(), args.streams).with_where(source.clone()),
+    };
+    let expression = audited_expression(source.as_deref(), server.as_deref());
+    Ok((resume, expression))
 }
 
 /// What the audit lines record: the `--where` expression and the part Cognito serves.
@@ -339,7 +282,11 @@ fn plan_filters(args: &ExportArgs, redact: bool) -> Result<Filters, CliError> {
             local: None,
         });
     };
-    let local = crate::oneshot::parse_where(source, redact)?;
+    let extra: &[&str] = match args.last_sign_in {
+        true => &[signin::COLUMN],
+        false => &[],
+    };
+    let local = crate::oneshot::parse_where(source, extra, redact)?;
     let server = local.server_side();
     match &server {
         Some(f) => output::note(format_args!(
@@ -375,6 +322,9 @@ struct Filters {
 struct Progress {
     started: Instant,
     written: u64,
+    /// Read, kept by the filters, and left out by the format (an import file's federated
+    /// users): accounted for, when the count is held against the estimate.
+    left_out: u64,
     read: u64,
     estimate: Option<u64>,
     live: bool,
@@ -385,6 +335,7 @@ impl Progress {
         Self {
             started: Instant::now(),
             written: 0,
+            left_out: 0,
             read: 0,
             estimate,
             live: output::stderr_is_terminal(),
@@ -425,6 +376,26 @@ impl Progress {
     }
 }
 
+/// What the per-user options read for one page's kept users, in their order.
+#[derive(Clone, Copy)]
+struct PageExtras<'p> {
+    mfa: Option<&'p [mfa::Mfa]>,
+    signins: Option<&'p [Option<OffsetDateTime>]>,
+}
+
+/// How a per-user read's failure ends the run: `during` names the option; a pool without
+/// sign-in history is the usage error `--last-sign-in` gives before a scan.
+fn per_user_failed(during: &str, e: Result<CognitoError, CliError>) -> Ending {
+    Ending::Failed(match e {
+        Ok(error) => signin::not_enabled(&error).unwrap_or_else(|| CliError::Cognito {
+            during: during.into(),
+            error: Box::new(error),
+            hint: None,
+        }),
+        Err(audit) => audit,
+    })
+}
+
 /// One export run: where its streams read, what they filter, where they stand.
 struct Export<'a> {
     pages: Pages,
@@ -433,10 +404,15 @@ struct Export<'a> {
     client_enabled: Option<bool>,
     /// `--where`, checked here on every user read.
     local: Option<Filter>,
+    /// A field `--where` names that is read per user (`LastSignIn`): the filter runs in full
+    /// only once it is read, and before that only drops users it can't match whatever it is.
+    deferred: Option<crate::filter::Field>,
     /// `--with-groups`: each username's groups, read before the users.
     groups: Option<HashMap<String, Vec<String>>>,
     /// `--with-mfa`: AdminGetUser for each user written.
     mfa: Option<mfa::Reader<'a>>,
+    /// `--last-sign-in`: AdminListUserAuthEvents for each user kept.
+    signin: Option<signin::Reader<'a>>,
     streams: usize,
     resume: Resume,
     progress: Progress,
@@ -473,7 +449,7 @@ impl Export<'_> {
             && self
                 .progress
                 .estimate
-                .is_some_and(|estimate| self.resume.written < estimate)
+                .is_some_and(|estimate| self.resume.written + self.progress.left_out < estimate)
     }
 
     /// Reads the pending shards into `sink` until they are done, an error, a closed pipe or
@@ -522,20 +498,26 @@ impl Export<'_> {
         }
     }
 
-    /// The users of a page that the filters checked here keep.
+    /// The users of a page that the filters checked here keep (with a deferred field, those
+    /// that may still match once it is read).
     fn kept<'u>(&self, shard: usize, users: &'u [UserSummary]) -> Vec<&'u UserSummary> {
         let remainder = self.resume.shards[shard].remainder;
+        let local = |u: &UserSummary| match (&self.local, &self.deferred) {
+            (None, _) => true,
+            (Some(l), None) => l.matches(u),
+            (Some(l), Some(field)) => l.could_match(u, field),
+        };
         let keep = |u: &&UserSummary| {
             self.client_enabled.is_none_or(|e| e == u.enabled)
-                && self.local.as_ref().is_none_or(|l| l.matches(*u))
+                && local(u)
                 // The remainder pass writes only the users no sub stream holds.
                 && !(remainder && in_a_prefix_stream(u.attribute("sub")))
         };
         users.iter().filter(keep).collect()
     }
 
-    /// One page: the users kept, their MFA read when `--with-mfa` asks (a stop signal
-    /// ends the wait, the page unwritten), then written.
+    /// One page: the users kept, their last sign-in and MFA read when the options ask (a stop
+    /// signal ends the wait, the page unwritten), then written.
     async fn page(
         &mut self,
         sink: &mut Sink,
@@ -545,23 +527,54 @@ impl Export<'_> {
         next: Option<String>,
     ) -> Result<(), Ending> {
         let kept = self.kept(shard, users);
+        let (kept, signins) = match self.signin.as_mut() {
+            None => (kept, None),
+            Some(reader) => {
+                let read = tokio::select! {
+                    biased;
+                    signal = stop.recv() => return Err(Ending::Stopped(signal)),
+                    read = reader.read(&kept) => read.map_err(|e| per_user_failed("--last-sign-in: ", e))?,
+                };
+                self.after_sign_in(kept, read)
+            }
+        };
         let mfa = match self.mfa.as_mut() {
             None => None,
             Some(reader) => tokio::select! {
                 biased;
                 signal = stop.recv() => return Err(Ending::Stopped(signal)),
-                read = reader.read(&kept) => Some(read.map_err(|e| match e {
-                    Ok(error) => Ending::Failed(CliError::Cognito {
-                        during: "--with-mfa: AdminGetUser: ".into(),
-                        error: Box::new(error),
-                        hint: None,
-                    }),
-                    Err(audit) => Ending::Failed(audit),
-                })?),
+                read = reader.read(&kept) => Some(read.map_err(|e| per_user_failed("--with-mfa: AdminGetUser: ", e))?),
             },
         };
         self.progress.read += users.len() as u64;
-        self.write_page(sink, shard, &kept, mfa.as_deref(), next)
+        let extras = PageExtras {
+            mfa: mfa.as_deref(),
+            signins: signins.as_deref(),
+        };
+        self.write_page(sink, shard, &kept, extras, next)
+    }
+
+    /// The users the whole `--where` keeps once their last sign-in is known, with it.
+    #[allow(clippy::type_complexity)]
+    fn after_sign_in<'u>(
+        &self,
+        kept: Vec<&'u UserSummary>,
+        read: Vec<Option<OffsetDateTime>>,
+    ) -> (Vec<&'u UserSummary>, Option<Vec<Option<OffsetDateTime>>>) {
+        let (Some(local), Some(_)) = (&self.local, &self.deferred) else {
+            return (kept, Some(read));
+        };
+        let with = |u: &UserSummary, last: Option<OffsetDateTime>| {
+            let extras = Extras {
+                last_sign_in: Some(last),
+                ..Extras::default()
+            };
+            local.matches(&extras::with_columns(u, &extras))
+        };
+        let (kept, read): (Vec<_>, Vec<_>) = (kept.into_iter().zip(read))
+            .filter(|(u, last)| with(u, *last))
+            .unzip();
+        (kept, Some(read))
     }
 
     /// Writes one page's kept users and moves the shard's resume point past it.
@@ -570,17 +583,25 @@ impl Export<'_> {
         sink: &mut Sink,
         shard: usize,
         users: &[&UserSummary],
-        mfa: Option<&[mfa::Mfa]>,
+        page: PageExtras,
         next: Option<String>,
     ) -> Result<(), Ending> {
         for (i, u) in users.iter().enumerate() {
-            // stdout closed (`| head`): stop quietly; any other failure is exit 8.
             let groups =
                 (self.groups.as_ref()).map(|g| g.get(&u.username).map_or(&[][..], Vec::as_slice));
-            sink.user(u, groups, mfa.map(|m| &m[i]))
-                .map_err(write_ending)?;
-            self.progress.written += 1;
-            self.resume.written += 1;
+            let extras = Extras {
+                groups,
+                mfa: page.mfa.map(|m| &m[i]),
+                last_sign_in: page.signins.map(|s| s[i]),
+            };
+            // stdout closed (`| head`): stop quietly; any other failure is exit 8.
+            match sink.user(u, &extras).map_err(write_ending)? {
+                true => {
+                    self.progress.written += 1;
+                    self.resume.written += 1;
+                }
+                false => self.progress.left_out += 1,
+            }
         }
         sink.flush().map_err(write_ending)?;
         // Only now is the page written: the resume point may move past it.
@@ -604,6 +625,12 @@ impl Export<'_> {
     fn report(&self, ending: &Ending, token: Option<&str>) {
         self.progress.clear();
         output::say(format_args!("exported {}", self.progress.line()));
+        if let Some(signin) = &self.signin {
+            signin.report();
+        }
+        if let Some(mfa) = &self.mfa {
+            mfa.report();
+        }
         if self.rejected_token {
             output::note(
                 "Cognito refused the pagination token the resume point holds (expired, \
@@ -624,7 +651,8 @@ impl Export<'_> {
         let estimate = self.progress.estimate?;
         let whole = ending.clean() && self.resume.filter.is_none();
         let written = self.resume.written;
-        let apart = written.abs_diff(estimate) > margin(estimate);
+        let accounted = written + self.progress.left_out;
+        let apart = accounted.abs_diff(estimate) > margin(estimate);
         let unfiltered = self.client_enabled.is_none() && self.local.is_none();
         (whole && unfiltered && apart).then(|| {
             format!(

@@ -54,8 +54,14 @@ pub(crate) fn resolve(args: &TargetArgs) -> Result<Resolved, CliError> {
 
 /// `--where`, parsed before any request: a bad expression is a usage error with its column,
 /// said as privacy mode (`redact`) allows. Every command that takes `--where` parses it here.
-pub(crate) fn parse_where(source: &str, redact: bool) -> Result<crate::filter::Filter, CliError> {
-    crate::filter::Filter::parse(source).map_err(|e| usage(redact::shown_where_error(redact, &e)))
+/// `extra`: the columns this command adds that the expression may name (`LastSignIn`).
+pub(crate) fn parse_where(
+    source: &str,
+    extra: &[&str],
+    redact: bool,
+) -> Result<crate::filter::Filter, CliError> {
+    crate::filter::Filter::parse_with(source, extra)
+        .map_err(|e| usage(redact::shown_where_error(redact, &e)))
 }
 
 impl Resolved {
@@ -328,7 +334,7 @@ pub async fn search(target: &TargetArgs, args: &SearchArgs) -> Result<i32, CliEr
     refuse_query_on_delimited(&args.jmespath, args.output)?;
     // `--where` is parsed before any request, and recorded on the run's start line.
     let local = (args.where_.as_deref())
-        .map(|source| parse_where(source, resolved.redact()))
+        .map(|source| parse_where(source, &[], resolved.redact()))
         .transpose()?;
     let run = resolved
         .connect("search", |event| {

@@ -518,8 +518,55 @@ impl Backend for DemoBackend {
         })
     }
 
+    async fn get_csv_header(&self, pool: &PoolId) -> Result<Vec<String>, CognitoError> {
+        self.check_pool(pool, "GetCSVHeader")?;
+        Ok(self.import_header())
+    }
+
     fn describe_target(&self) -> String {
         "the embedded demo pool".into()
+    }
+}
+
+/// GetCSVHeader's standard columns, in the order of AWS's sample response ("Creating the user
+/// import CSV file", Amazon Cognito Developer Guide); the pool's custom attributes come after
+/// `updated_at`, then `cognito:mfa_enabled` and `cognito:username`, as Cognito answers.
+const IMPORT_STANDARD: [&str; 19] = [
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "email",
+    "email_verified",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "phone_number",
+    "phone_number_verified",
+    "address",
+    "updated_at",
+];
+
+impl DemoBackend {
+    /// The import header from the pool's schema: the standard columns, the custom attributes
+    /// its users hold (the demo file's schema, sorted), then Cognito's two own columns.
+    fn import_header(&self) -> Vec<String> {
+        let custom: std::collections::BTreeSet<&str> = (self.pool.users.iter())
+            .flat_map(|u| u.attributes.iter())
+            .map(|a| a.name.as_str())
+            .filter(|name| name.starts_with("custom:"))
+            .collect();
+        (IMPORT_STANDARD.iter().copied())
+            .chain(custom)
+            .chain(["cognito:mfa_enabled", "cognito:username"])
+            .map(str::to_string)
+            .collect()
     }
 }
 

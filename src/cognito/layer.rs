@@ -155,6 +155,11 @@ impl<L: Layer, B: Backend> Backend for Layered<L, B> {
         .await
     }
 
+    async fn get_csv_header(&self, pool: &PoolId) -> Result<Vec<String>, CognitoError> {
+        self.forward(Op::GET_CSV_HEADER, |b| b.get_csv_header(pool))
+            .await
+    }
+
     fn describe_target(&self) -> String {
         self.inner.describe_target()
     }

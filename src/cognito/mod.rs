@@ -748,6 +748,16 @@ pub trait Backend: Send + Sync {
         ))
     }
 
+    /// GetCSVHeader: the columns of the pool's user import file, in Cognito's order (custom
+    /// attributes included). Backends that can't tell say so.
+    async fn get_csv_header(&self, pool: &PoolId) -> Result<Vec<String>, CognitoError> {
+        let _ = pool;
+        Err(unsupported(
+            Op::GET_CSV_HEADER,
+            "read the user import header",
+        ))
+    }
+
     /// A short label for where requests go ("demo pool", "eu-west-1", an endpoint URL).
     fn describe_target(&self) -> String;
 }

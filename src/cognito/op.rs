@@ -135,9 +135,13 @@ impl Op {
     pub const GET_POOL_MFA_CONFIG: Op = op("GetUserPoolMfaConfig", UserPoolRead, Read);
     /// AdminGetUserAuthFactors: a user's sign-in factors and passkeys. AWS: UserRead.
     pub const GET_USER_AUTH_FACTORS: Op = op("AdminGetUserAuthFactors", UserRead, Read);
+    /// GetCSVHeader: `export -o cognito-import`'s header, once per export. AWS counts it with
+    /// the user-import operations ("Quotas in Amazon Cognito", API operation categories);
+    /// limited here in the UserPoolRead bucket, the smallest read quota, so ours stays under it.
+    pub const GET_CSV_HEADER: Op = op("GetCSVHeader", UserPoolRead, Read);
 
     /// Every operation cognito-tui sends.
-    pub const ALL: [Op; 24] = [
+    pub const ALL: [Op; 25] = [
         Op::ADMIN_GET_USER,
         Op::LIST_USERS,
         Op::DESCRIBE_USER_POOL,
@@ -162,6 +166,7 @@ impl Op {
         Op::DELETE_SOFTWARE_TOKEN,
         Op::SET_PASSWORD,
         Op::LIST_USERS_IN_GROUP,
+        Op::GET_CSV_HEADER,
     ];
 }
 

@@ -726,6 +726,16 @@ impl Backend for SdkBackend {
         })
     }
 
+    async fn get_csv_header(&self, pool: &PoolId) -> Result<Vec<String>, CognitoError> {
+        let request = self
+            .client
+            .get_csv_header()
+            .user_pool_id(pool.as_str())
+            .send();
+        let out = self.call(Op::GET_CSV_HEADER, request).await?;
+        Ok(out.csv_header.unwrap_or_default())
+    }
+
     fn describe_target(&self) -> String {
         self.target.clone()
     }

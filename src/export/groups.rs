@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::cognito::{Attribute, CognitoError, UserSummary};
+use crate::cognito::CognitoError;
 use crate::oneshot::CliError;
 use crate::oneshot::gate::Gate;
 use crate::output;
@@ -29,33 +29,4 @@ pub(super) async fn read(
         members.groups, members.memberships, members.requests
     ));
     Ok(Ok(members.by_user))
-}
-
-/// The ListUsers item with a `Groups` key after its own.
-pub(super) fn with_groups_key<'a>(
-    u: &'a UserSummary,
-    groups: &'a [String],
-) -> impl serde::Serialize + 'a {
-    #[derive(serde::Serialize)]
-    struct WithGroups<'a, U: serde::Serialize> {
-        #[serde(flatten)]
-        user: U,
-        #[serde(rename = "Groups")]
-        groups: &'a [String],
-    }
-    WithGroups {
-        user: output::list_users_value(u),
-        groups,
-    }
-}
-
-/// The user with its groups as one more attribute, which the `Groups` column writes.
-/// No Cognito attribute has this name: standard ones are lower-case, custom ones `custom:`.
-pub(super) fn with_groups_column(u: &UserSummary, groups: &[String]) -> UserSummary {
-    let mut u = u.clone();
-    u.attributes.push(Attribute {
-        name: COLUMN.into(),
-        value: Some(groups.join(",")),
-    });
-    u
 }

@@ -4,9 +4,8 @@
 //! limiter at the user_read rate. The cost is stated before the first request; a summary by
 //! factor at the end.
 
-use futures::StreamExt;
-
-use crate::cognito::{Attribute, CognitoError, ErrorKind, UserSummary};
+use super::per_user::PerUser;
+use crate::cognito::{CognitoError, UserSummary};
 use crate::oneshot::CliError;
 use crate::oneshot::gate::{Gate, UserMfa};
 use crate::output;
@@ -15,10 +14,6 @@ use crate::output;
 pub(super) const SETTINGS: &str = "MfaSettings";
 /// The key and column of the user's preferred MFA method.
 pub(super) const PREFERRED: &str = "PreferredMfa";
-
-/// AdminGetUser requests in flight at once: the limiter sets the pace, this only keeps
-/// request latency from holding the export below it.
-const IN_FLIGHT: usize = 8;
 
 /// One user's MFA, as written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,28 +59,17 @@ struct Summary {
     gone: u64,
 }
 
+/// `--with-mfa` among the per-user options.
+const PER_USER: PerUser = PerUser {
+    flag: "--with-mfa",
+    call: "AdminGetUser",
+    when_gone: "empty MFA fields",
+};
+
 impl<'a> Reader<'a> {
     /// States the cost and ETA (`estimate` users at `rate` per second) before any request.
     pub(super) fn start(gate: Gate<'a>, estimate: Option<u64>, rate: u32, filtered: bool) -> Self {
-        let rate = rate.max(1);
-        let users = match estimate {
-            Some(n) => format!("~{n} requests"),
-            None => "as many requests as users (no estimate)".into(),
-        };
-        let minutes = estimate.map_or(String::new(), |n| {
-            let secs = n as f64 / f64::from(rate);
-            match secs < 60.0 {
-                true => format!(" ≈ {secs:.0} s"),
-                false => format!(" ≈ {:.1} min", secs / 60.0),
-            }
-        });
-        let fewer = match filtered {
-            true => " (fewer: only the users the filter keeps)",
-            false => "",
-        };
-        output::note(format_args!(
-            "--with-mfa: one AdminGetUser per user: {users} at {rate}/s{minutes}{fewer}"
-        ));
+        PER_USER.state_cost(estimate, rate, filtered);
         Self {
             gate,
             summary: Summary::default(),
@@ -99,29 +83,17 @@ impl<'a> Reader<'a> {
         users: &[&UserSummary],
     ) -> Result<Vec<Mfa>, Result<CognitoError, CliError>> {
         let gate = self.gate;
-        let answers: Vec<_> = futures::stream::iter(users.iter())
-            .map(|u| async move { (u, gate.user_mfa(&u.username).await) })
-            .buffered(IN_FLIGHT)
-            .collect()
-            .await;
-        let mut out = Vec::with_capacity(users.len());
-        for (u, answer) in answers {
-            self.summary.requests += 1;
-            match answer.map_err(Err)? {
-                Ok(mfa) => out.push(self.count(Mfa::from(mfa))),
-                Err(e) if e.kind == ErrorKind::UserNotFound => {
+        let read = PER_USER.each(users, |u| gate.user_mfa(&u.username)).await?;
+        self.summary.requests += users.len() as u64;
+        Ok((read.into_iter())
+            .map(|mfa| match mfa {
+                Some(mfa) => self.count(Mfa::from(mfa)),
+                None => {
                     self.summary.gone += 1;
-                    output::note(format_args!(
-                        "--with-mfa: {} was deleted after ListUsers read it; written with \
-                         empty MFA fields",
-                        crate::sanitize::sanitize(&u.username)
-                    ));
-                    out.push(Mfa::default());
+                    Mfa::default()
                 }
-                Err(e) => return Err(Ok(e)),
-            }
-        }
-        Ok(out)
+            })
+            .collect())
     }
 
     fn count(&mut self, mfa: Mfa) -> Mfa {
@@ -147,41 +119,6 @@ impl<'a> Reader<'a> {
             s.requests, s.sms, s.totp, s.email, s.none
         ));
     }
-}
-
-/// The ListUsers item (with its `Groups` when read) and the MFA keys after its own.
-pub(super) fn with_mfa_keys<'a, U: serde::Serialize + 'a>(
-    user: U,
-    mfa: &'a Mfa,
-) -> impl serde::Serialize + 'a {
-    #[derive(serde::Serialize)]
-    struct WithMfa<'a, U: serde::Serialize> {
-        #[serde(flatten)]
-        user: U,
-        #[serde(rename = "MfaSettings")]
-        settings: &'a [String],
-        #[serde(rename = "PreferredMfa")]
-        preferred: Option<&'a str>,
-    }
-    WithMfa {
-        user,
-        settings: &mfa.settings,
-        preferred: mfa.preferred.as_deref(),
-    }
-}
-
-/// The user with its MFA as two more attributes, which the MFA columns write. No Cognito
-/// attribute has these names: standard ones are lower-case, custom ones `custom:`.
-pub(super) fn with_mfa_columns(mut u: UserSummary, mfa: &Mfa) -> UserSummary {
-    u.attributes.push(Attribute {
-        name: SETTINGS.into(),
-        value: Some(mfa.settings.join(",")),
-    });
-    u.attributes.push(Attribute {
-        name: PREFERRED.into(),
-        value: mfa.preferred.clone(),
-    });
-    u
 }
 
 #[cfg(test)]

@@ -51,6 +51,41 @@ pub(super) fn eval(expr: &Expr, user: &impl Record) -> bool {
     }
 }
 
+/// [`eval`] in Kleene's three-valued logic, `deferred` unknown: `None` where the answer
+/// depends on it.
+pub(super) fn eval_unknown(expr: &Expr, user: &impl Record, deferred: &Field) -> Option<bool> {
+    match expr {
+        Expr::And(a, b) => match (
+            eval_unknown(a, user, deferred),
+            eval_unknown(b, user, deferred),
+        ) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        },
+        Expr::Or(a, b) => match (
+            eval_unknown(a, user, deferred),
+            eval_unknown(b, user, deferred),
+        ) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        },
+        Expr::Not(a) => eval_unknown(a, user, deferred).map(|v| !v),
+        Expr::Has(field) | Expr::Compare(field, _, _) if field == deferred => None,
+        leaf => Some(eval(leaf, user)),
+    }
+}
+
+/// Whether `expr` names `field`.
+pub(super) fn mentions(expr: &Expr, field: &Field) -> bool {
+    match expr {
+        Expr::And(a, b) | Expr::Or(a, b) => mentions(a, field) || mentions(b, field),
+        Expr::Not(a) => mentions(a, field),
+        Expr::Has(f) | Expr::Compare(f, _, _) => f == field,
+    }
+}
+
 fn compare(found: Option<FieldValue>, op: Op, value: &Value) -> bool {
     let Some(found) = found else { return false };
     match (op, value) {

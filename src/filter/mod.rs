@@ -88,9 +88,15 @@ pub struct Filter {
 impl Filter {
     /// Parses `source`; the error names the column where it went wrong.
     pub fn parse(source: &str) -> Result<Self, ParseError> {
+        Self::parse_with(source, &[])
+    }
+
+    /// Parses `source`, taking the names in `extra` as fields too (a column a command reads
+    /// itself, e.g. `export --last-sign-in`'s `LastSignIn`).
+    pub fn parse_with(source: &str, extra: &[&str]) -> Result<Self, ParseError> {
         Ok(Self {
             source: source.trim().to_string(),
-            expr: parse::parse(source)?,
+            expr: parse::parse(source, extra)?,
         })
     }
 
@@ -107,6 +113,18 @@ impl Filter {
     /// Whether `user` matches the whole expression.
     pub fn matches(&self, user: &impl Record) -> bool {
         eval::eval(&self.expr, user)
+    }
+
+    /// Whether `user` may still match once `deferred` (a field read later, per user) is
+    /// known: the expression in three-valued logic with `deferred` unknown. `false` only when
+    /// no value of `deferred` could make it match, so the per-user read can be skipped.
+    pub fn could_match(&self, user: &impl Record, deferred: &Field) -> bool {
+        eval::eval_unknown(&self.expr, user, deferred) != Some(false)
+    }
+
+    /// Whether the expression names `field` anywhere.
+    pub fn mentions(&self, field: &Field) -> bool {
+        eval::mentions(&self.expr, field)
     }
 
     /// The one ListUsers filter that narrows the scan without losing a match: the most

@@ -65,11 +65,12 @@ enum Token {
 type Spanned = (Token, usize);
 
 /// Parses a whole expression.
-pub(super) fn parse(source: &str) -> Result<Expr, ParseError> {
+pub(super) fn parse(source: &str, extra: &[&str]) -> Result<Expr, ParseError> {
     let mut parser = Parser {
         source,
         tokens: lex(source)?,
         next: 0,
+        extra,
     };
     if parser.peek().0 == Token::End {
         return Err(parser.error_at(0, "empty expression: e.g. custom:tier = gold"));
@@ -165,6 +166,8 @@ struct Parser<'a> {
     source: &'a str,
     tokens: Vec<Spanned>,
     next: usize,
+    /// Field names the caller adds (`LastSignIn` for `export --last-sign-in`).
+    extra: &'a [&'a str],
 }
 
 impl Parser<'_> {
@@ -180,6 +183,15 @@ impl Parser<'_> {
 
     fn error_at(&self, at: usize, message: impl Into<String>) -> ParseError {
         error(self.source, at, message)
+    }
+
+    /// The field `name` names: one the caller added, or the language's own.
+    fn field(&self, name: &str, at: usize) -> Result<Field, ParseError> {
+        // Any case, as the language's own field names; named as the caller spells it.
+        match self.extra.iter().find(|e| e.eq_ignore_ascii_case(name)) {
+            Some(extra) => Ok(Field::Attribute(extra.to_string())),
+            None => field(self.source, name, at),
+        }
     }
 
     /// Consumes the keyword `word` (any case) if it is next.
@@ -219,12 +231,12 @@ impl Parser<'_> {
             Token::Word(w) if w.eq_ignore_ascii_case("has") && self.peek().0 == Token::Open => {
                 let (_, open) = self.advance();
                 let (name, name_at) = self.name()?;
-                let field = field(self.source, &name, name_at)?;
+                let field = self.field(&name, name_at)?;
                 self.close(open)?;
                 Ok(Expr::Has(field))
             }
             Token::Word(name) => {
-                let field = field(self.source, &name, at)?;
+                let field = self.field(&name, at)?;
                 self.comparison(field)
             }
             _ => Err(self.error_at(at, "expected an attribute name, `not`, `has(…)` or `(`")),

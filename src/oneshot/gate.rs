@@ -17,8 +17,8 @@ use crate::audit::{AuditError, AuditEvent, AuditLog, Phase};
 use crate::cognito::listing::{Fetched, fetch_list};
 use crate::cognito::lookup::{self, LookupError, LookupMode, LookupOutcome};
 use crate::cognito::{
-    Backend, CognitoError, ListFilter, ListKind, ListingPage, PageRequest, PoolId, PoolSchema,
-    UserPage,
+    Backend, CognitoError, ListFilter, ListKind, Listing, ListingPage, PageRequest, PoolId,
+    PoolSchema, UserPage,
 };
 use crate::config::SyslogTarget;
 use crate::sanitize::sanitize;
@@ -337,6 +337,41 @@ impl<'a> Gate<'a> {
                     settings: user.mfa_settings.unwrap_or_default(),
                     preferred: user.preferred_mfa,
                     legacy: user.mfa_options,
+                })
+            }
+        };
+        self.audited(pending, request, AuditEvent::answered).await
+    }
+
+    /// The pool's user import header (GetCSVHeader) for `export -o cognito-import`: one
+    /// `get_csv_header` line.
+    pub(crate) async fn csv_header(&self) -> Result<Result<Vec<String>, CognitoError>, CliError> {
+        let pending = AuditEvent::new("get_csv_header", self.session);
+        let request = |backend: &'a dyn Backend, pool: &'a PoolId| async move {
+            backend.get_csv_header(pool).await
+        };
+        self.audited(pending, request, AuditEvent::answered).await
+    }
+
+    /// When the user's newest auth event happened, for `export --last-sign-in`: one
+    /// AdminListUserAuthEvents with MaxResults 1 (user_resource_read rate), one
+    /// `get_last_sign_in` line naming the user. `None`: no event on record.
+    pub(crate) async fn last_sign_in(
+        &self,
+        username: &str,
+    ) -> Result<Result<Option<time::OffsetDateTime>, CognitoError>, CliError> {
+        let mut pending = AuditEvent::new("get_last_sign_in", self.session);
+        pending.username = Some(username.into());
+        let request = |backend: &'a dyn Backend, pool: &'a PoolId| {
+            let username = username.to_string();
+            async move {
+                let page = PageRequest::first(1);
+                let page =
+                    (backend.list_for_user(pool, &username, ListKind::SignIns, page)).await?;
+                Ok(match page.listing {
+                    // The newest of what came back: one event, MaxResults 1.
+                    Listing::SignIns(events) => events.iter().filter_map(|e| e.created).max(),
+                    _ => None,
                 })
             }
         };

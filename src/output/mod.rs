@@ -6,6 +6,8 @@
 //!   `sanitize::SafeJsonFormatter` (controls, bidi, zero-width, separators, tags as `\uXXXX`);
 //! - CSV and TSV: [`table::TableWriter`], every cell escaped for the terminal (as `sanitize`)
 //!   and for spreadsheets (the formula guard);
+//! - `export -o cognito-import`: [`import::ImportWriter`], Cognito's import rules (commas
+//!   escaped with `\`, nothing quoted), every value escaped for the terminal, no formula guard;
 //! - `--query` and `-o table`: [`Shape`] — the JMESPath result of each JSON value
 //!   ([`query`]), drawn as JSON, as the AWS CLI's text ([`query::aws_text`]) or as its table
 //!   ([`grid`]), every value escaped before it is measured or joined;
@@ -18,6 +20,7 @@
 //! `tui.rs` aside); `tests/it/output_sink.rs` reads the source to hold that.
 
 pub mod grid;
+pub mod import;
 pub mod json;
 pub mod query;
 mod sink;

@@ -8,6 +8,7 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use serde::Serialize;
 
 use super::grid::{self, Fit};
+use super::import::ImportWriter;
 use super::query::{Query, QueryError, aws_text};
 use super::table::{Delimited, TableWriter};
 use crate::exit;
@@ -272,6 +273,11 @@ impl Stdout {
             leading,
             attributes,
         )?)
+    }
+
+    /// Turns stdout into a Cognito user import file and writes its header.
+    pub fn import(self, header: &[String]) -> Result<ImportWriter, WriteError> {
+        Ok(ImportWriter::new(self.out, header)?)
     }
 }
 

@@ -13,6 +13,9 @@ use tokio::net::{TcpListener, TcpStream};
 /// Each request's operation and the `UserPoolId` it named.
 type PoolLog = Arc<Mutex<Vec<(String, Option<String>)>>>;
 
+/// Operations sent elsewhere than the upstream, and where.
+type Routes = Arc<Vec<(String, SocketAddr)>>;
+
 /// A running proxy; stops when dropped.
 pub struct RecordingProxy {
     pub addr: SocketAddr,
@@ -27,6 +30,13 @@ pub struct RecordingProxy {
 impl RecordingProxy {
     /// Starts a proxy to `upstream` on an ephemeral loopback port.
     pub async fn start(upstream: SocketAddr) -> Self {
+        Self::routed(upstream, &[]).await
+    }
+
+    /// Starts a proxy to `upstream` that sends the operations in `routes` to their own
+    /// address instead: an emulator for what it implements, a stub for what it lacks.
+    pub async fn routed(upstream: SocketAddr, routes: &[(&str, SocketAddr)]) -> Self {
+        let routes: Routes = Arc::new(routes.iter().map(|(op, a)| (op.to_string(), *a)).collect());
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
         let addr = listener.local_addr().expect("proxy addr");
         let log = Arc::new(Mutex::new(Vec::new()));
@@ -37,8 +47,9 @@ impl RecordingProxy {
             while let Ok((inbound, _)) = listener.accept().await {
                 let (log, times, pools) =
                     (task_log.clone(), task_times.clone(), task_pools.clone());
+                let routes = routes.clone();
                 tokio::spawn(async move {
-                    let _ = relay(inbound, upstream, log, times, pools).await;
+                    let _ = relay(inbound, (upstream, routes), log, times, pools).await;
                 });
             }
         });
@@ -158,7 +169,7 @@ fn with_connection_close(head: &str) -> String {
 
 async fn relay(
     mut inbound: TcpStream,
-    upstream: SocketAddr,
+    (upstream, routes): (SocketAddr, Routes),
     log: Arc<Mutex<Vec<String>>>,
     times: Arc<Mutex<Vec<(Instant, String)>>>,
     pools: PoolLog,
@@ -188,8 +199,11 @@ async fn relay(
         .ok()
         .and_then(|v| v.get("UserPoolId")?.as_str().map(str::to_string));
     pools.lock().unwrap().push((operation.clone(), pool));
-    log.lock().unwrap().push(operation);
+    log.lock().unwrap().push(operation.clone());
 
+    let upstream = (routes.iter())
+        .find(|(op, _)| *op == operation)
+        .map_or(upstream, |(_, addr)| *addr);
     let mut outbound = TcpStream::connect(upstream).await?;
     outbound
         .write_all(with_connection_close(&head).as_bytes())

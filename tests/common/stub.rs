@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 use wiremock::matchers::{HeaderExactMatcher, header, method};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// AdminGetUser's answer for alice: a sub, enabled, confirmed.
 pub const ALICE: &str = r#"{"Username":"alice","UserAttributes":[{"Name":"sub","Value":"0b1c2d3e-0000-4000-8000-000000000001"}],"Enabled":true,"UserStatus":"CONFIRMED"}"#;
@@ -14,6 +14,22 @@ pub fn aws_json(body: impl Into<String>) -> ResponseTemplate {
     ResponseTemplate::new(200)
         .insert_header("content-type", "application/x-amz-json-1.1")
         .set_body_string(body.into())
+}
+
+/// A 400 answer with Cognito's exception `kind` (`__type`), as the AWS JSON 1.1 protocol
+/// sends an error.
+pub fn aws_error(kind: &str) -> ResponseTemplate {
+    ResponseTemplate::new(400)
+        .insert_header("content-type", "application/x-amz-json-1.1")
+        .set_body_string(serde_json::json!({"__type": kind, "message": kind}).to_string())
+}
+
+/// The operation `request` asks for (its `X-Amz-Target`, without the service), or "".
+pub fn operation_of(request: &Request) -> &str {
+    (request.headers.get("x-amz-target"))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.rsplit('.').next())
+        .unwrap_or_default()
 }
 
 /// A stub answering every request with [`ALICE`].
