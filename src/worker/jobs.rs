@@ -17,7 +17,7 @@ use crate::audit::AuditEvent;
 use crate::cognito::listing::{Fetched, ListKind, Listing, fetch_list};
 use crate::cognito::lookup::{self, LookupError, LookupMode};
 use crate::cognito::resources::pool_groups;
-use crate::cognito::{FilterAttribute, ListFilter, PoolSchema, UserSummary};
+use crate::cognito::{CognitoError, FilterAttribute, ListFilter, PoolSchema, UserSummary};
 use crate::sanitize::sanitize;
 use crate::search::browse::{self, Pager};
 use crate::search::{self, PrefixCache, SearchResults};
@@ -128,18 +128,29 @@ async fn look_up(job: &Job, id: u64, query: String, mode: LookupMode, owed: &Owe
     Msg::LookupDone { id, result }
 }
 
+/// One audited read answering a `Result`, with no superseded line owed: a read the audit
+/// gate refused answers as `operation`'s error, the shape every read job but the lookup has.
+async fn audited_read<T>(
+    job: &Job,
+    event: AuditEvent,
+    operation: &'static str,
+    line: impl FnOnce(AuditEvent, &Result<T, CognitoError>) -> AuditEvent,
+    request: impl Future<Output = Result<T, CognitoError>>,
+) -> Result<T, CognitoError> {
+    answer_or_refusal(
+        audited(&job.audit, event, None, request, line).await,
+        operation,
+    )
+}
+
 /// Every page of a list pane; one `list_groups` / `list_devices` / `list_sign_ins` line.
 async fn list_of(job: &Job, id: u64, list: ListKind, username: String) -> Msg {
     let session = &job.session;
     let event = AuditEvent::for_list(session, list, &username);
-    let fetch = audited(
-        &job.audit,
-        event,
-        None,
-        async { fetch_list(session.backend.as_ref(), &session.pool, &username, list).await },
-        AuditEvent::fetched,
-    );
-    let result = answer_or_refusal(fetch.await, list.operation());
+    let result = audited_read(job, event, list.operation(), AuditEvent::fetched, async {
+        fetch_list(session.backend.as_ref(), &session.pool, &username, list).await
+    })
+    .await;
     match &result {
         Ok(_) => tracing::info!(id, operation = list.operation(), "list fetched"),
         Err(e) => tracing::info!(id, "list failed: {}", sanitize(&e.to_string())),
@@ -151,20 +162,14 @@ async fn list_of(job: &Job, id: u64, list: ListKind, username: String) -> Msg {
 async fn groups_of_pool(job: &Job, id: u64) -> Msg {
     let session = &job.session;
     let event = AuditEvent::new("list_pool_groups", session);
-    let fetch = audited(
-        &job.audit,
-        event,
-        None,
-        async {
-            let (groups, more) = pool_groups(session.backend.as_ref(), &session.pool).await?;
-            Ok(Fetched {
-                listing: Listing::Groups(groups),
-                more,
-            })
-        },
-        AuditEvent::fetched,
-    );
-    let result = answer_or_refusal(fetch.await, "ListGroups");
+    let result = audited_read(job, event, "ListGroups", AuditEvent::fetched, async {
+        let (groups, more) = pool_groups(session.backend.as_ref(), &session.pool).await?;
+        Ok(Fetched {
+            listing: Listing::Groups(groups),
+            more,
+        })
+    })
+    .await;
     Msg::PoolGroupsDone { id, result }
 }
 
@@ -173,17 +178,12 @@ async fn factors_of(job: &Job, id: u64, username: String) -> Msg {
     let session = &job.session;
     let mut event = AuditEvent::new("get_auth_factors", session);
     event.username = Some(username.clone());
-    let fetch = audited(
-        &job.audit,
-        event,
-        None,
-        async {
-            let (backend, pool) = (session.backend.as_ref(), &session.pool);
-            backend.get_user_auth_factors(pool, &username).await
-        },
-        AuditEvent::answered,
-    );
-    let result = answer_or_refusal(fetch.await, "AdminGetUserAuthFactors");
+    let operation = "AdminGetUserAuthFactors";
+    let result = audited_read(job, event, operation, AuditEvent::answered, async {
+        let (backend, pool) = (session.backend.as_ref(), &session.pool);
+        backend.get_user_auth_factors(pool, &username).await
+    })
+    .await;
     Msg::AuthFactorsDone { id, result }
 }
 
@@ -259,17 +259,11 @@ async fn browse_page(job: &Job, id: u64, token: Option<String>, filter: Option<L
         event.count = result.as_ref().ok().map(|p| p.users.len() as u64);
         event.answered(result)
     };
-    let fetch = audited(
-        &job.audit,
-        event,
-        None,
-        async {
-            let (backend, pool) = (session.backend.as_ref(), &session.pool);
-            browse::fetch_page(backend, pool, filter.as_ref(), token.as_deref()).await
-        },
-        line,
-    );
-    let result = answer_or_refusal(fetch.await, "ListUsers");
+    let result = audited_read(job, event, "ListUsers", line, async {
+        let (backend, pool) = (session.backend.as_ref(), &session.pool);
+        browse::fetch_page(backend, pool, filter.as_ref(), token.as_deref()).await
+    })
+    .await;
     Msg::BrowsePage { id, result }
 }
 

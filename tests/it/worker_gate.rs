@@ -14,8 +14,8 @@ use super::invariants::code_only;
 /// [`Write`]: cognito_tui::act::Write
 const REQUEST_TOKENS: [&str; 4] = [".backend", ".writer", ".write(", ".request("];
 
-/// Calls that open the gate.
-const GATES: [&str; 2] = ["audited(", "audited_write("];
+/// Calls that open the gate (`audited_read` is `audited` for the read jobs, in jobs.rs).
+const GATES: [&str; 3] = ["audited(", "audited_write(", "audited_read("];
 
 /// The byte ranges of `code` inside the parentheses of a gate call.
 fn gated_spans(code: &str) -> Vec<(usize, usize)> {
