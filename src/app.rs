@@ -26,6 +26,7 @@ mod read;
 mod recent;
 mod rows;
 mod settings;
+mod user;
 
 // The list types are domain types; re-exported so callers of the model need one import.
 pub use crate::cognito::listing::{Fetched, ListKind, Listing};
@@ -44,17 +45,18 @@ pub use finder::{
 };
 pub use input::LineInput;
 pub use lists::{ListState, Lists};
-use lists::{list_done, move_in_list, open_list};
+use lists::{list_done, move_in_list};
 pub use overlay::{HELP_KEYS_WIDTH, HelpRow, Overlay, help_page, help_rows};
 use overlay::{
     act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
 };
 pub use pane::Pane;
 pub use pools::{AfterSwitch, PoolStatus, Switched, Switching, pool_label, typed_pool_id};
-use recent::recent_entry;
 pub use recent::{RECENT_MAX, RecentEntry};
 pub use rows::{Row, Tone, attribute_rows, decode_identities, mfa_rows};
 pub use settings::Settings;
+use user::UserPanes;
+pub use user::{Loaded, Pending};
 
 /// Everything that can happen to the app.
 #[derive(Debug, Clone)]
@@ -234,20 +236,17 @@ pub struct WritePending {
     pub write: crate::act::Write,
 }
 
-/// A request in flight.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pending {
-    pub id: u64,
-    pub query: String,
-    pub mode: LookupMode,
-}
+/// The request ids of one app: every request gets the next, so an answer names its request.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestIds(u64);
 
-/// The user on screen and how it was asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Loaded {
-    pub found: Found,
-    pub query: String,
-    pub mode: LookupMode,
+impl RequestIds {
+    /// The next id (the first is 1).
+    pub(crate) fn next(&mut self) -> u64 {
+        let id = self.0;
+        self.0 += 1;
+        id
+    }
 }
 
 /// Rows moved by PgUp/PgDn.
@@ -262,32 +261,19 @@ pub struct App {
     /// The pool as given on the command line (shown before the worker connects).
     pub(crate) pool: String,
     pub(crate) session: Option<SessionInfo>,
-    pub(crate) user: Option<Loaded>,
-    /// The query of the newest lookup, when it failed while `user` stayed on screen, and
-    /// whether it found no one: the screen says the user shown is not its answer.
-    pub(crate) failed_lookup: Option<(String, bool)>,
-    pub(crate) focus: Pane,
-    /// Selected row per pane, by [`Pane::ALL`] index.
-    pub(crate) cursors: [usize; 6],
-    /// The loaded user's groups, devices and sign-in history, fetched when opened.
-    pub(crate) lists: Lists,
+    /// The user on screen and its panes.
+    user: UserPanes,
     /// A write action in flight.
     pub(crate) writing: Option<WritePending>,
     /// The pool's groups, fetched when the add-to-group picker first opens.
     pub(crate) pool_groups: ListState,
     /// Privacy mode: personal values masked on screen and in copies.
     pub(crate) redact: bool,
-    /// The one row shown unmasked in privacy mode, until the selection moves.
-    pub(crate) revealed: Option<(Pane, usize)>,
-    pub(crate) attr_filter: String,
     pub(crate) overlay: Overlay,
-    pub(crate) pending: Option<Pending>,
-    next_id: u64,
+    ids: RequestIds,
     pub(crate) error: Option<ErrorView>,
     /// A one-line message in the bar (copied, refused input, ...).
     pub(crate) notice: Option<String>,
-    /// Newest first.
-    pub(crate) recent: Vec<RecentEntry>,
     pub(crate) spinner: usize,
     /// The time ages are measured from; moved on by the terminal loop, fixed in tests.
     pub(crate) now: OffsetDateTime,
@@ -316,22 +302,14 @@ impl App {
         let mut app = Self {
             pool: pool.to_string(),
             session: None,
-            user: None,
-            focus: Pane::Attributes,
-            cursors: [0; 6],
-            lists: Lists::default(),
+            user: UserPanes::default(),
             writing: None,
             pool_groups: ListState::NotLoaded,
             redact: settings.redact,
-            revealed: None,
-            attr_filter: String::new(),
             overlay: Overlay::None,
-            pending: None,
-            failed_lookup: None,
-            next_id: 1,
+            ids: RequestIds(1),
             error: None,
             notice: None,
-            recent: Vec::new(),
             spinner: 0,
             now: settings.now,
             should_quit: false,
@@ -364,11 +342,7 @@ impl App {
     pub fn start_lookup(&mut self, query: &str, mode: LookupMode) -> Cmd {
         let id = self.next_request_id();
         self.pool_status.last_query = Some((query.to_string(), mode));
-        self.pending = Some(Pending {
-            id,
-            query: query.to_string(),
-            mode,
-        });
+        self.user.start_lookup(id, query, mode);
         self.error = None;
         self.notice = None;
         Cmd::Lookup {
@@ -379,16 +353,13 @@ impl App {
     }
 
     fn next_request_id(&mut self) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        id
+        self.ids.next()
     }
 
     /// Whether anything is in flight (the spinner runs only then).
     pub fn busy(&self) -> bool {
-        self.pending.is_some()
+        self.user.busy()
             || self.writing.is_some()
-            || self.lists.loading()
             || matches!(self.pool_groups, ListState::Loading { .. })
             || self.finder_busy()
             || self.pool_status.switching.is_some()
@@ -425,15 +396,24 @@ impl App {
 
     /// The selected row of `pane`.
     pub fn cursor(&self, pane: Pane) -> usize {
-        self.cursors[pane.index()]
+        self.user.cursor(pane)
     }
 
     fn move_cursor(&mut self, action: Action) {
-        self.revealed = None;
-        let pane = self.focus;
-        let len = self.rows(pane).len();
-        let c = &mut self.cursors[pane.index()];
-        *c = move_in_list(*c, len, action);
+        let len = self.rows(self.user.focus()).len();
+        self.user.move_cursor(action, len);
+    }
+
+    /// Opens the list `pane` shows for the user on screen, if not yet asked for (or `again`).
+    fn open_list(&mut self, pane: Pane, again: bool) -> Vec<Cmd> {
+        (self.user).open_list(pane, again, &self.pool_settings, &mut self.ids)
+    }
+
+    /// The worker has stopped: nothing in flight will be answered, and the bar says so.
+    pub(crate) fn worker_stopped(&mut self) {
+        self.notice = Some("internal error: the worker stopped; see the log".into());
+        self.user.drop_pending();
+        self.writing = None;
     }
 }
 
@@ -579,16 +559,13 @@ fn pool_switched(
 
 /// A lookup's answer: the user, several to choose from, or why not (stale answers dropped).
 fn lookup_done(app: &mut App, id: u64, result: Result<LookupOutcome, LookupError>) -> Vec<Cmd> {
-    if app.pending.as_ref().is_none_or(|p| p.id != id) {
+    let Some(pending) = app.user.take_pending(id) else {
         tracing::debug!(id, "dropping a superseded lookup result");
         return Vec::new();
-    }
-    let pending = app.pending.take().expect("checked above");
-    if let Err(err) = &result
-        && app.user.is_some()
-    {
+    };
+    if let Err(err) = &result {
         let not_found = matches!(err, LookupError::NotFound { .. });
-        app.failed_lookup = Some((pending.query.clone(), not_found));
+        app.user.lookup_failed(pending.query.clone(), not_found);
     }
     match result {
         Ok(LookupOutcome::Found(found)) => return user_found(app, *found, pending),
@@ -611,31 +588,11 @@ fn lookup_done(app: &mut App, id: u64, result: Result<LookupOutcome, LookupError
 
 /// The looked-up user goes on screen (their panes reset unless it is the same user again).
 fn user_found(app: &mut App, found: Found, pending: Pending) -> Vec<Cmd> {
-    let same_user = app
-        .user
-        .as_ref()
-        .is_some_and(|l| l.found.user.username == found.user.username);
-    if !same_user {
-        app.cursors = [0; 6];
-        app.attr_filter.clear();
-        app.lists = Lists::default();
-    }
-    app.revealed = None;
-    app.failed_lookup = None;
     let found_username = found.user.username.clone();
-    let entry = recent_entry(&found.user);
-    app.recent.retain(|e| e.username != entry.username);
-    app.recent.insert(0, entry);
-    app.recent.truncate(RECENT_MAX);
-    app.user = Some(Loaded {
-        found,
-        query: pending.query,
-        mode: pending.mode,
-    });
+    let same_user = app.user.show(found, pending);
     for pane in Pane::ALL {
         let len = app.rows(pane).len();
-        let c = &mut app.cursors[pane.index()];
-        *c = (*c).min(len.saturating_sub(1));
+        app.user.clamp_cursor(pane, len);
     }
     app.error = None;
     if same_user && app.notice.is_none() {
@@ -645,8 +602,7 @@ fn user_found(app: &mut App, found: Found, pending: Pending) -> Vec<Cmd> {
         ));
     }
     // A list pane that is open shows the new user's list.
-    let focus = app.focus;
-    open_list(app, focus, false)
+    app.open_list(app.user.focus(), false)
 }
 
 fn act(app: &mut App, action: Action) -> Vec<Cmd> {

@@ -371,10 +371,7 @@ fn draw(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
 #[cfg(debug_assertions)]
 fn panic_for_tests(app: &App) {
     if let Ok(target) = std::env::var(PANIC_FOR_TESTS_ENV)
-        && app
-            .user
-            .as_ref()
-            .is_some_and(|u| u.found.user.username == target)
+        && app.user().is_some_and(|u| u.found.user.username == target)
     {
         panic!("injected render panic ({PANIC_FOR_TESTS_ENV})");
     }
@@ -412,9 +409,7 @@ fn perform(app: &mut App, cmds: Vec<Cmd>, jobs: &UnboundedSender<Cmd>) {
             job => {
                 if jobs.send(job).is_err() {
                     tracing::error!("the worker has stopped");
-                    app.notice = Some("internal error: the worker stopped; see the log".into());
-                    app.pending = None;
-                    app.writing = None;
+                    app.worker_stopped();
                 }
             }
         }

@@ -2,8 +2,8 @@
 //! menu, the group pickers, the confirmations, and what is shown and refreshed once one is
 //! done. Every path to a [`Cmd::Write`] runs through [`confirm`].
 
-use super::{App, Cmd, ErrorView, LineInput, ListState, Lists, Pane, WritePending};
-use super::{cognito_error_view, move_in_list, open_list};
+use super::{App, Cmd, ErrorView, LineInput, ListState, Pane, WritePending};
+use super::{cognito_error_view, move_in_list};
 use crate::act::Write;
 use crate::cognito::listing::{Fetched, Listing};
 use crate::cognito::{
@@ -105,7 +105,7 @@ impl App {
     /// the user is known to be in none, set a temporary password, delete. Empty without
     /// `--allow-write`.
     pub fn menu_items(&self) -> Vec<MenuItem> {
-        let Some(loaded) = self.user.as_ref().filter(|_| self.allow_write()) else {
+        let Some(loaded) = self.user.loaded().filter(|_| self.allow_write()) else {
             return Vec::new();
         };
         let user = &loaded.found.user;
@@ -135,7 +135,7 @@ impl App {
             }
         }
         items.push(MenuItem::AddToGroup);
-        if groups_of(&self.lists.groups).is_none_or(|g| !g.is_empty()) {
+        if groups_of(&self.user.lists().groups).is_none_or(|g| !g.is_empty()) {
             items.push(MenuItem::RemoveFromGroup);
         }
         // For a user no recovery channel reaches; after the others so their places stay.
@@ -154,7 +154,7 @@ impl App {
             ListState::Failed(e) => Some(e.message.clone()),
             _ => None,
         };
-        let mine = &self.lists.groups;
+        let mine = &self.user.lists().groups;
         match change {
             GroupChange::Remove => match (groups_of(mine), failed(mine)) {
                 (Some(groups), _) => GroupChoices::Ready(groups.to_vec()),
@@ -192,7 +192,7 @@ impl App {
     /// The write `action` on the user on screen, in the pool in use: the value the
     /// confirmation shows and the worker sends, fixed from now on.
     pub fn write_for(&self, action: WriteAction) -> Option<Write> {
-        let user = &self.user.as_ref()?.found.user;
+        let user = &self.user.loaded()?.found.user;
         Some(Write {
             pool: self.pool_name().to_string(),
             pool_label: self.pool_label(),
@@ -313,7 +313,7 @@ fn choose(app: &mut App, item: MenuItem) -> Vec<Cmd> {
                 cursor: 0,
             };
             // The user's groups too, so those they are in are not offered.
-            let mut cmds = open_list(app, Pane::Groups, false);
+            let mut cmds = app.open_list(Pane::Groups, false);
             if matches!(app.pool_groups, ListState::NotLoaded | ListState::Failed(_)) {
                 let id = app.next_request_id();
                 app.pool_groups = ListState::Loading { id };
@@ -326,7 +326,7 @@ fn choose(app: &mut App, item: MenuItem) -> Vec<Cmd> {
                 change: GroupChange::Remove,
                 cursor: 0,
             };
-            open_list(app, Pane::Groups, false)
+            app.open_list(Pane::Groups, false)
         }
     }
 }
@@ -499,15 +499,12 @@ pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError
     match write.action {
         // Nothing left to refresh: AdminGetUser would only say UserNotFound.
         WriteAction::DeleteUser => {
-            app.user = None;
-            app.lists = Lists::default();
-            app.cursors = [0; 6];
-            app.recent.retain(|e| e.username != write.username);
+            app.user.forget_deleted(&write.username);
             return Vec::new();
         }
         // Fetched again when the Groups pane next shows.
         WriteAction::AddToGroup(_) | WriteAction::RemoveFromGroup(_) => {
-            app.lists.groups = ListState::NotLoaded;
+            app.user.groups_changed();
         }
         _ => {}
     }

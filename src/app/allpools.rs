@@ -76,9 +76,9 @@ impl AllPools {
 pub(super) fn open(app: &mut App) -> Vec<Cmd> {
     app.error = None;
     app.notice = None;
-    let current = (app.pending.as_ref().map(|p| (p.query.clone(), p.mode)))
+    let current = (app.user.pending().map(|p| (p.query.clone(), p.mode)))
         .or_else(|| app.pool_status.last_query.clone())
-        .or_else(|| (app.user.as_ref()).map(|l| (l.query.clone(), l.mode)));
+        .or_else(|| (app.user.loaded()).map(|l| (l.query.clone(), l.mode)));
     let mut all = AllPools::default();
     match current {
         Some((query, mode)) if !named_pools(app).is_empty() => {

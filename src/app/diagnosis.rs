@@ -3,7 +3,7 @@
 //! the worker's one DescribeUserPool per connection, and sign-in history is used only when its
 //! pane has loaded it (`d` loads it to complete the diagnosis).
 
-use super::lists::{FactorsState, open_list};
+use super::lists::FactorsState;
 use super::{App, Cmd, ListState, Pane, Row, Tone};
 use crate::cognito::listing::Listing;
 use crate::cognito::{AuthFactors, CognitoError, PoolSchema};
@@ -39,13 +39,14 @@ impl App {
     /// The loaded user's diagnosis from what the app already holds; None without a user or
     /// while the pool's settings are still being read.
     pub fn diagnosis(&self) -> Option<Diagnosis> {
-        let loaded = self.user.as_ref()?;
+        let loaded = self.user.loaded()?;
         let schema = match &self.pool_settings {
             PoolSettings::Pending => return None,
             PoolSettings::Known(schema) => Some(schema.as_ref()),
             PoolSettings::Unavailable => None,
         };
-        let events = match &self.lists.sign_ins {
+        let lists = self.user.lists();
+        let events = match &lists.sign_ins {
             ListState::Loaded(fetched) => match &fetched.listing {
                 Listing::SignIns(events) => Some(events.as_slice()),
                 _ => None,
@@ -53,7 +54,7 @@ impl App {
             _ => None,
         };
         // The auth factors count once the MFA pane has read them.
-        let factors = match &self.lists.auth_factors {
+        let factors = match &lists.auth_factors {
             FactorsState::Loaded(factors) => Some(factors),
             _ => None,
         };
@@ -207,7 +208,7 @@ fn full_report(d: &Diagnosis) -> String {
 /// The finding on the selected row of the Status pane, if the cursor is on one (findings are
 /// the pane's last rows).
 fn selected_finding(app: &App) -> Option<Finding> {
-    if app.focus != Pane::Status {
+    if app.user.focus() != Pane::Status {
         return None;
     }
     let findings = app.diagnosis()?.findings;
@@ -247,31 +248,18 @@ pub(super) fn open_finding(app: &mut App) -> Option<Vec<Cmd>> {
     Some(Vec::new())
 }
 
-/// Opening the MFA pane: AdminGetUserAuthFactors once per user shown (a lookup alone never
-/// asks, so a password-only pool's lookup costs what it did); again after a failure.
+/// Opening the MFA pane: the user's auth factors, once per user shown.
 pub(super) fn open_factors(app: &mut App) -> Vec<Cmd> {
-    let Some(loaded) = &app.user else {
-        return Vec::new();
-    };
-    if matches!(
-        app.lists.auth_factors,
-        FactorsState::Loading { .. } | FactorsState::Loaded(_)
-    ) {
-        return Vec::new();
-    }
-    let username = loaded.found.user.username.clone();
-    let id = app.next_request_id();
-    app.lists.auth_factors = FactorsState::Loading { id };
-    vec![Cmd::FetchAuthFactors { id, username }]
+    app.user.open_factors(&mut app.ids)
 }
 
 /// AdminGetUserAuthFactors answered; a stale answer (another user since) is dropped.
 pub(super) fn factors_done(app: &mut App, id: u64, result: Result<AuthFactors, CognitoError>) {
-    if app.lists.auth_factors != (FactorsState::Loading { id }) {
+    if !app.user.factors_awaited(id) {
         tracing::debug!(id, "dropping a superseded AdminGetUserAuthFactors result");
         return;
     }
-    app.lists.auth_factors = match result {
+    let state = match result {
         Ok(factors) => FactorsState::Loaded(factors),
         Err(e) => {
             let view = super::cognito_error_view(app, &e);
@@ -281,6 +269,7 @@ pub(super) fn factors_done(app: &mut App, id: u64, result: Result<AuthFactors, C
             })
         }
     };
+    app.user.set_factors(state);
 }
 
 /// The MFA pane's rows for the user's auth factors (AdminGetUserAuthFactors): each first
@@ -318,7 +307,7 @@ pub(super) fn factor_rows(state: &FactorsState) -> Vec<Row> {
 /// `d`: loads the sign-in history (one AdminListUserAuthEvents per page) so the diagnosis can
 /// check risk blocks and failed sign-ins; the only request the diagnosis ever asks for.
 pub(super) fn load_history(app: &mut App) -> Vec<Cmd> {
-    if app.user.is_none() {
+    if app.user.loaded().is_none() {
         app.notice = Some("look a user up first (/)".into());
         return Vec::new();
     }
@@ -328,7 +317,7 @@ pub(super) fn load_history(app: &mut App) -> Vec<Cmd> {
         app.notice = Some(super::lists::NO_THREAT_PROTECTION.into());
         return Vec::new();
     }
-    match app.lists.sign_ins {
+    match app.user.lists().sign_ins {
         ListState::Loaded(_) => {
             app.notice = Some("sign-in history already loaded (6 shows it, r reloads)".into());
             Vec::new()
@@ -339,8 +328,8 @@ pub(super) fn load_history(app: &mut App) -> Vec<Cmd> {
         }
         _ => {
             app.notice = Some("loading the sign-in history to complete the diagnosis".into());
-            let again = !matches!(app.lists.sign_ins, ListState::NotLoaded);
-            open_list(app, Pane::SignIns, again)
+            let again = !matches!(app.user.lists().sign_ins, ListState::NotLoaded);
+            app.open_list(Pane::SignIns, again)
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The main screen's keys: lookups, panes, copying, privacy, the escape hatch, the write menu.
 
 use super::overlay::copied_notice;
-use super::{App, Cmd, LineInput, Overlay, Pane, allpools, diagnosis, finder, lists::open_list};
+use super::{App, Cmd, LineInput, Overlay, Pane, allpools, diagnosis, finder};
 use crate::cognito::lookup::LookupMode;
 use crate::hatch::{aws_command, console_url};
 use crate::keymap::Action;
@@ -25,7 +25,7 @@ pub(super) fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
             };
         }
         Action::FocusNext | Action::FocusPrev => {
-            let (i, n) = (app.focus.index(), Pane::ALL.len());
+            let (i, n) = (app.user.focus().index(), Pane::ALL.len());
             let next = if action == Action::FocusNext {
                 (i + 1) % n
             } else {
@@ -46,13 +46,13 @@ pub(super) fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
         | Action::Bottom => app.move_cursor(action),
         Action::Open | Action::Copy | Action::Refresh => return act_on_row(app, action),
         Action::Filter => {
-            app.focus = Pane::Attributes;
+            app.user.focus_attributes();
             app.overlay = Overlay::Filter {
-                input: LineInput::with_text(&app.attr_filter),
+                input: LineInput::with_text(app.user.attr_filter()),
             };
         }
         Action::Recent => {
-            if app.recent.is_empty() {
+            if app.user.recent().is_empty() {
                 app.notice = Some("no lookups yet in this session".into());
             } else {
                 app.overlay = Overlay::Recent {
@@ -78,7 +78,7 @@ fn act_main_more(app: &mut App, action: Action) -> Vec<Cmd> {
     match action {
         Action::Privacy => {
             app.redact = !app.redact;
-            app.revealed = None;
+            app.user.hide_revealed();
             app.notice = Some(if app.redact {
                 "privacy mode on: personal values are masked (v reveals the selected one)".into()
             } else {
@@ -87,7 +87,7 @@ fn act_main_more(app: &mut App, action: Action) -> Vec<Cmd> {
         }
         Action::Reveal => {
             if app.selected_is_masked() {
-                app.revealed = Some((app.focus, app.cursor(app.focus)));
+                app.user.reveal_selected();
                 app.notice = Some("revealed until the selection moves".into());
             } else if !app.redact {
                 app.notice = Some("nothing is masked: privacy mode is off (p)".into());
@@ -96,7 +96,7 @@ fn act_main_more(app: &mut App, action: Action) -> Vec<Cmd> {
             }
         }
         Action::EscapeHatch => {
-            let (Some(loaded), Some(session)) = (&app.user, &app.session) else {
+            let (Some(loaded), Some(session)) = (app.user.loaded(), &app.session) else {
                 app.notice = Some("look a user up first (/)".into());
                 return Vec::new();
             };
@@ -115,12 +115,14 @@ fn act_main_more(app: &mut App, action: Action) -> Vec<Cmd> {
         }
         Action::Actions => match app.write_refusal() {
             Some(why) => app.notice = Some(why),
-            None if app.user.is_none() => app.notice = Some("look a user up first (/)".into()),
+            None if app.user.loaded().is_none() => {
+                app.notice = Some("look a user up first (/)".into())
+            }
             None => app.overlay = Overlay::Actions { cursor: 0 },
         },
         // Esc peels one layer: the error, else the notice, else the attribute filter.
         Action::Cancel if app.error.take().is_none() && app.notice.take().is_none() => {
-            app.attr_filter.clear();
+            app.user.clear_filter();
         }
         _ => {}
     }
@@ -129,9 +131,8 @@ fn act_main_more(app: &mut App, action: Action) -> Vec<Cmd> {
 
 /// Moves the focus to `pane`, opening its list if it is a list pane.
 fn focus_on(app: &mut App, pane: Pane) -> Vec<Cmd> {
-    app.focus = pane;
-    app.revealed = None;
-    let mut cmds = open_list(app, pane, false);
+    app.user.focus_on(pane);
+    let mut cmds = app.open_list(pane, false);
     if pane == Pane::Mfa {
         cmds.extend(super::diagnosis::open_factors(app));
     }
@@ -165,11 +166,10 @@ fn act_on_row(app: &mut App, action: Action) -> Vec<Cmd> {
             }
             None => app.notice = Some("nothing to copy: look a user up first (/)".into()),
         },
-        Action::Refresh if app.focus.list().is_some() && app.user.is_some() => {
-            let focus = app.focus;
-            return open_list(app, focus, true);
+        Action::Refresh if app.user.focus().list().is_some() && app.user.loaded().is_some() => {
+            return app.open_list(app.user.focus(), true);
         }
-        Action::Refresh => match &app.user {
+        Action::Refresh => match app.user.loaded() {
             Some(loaded) => {
                 let username = loaded.found.user.username.clone();
                 return vec![app.start_lookup(&username, LookupMode::Username)];

@@ -2,7 +2,7 @@
 //! Only one exists at a time, so there is no popup stack to keep consistent.
 
 use super::actions::{GroupChange, submit_typed};
-use super::{App, Cmd, LineInput, Pane, move_in_list};
+use super::{App, Cmd, LineInput, move_in_list};
 use crate::cognito::lookup::{self, Ambiguous, LookupMode, QueryShape};
 use crate::keymap::{Action, HelpLine, Keymap};
 use crate::sanitize::sanitize;
@@ -127,8 +127,7 @@ pub(super) fn input_mut(overlay: &mut Overlay) -> Option<&mut LineInput> {
 pub(super) fn after_edit(app: &mut App) {
     match &mut app.overlay {
         Overlay::Filter { input } => {
-            app.attr_filter = input.text.clone();
-            app.cursors[Pane::Attributes.index()] = 0;
+            app.user.filter_attributes(&input.text);
         }
         Overlay::Recent { cursor, .. } => *cursor = 0,
         Overlay::Help { scroll, .. } => *scroll = 0,
@@ -362,7 +361,7 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
         (Overlay::Help { .. }, _) => return act_help(app, action),
         (Overlay::Filter { .. }, Action::Submit) => app.overlay = Overlay::None,
         (Overlay::Filter { .. }, Action::Cancel) => {
-            app.attr_filter.clear();
+            app.user.clear_filter();
             app.overlay = Overlay::None;
         }
         (Overlay::Recent { .. }, Action::Cancel) => app.overlay = Overlay::None,

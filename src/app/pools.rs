@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use super::{
-    App, BrowseState, Cmd, ErrorView, Lists, Overlay, PoolEntry, PoolSource, RecentEntry,
-    SearchState, SessionInfo, cognito_error_view, cognito_error_view_in,
+    App, BrowseState, Cmd, ErrorView, Overlay, PoolEntry, PoolSource, RecentEntry, SearchState,
+    SessionInfo, cognito_error_view, cognito_error_view_in,
 };
 use crate::cognito::lookup::{Found, LookupMode, LookupOutcome};
 use crate::cognito::{CognitoError, ErrorKind, PoolId, PoolSchema};
@@ -258,7 +258,7 @@ fn switch_refused(app: &mut App, switching: &Switching, e: &SwitchError) {
 /// Puts away everything of the pool in use (its recent lookups kept for coming back); the
 /// commands that stop its work.
 fn leave_old_pool(app: &mut App) -> Vec<Cmd> {
-    let old = std::mem::take(&mut app.recent);
+    let old = app.user.leave_pool();
     if app.has_pool() && !old.is_empty() {
         app.pool_status
             .recent_elsewhere
@@ -269,14 +269,8 @@ fn leave_old_pool(app: &mut App) -> Vec<Cmd> {
         cmds.push(Cmd::CancelLoadAll { id: load });
     }
     cmds.push(Cmd::CancelSearch);
-    app.user = None;
-    app.pending = None;
-    app.lists = Lists::default();
     // The add-to-group picker lists the new pool's groups.
     app.pool_groups = super::ListState::NotLoaded;
-    app.cursors = [0; 6];
-    app.attr_filter.clear();
-    app.revealed = None;
     app.finders.search = SearchState::default();
     app.finders.browse = BrowseState {
         search_attributes: std::mem::take(&mut app.finders.browse.search_attributes),
@@ -300,11 +294,8 @@ fn leave_old_pool(app: &mut App) -> Vec<Cmd> {
 /// The checked pool becomes the pool in use, with its own write permission.
 fn enter_new_pool(app: &mut App, switched: Switched, listed_name: Option<String>) {
     app.pool = switched.info.pool.clone();
-    app.recent = app
-        .pool_status
-        .recent_elsewhere
-        .remove(&app.pool)
-        .unwrap_or_default();
+    let recent = app.pool_status.recent_elsewhere.remove(&app.pool);
+    app.user.enter_pool(recent.unwrap_or_default());
     app.session = Some(switched.info);
     app.pool_status.name = switched.schema.and_then(|s| s.name).or(listed_name);
     app.pool_status.problem = None;

@@ -47,17 +47,23 @@ impl App {
 
     /// The user on screen.
     pub fn user(&self) -> Option<&Loaded> {
-        self.user.as_ref()
+        self.user.loaded()
+    }
+
+    /// The newest lookup's query, when it failed with a user still shown, and whether it
+    /// found no one.
+    pub fn failed_lookup(&self) -> Option<&(String, bool)> {
+        self.user.failed_lookup()
     }
 
     /// The pane with the focus.
     pub fn focus(&self) -> Pane {
-        self.focus
+        self.user.focus()
     }
 
     /// The loaded user's list panes.
     pub fn lists(&self) -> &Lists {
-        &self.lists
+        self.user.lists()
     }
 
     /// The write action in flight.
@@ -77,12 +83,12 @@ impl App {
 
     /// The one row shown unmasked in privacy mode.
     pub fn revealed(&self) -> Option<(Pane, usize)> {
-        self.revealed
+        self.user.revealed()
     }
 
     /// The attribute filter.
     pub fn attr_filter(&self) -> &str {
-        &self.attr_filter
+        self.user.attr_filter()
     }
 
     /// The popup, if any.
@@ -92,7 +98,7 @@ impl App {
 
     /// The lookup in flight.
     pub fn pending(&self) -> Option<&Pending> {
-        self.pending.as_ref()
+        self.user.pending()
     }
 
     /// The error popup, if any.
@@ -107,7 +113,7 @@ impl App {
 
     /// The session's lookups, newest first.
     pub fn recent(&self) -> &[RecentEntry] {
-        &self.recent
+        self.user.recent()
     }
 
     /// The spinner's frame.

@@ -31,12 +31,12 @@ impl App {
             _ => "",
         };
         if filter.is_empty() {
-            return self.recent.iter().collect();
+            return self.user.recent().iter().collect();
         }
         // The browse filter's rules (search/rank.rs): one field at a time, whole and
         // contiguous matches first.
         // Best score first; among equals, the most recent.
-        rank_by_texts(filter, &self.recent, |e| match self.redact {
+        rank_by_texts(filter, self.user.recent(), |e| match self.redact {
             // In privacy mode a hidden value must not be found by typing it.
             true => [
                 Cow::Owned(redact::mask_query(&e.username)),

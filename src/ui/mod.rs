@@ -63,7 +63,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     frame.render_widget(HeaderView::of(app, &theme), header);
     if let Some(which) = app.finders.open {
         frame.render_stateful_widget(FinderView::of(app, which, &theme), body, &mut cursor);
-    } else if app.user.is_some() {
+    } else if app.user().is_some() {
         render_panes(app, frame, body, &theme);
     } else if let Some(problem) = &app.pool_status.problem {
         frame.render_widget(PoolProblemView::of(app, problem, &theme), body);
@@ -151,13 +151,13 @@ fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     frame.render_widget(status, top);
     frame.render_widget(
         TabsView {
-            focus: app.focus,
+            focus: app.focus(),
             theme,
         },
         tabs,
     );
     // The lists fetched on demand take the whole lower half, one at a time.
-    if let Some(list) = lists::view(app, app.focus, theme) {
+    if let Some(list) = lists::view(app, app.focus(), theme) {
         frame.render_widget(list, bottom);
         return;
     }
@@ -259,7 +259,7 @@ impl<'a> HeaderView<'a> {
             "P picks one".to_string()
         };
         let spinner = SPINNER[app.spinner % SPINNER.len()];
-        let activity = match (&app.pending, &app.writing) {
+        let activity = match (app.pending(), &app.writing) {
             _ if let Some(s) = &app.pool_status.switching => {
                 format!("{spinner} switching to {} ", sanitize(&s.label))
             }
@@ -523,13 +523,13 @@ fn footer_offer(
 ) -> Option<&'static str> {
     use crate::app::Finder;
     use Action as A;
-    let user = app.user.is_some();
+    let user = app.user().is_some();
     let has_pool = app.has_pool();
     let browsing = app.finders.open == Some(Finder::Browse);
     let shown = match (context, action) {
         (Context::Main, A::Cancel) => app.error.is_some(),
         (Context::Main, A::OpenLookup(_) | A::Search | A::Browse | A::LoadAll) => has_pool,
-        (Context::Main, A::Recent) => !app.recent.is_empty(),
+        (Context::Main, A::Recent) => !app.recent().is_empty(),
         (
             Context::Main,
             A::FocusNext

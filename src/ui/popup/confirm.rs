@@ -60,7 +60,7 @@ impl<'a> ConfirmPopup<'a> {
 
 /// The loaded user's username as the screen shows it (masked in privacy mode), sanitized.
 pub(crate) fn loaded_username(app: &App) -> String {
-    app.user.as_ref().map_or(String::new(), |u| {
+    app.user().map_or(String::new(), |u| {
         sanitize(&shown_username(app.redact, &u.found.user.username)).into_owned()
     })
 }

@@ -135,7 +135,7 @@ pub(crate) fn recent<'a>(
         })
         .collect();
     ListPopup {
-        title: format!("Recent lookups ({})", app.recent.len()),
+        title: format!("Recent lookups ({})", app.recent().len()),
         input: Some(input),
         rows,
         cursor,
