@@ -51,7 +51,10 @@ use overlay::{
     act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
 };
 pub use pane::Pane;
-pub use pools::{AfterSwitch, PoolStatus, Switched, Switching, pool_label, typed_pool_id};
+use pools::PoolSession;
+pub use pools::{
+    AfterSwitch, PoolStatus, Switched, Switching, WritePending, pool_label, typed_pool_id,
+};
 pub use recent::{RECENT_MAX, RecentEntry};
 pub use rows::{Row, Tone, attribute_rows, decode_identities, mfa_rows};
 pub use settings::Settings;
@@ -229,13 +232,6 @@ pub enum Cmd {
     },
 }
 
-/// A write action sent to the worker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WritePending {
-    pub id: u64,
-    pub write: crate::act::Write,
-}
-
 /// The request ids of one app: every request gets the next, so an answer names its request.
 #[derive(Debug, Clone)]
 pub(crate) struct RequestIds(u64);
@@ -256,17 +252,12 @@ const PAGE: usize = 10;
 /// drive it with [`Msg`]s through [`update`] and read it through accessors and the views.
 #[derive(Debug, Clone)]
 pub struct App {
-    /// Fixed at start.
-    pub(crate) settings: Settings,
-    /// The pool as given on the command line (shown before the worker connects).
-    pub(crate) pool: String,
-    pub(crate) session: Option<SessionInfo>,
+    /// Fixed at start: nothing changes it.
+    settings: Settings,
+    /// The pool in use and its session.
+    pool: PoolSession,
     /// The user on screen and its panes.
     user: UserPanes,
-    /// A write action in flight.
-    pub(crate) writing: Option<WritePending>,
-    /// The pool's groups, fetched when the add-to-group picker first opens.
-    pub(crate) pool_groups: ListState,
     /// Privacy mode: personal values masked on screen and in copies.
     pub(crate) redact: bool,
     pub(crate) overlay: Overlay,
@@ -280,14 +271,8 @@ pub struct App {
     pub(crate) should_quit: bool,
     /// The finders (search, browse, the pool picker) and a list's export.
     pub(crate) finders: Finders,
-    /// Requests held back by the rate limiter, for the header.
-    pub(crate) throttle: Option<Throttle>,
-    /// The pool's settings, for the sign-in diagnosis.
-    pub(crate) pool_settings: PoolSettings,
     /// The terminal's (columns, rows), from [`Msg::Resize`]; paging in the help uses it.
     pub(crate) screen: (u16, u16),
-    /// The pool in use: its name, problems, a switch in flight, other pools' recents.
-    pub(crate) pool_status: PoolStatus,
     /// Why the audit syslog receiver is not taking lines (the header says so).
     pub(crate) syslog_down: Option<String>,
 }
@@ -300,11 +285,8 @@ impl App {
             ..BrowseState::default()
         };
         let mut app = Self {
-            pool: pool.to_string(),
-            session: None,
+            pool: PoolSession::new(pool, settings.allow_write),
             user: UserPanes::default(),
-            writing: None,
-            pool_groups: ListState::NotLoaded,
             redact: settings.redact,
             overlay: Overlay::None,
             ids: RequestIds(1),
@@ -317,10 +299,7 @@ impl App {
                 browse,
                 ..Finders::default()
             },
-            throttle: None,
-            pool_settings: PoolSettings::Pending,
             screen: (80, 24),
-            pool_status: PoolStatus::default(),
             syslog_down: None,
             settings,
         };
@@ -341,7 +320,7 @@ impl App {
     /// Starts a lookup, superseding any in flight.
     pub fn start_lookup(&mut self, query: &str, mode: LookupMode) -> Cmd {
         let id = self.next_request_id();
-        self.pool_status.last_query = Some((query.to_string(), mode));
+        self.pool.set_last_query(query, mode);
         self.user.start_lookup(id, query, mode);
         self.error = None;
         self.notice = None;
@@ -359,10 +338,8 @@ impl App {
     /// Whether anything is in flight (the spinner runs only then).
     pub fn busy(&self) -> bool {
         self.user.busy()
-            || self.writing.is_some()
-            || matches!(self.pool_groups, ListState::Loading { .. })
+            || self.pool.busy()
             || self.finder_busy()
-            || self.pool_status.switching.is_some()
             || matches!(&self.overlay, Overlay::AllPools(all) if all.in_flight())
     }
 
@@ -391,7 +368,7 @@ impl App {
 
     /// The id of the pool in use (changed only when the worker has switched to another).
     pub fn pool_name(&self) -> &str {
-        &self.pool
+        self.pool.id()
     }
 
     /// The selected row of `pane`.
@@ -406,14 +383,14 @@ impl App {
 
     /// Opens the list `pane` shows for the user on screen, if not yet asked for (or `again`).
     fn open_list(&mut self, pane: Pane, again: bool) -> Vec<Cmd> {
-        (self.user).open_list(pane, again, &self.pool_settings, &mut self.ids)
+        (self.user).open_list(pane, again, self.pool.settings(), &mut self.ids)
     }
 
     /// The worker has stopped: nothing in flight will be answered, and the bar says so.
     pub(crate) fn worker_stopped(&mut self) {
         self.notice = Some("internal error: the worker stopped; see the log".into());
         self.user.drop_pending();
-        self.writing = None;
+        self.pool.drop_write();
     }
 }
 
@@ -440,12 +417,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         // The start-up pool's session; the pool in use changes only on PoolSwitched.
-        Msg::Connected(info) if info.pool == app.pool => {
-            app.session = Some(info);
-            Vec::new()
-        }
         Msg::Connected(info) => {
-            tracing::warn!(pool = %sanitize(&info.pool), "ignoring a session for another pool");
+            let pool = info.pool.clone();
+            if !app.pool.connected(info) {
+                tracing::warn!(pool = %sanitize(&pool), "ignoring a session for another pool");
+            }
             Vec::new()
         }
         msg @ (Msg::ExportDone { .. }
@@ -455,18 +431,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         | Msg::LoadAllEstimate { .. }
         | Msg::PoolsPage { .. }) => finder::answered(app, msg),
         Msg::Throttle(throttle) => {
-            app.throttle = throttle;
+            app.pool.set_throttle(throttle);
             Vec::new()
         }
         Msg::PoolDescribed { pool, result } => {
-            // The diagnosis reads this same answer: it costs no request of its own.
-            if pool == app.pool {
-                app.pool_settings = PoolSettings::from_answer(result.as_ref().ok());
-            }
             pools::pool_described(app, &pool, result);
             Vec::new()
         }
-        Msg::PoolSwitched { id, result } => pool_switched(app, id, result),
+        Msg::PoolSwitched { id, result } => pools::pool_switched(app, id, result),
         Msg::LookupDone { id, result } => lookup_done(app, id, result),
         Msg::PoolLookupDone {
             id,
@@ -537,24 +509,6 @@ fn pasted(app: &mut App, text: &str) -> Vec<Cmd> {
         return cmds;
     }
     Vec::new()
-}
-
-/// The worker's answer to a switch; an accepted one brings the new pool's settings.
-fn pool_switched(
-    app: &mut App,
-    id: u64,
-    result: Result<Switched, crate::session::SwitchError>,
-) -> Vec<Cmd> {
-    let accepted = (app.pool_status.switching.as_ref()).is_some_and(|s| s.id == id);
-    let settings = match &result {
-        Ok(switched) if accepted => Some(PoolSettings::from_answer(switched.schema.as_ref())),
-        _ => None,
-    };
-    let cmds = pools::pool_switched(app, id, result);
-    if let Some(settings) = settings {
-        app.pool_settings = settings;
-    }
-    cmds
 }
 
 /// A lookup's answer: the user, several to choose from, or why not (stale answers dropped).

@@ -122,7 +122,7 @@ pub async fn run(cli: &Cli) -> i32 {
         syslog,
     };
     let result = event_loop(&mut terminal, &mut app, channels, startup).await;
-    let writing = app.writing.is_some();
+    let writing = app.writing().is_some();
     shut_down(terminal, result, writing, worker_task).await
 }
 

@@ -162,7 +162,7 @@ impl App {
                 (None, None) => GroupChoices::Loading,
             },
             GroupChange::Add => {
-                let pool = &self.pool_groups;
+                let pool = self.pool.groups();
                 match (groups_of(pool), failed(pool)) {
                     (_, Some(why)) => GroupChoices::Failed(why),
                     (None, None) => GroupChoices::Loading,
@@ -208,7 +208,7 @@ impl App {
     fn confirm_overlay(&self, action: WriteAction) -> Result<super::Overlay, NotConfirmable> {
         let action = match action {
             WriteAction::SetTemporaryPassword(p) if p.is_pending() => {
-                let policy = match &self.pool_settings {
+                let policy = match self.pool.settings() {
                     super::PoolSettings::Known(schema) => schema.password_policy,
                     _ => None,
                 };
@@ -237,19 +237,7 @@ impl App {
     /// Why no write may start now, if one may not: writes are off for this pool, a pool
     /// switch is in flight (the user on screen is about to change), or a write is running.
     pub fn write_refusal(&self) -> Option<String> {
-        if !self.allow_write() {
-            return Some(WRITES_OFF.into());
-        }
-        if let Some(switching) = &self.pool_status.switching {
-            return Some(format!(
-                "switching to {}: actions wait until the switch is done",
-                sanitize(&switching.label)
-            ));
-        }
-        if self.writing.is_some() {
-            return Some("an action is still running".into());
-        }
-        None
+        self.pool.write_refusal()
     }
 }
 
@@ -314,11 +302,7 @@ fn choose(app: &mut App, item: MenuItem) -> Vec<Cmd> {
             };
             // The user's groups too, so those they are in are not offered.
             let mut cmds = app.open_list(Pane::Groups, false);
-            if matches!(app.pool_groups, ListState::NotLoaded | ListState::Failed(_)) {
-                let id = app.next_request_id();
-                app.pool_groups = ListState::Loading { id };
-                cmds.push(Cmd::FetchPoolGroups { id });
-            }
+            cmds.extend(app.pool.open_groups(&mut app.ids));
             cmds
         }
         MenuItem::RemoveFromGroup => {
@@ -438,10 +422,7 @@ fn confirm(app: &mut App) -> Vec<Cmd> {
         write.action.operation(),
         sanitize(&write.username)
     ));
-    app.writing = Some(WritePending {
-        id,
-        write: write.clone(),
-    });
+    app.pool.start_write(id, write.clone());
     vec![Cmd::Write { id, write }]
 }
 
@@ -471,7 +452,7 @@ fn done_phrase(action: &WriteAction) -> String {
 /// A write finished: say so, and show the user as the action left them (one AdminGetUser),
 /// or, deleted, no longer.
 pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError>) -> Vec<Cmd> {
-    let Some(WritePending { write, .. }) = app.writing.take_if(|w| w.id == id) else {
+    let Some(WritePending { write, .. }) = app.pool.take_write(id) else {
         return Vec::new();
     };
     if let Err(e) = result {
@@ -550,11 +531,11 @@ pub(super) fn act_password(app: &mut App, action: Action) -> Vec<Cmd> {
 
 /// The pool's groups arrived for the add-to-group picker; stale answers are dropped.
 pub(super) fn pool_groups_done(app: &mut App, id: u64, result: Result<Fetched, CognitoError>) {
-    if app.pool_groups != (ListState::Loading { id }) {
+    if !app.pool.groups_awaited(id) {
         tracing::debug!(id, "dropping a superseded ListGroups result");
         return;
     }
-    app.pool_groups = match result {
+    let groups = match result {
         Ok(fetched) => ListState::Loaded(fetched),
         Err(e) if e.kind == ErrorKind::Unsupported => ListState::Unavailable(format!(
             "this endpoint does not implement {} (an emulator?)",
@@ -571,4 +552,5 @@ pub(super) fn pool_groups_done(app: &mut App, id: u64, result: Result<Fetched, C
             })
         }
     };
+    app.pool.set_groups(groups);
 }

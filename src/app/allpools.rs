@@ -77,7 +77,7 @@ pub(super) fn open(app: &mut App) -> Vec<Cmd> {
     app.error = None;
     app.notice = None;
     let current = (app.user.pending().map(|p| (p.query.clone(), p.mode)))
-        .or_else(|| app.pool_status.last_query.clone())
+        .or_else(|| app.pool.status().last_query.clone())
         .or_else(|| (app.user.loaded()).map(|l| (l.query.clone(), l.mode)));
     let mut all = AllPools::default();
     match current {
@@ -114,7 +114,7 @@ fn start(app: &mut App, all: &mut AllPools, query: String, mode: LookupMode) -> 
     let id = app.next_request_id();
     let pools = named_pools(app);
     // A typed query becomes the current one: A asks it again.
-    app.pool_status.last_query = Some((query.clone(), mode));
+    app.pool.set_last_query(&query, mode);
     all.id = id;
     all.query = query.clone();
     all.mode = mode;
@@ -347,7 +347,7 @@ fn open_match(app: &mut App) -> Vec<Cmd> {
 /// Shows `then` in the named pool: at once when it is the pool in use, else after the worker
 /// has switched to it (a switch that fails leaves the old pool in use, and shows nothing).
 fn go_to(app: &mut App, name: String, pool_id: String, then: AfterSwitch) -> Vec<Cmd> {
-    if app.has_pool() && app.pool == pool_id {
+    if app.has_pool() && app.pool.id() == pool_id {
         return then.run(app);
     }
     let entry = PoolEntry {

@@ -40,7 +40,7 @@ impl App {
     /// while the pool's settings are still being read.
     pub fn diagnosis(&self) -> Option<Diagnosis> {
         let loaded = self.user.loaded()?;
-        let schema = match &self.pool_settings {
+        let schema = match self.pool.settings() {
             PoolSettings::Pending => return None,
             PoolSettings::Known(schema) => Some(schema.as_ref()),
             PoolSettings::Unavailable => None,
@@ -128,7 +128,7 @@ impl App {
         heading.copy = verdict.value.clone();
         let mut section = vec![heading];
         // The pool's sign-in model: plan, allowed first factors, MFA (2024–2026 model).
-        if let PoolSettings::Known(schema) = &self.pool_settings {
+        if let PoolSettings::Known(schema) = self.pool.settings() {
             section.push(Row::new("Policy", sanitize(&schema.sign_in_summary())).tone(Tone::Dim));
         }
         section.extend(d.findings.iter().map(finding_row));
@@ -311,7 +311,7 @@ pub(super) fn load_history(app: &mut App) -> Vec<Cmd> {
         app.notice = Some("look a user up first (/)".into());
         return Vec::new();
     }
-    if let PoolSettings::Known(schema) = &app.pool_settings
+    if let PoolSettings::Known(schema) = app.pool.settings()
         && !schema.threat_protection()
     {
         app.notice = Some(super::lists::NO_THREAT_PROTECTION.into());

@@ -96,7 +96,7 @@ fn act_main_more(app: &mut App, action: Action) -> Vec<Cmd> {
             }
         }
         Action::EscapeHatch => {
-            let (Some(loaded), Some(session)) = (app.user.loaded(), &app.session) else {
+            let (Some(loaded), Some(session)) = (app.user.loaded(), app.pool.session()) else {
                 app.notice = Some("look a user up first (/)".into());
                 return Vec::new();
             };

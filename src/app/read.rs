@@ -17,7 +17,7 @@ impl App {
 
     /// Started with `--allow-write`.
     pub fn allow_write(&self) -> bool {
-        self.settings.allow_write
+        self.pool.allow_write()
     }
 
     /// The key bindings in use.
@@ -42,7 +42,7 @@ impl App {
 
     /// The worker's connection, once it has connected.
     pub fn session(&self) -> Option<&SessionInfo> {
-        self.session.as_ref()
+        self.pool.session()
     }
 
     /// The user on screen.
@@ -68,12 +68,12 @@ impl App {
 
     /// The write action in flight.
     pub fn writing(&self) -> Option<&WritePending> {
-        self.writing.as_ref()
+        self.pool.writing()
     }
 
     /// The pool's groups for the add-to-group picker.
     pub fn pool_groups(&self) -> &ListState {
-        &self.pool_groups
+        self.pool.groups()
     }
 
     /// Privacy mode is on.
@@ -148,12 +148,12 @@ impl App {
 
     /// Requests held back by the rate limiter.
     pub fn throttle(&self) -> Option<Throttle> {
-        self.throttle
+        self.pool.throttle()
     }
 
     /// The pool's settings, for the sign-in diagnosis.
     pub fn pool_settings(&self) -> &PoolSettings {
-        &self.pool_settings
+        self.pool.settings()
     }
 
     /// The export file name being typed.
@@ -173,6 +173,6 @@ impl App {
 
     /// The pool in use: its name, problems, a switch in flight.
     pub fn pool_status(&self) -> &PoolStatus {
-        &self.pool_status
+        self.pool.status()
     }
 }

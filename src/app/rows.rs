@@ -274,7 +274,7 @@ impl App {
             Tone::Dim,
         ));
         let mut row = Row::new("Pool", sanitize(&self.pool_label()));
-        if let Some(s) = &self.session {
+        if let Some(s) = self.pool.session() {
             let mut where_ = match &s.region {
                 Some(region) if s.target != *region => format!("{region} · {}", s.target),
                 Some(region) => region.clone(),

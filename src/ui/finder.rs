@@ -108,7 +108,7 @@ impl<'a> FinderView<'a> {
                 FinderList::Pools {
                     state: &app.finders.pools,
                     matches: app.pool_matches(),
-                    current: &app.pool,
+                    current: app.pool_name(),
                 },
             ),
         };

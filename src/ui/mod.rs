@@ -65,7 +65,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         frame.render_stateful_widget(FinderView::of(app, which, &theme), body, &mut cursor);
     } else if app.user().is_some() {
         render_panes(app, frame, body, &theme);
-    } else if let Some(problem) = &app.pool_status.problem {
+    } else if let Some(problem) = &app.pool_status().problem {
         frame.render_widget(PoolProblemView::of(app, problem, &theme), body);
     } else {
         frame.render_widget(WelcomeView::of(app, &theme), body);
@@ -238,10 +238,10 @@ impl<'a> HeaderView<'a> {
     /// The header as the app is now.
     pub fn of(app: &App, theme: &'a Theme) -> Self {
         let mut pool = app.pool_label();
-        if app.pool_status.problem.is_some() {
+        if app.pool_status().problem.is_some() {
             pool.push_str(" ⚠");
         }
-        let target = match &app.session {
+        let target = match app.session() {
             Some(s) => match &s.region {
                 Some(r) if *r != s.target => format!("{r} · {}", s.target),
                 _ => s.target.clone(),
@@ -259,8 +259,8 @@ impl<'a> HeaderView<'a> {
             "P picks one".to_string()
         };
         let spinner = SPINNER[app.spinner % SPINNER.len()];
-        let activity = match (app.pending(), &app.writing) {
-            _ if let Some(s) = &app.pool_status.switching => {
+        let activity = match (app.pending(), app.writing()) {
+            _ if let Some(s) = &app.pool_status().switching => {
                 format!("{spinner} switching to {} ", sanitize(&s.label))
             }
             (_, Some(w)) => format!(
@@ -287,7 +287,7 @@ impl<'a> HeaderView<'a> {
             activity,
             privacy: app.redact,
             writes: app.allow_write(),
-            throttle: app.throttle,
+            throttle: app.throttle(),
             syslog_down: app.syslog_down.is_some(),
             theme,
         }

@@ -855,9 +855,24 @@ fn pool_assignments(code: &str) -> usize {
         .count()
 }
 
-/// ARCHITECTURE.md: the pool in use changes in two places only: when the worker has
-/// connected (`Msg::Connected`, in `update`) and when it has checked the pool switched to
-/// (`Msg::PoolSwitched`, `app/pools.rs`).
+/// The fields of `name`'s struct definition in `code` that are `pub` in any form.
+fn public_fields(code: &str, name: &str) -> Vec<String> {
+    let Some(at) = code.find(&format!("struct {name} {{")) else {
+        return vec![format!("no struct {name}")];
+    };
+    let body = &code[at..];
+    let body = &body[..body.find("\n}").unwrap_or(body.len())];
+    (body.lines().skip(1))
+        .map(str::trim)
+        .filter(|l| l.starts_with("pub") && l.contains(':'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// ARCHITECTURE.md: the pool in use is the private `pool` of `PoolSession`, the part of `App`
+/// in `app/pools.rs` (so no other file can write it), and it is assigned once there: when the
+/// worker has checked the pool switched to (`Msg::PoolSwitched`). The start-up pool's
+/// session (`Msg::Connected`) is taken only for that pool.
 #[test]
 fn the_pool_in_use_changes_only_on_pool_switched() {
     let mut seen = Vec::new();
@@ -869,8 +884,14 @@ fn the_pool_in_use_changes_only_on_pool_switched() {
     }
     seen.sort();
     assert_eq!(seen, ["src/app/pools.rs: 1"]);
+    let files: std::collections::HashMap<_, _> = sources().into_iter().collect();
+    let pools = code_only(&files["src/app/pools.rs"]);
+    assert_eq!(public_fields(&pools, "PoolSession"), Vec::<String>::new());
     assert_eq!(
         pool_assignments("app.pool = id;\nif app.pool == x {}\nself.pool_status = y;"),
         1
     );
+    let planted = "pub(crate) struct PoolSession {\n    /// doc\n    pub(crate) pool: String,\n    \
+                   session: Option<S>,\n}";
+    assert_eq!(public_fields(planted, "PoolSession"), ["pub(crate) pool: String,"]);
 }

@@ -44,6 +44,18 @@ pub struct Finders {
 }
 
 impl Finders {
+    /// The pool in use is left: its search and browse are forgotten (the configured search
+    /// attributes kept); the load-all in flight, to cancel.
+    pub(crate) fn leave_pool(&mut self) -> Option<u64> {
+        let loading = self.browse.loading_all.take();
+        self.search = SearchState::default();
+        self.browse = BrowseState {
+            search_attributes: std::mem::take(&mut self.browse.search_attributes),
+            ..BrowseState::default()
+        };
+        loading
+    }
+
     /// Whether a finder's request is in flight.
     pub(crate) fn busy(&self) -> bool {
         self.search.pending.is_some() || self.browse.busy() || self.pools.pending.is_some()
