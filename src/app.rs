@@ -19,6 +19,7 @@ mod finder;
 mod input;
 mod lists;
 mod main_screen;
+mod mfa_code;
 mod overlay;
 mod pane;
 mod pools;
@@ -46,6 +47,7 @@ pub use finder::{
 pub use input::LineInput;
 pub use lists::{ListState, Lists};
 use lists::{list_done, move_in_list};
+pub use mfa_code::MfaCodeEntry;
 pub use overlay::{HELP_KEYS_WIDTH, HelpRow, Overlay, help_page, help_rows};
 use overlay::{
     act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
@@ -142,6 +144,9 @@ pub enum Msg {
         id: u64,
         result: Result<Switched, crate::session::SwitchError>,
     },
+    /// A credential provider asks for an MFA code (an assume-role profile with
+    /// `mfa_serial`): the popup opens; the answer goes back with [`Cmd::AnswerMfa`].
+    MfaCodeAsked(crate::cognito::mfa_code::MfaRequest),
     /// One named pool's answer to [`Cmd::LookupAllPools`] `id`; `session` says where the
     /// request went (None when the name could not be used).
     PoolLookupDone {
@@ -229,6 +234,12 @@ pub enum Cmd {
         query: String,
         mode: LookupMode,
         pools: Vec<String>,
+    },
+    /// The MFA code typed in the popup (`None`: cancelled), for the provider waiting on
+    /// `reply`. The code's `Debug` hides it.
+    AnswerMfa {
+        reply: crate::cognito::mfa_code::MfaReply,
+        code: Option<crate::cognito::mfa_code::MfaCode>,
     },
 }
 
@@ -348,9 +359,10 @@ impl App {
         match &self.overlay {
             Overlay::None if self.finders.open.is_some() => Context::Finder,
             Overlay::None => Context::Main,
-            Overlay::Lookup { .. } | Overlay::Filter { .. } | Overlay::Recent { .. } => {
-                Context::Input
-            }
+            Overlay::Lookup { .. }
+            | Overlay::Filter { .. }
+            | Overlay::Recent { .. }
+            | Overlay::MfaCode(_) => Context::Input,
             Overlay::Picker { .. } => Context::List,
             Overlay::Help { typing: true, .. } => Context::Input,
             Overlay::Help { .. } => Context::Help,
@@ -467,6 +479,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::AuditSyslog(down) => audit_syslog(app, down),
+        Msg::MfaCodeAsked(request) => mfa_code::asked(app, request),
     }
 }
 

@@ -164,6 +164,9 @@ pub struct SdkSettings {
     /// The AWS config and credentials files instead of the environment's; `AWS_PROFILE` is
     /// not read then either.
     pub profile_paths: Option<ProfilePaths>,
+    /// Where an assume-role profile with `mfa_serial` asks for its code: the TUI's popup
+    /// (set by the worker); `None` asks on the terminal.
+    pub mfa_prompt: Option<crate::cognito::mfa_code::MfaPrompt>,
 }
 
 impl Target {
@@ -371,6 +374,7 @@ fn sdk_options(args: &TargetArgs, config: &Config, sdk: &SdkSettings) -> SdkOpti
         timeout: args.timeout,
         static_credentials: sdk.static_credentials.clone(),
         profile_paths: sdk.profile_paths.clone(),
+        mfa_prompt: sdk.mfa_prompt.clone(),
         operator: config
             .operator
             .clone()

@@ -79,6 +79,8 @@ pub enum Overlay {
     },
     /// A temporary password just set, shown once (`actions::act_password` has its keys).
     Password(Box<super::actions::PasswordShown>),
+    /// A credential provider waits for an MFA code (`mfa_code.rs` has its keys).
+    MfaCode(Box<super::MfaCodeEntry>),
 }
 
 impl Overlay {
@@ -118,6 +120,7 @@ pub(super) fn input_mut(overlay: &mut Overlay) -> Option<&mut LineInput> {
         | Overlay::Recent { input, .. }
         | Overlay::Confirm { input, .. } => Some(input),
         Overlay::AllPools(all) => all.input.as_mut(),
+        Overlay::MfaCode(entry) => Some(&mut entry.input),
         _ => None,
     }
 }
@@ -371,6 +374,7 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
         }
         (Overlay::Confirm { .. }, Action::Submit) => return submit_typed(app),
         (Overlay::AllPools(_), _) => return super::allpools::act_input(app, action),
+        (Overlay::MfaCode(_), _) => return super::mfa_code::act(app, action),
         (Overlay::Recent { .. }, Action::Up | Action::Down) => {
             let len = app.recent_matches().len();
             if let Overlay::Recent { cursor, .. } = &mut app.overlay {

@@ -6,6 +6,7 @@ pub mod error;
 pub mod layer;
 pub mod listing;
 pub mod lookup;
+pub mod mfa_code;
 pub mod op;
 pub mod password;
 pub mod resources;

@@ -42,6 +42,9 @@ pub struct SdkOptions {
     /// The AWS config and credentials files to read instead of those the environment names
     /// (tests, embedding): nothing of the machine's own AWS set-up is read then.
     pub profile_paths: Option<ProfilePaths>,
+    /// Where an assume-role profile with `mfa_serial` asks for its code (the TUI's popup);
+    /// `None`: on the terminal.
+    pub mfa_prompt: Option<crate::cognito::mfa_code::MfaPrompt>,
 }
 
 /// The AWS config and credentials files to read, instead of `AWS_CONFIG_FILE` and
@@ -63,6 +66,7 @@ impl Default for SdkOptions {
             static_credentials: None,
             operator: crate::login::os_user(),
             profile_paths: None,
+            mfa_prompt: None,
         }
     }
 }

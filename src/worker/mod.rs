@@ -17,6 +17,7 @@ use crate::app::{Cmd, Msg, Switched};
 use crate::audit::AuditLog;
 use crate::cognito::listing::ListKind;
 pub use crate::cognito::listing::fetch_list;
+use crate::cognito::mfa_code::MfaPrompt;
 use crate::cognito::{Backend, PoolId};
 use crate::sanitize::sanitize;
 use crate::session::{self, SwitchError};
@@ -61,6 +62,12 @@ pub fn spawn_joined(
 ) -> (UnboundedSender<Cmd>, UnboundedReceiver<Msg>, JoinHandle<()>) {
     let (job_tx, job_rx) = unbounded_channel();
     let (msg_tx, msg_rx) = unbounded_channel();
+    let mut target = target;
+    let popup = msg_tx.clone();
+    // An MFA role of any session this worker builds asks in the app's popup.
+    (target.sdk.mfa_prompt).get_or_insert_with(|| {
+        MfaPrompt::new(move |request| popup.send(Msg::MfaCodeAsked(request)).is_ok())
+    });
     let task = tokio::spawn(async move {
         let (worker, switched) = Worker::start(target, pool, demo, audit, msg_tx).await;
         run(worker, job_rx, switched).await;
@@ -163,6 +170,8 @@ impl Worker {
         match job {
             // The clipboard is the terminal's: the terminal loop writes it.
             Cmd::Copy(_) => {}
+            // The credential provider waiting for it sends it; nothing here logs it.
+            Cmd::AnswerMfa { reply, code } => reply.send(code),
             Cmd::ListPools { id, token } => self.list_pools(id, token).await,
             Cmd::SwitchPool { id, pool } => self.switch_to(id, pool).await,
             Cmd::UsePool { id } => self.use_pool(id).await,

@@ -22,6 +22,7 @@ pub fn sdk_settings() -> SdkSettings {
             config: home.join("no-config"),
             credentials: home.join("no-credentials"),
         }),
+        ..SdkSettings::default()
     }
 }
 

@@ -315,7 +315,9 @@ fn credential_chain(
     if let Some(name) = &options.profile {
         source.fixed = Some(profile_label.clone());
         let files = profile_files(options);
-        if let Some(role) = super::mfa::from_profile(name, profiles, config, files, (region, http))
+        let prompt = options.mfa_prompt.clone();
+        if let Some(role) =
+            super::mfa::from_profile(name, profiles, config, files, (region, http, prompt))
         {
             let link = Labelled::new(profile_label, role, &source);
             return (

@@ -1,8 +1,9 @@
 //! Assume-role profiles with `mfa_serial`. The Rust SDK sends AssumeRole without the MFA code
 //! (it has no prompt: awslabs/aws-sdk-rust#527) and STS refuses it; here the code is asked
-//! for on the terminal, as the AWS CLI does, and sent with the role's AssumeRole. The role's
-//! credentials are cached by the SDK's identity cache for their lifetime; a refresh asks
-//! again. With no terminal, or a terminal the TUI holds in raw mode, it fails saying so.
+//! for — in the TUI's popup when the session has an [`MfaPrompt`], else on the terminal, as
+//! the AWS CLI does — and sent with the role's AssumeRole. The role's credentials are cached
+//! by the SDK's identity cache for their lifetime; a refresh asks again, the same way. With
+//! no terminal, or a terminal a full-screen program holds in raw mode, it fails saying so.
 
 use std::time::Duration;
 
@@ -21,6 +22,8 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{self, ProvideCredentials, SharedCredentialsProvider, future};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
+use crate::cognito::mfa_code::{MfaCode, MfaPrompt};
+
 /// An assume-role profile whose role needs an MFA code.
 #[derive(Debug)]
 pub(super) struct MfaRole {
@@ -31,9 +34,11 @@ pub(super) struct MfaRole {
     pub source: SharedCredentialsProvider,
     pub region: Option<Region>,
     pub http: SharedHttpClient,
+    /// Where the code is asked for (the TUI's popup); `None`: on the terminal.
+    pub prompt: Option<MfaPrompt>,
 }
 
-/// Why no code could be asked for: no terminal, or the TUI holds it.
+/// Why no code could be had: no terminal, a terminal in raw mode, or none entered.
 #[derive(Debug, thiserror::Error)]
 enum NoPrompt {
     #[error(
@@ -42,12 +47,12 @@ enum NoPrompt {
     )]
     NoTerminal { profile: String, serial: String },
     #[error(
-        "profile {profile} assumes its role with an MFA device (mfa_serial = {serial}); the \
-         terminal UI can't ask for the code yet: use a one-shot command (cognito-tui get …), \
-         or a profile without mfa_serial"
+        "profile {profile} assumes its role with an MFA device (mfa_serial = {serial}), and \
+         the terminal is held by a full-screen program: run it on a terminal of its own"
     )]
     TerminalBusy { profile: String, serial: String },
-    #[error("no MFA code entered for profile {0}")]
+    /// Nothing typed, the popup cancelled (Esc), or the app quit before answering.
+    #[error("no MFA code entered for profile {0}: its role's requests fail until one is")]
     NoCode(String),
 }
 
@@ -61,14 +66,22 @@ impl ProvideCredentials for MfaRole {
 }
 
 impl MfaRole {
-    async fn assume(&self) -> provider::Result {
+    /// The code, from the popup or the terminal.
+    async fn code(&self) -> Result<MfaCode, CredentialsError> {
         let (profile, serial) = (self.profile.clone(), self.mfa_serial.clone());
-        let code = tokio::task::spawn_blocking(move || ask_code(&profile, &serial))
-            .await
-            .map_err(CredentialsError::unhandled)?
-            // Not "not loaded": that would send the chain on to its next link, and the reason
-            // would be lost.
-            .map_err(CredentialsError::provider_error)?;
+        let asked = match &self.prompt {
+            Some(prompt) => (prompt.ask(&profile, &serial).await).ok_or(NoPrompt::NoCode(profile)),
+            None => tokio::task::spawn_blocking(move || ask_code(&profile, &serial))
+                .await
+                .map_err(CredentialsError::unhandled)?,
+        };
+        // Not "not loaded": that would send the chain on to its next link, and the reason
+        // would be lost.
+        asked.map_err(CredentialsError::provider_error)
+    }
+
+    async fn assume(&self) -> provider::Result {
+        let code = self.code().await?;
         let config = aws_config::defaults(BehaviorVersion::latest())
             .region(self.region.clone())
             .http_client(self.http.clone())
@@ -80,7 +93,7 @@ impl MfaRole {
             .role_arn(&self.role_arn)
             .role_session_name(format!("cognito-tui-{}", crate::login::os_user()))
             .serial_number(&self.mfa_serial)
-            .token_code(code)
+            .token_code(code.expose())
             .send()
             .await
             .map_err(|e| {
@@ -102,7 +115,7 @@ impl MfaRole {
 }
 
 /// Asks for the code on the controlling terminal (never stdin, which may be a batch).
-fn ask_code(profile: &str, serial: &str) -> Result<String, NoPrompt> {
+fn ask_code(profile: &str, serial: &str) -> Result<MfaCode, NoPrompt> {
     let no_terminal = || NoPrompt::NoTerminal {
         profile: profile.into(),
         serial: serial.into(),
@@ -125,11 +138,12 @@ fn ask_code(profile: &str, serial: &str) -> Result<String, NoPrompt> {
     BufReader::new(&tty)
         .read_line(&mut line)
         .map_err(|_| no_terminal())?;
-    let code = line.trim().to_string();
+    let code = line.trim();
     if code.is_empty() {
         return Err(NoPrompt::NoCode(profile.into()));
     }
-    Ok(code)
+    // Sent as typed: STS says what is wrong with a code that is not six digits.
+    Ok(MfaCode::typed(code))
 }
 
 /// Whether the terminal is out of canonical (line) mode: the TUI holds it.
@@ -156,7 +170,7 @@ pub(super) fn from_profile(
     profiles: Option<&aws_config::profile::ProfileSet>,
     config: &aws_config::provider_config::ProviderConfig,
     files: aws_config::profile::profile_file::ProfileFiles,
-    (region, http): (Option<Region>, SharedHttpClient),
+    (region, http, prompt): (Option<Region>, SharedHttpClient, Option<MfaPrompt>),
 ) -> Option<MfaRole> {
     let profile = profiles?.get_profile(named)?;
     let (role_arn, mfa_serial) = (profile.get("role_arn")?, profile.get("mfa_serial")?);
@@ -173,5 +187,6 @@ pub(super) fn from_profile(
         source: SharedCredentialsProvider::new(source),
         region,
         http,
+        prompt,
     })
 }

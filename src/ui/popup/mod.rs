@@ -8,6 +8,7 @@ mod detail;
 pub(crate) mod frame;
 mod hatch;
 mod help;
+mod mfa_code;
 pub(crate) mod picker;
 
 use ratatui::buffer::Buffer;
@@ -23,6 +24,7 @@ use crate::ui::Theme;
 pub use confirm::ConfirmPopup;
 pub use detail::{ErrorPopup, PasswordPopup};
 pub use frame::ListPopup;
+pub use mfa_code::MfaCodePopup;
 
 /// The popup the overlay asks for, holding what it draws.
 pub struct PopupView<'a> {
@@ -72,6 +74,8 @@ pub enum Popup<'a> {
     },
     /// A temporary password just set, shown once.
     Password(PasswordPopup),
+    /// A credential provider waits for an MFA code.
+    MfaCode(MfaCodePopup<'a>),
     /// The current query in every named pool.
     AllPools {
         all: &'a AllPools,
@@ -141,6 +145,7 @@ impl<'a> PopupView<'a> {
                 looks: crate::ui::allpools::Looks::of(app),
             },
             Overlay::Password(shown) => Popup::Password(PasswordPopup::of(app, shown)),
+            Overlay::MfaCode(entry) => Popup::MfaCode(MfaCodePopup::of(entry)),
             Overlay::None | Overlay::Lookup { .. } | Overlay::Filter { .. } => Popup::None,
         };
         Self {
@@ -196,6 +201,7 @@ impl StatefulWidget for PopupView<'_> {
                 detail::password(buf, area, &shown, keys, theme);
                 None
             }
+            Popup::MfaCode(popup) => mfa_code::mfa_code(buf, area, popup, keys, theme),
         };
         if typed_at.is_some() {
             *cursor = typed_at;
