@@ -893,5 +893,8 @@ fn the_pool_in_use_changes_only_on_pool_switched() {
     );
     let planted = "pub(crate) struct PoolSession {\n    /// doc\n    pub(crate) pool: String,\n    \
                    session: Option<S>,\n}";
-    assert_eq!(public_fields(planted, "PoolSession"), ["pub(crate) pool: String,"]);
+    assert_eq!(
+        public_fields(planted, "PoolSession"),
+        ["pub(crate) pool: String,"]
+    );
 }
