@@ -17,6 +17,7 @@ mod diagnosis;
 mod errors;
 mod finder;
 mod input;
+mod layers;
 mod lists;
 mod main_screen;
 mod mfa_code;
@@ -45,6 +46,7 @@ pub use finder::{
     MAX_POOL_PAGES, PoolEntry, PoolSource, PoolsState, SearchState, Suggested, Throttle,
 };
 pub use input::LineInput;
+use layers::Layers;
 pub use lists::{ListState, Lists};
 use lists::{list_done, move_in_list};
 pub use mfa_code::MfaCodeEntry;
@@ -259,8 +261,10 @@ impl RequestIds {
 /// Rows moved by PgUp/PgDn.
 const PAGE: usize = 10;
 
-/// The whole state of the UI. Its fields are the crate's own: tests and the terminal loop
-/// drive it with [`Msg`]s through [`update`] and read it through accessors and the views.
+/// The whole state of the UI: what is fixed at start, four parts that each own their state
+/// and the methods that change it, and a few app-wide values. Its fields are private: tests
+/// and the terminal loop drive it with [`Msg`]s through [`update`], which routes each to
+/// the parts, and read it through accessors (`app/read.rs`) and the views.
 #[derive(Debug, Clone)]
 pub struct App {
     /// Fixed at start: nothing changes it.
@@ -269,23 +273,19 @@ pub struct App {
     pool: PoolSession,
     /// The user on screen and its panes.
     user: UserPanes,
-    /// Privacy mode: personal values masked on screen and in copies.
-    pub(crate) redact: bool,
-    pub(crate) overlay: Overlay,
-    ids: RequestIds,
-    pub(crate) error: Option<ErrorView>,
-    /// A one-line message in the bar (copied, refused input, ...).
-    pub(crate) notice: Option<String>,
-    pub(crate) spinner: usize,
-    /// The time ages are measured from; moved on by the terminal loop, fixed in tests.
-    pub(crate) now: OffsetDateTime,
-    pub(crate) should_quit: bool,
     /// The finders (search, browse, the pool picker) and a list's export.
-    pub(crate) finders: Finders,
+    finders: Finders,
+    /// The popup, the error and the notices.
+    layers: Layers,
+    /// Privacy mode: personal values masked on screen and in copies.
+    redact: bool,
+    ids: RequestIds,
+    spinner: usize,
+    /// The time ages are measured from; moved on by the terminal loop, fixed in tests.
+    now: OffsetDateTime,
+    should_quit: bool,
     /// The terminal's (columns, rows), from [`Msg::Resize`]; paging in the help uses it.
-    pub(crate) screen: (u16, u16),
-    /// Why the audit syslog receiver is not taking lines (the header says so).
-    pub(crate) syslog_down: Option<String>,
+    screen: (u16, u16),
 }
 
 impl App {
@@ -299,10 +299,8 @@ impl App {
             pool: PoolSession::new(pool, settings.allow_write),
             user: UserPanes::default(),
             redact: settings.redact,
-            overlay: Overlay::None,
+            layers: Layers::default(),
             ids: RequestIds(1),
-            error: None,
-            notice: None,
             spinner: 0,
             now: settings.now,
             should_quit: false,
@@ -311,7 +309,6 @@ impl App {
                 ..Finders::default()
             },
             screen: (80, 24),
-            syslog_down: None,
             settings,
         };
         app.set_named_pools(app.settings.named_pools.clone());
@@ -325,7 +322,13 @@ impl App {
 
     /// Says `text` in the bar (the terminal loop's own notices: a copy that failed, ...).
     pub(crate) fn say(&mut self, text: impl Into<String>) {
-        self.notice = Some(text.into());
+        self.layers.say(text);
+    }
+
+    /// Adds `text` to the notice in the bar, if one is there (the terminal loop's word on a
+    /// copy under tmux).
+    pub(crate) fn add_to_notice(&mut self, text: &str) {
+        self.layers.add_to_notice(text);
     }
 
     /// Starts a lookup, superseding any in flight.
@@ -333,8 +336,7 @@ impl App {
         let id = self.next_request_id();
         self.pool.set_last_query(query, mode);
         self.user.start_lookup(id, query, mode);
-        self.error = None;
-        self.notice = None;
+        self.layers.clear();
         Cmd::Lookup {
             id,
             query: query.to_string(),
@@ -351,12 +353,12 @@ impl App {
         self.user.busy()
             || self.pool.busy()
             || self.finder_busy()
-            || matches!(&self.overlay, Overlay::AllPools(all) if all.in_flight())
+            || matches!(self.layers.overlay(), Overlay::AllPools(all) if all.in_flight())
     }
 
     /// Which bindings apply now.
     pub fn context(&self) -> Context {
-        match &self.overlay {
+        match self.layers.overlay() {
             Overlay::None if self.finders.open.is_some() => Context::Finder,
             Overlay::None => Context::Main,
             Overlay::Lookup { .. }
@@ -400,7 +402,8 @@ impl App {
 
     /// The worker has stopped: nothing in flight will be answered, and the bar says so.
     pub(crate) fn worker_stopped(&mut self) {
-        self.notice = Some("internal error: the worker stopped; see the log".into());
+        self.layers
+            .say("internal error: the worker stopped; see the log");
         self.user.drop_pending();
         self.pool.drop_write();
     }
@@ -475,7 +478,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::AuditFailed(message) => {
-            app.error = Some(audit_failed(&message));
+            app.layers.fail(audit_failed(&message));
             Vec::new()
         }
         Msg::AuditSyslog(down) => audit_syslog(app, down),
@@ -490,7 +493,7 @@ fn audit_syslog(app: &mut App, down: Option<String>) -> Vec<Cmd> {
         Some(why) => format!("audit: syslog down: {}", sanitize(why)),
         None => "audit: syslog back; held-back lines sent".into(),
     });
-    app.syslog_down = down;
+    app.layers.set_syslog(down);
     Vec::new()
 }
 
@@ -508,12 +511,12 @@ fn audit_failed(message: &str) -> ErrorView {
 
 /// Pasted text goes into the line being typed: a popup's, else the finder's.
 fn pasted(app: &mut App, text: &str) -> Vec<Cmd> {
-    if let Some(input) = input_mut(&mut app.overlay) {
+    if let Some(input) = input_mut(app.layers.overlay_mut()) {
         for c in text.chars() {
             input.insert(c);
         }
         after_edit(app);
-    } else if app.finders.open.is_some() && app.overlay == Overlay::None {
+    } else if app.finders.open.is_some() && *app.layers.overlay() == Overlay::None {
         // Only the last edit's commands count: one search for the whole paste.
         let mut cmds = Vec::new();
         for c in text.chars().filter(|c| !c.is_control()) {
@@ -536,19 +539,17 @@ fn lookup_done(app: &mut App, id: u64, result: Result<LookupOutcome, LookupError
     }
     match result {
         Ok(LookupOutcome::Found(found)) => return user_found(app, *found, pending),
-        Ok(LookupOutcome::Ambiguous(ambiguous)) => match &mut app.overlay {
+        Ok(LookupOutcome::Ambiguous(ambiguous)) => match app.layers.overlay_mut() {
             // The all-pools popup stays; the picker waits behind it until Esc.
             Overlay::AllPools(all) => all.behind = Some(ambiguous),
-            _ => {
-                app.overlay = Overlay::Picker {
-                    ambiguous,
-                    cursor: 0,
-                }
-            }
+            _ => app.layers.open(Overlay::Picker {
+                ambiguous,
+                cursor: 0,
+            }),
         },
         // A not-found with close users opens them ("did you mean"), which says it.
         Err(err) if finder::offer_suggestions(app, &err) => {}
-        Err(err) => app.error = Some(error_view(app, err)),
+        Err(err) => app.layers.fail(error_view(app, err)),
     }
     Vec::new()
 }
@@ -561,9 +562,9 @@ fn user_found(app: &mut App, found: Found, pending: Pending) -> Vec<Cmd> {
         let len = app.rows(pane).len();
         app.user.clamp_cursor(pane, len);
     }
-    app.error = None;
-    if same_user && app.notice.is_none() {
-        app.notice = Some(format!(
+    app.layers.clear_error();
+    if same_user && app.layers.notice().is_none() {
+        app.layers.say(format!(
             "{} read again from Cognito: this is how it is now",
             sanitize(&found_username)
         ));
@@ -578,23 +579,25 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         return Vec::new();
     }
     // F1 (and `?` where no line is typed) opens the help from every mode.
-    if action == Action::Help && !matches!(app.overlay, Overlay::Help { .. }) {
+    if action == Action::Help && !matches!(app.layers.overlay(), Overlay::Help { .. }) {
         return overlay::open_help(app);
     }
     match app.context() {
         Context::Main | Context::Global => main_screen::act_main(app, action),
         Context::Finder => finder::act(app, action),
         Context::Input => act_input(app, action),
-        Context::List if matches!(app.overlay, Overlay::AllPools(_)) => allpools::act(app, action),
+        Context::List if matches!(app.layers.overlay(), Overlay::AllPools(_)) => {
+            allpools::act(app, action)
+        }
         Context::List => act_picker(app, action),
         Context::Help => act_help(app, action),
         Context::Hatch => act_hatch(app, action),
-        Context::Menu if matches!(app.overlay, Overlay::Groups { .. }) => {
+        Context::Menu if matches!(app.layers.overlay(), Overlay::Groups { .. }) => {
             actions::act_groups(app, action)
         }
         Context::Menu => actions::act_menu(app, action),
         Context::Confirm => actions::act_confirm(app, action),
-        Context::Detail if matches!(app.overlay, Overlay::Password(_)) => {
+        Context::Detail if matches!(app.layers.overlay(), Overlay::Password(_)) => {
             actions::act_password(app, action)
         }
         Context::Detail => act_detail(app, action),

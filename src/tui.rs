@@ -345,7 +345,7 @@ async fn event_loop(
         for msg in batch {
             let cmds = app::update(app, msg);
             perform(app, cmds, &jobs);
-            if app.should_quit {
+            if app.should_quit() {
                 return Ok(Stop::Quit);
             }
         }
@@ -399,11 +399,9 @@ fn perform(app: &mut App, cmds: Vec<Cmd>, jobs: &UnboundedSender<Cmd>) {
                     .and_then(|_| out.flush());
                 if let Err(e) = copied {
                     app.say(format!("could not copy: {e}"));
-                } else if std::env::var_os("TMUX").is_some_and(|v| !v.is_empty())
-                    && let Some(notice) = &mut app.notice
-                {
+                } else if std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()) {
                     // tmux's default (`set-clipboard external`) swallows OSC 52 from apps.
-                    notice.push_str(" · in tmux, `set -g set-clipboard on` lets it through");
+                    app.add_to_notice(" · in tmux, `set -g set-clipboard on` lets it through");
                 }
             }
             job => {

@@ -229,8 +229,8 @@ impl App {
     /// Opens the confirmation of `action` on the user on screen, or says why not.
     pub(super) fn open_confirmation(&mut self, action: WriteAction) {
         match self.confirm_overlay(action) {
-            Ok(overlay) => self.overlay = overlay,
-            Err(why) => self.notice = Some(why.to_string()),
+            Ok(overlay) => self.layers.open(overlay),
+            Err(why) => self.layers.say(why.to_string()),
         }
     }
 
@@ -273,11 +273,11 @@ fn phrase_for(action: &WriteAction, username: &str, pool: &str) -> Option<String
 /// Keys in the `x` menu.
 pub(super) fn act_menu(app: &mut App, action: Action) -> Vec<Cmd> {
     let items = app.menu_items();
-    let super::Overlay::Actions { cursor } = &mut app.overlay else {
+    let super::Overlay::Actions { cursor } = app.layers.overlay_mut() else {
         return Vec::new();
     };
     match action {
-        Action::Cancel => app.overlay = super::Overlay::None,
+        Action::Cancel => app.layers.close(),
         Action::Submit => {
             let Some(chosen) = items.get(*cursor).cloned() else {
                 return Vec::new();
@@ -296,20 +296,20 @@ fn choose(app: &mut App, item: MenuItem) -> Vec<Cmd> {
             Vec::new()
         }
         MenuItem::AddToGroup => {
-            app.overlay = super::Overlay::Groups {
+            app.layers.open(super::Overlay::Groups {
                 change: GroupChange::Add,
                 cursor: 0,
-            };
+            });
             // The user's groups too, so those they are in are not offered.
             let mut cmds = app.open_list(Pane::Groups, false);
             cmds.extend(app.pool.open_groups(&mut app.ids));
             cmds
         }
         MenuItem::RemoveFromGroup => {
-            app.overlay = super::Overlay::Groups {
+            app.layers.open(super::Overlay::Groups {
                 change: GroupChange::Remove,
                 cursor: 0,
-            };
+            });
             app.open_list(Pane::Groups, false)
         }
     }
@@ -317,7 +317,7 @@ fn choose(app: &mut App, item: MenuItem) -> Vec<Cmd> {
 
 /// Keys in a group picker.
 pub(super) fn act_groups(app: &mut App, action: Action) -> Vec<Cmd> {
-    let super::Overlay::Groups { change, cursor } = app.overlay else {
+    let super::Overlay::Groups { change, cursor } = *app.layers.overlay() else {
         return Vec::new();
     };
     let choices = match app.group_choices(change) {
@@ -336,7 +336,7 @@ pub(super) fn act_groups(app: &mut App, action: Action) -> Vec<Cmd> {
                 .iter()
                 .position(|item| *item == opener)
                 .unwrap_or(0);
-            app.overlay = super::Overlay::Actions { cursor };
+            app.layers.open(super::Overlay::Actions { cursor });
         }
         Action::Submit => {
             if let Some(group) = choices.get(cursor) {
@@ -349,10 +349,10 @@ pub(super) fn act_groups(app: &mut App, action: Action) -> Vec<Cmd> {
             }
         }
         other => {
-            app.overlay = super::Overlay::Groups {
+            app.layers.open(super::Overlay::Groups {
                 change,
                 cursor: move_in_list(cursor, choices.len(), other),
-            };
+            });
         }
     }
     Vec::new()
@@ -363,8 +363,8 @@ pub(super) fn act_confirm(app: &mut App, action: Action) -> Vec<Cmd> {
     match action {
         Action::Submit => confirm(app),
         _ => {
-            app.overlay = super::Overlay::None;
-            app.notice = Some("cancelled: nothing was changed".into());
+            app.layers.close();
+            app.layers.say("cancelled: nothing was changed");
             Vec::new()
         }
     }
@@ -376,12 +376,12 @@ pub(super) fn submit_typed(app: &mut App) -> Vec<Cmd> {
         phrase: Some(phrase),
         input,
         write,
-    } = &app.overlay
+    } = app.layers.overlay()
     else {
         return Vec::new();
     };
     if input.text.trim() != phrase {
-        app.notice = Some(match write.action {
+        app.layers.say(match write.action {
             WriteAction::DeleteUser => format!(
                 "type {} (username, space, pool id's last {POOL_SUFFIX_LEN}) or Esc",
                 sanitize(phrase)
@@ -399,17 +399,15 @@ pub(super) fn submit_typed(app: &mut App) -> Vec<Cmd> {
 /// The confirmed write goes to the worker as the confirmation showed it (only ever with
 /// writes allowed for the pool in use, never while the pool is changing).
 fn confirm(app: &mut App) -> Vec<Cmd> {
-    let super::Overlay::Confirm { write, .. } =
-        std::mem::replace(&mut app.overlay, super::Overlay::None)
-    else {
+    let super::Overlay::Confirm { write, .. } = app.layers.take() else {
         return Vec::new();
     };
     if let Some(why) = app.write_refusal() {
-        app.notice = Some(format!("not sent: {why}"));
+        app.layers.say(format!("not sent: {why}"));
         return Vec::new();
     }
     if write.pool != app.pool_name() {
-        app.notice = Some(format!(
+        app.layers.say(format!(
             "not sent: it was confirmed for {}, and {} is in use now",
             sanitize(&write.pool_label),
             sanitize(&app.pool_label())
@@ -417,7 +415,7 @@ fn confirm(app: &mut App) -> Vec<Cmd> {
         return Vec::new();
     }
     let id = app.next_request_id();
-    app.notice = Some(format!(
+    app.layers.say(format!(
         "{} {}…",
         write.action.operation(),
         sanitize(&write.username)
@@ -456,11 +454,11 @@ pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError
         return Vec::new();
     };
     if let Err(e) = result {
-        app.error = Some(cognito_error_view(app, &e));
+        app.layers.fail(cognito_error_view(app, &e));
         return Vec::new();
     }
     // The result names the write's own pool, whatever is on screen now.
-    app.notice = Some(format!(
+    app.layers.say(format!(
         "✓ {} {} in {}",
         done_phrase(&write.action),
         sanitize(&crate::redact::shown_username(app.redact, &write.username)),
@@ -468,11 +466,12 @@ pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError
     ));
     // Shown this once: Cognito keeps only a hash, and nothing here keeps it either.
     if let WriteAction::SetTemporaryPassword(password) = &write.action {
-        app.overlay = super::Overlay::Password(Box::new(PasswordShown {
-            username: write.username.clone(),
-            pool_label: write.pool_label.clone(),
-            password: password.clone(),
-        }));
+        app.layers
+            .open(super::Overlay::Password(Box::new(PasswordShown {
+                username: write.username.clone(),
+                pool_label: write.pool_label.clone(),
+                password: password.clone(),
+            })));
     }
     if write.pool != app.pool_name() {
         return Vec::new();
@@ -491,9 +490,9 @@ pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError
     }
     // The refresh keeps what is on screen: the result, and an error that came meanwhile
     // (an audit line that could not be written must stay in view).
-    let (notice, error) = (app.notice.take(), app.error.take());
+    let (notice, error) = (app.layers.take_notice(), app.layers.take_error());
     let cmd = app.start_lookup(&write.username, super::LookupMode::Username);
-    (app.notice, app.error) = (notice, error);
+    app.layers.put_back(notice, error);
     vec![cmd]
 }
 
@@ -511,19 +510,20 @@ pub struct PasswordShown {
 /// Keys in the temporary-password popup: the copy key sends it to the terminal's clipboard
 /// (OSC 52); any other key closes it for good.
 pub(super) fn act_password(app: &mut App, action: Action) -> Vec<Cmd> {
-    let super::Overlay::Password(shown) = &app.overlay else {
+    let super::Overlay::Password(shown) = app.layers.overlay() else {
         return Vec::new();
     };
     match action {
         Action::Copy => {
             let text = shown.password.expose().to_string();
-            app.notice = Some(super::copied_notice(&text));
+            app.layers.say(super::copied_notice(&text));
             vec![Cmd::Copy(text)]
         }
         Action::Up | Action::Down => Vec::new(),
         _ => {
-            app.overlay = super::Overlay::None;
-            app.notice = Some("the temporary password is no longer shown anywhere".into());
+            app.layers.close();
+            app.layers
+                .say("the temporary password is no longer shown anywhere");
             Vec::new()
         }
     }

@@ -238,13 +238,13 @@ pub(super) fn open_finding(app: &mut App) -> Option<Vec<Cmd>> {
         ),
     };
     let row = app.selected_row()?;
-    app.overlay = super::Overlay::Detail {
+    app.layers.open(super::Overlay::Detail {
         title: row.label,
         text: row.detail,
         copy: row.copy,
         scroll: 0,
-    };
-    app.notice = Some(refusal);
+    });
+    app.layers.say(refusal);
     Some(Vec::new())
 }
 
@@ -308,26 +308,28 @@ pub(super) fn factor_rows(state: &FactorsState) -> Vec<Row> {
 /// check risk blocks and failed sign-ins; the only request the diagnosis ever asks for.
 pub(super) fn load_history(app: &mut App) -> Vec<Cmd> {
     if app.user.loaded().is_none() {
-        app.notice = Some("look a user up first (/)".into());
+        app.layers.say("look a user up first (/)");
         return Vec::new();
     }
     if let PoolSettings::Known(schema) = app.pool.settings()
         && !schema.threat_protection()
     {
-        app.notice = Some(super::lists::NO_THREAT_PROTECTION.into());
+        app.layers.say(super::lists::NO_THREAT_PROTECTION);
         return Vec::new();
     }
     match app.user.lists().sign_ins {
         ListState::Loaded(_) => {
-            app.notice = Some("sign-in history already loaded (6 shows it, r reloads)".into());
+            app.layers
+                .say("sign-in history already loaded (6 shows it, r reloads)");
             Vec::new()
         }
         ListState::Loading { .. } => {
-            app.notice = Some("sign-in history is loading".into());
+            app.layers.say("sign-in history is loading");
             Vec::new()
         }
         _ => {
-            app.notice = Some("loading the sign-in history to complete the diagnosis".into());
+            app.layers
+                .say("loading the sign-in history to complete the diagnosis");
             let again = !matches!(app.user.lists().sign_ins, ListState::NotLoaded);
             app.open_list(Pane::SignIns, again)
         }

@@ -11,18 +11,17 @@ use crate::sanitize::sanitize;
 pub(super) fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
     // A lookup can be typed before a pool is chosen: submitting it opens the picker.
     if action == Action::Recent && !app.has_pool() {
-        app.notice = Some("choose a user pool first".into());
+        app.layers.say("choose a user pool first");
         return app.open_pools();
     }
     match action {
         Action::Quit => app.should_quit = true,
         Action::OpenLookup(mode) => {
-            app.error = None;
-            app.notice = None;
-            app.overlay = Overlay::Lookup {
+            app.layers.clear();
+            app.layers.open(Overlay::Lookup {
                 mode,
                 input: LineInput::default(),
-            };
+            });
         }
         Action::FocusNext | Action::FocusPrev => {
             let (i, n) = (app.user.focus().index(), Pane::ALL.len());
@@ -47,21 +46,21 @@ pub(super) fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
         Action::Open | Action::Copy | Action::Refresh => return act_on_row(app, action),
         Action::Filter => {
             app.user.focus_attributes();
-            app.overlay = Overlay::Filter {
+            app.layers.open(Overlay::Filter {
                 input: LineInput::with_text(app.user.attr_filter()),
-            };
+            });
         }
         Action::Recent => {
             if app.user.recent().is_empty() {
-                app.notice = Some("no lookups yet in this session".into());
+                app.layers.say("no lookups yet in this session");
             } else {
-                app.overlay = Overlay::Recent {
+                app.layers.open(Overlay::Recent {
                     input: LineInput::default(),
                     cursor: 0,
-                };
+                });
             }
         }
-        Action::Help => app.overlay = Overlay::help(),
+        Action::Help => app.layers.open(Overlay::help()),
         Action::LoadHistory => return diagnosis::load_history(app),
         Action::AllPools => return allpools::open(app),
         Action::Search | Action::Browse | Action::LoadAll | Action::Pools => {
@@ -79,25 +78,25 @@ fn act_main_more(app: &mut App, action: Action) -> Vec<Cmd> {
         Action::Privacy => {
             app.redact = !app.redact;
             app.user.hide_revealed();
-            app.notice = Some(if app.redact {
-                "privacy mode on: personal values are masked (v reveals the selected one)".into()
+            app.layers.say(if app.redact {
+                "privacy mode on: personal values are masked (v reveals the selected one)"
             } else {
-                "privacy mode off".into()
+                "privacy mode off"
             });
         }
         Action::Reveal => {
             if app.selected_is_masked() {
                 app.user.reveal_selected();
-                app.notice = Some("revealed until the selection moves".into());
+                app.layers.say("revealed until the selection moves");
             } else if !app.redact {
-                app.notice = Some("nothing is masked: privacy mode is off (p)".into());
+                app.layers.say("nothing is masked: privacy mode is off (p)");
             } else {
-                app.notice = Some("the selected value is not masked".into());
+                app.layers.say("the selected value is not masked");
             }
         }
         Action::EscapeHatch => {
             let (Some(loaded), Some(session)) = (app.user.loaded(), app.pool.session()) else {
-                app.notice = Some("look a user up first (/)".into());
+                app.layers.say("look a user up first (/)");
                 return Vec::new();
             };
             // In privacy mode the command names the masked username: it is shown and copied.
@@ -106,22 +105,23 @@ fn act_main_more(app: &mut App, action: Action) -> Vec<Cmd> {
             let url = console_url(session, &session.pool, username)
                 .map(|u| sanitize(&u).into_owned())
                 .unwrap_or_else(|| "(no console address: the Region is not known)".into());
-            app.notice = Some(format!("aws command: {}", copied_notice(&command)));
-            app.overlay = Overlay::Hatch {
+            app.layers
+                .say(format!("aws command: {}", copied_notice(&command)));
+            app.layers.open(Overlay::Hatch {
                 command: command.clone(),
                 url,
-            };
+            });
             return vec![Cmd::Copy(command)];
         }
         Action::Actions => match app.write_refusal() {
-            Some(why) => app.notice = Some(why),
-            None if app.user.loaded().is_none() => {
-                app.notice = Some("look a user up first (/)".into())
-            }
-            None => app.overlay = Overlay::Actions { cursor: 0 },
+            Some(why) => app.layers.say(why),
+            None if app.user.loaded().is_none() => app.layers.say("look a user up first (/)"),
+            None => app.layers.open(Overlay::Actions { cursor: 0 }),
         },
         // Esc peels one layer: the error, else the notice, else the attribute filter.
-        Action::Cancel if app.error.take().is_none() && app.notice.take().is_none() => {
+        Action::Cancel
+            if app.layers.take_error().is_none() && app.layers.take_notice().is_none() =>
+        {
             app.user.clear_filter();
         }
         _ => {}
@@ -143,7 +143,7 @@ fn focus_on(app: &mut App, pane: Pane) -> Vec<Cmd> {
 fn act_on_row(app: &mut App, action: Action) -> Vec<Cmd> {
     match action {
         Action::Open => {
-            if app.error.take().is_some() {
+            if app.layers.take_error().is_some() {
                 return Vec::new();
             }
             // A diagnosis finding offers the write action that fixes it.
@@ -151,20 +151,21 @@ fn act_on_row(app: &mut App, action: Action) -> Vec<Cmd> {
                 return cmds;
             }
             if let Some(row) = app.selected_row() {
-                app.overlay = Overlay::Detail {
+                app.layers.open(Overlay::Detail {
                     title: row.label,
                     text: row.detail,
                     copy: row.copy,
                     scroll: 0,
-                };
+                });
             }
         }
         Action::Copy => match app.selected_row() {
             Some(row) => {
-                app.notice = Some(format!("{}: {}", row.label, copied_notice(&row.copy)));
+                app.layers
+                    .say(format!("{}: {}", row.label, copied_notice(&row.copy)));
                 return vec![Cmd::Copy(row.copy)];
             }
-            None => app.notice = Some("nothing to copy: look a user up first (/)".into()),
+            None => app.layers.say("nothing to copy: look a user up first (/)"),
         },
         Action::Refresh if app.user.focus().list().is_some() && app.user.loaded().is_some() => {
             return app.open_list(app.user.focus(), true);
@@ -174,7 +175,9 @@ fn act_on_row(app: &mut App, action: Action) -> Vec<Cmd> {
                 let username = loaded.found.user.username.clone();
                 return vec![app.start_lookup(&username, LookupMode::Username)];
             }
-            None => app.notice = Some("nothing to refresh: look a user up first (/)".into()),
+            None => app
+                .layers
+                .say("nothing to refresh: look a user up first (/)"),
         },
         _ => {}
     }

@@ -348,7 +348,7 @@ impl App {
     /// Runs a lookup, or with no pool chosen yet keeps it for the pool the picker chooses.
     pub fn submit_lookup(&mut self, query: &str, mode: LookupMode) -> Vec<Cmd> {
         if let Some(switching) = &self.pool.status.switching {
-            self.notice = Some(format!(
+            self.layers.say(format!(
                 "switching to {}: look up once the switch is done",
                 sanitize(&switching.label)
             ));
@@ -359,7 +359,7 @@ impl App {
         }
         self.pool.status.deferred = Some((query.to_string(), mode));
         let cmds = self.open_pools();
-        self.notice = Some(format!(
+        self.layers.say(format!(
             "choose a user pool to look up {:?} in",
             sanitize(&crate::redact::shown_query(self.redact, query))
         ));
@@ -381,7 +381,8 @@ pub(super) fn switch_pool_then(
 ) -> Vec<Cmd> {
     // Its outcome, and the refresh after it, belong to the pool it was sent to.
     if app.pool.writing.is_some() {
-        app.notice = Some("an action is still running: switch pools when it is done".into());
+        app.layers
+            .say("an action is still running: switch pools when it is done");
         return Vec::new();
     }
     let id = app.next_request_id();
@@ -397,7 +398,7 @@ pub(super) fn switch_pool_then(
         then: then.into(),
     });
     app.finders.open = None;
-    app.notice = None;
+    app.layers.quiet();
     vec![Cmd::SwitchPool {
         id,
         pool: match entry.source {
@@ -463,7 +464,7 @@ fn switch_refused(app: &mut App, switching: &Switching, e: &SwitchError) {
         view.message
     );
     offer_the_picker(app, &mut view);
-    app.error = Some(view);
+    app.layers.fail(view);
 }
 
 /// Puts away everything of the pool in use (its recent lookups kept for coming back); the
@@ -479,14 +480,14 @@ fn leave_old_pool(app: &mut App) -> Vec<Cmd> {
     // What was open about the old pool's user goes: a menu or confirmation open now would
     // name a user who is no longer on screen.
     if matches!(
-        app.overlay,
+        app.layers.overlay(),
         Overlay::Picker { .. }
             | Overlay::Recent { .. }
             | Overlay::Actions { .. }
             | Overlay::Groups { .. }
             | Overlay::Confirm { .. }
     ) {
-        app.overlay = Overlay::None;
+        app.layers.close();
     }
     cmds
 }
@@ -495,8 +496,9 @@ fn leave_old_pool(app: &mut App) -> Vec<Cmd> {
 fn enter_new_pool(app: &mut App, switched: Switched, listed_name: Option<String>) {
     let recent = app.pool.enter(switched, listed_name);
     app.user.enter_pool(recent);
-    app.error = None;
-    app.notice = Some(format!("switched to {}", sanitize(&app.pool_label())));
+    app.layers.clear_error();
+    app.layers
+        .say(format!("switched to {}", sanitize(&app.pool_label())));
 }
 
 /// DescribeUserPool's answer for the pool in use (sent once the worker has connected).

@@ -93,7 +93,7 @@ impl App {
 
     /// The popup, if any.
     pub fn overlay(&self) -> &Overlay {
-        &self.overlay
+        self.layers.overlay()
     }
 
     /// The lookup in flight.
@@ -103,12 +103,12 @@ impl App {
 
     /// The error popup, if any.
     pub fn error(&self) -> Option<&ErrorView> {
-        self.error.as_ref()
+        self.layers.error()
     }
 
     /// The bar's one-line message.
     pub fn notice(&self) -> Option<&str> {
-        self.notice.as_deref()
+        self.layers.notice()
     }
 
     /// The session's lookups, newest first.
@@ -154,6 +154,16 @@ impl App {
     /// The pool's settings, for the sign-in diagnosis.
     pub fn pool_settings(&self) -> &PoolSettings {
         self.pool.settings()
+    }
+
+    /// The search reopened on its last query, shown selected (typing replaces it).
+    pub fn query_selected(&self) -> bool {
+        self.finders.query_selected
+    }
+
+    /// Why the audit syslog receiver is not taking lines, if it is not.
+    pub fn syslog_down(&self) -> Option<&str> {
+        self.layers.syslog_down()
     }
 
     /// The export file name being typed.

@@ -26,7 +26,7 @@ pub struct RecentEntry {
 impl App {
     /// Recent lookups matching the recent-lookups filter, best first.
     pub fn recent_matches(&self) -> Vec<&RecentEntry> {
-        let filter = match &self.overlay {
+        let filter = match self.layers.overlay() {
             Overlay::Recent { input, .. } => input.text.trim(),
             _ => "",
         };

@@ -13,7 +13,7 @@ pub fn view<'a>(app: &App, theme: &'a Theme) -> PaneView<'a> {
     let mut view = PaneView::of(app, Pane::Attributes, theme).labels(24, false);
     let shown = view.rows.len();
     view.title = format!("Attributes ({shown})");
-    let editing = matches!(app.overlay, Overlay::Filter { .. });
+    let editing = matches!(app.overlay(), Overlay::Filter { .. });
     if !app.attr_filter().is_empty() || editing {
         // Counted as the unfiltered title counts: rows, with the *_verified flags folded
         // into their attribute's row ("9 of 9", not "9 of 11" beside "(9)").

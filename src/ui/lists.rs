@@ -23,7 +23,7 @@ pub fn view<'a>(app: &App, pane: Pane, theme: &'a Theme) -> Option<PaneView<'a>>
         _ => pane.title().to_string(),
     };
     let username = app.user().map_or(String::new(), |u| {
-        let username = crate::redact::shown_username(app.redact, &u.found.user.username);
+        let username = crate::redact::shown_username(app.redact(), &u.found.user.username);
         crate::sanitize::sanitize(&username).into_owned()
     });
     let message: Vec<Line> = match state {
@@ -34,7 +34,7 @@ pub fn view<'a>(app: &App, pane: Pane, theme: &'a Theme) -> Option<PaneView<'a>>
         ListState::Loading { .. } => vec![Line::from(Span::styled(
             format!(
                 "{} loading {} ({})…",
-                SPINNER[app.spinner % SPINNER.len()],
+                SPINNER[app.spinner() % SPINNER.len()],
                 list.noun(),
                 list.operation()
             ),

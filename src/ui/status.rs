@@ -63,8 +63,8 @@ pub fn stale_line(app: &App) -> Option<String> {
     let (query, not_found) = app.failed_lookup()?;
     let user = &app.user()?.found.user.username;
     let (user, query) = (
-        crate::redact::shown_username(app.redact, user),
-        crate::redact::shown_query(app.redact, query),
+        crate::redact::shown_username(app.redact(), user),
+        crate::redact::shown_query(app.redact(), query),
     );
     let outcome = if *not_found { "found no one" } else { "failed" };
     Some(format!(

@@ -887,6 +887,9 @@ fn the_pool_in_use_changes_only_on_pool_switched() {
     let files: std::collections::HashMap<_, _> = sources().into_iter().collect();
     let pools = code_only(&files["src/app/pools.rs"]);
     assert_eq!(public_fields(&pools, "PoolSession"), Vec::<String>::new());
+    // App is a composition of parts whose fields no file outside `app/` can reach.
+    let app = code_only(&files["src/app.rs"]);
+    assert_eq!(public_fields(&app, "App"), Vec::<String>::new());
     assert_eq!(
         pool_assignments("app.pool = id;\nif app.pool == x {}\nself.pool_status = y;"),
         1

@@ -14,7 +14,7 @@ pub use pools::{MAX_POOL_PAGES, PoolEntry, PoolSource, PoolsState};
 pub(super) use search::offer_suggestions;
 pub use search::{SearchState, Suggested};
 
-use super::{App, Cmd, LineInput, Msg, Overlay, move_in_list};
+use super::{App, Cmd, LineInput, Msg, move_in_list};
 use crate::cognito::lookup::LookupMode;
 use crate::keymap::Action;
 use crate::ratelimit::ThrottleStatus;
@@ -100,11 +100,10 @@ pub(super) fn open(app: &mut App, action: Action) -> Vec<Cmd> {
         return app.open_pools();
     }
     if !app.has_pool() {
-        app.notice = Some("choose a user pool first".into());
+        app.layers.say("choose a user pool first");
         return app.open_pools();
     }
-    app.error = None;
-    app.notice = None;
+    app.layers.clear();
     match action {
         Action::Search => {
             app.finders.open = Some(Finder::Search);
@@ -192,7 +191,7 @@ fn cancel(app: &mut App, finder: Finder) -> Vec<Cmd> {
     if finder == Finder::Browse
         && let Some(id) = app.finders.browse.loading_all.take()
     {
-        app.notice = Some(format!(
+        app.layers.say(format!(
             "stopped loading: {} users in {} pages ({} resumes)",
             app.finders.browse.store.len(),
             app.finders.browse.pager.pages,
@@ -281,7 +280,7 @@ fn submit(app: &mut App, finder: Finder) -> Vec<Cmd> {
     match username {
         Some(username) => {
             app.finders.open = None;
-            app.overlay = Overlay::None;
+            app.layers.close();
             // The one request that bills a monthly active user, on an explicit open.
             app.submit_lookup(&username, LookupMode::Username)
         }

@@ -113,12 +113,12 @@ pub(crate) fn recent<'a>(
         .map(|e| {
             vec![
                 (
-                    fit(&sanitize(&shown_username(app.redact, &e.username)), 24) + " ",
+                    fit(&sanitize(&shown_username(app.redact(), &e.username)), 24) + " ",
                     theme.label(),
                 ),
                 (
                     fit(
-                        if app.redact {
+                        if app.redact() {
                             &e.detail_masked
                         } else {
                             &e.detail
