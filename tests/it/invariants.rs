@@ -872,7 +872,8 @@ fn public_fields(code: &str, name: &str) -> Vec<String> {
 /// ARCHITECTURE.md: the pool in use is the private `pool` of `PoolSession`, the part of `App`
 /// in `app/pools.rs` (so no other file can write it), and it is assigned once there: when the
 /// worker has checked the pool switched to (`Msg::PoolSwitched`). The start-up pool's
-/// session (`Msg::Connected`) is taken only for that pool.
+/// session (`Msg::Connected`) is taken only for that pool. And `App`'s fields, like those of
+/// its parts, are private: the model changes through the parts' methods.
 #[test]
 fn the_pool_in_use_changes_only_on_pool_switched() {
     let mut seen = Vec::new();
@@ -887,9 +888,16 @@ fn the_pool_in_use_changes_only_on_pool_switched() {
     let files: std::collections::HashMap<_, _> = sources().into_iter().collect();
     let pools = code_only(&files["src/app/pools.rs"]);
     assert_eq!(public_fields(&pools, "PoolSession"), Vec::<String>::new());
-    // App is a composition of parts whose fields no file outside `app/` can reach.
-    let app = code_only(&files["src/app.rs"]);
-    assert_eq!(public_fields(&app, "App"), Vec::<String>::new());
+    // App is a composition of parts whose fields no file outside `app/` can reach, and each
+    // part's fields are its own module's.
+    for (path, name) in [
+        ("src/app.rs", "App"),
+        ("src/app/user.rs", "UserPanes"),
+        ("src/app/layers.rs", "Layers"),
+    ] {
+        let code = code_only(&files[path]);
+        assert_eq!(public_fields(&code, name), Vec::<String>::new(), "{path}");
+    }
     assert_eq!(
         pool_assignments("app.pool = id;\nif app.pool == x {}\nself.pool_status = y;"),
         1
