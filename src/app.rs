@@ -291,10 +291,6 @@ pub struct App {
 impl App {
     /// A fresh app on `pool`, with what is fixed at start.
     pub fn new(pool: &str, settings: Settings) -> Self {
-        let browse = BrowseState {
-            search_attributes: settings.search_attributes.clone(),
-            ..BrowseState::default()
-        };
         let mut app = Self {
             pool: PoolSession::new(pool, settings.allow_write),
             user: UserPanes::default(),
@@ -304,10 +300,7 @@ impl App {
             spinner: 0,
             now: settings.now,
             should_quit: false,
-            finders: Finders {
-                browse,
-                ..Finders::default()
-            },
+            finders: Finders::new(settings.search_attributes.clone()),
             screen: (80, 24),
             settings,
         };
@@ -359,7 +352,7 @@ impl App {
     /// Which bindings apply now.
     pub fn context(&self) -> Context {
         match self.layers.overlay() {
-            Overlay::None if self.finders.open.is_some() => Context::Finder,
+            Overlay::None if self.finders.open().is_some() => Context::Finder,
             Overlay::None => Context::Main,
             Overlay::Lookup { .. }
             | Overlay::Filter { .. }
@@ -516,7 +509,7 @@ fn pasted(app: &mut App, text: &str) -> Vec<Cmd> {
             input.insert(c);
         }
         after_edit(app);
-    } else if app.finders.open.is_some() && *app.layers.overlay() == Overlay::None {
+    } else if app.finders.open().is_some() && *app.layers.overlay() == Overlay::None {
         // Only the last edit's commands count: one search for the whole paste.
         let mut cmds = Vec::new();
         for c in text.chars().filter(|c| !c.is_control()) {

@@ -102,7 +102,7 @@ pub(super) fn open(app: &mut App) -> Vec<Cmd> {
 
 /// The config's named pools: (name, pool id), in config order.
 fn named_pools(app: &App) -> Vec<(String, String)> {
-    (app.finders.pools.entries.iter())
+    (app.finders.pools().entries.iter())
         .filter(|p| p.source == PoolSource::Named)
         .map(|p| (p.name.clone(), p.id.clone()))
         .collect()

@@ -331,11 +331,8 @@ impl App {
 
     /// The pool the picker's input names by id (typed or pasted), when no entry has it.
     pub fn typed_pool(&self) -> Option<PoolEntry> {
-        let id = typed_pool_id(&self.finders.pools.input.text)?;
-        let known = self
-            .finders
-            .pools
-            .entries
+        let id = typed_pool_id(&self.finders.pools().input.text)?;
+        let known = (self.finders.pools().entries)
             .iter()
             .any(|p| p.id == id.as_str());
         (!known).then(|| PoolEntry {
@@ -397,7 +394,7 @@ pub(super) fn switch_pool_then(
         listed_name: (entry.source == PoolSource::Listed).then(|| entry.name.clone()),
         then: then.into(),
     });
-    app.finders.open = None;
+    app.finders.close();
     app.layers.quiet();
     vec![Cmd::SwitchPool {
         id,

@@ -128,22 +128,22 @@ impl App {
 
     /// The finder that has the screen.
     pub fn finder(&self) -> Option<Finder> {
-        self.finders.open
+        self.finders.open()
     }
 
     /// Type-ahead search.
     pub fn search(&self) -> &SearchState {
-        &self.finders.search
+        self.finders.search()
     }
 
     /// Browsing the pool.
     pub fn browse(&self) -> &BrowseState {
-        &self.finders.browse
+        self.finders.browse()
     }
 
     /// The pool picker.
     pub fn pools(&self) -> &PoolsState {
-        &self.finders.pools
+        self.finders.pools()
     }
 
     /// Requests held back by the rate limiter.
@@ -158,7 +158,7 @@ impl App {
 
     /// The search reopened on its last query, shown selected (typing replaces it).
     pub fn query_selected(&self) -> bool {
-        self.finders.query_selected
+        self.finders.query_selected()
     }
 
     /// Why the audit syslog receiver is not taking lines, if it is not.
@@ -168,12 +168,12 @@ impl App {
 
     /// The export file name being typed.
     pub fn export_prompt(&self) -> Option<&LineInput> {
-        self.finders.export_prompt.as_ref()
+        self.finders.export_prompt()
     }
 
     /// The list export in flight: its id and file.
     pub fn exporting(&self) -> Option<&(u64, String)> {
-        self.finders.exporting.as_ref()
+        self.finders.exporting()
     }
 
     /// The terminal's (columns, rows).

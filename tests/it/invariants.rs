@@ -894,6 +894,7 @@ fn the_pool_in_use_changes_only_on_pool_switched() {
         ("src/app.rs", "App"),
         ("src/app/user.rs", "UserPanes"),
         ("src/app/layers.rs", "Layers"),
+        ("src/app/finder/mod.rs", "Finders"),
     ] {
         let code = code_only(&files[path]);
         assert_eq!(public_fields(&code, name), Vec::<String>::new(), "{path}");
