@@ -30,6 +30,12 @@ impl PoolSettings {
             None => Self::Unavailable,
         }
     }
+
+    /// The pool is known (DescribeUserPool) to lack threat protection, so Cognito keeps no
+    /// sign-in history for its users.
+    pub fn keeps_no_history(&self) -> bool {
+        matches!(self, Self::Known(schema) if !schema.threat_protection())
+    }
 }
 
 /// The key that loads the sign-in history, as the verdict names it.
@@ -311,9 +317,7 @@ pub(super) fn load_history(app: &mut App) -> Vec<Cmd> {
         app.layers.say("look a user up first (/)");
         return Vec::new();
     }
-    if let PoolSettings::Known(schema) = app.pool.settings()
-        && !schema.threat_protection()
-    {
+    if app.pool.settings().keeps_no_history() {
         app.layers.say(super::lists::NO_THREAT_PROTECTION);
         return Vec::new();
     }

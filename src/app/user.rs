@@ -27,11 +27,6 @@ pub struct Loaded {
     pub mode: LookupMode,
 }
 
-/// What sign-in history a pool without threat protection has: none (DescribeUserPool says so).
-fn no_history(pool: &PoolSettings) -> bool {
-    matches!(pool, PoolSettings::Known(schema) if !schema.threat_protection())
-}
-
 /// The user on screen and its panes (see the module's comment).
 #[derive(Debug, Clone)]
 pub(crate) struct UserPanes {
@@ -269,7 +264,7 @@ impl UserPanes {
         if !again && *self.lists.get(list) != ListState::NotLoaded {
             return Vec::new();
         }
-        if list == ListKind::SignIns && no_history(pool) {
+        if list == ListKind::SignIns && pool.keeps_no_history() {
             *self.lists.get_mut(list) =
                 ListState::Unavailable(super::lists::NO_THREAT_PROTECTION.into());
             return Vec::new();
