@@ -910,3 +910,82 @@ fn the_pool_in_use_changes_only_on_pool_switched() {
         ["pub(crate) pool: String,"]
     );
 }
+
+/// The names of the `&mut self` methods of `impl App` blocks in `code`.
+fn app_mutators(code: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for (at, _) in code.match_indices("impl App {") {
+        let block = &code[at..];
+        let block = &block[..block.find("\n}").unwrap_or(block.len())];
+        for (at, _) in block.match_indices("fn ") {
+            let rest = &block[at + 3..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let params = &rest[name.len()..];
+            let params = params.trim_start_matches(|c: char| c != '(');
+            if params
+                .trim_start_matches('(')
+                .trim_start()
+                .starts_with("&mut self")
+            {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// The `app.NAME(` calls in `code` whose NAME is one of `mutators`, once each, sorted.
+fn mutator_calls(code: &str, mutators: &[String]) -> Vec<String> {
+    let mut called: Vec<String> = (mutators.iter())
+        .filter(|m| code.contains(&format!("app.{m}(")))
+        .cloned()
+        .collect();
+    called.sort();
+    called.dedup();
+    called
+}
+
+/// ARCHITECTURE.md: besides `update`, only the terminal loop changes the model, and only
+/// through the methods it names (start-up's lookup and picker, the clock, its own notices,
+/// the worker stopping); the view has `&App` and can't.
+#[test]
+fn besides_update_only_the_loop_changes_the_model_by_named_methods() {
+    let files = sources();
+    let mutators: Vec<String> = (files.iter())
+        .filter(|(path, _)| path == "src/app.rs" || path.starts_with("src/app/"))
+        .flat_map(|(_, text)| app_mutators(&code_only(text)))
+        .collect();
+    assert!(mutators.contains(&"set_now".to_string()), "{mutators:?}");
+    let mut outside = Vec::new();
+    for (path, text) in &files {
+        if path == "src/app.rs" || path.starts_with("src/app/") {
+            continue;
+        }
+        for call in mutator_calls(&code_only(text), &mutators) {
+            outside.push(format!("{path}: {call}"));
+        }
+    }
+    let loop_calls = [
+        "add_to_notice",
+        "open_pools",
+        "say",
+        "set_now",
+        "start_lookup",
+        "worker_stopped",
+    ];
+    let expected: Vec<String> = (loop_calls.iter())
+        .map(|c| format!("src/tui.rs: {c}"))
+        .collect();
+    assert_eq!(outside, expected);
+    let planted = "impl App {\n    pub fn busy(&self) -> bool { true }\n    \
+                   pub(crate) fn clear_user(&mut self) {}\n}";
+    let mutators = app_mutators(planted);
+    assert_eq!(mutators, ["clear_user"]);
+    assert_eq!(
+        mutator_calls("if app.busy() { app.clear_user(); }", &mutators),
+        ["clear_user"]
+    );
+}
