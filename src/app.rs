@@ -347,6 +347,8 @@ impl App {
             || self.pool.busy()
             || self.finder_busy()
             || matches!(self.layers.overlay(), Overlay::AllPools(all) if all.in_flight())
+            // A provider waits for a code: the tick closes the popup if it stops waiting.
+            || matches!(self.layers.overlay(), Overlay::MfaCode(_))
     }
 
     /// Which bindings apply now.
@@ -418,6 +420,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             if app.busy() {
                 app.spinner = app.spinner.wrapping_add(1);
             }
+            mfa_code::withdrawn(app);
             Vec::new()
         }
         Msg::Resize { width, height } => {

@@ -97,7 +97,8 @@ pub enum Phase {
     Attempt,
     /// Recorded when the answer is known (or the app quit before it came: `unknown`).
     Outcome,
-    /// A one-shot command's first line, written before its first request.
+    /// A one-shot command's first line, written before its first request; a TUI
+    /// connection's first line (`tui_session`, after its first request).
     Start,
     /// A long run's last line (export, batch): its count, how it ended, how to resume.
     End,

@@ -89,8 +89,8 @@ pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
     let profile = sanitize(&request.profile).into_owned();
     app.layers.say(match (&code, request.reply.is_waiting()) {
         (_, false) => format!(
-            "the request that asked for profile {profile}'s MFA code has ended (timed out): \
-             the next request asks again"
+            "the request that asked for profile {profile}'s MFA code ran out of time \
+             (--timeout): the next request asks again"
         ),
         (Some(_), true) => format!("MFA code sent for profile {profile}"),
         (None, true) => format!(
@@ -101,4 +101,26 @@ pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         reply: request.reply,
         code,
     }]
+}
+
+/// The provider stopped waiting (its request's `--timeout` ran out): the popup closes saying
+/// so, rather than taking a code nobody will use. Checked on the tick, which runs while the
+/// popup is open.
+pub(super) fn withdrawn(app: &mut App) {
+    let Overlay::MfaCode(entry) = app.layers.overlay() else {
+        return;
+    };
+    if entry.request.reply.is_waiting() {
+        return;
+    }
+    let profile = sanitize(&entry.request.profile).into_owned();
+    let behind = match app.layers.take() {
+        Overlay::MfaCode(entry) => entry.behind,
+        _ => None,
+    };
+    app.layers.open(behind.map_or(Overlay::None, |b| *b));
+    app.layers.say(format!(
+        "the request that asked for profile {profile}'s MFA code ran out of time (--timeout): \
+         the next request asks again"
+    ));
 }

@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use super::gate::Audit;
 use super::jobs::Job;
 use crate::app::{Msg, Switched, Throttle};
+use crate::audit::{AuditEvent, Phase};
 use crate::cognito::Backend;
 use crate::cognito::{ErrorKind, PoolId};
 use crate::ratelimit::ThrottleStatus;
@@ -45,7 +46,7 @@ impl Connection {
         target: &session::Target,
         pool: PoolId,
         demo: bool,
-        msgs: &UnboundedSender<Msg>,
+        (msgs, audit): (&UnboundedSender<Msg>, &Audit),
     ) -> Self {
         let mut conn = Self::new(target.connect(pool, demo).await);
         let session = &conn.session;
@@ -53,15 +54,20 @@ impl Connection {
         let _ = msgs.send(Msg::Connected(session.info.clone()));
         // DescribeUserPool once: its name for the header, and lookups skip a redundant
         // ListUsers. Many support roles may not call it; then lookups simply go without.
-        let (backend, pool, schema, msgs_to) = (
-            session.backend.clone(),
-            session.pool.clone(),
+        let (session, schema, msgs_to, audit) = (
+            session.clone(),
             conn.schema.clone(),
             msgs.clone(),
+            audit.clone(),
         );
         tokio::spawn(async move {
+            let (backend, pool) = (session.backend.as_ref(), &session.pool);
             // With the pool's MFA configuration where MFA is on, cached alike.
-            let result = crate::cognito::pool_settings(backend.as_ref(), &pool).await;
+            let result = crate::cognito::pool_settings(backend, pool).await;
+            // The credentials are resolved now (an MFA code asked with the request's whole
+            // `--timeout`, not GetCallerIdentity's 3 s).
+            let no_credentials = matches!(&result, Err(e) if e.kind == ErrorKind::Credentials);
+            record_start(&session, &audit, no_credentials).await;
             match &result {
                 Ok(s) => {
                     let _ = schema.set(s.clone());
@@ -142,6 +148,27 @@ impl Drop for Connection {
             task.abort();
         }
     }
+}
+
+/// The TUI's counterpart of a one-shot run's `start` line, once per connection (the start-up
+/// pool, each pool switched to): who the credentials are — STS GetCallerIdentity's ARN, asked
+/// once per session, bounded at 3 s, not asked with an endpoint override unless
+/// `AWS_ENDPOINT_URL_STS` is set — with the pool, profile, Region and credentials. Written
+/// after the connection's first request, so the credentials are known; a lookup started in
+/// that first instant may come before it in the file. Only with `--audit-log`.
+pub async fn record_start(session: &session::Session, audit: &Audit, no_credentials: bool) {
+    if !audit.is_on() || session.limiter.is_none() {
+        // Not auditing, or the demo pool (no AWS identity to name).
+        return;
+    }
+    let mut event = AuditEvent::new("tui_session", session);
+    event.phase = Some(Phase::Start);
+    event.caller = match no_credentials {
+        // Asking STS would ask for the credentials (and an MFA code) again.
+        true => Some("unknown: no credentials".into()),
+        false => session.caller_arn().await,
+    };
+    let _ = audit.record(event).await;
 }
 
 /// Sends the throttle indicator on every change of the limiter's status, and once more when

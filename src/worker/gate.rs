@@ -76,6 +76,11 @@ impl Audit {
         }
     }
 
+    /// Whether lines are being recorded (`--audit-log`).
+    pub fn is_on(&self) -> bool {
+        self.log.is_some()
+    }
+
     /// Appends `event` off the async threads; a failure is reported to the UI and closes the
     /// gate for reads until a line is written again. Returns why it failed.
     pub async fn record(&self, event: AuditEvent) -> Result<(), NotSent> {

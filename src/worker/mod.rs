@@ -138,8 +138,9 @@ impl Worker {
         audit: Option<Arc<AuditLog>>,
         msgs: UnboundedSender<Msg>,
     ) -> (Self, UnboundedReceiver<SwitchAnswer>) {
+        let audit = Audit::new(audit, msgs.clone());
         let conn = match pool {
-            Some(pool) => Some(Connection::open(&target, pool, demo, &msgs).await),
+            Some(pool) => Some(Connection::open(&target, pool, demo, (&msgs, &audit)).await),
             None => None,
         };
         let (switch_tx, switched) = unbounded_channel();
@@ -147,7 +148,7 @@ impl Worker {
             target,
             conn,
             lister: None,
-            audit: Audit::new(audit, msgs.clone()),
+            audit,
             msgs,
             switching: None,
             switch: Slot::default(),
@@ -303,6 +304,9 @@ impl Worker {
         let _ = self.msgs.send(Msg::Throttle(None));
         next.start_throttle(&self.msgs);
         tracing::info!(pool = %next.session.pool, "switched pools");
+        // A new connection, a new start line (its credentials were used by the switch's check).
+        let (session, audit) = (next.session.clone(), self.audit.clone());
+        tokio::spawn(async move { connection::record_start(&session, &audit, false).await });
         self.conn = Some(next);
     }
 

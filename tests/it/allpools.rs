@@ -617,8 +617,10 @@ async fn moto_the_real_app_finds_the_pool_a_user_is_in_and_opens_it_there() {
 
     // The audit log: one line per pool, each naming that pool's own profile and Region.
     let lines = crate::common::audit_log::lines(&audit);
-    let mut per_pool: Vec<(String, String, String)> = (lines.iter().skip(1))
+    // The first lookup is --lookup's (the connection's `tui_session` start line is no lookup).
+    let mut per_pool: Vec<(String, String, String)> = (lines.iter())
         .filter(|l| l["action"] == "lookup")
+        .skip(1)
         .map(|l| {
             let s = |k: &str| l[k].as_str().unwrap_or_default().to_string();
             (s("pool"), s("profile"), s("outcome"))
@@ -636,4 +638,9 @@ async fn moto_the_real_app_finds_the_pool_a_user_is_in_and_opens_it_there() {
         lines.iter().all(|l| l["region"] == seed::REGION),
         "{lines:?}"
     );
+    // One start line per connection: the start-up pool's, then the pool switched to.
+    let starts: Vec<&str> = (lines.iter().filter(|l| l["phase"] == "start"))
+        .map(|l| l["pool"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(starts, [north.as_str(), south.as_str()], "{lines:?}");
 }

@@ -313,8 +313,19 @@ async fn an_expired_sso_session_says_which_login_to_run_and_sends_nothing() {
 }
 
 /// STS's answer to `action` (AssumeRole, AssumeRoleWithWebIdentity) in the service model's
-/// XML shape: temporary credentials with access key id `key_id`, for the assumed role `arn`.
+/// XML shape: temporary credentials with access key id `key_id`, for the assumed role `arn`,
+/// valid until 2099.
 fn sts_credentials(action: &str, key_id: &str, arn: &str) -> String {
+    sts_credentials_until(action, key_id, arn, "2099-01-01T00:00:00Z")
+}
+
+/// [`sts_credentials`] valid until `expires` (ISO 8601).
+pub(crate) fn sts_credentials_until(
+    action: &str,
+    key_id: &str,
+    arn: &str,
+    expires: &str,
+) -> String {
     let session = arn.rsplit('/').next().unwrap_or_default();
     format!(
         r#"<{action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
@@ -323,7 +334,7 @@ fn sts_credentials(action: &str, key_id: &str, arn: &str) -> String {
       <AccessKeyId>{key_id}</AccessKeyId>
       <SecretAccessKey>{key_id}-secret</SecretAccessKey>
       <SessionToken>{key_id}-session</SessionToken>
-      <Expiration>2099-01-01T00:00:00Z</Expiration>
+      <Expiration>{expires}</Expiration>
     </Credentials>
     <AssumedRoleUser>
       <Arn>{arn}</Arn>

@@ -20,6 +20,7 @@ mod audit_syslog;
 mod bastion;
 mod bastion_identity;
 mod bastion_imds;
+mod bastion_login;
 mod bastion_mfa;
 mod bastion_rate;
 mod bastion_slow_link;
