@@ -17,6 +17,7 @@ mod diagnosis;
 mod errors;
 mod finder;
 mod input;
+mod layers;
 mod lists;
 mod main_screen;
 mod mfa_code;
@@ -27,6 +28,7 @@ mod read;
 mod recent;
 mod rows;
 mod settings;
+mod user;
 
 // The list types are domain types; re-exported so callers of the model need one import.
 pub use crate::cognito::listing::{Fetched, ListKind, Listing};
@@ -44,19 +46,24 @@ pub use finder::{
     MAX_POOL_PAGES, PoolEntry, PoolSource, PoolsState, SearchState, Suggested, Throttle,
 };
 pub use input::LineInput;
+use layers::Layers;
 pub use lists::{ListState, Lists};
-use lists::{list_done, move_in_list, open_list};
+use lists::{list_done, move_in_list};
 pub use mfa_code::MfaCodeEntry;
 pub use overlay::{HELP_KEYS_WIDTH, HelpRow, Overlay, help_page, help_rows};
 use overlay::{
     act_detail, act_hatch, act_help, act_input, act_picker, after_edit, copied_notice, input_mut,
 };
 pub use pane::Pane;
-pub use pools::{AfterSwitch, PoolStatus, Switched, Switching, pool_label, typed_pool_id};
-use recent::recent_entry;
+use pools::PoolSession;
+pub use pools::{
+    AfterSwitch, PoolStatus, Switched, Switching, WritePending, pool_label, typed_pool_id,
+};
 pub use recent::{RECENT_MAX, RecentEntry};
 pub use rows::{Row, Tone, attribute_rows, decode_identities, mfa_rows};
 pub use settings::Settings;
+use user::UserPanes;
+pub use user::{Loaded, Pending};
 
 /// Everything that can happen to the app.
 #[derive(Debug, Clone)]
@@ -238,123 +245,63 @@ pub enum Cmd {
     },
 }
 
-/// A write action sent to the worker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WritePending {
-    pub id: u64,
-    pub write: crate::act::Write,
-}
+/// The request ids of one app: every request gets the next, so an answer names its request.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestIds(u64);
 
-/// A request in flight.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pending {
-    pub id: u64,
-    pub query: String,
-    pub mode: LookupMode,
-}
-
-/// The user on screen and how it was asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Loaded {
-    pub found: Found,
-    pub query: String,
-    pub mode: LookupMode,
+impl RequestIds {
+    /// The next id (the first is 1).
+    pub(crate) fn next(&mut self) -> u64 {
+        let id = self.0;
+        self.0 += 1;
+        id
+    }
 }
 
 /// Rows moved by PgUp/PgDn.
 const PAGE: usize = 10;
 
-/// The whole state of the UI. Its fields are the crate's own: tests and the terminal loop
-/// drive it with [`Msg`]s through [`update`] and read it through accessors and the views.
+/// The whole state of the UI: what is fixed at start, four parts that each own their state
+/// and the methods that change it, and a few app-wide values. Its fields are private: tests
+/// and the terminal loop drive it with [`Msg`]s through [`update`], which routes each to
+/// the parts, and read it through accessors (`app/read.rs`) and the views.
 #[derive(Debug, Clone)]
 pub struct App {
-    /// Fixed at start.
-    pub(crate) settings: Settings,
-    /// The pool as given on the command line (shown before the worker connects).
-    pub(crate) pool: String,
-    pub(crate) session: Option<SessionInfo>,
-    pub(crate) user: Option<Loaded>,
-    /// The query of the newest lookup, when it failed while `user` stayed on screen, and
-    /// whether it found no one: the screen says the user shown is not its answer.
-    pub(crate) failed_lookup: Option<(String, bool)>,
-    pub(crate) focus: Pane,
-    /// Selected row per pane, by [`Pane::ALL`] index.
-    pub(crate) cursors: [usize; 6],
-    /// The loaded user's groups, devices and sign-in history, fetched when opened.
-    pub(crate) lists: Lists,
-    /// A write action in flight.
-    pub(crate) writing: Option<WritePending>,
-    /// The pool's groups, fetched when the add-to-group picker first opens.
-    pub(crate) pool_groups: ListState,
-    /// Privacy mode: personal values masked on screen and in copies.
-    pub(crate) redact: bool,
-    /// The one row shown unmasked in privacy mode, until the selection moves.
-    pub(crate) revealed: Option<(Pane, usize)>,
-    pub(crate) attr_filter: String,
-    pub(crate) overlay: Overlay,
-    pub(crate) pending: Option<Pending>,
-    next_id: u64,
-    pub(crate) error: Option<ErrorView>,
-    /// A one-line message in the bar (copied, refused input, ...).
-    pub(crate) notice: Option<String>,
-    /// Newest first.
-    pub(crate) recent: Vec<RecentEntry>,
-    pub(crate) spinner: usize,
-    /// The time ages are measured from; moved on by the terminal loop, fixed in tests.
-    pub(crate) now: OffsetDateTime,
-    pub(crate) should_quit: bool,
+    /// Fixed at start: nothing changes it.
+    settings: Settings,
+    /// The pool in use and its session.
+    pool: PoolSession,
+    /// The user on screen and its panes.
+    user: UserPanes,
     /// The finders (search, browse, the pool picker) and a list's export.
-    pub(crate) finders: Finders,
-    /// Requests held back by the rate limiter, for the header.
-    pub(crate) throttle: Option<Throttle>,
-    /// The pool's settings, for the sign-in diagnosis.
-    pub(crate) pool_settings: PoolSettings,
+    finders: Finders,
+    /// The popup, the error and the notices.
+    layers: Layers,
+    /// Privacy mode: personal values masked on screen and in copies.
+    redact: bool,
+    ids: RequestIds,
+    spinner: usize,
+    /// The time ages are measured from; moved on by the terminal loop, fixed in tests.
+    now: OffsetDateTime,
+    should_quit: bool,
     /// The terminal's (columns, rows), from [`Msg::Resize`]; paging in the help uses it.
-    pub(crate) screen: (u16, u16),
-    /// The pool in use: its name, problems, a switch in flight, other pools' recents.
-    pub(crate) pool_status: PoolStatus,
-    /// Why the audit syslog receiver is not taking lines (the header says so).
-    pub(crate) syslog_down: Option<String>,
+    screen: (u16, u16),
 }
 
 impl App {
     /// A fresh app on `pool`, with what is fixed at start.
     pub fn new(pool: &str, settings: Settings) -> Self {
-        let browse = BrowseState {
-            search_attributes: settings.search_attributes.clone(),
-            ..BrowseState::default()
-        };
         let mut app = Self {
-            pool: pool.to_string(),
-            session: None,
-            user: None,
-            focus: Pane::Attributes,
-            cursors: [0; 6],
-            lists: Lists::default(),
-            writing: None,
-            pool_groups: ListState::NotLoaded,
+            pool: PoolSession::new(pool, settings.allow_write),
+            user: UserPanes::default(),
             redact: settings.redact,
-            revealed: None,
-            attr_filter: String::new(),
-            overlay: Overlay::None,
-            pending: None,
-            failed_lookup: None,
-            next_id: 1,
-            error: None,
-            notice: None,
-            recent: Vec::new(),
+            layers: Layers::default(),
+            ids: RequestIds(1),
             spinner: 0,
             now: settings.now,
             should_quit: false,
-            finders: Finders {
-                browse,
-                ..Finders::default()
-            },
-            throttle: None,
-            pool_settings: PoolSettings::Pending,
+            finders: Finders::new(settings.search_attributes.clone()),
             screen: (80, 24),
-            pool_status: PoolStatus::default(),
-            syslog_down: None,
             settings,
         };
         app.set_named_pools(app.settings.named_pools.clone());
@@ -368,20 +315,21 @@ impl App {
 
     /// Says `text` in the bar (the terminal loop's own notices: a copy that failed, ...).
     pub(crate) fn say(&mut self, text: impl Into<String>) {
-        self.notice = Some(text.into());
+        self.layers.say(text);
+    }
+
+    /// Adds `text` to the notice in the bar, if one is there (the terminal loop's word on a
+    /// copy under tmux).
+    pub(crate) fn add_to_notice(&mut self, text: &str) {
+        self.layers.add_to_notice(text);
     }
 
     /// Starts a lookup, superseding any in flight.
     pub fn start_lookup(&mut self, query: &str, mode: LookupMode) -> Cmd {
         let id = self.next_request_id();
-        self.pool_status.last_query = Some((query.to_string(), mode));
-        self.pending = Some(Pending {
-            id,
-            query: query.to_string(),
-            mode,
-        });
-        self.error = None;
-        self.notice = None;
+        self.pool.set_last_query(query, mode);
+        self.user.start_lookup(id, query, mode);
+        self.layers.clear();
         Cmd::Lookup {
             id,
             query: query.to_string(),
@@ -390,28 +338,23 @@ impl App {
     }
 
     fn next_request_id(&mut self) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        id
+        self.ids.next()
     }
 
     /// Whether anything is in flight (the spinner runs only then).
     pub fn busy(&self) -> bool {
-        self.pending.is_some()
-            || self.writing.is_some()
-            || self.lists.loading()
-            || matches!(self.pool_groups, ListState::Loading { .. })
+        self.user.busy()
+            || self.pool.busy()
             || self.finder_busy()
-            || self.pool_status.switching.is_some()
-            || matches!(&self.overlay, Overlay::AllPools(all) if all.in_flight())
+            || matches!(self.layers.overlay(), Overlay::AllPools(all) if all.in_flight())
             // A provider waits for a code: the tick closes the popup if it stops waiting.
-            || matches!(&self.overlay, Overlay::MfaCode(_))
+            || matches!(self.layers.overlay(), Overlay::MfaCode(_))
     }
 
     /// Which bindings apply now.
     pub fn context(&self) -> Context {
-        match &self.overlay {
-            Overlay::None if self.finders.open.is_some() => Context::Finder,
+        match self.layers.overlay() {
+            Overlay::None if self.finders.open().is_some() => Context::Finder,
             Overlay::None => Context::Main,
             Overlay::Lookup { .. }
             | Overlay::Filter { .. }
@@ -434,20 +377,30 @@ impl App {
 
     /// The id of the pool in use (changed only when the worker has switched to another).
     pub fn pool_name(&self) -> &str {
-        &self.pool
+        self.pool.id()
     }
 
     /// The selected row of `pane`.
     pub fn cursor(&self, pane: Pane) -> usize {
-        self.cursors[pane.index()]
+        self.user.cursor(pane)
     }
 
     fn move_cursor(&mut self, action: Action) {
-        self.revealed = None;
-        let pane = self.focus;
-        let len = self.rows(pane).len();
-        let c = &mut self.cursors[pane.index()];
-        *c = move_in_list(*c, len, action);
+        let len = self.rows(self.user.focus()).len();
+        self.user.move_cursor(action, len);
+    }
+
+    /// Opens the list `pane` shows for the user on screen, if not yet asked for (or `again`).
+    fn open_list(&mut self, pane: Pane, again: bool) -> Vec<Cmd> {
+        (self.user).open_list(pane, again, self.pool.settings(), &mut self.ids)
+    }
+
+    /// The worker has stopped: nothing in flight will be answered, and the bar says so.
+    pub(crate) fn worker_stopped(&mut self) {
+        self.layers
+            .say("internal error: the worker stopped; see the log");
+        self.user.drop_pending();
+        self.pool.drop_write();
     }
 }
 
@@ -475,12 +428,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         // The start-up pool's session; the pool in use changes only on PoolSwitched.
-        Msg::Connected(info) if info.pool == app.pool => {
-            app.session = Some(info);
-            Vec::new()
-        }
         Msg::Connected(info) => {
-            tracing::warn!(pool = %sanitize(&info.pool), "ignoring a session for another pool");
+            let pool = info.pool.clone();
+            if !app.pool.connected(info) {
+                tracing::warn!(pool = %sanitize(&pool), "ignoring a session for another pool");
+            }
             Vec::new()
         }
         msg @ (Msg::ExportDone { .. }
@@ -490,18 +442,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         | Msg::LoadAllEstimate { .. }
         | Msg::PoolsPage { .. }) => finder::answered(app, msg),
         Msg::Throttle(throttle) => {
-            app.throttle = throttle;
+            app.pool.set_throttle(throttle);
             Vec::new()
         }
         Msg::PoolDescribed { pool, result } => {
-            // The diagnosis reads this same answer: it costs no request of its own.
-            if pool == app.pool {
-                app.pool_settings = PoolSettings::from_answer(result.as_ref().ok());
-            }
             pools::pool_described(app, &pool, result);
             Vec::new()
         }
-        Msg::PoolSwitched { id, result } => pool_switched(app, id, result),
+        Msg::PoolSwitched { id, result } => pools::pool_switched(app, id, result),
         Msg::LookupDone { id, result } => lookup_done(app, id, result),
         Msg::PoolLookupDone {
             id,
@@ -526,7 +474,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::AuditFailed(message) => {
-            app.error = Some(audit_failed(&message));
+            app.layers.fail(audit_failed(&message));
             Vec::new()
         }
         Msg::AuditSyslog(down) => audit_syslog(app, down),
@@ -541,7 +489,7 @@ fn audit_syslog(app: &mut App, down: Option<String>) -> Vec<Cmd> {
         Some(why) => format!("audit: syslog down: {}", sanitize(why)),
         None => "audit: syslog back; held-back lines sent".into(),
     });
-    app.syslog_down = down;
+    app.layers.set_syslog(down);
     Vec::new()
 }
 
@@ -559,12 +507,12 @@ fn audit_failed(message: &str) -> ErrorView {
 
 /// Pasted text goes into the line being typed: a popup's, else the finder's.
 fn pasted(app: &mut App, text: &str) -> Vec<Cmd> {
-    if let Some(input) = input_mut(&mut app.overlay) {
+    if let Some(input) = input_mut(app.layers.overlay_mut()) {
         for c in text.chars() {
             input.insert(c);
         }
         after_edit(app);
-    } else if app.finders.open.is_some() && app.overlay == Overlay::None {
+    } else if app.finders.open().is_some() && *app.layers.overlay() == Overlay::None {
         // Only the last edit's commands count: one search for the whole paste.
         let mut cmds = Vec::new();
         for c in text.chars().filter(|c| !c.is_control()) {
@@ -575,94 +523,50 @@ fn pasted(app: &mut App, text: &str) -> Vec<Cmd> {
     Vec::new()
 }
 
-/// The worker's answer to a switch; an accepted one brings the new pool's settings.
-fn pool_switched(
-    app: &mut App,
-    id: u64,
-    result: Result<Switched, crate::session::SwitchError>,
-) -> Vec<Cmd> {
-    let accepted = (app.pool_status.switching.as_ref()).is_some_and(|s| s.id == id);
-    let settings = match &result {
-        Ok(switched) if accepted => Some(PoolSettings::from_answer(switched.schema.as_ref())),
-        _ => None,
-    };
-    let cmds = pools::pool_switched(app, id, result);
-    if let Some(settings) = settings {
-        app.pool_settings = settings;
-    }
-    cmds
-}
-
 /// A lookup's answer: the user, several to choose from, or why not (stale answers dropped).
 fn lookup_done(app: &mut App, id: u64, result: Result<LookupOutcome, LookupError>) -> Vec<Cmd> {
-    if app.pending.as_ref().is_none_or(|p| p.id != id) {
+    let Some(pending) = app.user.take_pending(id) else {
         tracing::debug!(id, "dropping a superseded lookup result");
         return Vec::new();
-    }
-    let pending = app.pending.take().expect("checked above");
-    if let Err(err) = &result
-        && app.user.is_some()
-    {
+    };
+    if let Err(err) = &result {
         let not_found = matches!(err, LookupError::NotFound { .. });
-        app.failed_lookup = Some((pending.query.clone(), not_found));
+        app.user.lookup_failed(pending.query.clone(), not_found);
     }
     match result {
         Ok(LookupOutcome::Found(found)) => return user_found(app, *found, pending),
-        Ok(LookupOutcome::Ambiguous(ambiguous)) => match &mut app.overlay {
+        Ok(LookupOutcome::Ambiguous(ambiguous)) => match app.layers.overlay_mut() {
             // The all-pools popup stays; the picker waits behind it until Esc.
             Overlay::AllPools(all) => all.behind = Some(ambiguous),
-            _ => {
-                app.overlay = Overlay::Picker {
-                    ambiguous,
-                    cursor: 0,
-                }
-            }
+            _ => app.layers.open(Overlay::Picker {
+                ambiguous,
+                cursor: 0,
+            }),
         },
         // A not-found with close users opens them ("did you mean"), which says it.
         Err(err) if finder::offer_suggestions(app, &err) => {}
-        Err(err) => app.error = Some(error_view(app, err)),
+        Err(err) => app.layers.fail(error_view(app, err)),
     }
     Vec::new()
 }
 
 /// The looked-up user goes on screen (their panes reset unless it is the same user again).
 fn user_found(app: &mut App, found: Found, pending: Pending) -> Vec<Cmd> {
-    let same_user = app
-        .user
-        .as_ref()
-        .is_some_and(|l| l.found.user.username == found.user.username);
-    if !same_user {
-        app.cursors = [0; 6];
-        app.attr_filter.clear();
-        app.lists = Lists::default();
-    }
-    app.revealed = None;
-    app.failed_lookup = None;
     let found_username = found.user.username.clone();
-    let entry = recent_entry(&found.user);
-    app.recent.retain(|e| e.username != entry.username);
-    app.recent.insert(0, entry);
-    app.recent.truncate(RECENT_MAX);
-    app.user = Some(Loaded {
-        found,
-        query: pending.query,
-        mode: pending.mode,
-    });
+    let same_user = app.user.show(found, pending);
     for pane in Pane::ALL {
         let len = app.rows(pane).len();
-        let c = &mut app.cursors[pane.index()];
-        *c = (*c).min(len.saturating_sub(1));
+        app.user.clamp_cursor(pane, len);
     }
-    app.error = None;
-    if same_user && app.notice.is_none() {
-        app.notice = Some(format!(
+    app.layers.clear_error();
+    if same_user && app.layers.notice().is_none() {
+        app.layers.say(format!(
             "{} read again from Cognito: this is how it is now",
             sanitize(&found_username)
         ));
     }
     // A list pane that is open shows the new user's list.
-    let focus = app.focus;
-    open_list(app, focus, false)
+    app.open_list(app.user.focus(), false)
 }
 
 fn act(app: &mut App, action: Action) -> Vec<Cmd> {
@@ -671,23 +575,25 @@ fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         return Vec::new();
     }
     // F1 (and `?` where no line is typed) opens the help from every mode.
-    if action == Action::Help && !matches!(app.overlay, Overlay::Help { .. }) {
+    if action == Action::Help && !matches!(app.layers.overlay(), Overlay::Help { .. }) {
         return overlay::open_help(app);
     }
     match app.context() {
         Context::Main | Context::Global => main_screen::act_main(app, action),
         Context::Finder => finder::act(app, action),
         Context::Input => act_input(app, action),
-        Context::List if matches!(app.overlay, Overlay::AllPools(_)) => allpools::act(app, action),
+        Context::List if matches!(app.layers.overlay(), Overlay::AllPools(_)) => {
+            allpools::act(app, action)
+        }
         Context::List => act_picker(app, action),
         Context::Help => act_help(app, action),
         Context::Hatch => act_hatch(app, action),
-        Context::Menu if matches!(app.overlay, Overlay::Groups { .. }) => {
+        Context::Menu if matches!(app.layers.overlay(), Overlay::Groups { .. }) => {
             actions::act_groups(app, action)
         }
         Context::Menu => actions::act_menu(app, action),
         Context::Confirm => actions::act_confirm(app, action),
-        Context::Detail if matches!(app.overlay, Overlay::Password(_)) => {
+        Context::Detail if matches!(app.layers.overlay(), Overlay::Password(_)) => {
             actions::act_password(app, action)
         }
         Context::Detail => act_detail(app, action),

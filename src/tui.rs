@@ -123,7 +123,7 @@ pub async fn run(cli: &Cli) -> i32 {
         syslog,
     };
     let result = event_loop(&mut terminal, &mut app, channels, startup).await;
-    let writing = app.writing.is_some();
+    let writing = app.writing().is_some();
     shut_down(terminal, result, writing, worker_task).await
 }
 
@@ -346,7 +346,7 @@ async fn event_loop(
         for msg in batch {
             let cmds = app::update(app, msg);
             perform(app, cmds, &jobs);
-            if app.should_quit {
+            if app.should_quit() {
                 return Ok(Stop::Quit);
             }
         }
@@ -372,10 +372,7 @@ fn draw(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
 #[cfg(debug_assertions)]
 fn panic_for_tests(app: &App) {
     if let Ok(target) = std::env::var(PANIC_FOR_TESTS_ENV)
-        && app
-            .user
-            .as_ref()
-            .is_some_and(|u| u.found.user.username == target)
+        && app.user().is_some_and(|u| u.found.user.username == target)
     {
         panic!("injected render panic ({PANIC_FOR_TESTS_ENV})");
     }
@@ -403,19 +400,15 @@ fn perform(app: &mut App, cmds: Vec<Cmd>, jobs: &UnboundedSender<Cmd>) {
                     .and_then(|_| out.flush());
                 if let Err(e) = copied {
                     app.say(format!("could not copy: {e}"));
-                } else if std::env::var_os("TMUX").is_some_and(|v| !v.is_empty())
-                    && let Some(notice) = &mut app.notice
-                {
+                } else if std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()) {
                     // tmux's default (`set-clipboard external`) swallows OSC 52 from apps.
-                    notice.push_str(" · in tmux, `set -g set-clipboard on` lets it through");
+                    app.add_to_notice(" · in tmux, `set -g set-clipboard on` lets it through");
                 }
             }
             job => {
                 if jobs.send(job).is_err() {
                     tracing::error!("the worker has stopped");
-                    app.notice = Some("internal error: the worker stopped; see the log".into());
-                    app.pending = None;
-                    app.writing = None;
+                    app.worker_stopped();
                 }
             }
         }

@@ -2,8 +2,8 @@
 //! menu, the group pickers, the confirmations, and what is shown and refreshed once one is
 //! done. Every path to a [`Cmd::Write`] runs through [`confirm`].
 
-use super::{App, Cmd, ErrorView, LineInput, ListState, Lists, Pane, WritePending};
-use super::{cognito_error_view, move_in_list, open_list};
+use super::{App, Cmd, ErrorView, LineInput, ListState, Pane, WritePending};
+use super::{cognito_error_view, move_in_list};
 use crate::act::Write;
 use crate::cognito::listing::{Fetched, Listing};
 use crate::cognito::{
@@ -105,7 +105,7 @@ impl App {
     /// the user is known to be in none, set a temporary password, delete. Empty without
     /// `--allow-write`.
     pub fn menu_items(&self) -> Vec<MenuItem> {
-        let Some(loaded) = self.user.as_ref().filter(|_| self.allow_write()) else {
+        let Some(loaded) = self.user.loaded().filter(|_| self.allow_write()) else {
             return Vec::new();
         };
         let user = &loaded.found.user;
@@ -135,7 +135,7 @@ impl App {
             }
         }
         items.push(MenuItem::AddToGroup);
-        if groups_of(&self.lists.groups).is_none_or(|g| !g.is_empty()) {
+        if groups_of(&self.user.lists().groups).is_none_or(|g| !g.is_empty()) {
             items.push(MenuItem::RemoveFromGroup);
         }
         // For a user no recovery channel reaches; after the others so their places stay.
@@ -154,7 +154,7 @@ impl App {
             ListState::Failed(e) => Some(e.message.clone()),
             _ => None,
         };
-        let mine = &self.lists.groups;
+        let mine = &self.user.lists().groups;
         match change {
             GroupChange::Remove => match (groups_of(mine), failed(mine)) {
                 (Some(groups), _) => GroupChoices::Ready(groups.to_vec()),
@@ -162,7 +162,7 @@ impl App {
                 (None, None) => GroupChoices::Loading,
             },
             GroupChange::Add => {
-                let pool = &self.pool_groups;
+                let pool = self.pool.groups();
                 match (groups_of(pool), failed(pool)) {
                     (_, Some(why)) => GroupChoices::Failed(why),
                     (None, None) => GroupChoices::Loading,
@@ -192,7 +192,7 @@ impl App {
     /// The write `action` on the user on screen, in the pool in use: the value the
     /// confirmation shows and the worker sends, fixed from now on.
     pub fn write_for(&self, action: WriteAction) -> Option<Write> {
-        let user = &self.user.as_ref()?.found.user;
+        let user = &self.user.loaded()?.found.user;
         Some(Write {
             pool: self.pool_name().to_string(),
             pool_label: self.pool_label(),
@@ -208,7 +208,7 @@ impl App {
     fn confirm_overlay(&self, action: WriteAction) -> Result<super::Overlay, NotConfirmable> {
         let action = match action {
             WriteAction::SetTemporaryPassword(p) if p.is_pending() => {
-                let policy = match &self.pool_settings {
+                let policy = match self.pool.settings() {
                     super::PoolSettings::Known(schema) => schema.password_policy,
                     _ => None,
                 };
@@ -229,27 +229,15 @@ impl App {
     /// Opens the confirmation of `action` on the user on screen, or says why not.
     pub(super) fn open_confirmation(&mut self, action: WriteAction) {
         match self.confirm_overlay(action) {
-            Ok(overlay) => self.overlay = overlay,
-            Err(why) => self.notice = Some(why.to_string()),
+            Ok(overlay) => self.layers.open(overlay),
+            Err(why) => self.layers.say(why.to_string()),
         }
     }
 
     /// Why no write may start now, if one may not: writes are off for this pool, a pool
     /// switch is in flight (the user on screen is about to change), or a write is running.
     pub fn write_refusal(&self) -> Option<String> {
-        if !self.allow_write() {
-            return Some(WRITES_OFF.into());
-        }
-        if let Some(switching) = &self.pool_status.switching {
-            return Some(format!(
-                "switching to {}: actions wait until the switch is done",
-                sanitize(&switching.label)
-            ));
-        }
-        if self.writing.is_some() {
-            return Some("an action is still running".into());
-        }
-        None
+        self.pool.write_refusal()
     }
 }
 
@@ -285,11 +273,11 @@ fn phrase_for(action: &WriteAction, username: &str, pool: &str) -> Option<String
 /// Keys in the `x` menu.
 pub(super) fn act_menu(app: &mut App, action: Action) -> Vec<Cmd> {
     let items = app.menu_items();
-    let super::Overlay::Actions { cursor } = &mut app.overlay else {
+    let super::Overlay::Actions { cursor } = app.layers.overlay_mut() else {
         return Vec::new();
     };
     match action {
-        Action::Cancel => app.overlay = super::Overlay::None,
+        Action::Cancel => app.layers.close(),
         Action::Submit => {
             let Some(chosen) = items.get(*cursor).cloned() else {
                 return Vec::new();
@@ -308,32 +296,28 @@ fn choose(app: &mut App, item: MenuItem) -> Vec<Cmd> {
             Vec::new()
         }
         MenuItem::AddToGroup => {
-            app.overlay = super::Overlay::Groups {
+            app.layers.open(super::Overlay::Groups {
                 change: GroupChange::Add,
                 cursor: 0,
-            };
+            });
             // The user's groups too, so those they are in are not offered.
-            let mut cmds = open_list(app, Pane::Groups, false);
-            if matches!(app.pool_groups, ListState::NotLoaded | ListState::Failed(_)) {
-                let id = app.next_request_id();
-                app.pool_groups = ListState::Loading { id };
-                cmds.push(Cmd::FetchPoolGroups { id });
-            }
+            let mut cmds = app.open_list(Pane::Groups, false);
+            cmds.extend(app.pool.open_groups(&mut app.ids));
             cmds
         }
         MenuItem::RemoveFromGroup => {
-            app.overlay = super::Overlay::Groups {
+            app.layers.open(super::Overlay::Groups {
                 change: GroupChange::Remove,
                 cursor: 0,
-            };
-            open_list(app, Pane::Groups, false)
+            });
+            app.open_list(Pane::Groups, false)
         }
     }
 }
 
 /// Keys in a group picker.
 pub(super) fn act_groups(app: &mut App, action: Action) -> Vec<Cmd> {
-    let super::Overlay::Groups { change, cursor } = app.overlay else {
+    let super::Overlay::Groups { change, cursor } = *app.layers.overlay() else {
         return Vec::new();
     };
     let choices = match app.group_choices(change) {
@@ -352,7 +336,7 @@ pub(super) fn act_groups(app: &mut App, action: Action) -> Vec<Cmd> {
                 .iter()
                 .position(|item| *item == opener)
                 .unwrap_or(0);
-            app.overlay = super::Overlay::Actions { cursor };
+            app.layers.open(super::Overlay::Actions { cursor });
         }
         Action::Submit => {
             if let Some(group) = choices.get(cursor) {
@@ -365,10 +349,10 @@ pub(super) fn act_groups(app: &mut App, action: Action) -> Vec<Cmd> {
             }
         }
         other => {
-            app.overlay = super::Overlay::Groups {
+            app.layers.open(super::Overlay::Groups {
                 change,
                 cursor: move_in_list(cursor, choices.len(), other),
-            };
+            });
         }
     }
     Vec::new()
@@ -379,8 +363,8 @@ pub(super) fn act_confirm(app: &mut App, action: Action) -> Vec<Cmd> {
     match action {
         Action::Submit => confirm(app),
         _ => {
-            app.overlay = super::Overlay::None;
-            app.notice = Some("cancelled: nothing was changed".into());
+            app.layers.close();
+            app.layers.say("cancelled: nothing was changed");
             Vec::new()
         }
     }
@@ -392,12 +376,12 @@ pub(super) fn submit_typed(app: &mut App) -> Vec<Cmd> {
         phrase: Some(phrase),
         input,
         write,
-    } = &app.overlay
+    } = app.layers.overlay()
     else {
         return Vec::new();
     };
     if input.text.trim() != phrase {
-        app.notice = Some(match write.action {
+        app.layers.say(match write.action {
             WriteAction::DeleteUser => format!(
                 "type {} (username, space, pool id's last {POOL_SUFFIX_LEN}) or Esc",
                 sanitize(phrase)
@@ -415,17 +399,15 @@ pub(super) fn submit_typed(app: &mut App) -> Vec<Cmd> {
 /// The confirmed write goes to the worker as the confirmation showed it (only ever with
 /// writes allowed for the pool in use, never while the pool is changing).
 fn confirm(app: &mut App) -> Vec<Cmd> {
-    let super::Overlay::Confirm { write, .. } =
-        std::mem::replace(&mut app.overlay, super::Overlay::None)
-    else {
+    let super::Overlay::Confirm { write, .. } = app.layers.take() else {
         return Vec::new();
     };
     if let Some(why) = app.write_refusal() {
-        app.notice = Some(format!("not sent: {why}"));
+        app.layers.say(format!("not sent: {why}"));
         return Vec::new();
     }
     if write.pool != app.pool_name() {
-        app.notice = Some(format!(
+        app.layers.say(format!(
             "not sent: it was confirmed for {}, and {} is in use now",
             sanitize(&write.pool_label),
             sanitize(&app.pool_label())
@@ -433,15 +415,12 @@ fn confirm(app: &mut App) -> Vec<Cmd> {
         return Vec::new();
     }
     let id = app.next_request_id();
-    app.notice = Some(format!(
+    app.layers.say(format!(
         "{} {}…",
         write.action.operation(),
         sanitize(&write.username)
     ));
-    app.writing = Some(WritePending {
-        id,
-        write: write.clone(),
-    });
+    app.pool.start_write(id, write.clone());
     vec![Cmd::Write { id, write }]
 }
 
@@ -471,15 +450,15 @@ fn done_phrase(action: &WriteAction) -> String {
 /// A write finished: say so, and show the user as the action left them (one AdminGetUser),
 /// or, deleted, no longer.
 pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError>) -> Vec<Cmd> {
-    let Some(WritePending { write, .. }) = app.writing.take_if(|w| w.id == id) else {
+    let Some(WritePending { write, .. }) = app.pool.take_write(id) else {
         return Vec::new();
     };
     if let Err(e) = result {
-        app.error = Some(cognito_error_view(app, &e));
+        app.layers.fail(cognito_error_view(app, &e));
         return Vec::new();
     }
     // The result names the write's own pool, whatever is on screen now.
-    app.notice = Some(format!(
+    app.layers.say(format!(
         "✓ {} {} in {}",
         done_phrase(&write.action),
         sanitize(&crate::redact::shown_username(app.redact, &write.username)),
@@ -487,11 +466,12 @@ pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError
     ));
     // Shown this once: Cognito keeps only a hash, and nothing here keeps it either.
     if let WriteAction::SetTemporaryPassword(password) = &write.action {
-        app.overlay = super::Overlay::Password(Box::new(PasswordShown {
-            username: write.username.clone(),
-            pool_label: write.pool_label.clone(),
-            password: password.clone(),
-        }));
+        app.layers
+            .open(super::Overlay::Password(Box::new(PasswordShown {
+                username: write.username.clone(),
+                pool_label: write.pool_label.clone(),
+                password: password.clone(),
+            })));
     }
     if write.pool != app.pool_name() {
         return Vec::new();
@@ -499,23 +479,20 @@ pub(super) fn write_done(app: &mut App, id: u64, result: Result<(), CognitoError
     match write.action {
         // Nothing left to refresh: AdminGetUser would only say UserNotFound.
         WriteAction::DeleteUser => {
-            app.user = None;
-            app.lists = Lists::default();
-            app.cursors = [0; 6];
-            app.recent.retain(|e| e.username != write.username);
+            app.user.forget_deleted(&write.username);
             return Vec::new();
         }
         // Fetched again when the Groups pane next shows.
         WriteAction::AddToGroup(_) | WriteAction::RemoveFromGroup(_) => {
-            app.lists.groups = ListState::NotLoaded;
+            app.user.groups_changed();
         }
         _ => {}
     }
     // The refresh keeps what is on screen: the result, and an error that came meanwhile
     // (an audit line that could not be written must stay in view).
-    let (notice, error) = (app.notice.take(), app.error.take());
+    let (notice, error) = (app.layers.take_notice(), app.layers.take_error());
     let cmd = app.start_lookup(&write.username, super::LookupMode::Username);
-    (app.notice, app.error) = (notice, error);
+    app.layers.put_back(notice, error);
     vec![cmd]
 }
 
@@ -533,19 +510,20 @@ pub struct PasswordShown {
 /// Keys in the temporary-password popup: the copy key sends it to the terminal's clipboard
 /// (OSC 52); any other key closes it for good.
 pub(super) fn act_password(app: &mut App, action: Action) -> Vec<Cmd> {
-    let super::Overlay::Password(shown) = &app.overlay else {
+    let super::Overlay::Password(shown) = app.layers.overlay() else {
         return Vec::new();
     };
     match action {
         Action::Copy => {
             let text = shown.password.expose().to_string();
-            app.notice = Some(super::copied_notice(&text));
+            app.layers.say(super::copied_notice(&text));
             vec![Cmd::Copy(text)]
         }
         Action::Up | Action::Down => Vec::new(),
         _ => {
-            app.overlay = super::Overlay::None;
-            app.notice = Some("the temporary password is no longer shown anywhere".into());
+            app.layers.close();
+            app.layers
+                .say("the temporary password is no longer shown anywhere");
             Vec::new()
         }
     }
@@ -553,11 +531,11 @@ pub(super) fn act_password(app: &mut App, action: Action) -> Vec<Cmd> {
 
 /// The pool's groups arrived for the add-to-group picker; stale answers are dropped.
 pub(super) fn pool_groups_done(app: &mut App, id: u64, result: Result<Fetched, CognitoError>) {
-    if app.pool_groups != (ListState::Loading { id }) {
+    if !app.pool.groups_awaited(id) {
         tracing::debug!(id, "dropping a superseded ListGroups result");
         return;
     }
-    app.pool_groups = match result {
+    let groups = match result {
         Ok(fetched) => ListState::Loaded(fetched),
         Err(e) if e.kind == ErrorKind::Unsupported => ListState::Unavailable(format!(
             "this endpoint does not implement {} (an emulator?)",
@@ -574,4 +552,5 @@ pub(super) fn pool_groups_done(app: &mut App, id: u64, result: Result<Fetched, C
             })
         }
     };
+    app.pool.set_groups(groups);
 }

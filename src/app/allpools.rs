@@ -74,28 +74,27 @@ impl AllPools {
 /// `A`: the current query (the lookup in flight, else the last one, found or not, else the
 /// user's on screen) in every named pool; with none, a line to type one.
 pub(super) fn open(app: &mut App) -> Vec<Cmd> {
-    app.error = None;
-    app.notice = None;
-    let current = (app.pending.as_ref().map(|p| (p.query.clone(), p.mode)))
-        .or_else(|| app.pool_status.last_query.clone())
-        .or_else(|| (app.user.as_ref()).map(|l| (l.query.clone(), l.mode)));
+    app.layers.clear();
+    let current = (app.user.pending().map(|p| (p.query.clone(), p.mode)))
+        .or_else(|| app.pool.status().last_query.clone())
+        .or_else(|| (app.user.loaded()).map(|l| (l.query.clone(), l.mode)));
     let mut all = AllPools::default();
     match current {
         Some((query, mode)) if !named_pools(app).is_empty() => {
             let cmd = start(app, &mut all, query, mode);
-            app.overlay = Overlay::AllPools(Box::new(all));
+            app.layers.open(Overlay::AllPools(Box::new(all)));
             vec![cmd]
         }
         // No named pools: the popup says how to name them.
         Some((query, mode)) => {
             all.query = query;
             all.mode = mode;
-            app.overlay = Overlay::AllPools(Box::new(all));
+            app.layers.open(Overlay::AllPools(Box::new(all)));
             Vec::new()
         }
         None => {
             all.input = Some(LineInput::default());
-            app.overlay = Overlay::AllPools(Box::new(all));
+            app.layers.open(Overlay::AllPools(Box::new(all)));
             Vec::new()
         }
     }
@@ -103,7 +102,7 @@ pub(super) fn open(app: &mut App) -> Vec<Cmd> {
 
 /// The config's named pools: (name, pool id), in config order.
 fn named_pools(app: &App) -> Vec<(String, String)> {
-    (app.finders.pools.entries.iter())
+    (app.finders.pools().entries.iter())
         .filter(|p| p.source == PoolSource::Named)
         .map(|p| (p.name.clone(), p.id.clone()))
         .collect()
@@ -114,7 +113,7 @@ fn start(app: &mut App, all: &mut AllPools, query: String, mode: LookupMode) -> 
     let id = app.next_request_id();
     let pools = named_pools(app);
     // A typed query becomes the current one: A asks it again.
-    app.pool_status.last_query = Some((query.clone(), mode));
+    app.pool.set_last_query(&query, mode);
     all.id = id;
     all.query = query.clone();
     all.mode = mode;
@@ -145,7 +144,7 @@ pub(super) fn pool_done(
     session: Option<SessionInfo>,
     result: Result<LookupOutcome, LookupError>,
 ) {
-    let Overlay::AllPools(all) = &mut app.overlay else {
+    let Overlay::AllPools(all) = app.layers.overlay_mut() else {
         tracing::debug!(id, "dropping an all-pools answer: the popup is closed");
         return;
     };
@@ -212,7 +211,7 @@ fn reason(kind: ErrorKind) -> &'static str {
 
 /// Keys while the popup shows the pools (or an ambiguous pool's matches).
 pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
-    let Overlay::AllPools(all) = &mut app.overlay else {
+    let Overlay::AllPools(all) = app.layers.overlay_mut() else {
         return Vec::new();
     };
     if let Some((row, cursor)) = &mut all.picking {
@@ -238,7 +237,7 @@ pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
 /// Enter and Esc while the query is typed (editing keys are handled by the line itself).
 pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
     let no_pools = named_pools(app).is_empty();
-    let Overlay::AllPools(all) = &mut app.overlay else {
+    let Overlay::AllPools(all) = app.layers.overlay_mut() else {
         return Vec::new();
     };
     match action {
@@ -252,7 +251,7 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
             let query = match lookup::validate_query(&text) {
                 Ok(q) => q,
                 Err(message) => {
-                    app.notice = Some(message.to_string());
+                    app.layers.say(message.to_string());
                     return Vec::new();
                 }
             };
@@ -263,7 +262,7 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
             }
             let mut all = std::mem::take(all);
             let cmd = start(app, &mut all, query, LookupMode::Auto);
-            app.overlay = Overlay::AllPools(all);
+            app.layers.open(Overlay::AllPools(all));
             return vec![cmd];
         }
         _ => {}
@@ -273,22 +272,22 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
 
 /// Esc: the popup closes onto what waited behind it (a late lookup's picker), else nothing.
 fn close(app: &mut App) {
-    let behind = match &mut app.overlay {
+    let behind = match app.layers.overlay_mut() {
         Overlay::AllPools(all) => all.behind.take(),
         _ => None,
     };
-    app.overlay = match behind {
+    app.layers.open(match behind {
         Some(ambiguous) => Overlay::Picker {
             ambiguous,
             cursor: 0,
         },
         None => Overlay::None,
-    };
+    });
 }
 
 /// Enter on a pool's row: a hit opens in its pool; an ambiguous pool lists its matches.
 fn open_row(app: &mut App) -> Vec<Cmd> {
-    let Overlay::AllPools(all) = &mut app.overlay else {
+    let Overlay::AllPools(all) = app.layers.overlay_mut() else {
         return Vec::new();
     };
     let Some(row) = all.rows.get(all.cursor) else {
@@ -302,7 +301,7 @@ fn open_row(app: &mut App) -> Vec<Cmd> {
                 mode: all.mode,
             };
             let (name, pool_id) = (row.name.clone(), row.pool_id.clone());
-            app.overlay = Overlay::None;
+            app.layers.close();
             go_to(app, name, pool_id, then)
         }
         PoolResult::Ambiguous(_) => {
@@ -310,11 +309,11 @@ fn open_row(app: &mut App) -> Vec<Cmd> {
             Vec::new()
         }
         PoolResult::Pending => {
-            app.notice = Some("still asking that pool".into());
+            app.layers.say("still asking that pool");
             Vec::new()
         }
         PoolResult::NotFound | PoolResult::Failed { .. } => {
-            app.notice = Some("nothing to open in that pool".into());
+            app.layers.say("nothing to open in that pool");
             Vec::new()
         }
     }
@@ -322,7 +321,7 @@ fn open_row(app: &mut App) -> Vec<Cmd> {
 
 /// Enter on one of an ambiguous pool's matches: that user, in that pool.
 fn open_match(app: &mut App) -> Vec<Cmd> {
-    let Overlay::AllPools(all) = &app.overlay else {
+    let Overlay::AllPools(all) = app.layers.overlay() else {
         return Vec::new();
     };
     let Some((row, cursor)) = all.picking else {
@@ -340,14 +339,14 @@ fn open_match(app: &mut App) -> Vec<Cmd> {
         mode: LookupMode::Username,
     };
     let (name, pool_id) = (row.name.clone(), row.pool_id.clone());
-    app.overlay = Overlay::None;
+    app.layers.close();
     go_to(app, name, pool_id, then)
 }
 
 /// Shows `then` in the named pool: at once when it is the pool in use, else after the worker
 /// has switched to it (a switch that fails leaves the old pool in use, and shows nothing).
 fn go_to(app: &mut App, name: String, pool_id: String, then: AfterSwitch) -> Vec<Cmd> {
-    if app.has_pool() && app.pool == pool_id {
+    if app.has_pool() && app.pool.id() == pool_id {
         return then.run(app);
     }
     let entry = PoolEntry {

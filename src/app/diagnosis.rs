@@ -3,7 +3,7 @@
 //! the worker's one DescribeUserPool per connection, and sign-in history is used only when its
 //! pane has loaded it (`d` loads it to complete the diagnosis).
 
-use super::lists::{FactorsState, open_list};
+use super::lists::FactorsState;
 use super::{App, Cmd, ListState, Pane, Row, Tone};
 use crate::cognito::listing::Listing;
 use crate::cognito::{AuthFactors, CognitoError, PoolSchema};
@@ -30,6 +30,12 @@ impl PoolSettings {
             None => Self::Unavailable,
         }
     }
+
+    /// The pool is known (DescribeUserPool) to lack threat protection, so Cognito keeps no
+    /// sign-in history for its users.
+    pub fn keeps_no_history(&self) -> bool {
+        matches!(self, Self::Known(schema) if !schema.threat_protection())
+    }
 }
 
 /// The key that loads the sign-in history, as the verdict names it.
@@ -39,13 +45,14 @@ impl App {
     /// The loaded user's diagnosis from what the app already holds; None without a user or
     /// while the pool's settings are still being read.
     pub fn diagnosis(&self) -> Option<Diagnosis> {
-        let loaded = self.user.as_ref()?;
-        let schema = match &self.pool_settings {
+        let loaded = self.user.loaded()?;
+        let schema = match self.pool.settings() {
             PoolSettings::Pending => return None,
             PoolSettings::Known(schema) => Some(schema.as_ref()),
             PoolSettings::Unavailable => None,
         };
-        let events = match &self.lists.sign_ins {
+        let lists = self.user.lists();
+        let events = match &lists.sign_ins {
             ListState::Loaded(fetched) => match &fetched.listing {
                 Listing::SignIns(events) => Some(events.as_slice()),
                 _ => None,
@@ -53,7 +60,7 @@ impl App {
             _ => None,
         };
         // The auth factors count once the MFA pane has read them.
-        let factors = match &self.lists.auth_factors {
+        let factors = match &lists.auth_factors {
             FactorsState::Loaded(factors) => Some(factors),
             _ => None,
         };
@@ -127,7 +134,7 @@ impl App {
         heading.copy = verdict.value.clone();
         let mut section = vec![heading];
         // The pool's sign-in model: plan, allowed first factors, MFA (2024–2026 model).
-        if let PoolSettings::Known(schema) = &self.pool_settings {
+        if let PoolSettings::Known(schema) = self.pool.settings() {
             section.push(Row::new("Policy", sanitize(&schema.sign_in_summary())).tone(Tone::Dim));
         }
         section.extend(d.findings.iter().map(finding_row));
@@ -207,7 +214,7 @@ fn full_report(d: &Diagnosis) -> String {
 /// The finding on the selected row of the Status pane, if the cursor is on one (findings are
 /// the pane's last rows).
 fn selected_finding(app: &App) -> Option<Finding> {
-    if app.focus != Pane::Status {
+    if app.user.focus() != Pane::Status {
         return None;
     }
     let findings = app.diagnosis()?.findings;
@@ -237,41 +244,28 @@ pub(super) fn open_finding(app: &mut App) -> Option<Vec<Cmd>> {
         ),
     };
     let row = app.selected_row()?;
-    app.overlay = super::Overlay::Detail {
+    app.layers.open(super::Overlay::Detail {
         title: row.label,
         text: row.detail,
         copy: row.copy,
         scroll: 0,
-    };
-    app.notice = Some(refusal);
+    });
+    app.layers.say(refusal);
     Some(Vec::new())
 }
 
-/// Opening the MFA pane: AdminGetUserAuthFactors once per user shown (a lookup alone never
-/// asks, so a password-only pool's lookup costs what it did); again after a failure.
+/// Opening the MFA pane: the user's auth factors, once per user shown.
 pub(super) fn open_factors(app: &mut App) -> Vec<Cmd> {
-    let Some(loaded) = &app.user else {
-        return Vec::new();
-    };
-    if matches!(
-        app.lists.auth_factors,
-        FactorsState::Loading { .. } | FactorsState::Loaded(_)
-    ) {
-        return Vec::new();
-    }
-    let username = loaded.found.user.username.clone();
-    let id = app.next_request_id();
-    app.lists.auth_factors = FactorsState::Loading { id };
-    vec![Cmd::FetchAuthFactors { id, username }]
+    app.user.open_factors(&mut app.ids)
 }
 
 /// AdminGetUserAuthFactors answered; a stale answer (another user since) is dropped.
 pub(super) fn factors_done(app: &mut App, id: u64, result: Result<AuthFactors, CognitoError>) {
-    if app.lists.auth_factors != (FactorsState::Loading { id }) {
+    if !app.user.factors_awaited(id) {
         tracing::debug!(id, "dropping a superseded AdminGetUserAuthFactors result");
         return;
     }
-    app.lists.auth_factors = match result {
+    let state = match result {
         Ok(factors) => FactorsState::Loaded(factors),
         Err(e) => {
             let view = super::cognito_error_view(app, &e);
@@ -281,6 +275,7 @@ pub(super) fn factors_done(app: &mut App, id: u64, result: Result<AuthFactors, C
             })
         }
     };
+    app.user.set_factors(state);
 }
 
 /// The MFA pane's rows for the user's auth factors (AdminGetUserAuthFactors): each first
@@ -318,29 +313,29 @@ pub(super) fn factor_rows(state: &FactorsState) -> Vec<Row> {
 /// `d`: loads the sign-in history (one AdminListUserAuthEvents per page) so the diagnosis can
 /// check risk blocks and failed sign-ins; the only request the diagnosis ever asks for.
 pub(super) fn load_history(app: &mut App) -> Vec<Cmd> {
-    if app.user.is_none() {
-        app.notice = Some("look a user up first (/)".into());
+    if app.user.loaded().is_none() {
+        app.layers.say("look a user up first (/)");
         return Vec::new();
     }
-    if let PoolSettings::Known(schema) = &app.pool_settings
-        && !schema.threat_protection()
-    {
-        app.notice = Some(super::lists::NO_THREAT_PROTECTION.into());
+    if app.pool.settings().keeps_no_history() {
+        app.layers.say(super::lists::NO_THREAT_PROTECTION);
         return Vec::new();
     }
-    match app.lists.sign_ins {
+    match app.user.lists().sign_ins {
         ListState::Loaded(_) => {
-            app.notice = Some("sign-in history already loaded (6 shows it, r reloads)".into());
+            app.layers
+                .say("sign-in history already loaded (6 shows it, r reloads)");
             Vec::new()
         }
         ListState::Loading { .. } => {
-            app.notice = Some("sign-in history is loading".into());
+            app.layers.say("sign-in history is loading");
             Vec::new()
         }
         _ => {
-            app.notice = Some("loading the sign-in history to complete the diagnosis".into());
-            let again = !matches!(app.lists.sign_ins, ListState::NotLoaded);
-            open_list(app, Pane::SignIns, again)
+            app.layers
+                .say("loading the sign-in history to complete the diagnosis");
+            let again = !matches!(app.user.lists().sign_ins, ListState::NotLoaded);
+            app.open_list(Pane::SignIns, again)
         }
     }
 }

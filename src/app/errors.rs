@@ -63,12 +63,12 @@ pub(super) fn error_view(app: &App, err: LookupError) -> ErrorView {
 
 pub(super) fn cognito_error_view(app: &App, e: &CognitoError) -> ErrorView {
     let fallback = SessionInfo {
-        pool: app.pool.clone(),
+        pool: app.pool.id().to_string(),
         region: None,
         profile: None,
         target: "the Cognito endpoint".into(),
     };
-    cognito_error_view_in(app.session.as_ref().unwrap_or(&fallback), e)
+    cognito_error_view_in(app.pool.session().unwrap_or(&fallback), e)
 }
 
 /// A failure of a request that went to `session` (which may not be the pool in use).

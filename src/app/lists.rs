@@ -1,7 +1,7 @@
 //! The on-demand list panes (groups, devices, sign-in history): their state, fetching one
 //! when its pane is opened, and taking the answer.
 
-use super::{App, Cmd, ErrorView, PAGE, Pane, cognito_error_view};
+use super::{App, ErrorView, PAGE, Pane, cognito_error_view};
 use crate::cognito::listing::{Fetched, ListKind};
 use crate::cognito::{CognitoError, ErrorKind};
 use crate::keymap::Action;
@@ -75,35 +75,10 @@ impl Lists {
     }
 }
 
-/// Starts fetching the list `pane` shows if it has not been asked for yet (or `again`).
-pub(super) fn open_list(app: &mut App, pane: Pane, again: bool) -> Vec<Cmd> {
-    let (Some(list), Some(loaded)) = (pane.list(), app.user.as_ref()) else {
-        return Vec::new();
-    };
-    let username = loaded.found.user.username.clone();
-    let state = app.lists.get(list);
-    if !again && *state != ListState::NotLoaded {
-        return Vec::new();
-    }
-    // A pool known (DescribeUserPool) to lack threat protection keeps no sign-in history:
-    // AdminListUserAuthEvents would only answer UserPoolAddOnNotEnabledException.
-    if list == ListKind::SignIns
-        && let super::PoolSettings::Known(schema) = &app.pool_settings
-        && !schema.threat_protection()
-    {
-        *app.lists.get_mut(list) = ListState::Unavailable(NO_THREAT_PROTECTION.into());
-        return Vec::new();
-    }
-    let id = app.next_request_id();
-    *app.lists.get_mut(list) = ListState::Loading { id };
-    vec![Cmd::FetchList { id, list, username }]
-}
-
+/// A list pane's answer; an answer for a list no longer awaited (another user since) is
+/// dropped.
 pub(super) fn list_done(app: &mut App, id: u64, result: Result<Fetched, CognitoError>) {
-    let Some(list) = [ListKind::Groups, ListKind::Devices, ListKind::SignIns]
-        .into_iter()
-        .find(|l| *app.lists.get(*l) == ListState::Loading { id })
-    else {
+    let Some(list) = app.user.list_awaiting(id) else {
         tracing::debug!(id, "dropping a superseded list result");
         return;
     };
@@ -127,14 +102,13 @@ pub(super) fn list_done(app: &mut App, id: u64, result: Result<Fetched, CognitoE
         )),
         Err(e) => ListState::Failed(cognito_error_view(app, &e)),
     };
-    *app.lists.get_mut(list) = state;
+    app.user.set_list(list, state);
     let pane = Pane::ALL
         .into_iter()
         .find(|p| p.list() == Some(list))
         .expect("every list has a pane");
     let len = app.rows(pane).len();
-    let c = &mut app.cursors[pane.index()];
-    *c = (*c).min(len.saturating_sub(1));
+    app.user.clamp_cursor(pane, len);
 }
 
 /// A cursor moved by `action` in a list of `len` rows (any list: panes, pickers, finders).

@@ -1,7 +1,7 @@
 //! The main screen's keys: lookups, panes, copying, privacy, the escape hatch, the write menu.
 
 use super::overlay::copied_notice;
-use super::{App, Cmd, LineInput, Overlay, Pane, allpools, diagnosis, finder, lists::open_list};
+use super::{App, Cmd, LineInput, Overlay, Pane, allpools, diagnosis, finder};
 use crate::cognito::lookup::LookupMode;
 use crate::hatch::{aws_command, console_url};
 use crate::keymap::Action;
@@ -11,21 +11,20 @@ use crate::sanitize::sanitize;
 pub(super) fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
     // A lookup can be typed before a pool is chosen: submitting it opens the picker.
     if action == Action::Recent && !app.has_pool() {
-        app.notice = Some("choose a user pool first".into());
+        app.layers.say("choose a user pool first");
         return app.open_pools();
     }
     match action {
         Action::Quit => app.should_quit = true,
         Action::OpenLookup(mode) => {
-            app.error = None;
-            app.notice = None;
-            app.overlay = Overlay::Lookup {
+            app.layers.clear();
+            app.layers.open(Overlay::Lookup {
                 mode,
                 input: LineInput::default(),
-            };
+            });
         }
         Action::FocusNext | Action::FocusPrev => {
-            let (i, n) = (app.focus.index(), Pane::ALL.len());
+            let (i, n) = (app.user.focus().index(), Pane::ALL.len());
             let next = if action == Action::FocusNext {
                 (i + 1) % n
             } else {
@@ -46,22 +45,22 @@ pub(super) fn act_main(app: &mut App, action: Action) -> Vec<Cmd> {
         | Action::Bottom => app.move_cursor(action),
         Action::Open | Action::Copy | Action::Refresh => return act_on_row(app, action),
         Action::Filter => {
-            app.focus = Pane::Attributes;
-            app.overlay = Overlay::Filter {
-                input: LineInput::with_text(&app.attr_filter),
-            };
+            app.user.focus_attributes();
+            app.layers.open(Overlay::Filter {
+                input: LineInput::with_text(app.user.attr_filter()),
+            });
         }
         Action::Recent => {
-            if app.recent.is_empty() {
-                app.notice = Some("no lookups yet in this session".into());
+            if app.user.recent().is_empty() {
+                app.layers.say("no lookups yet in this session");
             } else {
-                app.overlay = Overlay::Recent {
+                app.layers.open(Overlay::Recent {
                     input: LineInput::default(),
                     cursor: 0,
-                };
+                });
             }
         }
-        Action::Help => app.overlay = Overlay::help(),
+        Action::Help => app.layers.open(Overlay::help()),
         Action::LoadHistory => return diagnosis::load_history(app),
         Action::AllPools => return allpools::open(app),
         Action::Search | Action::Browse | Action::LoadAll | Action::Pools => {
@@ -78,26 +77,26 @@ fn act_main_more(app: &mut App, action: Action) -> Vec<Cmd> {
     match action {
         Action::Privacy => {
             app.redact = !app.redact;
-            app.revealed = None;
-            app.notice = Some(if app.redact {
-                "privacy mode on: personal values are masked (v reveals the selected one)".into()
+            app.user.hide_revealed();
+            app.layers.say(if app.redact {
+                "privacy mode on: personal values are masked (v reveals the selected one)"
             } else {
-                "privacy mode off".into()
+                "privacy mode off"
             });
         }
         Action::Reveal => {
             if app.selected_is_masked() {
-                app.revealed = Some((app.focus, app.cursor(app.focus)));
-                app.notice = Some("revealed until the selection moves".into());
+                app.user.reveal_selected();
+                app.layers.say("revealed until the selection moves");
             } else if !app.redact {
-                app.notice = Some("nothing is masked: privacy mode is off (p)".into());
+                app.layers.say("nothing is masked: privacy mode is off (p)");
             } else {
-                app.notice = Some("the selected value is not masked".into());
+                app.layers.say("the selected value is not masked");
             }
         }
         Action::EscapeHatch => {
-            let (Some(loaded), Some(session)) = (&app.user, &app.session) else {
-                app.notice = Some("look a user up first (/)".into());
+            let (Some(loaded), Some(session)) = (app.user.loaded(), app.pool.session()) else {
+                app.layers.say("look a user up first (/)");
                 return Vec::new();
             };
             // In privacy mode the command names the masked username: it is shown and copied.
@@ -106,21 +105,24 @@ fn act_main_more(app: &mut App, action: Action) -> Vec<Cmd> {
             let url = console_url(session, &session.pool, username)
                 .map(|u| sanitize(&u).into_owned())
                 .unwrap_or_else(|| "(no console address: the Region is not known)".into());
-            app.notice = Some(format!("aws command: {}", copied_notice(&command)));
-            app.overlay = Overlay::Hatch {
+            app.layers
+                .say(format!("aws command: {}", copied_notice(&command)));
+            app.layers.open(Overlay::Hatch {
                 command: command.clone(),
                 url,
-            };
+            });
             return vec![Cmd::Copy(command)];
         }
         Action::Actions => match app.write_refusal() {
-            Some(why) => app.notice = Some(why),
-            None if app.user.is_none() => app.notice = Some("look a user up first (/)".into()),
-            None => app.overlay = Overlay::Actions { cursor: 0 },
+            Some(why) => app.layers.say(why),
+            None if app.user.loaded().is_none() => app.layers.say("look a user up first (/)"),
+            None => app.layers.open(Overlay::Actions { cursor: 0 }),
         },
         // Esc peels one layer: the error, else the notice, else the attribute filter.
-        Action::Cancel if app.error.take().is_none() && app.notice.take().is_none() => {
-            app.attr_filter.clear();
+        Action::Cancel
+            if app.layers.take_error().is_none() && app.layers.take_notice().is_none() =>
+        {
+            app.user.clear_filter();
         }
         _ => {}
     }
@@ -129,9 +131,8 @@ fn act_main_more(app: &mut App, action: Action) -> Vec<Cmd> {
 
 /// Moves the focus to `pane`, opening its list if it is a list pane.
 fn focus_on(app: &mut App, pane: Pane) -> Vec<Cmd> {
-    app.focus = pane;
-    app.revealed = None;
-    let mut cmds = open_list(app, pane, false);
+    app.user.focus_on(pane);
+    let mut cmds = app.open_list(pane, false);
     if pane == Pane::Mfa {
         cmds.extend(super::diagnosis::open_factors(app));
     }
@@ -142,7 +143,7 @@ fn focus_on(app: &mut App, pane: Pane) -> Vec<Cmd> {
 fn act_on_row(app: &mut App, action: Action) -> Vec<Cmd> {
     match action {
         Action::Open => {
-            if app.error.take().is_some() {
+            if app.layers.take_error().is_some() {
                 return Vec::new();
             }
             // A diagnosis finding offers the write action that fixes it.
@@ -150,31 +151,33 @@ fn act_on_row(app: &mut App, action: Action) -> Vec<Cmd> {
                 return cmds;
             }
             if let Some(row) = app.selected_row() {
-                app.overlay = Overlay::Detail {
+                app.layers.open(Overlay::Detail {
                     title: row.label,
                     text: row.detail,
                     copy: row.copy,
                     scroll: 0,
-                };
+                });
             }
         }
         Action::Copy => match app.selected_row() {
             Some(row) => {
-                app.notice = Some(format!("{}: {}", row.label, copied_notice(&row.copy)));
+                app.layers
+                    .say(format!("{}: {}", row.label, copied_notice(&row.copy)));
                 return vec![Cmd::Copy(row.copy)];
             }
-            None => app.notice = Some("nothing to copy: look a user up first (/)".into()),
+            None => app.layers.say("nothing to copy: look a user up first (/)"),
         },
-        Action::Refresh if app.focus.list().is_some() && app.user.is_some() => {
-            let focus = app.focus;
-            return open_list(app, focus, true);
+        Action::Refresh if app.user.focus().list().is_some() && app.user.loaded().is_some() => {
+            return app.open_list(app.user.focus(), true);
         }
-        Action::Refresh => match &app.user {
+        Action::Refresh => match app.user.loaded() {
             Some(loaded) => {
                 let username = loaded.found.user.username.clone();
                 return vec![app.start_lookup(&username, LookupMode::Username)];
             }
-            None => app.notice = Some("nothing to refresh: look a user up first (/)".into()),
+            None => app
+                .layers
+                .say("nothing to refresh: look a user up first (/)"),
         },
         _ => {}
     }

@@ -50,44 +50,44 @@ impl MfaCodeEntry {
 /// A provider asks: the popup opens over what was open (a popup asking for an earlier code,
 /// whose provider stopped waiting, is replaced).
 pub(super) fn asked(app: &mut App, request: MfaRequest) -> Vec<Cmd> {
-    let behind = match std::mem::replace(&mut app.overlay, Overlay::None) {
+    let behind = match app.layers.take() {
         Overlay::None => None,
         Overlay::MfaCode(earlier) => earlier.behind,
         other => Some(Box::new(other)),
     };
-    app.overlay = Overlay::MfaCode(Box::new(MfaCodeEntry {
+    app.layers.open(Overlay::MfaCode(Box::new(MfaCodeEntry {
         request,
         input: LineInput::default(),
         behind,
-    }));
+    })));
     Vec::new()
 }
 
 /// Enter and Esc (the line's edits are the input's own).
 pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
-    let Overlay::MfaCode(entry) = &app.overlay else {
+    let Overlay::MfaCode(entry) = app.layers.overlay() else {
         return Vec::new();
     };
     let code = match action {
         Action::Submit => match MfaCode::parse(&entry.input.text) {
             Ok(code) => Some(code),
             Err(e) => {
-                app.notice = Some(e.to_string());
+                app.layers.say(e.to_string());
                 return Vec::new();
             }
         },
         Action::Cancel => None,
         _ => return Vec::new(),
     };
-    let Overlay::MfaCode(entry) = std::mem::replace(&mut app.overlay, Overlay::None) else {
+    let Overlay::MfaCode(entry) = app.layers.take() else {
         return Vec::new();
     };
     let MfaCodeEntry {
         request, behind, ..
     } = *entry;
-    app.overlay = behind.map_or(Overlay::None, |b| *b);
+    app.layers.open(behind.map_or(Overlay::None, |b| *b));
     let profile = sanitize(&request.profile).into_owned();
-    app.notice = Some(match (&code, request.reply.is_waiting()) {
+    app.layers.say(match (&code, request.reply.is_waiting()) {
         (_, false) => format!(
             "the request that asked for profile {profile}'s MFA code ran out of time \
              (--timeout): the next request asks again"
@@ -107,19 +107,19 @@ pub(super) fn act(app: &mut App, action: Action) -> Vec<Cmd> {
 /// so, rather than taking a code nobody will use. Checked on the tick, which runs while the
 /// popup is open.
 pub(super) fn withdrawn(app: &mut App) {
-    let Overlay::MfaCode(entry) = &app.overlay else {
+    let Overlay::MfaCode(entry) = app.layers.overlay() else {
         return;
     };
     if entry.request.reply.is_waiting() {
         return;
     }
     let profile = sanitize(&entry.request.profile).into_owned();
-    let behind = match std::mem::replace(&mut app.overlay, Overlay::None) {
+    let behind = match app.layers.take() {
         Overlay::MfaCode(entry) => entry.behind,
         _ => None,
     };
-    app.overlay = behind.map_or(Overlay::None, |b| *b);
-    app.notice = Some(format!(
+    app.layers.open(behind.map_or(Overlay::None, |b| *b));
+    app.layers.say(format!(
         "the request that asked for profile {profile}'s MFA code ran out of time (--timeout): \
          the next request asks again"
     ));

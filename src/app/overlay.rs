@@ -2,7 +2,7 @@
 //! Only one exists at a time, so there is no popup stack to keep consistent.
 
 use super::actions::{GroupChange, submit_typed};
-use super::{App, Cmd, LineInput, Pane, move_in_list};
+use super::{App, Cmd, LineInput, move_in_list};
 use crate::cognito::lookup::{self, Ambiguous, LookupMode, QueryShape};
 use crate::keymap::{Action, HelpLine, Keymap};
 use crate::sanitize::sanitize;
@@ -98,13 +98,13 @@ impl Overlay {
 /// F1 (or `?` where no line is being typed): the help, from wherever the keys are; what was
 /// open stays behind it and comes back when it closes.
 pub(super) fn open_help(app: &mut App) -> Vec<Cmd> {
-    let behind = std::mem::replace(&mut app.overlay, Overlay::None);
-    app.overlay = Overlay::Help {
+    let behind = app.layers.take();
+    app.layers.open(Overlay::Help {
         scroll: 0,
         filter: LineInput::default(),
         typing: false,
         behind: (behind != Overlay::None).then(|| Box::new(behind)),
-    };
+    });
     Vec::new()
 }
 
@@ -128,10 +128,9 @@ pub(super) fn input_mut(overlay: &mut Overlay) -> Option<&mut LineInput> {
 /// Live effects of editing: the attribute filter applies as you type; the recent list
 /// jumps back to its best match.
 pub(super) fn after_edit(app: &mut App) {
-    match &mut app.overlay {
+    match app.layers.overlay_mut() {
         Overlay::Filter { input } => {
-            app.attr_filter = input.text.clone();
-            app.cursors[Pane::Attributes.index()] = 0;
+            app.user.filter_attributes(&input.text);
         }
         Overlay::Recent { cursor, .. } => *cursor = 0,
         Overlay::Help { scroll, .. } => *scroll = 0,
@@ -140,7 +139,7 @@ pub(super) fn after_edit(app: &mut App) {
 }
 
 pub(super) fn act_help(app: &mut App, action: Action) -> Vec<Cmd> {
-    let rows = match &app.overlay {
+    let rows = match app.layers.overlay() {
         Overlay::Help { filter, .. } => help_rows(
             app.keymap(),
             app.allow_write(),
@@ -159,7 +158,7 @@ pub(super) fn act_help(app: &mut App, action: Action) -> Vec<Cmd> {
         filter,
         typing,
         behind,
-    } = &mut app.overlay
+    } = app.layers.overlay_mut()
     else {
         return Vec::new();
     };
@@ -177,9 +176,12 @@ pub(super) fn act_help(app: &mut App, action: Action) -> Vec<Cmd> {
             *typing = false;
             *scroll = 0;
         }
-        _ => app.overlay = behind.take().map_or(Overlay::None, |b| *b),
+        _ => {
+            let behind = behind.take().map_or(Overlay::None, |b| *b);
+            app.layers.open(behind);
+        }
     }
-    if let Overlay::Help { scroll, .. } = &mut app.overlay {
+    if let Overlay::Help { scroll, .. } = app.layers.overlay_mut() {
         *scroll = (*scroll).min(max);
     }
     Vec::new()
@@ -295,32 +297,32 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
 }
 
 pub(super) fn act_hatch(app: &mut App, action: Action) -> Vec<Cmd> {
-    if let Overlay::Hatch { command, url } = &app.overlay {
+    if let Overlay::Hatch { command, url } = app.layers.overlay() {
         let text = match action {
             Action::Copy => command.clone(),
             Action::CopyUrl => url.clone(),
             _ => {
-                app.overlay = Overlay::None;
+                app.layers.close();
                 return Vec::new();
             }
         };
-        app.notice = Some(copied_notice(&text));
+        app.layers.say(copied_notice(&text));
         return vec![Cmd::Copy(text)];
     }
     Vec::new()
 }
 
 pub(super) fn act_detail(app: &mut App, action: Action) -> Vec<Cmd> {
-    if let Overlay::Detail { scroll, copy, .. } = &mut app.overlay {
+    if let Overlay::Detail { scroll, copy, .. } = app.layers.overlay_mut() {
         match action {
             Action::Up => *scroll = scroll.saturating_sub(1),
             Action::Down => *scroll = scroll.saturating_add(1),
             Action::Copy => {
                 let text = copy.clone();
-                app.notice = Some(copied_notice(&text));
+                app.layers.say(copied_notice(&text));
                 return vec![Cmd::Copy(text)];
             }
-            _ => app.overlay = Overlay::None,
+            _ => app.layers.close(),
         }
     }
     Vec::new()
@@ -337,48 +339,48 @@ pub(super) fn copied_notice(text: &str) -> String {
 }
 
 pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
-    if let Some(input) = input_mut(&mut app.overlay)
+    if let Some(input) = input_mut(app.layers.overlay_mut())
         && input.edit(action)
     {
         after_edit(app);
         return Vec::new();
     }
-    match (&mut app.overlay, action) {
-        (Overlay::Lookup { .. }, Action::Cancel) => app.overlay = Overlay::None,
+    match (app.layers.overlay_mut(), action) {
+        (Overlay::Lookup { .. }, Action::Cancel) => app.layers.close(),
         (Overlay::Lookup { mode, input }, Action::Submit) => {
             let mode = *mode;
             let query = match lookup::validate_query(&input.text) {
                 Ok(q) => q,
                 Err(message) => {
-                    app.notice = Some(message.to_string());
+                    app.layers.say(message.to_string());
                     return Vec::new();
                 }
             };
             if mode == LookupMode::Sub && lookup::classify(&query) != QueryShape::Uuid {
-                app.notice =
-                    Some("a sub is a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e".into());
+                app.layers
+                    .say("a sub is a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e");
                 return Vec::new();
             }
-            app.overlay = Overlay::None;
+            app.layers.close();
             return app.submit_lookup(&query, mode);
         }
         (Overlay::Help { .. }, _) => return act_help(app, action),
-        (Overlay::Filter { .. }, Action::Submit) => app.overlay = Overlay::None,
+        (Overlay::Filter { .. }, Action::Submit) => app.layers.close(),
         (Overlay::Filter { .. }, Action::Cancel) => {
-            app.attr_filter.clear();
-            app.overlay = Overlay::None;
+            app.user.clear_filter();
+            app.layers.close();
         }
-        (Overlay::Recent { .. }, Action::Cancel) => app.overlay = Overlay::None,
+        (Overlay::Recent { .. }, Action::Cancel) => app.layers.close(),
         (Overlay::Confirm { .. }, Action::Cancel) => {
-            app.overlay = Overlay::None;
-            app.notice = Some("cancelled: nothing was changed".into());
+            app.layers.close();
+            app.layers.say("cancelled: nothing was changed");
         }
         (Overlay::Confirm { .. }, Action::Submit) => return submit_typed(app),
         (Overlay::AllPools(_), _) => return super::allpools::act_input(app, action),
         (Overlay::MfaCode(_), _) => return super::mfa_code::act(app, action),
         (Overlay::Recent { .. }, Action::Up | Action::Down) => {
             let len = app.recent_matches().len();
-            if let Overlay::Recent { cursor, .. } = &mut app.overlay {
+            if let Overlay::Recent { cursor, .. } = app.layers.overlay_mut() {
                 *cursor = move_in_list(*cursor, len, action);
             }
         }
@@ -386,7 +388,7 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
             let cursor = *cursor;
             let chosen = app.recent_matches().get(cursor).map(|e| e.username.clone());
             if let Some(username) = chosen {
-                app.overlay = Overlay::None;
+                app.layers.close();
                 return app.submit_lookup(&username, LookupMode::Username);
             }
         }
@@ -396,15 +398,15 @@ pub(super) fn act_input(app: &mut App, action: Action) -> Vec<Cmd> {
 }
 
 pub(super) fn act_picker(app: &mut App, action: Action) -> Vec<Cmd> {
-    let Overlay::Picker { ambiguous, cursor } = &mut app.overlay else {
+    let Overlay::Picker { ambiguous, cursor } = app.layers.overlay_mut() else {
         return Vec::new();
     };
     match action {
-        Action::Cancel => app.overlay = Overlay::None,
+        Action::Cancel => app.layers.close(),
         Action::Submit => {
             if let Some(m) = ambiguous.matches.get(*cursor) {
                 let username = m.username.clone();
-                app.overlay = Overlay::None;
+                app.layers.close();
                 return app.submit_lookup(&username, LookupMode::Username);
             }
         }

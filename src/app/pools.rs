@@ -1,12 +1,14 @@
-//! The pool in use, in the model: its name, what DescribeUserPool said about it at start-up,
-//! switching to another (the old pool stays in use until the worker has checked the new one),
-//! a lookup typed before any pool was chosen, and recent lookups kept per pool.
+//! The pool in use, in the model: [`PoolSession`], the part of [`App`] that owns the pool
+//! and its session — its id, the worker's connection, whether writes are allowed there, its
+//! name and what DescribeUserPool said, its groups, a write in flight, the rate limiter's
+//! hold — and the switch to another (the old pool stays in use until the worker has checked
+//! the new one), a lookup typed before any pool was chosen, and recent lookups kept per pool.
 
 use std::collections::HashMap;
 
 use super::{
-    App, BrowseState, Cmd, ErrorView, Lists, Overlay, PoolEntry, PoolSource, RecentEntry,
-    SearchState, SessionInfo, cognito_error_view, cognito_error_view_in,
+    App, Cmd, ErrorView, ListState, Overlay, PoolEntry, PoolSettings, PoolSource, RecentEntry,
+    RequestIds, SessionInfo, Throttle, cognito_error_view, cognito_error_view_in,
 };
 use crate::cognito::lookup::{Found, LookupMode, LookupOutcome};
 use crate::cognito::{CognitoError, ErrorKind, PoolId, PoolSchema};
@@ -91,6 +93,212 @@ pub struct Switched {
     pub allow_write: bool,
 }
 
+/// A write action sent to the worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WritePending {
+    pub id: u64,
+    pub write: crate::act::Write,
+}
+
+/// The pool in use and its session (see the module's comment). Its id changes only in
+/// [`PoolSession::enter`], on the worker's answer to a switch.
+#[derive(Debug, Clone)]
+pub(crate) struct PoolSession {
+    /// The pool as given on the command line (shown before the worker connects), then the
+    /// one switched to; empty until one is chosen.
+    pool: String,
+    session: Option<SessionInfo>,
+    /// Writes are allowed in this pool: `--allow-write`, or its `allow_write = true`.
+    allow_write: bool,
+    /// The pool's settings (DescribeUserPool), for the sign-in diagnosis.
+    settings: PoolSettings,
+    /// Its name, problems, a switch in flight, other pools' recents.
+    status: PoolStatus,
+    /// The pool's groups, fetched when the add-to-group picker first opens.
+    groups: ListState,
+    /// A write action in flight.
+    writing: Option<WritePending>,
+    /// Requests held back by the rate limiter, for the header.
+    throttle: Option<Throttle>,
+}
+
+impl PoolSession {
+    /// `pool` (empty: none chosen yet), writes allowed there or not.
+    pub(crate) fn new(pool: &str, allow_write: bool) -> Self {
+        Self {
+            pool: pool.to_string(),
+            session: None,
+            allow_write,
+            settings: PoolSettings::Pending,
+            status: PoolStatus::default(),
+            groups: ListState::NotLoaded,
+            writing: None,
+            throttle: None,
+        }
+    }
+
+    /// The id of the pool in use ("" before one is chosen).
+    pub(crate) fn id(&self) -> &str {
+        &self.pool
+    }
+
+    /// Whether a pool has been chosen (the TUI can start without one).
+    pub(crate) fn chosen(&self) -> bool {
+        !self.pool.is_empty()
+    }
+
+    /// The worker's connection to the pool, once connected.
+    pub(crate) fn session(&self) -> Option<&SessionInfo> {
+        self.session.as_ref()
+    }
+
+    /// Writes are allowed in the pool in use.
+    pub(crate) fn allow_write(&self) -> bool {
+        self.allow_write
+    }
+
+    /// The pool's settings, for the sign-in diagnosis.
+    pub(crate) fn settings(&self) -> &PoolSettings {
+        &self.settings
+    }
+
+    /// Its name, problems, a switch in flight.
+    pub(crate) fn status(&self) -> &PoolStatus {
+        &self.status
+    }
+
+    /// The pool's groups, for the add-to-group picker.
+    pub(crate) fn groups(&self) -> &ListState {
+        &self.groups
+    }
+
+    /// The write in flight.
+    pub(crate) fn writing(&self) -> Option<&WritePending> {
+        self.writing.as_ref()
+    }
+
+    /// Requests held back by the rate limiter.
+    pub(crate) fn throttle(&self) -> Option<Throttle> {
+        self.throttle
+    }
+
+    /// `name (id)`, or the id alone while the name is unknown (unsanitized).
+    pub(crate) fn label(&self) -> String {
+        pool_label(self.status.name.as_deref(), &self.pool)
+    }
+
+    /// Whether a write, the pool's groups or a switch is in flight.
+    pub(crate) fn busy(&self) -> bool {
+        self.writing.is_some()
+            || matches!(self.groups, ListState::Loading { .. })
+            || self.status.switching.is_some()
+    }
+
+    /// Why no write may start now, if one may not: writes are off for this pool, a pool
+    /// switch is in flight (the user on screen is about to change), or a write is running.
+    pub(crate) fn write_refusal(&self) -> Option<String> {
+        if !self.allow_write {
+            return Some(super::WRITES_OFF.into());
+        }
+        if let Some(switching) = &self.status.switching {
+            return Some(format!(
+                "switching to {}: actions wait until the switch is done",
+                sanitize(&switching.label)
+            ));
+        }
+        if self.writing.is_some() {
+            return Some("an action is still running".into());
+        }
+        None
+    }
+
+    /// The worker connected: its session, if it is for the pool in use (the start-up one;
+    /// the pool in use changes only on a switch). Whether it was.
+    pub(crate) fn connected(&mut self, info: SessionInfo) -> bool {
+        let ours = info.pool == self.pool;
+        if ours {
+            self.session = Some(info);
+        }
+        ours
+    }
+
+    /// The rate limiter's hold changed.
+    pub(crate) fn set_throttle(&mut self, throttle: Option<Throttle>) {
+        self.throttle = throttle;
+    }
+
+    /// A lookup started: what `A` asks every named pool (found or not).
+    pub(crate) fn set_last_query(&mut self, query: &str, mode: LookupMode) {
+        self.status.last_query = Some((query.to_string(), mode));
+    }
+
+    /// The write `id` is sent.
+    pub(crate) fn start_write(&mut self, id: u64, write: crate::act::Write) {
+        self.writing = Some(WritePending { id, write });
+    }
+
+    /// The write `id` finished (None: not the one in flight).
+    pub(crate) fn take_write(&mut self, id: u64) -> Option<WritePending> {
+        self.writing.take_if(|w| w.id == id)
+    }
+
+    /// Forgets the write in flight (the worker has stopped).
+    pub(crate) fn drop_write(&mut self) {
+        self.writing = None;
+    }
+
+    /// Asks for the pool's groups unless they are loaded or loading (again after a failure).
+    pub(crate) fn open_groups(&mut self, ids: &mut RequestIds) -> Option<Cmd> {
+        if !matches!(self.groups, ListState::NotLoaded | ListState::Failed(_)) {
+            return None;
+        }
+        let id = ids.next();
+        self.groups = ListState::Loading { id };
+        Some(Cmd::FetchPoolGroups { id })
+    }
+
+    /// Whether the groups fetch `id` is still awaited.
+    pub(crate) fn groups_awaited(&self, id: u64) -> bool {
+        self.groups == (ListState::Loading { id })
+    }
+
+    /// The pool's groups as the picker shows them.
+    pub(crate) fn set_groups(&mut self, groups: ListState) {
+        self.groups = groups;
+    }
+
+    /// DescribeUserPool's settings for `pool`, if it is the pool in use (the diagnosis reads
+    /// this same answer: it costs no request of its own).
+    pub(crate) fn described(&mut self, pool: &str, schema: Option<&PoolSchema>) {
+        if pool == self.pool {
+            self.settings = PoolSettings::from_answer(schema);
+        }
+    }
+
+    /// The pool in use is being left for another: its recent lookups are kept for coming
+    /// back, and its groups are forgotten (the add-to-group picker lists the new pool's).
+    fn leave(&mut self, recent: Vec<RecentEntry>) {
+        if self.chosen() && !recent.is_empty() {
+            self.status
+                .recent_elsewhere
+                .insert(self.pool.clone(), recent);
+        }
+        self.groups = ListState::NotLoaded;
+    }
+
+    /// The checked pool becomes the pool in use, with its own write permission (the one
+    /// setting a switch changes); the recent lookups kept from an earlier visit to it.
+    fn enter(&mut self, switched: Switched, listed_name: Option<String>) -> Vec<RecentEntry> {
+        self.pool = switched.info.pool.clone();
+        let recent = self.status.recent_elsewhere.remove(&self.pool);
+        self.session = Some(switched.info);
+        self.status.name = switched.schema.and_then(|s| s.name).or(listed_name);
+        self.status.problem = None;
+        self.allow_write = switched.allow_write;
+        recent.unwrap_or_default()
+    }
+}
+
 /// `name (id)`, or the id alone while the name is unknown (unsanitized).
 pub fn pool_label(name: Option<&str>, id: &str) -> String {
     match name.filter(|n| !n.is_empty() && *n != id) {
@@ -118,16 +326,13 @@ pub fn typed_pool_id(text: &str) -> Option<PoolId> {
 impl App {
     /// The pool in use as every screen names it: `name (id)` (unsanitized).
     pub fn pool_label(&self) -> String {
-        pool_label(self.pool_status.name.as_deref(), self.pool_name())
+        self.pool.label()
     }
 
     /// The pool the picker's input names by id (typed or pasted), when no entry has it.
     pub fn typed_pool(&self) -> Option<PoolEntry> {
-        let id = typed_pool_id(&self.finders.pools.input.text)?;
-        let known = self
-            .finders
-            .pools
-            .entries
+        let id = typed_pool_id(&self.finders.pools().input.text)?;
+        let known = (self.finders.pools().entries)
             .iter()
             .any(|p| p.id == id.as_str());
         (!known).then(|| PoolEntry {
@@ -139,8 +344,8 @@ impl App {
 
     /// Runs a lookup, or with no pool chosen yet keeps it for the pool the picker chooses.
     pub fn submit_lookup(&mut self, query: &str, mode: LookupMode) -> Vec<Cmd> {
-        if let Some(switching) = &self.pool_status.switching {
-            self.notice = Some(format!(
+        if let Some(switching) = &self.pool.status.switching {
+            self.layers.say(format!(
                 "switching to {}: look up once the switch is done",
                 sanitize(&switching.label)
             ));
@@ -149,9 +354,9 @@ impl App {
         if self.has_pool() {
             return vec![self.start_lookup(query, mode)];
         }
-        self.pool_status.deferred = Some((query.to_string(), mode));
+        self.pool.status.deferred = Some((query.to_string(), mode));
         let cmds = self.open_pools();
-        self.notice = Some(format!(
+        self.layers.say(format!(
             "choose a user pool to look up {:?} in",
             sanitize(&crate::redact::shown_query(self.redact, query))
         ));
@@ -172,8 +377,9 @@ pub(super) fn switch_pool_then(
     then: impl Into<Option<AfterSwitch>>,
 ) -> Vec<Cmd> {
     // Its outcome, and the refresh after it, belong to the pool it was sent to.
-    if app.writing.is_some() {
-        app.notice = Some("an action is still running: switch pools when it is done".into());
+    if app.pool.writing.is_some() {
+        app.layers
+            .say("an action is still running: switch pools when it is done");
         return Vec::new();
     }
     let id = app.next_request_id();
@@ -182,14 +388,14 @@ pub(super) fn switch_pool_then(
         PoolSource::Listed => pool_label(Some(&entry.name), &entry.id),
         PoolSource::Typed => entry.id.clone(),
     };
-    app.pool_status.switching = Some(Switching {
+    app.pool.status.switching = Some(Switching {
         id,
         label,
         listed_name: (entry.source == PoolSource::Listed).then(|| entry.name.clone()),
         then: then.into(),
     });
-    app.finders.open = None;
-    app.notice = None;
+    app.finders.close();
+    app.layers.quiet();
     vec![Cmd::SwitchPool {
         id,
         pool: match entry.source {
@@ -209,7 +415,7 @@ pub(super) fn pool_switched(
     id: u64,
     result: Result<Switched, SwitchError>,
 ) -> Vec<Cmd> {
-    let Some(switching) = app.pool_status.switching.take_if(|s| s.id == id) else {
+    let Some(switching) = app.pool.status.switching.take_if(|s| s.id == id) else {
         tracing::debug!(id, "dropping the answer to a superseded pool switch");
         return Vec::new();
     };
@@ -220,17 +426,20 @@ pub(super) fn pool_switched(
             return Vec::new();
         }
     };
+    // The new pool's settings count once what the switch brings is shown.
+    let settings = PoolSettings::from_answer(switched.schema.as_ref());
     let mut cmds = leave_old_pool(app);
     enter_new_pool(app, switched, switching.listed_name);
     // From here on the worker sends every request to the new pool: commands before this one
     // were made for the old pool and go there.
     cmds.push(Cmd::UsePool { id });
-    if let Some((query, mode)) = app.pool_status.deferred.take() {
+    if let Some((query, mode)) = app.pool.status.deferred.take() {
         cmds.push(app.start_lookup(&query, mode));
     }
     if let Some(then) = switching.then {
         cmds.extend(then.run(app));
     }
+    app.pool.settings = settings;
     cmds
 }
 
@@ -252,78 +461,54 @@ fn switch_refused(app: &mut App, switching: &Switching, e: &SwitchError) {
         view.message
     );
     offer_the_picker(app, &mut view);
-    app.error = Some(view);
+    app.layers.fail(view);
 }
 
 /// Puts away everything of the pool in use (its recent lookups kept for coming back); the
 /// commands that stop its work.
 fn leave_old_pool(app: &mut App) -> Vec<Cmd> {
-    let old = std::mem::take(&mut app.recent);
-    if app.has_pool() && !old.is_empty() {
-        app.pool_status
-            .recent_elsewhere
-            .insert(app.pool.clone(), old);
-    }
+    let old = app.user.leave_pool();
+    app.pool.leave(old);
     let mut cmds = Vec::new();
-    if let Some(load) = app.finders.browse.loading_all.take() {
+    if let Some(load) = app.finders.leave_pool() {
         cmds.push(Cmd::CancelLoadAll { id: load });
     }
     cmds.push(Cmd::CancelSearch);
-    app.user = None;
-    app.pending = None;
-    app.lists = Lists::default();
-    // The add-to-group picker lists the new pool's groups.
-    app.pool_groups = super::ListState::NotLoaded;
-    app.cursors = [0; 6];
-    app.attr_filter.clear();
-    app.revealed = None;
-    app.finders.search = SearchState::default();
-    app.finders.browse = BrowseState {
-        search_attributes: std::mem::take(&mut app.finders.browse.search_attributes),
-        ..BrowseState::default()
-    };
     // What was open about the old pool's user goes: a menu or confirmation open now would
     // name a user who is no longer on screen.
     if matches!(
-        app.overlay,
+        app.layers.overlay(),
         Overlay::Picker { .. }
             | Overlay::Recent { .. }
             | Overlay::Actions { .. }
             | Overlay::Groups { .. }
             | Overlay::Confirm { .. }
     ) {
-        app.overlay = Overlay::None;
+        app.layers.close();
     }
     cmds
 }
 
 /// The checked pool becomes the pool in use, with its own write permission.
 fn enter_new_pool(app: &mut App, switched: Switched, listed_name: Option<String>) {
-    app.pool = switched.info.pool.clone();
-    app.recent = app
-        .pool_status
-        .recent_elsewhere
-        .remove(&app.pool)
-        .unwrap_or_default();
-    app.session = Some(switched.info);
-    app.pool_status.name = switched.schema.and_then(|s| s.name).or(listed_name);
-    app.pool_status.problem = None;
-    // Writes follow the pool: `--allow-write`, or this pool's `allow_write = true`.
-    // Writes follow the pool: the one setting a switch changes.
-    app.settings.allow_write = switched.allow_write;
-    app.error = None;
-    app.notice = Some(format!("switched to {}", sanitize(&app.pool_label())));
+    let recent = app.pool.enter(switched, listed_name);
+    app.user.enter_pool(recent);
+    app.layers.clear_error();
+    app.layers
+        .say(format!("switched to {}", sanitize(&app.pool_label())));
 }
 
 /// DescribeUserPool's answer for the pool in use (sent once the worker has connected).
 pub(super) fn pool_described(app: &mut App, pool: &str, result: Result<PoolSchema, CognitoError>) {
-    if pool != app.pool {
+    app.pool.described(pool, result.as_ref().ok());
+    if pool != app.pool.id() {
         return;
     }
     match result {
         Ok(schema) => {
-            app.pool_status.name = schema.name.or(app.pool_status.name.take());
-            app.pool_status.problem = None;
+            let status = &mut app.pool.status;
+            status.name = schema.name.or(status.name.take());
+            status.problem = None;
         }
         Err(e) => {
             let mut view = cognito_error_view(app, &e);
@@ -334,7 +519,7 @@ pub(super) fn pool_described(app: &mut App, pool: &str, result: Result<PoolSchem
             };
             view.title = format!("{what}: {}", sanitize(&app.pool_label()));
             offer_the_picker(app, &mut view);
-            app.pool_status.problem = Some(view);
+            app.pool.status.problem = Some(view);
         }
     }
 }

@@ -17,7 +17,7 @@ impl App {
 
     /// Started with `--allow-write`.
     pub fn allow_write(&self) -> bool {
-        self.settings.allow_write
+        self.pool.allow_write()
     }
 
     /// The key bindings in use.
@@ -42,32 +42,38 @@ impl App {
 
     /// The worker's connection, once it has connected.
     pub fn session(&self) -> Option<&SessionInfo> {
-        self.session.as_ref()
+        self.pool.session()
     }
 
     /// The user on screen.
     pub fn user(&self) -> Option<&Loaded> {
-        self.user.as_ref()
+        self.user.loaded()
+    }
+
+    /// The newest lookup's query, when it failed with a user still shown, and whether it
+    /// found no one.
+    pub fn failed_lookup(&self) -> Option<&(String, bool)> {
+        self.user.failed_lookup()
     }
 
     /// The pane with the focus.
     pub fn focus(&self) -> Pane {
-        self.focus
+        self.user.focus()
     }
 
     /// The loaded user's list panes.
     pub fn lists(&self) -> &Lists {
-        &self.lists
+        self.user.lists()
     }
 
     /// The write action in flight.
     pub fn writing(&self) -> Option<&WritePending> {
-        self.writing.as_ref()
+        self.pool.writing()
     }
 
     /// The pool's groups for the add-to-group picker.
     pub fn pool_groups(&self) -> &ListState {
-        &self.pool_groups
+        self.pool.groups()
     }
 
     /// Privacy mode is on.
@@ -77,37 +83,37 @@ impl App {
 
     /// The one row shown unmasked in privacy mode.
     pub fn revealed(&self) -> Option<(Pane, usize)> {
-        self.revealed
+        self.user.revealed()
     }
 
     /// The attribute filter.
     pub fn attr_filter(&self) -> &str {
-        &self.attr_filter
+        self.user.attr_filter()
     }
 
     /// The popup, if any.
     pub fn overlay(&self) -> &Overlay {
-        &self.overlay
+        self.layers.overlay()
     }
 
     /// The lookup in flight.
     pub fn pending(&self) -> Option<&Pending> {
-        self.pending.as_ref()
+        self.user.pending()
     }
 
     /// The error popup, if any.
     pub fn error(&self) -> Option<&ErrorView> {
-        self.error.as_ref()
+        self.layers.error()
     }
 
     /// The bar's one-line message.
     pub fn notice(&self) -> Option<&str> {
-        self.notice.as_deref()
+        self.layers.notice()
     }
 
     /// The session's lookups, newest first.
     pub fn recent(&self) -> &[RecentEntry] {
-        &self.recent
+        self.user.recent()
     }
 
     /// The spinner's frame.
@@ -122,42 +128,52 @@ impl App {
 
     /// The finder that has the screen.
     pub fn finder(&self) -> Option<Finder> {
-        self.finders.open
+        self.finders.open()
     }
 
     /// Type-ahead search.
     pub fn search(&self) -> &SearchState {
-        &self.finders.search
+        self.finders.search()
     }
 
     /// Browsing the pool.
     pub fn browse(&self) -> &BrowseState {
-        &self.finders.browse
+        self.finders.browse()
     }
 
     /// The pool picker.
     pub fn pools(&self) -> &PoolsState {
-        &self.finders.pools
+        self.finders.pools()
     }
 
     /// Requests held back by the rate limiter.
     pub fn throttle(&self) -> Option<Throttle> {
-        self.throttle
+        self.pool.throttle()
     }
 
     /// The pool's settings, for the sign-in diagnosis.
     pub fn pool_settings(&self) -> &PoolSettings {
-        &self.pool_settings
+        self.pool.settings()
+    }
+
+    /// The search reopened on its last query, shown selected (typing replaces it).
+    pub fn query_selected(&self) -> bool {
+        self.finders.query_selected()
+    }
+
+    /// Why the audit syslog receiver is not taking lines, if it is not.
+    pub fn syslog_down(&self) -> Option<&str> {
+        self.layers.syslog_down()
     }
 
     /// The export file name being typed.
     pub fn export_prompt(&self) -> Option<&LineInput> {
-        self.finders.export_prompt.as_ref()
+        self.finders.export_prompt()
     }
 
     /// The list export in flight: its id and file.
     pub fn exporting(&self) -> Option<&(u64, String)> {
-        self.finders.exporting.as_ref()
+        self.finders.exporting()
     }
 
     /// The terminal's (columns, rows).
@@ -167,6 +183,6 @@ impl App {
 
     /// The pool in use: its name, problems, a switch in flight.
     pub fn pool_status(&self) -> &PoolStatus {
-        &self.pool_status
+        self.pool.status()
     }
 }

@@ -26,17 +26,17 @@ pub struct RecentEntry {
 impl App {
     /// Recent lookups matching the recent-lookups filter, best first.
     pub fn recent_matches(&self) -> Vec<&RecentEntry> {
-        let filter = match &self.overlay {
+        let filter = match self.layers.overlay() {
             Overlay::Recent { input, .. } => input.text.trim(),
             _ => "",
         };
         if filter.is_empty() {
-            return self.recent.iter().collect();
+            return self.user.recent().iter().collect();
         }
         // The browse filter's rules (search/rank.rs): one field at a time, whole and
         // contiguous matches first.
         // Best score first; among equals, the most recent.
-        rank_by_texts(filter, &self.recent, |e| match self.redact {
+        rank_by_texts(filter, self.user.recent(), |e| match self.redact {
             // In privacy mode a hidden value must not be found by typing it.
             true => [
                 Cow::Owned(redact::mask_query(&e.username)),

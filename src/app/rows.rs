@@ -79,19 +79,21 @@ impl App {
 
     /// The rows `pane` shows for the loaded user.
     pub fn rows(&self, pane: Pane) -> Vec<Row> {
-        let Some(loaded) = &self.user else {
+        let Some(loaded) = self.user.loaded() else {
             return Vec::new();
         };
         let mut rows = match pane {
-            Pane::Attributes => attribute_rows(&loaded.found.user, &self.attr_filter),
+            Pane::Attributes => attribute_rows(&loaded.found.user, self.user.attr_filter()),
             Pane::Status => self.status_rows(loaded),
             Pane::Mfa => {
                 let mut rows = mfa_rows(&loaded.found.user);
-                rows.extend(super::diagnosis::factor_rows(&self.lists.auth_factors));
+                rows.extend(super::diagnosis::factor_rows(
+                    &self.user.lists().auth_factors,
+                ));
                 rows
             }
             Pane::Groups | Pane::Devices | Pane::SignIns => {
-                match pane.list().map(|l| self.lists.get(l)) {
+                match pane.list().map(|l| self.user.lists().get(l)) {
                     Some(ListState::Loaded(fetched)) if self.redact => {
                         self.list_rows(&redact::mask_listing(&fetched.listing))
                     }
@@ -102,7 +104,7 @@ impl App {
         };
         if self.redact && pane == Pane::Attributes {
             for (i, row) in rows.iter_mut().enumerate() {
-                if self.revealed != Some((pane, i)) {
+                if self.user.revealed() != Some((pane, i)) {
                     mask_row(row);
                 }
             }
@@ -113,11 +115,11 @@ impl App {
     /// Whether the selected row is masked right now (what `v` would reveal).
     pub fn selected_is_masked(&self) -> bool {
         self.redact
-            && self.focus == Pane::Attributes
+            && self.user.focus() == Pane::Attributes
             && self
                 .selected_row()
                 .is_some_and(|r| redact::is_personal(&r.label))
-            && self.revealed != Some((self.focus, self.cursor(self.focus)))
+            && self.user.revealed() != Some((self.user.focus(), self.cursor(self.user.focus())))
     }
 
     fn list_rows(&self, listing: &Listing) -> Vec<Row> {
@@ -272,7 +274,7 @@ impl App {
             Tone::Dim,
         ));
         let mut row = Row::new("Pool", sanitize(&self.pool_label()));
-        if let Some(s) = &self.session {
+        if let Some(s) = self.pool.session() {
             let mut where_ = match &s.region {
                 Some(region) if s.target != *region => format!("{region} · {}", s.target),
                 Some(region) => region.clone(),
@@ -289,8 +291,9 @@ impl App {
     }
 
     pub(super) fn selected_row(&self) -> Option<Row> {
-        let rows = self.rows(self.focus);
-        rows.get(self.cursor(self.focus).min(rows.len().saturating_sub(1)))
+        let focus = self.user.focus();
+        let rows = self.rows(focus);
+        rows.get(self.cursor(focus).min(rows.len().saturating_sub(1)))
             .cloned()
     }
 }

@@ -13,8 +13,9 @@ use crate::keymap::Keymap;
 pub struct Settings {
     /// Running on the embedded demo pool.
     pub demo: bool,
-    /// Started with `--allow-write`: write actions are offered. Without it no key, help line
-    /// or command for a write exists.
+    /// Writes allowed in the start-up pool (`--allow-write`, or its `allow_write = true`):
+    /// write actions are offered. Without it no key, help line or command for a write
+    /// exists. The pool part keeps it from here, and a switch brings the new pool's.
     pub allow_write: bool,
     /// Privacy mode at start (`--redact`, or the config); `p` toggles it.
     pub redact: bool,

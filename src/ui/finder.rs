@@ -70,7 +70,7 @@ impl<'a> FinderView<'a> {
     pub fn of(app: &'a App, which: Finder, theme: &'a Theme) -> Self {
         let title = match which {
             Finder::Search => " Search users (ListUsers prefix, as you type) ".to_string(),
-            Finder::Browse => match &app.finders.browse.pager.filter {
+            Finder::Browse => match &app.browse().pager.filter {
                 // The filter first: a long pool name must not push it off the border.
                 Some(f) => format!(
                     " Browse · {} · {} ",
@@ -83,20 +83,16 @@ impl<'a> FinderView<'a> {
         };
         // The export prompt (Ctrl-S) takes the input line; the list stays as it will be
         // written.
-        let export = app
-            .finders
-            .export_prompt
-            .as_ref()
-            .map(|p| ("Save CSV as › ", p));
+        let export = app.export_prompt().map(|p| ("Save CSV as › ", p));
         let ((label, input), list) = match which {
             Finder::Search => (
-                export.unwrap_or(("Search › ", &app.finders.search.input)),
-                FinderList::Search(&app.finders.search),
+                export.unwrap_or(("Search › ", &app.search().input)),
+                FinderList::Search(app.search()),
             ),
             Finder::Browse => (
-                export.unwrap_or(("Filter › ", &app.finders.browse.input)),
+                export.unwrap_or(("Filter › ", &app.browse().input)),
                 FinderList::Browse {
-                    state: &app.finders.browse,
+                    state: app.browse(),
                     load_key: app.keymap().label(
                         crate::keymap::Context::Finder,
                         crate::keymap::Action::LoadAll,
@@ -104,11 +100,11 @@ impl<'a> FinderView<'a> {
                 },
             ),
             Finder::Pools => (
-                ("Pool › ", &app.finders.pools.input),
+                ("Pool › ", &app.pools().input),
                 FinderList::Pools {
-                    state: &app.finders.pools,
+                    state: app.pools(),
                     matches: app.pool_matches(),
-                    current: &app.pool,
+                    current: app.pool_name(),
                 },
             ),
         };
@@ -117,11 +113,11 @@ impl<'a> FinderView<'a> {
             label,
             input,
             selected: which == Finder::Search
-                && app.finders.query_selected
-                && app.finders.export_prompt.is_none(),
+                && app.query_selected()
+                && app.export_prompt().is_none(),
             list,
-            redact: app.redact,
-            spinner: SPINNER[app.spinner % SPINNER.len()],
+            redact: app.redact(),
+            spinner: SPINNER[app.spinner() % SPINNER.len()],
             open: app.keymap().key(Context::Finder, Action::Submit),
             close: app.keymap().key(Context::Finder, Action::Cancel),
             browse: app.keymap().key(Context::Main, Action::Browse),

@@ -12,7 +12,7 @@ use crate::app::{App, ListState, Listing, Pane, Tone};
 /// `pane` (one of the list panes) as it is drawn; None for the other panes.
 pub fn view<'a>(app: &App, pane: Pane, theme: &'a Theme) -> Option<PaneView<'a>> {
     let list = pane.list()?;
-    let state = app.lists.get(list);
+    let state = app.lists().get(list);
     let mut view = PaneView::of(app, pane, theme);
     let rows = &view.rows;
     view.title = match state {
@@ -22,8 +22,8 @@ pub fn view<'a>(app: &App, pane: Pane, theme: &'a Theme) -> Option<PaneView<'a>>
         ListState::Loaded(_) => format!("{} ({})", pane.title(), rows.len()),
         _ => pane.title().to_string(),
     };
-    let username = app.user.as_ref().map_or(String::new(), |u| {
-        let username = crate::redact::shown_username(app.redact, &u.found.user.username);
+    let username = app.user().map_or(String::new(), |u| {
+        let username = crate::redact::shown_username(app.redact(), &u.found.user.username);
         crate::sanitize::sanitize(&username).into_owned()
     });
     let message: Vec<Line> = match state {
@@ -34,7 +34,7 @@ pub fn view<'a>(app: &App, pane: Pane, theme: &'a Theme) -> Option<PaneView<'a>>
         ListState::Loading { .. } => vec![Line::from(Span::styled(
             format!(
                 "{} loading {} ({})…",
-                SPINNER[app.spinner % SPINNER.len()],
+                SPINNER[app.spinner() % SPINNER.len()],
                 list.noun(),
                 list.operation()
             ),

@@ -61,20 +61,20 @@ pub fn view(app: &App, frame: &mut Frame) {
     // Where the terminal cursor goes: the last input drawn that has one.
     let mut cursor = None;
     frame.render_widget(HeaderView::of(app, &theme), header);
-    if let Some(which) = app.finders.open {
+    if let Some(which) = app.finder() {
         frame.render_stateful_widget(FinderView::of(app, which, &theme), body, &mut cursor);
-    } else if app.user.is_some() {
+    } else if app.user().is_some() {
         render_panes(app, frame, body, &theme);
-    } else if let Some(problem) = &app.pool_status.problem {
+    } else if let Some(problem) = &app.pool_status().problem {
         frame.render_widget(PoolProblemView::of(app, problem, &theme), body);
     } else {
         frame.render_widget(WelcomeView::of(app, &theme), body);
     }
     frame.render_stateful_widget(bar_view, bar, &mut cursor);
     frame.render_widget(FooterView::of(app, &theme), footer);
-    if let Some(error) = &app.error {
+    if let Some(error) = app.error() {
         frame.render_widget(
-            ErrorPopup::new(error.shown(app.redact), app.keymap(), &theme),
+            ErrorPopup::new(error.shown(app.redact()), app.keymap(), &theme),
             body,
         );
     }
@@ -151,13 +151,13 @@ fn render_panes(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     frame.render_widget(status, top);
     frame.render_widget(
         TabsView {
-            focus: app.focus,
+            focus: app.focus(),
             theme,
         },
         tabs,
     );
     // The lists fetched on demand take the whole lower half, one at a time.
-    if let Some(list) = lists::view(app, app.focus, theme) {
+    if let Some(list) = lists::view(app, app.focus(), theme) {
         frame.render_widget(list, bottom);
         return;
     }
@@ -238,10 +238,10 @@ impl<'a> HeaderView<'a> {
     /// The header as the app is now.
     pub fn of(app: &App, theme: &'a Theme) -> Self {
         let mut pool = app.pool_label();
-        if app.pool_status.problem.is_some() {
+        if app.pool_status().problem.is_some() {
             pool.push_str(" ⚠");
         }
-        let target = match &app.session {
+        let target = match app.session() {
             Some(s) => match &s.region {
                 Some(r) if *r != s.target => format!("{r} · {}", s.target),
                 _ => s.target.clone(),
@@ -258,21 +258,21 @@ impl<'a> HeaderView<'a> {
         } else {
             "P picks one".to_string()
         };
-        let spinner = SPINNER[app.spinner % SPINNER.len()];
-        let activity = match (&app.pending, &app.writing) {
-            _ if let Some(s) = &app.pool_status.switching => {
+        let spinner = SPINNER[app.spinner() % SPINNER.len()];
+        let activity = match (app.pending(), app.writing()) {
+            _ if let Some(s) = &app.pool_status().switching => {
                 format!("{spinner} switching to {} ", sanitize(&s.label))
             }
             (_, Some(w)) => format!(
                 "{spinner} {} {} ",
                 w.write.action.operation(),
                 sanitize(&crate::redact::shown_username(
-                    app.redact,
+                    app.redact(),
                     &w.write.username
                 ))
             ),
             (Some(p), None) => {
-                let query = crate::redact::shown_query(app.redact, &p.query);
+                let query = crate::redact::shown_query(app.redact(), &p.query);
                 format!(
                     "{spinner} looking up {:?} ({}) ",
                     sanitize(&query),
@@ -285,10 +285,10 @@ impl<'a> HeaderView<'a> {
             pool,
             target,
             activity,
-            privacy: app.redact,
+            privacy: app.redact(),
             writes: app.allow_write(),
-            throttle: app.throttle,
-            syslog_down: app.syslog_down.is_some(),
+            throttle: app.throttle(),
+            syslog_down: app.syslog_down().is_some(),
             theme,
         }
     }
@@ -383,7 +383,7 @@ pub struct BarView<'a> {
 impl<'a> BarView<'a> {
     /// The bar as the app is now.
     pub fn of(app: &'a App, theme: &'a Theme) -> Self {
-        let input = match &app.overlay {
+        let input = match app.overlay() {
             Overlay::Lookup { mode, input } => Some((prompt(*mode), input)),
             Overlay::Filter { input } => Some(("Filter attributes › ", input)),
             Overlay::Help { filter, .. }
@@ -395,10 +395,7 @@ impl<'a> BarView<'a> {
         };
         Self {
             input,
-            notice: app
-                .notice
-                .as_deref()
-                .map(|n| crate::redact::shown(app.redact, n)),
+            notice: (app.notice()).map(|n| crate::redact::shown(app.redact(), n)),
             theme,
         }
     }
@@ -523,13 +520,13 @@ fn footer_offer(
 ) -> Option<&'static str> {
     use crate::app::Finder;
     use Action as A;
-    let user = app.user.is_some();
+    let user = app.user().is_some();
     let has_pool = app.has_pool();
-    let browsing = app.finders.open == Some(Finder::Browse);
+    let browsing = app.finder() == Some(Finder::Browse);
     let shown = match (context, action) {
-        (Context::Main, A::Cancel) => app.error.is_some(),
+        (Context::Main, A::Cancel) => app.error().is_some(),
         (Context::Main, A::OpenLookup(_) | A::Search | A::Browse | A::LoadAll) => has_pool,
-        (Context::Main, A::Recent) => !app.recent.is_empty(),
+        (Context::Main, A::Recent) => !app.recent().is_empty(),
         (
             Context::Main,
             A::FocusNext
@@ -541,26 +538,26 @@ fn footer_offer(
             | A::Actions
             | A::AllPools,
         ) => user,
-        (Context::Main, A::Reveal) => user && app.redact,
+        (Context::Main, A::Reveal) => user && app.redact(),
         (Context::Main, A::Privacy) => user,
         (Context::Finder, A::LoadAll) => {
-            browsing && app.finders.browse.loading_all.is_none() && !app.finders.browse.pager.done
+            browsing && app.browse().loading_all.is_none() && !app.browse().pager.done
         }
-        (Context::Finder, A::Refresh) => app.finders.open == Some(Finder::Search),
+        (Context::Finder, A::Refresh) => app.finder() == Some(Finder::Search),
         (Context::Finder, A::BrowseFilter) => browsing,
         (Context::Finder, A::ExportList) => {
-            app.finders.open != Some(Finder::Pools) && app.finders.export_prompt.is_none()
+            app.finder() != Some(Finder::Pools) && app.export_prompt().is_none()
         }
-        (Context::Finder, A::Cancel) if browsing && app.finders.browse.loading_all.is_some() => {
+        (Context::Finder, A::Cancel) if browsing && app.browse().loading_all.is_some() => {
             return Some("stop loading");
         }
-        (Context::Input, A::Up) => matches!(app.overlay, Overlay::Recent { .. }),
+        (Context::Input, A::Up) => matches!(app.overlay(), Overlay::Recent { .. }),
         // The all-pools popup that says no pools are named has nothing to move to or open.
         (Context::List, A::Up | A::Submit) => {
-            !matches!(&app.overlay, Overlay::AllPools(all) if all.rows.is_empty())
+            !matches!(app.overlay(), Overlay::AllPools(all) if all.rows.is_empty())
         }
         (Context::Input, A::Submit) => {
-            return Some(match &app.overlay {
+            return Some(match app.overlay() {
                 Overlay::Lookup { .. } => "look up",
                 Overlay::Recent { .. } => "open",
                 Overlay::Confirm { .. } => "confirm",
@@ -570,7 +567,7 @@ fn footer_offer(
             });
         }
         (Context::Input, A::Cancel) => {
-            return Some(match &app.overlay {
+            return Some(match app.overlay() {
                 Overlay::Help { .. } | Overlay::Filter { .. } => "clear filter",
                 Overlay::Recent { .. } => "close",
                 _ => word,
@@ -627,7 +624,7 @@ impl<'a> FooterView<'a> {
         let mut hints = app.keymap().footer(context, app.allow_write(), |a, w| {
             footer_offer(app, context, a, w)
         });
-        let typing = match &app.overlay {
+        let typing = match app.overlay() {
             Overlay::Confirm {
                 phrase: Some(_),
                 write,
@@ -638,16 +635,12 @@ impl<'a> FooterView<'a> {
                 "the username"
             }),
             Overlay::Recent { .. } => Some("to filter"),
-            _ if app.finders.open == Some(crate::app::Finder::Pools)
-                && context == Context::Finder =>
-            {
+            _ if app.finder() == Some(crate::app::Finder::Pools) && context == Context::Finder => {
                 Some("a name or pool id")
             }
             // Browse's line is labelled "Filter ›" already: its footer's room goes to the
             // keys nobody would guess (Ctrl-T, Ctrl-S, Ctrl-L).
-            _ if context == Context::Finder
-                && app.finders.open == Some(crate::app::Finder::Browse) =>
-            {
+            _ if context == Context::Finder && app.finder() == Some(crate::app::Finder::Browse) => {
                 None
             }
             _ if context == Context::Finder => Some("to filter"),

@@ -34,7 +34,7 @@ impl<'a> PaneView<'a> {
         Self {
             pane,
             title: pane.title().to_string(),
-            focused: app.focus == pane,
+            focused: app.focus() == pane,
             cursor: app.cursor(pane),
             layout: RowLayout::fitted(&rows, 24, true),
             rows,

@@ -60,11 +60,11 @@ pub fn view<'a>(app: &App, theme: &'a Theme) -> StatusView<'a> {
 /// Until the next lookup answers, a failed one says the user on screen is not its answer
 /// (masked in privacy mode).
 pub fn stale_line(app: &App) -> Option<String> {
-    let (query, not_found) = app.failed_lookup.as_ref()?;
-    let user = &app.user.as_ref()?.found.user.username;
+    let (query, not_found) = app.failed_lookup()?;
+    let user = &app.user()?.found.user.username;
     let (user, query) = (
-        crate::redact::shown_username(app.redact, user),
-        crate::redact::shown_query(app.redact, query),
+        crate::redact::shown_username(app.redact(), user),
+        crate::redact::shown_query(app.redact(), query),
     );
     let outcome = if *not_found { "found no one" } else { "failed" };
     Some(format!(

@@ -856,9 +856,25 @@ fn pool_assignments(code: &str) -> usize {
         .count()
 }
 
-/// ARCHITECTURE.md: the pool in use changes in two places only: when the worker has
-/// connected (`Msg::Connected`, in `update`) and when it has checked the pool switched to
-/// (`Msg::PoolSwitched`, `app/pools.rs`).
+/// The fields of `name`'s struct definition in `code` that are `pub` in any form.
+fn public_fields(code: &str, name: &str) -> Vec<String> {
+    let Some(at) = code.find(&format!("struct {name} {{")) else {
+        return vec![format!("no struct {name}")];
+    };
+    let body = &code[at..];
+    let body = &body[..body.find("\n}").unwrap_or(body.len())];
+    (body.lines().skip(1))
+        .map(str::trim)
+        .filter(|l| l.starts_with("pub") && l.contains(':'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// ARCHITECTURE.md: the pool in use is the private `pool` of `PoolSession`, the part of `App`
+/// in `app/pools.rs` (so no other file can write it), and it is assigned once there: when the
+/// worker has checked the pool switched to (`Msg::PoolSwitched`). The start-up pool's
+/// session (`Msg::Connected`) is taken only for that pool. And `App`'s fields, like those of
+/// its parts, are private: the model changes through the parts' methods.
 #[test]
 fn the_pool_in_use_changes_only_on_pool_switched() {
     let mut seen = Vec::new();
@@ -870,8 +886,107 @@ fn the_pool_in_use_changes_only_on_pool_switched() {
     }
     seen.sort();
     assert_eq!(seen, ["src/app/pools.rs: 1"]);
+    let files: std::collections::HashMap<_, _> = sources().into_iter().collect();
+    let pools = code_only(&files["src/app/pools.rs"]);
+    assert_eq!(public_fields(&pools, "PoolSession"), Vec::<String>::new());
+    // App is a composition of parts whose fields no file outside `app/` can reach, and each
+    // part's fields are its own module's.
+    for (path, name) in [
+        ("src/app.rs", "App"),
+        ("src/app/user.rs", "UserPanes"),
+        ("src/app/layers.rs", "Layers"),
+        ("src/app/finder/mod.rs", "Finders"),
+    ] {
+        let code = code_only(&files[path]);
+        assert_eq!(public_fields(&code, name), Vec::<String>::new(), "{path}");
+    }
     assert_eq!(
         pool_assignments("app.pool = id;\nif app.pool == x {}\nself.pool_status = y;"),
         1
+    );
+    let planted = "pub(crate) struct PoolSession {\n    /// doc\n    pub(crate) pool: String,\n    \
+                   session: Option<S>,\n}";
+    assert_eq!(
+        public_fields(planted, "PoolSession"),
+        ["pub(crate) pool: String,"]
+    );
+}
+
+/// The names of the `&mut self` methods of `impl App` blocks in `code`.
+fn app_mutators(code: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for (at, _) in code.match_indices("impl App {") {
+        let block = &code[at..];
+        let block = &block[..block.find("\n}").unwrap_or(block.len())];
+        for (at, _) in block.match_indices("fn ") {
+            let rest = &block[at + 3..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let params = &rest[name.len()..];
+            let params = params.trim_start_matches(|c: char| c != '(');
+            if params
+                .trim_start_matches('(')
+                .trim_start()
+                .starts_with("&mut self")
+            {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// The `app.NAME(` calls in `code` whose NAME is one of `mutators`, once each, sorted.
+fn mutator_calls(code: &str, mutators: &[String]) -> Vec<String> {
+    let mut called: Vec<String> = (mutators.iter())
+        .filter(|m| code.contains(&format!("app.{m}(")))
+        .cloned()
+        .collect();
+    called.sort();
+    called.dedup();
+    called
+}
+
+/// ARCHITECTURE.md: besides `update`, only the terminal loop changes the model, and only
+/// through the methods it names (start-up's lookup and picker, the clock, its own notices,
+/// the worker stopping); the view has `&App` and can't.
+#[test]
+fn besides_update_only_the_loop_changes_the_model_by_named_methods() {
+    let files = sources();
+    let mutators: Vec<String> = (files.iter())
+        .filter(|(path, _)| path == "src/app.rs" || path.starts_with("src/app/"))
+        .flat_map(|(_, text)| app_mutators(&code_only(text)))
+        .collect();
+    assert!(mutators.contains(&"set_now".to_string()), "{mutators:?}");
+    let mut outside = Vec::new();
+    for (path, text) in &files {
+        if path == "src/app.rs" || path.starts_with("src/app/") {
+            continue;
+        }
+        for call in mutator_calls(&code_only(text), &mutators) {
+            outside.push(format!("{path}: {call}"));
+        }
+    }
+    let loop_calls = [
+        "add_to_notice",
+        "open_pools",
+        "say",
+        "set_now",
+        "start_lookup",
+        "worker_stopped",
+    ];
+    let expected: Vec<String> = (loop_calls.iter())
+        .map(|c| format!("src/tui.rs: {c}"))
+        .collect();
+    assert_eq!(outside, expected);
+    let planted = "impl App {\n    pub fn busy(&self) -> bool { true }\n    \
+                   pub(crate) fn clear_user(&mut self) {}\n}";
+    let mutators = app_mutators(planted);
+    assert_eq!(mutators, ["clear_user"]);
+    assert_eq!(
+        mutator_calls("if app.busy() { app.clear_user(); }", &mutators),
+        ["clear_user"]
     );
 }

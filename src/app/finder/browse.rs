@@ -180,7 +180,7 @@ pub(in crate::app) fn next_filter(app: &mut App) -> Vec<Cmd> {
     app.finders.browse.error = None;
     app.finders.browse.store.clear();
     app.finders.browse.cursor = 0;
-    app.notice = Some(match &filter {
+    app.layers.say(match &filter {
         Some(f) => format!(
             "Cognito filters the list: {} (Ctrl-T: next)",
             f.expression()
@@ -195,7 +195,7 @@ pub(in crate::app) fn next_filter(app: &mut App) -> Vec<Cmd> {
 
 pub(in crate::app) fn load_all(app: &mut App) -> Vec<Cmd> {
     if app.finders.browse.pager.done {
-        app.notice = Some(format!(
+        app.layers.say(format!(
             "all {} users are loaded",
             app.finders.browse.store.len()
         ));
@@ -211,7 +211,7 @@ pub(in crate::app) fn load_all(app: &mut App) -> Vec<Cmd> {
     app.finders.browse.loading_all = Some(id);
     app.finders.browse.load_started = Some((Instant::now(), app.finders.browse.store.len()));
     app.finders.browse.load_rate = None;
-    app.notice = None;
+    app.layers.quiet();
     vec![Cmd::LoadAll {
         id,
         pager: app.finders.browse.pager.clone(),
@@ -264,13 +264,11 @@ pub(in crate::app) fn load_all_done(app: &mut App, id: u64, result: Result<(), C
     app.finders.browse.loading_all = None;
     app.finders.browse.load_started = None;
     match result {
-        Ok(()) => {
-            app.notice = Some(format!(
-                "loaded all {} users ({} pages)",
-                app.finders.browse.store.len(),
-                app.finders.browse.pager.pages
-            ))
-        }
+        Ok(()) => app.layers.say(format!(
+            "loaded all {} users ({} pages)",
+            app.finders.browse.store.len(),
+            app.finders.browse.pager.pages
+        )),
         Err(e) => app.finders.browse.error = Some(cognito_error_view(app, &e)),
     }
 }

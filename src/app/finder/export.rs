@@ -27,7 +27,7 @@ pub(in crate::app) fn export_prompt_key(app: &mut App, action: Action, edited: b
     match action {
         Action::Cancel => {
             app.finders.export_prompt = None;
-            app.notice = Some("export cancelled".into());
+            app.layers.say("export cancelled");
             Vec::new()
         }
         Action::Submit | Action::ExportList => {
@@ -38,7 +38,7 @@ pub(in crate::app) fn export_prompt_key(app: &mut App, action: Action, edited: b
                 .map(|p| p.text.trim().to_string())
                 .unwrap_or_default();
             if name.is_empty() {
-                app.notice = Some("type a file name for the CSV (Esc cancels)".into());
+                app.layers.say("type a file name for the CSV (Esc cancels)");
                 return Vec::new();
             }
             app.finders.export_prompt = None;
@@ -63,7 +63,7 @@ fn load_then_write(app: &mut App, name: String) -> Vec<Cmd> {
         // Nothing to load after all (or a load-all that would not start): write now.
         return write_shown(app, name);
     }
-    app.notice = Some(format!(
+    app.layers.say(format!(
         "loading the rest, then writing the whole list to {} ({} stops: nothing written)",
         sanitize(&name),
         app.keymap().key(Context::Finder, Action::Cancel)
@@ -119,7 +119,7 @@ fn write_shown(app: &mut App, name: String) -> Vec<Cmd> {
     }
     let partial = partial_scope(app);
     let id = app.next_request_id();
-    app.notice = Some(format!(
+    app.layers.say(format!(
         "writing {} to {}{}…",
         match &partial {
             Some(p) => format!("{p}:"),
@@ -155,7 +155,7 @@ pub(in crate::app) fn settle(app: &mut App) -> Vec<Cmd> {
         write_shown(app, name)
     } else {
         let loaded = app.finders.browse.store.len();
-        app.notice = Some(format!(
+        app.layers.say(format!(
             "nothing written to {}: loading stopped at {loaded} users ({} again writes what is loaded)",
             sanitize(&name),
             app.keymap().label(Context::Finder, Action::ExportList)
@@ -209,7 +209,7 @@ pub(in crate::app) fn export_done(
     };
     let partial = app.finders.export_scope.take();
     let path = sanitize(&path).into_owned();
-    app.notice = Some(match (result, partial) {
+    app.layers.say(match (result, partial) {
         (Ok(_), Some(partial)) => format!("✓ wrote {partial} — to {path} (CSV)"),
         (Ok(n), None) => format!("✓ wrote {n} users to {path} (CSV)"),
         (Err(e), _) => format!("✗ nothing written to {path}: {}", sanitize(&e.to_string())),
@@ -220,11 +220,11 @@ pub(in crate::app) fn export_done(
 /// prompt says whether the list shown is all of it, and the choices when it is not.
 pub(in crate::app) fn open_prompt(app: &mut App) {
     if app.finders.export_after_load.is_some() {
-        app.notice = Some("the list is still loading for the export".into());
+        app.layers.say("the list is still loading for the export");
         return;
     }
     if app.finders.exporting.is_some() {
-        app.notice = Some("an export is still being written".into());
+        app.layers.say("an export is still being written");
         return;
     }
     app.finders.export_prompt = Some(LineInput::with_text(EXPORT_DEFAULT_FILE));
@@ -234,7 +234,7 @@ pub(in crate::app) fn open_prompt(app: &mut App) {
         keys.label(Context::Finder, Action::ExportList).to_string(),
         keys.key(Context::Finder, Action::Cancel).to_string(),
     );
-    app.notice = Some(match partial_scope(app) {
+    app.layers.say(match partial_scope(app) {
         Some(partial) if unread_pages(app) => format!(
             "CSV: {partial}. {enter} loads the rest, then writes all; {save} writes the {} loaded; {esc} cancels",
             shown_users_count(app)

@@ -14,7 +14,7 @@ pub use pools::{MAX_POOL_PAGES, PoolEntry, PoolSource, PoolsState};
 pub(super) use search::offer_suggestions;
 pub use search::{SearchState, Suggested};
 
-use super::{App, Cmd, LineInput, Msg, Overlay, move_in_list};
+use super::{App, Cmd, LineInput, Msg, move_in_list};
 use crate::cognito::lookup::LookupMode;
 use crate::keymap::Action;
 use crate::ratelimit::ThrottleStatus;
@@ -24,26 +24,89 @@ use crate::ratelimit::ThrottleStatus;
 #[derive(Debug, Clone, Default)]
 pub struct Finders {
     /// The finder that has the screen, if any.
-    pub(crate) open: Option<Finder>,
-    pub(crate) search: SearchState,
-    pub(crate) browse: BrowseState,
-    pub(crate) pools: PoolsState,
+    open: Option<Finder>,
+    search: SearchState,
+    browse: BrowseState,
+    pools: PoolsState,
     /// The file name being typed to export the finder's list (Ctrl-S), if any.
-    pub(crate) export_prompt: Option<LineInput>,
+    export_prompt: Option<LineInput>,
     /// The list export in flight, and the file it writes.
-    pub(crate) exporting: Option<(u64, String)>,
+    exporting: Option<(u64, String)>,
     /// How much of the list the export in flight holds, when not all of it ("60 of ~148 —
     /// the rest not loaded").
-    pub(crate) export_scope: Option<String>,
+    export_scope: Option<String>,
     /// The file to write once the load-all in flight has read every page (Enter in the
     /// export prompt with pages unread).
-    pub(crate) export_after_load: Option<String>,
+    export_after_load: Option<String>,
     /// The search reopened on its last query, shown selected: typing replaces it, → or End
     /// keeps it and appends.
-    pub(crate) query_selected: bool,
+    query_selected: bool,
 }
 
 impl Finders {
+    /// No finder open, browsing matching `search_attributes` too (the config's).
+    pub(crate) fn new(search_attributes: Vec<String>) -> Self {
+        Self {
+            browse: BrowseState {
+                search_attributes,
+                ..BrowseState::default()
+            },
+            ..Self::default()
+        }
+    }
+
+    /// The finder that has the screen, if any.
+    pub(crate) fn open(&self) -> Option<Finder> {
+        self.open
+    }
+
+    /// The finder gives the screen back (its state stays).
+    pub(crate) fn close(&mut self) {
+        self.open = None;
+    }
+
+    /// Type-ahead search.
+    pub(crate) fn search(&self) -> &SearchState {
+        &self.search
+    }
+
+    /// Browsing the pool.
+    pub(crate) fn browse(&self) -> &BrowseState {
+        &self.browse
+    }
+
+    /// The pool picker.
+    pub(crate) fn pools(&self) -> &PoolsState {
+        &self.pools
+    }
+
+    /// The export file name being typed.
+    pub(crate) fn export_prompt(&self) -> Option<&LineInput> {
+        self.export_prompt.as_ref()
+    }
+
+    /// The list export in flight: its id and file.
+    pub(crate) fn exporting(&self) -> Option<&(u64, String)> {
+        self.exporting.as_ref()
+    }
+
+    /// The search reopened on its last query, shown selected.
+    pub(crate) fn query_selected(&self) -> bool {
+        self.query_selected
+    }
+
+    /// The pool in use is left: its search and browse are forgotten (the configured search
+    /// attributes kept); the load-all in flight, to cancel.
+    pub(crate) fn leave_pool(&mut self) -> Option<u64> {
+        let loading = self.browse.loading_all.take();
+        self.search = SearchState::default();
+        self.browse = BrowseState {
+            search_attributes: std::mem::take(&mut self.browse.search_attributes),
+            ..BrowseState::default()
+        };
+        loading
+    }
+
     /// Whether a finder's request is in flight.
     pub(crate) fn busy(&self) -> bool {
         self.search.pending.is_some() || self.browse.busy() || self.pools.pending.is_some()
@@ -88,11 +151,10 @@ pub(super) fn open(app: &mut App, action: Action) -> Vec<Cmd> {
         return app.open_pools();
     }
     if !app.has_pool() {
-        app.notice = Some("choose a user pool first".into());
+        app.layers.say("choose a user pool first");
         return app.open_pools();
     }
-    app.error = None;
-    app.notice = None;
+    app.layers.clear();
     match action {
         Action::Search => {
             app.finders.open = Some(Finder::Search);
@@ -180,7 +242,7 @@ fn cancel(app: &mut App, finder: Finder) -> Vec<Cmd> {
     if finder == Finder::Browse
         && let Some(id) = app.finders.browse.loading_all.take()
     {
-        app.notice = Some(format!(
+        app.layers.say(format!(
             "stopped loading: {} users in {} pages ({} resumes)",
             app.finders.browse.store.len(),
             app.finders.browse.pager.pages,
@@ -269,7 +331,7 @@ fn submit(app: &mut App, finder: Finder) -> Vec<Cmd> {
     match username {
         Some(username) => {
             app.finders.open = None;
-            app.overlay = Overlay::None;
+            app.layers.close();
             // The one request that bills a monthly active user, on an explicit open.
             app.submit_lookup(&username, LookupMode::Username)
         }

@@ -73,7 +73,7 @@ impl App {
 
     /// Whether a pool has been chosen (the TUI can start without one).
     pub fn has_pool(&self) -> bool {
-        !self.pool.is_empty()
+        self.pool.chosen()
     }
 
     /// Whether a finder request is in flight (for the spinner).

@@ -83,7 +83,7 @@ pub(in crate::app) fn offer_suggestions(app: &mut App, err: &LookupError) -> boo
         }),
     };
     app.finders.open = Some(Finder::Search);
-    app.error = None;
+    app.layers.clear_error();
     true
 }
 

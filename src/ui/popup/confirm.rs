@@ -44,12 +44,12 @@ impl<'a> ConfirmPopup<'a> {
     ) -> Self {
         ConfirmPopup {
             action: write.action.clone(),
-            username: sanitize(&shown_username(app.redact, &write.username)).into_owned(),
+            username: sanitize(&shown_username(app.redact(), &write.username)).into_owned(),
             pool: sanitize(&write.pool_label).into_owned(),
             phrase: phrase
-                .map(|phrase| sanitize(&crate::redact::shown(app.redact, phrase)).into_owned()),
+                .map(|phrase| sanitize(&crate::redact::shown(app.redact(), phrase)).into_owned()),
             // What is typed names the user: in privacy mode it is echoed as dots.
-            typed: match app.redact {
+            typed: match app.redact() {
                 true => "•".repeat(input.text.chars().count()),
                 false => sanitize(&input.text).into_owned(),
             },
@@ -60,8 +60,8 @@ impl<'a> ConfirmPopup<'a> {
 
 /// The loaded user's username as the screen shows it (masked in privacy mode), sanitized.
 pub(crate) fn loaded_username(app: &App) -> String {
-    app.user.as_ref().map_or(String::new(), |u| {
-        sanitize(&shown_username(app.redact, &u.found.user.username)).into_owned()
+    app.user().map_or(String::new(), |u| {
+        sanitize(&shown_username(app.redact(), &u.found.user.username)).into_owned()
     })
 }
 

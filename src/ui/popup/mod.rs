@@ -86,9 +86,9 @@ pub enum Popup<'a> {
 impl<'a> PopupView<'a> {
     /// The popup the app's overlay asks for.
     pub fn of(app: &'a App, theme: &'a Theme) -> Self {
-        let popup = match &app.overlay {
+        let popup = match app.overlay() {
             Overlay::Picker { ambiguous, cursor } => {
-                let filter = match app.redact {
+                let filter = match app.redact() {
                     true => crate::redact::mask_ambiguous(ambiguous, &[]).description(),
                     false => ambiguous.description(),
                 };
@@ -101,7 +101,7 @@ impl<'a> PopupView<'a> {
                 Popup::Picker {
                     title,
                     matches: &ambiguous.matches,
-                    redact: app.redact,
+                    redact: app.redact(),
                     more: ambiguous.more,
                     cursor: *cursor,
                 }

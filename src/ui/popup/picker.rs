@@ -113,12 +113,12 @@ pub(crate) fn recent<'a>(
         .map(|e| {
             vec![
                 (
-                    fit(&sanitize(&shown_username(app.redact, &e.username)), 24) + " ",
+                    fit(&sanitize(&shown_username(app.redact(), &e.username)), 24) + " ",
                     theme.label(),
                 ),
                 (
                     fit(
-                        if app.redact {
+                        if app.redact() {
                             &e.detail_masked
                         } else {
                             &e.detail
@@ -135,7 +135,7 @@ pub(crate) fn recent<'a>(
         })
         .collect();
     ListPopup {
-        title: format!("Recent lookups ({})", app.recent.len()),
+        title: format!("Recent lookups ({})", app.recent().len()),
         input: Some(input),
         rows,
         cursor,
