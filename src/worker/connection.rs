@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use super::gate::Audit;
+use super::gate::{Audit, StartTurn};
 use super::jobs::Job;
 use crate::app::{Msg, Switched, Throttle};
 use crate::audit::{AuditEvent, Phase};
@@ -19,6 +19,18 @@ use crate::sanitize::sanitize;
 use crate::search::PrefixCache;
 use crate::session::{self, SwitchError};
 
+/// The turn `session`'s start line is written in, when it has one: not without an audit
+/// log, nor on the demo pool (no AWS identity to name).
+pub async fn start_turn(session: &session::Session, audit: &Audit) -> Option<StartTurn> {
+    match audit.is_on() && session.limiter.is_some() {
+        true => Some(audit.start_turn().await),
+        false => None,
+    }
+}
+
+/// How long quitting waits for a connection's start line: GetCallerIdentity's own limit.
+const START_LINE_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// One pool's session and what the worker keeps for it.
 pub struct Connection {
     pub session: session::Session,
@@ -28,6 +40,8 @@ pub struct Connection {
     pub cache: Arc<PrefixCache>,
     /// Forwards the rate limiter's status to the UI (only while this pool is in use).
     throttle: Option<JoinHandle<()>>,
+    /// Writes this connection's `tui_session` start line; quitting waits for it.
+    start_line: Option<JoinHandle<()>>,
 }
 
 impl Connection {
@@ -37,6 +51,21 @@ impl Connection {
             schema: Arc::new(OnceLock::new()),
             cache: Arc::new(PrefixCache::new()),
             throttle: None,
+            start_line: None,
+        }
+    }
+
+    /// This connection's start line, written by `task` (after the first request, when the
+    /// credentials are known).
+    pub fn records_start(&mut self, task: JoinHandle<()>) {
+        self.start_line = Some(task);
+    }
+
+    /// Waits, up to [`START_LINE_GRACE`], for the start line: a session quit in its first instant still
+    /// leaves its line in the audit, rather than have the runtime's end cut it off.
+    pub async fn finish_start_line(&mut self) {
+        if let Some(task) = self.start_line.take() {
+            let _ = tokio::time::timeout(START_LINE_GRACE, task).await;
         }
     }
 
@@ -60,14 +89,16 @@ impl Connection {
             msgs.clone(),
             audit.clone(),
         );
-        tokio::spawn(async move {
+        // Taken before any job can use the connection: its lines follow the start line.
+        let turn = start_turn(&session, &audit).await;
+        let described = tokio::spawn(async move {
             let (backend, pool) = (session.backend.as_ref(), &session.pool);
             // With the pool's MFA configuration where MFA is on, cached alike.
             let result = crate::cognito::pool_settings(backend, pool).await;
             // The credentials are resolved now (an MFA code asked with the request's whole
             // `--timeout`, not GetCallerIdentity's 3 s).
             let no_credentials = matches!(&result, Err(e) if e.kind == ErrorKind::Credentials);
-            record_start(&session, &audit, no_credentials).await;
+            record_start(&session, &audit, turn, no_credentials).await;
             match &result {
                 Ok(s) => {
                     let _ = schema.set(s.clone());
@@ -82,6 +113,7 @@ impl Connection {
                 result,
             });
         });
+        conn.records_start(described);
         conn.start_throttle(msgs);
         conn
     }
@@ -154,13 +186,18 @@ impl Drop for Connection {
 /// pool, each pool switched to): who the credentials are — STS GetCallerIdentity's ARN, asked
 /// once per session, bounded at 3 s, not asked with an endpoint override unless
 /// `AWS_ENDPOINT_URL_STS` is set — with the pool, profile, Region and credentials. Written
-/// after the connection's first request, so the credentials are known; a lookup started in
-/// that first instant may come before it in the file. Only with `--audit-log`.
-pub async fn record_start(session: &session::Session, audit: &Audit, no_credentials: bool) {
-    if !audit.is_on() || session.limiter.is_none() {
-        // Not auditing, or the demo pool (no AWS identity to name).
+/// after the connection's first request, so the credentials are known, in the connection's
+/// `turn`: the connection's other lines wait for it and follow it in the file. Only with
+/// `--audit-log`.
+pub async fn record_start(
+    session: &session::Session,
+    audit: &Audit,
+    turn: Option<StartTurn>,
+    no_credentials: bool,
+) {
+    let Some(turn) = turn else {
         return;
-    }
+    };
     let mut event = AuditEvent::new("tui_session", session);
     event.phase = Some(Phase::Start);
     event.caller = match no_credentials {
@@ -168,7 +205,7 @@ pub async fn record_start(session: &session::Session, audit: &Audit, no_credenti
         true => Some("unknown: no credentials".into()),
         false => session.caller_arn().await,
     };
-    let _ = audit.record(event).await;
+    let _ = audit.record_start(event, turn).await;
 }
 
 /// Sends the throttle indicator on every change of the limiter's status, and once more when

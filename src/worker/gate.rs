@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::{OwnedRwLockWriteGuard, RwLock};
 
 use crate::app::Msg;
 use crate::audit::{AuditEvent, AuditLog, Phase};
@@ -29,7 +30,16 @@ pub struct Audit {
     msgs: UnboundedSender<Msg>,
     /// Set when a line could not be written; reads are not sent until a line is again.
     broken: Arc<Mutex<Option<String>>>,
+    /// Held by a connection until its start line is written ([`StartTurn`]): every other
+    /// line waits for it, so a session's lines follow its start line in the file.
+    starting: Arc<RwLock<()>>,
 }
+
+/// How long a line waits for a connection's start line before it is written anyway.
+pub const START_LINE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A connection's turn to write its start line first; dropping it lets the other lines go.
+pub struct StartTurn(#[allow(dead_code)] OwnedRwLockWriteGuard<()>);
 
 /// A request not sent because its audit line could not be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +83,7 @@ impl Audit {
             log,
             msgs,
             broken: Arc::default(),
+            starting: Arc::default(),
         }
     }
 
@@ -81,9 +92,33 @@ impl Audit {
         self.log.is_some()
     }
 
-    /// Appends `event` off the async threads; a failure is reported to the UI and closes the
-    /// gate for reads until a line is written again. Returns why it failed.
+    /// Takes the turn a new connection's start line is written in: lines recorded from now
+    /// on wait until it is written, or the turn is dropped.
+    pub async fn start_turn(&self) -> StartTurn {
+        StartTurn(self.starting.clone().write_owned().await)
+    }
+
+    /// Writes a connection's start line in its `turn`, then lets the lines waiting go.
+    pub async fn record_start(&self, event: AuditEvent, turn: StartTurn) -> Result<(), NotSent> {
+        let written = self.append(event).await;
+        drop(turn);
+        written
+    }
+
+    /// Appends `event` off the async threads, after the start line of a connection being
+    /// opened (waiting up to [`START_LINE_WAIT`] for it); a failure is reported to the UI and closes the gate for reads until a line is
+    /// written again. Returns why it failed.
     pub async fn record(&self, event: AuditEvent) -> Result<(), NotSent> {
+        if self.log.is_none() {
+            return Ok(());
+        }
+        // Bounded: a start line held up by a slow first request must not hold the others (nor
+        // the lines quitting writes) past it.
+        let _after_start = tokio::time::timeout(START_LINE_WAIT, self.starting.read()).await;
+        self.append(event).await
+    }
+
+    async fn append(&self, event: AuditEvent) -> Result<(), NotSent> {
         let Some(log) = self.log.clone() else {
             return Ok(());
         };

@@ -306,7 +306,10 @@ impl Worker {
         tracing::info!(pool = %next.session.pool, "switched pools");
         // A new connection, a new start line (its credentials were used by the switch's check).
         let (session, audit) = (next.session.clone(), self.audit.clone());
-        tokio::spawn(async move { connection::record_start(&session, &audit, false).await });
+        let turn = connection::start_turn(&session, &audit).await;
+        next.records_start(tokio::spawn(async move {
+            connection::record_start(&session, &audit, turn, false).await
+        }));
         self.conn = Some(next);
     }
 
@@ -332,6 +335,9 @@ impl Worker {
         self.all_pools.stop(&self.audit).await;
         let writes = std::mem::take(&mut self.writes);
         gate::finish_writes(writes, &self.audit, WRITE_GRACE).await;
+        if let Some(conn) = &mut self.conn {
+            conn.finish_start_line().await;
+        }
     }
 }
 
