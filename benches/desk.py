@@ -443,6 +443,8 @@ def report_groups(name, rates, label, r, table, own, list_groups, group_pages):
             first, last = spans[op]
             print(f"    {op}: {c[op]} requests arrived over {last - first:.1f} s "
                   f"(spaced at the rate: {(c[op] - 1) / rates[rate]:.1f} s)")
+    if total != expected or wrong:
+        sys.exit(f"--with-groups: {total} requests for {expected} expected, {wrong} users with wrong Groups")
 
 
 def main():
