@@ -433,10 +433,17 @@ pub(crate) struct GroupMembers {
 /// ListGroups' and ListUsersInGroup's largest page.
 const GROUP_PAGE: i32 = 60;
 
+/// Groups whose members are read at once. One group at a time is held by page latency, not
+/// the limiter: at the ListUsers quota (30 rps) a request may start every 33 ms, and a page
+/// takes longer than that to come back. 16, as the export's streams; the limiter still
+/// spaces every request.
+const GROUP_STREAMS: usize = 16;
+
 async fn read_group_members(
     backend: &dyn Backend,
     pool: &PoolId,
 ) -> Result<GroupMembers, CognitoError> {
+    use futures::{StreamExt, TryStreamExt};
     let mut members = GroupMembers::default();
     let mut names = Vec::new();
     let mut token: Option<String> = None;
@@ -451,25 +458,42 @@ async fn read_group_members(
         }
     }
     members.groups = names.len() as u64;
-    for group in names {
-        let mut token: Option<String> = None;
-        loop {
-            let page = PageRequest::after(GROUP_PAGE, token.as_deref());
-            let page = backend.list_users_in_group(pool, &group, page).await?;
-            members.requests += 1;
-            for user in page.users {
-                members.memberships += 1;
-                members
-                    .by_user
-                    .entry(user.username)
-                    .or_default()
-                    .push(group.clone());
-            }
-            token = page.next_token;
-            if token.is_none() {
-                break;
-            }
+    // `buffered` keeps ListGroups' order, so each user's groups stay in it.
+    let groups: Vec<(String, Vec<String>, u64)> = futures::stream::iter(names)
+        .map(|group| one_group_members(backend, pool, group))
+        .buffered(GROUP_STREAMS)
+        .try_collect()
+        .await?;
+    for (group, usernames, requests) in groups {
+        members.requests += requests;
+        for username in usernames {
+            members.memberships += 1;
+            members
+                .by_user
+                .entry(username)
+                .or_default()
+                .push(group.clone());
         }
     }
     Ok(members)
+}
+
+/// One group's members, every page: (group, usernames, requests sent).
+async fn one_group_members(
+    backend: &dyn Backend,
+    pool: &PoolId,
+    group: String,
+) -> Result<(String, Vec<String>, u64), CognitoError> {
+    let (mut usernames, mut requests) = (Vec::new(), 0);
+    let mut token: Option<String> = None;
+    loop {
+        let page = PageRequest::after(GROUP_PAGE, token.as_deref());
+        let page = backend.list_users_in_group(pool, &group, page).await?;
+        requests += 1;
+        usernames.extend(page.users.into_iter().map(|u| u.username));
+        token = page.next_token;
+        if token.is_none() {
+            return Ok((group, usernames, requests));
+        }
+    }
 }

@@ -9,7 +9,8 @@ use crate::common::seed;
 
 const USERS: usize = 130;
 
-/// `big` holds user000…user069 (two pages of 60), `small` user100…user104, `empty` nobody.
+/// `big` holds user000…user069 (two pages of 60), `small` user100…user104 and user000…user001
+/// (one page, so it is read before `big`'s second page comes back), `empty` nobody.
 async fn seed_pool(moto: &Emulator) -> String {
     let client = seed::client(&moto.url());
     let pool = seed::create_pool(&client, "groups").await;
@@ -33,7 +34,8 @@ async fn seed_pool(moto: &Emulator) -> String {
     }
     let members = (0..70)
         .map(|i| ("big", i))
-        .chain((100..105).map(|i| ("small", i)));
+        .chain((100..105).map(|i| ("small", i)))
+        .chain((0..2).map(|i| ("small", i)));
     for (group, i) in members {
         client
             .admin_add_user_to_group()
@@ -47,10 +49,11 @@ async fn seed_pool(moto: &Emulator) -> String {
     pool
 }
 
-/// The groups the seeding gave user `i`.
+/// The groups the seeding gave user `i`, in ListGroups' order (creation order on moto).
 fn groups_of(i: usize) -> Vec<String> {
     match i {
-        0..70 => vec!["big".to_string()],
+        0..2 => vec!["big".to_string(), "small".to_string()],
+        2..70 => vec!["big".to_string()],
         100..105 => vec!["small".to_string()],
         _ => vec![],
     }
@@ -79,7 +82,7 @@ async fn groups_cost_groups_times_pages_and_land_on_their_users() {
     assert_eq!(count("ListUsersInGroup"), 4, "{seen:?}");
     assert_eq!(count("AdminListGroupsForUser"), 0, "{seen:?}");
     assert!(
-        run.stderr.contains("3 groups, 75 memberships, 5 requests"),
+        run.stderr.contains("3 groups, 77 memberships, 5 requests"),
         "{}",
         run.stderr
     );
