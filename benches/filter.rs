@@ -19,7 +19,7 @@ const TIERS: [&str; 4] = ["gold", "silver", "bronze", "gold-plus"];
 
 /// The synthetic users with a `custom:tier` each, as the desk script's stub serves them.
 fn users() -> Vec<UserSummary> {
-    let mut users = synthetic::users(USERS);
+    let mut users = synthetic::users(synthetic::bench_size(USERS));
     for (i, u) in users.iter_mut().enumerate() {
         u.attributes
             .push(Attribute::new("custom:tier", TIERS[i % TIERS.len()]));
@@ -30,7 +30,7 @@ fn users() -> Vec<UserSummary> {
 fn filter(c: &mut Criterion) {
     let users = users();
     let mut group = c.benchmark_group("where_100k");
-    group.throughput(Throughput::Elements(USERS as u64));
+    group.throughput(Throughput::Elements(users.len() as u64));
     for (name, source) in [
         ("some", r#"custom:tier ~ "^gold" and email endswith ".org""#),
         (

@@ -14,7 +14,7 @@ const USERS: usize = 100_000;
 
 fn store() -> UserStore {
     let mut store = UserStore::new();
-    store.extend(&synthetic::users(USERS));
+    store.extend(&synthetic::users(synthetic::bench_size(USERS)));
     store
 }
 

@@ -5,6 +5,16 @@
 
 use cognito_tui::cognito::{Attribute, UserStatus, UserSummary};
 
+/// `full` under `cargo bench` (which passes `--bench`); 1,000 when CI runs the benches once in
+/// test mode, only to keep them compiling and running: the 100,000-user set costs seconds of
+/// a debug build's time there and measures nothing.
+pub fn bench_size(full: usize) -> usize {
+    match std::env::args().any(|a| a == "--bench") {
+        true => full,
+        false => full.min(1_000),
+    }
+}
+
 const FIRST: [&str; 48] = [
     "james",
     "mary",
