@@ -426,10 +426,12 @@ pub(super) fn pool_switched(
             return Vec::new();
         }
     };
-    // The new pool's settings count once what the switch brings is shown.
     let settings = PoolSettings::from_answer(switched.schema.as_ref());
     let mut cmds = leave_old_pool(app);
     enter_new_pool(app, switched, switching.listed_name);
+    // The new pool's settings count before the user the switch brings is shown: an open
+    // Sign-ins pane asks the new pool, not the old one's "no threat protection".
+    app.pool.settings = settings;
     // From here on the worker sends every request to the new pool: commands before this one
     // were made for the old pool and go there.
     cmds.push(Cmd::UsePool { id });
@@ -439,7 +441,6 @@ pub(super) fn pool_switched(
     if let Some(then) = switching.then {
         cmds.extend(then.run(app));
     }
-    app.pool.settings = settings;
     cmds
 }
 

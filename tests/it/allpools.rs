@@ -11,6 +11,7 @@ use clap::Parser;
 use cognito_tui::app::{App, Cmd, Msg, Overlay, PoolResult, Settings, update};
 use cognito_tui::audit::AuditLog;
 use cognito_tui::cli::Cli;
+use cognito_tui::cognito::listing::ListKind;
 use cognito_tui::cognito::lookup::{
     Found, LookupError, LookupMode, LookupOutcome, MatchedBy, Resolution, Via,
 };
@@ -643,4 +644,42 @@ async fn moto_the_real_app_finds_the_pool_a_user_is_in_and_opens_it_there() {
         .map(|l| l["pool"].as_str().unwrap_or_default())
         .collect();
     assert_eq!(starts, [north.as_str(), south.as_str()], "{lines:?}");
+}
+
+/// Enter on a hit in a pool with threat protection, from one without (the demo's Lite pool),
+/// with the Sign-ins pane open: the user's sign-ins are fetched in the new pool, not refused
+/// with the old pool's "no threat protection" (the new pool's settings count before the
+/// user it brings is shown). The refusal in the Lite pool first is the control.
+#[tokio::test]
+async fn a_hit_opened_in_a_pool_with_threat_protection_reads_its_sign_ins() {
+    let config = "[pools.lite]\npool_id = \"us-east-1_DemoLite1\"\n\n\
+                  [pools.acme]\npool_id = \"us-east-1_DemoPool1\"\n";
+    let mut d = Driver::start(config, &["--pool", "lite"], None).await;
+    d.look_up("lena").await;
+    d.send([ch('6')]);
+    let text = screen(&d.app, 120, 30);
+    assert!(text.contains("no threat protection"), "{text}");
+
+    d.send([ch('/')]);
+    d.send(typed("alice"));
+    d.send([key(KeyCode::Enter)]);
+    d.until("alice's lookup", |m| matches!(m, Msg::LookupDone { .. }))
+        .await;
+    d.all_pools().await;
+    assert_eq!(outcomes(&d.app), ["lite: not found", "acme: found alice"]);
+    d.send([ch('j'), key(KeyCode::Enter)]);
+    let from = d.sent.len();
+    d.until("the switch", |m| matches!(m, Msg::PoolSwitched { .. }))
+        .await;
+    assert_eq!(d.app.pool_name(), DEMO);
+    assert!(
+        d.sent[from..].iter().any(|c| matches!(
+            c,
+            Cmd::FetchList { list: ListKind::SignIns, username, .. } if username == "alice"
+        )),
+        "alice's sign-ins are asked for in acme: {:?}",
+        &d.sent[from..]
+    );
+    let text = screen(&d.app, 120, 30);
+    assert!(!text.contains("no threat protection"), "{text}");
 }
