@@ -8,6 +8,7 @@ mod allpools;
 mod attributes;
 mod columns;
 mod finder;
+mod footer;
 mod lists;
 mod mfa;
 mod pane;
@@ -15,6 +16,7 @@ mod popup;
 pub mod rows;
 mod status;
 pub mod theme;
+mod welcome;
 
 use std::borrow::Cow;
 
@@ -24,15 +26,17 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, StatefulWidget, Widget, Wrap};
+use ratatui::widgets::{Block, Paragraph, StatefulWidget, Widget, Wrap};
 
 pub use finder::{FinderList, FinderView};
+pub use footer::{FooterView, first_key, keys_for};
 pub use popup::{ConfirmPopup, ErrorPopup, ListPopup, Popup, PopupView};
 pub use theme::Theme;
+pub use welcome::{PoolProblemView, WelcomeView};
 
-use crate::app::{App, ErrorView, LineInput, Overlay, Pane, Throttle, Tone};
+use crate::app::{App, LineInput, Overlay, Pane, Throttle, Tone};
 use crate::cognito::lookup::LookupMode;
-use crate::keymap::{Action, Context, FooterHint};
+use crate::keymap::{Action, Context};
 use crate::sanitize::sanitize;
 
 /// Below this size the layout cannot work; a message says so instead.
@@ -499,348 +503,6 @@ fn cut_at_word(text: &str, width: usize) -> String {
     }
     out.push('…');
     out
-}
-
-/// The keys for `action` in `context`, as the binding table in use writes them.
-pub fn keys_for(app: &App, context: Context, action: Action) -> &str {
-    app.keymap().label(context, action)
-}
-
-/// The first key bound to `action` in `context` ("Esc" of "Esc q"), for one-line hints.
-pub fn first_key(app: &App, context: Context, action: Action) -> &str {
-    app.keymap().key(context, action)
-}
-
-/// Whether the screen offers `action` now, and the word the footer gives it (None hides it).
-fn footer_offer(
-    app: &App,
-    context: Context,
-    action: Action,
-    word: &'static str,
-) -> Option<&'static str> {
-    use crate::app::Finder;
-    use Action as A;
-    let user = app.user().is_some();
-    let has_pool = app.has_pool();
-    let browsing = app.finder() == Some(Finder::Browse);
-    let shown = match (context, action) {
-        (Context::Main, A::Cancel) => app.error().is_some(),
-        (Context::Main, A::OpenLookup(_) | A::Search | A::Browse | A::LoadAll) => has_pool,
-        (Context::Main, A::Recent) => !app.recent().is_empty(),
-        (
-            Context::Main,
-            A::FocusNext
-            | A::Open
-            | A::Copy
-            | A::Filter
-            | A::Refresh
-            | A::EscapeHatch
-            | A::Actions
-            | A::AllPools,
-        ) => user,
-        (Context::Main, A::Reveal) => user && app.redact(),
-        (Context::Main, A::Privacy) => user,
-        (Context::Finder, A::LoadAll) => {
-            browsing && app.browse().loading_all.is_none() && !app.browse().pager.done
-        }
-        (Context::Finder, A::Refresh) => app.finder() == Some(Finder::Search),
-        (Context::Finder, A::BrowseFilter) => browsing,
-        (Context::Finder, A::ExportList) => {
-            app.finder() != Some(Finder::Pools) && app.export_prompt().is_none()
-        }
-        (Context::Finder, A::Cancel) if browsing && app.browse().loading_all.is_some() => {
-            return Some("stop loading");
-        }
-        (Context::Input, A::Up) => matches!(app.overlay(), Overlay::Recent { .. }),
-        // The all-pools popup that says no pools are named has nothing to move to or open.
-        (Context::List, A::Up | A::Submit) => {
-            !matches!(app.overlay(), Overlay::AllPools(all) if all.rows.is_empty())
-        }
-        (Context::Input, A::Submit) => {
-            return Some(match app.overlay() {
-                Overlay::Lookup { .. } => "look up",
-                Overlay::Recent { .. } => "open",
-                Overlay::Confirm { .. } => "confirm",
-                Overlay::AllPools(_) => "look up in every pool",
-                Overlay::Help { .. } | Overlay::Filter { .. } => "keep filter",
-                _ => word,
-            });
-        }
-        (Context::Input, A::Cancel) => {
-            return Some(match app.overlay() {
-                Overlay::Help { .. } | Overlay::Filter { .. } => "clear filter",
-                Overlay::Recent { .. } => "close",
-                _ => word,
-            });
-        }
-        _ => true,
-    };
-    shown.then_some(word)
-}
-
-/// The hints that fit in `width` columns, in priority order; when some are left out the
-/// last hint is `more`, pointing at the help (where everything is).
-fn fit_footer(
-    mut hints: Vec<FooterHint>,
-    more: Option<FooterHint>,
-    width: usize,
-) -> Vec<FooterHint> {
-    let cost = |h: &FooterHint| h.keys.cells() + 1 + h.word.cells() + 2;
-    let total = |hs: &[FooterHint]| 1 + hs.iter().map(cost).sum::<usize>();
-    let Some(more) = more else {
-        while hints.len() > 1 && total(&hints) > width {
-            hints.pop();
-        }
-        return hints;
-    };
-    let mut all = hints.clone();
-    all.push(FooterHint {
-        word: "help",
-        ..more.clone()
-    });
-    if total(&all) <= width {
-        return all;
-    }
-    while !hints.is_empty() && total(&hints) + cost(&more) > width {
-        hints.pop();
-    }
-    hints.push(more);
-    hints
-}
-
-/// What the footer draws: the hints for what the screen offers now, in priority order,
-/// fitted to the width it is drawn in.
-pub struct FooterView<'a> {
-    pub hints: Vec<FooterHint>,
-    /// The last hint when some are left out: where the rest are (None: nowhere to point).
-    pub more: Option<FooterHint>,
-    pub theme: &'a Theme,
-}
-
-impl<'a> FooterView<'a> {
-    /// The footer as the app is now.
-    pub fn of(app: &App, theme: &'a Theme) -> Self {
-        let context = app.context();
-        let mut hints = app.keymap().footer(context, app.allow_write(), |a, w| {
-            footer_offer(app, context, a, w)
-        });
-        let typing = match app.overlay() {
-            Overlay::Confirm {
-                phrase: Some(_),
-                write,
-                ..
-            } => Some(if write.action == crate::cognito::WriteAction::DeleteUser {
-                "username and pool id's end"
-            } else {
-                "the username"
-            }),
-            Overlay::Recent { .. } => Some("to filter"),
-            _ if app.finder() == Some(crate::app::Finder::Pools) && context == Context::Finder => {
-                Some("a name or pool id")
-            }
-            // Browse's line is labelled "Filter ›" already: its footer's room goes to the
-            // keys nobody would guess (Ctrl-T, Ctrl-S, Ctrl-L).
-            _ if context == Context::Finder && app.finder() == Some(crate::app::Finder::Browse) => {
-                None
-            }
-            _ if context == Context::Finder => Some("to filter"),
-            _ => None,
-        };
-        if let Some(word) = typing {
-            hints.insert(
-                0,
-                FooterHint {
-                    keys: "type".into(),
-                    word,
-                    action: Action::Insert(' '),
-                },
-            );
-        }
-        // The whole table: `?` from the panes, F1 (the global key) from a finder.
-        let more = match context {
-            Context::Main | Context::Finder => Some(FooterHint {
-                keys: app.keymap().key(context, Action::Help).to_string(),
-                word: "more",
-                action: Action::Help,
-            }),
-            _ => None,
-        };
-        Self { hints, more, theme }
-    }
-
-    /// The hints that fit in `width` columns.
-    pub fn fitted(self, width: usize) -> Vec<FooterHint> {
-        fit_footer(self.hints, self.more, width)
-    }
-}
-
-impl Widget for FooterView<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let theme = self.theme;
-        let mut spans = vec![Span::raw(" ")];
-        for hint in self.fitted(area.width as usize) {
-            spans.push(Span::styled(hint.keys, theme.key()));
-            spans.push(Span::raw(format!(" {}  ", hint.word)));
-        }
-        Paragraph::new(Line::from(spans)).render(area, buf);
-    }
-}
-
-/// What the first screen draws before any user is loaded: the keys that find one.
-pub struct WelcomeView<'a> {
-    /// The keys of search, browse, the pool picker and the all-pools lookup, as the binding
-    /// table in use has them.
-    pub search: &'a str,
-    pub browse: &'a str,
-    pub pools: &'a str,
-    pub all_pools: &'a str,
-    /// The lookup keys (`/`, by username, by alias, by sub), then recent lookups, help, quit.
-    pub lookups: [&'a str; 4],
-    pub recent: &'a str,
-    pub help: &'a str,
-    pub quit: &'a str,
-    /// The demo pool: name a few users to try.
-    pub demo: bool,
-    pub theme: &'a Theme,
-}
-
-impl<'a> WelcomeView<'a> {
-    /// The first screen as the app is now.
-    pub fn of(app: &'a App, theme: &'a Theme) -> Self {
-        Self {
-            search: keys_for(app, Context::Main, Action::Search),
-            browse: keys_for(app, Context::Main, Action::Browse),
-            pools: keys_for(app, Context::Main, Action::Pools),
-            all_pools: keys_for(app, Context::Main, Action::AllPools),
-            lookups: [
-                LookupMode::Auto,
-                LookupMode::Username,
-                LookupMode::Alias,
-                LookupMode::Sub,
-            ]
-            .map(|mode| first_key(app, Context::Main, Action::OpenLookup(mode))),
-            recent: first_key(app, Context::Main, Action::Recent),
-            help: first_key(app, Context::Main, Action::Help),
-            quit: first_key(app, Context::Main, Action::Quit),
-            demo: app.demo(),
-            theme,
-        }
-    }
-}
-
-impl Widget for WelcomeView<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let theme = self.theme;
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(Span::styled(" No user loaded ", theme.title(true)));
-        let inner = block.inner(area);
-        block.render(area, buf);
-        let key = |k: &str| Span::styled(format!("{k:>3}  "), theme.key());
-        let mut lines = vec![
-            Line::from(""),
-            Line::from(vec![
-                key(self.lookups[0]),
-                Span::raw("look up a user: username, email, phone, preferred_username or sub"),
-            ]),
-            Line::from(vec![key(self.lookups[1]), Span::raw("by username only")]),
-            Line::from(vec![
-                key(self.lookups[2]),
-                Span::raw("by alias: email, phone number or preferred_username"),
-            ]),
-            Line::from(vec![
-                key(self.lookups[3]),
-                Span::raw("by sub (the user's UUID)"),
-            ]),
-            Line::from(vec![
-                key(self.search),
-                Span::raw("type-ahead search: usernames, emails, names, phones as you type"),
-            ]),
-            Line::from(vec![
-                key(self.browse),
-                Span::raw("browse the pool with a fuzzy filter"),
-            ]),
-            Line::from(vec![key(self.pools), Span::raw("choose another user pool")]),
-            Line::from(vec![
-                key(self.all_pools),
-                Span::raw("which pool is a user in? a lookup in every named pool"),
-            ]),
-            Line::from(vec![key(self.recent), Span::raw("recent lookups")]),
-            Line::from(vec![key(self.help), Span::raw("every key binding")]),
-            Line::from(vec![key(self.quit), Span::raw("quit")]),
-        ];
-        if self.demo {
-            lines.push(Line::from(""));
-            lines.push(Line::from(Span::styled(
-                "  Demo pool: try alice, ally, bob@acme.example, shared@acme.example or mallory",
-                theme.tone(crate::app::Tone::Dim),
-            )));
-        }
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .render(inner, buf);
-    }
-}
-
-/// What the first screen draws when DescribeUserPool found no such pool (or could not be
-/// asked): why, and the keys that get out of it.
-pub struct PoolProblemView<'a> {
-    pub problem: &'a ErrorView,
-    /// The keys of the pool picker and of quit, as the binding table in use has them.
-    pub pools: &'a str,
-    pub quit: &'a str,
-    /// The key of a lookup (`/`).
-    pub lookup: &'a str,
-    pub theme: &'a Theme,
-}
-
-impl<'a> PoolProblemView<'a> {
-    /// `problem` with the app's keys.
-    pub fn of(app: &'a App, problem: &'a ErrorView, theme: &'a Theme) -> Self {
-        Self {
-            problem,
-            pools: keys_for(app, Context::Main, Action::Pools),
-            quit: keys_for(app, Context::Main, Action::Quit),
-            lookup: first_key(app, Context::Main, Action::OpenLookup(LookupMode::Auto)),
-            theme,
-        }
-    }
-}
-
-impl Widget for PoolProblemView<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let (problem, theme) = (self.problem, self.theme);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.error())
-            .padding(ratatui::widgets::Padding::horizontal(1))
-            .title(Span::styled(format!(" {} ", problem.title), theme.error()));
-        let inner = block.inner(area);
-        block.render(area, buf);
-        let mut lines = vec![Line::from("")];
-        if let Some(exception) = &problem.exception {
-            lines.push(Line::from(Span::styled(exception.clone(), theme.error())));
-        }
-        lines.push(Line::from(problem.message.clone()));
-        if let Some(hint) = &problem.hint {
-            lines.push(Line::from(""));
-            lines.push(hint_line(hint, theme));
-        }
-        lines.push(Line::from(""));
-        let key = |k: &str| Span::styled(format!("{k:>3}  "), theme.key());
-        lines.push(Line::from(vec![
-            key(self.pools),
-            Span::raw("choose another pool (or type its id)"),
-        ]));
-        lines.push(Line::from(vec![
-            key(self.lookup),
-            Span::raw("look a user up here anyway"),
-        ]));
-        lines.push(Line::from(vec![key(self.quit), Span::raw("quit")]));
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .render(inner, buf);
-    }
 }
 
 /// A rectangle of at most `width`×`height` centred in `area`.
