@@ -11,6 +11,7 @@ use proptest::prelude::*;
 
 use crate::common::cli;
 use crate::common::emulator::{Emulator, Kind};
+use crate::common::proxy::RecordingProxy;
 use crate::common::seed;
 use cognito_tui::cognito::{Attribute, UserSummary};
 use cognito_tui::output;
@@ -123,9 +124,37 @@ async fn the_hostile_fixture_is_escaped_in_every_format_of_every_command() {
     let (created, _) = seed::create_user(&client, &pool, &username, &attributes).await;
     assert_eq!(created, username, "moto keeps the username as sent");
     let url = moto.url();
-    tokio::task::spawn_blocking(move || run_every_command(&pool, &url, &username))
-        .await
-        .unwrap();
+    // `-o cognito-import` needs GetCSVHeader, which moto lacks: a proxy sends it to a stub
+    // answering in the service model's shape, everything else to moto.
+    let stub = wiremock::MockServer::start().await;
+    let header = [
+        "name",
+        "email",
+        "email_verified",
+        "cognito:mfa_enabled",
+        "cognito:username",
+    ];
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .insert_header("content-type", "application/x-amz-json-1.1")
+                .set_body_json(serde_json::json!({"UserPoolId": pool, "CSVHeader": header})),
+        )
+        .mount(&stub)
+        .await;
+    let proxy = RecordingProxy::routed(moto.addr, &[("GetCSVHeader", *stub.address())]).await;
+    let import_url = proxy.url();
+    tokio::task::spawn_blocking(move || {
+        run_every_command(&pool, &url, &username);
+        let args = [
+            &["export", "-o", "cognito-import"][..],
+            &cli::target(&pool, &import_url),
+        ];
+        let run = cli::run_args(&args.concat());
+        check("export -o cognito-import", Shape::Csv, &run, &username);
+    })
+    .await
+    .unwrap();
 }
 
 /// Every command and format against the pool holding the hostile user.
