@@ -127,15 +127,16 @@ impl Before {
     }
 }
 
-/// Ends the run before the scan with `error`: its end line written, then the error.
+/// Ends the run before the scan with `error`: its end line written, then the error (and the
+/// end line's own failure beside it, if it had one).
 fn end_early(
     run: &crate::oneshot::Run,
     expression: Option<&String>,
     error: CliError,
 ) -> Result<i32, CliError> {
     let ending = Ending::Failed(error);
-    run.end(&ending, |event| event.query = expression.cloned())?;
-    ending.into_result()
+    let audited = run.end(&ending, |event| event.query = expression.cloned());
+    crate::oneshot::settle(audited, ending.into_result())
 }
 
 /// The csv/tsv attribute columns, and those the options add (`Groups`, `MfaSettings` and

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use super::gate::{Audit, StartTurn};
+use super::gate::{Audit, START_LINE_WAIT, StartTurn};
 use super::jobs::Job;
 use crate::app::{Msg, Switched, Throttle};
 use crate::audit::{AuditEvent, Phase};
@@ -27,9 +27,6 @@ pub async fn start_turn(session: &session::Session, audit: &Audit) -> Option<Sta
         false => None,
     }
 }
-
-/// How long quitting waits for a connection's start line: GetCallerIdentity's own limit.
-const START_LINE_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// One pool's session and what the worker keeps for it.
 pub struct Connection {
@@ -61,11 +58,11 @@ impl Connection {
         self.start_line = Some(task);
     }
 
-    /// Waits, up to [`START_LINE_GRACE`], for the start line: a session quit in its first instant still
+    /// Waits, up to [`START_LINE_WAIT`], for the start line: a session quit in its first instant still
     /// leaves its line in the audit, rather than have the runtime's end cut it off.
     pub async fn finish_start_line(&mut self) {
         if let Some(task) = self.start_line.take() {
-            let _ = tokio::time::timeout(START_LINE_GRACE, task).await;
+            let _ = tokio::time::timeout(START_LINE_WAIT, task).await;
         }
     }
 

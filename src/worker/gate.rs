@@ -35,11 +35,14 @@ pub struct Audit {
     starting: Arc<RwLock<()>>,
 }
 
-/// How long a line waits for a connection's start line before it is written anyway.
+/// How long a line waits for a connection's start line before it is written anyway, and
+/// quitting for the start line itself: about GetCallerIdentity's own limit (3 s).
 pub const START_LINE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// A connection's turn to write its start line first; dropping it lets the other lines go.
-pub struct StartTurn(#[allow(dead_code)] OwnedRwLockWriteGuard<()>);
+pub struct StartTurn {
+    _held: OwnedRwLockWriteGuard<()>,
+}
 
 /// A request not sent because its audit line could not be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +98,9 @@ impl Audit {
     /// Takes the turn a new connection's start line is written in: lines recorded from now
     /// on wait until it is written, or the turn is dropped.
     pub async fn start_turn(&self) -> StartTurn {
-        StartTurn(self.starting.clone().write_owned().await)
+        StartTurn {
+            _held: self.starting.clone().write_owned().await,
+        }
     }
 
     /// Writes a connection's start line in its `turn`, then lets the lines waiting go.

@@ -234,3 +234,18 @@ pub fn text(buf: &Buffer) -> String {
     }
     out
 }
+
+/// The usernames of the demo pool's first ListUsers page (what browse loads) that `keep`
+/// keeps, sorted: read from the backend, not through the filter under test.
+pub fn demo_first_page(keep: impl Fn(&cognito_tui::cognito::UserSummary) -> bool) -> Vec<String> {
+    use cognito_tui::cognito::{Backend, PageRequest};
+    let backend = DemoBackend::embedded();
+    let page =
+        block_on(backend.list_users(&backend.pool_id(), None, PageRequest::first(60))).unwrap();
+    let mut names: Vec<String> = (page.users.iter())
+        .filter(|u| keep(u))
+        .map(|u| u.username.clone())
+        .collect();
+    names.sort();
+    names
+}

@@ -32,6 +32,14 @@ pub fn operation_of(request: &Request) -> &str {
         .unwrap_or_default()
 }
 
+/// The JSON bodies of the `op` requests `server` received, in order.
+pub async fn bodies_of(server: &MockServer, op: &str) -> Vec<Value> {
+    (server.received_requests().await.unwrap_or_default().iter())
+        .filter(|r| operation_of(r) == op)
+        .map(|r| serde_json::from_slice(&r.body).unwrap_or_default())
+        .collect()
+}
+
 /// A stub answering every request with [`ALICE`].
 pub async fn alice() -> MockServer {
     let server = MockServer::start().await;

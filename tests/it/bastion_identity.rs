@@ -638,11 +638,7 @@ async fn an_aws_login_profile_signs_with_its_cached_console_credentials() {
         .arg(&audit);
     let r = tokio::task::block_in_place(|| cli::run(c));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let keys: Vec<String> = seen(&server, &mut looked)
-        .await
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
+    let keys = signed_by(&server, &mut looked).await;
     assert_eq!(keys, ["ASIALOGINFFFFFFFFFFF"]);
     let lines = cli::json_lines(&std::fs::read_to_string(&audit).unwrap());
     assert_eq!(

@@ -5,6 +5,7 @@
 //! ListUsers documents (`sub ^= "x"`: starts with), counting every request.
 
 use crate::common::cli;
+use crate::common::stub::{bodies_of, operation_of};
 
 use serde_json::{Value, json};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers::any};
@@ -21,16 +22,14 @@ struct Stub {
 
 impl Respond for Stub {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let target = (request.headers.get("x-amz-target"))
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
+        let target = operation_of(request);
         let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
-        if target.ends_with(".DescribeUserPool") {
+        if target == "DescribeUserPool" {
             return ResponseTemplate::new(200).set_body_json(json!({
                 "UserPool": {"Id": POOL, "Name": "stub", "EstimatedNumberOfUsers": self.estimate}
             }));
         }
-        assert!(target.ends_with(".ListUsers"), "unexpected {target}");
+        assert_eq!(target, "ListUsers", "unexpected operation");
         if self.refuse_tokens && body.get("PaginationToken").is_some() {
             return ResponseTemplate::new(400).set_body_json(json!({
                 "__type": "InvalidParameterException",
@@ -76,15 +75,8 @@ async fn stub(subs: Vec<Option<&'static str>>, estimate: i64, refuse_tokens: boo
 
 /// ListUsers requests the stub received, by their Filter ("" for none).
 async fn list_filters(server: &MockServer) -> Vec<String> {
-    (server.received_requests().await.unwrap().iter())
-        .filter(|r| {
-            (r.headers.get("x-amz-target").and_then(|v| v.to_str().ok()))
-                .is_some_and(|t| t.ends_with(".ListUsers"))
-        })
-        .map(|r| {
-            let body: Value = serde_json::from_slice(&r.body).unwrap();
-            body["Filter"].as_str().unwrap_or_default().to_string()
-        })
+    (bodies_of(server, "ListUsers").await.iter())
+        .map(|body| body["Filter"].as_str().unwrap_or_default().to_string())
         .collect()
 }
 

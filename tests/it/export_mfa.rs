@@ -9,6 +9,7 @@ use crate::common::cli;
 use crate::common::emulator::{BulkUser, Emulator, Kind};
 use crate::common::proxy::RecordingProxy;
 use crate::common::seed;
+use crate::common::stub::{aws_error, operation_of};
 
 use serde_json::{Value, json};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers::any};
@@ -182,18 +183,12 @@ struct Stub {
 
 impl Respond for Stub {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let target = (request.headers.get("x-amz-target"))
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
         let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
         let user = |name: &str| {
             json!({"Username": name, "Attributes": [], "UserCreateDate": 1.7e9,
                    "UserLastModifiedDate": 1.7e9, "Enabled": true, "UserStatus": "CONFIRMED"})
         };
-        let error = |kind: &str| {
-            ResponseTemplate::new(400).set_body_json(json!({"__type": kind, "message": kind}))
-        };
-        match target.rsplit('.').next().unwrap_or_default() {
+        match operation_of(request) {
             "DescribeUserPool" => ResponseTemplate::new(200).set_body_json(json!({
                 "UserPool": {"Id": POOL, "Name": "stub", "EstimatedNumberOfUsers": 3}
             })),
@@ -206,13 +201,13 @@ impl Respond for Stub {
                     "UserMFASettingList": ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"],
                     "PreferredMfaSetting": "SOFTWARE_TOKEN_MFA"
                 })),
-                "bob" if self.deny_bob => error("AccessDeniedException"),
+                "bob" if self.deny_bob => aws_error("AccessDeniedException"),
                 "bob" => ResponseTemplate::new(200).set_body_json(json!({
                     "Username": "bob", "UserAttributes": [], "Enabled": true,
                     "UserStatus": "CONFIRMED",
                     "MFAOptions": [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
                 })),
-                _ => error("UserNotFoundException"),
+                _ => aws_error("UserNotFoundException"),
             },
             other => panic!("unexpected {other}"),
         }

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers::any};
 
 use crate::common::cli;
-use crate::common::stub::{aws_error, aws_json, operation_of, operations};
+use crate::common::stub::{aws_error, aws_json, bodies_of as bodies, operation_of, operations};
 
 const POOL: &str = "eu-west-1_SignIn1";
 
@@ -101,16 +101,6 @@ async fn serve(stub: Stub) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(stub).mount(&server).await;
     server
-}
-
-/// The bodies of the `op` requests `server` received.
-async fn bodies(server: &MockServer, op: &str) -> Vec<Value> {
-    (server.received_requests().await.unwrap_or_default().iter())
-        .filter(|r| {
-            (r.headers.get("x-amz-target")).is_some_and(|t| t.to_str().unwrap().ends_with(op))
-        })
-        .map(|r| serde_json::from_slice(&r.body).unwrap())
-        .collect()
 }
 
 async fn export(server: &MockServer, extra: &[&str]) -> cli::Run {

@@ -3,11 +3,10 @@
 //! a bad expression's column on the browse status line with no row shown.
 
 use cognito_tui::app::{App, Cmd, Msg};
-use cognito_tui::cognito::{Backend, PageRequest, UserSummary, demo::DemoBackend};
-use futures::executor::block_on;
 
 use crate::common::app::{
-    ch, demo_app_with, pinned, pinned_demo_app as demo_app, screen, send, serve, typed,
+    ch, demo_app_with, demo_first_page, pinned, pinned_demo_app as demo_app, screen, send, serve,
+    typed,
 };
 
 /// Sends `msgs`, serving the browse pages they ask for.
@@ -30,21 +29,6 @@ fn shown(app: &App) -> Vec<String> {
     names
 }
 
-/// The demo's first page (what browse loaded), kept by `keep`.
-fn demo(keep: impl Fn(&UserSummary) -> bool) -> Vec<String> {
-    let backend = DemoBackend::embedded();
-    let page =
-        block_on(backend.list_users(&backend.pool_id(), None, PageRequest::first(60))).unwrap();
-    let mut names: Vec<String> = page
-        .users
-        .iter()
-        .filter(|u| keep(u))
-        .map(|u| u.username.clone())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn a_where_expression_in_the_browse_line_keeps_the_rows_it_matches() {
     let mut app = demo_app();
@@ -54,7 +38,7 @@ fn a_where_expression_in_the_browse_line_keeps_the_rows_it_matches() {
         &mut app,
         typed("where email endswith acme.example and not Enabled = false"),
     );
-    let expected = demo(|u| {
+    let expected = demo_first_page(|u| {
         u.enabled
             && u.attribute("email")
                 .is_some_and(|e| e.ends_with("acme.example"))

@@ -3,16 +3,16 @@
 //! worker's half run for real, the file parsed back, and snapshots of the new screens.
 
 use cognito_tui::app::{App, Cmd, EXPORT_ATTRIBUTES, Msg, update};
-use cognito_tui::cognito::{Backend, FilterAttribute, ListFilter, PageRequest, demo::DemoBackend};
+use cognito_tui::cognito::{FilterAttribute, ListFilter};
 use cognito_tui::tabular::FIXED_COLUMNS;
 use cognito_tui::ui;
 use crossterm::event::KeyCode;
-use futures::executor::block_on;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use crate::common::app::{
-    ch, ctrl, export_to, key, pinned_demo_app as demo_app, search, send, serve, typed,
+    ch, ctrl, demo_first_page, export_to, key, pinned_demo_app as demo_app, search, send, serve,
+    typed,
 };
 
 /// Sends `msgs`, serving each command the demo backend can answer, until none is left.
@@ -52,21 +52,6 @@ fn usernames_shown(app: &App) -> Vec<String> {
     names
 }
 
-/// The demo pool's usernames that satisfy `keep`, sorted.
-fn demo_users(keep: impl Fn(&cognito_tui::cognito::UserSummary) -> bool) -> Vec<String> {
-    let backend = DemoBackend::embedded();
-    let page =
-        block_on(backend.list_users(&backend.pool_id(), None, PageRequest::first(60))).unwrap();
-    let mut names: Vec<String> = page
-        .users
-        .iter()
-        .filter(|u| keep(u))
-        .map(|u| u.username.clone())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn ctrl_t_asks_cognito_for_each_filter_in_turn() {
     let mut app = demo_app();
@@ -99,7 +84,7 @@ fn ctrl_t_asks_cognito_for_each_filter_in_turn() {
                 filter: Some(ListFilter::exact(attribute, value)),
             }]
         );
-        let want = demo_users(|u| match attribute {
+        let want = demo_first_page(|u| match attribute {
             FilterAttribute::Status => u.enabled == (value == "Enabled"),
             _ => u.status.as_ref().map(|s| s.as_wire()) == Some(value),
         });
@@ -121,7 +106,7 @@ fn the_local_filter_narrows_within_the_server_filter_and_load_all_keeps_it() {
     drive(&mut app, [ch('b'), ctrl('t'), ctrl('t')]);
     assert_eq!(
         usernames_shown(&app),
-        demo_users(|u| !u.enabled),
+        demo_first_page(|u| !u.enabled),
         "Disabled"
     );
     drive(&mut app, typed("jud"));
@@ -172,7 +157,7 @@ fn ctrl_s_writes_the_filtered_list_to_a_new_csv_file() {
             result: result.clone(),
         },
     );
-    let disabled = demo_users(|u| !u.enabled);
+    let disabled = demo_first_page(|u| !u.enabled);
     assert_eq!(result, Ok(disabled.len()));
     assert!(
         app.notice().unwrap().starts_with("✓ wrote 3 users to"),
